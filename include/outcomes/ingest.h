@@ -1,0 +1,218 @@
+/* ingest.h: reading session exports into validated, compactly stored rows (SPEC section 1).
+ *
+ * Ownership: ingest_run fills a struct ingest_result that the caller releases with
+ * ingest_result_fini (which accepts a zeroed or partly filled result). Every string the result
+ * holds is owned by it. Nothing here prints; problems are returned as data. */
+#ifndef OUTCOMES_INGEST_H
+#define OUTCOMES_INGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "outcomes/diag.h"
+#include "outcomes/strtab.h"
+
+/* The canonical columns of SPEC section 1, in the order of its table. */
+enum col {
+    COL_PATIENT_ID,
+    COL_SESSION_DATE,
+    COL_SESSION_TYPE,
+    COL_SITE,
+    COL_CLINICIAN,
+    COL_ROUTE,
+    COL_DRUG,
+    COL_DOSE_MG,
+    COL_WEIGHT_KG,
+    COL_PHQ9, /* first integer column: the integer columns are contiguous */
+    COL_PHQ9_ITEM9,
+    COL_MADRS,
+    COL_QIDS_SR16,
+    COL_HAMD17,
+    COL_BDI2,
+    COL_GAD7,
+    COL_CADSS,
+    COL_SBP_PRE,
+    COL_DBP_PRE,
+    COL_SBP_POST,
+    COL_DBP_POST, /* last integer column */
+    COL_ADVERSE_EVENTS,
+    COL_CONCURRENT_THERAPY,
+    COL_COUNT
+};
+#define COL_FIRST_INT COL_PHQ9
+#define N_INT_COLS (COL_DBP_POST - COL_PHQ9 + 1)
+/* Index of an integer column in rows.score[]. */
+#define INT_INDEX(col) ((col) - COL_PHQ9)
+/* The instruments for which same-day conflicts are checked: phq9 .. gad7 (7 columns). */
+#define N_CONFLICT_COLS (COL_GAD7 - COL_PHQ9 + 1)
+
+/* Canonical name of a column ("patient_id", ...). */
+const char *ingest_col_name(enum col c);
+/* Column with that canonical name (exact, lower case), or -1. */
+int ingest_col_find(const char *name);
+
+enum session_type { SESSION_ASSESSMENT = 0, SESSION_TREATMENT = 1 };
+enum route { ROUTE_NONE = 0, ROUTE_IV, ROUTE_IM, ROUTE_INTRANASAL, ROUTE_SUBLINGUAL, ROUTE_ORAL,
+             ROUTE_COUNT };
+enum drug { DRUG_NONE = 0, DRUG_KETAMINE, DRUG_ESKETAMINE, DRUG_COUNT };
+const char *ingest_route_name(int route); /* "" for ROUTE_NONE */
+const char *ingest_drug_name(int drug);   /* "" for DRUG_NONE */
+
+/* Why a row was rejected or set aside; ingest_reason_name gives the word used in rejects.csv. */
+enum reason {
+    REASON_MALFORMED,      /* CSV structure: field count, quoting */
+    REASON_MISSING,        /* a required value is empty */
+    REASON_PATIENT_ID,     /* patient_id not 1-64 of [A-Za-z0-9._-] */
+    REASON_DATE,           /* not a real calendar date in the expected style */
+    REASON_NOT_INTEGER,    /* digits only expected */
+    REASON_NOT_NUMBER,     /* plain decimal expected */
+    REASON_OUT_OF_RANGE,   /* a number outside its column's range */
+    REASON_CHOICE,         /* not one of the allowed words */
+    REASON_TOO_LONG,       /* text over its length limit */
+    REASON_TEXT,           /* invalid UTF-8 or a control character */
+    REASON_AFTER_AS_OF,    /* dated after the data cut: set aside, not an error */
+    REASON_COUNT
+};
+const char *ingest_reason_name(int reason);
+
+/* One problem found in the input. A rejected row has one or more problems; the first of them
+ * (first = 1) gives the row's reason in rejects.csv and in the counts. */
+struct problem {
+    uint32_t file;   /* index into ingest_result.files */
+    long line;       /* physical line where the record starts, 1-based */
+    long column;     /* 1-based field number in the record, 0 when not about one field */
+    int col;         /* enum col, or -1 */
+    int reason;      /* enum reason */
+    int first;       /* 1 for the problem that decides the row's reason */
+    char *value;     /* the offending value (trimmed, at most 256 bytes), owned */
+    char *message;   /* sentence for `file:line:column: message`, owned */
+};
+
+struct problem_list {
+    struct problem *v;
+    size_t n, cap;
+};
+
+/* Accepted rows, one array per column (SPEC section 1's columns, parsed). Absent values:
+ * strings id 0, route/drug 0, dose/weight NaN, integer columns -1. */
+struct rows {
+    size_t n, cap;
+    uint32_t *patient;            /* id in `patients` */
+    int32_t *date;                /* day number (date.h) */
+    uint8_t *type;                /* enum session_type */
+    uint8_t *route;               /* enum route */
+    uint8_t *drug;                /* enum drug */
+    uint32_t *site;               /* id in `text` */
+    uint32_t *clinician;          /* id in `text` */
+    uint32_t *therapy;            /* concurrent_therapy, id in `text` */
+    uint32_t *adverse;            /* adverse_events as given (trimmed), id in `text` */
+    double *dose_mg;              /* NaN = absent */
+    double *weight_kg;            /* NaN = absent */
+    int16_t *score[N_INT_COLS];   /* integer columns, -1 = absent */
+    uint8_t *conflict;            /* bit i set: instrument COL_PHQ9+i conflicts on this date */
+    uint32_t *file;               /* provenance: input file index */
+    uint32_t *line;               /* provenance: physical line of the record */
+    struct strtab *patients;      /* patient ids */
+    struct strtab *text;          /* site, clinician, therapy, adverse event strings */
+};
+
+/* A --columns mapping: for each canonical column, the export's header name (or NULL). */
+struct colmap {
+    char *header[COL_COUNT];
+};
+
+/* Options that change what is read. */
+struct ingest_opts {
+    char delimiter;               /* ',' ';' or '\t' */
+    int date_us;                  /* 1: session_date is MM/DD/YYYY */
+    const struct colmap *colmap;  /* NULL = canonical names only */
+    const char *const *allow;     /* --allow-column names */
+    size_t nallow;
+    int have_as_of;               /* 1: as_of below is the data cut */
+    int32_t as_of;
+    int threads;                  /* worker threads for tokenizing; <= 1 reads sequentially */
+};
+
+/* One input file as read. */
+struct ingest_file {
+    char *path;        /* as given, owned */
+    uint64_t size;     /* bytes */
+    long rows_read;    /* data records (blank lines excluded) */
+    long lines;        /* physical lines */
+};
+
+struct ingest_result {
+    struct rows rows;              /* accepted, de-duplicated, sorted by patient, date, content */
+    struct problem_list problems;  /* every problem, sorted by file, line, column */
+    struct ingest_file *files;
+    size_t nfiles;
+    char **unknown;                /* unknown header names (first-seen order over files), owned */
+    size_t nunknown;
+    int32_t as_of;                 /* the data cut actually used */
+    int have_as_of;                /* 0 when no row passed validation */
+    long rows_read, rows_accepted, rows_rejected, rows_duplicate;
+    long rejected_by_reason[REASON_COUNT];
+    long conflicting_same_day_scores; /* patient x date x instrument groups that disagree */
+    long conflicts_by_col[N_CONFLICT_COLS];
+    long patients;                 /* distinct patient_ids among accepted rows */
+    /* duplicates for the data-quality listing: (file, line) of each extra copy and its original */
+    struct { uint32_t file, line, orig_file, orig_line; } *dups;
+    size_t ndups;
+};
+
+/* Reads, validates, de-duplicates and stores every file in paths (rows pooled). Returns 0, or a
+ * diag code with d filled when the run must stop (unreadable file, missing required column,
+ * identifier column, duplicate column, out of memory); rejected rows are not failures. */
+int ingest_run(const char *const *paths, size_t npaths, const struct ingest_opts *opts,
+               struct ingest_result *res, struct diag *d);
+void ingest_result_fini(struct ingest_result *res);
+
+/* Reads a --columns INI file ("canonical_name = Export Header" per line) into map. */
+int ingest_colmap_load(const char *path, struct colmap *map, struct diag *d);
+void ingest_colmap_fini(struct colmap *map);
+
+/* --- lower level, exposed for tests -------------------------------------------------------- */
+
+/* How the header of one file maps to columns. */
+struct schema {
+    size_t nfields;    /* fields in the header */
+    int *field_col;    /* field index -> enum col, or -1 (ignored) */
+    int col_field[COL_COUNT]; /* enum col -> field index, or -1 (absent) */
+    char **names;      /* the header's names as written (trimmed), owned */
+};
+void ingest_schema_fini(struct schema *s);
+
+/* A streaming reader of one file (or one record-aligned chunk of it). Feed it bytes in any
+ * pieces; it counts physical lines itself (libcsv reports none). */
+struct ingest_reader;
+
+/* schema NULL: the stream starts with a header (and perhaps a BOM). Otherwise the stream is a
+ * chunk of data records that starts at a record boundary; the reader copies the schema. Rows go
+ * to out (interned in out's own tables), problems to probs. Returns NULL when out of memory. */
+struct ingest_reader *ingest_reader_new(const struct ingest_opts *opts, const char *path,
+                                        uint32_t file_index, const struct schema *schema,
+                                        struct rows *out, struct problem_list *probs);
+void ingest_reader_free(struct ingest_reader *r);
+/* Feeds len bytes. Returns 0, or a diag code on a fatal header problem or out of memory. */
+int ingest_reader_feed(struct ingest_reader *r, const char *buf, size_t len, struct diag *d);
+/* Ends the stream (a last record without a line end, an unterminated quote). */
+int ingest_reader_finish(struct ingest_reader *r, struct diag *d);
+/* After the header: its schema (borrowed), else NULL. */
+const struct schema *ingest_reader_schema(const struct ingest_reader *r);
+/* Byte offset just past the physical line that ended the header, or 0 before it ended. */
+uint64_t ingest_reader_header_end(const struct ingest_reader *r);
+/* 1 when the reader has consumed exactly whole records (no record open). */
+int ingest_reader_at_boundary(const struct ingest_reader *r);
+long ingest_reader_rows_read(const struct ingest_reader *r);
+long ingest_reader_lines(const struct ingest_reader *r);
+/* Unknown header names of this file (borrowed). */
+void ingest_reader_unknown(const struct ingest_reader *r, char ***names, size_t *n);
+/* Stop feeding right after the header line (used to split the rest of a file into chunks). */
+void ingest_reader_stop_after_header(struct ingest_reader *r);
+
+/* Empty columns and fresh string tables; returns 0, or -1 when out of memory. */
+int rows_init(struct rows *rows);
+void rows_fini(struct rows *rows);
+void problem_list_fini(struct problem_list *l);
+
+#endif

@@ -1,0 +1,36 @@
+/* strtab.h: a string interning table. Each distinct byte string gets a dense uint32 id; the
+ * bytes live in one growing buffer, so a column of strings costs 4 bytes a row, not an
+ * allocation per field. Id 0 is always the empty string (an absent value).
+ *
+ * Ids are given in first-seen order, which depends on row order; code that writes output ranks
+ * ids by bytes first (strtab_rank) so that nothing depends on the order rows arrived in. */
+#ifndef OUTCOMES_STRTAB_H
+#define OUTCOMES_STRTAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct strtab;
+
+/* Returns a new table holding only "" (id 0), or NULL when out of memory. */
+struct strtab *strtab_new(void);
+/* Frees t; strtab_free(NULL) does nothing. */
+void strtab_free(struct strtab *t);
+
+/* Sets *id to the id of s[0..n) (need not be NUL-terminated), adding it when new.
+ * Returns 0, or -1 when out of memory (t is unchanged). */
+int strtab_intern(struct strtab *t, const char *s, size_t n, uint32_t *id);
+/* Returns the NUL-terminated bytes of id (borrowed, valid until the next intern); *len if set. */
+const char *strtab_get(const struct strtab *t, uint32_t id, size_t *len);
+/* Number of ids, "" included. */
+uint32_t strtab_count(const struct strtab *t);
+
+/* Fills rank[id] (caller-allocated, strtab_count entries) with the position of each string in
+ * byte order; "" gets rank 0. Returns 0, or -1 when out of memory. */
+int strtab_rank(const struct strtab *t, uint32_t *rank);
+
+/* Returns a new table holding t's strings re-numbered in byte order (rank from strtab_rank),
+ * or NULL when out of memory. */
+struct strtab *strtab_sorted_copy(const struct strtab *t, const uint32_t *rank);
+
+#endif

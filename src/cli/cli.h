@@ -1,0 +1,17 @@
+/* cli.h: the commands (src/cli only). Each returns the process exit code. */
+#ifndef OUTCOMES_CLI_H
+#define OUTCOMES_CLI_H
+
+#include "options.h"
+
+/* Exit codes (README "Exit codes"). */
+enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
+
+/* Prints "outcomes: <diag>" to stderr (plus a --help hint for usage errors); returns the exit
+ * code for d. */
+int cli_report_diag(const struct diag *d, const char *command);
+
+int cli_check(const struct cli_opts *o);
+int cli_sample(const struct cli_opts *o);
+
+#endif

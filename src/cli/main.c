@@ -1,0 +1,92 @@
+/* main.c: the `outcomes` entry point. Parses the command word and its options, runs the command
+ * and maps errors to exit codes; everything else lives in the core library. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void print_usage(FILE *f)
+{
+    fputs("Usage: outcomes COMMAND [options] ...\n"
+          "\n"
+          "Measure response, remission and time to response in ketamine and esketamine\n"
+          "depression care from de-identified session exports.\n"
+          "\n"
+          "Commands:\n"
+          "  report [options] FILE...   analyse and write the report directory\n"
+          "  check  [options] FILE...   validate only; list every problem by line\n"
+          "  verify DIR                 rerun from DIR/manifest.json and compare\n"
+          "  sample [options]           write a synthetic export\n"
+          "\n"
+          "Example:\n"
+          "  outcomes report --period 2026-10 --title \"Lakeside Clinic\" export.csv\n"
+          "\n"
+          "Run 'outcomes COMMAND --help' for a command's options; 'outcomes --version'.\n",
+          f);
+}
+
+int cli_report_diag(const struct diag *d, const char *command)
+{
+    char buf[2048];
+    diag_format(d, buf, sizeof buf);
+    fprintf(stderr, "outcomes: %s\n", buf);
+    if (d->code == DIAG_USAGE && command)
+        fprintf(stderr, "Try 'outcomes %s --help'.\n", command);
+    switch (d->code) {
+    case DIAG_USAGE: return EXIT_USAGE;
+    case DIAG_DATA: return EXIT_DATA;
+    case DIAG_IO: return EXIT_IO;
+    default: return EXIT_IO;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        enum command cmd;
+    } cmds[] = {{"report", CMD_REPORT}, {"check", CMD_CHECK}, {"verify", CMD_VERIFY},
+                {"sample", CMD_SAMPLE}};
+    if (argc < 2) {
+        print_usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        print_usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("outcomes %s\n", OUTCOMES_VERSION);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
+        if (strcmp(argv[1], cmds[i].name) != 0)
+            continue;
+        struct cli_opts o;
+        struct diag d;
+        diag_clear(&d);
+        int rc = cli_opts_parse(&o, cmds[i].cmd, argc - 2, argv + 2, &d);
+        if (rc) {
+            cli_opts_fini(&o);
+            return cli_report_diag(&d, cmds[i].name);
+        }
+        if (o.help) {
+            cli_print_help(cmds[i].cmd);
+            cli_opts_fini(&o);
+            return EXIT_OK;
+        }
+        switch (cmds[i].cmd) {
+        case CMD_CHECK: rc = cli_check(&o); break;
+        case CMD_SAMPLE: rc = cli_sample(&o); break;
+        default:
+            diag_set(&d, DIAG_USAGE, NULL, 0, 0, "'%s' is not available yet in this version",
+                     cmds[i].name);
+            rc = cli_report_diag(&d, NULL);
+            break;
+        }
+        cli_opts_fini(&o);
+        return rc;
+    }
+    fprintf(stderr, "outcomes: unknown command '%s'\nTry 'outcomes --help'.\n", argv[1]);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,415 @@
+/* options.c: GNU-style long options from one table, and --config FILE (INI: "option = value",
+ * the long option name without dashes; sections are ignored). The command line wins over the
+ * config file; repeatable options accumulate from both. */
+#include "options.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "outcomes/date.h"
+
+enum opt_id {
+    OPT_DELIMITER, OPT_DATE_FORMAT, OPT_COLUMNS, OPT_ALLOW, OPT_AS_OF, OPT_THREADS, OPT_STRICT,
+    OPT_QUIET, OPT_CONFIG, OPT_PATIENTS, OPT_SEED, OPT_MONTHS, OPT_OUTPUT, OPT_HELP,
+};
+
+struct opt_def {
+    const char *name;   /* long name */
+    char short_name;    /* or 0 */
+    int has_arg;
+    enum opt_id id;
+    unsigned commands;  /* mask of enum command */
+    const char *arg;    /* argument name for --help */
+    const char *help;
+};
+
+#define READING (CMD_REPORT | CMD_CHECK)
+static const struct opt_def defs[] = {
+    {"delimiter", 0, 1, OPT_DELIMITER, READING, "C", "field delimiter: ',' (default), ';' or '\\t'"},
+    {"date-format", 0, 1, OPT_DATE_FORMAT, READING, "STYLE",
+     "session_date style: iso (YYYY-MM-DD, default) or us (MM/DD/YYYY)"},
+    {"columns", 0, 1, OPT_COLUMNS, READING, "FILE",
+     "map export headers: INI lines 'canonical_name = Export Header'"},
+    {"allow-column", 0, 1, OPT_ALLOW, READING, "NAME",
+     "let a reviewed identifier-like column through (never read); repeatable"},
+    {"as-of", 0, 1, OPT_AS_OF, READING | CMD_SAMPLE, "DATE",
+     "data cut YYYY-MM-DD (default: the latest valid session_date)"},
+    {"threads", 0, 1, OPT_THREADS, READING, "N", "worker threads (default: the cores available)"},
+    {"strict", 0, 0, OPT_STRICT, CMD_REPORT, NULL, "fail (exit 1) when any row is rejected"},
+    {"quiet", 'q', 0, OPT_QUIET, READING | CMD_SAMPLE, NULL, "print nothing but errors"},
+    {"config", 0, 1, OPT_CONFIG, READING | CMD_SAMPLE, "FILE",
+     "read options from an INI file (option = value); the command line wins"},
+    {"patients", 0, 1, OPT_PATIENTS, CMD_SAMPLE, "N", "patients to simulate (default 500)"},
+    {"seed", 0, 1, OPT_SEED, CMD_SAMPLE, "S", "random seed (default 1); same seed, same bytes"},
+    {"months", 0, 1, OPT_MONTHS, CMD_SAMPLE, "M", "months of clinic activity (default 18)"},
+    {"output", 'o', 1, OPT_OUTPUT, CMD_REPORT | CMD_SAMPLE, "PATH",
+     "report: output directory (default reports/<period>); sample: file (default stdout)"},
+    {"help", 'h', 0, OPT_HELP, READING | CMD_SAMPLE | CMD_VERIFY, NULL, "show this help"},
+};
+#define NDEFS (sizeof defs / sizeof *defs)
+
+static const struct {
+    enum command cmd;
+    const char *synopsis;
+    const char *what;
+    const char *example;
+} commands[] = {
+    {CMD_REPORT, "outcomes report [options] FILE...",
+     "Analyse session exports and write report.pdf, results.json, episodes.csv, rejects.csv "
+     "and manifest.json.",
+     "outcomes report --period 2026-10 --title \"Lakeside Clinic\" export.csv"},
+    {CMD_CHECK, "outcomes check [options] FILE...",
+     "Validate session exports: print every problem as file:line:column: message, then a "
+     "summary.\nExit 0 when every row is accepted, 1 when any row is rejected.",
+     "outcomes check --delimiter ';' --date-format us --columns map.ini export.csv"},
+    {CMD_VERIFY, "outcomes verify DIR",
+     "Rerun the analysis recorded in DIR/manifest.json and compare every file.",
+     "outcomes verify reports/2026-10"},
+    {CMD_SAMPLE, "outcomes sample [options]",
+     "Write a synthetic session export (realistic courses, drop-out, boosters, returning "
+     "patients, vitals, side effects).",
+     "outcomes sample --patients 500 --seed 7 -o sessions.csv"},
+};
+
+void cli_print_help(enum command cmd)
+{
+    for (size_t c = 0; c < sizeof commands / sizeof *commands; c++) {
+        if (commands[c].cmd != cmd)
+            continue;
+        printf("Usage: %s\n\n%s\n\nExample:\n  %s\n\nOptions:\n", commands[c].synopsis,
+               commands[c].what, commands[c].example);
+    }
+    for (size_t i = 0; i < NDEFS; i++) {
+        if (!(defs[i].commands & cmd))
+            continue;
+        char left[64];
+        snprintf(left, sizeof left, "%s%c%s--%s%s%s", defs[i].short_name ? "-" : "",
+                 defs[i].short_name ? defs[i].short_name : ' ', defs[i].short_name ? ", " : "  ",
+                 defs[i].name, defs[i].arg ? " " : "", defs[i].arg ? defs[i].arg : "");
+        printf("  %-28s %s\n", defs[i].short_name ? left : left + 2, defs[i].help);
+    }
+}
+
+static int parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int push_str(char ***v, size_t *n, const char *s)
+{
+    char **p = realloc(*v, (*n + 1) * sizeof *p);
+    if (!p)
+        return -1;
+    *v = p;
+    if (!(p[*n] = strdup(s)))
+        return -1;
+    (*n)++;
+    return 0;
+}
+
+static int set_str(char **dst, const char *s)
+{
+    char *c = strdup(s);
+    if (!c)
+        return -1;
+    free(*dst);
+    *dst = c;
+    return 0;
+}
+
+/* Applies one option; where names the source for messages ("--x" or "config.ini:3"). */
+static int apply(struct cli_opts *o, const struct opt_def *def, const char *val,
+                 const char *where, struct diag *d)
+{
+    long v;
+    switch (def->id) {
+    case OPT_DELIMITER:
+        if (strcmp(val, ",") == 0 || strcmp(val, ";") == 0)
+            o->delimiter = val[0];
+        else if (strcmp(val, "\\t") == 0 || strcmp(val, "\t") == 0 || strcmp(val, "tab") == 0)
+            o->delimiter = '\t';
+        else
+            return diag_set(d, DIAG_USAGE, NULL, 0, 0,
+                            "%s: delimiter must be ',', ';' or '\\t', got '%s'", where, val);
+        return 0;
+    case OPT_DATE_FORMAT:
+        if (strcmp(val, "iso") == 0)
+            o->date_us = 0;
+        else if (strcmp(val, "us") == 0)
+            o->date_us = 1;
+        else
+            return diag_set(d, DIAG_USAGE, NULL, 0, 0,
+                            "%s: date format must be 'iso' or 'us', got '%s'", where, val);
+        return 0;
+    case OPT_COLUMNS:
+        return set_str(&o->columns, val) ? diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory") : 0;
+    case OPT_ALLOW:
+        return push_str(&o->allow, &o->nallow, val) ? diag_set(d, DIAG_IO, NULL, 0, 0,
+                                                               "out of memory")
+                                                    : 0;
+    case OPT_AS_OF:
+        if (date_parse_iso(val, strlen(val), &o->as_of) != 0)
+            return diag_set(d, DIAG_USAGE, NULL, 0, 0,
+                            "%s: expected a date YYYY-MM-DD, got '%s'", where, val);
+        o->have_as_of = 1;
+        return 0;
+    case OPT_THREADS:
+        if (parse_long(val, 1, 64, &v) != 0)
+            return diag_set(d, DIAG_USAGE, NULL, 0, 0,
+                            "%s: expected a number of threads 1-64, got '%s'", where, val);
+        o->threads = (int)v;
+        return 0;
+    case OPT_STRICT:
+        o->strict = 1;
+        return 0;
+    case OPT_QUIET:
+        o->quiet = 1;
+        return 0;
+    case OPT_CONFIG:
+        return set_str(&o->config, val) ? diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory") : 0;
+    case OPT_PATIENTS:
+        if (parse_long(val, 1, 5000000, &v) != 0)
+            return diag_set(d, DIAG_USAGE, NULL, 0, 0,
+                            "%s: expected a number of patients 1-5000000, got '%s'", where, val);
+        o->patients = v;
+        return 0;
+    case OPT_SEED:
+        if (parse_long(val, 0, 2147483647L, &v) != 0)
+            return diag_set(d, DIAG_USAGE, NULL, 0, 0,
+                            "%s: expected a seed 0-2147483647, got '%s'", where, val);
+        o->seed = (unsigned long)v;
+        return 0;
+    case OPT_MONTHS:
+        if (parse_long(val, 1, 240, &v) != 0)
+            return diag_set(d, DIAG_USAGE, NULL, 0, 0,
+                            "%s: expected a number of months 1-240, got '%s'", where, val);
+        o->months = (int)v;
+        return 0;
+    case OPT_OUTPUT:
+        return set_str(&o->output, val) ? diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory") : 0;
+    case OPT_HELP:
+        o->help = 1;
+        return 0;
+    }
+    return 0;
+}
+
+struct config_ctx {
+    struct cli_opts *o;
+    const char *path;
+    const char *const *set_on_cli; /* options given on the command line: not overridden */
+    struct counting_file *file;
+    int rc;
+    struct diag *d;
+};
+
+static const struct opt_def *find_def(const char *name, enum command cmd)
+{
+    for (size_t i = 0; i < NDEFS; i++)
+        if (strcmp(defs[i].name, name) == 0 && (defs[i].commands & cmd))
+            return &defs[i];
+    return NULL;
+}
+
+/* inih's handler gets no line number in Debian's build: count lines in the reader instead. */
+struct counting_file {
+    FILE *f;
+    int line;
+};
+
+static char *counting_gets(char *str, int num, void *stream)
+{
+    struct counting_file *cf = stream;
+    char *r = fgets(str, num, cf->f);
+    if (r)
+        cf->line++;
+    return r;
+}
+
+static int config_handler(void *user, const char *section, const char *name, const char *value)
+{
+    struct config_ctx *c = user;
+    int lineno = c->file->line;
+    (void)section;
+    char where[600];
+    snprintf(where, sizeof where, "%s:%d", c->path, lineno);
+    const struct opt_def *def = find_def(name, c->o->command);
+    if (!def || def->id == OPT_CONFIG || def->id == OPT_HELP) {
+        c->rc = diag_set(c->d, DIAG_USAGE, c->path, lineno, 0,
+                         "'%s' is not an option of this command (see --help)", name);
+        return 0;
+    }
+    for (const char *const *s = c->set_on_cli; *s; s++)
+        if (strcmp(*s, name) == 0 && def->id != OPT_ALLOW)
+            return 1; /* the command line wins */
+    if (!def->has_arg) {
+        if (strcmp(value, "true") != 0 && strcmp(value, "yes") != 0 && strcmp(value, "1") != 0) {
+            if (strcmp(value, "false") == 0 || strcmp(value, "no") == 0 ||
+                strcmp(value, "0") == 0)
+                return 1;
+            c->rc = diag_set(c->d, DIAG_USAGE, c->path, lineno, 0,
+                             "'%s' takes true or false, got '%s'", name, value);
+            return 0;
+        }
+    }
+    c->rc = apply(c->o, def, value, where, c->d);
+    return c->rc == 0;
+}
+
+static int load_config(struct cli_opts *o, const char *const *set_on_cli, struct diag *d)
+{
+    struct counting_file cf = {fopen(o->config, "r"), 0};
+    struct config_ctx c = {.o = o, .path = o->config, .set_on_cli = set_on_cli, .d = d,
+                           .file = &cf};
+    if (!cf.f)
+        return diag_set(d, DIAG_IO, o->config, 0, 0, "cannot read the config file: %s",
+                        strerror(errno));
+    int rc = ini_parse_stream(counting_gets, &cf, config_handler, &c);
+    fclose(cf.f);
+    if (c.rc)
+        return c.rc;
+    if (rc > 0)
+        return diag_set(d, DIAG_USAGE, o->config, rc, 0,
+                        "not a valid INI line (expected option = value)");
+    if (rc < 0)
+        return diag_set(d, DIAG_IO, o->config, 0, 0, "cannot read the config file");
+    return 0;
+}
+
+static void defaults(struct cli_opts *o, enum command cmd)
+{
+    memset(o, 0, sizeof *o);
+    o->command = cmd;
+    o->delimiter = ',';
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    o->threads = cores < 1 ? 1 : cores > 64 ? 64 : (int)cores;
+    o->patients = 500;
+    o->seed = 1;
+    o->months = 18;
+}
+
+int cli_opts_parse(struct cli_opts *o, enum command cmd, int argc, char **argv, struct diag *d)
+{
+    defaults(o, cmd);
+    const char **set_on_cli = calloc((size_t)argc + 1, sizeof *set_on_cli);
+    int rc = 0, only_files = 0;
+    if (!set_on_cli)
+        return diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
+    /* pass 1: the command line (values that are not repeatable are applied after config) */
+    struct pending { const struct opt_def *def; const char *val; } *pend;
+    size_t npend = 0, nset = 0;
+    pend = calloc((size_t)argc + 1, sizeof *pend);
+    if (!pend) {
+        free(set_on_cli);
+        return diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
+    }
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const struct opt_def *def = NULL;
+        const char *val = NULL;
+        if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
+            if (push_str(&o->files, &o->nfiles, a) != 0) {
+                rc = diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
+                goto out;
+            }
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            only_files = 1;
+            continue;
+        }
+        if (a[1] == '-') {
+            const char *eq = strchr(a + 2, '=');
+            size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+            for (size_t k = 0; k < NDEFS; k++)
+                if (strlen(defs[k].name) == len && strncmp(defs[k].name, a + 2, len) == 0 &&
+                    (defs[k].commands & cmd))
+                    def = &defs[k];
+            if (def && eq) {
+                if (!def->has_arg) {
+                    rc = diag_set(d, DIAG_USAGE, NULL, 0, 0, "option '--%s' takes no value",
+                                  def->name);
+                    goto out;
+                }
+                val = eq + 1;
+            }
+        } else if (a[2] == '\0') {
+            for (size_t k = 0; k < NDEFS; k++)
+                if (defs[k].short_name == a[1] && (defs[k].commands & cmd))
+                    def = &defs[k];
+        }
+        if (!def) {
+            rc = diag_set(d, DIAG_USAGE, NULL, 0, 0, "unknown option '%s'", a);
+            goto out;
+        }
+        if (def->has_arg && !val) {
+            if (i + 1 >= argc) {
+                rc = diag_set(d, DIAG_USAGE, NULL, 0, 0, "option '--%s' needs a value (%s)",
+                              def->name, def->arg);
+                goto out;
+            }
+            val = argv[++i];
+        }
+        pend[npend++] = (struct pending){def, val ? val : ""};
+        set_on_cli[nset++] = def->name;
+        if (def->id == OPT_CONFIG || def->id == OPT_HELP) {
+            char where[64];
+            snprintf(where, sizeof where, "--%s", def->name);
+            if ((rc = apply(o, def, val ? val : "", where, d)) != 0)
+                goto out;
+        }
+    }
+    if (o->help)
+        goto out;
+    if (o->config && (rc = load_config(o, set_on_cli, d)) != 0)
+        goto out;
+    for (size_t k = 0; k < npend; k++) {
+        char where[64];
+        if (pend[k].def->id == OPT_CONFIG)
+            continue;
+        snprintf(where, sizeof where, "--%s", pend[k].def->name);
+        if ((rc = apply(o, pend[k].def, pend[k].val, where, d)) != 0)
+            goto out;
+    }
+out:
+    free(pend);
+    free(set_on_cli);
+    return rc;
+}
+
+void cli_opts_fini(struct cli_opts *o)
+{
+    free(o->columns);
+    for (size_t i = 0; i < o->nallow; i++)
+        free(o->allow[i]);
+    free(o->allow);
+    free(o->config);
+    free(o->output);
+    for (size_t i = 0; i < o->nfiles; i++)
+        free(o->files[i]);
+    free(o->files);
+    memset(o, 0, sizeof *o);
+}
+
+void cli_ingest_opts(const struct cli_opts *o, const struct colmap *map, struct ingest_opts *io)
+{
+    memset(io, 0, sizeof *io);
+    io->delimiter = o->delimiter;
+    io->date_us = o->date_us;
+    io->colmap = map;
+    io->allow = (const char *const *)o->allow;
+    io->nallow = o->nallow;
+    io->have_as_of = o->have_as_of;
+    io->as_of = o->as_of;
+    io->threads = o->threads;
+}

@@ -1,0 +1,47 @@
+/* options.h: the command line and --config of every command, in one table (src/cli only). */
+#ifndef OUTCOMES_CLI_OPTIONS_H
+#define OUTCOMES_CLI_OPTIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "outcomes/diag.h"
+#include "outcomes/ingest.h"
+
+enum command { CMD_REPORT = 1, CMD_CHECK = 2, CMD_VERIFY = 4, CMD_SAMPLE = 8 };
+
+/* Every effective option after defaults, --config and the command line. */
+struct cli_opts {
+    enum command command;
+    /* reading (report, check) */
+    char delimiter;
+    int date_us;
+    char *columns;        /* --columns FILE */
+    char **allow;         /* --allow-column, repeatable */
+    size_t nallow;
+    int have_as_of;
+    int32_t as_of;
+    int threads;
+    int strict;
+    int quiet;
+    char *config;
+    /* sample */
+    long patients;
+    unsigned long seed;
+    int months;
+    char *output;         /* -o: report DIR, sample FILE */
+    /* positional */
+    char **files;
+    size_t nfiles;
+    int help;
+};
+
+/* Parses argv (after the command word). Fills o; returns 0, or DIAG_USAGE/DIAG_IO with d set. */
+int cli_opts_parse(struct cli_opts *o, enum command cmd, int argc, char **argv, struct diag *d);
+void cli_opts_fini(struct cli_opts *o);
+/* Prints the --help text of a command to stdout. */
+void cli_print_help(enum command cmd);
+/* Fills ingest options from o (borrowing o's strings). */
+void cli_ingest_opts(const struct cli_opts *o, const struct colmap *map, struct ingest_opts *io);
+
+#endif

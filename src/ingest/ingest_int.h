@@ -1,0 +1,55 @@
+/* ingest_int.h: internals shared by the files of src/ingest (not used outside it). */
+#ifndef OUTCOMES_INGEST_INT_H
+#define OUTCOMES_INGEST_INT_H
+
+#include "outcomes/ingest.h"
+
+#include <stdint.h>
+
+#define TEXT_MAX_CHARS 64         /* site, clinician, concurrent_therapy */
+#define ADVERSE_MAX_CHARS 1024    /* adverse_events */
+#define VALUE_KEEP_BYTES 256      /* bytes of an offending value kept in a problem */
+
+/* Trims blanks (space, tab, CR, LF) from both ends of s[0..*n). */
+void ingest_trim(const char **s, size_t *n);
+
+/* Builds s->field_col/col_field from s->names; fails on identifier, duplicate or missing
+ * required columns (line = the header's line). */
+int ingest_schema_build(struct schema *s, const struct ingest_opts *opts, const char *path,
+                        long header_line, struct diag *d);
+int ingest_schema_copy(struct schema *dst, const struct schema *src);
+
+/* Range and description of an integer column. */
+struct int_range {
+    int lo, hi;
+};
+struct int_range ingest_int_range(int col);
+
+/* Checks UTF-8 and control characters; returns the number of characters, or -1 (and the byte
+ * offset of the first bad byte in *bad) when invalid. */
+long ingest_utf8_chars(const char *s, size_t n, size_t *bad);
+
+/* Appends a problem (copies value and message). Returns 0 or -1 when out of memory. */
+int problem_list_add(struct problem_list *l, uint32_t file, long line, long column, int col,
+                     int reason, int first, const char *value, size_t nvalue,
+                     const char *message);
+
+/* Appends one row; fields are the staged values. Returns 0 or -1 when out of memory. */
+struct row_stage {
+    const char *patient; size_t npatient;
+    int32_t date;
+    int type;     /* -1 = not given */
+    int route, drug;
+    const char *site; size_t nsite;
+    const char *clinician; size_t nclinician;
+    const char *therapy; size_t ntherapy;
+    const char *adverse; size_t nadverse;
+    double dose_mg, weight_kg;
+    int16_t score[N_INT_COLS];
+    uint32_t file, line;
+};
+int rows_push(struct rows *rows, const struct row_stage *st);
+/* Allocates every column for cap rows (keeps n). */
+int rows_reserve(struct rows *rows, size_t cap);
+
+#endif

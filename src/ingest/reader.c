@@ -1,0 +1,771 @@
+/* reader.c: a streaming reader of one export (or one record-aligned chunk of it) on libcsv.
+ *
+ * libcsv reports neither lines nor columns, so the reader feeds it one physical line at a time
+ * (split at '\n' with memchr) and counts lines itself: a record's line is the physical line
+ * where it starts, its column the 1-based field number. Each value is validated in the field
+ * callback (libcsv reuses its field buffer) into a fixed-size staging row; the row callback
+ * commits the row or records why it is rejected. On a strict-mode parse error the record is
+ * rejected as malformed, the parser is re-initialised and reading resumes at the next line.
+ * It does not de-duplicate, cut at the as-of date or sort: ingest.c does, over all files. */
+#include "ingest_int.h"
+
+#include <csv.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "outcomes/date.h"
+
+#define CSV_OPTIONS (CSV_STRICT | CSV_STRICT_FINI)
+#define ROW_NOT_BEGUN 0 /* libcsv's parser state between records (libcsv.c) */
+
+/* A value rejected while its record is still open: kept until the record ends, because a
+ * wrong field count turns the whole record into one `malformed` problem instead. */
+struct pending {
+    long column;
+    int col;
+    int reason;
+    char value[VALUE_KEEP_BYTES + 1];
+    size_t nvalue;
+    char message[512];
+};
+
+struct ingest_reader {
+    const struct ingest_opts *opts;
+    const char *path;
+    uint32_t file_index;
+    struct csv_parser csv;
+    int csv_live;              /* csv initialised */
+    struct schema schema;      /* valid once have_schema */
+    int have_schema;
+    int stop_after_header;     /* stop feeding after the header's line */
+    int stopped;               /* ... and that happened */
+    uint64_t fed;              /* bytes seen so far, BOM included */
+    uint64_t header_end;       /* offset just past the header's last line */
+    /* header collection */
+    char **hdr;
+    size_t nhdr, caphdr;
+    long header_line;
+    int header_done_in_line;   /* the header ended inside the current line */
+    /* BOM detection at the stream start */
+    unsigned char bom[3];
+    int nbom;
+    int bom_decided;
+    /* position */
+    long line;                 /* current physical line, 1-based */
+    long rec_line;             /* line where the open record started */
+    int skip_to_eol;           /* discarding the rest of a line after a parse error */
+    /* the open record */
+    size_t nfields;
+    int any_filled;
+    struct pending *pend;
+    size_t npend, cappend;
+    struct row_stage st;
+    int filled_patient, filled_date;
+    char patient[64];
+    char site[4 * TEXT_MAX_CHARS], clinician[4 * TEXT_MAX_CHARS], therapy[4 * TEXT_MAX_CHARS];
+    char adverse[4 * ADVERSE_MAX_CHARS];
+    /* output */
+    struct rows *out;
+    struct problem_list *probs;
+    long rows_read;
+    int oom;                   /* out of memory inside a callback */
+    int fatal;                 /* header problem found inside a callback */
+    struct diag fatal_diag;
+    char **unknown;
+    size_t nunknown;
+};
+
+/* --- messages ------------------------------------------------------------------------------ */
+
+/* Writes value as a quoted, printable string: control bytes and invalid UTF-8 as \xNN, long
+ * values shortened with "...". */
+static void show_value(const char *s, size_t n, char *out, size_t outn)
+{
+    size_t o = 0, bad = 0;
+    int valid = n <= 4096 && ingest_utf8_chars(s, n, &bad) >= 0;
+    if (outn < 16)
+        return;
+    out[o++] = '"';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (o + 8 >= outn || i >= 60) {
+            memcpy(out + o, "...", 3);
+            o += 3;
+            break;
+        }
+        if (c == '"' || c == '\\') {
+            out[o++] = '\\';
+            out[o++] = (char)c;
+        } else if (c >= 0x20 && c < 0x7f) {
+            out[o++] = (char)c;
+        } else if (c >= 0x80 && valid) {
+            out[o++] = (char)c;
+        } else {
+            o += (size_t)snprintf(out + o, outn - o, "\\x%02X", c);
+        }
+    }
+    out[o++] = '"';
+    out[o] = '\0';
+}
+
+/* "column 'phq9'" or, when the header names it differently, "column 'phq9' (\"PHQ-9 Total\")" */
+static void col_label(const struct ingest_reader *r, int col, size_t field, char *out,
+                      size_t outn)
+{
+    const char *name = ingest_col_name((enum col)col);
+    const char *hdr = field < r->schema.nfields ? r->schema.names[field] : name;
+    if (strcmp(hdr, name) == 0)
+        snprintf(out, outn, "column '%s'", name);
+    else
+        snprintf(out, outn, "column '%s' (\"%.60s\")", name, hdr);
+}
+
+static void pend(struct ingest_reader *r, size_t field, int col, int reason, const char *s,
+                 size_t n, const char *what)
+{
+    if (r->npend == r->cappend) {
+        size_t cap = r->cappend ? r->cappend * 2 : 8;
+        struct pending *p = realloc(r->pend, cap * sizeof *p);
+        if (!p) {
+            r->oom = 1;
+            return;
+        }
+        r->pend = p;
+        r->cappend = cap;
+    }
+    struct pending *p = &r->pend[r->npend++];
+    char label[128], shown[128];
+    p->column = (long)field + 1;
+    p->col = col;
+    p->reason = reason;
+    p->nvalue = n < VALUE_KEEP_BYTES ? n : VALUE_KEEP_BYTES;
+    memcpy(p->value, s, p->nvalue);
+    p->value[p->nvalue] = '\0';
+    col_label(r, col, field, label, sizeof label);
+    show_value(s, n, shown, sizeof shown);
+    snprintf(p->message, sizeof p->message, "%s: %s, got %s", label, what, shown);
+}
+
+/* --- value rules --------------------------------------------------------------------------- */
+
+static int parse_uint(const char *s, size_t n, int *out)
+{
+    if (n == 0 || n > 4)
+        return n > 4 && n < 40 ? -2 : -1; /* many digits: out of range if all digits */
+    int v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+static int all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return n > 0;
+}
+
+/* Plain decimal: digits, at most one '.', at least one digit; no sign, no exponent. */
+static int parse_decimal(const char *s, size_t n, double *out)
+{
+    char buf[64];
+    int digits = 0, dots = 0;
+    if (n == 0 || n >= sizeof buf)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] >= '0' && s[i] <= '9')
+            digits++;
+        else if (s[i] == '.' && !dots)
+            dots++;
+        else
+            return -1;
+    }
+    if (!digits)
+        return -1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    *out = strtod(buf, NULL); /* correctly rounded, as R's reader */
+    return 0;
+}
+
+static int lower_equal(const char *s, size_t n, const char *word)
+{
+    size_t i = 0;
+    for (; i < n && word[i]; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != word[i])
+            return 0;
+    }
+    return i == n && word[i] == '\0';
+}
+
+static int match_word(const char *s, size_t n, const char *const *words, int nwords)
+{
+    for (int i = 0; i < nwords; i++)
+        if (lower_equal(s, n, words[i]))
+            return i;
+    return -1;
+}
+
+static const char *const route_words[] = {"iv", "im", "intranasal", "sublingual", "oral"};
+static const char *const drug_words[] = {"ketamine", "esketamine"};
+static const char *const type_words[] = {"assessment", "treatment"};
+
+const char *ingest_route_name(int route)
+{
+    return route > 0 && route < ROUTE_COUNT ? route_words[route - 1] : "";
+}
+
+const char *ingest_drug_name(int drug)
+{
+    return drug > 0 && drug < DRUG_COUNT ? drug_words[drug - 1] : "";
+}
+
+/* Validates text against UTF-8, control characters and a length limit; copies it to dst. */
+static void take_text(struct ingest_reader *r, size_t field, int col, const char *s, size_t n,
+                      char *dst, size_t dstn, long max_chars, const char **ptr, size_t *len)
+{
+    size_t bad = 0;
+    long chars = ingest_utf8_chars(s, n, &bad);
+    char what[96];
+    if (chars < 0) {
+        if (bad < n && ((unsigned char)s[bad] < 0x20 || s[bad] == 0x7f))
+            snprintf(what, sizeof what, "a control character (byte %zu) is not allowed", bad + 1);
+        else
+            snprintf(what, sizeof what, "invalid UTF-8 at byte %zu", bad + 1);
+        pend(r, field, col, REASON_TEXT, s, n, what);
+        return;
+    }
+    if (chars > max_chars || n > dstn) {
+        snprintf(what, sizeof what, "%ld characters, at most %ld allowed", chars, max_chars);
+        pend(r, field, col, REASON_TOO_LONG, s, n, what);
+        return;
+    }
+    memcpy(dst, s, n);
+    *ptr = dst;
+    *len = n;
+}
+
+static void take_value(struct ingest_reader *r, size_t field, int col, const char *s, size_t n)
+{
+    char what[96];
+    switch (col) {
+    case COL_PATIENT_ID: {
+        r->filled_patient = 1;
+        int ok = n <= 64;
+        for (size_t i = 0; ok && i < n; i++) {
+            char c = s[i];
+            ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '.' || c == '_' || c == '-';
+        }
+        if (!ok) {
+            pend(r, field, col, REASON_PATIENT_ID, s, n,
+                 "expected 1-64 characters of A-Z a-z 0-9 . _ -");
+            return;
+        }
+        memcpy(r->patient, s, n);
+        r->st.patient = r->patient;
+        r->st.npatient = n;
+        return;
+    }
+    case COL_SESSION_DATE: {
+        r->filled_date = 1;
+        int rc = r->opts->date_us ? date_parse_us(s, n, &r->st.date)
+                                  : date_parse_iso(s, n, &r->st.date);
+        if (rc != 0)
+            pend(r, field, col, REASON_DATE, s, n,
+                 r->opts->date_us ? "expected a real calendar date MM/DD/YYYY (1900-2199)"
+                                  : "expected a real calendar date YYYY-MM-DD (1900-2199)");
+        return;
+    }
+    case COL_SESSION_TYPE:
+        r->st.type = match_word(s, n, type_words, 2);
+        if (r->st.type < 0)
+            pend(r, field, col, REASON_CHOICE, s, n, "expected treatment or assessment");
+        return;
+    case COL_ROUTE: {
+        int k = match_word(s, n, route_words, 5);
+        if (k < 0)
+            pend(r, field, col, REASON_CHOICE, s, n,
+                 "expected one of iv, im, intranasal, sublingual, oral");
+        else
+            r->st.route = k + 1;
+        return;
+    }
+    case COL_DRUG: {
+        int k = match_word(s, n, drug_words, 2);
+        if (k < 0)
+            pend(r, field, col, REASON_CHOICE, s, n, "expected ketamine or esketamine");
+        else
+            r->st.drug = k + 1;
+        return;
+    }
+    case COL_DOSE_MG:
+    case COL_WEIGHT_KG: {
+        double v;
+        int dose = col == COL_DOSE_MG;
+        if (parse_decimal(s, n, &v) != 0) {
+            pend(r, field, col, REASON_NOT_NUMBER, s, n,
+                 "expected a plain decimal number such as 12.5 (no sign, no exponent)");
+            return;
+        }
+        if (dose ? !(v > 0 && v <= 1000) : !(v >= 20 && v <= 350)) {
+            pend(r, field, col, REASON_OUT_OF_RANGE, s, n,
+                 dose ? "expected a dose above 0 and at most 1000 mg"
+                      : "expected a weight from 20 to 350 kg");
+            return;
+        }
+        if (dose)
+            r->st.dose_mg = v;
+        else
+            r->st.weight_kg = v;
+        return;
+    }
+    case COL_SITE:
+        take_text(r, field, col, s, n, r->site, sizeof r->site, TEXT_MAX_CHARS, &r->st.site,
+                  &r->st.nsite);
+        return;
+    case COL_CLINICIAN:
+        take_text(r, field, col, s, n, r->clinician, sizeof r->clinician, TEXT_MAX_CHARS,
+                  &r->st.clinician, &r->st.nclinician);
+        return;
+    case COL_CONCURRENT_THERAPY:
+        take_text(r, field, col, s, n, r->therapy, sizeof r->therapy, TEXT_MAX_CHARS,
+                  &r->st.therapy, &r->st.ntherapy);
+        return;
+    case COL_ADVERSE_EVENTS:
+        take_text(r, field, col, s, n, r->adverse, sizeof r->adverse, ADVERSE_MAX_CHARS,
+                  &r->st.adverse, &r->st.nadverse);
+        return;
+    default: { /* integer columns */
+        struct int_range rg = ingest_int_range(col);
+        int v = 0;
+        int rc = parse_uint(s, n, &v);
+        if (rc == -2 && all_digits(s, n))
+            rc = 1;
+        else if (rc == -2)
+            rc = -1;
+        if (rc < 0) {
+            snprintf(what, sizeof what, "expected an integer %d-%d", rg.lo, rg.hi);
+            pend(r, field, col, REASON_NOT_INTEGER, s, n, what);
+        } else if (rc > 0 || v < rg.lo || v > rg.hi) {
+            snprintf(what, sizeof what, "out of range %d-%d", rg.lo, rg.hi);
+            pend(r, field, col, REASON_OUT_OF_RANGE, s, n, what);
+        } else {
+            r->st.score[INT_INDEX(col)] = (int16_t)v;
+        }
+        return;
+    }
+    }
+}
+
+/* --- records ------------------------------------------------------------------------------- */
+
+static void record_reset(struct ingest_reader *r)
+{
+    r->nfields = 0;
+    r->any_filled = 0;
+    r->npend = 0;
+    r->filled_patient = r->filled_date = 0;
+    memset(&r->st, 0, sizeof r->st);
+    r->st.type = -1;
+    r->st.patient = r->st.site = r->st.clinician = r->st.therapy = r->st.adverse = "";
+    r->st.dose_mg = r->st.weight_kg = NAN;
+    for (int k = 0; k < N_INT_COLS; k++)
+        r->st.score[k] = -1;
+}
+
+static void add_problem(struct ingest_reader *r, long column, int col, int reason, int first,
+                        const char *value, size_t nvalue, const char *message)
+{
+    if (problem_list_add(r->probs, r->file_index, r->rec_line, column, col, reason, first, value,
+                         nvalue, message) != 0)
+        r->oom = 1;
+}
+
+static void reject_malformed(struct ingest_reader *r, long column, const char *message)
+{
+    r->rows_read++;
+    add_problem(r, column, -1, REASON_MALFORMED, 1, "", 0, message);
+}
+
+static void on_field(void *data, size_t n, void *ctx)
+{
+    struct ingest_reader *r = ctx;
+    const char *s = data ? data : "";
+    size_t field = r->nfields++;
+    ingest_trim(&s, &n);
+    if (!r->have_schema) {
+        if (r->nhdr == r->caphdr) {
+            size_t cap = r->caphdr ? r->caphdr * 2 : 32;
+            char **h = realloc(r->hdr, cap * sizeof *h);
+            if (!h) {
+                r->oom = 1;
+                return;
+            }
+            r->hdr = h;
+            r->caphdr = cap;
+        }
+        char *name = malloc(n + 1);
+        if (!name) {
+            r->oom = 1;
+            return;
+        }
+        memcpy(name, s, n);
+        name[n] = '\0';
+        r->hdr[r->nhdr++] = name;
+        return;
+    }
+    if (n)
+        r->any_filled = 1;
+    if (field >= r->schema.nfields || n == 0)
+        return;
+    int col = r->schema.field_col[field];
+    if (col >= 0)
+        take_value(r, field, col, s, n);
+}
+
+static void finish_header(struct ingest_reader *r);
+
+static void on_row(int c, void *ctx)
+{
+    struct ingest_reader *r = ctx;
+    (void)c;
+    if (!r->have_schema) {
+        finish_header(r);
+        record_reset(r);
+        return;
+    }
+    if (!r->any_filled) { /* a blank record such as ",,,," counts as a blank line */
+        record_reset(r);
+        return;
+    }
+    r->rows_read++;
+    if (r->nfields != r->schema.nfields) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "record has %zu fields, the header has %zu", r->nfields,
+                 r->schema.nfields);
+        add_problem(r, (long)(r->nfields < r->schema.nfields ? r->nfields : r->schema.nfields + 1),
+                    -1, REASON_MALFORMED, 1, "", 0, msg);
+        record_reset(r);
+        return;
+    }
+    static const int required[2] = {COL_PATIENT_ID, COL_SESSION_DATE};
+    const int filled[2] = {r->filled_patient, r->filled_date};
+    size_t nrows_problems = 0;
+    for (int k = 0; k < 2; k++) {
+        if (!filled[k]) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "column '%s': a value is required",
+                     ingest_col_name((enum col)required[k]));
+            add_problem(r, r->schema.col_field[required[k]] + 1, required[k], REASON_MISSING,
+                        nrows_problems == 0, "", 0, msg);
+            nrows_problems++;
+        }
+    }
+    for (size_t i = 0; i < r->npend; i++, nrows_problems++)
+        add_problem(r, r->pend[i].column, r->pend[i].col, r->pend[i].reason,
+                    nrows_problems == 0, r->pend[i].value, r->pend[i].nvalue, r->pend[i].message);
+    if (nrows_problems == 0) {
+        if (r->st.type < 0)
+            r->st.type = (r->st.dose_mg == r->st.dose_mg || r->st.route) ? SESSION_TREATMENT
+                                                                         : SESSION_ASSESSMENT;
+        r->st.file = r->file_index;
+        r->st.line = (uint32_t)r->rec_line;
+        if (rows_push(r->out, &r->st) != 0)
+            r->oom = 1;
+    }
+    record_reset(r);
+}
+
+static int header_ready(struct ingest_reader *r, struct diag *d);
+
+/* The header record is complete: build the schema at once (a CR-only file may carry data
+ * records in the same "line"). A failure is kept and returned by the next feed. */
+static void finish_header(struct ingest_reader *r)
+{
+    r->have_schema = 1;
+    r->header_done_in_line = 1;
+    r->schema.nfields = r->nhdr;
+    r->schema.names = r->hdr;
+    r->hdr = NULL;
+    r->nhdr = r->caphdr = 0;
+    r->schema.field_col = malloc((r->schema.nfields ? r->schema.nfields : 1) * sizeof(int));
+    if (!r->schema.field_col) {
+        r->oom = 1;
+        return;
+    }
+    r->fatal = header_ready(r, &r->fatal_diag);
+    if (r->fatal)
+        r->schema.nfields = 0; /* later records: ignored until the caller stops */
+}
+
+/* --- the stream ---------------------------------------------------------------------------- */
+
+static int space_blank_only(unsigned char c)
+{
+    return c == ' ';
+}
+
+static int csv_start(struct ingest_reader *r)
+{
+    if (csv_init(&r->csv, CSV_OPTIONS) != 0)
+        return -1;
+    csv_set_delim(&r->csv, (unsigned char)r->opts->delimiter);
+    if (r->opts->delimiter == '\t')
+        csv_set_space_func(&r->csv, space_blank_only); /* a tab is a delimiter, not a blank */
+    r->csv_live = 1;
+    return 0;
+}
+
+struct ingest_reader *ingest_reader_new(const struct ingest_opts *opts, const char *path,
+                                        uint32_t file_index, const struct schema *schema,
+                                        struct rows *out, struct problem_list *probs)
+{
+    struct ingest_reader *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->opts = opts;
+    r->path = path;
+    r->file_index = file_index;
+    r->out = out;
+    r->probs = probs;
+    r->line = r->rec_line = 1;
+    if (schema) {
+        if (ingest_schema_copy(&r->schema, schema) != 0) {
+            free(r);
+            return NULL;
+        }
+        r->have_schema = 1;
+        r->bom_decided = 1;
+    }
+    record_reset(r);
+    if (csv_start(r) != 0) {
+        ingest_reader_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void ingest_reader_free(struct ingest_reader *r)
+{
+    if (!r)
+        return;
+    if (r->csv_live)
+        csv_free(&r->csv);
+    for (size_t i = 0; i < r->nhdr; i++)
+        free(r->hdr[i]);
+    free(r->hdr);
+    ingest_schema_fini(&r->schema);
+    free(r->pend);
+    free(r->unknown);
+    free(r);
+}
+
+static int oom(struct ingest_reader *r, struct diag *d)
+{
+    return diag_set(d, DIAG_IO, r->path, 0, 0, "out of memory while reading");
+}
+
+/* After the header record: build the schema, list unknown columns. */
+static int header_ready(struct ingest_reader *r, struct diag *d)
+{
+    int rc = ingest_schema_build(&r->schema, r->opts, r->path, r->header_line, d);
+    if (rc != 0)
+        return rc;
+    for (size_t i = 0; i < r->schema.nfields; i++) {
+        if (r->schema.field_col[i] >= 0)
+            continue;
+        char **u = realloc(r->unknown, (r->nunknown + 1) * sizeof *u);
+        if (!u)
+            return oom(r, d);
+        r->unknown = u;
+        r->unknown[r->nunknown++] = r->schema.names[i];
+    }
+    return 0;
+}
+
+/* Feeds one piece of at most one physical line (ending with '\n' or not). */
+static int feed_piece(struct ingest_reader *r, const char *p, size_t n, int ends_line,
+                      struct diag *d)
+{
+    if (!r->skip_to_eol) {
+        if (r->csv.pstate == ROW_NOT_BEGUN) {
+            r->rec_line = r->line;
+            if (!r->have_schema)
+                r->header_line = r->line;
+        }
+        size_t used = csv_parse(&r->csv, p, n, on_field, on_row, r);
+        if (r->oom)
+            return oom(r, d);
+        if (r->fatal) {
+            *d = r->fatal_diag;
+            return r->fatal;
+        }
+        if (used < n) {
+            if (csv_error(&r->csv) != CSV_EPARSE)
+                return oom(r, d);
+            if (!r->have_schema)
+                return diag_set(d, DIAG_DATA, r->path, r->line, (long)r->nfields + 1,
+                                "the header is not valid CSV (a quote inside an unquoted name, "
+                                "or text after a closing quote)");
+            char msg[200];
+            if (r->line != r->rec_line)
+                snprintf(msg, sizeof msg,
+                         "malformed quoting at line %ld (a quote inside an unquoted field, or "
+                         "text after a closing quote)",
+                         r->line);
+            else
+                snprintf(msg, sizeof msg,
+                         "malformed quoting (a quote inside an unquoted field, or text after a "
+                         "closing quote)");
+            reject_malformed(r, (long)r->nfields + 1, msg);
+            if (r->oom)
+                return oom(r, d);
+            csv_free(&r->csv);
+            r->csv_live = 0;
+            if (csv_start(r) != 0)
+                return oom(r, d);
+            record_reset(r);
+            r->skip_to_eol = !ends_line;
+        }
+    }
+    r->fed += n;
+    if (ends_line) {
+        r->line++;
+        r->skip_to_eol = 0;
+        if (r->header_done_in_line) {
+            r->header_done_in_line = 0;
+            r->header_end = r->fed;
+            if (r->stop_after_header)
+                r->stopped = 1;
+        }
+    }
+    return 0;
+}
+
+static int feed_lines(struct ingest_reader *r, const char *buf, size_t len, struct diag *d)
+{
+    while (len && !r->stopped) {
+        const char *nl = memchr(buf, '\n', len);
+        size_t n = nl ? (size_t)(nl - buf) + 1 : len;
+        int rc = feed_piece(r, buf, n, nl != NULL, d);
+        if (rc != 0)
+            return rc;
+        buf += n;
+        len -= n;
+    }
+    return 0;
+}
+
+int ingest_reader_feed(struct ingest_reader *r, const char *buf, size_t len, struct diag *d)
+{
+    static const unsigned char utf8_bom[3] = {0xEF, 0xBB, 0xBF};
+    while (!r->bom_decided && len) {
+        unsigned char c = (unsigned char)*buf;
+        if (c != utf8_bom[r->nbom]) {
+            r->bom_decided = 1;
+            int rc = feed_lines(r, (const char *)r->bom, (size_t)r->nbom, d);
+            if (rc != 0)
+                return rc;
+            break;
+        }
+        r->bom[r->nbom++] = c;
+        buf++;
+        len--;
+        if (r->nbom == 3) {
+            r->bom_decided = 1;
+            r->fed += 3;
+        }
+    }
+    return feed_lines(r, buf, len, d);
+}
+
+int ingest_reader_finish(struct ingest_reader *r, struct diag *d)
+{
+    if (!r->bom_decided) {
+        r->bom_decided = 1;
+        int rc = feed_lines(r, (const char *)r->bom, (size_t)r->nbom, d);
+        if (rc != 0)
+            return rc;
+    }
+    if (r->stopped)
+        return 0;
+    if (!r->skip_to_eol) {
+        if (r->csv.pstate == ROW_NOT_BEGUN) {
+            r->rec_line = r->line;
+            if (!r->have_schema)
+                r->header_line = r->line;
+        }
+        if (csv_fini(&r->csv, on_field, on_row, r) != 0) {
+            if (!r->have_schema)
+                return diag_set(d, DIAG_DATA, r->path, r->header_line, 0,
+                                "the header has an unterminated quoted name");
+            char msg[160];
+            snprintf(msg, sizeof msg,
+                     "unterminated quoted field: the record runs from line %ld to the end of the "
+                     "file",
+                     r->rec_line);
+            reject_malformed(r, (long)r->nfields + 1, msg);
+        }
+        if (r->oom)
+            return oom(r, d);
+        if (r->fatal) {
+            *d = r->fatal_diag;
+            return r->fatal;
+        }
+    }
+    if (r->header_done_in_line) { /* header without a line end */
+        r->header_done_in_line = 0;
+        r->header_end = r->fed;
+    }
+    if (!r->have_schema)
+        return diag_set(d, DIAG_DATA, r->path, 0, 0,
+                        "the file is empty: expected a header row naming the columns");
+    return 0;
+}
+
+const struct schema *ingest_reader_schema(const struct ingest_reader *r)
+{
+    return r->have_schema && !r->fatal ? &r->schema : NULL;
+}
+
+uint64_t ingest_reader_header_end(const struct ingest_reader *r)
+{
+    return r->header_end;
+}
+
+int ingest_reader_at_boundary(const struct ingest_reader *r)
+{
+    return r->csv.pstate == ROW_NOT_BEGUN && !r->skip_to_eol;
+}
+
+long ingest_reader_rows_read(const struct ingest_reader *r)
+{
+    return r->rows_read;
+}
+
+long ingest_reader_lines(const struct ingest_reader *r)
+{
+    return r->line - 1;
+}
+
+void ingest_reader_unknown(const struct ingest_reader *r, char ***names, size_t *n)
+{
+    *names = r->unknown;
+    *n = r->nunknown;
+}
+
+void ingest_reader_stop_after_header(struct ingest_reader *r)
+{
+    r->stop_after_header = 1;
+}

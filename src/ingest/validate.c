@@ -1,0 +1,117 @@
+/* validate.c: the value rules of SPEC section 1's column table that are not date parsing:
+ * integer ranges, UTF-8 text, and the problem list. Hot helpers are written by hand (no sscanf). */
+#include "ingest_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct int_range ingest_int_range(int col)
+{
+    switch (col) {
+    case COL_PHQ9: return (struct int_range){0, 27};
+    case COL_PHQ9_ITEM9: return (struct int_range){0, 3};
+    case COL_MADRS: return (struct int_range){0, 60};
+    case COL_QIDS_SR16: return (struct int_range){0, 27};
+    case COL_HAMD17: return (struct int_range){0, 52};
+    case COL_BDI2: return (struct int_range){0, 63};
+    case COL_GAD7: return (struct int_range){0, 21};
+    case COL_CADSS: return (struct int_range){0, 92};
+    default: return (struct int_range){30, 300}; /* blood pressure, mmHg */
+    }
+}
+
+long ingest_utf8_chars(const char *str, size_t n, size_t *bad)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    long chars = 0;
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            if (c < 0x20 || c == 0x7f)
+                goto invalid;
+            i++;
+        } else {
+            size_t len;
+            uint32_t cp;
+            if (c >= 0xc2 && c <= 0xdf) {
+                len = 2;
+                cp = c & 0x1f;
+            } else if (c >= 0xe0 && c <= 0xef) {
+                len = 3;
+                cp = c & 0x0f;
+            } else if (c >= 0xf0 && c <= 0xf4) {
+                len = 4;
+                cp = c & 0x07;
+            } else {
+                goto invalid;
+            }
+            if (i + len > n)
+                goto invalid;
+            for (size_t k = 1; k < len; k++) {
+                if ((s[i + k] & 0xc0) != 0x80)
+                    goto invalid;
+                cp = (cp << 6) | (s[i + k] & 0x3f);
+            }
+            if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+                (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0x80 && cp < 0xa0))
+                goto invalid;
+            i += len;
+        }
+        chars++;
+    }
+    return chars;
+invalid:
+    *bad = i;
+    return -1;
+}
+
+int problem_list_add(struct problem_list *l, uint32_t file, long line, long column, int col,
+                     int reason, int first, const char *value, size_t nvalue,
+                     const char *message)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        struct problem *v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        l->v = v;
+        l->cap = cap;
+    }
+    if (nvalue > VALUE_KEEP_BYTES) {
+        nvalue = VALUE_KEEP_BYTES;
+        while (nvalue > 0 && ((unsigned char)value[nvalue] & 0xc0) == 0x80)
+            nvalue--; /* do not cut a UTF-8 sequence */
+    }
+    struct problem *p = &l->v[l->n];
+    p->file = file;
+    p->line = line;
+    p->column = column;
+    p->col = col;
+    p->reason = reason;
+    p->first = first;
+    p->value = malloc(nvalue + 1);
+    p->message = strdup(message);
+    if (!p->value || !p->message) {
+        free(p->value);
+        free(p->message);
+        return -1;
+    }
+    if (nvalue)
+        memcpy(p->value, value, nvalue);
+    p->value[nvalue] = '\0';
+    l->n++;
+    return 0;
+}
+
+void problem_list_fini(struct problem_list *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->v[i].value);
+        free(l->v[i].message);
+    }
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
