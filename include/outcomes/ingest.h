@@ -114,6 +114,8 @@ struct rows {
     uint32_t *line;               /* provenance: physical line of the record */
     struct strtab *patients;      /* patient ids */
     struct strtab *text;          /* site, clinician, therapy, adverse event strings */
+    uint32_t last[5];             /* while reading: the previous row's patient, site, clinician,
+                                     therapy, adverse ids (a cache for interning) */
 };
 
 /* A --columns mapping: for each canonical column, the export's header name (or NULL). */
@@ -158,6 +160,7 @@ struct ingest_result {
     /* duplicates for the data-quality listing: (file, line) of each extra copy and its original */
     struct { uint32_t file, line, orig_file, orig_line; } *dups;
     size_t ndups;
+    double seconds_read, seconds_store; /* stage timings (never written to an output file) */
 };
 
 /* Reads, validates, de-duplicates and stores every file in paths (rows pooled). Returns 0, or a

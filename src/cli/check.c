@@ -38,6 +38,9 @@ int cli_check(const struct cli_opts *o)
         ingest_result_fini(&res);
         return rc;
     }
+    if (o->timings)
+        fprintf(stderr, "timings: read and validate %.3f s, sort and de-duplicate %.3f s\n",
+                res.seconds_read, res.seconds_store);
     long errors = 0;
     for (size_t i = 0; i < res.problems.n; i++) {
         const struct problem *p = &res.problems.v[i];

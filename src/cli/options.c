@@ -14,7 +14,7 @@
 
 enum opt_id {
     OPT_DELIMITER, OPT_DATE_FORMAT, OPT_COLUMNS, OPT_ALLOW, OPT_AS_OF, OPT_THREADS, OPT_STRICT,
-    OPT_QUIET, OPT_CONFIG, OPT_PATIENTS, OPT_SEED, OPT_MONTHS, OPT_OUTPUT, OPT_HELP,
+    OPT_QUIET, OPT_TIMINGS, OPT_CONFIG, OPT_PATIENTS, OPT_SEED, OPT_MONTHS, OPT_OUTPUT, OPT_HELP,
 };
 
 struct opt_def {
@@ -41,6 +41,7 @@ static const struct opt_def defs[] = {
     {"threads", 0, 1, OPT_THREADS, READING, "N", "worker threads (default: the cores available)"},
     {"strict", 0, 0, OPT_STRICT, CMD_REPORT, NULL, "fail (exit 1) when any row is rejected"},
     {"quiet", 'q', 0, OPT_QUIET, READING | CMD_SAMPLE, NULL, "print nothing but errors"},
+    {"timings", 0, 0, OPT_TIMINGS, READING, NULL, "print the time of each stage on stderr"},
     {"config", 0, 1, OPT_CONFIG, READING | CMD_SAMPLE, "FILE",
      "read options from an INI file (option = value); the command line wins"},
     {"patients", 0, 1, OPT_PATIENTS, CMD_SAMPLE, "N", "patients to simulate (default 500)"},
@@ -174,6 +175,9 @@ static int apply(struct cli_opts *o, const struct opt_def *def, const char *val,
         return 0;
     case OPT_QUIET:
         o->quiet = 1;
+        return 0;
+    case OPT_TIMINGS:
+        o->timings = 1;
         return 0;
     case OPT_CONFIG:
         return set_str(&o->config, val) ? diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory") : 0;

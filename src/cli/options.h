@@ -24,6 +24,7 @@ struct cli_opts {
     int threads;
     int strict;
     int quiet;
+    int timings;          /* --timings: stage times on stderr */
     char *config;
     /* sample */
     long patients;

@@ -1,12 +1,60 @@
-/* sample_cmd.c: `outcomes sample`: writes a synthetic export (src/sample) to a file or stdout. */
+/* sample_cmd.c: `outcomes sample`: writes a synthetic export (src/sample) to a file (written to a
+ * temporary name and renamed into place) or to stdout. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
+#include "outcomes/date.h"
+#include "outcomes/sample.h"
+
+#define SAMPLE_DEFAULT_AS_OF "2026-10-31"
 
 int cli_sample(const struct cli_opts *o)
 {
-    (void)o;
     struct diag d;
-    diag_set(&d, DIAG_USAGE, NULL, 0, 0, "sample is not available yet");
-    return cli_report_diag(&d, NULL);
+    struct sample_opts so = {.patients = o->patients, .seed = o->seed, .months = o->months};
+    diag_clear(&d);
+    if (o->nfiles) {
+        diag_set(&d, DIAG_USAGE, NULL, 0, 0, "sample takes no file arguments (use -o FILE)");
+        return cli_report_diag(&d, "sample");
+    }
+    if (o->have_as_of)
+        so.as_of = o->as_of;
+    else
+        date_parse_iso(SAMPLE_DEFAULT_AS_OF, 10, &so.as_of);
+    if (!o->output) {
+        if (sample_write(stdout, &so, &d) != 0)
+            return cli_report_diag(&d, NULL);
+        return EXIT_OK;
+    }
+    size_t n = strlen(o->output) + 16;
+    char *tmp = malloc(n);
+    if (!tmp) {
+        diag_set(&d, DIAG_IO, NULL, 0, 0, "out of memory");
+        return cli_report_diag(&d, NULL);
+    }
+    snprintf(tmp, n, "%s.tmp", o->output);
+    FILE *f = fopen(tmp, "wb");
+    int rc = EXIT_OK;
+    if (!f) {
+        diag_set(&d, DIAG_IO, o->output, 0, 0, "cannot write: %s", strerror(errno));
+        rc = cli_report_diag(&d, NULL);
+    } else {
+        static char buf[1 << 20];
+        setvbuf(f, buf, _IOFBF, sizeof buf);
+        int wrc = sample_write(f, &so, &d);
+        if (fclose(f) != 0 && !wrc)
+            wrc = diag_set(&d, DIAG_IO, o->output, 0, 0, "writing failed: %s", strerror(errno));
+        if (!wrc && rename(tmp, o->output) != 0)
+            wrc = diag_set(&d, DIAG_IO, o->output, 0, 0, "cannot write: %s", strerror(errno));
+        if (wrc) {
+            snprintf(d.file, sizeof d.file, "%s", o->output);
+            remove(tmp);
+            rc = cli_report_diag(&d, NULL);
+        }
+    }
+    free(tmp);
+    return rc;
 }

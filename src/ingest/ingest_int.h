@@ -52,4 +52,19 @@ int rows_push(struct rows *rows, const struct row_stage *st);
 /* Allocates every column for cap rows (keeps n). */
 int rows_reserve(struct rows *rows, size_t cap);
 
+/* The output of one reader over one record-aligned chunk of a file. */
+struct segment {
+    struct rows rows;
+    struct problem_list probs;
+    long line_base;   /* physical lines before the chunk */
+};
+
+/* Builds res->rows from the segments (in file and byte order): string ids ranked by bytes, the
+ * as-of cut (problems added to res->problems), rows sorted by patient, date and content, exact
+ * duplicates collapsed (res->dups), same-day conflicts marked, res->patients counted. The
+ * segments' columns are consumed (freed) as they are copied. date_field[f] is the field number
+ * of session_date in file f. Returns 0, or -1 when out of memory. */
+int store_build(struct ingest_result *res, struct segment **segs, size_t nseg,
+                const struct ingest_opts *opts, const int *date_field);
+
 #endif

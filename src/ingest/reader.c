@@ -66,6 +66,7 @@ struct ingest_reader {
     char patient[64];
     char site[4 * TEXT_MAX_CHARS], clinician[4 * TEXT_MAX_CHARS], therapy[4 * TEXT_MAX_CHARS];
     char adverse[4 * ADVERSE_MAX_CHARS];
+    struct int_range ranges[N_INT_COLS];
     /* output */
     struct rows *out;
     struct problem_list *probs;
@@ -122,8 +123,15 @@ static void col_label(const struct ingest_reader *r, int col, size_t field, char
         snprintf(out, outn, "column '%s' (\"%.60s\")", name, hdr);
 }
 
-static void pend(struct ingest_reader *r, size_t field, int col, int reason, const char *s,
-                 size_t n, const char *what)
+#if defined(__GNUC__)
+#define COLD __attribute__((cold, noinline))
+#else
+#define COLD
+#endif
+
+/* Error paths are kept out of line so the per-field hot path stays small. */
+COLD static void pend(struct ingest_reader *r, size_t field, int col, int reason,
+                      const char *s, size_t n, const char *what)
 {
     if (r->npend == r->cappend) {
         size_t cap = r->cappend ? r->cappend * 2 : 8;
@@ -172,26 +180,39 @@ static int all_digits(const char *s, size_t n)
     return n > 0;
 }
 
-/* Plain decimal: digits, at most one '.', at least one digit; no sign, no exponent. */
+/* Plain decimal: digits, at most one '.', at least one digit; no sign, no exponent. With at
+ * most 15 significant digits the value is N / 10^k with N and 10^k exact doubles, and IEEE
+ * division rounds that correctly: the same double strtod (and R) gives, without its cost.
+ * Longer inputs go through strtod. */
 static int parse_decimal(const char *s, size_t n, double *out)
 {
+    static const double pow10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
     char buf[64];
-    int digits = 0, dots = 0;
+    int digits = 0, dots = 0, frac = 0;
+    uint64_t v = 0;
     if (n == 0 || n >= sizeof buf)
         return -1;
     for (size_t i = 0; i < n; i++) {
-        if (s[i] >= '0' && s[i] <= '9')
+        if (s[i] >= '0' && s[i] <= '9') {
             digits++;
-        else if (s[i] == '.' && !dots)
+            frac += dots;
+            v = v * 10 + (uint64_t)(s[i] - '0');
+        } else if (s[i] == '.' && !dots) {
             dots++;
-        else
+        } else {
             return -1;
+        }
     }
     if (!digits)
         return -1;
+    if (digits <= 15) {
+        *out = (double)v / pow10[frac];
+        return 0;
+    }
     memcpy(buf, s, n);
     buf[n] = '\0';
-    *out = strtod(buf, NULL); /* correctly rounded, as R's reader */
+    *out = strtod(buf, NULL);
     return 0;
 }
 
@@ -231,11 +252,9 @@ const char *ingest_drug_name(int drug)
 }
 
 /* Validates text against UTF-8, control characters and a length limit; copies it to dst. */
-static void take_text(struct ingest_reader *r, size_t field, int col, const char *s, size_t n,
-                      char *dst, size_t dstn, long max_chars, const char **ptr, size_t *len)
+COLD static void bad_text(struct ingest_reader *r, size_t field, int col, const char *s,
+                         size_t n, long chars, size_t bad, long max_chars)
 {
-    size_t bad = 0;
-    long chars = ingest_utf8_chars(s, n, &bad);
     char what[96];
     if (chars < 0) {
         if (bad < n && ((unsigned char)s[bad] < 0x20 || s[bad] == 0x7f))
@@ -243,11 +262,26 @@ static void take_text(struct ingest_reader *r, size_t field, int col, const char
         else
             snprintf(what, sizeof what, "invalid UTF-8 at byte %zu", bad + 1);
         pend(r, field, col, REASON_TEXT, s, n, what);
-        return;
-    }
-    if (chars > max_chars || n > dstn) {
+    } else {
         snprintf(what, sizeof what, "%ld characters, at most %ld allowed", chars, max_chars);
         pend(r, field, col, REASON_TOO_LONG, s, n, what);
+    }
+}
+
+static void take_text(struct ingest_reader *r, size_t field, int col, const char *s, size_t n,
+                      char *dst, size_t dstn, long max_chars, const char **ptr, size_t *len)
+{
+    size_t bad = 0;
+    long chars = (long)n;
+    for (size_t i = 0; i < n; i++) { /* printable ASCII: the common case */
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c >= 0x7f) {
+            chars = ingest_utf8_chars(s, n, &bad);
+            break;
+        }
+    }
+    if (chars < 0 || chars > max_chars || n > dstn) {
+        bad_text(r, field, col, s, n, chars, bad, max_chars);
         return;
     }
     memcpy(dst, s, n);
@@ -255,9 +289,26 @@ static void take_text(struct ingest_reader *r, size_t field, int col, const char
     *len = n;
 }
 
-static void take_value(struct ingest_reader *r, size_t field, int col, const char *s, size_t n)
+COLD static void bad_integer(struct ingest_reader *r, size_t field, int col, const char *s,
+                            size_t n, int rc)
 {
     char what[96];
+    struct int_range rg = ingest_int_range(col);
+    if (rc == -2 && all_digits(s, n))
+        rc = 1;
+    else if (rc == -2)
+        rc = -1;
+    if (rc < 0) {
+        snprintf(what, sizeof what, "expected an integer %d-%d", rg.lo, rg.hi);
+        pend(r, field, col, REASON_NOT_INTEGER, s, n, what);
+    } else {
+        snprintf(what, sizeof what, "out of range %d-%d", rg.lo, rg.hi);
+        pend(r, field, col, REASON_OUT_OF_RANGE, s, n, what);
+    }
+}
+
+static void take_value(struct ingest_reader *r, size_t field, int col, const char *s, size_t n)
+{
     switch (col) {
     case COL_PATIENT_ID: {
         r->filled_patient = 1;
@@ -347,22 +398,13 @@ static void take_value(struct ingest_reader *r, size_t field, int col, const cha
                   &r->st.adverse, &r->st.nadverse);
         return;
     default: { /* integer columns */
-        struct int_range rg = ingest_int_range(col);
         int v = 0;
         int rc = parse_uint(s, n, &v);
-        if (rc == -2 && all_digits(s, n))
-            rc = 1;
-        else if (rc == -2)
-            rc = -1;
-        if (rc < 0) {
-            snprintf(what, sizeof what, "expected an integer %d-%d", rg.lo, rg.hi);
-            pend(r, field, col, REASON_NOT_INTEGER, s, n, what);
-        } else if (rc > 0 || v < rg.lo || v > rg.hi) {
-            snprintf(what, sizeof what, "out of range %d-%d", rg.lo, rg.hi);
-            pend(r, field, col, REASON_OUT_OF_RANGE, s, n, what);
-        } else {
+        const struct int_range *rg = &r->ranges[INT_INDEX(col)];
+        if (rc == 0 && v >= rg->lo && v <= rg->hi)
             r->st.score[INT_INDEX(col)] = (int16_t)v;
-        }
+        else
+            bad_integer(r, field, col, s, n, rc);
         return;
     }
     }
@@ -403,7 +445,8 @@ static void on_field(void *data, size_t n, void *ctx)
     struct ingest_reader *r = ctx;
     const char *s = data ? data : "";
     size_t field = r->nfields++;
-    ingest_trim(&s, &n);
+    if (n && ((unsigned char)s[0] <= ' ' || (unsigned char)s[n - 1] <= ' '))
+        ingest_trim(&s, &n); /* libcsv trims unquoted fields; quoted ones may keep blanks */
     if (!r->have_schema) {
         if (r->nhdr == r->caphdr) {
             size_t cap = r->caphdr ? r->caphdr * 2 : 32;
@@ -540,6 +583,8 @@ struct ingest_reader *ingest_reader_new(const struct ingest_opts *opts, const ch
     r->out = out;
     r->probs = probs;
     r->line = r->rec_line = 1;
+    for (int k = 0; k < N_INT_COLS; k++)
+        r->ranges[k] = ingest_int_range(COL_FIRST_INT + k);
     if (schema) {
         if (ingest_schema_copy(&r->schema, schema) != 0) {
             free(r);

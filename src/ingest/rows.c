@@ -75,23 +75,41 @@ int rows_reserve(struct rows *rows, size_t cap)
     return 0;
 }
 
+/* Exports repeat a column's value from row to row (a patient's rows, a site's): compare with
+ * the previous row's value before hashing. */
+static int intern_cached(struct strtab *t, uint32_t *last, const char *s, size_t n, uint32_t *id)
+{
+    size_t len;
+    const char *prev = strtab_get(t, *last, &len);
+    if (len == n && memcmp(prev, s, n) == 0) {
+        *id = *last;
+        return 0;
+    }
+    if (strtab_intern(t, s, n, id) != 0)
+        return -1;
+    *last = *id;
+    return 0;
+}
+
 int rows_push(struct rows *rows, const struct row_stage *st)
 {
     if (rows->n == rows->cap && rows_reserve(rows, rows->cap ? rows->cap * 2 : 1024) != 0)
         return -1;
     size_t i = rows->n;
-    uint32_t id;
-    if (strtab_intern(rows->patients, st->patient, st->npatient, &id) != 0)
+    if (intern_cached(rows->patients, &rows->last[0], st->patient, st->npatient,
+                      &rows->patient[i]) != 0)
         return -1;
-    rows->patient[i] = id;
     rows->date[i] = st->date;
     rows->type[i] = (uint8_t)st->type;
     rows->route[i] = (uint8_t)st->route;
     rows->drug[i] = (uint8_t)st->drug;
-    if (strtab_intern(rows->text, st->site, st->nsite, &rows->site[i]) != 0 ||
-        strtab_intern(rows->text, st->clinician, st->nclinician, &rows->clinician[i]) != 0 ||
-        strtab_intern(rows->text, st->therapy, st->ntherapy, &rows->therapy[i]) != 0 ||
-        strtab_intern(rows->text, st->adverse, st->nadverse, &rows->adverse[i]) != 0)
+    if (intern_cached(rows->text, &rows->last[1], st->site, st->nsite, &rows->site[i]) != 0 ||
+        intern_cached(rows->text, &rows->last[2], st->clinician, st->nclinician,
+                      &rows->clinician[i]) != 0 ||
+        intern_cached(rows->text, &rows->last[3], st->therapy, st->ntherapy,
+                      &rows->therapy[i]) != 0 ||
+        intern_cached(rows->text, &rows->last[4], st->adverse, st->nadverse,
+                      &rows->adverse[i]) != 0)
         return -1;
     rows->dose_mg[i] = st->dose_mg;
     rows->weight_kg[i] = st->weight_kg;

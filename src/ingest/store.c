@@ -1,0 +1,499 @@
+/* store.c: one sorted, de-duplicated row store from the chunks the readers filled.
+ *
+ * Order of work, chosen so that every row is copied once: (1) intern every chunk's strings
+ * into global tables and rank them by bytes, rewriting the chunks' ids in place; (2) find the
+ * as-of date; (3) sort global row numbers by patient (counting sort) then date (stable merge
+ * sort; ties stay in file and line order); (4) gather every column from the chunks into the
+ * final arrays, freeing each chunk column once read; (5) within each patient-date group, order
+ * rows by content so that nothing depends on input order; (6) in one compaction pass, set aside
+ * rows after the as-of date and collapse exact duplicates (the first copy by file and line is
+ * kept); (7) mark same-day conflicting scores. */
+#include "ingest_int.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "outcomes/date.h"
+#include "outcomes/sort.h"
+
+#define CMP_FIELD(x, y)                                                                          \
+    do {                                                                                         \
+        if ((x) != (y))                                                                          \
+            return (x) < (y) ? -1 : 1;                                                           \
+    } while (0)
+
+static int cmp_double(double a, double b)
+{
+    int na = a != a, nb = b != b;
+    if (na || nb)
+        return na == nb ? 0 : na ? -1 : 1;
+    return (a > b) - (a < b);
+}
+
+/* Orders two rows of one patient by every canonical column (ids are byte ranks by now). */
+static int row_content_cmp(const struct rows *r, size_t a, size_t b)
+{
+    CMP_FIELD(r->date[a], r->date[b]);
+    CMP_FIELD(r->type[a], r->type[b]);
+    CMP_FIELD(r->route[a], r->route[b]);
+    CMP_FIELD(r->drug[a], r->drug[b]);
+    CMP_FIELD(r->site[a], r->site[b]);
+    CMP_FIELD(r->clinician[a], r->clinician[b]);
+    CMP_FIELD(r->therapy[a], r->therapy[b]);
+    CMP_FIELD(r->adverse[a], r->adverse[b]);
+    int c = cmp_double(r->dose_mg[a], r->dose_mg[b]);
+    if (c)
+        return c;
+    if ((c = cmp_double(r->weight_kg[a], r->weight_kg[b])) != 0)
+        return c;
+    for (int k = 0; k < N_INT_COLS; k++)
+        CMP_FIELD(r->score[k][a], r->score[k][b]);
+    return 0;
+}
+
+/* Context of the in-group sort: rows of one group, offset base. */
+struct group_ctx {
+    const struct rows *rows;
+    size_t base;
+};
+
+static int group_cmp(uint32_t a, uint32_t b, const void *vctx)
+{
+    const struct group_ctx *g = vctx;
+    int c = row_content_cmp(g->rows, g->base + a, g->base + b);
+    if (c)
+        return c;
+    CMP_FIELD(g->rows->file[g->base + a], g->rows->file[g->base + b]);
+    CMP_FIELD(g->rows->line[g->base + a], g->rows->line[g->base + b]);
+    return 0;
+}
+
+static int date_cmp(uint32_t a, uint32_t b, const void *ctx)
+{
+    const int32_t *date = ctx;
+    CMP_FIELD(date[a], date[b]);
+    return 0; /* stable: ties keep file and line order */
+}
+
+/* Applies fn(FIELD, TYPE) to every column of struct rows. */
+#define FOR_EACH_COLUMN(fn)                                                                      \
+    do {                                                                                         \
+        fn(patient, uint32_t);                                                                   \
+        fn(date, int32_t);                                                                       \
+        fn(type, uint8_t);                                                                       \
+        fn(route, uint8_t);                                                                      \
+        fn(drug, uint8_t);                                                                       \
+        fn(site, uint32_t);                                                                      \
+        fn(clinician, uint32_t);                                                                 \
+        fn(therapy, uint32_t);                                                                   \
+        fn(adverse, uint32_t);                                                                   \
+        fn(dose_mg, double);                                                                     \
+        fn(weight_kg, double);                                                                   \
+        for (int k_ = 0; k_ < N_INT_COLS; k_++)                                                  \
+            fn(score[k_], int16_t);                                                              \
+        fn(conflict, uint8_t);                                                                   \
+        fn(file, uint32_t);                                                                      \
+        fn(line, uint32_t);                                                                      \
+    } while (0)
+
+/* Interns every string of the chunks into tab, ranks it, and rewrites the chunks' columns to
+ * ranks; replaces tab with its byte-ordered copy. which: 0 = patients, 1 = text. */
+static int rank_strings(struct strtab **tab, struct segment **segs, size_t nseg, int which)
+{
+    int rc = -1;
+    uint32_t **maps = calloc(nseg ? nseg : 1, sizeof *maps);
+    uint32_t *rank = NULL;
+    struct strtab *sorted = NULL;
+    if (!maps)
+        return -1;
+    for (size_t s = 0; s < nseg; s++) {
+        struct strtab *src = which ? segs[s]->rows.text : segs[s]->rows.patients;
+        uint32_t n = strtab_count(src);
+        if (!(maps[s] = malloc(n * sizeof **maps)))
+            goto out;
+        for (uint32_t id = 0; id < n; id++) {
+            size_t len;
+            const char *str = strtab_get(src, id, &len);
+            if (strtab_intern(*tab, str, len, &maps[s][id]) != 0)
+                goto out;
+        }
+    }
+    uint32_t count = strtab_count(*tab);
+    if (!(rank = malloc(count * sizeof *rank)) || strtab_rank(*tab, rank) != 0 ||
+        !(sorted = strtab_sorted_copy(*tab, rank)))
+        goto out;
+    for (size_t s = 0; s < nseg; s++) {
+        struct rows *r = &segs[s]->rows;
+        for (uint32_t id = 0; id < strtab_count(which ? r->text : r->patients); id++)
+            maps[s][id] = rank[maps[s][id]];
+        if (which) {
+            for (size_t i = 0; i < r->n; i++) {
+                r->site[i] = maps[s][r->site[i]];
+                r->clinician[i] = maps[s][r->clinician[i]];
+                r->therapy[i] = maps[s][r->therapy[i]];
+                r->adverse[i] = maps[s][r->adverse[i]];
+            }
+        } else {
+            for (size_t i = 0; i < r->n; i++)
+                r->patient[i] = maps[s][r->patient[i]];
+        }
+    }
+    strtab_free(*tab);
+    *tab = sorted;
+    sorted = NULL;
+    rc = 0;
+out:
+    for (size_t s = 0; s < nseg; s++)
+        free(maps[s]);
+    free(maps);
+    free(rank);
+    strtab_free(sorted);
+    return rc;
+}
+
+/* Where global row g comes from. */
+struct source {
+    struct segment **segs;
+    size_t nseg;
+    const size_t *off;      /* off[s]: global number of segment s's first row */
+    const uint16_t *seg_of; /* seg_of[g] */
+};
+
+/* Every column of struct rows as (offset of its pointer, element size), for code that treats
+ * columns generically. */
+struct column_desc {
+    size_t off;
+    size_t size;
+};
+
+static size_t column_descs(struct column_desc *d)
+{
+    size_t n = 0;
+#define DESC(FIELD, T) d[n++] = (struct column_desc){offsetof(struct rows, FIELD), sizeof(T)}
+    FOR_EACH_COLUMN(DESC);
+#undef DESC
+    return n;
+}
+
+#define MAX_COLUMNS 32
+#define COLUMN_PTR(rows, desc) ((void **)((char *)(rows) + (desc).off))
+
+struct gather_job {
+    struct rows *dst;
+    const struct source *src;
+    const uint32_t *perm;
+    size_t n;
+    const struct column_desc *cols;
+    size_t ncols;
+    int parity;  /* this job gathers the columns whose index has this parity */
+    int rc;
+};
+
+/* Gathers one column: dst[i] = the value of source row perm[i]; frees the chunks' column. */
+static int gather_column(struct rows *dst, const struct source *src, const uint32_t *perm,
+                         size_t n, struct column_desc c)
+{
+    char *col = malloc((n ? n : 1) * c.size);
+    if (!col)
+        return -1;
+    const char *base[64];
+    size_t nseg = src->nseg < sizeof base / sizeof *base ? src->nseg : 0;
+    for (size_t s = 0; s < nseg; s++)
+        base[s] = *COLUMN_PTR(&src->segs[s]->rows, c);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t g = perm[i];
+        uint16_t s = src->seg_of[g];
+        const char *from = (nseg ? base[s] : (const char *)*COLUMN_PTR(&src->segs[s]->rows, c)) +
+                           (g - src->off[s]) * c.size;
+        switch (c.size) {
+        case 1: col[i] = *from; break;
+        case 2: memcpy(col + 2 * i, from, 2); break;
+        case 4: memcpy(col + 4 * i, from, 4); break;
+        default: memcpy(col + 8 * i, from, 8); break;
+        }
+    }
+    free(*COLUMN_PTR(dst, c));
+    *COLUMN_PTR(dst, c) = col;
+    for (size_t s = 0; s < src->nseg; s++) {
+        free(*COLUMN_PTR(&src->segs[s]->rows, c));
+        *COLUMN_PTR(&src->segs[s]->rows, c) = NULL;
+    }
+    return 0;
+}
+
+static void *gather_run(void *arg)
+{
+    struct gather_job *j = arg;
+    j->rc = 0;
+    for (size_t k = (size_t)j->parity; k < j->ncols && !j->rc; k += 2)
+        j->rc = gather_column(j->dst, j->src, j->perm, j->n, j->cols[k]);
+    return NULL;
+}
+
+/* (4): every column, the two halves of the column list on two threads (the copy is bound by
+ * page faults on the fresh arrays, which proceed in parallel). */
+static int gather(struct rows *dst, const struct source *src, const uint32_t *perm, size_t n)
+{
+    struct column_desc cols[MAX_COLUMNS];
+    size_t ncols = column_descs(cols);
+    struct gather_job jobs[2];
+    for (int k = 0; k < 2; k++)
+        jobs[k] = (struct gather_job){dst, src, perm, n, cols, ncols, k, 0};
+    pthread_t tid;
+    int threaded = n > 100000 && pthread_create(&tid, NULL, gather_run, &jobs[1]) == 0;
+    gather_run(&jobs[0]);
+    if (threaded)
+        pthread_join(tid, NULL);
+    else
+        gather_run(&jobs[1]);
+    if (jobs[0].rc || jobs[1].rc)
+        return -1;
+    dst->n = dst->cap = n;
+    return 0;
+}
+
+/* Copies row from to row to (to <= from) in every column. */
+static void row_move(struct rows *r, size_t to, size_t from)
+{
+#define MOVE(FIELD, T) r->FIELD[to] = r->FIELD[from]
+    FOR_EACH_COLUMN(MOVE);
+#undef MOVE
+}
+
+/* Reorders rows [base, base+k) by order (k small). */
+static int rows_permute_range(struct rows *r, size_t base, size_t k, const uint32_t *order)
+{
+    union {
+        uint32_t u32;
+        int32_t i32;
+        uint8_t u8;
+        double f64;
+        int16_t i16;
+    } *tmp = malloc(k * sizeof *tmp);
+    if (!tmp)
+        return -1;
+#define PERMUTE(FIELD, T)                                                                        \
+    do {                                                                                         \
+        for (size_t q_ = 0; q_ < k; q_++)                                                        \
+            memcpy(&tmp[q_], &r->FIELD[base + order[q_]], sizeof(T));                            \
+        for (size_t q_ = 0; q_ < k; q_++)                                                        \
+            memcpy(&r->FIELD[base + q_], &tmp[q_], sizeof(T));                                   \
+    } while (0)
+    FOR_EACH_COLUMN(PERMUTE);
+#undef PERMUTE
+    free(tmp);
+    return 0;
+}
+
+/* (5): order each patient-date group of two or more rows by content. */
+static int order_groups(struct rows *r)
+{
+    uint32_t order[64], scratch[64];
+    for (size_t i = 0, j; i < r->n; i = j) {
+        j = i + 1;
+        while (j < r->n && r->patient[j] == r->patient[i] && r->date[j] == r->date[i])
+            j++;
+        size_t k = j - i;
+        if (k < 2)
+            continue;
+        uint32_t *ord = order, *tmp = scratch;
+        if (k > 64) {
+            ord = malloc(k * sizeof *ord);
+            tmp = malloc(k * sizeof *tmp);
+            if (!ord || !tmp) {
+                free(ord == order ? NULL : ord);
+                free(tmp == scratch ? NULL : tmp);
+                return -1;
+            }
+        }
+        for (size_t q = 0; q < k; q++)
+            ord[q] = (uint32_t)q;
+        struct group_ctx ctx = {r, i};
+        sort_indices(ord, k, group_cmp, &ctx, tmp);
+        int rc = rows_permute_range(r, i, k, ord);
+        if (k > 64) {
+            free(ord);
+            free(tmp);
+        }
+        if (rc)
+            return -1;
+    }
+    return 0;
+}
+
+/* (6): as-of cut and duplicates, compacting in place. */
+static int compact(struct ingest_result *res, const int *date_field)
+{
+    struct rows *r = &res->rows;
+    size_t kept = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        if (res->have_as_of && r->date[i] > res->as_of) {
+            char msg[160], d1[11], d2[11];
+            date_format(r->date[i], d1);
+            date_format(res->as_of, d2);
+            snprintf(msg, sizeof msg,
+                     "column 'session_date': %s is after the as-of date %s (set aside)", d1, d2);
+            if (problem_list_add(&res->problems, r->file[i], r->line[i],
+                                 date_field[r->file[i]] + 1, COL_SESSION_DATE,
+                                 REASON_AFTER_AS_OF, 1, d1, 10, msg) != 0)
+                return -1;
+            continue;
+        }
+        if (kept > 0 && r->patient[kept - 1] == r->patient[i] &&
+            row_content_cmp(r, kept - 1, i) == 0) {
+            void *p = realloc(res->dups, (res->ndups + 1) * sizeof *res->dups);
+            if (!p)
+                return -1;
+            res->dups = p;
+            res->dups[res->ndups].file = r->file[i];
+            res->dups[res->ndups].line = r->line[i];
+            res->dups[res->ndups].orig_file = r->file[kept - 1];
+            res->dups[res->ndups].orig_line = r->line[kept - 1];
+            res->ndups++;
+            continue;
+        }
+        if (kept != i)
+            row_move(r, kept, i);
+        kept++;
+    }
+    r->n = kept;
+    return 0;
+}
+
+/* (7): a (patient, date, instrument) whose rows give different scores. */
+static void mark_conflicts(struct ingest_result *res)
+{
+    struct rows *r = &res->rows;
+    for (size_t i = 0, j; i < r->n; i = j) {
+        j = i + 1;
+        while (j < r->n && r->patient[j] == r->patient[i] && r->date[j] == r->date[i])
+            j++;
+        if (j - i < 2)
+            continue;
+        for (int k = 0; k < N_CONFLICT_COLS; k++) {
+            int16_t v = -1;
+            int conflict = 0;
+            for (size_t q = i; q < j; q++) {
+                int16_t s = r->score[k][q];
+                if (s < 0)
+                    continue;
+                if (v >= 0 && s != v)
+                    conflict = 1;
+                v = s;
+            }
+            if (!conflict)
+                continue;
+            res->conflicting_same_day_scores++;
+            res->conflicts_by_col[k]++;
+            for (size_t q = i; q < j; q++)
+                if (r->score[k][q] >= 0)
+                    r->conflict[q] |= (uint8_t)(1u << k);
+        }
+    }
+}
+
+int store_build(struct ingest_result *res, struct segment **segs, size_t nseg,
+                const struct ingest_opts *opts, const int *date_field)
+{
+    struct rows *rows = &res->rows;
+    int rc = -1;
+    size_t n = 0;
+    size_t *off = calloc(nseg + 1, sizeof *off);
+    uint16_t *seg_of = NULL;
+    uint32_t *perm = NULL, *tmp = NULL, *start = NULL;
+    int32_t *date = NULL;
+    if (!off || nseg > UINT16_MAX)
+        goto out;
+    for (size_t s = 0; s < nseg; s++) {
+        off[s] = n;
+        n += segs[s]->rows.n;
+    }
+    off[nseg] = n;
+    if (n > UINT32_MAX - 1)
+        goto out;
+
+    /* (1) strings */
+    if (rank_strings(&rows->patients, segs, nseg, 0) != 0 ||
+        rank_strings(&rows->text, segs, nseg, 1) != 0)
+        goto out;
+
+    /* (2) the data cut */
+    res->have_as_of = opts->have_as_of;
+    res->as_of = opts->as_of;
+    if (!opts->have_as_of && n) {
+        res->have_as_of = 1;
+        res->as_of = INT32_MIN;
+        for (size_t s = 0; s < nseg; s++)
+            for (size_t i = 0; i < segs[s]->rows.n; i++)
+                if (segs[s]->rows.date[i] > res->as_of)
+                    res->as_of = segs[s]->rows.date[i];
+    }
+
+    /* (3) sort by patient, then date */
+    uint32_t npat = strtab_count(rows->patients);
+    perm = malloc((n ? n : 1) * sizeof *perm);
+    tmp = malloc((n ? n : 1) * sizeof *tmp);
+    date = malloc((n ? n : 1) * sizeof *date);
+    seg_of = malloc((n ? n : 1) * sizeof *seg_of);
+    start = calloc((size_t)npat + 1, sizeof *start);
+    if (!perm || !tmp || !date || !seg_of || !start)
+        goto out;
+    for (size_t s = 0; s < nseg; s++) {
+        const struct rows *r = &segs[s]->rows;
+        for (size_t i = 0; i < r->n; i++) {
+            start[r->patient[i] + 1]++;
+            date[off[s] + i] = r->date[i];
+            seg_of[off[s] + i] = (uint16_t)s;
+        }
+    }
+    for (uint32_t p = 0; p < npat; p++)
+        start[p + 1] += start[p];
+    for (size_t s = 0; s < nseg; s++) {
+        const struct rows *r = &segs[s]->rows;
+        for (size_t i = 0; i < r->n; i++)
+            perm[start[r->patient[i]]++] = (uint32_t)(off[s] + i);
+    }
+    /* start[p] is now the end of patient p's run */
+    for (uint32_t p = 0, b = 0; p < npat; p++) {
+        uint32_t e = start[p];
+        if (e - b > 1)
+            sort_indices(perm + b, e - b, date_cmp, date, tmp);
+        b = e;
+    }
+    free(date);
+    date = NULL;
+    free(tmp);
+    tmp = NULL;
+
+    /* (4) gather; line numbers become absolute */
+    for (size_t s = 0; s < nseg; s++) {
+        struct rows *r = &segs[s]->rows;
+        for (size_t i = 0; i < r->n; i++)
+            r->line[i] = (uint32_t)(r->line[i] + segs[s]->line_base);
+    }
+    struct source src = {segs, nseg, off, seg_of};
+    if (gather(rows, &src, perm, n) != 0)
+        goto out;
+
+    /* (5)-(7) */
+    if (order_groups(rows) != 0 || compact(res, date_field) != 0)
+        goto out;
+    mark_conflicts(res);
+    res->patients = 0;
+    for (size_t i = 0; i < rows->n; i++)
+        if (i == 0 || rows->patient[i] != rows->patient[i - 1])
+            res->patients++;
+    rc = 0;
+out:
+    free(off);
+    free(seg_of);
+    free(perm);
+    free(tmp);
+    free(start);
+    free(date);
+    return rc;
+}
