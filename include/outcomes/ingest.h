@@ -133,6 +133,8 @@ struct ingest_opts {
     int have_as_of;               /* 1: as_of below is the data cut */
     int32_t as_of;
     int threads;                  /* worker threads for tokenizing; <= 1 reads sequentially */
+    uint64_t min_chunk;           /* smallest chunk worth a thread, bytes (0 = 8 MiB; tests
+                                     set it small to exercise the chunked path) */
 };
 
 /* One input file as read. */

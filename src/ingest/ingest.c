@@ -218,13 +218,14 @@ static int read_chunks(struct ingest_result *res, struct segments *segs,
     return 0;
 }
 
-static int add_unknown(struct ingest_result *res, char **names, size_t n)
+/* Adds a file's unknown header names, each name once over all files (first-seen order). */
+static int add_unknown(struct ingest_result *res, struct strtab *seen, char **names, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        size_t k = 0;
-        while (k < res->nunknown && strcmp(res->unknown[k], names[i]) != 0)
-            k++;
-        if (k < res->nunknown)
+        uint32_t before = strtab_count(seen), id;
+        if (strtab_intern(seen, names[i], strlen(names[i]), &id) != 0)
+            return -1;
+        if (strtab_count(seen) == before)
             continue;
         char **u = realloc(res->unknown, (res->nunknown + 1) * sizeof *u);
         if (!u)
@@ -240,7 +241,7 @@ static int add_unknown(struct ingest_result *res, char **names, size_t n)
 /* Reads one file: the header (stop after it), then the data in chunks. */
 static int read_file(struct ingest_result *res, struct segments *segs,
                      const struct ingest_opts *opts, uint32_t fi, int *date_field,
-                     struct diag *d)
+                     struct strtab *seen_unknown, struct diag *d)
 {
     const char *path = res->files[fi].path;
     struct ingest_reader *hr = NULL;
@@ -303,7 +304,7 @@ static int read_file(struct ingest_result *res, struct segments *segs,
     char **unk;
     size_t nunk;
     ingest_reader_unknown(hr, &unk, &nunk);
-    if (add_unknown(res, unk, nunk) != 0) {
+    if (add_unknown(res, seen_unknown, unk, nunk) != 0) {
         rc = diag_set(d, DIAG_IO, path, 0, 0, "out of memory");
         goto out;
     }
@@ -311,8 +312,9 @@ static int read_file(struct ingest_result *res, struct segments *segs,
     if (from >= size)
         goto out;
     int nchunks = opts->threads > 1 ? opts->threads : 1;
-    if ((size - from) / MIN_CHUNK < (uint64_t)nchunks)
-        nchunks = (int)((size - from) / MIN_CHUNK) + 1;
+    uint64_t min_chunk = opts->min_chunk ? opts->min_chunk : MIN_CHUNK;
+    if ((size - from) / min_chunk < (uint64_t)nchunks)
+        nchunks = (int)((size - from) / min_chunk) + 1;
     rc = read_chunks(res, segs, opts, fi, fd, schema, from, size, nchunks, header_lines, d);
     if (rc < 0) /* a guessed split fell inside a quoted field: read the file in one piece */
         rc = read_chunks(res, segs, opts, fi, fd, schema, from, size, 1, header_lines, d);
@@ -377,6 +379,7 @@ int ingest_run(const char *const *paths, size_t npaths, const struct ingest_opts
     struct segments segs = {0};
     int rc = 0;
     int *date_field = NULL;
+    struct strtab *seen_unknown = NULL;
     memset(res, 0, sizeof *res);
     if (rows_init(&res->rows) != 0)
         return diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
@@ -394,9 +397,14 @@ int ingest_run(const char *const *paths, size_t npaths, const struct ingest_opts
         }
         res->nfiles++;
     }
+    seen_unknown = strtab_new();
+    if (!seen_unknown) {
+        rc = diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
+        goto out;
+    }
     double t0 = now_seconds();
     for (size_t f = 0; f < npaths; f++) {
-        rc = read_file(res, &segs, opts, (uint32_t)f, &date_field[f], d);
+        rc = read_file(res, &segs, opts, (uint32_t)f, &date_field[f], seen_unknown, d);
         if (rc)
             goto out;
         res->rows_read += res->files[f].rows_read;
@@ -423,6 +431,7 @@ out:
         segment_free(segs.v[s]);
     free(segs.v);
     free(date_field);
+    strtab_free(seen_unknown);
     return rc;
 }
 

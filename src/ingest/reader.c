@@ -497,8 +497,9 @@ static void on_row(int c, void *ctx)
         char msg[160];
         snprintf(msg, sizeof msg, "record has %zu fields, the header has %zu", r->nfields,
                  r->schema.nfields);
-        add_problem(r, (long)(r->nfields < r->schema.nfields ? r->nfields : r->schema.nfields + 1),
-                    -1, REASON_MALFORMED, 1, "", 0, msg);
+        /* the column of the first missing or extra field */
+        size_t first = r->nfields < r->schema.nfields ? r->nfields : r->schema.nfields;
+        add_problem(r, (long)first + 1, -1, REASON_MALFORMED, 1, "", 0, msg);
         record_reset(r);
         return;
     }

@@ -184,6 +184,18 @@ int ingest_schema_build(struct schema *s, const struct ingest_opts *opts, const 
         }
     }
     static const int required[] = {COL_PATIENT_ID, COL_SESSION_DATE};
+    char hint[80] = "";
+    if (s->nfields == 1) {
+        static const char *const seps[] = {";", "\t", ","};
+        static const char sepc[] = {';', '\t', ','};
+        for (int k = 0; k < 3; k++)
+            if (sepc[k] != opts->delimiter && strchr(s->names[0], sepc[k])) {
+                snprintf(hint, sizeof hint,
+                         " (it has one column containing '%s': try --delimiter '%s')", seps[k],
+                         seps[k]);
+                break;
+            }
+    }
     for (size_t k = 0; k < sizeof required / sizeof *required; k++) {
         int c = required[k];
         if (s->col_field[c] < 0) {
@@ -193,7 +205,8 @@ int ingest_schema_build(struct schema *s, const struct ingest_opts *opts, const 
                                 "header",
                                 col_names[c], opts->colmap->header[c]);
             return diag_set(d, DIAG_DATA, path, header_line, 0,
-                            "required column '%s' is missing from the header", col_names[c]);
+                            "required column '%s' is missing from the header%s", col_names[c],
+                            hint);
         }
     }
     return 0;

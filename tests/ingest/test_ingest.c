@@ -1,0 +1,380 @@
+/* test_ingest.c: ingest_run over files: accounting, duplicates, same-day conflicts, the as-of
+ * cut, several files, row-order independence, parallel chunks against sequential reading, and
+ * hostile inputs (each with the message it must give). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <sys/stat.h>
+
+#include "outcomes/sample.h"
+#include "support.h"
+
+static int run(const char *const *paths, size_t n, const struct ingest_opts *o,
+               struct ingest_result *res, struct diag *d)
+{
+    diag_clear(d);
+    return ingest_run(paths, n, o, res, d);
+}
+
+static void assert_accounting(const struct ingest_result *res)
+{
+    assert_int_equal(res->rows_read, res->rows_accepted + res->rows_rejected + res->rows_duplicate);
+}
+
+/* The hand-written R reference case (tests/data/reference/edge_small, README there). */
+static void test_ingest_edge_small_accounting(void **state)
+{
+    (void)state;
+    const char *path = TEST_DATA_DIR "/reference/edge_small/edge_small.csv";
+    struct ingest_opts o = default_opts();
+    struct ingest_result res;
+    struct diag d;
+    date_parse_iso("2026-05-31", 10, &o.as_of);
+    o.have_as_of = 1;
+    assert_int_equal(run(&path, 1, &o, &res, &d), 0);
+    assert_int_equal(res.rows_read, 45);
+    assert_int_equal(res.rows_accepted, 41);
+    assert_int_equal(res.rows_rejected, 3);
+    assert_int_equal(res.rows_duplicate, 1);
+    assert_int_equal(res.patients, 10);
+    assert_int_equal(res.rejected_by_reason[REASON_DATE], 1);
+    assert_int_equal(res.rejected_by_reason[REASON_OUT_OF_RANGE], 1);
+    assert_int_equal(res.rejected_by_reason[REASON_PATIENT_ID], 1);
+    /* D8 day 7: MADRS 12 and 13 on one date */
+    assert_int_equal(res.conflicting_same_day_scores, 1);
+    assert_int_equal(res.conflicts_by_col[INT_INDEX(COL_MADRS)], 1);
+    assert_int_equal(res.ndups, 1);
+    assert_int_equal(res.dups[0].line, 40);
+    assert_int_equal(res.dups[0].orig_line, 39);
+    assert_accounting(&res);
+    ingest_result_fini(&res);
+}
+
+static void test_ingest_duplicates_conflicts_as_of(void **state)
+{
+    (void)state;
+    const char *data = "patient_id,session_date,phq9,madrs,site\n"
+                       "B,2026-01-05,10,20,x\n"
+                       "A,2026-01-01,10,,x\n"
+                       "A,2026-01-01,10,,x\n"   /* exact duplicate of line 3 */
+                       "A,2026-01-01, 10 ,,x\n" /* same after trimming: duplicate */
+                       "A,2026-01-01,11,,y\n"   /* phq9 disagrees: conflict */
+                       "A,2026-01-01,,30,y\n"   /* madrs alone: no conflict */
+                       "B,2026-01-05,10,21,x\n" /* madrs disagrees */
+                       "B,2026-02-01,3,,x\n";   /* after the as-of date */
+    char *path = write_temp(data, strlen(data));
+    const char *paths[] = {path};
+    struct ingest_opts o = default_opts();
+    struct ingest_result res;
+    struct diag d;
+    date_parse_iso("2026-01-31", 10, &o.as_of);
+    o.have_as_of = 1;
+    assert_int_equal(run(paths, 1, &o, &res, &d), 0);
+    assert_int_equal(res.rows_read, 8);
+    assert_int_equal(res.rows_duplicate, 2);
+    assert_int_equal(res.rows_rejected, 1);
+    assert_int_equal(res.rejected_by_reason[REASON_AFTER_AS_OF], 1);
+    assert_int_equal(res.rows_accepted, 5);
+    assert_accounting(&res);
+    assert_int_equal(res.conflicting_same_day_scores, 2);
+    assert_int_equal(res.conflicts_by_col[INT_INDEX(COL_PHQ9)], 1);
+    assert_int_equal(res.conflicts_by_col[INT_INDEX(COL_MADRS)], 1);
+    char *probs = problems_dump(&res.problems);
+    assert_string_equal(probs, "9:2:after_as_of:1: column 'session_date': 2026-02-01 is after "
+                               "the as-of date 2026-01-31 (set aside)\n");
+    char *rows = rows_dump(&res.rows, 1);
+    /* sorted by patient, date, content; conflict bits: phq9 = 1, madrs = 4 */
+    assert_string_equal(rows,
+                        "A|2026-01-01|0|||x|||||nan|nan|10|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c1|@0:3\n"
+                        "A|2026-01-01|0|||y|||||nan|nan|-1|-1|30|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:7\n"
+                        "A|2026-01-01|0|||y|||||nan|nan|11|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c1|@0:6\n"
+                        "B|2026-01-05|0|||x|||||nan|nan|10|-1|20|-1|-1|-1|-1|-1|-1|-1|-1|-1|c4|@0:2\n"
+                        "B|2026-01-05|0|||x|||||nan|nan|10|-1|21|-1|-1|-1|-1|-1|-1|-1|-1|-1|c4|@0:8\n");
+    assert_int_equal(res.patients, 2);
+    free(rows);
+    free(probs);
+    ingest_result_fini(&res);
+    /* default as-of: the latest valid date; nothing set aside */
+    o.have_as_of = 0;
+    assert_int_equal(run(paths, 1, &o, &res, &d), 0);
+    assert_int_equal(res.as_of, date_from_ymd(2026, 2, 1));
+    assert_int_equal(res.rows_rejected, 0);
+    ingest_result_fini(&res);
+    unlink(path);
+    free(path);
+}
+
+static void test_ingest_several_files_pool_rows(void **state)
+{
+    (void)state;
+    const char *a = "patient_id,session_date,phq9,extra\nP1,2026-01-01,12,z\n";
+    const char *b = "PHQ9;Session_Date;Patient_ID\n12;2026-01-01;P1\nx;2026-01-02;P2\n";
+    char *pa = write_temp(a, strlen(a)), *pb = write_temp(b, strlen(b));
+    const char *paths[] = {pa, pb};
+    struct ingest_opts o = default_opts();
+    struct ingest_result res;
+    struct diag d;
+    /* b read with ',' is one column: stop, and suggest the delimiter */
+    assert_int_equal(run(paths, 2, &o, &res, &d), DIAG_DATA);
+    assert_string_equal(d.file, pb);
+    assert_string_equal(d.message, "required column 'patient_id' is missing from the header (it "
+                                   "has one column containing ';': try --delimiter ';')");
+    ingest_result_fini(&res);
+    unlink(pb);
+    free(pb);
+    b = "PHQ9,Session_Date,Patient_ID\n12,2026-01-01,P1\nx,2026-01-02,P2\n";
+    pb = write_temp(b, strlen(b));
+    paths[1] = pb;
+    assert_int_equal(run(paths, 2, &o, &res, &d), 0);
+    assert_int_equal(res.rows_read, 3);
+    assert_int_equal(res.rows_duplicate, 1); /* the same row in both files */
+    assert_int_equal(res.rows_rejected, 1);
+    assert_int_equal(res.problems.v[0].file, 1);
+    assert_int_equal(res.problems.v[0].line, 3);
+    assert_int_equal(res.problems.v[0].column, 1);
+    assert_int_equal(res.nunknown, 1);
+    assert_string_equal(res.unknown[0], "extra");
+    ingest_result_fini(&res);
+    unlink(pa);
+    unlink(pb);
+    free(pa);
+    free(pb);
+}
+
+/* A sample export shuffled line by line reads to the same store (line numbers aside). */
+static void test_ingest_row_order_does_not_matter(void **state)
+{
+    (void)state;
+    char *path = write_temp("", 0);
+    FILE *f = fopen(path, "w");
+    struct sample_opts so = {.patients = 60, .seed = 11, .months = 12};
+    struct diag d;
+    date_parse_iso("2026-10-31", 10, &so.as_of);
+    assert_int_equal(sample_write(f, &so, &d), 0);
+    fclose(f);
+    /* read it back, shuffle the data lines (seeded), write it again */
+    f = fopen(path, "r");
+    char **lines = NULL, buf[1024];
+    size_t n = 0;
+    while (fgets(buf, sizeof buf, f)) {
+        lines = realloc(lines, (n + 1) * sizeof *lines);
+        lines[n++] = strdup(buf);
+    }
+    fclose(f);
+    unsigned long x = 12345;
+    for (size_t i = n - 1; i > 1; i--) {
+        x = x * 6364136223846793005ul + 1442695040888963407ul;
+        size_t j = 1 + (size_t)((x >> 33) % i);
+        char *t = lines[i];
+        lines[i] = lines[j];
+        lines[j] = t;
+    }
+    char *shuffled = write_temp("", 0);
+    f = fopen(shuffled, "w");
+    for (size_t i = 0; i < n; i++) {
+        fputs(lines[i], f);
+        if (i == 5) /* and one duplicate, so the kept copy must not depend on order */
+            fputs(lines[i], f);
+        free(lines[i]);
+    }
+    free(lines);
+    fclose(f);
+    struct ingest_opts o = default_opts();
+    struct ingest_result r1, r2;
+    const char *p1[] = {path}, *p2[] = {shuffled};
+    assert_int_equal(run(p1, 1, &o, &r1, &d), 0);
+    assert_int_equal(run(p2, 1, &o, &r2, &d), 0);
+    char *d1 = rows_dump(&r1.rows, 0), *d2 = rows_dump(&r2.rows, 0);
+    assert_true(r1.rows.n > 500);
+    assert_string_equal(d1, d2);
+    assert_int_equal(r1.patients, r2.patients);
+    assert_int_equal(r1.conflicting_same_day_scores, r2.conflicting_same_day_scores);
+    assert_int_equal(r2.rows_duplicate, r1.rows_duplicate + 1);
+    free(d1);
+    free(d2);
+    ingest_result_fini(&r1);
+    ingest_result_fini(&r2);
+    unlink(path);
+    unlink(shuffled);
+    free(path);
+    free(shuffled);
+}
+
+/* Quoted newlines near every chunk boundary: any number of threads gives the same store, the
+ * same problems and the same line numbers as one thread. */
+static void test_ingest_threads_give_identical_results(void **state)
+{
+    (void)state;
+    struct sbuf b = {0};
+    sbuf_printf(&b, "patient_id,session_date,phq9,concurrent_therapy,site\n");
+    for (int i = 0; i < 400; i++) {
+        if (i % 7 == 0)
+            sbuf_printf(&b, "P%d,2026-01-%02d,%d,\"note\nsecond line\",s%d\n", i % 50,
+                        1 + i % 28, i % 30, i % 3);
+        else if (i % 11 == 0)
+            sbuf_printf(&b, "P%d,2026-01-%02d,%d,\"a,\"\"b\"\"\",s%d\n", i % 50, 1 + i % 28,
+                        i % 27, i % 3);
+        else if (i % 13 == 0)
+            sbuf_printf(&b, "P%d,2026-01-%02d,%d,x\"y,s%d\n", i % 50, 1 + i % 28, i % 27, i % 3);
+        else
+            sbuf_printf(&b, "P%d,2026-01-%02d,%d,psychotherapy,s%d\r\n", i % 50, 1 + i % 28,
+                        i % 27, i % 3);
+    }
+    char *path = write_temp(b.s, b.n);
+    const char *paths[] = {path};
+    struct ingest_opts o = default_opts();
+    struct ingest_result ref;
+    struct diag d;
+    assert_int_equal(run(paths, 1, &o, &ref, &d), 0);
+    char *rows_ref = rows_dump(&ref.rows, 1), *probs_ref = problems_dump(&ref.problems);
+    assert_true(ref.rows_rejected > 0);
+    for (int threads = 2; threads <= 9; threads++) {
+        for (uint64_t chunk = 40; chunk < 2000; chunk = chunk * 3 + 7) {
+            struct ingest_result res;
+            o.threads = threads;
+            o.min_chunk = chunk;
+            assert_int_equal(run(paths, 1, &o, &res, &d), 0);
+            char *rows = rows_dump(&res.rows, 1), *probs = problems_dump(&res.problems);
+            assert_string_equal(rows, rows_ref);
+            assert_string_equal(probs, probs_ref);
+            assert_int_equal(res.rows_read, ref.rows_read);
+            assert_int_equal(res.files[0].lines, ref.files[0].lines);
+            free(rows);
+            free(probs);
+            ingest_result_fini(&res);
+        }
+    }
+    free(rows_ref);
+    free(probs_ref);
+    ingest_result_fini(&ref);
+    unlink(path);
+    free(path);
+    free(b.s);
+}
+
+/* Hostile inputs: the documented diag, never a crash. */
+static void test_ingest_unreadable_inputs(void **state)
+{
+    (void)state;
+    struct ingest_opts o = default_opts();
+    struct ingest_result res;
+    struct diag d;
+    const char *missing = "/nonexistent/dir/export.csv";
+    assert_int_equal(run(&missing, 1, &o, &res, &d), DIAG_IO);
+    assert_string_equal(d.file, missing);
+    assert_string_equal(d.message, "cannot open: No such file or directory");
+    ingest_result_fini(&res);
+    const char *dir = "/tmp";
+    assert_int_equal(run(&dir, 1, &o, &res, &d), DIAG_IO);
+    assert_string_equal(d.message, "is a directory, not a CSV file");
+    ingest_result_fini(&res);
+    char *empty = write_temp("", 0);
+    const char *pe = empty;
+    assert_int_equal(run(&pe, 1, &o, &res, &d), DIAG_DATA);
+    assert_string_equal(d.message, "the file is empty: expected a header row naming the columns");
+    ingest_result_fini(&res);
+    unlink(empty);
+    free(empty);
+    /* a binary file: bytes 0-255 over and over */
+    char bin[4096];
+    for (size_t i = 0; i < sizeof bin; i++)
+        bin[i] = (char)(i * 7 % 256);
+    char *pb = write_temp(bin, sizeof bin);
+    const char *pbc = pb;
+    assert_int_equal(run(&pbc, 1, &o, &res, &d), DIAG_DATA);
+    assert_int_equal(d.line, 1);
+    assert_true(strlen(d.message) > 10);
+    ingest_result_fini(&res);
+    unlink(pb);
+    free(pb);
+}
+
+static void test_ingest_hostile_contents(void **state)
+{
+    (void)state;
+    struct ingest_opts o = default_opts();
+    struct ingest_result res;
+    struct diag d;
+    /* header only */
+    char *p = write_temp("patient_id,session_date\n", 24);
+    const char *pc = p;
+    assert_int_equal(run(&pc, 1, &o, &res, &d), 0);
+    assert_int_equal(res.rows_read, 0);
+    assert_int_equal(res.have_as_of, 0);
+    ingest_result_fini(&res);
+    unlink(p);
+    free(p);
+    /* a NUL byte and invalid UTF-8 in data fields */
+    static const char nul[] = "patient_id,session_date,site\nA\0B,2026-01-01,x\nC,2026-01-01,a\0b\n"
+                              "D,2026-01-01,caf\xe9\n";
+    p = write_temp(nul, sizeof nul - 1);
+    pc = p;
+    assert_int_equal(run(&pc, 1, &o, &res, &d), 0);
+    char *probs = problems_dump(&res.problems);
+    assert_string_equal(probs,
+                        "2:1:invalid_patient_id:1: column 'patient_id': expected 1-64 characters "
+                        "of A-Z a-z 0-9 . _ -, got \"A\\x00B\"\n"
+                        "3:3:invalid_text:1: column 'site': a control character (byte 2) is not "
+                        "allowed, got \"a\\x00b\"\n"
+                        "4:3:invalid_text:1: column 'site': invalid UTF-8 at byte 4, got "
+                        "\"caf\\xE9\"\n");
+    free(probs);
+    ingest_result_fini(&res);
+    unlink(p);
+    free(p);
+    /* a 10 MB field */
+    size_t big = 10u << 20;
+    char *data = malloc(big + 100);
+    int k = sprintf(data, "patient_id,session_date,adverse_events\nA,2026-01-01,");
+    memset(data + k, 'n', big);
+    k += (int)big;
+    k += sprintf(data + k, "\nB,2026-01-02,ok\n");
+    p = write_temp(data, (size_t)k);
+    pc = p;
+    assert_int_equal(run(&pc, 1, &o, &res, &d), 0);
+    assert_int_equal(res.rows_accepted, 1);
+    assert_int_equal(res.rejected_by_reason[REASON_TOO_LONG], 1);
+    assert_int_equal(res.problems.v[0].line, 2);
+    assert_int_equal(res.problems.v[0].column, 3);
+    assert_true(strstr(res.problems.v[0].message, "10485760 characters, at most 1024 allowed"));
+    assert_int_equal(strlen(res.problems.v[0].value), 256);
+    ingest_result_fini(&res);
+    unlink(p);
+    free(p);
+    free(data);
+    /* 100,000 columns */
+    struct sbuf b = {0};
+    sbuf_printf(&b, "patient_id,session_date");
+    for (int i = 0; i < 100000; i++)
+        sbuf_printf(&b, ",c%d", i);
+    sbuf_printf(&b, "\nA,2026-01-01");
+    for (int i = 0; i < 100000; i++)
+        sbuf_printf(&b, ",%d", i);
+    sbuf_printf(&b, "\nB,2026-01-01\n");
+    p = write_temp(b.s, b.n);
+    pc = p;
+    assert_int_equal(run(&pc, 1, &o, &res, &d), 0);
+    assert_int_equal(res.rows_accepted, 1);
+    assert_int_equal(res.nunknown, 100000);
+    assert_int_equal(res.problems.v[0].line, 3);
+    assert_string_equal(res.problems.v[0].message, "record has 2 fields, the header has 100002");
+    ingest_result_fini(&res);
+    unlink(p);
+    free(p);
+    free(b.s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ingest_edge_small_accounting),
+        cmocka_unit_test(test_ingest_duplicates_conflicts_as_of),
+        cmocka_unit_test(test_ingest_several_files_pool_rows),
+        cmocka_unit_test(test_ingest_row_order_does_not_matter),
+        cmocka_unit_test(test_ingest_threads_give_identical_results),
+        cmocka_unit_test(test_ingest_unreadable_inputs),
+        cmocka_unit_test(test_ingest_hostile_contents),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,332 @@
+/* test_reader.c: the streaming reader. Every input is re-read at every piece size from 1 byte
+ * to its whole length (libcsv's own test habit) and must give the same rows and problems; every
+ * problem message is checked with its line, column and text. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "support.h"
+
+/* Reads data in pieces of size piece; fills *rows_out and *probs_out dumps. Returns the rc. */
+static int read_pieces(const char *data, size_t n, size_t piece, const struct ingest_opts *o,
+                       char **rows_out, char **probs_out, struct diag *d)
+{
+    struct rows rows;
+    struct problem_list probs = {0};
+    assert_int_equal(rows_init(&rows), 0);
+    struct ingest_reader *r = ingest_reader_new(o, "t.csv", 0, NULL, &rows, &probs);
+    assert_non_null(r);
+    int rc = 0;
+    for (size_t off = 0; off < n && !rc; off += piece)
+        rc = ingest_reader_feed(r, data + off, n - off < piece ? n - off : piece, d);
+    if (!rc)
+        rc = ingest_reader_finish(r, d);
+    *rows_out = rows_dump(&rows, 1);
+    *probs_out = problems_dump(&probs);
+    ingest_reader_free(r);
+    rows_fini(&rows);
+    problem_list_fini(&probs);
+    return rc;
+}
+
+/* Asserts that every piece size gives what the whole buffer gives, and returns that. */
+static void read_all_sizes(const char *data, const struct ingest_opts *o, char **rows_out,
+                           char **probs_out)
+{
+    size_t n = strlen(data);
+    struct diag d;
+    assert_int_equal(read_pieces(data, n, n ? n : 1, o, rows_out, probs_out, &d), 0);
+    for (size_t piece = 1; piece < n; piece++) {
+        char *rows, *probs;
+        assert_int_equal(read_pieces(data, n, piece, o, &rows, &probs, &d), 0);
+        if (strcmp(rows, *rows_out) != 0 || strcmp(probs, *probs_out) != 0)
+            fail_msg("piece size %zu differs:\n%s%s\nvs whole:\n%s%s", piece, rows, probs,
+                     *rows_out, *probs_out);
+        free(rows);
+        free(probs);
+    }
+}
+
+/* BOM, CRLF, a quoted delimiter and quotes, a blank line, a quoted newline, a bad date, text
+ * after a closing quote, and a last line without a line end. */
+static const char mixed[] =
+    "\xEF\xBB\xBF"
+    "Patient_ID , session_date,phq9,site\r\n"
+    "P1,2026-01-02,12,\"North, \"\"A\"\"\"\r\n"
+    "\r\n"
+    "P2,2026-01-03,,\"multi\nline\"\r\n"
+    "P3,2026-13-01,5,x\r\n"
+    "P4,2026-01-05,\"7\"x,y\n"
+    "   \n"
+    ",,,\n"
+    "P5,2026-01-06,3,z";
+
+static void test_reader_every_piece_size_mixed(void **state)
+{
+    (void)state;
+    struct ingest_opts o = default_opts();
+    char *rows, *probs;
+    read_all_sizes(mixed, &o, &rows, &probs);
+    assert_string_equal(rows, "P1|2026-01-02|0|||North, \"A\"|||||nan|nan|12|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
+                              "P5|2026-01-06|0|||z|||||nan|nan|3|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:10\n");
+    assert_string_equal(
+        probs,
+        "4:4:invalid_text:1: column 'site': a control character (byte 6) is not allowed, got "
+        "\"multi\\x0Aline\"\n"
+        "6:2:invalid_date:1: column 'session_date': expected a real calendar date YYYY-MM-DD "
+        "(1900-2199), got \"2026-13-01\"\n"
+        "7:3:malformed:1: malformed quoting (a quote inside an unquoted field, or text after a "
+        "closing quote)\n");
+    free(rows);
+    free(probs);
+}
+
+static void test_reader_every_piece_size_unterminated_quote(void **state)
+{
+    (void)state;
+    struct ingest_opts o = default_opts();
+    char *rows, *probs;
+    read_all_sizes("patient_id,session_date,site\nA,2026-01-01,\"open\nB,2026-01-02,x\n", &o,
+                   &rows, &probs);
+    assert_string_equal(rows, "");
+    assert_string_equal(probs, "2:3:malformed:1: unterminated quoted field: the record runs "
+                               "from line 2 to the end of the file\n");
+    free(rows);
+    free(probs);
+}
+
+static void test_reader_field_count_and_quote_in_unquoted(void **state)
+{
+    (void)state;
+    struct ingest_opts o = default_opts();
+    char *rows, *probs;
+    read_all_sizes("patient_id,session_date,site\n"
+                   "A,2026-01-01\n"
+                   "B,2026-01-02,x,extra\n"
+                   "C,2026-01-03,Dr \"Bob\"\n"
+                   "D,2026-01-04,ok\n",
+                   &o, &rows, &probs);
+    assert_string_equal(rows, "D|2026-01-04|0|||ok|||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:5\n");
+    assert_string_equal(probs,
+                        "2:3:malformed:1: record has 2 fields, the header has 3\n"
+                        "3:4:malformed:1: record has 4 fields, the header has 3\n"
+                        "4:3:malformed:1: malformed quoting (a quote inside an unquoted field, "
+                        "or text after a closing quote)\n");
+    free(rows);
+    free(probs);
+}
+
+/* One table row per value rule: the input value, the column, the expected message. */
+static const struct {
+    const char *header;
+    const char *row;
+    const char *problems;
+} value_cases[] = {
+    {"patient_id,session_date", ",2026-01-01",
+     "2:1:missing_required:1: column 'patient_id': a value is required\n"},
+    {"patient_id,session_date", "A,",
+     "2:2:missing_required:1: column 'session_date': a value is required\n"},
+    {"patient_id,session_date", "D 11,2026-01-01",
+     "2:1:invalid_patient_id:1: column 'patient_id': expected 1-64 characters of A-Z a-z 0-9 . "
+     "_ -, got \"D 11\"\n"},
+    {"patient_id,session_date",
+     "A234567890123456789012345678901234567890123456789012345678901234X,2026-01-01",
+     "2:1:invalid_patient_id:1: column 'patient_id': expected 1-64 characters of A-Z a-z 0-9 . "
+     "_ -, got \"A23456789012345678901234567890123456789012345678901234567890...\"\n"},
+    {"patient_id,session_date,phq9", "A,2026-01-01,2O",
+     "2:3:not_an_integer:1: column 'phq9': expected an integer 0-27, got \"2O\"\n"},
+    {"patient_id,session_date,phq9", "A,2026-01-01,28",
+     "2:3:out_of_range:1: column 'phq9': out of range 0-27, got \"28\"\n"},
+    {"patient_id,session_date,phq9", "A,2026-01-01,-1",
+     "2:3:not_an_integer:1: column 'phq9': expected an integer 0-27, got \"-1\"\n"},
+    {"patient_id,session_date,phq9", "A,2026-01-01,12.0",
+     "2:3:not_an_integer:1: column 'phq9': expected an integer 0-27, got \"12.0\"\n"},
+    {"patient_id,session_date,madrs", "A,2026-01-01,00000000061",
+     "2:3:out_of_range:1: column 'madrs': out of range 0-60, got \"00000000061\"\n"},
+    {"patient_id,session_date,phq9_item9", "A,2026-01-01,4",
+     "2:3:out_of_range:1: column 'phq9_item9': out of range 0-3, got \"4\"\n"},
+    {"patient_id,session_date,sbp_pre", "A,2026-01-01,29",
+     "2:3:out_of_range:1: column 'sbp_pre': out of range 30-300, got \"29\"\n"},
+    {"patient_id,session_date,cadss", "A,2026-01-01,93",
+     "2:3:out_of_range:1: column 'cadss': out of range 0-92, got \"93\"\n"},
+    {"patient_id,session_date,dose_mg", "A,2026-01-01,0",
+     "2:3:out_of_range:1: column 'dose_mg': expected a dose above 0 and at most 1000 mg, got "
+     "\"0\"\n"},
+    {"patient_id,session_date,dose_mg", "A,2026-01-01,1e2",
+     "2:3:not_a_number:1: column 'dose_mg': expected a plain decimal number such as 12.5 (no "
+     "sign, no exponent), got \"1e2\"\n"},
+    {"patient_id,session_date,weight_kg", "A,2026-01-01,19.99",
+     "2:3:out_of_range:1: column 'weight_kg': expected a weight from 20 to 350 kg, got "
+     "\"19.99\"\n"},
+    {"patient_id,session_date,route", "A,2026-01-01,pill",
+     "2:3:invalid_choice:1: column 'route': expected one of iv, im, intranasal, sublingual, "
+     "oral, got \"pill\"\n"},
+    {"patient_id,session_date,drug", "A,2026-01-01,ketamin",
+     "2:3:invalid_choice:1: column 'drug': expected ketamine or esketamine, got \"ketamin\"\n"},
+    {"patient_id,session_date,session_type", "A,2026-01-01,visit",
+     "2:3:invalid_choice:1: column 'session_type': expected treatment or assessment, got "
+     "\"visit\"\n"},
+    {"patient_id,session_date,site", "A,2026-01-01,\xff\xfe",
+     "2:3:invalid_text:1: column 'site': invalid UTF-8 at byte 1, got \"\\xFF\\xFE\"\n"},
+    {"patient_id,session_date,clinician",
+     "A,2026-01-01,12345678901234567890123456789012345678901234567890123456789012345",
+     "2:3:too_long:1: column 'clinician': 65 characters, at most 64 allowed, got "
+     "\"123456789012345678901234567890123456789012345678901234567890...\"\n"},
+    /* two problems in one row: both listed, the first decides the reason */
+    {"patient_id,session_date,phq9,madrs", "A,2026-02-30,99,x",
+     "2:2:invalid_date:1: column 'session_date': expected a real calendar date YYYY-MM-DD "
+     "(1900-2199), got \"2026-02-30\"\n"
+     "2:3:out_of_range:0: column 'phq9': out of range 0-27, got \"99\"\n"
+     "2:4:not_an_integer:0: column 'madrs': expected an integer 0-60, got \"x\"\n"},
+};
+
+static void test_reader_value_rules_messages(void **state)
+{
+    (void)state;
+    struct ingest_opts o = default_opts();
+    for (size_t i = 0; i < sizeof value_cases / sizeof *value_cases; i++) {
+        char data[512], *rows, *probs;
+        struct diag d;
+        snprintf(data, sizeof data, "%s\n%s\n", value_cases[i].header, value_cases[i].row);
+        assert_int_equal(read_pieces(data, strlen(data), strlen(data), &o, &rows, &probs, &d), 0);
+        if (strcmp(probs, value_cases[i].problems) != 0)
+            fail_msg("case %zu (%s): got\n%s", i, value_cases[i].row, probs);
+        assert_string_equal(rows, "");
+        free(rows);
+        free(probs);
+    }
+}
+
+static void test_reader_values_accepted_and_normalised(void **state)
+{
+    (void)state;
+    struct ingest_opts o = default_opts();
+    char *rows, *probs;
+    read_all_sizes("patient_id,session_date,session_type,route,drug,dose_mg,weight_kg,phq9,"
+                   "adverse_events,concurrent_therapy\n"
+                   "a.B_c-9,2024-02-29,,IV,Ketamine,35.5,71,0,nausea|headache,\"  none \"\n"
+                   "X,2026-01-01,,,,.5,,27,,\n"
+                   "Y,2026-01-01,ASSESSMENT,Intranasal,,,,,,\n"
+                   "Z,2026-01-01,,,,,350,,,\n",
+                   &o, &rows, &probs);
+    assert_string_equal(probs, "");
+    /* session_type: empty with a dose or a route -> treatment (1), else assessment (0) */
+    assert_string_equal(rows,
+                        "a.B_c-9|2024-02-29|1|iv|ketamine|||none|nausea|headache||35.5|71|0|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
+                        "X|2026-01-01|1||||||||0.5|nan|27|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:3\n"
+                        "Y|2026-01-01|0|intranasal|||||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:4\n"
+                        "Z|2026-01-01|0||||||||nan|350|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:5\n");
+    free(rows);
+    free(probs);
+}
+
+static void test_reader_semicolon_us_dates_and_tab(void **state)
+{
+    (void)state;
+    struct ingest_opts o = default_opts();
+    char *rows, *probs;
+    o.delimiter = ';';
+    o.date_us = 1;
+    read_all_sizes("patient_id;session_date;site\nA;10/31/2026;\"a;b\"\nB;2026-10-31;x\n", &o,
+                   &rows, &probs);
+    assert_string_equal(rows, "A|2026-10-31|0|||a;b|||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n");
+    assert_string_equal(probs, "3:2:invalid_date:1: column 'session_date': expected a real "
+                               "calendar date MM/DD/YYYY (1900-2199), got \"2026-10-31\"\n");
+    free(rows);
+    free(probs);
+    o.delimiter = '\t';
+    o.date_us = 0;
+    read_all_sizes("patient_id\tsession_date\tsite\nA\t2026-01-01\t two words \nB\t2026-01-02\t\n",
+                   &o, &rows, &probs);
+    assert_string_equal(probs, "");
+    assert_string_equal(rows, "A|2026-01-01|0|||two words|||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
+                              "B|2026-01-02|0||||||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:3\n");
+    free(rows);
+    free(probs);
+}
+
+/* Header problems stop the run with file:line:column. */
+static void test_reader_header_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *data;
+        long line, column;
+        const char *message;
+    } cases[] = {
+        {"session_date,phq9\nx,1\n", 1, 0,
+         "required column 'patient_id' is missing from the header"},
+        {"patient_id,phq9\n", 1, 0, "required column 'session_date' is missing from the header"},
+        {"patient_id,session_date,First Name\n", 1, 3,
+         "column 'First Name' looks like a direct identifier; this tool only takes "
+         "de-identified data (remove the column, or pass --allow-column 'First Name' after "
+         "review: it is never read)"},
+        {"patient_id,session_date,PHQ9,phq9\n", 1, 4,
+         "the header names column 'phq9' twice (fields 3 and 4)"},
+        {"", 0, 0, "the file is empty: expected a header row naming the columns"},
+        {"\n\n  \n", 0, 0, "the file is empty: expected a header row naming the columns"},
+        {"patient_id,\"session_date\n", 1, 0, "the header has an unterminated quoted name"},
+        {"patient_id,session\"date\n", 1, 2,
+         "the header is not valid CSV (a quote inside an unquoted name, or text after a closing "
+         "quote)"},
+    };
+    struct ingest_opts o = default_opts();
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *rows, *probs;
+        struct diag d;
+        diag_clear(&d);
+        size_t n = strlen(cases[i].data);
+        int rc = read_pieces(cases[i].data, n, n ? n : 1, &o, &rows, &probs, &d);
+        assert_int_equal(rc, DIAG_DATA);
+        assert_string_equal(d.file, "t.csv");
+        assert_int_equal(d.line, cases[i].line);
+        assert_int_equal(d.column, cases[i].column);
+        assert_string_equal(d.message, cases[i].message);
+        free(rows);
+        free(probs);
+    }
+}
+
+static void test_reader_allow_column_and_mapping(void **state)
+{
+    (void)state;
+    struct ingest_opts o = default_opts();
+    const char *allow[] = {"mrn"};
+    struct colmap map = {0};
+    map.header[COL_PATIENT_ID] = (char *)"Pseudonym";
+    map.header[COL_PHQ9] = (char *)"PHQ-9 Total";
+    o.allow = allow;
+    o.nallow = 1;
+    o.colmap = &map;
+    char *rows, *probs;
+    read_all_sizes("MRN,pseudonym,Session_Date,phq-9 total,notes\n123,K1,2026-01-01,30,hi\n", &o,
+                   &rows, &probs);
+    assert_string_equal(rows, "");
+    assert_string_equal(probs, "2:4:out_of_range:1: column 'phq9' (\"phq-9 total\"): out of range "
+                               "0-27, got \"30\"\n");
+    free(rows);
+    free(probs);
+    struct diag d;
+    const char *data = "Pseudonym,session_date\n";
+    o.colmap = NULL;
+    assert_int_equal(read_pieces(data, strlen(data), 1, &o, &rows, &probs, &d), DIAG_DATA);
+    assert_string_equal(d.message, "required column 'patient_id' is missing from the header");
+    free(rows);
+    free(probs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reader_every_piece_size_mixed),
+        cmocka_unit_test(test_reader_every_piece_size_unterminated_quote),
+        cmocka_unit_test(test_reader_field_count_and_quote_in_unquoted),
+        cmocka_unit_test(test_reader_value_rules_messages),
+        cmocka_unit_test(test_reader_values_accepted_and_normalised),
+        cmocka_unit_test(test_reader_semicolon_us_dates_and_tab),
+        cmocka_unit_test(test_reader_header_errors),
+        cmocka_unit_test(test_reader_allow_column_and_mapping),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
