@@ -162,6 +162,9 @@ struct ingest_result {
     /* duplicates for the data-quality listing: (file, line) of each extra copy and its original */
     struct { uint32_t file, line, orig_file, orig_line; } *dups;
     size_t ndups;
+    /* same-day conflicts for the data-quality listing: two rows that disagree, and the column */
+    struct { uint32_t file, line, other_file, other_line; int col; int32_t date; } *conflicts;
+    size_t nconflicts;
     double seconds_read, seconds_store; /* stage timings (never written to an output file) */
 };
 

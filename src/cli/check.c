@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "outcomes/date.h"
 #include "outcomes/ingest.h"
 
 /* Reads the files named in o with its reading options; fills res. Returns 0 or an exit code
@@ -17,6 +18,7 @@ static int read_inputs(const struct cli_opts *o, struct ingest_result *res)
     struct diag d;
     int rc = 0;
     diag_clear(&d);
+    memset(res, 0, sizeof *res);
     if (o->nfiles == 0) {
         diag_set(&d, DIAG_USAGE, NULL, 0, 0, "no input file given");
         return cli_report_diag(&d, "check");
@@ -54,6 +56,16 @@ int cli_check(const struct cli_opts *o)
             printf("%s:%u: note: exact duplicate of %s:%u (counted once)\n",
                    res.files[res.dups[i].file].path, res.dups[i].line,
                    res.files[res.dups[i].orig_file].path, res.dups[i].orig_line);
+        for (size_t i = 0; i < res.nconflicts; i++) {
+            char day[11];
+            date_format(res.conflicts[i].date, day);
+            printf("%s:%u: note: %s on %s disagrees with %s:%u (same patient and date): that "
+                   "day's %s is not used\n",
+                   res.files[res.conflicts[i].file].path, res.conflicts[i].line,
+                   ingest_col_name((enum col)res.conflicts[i].col), day,
+                   res.files[res.conflicts[i].other_file].path, res.conflicts[i].other_line,
+                   ingest_col_name((enum col)res.conflicts[i].col));
+        }
         printf("%ld rows read: %ld accepted, %ld rejected, %ld duplicate", res.rows_read,
                res.rows_accepted, res.rows_rejected, res.rows_duplicate);
         if (res.rows_rejected) {

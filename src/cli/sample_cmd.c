@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "outcomes/date.h"
@@ -24,9 +25,21 @@ int cli_sample(const struct cli_opts *o)
         so.as_of = o->as_of;
     else
         date_parse_iso(SAMPLE_DEFAULT_AS_OF, 10, &so.as_of);
-    if (!o->output) {
-        if (sample_write(stdout, &so, &d) != 0)
+    struct stat st;
+    if (!o->output || (stat(o->output, &st) == 0 && !S_ISREG(st.st_mode))) {
+        /* stdout, or a device such as /dev/stdout: written in place */
+        FILE *f = o->output ? fopen(o->output, "wb") : stdout;
+        if (!f) {
+            diag_set(&d, DIAG_IO, o->output, 0, 0, "cannot write: %s", strerror(errno));
             return cli_report_diag(&d, NULL);
+        }
+        int wrc = sample_write(f, &so, &d);
+        if (((f != stdout && fclose(f) != 0) || (f == stdout && fflush(stdout) != 0)) && !wrc)
+            wrc = diag_set(&d, DIAG_IO, NULL, 0, 0, "writing failed: %s", strerror(errno));
+        if (wrc) {
+            snprintf(d.file, sizeof d.file, "%s", o->output ? o->output : "stdout");
+            return cli_report_diag(&d, NULL);
+        }
         return EXIT_OK;
     }
     size_t n = strlen(o->output) + 16;

@@ -417,7 +417,8 @@ int ingest_run(const char *const *paths, size_t npaths, const struct ingest_opts
     }
     res->seconds_read = t1 - t0;
     res->seconds_store = now_seconds() - t1;
-    qsort(res->problems.v, res->problems.n, sizeof *res->problems.v, problem_cmp);
+    if (res->problems.n)
+        qsort(res->problems.v, res->problems.n, sizeof *res->problems.v, problem_cmp);
     for (size_t i = 0; i < res->problems.n; i++) {
         if (res->problems.v[i].first) {
             res->rows_rejected++;
@@ -448,5 +449,6 @@ void ingest_result_fini(struct ingest_result *res)
         free(res->unknown[i]);
     free(res->unknown);
     free(res->dups);
+    free(res->conflicts);
     memset(res, 0, sizeof *res);
 }

@@ -445,6 +445,8 @@ static void on_field(void *data, size_t n, void *ctx)
     struct ingest_reader *r = ctx;
     const char *s = data ? data : "";
     size_t field = r->nfields++;
+    if (r->fatal)
+        return;
     if (n && ((unsigned char)s[0] <= ' ' || (unsigned char)s[n - 1] <= ' '))
         ingest_trim(&s, &n); /* libcsv trims unquoted fields; quoted ones may keep blanks */
     if (!r->have_schema) {
@@ -488,6 +490,10 @@ static void on_row(int c, void *ctx)
         record_reset(r);
         return;
     }
+    if (r->fatal) {
+        record_reset(r);
+        return;
+    }
     if (!r->any_filled) { /* a blank record such as ",,,," counts as a blank line */
         record_reset(r);
         return;
@@ -508,9 +514,10 @@ static void on_row(int c, void *ctx)
     size_t nrows_problems = 0;
     for (int k = 0; k < 2; k++) {
         if (!filled[k]) {
-            char msg[160];
-            snprintf(msg, sizeof msg, "column '%s': a value is required",
-                     ingest_col_name((enum col)required[k]));
+            char msg[160], label[128];
+            col_label(r, required[k], (size_t)r->schema.col_field[required[k]], label,
+                      sizeof label);
+            snprintf(msg, sizeof msg, "%s: a value is required", label);
             add_problem(r, r->schema.col_field[required[k]] + 1, required[k], REASON_MISSING,
                         nrows_problems == 0, "", 0, msg);
             nrows_problems++;
@@ -548,9 +555,7 @@ static void finish_header(struct ingest_reader *r)
         r->oom = 1;
         return;
     }
-    r->fatal = header_ready(r, &r->fatal_diag);
-    if (r->fatal)
-        r->schema.nfields = 0; /* later records: ignored until the caller stops */
+    r->fatal = header_ready(r, &r->fatal_diag); /* later records: ignored until the caller stops */
 }
 
 /* --- the stream ---------------------------------------------------------------------------- */

@@ -190,10 +190,37 @@ struct gather_job {
     const struct column_desc *cols;
     size_t ncols;
     int parity;  /* this job gathers the columns whose index has this parity */
+    int concat;  /* 1: the rows are already in order: concatenate instead of gathering */
     int rc;
 };
 
-/* Gathers one column: dst[i] = the value of source row perm[i]; frees the chunks' column. */
+/* Concatenates one column of every chunk: the first chunk's array is grown in place (realloc
+ * moves pages, it does not copy them) and the others are appended, so only the appended part
+ * touches fresh memory. */
+static int concat_column(struct rows *dst, const struct source *src, size_t n,
+                         struct column_desc c)
+{
+    void **first = COLUMN_PTR(&src->segs[0]->rows, c);
+    char *col = realloc(*first, (n ? n : 1) * c.size);
+    if (!col)
+        return -1;
+    *first = NULL;
+    for (size_t s = 1; s < src->nseg; s++) {
+        void **p = COLUMN_PTR(&src->segs[s]->rows, c);
+        size_t k = src->off[s + 1] - src->off[s];
+        if (k)
+            memcpy(col + src->off[s] * c.size, *p, k * c.size);
+        free(*p);
+        *p = NULL;
+    }
+    free(*COLUMN_PTR(dst, c));
+    *COLUMN_PTR(dst, c) = col;
+    return 0;
+}
+
+/* Gathers one column: dst[i] = the value of source row perm[i]; frees the chunks' column.
+ * Runs of consecutive source rows (the usual case: exports list a patient's rows together) are
+ * copied with one memcpy. */
 static int gather_column(struct rows *dst, const struct source *src, const uint32_t *perm,
                          size_t n, struct column_desc c)
 {
@@ -201,20 +228,27 @@ static int gather_column(struct rows *dst, const struct source *src, const uint3
     if (!col)
         return -1;
     const char *base[64];
-    size_t nseg = src->nseg < sizeof base / sizeof *base ? src->nseg : 0;
-    for (size_t s = 0; s < nseg; s++)
+    for (size_t s = 0; s < src->nseg; s++)
         base[s] = *COLUMN_PTR(&src->segs[s]->rows, c);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n;) {
         uint32_t g = perm[i];
         uint16_t s = src->seg_of[g];
-        const char *from = (nseg ? base[s] : (const char *)*COLUMN_PTR(&src->segs[s]->rows, c)) +
-                           (g - src->off[s]) * c.size;
-        switch (c.size) {
-        case 1: col[i] = *from; break;
-        case 2: memcpy(col + 2 * i, from, 2); break;
-        case 4: memcpy(col + 4 * i, from, 4); break;
-        default: memcpy(col + 8 * i, from, 8); break;
-        }
+        size_t end = src->off[s + 1], len = 1;
+        while (i + len < n && perm[i + len] == g + len && g + len < end)
+            len++;
+        const char *from = base[s] + (g - src->off[s]) * c.size;
+        char *to = col + i * c.size;
+        if (len > 1)
+            memcpy(to, from, len * c.size);
+        else if (c.size == 1)
+            *to = *from;
+        else if (c.size == 2)
+            memcpy(to, from, 2);
+        else if (c.size == 4)
+            memcpy(to, from, 4);
+        else
+            memcpy(to, from, 8);
+        i += len;
     }
     free(*COLUMN_PTR(dst, c));
     *COLUMN_PTR(dst, c) = col;
@@ -230,19 +264,21 @@ static void *gather_run(void *arg)
     struct gather_job *j = arg;
     j->rc = 0;
     for (size_t k = (size_t)j->parity; k < j->ncols && !j->rc; k += 2)
-        j->rc = gather_column(j->dst, j->src, j->perm, j->n, j->cols[k]);
+        j->rc = j->concat ? concat_column(j->dst, j->src, j->n, j->cols[k])
+                          : gather_column(j->dst, j->src, j->perm, j->n, j->cols[k]);
     return NULL;
 }
 
 /* (4): every column, the two halves of the column list on two threads (the copy is bound by
- * page faults on the fresh arrays, which proceed in parallel). */
+ * page faults on the fresh arrays, which proceed in parallel). perm NULL: the chunks are
+ * already in order and are concatenated. */
 static int gather(struct rows *dst, const struct source *src, const uint32_t *perm, size_t n)
 {
     struct column_desc cols[MAX_COLUMNS];
     size_t ncols = column_descs(cols);
     struct gather_job jobs[2];
     for (int k = 0; k < 2; k++)
-        jobs[k] = (struct gather_job){dst, src, perm, n, cols, ncols, k, 0};
+        jobs[k] = (struct gather_job){dst, src, perm, n, cols, ncols, k, perm == NULL, 0};
     pthread_t tid;
     int threaded = n > 100000 && pthread_create(&tid, NULL, gather_run, &jobs[1]) == 0;
     gather_run(&jobs[0]);
@@ -365,7 +401,7 @@ static int compact(struct ingest_result *res, const int *date_field)
 }
 
 /* (7): a (patient, date, instrument) whose rows give different scores. */
-static void mark_conflicts(struct ingest_result *res)
+static int mark_conflicts(struct ingest_result *res)
 {
     struct rows *r = &res->rows;
     for (size_t i = 0, j; i < r->n; i = j) {
@@ -375,18 +411,28 @@ static void mark_conflicts(struct ingest_result *res)
         if (j - i < 2)
             continue;
         for (int k = 0; k < N_CONFLICT_COLS; k++) {
-            int16_t v = -1;
-            int conflict = 0;
-            for (size_t q = i; q < j; q++) {
-                int16_t s = r->score[k][q];
-                if (s < 0)
+            size_t first = j, other = j;
+            for (size_t q = i; q < j && other == j; q++) {
+                if (r->score[k][q] < 0)
                     continue;
-                if (v >= 0 && s != v)
-                    conflict = 1;
-                v = s;
+                if (first == j)
+                    first = q;
+                else if (r->score[k][q] != r->score[k][first])
+                    other = q;
             }
-            if (!conflict)
+            if (other == j)
                 continue;
+            void *p = realloc(res->conflicts, (res->nconflicts + 1) * sizeof *res->conflicts);
+            if (!p)
+                return -1;
+            res->conflicts = p;
+            res->conflicts[res->nconflicts].file = r->file[first];
+            res->conflicts[res->nconflicts].line = r->line[first];
+            res->conflicts[res->nconflicts].other_file = r->file[other];
+            res->conflicts[res->nconflicts].other_line = r->line[other];
+            res->conflicts[res->nconflicts].col = COL_PHQ9 + k;
+            res->conflicts[res->nconflicts].date = r->date[i];
+            res->nconflicts++;
             res->conflicting_same_day_scores++;
             res->conflicts_by_col[k]++;
             for (size_t q = i; q < j; q++)
@@ -394,6 +440,7 @@ static void mark_conflicts(struct ingest_result *res)
                     r->conflict[q] |= (uint8_t)(1u << k);
         }
     }
+    return 0;
 }
 
 int store_build(struct ingest_result *res, struct segment **segs, size_t nseg,
@@ -406,7 +453,7 @@ int store_build(struct ingest_result *res, struct segment **segs, size_t nseg,
     uint16_t *seg_of = NULL;
     uint32_t *perm = NULL, *tmp = NULL, *start = NULL;
     int32_t *date = NULL;
-    if (!off || nseg > UINT16_MAX)
+    if (!off || nseg > 64)
         goto out;
     for (size_t s = 0; s < nseg; s++) {
         off[s] = n;
@@ -433,41 +480,63 @@ int store_build(struct ingest_result *res, struct segment **segs, size_t nseg,
                     res->as_of = segs[s]->rows.date[i];
     }
 
-    /* (3) sort by patient, then date */
-    uint32_t npat = strtab_count(rows->patients);
-    perm = malloc((n ? n : 1) * sizeof *perm);
-    tmp = malloc((n ? n : 1) * sizeof *tmp);
-    date = malloc((n ? n : 1) * sizeof *date);
-    seg_of = malloc((n ? n : 1) * sizeof *seg_of);
-    start = calloc((size_t)npat + 1, sizeof *start);
-    if (!perm || !tmp || !date || !seg_of || !start)
-        goto out;
-    for (size_t s = 0; s < nseg; s++) {
+    /* (3) sort by patient, then date (stable: ties stay in file and line order). Exports often
+     * list each patient's rows together and in date order: then nothing needs sorting. */
+    int in_order = 1;
+    uint32_t prev_pat = 0;
+    int32_t prev_date = INT32_MIN;
+    for (size_t s = 0; s < nseg && in_order; s++) {
         const struct rows *r = &segs[s]->rows;
         for (size_t i = 0; i < r->n; i++) {
-            start[r->patient[i] + 1]++;
-            date[off[s] + i] = r->date[i];
-            seg_of[off[s] + i] = (uint16_t)s;
+            if (r->patient[i] < prev_pat ||
+                (r->patient[i] == prev_pat && r->date[i] < prev_date)) {
+                in_order = 0;
+                break;
+            }
+            prev_pat = r->patient[i];
+            prev_date = r->date[i];
         }
     }
-    for (uint32_t p = 0; p < npat; p++)
-        start[p + 1] += start[p];
-    for (size_t s = 0; s < nseg; s++) {
-        const struct rows *r = &segs[s]->rows;
-        for (size_t i = 0; i < r->n; i++)
-            perm[start[r->patient[i]]++] = (uint32_t)(off[s] + i);
+    uint32_t npat = strtab_count(rows->patients);
+    if (!in_order) {
+        perm = malloc((n ? n : 1) * sizeof *perm);
+        tmp = malloc((n ? n : 1) * sizeof *tmp);
+        date = malloc((n ? n : 1) * sizeof *date);
+        start = calloc((size_t)npat + 1, sizeof *start);
+        if (!perm || !tmp || !date || !start)
+            goto out;
+        for (size_t s = 0; s < nseg; s++) {
+            const struct rows *r = &segs[s]->rows;
+            for (size_t i = 0; i < r->n; i++) {
+                start[r->patient[i] + 1]++;
+                date[off[s] + i] = r->date[i];
+            }
+        }
+        for (uint32_t p = 0; p < npat; p++)
+            start[p + 1] += start[p];
+        for (size_t s = 0; s < nseg; s++) {
+            const struct rows *r = &segs[s]->rows;
+            for (size_t i = 0; i < r->n; i++)
+                perm[start[r->patient[i]]++] = (uint32_t)(off[s] + i);
+        }
+        /* start[p] is now the end of patient p's rows */
+        for (uint32_t p = 0, b = 0; p < npat; p++) {
+            uint32_t e = start[p];
+            if (e - b > 1)
+                sort_indices(perm + b, e - b, date_cmp, date, tmp);
+            b = e;
+        }
+        free(date);
+        date = NULL;
+        free(tmp);
+        tmp = NULL;
+        seg_of = malloc((n ? n : 1) * sizeof *seg_of);
+        if (!seg_of)
+            goto out;
+        for (size_t s = 0; s < nseg; s++)
+            for (size_t i = off[s]; i < off[s + 1]; i++)
+                seg_of[i] = (uint16_t)s;
     }
-    /* start[p] is now the end of patient p's run */
-    for (uint32_t p = 0, b = 0; p < npat; p++) {
-        uint32_t e = start[p];
-        if (e - b > 1)
-            sort_indices(perm + b, e - b, date_cmp, date, tmp);
-        b = e;
-    }
-    free(date);
-    date = NULL;
-    free(tmp);
-    tmp = NULL;
 
     /* (4) gather; line numbers become absolute */
     for (size_t s = 0; s < nseg; s++) {
@@ -480,9 +549,8 @@ int store_build(struct ingest_result *res, struct segment **segs, size_t nseg,
         goto out;
 
     /* (5)-(7) */
-    if (order_groups(rows) != 0 || compact(res, date_field) != 0)
+    if (order_groups(rows) != 0 || compact(res, date_field) != 0 || mark_conflicts(res) != 0)
         goto out;
-    mark_conflicts(res);
     res->patients = 0;
     for (size_t i = 0; i < rows->n; i++)
         if (i == 0 || rows->patient[i] != rows->patient[i - 1])

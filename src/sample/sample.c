@@ -140,12 +140,13 @@ static int held_cmp(const void *a, const void *b)
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* Writes the held rows in date order (ties in the order they were made). */
+/* Writes the held rows in date order; of two rows on one date (a booster that falls on a
+ * follow-up assessment) only the first made is kept, so the sample has no same-day conflicts. */
 static void flush_held(struct gen *g)
 {
     qsort(g->held, g->nheld, sizeof *g->held, held_cmp);
     for (size_t i = 0; i < g->nheld && !g->failed; i++)
-        if (fwrite(g->text + g->held[i].off, 1, g->held[i].len, g->f) != g->held[i].len)
+        if ((i == 0 || g->held[i].day != g->held[i - 1].day) && fwrite(g->text + g->held[i].off, 1, g->held[i].len, g->f) != g->held[i].len)
             g->failed = 1;
     g->nheld = 0;
     g->ntext = 0;

@@ -134,6 +134,7 @@ uint32_t strtab_count(const struct strtab *t)
 
 /* qsort has no context argument in C11: sort (offset, length) pairs carrying the bytes base. */
 struct rank_item {
+    uint64_t prefix; /* the first 8 bytes, big-endian, zero-padded: decides most comparisons */
     const char *s;
     uint32_t len;
     uint32_t id;
@@ -142,6 +143,8 @@ struct rank_item {
 static int rank_cmp(const void *a, const void *b)
 {
     const struct rank_item *x = a, *y = b;
+    if (x->prefix != y->prefix)
+        return x->prefix < y->prefix ? -1 : 1;
     uint32_t n = x->len < y->len ? x->len : y->len;
     int c = memcmp(x->s, y->s, n);
     if (c)
@@ -158,6 +161,10 @@ int strtab_rank(const struct strtab *t, uint32_t *rank)
         items[id].s = t->bytes + t->offs[id];
         items[id].len = t->lens[id];
         items[id].id = id;
+        uint64_t p = 0;
+        for (uint32_t k = 0; k < 8; k++)
+            p = (p << 8) | (k < items[id].len ? (unsigned char)items[id].s[k] : 0);
+        items[id].prefix = p;
     }
     qsort(items, t->count, sizeof *items, rank_cmp);
     for (uint32_t r = 0; r < t->count; r++)

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# End-to-end tests of `outcomes check`, `outcomes sample`, --help/--version and exit codes,
+# run on the bundled sample data. Usage: test_check_cli.sh OUTCOMES_BINARY SOURCE_DIR
+set -uo pipefail
+bin=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$src"
+failures=0
+passed=0
+
+# expect NAME WANT_EXIT [grep patterns for stdout+stderr...] -- command...
+expect() {
+  local name=$1 want=$2
+  shift 2
+  local patterns=()
+  while [ "$1" != "--" ]; do patterns+=("$1"); shift; done
+  shift
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  local ok=1
+  [ "$got" -eq "$want" ] || { echo "FAIL $name: exit $got, want $want"; ok=0; }
+  for p in "${patterns[@]}"; do
+    grep -qF -- "$p" "$tmp/out" "$tmp/err" || { echo "FAIL $name: no '$p' in output"; ok=0; }
+  done
+  if [ $ok -eq 1 ]; then passed=$((passed + 1)); else
+    failures=$((failures + 1)); sed 's/^/  out: /' "$tmp/out" | head -20; sed 's/^/  err: /' "$tmp/err" | head -20
+  fi
+}
+
+expect version 0 "outcomes 0.1.0" -- "$bin" --version
+expect help 0 "Usage: outcomes COMMAND" "report" "check" "verify" "sample" -- "$bin" --help
+expect no_command 2 "Usage: outcomes COMMAND" -- "$bin"
+expect unknown_command 2 "outcomes: unknown command 'frobnicate'" -- "$bin" frobnicate
+expect check_help 0 "Usage: outcomes check [options] FILE..." "--delimiter C" "--allow-column NAME" \
+  -- "$bin" check --help
+expect sample_help 0 "--patients N" "--seed S" -- "$bin" sample --help
+expect check_unknown_option 2 "outcomes: unknown option '--frob'" "Try 'outcomes check --help'." \
+  -- "$bin" check --frob x.csv
+expect check_missing_value 2 "option '--delimiter' needs a value (C)" -- "$bin" check x.csv --delimiter
+expect check_bad_delimiter 2 "--delimiter: delimiter must be ',', ';' or '\\t', got '|'" \
+  -- "$bin" check --delimiter '|' x.csv
+expect check_bad_as_of 2 "--as-of: expected a date YYYY-MM-DD, got '2026-02-30'" \
+  -- "$bin" check --as-of 2026-02-30 x.csv
+expect check_no_file 2 "outcomes: no input file given" -- "$bin" check
+expect check_missing_file 3 "outcomes: /nonexistent/x.csv: cannot open: No such file or directory" \
+  -- "$bin" check /nonexistent/x.csv
+expect check_directory 3 "outcomes: sample-data: is a directory, not a CSV file" -- "$bin" check sample-data
+
+# the bundled sample is clean
+expect check_sample 0 \
+  "5962 rows read: 5962 accepted, 0 rejected, 0 duplicate; 500 patients; 0 conflicting same-day scores" \
+  -- "$bin" check sample-data/sessions.csv
+expect check_sample_quiet 0 -- "$bin" check --quiet sample-data/sessions.csv
+[ -s "$tmp/out" ] && { echo "FAIL check_sample_quiet: printed output"; failures=$((failures + 1)); }
+
+# the messy export: every planted defect, by line, exactly as recorded
+expect check_messy 1 -- "$bin" check --columns sample-data/messy-columns.ini --date-format us \
+  --delimiter ';' sample-data/messy-export.csv
+if ! diff -u tests/data/messy-check.expected "$tmp/out"; then
+  echo "FAIL check_messy_output"; failures=$((failures + 1))
+fi
+# the same options from --config give the same listing; the command line wins over the file
+cat >"$tmp/opts.ini" <<'INI'
+; options for the messy clinic
+delimiter = ,
+date-format = us
+columns = sample-data/messy-columns.ini
+INI
+expect check_config 1 -- "$bin" check --config "$tmp/opts.ini" --delimiter ';' sample-data/messy-export.csv
+diff -q tests/data/messy-check.expected "$tmp/out" >/dev/null || { echo "FAIL check_config_output"; failures=$((failures + 1)); }
+printf 'delimiter = ;\nbogus = 1\n' >"$tmp/bad.ini"
+expect check_config_unknown_key 2 "outcomes: $tmp/bad.ini:2: 'bogus' is not an option of this command (see --help)" \
+  -- "$bin" check --config "$tmp/bad.ini" x.csv
+printf 'patient_id = Client ID\nnot_a_column = X\n' >"$tmp/badmap.ini"
+expect check_columns_unknown 2 "outcomes: $tmp/badmap.ini:2: 'not_a_column' is not a column of outcomes (see the README's input table)" \
+  -- "$bin" check --columns "$tmp/badmap.ini" sample-data/sessions.csv
+expect check_columns_missing 3 "outcomes: $tmp/none.ini: cannot read the column mapping: No such file or directory" \
+  -- "$bin" check --columns "$tmp/none.ini" sample-data/sessions.csv
+
+# identifier columns stop the run; --allow-column lets a reviewed one through
+printf 'patient_id,session_date,DOB,phq9\nA,2026-01-01,1970-01-01,12\n' >"$tmp/dob.csv"
+expect check_identifier 1 "outcomes: $tmp/dob.csv:1:3: column 'DOB' looks like a direct identifier" \
+  -- "$bin" check "$tmp/dob.csv"
+expect check_identifier_allowed 0 "1 rows read: 1 accepted" -- "$bin" check --allow-column dob "$tmp/dob.csv"
+printf 'session_date,phq9\n2026-01-01,12\n' >"$tmp/nopid.csv"
+expect check_missing_column 1 "outcomes: $tmp/nopid.csv:1: required column 'patient_id' is missing from the header" \
+  -- "$bin" check "$tmp/nopid.csv"
+printf '' >"$tmp/empty.csv"
+expect check_empty 1 "the file is empty: expected a header row naming the columns" -- "$bin" check "$tmp/empty.csv"
+# rows after --as-of are set aside but are not errors
+expect check_as_of 0 "rejected" "after_as_of" -- "$bin" check --as-of 2026-06-30 sample-data/sessions.csv
+
+# sample: the same seed gives the same bytes, another seed other bytes
+expect sample_a 0 -- "$bin" sample --patients 40 --seed 3 -o "$tmp/a.csv"
+expect sample_b 0 -- "$bin" sample --patients 40 --seed 3 -o "$tmp/b.csv"
+expect sample_c 0 -- "$bin" sample --patients 40 --seed 4 -o "$tmp/c.csv"
+cmp -s "$tmp/a.csv" "$tmp/b.csv" || { echo "FAIL sample_same_seed"; failures=$((failures + 1)); }
+cmp -s "$tmp/a.csv" "$tmp/c.csv" && { echo "FAIL sample_other_seed"; failures=$((failures + 1)); }
+"$bin" sample --patients 40 --seed 3 >"$tmp/stdout.csv"
+cmp -s "$tmp/a.csv" "$tmp/stdout.csv" || { echo "FAIL sample_stdout"; failures=$((failures + 1)); }
+expect sample_checks_clean 0 "rows read" "0 rejected" -- "$bin" check "$tmp/a.csv"
+expect sample_bad_patients 2 "--patients: expected a number of patients 1-5000000, got '0'" \
+  -- "$bin" sample --patients 0
+expect sample_unwritable 3 "outcomes: /nonexistent/dir/x.csv: cannot write: No such file or directory" \
+  -- "$bin" sample -o /nonexistent/dir/x.csv
+expect sample_full_disk 3 "outcomes: /dev/full" -- "$bin" sample --patients 2000 -o /dev/full
+# the committed sample is what the generator makes by default
+"$bin" sample -o "$tmp/default.csv"
+cmp -s sample-data/sessions.csv "$tmp/default.csv" || { echo "FAIL sample_data_is_reproducible"; failures=$((failures + 1)); }
+
+echo "$passed passed, $failures failed"
+[ "$failures" -eq 0 ]
