@@ -114,9 +114,10 @@ struct rows {
     uint32_t *line;               /* provenance: physical line of the record */
     struct strtab *patients;      /* patient ids */
     struct strtab *text;          /* site, clinician, therapy, adverse event strings */
-    uint32_t last[5];             /* while reading: the previous row's patient, site, clinician,
-                                     therapy, adverse ids (a cache for interning) */
+    struct intern_cache *cache;   /* while reading: recent strings per column (rows.c) */
 };
+
+struct intern_cache;
 
 /* A --columns mapping: for each canonical column, the export's header name (or NULL). */
 struct colmap {

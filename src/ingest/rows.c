@@ -6,12 +6,55 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Exports repeat values from row to row (a patient's rows, a site's, the common side-effect
+ * combinations): a small direct-mapped cache per column answers most lookups with one short
+ * memcmp instead of a hash-table probe. */
+#define CACHE_SLOTS 64
+#define CACHE_BYTES 46
+struct cache_slot {
+    uint32_t id;
+    uint16_t len;                  /* 0 = empty slot (the empty string never needs a lookup) */
+    char bytes[CACHE_BYTES];
+};
+enum { CACHE_PATIENT, CACHE_SITE, CACHE_CLINICIAN, CACHE_THERAPY, CACHE_ADVERSE, CACHE_COLUMNS };
+struct intern_cache {
+    struct cache_slot slot[CACHE_COLUMNS][CACHE_SLOTS];
+};
+
+static int intern_cached(struct strtab *t, struct cache_slot *slots, const char *s, size_t n,
+                         uint32_t *id)
+{
+    if (n == 0) {
+        *id = 0;
+        return 0;
+    }
+    struct cache_slot *c = NULL;
+    if (n <= CACHE_BYTES) {
+        c = &slots[(n * 131u + (unsigned char)s[0] * 31u + (unsigned char)s[n - 1] * 7u +
+                    (unsigned char)s[n / 2]) &
+                   (CACHE_SLOTS - 1)];
+        if (c->len == n && memcmp(c->bytes, s, n) == 0) {
+            *id = c->id;
+            return 0;
+        }
+    }
+    if (strtab_intern(t, s, n, id) != 0)
+        return -1;
+    if (c) {
+        c->id = *id;
+        c->len = (uint16_t)n;
+        memcpy(c->bytes, s, n);
+    }
+    return 0;
+}
+
 int rows_init(struct rows *rows)
 {
     memset(rows, 0, sizeof *rows);
     rows->patients = strtab_new();
     rows->text = strtab_new();
-    if (!rows->patients || !rows->text) {
+    rows->cache = calloc(1, sizeof *rows->cache);
+    if (!rows->patients || !rows->text || !rows->cache) {
         rows_fini(rows);
         return -1;
     }
@@ -40,6 +83,7 @@ void rows_fini(struct rows *rows)
     free(rows->line);
     strtab_free(rows->patients);
     strtab_free(rows->text);
+    free(rows->cache);
     memset(rows, 0, sizeof *rows);
 }
 
@@ -75,40 +119,25 @@ int rows_reserve(struct rows *rows, size_t cap)
     return 0;
 }
 
-/* Exports repeat a column's value from row to row (a patient's rows, a site's): compare with
- * the previous row's value before hashing. */
-static int intern_cached(struct strtab *t, uint32_t *last, const char *s, size_t n, uint32_t *id)
-{
-    size_t len;
-    const char *prev = strtab_get(t, *last, &len);
-    if (len == n && memcmp(prev, s, n) == 0) {
-        *id = *last;
-        return 0;
-    }
-    if (strtab_intern(t, s, n, id) != 0)
-        return -1;
-    *last = *id;
-    return 0;
-}
-
 int rows_push(struct rows *rows, const struct row_stage *st)
 {
     if (rows->n == rows->cap && rows_reserve(rows, rows->cap ? rows->cap * 2 : 1024) != 0)
         return -1;
     size_t i = rows->n;
-    if (intern_cached(rows->patients, &rows->last[0], st->patient, st->npatient,
+    struct cache_slot(*cache)[CACHE_SLOTS] = rows->cache->slot;
+    if (intern_cached(rows->patients, cache[CACHE_PATIENT], st->patient, st->npatient,
                       &rows->patient[i]) != 0)
         return -1;
     rows->date[i] = st->date;
     rows->type[i] = (uint8_t)st->type;
     rows->route[i] = (uint8_t)st->route;
     rows->drug[i] = (uint8_t)st->drug;
-    if (intern_cached(rows->text, &rows->last[1], st->site, st->nsite, &rows->site[i]) != 0 ||
-        intern_cached(rows->text, &rows->last[2], st->clinician, st->nclinician,
+    if (intern_cached(rows->text, cache[CACHE_SITE], st->site, st->nsite, &rows->site[i]) != 0 ||
+        intern_cached(rows->text, cache[CACHE_CLINICIAN], st->clinician, st->nclinician,
                       &rows->clinician[i]) != 0 ||
-        intern_cached(rows->text, &rows->last[3], st->therapy, st->ntherapy,
+        intern_cached(rows->text, cache[CACHE_THERAPY], st->therapy, st->ntherapy,
                       &rows->therapy[i]) != 0 ||
-        intern_cached(rows->text, &rows->last[4], st->adverse, st->nadverse,
+        intern_cached(rows->text, cache[CACHE_ADVERSE], st->adverse, st->nadverse,
                       &rows->adverse[i]) != 0)
         return -1;
     rows->dose_mg[i] = st->dose_mg;

@@ -79,6 +79,36 @@ expect check_columns_unknown 2 "outcomes: $tmp/badmap.ini:2: 'not_a_column' is n
 expect check_columns_missing 3 "outcomes: $tmp/none.ini: cannot read the column mapping: No such file or directory" \
   -- "$bin" check --columns "$tmp/none.ini" sample-data/sessions.csv
 
+printf 'phq9 = A\nphq9 = B\n' >"$tmp/twice.ini"
+expect check_columns_twice 2 "outcomes: $tmp/twice.ini:2: column 'phq9' is mapped twice" \
+  -- "$bin" check --columns "$tmp/twice.ini" sample-data/sessions.csv
+printf 'phq9 =\n' >"$tmp/emptymap.ini"
+expect check_columns_empty 2 "outcomes: $tmp/emptymap.ini:1: column 'phq9' is mapped to an empty header" \
+  -- "$bin" check --columns "$tmp/emptymap.ini" sample-data/sessions.csv
+printf 'patient_id = A\nthis line has no equals sign\n' >"$tmp/noeq.ini"
+expect check_columns_bad_line 2 "outcomes: $tmp/noeq.ini:2: not a valid INI line (expected name = value)" \
+  -- "$bin" check --columns "$tmp/noeq.ini" sample-data/sessions.csv
+printf 'quiet = maybe\n' >"$tmp/bool.ini"
+expect check_config_bool 2 "outcomes: $tmp/bool.ini:1: 'quiet' takes true or false, got 'maybe'" \
+  -- "$bin" check --config "$tmp/bool.ini" x.csv
+printf 'threads = 0\n' >"$tmp/threads.ini"
+expect check_config_value 2 "outcomes: $tmp/threads.ini:1: expected a number of threads 1-64, got '0'" \
+  -- "$bin" check --config "$tmp/threads.ini" x.csv
+printf 'delimiter\n' >"$tmp/noval.ini"
+expect check_config_bad_line 2 "outcomes: $tmp/noval.ini:1: not a valid INI line (expected option = value)" \
+  -- "$bin" check --config "$tmp/noval.ini" x.csv
+expect check_config_missing 3 "outcomes: $tmp/nope.ini: cannot read the config file: No such file or directory" \
+  -- "$bin" check --config "$tmp/nope.ini" x.csv
+expect check_threads_zero 2 "outcomes: --threads: expected a number of threads 1-64, got '0'" \
+  -- "$bin" check --threads 0 x.csv
+expect check_bad_date_format 2 "outcomes: --date-format: date format must be 'iso' or 'us', got 'eu'" \
+  -- "$bin" check --date-format eu x.csv
+expect check_switch_value 2 "outcomes: option '--quiet' takes no value" -- "$bin" check --quiet=1 x.csv
+expect check_not_regular 3 "outcomes: /dev/null: is not a regular file" -- "$bin" check /dev/null
+expect check_equals_form 0 "5962 rows read" -- "$bin" check --delimiter=, --threads=1 sample-data/sessions.csv
+expect sample_file_argument 2 "outcomes: sample takes no file arguments (use -o FILE)" -- "$bin" sample x.csv
+expect report_not_yet 2 "outcomes: 'report' is not available yet in this version" -- "$bin" report x.csv
+
 # identifier columns stop the run; --allow-column lets a reviewed one through
 printf 'patient_id,session_date,DOB,phq9\nA,2026-01-01,1970-01-01,12\n' >"$tmp/dob.csv"
 expect check_identifier 1 "outcomes: $tmp/dob.csv:1:3: column 'DOB' looks like a direct identifier" \

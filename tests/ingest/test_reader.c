@@ -117,6 +117,23 @@ static void test_reader_field_count_and_quote_in_unquoted(void **state)
     free(probs);
 }
 
+/* A quote error on a later line of a multi-line record names that line too. */
+static void test_reader_quote_error_inside_multiline_record(void **state)
+{
+    (void)state;
+    struct ingest_opts o = default_opts();
+    char *rows, *probs;
+    read_all_sizes("patient_id,session_date,concurrent_therapy\n"
+                   "A,2026-01-01,\"first\nsecond\" oops\n"
+                   "B,2026-01-02,ok\n",
+                   &o, &rows, &probs);
+    assert_string_equal(probs, "2:3:malformed:1: malformed quoting at line 3 (a quote inside an "
+                               "unquoted field, or text after a closing quote)\n");
+    assert_string_equal(rows, "B|2026-01-02|0|||||ok|||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:4\n");
+    free(rows);
+    free(probs);
+}
+
 /* One table row per value rule: the input value, the column, the expected message. */
 static const struct {
     const char *header;
@@ -308,7 +325,15 @@ static void test_reader_allow_column_and_mapping(void **state)
     free(rows);
     free(probs);
     struct diag d;
-    const char *data = "Pseudonym,session_date\n";
+    const char *data = "Patient,session_date\n";
+    assert_int_equal(read_pieces(data, strlen(data), 1, &o, &rows, &probs, &d), DIAG_DATA);
+    assert_int_equal(d.line, 1);
+    assert_int_equal(d.column, 0);
+    assert_string_equal(d.message, "required column 'patient_id' (mapped to \"Pseudonym\") is "
+                                   "missing from the header");
+    free(rows);
+    free(probs);
+    data = "Pseudonym,session_date\n";
     o.colmap = NULL;
     assert_int_equal(read_pieces(data, strlen(data), 1, &o, &rows, &probs, &d), DIAG_DATA);
     assert_string_equal(d.message, "required column 'patient_id' is missing from the header");
@@ -322,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_reader_every_piece_size_mixed),
         cmocka_unit_test(test_reader_every_piece_size_unterminated_quote),
         cmocka_unit_test(test_reader_field_count_and_quote_in_unquoted),
+        cmocka_unit_test(test_reader_quote_error_inside_multiline_record),
         cmocka_unit_test(test_reader_value_rules_messages),
         cmocka_unit_test(test_reader_values_accepted_and_normalised),
         cmocka_unit_test(test_reader_semicolon_us_dates_and_tab),
