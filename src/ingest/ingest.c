@@ -35,6 +35,8 @@ static void segment_free(struct segment *s)
         return;
     rows_fini(&s->rows);
     problem_list_fini(&s->probs);
+    free(s->order[0]);
+    free(s->order[1]);
     free(s);
 }
 
@@ -125,6 +127,8 @@ static void *chunk_run(void *arg)
         j->rc = ingest_reader_finish(r, &j->d);
     j->lines = ingest_reader_lines(r);
     j->rows_read = ingest_reader_rows_read(r);
+    if (!j->rc && segment_order(j->seg) != 0) /* sort the chunk's strings on this thread */
+        j->rc = diag_set(&j->d, DIAG_IO, j->path, 0, 0, "out of memory");
 out:
     ingest_reader_free(r);
     free(buf);

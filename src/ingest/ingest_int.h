@@ -57,7 +57,12 @@ struct segment {
     struct rows rows;
     struct problem_list probs;
     long line_base;   /* physical lines before the chunk */
+    uint32_t *order[2]; /* rows.patients (0) and rows.text (1) ids in byte order, made by the
+                           chunk's own thread (segment_order) so the merge is linear */
 };
+
+/* Fills seg->order (sorting each string table); 0, or -1 when out of memory. */
+int segment_order(struct segment *seg);
 
 /* Builds res->rows from the segments (in file and byte order): string ids ranked by bytes, the
  * as-of cut (problems added to res->problems), rows sorted by patient, date and content, exact

@@ -1,7 +1,8 @@
 /* store.c: one sorted, de-duplicated row store from the chunks the readers filled.
  *
- * Order of work, chosen so that every row is copied once: (1) intern every chunk's strings
- * into global tables and rank them by bytes, rewriting the chunks' ids in place; (2) find the
+ * Order of work, chosen so that every row is copied once: (1) merge the chunks' string tables
+ * (each already sorted by its own thread) into global tables whose ids are byte ranks,
+ * rewriting the chunks' ids in place; (2) find the
  * as-of date; (3) sort global row numbers by patient (counting sort) then date (stable merge
  * sort; ties stay in file and line order); (4) gather every column from the chunks into the
  * final arrays, freeing each chunk column once read; (5) within each patient-date group, order
@@ -100,36 +101,81 @@ static int date_cmp(uint32_t a, uint32_t b, const void *ctx)
         fn(line, uint32_t);                                                                      \
     } while (0)
 
-/* Interns every string of the chunks into tab, ranks it, and rewrites the chunks' columns to
- * ranks; replaces tab with its byte-ordered copy. which: 0 = patients, 1 = text. */
+int segment_order(struct segment *seg)
+{
+    struct strtab *tabs[2] = {seg->rows.patients, seg->rows.text};
+    for (int w = 0; w < 2; w++) {
+        if (seg->order[w])
+            continue;
+        uint32_t n = strtab_count(tabs[w]);
+        uint32_t *rank = malloc(n * sizeof *rank);
+        seg->order[w] = malloc(n * sizeof *seg->order[w]);
+        if (!rank || !seg->order[w] || strtab_rank(tabs[w], rank) != 0) {
+            free(rank);
+            return -1;
+        }
+        for (uint32_t id = 0; id < n; id++)
+            seg->order[w][rank[id]] = id;
+        free(rank);
+    }
+    return 0;
+}
+
+static int bytes_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+    int c = memcmp(a, b, an < bn ? an : bn);
+    return c ? c : (an > bn) - (an < bn);
+}
+
+/* (1): merges the chunks' byte-ordered string tables (a k-way merge, equal strings once) into
+ * *tab, whose ids are then byte ranks, and rewrites the chunks' columns to those ids.
+ * which: 0 = patients, 1 = text. */
 static int rank_strings(struct strtab **tab, struct segment **segs, size_t nseg, int which)
 {
     int rc = -1;
     uint32_t **maps = calloc(nseg ? nseg : 1, sizeof *maps);
-    uint32_t *rank = NULL;
-    struct strtab *sorted = NULL;
-    if (!maps)
-        return -1;
-    for (size_t s = 0; s < nseg; s++) {
-        struct strtab *src = which ? segs[s]->rows.text : segs[s]->rows.patients;
-        uint32_t n = strtab_count(src);
-        if (!(maps[s] = malloc(n * sizeof **maps)))
-            goto out;
-        for (uint32_t id = 0; id < n; id++) {
-            size_t len;
-            const char *str = strtab_get(src, id, &len);
-            if (strtab_intern(*tab, str, len, &maps[s][id]) != 0)
-                goto out;
-        }
-    }
-    uint32_t count = strtab_count(*tab);
-    if (!(rank = malloc(count * sizeof *rank)) || strtab_rank(*tab, rank) != 0 ||
-        !(sorted = strtab_sorted_copy(*tab, rank)))
+    size_t *pos = calloc(nseg ? nseg : 1, sizeof *pos);
+    struct strtab *merged = strtab_new();
+    if (!maps || !pos || !merged)
         goto out;
     for (size_t s = 0; s < nseg; s++) {
+        struct strtab *src = which ? segs[s]->rows.text : segs[s]->rows.patients;
+        if (segment_order(segs[s]) != 0 ||
+            !(maps[s] = malloc(strtab_count(src) * sizeof **maps)))
+            goto out;
+    }
+    const char *last = NULL;
+    size_t lastn = 0;
+    uint32_t lastid = 0;
+    for (;;) {
+        size_t best = nseg;
+        const char *bs = NULL;
+        size_t bn = 0;
+        for (size_t s = 0; s < nseg; s++) {
+            struct strtab *src = which ? segs[s]->rows.text : segs[s]->rows.patients;
+            if (pos[s] == strtab_count(src))
+                continue;
+            size_t n;
+            const char *str = strtab_get(src, segs[s]->order[which][pos[s]], &n);
+            if (best == nseg || bytes_cmp(str, n, bs, bn) < 0) {
+                best = s;
+                bs = str;
+                bn = n;
+            }
+        }
+        if (best == nseg)
+            break;
+        if (!last || bytes_cmp(bs, bn, last, lastn) != 0) {
+            if (strtab_intern(merged, bs, bn, &lastid) != 0)
+                goto out;
+            last = bs;
+            lastn = bn;
+        }
+        maps[best][segs[best]->order[which][pos[best]]] = lastid;
+        pos[best]++;
+    }
+    for (size_t s = 0; s < nseg; s++) {
         struct rows *r = &segs[s]->rows;
-        for (uint32_t id = 0; id < strtab_count(which ? r->text : r->patients); id++)
-            maps[s][id] = rank[maps[s][id]];
         if (which) {
             for (size_t i = 0; i < r->n; i++) {
                 r->site[i] = maps[s][r->site[i]];
@@ -143,15 +189,15 @@ static int rank_strings(struct strtab **tab, struct segment **segs, size_t nseg,
         }
     }
     strtab_free(*tab);
-    *tab = sorted;
-    sorted = NULL;
+    *tab = merged;
+    merged = NULL;
     rc = 0;
 out:
-    for (size_t s = 0; s < nseg; s++)
+    for (size_t s = 0; maps && s < nseg; s++)
         free(maps[s]);
     free(maps);
-    free(rank);
-    strtab_free(sorted);
+    free(pos);
+    strtab_free(merged);
     return rc;
 }
 
