@@ -111,6 +111,8 @@ struct rows {
     int16_t *score[N_INT_COLS];   /* integer columns, -1 = absent */
     uint8_t *conflict;            /* bit i set: instrument COL_PHQ9+i conflicts on this date */
     uint32_t *file;               /* provenance: input file index */
+    int lean;                     /* a reader's chunk: conflict and file are not stored (they
+                                     are constant there; the store fills them) */
     uint32_t *line;               /* provenance: physical line of the record */
     struct strtab *patients;      /* patient ids */
     struct strtab *text;          /* site, clinician, therapy, adverse event strings */

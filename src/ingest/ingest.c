@@ -185,6 +185,8 @@ static int read_chunks(struct ingest_result *res, struct segments *segs,
             segments_pop(segs, (size_t)k);
             return diag_set(d, DIAG_IO, res->files[fi].path, 0, 0, "out of memory");
         }
+        seg->file = fi;
+        seg->rows.lean = 1;
         jobs[k] = (struct chunk_job){.opts = opts, .path = res->files[fi].path,
                                      .file_index = fi, .schema = schema, .fd = fd,
                                      .from = start, .to = end, .last = k == nchunks - 1,

@@ -57,6 +57,7 @@ struct segment {
     struct rows rows;
     struct problem_list probs;
     long line_base;   /* physical lines before the chunk */
+    uint32_t file;    /* the input file the chunk belongs to */
     uint32_t *order[2]; /* rows.patients (0) and rows.text (1) ids in byte order, made by the
                            chunk's own thread (segment_order) so the merge is linear */
 };

@@ -112,8 +112,10 @@ int rows_reserve(struct rows *rows, size_t cap)
     GROW(weight_kg);
     for (int i = 0; i < N_INT_COLS; i++)
         GROW(score[i]);
-    GROW(conflict);
-    GROW(file);
+    if (!rows->lean) {
+        GROW(conflict);
+        GROW(file);
+    }
     GROW(line);
     rows->cap = cap;
     return 0;
@@ -144,8 +146,10 @@ int rows_push(struct rows *rows, const struct row_stage *st)
     rows->weight_kg[i] = st->weight_kg;
     for (int k = 0; k < N_INT_COLS; k++)
         rows->score[k][i] = st->score[k];
-    rows->conflict[i] = 0;
-    rows->file[i] = st->file;
+    if (!rows->lean) {
+        rows->conflict[i] = 0;
+        rows->file[i] = st->file;
+    }
     rows->line[i] = st->line;
     rows->n++;
     return 0;

@@ -80,8 +80,8 @@ static int date_cmp(uint32_t a, uint32_t b, const void *ctx)
     return 0; /* stable: ties keep file and line order */
 }
 
-/* Applies fn(FIELD, TYPE) to every column of struct rows. */
-#define FOR_EACH_COLUMN(fn)                                                                      \
+/* Applies fn(FIELD, TYPE) to every column a reader's chunk stores. */
+#define FOR_EACH_READ_COLUMN(fn)                                                                 \
     do {                                                                                         \
         fn(patient, uint32_t);                                                                   \
         fn(date, int32_t);                                                                       \
@@ -96,9 +96,15 @@ static int date_cmp(uint32_t a, uint32_t b, const void *ctx)
         fn(weight_kg, double);                                                                   \
         for (int k_ = 0; k_ < N_INT_COLS; k_++)                                                  \
             fn(score[k_], int16_t);                                                              \
+        fn(line, uint32_t);                                                                      \
+    } while (0)
+
+/* Applies fn(FIELD, TYPE) to every column of the final store. */
+#define FOR_EACH_COLUMN(fn)                                                                      \
+    do {                                                                                         \
+        FOR_EACH_READ_COLUMN(fn);                                                                \
         fn(conflict, uint8_t);                                                                   \
         fn(file, uint32_t);                                                                      \
-        fn(line, uint32_t);                                                                      \
     } while (0)
 
 int segment_order(struct segment *seg)
@@ -220,7 +226,7 @@ static size_t column_descs(struct column_desc *d)
 {
     size_t n = 0;
 #define DESC(FIELD, T) d[n++] = (struct column_desc){offsetof(struct rows, FIELD), sizeof(T)}
-    FOR_EACH_COLUMN(DESC);
+    FOR_EACH_READ_COLUMN(DESC);
 #undef DESC
     return n;
 }
@@ -334,6 +340,21 @@ static int gather(struct rows *dst, const struct source *src, const uint32_t *pe
         gather_run(&jobs[1]);
     if (jobs[0].rc || jobs[1].rc)
         return -1;
+    /* the columns a chunk does not store: its file, no conflicts yet */
+    free(dst->file);
+    free(dst->conflict);
+    dst->file = malloc((n ? n : 1) * sizeof *dst->file);
+    dst->conflict = calloc(n ? n : 1, sizeof *dst->conflict);
+    if (!dst->file || !dst->conflict)
+        return -1;
+    if (perm) {
+        for (size_t i = 0; i < n; i++)
+            dst->file[i] = src->segs[src->seg_of[perm[i]]]->file;
+    } else {
+        for (size_t s = 0; s < src->nseg; s++)
+            for (size_t i = src->off[s]; i < src->off[s + 1]; i++)
+                dst->file[i] = src->segs[s]->file;
+    }
     dst->n = dst->cap = n;
     return 0;
 }
