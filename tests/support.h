@@ -95,6 +95,14 @@ static inline struct ingest_opts default_opts(void)
     return o;
 }
 
+/* Runs only the tests whose name matches $TEST_FILTER (a cmocka pattern), when it is set. */
+#define apply_test_filter()                                                                      \
+    do {                                                                                         \
+        const char *f_ = getenv("TEST_FILTER");                                                  \
+        if (f_)                                                                                  \
+            cmocka_set_test_filter(f_);                                                          \
+    } while (0)
+
 /* Tolerance check for doubles (cmocka 1.1.5 has no assert_double_equal). */
 #define assert_close(a, b, tol)                                                                  \
     do {                                                                                         \

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "outcomes/date.h"
+#include "outcomes/vec.h"
 
 enum opt_id {
     OPT_DELIMITER, OPT_DATE_FORMAT, OPT_COLUMNS, OPT_ALLOW, OPT_AS_OF, OPT_THREADS, OPT_STRICT,
@@ -108,11 +109,9 @@ static int parse_long(const char *s, long lo, long hi, long *out)
 
 static int push_str(char ***v, size_t *n, const char *s)
 {
-    char **p = realloc(*v, (*n + 1) * sizeof *p);
-    if (!p)
+    if (vec_reserve(v, *n, sizeof **v) != 0)
         return -1;
-    *v = p;
-    if (!(p[*n] = strdup(s)))
+    if (!((*v)[*n] = strdup(s)))
         return -1;
     (*n)++;
     return 0;

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "outcomes/date.h"
+#include "outcomes/vec.h"
 
 #define READ_BLOCK (4u << 20)          /* bytes per read */
 #define MIN_CHUNK (8u << 20)           /* smaller files are read by one thread */
@@ -233,10 +234,8 @@ static int add_unknown(struct ingest_result *res, struct strtab *seen, char **na
             return -1;
         if (strtab_count(seen) == before)
             continue;
-        char **u = realloc(res->unknown, (res->nunknown + 1) * sizeof *u);
-        if (!u)
+        if (vec_reserve(&res->unknown, res->nunknown, sizeof *res->unknown) != 0)
             return -1;
-        res->unknown = u;
         if (!(res->unknown[res->nunknown] = strdup(names[i])))
             return -1;
         res->nunknown++;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "outcomes/date.h"
+#include "outcomes/vec.h"
 
 #define CSV_OPTIONS (CSV_STRICT | CSV_STRICT_FINI)
 #define ROW_NOT_BEGUN 0 /* libcsv's parser state between records (libcsv.c) */
@@ -570,6 +571,9 @@ static int csv_start(struct ingest_reader *r)
     if (csv_init(&r->csv, CSV_OPTIONS) != 0)
         return -1;
     csv_set_delim(&r->csv, (unsigned char)r->opts->delimiter);
+    /* libcsv grows a field's buffer by a fixed block (128 bytes by default): a 10 MB field would
+     * take 80,000 reallocs, each a full copy where realloc cannot remap. */
+    csv_set_blk_size(&r->csv, 64 * 1024);
     if (r->opts->delimiter == '\t')
         csv_set_space_func(&r->csv, space_blank_only); /* a tab is a delimiter, not a blank */
     r->csv_live = 1;
@@ -636,10 +640,8 @@ static int header_ready(struct ingest_reader *r, struct diag *d)
     for (size_t i = 0; i < r->schema.nfields; i++) {
         if (r->schema.field_col[i] >= 0)
             continue;
-        char **u = realloc(r->unknown, (r->nunknown + 1) * sizeof *u);
-        if (!u)
+        if (vec_reserve(&r->unknown, r->nunknown, sizeof *r->unknown) != 0)
             return oom(r, d);
-        r->unknown = u;
         r->unknown[r->nunknown++] = r->schema.names[i];
     }
     return 0;

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "outcomes/date.h"
+#include "outcomes/vec.h"
 #include "outcomes/sort.h"
 
 #define CMP_FIELD(x, y)                                                                          \
@@ -448,10 +449,8 @@ static int compact(struct ingest_result *res, const int *date_field)
         }
         if (kept > 0 && r->patient[kept - 1] == r->patient[i] &&
             row_content_cmp(r, kept - 1, i) == 0) {
-            void *p = realloc(res->dups, (res->ndups + 1) * sizeof *res->dups);
-            if (!p)
+            if (vec_reserve(&res->dups, res->ndups, sizeof *res->dups) != 0)
                 return -1;
-            res->dups = p;
             res->dups[res->ndups].file = r->file[i];
             res->dups[res->ndups].line = r->line[i];
             res->dups[res->ndups].orig_file = r->file[kept - 1];
@@ -489,10 +488,8 @@ static int mark_conflicts(struct ingest_result *res)
             }
             if (other == j)
                 continue;
-            void *p = realloc(res->conflicts, (res->nconflicts + 1) * sizeof *res->conflicts);
-            if (!p)
+            if (vec_reserve(&res->conflicts, res->nconflicts, sizeof *res->conflicts) != 0)
                 return -1;
-            res->conflicts = p;
             res->conflicts[res->nconflicts].file = r->file[first];
             res->conflicts[res->nconflicts].line = r->line[first];
             res->conflicts[res->nconflicts].other_file = r->file[other];

@@ -376,5 +376,6 @@ int main(void)
         cmocka_unit_test(test_ingest_unreadable_inputs),
         cmocka_unit_test(test_ingest_hostile_contents),
     };
+    apply_test_filter();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

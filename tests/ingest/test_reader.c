@@ -354,5 +354,6 @@ int main(void)
         cmocka_unit_test(test_reader_header_errors),
         cmocka_unit_test(test_reader_allow_column_and_mapping),
     };
+    apply_test_filter();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
