@@ -52,6 +52,33 @@ int rows_push(struct rows *rows, const struct row_stage *st);
 /* Allocates every column for cap rows (keeps n). */
 int rows_reserve(struct rows *rows, size_t cap);
 
+/* Applies fn(FIELD, TYPE) to every column a reader's chunk stores. */
+#define FOR_EACH_READ_COLUMN(fn)                                                                 \
+    do {                                                                                         \
+        fn(patient, uint32_t);                                                                   \
+        fn(date, int32_t);                                                                       \
+        fn(type, uint8_t);                                                                       \
+        fn(route, uint8_t);                                                                      \
+        fn(drug, uint8_t);                                                                       \
+        fn(site, uint32_t);                                                                      \
+        fn(clinician, uint32_t);                                                                 \
+        fn(therapy, uint32_t);                                                                   \
+        fn(adverse, uint32_t);                                                                   \
+        fn(dose_mg, double);                                                                     \
+        fn(weight_kg, double);                                                                   \
+        for (int k_ = 0; k_ < N_INT_COLS; k_++)                                                  \
+            fn(score[k_], int16_t);                                                              \
+        fn(line, uint32_t);                                                                      \
+    } while (0)
+
+/* Applies fn(FIELD, TYPE) to every column of the final store. */
+#define FOR_EACH_COLUMN(fn)                                                                      \
+    do {                                                                                         \
+        FOR_EACH_READ_COLUMN(fn);                                                                \
+        fn(conflict, uint8_t);                                                                   \
+        fn(file, uint32_t);                                                                      \
+    } while (0)
+
 /* The output of one reader over one record-aligned chunk of a file. */
 struct segment {
     struct rows rows;

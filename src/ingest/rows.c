@@ -65,61 +65,35 @@ void rows_fini(struct rows *rows)
 {
     if (!rows)
         return;
-    free(rows->patient);
-    free(rows->date);
-    free(rows->type);
-    free(rows->route);
-    free(rows->drug);
-    free(rows->site);
-    free(rows->clinician);
-    free(rows->therapy);
-    free(rows->adverse);
-    free(rows->dose_mg);
-    free(rows->weight_kg);
-    for (int i = 0; i < N_INT_COLS; i++)
-        free(rows->score[i]);
-    free(rows->conflict);
-    free(rows->file);
-    free(rows->line);
+#define FREE_COLUMN(FIELD, T) free(rows->FIELD)
+    FOR_EACH_COLUMN(FREE_COLUMN);
+#undef FREE_COLUMN
     strtab_free(rows->patients);
     strtab_free(rows->text);
     free(rows->cache);
     memset(rows, 0, sizeof *rows);
 }
 
-#define GROW(field)                                                                              \
+#define GROW(FIELD, T)                                                                           \
     do {                                                                                         \
-        void *p_ = realloc(rows->field, cap * sizeof *rows->field);                              \
+        T *p_ = realloc(rows->FIELD, cap * sizeof *p_);                                          \
         if (!p_)                                                                                 \
             return -1;                                                                           \
-        rows->field = p_;                                                                        \
+        rows->FIELD = p_;                                                                        \
     } while (0)
 
 int rows_reserve(struct rows *rows, size_t cap)
 {
     if (cap <= rows->cap)
         return 0;
-    GROW(patient);
-    GROW(date);
-    GROW(type);
-    GROW(route);
-    GROW(drug);
-    GROW(site);
-    GROW(clinician);
-    GROW(therapy);
-    GROW(adverse);
-    GROW(dose_mg);
-    GROW(weight_kg);
-    for (int i = 0; i < N_INT_COLS; i++)
-        GROW(score[i]);
-    if (!rows->lean) {
-        GROW(conflict);
-        GROW(file);
-    }
-    GROW(line);
+    if (rows->lean)
+        FOR_EACH_READ_COLUMN(GROW);
+    else
+        FOR_EACH_COLUMN(GROW);
     rows->cap = cap;
     return 0;
 }
+#undef GROW
 
 int rows_push(struct rows *rows, const struct row_stage *st)
 {

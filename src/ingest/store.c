@@ -81,33 +81,6 @@ static int date_cmp(uint32_t a, uint32_t b, const void *ctx)
     return 0; /* stable: ties keep file and line order */
 }
 
-/* Applies fn(FIELD, TYPE) to every column a reader's chunk stores. */
-#define FOR_EACH_READ_COLUMN(fn)                                                                 \
-    do {                                                                                         \
-        fn(patient, uint32_t);                                                                   \
-        fn(date, int32_t);                                                                       \
-        fn(type, uint8_t);                                                                       \
-        fn(route, uint8_t);                                                                      \
-        fn(drug, uint8_t);                                                                       \
-        fn(site, uint32_t);                                                                      \
-        fn(clinician, uint32_t);                                                                 \
-        fn(therapy, uint32_t);                                                                   \
-        fn(adverse, uint32_t);                                                                   \
-        fn(dose_mg, double);                                                                     \
-        fn(weight_kg, double);                                                                   \
-        for (int k_ = 0; k_ < N_INT_COLS; k_++)                                                  \
-            fn(score[k_], int16_t);                                                              \
-        fn(line, uint32_t);                                                                      \
-    } while (0)
-
-/* Applies fn(FIELD, TYPE) to every column of the final store. */
-#define FOR_EACH_COLUMN(fn)                                                                      \
-    do {                                                                                         \
-        FOR_EACH_READ_COLUMN(fn);                                                                \
-        fn(conflict, uint8_t);                                                                   \
-        fn(file, uint32_t);                                                                      \
-    } while (0)
-
 int segment_order(struct segment *seg)
 {
     struct strtab *tabs[2] = {seg->rows.patients, seg->rows.text};
