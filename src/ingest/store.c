@@ -108,15 +108,15 @@ static int bytes_cmp(const char *a, size_t an, const char *b, size_t bn)
 }
 
 /* (1): merges the chunks' byte-ordered string tables (a k-way merge, equal strings once) into
- * *tab, whose ids are then byte ranks, and rewrites the chunks' columns to those ids.
- * which: 0 = patients, 1 = text. */
-static int rank_strings(struct strtab **tab, struct segment **segs, size_t nseg, int which)
+ * *tab, whose ids are then byte ranks; maps[s][id] (allocated here, nseg arrays) is the new id
+ * of chunk s's id. which: 0 = patients, 1 = text. */
+static int rank_strings(struct strtab **tab, struct segment **segs, size_t nseg, int which,
+                        uint32_t **maps)
 {
     int rc = -1;
-    uint32_t **maps = calloc(nseg ? nseg : 1, sizeof *maps);
     size_t *pos = calloc(nseg ? nseg : 1, sizeof *pos);
     struct strtab *merged = strtab_new();
-    if (!maps || !pos || !merged)
+    if (!pos || !merged)
         goto out;
     for (size_t s = 0; s < nseg; s++) {
         struct strtab *src = which ? segs[s]->rows.text : segs[s]->rows.patients;
@@ -154,30 +154,67 @@ static int rank_strings(struct strtab **tab, struct segment **segs, size_t nseg,
         maps[best][segs[best]->order[which][pos[best]]] = lastid;
         pos[best]++;
     }
-    for (size_t s = 0; s < nseg; s++) {
-        struct rows *r = &segs[s]->rows;
-        if (which) {
-            for (size_t i = 0; i < r->n; i++) {
-                r->site[i] = maps[s][r->site[i]];
-                r->clinician[i] = maps[s][r->clinician[i]];
-                r->therapy[i] = maps[s][r->therapy[i]];
-                r->adverse[i] = maps[s][r->adverse[i]];
-            }
-        } else {
-            for (size_t i = 0; i < r->n; i++)
-                r->patient[i] = maps[s][r->patient[i]];
-        }
-    }
     strtab_free(*tab);
     *tab = merged;
     merged = NULL;
     rc = 0;
 out:
-    for (size_t s = 0; maps && s < nseg; s++)
-        free(maps[s]);
-    free(maps);
     free(pos);
     strtab_free(merged);
+    return rc;
+}
+
+/* Rewrites the chunks' string ids through the maps of rank_strings: chunks of one parity per
+ * thread. */
+struct remap_job {
+    struct segment **segs;
+    size_t nseg;
+    uint32_t *const *pmaps, *const *tmaps;
+    size_t first, step;
+};
+
+static void *remap_run(void *arg)
+{
+    const struct remap_job *j = arg;
+    for (size_t s = j->first; s < j->nseg; s += j->step) {
+        struct rows *r = &j->segs[s]->rows;
+        const uint32_t *pm = j->pmaps[s], *tm = j->tmaps[s];
+        for (size_t i = 0; i < r->n; i++) {
+            r->patient[i] = pm[r->patient[i]];
+            r->site[i] = tm[r->site[i]];
+            r->clinician[i] = tm[r->clinician[i]];
+            r->therapy[i] = tm[r->therapy[i]];
+            r->adverse[i] = tm[r->adverse[i]];
+        }
+    }
+    return NULL;
+}
+
+static int rank_all_strings(struct rows *rows, struct segment **segs, size_t nseg)
+{
+    int rc = -1;
+    uint32_t **pmaps = calloc(nseg ? nseg : 1, sizeof *pmaps);
+    uint32_t **tmaps = calloc(nseg ? nseg : 1, sizeof *tmaps);
+    if (!pmaps || !tmaps || rank_strings(&rows->patients, segs, nseg, 0, pmaps) != 0 ||
+        rank_strings(&rows->text, segs, nseg, 1, tmaps) != 0)
+        goto out;
+    struct remap_job jobs[2] = {{segs, nseg, pmaps, tmaps, 0, 2}, {segs, nseg, pmaps, tmaps, 1, 2}};
+    pthread_t tid;
+    if (nseg > 1 && pthread_create(&tid, NULL, remap_run, &jobs[1]) == 0) {
+        remap_run(&jobs[0]);
+        pthread_join(tid, NULL);
+    } else {
+        jobs[0].step = 1;
+        remap_run(&jobs[0]);
+    }
+    rc = 0;
+out:
+    for (size_t s = 0; s < nseg; s++) {
+        free(pmaps ? pmaps[s] : NULL);
+        free(tmaps ? tmaps[s] : NULL);
+    }
+    free(pmaps);
+    free(tmaps);
     return rc;
 }
 
@@ -501,8 +538,7 @@ int store_build(struct ingest_result *res, struct segment **segs, size_t nseg,
         goto out;
 
     /* (1) strings */
-    if (rank_strings(&rows->patients, segs, nseg, 0) != 0 ||
-        rank_strings(&rows->text, segs, nseg, 1) != 0)
+    if (rank_all_strings(rows, segs, nseg) != 0)
         goto out;
 
     /* (2) the data cut */
