@@ -9,33 +9,10 @@
 #include "outcomes/date.h"
 #include "outcomes/ingest.h"
 
-/* Reads the files named in o with its reading options; fills res. Returns 0 or an exit code
- * (the diag already printed). */
-static int read_inputs(const struct cli_opts *o, struct ingest_result *res)
-{
-    struct colmap map = {0};
-    struct ingest_opts io;
-    struct diag d;
-    int rc = 0;
-    diag_clear(&d);
-    memset(res, 0, sizeof *res);
-    if (o->nfiles == 0) {
-        diag_set(&d, DIAG_USAGE, NULL, 0, 0, "no input file given");
-        return cli_report_diag(&d, "check");
-    }
-    if (o->columns && ingest_colmap_load(o->columns, &map, &d) != 0)
-        return cli_report_diag(&d, "check");
-    cli_ingest_opts(o, o->columns ? &map : NULL, &io);
-    if (ingest_run((const char *const *)o->files, o->nfiles, &io, res, &d) != 0)
-        rc = cli_report_diag(&d, "check");
-    ingest_colmap_fini(&map);
-    return rc;
-}
-
 int cli_check(const struct cli_opts *o)
 {
     struct ingest_result res;
-    int rc = read_inputs(o, &res);
+    int rc = cli_read_inputs(o, &res, "check");
     if (rc) {
         ingest_result_fini(&res);
         return rc;

@@ -77,6 +77,7 @@ int main(int argc, char **argv)
         }
         switch (cmds[i].cmd) {
         case CMD_CHECK: rc = cli_check(&o); break;
+        case CMD_REPORT: rc = cli_report(&o); break;
         case CMD_SAMPLE: rc = cli_sample(&o); break;
         default:
             diag_set(&d, DIAG_USAGE, NULL, 0, 0, "'%s' is not available yet in this version",

@@ -16,6 +16,8 @@
 enum opt_id {
     OPT_DELIMITER, OPT_DATE_FORMAT, OPT_COLUMNS, OPT_ALLOW, OPT_AS_OF, OPT_THREADS, OPT_STRICT,
     OPT_QUIET, OPT_TIMINGS, OPT_CONFIG, OPT_PATIENTS, OPT_SEED, OPT_MONTHS, OPT_OUTPUT, OPT_HELP,
+    OPT_INSTRUMENT, OPT_BASELINE_WINDOW, OPT_MIN_BASELINE, OPT_REMISSION_MAX, OPT_ENDPOINT,
+    OPT_EPISODE_GAP, OPT_CI, OPT_PERIOD, OPT_BP_PRE, OPT_BP_POST,
 };
 
 struct opt_def {
@@ -40,6 +42,26 @@ static const struct opt_def defs[] = {
     {"as-of", 0, 1, OPT_AS_OF, READING | CMD_SAMPLE, "DATE",
      "data cut YYYY-MM-DD (default: the latest valid session_date)"},
     {"threads", 0, 1, OPT_THREADS, READING, "N", "worker threads (default: the cores available)"},
+    {"period", 0, 1, OPT_PERIOD, CMD_REPORT, "P",
+     "cohort of episodes by index month: YYYY-MM, YYYY-MM..YYYY-MM or all (default)"},
+    {"instrument", 0, 1, OPT_INSTRUMENT, CMD_REPORT, "NAME",
+     "primary instrument: phq9 (default), madrs, qids_sr16, hamd17, bdi2, gad7"},
+    {"baseline-window", 0, 1, OPT_BASELINE_WINDOW, CMD_REPORT, "DAYS",
+     "baseline: latest score this many days before the index date (default 14)"},
+    {"min-baseline", 0, 1, OPT_MIN_BASELINE, CMD_REPORT, "N",
+     "eligible baseline score at least N (default: the instrument's, phq9 10)"},
+    {"remission-max", 0, 1, OPT_REMISSION_MAX, CMD_REPORT, "N",
+     "remission: score at most N (default: the instrument's, phq9 4)"},
+    {"endpoint", 0, 1, OPT_ENDPOINT, CMD_REPORT, "W",
+     "endpoint window: induction (days 14-42, default), 6m (120-240), 12m (305-425), FROM:TO"},
+    {"episode-gap", 0, 1, OPT_EPISODE_GAP, CMD_REPORT, "DAYS",
+     "a treatment more than DAYS after the previous starts a new episode (default 90)"},
+    {"ci", 0, 1, OPT_CI, CMD_REPORT, "METHOD",
+     "95 % intervals: wilson (default, as prop.test) or exact (Clopper-Pearson, as binom.test)"},
+    {"bp-pre", 0, 1, OPT_BP_PRE, CMD_REPORT, "S/D",
+     "flag pre-dose blood pressure at or above S/D mmHg (default 140/90)"},
+    {"bp-post", 0, 1, OPT_BP_POST, CMD_REPORT, "S/D",
+     "flag post-dose blood pressure at or above S/D mmHg (default 180/110)"},
     {"strict", 0, 0, OPT_STRICT, CMD_REPORT, NULL, "fail (exit 1) when any row is rejected"},
     {"quiet", 'q', 0, OPT_QUIET, READING | CMD_SAMPLE, NULL, "print nothing but errors"},
     {"timings", 0, 0, OPT_TIMINGS, READING, NULL, "print the time of each stage on stderr"},
@@ -203,6 +225,140 @@ static int apply(struct cli_opts *o, const struct opt_def *def, const char *val,
     case OPT_HELP:
         o->help = 1;
         return 0;
+    case OPT_INSTRUMENT: {
+        int col = ingest_col_find(val), mb, rm;
+        if (col < 0 || model_instrument_defaults(col, &mb, &rm) != 0)
+            return diag_set(d, DIAG_USAGE, NULL, 0, 0,
+                            "%s: expected phq9, madrs, qids_sr16, hamd17, bdi2 or gad7, got '%s'",
+                            where, val);
+        o->model.instrument = col;
+        if (!o->have_min_baseline)
+            o->model.min_baseline = mb;
+        if (!o->have_remission_max)
+            o->model.remission_max = rm;
+        return 0;
+    }
+    case OPT_BASELINE_WINDOW:
+    case OPT_EPISODE_GAP:
+        if (parse_long(val, 0, 3650, &v) != 0)
+            return diag_set(d, DIAG_USAGE, NULL, 0, 0,
+                            "%s: expected a number of days 0-3650, got '%s'", where, val);
+        if (def->id == OPT_BASELINE_WINDOW)
+            o->model.baseline_window = (int)v;
+        else
+            o->model.episode_gap = (int)v;
+        return 0;
+    case OPT_MIN_BASELINE:
+    case OPT_REMISSION_MAX:
+        if (parse_long(val, 0, 92, &v) != 0)
+            return diag_set(d, DIAG_USAGE, NULL, 0, 0, "%s: expected a score 0-92, got '%s'",
+                            where, val);
+        if (def->id == OPT_MIN_BASELINE) {
+            o->model.min_baseline = (int)v;
+            o->have_min_baseline = 1;
+        } else {
+            o->model.remission_max = (int)v;
+            o->have_remission_max = 1;
+        }
+        return 0;
+    case OPT_ENDPOINT: {
+        long from, to;
+        const char *colon = strchr(val, ':');
+        if (strcmp(val, "induction") == 0)
+            from = 14, to = 42;
+        else if (strcmp(val, "6m") == 0)
+            from = 120, to = 240;
+        else if (strcmp(val, "12m") == 0)
+            from = 305, to = 425;
+        else {
+            char a[16], b[16];
+            if (!colon || (size_t)(colon - val) >= sizeof a || strlen(colon + 1) >= sizeof b)
+                goto bad_endpoint;
+            memcpy(a, val, (size_t)(colon - val));
+            a[colon - val] = '\0';
+            strcpy(b, colon + 1);
+            if (parse_long(a, 1, 3650, &from) != 0 || parse_long(b, 1, 3650, &to) != 0 ||
+                from > to)
+                goto bad_endpoint;
+            snprintf(o->endpoint_label, sizeof o->endpoint_label, "%ld:%ld", from, to);
+            o->model.endpoint_name = o->endpoint_label;
+            o->model.endpoint_from = (int)from;
+            o->model.endpoint_to = (int)to;
+            return 0;
+        }
+        o->model.endpoint_name = strcmp(val, "induction") == 0 ? "induction"
+                                 : strcmp(val, "6m") == 0      ? "6m"
+                                                               : "12m";
+        o->model.endpoint_from = (int)from;
+        o->model.endpoint_to = (int)to;
+        return 0;
+    bad_endpoint:
+        return diag_set(d, DIAG_USAGE, NULL, 0, 0,
+                        "%s: expected induction, 6m, 12m or FROM:TO days (1 <= FROM <= TO), got "
+                        "'%s'",
+                        where, val);
+    }
+    case OPT_CI:
+        if (strcmp(val, "wilson") == 0)
+            o->model.ci = CI_WILSON;
+        else if (strcmp(val, "exact") == 0)
+            o->model.ci = CI_EXACT;
+        else
+            return diag_set(d, DIAG_USAGE, NULL, 0, 0,
+                            "%s: expected wilson or exact, got '%s'", where, val);
+        return 0;
+    case OPT_PERIOD: {
+        int y1, m1, y2, m2;
+        const char *dots = strstr(val, "..");
+        if (strcmp(val, "all") == 0) {
+            o->model.period_all = 1;
+        } else if (!dots && date_parse_month(val, &y1, &m1) == 0) {
+            o->model.period_all = 0;
+            o->model.period_from = o->model.period_to = y1 * 12 + m1 - 1;
+        } else if (dots && dots - val == 7) {
+            char a[8];
+            memcpy(a, val, 7);
+            a[7] = '\0';
+            if (date_parse_month(a, &y1, &m1) != 0 || date_parse_month(dots + 2, &y2, &m2) != 0 ||
+                y2 * 12 + m2 < y1 * 12 + m1)
+                goto bad_period;
+            o->model.period_all = 0;
+            o->model.period_from = y1 * 12 + m1 - 1;
+            o->model.period_to = y2 * 12 + m2 - 1;
+        } else {
+            goto bad_period;
+        }
+        snprintf(o->period_label, sizeof o->period_label, "%s", val);
+        return 0;
+    bad_period:
+        return diag_set(d, DIAG_USAGE, NULL, 0, 0,
+                        "%s: expected YYYY-MM, YYYY-MM..YYYY-MM (in order) or all, got '%s'",
+                        where, val);
+    }
+    case OPT_BP_PRE:
+    case OPT_BP_POST: {
+        const char *slash = strchr(val, '/');
+        long sys, dia;
+        char a[16];
+        if (!slash || (size_t)(slash - val) >= sizeof a)
+            goto bad_bp;
+        memcpy(a, val, (size_t)(slash - val));
+        a[slash - val] = '\0';
+        if (parse_long(a, 30, 300, &sys) != 0 || parse_long(slash + 1, 30, 300, &dia) != 0)
+            goto bad_bp;
+        if (def->id == OPT_BP_PRE) {
+            o->model.bp_pre_sys = (int)sys;
+            o->model.bp_pre_dia = (int)dia;
+        } else {
+            o->model.bp_post_sys = (int)sys;
+            o->model.bp_post_dia = (int)dia;
+        }
+        return 0;
+    bad_bp:
+        return diag_set(d, DIAG_USAGE, NULL, 0, 0,
+                        "%s: expected SYSTOLIC/DIASTOLIC mmHg such as 140/90, got '%s'", where,
+                        val);
+    }
     }
     return 0;
 }
@@ -299,6 +455,8 @@ static void defaults(struct cli_opts *o, enum command cmd)
     o->patients = 500;
     o->seed = 1;
     o->months = 18;
+    model_opts_default(&o->model, -1);
+    snprintf(o->period_label, sizeof o->period_label, "all");
 }
 
 int cli_opts_parse(struct cli_opts *o, enum command cmd, int argc, char **argv, struct diag *d)

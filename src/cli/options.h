@@ -7,6 +7,7 @@
 
 #include "outcomes/diag.h"
 #include "outcomes/ingest.h"
+#include "outcomes/model.h"
 
 enum command { CMD_REPORT = 1, CMD_CHECK = 2, CMD_VERIFY = 4, CMD_SAMPLE = 8 };
 
@@ -26,6 +27,11 @@ struct cli_opts {
     int quiet;
     int timings;          /* --timings: stage times on stderr */
     char *config;
+    /* analysis (report) */
+    struct model_opts model;
+    int have_min_baseline, have_remission_max;
+    char period_label[32];   /* "2026-10", "2025-06..2026-03" or "all" */
+    char endpoint_label[32]; /* a FROM:TO endpoint as normalised text */
     /* sample */
     long patients;
     unsigned long seed;

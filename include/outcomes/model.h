@@ -1,0 +1,151 @@
+/* model.h: episodes and every number the report shows (SPEC sections 2-4 and 6's safety and
+ * data-quality figures), derived from the ingest store.
+ *
+ * Ownership: model_run fills a struct analysis that the caller releases with model_fini (which
+ * accepts a zeroed struct). The analysis borrows the ingest result's row store (patient ids and
+ * stratum strings are read from it): keep the ingest result alive while the analysis is used. */
+#ifndef OUTCOMES_MODEL_H
+#define OUTCOMES_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "outcomes/diag.h"
+#include "outcomes/ingest.h"
+#include "outcomes/stats.h"
+
+/* Every option of SPEC sections 2-4 (and the safety thresholds), after defaults. */
+struct model_opts {
+    int instrument;             /* enum col of the primary instrument */
+    int baseline_window;        /* days before the index date */
+    int min_baseline;           /* eligible baseline >= */
+    int remission_max;          /* remission: score <= */
+    int endpoint_from, endpoint_to; /* days after the index date, closed */
+    const char *endpoint_name;  /* "induction", "6m", "12m" or "FROM:TO" as given */
+    int episode_gap;            /* a treatment more than this many days after the previous
+                                   one starts a new episode */
+    enum ci_method ci;
+    int period_all;             /* 1: the period is every month with data */
+    int period_from, period_to; /* month indices (year * 12 + month - 1), when not all */
+    int bp_pre_sys, bp_pre_dia;   /* pre-dose reading flagged at or above (140/90) */
+    int bp_post_sys, bp_post_dia; /* post-dose reading flagged at or above (180/110) */
+    int cadss_above;            /* sessions with CADSS above this count (4) */
+};
+
+/* Fills o with SPEC's defaults for instrument (phq9 when instrument < 0). */
+void model_opts_default(struct model_opts *o, int instrument);
+/* Eligibility and remission defaults of an instrument; -1 when it is not an instrument. */
+int model_instrument_defaults(int instrument, int *min_baseline, int *remission_max);
+
+enum exclusion { EXCL_NONE = 0, EXCL_NO_BASELINE, EXCL_BELOW_MIN };
+
+/* Dose bands of the index session's mg/kg (README "Definitions"). */
+enum { DOSE_BANDS = 4 };
+const char *model_dose_band_name(int band); /* "" for -1 */
+
+/* Time to an event on both scales: the first qualifying follow-up score, or censored at the
+ * last follow-up score. */
+struct time_to {
+    int event;          /* 1 event, 0 censored */
+    int32_t date;       /* the qualifying (or last) score's date */
+    int days;           /* days since the index date */
+    int sessions;       /* the episode's treatment dates before that date */
+};
+
+struct episode {
+    uint32_t patient;          /* id in rows.patients */
+    int number;                /* 1, 2, ... within the patient */
+    int32_t index_date;
+    int32_t next_index;        /* the patient's next episode's index date, or INT32_MAX */
+    size_t index_row;          /* the index treatment row (first in store order that day) */
+    int in_cohort;             /* index date within the period */
+    int32_t baseline_date;     /* -1 score: none */
+    int baseline_score;
+    int eligible;
+    int exclusion;             /* enum exclusion */
+    int n_followup;            /* usable follow-up scores */
+    int32_t last_followup_date;
+    int32_t endpoint_date;     /* endpoint_score -1: none */
+    int endpoint_score;
+    int mature;
+    int responder, remitter;   /* at the endpoint; missing endpoint = 0 */
+    struct time_to response, remission; /* valid when n_followup > 0 */
+    /* stratum values from the index treatment row */
+    uint32_t site, clinician, therapy; /* ids in rows.text, 0 = empty */
+    int route, drug;
+    double mg_per_kg;          /* NaN when dose or weight is missing */
+    int dose_band;             /* -1 when mg_per_kg is NaN */
+};
+
+/* The strata variables, in output order. */
+enum stratum_var { SV_SITE, SV_CLINICIAN, SV_ROUTE, SV_DRUG, SV_THERAPY, SV_DOSE_BAND,
+                   SV_COUNT };
+const char *model_stratum_name(int var);
+
+struct stratum_value {
+    char *value;                       /* owned */
+    struct proportion response, remission;
+    long km_n, km_events;
+    double km_median;
+};
+
+struct stratum {
+    struct stratum_value *values;
+    size_t nvalues;
+    double chisq, df, p;               /* log-rank on days to response; NaN when untestable */
+};
+
+/* Safety figures over the treatment sessions of cohort episodes (README "Definitions"). */
+struct safety {
+    long sessions;                     /* treatment sessions (rows) of cohort episodes */
+    long bp_pre_n, bp_pre_high;        /* sessions with a pre-dose reading; at/above threshold */
+    long bp_post_n, bp_post_high;
+    long sbp_rise_n;
+    double sbp_rise_min, sbp_rise_q1, sbp_rise_median, sbp_rise_q3, sbp_rise_max, sbp_rise_mean;
+    long sbp_rise_hist[8];             /* <0, 0-9, 10-19, 20-29, 30-39, 40-49, 50-59, >=60 */
+    long cadss_n, cadss_above;
+    /* CADSS by session number 1..cadss_nsessions (the last bucket holds that number and later) */
+    size_t cadss_nsessions;
+    long cadss_by_session_n[12];
+    double cadss_by_session_median[12], cadss_by_session_q1[12], cadss_by_session_q3[12];
+    /* adverse events by code (byte order) */
+    size_t nae;
+    char **ae_code;                    /* owned */
+    long *ae_sessions, *ae_episodes;   /* sessions with the code; episodes with it at least once */
+    long ae_any_sessions, ae_any_episodes, episodes;
+    /* PHQ-9 item 9 over all encounters of cohort episodes (baseline window to follow-up end) */
+    long item9_n, item9_ge1, item9_ge2;
+    long item9_episodes, item9_resolved, item9_worsened;
+};
+
+/* Data-quality figures. */
+struct data_quality {
+    long missing_n;                    /* accepted rows */
+    long missing[N_INT_COLS];          /* rows without a value, per integer column */
+    long treatment_sessions, treatment_without_primary; /* primary instrument not recorded */
+};
+
+struct analysis {
+    struct model_opts opts;
+    int32_t as_of;
+    int period_from, period_to;        /* month indices actually used */
+    struct episode *episodes;          /* every episode (all periods), by patient and date */
+    size_t nepisodes;
+    long cohort_episodes, excluded_no_baseline, excluded_below_min, eligible, mature,
+        with_endpoint, with_followup;
+    struct proportion response, remission, response_observed, remission_observed, followup;
+    struct km time_to_response, time_to_remission, sessions_to_response, sessions_to_remission;
+    struct stratum strata[SV_COUNT];
+    int month0;                        /* month index of the first p-chart month */
+    struct pchart_point monthly[12], monthly_remission[12];
+    struct safety safety;
+    struct data_quality dq;
+};
+
+/* Derives episodes and computes every figure. Returns 0, or DIAG_IO (out of memory) or
+ * DIAG_DATA (no accepted rows) with d set. */
+int model_run(const struct ingest_result *in, const struct model_opts *opts,
+              struct analysis *out, struct diag *d);
+void model_fini(struct analysis *a);
+
+#endif

@@ -1,0 +1,39 @@
+/* report.h: the files of an output directory (SPEC section 5), written from an ingest result
+ * and an analysis. Every writer returns its bytes in memory (the caller writes them atomically),
+ * so that a failed run leaves nothing behind and every output can be hashed.
+ *
+ * Ownership: each function returns a malloc'd buffer the caller frees, or NULL when out of
+ * memory. */
+#ifndef OUTCOMES_REPORT_H
+#define OUTCOMES_REPORT_H
+
+#include <stddef.h>
+
+#include "outcomes/ingest.h"
+#include "outcomes/model.h"
+
+/* results.json: every number of the report. */
+char *report_results_json(const struct ingest_result *in, const struct analysis *a,
+                          size_t *len);
+/* episodes.csv: one row per cohort episode, the audit trail of every derivation. */
+char *report_episodes_csv(const struct ingest_result *in, const struct analysis *a, size_t *len);
+/* rejects.csv: file,line,column,value,reason for every rejected or set-aside row. */
+char *report_rejects_csv(const struct ingest_result *in, size_t *len);
+
+/* One output file in memory. */
+struct out_file {
+    const char *name;  /* file name inside the directory */
+    const char *data;
+    size_t len;
+};
+
+/* Creates dir (and its parents) when missing, writes every file to a temporary name inside it,
+ * then renames them all into place. On any failure the temporary files are removed and
+ * nothing is renamed: the directory holds what it held before. Returns 0 or DIAG_IO. */
+int report_write_files(const char *dir, const struct out_file *files, size_t n,
+                       struct diag *d);
+
+/* "YYYY-MM" of a month index (year * 12 + month - 1) into buf (at least 8 bytes). */
+void report_month_label(int month, char *buf);
+
+#endif

@@ -1,0 +1,70 @@
+/* stats.h: the estimators, each following R exactly (SPEC section 3). Pure functions over plain
+ * arrays; nothing here knows about episodes. "null" results are NaN (never a sentinel number).
+ *
+ * Ownership: stats_km_fit fills a struct km whose curve the caller releases with stats_km_fini
+ * (which accepts a zeroed struct). Everything else returns values. */
+#ifndef OUTCOMES_STATS_H
+#define OUTCOMES_STATS_H
+
+#include <stddef.h>
+
+#include "outcomes/diag.h"
+
+/* A proportion with its 95 % interval. rate and ci are NaN when n = 0. */
+struct proportion {
+    long events, n;
+    double rate, lo, hi;
+};
+
+enum ci_method { CI_WILSON, CI_EXACT };
+
+/* x of n with a 95 % interval: Wilson as R prop.test(x, n, correct = FALSE)$conf.int, or
+ * Clopper-Pearson as R binom.test(x, n)$conf.int. Requires 0 <= x <= n. */
+struct proportion stats_proportion(long x, long n, enum ci_method method);
+
+/* One row of a Kaplan-Meier curve: one per distinct time (event or censoring), as R's
+ * summary(survfit(...), censored = TRUE). std_err is fit$std.err (of the cumulative hazard);
+ * std_err, lower and upper are NaN where surv = 0. */
+struct km_row {
+    double time;
+    long n_risk, n_event, n_censor;
+    double surv, std_err, lower, upper;
+};
+
+struct km {
+    long n, events;
+    double median, median_lo, median_hi; /* NaN = not reached */
+    struct km_row *curve;
+    size_t ncurve;
+};
+
+/* Kaplan-Meier as R survfit(Surv(time, event) ~ 1): Greenwood variance, log-transformed 95 %
+ * limits (upper capped at 1), ties: events before censorings; median and its limits as R
+ * quantile.survfit (tolerance sqrt(DBL_EPSILON)). event[i] is 1 for an event, 0 censored.
+ * Returns 0, or -1 when out of memory. */
+int stats_km_fit(const double *time, const int *event, size_t n, struct km *out);
+void stats_km_fini(struct km *km);
+
+/* Log-rank test as R survdiff(Surv(time, event) ~ group, rho = 0): chisq, df (groups with
+ * expected > 0, minus 1), p. group[i] in 0..ngroups-1. All three NaN with fewer than two
+ * groups; p NaN where df < 1. Returns 0, or -1 when out of memory or GSL fails. */
+int stats_logrank(const double *time, const int *event, const int *group, size_t n,
+                  int ngroups, double *chisq, double *df, double *p);
+
+/* Sample quantile of sorted x[0..n) as R quantile(x, prob, type = 7); NaN when n = 0. */
+double stats_quantile_sorted(const double *x, size_t n, double prob);
+
+/* One month of a p-chart. */
+struct pchart_point {
+    long n, events;
+    double rate, centre, lower, upper; /* NaN where undefined */
+    int signal;
+};
+
+/* p-chart over nmonths points (n and events filled by the caller): centre = sum x / sum n,
+ * limits p +- 3 sqrt(p(1-p)/n) clipped to [0, 1]; a month signals outside its limits or in a
+ * run of 6 or more plotted months strictly on one side of the centre (n = 0 months neither
+ * break nor extend a run; a month on the centre breaks it). */
+void stats_pchart(struct pchart_point *pts, size_t nmonths);
+
+#endif

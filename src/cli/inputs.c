@@ -1,0 +1,25 @@
+/* inputs.c: reading the input files named on a command line (shared by check and report). */
+#include <string.h>
+
+#include "cli.h"
+
+int cli_read_inputs(const struct cli_opts *o, struct ingest_result *res, const char *command)
+{
+    struct colmap map = {0};
+    struct ingest_opts io;
+    struct diag d;
+    int rc = 0;
+    diag_clear(&d);
+    memset(res, 0, sizeof *res);
+    if (o->nfiles == 0) {
+        diag_set(&d, DIAG_USAGE, NULL, 0, 0, "no input file given");
+        return cli_report_diag(&d, command);
+    }
+    if (o->columns && ingest_colmap_load(o->columns, &map, &d) != 0)
+        return cli_report_diag(&d, command);
+    cli_ingest_opts(o, o->columns ? &map : NULL, &io);
+    if (ingest_run((const char *const *)o->files, o->nfiles, &io, res, &d) != 0)
+        rc = cli_report_diag(&d, command);
+    ingest_colmap_fini(&map);
+    return rc;
+}

@@ -1,0 +1,77 @@
+/* report_cmd.c: `outcomes report`: read, derive, compute, and write the output directory
+ * (results.json, episodes.csv, rejects.csv) all at once or not at all. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "outcomes/model.h"
+#include "outcomes/report.h"
+
+int cli_report(const struct cli_opts *o)
+{
+    struct ingest_result in;
+    struct analysis a;
+    struct diag d;
+    char *json = NULL, *episodes = NULL, *rejects = NULL;
+    size_t njson = 0, nepisodes = 0, nrejects = 0;
+    int rc = cli_read_inputs(o, &in, "report");
+    memset(&a, 0, sizeof a);
+    diag_clear(&d);
+    if (rc)
+        goto out;
+    long errors = in.rows_rejected - in.rejected_by_reason[REASON_AFTER_AS_OF];
+    if (o->strict && errors > 0) {
+        for (size_t i = 0; i < in.problems.n; i++) {
+            const struct problem *p = &in.problems.v[i];
+            if (p->reason != REASON_AFTER_AS_OF)
+                fprintf(stderr, "%s:%ld:%ld: %s\n", in.files[p->file].path, p->line, p->column,
+                        p->message);
+        }
+        fprintf(stderr, "outcomes: --strict: %ld rows rejected; nothing was written\n", errors);
+        rc = EXIT_DATA;
+        goto out;
+    }
+    if (model_run(&in, &o->model, &a, &d) != 0) {
+        rc = cli_report_diag(&d, NULL);
+        goto out;
+    }
+    json = report_results_json(&in, &a, &njson);
+    episodes = report_episodes_csv(&in, &a, &nepisodes);
+    rejects = report_rejects_csv(&in, &nrejects);
+    if (!json || !episodes || !rejects) {
+        diag_set(&d, DIAG_IO, NULL, 0, 0, "out of memory while writing the results");
+        rc = cli_report_diag(&d, NULL);
+        goto out;
+    }
+    char dir[4096];
+    if (o->output)
+        snprintf(dir, sizeof dir, "%s", o->output);
+    else
+        snprintf(dir, sizeof dir, "reports/%s", o->period_label);
+    const struct out_file files[] = {
+        {"results.json", json, njson},
+        {"episodes.csv", episodes, nepisodes},
+        {"rejects.csv", rejects, nrejects},
+    };
+    if (report_write_files(dir, files, sizeof files / sizeof *files, &d) != 0) {
+        rc = cli_report_diag(&d, NULL);
+        goto out;
+    }
+    if (!o->quiet) {
+        printf("%s: %ld rows read, %ld accepted, %ld rejected, %ld duplicate; %ld eligible "
+               "episodes, %ld mature\n",
+               dir, in.rows_read, in.rows_accepted, in.rows_rejected, in.rows_duplicate,
+               a.eligible, a.mature);
+        if (errors > 0)
+            printf("%ld rows were rejected: see %s/rejects.csv or run outcomes check\n", errors,
+                   dir);
+    }
+out:
+    free(json);
+    free(episodes);
+    free(rejects);
+    model_fini(&a);
+    ingest_result_fini(&in);
+    return rc;
+}

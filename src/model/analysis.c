@@ -1,0 +1,335 @@
+/* analysis.c: from episodes to every figure of results.json (SPEC sections 2-4): the cohort and
+ * its flow, the five rates, the four Kaplan-Meier fits, strata with log-rank tests, the monthly
+ * p-charts, and the safety and data-quality figures. */
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_int.h"
+#include "outcomes/date.h"
+
+static const struct {
+    int col, min_baseline, remission_max;
+} instruments[] = {
+    {COL_PHQ9, 10, 4},   {COL_MADRS, 20, 12}, {COL_QIDS_SR16, 11, 5},
+    {COL_HAMD17, 17, 7}, {COL_BDI2, 20, 13},  {COL_GAD7, 10, 4},
+};
+
+int model_instrument_defaults(int instrument, int *min_baseline, int *remission_max)
+{
+    for (size_t i = 0; i < sizeof instruments / sizeof *instruments; i++)
+        if (instruments[i].col == instrument) {
+            *min_baseline = instruments[i].min_baseline;
+            *remission_max = instruments[i].remission_max;
+            return 0;
+        }
+    return -1;
+}
+
+void model_opts_default(struct model_opts *o, int instrument)
+{
+    memset(o, 0, sizeof *o);
+    o->instrument = instrument < 0 ? COL_PHQ9 : instrument;
+    model_instrument_defaults(o->instrument, &o->min_baseline, &o->remission_max);
+    o->baseline_window = 14;
+    o->endpoint_from = 14;
+    o->endpoint_to = 42;
+    o->endpoint_name = "induction";
+    o->episode_gap = 90;
+    o->ci = CI_WILSON;
+    o->period_all = 1;
+    o->bp_pre_sys = 140;
+    o->bp_pre_dia = 90;
+    o->bp_post_sys = 180;
+    o->bp_post_dia = 110;
+    o->cadss_above = 4;
+}
+
+static const char *const stratum_names[SV_COUNT] = {"site", "clinician", "route",
+                                                    "drug", "concurrent_therapy", "dose_band"};
+
+const char *model_stratum_name(int var)
+{
+    return var >= 0 && var < SV_COUNT ? stratum_names[var] : "";
+}
+
+/* The value of stratum var for episode e ("" when empty). */
+static const char *stratum_of(const struct rows *r, const struct episode *e, int var)
+{
+    switch (var) {
+    case SV_SITE: return strtab_get(r->text, e->site, NULL);
+    case SV_CLINICIAN: return strtab_get(r->text, e->clinician, NULL);
+    case SV_ROUTE: return ingest_route_name(e->route);
+    case SV_DRUG: return ingest_drug_name(e->drug);
+    case SV_THERAPY: return strtab_get(r->text, e->therapy, NULL);
+    default: return model_dose_band_name(e->dose_band);
+    }
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Kaplan-Meier of the eligible cohort episodes with follow-up (filter var/value when var >= 0),
+ * on days or sessions, for response or remission. */
+static int fit(const struct analysis *a, const struct rows *r, int remission, int sessions,
+               int var, const char *value, struct km *out)
+{
+    double *t = malloc((a->nepisodes ? a->nepisodes : 1) * sizeof *t);
+    int *ev = malloc((a->nepisodes ? a->nepisodes : 1) * sizeof *ev);
+    size_t n = 0;
+    int rc = -1;
+    if (!t || !ev)
+        goto out;
+    for (size_t i = 0; i < a->nepisodes; i++) {
+        const struct episode *e = &a->episodes[i];
+        if (!e->in_cohort || !e->eligible || e->n_followup == 0)
+            continue;
+        if (var >= 0 && strcmp(stratum_of(r, e, var), value) != 0)
+            continue;
+        const struct time_to *tt = remission ? &e->remission : &e->response;
+        t[n] = sessions ? tt->sessions : tt->days;
+        ev[n] = tt->event;
+        n++;
+    }
+    rc = stats_km_fit(t, ev, n, out);
+out:
+    free(t);
+    free(ev);
+    return rc;
+}
+
+static int strata(struct analysis *a, const struct rows *r)
+{
+    const char **vals = malloc((a->nepisodes ? a->nepisodes : 1) * sizeof *vals);
+    double *t = malloc((a->nepisodes ? a->nepisodes : 1) * sizeof *t);
+    int *ev = malloc((a->nepisodes ? a->nepisodes : 1) * sizeof *ev);
+    int *grp = malloc((a->nepisodes ? a->nepisodes : 1) * sizeof *grp);
+    int rc = -1;
+    if (!vals || !t || !ev || !grp)
+        goto out;
+    for (int var = 0; var < SV_COUNT; var++) {
+        struct stratum *st = &a->strata[var];
+        size_t nv = 0;
+        for (size_t i = 0; i < a->nepisodes; i++) {
+            const struct episode *e = &a->episodes[i];
+            if (e->in_cohort && e->eligible && *stratum_of(r, e, var))
+                vals[nv++] = stratum_of(r, e, var);
+        }
+        qsort(vals, nv, sizeof *vals, str_cmp);
+        size_t nd = 0;
+        for (size_t i = 0; i < nv; i++)
+            if (nd == 0 || strcmp(vals[nd - 1], vals[i]) != 0)
+                vals[nd++] = vals[i];
+        st->values = calloc(nd ? nd : 1, sizeof *st->values);
+        if (!st->values)
+            goto out;
+        st->nvalues = nd;
+        for (size_t v = 0; v < nd; v++) {
+            struct stratum_value *sv = &st->values[v];
+            if (!(sv->value = strdup(vals[v])))
+                goto out;
+            long n = 0, resp = 0, rem = 0;
+            for (size_t i = 0; i < a->nepisodes; i++) {
+                const struct episode *e = &a->episodes[i];
+                if (!e->in_cohort || !e->eligible || !e->mature ||
+                    strcmp(stratum_of(r, e, var), vals[v]) != 0)
+                    continue;
+                n++;
+                resp += e->responder;
+                rem += e->remitter;
+            }
+            sv->response = stats_proportion(resp, n, a->opts.ci);
+            sv->remission = stats_proportion(rem, n, a->opts.ci);
+            struct km km;
+            if (fit(a, r, 0, 0, var, vals[v], &km) != 0)
+                goto out;
+            sv->km_n = km.n;
+            sv->km_events = km.events;
+            sv->km_median = km.median;
+            stats_km_fini(&km);
+        }
+        /* log-rank over the episodes with follow-up and a value */
+        size_t n = 0;
+        for (size_t i = 0; i < a->nepisodes; i++) {
+            const struct episode *e = &a->episodes[i];
+            if (!e->in_cohort || !e->eligible || e->n_followup == 0)
+                continue;
+            const char *val = stratum_of(r, e, var);
+            if (!*val)
+                continue;
+            size_t g = 0;
+            while (g < nd && strcmp(st->values[g].value, val) != 0)
+                g++;
+            t[n] = e->response.days;
+            ev[n] = e->response.event;
+            grp[n] = (int)g;
+            n++;
+        }
+        if (stats_logrank(t, ev, grp, n, (int)nd, &st->chisq, &st->df, &st->p) != 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    free(vals);
+    free(t);
+    free(ev);
+    free(grp);
+    return rc;
+}
+
+static void monthly(struct analysis *a)
+{
+    a->month0 = a->period_to - 11;
+    for (int k = 0; k < 12; k++) {
+        a->monthly[k] = (struct pchart_point){0};
+        a->monthly_remission[k] = (struct pchart_point){0};
+    }
+    for (size_t i = 0; i < a->nepisodes; i++) {
+        const struct episode *e = &a->episodes[i];
+        int k = date_month_index(e->index_date) - a->month0;
+        if (k < 0 || k >= 12 || !e->eligible || !e->mature)
+            continue;
+        a->monthly[k].n++;
+        a->monthly[k].events += e->responder;
+        a->monthly_remission[k].n++;
+        a->monthly_remission[k].events += e->remitter;
+    }
+    stats_pchart(a->monthly, 12);
+    stats_pchart(a->monthly_remission, 12);
+}
+
+static void data_quality(const struct rows *r, const struct model_opts *o, struct data_quality *q)
+{
+    memset(q, 0, sizeof *q);
+    q->missing_n = (long)r->n;
+    for (size_t i = 0; i < r->n; i++) {
+        for (int k = 0; k < N_INT_COLS; k++)
+            q->missing[k] += r->score[k][i] < 0;
+        if (r->type[i] == SESSION_TREATMENT) {
+            q->treatment_sessions++;
+            q->treatment_without_primary += r->score[INT_INDEX(o->instrument)][i] < 0;
+        }
+    }
+}
+
+int model_run(const struct ingest_result *in, const struct model_opts *opts,
+              struct analysis *a, struct diag *d)
+{
+    const struct rows *r = &in->rows;
+    size_t *pstart = NULL;
+    struct patient_scratch ps = {0};
+    int rc = DIAG_IO;
+    memset(a, 0, sizeof *a);
+    a->opts = *opts;
+    if (!in->have_as_of || r->n == 0)
+        return diag_set(d, DIAG_DATA, NULL, 0, 0,
+                        "no row was accepted: there is nothing to analyse (see the problems "
+                        "listed by `outcomes check`)");
+    a->as_of = in->as_of;
+    /* patients' row ranges */
+    size_t npat = 0, maxrows = 0;
+    pstart = malloc((r->n + 1) * sizeof *pstart);
+    if (!pstart)
+        goto oom;
+    for (size_t i = 0; i < r->n; i++)
+        if (i == 0 || r->patient[i] != r->patient[i - 1])
+            pstart[npat++] = i;
+    pstart[npat] = r->n;
+    for (size_t p = 0; p < npat; p++)
+        if (pstart[p + 1] - pstart[p] > maxrows)
+            maxrows = pstart[p + 1] - pstart[p];
+    ps.tdate = malloc(maxrows * sizeof *ps.tdate);
+    ps.trow = malloc(maxrows * sizeof *ps.trow);
+    ps.scores = malloc(maxrows * sizeof *ps.scores);
+    if (!ps.tdate || !ps.trow || !ps.scores)
+        goto oom;
+    for (size_t p = 0; p < npat; p++)
+        if (model_patient_episodes(r, pstart[p], pstart[p + 1], opts, a->as_of, &ps,
+                                   &a->episodes, &a->nepisodes) != 0)
+            goto oom;
+    /* the period */
+    if (opts->period_all) {
+        int32_t first = r->date[0];
+        for (size_t i = 1; i < r->n; i++)
+            if (r->date[i] < first)
+                first = r->date[i];
+        a->period_from = date_month_index(first);
+        a->period_to = date_month_index(a->as_of);
+    } else {
+        a->period_from = opts->period_from;
+        a->period_to = opts->period_to;
+    }
+    /* the cohort and its flow */
+    long resp = 0, rem = 0, resp_obs = 0, rem_obs = 0;
+    for (size_t i = 0; i < a->nepisodes; i++) {
+        struct episode *e = &a->episodes[i];
+        int m = date_month_index(e->index_date);
+        e->in_cohort = m >= a->period_from && m <= a->period_to;
+        if (!e->in_cohort)
+            continue;
+        a->cohort_episodes++;
+        a->excluded_no_baseline += e->exclusion == EXCL_NO_BASELINE;
+        a->excluded_below_min += e->exclusion == EXCL_BELOW_MIN;
+        if (!e->eligible)
+            continue;
+        a->eligible++;
+        a->with_followup += e->n_followup > 0;
+        if (!e->mature)
+            continue;
+        a->mature++;
+        resp += e->responder;
+        rem += e->remitter;
+        if (e->endpoint_score >= 0) {
+            a->with_endpoint++;
+            resp_obs += e->responder;
+            rem_obs += e->remitter;
+        }
+    }
+    a->response = stats_proportion(resp, a->mature, opts->ci);
+    a->remission = stats_proportion(rem, a->mature, opts->ci);
+    a->response_observed = stats_proportion(resp_obs, a->with_endpoint, opts->ci);
+    a->remission_observed = stats_proportion(rem_obs, a->with_endpoint, opts->ci);
+    a->followup = stats_proportion(a->with_endpoint, a->mature, opts->ci);
+    if (fit(a, r, 0, 0, -1, NULL, &a->time_to_response) != 0 ||
+        fit(a, r, 1, 0, -1, NULL, &a->time_to_remission) != 0 ||
+        fit(a, r, 0, 1, -1, NULL, &a->sessions_to_response) != 0 ||
+        fit(a, r, 1, 1, -1, NULL, &a->sessions_to_remission) != 0 || strata(a, r) != 0)
+        goto oom;
+    monthly(a);
+    if (model_safety(r, pstart, a, &a->safety) != 0)
+        goto oom;
+    data_quality(r, opts, &a->dq);
+    rc = 0;
+    goto out;
+oom:
+    diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory while analysing");
+out:
+    free(pstart);
+    free(ps.tdate);
+    free(ps.trow);
+    free(ps.scores);
+    if (rc)
+        model_fini(a);
+    return rc;
+}
+
+void model_fini(struct analysis *a)
+{
+    if (!a)
+        return;
+    free(a->episodes);
+    stats_km_fini(&a->time_to_response);
+    stats_km_fini(&a->time_to_remission);
+    stats_km_fini(&a->sessions_to_response);
+    stats_km_fini(&a->sessions_to_remission);
+    for (int v = 0; v < SV_COUNT; v++) {
+        for (size_t k = 0; k < a->strata[v].nvalues; k++)
+            free(a->strata[v].values[k].value);
+        free(a->strata[v].values);
+    }
+    model_safety_fini(&a->safety);
+    memset(a, 0, sizeof *a);
+}

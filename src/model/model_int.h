@@ -1,0 +1,32 @@
+/* model_int.h: internals shared by the files of src/model. */
+#ifndef OUTCOMES_MODEL_INT_H
+#define OUTCOMES_MODEL_INT_H
+
+#include "outcomes/model.h"
+
+struct dated_score {
+    int32_t date;
+    int score;
+};
+
+/* Scratch arrays sized for the largest patient (rows). */
+struct patient_scratch {
+    int32_t *tdate;            /* treatment dates */
+    size_t *trow;              /* first treatment row of each date */
+    struct dated_score *scores;
+};
+
+size_t model_usable_scores(const struct rows *r, size_t a, size_t b, int col,
+                           struct dated_score *out);
+/* 2 (baseline - score) >= baseline. */
+int model_responds(int baseline, int score);
+/* Appends the episodes of the patient whose rows are [a, b) to *eps (a vec_reserve array). */
+int model_patient_episodes(const struct rows *r, size_t a, size_t b, const struct model_opts *o,
+                           int32_t as_of, struct patient_scratch *ps, struct episode **eps,
+                           size_t *neps);
+/* Safety figures over the cohort's episodes. */
+int model_safety(const struct rows *r, const size_t *pstart, const struct analysis *a,
+                 struct safety *s);
+void model_safety_fini(struct safety *s);
+
+#endif

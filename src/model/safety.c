@@ -1,0 +1,257 @@
+/* safety.c: the safety figures of SPEC section 6 item 7 over the cohort's episodes.
+ *  - Sessions are the treatment rows dated from an episode's index date up to (not including)
+ *    the next episode's; blood pressure, CADSS and adverse events are read per row.
+ *  - Blood pressure: a pre-dose reading is flagged when systolic >= bp_pre_sys or diastolic >=
+ *    bp_pre_dia (140/90 by default), a post-dose reading at 180/110; denominators are the rows
+ *    with at least one reading of that kind.
+ *  - SBP rise = sbp_post - sbp_pre where both are recorded; quantiles as R type 7, computed
+ *    from counts of the integer values (no per-row storage).
+ *  - CADSS by session number (the episode's n-th treatment date; 12 and later pooled).
+ *  - Adverse events: the codes of a row split at '|', trimmed, counted as given (case kept),
+ *    once per row and once per episode.
+ *  - PHQ-9 item 9: every encounter from the baseline window to the end of follow-up; an
+ *    episode's item 9 resolved when its baseline-window value was >= 1 and its last follow-up
+ *    value is 0, worsened when the last is above the baseline value. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_int.h"
+#include "outcomes/vec.h"
+
+#define RISE_MIN (-300) /* sbp_post - sbp_pre lies in [-270, 270]: counted, not stored */
+#define RISE_BINS 601
+#define CADSS_BINS 93
+
+/* The value of rank k (0-based) among the counted integers. */
+static double hist_rank(const long *counts, size_t nbins, int offset, long k)
+{
+    long seen = 0;
+    for (size_t b = 0; b < nbins; b++) {
+        seen += counts[b];
+        if (seen > k)
+            return (double)((int)b + offset);
+    }
+    return NAN;
+}
+
+/* Quantile as R type 7 of n integers given by their counts. */
+static double hist_quantile(const long *counts, size_t nbins, int offset, long n, double prob)
+{
+    if (n <= 0)
+        return NAN;
+    double h = (double)(n - 1) * prob;
+    long lo = (long)floor(h);
+    double x0 = hist_rank(counts, nbins, offset, lo);
+    if (lo + 1 >= n)
+        return x0;
+    return x0 + (h - (double)lo) * (hist_rank(counts, nbins, offset, lo + 1) - x0);
+}
+
+/* Index of code in the table, adding it when new (linear: codes are few). */
+static long ae_index(struct safety *s, const char *code, size_t n)
+{
+    for (size_t i = 0; i < s->nae; i++)
+        if (strlen(s->ae_code[i]) == n && memcmp(s->ae_code[i], code, n) == 0)
+            return (long)i;
+    if (vec_reserve(&s->ae_code, s->nae, sizeof *s->ae_code) != 0 ||
+        vec_reserve(&s->ae_sessions, s->nae, sizeof *s->ae_sessions) != 0 ||
+        vec_reserve(&s->ae_episodes, s->nae, sizeof *s->ae_episodes) != 0)
+        return -1;
+    char *c = malloc(n + 1);
+    if (!c)
+        return -1;
+    memcpy(c, code, n);
+    c[n] = '\0';
+    s->ae_code[s->nae] = c;
+    s->ae_sessions[s->nae] = 0;
+    s->ae_episodes[s->nae] = 0;
+    return (long)s->nae++;
+}
+
+/* Sorts the codes by bytes, carrying their counts. */
+static void ae_sort(struct safety *s)
+{
+    for (size_t i = 1; i < s->nae; i++)
+        for (size_t j = i; j > 0 && strcmp(s->ae_code[j - 1], s->ae_code[j]) > 0; j--) {
+            char *c = s->ae_code[j];
+            s->ae_code[j] = s->ae_code[j - 1];
+            s->ae_code[j - 1] = c;
+            long t = s->ae_sessions[j];
+            s->ae_sessions[j] = s->ae_sessions[j - 1];
+            s->ae_sessions[j - 1] = t;
+            t = s->ae_episodes[j];
+            s->ae_episodes[j] = s->ae_episodes[j - 1];
+            s->ae_episodes[j - 1] = t;
+        }
+}
+
+int model_safety(const struct rows *r, const size_t *pstart, const struct analysis *a,
+                 struct safety *s)
+{
+    const struct model_opts *o = &a->opts;
+    int rc = -1;
+    memset(s, 0, sizeof *s);
+    s->cadss_nsessions = 12;
+    long *rise = calloc(RISE_BINS, sizeof *rise);
+    long (*cadss)[CADSS_BINS] = calloc(12, sizeof *cadss);
+    size_t maxrows = 1;
+    for (size_t q = 0; pstart[q] < r->n; q++)
+        if (pstart[q + 1] - pstart[q] > maxrows)
+            maxrows = pstart[q + 1] - pstart[q];
+    struct dated_score *item9 = malloc(maxrows * sizeof *item9);
+    long *seen = NULL; /* per code: the last episode and row that listed it (+1) */
+    size_t seen_cap = 0;
+    double rise_sum = 0;
+    if (!rise || !cadss || !item9)
+        goto out;
+    size_t p = 0;
+    for (size_t ei = 0; ei < a->nepisodes; ei++) {
+        const struct episode *e = &a->episodes[ei];
+        if (!e->in_cohort)
+            continue;
+        s->episodes++;
+        while (r->patient[pstart[p]] != e->patient)
+            p++;
+        size_t ra = pstart[p], rb = pstart[p + 1];
+        int session = 0;
+        int32_t last_tdate = -1;
+        int any_ae = 0;
+        for (size_t i = ra; i < rb; i++) {
+            if (r->type[i] != SESSION_TREATMENT || r->date[i] < e->index_date ||
+                r->date[i] >= e->next_index)
+                continue;
+            if (r->date[i] != last_tdate) {
+                session++;
+                last_tdate = r->date[i];
+            }
+            s->sessions++;
+            int sp = r->score[INT_INDEX(COL_SBP_PRE)][i], dp = r->score[INT_INDEX(COL_DBP_PRE)][i];
+            int sq = r->score[INT_INDEX(COL_SBP_POST)][i],
+                dq = r->score[INT_INDEX(COL_DBP_POST)][i];
+            if (sp >= 0 || dp >= 0) {
+                s->bp_pre_n++;
+                s->bp_pre_high += sp >= o->bp_pre_sys || dp >= o->bp_pre_dia;
+            }
+            if (sq >= 0 || dq >= 0) {
+                s->bp_post_n++;
+                s->bp_post_high += sq >= o->bp_post_sys || dq >= o->bp_post_dia;
+            }
+            if (sp >= 0 && sq >= 0) {
+                int d = sq - sp;
+                rise[d - RISE_MIN]++;
+                rise_sum += d;
+                s->sbp_rise_n++;
+                int bin = d < 0 ? 0 : d >= 60 ? 7 : 1 + d / 10;
+                s->sbp_rise_hist[bin]++;
+            }
+            int c = r->score[INT_INDEX(COL_CADSS)][i];
+            if (c >= 0) {
+                s->cadss_n++;
+                s->cadss_above += c > o->cadss_above;
+                int k = session > 12 ? 11 : session - 1;
+                cadss[k][c]++;
+                s->cadss_by_session_n[k]++;
+            }
+            size_t len;
+            const char *ae = strtab_get(r->text, r->adverse[i], &len);
+            int row_any = 0;
+            for (size_t q = 0; q < len;) {
+                size_t end = q;
+                while (end < len && ae[end] != '|')
+                    end++;
+                size_t b0 = q, b1 = end;
+                while (b0 < b1 && (ae[b0] == ' ' || ae[b0] == '\t'))
+                    b0++;
+                while (b1 > b0 && (ae[b1 - 1] == ' ' || ae[b1 - 1] == '\t'))
+                    b1--;
+                if (b1 > b0) {
+                    long k = ae_index(s, ae + b0, b1 - b0);
+                    if (k < 0)
+                        goto out;
+                    if ((size_t)k >= seen_cap) {
+                        size_t nc = (size_t)k * 2 + 8;
+                        long *ns = realloc(seen, nc * 2 * sizeof *ns);
+                        if (!ns)
+                            goto out;
+                        memset(ns + seen_cap * 2, 0, (nc - seen_cap) * 2 * sizeof *ns);
+                        seen = ns;
+                        seen_cap = nc;
+                    }
+                    /* seen[2k]: last episode (+1) counted; seen[2k+1]: last row (+1) counted */
+                    if (seen[2 * k + 1] != (long)i + 1) {
+                        seen[2 * k + 1] = (long)i + 1;
+                        s->ae_sessions[k]++;
+                    }
+                    if (seen[2 * k] != (long)ei + 1) {
+                        seen[2 * k] = (long)ei + 1;
+                        s->ae_episodes[k]++;
+                    }
+                    row_any = 1;
+                }
+                q = end + 1;
+            }
+            s->ae_any_sessions += row_any;
+            any_ae |= row_any;
+        }
+        s->ae_any_episodes += any_ae;
+        /* item 9 over the baseline window and follow-up */
+        size_t n9 = model_usable_scores(r, ra, rb, COL_PHQ9_ITEM9, item9);
+        int64_t from = (int64_t)e->index_date - o->baseline_window;
+        int64_t to = e->next_index == INT32_MAX ? INT64_MAX
+                                                 : (int64_t)e->next_index - o->baseline_window;
+        int base9 = -1, last9 = -1;
+        for (size_t k = 0; k < n9; k++) {
+            int64_t dd = item9[k].date;
+            if (dd < from || dd >= to)
+                continue;
+            s->item9_n++;
+            s->item9_ge1 += item9[k].score >= 1;
+            s->item9_ge2 += item9[k].score >= 2;
+            if (dd <= e->index_date)
+                base9 = item9[k].score;
+            else
+                last9 = item9[k].score;
+        }
+        if (base9 >= 0 && last9 >= 0) {
+            s->item9_episodes++;
+            s->item9_resolved += base9 >= 1 && last9 == 0;
+            s->item9_worsened += last9 > base9;
+        }
+    }
+    long nr = s->sbp_rise_n;
+    s->sbp_rise_min = hist_quantile(rise, RISE_BINS, RISE_MIN, nr, 0);
+    s->sbp_rise_q1 = hist_quantile(rise, RISE_BINS, RISE_MIN, nr, 0.25);
+    s->sbp_rise_median = hist_quantile(rise, RISE_BINS, RISE_MIN, nr, 0.5);
+    s->sbp_rise_q3 = hist_quantile(rise, RISE_BINS, RISE_MIN, nr, 0.75);
+    s->sbp_rise_max = hist_quantile(rise, RISE_BINS, RISE_MIN, nr, 1);
+    s->sbp_rise_mean = nr ? rise_sum / (double)nr : NAN;
+    for (int k = 0; k < 12; k++) {
+        long n = s->cadss_by_session_n[k];
+        s->cadss_by_session_q1[k] = hist_quantile(cadss[k], CADSS_BINS, 0, n, 0.25);
+        s->cadss_by_session_median[k] = hist_quantile(cadss[k], CADSS_BINS, 0, n, 0.5);
+        s->cadss_by_session_q3[k] = hist_quantile(cadss[k], CADSS_BINS, 0, n, 0.75);
+    }
+    ae_sort(s);
+    rc = 0;
+out:
+    free(rise);
+    free(cadss);
+    free(item9);
+    free(seen);
+    if (rc)
+        model_safety_fini(s);
+    return rc;
+}
+
+void model_safety_fini(struct safety *s)
+{
+    for (size_t i = 0; i < s->nae; i++)
+        free(s->ae_code[i]);
+    free(s->ae_code);
+    free(s->ae_sessions);
+    free(s->ae_episodes);
+    s->ae_code = NULL;
+    s->ae_sessions = s->ae_episodes = NULL;
+    s->nae = 0;
+}
