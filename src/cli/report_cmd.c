@@ -4,12 +4,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
 #include "cli.h"
 #include "outcomes/model.h"
 #include "outcomes/report.h"
 
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 int cli_report(const struct cli_opts *o)
 {
+    double t0 = now();
     struct ingest_result in;
     struct analysis a;
     struct diag d;
@@ -32,13 +42,16 @@ int cli_report(const struct cli_opts *o)
         rc = EXIT_DATA;
         goto out;
     }
+    double t1 = now();
     if (model_run(&in, &o->model, &a, &d) != 0) {
         rc = cli_report_diag(&d, NULL);
         goto out;
     }
+    double t2 = now();
     json = report_results_json(&in, &a, &njson);
     episodes = report_episodes_csv(&in, &a, &nepisodes);
     rejects = report_rejects_csv(&in, &nrejects);
+    double t3 = now();
     if (!json || !episodes || !rejects) {
         diag_set(&d, DIAG_IO, NULL, 0, 0, "out of memory while writing the results");
         rc = cli_report_diag(&d, NULL);
@@ -58,6 +71,12 @@ int cli_report(const struct cli_opts *o)
         rc = cli_report_diag(&d, NULL);
         goto out;
     }
+    if (o->timings)
+        fprintf(stderr,
+                "timings: read and validate %.3f s, sort and de-duplicate %.3f s, derive and "
+                "compute %.3f s, format %.3f s, write %.3f s\n",
+                in.seconds_read, in.seconds_store, t2 - t1, t3 - t2, now() - t3);
+    (void)t0;
     if (!o->quiet) {
         printf("%s: %ld rows read, %ld accepted, %ld rejected, %ld duplicate; %ld eligible "
                "episodes, %ld mature\n",

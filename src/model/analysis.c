@@ -8,6 +8,7 @@
 
 #include "model_int.h"
 #include "outcomes/date.h"
+#include "outcomes/sort.h"
 
 static const struct {
     int col, min_baseline, remission_max;
@@ -67,15 +68,9 @@ static const char *stratum_of(const struct rows *r, const struct episode *e, int
     }
 }
 
-static int str_cmp(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Kaplan-Meier of the eligible cohort episodes with follow-up (filter var/value when var >= 0),
- * on days or sessions, for response or remission. */
-static int fit(const struct analysis *a, const struct rows *r, int remission, int sessions,
-               int var, const char *value, struct km *out)
+/* Kaplan-Meier of the eligible cohort episodes with follow-up, on days or sessions, for
+ * response or remission. */
+static int fit(const struct analysis *a, int remission, int sessions, struct km *out)
 {
     double *t = malloc((a->nepisodes ? a->nepisodes : 1) * sizeof *t);
     int *ev = malloc((a->nepisodes ? a->nepisodes : 1) * sizeof *ev);
@@ -86,8 +81,6 @@ static int fit(const struct analysis *a, const struct rows *r, int remission, in
     for (size_t i = 0; i < a->nepisodes; i++) {
         const struct episode *e = &a->episodes[i];
         if (!e->in_cohort || !e->eligible || e->n_followup == 0)
-            continue;
-        if (var >= 0 && strcmp(stratum_of(r, e, var), value) != 0)
             continue;
         const struct time_to *tt = remission ? &e->remission : &e->response;
         t[n] = sessions ? tt->sessions : tt->days;
@@ -101,79 +94,97 @@ out:
     return rc;
 }
 
+struct value_ctx {
+    const char *const *val; /* val[i]: the stratum value of candidate i */
+};
+
+static int value_cmp(uint32_t x, uint32_t y, const void *vctx)
+{
+    const struct value_ctx *c = vctx;
+    int k = strcmp(c->val[x], c->val[y]);
+    return k ? k : (x > y) - (x < y);
+}
+
+/* Strata: for each variable, the eligible cohort episodes with a value, sorted by value, so
+ * that each value's episodes are contiguous (O(n log n) whatever the number of values). */
 static int strata(struct analysis *a, const struct rows *r)
 {
-    const char **vals = malloc((a->nepisodes ? a->nepisodes : 1) * sizeof *vals);
-    double *t = malloc((a->nepisodes ? a->nepisodes : 1) * sizeof *t);
-    int *ev = malloc((a->nepisodes ? a->nepisodes : 1) * sizeof *ev);
-    int *grp = malloc((a->nepisodes ? a->nepisodes : 1) * sizeof *grp);
+    size_t cap = a->nepisodes ? a->nepisodes : 1;
+    const char **val = malloc(cap * sizeof *val);
+    uint32_t *ep = malloc(cap * sizeof *ep), *ord = malloc(cap * sizeof *ord),
+             *tmp = malloc(cap * sizeof *tmp);
+    double *t = malloc(cap * sizeof *t);
+    int *ev = malloc(cap * sizeof *ev), *grp = malloc(cap * sizeof *grp);
     int rc = -1;
-    if (!vals || !t || !ev || !grp)
+    if (!val || !ep || !ord || !tmp || !t || !ev || !grp)
         goto out;
     for (int var = 0; var < SV_COUNT; var++) {
         struct stratum *st = &a->strata[var];
-        size_t nv = 0;
+        size_t n = 0;
         for (size_t i = 0; i < a->nepisodes; i++) {
             const struct episode *e = &a->episodes[i];
-            if (e->in_cohort && e->eligible && *stratum_of(r, e, var))
-                vals[nv++] = stratum_of(r, e, var);
+            const char *v = stratum_of(r, e, var);
+            if (e->in_cohort && e->eligible && *v) {
+                ep[n] = (uint32_t)i;
+                val[n] = v;
+                ord[n] = (uint32_t)n;
+                n++;
+            }
         }
-        qsort(vals, nv, sizeof *vals, str_cmp);
+        struct value_ctx ctx = {val};
+        sort_indices(ord, n, value_cmp, &ctx, tmp);
         size_t nd = 0;
-        for (size_t i = 0; i < nv; i++)
-            if (nd == 0 || strcmp(vals[nd - 1], vals[i]) != 0)
-                vals[nd++] = vals[i];
+        for (size_t k = 0; k < n; k++)
+            if (k == 0 || strcmp(val[ord[k - 1]], val[ord[k]]) != 0)
+                nd++;
         st->values = calloc(nd ? nd : 1, sizeof *st->values);
         if (!st->values)
             goto out;
         st->nvalues = nd;
-        for (size_t v = 0; v < nd; v++) {
-            struct stratum_value *sv = &st->values[v];
-            if (!(sv->value = strdup(vals[v])))
+        size_t nlr = 0; /* log-rank input */
+        for (size_t k = 0, g = 0; k < n; g++) {
+            size_t end = k + 1;
+            while (end < n && strcmp(val[ord[end]], val[ord[k]]) == 0)
+                end++;
+            struct stratum_value *sv = &st->values[g];
+            if (!(sv->value = strdup(val[ord[k]])))
                 goto out;
-            long n = 0, resp = 0, rem = 0;
-            for (size_t i = 0; i < a->nepisodes; i++) {
-                const struct episode *e = &a->episodes[i];
-                if (!e->in_cohort || !e->eligible || !e->mature ||
-                    strcmp(stratum_of(r, e, var), vals[v]) != 0)
-                    continue;
-                n++;
-                resp += e->responder;
-                rem += e->remitter;
+            long mature = 0, resp = 0, rem = 0;
+            size_t nkm = nlr;
+            for (size_t q = k; q < end; q++) {
+                const struct episode *e = &a->episodes[ep[ord[q]]];
+                if (e->mature) {
+                    mature++;
+                    resp += e->responder;
+                    rem += e->remitter;
+                }
+                if (e->n_followup > 0) {
+                    t[nlr] = e->response.days;
+                    ev[nlr] = e->response.event;
+                    grp[nlr] = (int)g;
+                    nlr++;
+                }
             }
-            sv->response = stats_proportion(resp, n, a->opts.ci);
-            sv->remission = stats_proportion(rem, n, a->opts.ci);
+            sv->response = stats_proportion(resp, mature, a->opts.ci);
+            sv->remission = stats_proportion(rem, mature, a->opts.ci);
             struct km km;
-            if (fit(a, r, 0, 0, var, vals[v], &km) != 0)
+            if (stats_km_fit(t + nkm, ev + nkm, nlr - nkm, &km) != 0)
                 goto out;
             sv->km_n = km.n;
             sv->km_events = km.events;
             sv->km_median = km.median;
             stats_km_fini(&km);
+            k = end;
         }
-        /* log-rank over the episodes with follow-up and a value */
-        size_t n = 0;
-        for (size_t i = 0; i < a->nepisodes; i++) {
-            const struct episode *e = &a->episodes[i];
-            if (!e->in_cohort || !e->eligible || e->n_followup == 0)
-                continue;
-            const char *val = stratum_of(r, e, var);
-            if (!*val)
-                continue;
-            size_t g = 0;
-            while (g < nd && strcmp(st->values[g].value, val) != 0)
-                g++;
-            t[n] = e->response.days;
-            ev[n] = e->response.event;
-            grp[n] = (int)g;
-            n++;
-        }
-        if (stats_logrank(t, ev, grp, n, (int)nd, &st->chisq, &st->df, &st->p) != 0)
+        if (stats_logrank(t, ev, grp, nlr, (int)nd, &st->chisq, &st->df, &st->p) != 0)
             goto out;
     }
     rc = 0;
 out:
-    free(vals);
+    free(val);
+    free(ep);
+    free(ord);
+    free(tmp);
     free(t);
     free(ev);
     free(grp);
@@ -293,10 +304,9 @@ int model_run(const struct ingest_result *in, const struct model_opts *opts,
     a->response_observed = stats_proportion(resp_obs, a->with_endpoint, opts->ci);
     a->remission_observed = stats_proportion(rem_obs, a->with_endpoint, opts->ci);
     a->followup = stats_proportion(a->with_endpoint, a->mature, opts->ci);
-    if (fit(a, r, 0, 0, -1, NULL, &a->time_to_response) != 0 ||
-        fit(a, r, 1, 0, -1, NULL, &a->time_to_remission) != 0 ||
-        fit(a, r, 0, 1, -1, NULL, &a->sessions_to_response) != 0 ||
-        fit(a, r, 1, 1, -1, NULL, &a->sessions_to_remission) != 0 || strata(a, r) != 0)
+    if (fit(a, 0, 0, &a->time_to_response) != 0 || fit(a, 1, 0, &a->time_to_remission) != 0 ||
+        fit(a, 0, 1, &a->sessions_to_response) != 0 ||
+        fit(a, 1, 1, &a->sessions_to_remission) != 0 || strata(a, r) != 0)
         goto oom;
     monthly(a);
     if (model_safety(r, pstart, a, &a->safety) != 0)

@@ -17,7 +17,10 @@ void numfmt_shortest(double v, char *buf, size_t n)
     }
     if (v == 0)
         v = 0; /* -0 -> 0 */
-    for (int prec = 1; prec <= 17; prec++) {
+    /* When a decimal of at most 15 significant digits reads back as v, %.15g prints exactly
+     * it (trailing zeros dropped): v lies far closer to it than half a 15-digit step. Only
+     * values that need 16 or 17 digits take more than one try. */
+    for (int prec = 15; prec <= 17; prec++) {
         snprintf(buf, n, "%.*g", prec, v);
         if (strtod(buf, NULL) == v)
             return;

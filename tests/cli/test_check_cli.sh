@@ -107,7 +107,6 @@ expect check_switch_value 2 "outcomes: option '--quiet' takes no value" -- "$bin
 expect check_not_regular 3 "outcomes: /dev/null: is not a regular file" -- "$bin" check /dev/null
 expect check_equals_form 0 "5962 rows read" -- "$bin" check --delimiter=, --threads=1 sample-data/sessions.csv
 expect sample_file_argument 2 "outcomes: sample takes no file arguments (use -o FILE)" -- "$bin" sample x.csv
-expect report_not_yet 2 "outcomes: 'report' is not available yet in this version" -- "$bin" report x.csv
 
 # identifier columns stop the run; --allow-column lets a reviewed one through
 printf 'patient_id,session_date,DOB,phq9\nA,2026-01-01,1970-01-01,12\n' >"$tmp/dob.csv"
