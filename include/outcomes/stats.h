@@ -44,6 +44,9 @@ struct km {
  * Returns 0, or -1 when out of memory. */
 int stats_km_fit(const double *time, const int *event, size_t n, struct km *out);
 void stats_km_fini(struct km *km);
+/* The p-quantile (0 < p <= 1) of the time distribution and its limits, by the same rule as the
+ * median (quantile.survfit with probs = p). Returns 0, or -1 when out of memory. */
+int stats_km_quantile(const struct km *km, double p, double *q, double *lo, double *hi);
 
 /* Log-rank test as R survdiff(Surv(time, event) ~ group, rho = 0): chisq, df (groups with
  * expected > 0, minus 1), p. group[i] in 0..ngroups-1. All three NaN with fewer than two

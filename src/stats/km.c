@@ -46,11 +46,11 @@ static size_t approx_right(const double *ys, size_t m, double shift, double p)
     return p < lowest || p > highest ? m : best;
 }
 
-/* findq of quantile.survfit for p = 0.5 on levels 1 - s[i] at times x[i] (i < n), with the
- * point (0, 0) prepended. */
-static double find_median(const double *x, const double *s, size_t n)
+/* findq of quantile.survfit for probability p (0 < p <= 1) on levels 1 - s[i] at times x[i]
+ * (i < n), with the point (0, 0) prepended. */
+static double find_quantile(const double *x, const double *s, size_t n, double p)
 {
-    const double p = 0.5, tol = sqrt(DBL_EPSILON);
+    const double tol = sqrt(DBL_EPSILON);
     double *xs = malloc((n + 1) * sizeof *xs), *ys = malloc((n + 1) * sizeof *ys);
     double result = NAN;
     if (!xs || !ys)
@@ -159,9 +159,9 @@ int stats_km_fit(const double *time, const int *event, size_t n, struct km *out)
         lo[k] = out->curve[k].lower;
         hi[k] = out->curve[k].upper;
     }
-    out->median = find_median(tt, sv, out->ncurve);
-    out->median_lo = find_median(tt, lo, out->ncurve);
-    out->median_hi = find_median(tt, hi, out->ncurve);
+    out->median = find_quantile(tt, sv, out->ncurve, 0.5);
+    out->median_lo = find_quantile(tt, lo, out->ncurve, 0.5);
+    out->median_hi = find_quantile(tt, hi, out->ncurve, 0.5);
     rc = 0;
 out:
     free(idx);
@@ -173,6 +173,29 @@ out:
     if (rc)
         stats_km_fini(out);
     return rc;
+}
+
+int stats_km_quantile(const struct km *km, double p, double *q, double *lo, double *hi)
+{
+    *q = *lo = *hi = NAN;
+    if (km->ncurve == 0 || !(p > 0 && p <= 1))
+        return 0;
+    size_t n = km->ncurve;
+    double *buf = malloc(4 * n * sizeof *buf);
+    if (!buf)
+        return -1;
+    double *tt = buf, *sv = buf + n, *l = buf + 2 * n, *h = buf + 3 * n;
+    for (size_t k = 0; k < n; k++) {
+        tt[k] = km->curve[k].time;
+        sv[k] = km->curve[k].surv;
+        l[k] = km->curve[k].lower;
+        h[k] = km->curve[k].upper;
+    }
+    *q = find_quantile(tt, sv, n, p);
+    *lo = find_quantile(tt, l, n, p);
+    *hi = find_quantile(tt, h, n, p);
+    free(buf);
+    return 0;
 }
 
 void stats_km_fini(struct km *km)

@@ -1,0 +1,297 @@
+/* test_stats.c: every estimator against numbers R computed. Each test names the R call; values
+ * with 16-17 digits come from the R reference cases (tests/data/reference/, R 4.2.2, survival
+ * 3.5-3), shorter ones from DEPENDENCIES.md's measurements and survival's own test files. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "outcomes/stats.h"
+#include "support.h"
+
+static void test_proportion_wilson_matches_prop_test(void **state)
+{
+    (void)state;
+    /* prop.test(5, 8, correct = FALSE)$conf.int (edge_small response) */
+    struct proportion p = stats_proportion(5, 8, CI_WILSON);
+    assert_close(p.rate, 0.625, 1e-15);
+    assert_close(p.lo, 0.3057423946026274, 1e-13);
+    assert_close(p.hi, 0.8631557141764027, 1e-13);
+    /* prop.test(4, 8, correct = FALSE) */
+    p = stats_proportion(4, 8, CI_WILSON);
+    assert_close(p.lo, 0.21521606221387762, 1e-13);
+    assert_close(p.hi, 0.7847839377861224, 1e-13);
+    /* x = n: prop.test(8, 8, correct = FALSE) gives exactly 1 as the upper limit */
+    p = stats_proportion(8, 8, CI_WILSON);
+    assert_close(p.lo, 0.6755924351161198, 1e-13);
+    assert_true(p.hi == 1.0);
+    /* x = 0: exactly 0, and the mirror image of x = n */
+    p = stats_proportion(0, 8, CI_WILSON);
+    assert_true(p.lo == 0.0);
+    assert_close(p.hi, 1 - 0.6755924351161198, 1e-13);
+    /* prop.test(7, 20, correct = FALSE): 0.181192 0.567146 (DEPENDENCIES.md) */
+    p = stats_proportion(7, 20, CI_WILSON);
+    assert_close(p.lo, 0.181192, 5e-6);
+    assert_close(p.hi, 0.567146, 5e-6);
+    /* n = 0: no rate, no interval */
+    p = stats_proportion(0, 0, CI_WILSON);
+    assert_true(isnan(p.rate) && isnan(p.lo) && isnan(p.hi));
+}
+
+static void test_proportion_exact_matches_binom_test(void **state)
+{
+    (void)state;
+    /* binom.test(14, 76)$conf.int (synth150_6m_exact response) */
+    struct proportion p = stats_proportion(14, 76, CI_EXACT);
+    assert_close(p.lo, 0.10453276041563339, 1e-12);
+    assert_close(p.hi, 0.2897156019558713, 1e-12);
+    /* binom.test(4, 76) and binom.test(14, 16) */
+    p = stats_proportion(4, 76, CI_EXACT);
+    assert_close(p.lo, 0.014524558339156468, 1e-12);
+    assert_close(p.hi, 0.12930915845298485, 1e-12);
+    p = stats_proportion(14, 16, CI_EXACT);
+    assert_close(p.lo, 0.6165237631507365, 1e-12);
+    assert_close(p.hi, 0.9844863961845861, 1e-12);
+    /* binom.test(7, 20): 0.153909 0.592189 (DEPENDENCIES.md) */
+    p = stats_proportion(7, 20, CI_EXACT);
+    assert_close(p.lo, 0.153909, 5e-6);
+    assert_close(p.hi, 0.592189, 5e-6);
+    /* x = 0 and x = n are settled without calling GSL (its inverse beta loops on a = 0) */
+    p = stats_proportion(0, 5, CI_EXACT);
+    assert_true(p.lo == 0.0);
+    assert_close(p.hi, 1 - pow(0.025, 1.0 / 5), 1e-12); /* qbeta(0.975, 1, 5) */
+    p = stats_proportion(5, 5, CI_EXACT);
+    assert_true(p.hi == 1.0);
+    assert_close(p.lo, pow(0.025, 1.0 / 5), 1e-12); /* qbeta(0.025, 5, 1) */
+}
+
+/* edge_small's time to response in days (README of the reference cases):
+ * survfit(Surv(c(9,16,10,20,30,9,16,10,5), c(1,1,1,1,0,1,0,1,0)) ~ 1) */
+static const double edge_t[] = {9, 16, 10, 20, 30, 9, 16, 10, 5};
+static const int edge_e[] = {1, 1, 1, 1, 0, 1, 0, 1, 0};
+
+static void test_km_matches_survfit(void **state)
+{
+    (void)state;
+    struct km km;
+    assert_int_equal(stats_km_fit(edge_t, edge_e, 9, &km), 0);
+    assert_int_equal(km.n, 9);
+    assert_int_equal(km.events, 6);
+    assert_int_equal(km.ncurve, 6);
+    static const struct km_row want[] = {
+        {5, 9, 0, 1, 1, 0, 1, 1},
+        {9, 8, 2, 0, 0.75, 0.2041241452319315, 0.5027018412940469, 1},
+        {10, 6, 2, 0, 0.5, 0.3535533905932738, 0.2500488218628047, 0.9998047506785237},
+        {16, 4, 1, 1, 0.375, 0.4564354645876384, 0.1532896017429521, 0.9173812078643856},
+        {20, 2, 1, 0, 0.1875, 0.8416254115301731, 0.03602536776136185, 0.9758748399983301},
+        {30, 1, 0, 1, 0.1875, 0.8416254115301731, 0.03602536776136185, 0.9758748399983301},
+    };
+    for (size_t i = 0; i < 6; i++) {
+        assert_close(km.curve[i].time, want[i].time, 0);
+        assert_int_equal(km.curve[i].n_risk, want[i].n_risk);
+        assert_int_equal(km.curve[i].n_event, want[i].n_event);
+        assert_int_equal(km.curve[i].n_censor, want[i].n_censor);
+        assert_close(km.curve[i].surv, want[i].surv, 1e-14);
+        assert_close(km.curve[i].std_err, want[i].std_err, 1e-13);
+        assert_close(km.curve[i].lower, want[i].lower, 1e-13);
+        assert_close(km.curve[i].upper, want[i].upper, 1e-13);
+    }
+    /* quantile(fit, 0.5): S sits at exactly 0.5 from day 10 to 16 -> (10 + 16) / 2 = 13;
+     * the lower band reaches 0.5 at 10, the upper band never does */
+    assert_close(km.median, 13, 0);
+    assert_close(km.median_lo, 10, 0);
+    assert_true(isnan(km.median_hi));
+    stats_km_fini(&km);
+}
+
+/* survival's own tests/quantile.R, test1 without its NA row:
+ * fit <- survfit(Surv(c(9,1,1,6,6,8,10), c(1,1,0,1,1,0,0)) ~ 1)
+ * quantile(fit, 1 - qq), qq = c(13/14, 6/7, 2/3, .5, 9/35, .1):
+ * quantile c(1, 3.5, 6, 9, 9.5, NA), lower c(1, 1, 1, 6, 6, 9), upper all NA */
+static void test_km_quantiles_match_survival_tests(void **state)
+{
+    (void)state;
+    const double t[] = {9, 1, 1, 6, 6, 8, 10};
+    const int e[] = {1, 1, 0, 1, 1, 0, 0};
+    const double qq[] = {13.0 / 14, 6.0 / 7, 2.0 / 3, .5, 9.0 / 35, .1};
+    const double want_q[] = {1, 3.5, 6, 9, 9.5, NAN}, want_lo[] = {1, 1, 1, 6, 6, 9};
+    struct km km;
+    assert_int_equal(stats_km_fit(t, e, 7, &km), 0);
+    for (int i = 0; i < 6; i++) {
+        double q, lo, hi;
+        assert_int_equal(stats_km_quantile(&km, 1 - qq[i], &q, &lo, &hi), 0);
+        if (isnan(want_q[i]))
+            assert_true(isnan(q));
+        else
+            assert_close(q, want_q[i], 1e-12);
+        assert_close(lo, want_lo[i], 1e-12);
+        assert_true(isnan(hi));
+    }
+    stats_km_fini(&km);
+}
+
+static void test_km_edge_cases(void **state)
+{
+    (void)state;
+    struct km km;
+    /* no subject: n 0, events 0, median null, curve [] */
+    assert_int_equal(stats_km_fit(NULL, NULL, 0, &km), 0);
+    assert_int_equal(km.n, 0);
+    assert_int_equal(km.ncurve, 0);
+    assert_true(isnan(km.median) && isnan(km.median_lo) && isnan(km.median_hi));
+    stats_km_fini(&km);
+    /* no event: S stays 1, median never reached */
+    const double t[] = {3, 5, 5};
+    const int none[] = {0, 0, 0};
+    assert_int_equal(stats_km_fit(t, none, 3, &km), 0);
+    assert_int_equal(km.events, 0);
+    assert_int_equal(km.ncurve, 2);
+    assert_close(km.curve[1].surv, 1, 0);
+    assert_close(km.curve[1].std_err, 0, 0);
+    assert_true(isnan(km.median));
+    stats_km_fini(&km);
+    /* everyone has the event: S reaches 0, std_err and limits null from there */
+    const int all[] = {1, 1, 1};
+    assert_int_equal(stats_km_fit(t, all, 3, &km), 0);
+    assert_close(km.curve[0].surv, 2.0 / 3, 1e-15);
+    assert_close(km.curve[1].surv, 0, 0);
+    assert_true(isnan(km.curve[1].std_err) && isnan(km.curve[1].lower) &&
+                isnan(km.curve[1].upper));
+    assert_close(km.median, 5, 0);
+    stats_km_fini(&km);
+    /* a cohort of one, with its event at 7: S = 0 at 7, median 7 */
+    const double one_t[] = {7};
+    const int one_e[] = {1};
+    assert_int_equal(stats_km_fit(one_t, one_e, 1, &km), 0);
+    assert_close(km.median, 7, 0);
+    stats_km_fini(&km);
+    /* ties: an event and a censoring at one time -> the event first (n.risk counts both) */
+    const double tt[] = {4, 4, 6};
+    const int te[] = {0, 1, 1};
+    assert_int_equal(stats_km_fit(tt, te, 3, &km), 0);
+    assert_int_equal(km.curve[0].n_risk, 3);
+    assert_int_equal(km.curve[0].n_event, 1);
+    assert_int_equal(km.curve[0].n_censor, 1);
+    assert_close(km.curve[0].surv, 2.0 / 3, 1e-15);
+    stats_km_fini(&km);
+}
+
+/* survdiff(Surv(time, status) ~ x, data = survival::aml): chisq 3.3963886990,
+ * p 0.0653393220 (DEPENDENCIES.md) */
+static void test_logrank_matches_survdiff_aml(void **state)
+{
+    (void)state;
+    const double t[] = {9, 13, 13, 18, 23, 28, 31, 34, 45, 48, 161,
+                        5, 5,  8,  8,  12, 16, 23, 27, 30, 33, 43, 45};
+    const int e[] = {1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1};
+    int g[23];
+    for (int i = 0; i < 23; i++)
+        g[i] = i < 11 ? 0 : 1;
+    double chisq, df, p;
+    assert_int_equal(stats_logrank(t, e, g, 23, 2, &chisq, &df, &p), 0);
+    assert_close(chisq, 3.3963886990, 1e-10);
+    assert_close(df, 1, 0);
+    assert_close(p, 0.0653393220, 1e-9);
+    /* one group: not testable */
+    assert_int_equal(stats_logrank(t, e, g, 11, 1, &chisq, &df, &p), 0);
+    assert_true(isnan(chisq) && isnan(df) && isnan(p));
+}
+
+/* edge_small's log-rank tests by site and clinician (expected.json: survdiff(..., rho = 0)) */
+static void test_logrank_matches_edge_small(void **state)
+{
+    (void)state;
+    /* episodes in README order: D1 D2 D5 D6 D7#1 D7#2 D8 D9 D10 */
+    const int site[] = {0, 0, 1, 0, 0, 0, 1, 1, 0};   /* east 0, west 1 */
+    const int clin[] = {0, 0, 1, 1, 0, 0, 0, 1, 1};   /* k1 0, k2 1 */
+    const double t[] = {9, 16, 10, 20, 30, 9, 16, 10, 5};
+    const int e[] = {1, 1, 1, 1, 0, 1, 0, 1, 0};
+    double chisq, df, p;
+    assert_int_equal(stats_logrank(t, e, site, 9, 2, &chisq, &df, &p), 0);
+    assert_close(chisq, 0, 1e-12);
+    assert_close(p, 1, 1e-12);
+    assert_int_equal(stats_logrank(t, e, clin, 9, 2, &chisq, &df, &p), 0);
+    assert_close(chisq, 0.20172910662824212, 1e-12);
+    assert_close(p, 0.6533287661272192, 1e-12);
+}
+
+static void test_quantile_type7(void **state)
+{
+    (void)state;
+    /* quantile(c(1, 2, 3, 4), c(0, .25, .5, .75, 1)) = 1, 1.75, 2.5, 3.25, 4 */
+    const double x[] = {1, 2, 3, 4};
+    assert_close(stats_quantile_sorted(x, 4, 0), 1, 0);
+    assert_close(stats_quantile_sorted(x, 4, 0.25), 1.75, 1e-15);
+    assert_close(stats_quantile_sorted(x, 4, 0.5), 2.5, 1e-15);
+    assert_close(stats_quantile_sorted(x, 4, 0.75), 3.25, 1e-15);
+    assert_close(stats_quantile_sorted(x, 4, 1), 4, 0);
+    assert_true(isnan(stats_quantile_sorted(x, 0, 0.5)));
+}
+
+static void test_pchart_limits_runs_and_gaps(void **state)
+{
+    (void)state;
+    struct pchart_point p[12];
+    memset(p, 0, sizeof p);
+    /* 12 months of 10 episodes; months 2-7 above the centre (a run of 6), month 9 empty */
+    const long ev[12] = {2, 6, 6, 6, 6, 6, 6, 2, 2, 0, 2, 10};
+    for (int k = 0; k < 12; k++) {
+        p[k].n = k == 9 ? 0 : 10;
+        p[k].events = ev[k];
+    }
+    stats_pchart(p, 12);
+    double centre = 54.0 / 110.0;
+    double half = 3 * sqrt(centre * (1 - centre) / 10);
+    assert_close(p[0].centre, centre, 1e-15);
+    assert_close(p[0].lower, centre - half, 1e-15);
+    assert_close(p[0].upper, centre + half, 1e-15);
+    assert_true(isnan(p[9].rate) && isnan(p[9].lower) && isnan(p[9].upper));
+    assert_false(p[0].signal);
+    for (int k = 1; k <= 6; k++)
+        assert_true(p[k].signal); /* a run of 6 above */
+    /* months 7, 8 and 10 below (9 is empty: neither breaks nor extends): only 3 */
+    assert_false(p[7].signal);
+    assert_false(p[8].signal);
+    assert_false(p[10].signal);
+    assert_true(p[11].signal); /* 1.0 is above its upper limit */
+    /* a month exactly on the centre breaks a run: 3 above, one on the centre (1/6), 3 above,
+     * 5 below -> no run of 6 and no month outside its limits */
+    struct pchart_point q[12];
+    memset(q, 0, sizeof q);
+    for (int k = 0; k < 12; k++) {
+        q[k].n = k < 7 && k != 3 ? 1 : 6;
+        q[k].events = k < 7 && k != 3 ? 1 : k == 3 ? 1 : 0;
+    }
+    stats_pchart(q, 12);
+    assert_true(q[3].rate == q[3].centre);
+    assert_close(q[0].upper, 1, 0); /* clipped to 1 */
+    assert_close(q[7].lower, 0, 0); /* clipped to 0 */
+    for (int k = 0; k < 12; k++)
+        assert_false(q[k].signal);
+    q[3].events = 2; /* now above the centre too: a run of 7 */
+    stats_pchart(q, 12);
+    for (int k = 0; k < 7; k++)
+        assert_true(q[k].signal);
+    /* no data at all: centre null, no signal */
+    struct pchart_point z[12];
+    memset(z, 0, sizeof z);
+    stats_pchart(z, 12);
+    assert_true(isnan(z[0].centre));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_proportion_wilson_matches_prop_test),
+        cmocka_unit_test(test_proportion_exact_matches_binom_test),
+        cmocka_unit_test(test_km_matches_survfit),
+        cmocka_unit_test(test_km_quantiles_match_survival_tests),
+        cmocka_unit_test(test_km_edge_cases),
+        cmocka_unit_test(test_logrank_matches_survdiff_aml),
+        cmocka_unit_test(test_logrank_matches_edge_small),
+        cmocka_unit_test(test_quantile_type7),
+        cmocka_unit_test(test_pchart_limits_runs_and_gaps),
+    };
+    apply_test_filter();
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
