@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# End-to-end tests of `outcomes report`: outputs, byte-identical reruns and shuffled input,
+# options and --config, --strict, and failures that must leave the directory untouched.
+# Usage: test_report_cli.sh OUTCOMES_BINARY SOURCE_DIR [JSON_COMPARE]
+set -uo pipefail
+bin=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+cd "$src"
+failures=0
+passed=0
+check() { # NAME CONDITION-COMMAND...
+  local name=$1
+  shift
+  if "$@"; then passed=$((passed + 1)); else echo "FAIL $name"; failures=$((failures + 1)); fi
+}
+run() { # WANT_EXIT COMMAND... (output in $tmp/out, $tmp/err)
+  local want=$1
+  shift
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  [ "$got" -eq "$want" ] || { echo "  exit $got, want $want: $*"; sed 's/^/  err: /' "$tmp/err" | head -5; return 1; }
+}
+has() { grep -qF -- "$1" "$tmp/out" "$tmp/err"; }
+
+# the sample: three files, the summary on stdout
+check report_sample run 0 "$bin" report -o "$tmp/a" sample-data/sessions.csv
+check report_summary has "$tmp/a: 5962 rows read, 5962 accepted, 0 rejected, 0 duplicate"
+check report_files test -s "$tmp/a/results.json" -a -s "$tmp/a/episodes.csv" -a -s "$tmp/a/rejects.csv"
+check report_no_temp_files test -z "$(ls -A "$tmp/a" | grep -v -e '^results.json$' -e '^episodes.csv$' -e '^rejects.csv$' -e '^report.pdf$' -e '^manifest.json$')"
+check rejects_header_only test "$(cat "$tmp/a/rejects.csv")" = "file,line,column,value,reason"
+check episodes_header test "$(head -1 "$tmp/a/episodes.csv" | cut -d, -f1-5)" = "patient_id,episode,index_date,baseline_date,baseline_score"
+
+# a rerun gives the same bytes
+check report_rerun run 0 "$bin" report --quiet -o "$tmp/b" sample-data/sessions.csv
+check rerun_identical cmp -s "$tmp/a/results.json" "$tmp/b/results.json"
+check rerun_identical_episodes cmp -s "$tmp/a/episodes.csv" "$tmp/b/episodes.csv"
+
+# shuffled rows (a fixed pseudo-random order) give byte-identical results.json and episodes.csv
+{ head -1 sample-data/sessions.csv; tail -n +2 sample-data/sessions.csv | awk 'BEGIN { srand(7) } { print rand() "\t" $0 }' | sort -k1,1 | cut -f2-; } >"$tmp/shuffled.csv"
+check shuffled_differs bash -c "! cmp -s sample-data/sessions.csv '$tmp/shuffled.csv'"
+check report_shuffled run 0 "$bin" report --quiet -o "$tmp/c" "$tmp/shuffled.csv"
+# results.json names its input files: compare all but that list
+check shuffled_results cmp -s <(grep -v '"path"' "$tmp/a/results.json") <(grep -v '"path"' "$tmp/c/results.json")
+check shuffled_episodes cmp -s "$tmp/a/episodes.csv" "$tmp/c/episodes.csv"
+# one thread or two: the same bytes
+check report_one_thread run 0 "$bin" report --quiet --threads 1 -o "$tmp/d" sample-data/sessions.csv
+check threads_identical cmp -s "$tmp/a/results.json" "$tmp/d/results.json"
+
+# the default directory is reports/<period>
+mkdir -p "$tmp/cwd" && cp sample-data/sessions.csv "$tmp/cwd/"
+check report_default_dir run 0 bash -c "cd '$tmp/cwd' && '$bin' report --quiet --period 2026-03 sessions.csv"
+check default_dir_exists test -s "$tmp/cwd/reports/2026-03/results.json"
+check period_in_json grep -q '"from": "2026-03"' "$tmp/cwd/reports/2026-03/results.json"
+
+# options and --config give the same result
+check report_options run 0 "$bin" report --quiet --instrument madrs --endpoint 6m --ci exact --period 2025-06..2026-03 --baseline-window 10 --episode-gap 60 -o "$tmp/e" sample-data/sessions.csv
+printf 'instrument = madrs\nendpoint = 6m\nci = exact\nperiod = 2025-06..2026-03\nbaseline-window = 10\nepisode-gap = 60\n' >"$tmp/opts.ini"
+check report_config run 0 "$bin" report --quiet --config "$tmp/opts.ini" -o "$tmp/f" sample-data/sessions.csv
+check config_identical cmp -s "$tmp/e/results.json" "$tmp/f/results.json"
+check madrs_defaults grep -q '"min_baseline": 20' "$tmp/e/results.json"
+check madrs_remission grep -q '"remission_max": 12' "$tmp/e/results.json"
+check endpoint_6m grep -q '"from": 120' "$tmp/e/results.json"
+check ci_exact grep -q '"ci_method": "exact"' "$tmp/e/results.json"
+# an explicit threshold wins over the instrument's default, in either order
+check report_thresholds run 0 "$bin" report --quiet --min-baseline 15 --instrument madrs -o "$tmp/g" sample-data/sessions.csv
+check threshold_kept grep -q '"min_baseline": 15' "$tmp/g/results.json"
+
+# usage errors (exit 2), with the option named
+check bad_instrument run 2 "$bin" report --instrument phq8 x.csv
+check bad_instrument_msg has "--instrument: expected phq9, madrs, qids_sr16, hamd17, bdi2 or gad7, got 'phq8'"
+check bad_endpoint run 2 "$bin" report --endpoint 30:10 x.csv
+check bad_endpoint_msg has "--endpoint: expected induction, 6m, 12m or FROM:TO days (1 <= FROM <= TO), got '30:10'"
+check bad_period run 2 "$bin" report --period 2026-13 x.csv
+check bad_period_msg has "--period: expected YYYY-MM, YYYY-MM..YYYY-MM (in order) or all, got '2026-13'"
+check bad_period_order run 2 "$bin" report --period 2026-05..2026-01 x.csv
+check bad_ci run 2 "$bin" report --ci bayes x.csv
+check bad_ci_msg has "--ci: expected wilson or exact, got 'bayes'"
+check bad_bp run 2 "$bin" report --bp-pre 140 x.csv
+check bad_bp_msg has "--bp-pre: expected SYSTOLIC/DIASTOLIC mmHg such as 140/90, got '140'"
+check bad_window run 2 "$bin" report --baseline-window -1 x.csv
+check report_help run 0 "$bin" report --help
+check report_help_lists has "--endpoint W"
+
+# --strict: rejected rows fail the run, list every problem, and write nothing
+check strict_fails run 1 "$bin" report --strict --columns sample-data/messy-columns.ini --date-format us --delimiter ';' -o "$tmp/h" sample-data/messy-export.csv
+check strict_lists has "sample-data/messy-export.csv:7:10: column 'phq9' (\"PHQ-9 Total\"): expected an integer 0-27, got \"2O\""
+check strict_summary has "outcomes: --strict: 13 rows rejected; nothing was written"
+check strict_wrote_nothing test ! -e "$tmp/h"
+# without --strict the same export is analysed and its rejects listed
+check messy_report run 0 "$bin" report --columns sample-data/messy-columns.ini --date-format us --delimiter ';' -o "$tmp/i" sample-data/messy-export.csv
+check messy_rejects test "$(wc -l <"$tmp/i/rejects.csv")" -eq 14
+check messy_reject_line grep -q '^sample-data/messy-export.csv,7,phq9,2O,not_an_integer$' "$tmp/i/rejects.csv"
+
+# failures leave the directory as it was
+echo "old" >"$tmp/keep.txt"
+mkdir -p "$tmp/ro" && cp "$tmp/a/results.json" "$tmp/ro/" && chmod a-w "$tmp/ro"
+if [ "$(id -u)" -ne 0 ]; then
+  check readonly_dir run 3 "$bin" report --quiet -o "$tmp/ro" sample-data/sessions.csv
+fi
+check dir_is_file run 3 "$bin" report --quiet -o "$tmp/keep.txt" sample-data/sessions.csv
+check dir_is_file_msg has "exists and is not a directory"
+check file_untouched test "$(cat "$tmp/keep.txt")" = "old"
+check empty_analysis run 1 "$bin" report --quiet -o "$tmp/j" --as-of 2000-01-01 sample-data/sessions.csv
+check empty_analysis_msg has "no row was accepted: there is nothing to analyse"
+check empty_wrote_nothing test ! -e "$tmp/j"
+
+echo "$passed passed, $failures failed"
+[ "$failures" -eq 0 ]

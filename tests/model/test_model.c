@@ -1,0 +1,330 @@
+/* test_model.c: every derivation rule of SPEC section 2 at its boundaries, on small hand-made
+ * exports read through ingest: the baseline window (day -14 in, -15 out), exactly 50 %, the
+ * remission threshold, the episode gap (90 vs 91 days), same-day conflicts, the next episode's
+ * baseline window, immature episodes, a cohort with no events, a cohort of one, no rows. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "outcomes/model.h"
+#include "support.h"
+
+/* Reads csv (header + rows) and runs the model with o (as_of set when as_of_str). */
+static int analyse(const char *csv, const struct model_opts *o, const char *as_of_str,
+                   struct ingest_result *in, struct analysis *a)
+{
+    char *path = write_temp(csv, strlen(csv));
+    const char *paths[] = {path};
+    struct ingest_opts io = default_opts();
+    struct diag d;
+    if (as_of_str) {
+        io.have_as_of = 1;
+        date_parse_iso(as_of_str, 10, &io.as_of);
+    }
+    assert_int_equal(ingest_run(paths, 1, &io, in, &d), 0);
+    unlink(path);
+    free(path);
+    return model_run(in, o, a, &d);
+}
+
+static const struct episode *find(const struct analysis *a, const struct ingest_result *in,
+                                  const char *pid, int number)
+{
+    for (size_t i = 0; i < a->nepisodes; i++)
+        if (strcmp(strtab_get(in->rows.patients, a->episodes[i].patient, NULL), pid) == 0 &&
+            a->episodes[i].number == number)
+            return &a->episodes[i];
+    fail_msg("no episode %s #%d", pid, number);
+    return NULL;
+}
+
+static void test_model_baseline_window_boundaries(void **state)
+{
+    (void)state;
+    struct model_opts o;
+    struct ingest_result in;
+    struct analysis a;
+    model_opts_default(&o, COL_PHQ9);
+    const char *csv = "patient_id,session_date,session_type,phq9\n"
+                      "IN,2026-01-01,assessment,20\n"   /* day -14 of 2026-01-15: inside */
+                      "IN,2026-01-15,treatment,\n"
+                      "OUT,2026-01-01,assessment,20\n"  /* day -15 of 2026-01-16: outside */
+                      "OUT,2026-01-16,treatment,\n"
+                      "LATEST,2026-01-05,assessment,25\n"
+                      "LATEST,2026-01-10,assessment,9\n" /* the latest in the window wins */
+                      "LATEST,2026-01-15,treatment,\n"
+                      "SAMEDAY,2026-01-15,treatment,12\n"; /* a score on the index date */
+    assert_int_equal(analyse(csv, &o, "2026-06-30", &in, &a), 0);
+    const struct episode *e = find(&a, &in, "IN", 1);
+    assert_int_equal(e->baseline_score, 20);
+    assert_int_equal(e->baseline_date, date_from_ymd(2026, 1, 1));
+    assert_int_equal(e->exclusion, EXCL_NONE);
+    e = find(&a, &in, "OUT", 1);
+    assert_int_equal(e->baseline_score, -1);
+    assert_int_equal(e->exclusion, EXCL_NO_BASELINE);
+    e = find(&a, &in, "LATEST", 1);
+    assert_int_equal(e->baseline_score, 9);
+    assert_int_equal(e->exclusion, EXCL_BELOW_MIN);
+    e = find(&a, &in, "SAMEDAY", 1);
+    assert_int_equal(e->baseline_score, 12);
+    assert_int_equal(a.excluded_no_baseline, 1);
+    assert_int_equal(a.excluded_below_min, 1);
+    assert_int_equal(a.eligible, 2);
+    model_fini(&a);
+    ingest_result_fini(&in);
+}
+
+static void test_model_response_and_remission_thresholds(void **state)
+{
+    (void)state;
+    struct model_opts o;
+    struct ingest_result in;
+    struct analysis a;
+    model_opts_default(&o, COL_PHQ9);
+    /* baselines 20 / 21 / 10; endpoint window days 14-42 */
+    const char *csv = "patient_id,session_date,session_type,phq9\n"
+                      "HALF,2026-01-01,treatment,20\n"
+                      "HALF,2026-01-20,assessment,10\n"  /* exactly 50 %: responder */
+                      "ODD,2026-01-01,treatment,21\n"
+                      "ODD,2026-01-20,assessment,11\n"   /* 2 x 10 < 21: not a responder */
+                      "REM,2026-01-01,treatment,10\n"
+                      "REM,2026-01-10,assessment,4\n"    /* day 9: before the window */
+                      "REM,2026-01-15,assessment,5\n"    /* day 14: 5 > 4, not a remitter */
+                      "REM,2026-02-12,assessment,4\n"    /* day 42: last in window -> remits */
+                      "REM,2026-02-13,assessment,9\n";   /* day 43: outside */
+    assert_int_equal(analyse(csv, &o, "2026-06-30", &in, &a), 0);
+    const struct episode *e = find(&a, &in, "HALF", 1);
+    assert_int_equal(e->responder, 1);
+    assert_int_equal(e->remitter, 0);
+    assert_int_equal(e->response.event, 1);
+    assert_int_equal(e->response.days, 19);
+    e = find(&a, &in, "ODD", 1);
+    assert_int_equal(e->responder, 0);
+    assert_int_equal(e->response.event, 0);
+    assert_int_equal(e->response.days, 19); /* censored at the last follow-up score */
+    e = find(&a, &in, "REM", 1);
+    assert_int_equal(e->endpoint_score, 4);
+    assert_int_equal(e->endpoint_date, date_from_ymd(2026, 2, 12));
+    assert_int_equal(e->remitter, 1);
+    assert_int_equal(e->responder, 1); /* 2 x (10 - 4) >= 10 */
+    assert_int_equal(e->remission.days, 9); /* the first remitting score, day 9 */
+    assert_int_equal(e->remission.sessions, 1);
+    assert_int_equal(a.response.events, 2);
+    assert_int_equal(a.response.n, 3);
+    assert_int_equal(a.remission.events, 1);
+    model_fini(&a);
+    ingest_result_fini(&in);
+}
+
+static void test_model_episode_gap_90_and_91(void **state)
+{
+    (void)state;
+    struct model_opts o;
+    struct ingest_result in;
+    struct analysis a;
+    model_opts_default(&o, COL_PHQ9);
+    const char *csv = "patient_id,session_date,session_type,phq9\n"
+                      "G90,2026-01-01,treatment,20\n"
+                      "G90,2026-04-01,treatment,18\n"  /* 90 days later: same episode */
+                      "G91,2026-01-01,treatment,20\n"
+                      "G91,2026-04-02,treatment,18\n"; /* 91 days later: a new episode */
+    assert_int_equal(analyse(csv, &o, "2026-06-30", &in, &a), 0);
+    assert_int_equal(a.nepisodes, 3);
+    assert_int_equal(find(&a, &in, "G90", 1)->n_followup, 1);
+    const struct episode *e1 = find(&a, &in, "G91", 1), *e2 = find(&a, &in, "G91", 2);
+    assert_int_equal(e2->index_date, date_from_ymd(2026, 4, 2));
+    assert_int_equal(e2->baseline_score, 18);
+    /* the first episode's follow-up ends before the second's baseline window */
+    assert_int_equal(e1->n_followup, 0);
+    model_fini(&a);
+    ingest_result_fini(&in);
+}
+
+static void test_model_followup_stops_before_next_baseline_window(void **state)
+{
+    (void)state;
+    struct model_opts o;
+    struct ingest_result in;
+    struct analysis a;
+    model_opts_default(&o, COL_PHQ9);
+    o.episode_gap = 30;
+    const char *csv = "patient_id,session_date,session_type,phq9\n"
+                      "P,2026-01-01,treatment,20\n"
+                      "P,2026-01-10,assessment,15\n"
+                      "P,2026-02-16,assessment,14\n"  /* day -14 of the next index: its baseline */
+                      "P,2026-03-02,treatment,13\n";
+    assert_int_equal(analyse(csv, &o, "2026-06-30", &in, &a), 0);
+    const struct episode *e1 = find(&a, &in, "P", 1), *e2 = find(&a, &in, "P", 2);
+    assert_int_equal(e1->n_followup, 1);
+    assert_int_equal(e1->last_followup_date, date_from_ymd(2026, 1, 10));
+    assert_int_equal(e2->baseline_score, 13);
+    model_fini(&a);
+    ingest_result_fini(&in);
+}
+
+static void test_model_same_day_conflict_is_unusable(void **state)
+{
+    (void)state;
+    struct model_opts o;
+    struct ingest_result in;
+    struct analysis a;
+    model_opts_default(&o, COL_PHQ9);
+    const char *csv = "patient_id,session_date,session_type,phq9\n"
+                      "C,2026-01-01,treatment,20\n"
+                      "C,2026-01-01,assessment,20\n"  /* same value twice: one usable score */
+                      "C,2026-01-20,assessment,12\n"
+                      "C,2026-01-30,assessment,5\n"   /* these two disagree: unusable */
+                      "C,2026-01-30,assessment,15\n";
+    assert_int_equal(analyse(csv, &o, "2026-06-30", &in, &a), 0);
+    const struct episode *e = find(&a, &in, "C", 1);
+    assert_int_equal(e->baseline_score, 20);
+    assert_int_equal(e->n_followup, 1);
+    assert_int_equal(e->endpoint_score, 12);
+    assert_int_equal(e->endpoint_date, date_from_ymd(2026, 1, 20));
+    assert_int_equal(e->responder, 0);
+    model_fini(&a);
+    ingest_result_fini(&in);
+}
+
+static void test_model_immature_episode_counts_in_km_only(void **state)
+{
+    (void)state;
+    struct model_opts o;
+    struct ingest_result in;
+    struct analysis a;
+    model_opts_default(&o, COL_PHQ9);
+    const char *csv = "patient_id,session_date,session_type,phq9\n"
+                      "M,2026-01-01,treatment,20\n"
+                      "M,2026-01-20,assessment,8\n"
+                      "Y,2026-05-20,treatment,20\n"   /* 2026-05-20 + 42 > 2026-06-30 */
+                      "Y,2026-05-25,assessment,8\n";
+    assert_int_equal(analyse(csv, &o, "2026-06-30", &in, &a), 0);
+    assert_int_equal(find(&a, &in, "M", 1)->mature, 1);
+    assert_int_equal(find(&a, &in, "Y", 1)->mature, 0);
+    assert_int_equal(a.eligible, 2);
+    assert_int_equal(a.mature, 1);
+    assert_int_equal(a.response.n, 1);
+    assert_int_equal(a.with_followup, 2);
+    assert_int_equal(a.time_to_response.n, 2);
+    assert_int_equal(a.time_to_response.events, 2);
+    /* 2026-05-19 + 42 = 2026-06-30: mature exactly on the as-of date */
+    model_fini(&a);
+    ingest_result_fini(&in);
+    csv = "patient_id,session_date,session_type,phq9\nE,2026-05-19,treatment,20\n";
+    assert_int_equal(analyse(csv, &o, "2026-06-30", &in, &a), 0);
+    assert_int_equal(a.episodes[0].mature, 1);
+    model_fini(&a);
+    ingest_result_fini(&in);
+}
+
+static void test_model_cohort_without_events_and_of_one(void **state)
+{
+    (void)state;
+    struct model_opts o;
+    struct ingest_result in;
+    struct analysis a;
+    model_opts_default(&o, COL_PHQ9);
+    const char *csv = "patient_id,session_date,session_type,phq9,site\n"
+                      "A,2026-01-01,treatment,20,x\n"
+                      "A,2026-01-20,assessment,19,x\n"
+                      "B,2026-01-02,treatment,22,x\n"
+                      "B,2026-01-25,assessment,20,x\n";
+    assert_int_equal(analyse(csv, &o, "2026-06-30", &in, &a), 0);
+    assert_int_equal(a.response.events, 0);
+    assert_int_equal(a.response.n, 2);
+    assert_true(a.response.lo == 0);
+    assert_int_equal(a.time_to_response.events, 0);
+    assert_true(isnan(a.time_to_response.median));
+    assert_int_equal(a.strata[SV_SITE].nvalues, 1);
+    assert_true(isnan(a.strata[SV_SITE].p)); /* one value: not testable */
+    model_fini(&a);
+    ingest_result_fini(&in);
+    csv = "patient_id,session_date,session_type,phq9\n"
+          "ONE,2026-01-01,treatment,20\n"
+          "ONE,2026-01-20,assessment,4\n";
+    assert_int_equal(analyse(csv, &o, "2026-06-30", &in, &a), 0);
+    assert_int_equal(a.response.events, 1);
+    assert_int_equal(a.response.n, 1);
+    assert_true(a.response.hi == 1);
+    assert_close(a.time_to_response.median, 19, 0);
+    assert_close(a.time_to_remission.median, 19, 0);
+    model_fini(&a);
+    ingest_result_fini(&in);
+}
+
+static void test_model_period_and_no_treatment(void **state)
+{
+    (void)state;
+    struct model_opts o;
+    struct ingest_result in;
+    struct analysis a;
+    model_opts_default(&o, COL_PHQ9);
+    o.period_all = 0;
+    o.period_from = o.period_to = 2026 * 12 + 1; /* 2026-02 */
+    const char *csv = "patient_id,session_date,session_type,phq9\n"
+                      "JAN,2026-01-31,treatment,20\n"
+                      "FEB,2026-02-01,treatment,20\n"
+                      "ONLY,2026-02-10,assessment,20\n"; /* no treatment: no episode */
+    assert_int_equal(analyse(csv, &o, "2026-06-30", &in, &a), 0);
+    assert_int_equal(a.nepisodes, 2);
+    assert_int_equal(a.cohort_episodes, 1);
+    assert_int_equal(in.patients, 3);
+    /* p-chart months: the 12 ending 2026-02, all episodes (JAN is outside the cohort) */
+    assert_int_equal(a.month0, 2025 * 12 + 2);
+    assert_int_equal(a.monthly[10].n, 1);
+    assert_int_equal(a.monthly[11].n, 1);
+    model_fini(&a);
+    ingest_result_fini(&in);
+}
+
+static void test_model_no_rows_is_a_data_error(void **state)
+{
+    (void)state;
+    struct model_opts o;
+    struct ingest_result in;
+    struct analysis a;
+    model_opts_default(&o, COL_PHQ9);
+    assert_int_equal(analyse("patient_id,session_date\nA,2026-13-01\n", &o, NULL, &in, &a),
+                     DIAG_DATA);
+    ingest_result_fini(&in);
+}
+
+static void test_model_sessions_count_treatment_dates(void **state)
+{
+    (void)state;
+    struct model_opts o;
+    struct ingest_result in;
+    struct analysis a;
+    model_opts_default(&o, COL_PHQ9);
+    const char *csv = "patient_id,session_date,session_type,phq9,site\n"
+                      "S,2026-01-01,treatment,20,a\n"
+                      "S,2026-01-03,treatment,,a\n"
+                      "S,2026-01-03,treatment,,b\n" /* two rows, one session */
+                      "S,2026-01-06,treatment,9,a\n"; /* taken before the third dose */
+    assert_int_equal(analyse(csv, &o, "2026-06-30", &in, &a), 0);
+    const struct episode *e = find(&a, &in, "S", 1);
+    assert_int_equal(e->response.event, 1);
+    assert_int_equal(e->response.sessions, 2);
+    assert_int_equal(e->response.days, 5);
+    model_fini(&a);
+    ingest_result_fini(&in);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_model_baseline_window_boundaries),
+        cmocka_unit_test(test_model_response_and_remission_thresholds),
+        cmocka_unit_test(test_model_episode_gap_90_and_91),
+        cmocka_unit_test(test_model_followup_stops_before_next_baseline_window),
+        cmocka_unit_test(test_model_same_day_conflict_is_unusable),
+        cmocka_unit_test(test_model_immature_episode_counts_in_km_only),
+        cmocka_unit_test(test_model_cohort_without_events_and_of_one),
+        cmocka_unit_test(test_model_period_and_no_treatment),
+        cmocka_unit_test(test_model_no_rows_is_a_data_error),
+        cmocka_unit_test(test_model_sessions_count_treatment_dates),
+    };
+    apply_test_filter();
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
