@@ -64,12 +64,17 @@ static void field(struct out *o, const char *s, int last)
 
 static void field_long(struct out *o, long v, int present, int last)
 {
-    char buf[32];
-    if (present)
-        snprintf(buf, sizeof buf, "%ld", v);
-    else
-        buf[0] = '\0';
-    field(o, buf, last);
+    char buf[24], *p = buf + sizeof buf;
+    *--p = '\0';
+    if (present) {
+        unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+        do
+            *--p = (char)('0' + u % 10);
+        while (u /= 10);
+        if (v < 0)
+            *--p = '-';
+    }
+    field(o, p, last);
 }
 
 static void field_date(struct out *o, int32_t d, int present, int last)

@@ -16,14 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "outcomes/sort.h"
-#include "outcomes/stats.h"
-
-static int time_cmp(uint32_t a, uint32_t b, const void *ctx)
-{
-    const double *t = ctx;
-    return (t[a] > t[b]) - (t[a] < t[b]);
-}
+#include "stats_int.h"
 
 /* R's approx(X, 1:m, p, method = "constant", f = 1) over levels X[k] = ys[k] + shift: the
  * position of the smallest level at or above p (approx sorts by level, so this holds even for a
@@ -98,29 +91,21 @@ int stats_km_fit(const double *time, const int *event, size_t n, struct km *out)
     out->n = (long)n;
     if (n == 0)
         return 0;
-    uint32_t *idx = malloc(n * sizeof *idx), *tmp = malloc(n * sizeof *tmp);
+    struct tally ty;
     double *tt = NULL, *lo = NULL, *hi = NULL, *sv = NULL;
     int rc = -1;
-    out->curve = malloc(n * sizeof *out->curve);
-    if (!idx || !tmp || !out->curve)
+    if (stats_tally(time, event, NULL, 1, n, &ty) != 0)
+        return -1;
+    out->curve = malloc(ty.k * sizeof *out->curve);
+    if (!out->curve)
         goto out;
-    for (size_t i = 0; i < n; i++)
-        idx[i] = (uint32_t)i;
-    sort_indices(idx, n, time_cmp, time, tmp);
     const double z = gsl_cdf_ugaussian_Pinv(0.975);
     long at_risk = (long)n;
     double surv = 1, varsum = 0;
     int dead = 0; /* S reached 0 */
-    for (size_t i = 0; i < n;) {
-        double t = time[idx[i]];
-        long d = 0, c = 0;
-        size_t j = i;
-        for (; j < n && time[idx[j]] == t; j++) {
-            if (event[idx[j]])
-                d++;
-            else
-                c++;
-        }
+    for (size_t i = 0; i < ty.k; i++) {
+        double t = ty.time[i];
+        long d = ty.d[i], c = ty.c[i];
         struct km_row *row = &out->curve[out->ncurve++];
         row->time = t;
         row->n_risk = at_risk;
@@ -145,7 +130,6 @@ int stats_km_fit(const double *time, const int *event, size_t n, struct km *out)
         }
         out->events += d;
         at_risk -= d + c;
-        i = j;
     }
     tt = malloc(out->ncurve * sizeof *tt);
     sv = malloc(out->ncurve * sizeof *sv);
@@ -164,8 +148,7 @@ int stats_km_fit(const double *time, const int *event, size_t n, struct km *out)
     out->median_hi = find_quantile(tt, hi, out->ncurve, 0.5);
     rc = 0;
 out:
-    free(idx);
-    free(tmp);
+    stats_tally_fini(&ty);
     free(tt);
     free(sv);
     free(lo);

@@ -10,14 +10,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "outcomes/sort.h"
-#include "outcomes/stats.h"
-
-static int time_cmp(uint32_t a, uint32_t b, const void *ctx)
-{
-    const double *t = ctx;
-    return (t[a] > t[b]) - (t[a] < t[b]);
-}
+#include "stats_int.h"
 
 int stats_logrank(const double *time, const int *event, const int *group, size_t n,
                   int ngroups, double *chisq, double *df, double *p)
@@ -27,32 +20,26 @@ int stats_logrank(const double *time, const int *event, const int *group, size_t
         return 0;
     size_t G = (size_t)ngroups;
     int rc = -1;
-    uint32_t *idx = malloc((n ? n : 1) * sizeof *idx), *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    struct tally ty = {0};
     double *O = calloc(G, sizeof *O), *E = calloc(G, sizeof *E), *V = calloc(G * G, sizeof *V);
     long *risk = calloc(G, sizeof *risk), *dg = calloc(G, sizeof *dg);
     gsl_matrix *m = NULL;
     gsl_vector *b = NULL, *x = NULL;
     gsl_permutation *perm = NULL;
     int *keep = calloc(G, sizeof *keep);
-    if (!idx || !tmp || !O || !E || !V || !risk || !dg || !keep)
+    if (!O || !E || !V || !risk || !dg || !keep ||
+        stats_tally(time, event, group, ngroups, n, &ty) != 0)
         goto out;
-    for (size_t i = 0; i < n; i++) {
-        idx[i] = (uint32_t)i;
+    for (size_t i = 0; i < n; i++)
         risk[group[i]]++;
-    }
-    sort_indices(idx, n, time_cmp, time, tmp);
     long at_risk = (long)n;
-    for (size_t i = 0; i < n;) {
-        double t = time[idx[i]];
-        size_t j = i;
-        long d = 0;
-        for (size_t g = 0; g < G; g++)
-            dg[g] = 0;
-        for (; j < n && time[idx[j]] == t; j++)
-            if (event[idx[j]]) {
-                d++;
-                dg[group[idx[j]]]++;
-            }
+    for (size_t i = 0; i < ty.k; i++) {
+        long d = 0, gone = 0;
+        for (size_t g = 0; g < G; g++) {
+            dg[g] = ty.d[i * G + g];
+            d += dg[g];
+            gone += dg[g] + ty.c[i * G + g];
+        }
         if (d > 0) {
             double nn = (double)at_risk;
             for (size_t g = 0; g < G; g++) {
@@ -67,10 +54,9 @@ int stats_logrank(const double *time, const int *event, const int *group, size_t
                                         ((g == h ? 1.0 : 0.0) - (double)risk[h] / nn);
             }
         }
-        for (size_t k = i; k < j; k++)
-            risk[group[idx[k]]]--;
-        at_risk -= (long)(j - i);
-        i = j;
+        for (size_t g = 0; g < G; g++)
+            risk[g] -= ty.d[i * G + g] + ty.c[i * G + g];
+        at_risk -= gone;
     }
     size_t kept = 0;
     for (size_t g = 0; g < G; g++)
@@ -112,8 +98,7 @@ out:
     gsl_vector_free(b);
     gsl_vector_free(x);
     gsl_permutation_free(perm);
-    free(idx);
-    free(tmp);
+    stats_tally_fini(&ty);
     free(O);
     free(E);
     free(V);

@@ -104,6 +104,29 @@ static void test_km_matches_survfit(void **state)
     stats_km_fini(&km);
 }
 
+/* Times that are not integers take the sorting path: halved times give the same curve with
+ * halved times and median. */
+static void test_km_non_integer_times(void **state)
+{
+    (void)state;
+    double half[9];
+    for (int i = 0; i < 9; i++)
+        half[i] = edge_t[i] / 2 + 0.25;
+    struct km km;
+    assert_int_equal(stats_km_fit(half, edge_e, 9, &km), 0);
+    assert_int_equal(km.ncurve, 6);
+    assert_close(km.curve[2].time, 5.25, 0);
+    assert_close(km.curve[3].surv, 0.375, 1e-15);
+    assert_close(km.curve[3].std_err, 0.4564354645876384, 1e-13);
+    assert_close(km.median, 6.75, 1e-15);
+    stats_km_fini(&km);
+    /* and the log-rank statistic does not change with the time scale */
+    const int clin[] = {0, 0, 1, 1, 0, 0, 0, 1, 1};
+    double chisq, df, p;
+    assert_int_equal(stats_logrank(half, edge_e, clin, 9, 2, &chisq, &df, &p), 0);
+    assert_close(chisq, 0.20172910662824212, 1e-12);
+}
+
 /* survival's own tests/quantile.R, test1 without its NA row:
  * fit <- survfit(Surv(c(9,1,1,6,6,8,10), c(1,1,0,1,1,0,0)) ~ 1)
  * quantile(fit, 1 - qq), qq = c(13/14, 6/7, 2/3, .5, 9/35, .1):
@@ -285,6 +308,7 @@ int main(void)
         cmocka_unit_test(test_proportion_wilson_matches_prop_test),
         cmocka_unit_test(test_proportion_exact_matches_binom_test),
         cmocka_unit_test(test_km_matches_survfit),
+        cmocka_unit_test(test_km_non_integer_times),
         cmocka_unit_test(test_km_quantiles_match_survival_tests),
         cmocka_unit_test(test_km_edge_cases),
         cmocka_unit_test(test_logrank_matches_survdiff_aml),
