@@ -1,6 +1,7 @@
 /* csv_out.c: episodes.csv and rejects.csv. Fields that need it (a delimiter, quote, line break
  * or surrounding blank) are quoted with libcsv's csv_write; others are written as they are.
- * Numbers use the shortest exact form; absent values are empty fields. LF line ends. */
+ * Display numbers (pct_change, mg_per_kg) are rounded to fixed decimals; absent values are
+ * empty fields. LF line ends. */
 #include <csv.h>
 #include <math.h>
 #include <stdarg.h>
@@ -85,11 +86,34 @@ static void field_date(struct out *o, int32_t d, int present, int last)
     field(o, buf, last);
 }
 
-static void field_double(struct out *o, double v, int last)
+/* A number rounded to exactly `decimals` decimals (2 or 4) for display, without printf
+ * (half away from zero); empty when NaN. */
+static void field_fixed(struct out *o, double v, int decimals, int last)
 {
-    char buf[40];
-    numfmt_shortest(v, buf, sizeof buf);
-    field(o, buf, last);
+    char buf[48];
+    if (isnan(v)) {
+        field(o, "", last);
+        return;
+    }
+    double scale = decimals == 2 ? 100.0 : 10000.0;
+    if (fabs(v) * scale > 9e15) {
+        numfmt_shortest(v, buf, sizeof buf);
+        field(o, buf, last);
+        return;
+    }
+    long long t = llround(fabs(v) * scale);
+    int neg = v < 0 && t != 0;
+    char *p = buf + sizeof buf;
+    *--p = '\0';
+    for (int i = 0; i < decimals; i++, t /= 10)
+        *--p = (char)('0' + t % 10);
+    *--p = '.';
+    do
+        *--p = (char)('0' + t % 10);
+    while (t /= 10);
+    if (neg)
+        *--p = '-';
+    field(o, p, last);
 }
 
 static char *finish(struct out *o, size_t *len)
@@ -135,10 +159,10 @@ char *report_episodes_csv(const struct ingest_result *in, const struct analysis 
         field(&o, exclusion_names[e->exclusion], 0);
         field_date(&o, e->endpoint_date, has_end, 0);
         field_long(&o, e->endpoint_score, has_end, 0);
-        field_double(&o, has_base && has_end && e->baseline_score > 0
-                             ? 100.0 * (e->endpoint_score - e->baseline_score) / e->baseline_score
-                             : NAN,
-                     0);
+        field_fixed(&o, has_base && has_end && e->baseline_score > 0
+                            ? 100.0 * (e->endpoint_score - e->baseline_score) / e->baseline_score
+                            : NAN,
+                    2, 0);
         field_long(&o, e->responder, e->eligible, 0);
         field_long(&o, e->remitter, e->eligible, 0);
         field_long(&o, e->mature, 1, 0);
@@ -156,7 +180,7 @@ char *report_episodes_csv(const struct ingest_result *in, const struct analysis 
         field(&o, ingest_route_name(e->route), 0);
         field(&o, ingest_drug_name(e->drug), 0);
         field(&o, strtab_get(r->text, e->therapy, NULL), 0);
-        field_double(&o, e->mg_per_kg, 0);
+        field_fixed(&o, e->mg_per_kg, 4, 0);
         field(&o, model_dose_band_name(e->dose_band), 1);
     }
     return finish(&o, len);
