@@ -87,6 +87,7 @@ struct stratum_value {
     struct proportion response, remission;
     long km_n, km_events;
     double km_median;
+    struct km km;                      /* days to response of this value's episodes (owned) */
 };
 
 struct stratum {
@@ -125,6 +126,24 @@ struct data_quality {
     long treatment_sessions, treatment_without_primary; /* primary instrument not recorded */
 };
 
+/* Mean score at one point of the trajectory, with a t-based 95 % interval of the mean. */
+struct trajectory_point {
+    long n;
+    double mean, lo, hi;               /* NaN when n = 0 (lo, hi when n < 2) */
+};
+
+#define TRAJ_POINTS 13                 /* sessions / weeks 0..12 */
+#define TRAJ_SAMPLE 200                /* individual trajectories drawn at most */
+#define WATERFALL_MAX 1500             /* waterfall bars drawn at most */
+
+/* One sampled episode's scores, for the faint individual lines. */
+struct traj_line {
+    uint32_t first, count;             /* points [first, first + count) of traj_pts */
+};
+struct traj_pt {
+    int16_t session, week, score;
+};
+
 struct analysis {
     struct model_opts opts;
     int32_t as_of;
@@ -140,6 +159,19 @@ struct analysis {
     struct pchart_point monthly[12], monthly_remission[12];
     struct safety safety;
     struct data_quality dq;
+    /* score trajectory of eligible cohort episodes: baseline = session 0 / week 0 */
+    struct trajectory_point by_session[TRAJ_POINTS], by_week[TRAJ_POINTS];
+    struct traj_line *traj_lines;      /* a deterministic sample (every k-th episode) */
+    size_t ntraj_lines;
+    struct traj_pt *traj_pts;
+    size_t ntraj_pts;
+    long traj_episodes;                /* episodes the sample was drawn from */
+    /* waterfall: percent change at the endpoint of mature eligible episodes with one,
+     * sorted from the largest rise to the largest fall; class 2 remitter, 1 responder, 0 */
+    double *waterfall;
+    uint8_t *waterfall_class;
+    size_t nwaterfall;                 /* bars kept (evenly spaced ranks when sampled) */
+    long waterfall_total;              /* episodes with an endpoint */
 };
 
 /* Derives episodes and computes every figure. Returns 0, or DIAG_IO (out of memory) or

@@ -20,6 +20,19 @@ char *report_episodes_csv(const struct ingest_result *in, const struct analysis 
 /* rejects.csv: file,line,column,value,reason for every rejected or set-aside row. */
 char *report_rejects_csv(const struct ingest_result *in, size_t *len);
 
+/* What the PDF shows besides the analysis. */
+struct pdf_opts {
+    const char *title;     /* the clinic's label (--title) */
+    int letter;            /* 1: US Letter, else A4 (landscape either way) */
+    const char *date_iso;  /* creation and modification date, "YYYY-MM-DDTHH:MM:SSZ" */
+    const char *period;    /* the period as given ("2026-10", "all") */
+};
+
+/* report.pdf, the quality-review report (SPEC section 6), into a malloc'd buffer. Returns 0 or
+ * a diag code (a missing font, a cairo failure). */
+int report_pdf(const struct ingest_result *in, const struct analysis *a,
+               const struct pdf_opts *o, char **out, size_t *len, struct diag *d);
+
 /* One output file in memory. */
 struct out_file {
     const char *name;  /* file name inside the directory */

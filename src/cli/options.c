@@ -17,7 +17,7 @@ enum opt_id {
     OPT_DELIMITER, OPT_DATE_FORMAT, OPT_COLUMNS, OPT_ALLOW, OPT_AS_OF, OPT_THREADS, OPT_STRICT,
     OPT_QUIET, OPT_TIMINGS, OPT_CONFIG, OPT_PATIENTS, OPT_SEED, OPT_MONTHS, OPT_OUTPUT, OPT_HELP,
     OPT_INSTRUMENT, OPT_BASELINE_WINDOW, OPT_MIN_BASELINE, OPT_REMISSION_MAX, OPT_ENDPOINT,
-    OPT_EPISODE_GAP, OPT_CI, OPT_PERIOD, OPT_BP_PRE, OPT_BP_POST,
+    OPT_EPISODE_GAP, OPT_CI, OPT_PERIOD, OPT_BP_PRE, OPT_BP_POST, OPT_TITLE, OPT_PAPER,
 };
 
 struct opt_def {
@@ -62,6 +62,9 @@ static const struct opt_def defs[] = {
      "flag pre-dose blood pressure at or above S/D mmHg (default 140/90)"},
     {"bp-post", 0, 1, OPT_BP_POST, CMD_REPORT, "S/D",
      "flag post-dose blood pressure at or above S/D mmHg (default 180/110)"},
+    {"title", 0, 1, OPT_TITLE, CMD_REPORT, "TEXT",
+     "the clinic's name on every page (default \"Quality review\")"},
+    {"paper", 0, 1, OPT_PAPER, CMD_REPORT, "SIZE", "a4 (default) or letter, landscape"},
     {"strict", 0, 0, OPT_STRICT, CMD_REPORT, NULL, "fail (exit 1) when any row is rejected"},
     {"quiet", 'q', 0, OPT_QUIET, READING | CMD_SAMPLE, NULL, "print nothing but errors"},
     {"timings", 0, 0, OPT_TIMINGS, READING, NULL, "print the time of each stage on stderr"},
@@ -298,6 +301,19 @@ static int apply(struct cli_opts *o, const struct opt_def *def, const char *val,
                         "'%s'",
                         where, val);
     }
+    case OPT_TITLE:
+        if (strlen(val) > 120)
+            return diag_set(d, DIAG_USAGE, NULL, 0, 0, "%s: at most 120 characters", where);
+        return set_str(&o->title, val) ? diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory") : 0;
+    case OPT_PAPER:
+        if (strcmp(val, "a4") == 0)
+            o->letter = 0;
+        else if (strcmp(val, "letter") == 0)
+            o->letter = 1;
+        else
+            return diag_set(d, DIAG_USAGE, NULL, 0, 0, "%s: expected a4 or letter, got '%s'",
+                            where, val);
+        return 0;
     case OPT_CI:
         if (strcmp(val, "wilson") == 0)
             o->model.ci = CI_WILSON;
@@ -556,6 +572,7 @@ void cli_opts_fini(struct cli_opts *o)
     free(o->allow);
     free(o->config);
     free(o->output);
+    free(o->title);
     for (size_t i = 0; i < o->nfiles; i++)
         free(o->files[i]);
     free(o->files);

@@ -32,6 +32,8 @@ struct cli_opts {
     int have_min_baseline, have_remission_max;
     char period_label[32];   /* "2026-10", "2025-06..2026-03" or "all" */
     char endpoint_label[32]; /* a FROM:TO endpoint as normalised text */
+    char *title;             /* --title: the clinic's label on every page */
+    int letter;              /* --paper letter */
     /* sample */
     long patients;
     unsigned long seed;

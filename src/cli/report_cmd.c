@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "outcomes/date.h"
 #include "outcomes/model.h"
 #include "outcomes/report.h"
 
@@ -17,14 +18,35 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* The PDF's dates: SOURCE_DATE_EPOCH when set (reproducible builds' convention), else the
+ * as-of date at 00:00 UTC; never the clock. */
+static int pdf_date(int32_t as_of, char *buf, size_t n, struct diag *d)
+{
+    const char *env = getenv("SOURCE_DATE_EPOCH");
+    long long secs = (long long)as_of * 86400;
+    if (env && *env) {
+        char *end;
+        secs = strtoll(env, &end, 10);
+        if (*end || secs < 0 || secs > 253402300799LL)
+            return diag_set(d, DIAG_USAGE, NULL, 0, 0,
+                            "SOURCE_DATE_EPOCH must be seconds since 1970 (0 to 9999), got '%s'",
+                            env);
+    }
+    char day[11];
+    date_format((int32_t)(secs / 86400), day);
+    long rem = (long)(secs % 86400);
+    snprintf(buf, n, "%sT%02ld:%02ld:%02ldZ", day, rem / 3600, rem / 60 % 60, rem % 60);
+    return 0;
+}
+
 int cli_report(const struct cli_opts *o)
 {
     double t0 = now();
     struct ingest_result in;
     struct analysis a;
     struct diag d;
-    char *json = NULL, *episodes = NULL, *rejects = NULL;
-    size_t njson = 0, nepisodes = 0, nrejects = 0;
+    char *json = NULL, *episodes = NULL, *rejects = NULL, *pdf = NULL;
+    size_t njson = 0, nepisodes = 0, nrejects = 0, npdf = 0;
     int rc = cli_read_inputs(o, &in, "report");
     memset(&a, 0, sizeof a);
     diag_clear(&d);
@@ -57,12 +79,24 @@ int cli_report(const struct cli_opts *o)
         rc = cli_report_diag(&d, NULL);
         goto out;
     }
+    char date_iso[32];
+    if (pdf_date(a.as_of, date_iso, sizeof date_iso, &d) != 0) {
+        rc = cli_report_diag(&d, NULL);
+        goto out;
+    }
+    struct pdf_opts po = {o->title ? o->title : "Quality review", o->letter, date_iso,
+                          o->period_label};
+    if (report_pdf(&in, &a, &po, &pdf, &npdf, &d) != 0) {
+        rc = cli_report_diag(&d, NULL);
+        goto out;
+    }
     char dir[4096];
     if (o->output)
         snprintf(dir, sizeof dir, "%s", o->output);
     else
         snprintf(dir, sizeof dir, "reports/%s", o->period_label);
     const struct out_file files[] = {
+        {"report.pdf", pdf, npdf},
         {"results.json", json, njson},
         {"episodes.csv", episodes, nepisodes},
         {"rejects.csv", rejects, nrejects},
@@ -88,6 +122,7 @@ int cli_report(const struct cli_opts *o)
     }
 out:
     free(json);
+    free(pdf);
     free(episodes);
     free(rejects);
     model_fini(&a);

@@ -167,13 +167,11 @@ static int strata(struct analysis *a, const struct rows *r)
             }
             sv->response = stats_proportion(resp, mature, a->opts.ci);
             sv->remission = stats_proportion(rem, mature, a->opts.ci);
-            struct km km;
-            if (stats_km_fit(t + nkm, ev + nkm, nlr - nkm, &km) != 0)
+            if (stats_km_fit(t + nkm, ev + nkm, nlr - nkm, &sv->km) != 0)
                 goto out;
-            sv->km_n = km.n;
-            sv->km_events = km.events;
-            sv->km_median = km.median;
-            stats_km_fini(&km);
+            sv->km_n = sv->km.n;
+            sv->km_events = sv->km.events;
+            sv->km_median = sv->km.median;
             k = end;
         }
         if (stats_logrank(t, ev, grp, nlr, (int)nd, &st->chisq, &st->df, &st->p) != 0)
@@ -309,7 +307,7 @@ int model_run(const struct ingest_result *in, const struct model_opts *opts,
         fit(a, 1, 1, &a->sessions_to_remission) != 0 || strata(a, r) != 0)
         goto oom;
     monthly(a);
-    if (model_safety(r, pstart, a, &a->safety) != 0)
+    if (model_safety(r, pstart, a, &a->safety) != 0 || model_figures(r, pstart, a) != 0)
         goto oom;
     data_quality(r, opts, &a->dq);
     rc = 0;
@@ -336,10 +334,16 @@ void model_fini(struct analysis *a)
     stats_km_fini(&a->sessions_to_response);
     stats_km_fini(&a->sessions_to_remission);
     for (int v = 0; v < SV_COUNT; v++) {
-        for (size_t k = 0; k < a->strata[v].nvalues; k++)
+        for (size_t k = 0; k < a->strata[v].nvalues; k++) {
             free(a->strata[v].values[k].value);
+            stats_km_fini(&a->strata[v].values[k].km);
+        }
         free(a->strata[v].values);
     }
     model_safety_fini(&a->safety);
+    free(a->traj_lines);
+    free(a->traj_pts);
+    free(a->waterfall);
+    free(a->waterfall_class);
     memset(a, 0, sizeof *a);
 }

@@ -28,5 +28,7 @@ int model_patient_episodes(const struct rows *r, size_t a, size_t b, const struc
 int model_safety(const struct rows *r, const size_t *pstart, const struct analysis *a,
                  struct safety *s);
 void model_safety_fini(struct safety *s);
+/* The trajectory and waterfall figures of the report. */
+int model_figures(const struct rows *r, const size_t *pstart, struct analysis *a);
 
 #endif

@@ -1,0 +1,96 @@
+/* render.h: cairo drawing of the report's charts. A chart draws into a rectangle of a page and
+ * leaves the cairo context's state as it found it. Fonts are DejaVu Sans, found through
+ * fontconfig and checked (cairo's toy API would silently substitute another face).
+ *
+ * Ownership: render_fonts_open fills a struct fonts released with render_fonts_close. */
+#ifndef OUTCOMES_RENDER_H
+#define OUTCOMES_RENDER_H
+
+#include <cairo.h>
+#include <stddef.h>
+
+#include "outcomes/diag.h"
+#include "outcomes/stats.h"
+
+#define RENDER_PI 3.14159265358979323846
+
+struct fonts {
+    cairo_font_face_t *regular, *bold;
+    char file[512]; /* the regular face's file, as fontconfig resolved it */
+};
+
+int render_fonts_open(struct fonts *f, struct diag *d);
+void render_fonts_close(struct fonts *f);
+
+/* Text: align 0 left, 0.5 centre, 1 right at x; y is the baseline. Returns the width. */
+double render_text(cairo_t *cr, const struct fonts *f, int bold, double size, double x,
+                   double y, double align, const char *s);
+double render_text_width(cairo_t *cr, const struct fonts *f, int bold, double size,
+                         const char *s);
+/* Wraps s into lines of at most width; draws them from baseline y; returns the y after. */
+double render_paragraph(cairo_t *cr, const struct fonts *f, double size, double x, double y,
+                        double width, const char *s);
+
+/* Series styles that stay apart in grey: colour, dash and marker differ. */
+void render_series_style(cairo_t *cr, int series);
+void render_series_rgb(int series, double *r, double *g, double *b);
+
+/* A rectangle. */
+struct box {
+    double x, y, w, h;
+};
+
+/* Kaplan-Meier: cumulative proportion with the event (1 - S) in %, step curves with 95 % bands,
+ * censor ticks, the median marked, and a number-at-risk table (at risk / events / censored per
+ * series) exactly under the x-axis ticks. names label the series. */
+void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km *const *km,
+               const char *const *names, int nseries, const char *xunit, const char *ylabel,
+               int risk_table);
+
+/* A p-chart: monthly rates with the centre line, 3-sigma limits, signals marked. */
+void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
+                   const struct pchart_point *pts, int npts, int month0, const char *title);
+
+/* One row of a forest plot: a label and a proportion (a header row when p is NULL). */
+struct forest_row {
+    const char *label;
+    const struct proportion *p;
+};
+/* Rates with 95 % intervals as points and bars on a 0-100 % axis, n and the rate as text, and a
+ * dashed line at the overall rate. */
+void render_forest(cairo_t *cr, const struct fonts *f, struct box b,
+                   const struct forest_row *rows, int nrows, double overall, const char *title);
+
+/* Percent change at the endpoint, one bar per episode (sorted), shaded by class (2 remitter,
+ * 1 responder, 0 neither), a line at -50 %. */
+void render_waterfall(cairo_t *cr, const struct fonts *f, struct box b, const double *pct,
+                      const unsigned char *cls, size_t n);
+
+/* Mean score by position (sessions or weeks 0..npts-1) with 95 % intervals and n, over faint
+ * individual lines (x from each point's session (by_week 0) or week (by_week 1)). */
+struct trajectory_point;
+struct traj_line;
+struct traj_pt;
+void render_trajectory(cairo_t *cr, const struct fonts *f, struct box b,
+                       const struct trajectory_point *pts, int npts, const struct traj_line *lines,
+                       size_t nlines, const struct traj_pt *tp, int by_week, double ymax,
+                       const char *xlabel, const char *ylabel);
+
+/* Vertical bars with labels under them and counts above. */
+void render_bars(cairo_t *cr, const struct fonts *f, struct box b, const char *const *labels,
+                 const double *values, int n, const char *ylabel, int percent);
+
+/* "no ... in this period": an honest empty chart. */
+void render_empty(cairo_t *cr, const struct fonts *f, struct box b, const char *message);
+
+/* Axis helpers shared with the page code. */
+struct axis {
+    double lo, hi;       /* data range */
+    double p0, p1;       /* pixel range */
+    double tick[24];
+    int nticks;
+};
+void render_axis_nice(struct axis *a, double lo, double hi, int target, double p0, double p1);
+double render_axis_map(const struct axis *a, double v);
+
+#endif

@@ -1,0 +1,166 @@
+/* figures.c: the data behind the report's trajectory and waterfall pages.
+ *  - Trajectory: every usable primary-instrument score of an eligible cohort episode from its
+ *    baseline to the end of follow-up, placed at session = the episode's treatment dates before
+ *    the score (baseline: 0) and week = ceil(days since index / 7) (days 1-7 are week 1;
+ *    baseline: 0), both capped at 12. Mean with a t-based 95 % interval (mean +- t(0.975, n-1) sd / sqrt(n)).
+ *    Individual lines: every k-th episode in the store's order, k chosen so that at most
+ *    TRAJ_SAMPLE are drawn (deterministic).
+ *  - Waterfall: percent change at the endpoint of mature eligible episodes that have one,
+ *    sorted from the largest rise to the largest fall (ties: remitters, responders, others);
+ *    above WATERFALL_MAX bars, evenly spaced ranks are kept, so the shape and the shares stay. */
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_int.h"
+#include "outcomes/vec.h"
+
+struct acc {
+    long n;
+    double sum, sumsq;
+};
+
+static void finish(const struct acc *acc, struct trajectory_point *p)
+{
+    p->n = acc->n;
+    p->mean = p->lo = p->hi = NAN;
+    if (acc->n == 0)
+        return;
+    p->mean = acc->sum / (double)acc->n;
+    if (acc->n < 2)
+        return;
+    double var = (acc->sumsq - acc->sum * acc->sum / (double)acc->n) / (double)(acc->n - 1);
+    double half = gsl_cdf_tdist_Pinv(0.975, (double)(acc->n - 1)) * sqrt(var > 0 ? var : 0) /
+                  sqrt((double)acc->n);
+    p->lo = p->mean - half;
+    p->hi = p->mean + half;
+}
+
+/* Number of dates in t[0..n) (sorted) before d. */
+static int count_before(const int32_t *t, size_t n, int32_t d)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (t[mid] < d)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (int)lo;
+}
+
+struct wf {
+    double pct;
+    uint8_t cls;
+};
+
+static int wf_cmp(const void *x, const void *y)
+{
+    const struct wf *a = x, *b = y;
+    if (a->pct != b->pct)
+        return a->pct > b->pct ? -1 : 1;
+    return (int)b->cls - (int)a->cls;
+}
+
+int model_figures(const struct rows *r, const size_t *pstart, struct analysis *a)
+{
+    struct acc by_s[TRAJ_POINTS] = {{0}}, by_w[TRAJ_POINTS] = {{0}};
+    struct dated_score *sc = NULL;
+    struct wf *wf = NULL;
+    int32_t *td = NULL; /* the episode's treatment dates */
+    int rc = -1;
+    long eligible = 0;
+    for (size_t i = 0; i < a->nepisodes; i++)
+        eligible += a->episodes[i].in_cohort && a->episodes[i].eligible;
+    a->traj_episodes = eligible;
+    long every = eligible > TRAJ_SAMPLE ? (eligible + TRAJ_SAMPLE - 1) / TRAJ_SAMPLE : 1;
+    size_t maxrows = 1;
+    for (size_t q = 0; pstart[q] < r->n; q++)
+        if (pstart[q + 1] - pstart[q] > maxrows)
+            maxrows = pstart[q + 1] - pstart[q];
+    sc = malloc(maxrows * sizeof *sc);
+    td = malloc(maxrows * sizeof *td);
+    wf = malloc((a->nepisodes ? a->nepisodes : 1) * sizeof *wf);
+    if (!sc || !td || !wf)
+        goto out;
+    size_t p = 0, nwf = 0;
+    long seen = 0;
+    for (size_t ei = 0; ei < a->nepisodes; ei++) {
+        const struct episode *e = &a->episodes[ei];
+        if (!e->in_cohort || !e->eligible)
+            continue;
+        if (e->mature && e->endpoint_score >= 0)
+            wf[nwf++] = (struct wf){100.0 * (e->endpoint_score - e->baseline_score) /
+                                        e->baseline_score,
+                                    (uint8_t)(e->remitter ? 2 : e->responder ? 1 : 0)};
+        while (r->patient[pstart[p]] != e->patient)
+            p++;
+        size_t ra = pstart[p], rb = pstart[p + 1];
+        int sampled = seen++ % every == 0;
+        size_t first = a->ntraj_pts;
+        size_t ns = model_usable_scores(r, ra, rb, a->opts.instrument, sc);
+        size_t ntd = 0;
+        for (size_t i = ra; i < rb; i++)
+            if (r->type[i] == SESSION_TREATMENT && r->date[i] >= e->index_date &&
+                r->date[i] < e->next_index && (ntd == 0 || td[ntd - 1] != r->date[i]))
+                td[ntd++] = r->date[i];
+        int64_t fu_end = e->next_index == INT32_MAX
+                             ? INT64_MAX
+                             : (int64_t)e->next_index - a->opts.baseline_window;
+        for (size_t k = 0; k < ns; k++) {
+            int32_t d = sc[k].date;
+            int baseline = d == e->baseline_date;
+            if (!baseline && (d <= e->index_date || (int64_t)d >= fu_end))
+                continue;
+            int s = baseline ? 0 : count_before(td, ntd, d);
+            int w = baseline ? 0 : (d - e->index_date + 6) / 7; /* days 1-7: week 1 */
+            if (s > 12)
+                s = 12;
+            if (w > 12)
+                w = 12;
+            by_s[s].n++;
+            by_s[s].sum += sc[k].score;
+            by_s[s].sumsq += (double)sc[k].score * sc[k].score;
+            by_w[w].n++;
+            by_w[w].sum += sc[k].score;
+            by_w[w].sumsq += (double)sc[k].score * sc[k].score;
+            if (sampled) {
+                if (vec_reserve(&a->traj_pts, a->ntraj_pts, sizeof *a->traj_pts) != 0)
+                    goto out;
+                a->traj_pts[a->ntraj_pts++] =
+                    (struct traj_pt){(int16_t)s, (int16_t)w, (int16_t)sc[k].score};
+            }
+        }
+        if (sampled && a->ntraj_pts > first) {
+            if (vec_reserve(&a->traj_lines, a->ntraj_lines, sizeof *a->traj_lines) != 0)
+                goto out;
+            a->traj_lines[a->ntraj_lines++] =
+                (struct traj_line){(uint32_t)first, (uint32_t)(a->ntraj_pts - first)};
+        }
+    }
+    for (int k = 0; k < TRAJ_POINTS; k++) {
+        finish(&by_s[k], &a->by_session[k]);
+        finish(&by_w[k], &a->by_week[k]);
+    }
+    qsort(wf, nwf, sizeof *wf, wf_cmp);
+    a->waterfall_total = (long)nwf;
+    size_t keep = nwf > WATERFALL_MAX ? WATERFALL_MAX : nwf;
+    a->waterfall = malloc((keep ? keep : 1) * sizeof *a->waterfall);
+    a->waterfall_class = malloc(keep ? keep : 1);
+    if (!a->waterfall || !a->waterfall_class)
+        goto out;
+    for (size_t k = 0; k < keep; k++) {
+        size_t src = keep == nwf ? k : (size_t)((double)k * (double)(nwf - 1) / (double)(keep - 1));
+        a->waterfall[k] = wf[src].pct;
+        a->waterfall_class[k] = wf[src].cls;
+    }
+    a->nwaterfall = keep;
+    rc = 0;
+out:
+    free(sc);
+    free(td);
+    free(wf);
+    return rc;
+}

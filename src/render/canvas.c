@@ -1,0 +1,204 @@
+/* canvas.c: fonts (DejaVu Sans through fontconfig, checked), text, wrapping, axes with round
+ * ticks, and series styles that survive grey printing (colour + dash pattern). */
+#include <cairo-ft.h>
+#include <fontconfig/fontconfig.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "outcomes/render.h"
+
+static cairo_font_face_t *face_for(const char *spec, char *file, size_t nfile, struct diag *d)
+{
+    FcPattern *pat = FcNameParse((const FcChar8 *)spec), *match = NULL;
+    FcResult res;
+    cairo_font_face_t *face = NULL;
+    if (!pat) {
+        diag_set(d, DIAG_IO, NULL, 0, 0, "fontconfig: out of memory");
+        return NULL;
+    }
+    FcConfigSubstitute(NULL, pat, FcMatchPattern);
+    FcDefaultSubstitute(pat);
+    match = FcFontMatch(NULL, pat, &res);
+    FcChar8 *family = NULL, *path = NULL;
+    if (!match || FcPatternGetString(match, FC_FAMILY, 0, &family) != FcResultMatch ||
+        strcmp((const char *)family, "DejaVu Sans") != 0 ||
+        FcPatternGetString(match, FC_FILE, 0, &path) != FcResultMatch) {
+        diag_set(d, DIAG_IO, NULL, 0, 0,
+                 "the DejaVu Sans font is not installed (fontconfig offered '%s'); install "
+                 "fonts-dejavu-core",
+                 family ? (const char *)family : "nothing");
+        goto out;
+    }
+    if (file)
+        snprintf(file, nfile, "%s", (const char *)path);
+    face = cairo_ft_font_face_create_for_pattern(match);
+    if (cairo_font_face_status(face) != CAIRO_STATUS_SUCCESS) {
+        cairo_font_face_destroy(face);
+        face = NULL;
+        diag_set(d, DIAG_IO, NULL, 0, 0, "cairo cannot use the font %s", (const char *)path);
+    }
+out:
+    FcPatternDestroy(pat);
+    if (match)
+        FcPatternDestroy(match);
+    return face;
+}
+
+int render_fonts_open(struct fonts *f, struct diag *d)
+{
+    memset(f, 0, sizeof *f);
+    f->regular = face_for("DejaVu Sans:style=Book", f->file, sizeof f->file, d);
+    if (!f->regular)
+        return DIAG_IO;
+    f->bold = face_for("DejaVu Sans:style=Bold", NULL, 0, d);
+    if (!f->bold) {
+        render_fonts_close(f);
+        return DIAG_IO;
+    }
+    return 0;
+}
+
+void render_fonts_close(struct fonts *f)
+{
+    if (f->regular)
+        cairo_font_face_destroy(f->regular);
+    if (f->bold)
+        cairo_font_face_destroy(f->bold);
+    f->regular = f->bold = NULL;
+}
+
+static void use_font(cairo_t *cr, const struct fonts *f, int bold, double size)
+{
+    cairo_set_font_face(cr, bold ? f->bold : f->regular);
+    cairo_set_font_size(cr, size);
+}
+
+double render_text_width(cairo_t *cr, const struct fonts *f, int bold, double size,
+                         const char *s)
+{
+    cairo_text_extents_t ext;
+    use_font(cr, f, bold, size);
+    cairo_text_extents(cr, s, &ext);
+    return ext.x_advance;
+}
+
+double render_text(cairo_t *cr, const struct fonts *f, int bold, double size, double x,
+                   double y, double align, const char *s)
+{
+    double w = render_text_width(cr, f, bold, size, s);
+    cairo_move_to(cr, x - align * w, y);
+    cairo_show_text(cr, s);
+    return w;
+}
+
+double render_paragraph(cairo_t *cr, const struct fonts *f, double size, double x, double y,
+                        double width, const char *s)
+{
+    char line[1024];
+    size_t n = 0;
+    const char *p = s;
+    while (*p) {
+        const char *word = p;
+        while (*p && *p != ' ' && *p != '\n')
+            p++;
+        size_t wl = (size_t)(p - word);
+        char trial[1024];
+        if (n + wl + 2 >= sizeof line)
+            wl = sizeof line - n - 2;
+        snprintf(trial, sizeof trial, "%.*s%s%.*s", (int)n, line, n ? " " : "", (int)wl, word);
+        if (n && render_text_width(cr, f, 0, size, trial) > width) {
+            line[n] = '\0';
+            render_text(cr, f, 0, size, x, y, 0, line);
+            y += size * 1.35;
+            n = 0;
+            snprintf(line, sizeof line, "%.*s", (int)wl, word);
+            n = strlen(line);
+        } else {
+            snprintf(line, sizeof line, "%s", trial);
+            n = strlen(line);
+        }
+        if (*p == '\n') {
+            line[n] = '\0';
+            render_text(cr, f, 0, size, x, y, 0, line);
+            y += size * 1.35;
+            n = 0;
+        }
+        while (*p == ' ' || *p == '\n')
+            p++;
+    }
+    if (n) {
+        line[n] = '\0';
+        render_text(cr, f, 0, size, x, y, 0, line);
+        y += size * 1.35;
+    }
+    return y;
+}
+
+/* Blue solid, orange dashed, green dotted, purple dash-dot, brown long dash, grey solid. */
+static const double palette[6][3] = {{0.12, 0.31, 0.47}, {0.80, 0.40, 0.05}, {0.17, 0.55, 0.27},
+                                     {0.45, 0.25, 0.60}, {0.55, 0.34, 0.20}, {0.35, 0.35, 0.35}};
+
+void render_series_rgb(int series, double *r, double *g, double *b)
+{
+    const double *c = palette[series % 6];
+    *r = c[0];
+    *g = c[1];
+    *b = c[2];
+}
+
+void render_series_style(cairo_t *cr, int series)
+{
+    static const double dash1[] = {6, 3}, dash2[] = {1.5, 2.5}, dash3[] = {6, 2, 1.5, 2},
+                        dash4[] = {10, 3};
+    double r, g, b;
+    render_series_rgb(series, &r, &g, &b);
+    cairo_set_source_rgb(cr, r, g, b);
+    switch (series % 6) {
+    case 1: cairo_set_dash(cr, dash1, 2, 0); break;
+    case 2: cairo_set_dash(cr, dash2, 2, 0); break;
+    case 3: cairo_set_dash(cr, dash3, 4, 0); break;
+    case 4: cairo_set_dash(cr, dash4, 2, 0); break;
+    default: cairo_set_dash(cr, NULL, 0, 0); break;
+    }
+}
+
+void render_axis_nice(struct axis *a, double lo, double hi, int target, double p0, double p1)
+{
+    if (!(hi > lo))
+        hi = lo + 1;
+    double raw = (hi - lo) / (target > 1 ? target : 1);
+    double mag = pow(10, floor(log10(raw)));
+    double step = mag;
+    static const double mult[] = {1, 2, 5, 10}; /* no 2.5: days and sessions are whole */
+    for (int i = 0; i < 4; i++)
+        if (mult[i] * mag >= raw) {
+            step = mult[i] * mag;
+            break;
+        }
+    if (step < 1 && lo >= 0 && hi - lo >= 1)
+        step = 1; /* days and sessions are whole numbers */
+    a->lo = floor(lo / step) * step;
+    a->hi = ceil(hi / step) * step;
+    a->p0 = p0;
+    a->p1 = p1;
+    a->nticks = 0;
+    for (double t = a->lo; t <= a->hi + step * 1e-9 && a->nticks < 24; t += step)
+        a->tick[a->nticks++] = fabs(t) < step * 1e-9 ? 0 : t;
+}
+
+double render_axis_map(const struct axis *a, double v)
+{
+    return a->p0 + (v - a->lo) / (a->hi - a->lo) * (a->p1 - a->p0);
+}
+
+void render_empty(cairo_t *cr, const struct fonts *f, struct box b, const char *message)
+{
+    cairo_save(cr);
+    cairo_set_source_rgb(cr, 0.93, 0.93, 0.93);
+    cairo_rectangle(cr, b.x, b.y, b.w, b.h);
+    cairo_fill(cr);
+    cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+    render_text(cr, f, 0, 11, b.x + b.w / 2, b.y + b.h / 2, 0.5, message);
+    cairo_restore(cr);
+}

@@ -1,0 +1,299 @@
+/* figures.c: the forest plot, the waterfall, the score trajectory and plain bar charts. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "outcomes/model.h"
+#include "outcomes/render.h"
+
+static void axis_frame(cairo_t *cr, struct box p)
+{
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 0.8);
+    cairo_move_to(cr, p.x, p.y);
+    cairo_line_to(cr, p.x, p.y + p.h);
+    cairo_line_to(cr, p.x + p.w, p.y + p.h);
+    cairo_stroke(cr);
+}
+
+/* Horizontal grid lines with labels: style 0 plain, 1 percent, 2 signed percent. */
+static void hgrid(cairo_t *cr, const struct fonts *f, struct box p, const struct axis *ay,
+                  int style)
+{
+    char buf[32];
+    cairo_set_line_width(cr, 0.4);
+    for (int i = 0; i < ay->nticks; i++) {
+        double y = render_axis_map(ay, ay->tick[i]);
+        cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
+        cairo_move_to(cr, p.x, y);
+        cairo_line_to(cr, p.x + p.w, y);
+        cairo_stroke(cr);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        if (style == 2)
+            snprintf(buf, sizeof buf, "%+.0f%%", ay->tick[i]);
+        else if (style == 1)
+            snprintf(buf, sizeof buf, "%.0f%%", ay->tick[i]);
+        else
+            snprintf(buf, sizeof buf, "%.0f", ay->tick[i]);
+        render_text(cr, f, 0, 8, p.x - 4, y + 3, 1, buf);
+    }
+}
+
+static void ylabel_at(cairo_t *cr, const struct fonts *f, double x, double y, const char *s)
+{
+    cairo_save(cr);
+    cairo_translate(cr, x, y);
+    cairo_rotate(cr, -RENDER_PI / 2);
+    render_text(cr, f, 0, 8.5, 0, 0, 0.5, s);
+    cairo_restore(cr);
+}
+
+void render_forest(cairo_t *cr, const struct fonts *f, struct box b,
+                   const struct forest_row *rows, int nrows, double overall, const char *title)
+{
+    cairo_save(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    render_text(cr, f, 1, 10, b.x, b.y + 10, 0, title);
+    const double label_w = 150, text_w = 110, rh = 11.5;
+    struct box p = {b.x + label_w + text_w, b.y + 30, b.w - label_w - text_w - 10, nrows * rh};
+    struct axis ax;
+    render_axis_nice(&ax, 0, 100, 4, p.x, p.x + p.w);
+    char buf[96];
+    render_text(cr, f, 1, 7.5, b.x + label_w + text_w - 6, b.y + 24, 1, "rate (95% CI), n");
+    cairo_set_line_width(cr, 0.4);
+    for (int i = 0; i < ax.nticks; i++) {
+        double x = render_axis_map(&ax, ax.tick[i]);
+        cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
+        cairo_move_to(cr, x, p.y - 4);
+        cairo_line_to(cr, x, p.y + p.h);
+        cairo_stroke(cr);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        snprintf(buf, sizeof buf, "%.0f%%", ax.tick[i]);
+        render_text(cr, f, 0, 7.5, x, p.y + p.h + 10, 0.5, buf);
+    }
+    if (!isnan(overall)) {
+        static const double dash[] = {3, 2};
+        double x = render_axis_map(&ax, 100 * overall);
+        cairo_set_source_rgb(cr, 0.4, 0.4, 0.4);
+        cairo_set_dash(cr, dash, 2, 0);
+        cairo_move_to(cr, x, p.y - 4);
+        cairo_line_to(cr, x, p.y + p.h);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+        snprintf(buf, sizeof buf, "all %.1f%%", 100 * overall);
+        render_text(cr, f, 0, 7, x + 2, p.y - 6, 0, buf);
+    }
+    for (int i = 0; i < nrows; i++) {
+        double y = p.y + (i + 0.5) * rh;
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        if (!rows[i].p) {
+            render_text(cr, f, 1, 8, b.x, y + 3, 0, rows[i].label);
+            continue;
+        }
+        render_text(cr, f, 0, 8, b.x + 8, y + 3, 0, rows[i].label);
+        const struct proportion *q = rows[i].p;
+        if (q->n == 0) {
+            render_text(cr, f, 0, 7.5, b.x + label_w + text_w - 6, y + 3, 1, "no mature episode");
+            continue;
+        }
+        snprintf(buf, sizeof buf, "%.0f%% (%.0f-%.0f), %ld", 100 * q->rate, 100 * q->lo,
+                 100 * q->hi, q->n);
+        render_text(cr, f, 0, 7.5, b.x + label_w + text_w - 6, y + 3, 1, buf);
+        render_series_style(cr, 0);
+        cairo_set_line_width(cr, 1.2);
+        cairo_move_to(cr, render_axis_map(&ax, 100 * q->lo), y);
+        cairo_line_to(cr, render_axis_map(&ax, 100 * q->hi), y);
+        cairo_stroke(cr);
+        double x = render_axis_map(&ax, 100 * q->rate);
+        double s = 1.5 + 2.5 * fmin(1, sqrt((double)q->n / 100.0)); /* size grows with n */
+        cairo_rectangle(cr, x - s, y - s, 2 * s, 2 * s);
+        cairo_fill(cr);
+    }
+    cairo_restore(cr);
+}
+
+void render_waterfall(cairo_t *cr, const struct fonts *f, struct box b, const double *pct,
+                      const unsigned char *cls, size_t n)
+{
+    cairo_save(cr);
+    if (n == 0) {
+        render_empty(cr, f, b, "no mature eligible episode with an endpoint score in this period");
+        cairo_restore(cr);
+        return;
+    }
+    struct box p = {b.x + 48, b.y + 20, b.w - 56, b.h - 40};
+    double lo = -100, hi = 100;
+    for (size_t i = 0; i < n; i++)
+        if (pct[i] > hi)
+            hi = pct[i];
+    struct axis ay;
+    render_axis_nice(&ay, lo, hi, 8, p.y + p.h, p.y);
+    hgrid(cr, f, p, &ay, 2);
+    static const double shade[3][3] = {{0.78, 0.78, 0.78}, {0.45, 0.62, 0.78}, {0.12, 0.31, 0.47}};
+    double bw = p.w / (double)n;
+    double y0 = render_axis_map(&ay, 0);
+    for (int c = 0; c < 3; c++) {
+        cairo_set_source_rgb(cr, shade[c][0], shade[c][1], shade[c][2]);
+        for (size_t i = 0; i < n; i++) {
+            if (cls[i] != c)
+                continue;
+            double y = render_axis_map(&ay, pct[i]);
+            cairo_rectangle(cr, p.x + i * bw, fmin(y, y0), bw > 2 ? bw - 0.5 : bw,
+                            fabs(y - y0) < 0.5 ? 0.5 : fabs(y - y0));
+        }
+        cairo_fill(cr);
+    }
+    static const double dash[] = {4, 2};
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    cairo_set_dash(cr, dash, 2, 0);
+    cairo_set_line_width(cr, 1);
+    double y50 = render_axis_map(&ay, -50);
+    cairo_move_to(cr, p.x, y50);
+    cairo_line_to(cr, p.x + p.w, y50);
+    cairo_stroke(cr);
+    cairo_set_dash(cr, NULL, 0, 0);
+    axis_frame(cr, p);
+    ylabel_at(cr, f, b.x + 10, p.y + p.h / 2, "change from baseline at the endpoint");
+    render_text(cr, f, 0, 8.5, p.x + p.w / 2, p.y + p.h + 14, 0.5,
+                "episodes, from the largest rise to the largest fall");
+    /* legend */
+    static const char *const names[3] = {"neither", "responder", "remitter"};
+    double lx = p.x;
+    for (int c = 2; c >= 0; c--) {
+        cairo_set_source_rgb(cr, shade[c][0], shade[c][1], shade[c][2]);
+        cairo_rectangle(cr, lx, b.y + 3, 10, 8);
+        cairo_fill(cr);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        lx += 14 + render_text(cr, f, 0, 8, lx + 14, b.y + 10, 0, names[c]) + 14;
+    }
+    cairo_set_dash(cr, dash, 2, 0);
+    cairo_move_to(cr, lx, b.y + 7);
+    cairo_line_to(cr, lx + 18, b.y + 7);
+    cairo_stroke(cr);
+    cairo_set_dash(cr, NULL, 0, 0);
+    render_text(cr, f, 0, 8, lx + 22, b.y + 10, 0, "-50%: the response threshold");
+    cairo_restore(cr);
+}
+
+void render_trajectory(cairo_t *cr, const struct fonts *f, struct box b,
+                       const struct trajectory_point *pts, int npts, const struct traj_line *lines,
+                       size_t nlines, const struct traj_pt *tp, int by_week, double ymax,
+                       const char *xlabel, const char *ylabel)
+{
+    cairo_save(cr);
+    long total = 0;
+    for (int k = 0; k < npts; k++)
+        total += pts[k].n;
+    if (total == 0) {
+        render_empty(cr, f, b, "no eligible episode in this period");
+        cairo_restore(cr);
+        return;
+    }
+    struct box p = {b.x + 44, b.y + 8, b.w - 52, b.h - 44};
+    struct axis ax = {-0.5, npts - 0.5, p.x, p.x + p.w, {0}, 0};
+    struct axis ay;
+    render_axis_nice(&ay, 0, ymax, 5, p.y + p.h, p.y);
+    hgrid(cr, f, p, &ay, 0);
+    /* individual lines, faint */
+    cairo_set_source_rgba(cr, 0.3, 0.3, 0.3, 0.12);
+    cairo_set_line_width(cr, 0.5);
+    for (size_t l = 0; l < nlines; l++) {
+        int started = 0;
+        for (uint32_t k = 0; k < lines[l].count; k++) {
+            const struct traj_pt *q = &tp[lines[l].first + k];
+            int xq = by_week ? q->week : q->session;
+            if (k + 1 < lines[l].count) { /* several scores at one x: the last one */
+                const struct traj_pt *nx = &tp[lines[l].first + k + 1];
+                if ((by_week ? nx->week : nx->session) == xq)
+                    continue;
+            }
+            double x = render_axis_map(&ax, xq), y = render_axis_map(&ay, q->score);
+            if (!started)
+                cairo_move_to(cr, x, y);
+            else
+                cairo_line_to(cr, x, y);
+            started = 1;
+        }
+        cairo_stroke(cr);
+    }
+    /* mean with intervals */
+    render_series_style(cr, 0);
+    cairo_set_line_width(cr, 1.2);
+    for (int k = 0; k < npts; k++) {
+        if (pts[k].n < 2 || isnan(pts[k].lo))
+            continue;
+        double x = render_axis_map(&ax, k);
+        cairo_move_to(cr, x, render_axis_map(&ay, pts[k].lo));
+        cairo_line_to(cr, x, render_axis_map(&ay, pts[k].hi));
+        cairo_move_to(cr, x - 3, render_axis_map(&ay, pts[k].lo));
+        cairo_line_to(cr, x + 3, render_axis_map(&ay, pts[k].lo));
+        cairo_move_to(cr, x - 3, render_axis_map(&ay, pts[k].hi));
+        cairo_line_to(cr, x + 3, render_axis_map(&ay, pts[k].hi));
+    }
+    cairo_stroke(cr);
+    cairo_set_line_width(cr, 1.8);
+    int open = 0;
+    for (int k = 0; k < npts; k++) {
+        if (pts[k].n == 0) {
+            open = 0;
+            continue;
+        }
+        double x = render_axis_map(&ax, k), y = render_axis_map(&ay, pts[k].mean);
+        if (open)
+            cairo_line_to(cr, x, y);
+        else
+            cairo_move_to(cr, x, y);
+        open = 1;
+    }
+    cairo_stroke(cr);
+    char buf[32];
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    for (int k = 0; k < npts; k++) {
+        double x = render_axis_map(&ax, k);
+        if (k == 0)
+            snprintf(buf, sizeof buf, "base");
+        else if (k == npts - 1)
+            snprintf(buf, sizeof buf, "%d+", k);
+        else
+            snprintf(buf, sizeof buf, "%d", k);
+        render_text(cr, f, 0, 8, x, p.y + p.h + 11, 0.5, buf);
+        snprintf(buf, sizeof buf, "n %ld", pts[k].n);
+        render_text(cr, f, 0, 6.5, x, p.y + p.h + 20, 0.5, buf);
+    }
+    axis_frame(cr, p);
+    render_text(cr, f, 0, 8.5, p.x + p.w / 2, p.y + p.h + 32, 0.5, xlabel);
+    ylabel_at(cr, f, b.x + 10, p.y + p.h / 2, ylabel);
+    cairo_restore(cr);
+}
+
+void render_bars(cairo_t *cr, const struct fonts *f, struct box b, const char *const *labels,
+                 const double *values, int n, const char *ylabel, int percent)
+{
+    cairo_save(cr);
+    double vmax = 0;
+    for (int i = 0; i < n; i++)
+        if (values[i] > vmax)
+            vmax = values[i];
+    struct box p = {b.x + 40, b.y + 10, b.w - 46, b.h - 34};
+    struct axis ay;
+    render_axis_nice(&ay, 0, percent ? fmax(vmax, 1) : fmax(vmax, 1), 4, p.y + p.h, p.y);
+    hgrid(cr, f, p, &ay, percent ? 1 : 0);
+    double slot = p.w / (n > 0 ? n : 1);
+    char buf[32];
+    for (int i = 0; i < n; i++) {
+        double x = p.x + i * slot, y = render_axis_map(&ay, values[i]);
+        render_series_style(cr, 0);
+        cairo_rectangle(cr, x + slot * 0.15, y, slot * 0.7, p.y + p.h - y);
+        cairo_fill(cr);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        if (percent)
+            snprintf(buf, sizeof buf, "%.1f%%", values[i]);
+        else
+            snprintf(buf, sizeof buf, "%.0f", values[i]);
+        render_text(cr, f, 0, 6.5, x + slot / 2, y - 2, 0.5, buf);
+        render_text(cr, f, 0, 7, x + slot / 2, p.y + p.h + 10, 0.5, labels[i]);
+    }
+    axis_frame(cr, p);
+    ylabel_at(cr, f, b.x + 8, p.y + p.h / 2, ylabel);
+    cairo_restore(cr);
+}

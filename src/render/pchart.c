@@ -1,0 +1,135 @@
+/* pchart.c: the monthly p-chart. Each month's rate as a point (joined), the centre line, the
+ * 3-sigma limits as a step band (they widen where a month has few episodes), signals as
+ * filled diamonds; n under each month. Months with no mature episode show no point. */
+#include <math.h>
+#include <stdio.h>
+
+#include "outcomes/render.h"
+
+void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
+                   const struct pchart_point *pts, int npts, int month0, const char *title)
+{
+    static const char *const mon[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    cairo_save(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    render_text(cr, f, 1, 10, b.x, b.y + 10, 0, title);
+    long total = 0;
+    for (int k = 0; k < npts; k++)
+        total += pts[k].n;
+    struct box p = {b.x + 40, b.y + 22, b.w - 50, b.h - 58};
+    if (total == 0) {
+        render_empty(cr, f, p, "no mature eligible episode in these 12 months");
+        cairo_restore(cr);
+        return;
+    }
+    double slot = p.w / npts;
+    struct axis ay = {0, 100, p.y + p.h, p.y, {0, 25, 50, 75, 100}, 5};
+    char buf[64];
+    cairo_set_line_width(cr, 0.4);
+    cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
+    for (int i = 0; i < ay.nticks; i++) {
+        double y = render_axis_map(&ay, ay.tick[i]);
+        cairo_move_to(cr, p.x, y);
+        cairo_line_to(cr, p.x + p.w, y);
+    }
+    cairo_stroke(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    for (int i = 0; i < ay.nticks; i++) {
+        snprintf(buf, sizeof buf, "%.0f%%", ay.tick[i]);
+        render_text(cr, f, 0, 8, p.x - 4, render_axis_map(&ay, ay.tick[i]) + 3, 1, buf);
+    }
+    /* limits band */
+    cairo_set_source_rgba(cr, 0.12, 0.31, 0.47, 0.12);
+    for (int k = 0; k < npts; k++) {
+        if (pts[k].n <= 0 || isnan(pts[k].lower))
+            continue;
+        double y0 = render_axis_map(&ay, 100 * pts[k].upper),
+               y1 = render_axis_map(&ay, 100 * pts[k].lower);
+        cairo_rectangle(cr, p.x + k * slot + 2, y0, slot - 4, y1 - y0);
+    }
+    cairo_fill(cr);
+    /* centre */
+    if (!isnan(pts[0].centre)) {
+        double y = render_axis_map(&ay, 100 * pts[0].centre);
+        cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+        cairo_set_line_width(cr, 1);
+        cairo_move_to(cr, p.x, y);
+        cairo_line_to(cr, p.x + p.w, y);
+        cairo_stroke(cr);
+        snprintf(buf, sizeof buf, "centre %.1f%%", 100 * pts[0].centre);
+        render_text(cr, f, 0, 7.5, p.x + p.w, y - 3, 1, buf);
+    }
+    /* rates */
+    render_series_style(cr, 0);
+    cairo_set_line_width(cr, 1.4);
+    int open = 0;
+    for (int k = 0; k < npts; k++) {
+        if (pts[k].n <= 0) {
+            open = 0;
+            continue;
+        }
+        double x = p.x + (k + 0.5) * slot, y = render_axis_map(&ay, 100 * pts[k].rate);
+        if (open)
+            cairo_line_to(cr, x, y);
+        else
+            cairo_move_to(cr, x, y);
+        open = 1;
+    }
+    cairo_stroke(cr);
+    for (int k = 0; k < npts; k++) {
+        if (pts[k].n <= 0)
+            continue;
+        double x = p.x + (k + 0.5) * slot, y = render_axis_map(&ay, 100 * pts[k].rate);
+        if (pts[k].signal) {
+            cairo_set_source_rgb(cr, 0.75, 0.1, 0.1);
+            cairo_move_to(cr, x, y - 5);
+            cairo_line_to(cr, x + 5, y);
+            cairo_line_to(cr, x, y + 5);
+            cairo_line_to(cr, x - 5, y);
+            cairo_close_path(cr);
+            cairo_fill(cr);
+        } else {
+            render_series_style(cr, 0);
+            cairo_arc(cr, x, y, 2.4, 0, 2 * RENDER_PI);
+            cairo_fill(cr);
+        }
+    }
+    /* months and n */
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    for (int k = 0; k < npts; k++) {
+        int m = month0 + k;
+        double x = p.x + (k + 0.5) * slot;
+        snprintf(buf, sizeof buf, "%s %02d", mon[m % 12], (m / 12) % 100);
+        render_text(cr, f, 0, 7.5, x, p.y + p.h + 11, 0.5, buf);
+        snprintf(buf, sizeof buf, "n %ld", pts[k].n);
+        render_text(cr, f, 0, 7, x, p.y + p.h + 21, 0.5, buf);
+    }
+    cairo_set_line_width(cr, 0.8);
+    cairo_move_to(cr, p.x, p.y);
+    cairo_line_to(cr, p.x, p.y + p.h);
+    cairo_line_to(cr, p.x + p.w, p.y + p.h);
+    cairo_stroke(cr);
+    /* legend */
+    double lx = b.x + b.w - 330, ly = b.y + 8;
+    render_series_style(cr, 0);
+    cairo_arc(cr, lx, ly, 2.4, 0, 2 * RENDER_PI);
+    cairo_fill(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    render_text(cr, f, 0, 7.5, lx + 6, ly + 3, 0, "monthly rate");
+    cairo_set_source_rgba(cr, 0.12, 0.31, 0.47, 0.2);
+    cairo_rectangle(cr, lx + 66, ly - 4, 10, 8);
+    cairo_fill(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    render_text(cr, f, 0, 7.5, lx + 80, ly + 3, 0, "3-sigma limits");
+    cairo_set_source_rgb(cr, 0.75, 0.1, 0.1);
+    cairo_move_to(cr, lx + 150, ly - 4);
+    cairo_line_to(cr, lx + 154, ly);
+    cairo_line_to(cr, lx + 150, ly + 4);
+    cairo_line_to(cr, lx + 146, ly);
+    cairo_close_path(cr);
+    cairo_fill(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    render_text(cr, f, 0, 7.5, lx + 158, ly + 3, 0, "signal (outside limits, or a run of 6)");
+    cairo_restore(cr);
+}

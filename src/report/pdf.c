@@ -1,0 +1,857 @@
+/* pdf.c: report.pdf, the quality-review report of SPEC section 6, drawn with cairo.
+ *
+ * Ten landscape pages (A4 or Letter): summary with the flow, time to response and remission,
+ * score trajectory, waterfall, monthly trend, rates by stratum, time to response by stratum,
+ * safety, data quality, definitions. Every number comes from the struct analysis that
+ * results.json is written from. Every page has a footer (clinic, period, as-of date, instrument
+ * and thresholds, tool version, page n of N). No patient identifier is drawn. The document's
+ * dates are set explicitly (cairo would use the clock), so reruns give the same bytes. */
+#include <cairo-pdf.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "outcomes/date.h"
+#include "outcomes/render.h"
+#include "outcomes/report.h"
+
+#define NPAGES 10
+
+struct doc {
+    cairo_t *cr;
+    struct fonts f;
+    double w, h;
+    int page;
+    const struct ingest_result *in;
+    const struct analysis *a;
+    const struct pdf_opts *o;
+};
+
+struct membuf {
+    char *s;
+    size_t n, cap;
+    int oom;
+};
+
+static cairo_status_t write_mem(void *closure, const unsigned char *data, unsigned int len)
+{
+    struct membuf *m = closure;
+    if (m->n + len > m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 1 << 20;
+        while (cap < m->n + len)
+            cap *= 2;
+        char *p = realloc(m->s, cap);
+        if (!p) {
+            m->oom = 1;
+            return CAIRO_STATUS_WRITE_ERROR;
+        }
+        m->s = p;
+        m->cap = cap;
+    }
+    memcpy(m->s + m->n, data, len);
+    m->n += len;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+static const char *instrument_label(int col)
+{
+    switch (col) {
+    case COL_PHQ9: return "PHQ-9";
+    case COL_MADRS: return "MADRS";
+    case COL_QIDS_SR16: return "QIDS-SR16";
+    case COL_HAMD17: return "HAM-D17";
+    case COL_BDI2: return "BDI-II";
+    default: return "GAD-7";
+    }
+}
+
+static int instrument_max(int col)
+{
+    switch (col) {
+    case COL_MADRS: return 60;
+    case COL_HAMD17: return 52;
+    case COL_BDI2: return 63;
+    case COL_GAD7: return 21;
+    default: return 27;
+    }
+}
+
+static void pct_ci(char *buf, size_t n, const struct proportion *p)
+{
+    if (p->n == 0)
+        snprintf(buf, n, "no mature episode");
+    else
+        snprintf(buf, n, "%.1f%%  (%ld of %ld; 95%% CI %.1f-%.1f%%)", 100 * p->rate, p->events,
+                 p->n, 100 * p->lo, 100 * p->hi);
+}
+
+static void median_text(char *buf, size_t n, double v, const char *unit)
+{
+    if (isnan(v))
+        snprintf(buf, n, "not reached");
+    else if (v == floor(v))
+        snprintf(buf, n, "%.0f %s", v, unit);
+    else
+        snprintf(buf, n, "%.1f %s", v, unit);
+}
+
+/* Starts a page with its title and subtitle; returns the y where content starts. */
+static double page_begin(struct doc *d, const char *title, const char *subtitle)
+{
+    d->page++;
+    cairo_t *cr = d->cr;
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_set_source_rgb(cr, 0.12, 0.31, 0.47);
+    cairo_rectangle(cr, 0, 0, d->w, 6);
+    cairo_fill(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    render_text(cr, &d->f, 1, 16, 36, 36, 0, title);
+    if (subtitle) {
+        cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+        render_text(cr, &d->f, 0, 9, 36, 51, 0, subtitle);
+    }
+    return 64;
+}
+
+static void page_end(struct doc *d)
+{
+    cairo_t *cr = d->cr;
+    const struct analysis *a = d->a;
+    const struct model_opts *o = &a->opts;
+    char as_of[11], left[512], right[128], from[8], to[8];
+    date_format(a->as_of, as_of);
+    report_month_label(a->period_from, from);
+    report_month_label(a->period_to, to);
+    snprintf(left, sizeof left,
+             "%s  |  period %s%s%s  |  as of %s  |  %s: eligible baseline >= %d, remission <= %d, "
+             "response = 50%% reduction, endpoint days %d-%d",
+             d->o->title, from, strcmp(from, to) ? " to " : "", strcmp(from, to) ? to : "", as_of,
+             instrument_label(o->instrument), o->min_baseline, o->remission_max,
+             o->endpoint_from, o->endpoint_to);
+    snprintf(right, sizeof right, "outcomes %s  |  page %d of %d", OUTCOMES_VERSION, d->page,
+             NPAGES);
+    cairo_set_source_rgb(cr, 0.75, 0.75, 0.75);
+    cairo_set_line_width(cr, 0.5);
+    cairo_move_to(cr, 36, d->h - 26);
+    cairo_line_to(cr, d->w - 36, d->h - 26);
+    cairo_stroke(cr);
+    cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+    render_text(cr, &d->f, 0, 7, 36, d->h - 15, 0, left);
+    render_text(cr, &d->f, 0, 7, d->w - 36, d->h - 15, 1, right);
+    cairo_show_page(cr);
+}
+
+/* A labelled box of the flow diagram; returns its bottom. */
+static double flow_box(struct doc *d, double x, double y, double w, const char *label,
+                       const char *value, int strong)
+{
+    cairo_t *cr = d->cr;
+    double h = 30;
+    cairo_set_source_rgb(cr, strong ? 0.90 : 0.96, strong ? 0.94 : 0.96, strong ? 0.98 : 0.96);
+    cairo_rectangle(cr, x, y, w, h);
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
+    cairo_set_line_width(cr, 0.7);
+    cairo_stroke(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    render_text(cr, &d->f, 1, 10, x + 8, y + 13, 0, value);
+    render_text(cr, &d->f, 0, 7.5, x + 8, y + 24, 0, label);
+    return y + h;
+}
+
+static void arrow(cairo_t *cr, double x0, double y0, double x1, double y1)
+{
+    cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+    cairo_set_line_width(cr, 0.8);
+    cairo_move_to(cr, x0, y0);
+    cairo_line_to(cr, x1, y1);
+    cairo_stroke(cr);
+    double ang = atan2(y1 - y0, x1 - x0);
+    cairo_move_to(cr, x1, y1);
+    cairo_line_to(cr, x1 - 5 * cos(ang - 0.4), y1 - 5 * sin(ang - 0.4));
+    cairo_line_to(cr, x1 - 5 * cos(ang + 0.4), y1 - 5 * sin(ang + 0.4));
+    cairo_close_path(cr);
+    cairo_fill(cr);
+}
+
+static void page_summary(struct doc *d)
+{
+    const struct analysis *a = d->a;
+    const struct ingest_result *in = d->in;
+    cairo_t *cr = d->cr;
+    char sub[256], buf[256], b2[128];
+    snprintf(sub, sizeof sub,
+             "Ketamine and esketamine treatment outcomes: quality review. Episodes starting in "
+             "the period; rates over episodes whose endpoint window has closed.");
+    double y = page_begin(d, d->o->title, sub);
+    /* headline tiles */
+    struct {
+        const char *label;
+        char value[64], detail[128];
+    } tiles[4];
+    tiles[0].label = "Response at the endpoint";
+    tiles[1].label = "Remission at the endpoint";
+    tiles[2].label = "Median time to response";
+    tiles[3].label = "Median sessions to response";
+    const struct proportion *pr[2] = {&a->response, &a->remission};
+    for (int k = 0; k < 2; k++) {
+        if (pr[k]->n == 0) {
+            snprintf(tiles[k].value, sizeof tiles[k].value, "no mature episode");
+            snprintf(tiles[k].detail, sizeof tiles[k].detail, "in this period");
+        } else {
+            snprintf(tiles[k].value, sizeof tiles[k].value, "%.1f%%", 100 * pr[k]->rate);
+            snprintf(tiles[k].detail, sizeof tiles[k].detail, "%ld of %ld; 95%% CI %.1f-%.1f%%",
+                     pr[k]->events, pr[k]->n, 100 * pr[k]->lo, 100 * pr[k]->hi);
+        }
+    }
+    const struct km *km[2] = {&a->time_to_response, &a->sessions_to_response};
+    for (int k = 0; k < 2; k++) {
+        median_text(tiles[2 + k].value, sizeof tiles[2 + k].value, km[k]->median,
+                    k ? "sessions" : "days");
+        char lo[32], hi[32];
+        median_text(lo, sizeof lo, km[k]->median_lo, k ? "sessions" : "days");
+        median_text(hi, sizeof hi, km[k]->median_hi, k ? "sessions" : "days");
+        snprintf(tiles[2 + k].detail, sizeof tiles[2 + k].detail,
+                 "95%% CI %s to %s; %ld episodes", lo, hi, km[k]->n);
+    }
+    double tw = (d->w - 72 - 30) / 4;
+    for (int k = 0; k < 4; k++) {
+        double x = 36 + k * (tw + 10);
+        cairo_set_source_rgb(cr, 0.93, 0.95, 0.98);
+        cairo_rectangle(cr, x, y + 4, tw, 70);
+        cairo_fill(cr);
+        cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+        render_text(cr, &d->f, 0, 9, x + 10, y + 20, 0, tiles[k].label);
+        cairo_set_source_rgb(cr, 0.12, 0.31, 0.47);
+        render_text(cr, &d->f, 1, 20, x + 10, y + 46, 0, tiles[k].value);
+        cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+        render_text(cr, &d->f, 0, 8, x + 10, y + 64, 0, tiles[k].detail);
+    }
+    y += 94;
+    /* flow */
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    render_text(cr, &d->f, 1, 11, 36, y, 0, "From export rows to outcomes");
+    y += 10;
+    double x = 36, w = 300, sx = 400, sw = 330, gap = 12;
+    long immature = a->eligible - a->mature, noend = a->mature - a->with_endpoint;
+    snprintf(buf, sizeof buf, "%ld rows read", in->rows_read);
+    double by = flow_box(d, x, y, w, "data rows in the export files", buf, 0);
+    snprintf(buf, sizeof buf, "%ld rejected, %ld duplicate", in->rows_rejected,
+             in->rows_duplicate);
+    flow_box(d, sx, y, sw, "see the data quality page and rejects.csv", buf, 0);
+    arrow(cr, x + w, y + 15, sx, y + 15);
+    y = by + gap;
+    arrow(cr, x + 40, by, x + 40, y);
+    snprintf(buf, sizeof buf, "%ld rows accepted, %ld patients", in->rows_accepted,
+             in->patients);
+    by = flow_box(d, x, y, w, "valid rows; distinct patient pseudonyms", buf, 0);
+    y = by + gap;
+    arrow(cr, x + 40, by, x + 40, y);
+    snprintf(buf, sizeof buf, "%zu treatment episodes", a->nepisodes);
+    snprintf(b2, sizeof b2, "all periods; a gap over %d days starts a new episode",
+             a->opts.episode_gap);
+    by = flow_box(d, x, y, w, b2, buf, 0);
+    snprintf(buf, sizeof buf, "%ld outside the period", (long)a->nepisodes - a->cohort_episodes);
+    flow_box(d, sx, y, sw, "index date before or after the period", buf, 0);
+    arrow(cr, x + w, y + 15, sx, y + 15);
+    y = by + gap;
+    arrow(cr, x + 40, by, x + 40, y);
+    snprintf(buf, sizeof buf, "%ld episodes in the period", a->cohort_episodes);
+    by = flow_box(d, x, y, w, "index date within the period", buf, 0);
+    snprintf(buf, sizeof buf, "%ld excluded", a->excluded_no_baseline + a->excluded_below_min);
+    snprintf(b2, sizeof b2, "no baseline score %ld; baseline below %d: %ld",
+             a->excluded_no_baseline, a->opts.min_baseline, a->excluded_below_min);
+    flow_box(d, sx, y, sw, b2, buf, 0);
+    arrow(cr, x + w, y + 15, sx, y + 15);
+    y = by + gap;
+    arrow(cr, x + 40, by, x + 40, y);
+    snprintf(buf, sizeof buf, "%ld eligible", a->eligible);
+    snprintf(b2, sizeof b2, "%ld with a follow-up score (time-to-response analyses)",
+             a->with_followup);
+    by = flow_box(d, x, y, w, b2, buf, 1);
+    snprintf(buf, sizeof buf, "%ld not yet mature", immature);
+    flow_box(d, sx, y, sw, "endpoint window still open on the as-of date", buf, 0);
+    arrow(cr, x + w, y + 15, sx, y + 15);
+    y = by + gap;
+    arrow(cr, x + 40, by, x + 40, y);
+    snprintf(buf, sizeof buf, "%ld mature", a->mature);
+    by = flow_box(d, x, y, w, "the denominator of the response and remission rates", buf, 1);
+    snprintf(buf, sizeof buf, "%ld without an endpoint score", noend);
+    flow_box(d, sx, y, sw, "counted as not responding (as CMS159 and DRR-E)", buf, 0);
+    arrow(cr, x + w, y + 15, sx, y + 15);
+    y = by + gap;
+    arrow(cr, x + 40, by, x + 40, y);
+    snprintf(buf, sizeof buf, "%ld with an endpoint score", a->with_endpoint);
+    by = flow_box(d, x, y, w, "follow-up rate in the box to the right", buf, 0);
+    pct_ci(b2, sizeof b2, &a->followup);
+    snprintf(buf, sizeof buf, "follow-up %s", b2);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    render_text(cr, &d->f, 0, 8, sx, y + 18, 0, buf);
+    y = by + gap;
+    arrow(cr, x + 40, by, x + 40, y);
+    snprintf(buf, sizeof buf, "%ld responders, %ld remitters", a->response.events,
+             a->remission.events);
+    by = flow_box(d, x, y, w, "at the endpoint score", buf, 1);
+    pct_ci(b2, sizeof b2, &a->response_observed);
+    snprintf(buf, sizeof buf, "response among those with a score: %s", b2);
+    render_text(cr, &d->f, 0, 8, sx, y + 12, 0, buf);
+    pct_ci(b2, sizeof b2, &a->remission_observed);
+    snprintf(buf, sizeof buf, "remission among those with a score: %s", b2);
+    render_text(cr, &d->f, 0, 8, sx, y + 24, 0, buf);
+    page_end(d);
+}
+
+static void page_time(struct doc *d)
+{
+    const struct analysis *a = d->a;
+    page_begin(d, "Time to response and remission",
+               "Cumulative share of eligible episodes that have responded (or remitted), by "
+               "days and by sessions. Shaded: 95% confidence bands; ticks: censored episodes.");
+    const struct km *days[2] = {&a->time_to_response, &a->time_to_remission};
+    const struct km *sess[2] = {&a->sessions_to_response, &a->sessions_to_remission};
+    const char *names[2] = {"response", "remission"};
+    double w = (d->w - 72 - 24) / 2;
+    struct box b1 = {36, 72, w, d->h - 72 - 40};
+    struct box b2 = {36 + w + 24, 72, w, d->h - 72 - 40};
+    render_km(d->cr, &d->f, b1, days, names, 2, "days", "episodes with the event (%)", 1);
+    render_km(d->cr, &d->f, b2, sess, names, 2, "sessions", "episodes with the event (%)", 1);
+    page_end(d);
+}
+
+static void page_trajectory(struct doc *d)
+{
+    const struct analysis *a = d->a;
+    char sub[256], yl[64];
+    snprintf(sub, sizeof sub,
+             "Mean %s score of eligible episodes with 95%% CI; faint lines: %zu of %ld episodes "
+             "(1 in %ld, in a fixed order). Baseline at 0; the last point pools 12 and later.",
+             instrument_label(a->opts.instrument), a->ntraj_lines, a->traj_episodes,
+             a->traj_episodes > TRAJ_SAMPLE ? (a->traj_episodes + TRAJ_SAMPLE - 1) / TRAJ_SAMPLE
+                                            : 1L);
+    if (a->traj_episodes <= TRAJ_SAMPLE)
+        snprintf(sub, sizeof sub,
+                 "Mean %s score of eligible episodes with 95%% CI; faint lines: every episode. "
+                 "Baseline at 0; the last point pools 12 and later.",
+                 instrument_label(a->opts.instrument));
+    page_begin(d, "Score trajectory", sub);
+    snprintf(yl, sizeof yl, "%s score", instrument_label(a->opts.instrument));
+    double w = (d->w - 72 - 24) / 2;
+    struct box b1 = {36, 76, w, d->h - 76 - 44}, b2 = {36 + w + 24, 76, w, d->h - 76 - 44};
+    render_trajectory(d->cr, &d->f, b1, a->by_session, TRAJ_POINTS, a->traj_lines,
+                      a->ntraj_lines, a->traj_pts, 0, instrument_max(a->opts.instrument),
+                      "treatment sessions before the score", yl);
+    render_trajectory(d->cr, &d->f, b2, a->by_week, TRAJ_POINTS, a->traj_lines, a->ntraj_lines,
+                      a->traj_pts, 1, instrument_max(a->opts.instrument),
+                      "weeks since the index date", yl);
+    page_end(d);
+}
+
+static void page_waterfall(struct doc *d)
+{
+    const struct analysis *a = d->a;
+    char sub[256];
+    if ((long)a->nwaterfall < a->waterfall_total)
+        snprintf(sub, sizeof sub,
+                 "Change from baseline at the endpoint, mature eligible episodes with an endpoint "
+                 "score: %zu evenly spaced of %ld episodes (ranks kept, so shape and shares hold).",
+                 a->nwaterfall, a->waterfall_total);
+    else
+        snprintf(sub, sizeof sub,
+                 "Change from baseline at the endpoint: each bar is one mature eligible episode "
+                 "with an endpoint score (%ld).",
+                 a->waterfall_total);
+    page_begin(d, "Waterfall: change at the endpoint", sub);
+    struct box b = {36, 72, d->w - 72, d->h - 72 - 40};
+    render_waterfall(d->cr, &d->f, b, a->waterfall, a->waterfall_class, a->nwaterfall);
+    page_end(d);
+}
+
+static void page_monthly(struct doc *d)
+{
+    const struct analysis *a = d->a;
+    page_begin(d, "Monthly trend",
+               "Response and remission of mature eligible episodes by index month (all "
+               "episodes), 12 months; p-chart limits: centre +- 3 standard errors.");
+    double h = (d->h - 72 - 40 - 16) / 2;
+    render_pchart(d->cr, &d->f, (struct box){36, 70, d->w - 72, h}, a->monthly, 12, a->month0,
+                  "Response");
+    render_pchart(d->cr, &d->f, (struct box){36, 70 + h + 16, d->w - 72, h},
+                  a->monthly_remission, 12, a->month0, "Remission");
+    page_end(d);
+}
+
+/* Up to max values of a stratum: the largest n, shown in byte order. */
+static int pick_values(const struct stratum *st, int max, int *idx)
+{
+    int n = 0;
+    for (size_t k = 0; k < st->nvalues; k++)
+        idx[n++] = (int)k;
+    if (n <= max)
+        return n;
+    for (int i = 0; i < max; i++) /* selection of the largest km_n, stable */
+        for (int j = i + 1; j < n; j++)
+            if (st->values[idx[j]].km_n > st->values[idx[i]].km_n) {
+                int t = idx[i];
+                idx[i] = idx[j];
+                idx[j] = t;
+            }
+    for (int i = 1; i < max; i++) /* back to byte order */
+        for (int j = i; j > 0 && idx[j - 1] > idx[j]; j--) {
+            int t = idx[j];
+            idx[j] = idx[j - 1];
+            idx[j - 1] = t;
+        }
+    return max;
+}
+
+static const char *var_title(int v)
+{
+    static const char *const t[SV_COUNT] = {"Site", "Clinician", "Route", "Drug",
+                                            "Concurrent therapy", "Dose (mg/kg)"};
+    return t[v];
+}
+
+static void page_forest(struct doc *d)
+{
+    const struct analysis *a = d->a;
+    page_begin(d, "Breakdowns: rates by site, clinician, route, drug, therapy and dose",
+               "Mature eligible episodes by the value of their index session; squares grow "
+               "with n. At most 5 values per variable (the largest); all are in results.json.");
+    struct forest_row rows[2][64];
+    int nr = 0;
+    int more = 0;
+    for (int v = 0; v < SV_COUNT; v++) {
+        const struct stratum *st = &a->strata[v];
+        int idx[256], n = st->nvalues > 256 ? 0 : pick_values(st, 5, idx);
+        if (st->nvalues == 0)
+            continue;
+        rows[0][nr] = rows[1][nr] = (struct forest_row){var_title(v), NULL};
+        nr++;
+        for (int k = 0; k < n && nr < 64; k++, nr++) {
+            const struct stratum_value *sv = &st->values[idx[k]];
+            rows[0][nr] = (struct forest_row){sv->value, &sv->response};
+            rows[1][nr] = (struct forest_row){sv->value, &sv->remission};
+        }
+        more |= (int)st->nvalues > n;
+    }
+    double w = (d->w - 72 - 24) / 2;
+    if (nr == 0) {
+        render_empty(d->cr, &d->f, (struct box){36, 80, d->w - 72, 300},
+                     "no eligible episode with stratum values in this period");
+    } else {
+        render_forest(d->cr, &d->f, (struct box){36, 68, w, d->h - 110}, rows[0], nr,
+                      a->response.rate, "Response");
+        render_forest(d->cr, &d->f, (struct box){36 + w + 24, 68, w, d->h - 110}, rows[1], nr,
+                      a->remission.rate, "Remission");
+    }
+    (void)more;
+    page_end(d);
+}
+
+static void page_strata_km(struct doc *d)
+{
+    const struct analysis *a = d->a;
+    page_begin(d, "Breakdowns: time to response by stratum",
+               "Kaplan-Meier by the value of the index session (at most 5 values, the largest; "
+               "confidence bands on page 2 only), with the log-rank test over all values.");
+    double w = (d->w - 72 - 2 * 16) / 3, h = (d->h - 72 - 40 - 14) / 2;
+    for (int v = 0; v < SV_COUNT; v++) {
+        const struct stratum *st = &a->strata[v];
+        struct box b = {36 + (v % 3) * (w + 16), 70 + (v / 3) * (h + 14), w, h};
+        char test[160];
+        if (isnan(st->p))
+            snprintf(test, sizeof test, "log-rank: not testable (fewer than two values)");
+        else
+            snprintf(test, sizeof test, "log-rank p = %.3g (chi-square %.2f, df %.0f)", st->p,
+                     st->chisq, st->df);
+        cairo_set_source_rgb(d->cr, 0, 0, 0);
+        render_text(d->cr, &d->f, 1, 9, b.x, b.y + 8, 0, var_title(v));
+        render_text(d->cr, &d->f, 0, 7.5, b.x, b.y + 18, 0, test);
+        int idx[256], n = st->nvalues > 256 ? 0 : pick_values(st, 5, idx);
+        const struct km *km[5];
+        const char *names[5];
+        for (int k = 0; k < n; k++) {
+            km[k] = &st->values[idx[k]].km;
+            names[k] = st->values[idx[k]].value;
+        }
+        b.y += 20;
+        b.h -= 20;
+        if (n == 0)
+            render_empty(d->cr, &d->f, b, "no values in this period");
+        else
+            render_km(d->cr, &d->f, b, km, names, n, "days", "responded (%)", 0);
+    }
+    page_end(d);
+}
+
+/* A two-column table of label / value lines; returns the y after it. */
+static double table(struct doc *d, double x, double y, double w, const char *title,
+                    const char *const *labels, const char *const *values, int n)
+{
+    cairo_t *cr = d->cr;
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    render_text(cr, &d->f, 1, 10, x, y, 0, title);
+    y += 14;
+    for (int i = 0; i < n; i++) {
+        if (i % 2 == 0) {
+            cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
+            cairo_rectangle(cr, x, y - 9, w, 12);
+            cairo_fill(cr);
+        }
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        render_text(cr, &d->f, 0, 8, x + 4, y, 0, labels[i]);
+        render_text(cr, &d->f, 0, 8, x + w - 4, y, 1, values[i]);
+        y += 12;
+    }
+    return y + 8;
+}
+
+static void share(char *buf, size_t n, long x, long of)
+{
+    if (of == 0)
+        snprintf(buf, n, "none measured");
+    else
+        snprintf(buf, n, "%ld of %ld (%.1f%%)", x, of, 100.0 * (double)x / (double)of);
+}
+
+static void page_safety(struct doc *d)
+{
+    const struct analysis *a = d->a;
+    const struct safety *s = &a->safety;
+    char sub[160];
+    snprintf(sub, sizeof sub,
+             "Treatment sessions of the period's episodes (%ld sessions, %ld episodes).",
+             s->sessions, s->episodes);
+    page_begin(d, "Safety", sub);
+    char v[8][96], l0[64], l1[64];
+    snprintf(l0, sizeof l0, "pre-dose BP >= %d/%d", a->opts.bp_pre_sys, a->opts.bp_pre_dia);
+    snprintf(l1, sizeof l1, "post-dose BP >= %d/%d", a->opts.bp_post_sys, a->opts.bp_post_dia);
+    share(v[0], sizeof v[0], s->bp_pre_high, s->bp_pre_n);
+    share(v[1], sizeof v[1], s->bp_post_high, s->bp_post_n);
+    if (s->sbp_rise_n)
+        snprintf(v[2], sizeof v[2], "median %+.0f (IQR %+.0f to %+.0f), n %ld",
+                 s->sbp_rise_median, s->sbp_rise_q1, s->sbp_rise_q3, s->sbp_rise_n);
+    else
+        snprintf(v[2], sizeof v[2], "none measured");
+    share(v[3], sizeof v[3], s->cadss_above, s->cadss_n);
+    char l3[64];
+    snprintf(l3, sizeof l3, "sessions with CADSS above %d", a->opts.cadss_above);
+    const char *labels[4] = {l0, l1, "SBP rise after the dose (mmHg)", l3};
+    const char *values[4] = {v[0], v[1], v[2], v[3]};
+    double colw = (d->w - 72 - 30) / 2;
+    double y = table(d, 36, 80, colw, "Blood pressure and dissociation", labels, values, 4);
+    share(v[4], sizeof v[4], s->item9_ge1, s->item9_n);
+    share(v[5], sizeof v[5], s->item9_ge2, s->item9_n);
+    share(v[6], sizeof v[6], s->item9_resolved, s->item9_episodes);
+    share(v[7], sizeof v[7], s->item9_worsened, s->item9_episodes);
+    const char *l9[4] = {"encounters with item 9 >= 1", "encounters with item 9 >= 2",
+                         "episodes: item 9 resolved (baseline >= 1, last 0)",
+                         "episodes: item 9 worsened (last above baseline)"};
+    const char *v9[4] = {v[4], v[5], v[6], v[7]};
+    y = table(d, 36, y + 6, colw, "PHQ-9 item 9 (thoughts of self-harm)", l9, v9, 4);
+    /* adverse events */
+    char ael[10][64], aev[10][96];
+    const char *aelp[10], *aevp[10];
+    int nae = 0;
+    for (size_t k = 0; k < s->nae && nae < 10; k++) {
+        /* the 10 most frequent, by sessions (ties: byte order) */
+        size_t best = s->nae;
+        for (size_t j = 0; j < s->nae; j++) {
+            int used = 0;
+            for (int q = 0; q < nae; q++)
+                used |= strcmp(aelp[q], s->ae_code[j]) == 0;
+            if (!used && (best == s->nae || s->ae_sessions[j] > s->ae_sessions[best]))
+                best = j;
+        }
+        if (best == s->nae)
+            break;
+        snprintf(ael[nae], sizeof ael[nae], "%.40s", s->ae_code[best]);
+        snprintf(aev[nae], sizeof aev[nae], "%.1f%% of sessions, %.1f%% of episodes",
+                 s->sessions ? 100.0 * (double)s->ae_sessions[best] / (double)s->sessions : 0.0,
+                 s->episodes ? 100.0 * (double)s->ae_episodes[best] / (double)s->episodes : 0.0);
+        aelp[nae] = s->ae_code[best];
+        aevp[nae] = aev[nae];
+        nae++;
+    }
+    for (int k = 0; k < nae; k++)
+        aelp[k] = ael[k];
+    if (nae)
+        table(d, 36, y + 6, colw, "Adverse events (the 10 most frequent)", aelp, aevp, nae);
+    else {
+        cairo_set_source_rgb(d->cr, 0, 0, 0);
+        render_text(d->cr, &d->f, 0, 9, 36, y + 6, 0, "No adverse event recorded.");
+    }
+    /* charts on the right */
+    double x = 36 + colw + 30;
+    cairo_set_source_rgb(d->cr, 0, 0, 0);
+    render_text(d->cr, &d->f, 1, 10, x, 80, 0, "Systolic rise after the dose (sessions)");
+    static const char *const bins[8] = {"<0", "0-9", "10-19", "20-29",
+                                        "30-39", "40-49", "50-59", ">=60"};
+    double hv[8];
+    for (int k = 0; k < 8; k++)
+        hv[k] = (double)s->sbp_rise_hist[k];
+    if (s->sbp_rise_n)
+        render_bars(d->cr, &d->f, (struct box){x, 86, colw, 190}, bins, hv, 8, "sessions", 0);
+    else
+        render_empty(d->cr, &d->f, (struct box){x, 86, colw, 190}, "no paired readings");
+    render_text(d->cr, &d->f, 1, 10, x, 300, 0, "Peak CADSS by session number (median, IQR)");
+    struct box cb = {x + 40, 310, colw - 46, 160};
+    long cn = 0;
+    for (size_t k = 0; k < s->cadss_nsessions; k++)
+        cn += s->cadss_by_session_n[k];
+    if (cn == 0) {
+        render_empty(d->cr, &d->f, (struct box){x, 310, colw, 180}, "no CADSS recorded");
+    } else {
+        double cmax = 0;
+        for (size_t k = 0; k < s->cadss_nsessions; k++)
+            if (s->cadss_by_session_n[k] && s->cadss_by_session_q3[k] > cmax)
+                cmax = s->cadss_by_session_q3[k];
+        struct axis ay;
+        render_axis_nice(&ay, 0, cmax > 4 ? cmax : 5, 4, cb.y + cb.h, cb.y);
+        cairo_t *cr = d->cr;
+        char t[32];
+        for (int i = 0; i < ay.nticks; i++) {
+            double yy = render_axis_map(&ay, ay.tick[i]);
+            cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
+            cairo_set_line_width(cr, 0.4);
+            cairo_move_to(cr, cb.x, yy);
+            cairo_line_to(cr, cb.x + cb.w, yy);
+            cairo_stroke(cr);
+            cairo_set_source_rgb(cr, 0, 0, 0);
+            snprintf(t, sizeof t, "%.0f", ay.tick[i]);
+            render_text(cr, &d->f, 0, 8, cb.x - 4, yy + 3, 1, t);
+        }
+        double slot = cb.w / (double)s->cadss_nsessions;
+        for (size_t k = 0; k < s->cadss_nsessions; k++) {
+            double xx = cb.x + (k + 0.5) * slot;
+            snprintf(t, sizeof t, k + 1 == s->cadss_nsessions ? "%zu+" : "%zu", k + 1);
+            cairo_set_source_rgb(cr, 0, 0, 0);
+            render_text(cr, &d->f, 0, 7.5, xx, cb.y + cb.h + 10, 0.5, t);
+            if (!s->cadss_by_session_n[k])
+                continue;
+            render_series_style(cr, 0);
+            cairo_set_line_width(cr, 1.2);
+            cairo_move_to(cr, xx, render_axis_map(&ay, s->cadss_by_session_q1[k]));
+            cairo_line_to(cr, xx, render_axis_map(&ay, s->cadss_by_session_q3[k]));
+            cairo_stroke(cr);
+            cairo_arc(cr, xx, render_axis_map(&ay, s->cadss_by_session_median[k]), 2.5, 0,
+                      2 * RENDER_PI);
+            cairo_fill(cr);
+        }
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        cairo_set_line_width(cr, 0.8);
+        cairo_move_to(cr, cb.x, cb.y);
+        cairo_line_to(cr, cb.x, cb.y + cb.h);
+        cairo_line_to(cr, cb.x + cb.w, cb.y + cb.h);
+        cairo_stroke(cr);
+        render_text(cr, &d->f, 0, 8.5, cb.x + cb.w / 2, cb.y + cb.h + 22, 0.5,
+                    "session number within the episode");
+    }
+    page_end(d);
+}
+
+static void page_quality(struct doc *d)
+{
+    const struct analysis *a = d->a;
+    const struct ingest_result *in = d->in;
+    page_begin(d, "Data quality",
+               "Every data row is accounted for: read = accepted + rejected + duplicate. "
+               "Rejected rows are listed with their line in rejects.csv.");
+    char v[6][96];
+    snprintf(v[0], sizeof v[0], "%ld", in->rows_read);
+    snprintf(v[1], sizeof v[1], "%ld", in->rows_accepted);
+    snprintf(v[2], sizeof v[2], "%ld", in->rows_rejected);
+    snprintf(v[3], sizeof v[3], "%ld", in->rows_duplicate);
+    snprintf(v[4], sizeof v[4], "%ld", in->conflicting_same_day_scores);
+    snprintf(v[5], sizeof v[5], "%zu", in->nfiles);
+    const char *l[6] = {"rows read", "accepted", "rejected or set aside (after the as-of date)",
+                        "exact duplicates (counted once)",
+                        "conflicting same-day scores (patient, date, instrument)", "files"};
+    const char *vp[6] = {v[0], v[1], v[2], v[3], v[4], v[5]};
+    double colw = (d->w - 72 - 30) / 2;
+    double y = table(d, 36, 80, colw, "Accounting", l, vp, 6);
+    char rl[REASON_COUNT][64], rv[REASON_COUNT][32];
+    const char *rlp[REASON_COUNT], *rvp[REASON_COUNT];
+    int nr = 0;
+    for (int r = 0; r < REASON_COUNT; r++) {
+        if (!in->rejected_by_reason[r])
+            continue;
+        snprintf(rl[nr], sizeof rl[nr], "%s", ingest_reason_name(r));
+        snprintf(rv[nr], sizeof rv[nr], "%ld", in->rejected_by_reason[r]);
+        rlp[nr] = rl[nr];
+        rvp[nr] = rv[nr];
+        nr++;
+    }
+    if (nr)
+        y = table(d, 36, y + 4, colw, "Rejected rows by reason", rlp, rvp, nr);
+    else {
+        cairo_set_source_rgb(d->cr, 0, 0, 0);
+        render_text(d->cr, &d->f, 1, 10, 36, y + 4, 0, "Rejected rows by reason");
+        render_text(d->cr, &d->f, 0, 8.5, 36, y + 18, 0, "none");
+        y += 30;
+    }
+    char cl[N_CONFLICT_COLS][32], cv[N_CONFLICT_COLS][32];
+    const char *clp[N_CONFLICT_COLS], *cvp[N_CONFLICT_COLS];
+    int nc = 0;
+    for (int k = 0; k < N_CONFLICT_COLS; k++) {
+        if (!in->conflicts_by_col[k])
+            continue;
+        snprintf(cl[nc], sizeof cl[nc], "%s", ingest_col_name((enum col)(COL_PHQ9 + k)));
+        snprintf(cv[nc], sizeof cv[nc], "%ld", in->conflicts_by_col[k]);
+        clp[nc] = cl[nc];
+        cvp[nc] = cv[nc];
+        nc++;
+    }
+    if (nc)
+        y = table(d, 36, y + 4, colw, "Conflicting same-day scores (not used)", clp, cvp, nc);
+    cairo_set_source_rgb(d->cr, 0, 0, 0);
+    render_text(d->cr, &d->f, 1, 10, 36, y + 4, 0, "Columns ignored (not in the input table)");
+    char unk[600] = "";
+    size_t o = 0;
+    for (size_t i = 0; i < in->nunknown && o < sizeof unk - 80; i++)
+        o += (size_t)snprintf(unk + o, sizeof unk - o, "%s%.40s", i ? ", " : "", in->unknown[i]);
+    if (in->nunknown == 0)
+        snprintf(unk, sizeof unk, "none");
+    else if (o >= sizeof unk - 80)
+        snprintf(unk + o, sizeof unk - o, " and more (results.json lists all %zu)",
+                 in->nunknown);
+    render_paragraph(d->cr, &d->f, 8.5, 36, y + 18, colw, unk);
+    /* missing scores */
+    double x = 36 + colw + 30;
+    render_text(d->cr, &d->f, 1, 10, x, 80, 0, "Missing values by column (accepted rows)");
+    static const char *const short_names[N_INT_COLS] = {
+        "phq9", "item9", "madrs", "qids", "hamd", "bdi2", "gad7", "cadss", "sbp-", "dbp-",
+        "sbp+", "dbp+"};
+    double mv[N_INT_COLS];
+    for (int k = 0; k < N_INT_COLS; k++)
+        mv[k] = a->dq.missing_n ? 100.0 * (double)a->dq.missing[k] / (double)a->dq.missing_n : 0;
+    render_bars(d->cr, &d->f, (struct box){x, 88, colw, 220}, short_names, mv, N_INT_COLS,
+                "rows without a value (%)", 1);
+    char t[200];
+    snprintf(t, sizeof t,
+             "%ld of %ld treatment sessions have no %s score (%.1f%%). Assessment rows record "
+             "only the scores taken, so other columns are often empty by design.",
+             a->dq.treatment_without_primary, a->dq.treatment_sessions,
+             instrument_label(a->opts.instrument),
+             a->dq.treatment_sessions ? 100.0 * (double)a->dq.treatment_without_primary /
+                                            (double)a->dq.treatment_sessions
+                                      : 0.0);
+    cairo_set_source_rgb(d->cr, 0, 0, 0);
+    render_paragraph(d->cr, &d->f, 8.5, x, 330, colw, t);
+    page_end(d);
+}
+
+static void page_definitions(struct doc *d)
+{
+    const struct analysis *a = d->a;
+    const struct model_opts *o = &a->opts;
+    page_begin(d, "Definitions", "How every number in this report was made.");
+    char p[12][640];
+    snprintf(p[0], sizeof p[0],
+             "Episode: a patient's course of treatment sessions; a session more than %d days "
+             "after the previous one starts a new episode. Its first session is the index date "
+             "(day 0). Episodes are in the period when their index date is.",
+             o->episode_gap);
+    snprintf(p[1], sizeof p[1],
+             "Baseline: the latest %s score from %d days before the index date to the index "
+             "date (a score on a session day is taken before the dose). Eligible: baseline at "
+             "least %d.",
+             instrument_label(o->instrument), o->baseline_window, o->min_baseline);
+    snprintf(p[2], sizeof p[2],
+             "Follow-up: scores after the index date and before the next episode's baseline "
+             "window. Two different scores on one day make that day's score unusable; the tool "
+             "never picks one.");
+    snprintf(p[3], sizeof p[3],
+             "Response: a score at least 50%% below baseline (2 x (baseline - score) >= "
+             "baseline). Remission: a score of %d or less. Endpoint (%s): the last follow-up "
+             "score from day %d to day %d; an episode is mature when day %d has passed by the "
+             "as-of date. Response and remission rates count mature eligible episodes; a "
+             "missing endpoint score counts as not met (as CMS159 and NCQA DRR-E do). The "
+             "observed rates count only episodes with an endpoint score.",
+             o->remission_max, o->endpoint_name, o->endpoint_from, o->endpoint_to,
+             o->endpoint_to);
+    snprintf(p[4], sizeof p[4],
+             "Intervals: 95%% %s intervals for proportions (R %s).",
+             o->ci == CI_EXACT ? "Clopper-Pearson (exact)" : "Wilson score",
+             o->ci == CI_EXACT ? "binom.test(x, n)" : "prop.test(x, n, correct = FALSE)");
+    snprintf(p[5], sizeof p[5],
+             "Time to response and remission: Kaplan-Meier estimates exactly as R "
+             "survival::survfit(Surv(time, event) ~ 1): Greenwood variance, log-transformed 95%% "
+             "limits, ties with events before censorings; medians and their limits as "
+             "quantile.survfit. The event is the first follow-up score meeting the criterion; "
+             "other episodes are censored at their last follow-up score. Sessions: the "
+             "episode's treatment dates before that score. Kaplan-Meier treats drop-out as "
+             "non-informative censoring: if patients who stop coming are those doing worse, "
+             "these curves are optimistic.");
+    snprintf(p[6], sizeof p[6],
+             "Strata take the value of the index session. Log-rank tests as R "
+             "survdiff(rho = 0) on days to response. Dose bands use mg/kg of the index session "
+             "rounded to hundredths: <0.50, 0.50-0.74, 0.75-0.99, >=1.00.");
+    snprintf(p[7], sizeof p[7],
+             "Monthly trend: p-charts over the 12 months ending with the period's last month "
+             "(all episodes, not only the period's); centre = all responders / all mature "
+             "episodes of those months; limits centre +- 3 sqrt(p(1-p)/n) clipped to 0-100%%; "
+             "a month signals outside its limits or in a run of 6 or more months on one side "
+             "of the centre.");
+    snprintf(p[8], sizeof p[8],
+             "Safety: pre-dose blood pressure flagged at or above %d/%d mmHg (either reading), "
+             "post-dose at or above %d/%d; CADSS above %d counted; adverse events as recorded "
+             "(codes split at |); PHQ-9 item 9 over every encounter from the baseline window to "
+             "the end of follow-up.",
+             o->bp_pre_sys, o->bp_pre_dia, o->bp_post_sys, o->bp_post_dia, o->cadss_above);
+    snprintf(p[9], sizeof p[9],
+             "Data: rows with a missing required value, an impossible date, a value out of "
+             "range or of the wrong type are rejected whole and listed in rejects.csv; exact "
+             "duplicates count once. results.json holds every number of this report; "
+             "episodes.csv holds each episode's derivation, so each figure can be recomputed.");
+    double y = 80, w = d->w - 72;
+    cairo_set_source_rgb(d->cr, 0, 0, 0);
+    for (int i = 0; i < 10; i++)
+        y = render_paragraph(d->cr, &d->f, 9, 36, y, w, p[i]) + 6;
+    page_end(d);
+}
+
+int report_pdf(const struct ingest_result *in, const struct analysis *a,
+               const struct pdf_opts *o, char **out, size_t *len, struct diag *dg)
+{
+    struct doc d = {.in = in, .a = a, .o = o};
+    struct membuf m = {0};
+    int rc = render_fonts_open(&d.f, dg);
+    if (rc)
+        return rc;
+    d.w = o->letter ? 792 : 841.89;
+    d.h = o->letter ? 612 : 595.28;
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_mem, &m, d.w, d.h);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, "Treatment outcomes: quality review");
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "outcomes " OUTCOMES_VERSION);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, o->date_iso);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, o->date_iso);
+    d.cr = cairo_create(s);
+    page_summary(&d);
+    page_time(&d);
+    page_trajectory(&d);
+    page_waterfall(&d);
+    page_monthly(&d);
+    page_forest(&d);
+    page_strata_km(&d);
+    page_safety(&d);
+    page_quality(&d);
+    page_definitions(&d);
+    cairo_status_t st = cairo_status(d.cr);
+    cairo_destroy(d.cr);
+    cairo_surface_finish(s);
+    if (st == CAIRO_STATUS_SUCCESS)
+        st = cairo_surface_status(s);
+    cairo_surface_destroy(s);
+    render_fonts_close(&d.f);
+    if (st != CAIRO_STATUS_SUCCESS || m.oom) {
+        free(m.s);
+        return diag_set(dg, DIAG_IO, NULL, 0, 0, "drawing the PDF failed: %s",
+                        m.oom ? "out of memory" : cairo_status_to_string(st));
+    }
+    *out = m.s;
+    *len = m.n;
+    return 0;
+}
