@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Checks report.pdf with poppler's pdfinfo and pdftotext: ten pages with their titles, the
+# footer on every page, the headline figures of page 1 equal to results.json's, no patient
+# identifier anywhere in the text, reproducible bytes, SOURCE_DATE_EPOCH, Letter paper, and an
+# honest page for an empty cohort.
+# Usage: test_pdf.sh OUTCOMES SOURCE_DIR JSON_COMPARE JSON_GET
+set -uo pipefail
+bin=$1
+src=$2
+get=$4
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$src"
+failures=0
+passed=0
+check() {
+  local name=$1
+  shift
+  if "$@"; then passed=$((passed + 1)); else echo "FAIL $name"; failures=$((failures + 1)); fi
+}
+contains() { grep -qF -- "$2" "$1"; }
+
+"$bin" report --quiet --title "Lakeside Clinic" -o "$tmp/r" sample-data/sessions.csv || { echo "FAIL report"; exit 1; }
+pdf=$tmp/r/report.pdf
+json=$tmp/r/results.json
+check pages test "$(pdfinfo "$pdf" | awk '/^Pages:/ { print $2 }')" = 10
+check a4 contains <(pdfinfo "$pdf") "841.89 x 595.28 pts (A4)"
+check creation_date_is_as_of contains <(pdfinfo "$pdf") "CreationDate:    Sat Oct 31 00:00:00 2026 UTC"
+titles=("Lakeside Clinic" "Time to response and remission" "Score trajectory"
+        "Waterfall: change at the endpoint" "Monthly trend"
+        "Breakdowns: rates by site, clinician, route, drug, therapy and dose"
+        "Breakdowns: time to response by stratum" "Safety" "Data quality" "Definitions")
+for i in $(seq 1 10); do
+  pdftotext -layout -f "$i" -l "$i" "$pdf" "$tmp/p$i.txt"
+  check "page${i}_title" contains "$tmp/p$i.txt" "${titles[$((i - 1))]}"
+  check "page${i}_footer" contains "$tmp/p$i.txt" "page $i of 10"
+  check "page${i}_footer_clinic" contains "$tmp/p$i.txt" "Lakeside Clinic | period 2025-04 to 2026-10 | as of 2026-10-31 | PHQ-9: eligible baseline >= 10, remission <= 4"
+done
+
+# page 1's headline figures are results.json's
+pct() { awk -v v="$1" 'BEGIN { printf "%.1f%%", 100 * v }'; }
+for k in response remission; do
+  rate=$(pct "$("$get" "$json" $k.rate)")
+  lo=$(awk -v v="$("$get" "$json" $k.ci.0)" 'BEGIN { printf "%.1f", 100 * v }')
+  hi=$(pct "$("$get" "$json" $k.ci.1)")
+  ev=$("$get" "$json" $k.events)
+  n=$("$get" "$json" $k.n)
+  check "headline_${k}_rate" contains "$tmp/p1.txt" "$rate"
+  check "headline_${k}_ci" contains "$tmp/p1.txt" "$ev of $n; 95% CI $lo-$hi"
+done
+med=$("$get" "$json" time_to_response.median)
+check headline_median_days contains "$tmp/p1.txt" "$(printf '%.0f' "$med") days"
+meds=$("$get" "$json" sessions_to_response.median)
+check headline_median_sessions contains "$tmp/p1.txt" "$(printf '%.0f' "$meds") sessions"
+check flow_rows contains "$tmp/p1.txt" "$("$get" "$json" flow.rows_read) rows read"
+check flow_eligible contains "$tmp/p1.txt" "$("$get" "$json" flow.eligible) eligible"
+check flow_mature contains "$tmp/p1.txt" "$("$get" "$json" flow.mature) mature"
+
+# no patient identifier anywhere in the PDF's text
+pdftotext "$pdf" "$tmp/all.txt"
+tail -n +2 sample-data/sessions.csv | cut -d, -f1 | sort -u >"$tmp/ids.txt"
+check ids_listed test "$(wc -l <"$tmp/ids.txt")" -eq 500
+check no_patient_ids bash -c "! grep -qF -f '$tmp/ids.txt' '$tmp/all.txt'"
+
+# the same bytes on a rerun; SOURCE_DATE_EPOCH changes only the dates
+"$bin" report --quiet --title "Lakeside Clinic" -o "$tmp/r2" sample-data/sessions.csv
+check pdf_rerun_identical cmp -s "$pdf" "$tmp/r2/report.pdf"
+SOURCE_DATE_EPOCH=86400 "$bin" report --quiet --title "Lakeside Clinic" -o "$tmp/r3" sample-data/sessions.csv
+check epoch_date contains <(pdfinfo "$tmp/r3/report.pdf") "CreationDate:    Fri Jan  2 00:00:00 1970 UTC"
+check epoch_only_dates test "$(cmp -l "$pdf" "$tmp/r3/report.pdf" | wc -l)" -le 40
+check epoch_json_same cmp -s "$json" "$tmp/r3/results.json"
+SOURCE_DATE_EPOCH=yesterday "$bin" report --quiet -o "$tmp/r4" sample-data/sessions.csv 2>"$tmp/err"
+check epoch_bad_exit test $? -eq 2
+check epoch_bad_msg contains "$tmp/err" "SOURCE_DATE_EPOCH must be seconds since 1970"
+
+# Letter paper
+"$bin" report --quiet --paper letter -o "$tmp/l" sample-data/sessions.csv
+check letter contains <(pdfinfo "$tmp/l/report.pdf") "792 x 612 pts (letter)"
+
+# an empty or tiny cohort gives honest pages, not broken charts
+printf 'patient_id,session_date,session_type,phq9\nA,2026-10-20,treatment,20\nA,2026-10-25,assessment,18\n' >"$tmp/tiny.csv"
+"$bin" report --quiet -o "$tmp/t" "$tmp/tiny.csv"
+check tiny_report test -s "$tmp/t/report.pdf"
+pdftotext -layout "$tmp/t/report.pdf" "$tmp/tiny.txt"
+check tiny_no_mature contains "$tmp/tiny.txt" "no mature episode"
+check tiny_pages test "$(pdfinfo "$tmp/t/report.pdf" | awk '/^Pages:/ { print $2 }')" = 10
+check tiny_not_reached contains "$tmp/tiny.txt" "not reached"
+
+echo "$passed passed, $failures failed"
+[ "$failures" -eq 0 ]
