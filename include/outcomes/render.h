@@ -20,6 +20,9 @@ struct fonts {
 };
 
 int render_fonts_open(struct fonts *f, struct diag *d);
+/* Releases cairo's and fontconfig's process-wide caches (call once, at exit, after the last
+ * drawing) so that leak checkers see a clean process. */
+void render_shutdown(void);
 void render_fonts_close(struct fonts *f);
 
 /* Text: align 0 left, 0.5 centre, 1 right at x; y is the baseline. Returns the width. */

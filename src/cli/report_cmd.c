@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "outcomes/date.h"
 #include "outcomes/model.h"
+#include "outcomes/render.h"
 #include "outcomes/report.h"
 
 static double now(void)
@@ -121,6 +122,8 @@ int cli_report(const struct cli_opts *o)
                    dir);
     }
 out:
+    if (pdf)
+        render_shutdown();
     free(json);
     free(pdf);
     free(episodes);

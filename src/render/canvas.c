@@ -59,6 +59,12 @@ int render_fonts_open(struct fonts *f, struct diag *d)
     return 0;
 }
 
+void render_shutdown(void)
+{
+    cairo_debug_reset_static_data();
+    FcFini();
+}
+
 void render_fonts_close(struct fonts *f)
 {
     if (f->regular)
