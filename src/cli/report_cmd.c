@@ -91,6 +91,7 @@ int cli_report(const struct cli_opts *o)
         rc = cli_report_diag(&d, NULL);
         goto out;
     }
+    double t4 = now();
     char dir[4096];
     if (o->output)
         snprintf(dir, sizeof dir, "%s", o->output);
@@ -109,8 +110,8 @@ int cli_report(const struct cli_opts *o)
     if (o->timings)
         fprintf(stderr,
                 "timings: read and validate %.3f s, sort and de-duplicate %.3f s, derive and "
-                "compute %.3f s, format %.3f s, write %.3f s\n",
-                in.seconds_read, in.seconds_store, t2 - t1, t3 - t2, now() - t3);
+                "compute %.3f s, format JSON and CSV %.3f s, render PDF %.3f s, write %.3f s\n",
+                in.seconds_read, in.seconds_store, t2 - t1, t3 - t2, t4 - t3, now() - t4);
     (void)t0;
     if (!o->quiet) {
         printf("%s: %ld rows read, %ld accepted, %ld rejected, %ld duplicate; %ld eligible "
