@@ -95,5 +95,11 @@ struct axis {
 };
 void render_axis_nice(struct axis *a, double lo, double hi, int target, double p0, double p1);
 double render_axis_map(const struct axis *a, double v);
+/* Light horizontal grid lines at ay's ticks, labelled left of p: style 0 plain numbers,
+ * 1 percent, 2 signed percent. */
+void render_hgrid(cairo_t *cr, const struct fonts *f, struct box p, const struct axis *ay,
+                  int style);
+/* The left and bottom axis lines of plot area p. */
+void render_frame(cairo_t *cr, struct box p);
 
 #endif

@@ -59,8 +59,7 @@ static int dose_band(double mgkg)
     return h < 50 ? 0 : h < 75 ? 1 : h < 100 ? 2 : 3;
 }
 
-/* Number of treatment dates in tdates[0..nt) before date d. */
-static int sessions_before(const int32_t *tdates, size_t nt, int32_t d)
+int model_count_before(const int32_t *tdates, size_t nt, int32_t d)
 {
     size_t lo = 0, hi = nt;
     while (lo < hi) {
@@ -154,16 +153,16 @@ int model_patient_episodes(const struct rows *r, size_t a, size_t b, const struc
                 continue;
             if (!resp_found && model_responds(e->baseline_score, s)) {
                 resp_found = 1;
-                e->response = (struct time_to){1, d, days, sessions_before(tdates, ntd, d)};
+                e->response = (struct time_to){1, d, days, model_count_before(tdates, ntd, d)};
             }
             if (!rem_found && s <= o->remission_max) {
                 rem_found = 1;
-                e->remission = (struct time_to){1, d, days, sessions_before(tdates, ntd, d)};
+                e->remission = (struct time_to){1, d, days, model_count_before(tdates, ntd, d)};
             }
         }
         if (e->n_followup > 0) {
             int32_t d = e->last_followup_date;
-            struct time_to censored = {0, d, d - I, sessions_before(tdates, ntd, d)};
+            struct time_to censored = {0, d, d - I, model_count_before(tdates, ntd, d)};
             if (!resp_found)
                 e->response = censored;
             if (!rem_found)

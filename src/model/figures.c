@@ -37,20 +37,6 @@ static void finish(const struct acc *acc, struct trajectory_point *p)
     p->hi = p->mean + half;
 }
 
-/* Number of dates in t[0..n) (sorted) before d. */
-static int count_before(const int32_t *t, size_t n, int32_t d)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (t[mid] < d)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return (int)lo;
-}
-
 struct wf {
     double pct;
     uint8_t cls;
@@ -114,7 +100,7 @@ int model_figures(const struct rows *r, const size_t *pstart, struct analysis *a
             int baseline = d == e->baseline_date;
             if (!baseline && (d <= e->index_date || (int64_t)d >= fu_end))
                 continue;
-            int s = baseline ? 0 : count_before(td, ntd, d);
+            int s = baseline ? 0 : model_count_before(td, ntd, d);
             int w = baseline ? 0 : (d - e->index_date + 6) / 7; /* days 1-7: week 1 */
             if (s > 12)
                 s = 12;

@@ -18,6 +18,8 @@ struct patient_scratch {
 
 size_t model_usable_scores(const struct rows *r, size_t a, size_t b, int col,
                            struct dated_score *out);
+/* Number of dates in t[0..n) (sorted, distinct) before d. */
+int model_count_before(const int32_t *t, size_t n, int32_t d);
 /* 2 (baseline - score) >= baseline. */
 int model_responds(int baseline, int score);
 /* Appends the episodes of the patient whose rows are [a, b) to *eps (a vec_reserve array). */

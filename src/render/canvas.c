@@ -198,6 +198,38 @@ double render_axis_map(const struct axis *a, double v)
     return a->p0 + (v - a->lo) / (a->hi - a->lo) * (a->p1 - a->p0);
 }
 
+void render_frame(cairo_t *cr, struct box p)
+{
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 0.8);
+    cairo_move_to(cr, p.x, p.y);
+    cairo_line_to(cr, p.x, p.y + p.h);
+    cairo_line_to(cr, p.x + p.w, p.y + p.h);
+    cairo_stroke(cr);
+}
+
+void render_hgrid(cairo_t *cr, const struct fonts *f, struct box p, const struct axis *ay,
+                  int style)
+{
+    char buf[32];
+    cairo_set_line_width(cr, 0.4);
+    for (int i = 0; i < ay->nticks; i++) {
+        double y = render_axis_map(ay, ay->tick[i]);
+        cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
+        cairo_move_to(cr, p.x, y);
+        cairo_line_to(cr, p.x + p.w, y);
+        cairo_stroke(cr);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        if (style == 2)
+            snprintf(buf, sizeof buf, "%+.0f%%", ay->tick[i]);
+        else if (style == 1)
+            snprintf(buf, sizeof buf, "%.0f%%", ay->tick[i]);
+        else
+            snprintf(buf, sizeof buf, "%.0f", ay->tick[i]);
+        render_text(cr, f, 0, 8, p.x - 4, y + 3, 1, buf);
+    }
+}
+
 void render_empty(cairo_t *cr, const struct fonts *f, struct box b, const char *message)
 {
     cairo_save(cr);

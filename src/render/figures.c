@@ -6,39 +6,6 @@
 #include "outcomes/model.h"
 #include "outcomes/render.h"
 
-static void axis_frame(cairo_t *cr, struct box p)
-{
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_set_line_width(cr, 0.8);
-    cairo_move_to(cr, p.x, p.y);
-    cairo_line_to(cr, p.x, p.y + p.h);
-    cairo_line_to(cr, p.x + p.w, p.y + p.h);
-    cairo_stroke(cr);
-}
-
-/* Horizontal grid lines with labels: style 0 plain, 1 percent, 2 signed percent. */
-static void hgrid(cairo_t *cr, const struct fonts *f, struct box p, const struct axis *ay,
-                  int style)
-{
-    char buf[32];
-    cairo_set_line_width(cr, 0.4);
-    for (int i = 0; i < ay->nticks; i++) {
-        double y = render_axis_map(ay, ay->tick[i]);
-        cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
-        cairo_move_to(cr, p.x, y);
-        cairo_line_to(cr, p.x + p.w, y);
-        cairo_stroke(cr);
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        if (style == 2)
-            snprintf(buf, sizeof buf, "%+.0f%%", ay->tick[i]);
-        else if (style == 1)
-            snprintf(buf, sizeof buf, "%.0f%%", ay->tick[i]);
-        else
-            snprintf(buf, sizeof buf, "%.0f", ay->tick[i]);
-        render_text(cr, f, 0, 8, p.x - 4, y + 3, 1, buf);
-    }
-}
-
 static void ylabel_at(cairo_t *cr, const struct fonts *f, double x, double y, const char *s)
 {
     cairo_save(cr);
@@ -128,7 +95,7 @@ void render_waterfall(cairo_t *cr, const struct fonts *f, struct box b, const do
             hi = pct[i];
     struct axis ay;
     render_axis_nice(&ay, lo, hi, 8, p.y + p.h, p.y);
-    hgrid(cr, f, p, &ay, 2);
+    render_hgrid(cr, f, p, &ay, 2);
     static const double shade[3][3] = {{0.78, 0.78, 0.78}, {0.45, 0.62, 0.78}, {0.12, 0.31, 0.47}};
     double bw = p.w / (double)n;
     double y0 = render_axis_map(&ay, 0);
@@ -152,7 +119,7 @@ void render_waterfall(cairo_t *cr, const struct fonts *f, struct box b, const do
     cairo_line_to(cr, p.x + p.w, y50);
     cairo_stroke(cr);
     cairo_set_dash(cr, NULL, 0, 0);
-    axis_frame(cr, p);
+    render_frame(cr, p);
     ylabel_at(cr, f, b.x + 10, p.y + p.h / 2, "change from baseline at the endpoint");
     render_text(cr, f, 0, 8.5, p.x + p.w / 2, p.y + p.h + 14, 0.5,
                 "episodes, from the largest rise to the largest fall");
@@ -193,7 +160,7 @@ void render_trajectory(cairo_t *cr, const struct fonts *f, struct box b,
     struct axis ax = {-0.5, npts - 0.5, p.x, p.x + p.w, {0}, 0};
     struct axis ay;
     render_axis_nice(&ay, 0, ymax, 5, p.y + p.h, p.y);
-    hgrid(cr, f, p, &ay, 0);
+    render_hgrid(cr, f, p, &ay, 0);
     /* individual lines, faint */
     cairo_set_source_rgba(cr, 0.3, 0.3, 0.3, 0.12);
     cairo_set_line_width(cr, 0.5);
@@ -260,7 +227,7 @@ void render_trajectory(cairo_t *cr, const struct fonts *f, struct box b,
         snprintf(buf, sizeof buf, "n %ld", pts[k].n);
         render_text(cr, f, 0, 6.5, x, p.y + p.h + 20, 0.5, buf);
     }
-    axis_frame(cr, p);
+    render_frame(cr, p);
     render_text(cr, f, 0, 8.5, p.x + p.w / 2, p.y + p.h + 32, 0.5, xlabel);
     ylabel_at(cr, f, b.x + 10, p.y + p.h / 2, ylabel);
     cairo_restore(cr);
@@ -277,7 +244,7 @@ void render_bars(cairo_t *cr, const struct fonts *f, struct box b, const char *c
     struct box p = {b.x + 40, b.y + 10, b.w - 46, b.h - 34};
     struct axis ay;
     render_axis_nice(&ay, 0, percent ? fmax(vmax, 1) : fmax(vmax, 1), 4, p.y + p.h, p.y);
-    hgrid(cr, f, p, &ay, percent ? 1 : 0);
+    render_hgrid(cr, f, p, &ay, percent ? 1 : 0);
     double slot = p.w / (n > 0 ? n : 1);
     char buf[32];
     for (int i = 0; i < n; i++) {
@@ -293,7 +260,7 @@ void render_bars(cairo_t *cr, const struct fonts *f, struct box b, const char *c
         render_text(cr, f, 0, 6.5, x + slot / 2, y - 2, 0.5, buf);
         render_text(cr, f, 0, 7, x + slot / 2, p.y + p.h + 10, 0.5, labels[i]);
     }
-    axis_frame(cr, p);
+    render_frame(cr, p);
     ylabel_at(cr, f, b.x + 8, p.y + p.h / 2, ylabel);
     cairo_restore(cr);
 }

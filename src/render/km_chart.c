@@ -67,26 +67,9 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
     for (int i = 0; i < 5; i++)
         ay.tick[i] = 25.0 * i;
     /* grid and axes */
-    cairo_set_line_width(cr, 0.4);
-    cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
-    for (int i = 0; i < ay.nticks; i++) {
-        double y = render_axis_map(&ay, ay.tick[i]);
-        cairo_move_to(cr, p.x, y);
-        cairo_line_to(cr, p.x + p.w, y);
-    }
-    cairo_stroke(cr);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_set_line_width(cr, 0.8);
-    cairo_move_to(cr, p.x, p.y);
-    cairo_line_to(cr, p.x, p.y + p.h);
-    cairo_line_to(cr, p.x + p.w, p.y + p.h);
-    cairo_stroke(cr);
+    render_hgrid(cr, f, p, &ay, 1);
+    render_frame(cr, p);
     char buf[64];
-    for (int i = 0; i < ay.nticks; i++) {
-        double y = render_axis_map(&ay, ay.tick[i]);
-        snprintf(buf, sizeof buf, "%.0f%%", ay.tick[i]);
-        render_text(cr, f, 0, 8, p.x - 4, y + 3, 1, buf);
-    }
     for (int i = 0; i < ax.nticks; i++) {
         double x = render_axis_map(&ax, ax.tick[i]);
         cairo_move_to(cr, x, p.y + p.h);

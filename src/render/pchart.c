@@ -26,19 +26,7 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
     double slot = p.w / npts;
     struct axis ay = {0, 100, p.y + p.h, p.y, {0, 25, 50, 75, 100}, 5};
     char buf[64];
-    cairo_set_line_width(cr, 0.4);
-    cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
-    for (int i = 0; i < ay.nticks; i++) {
-        double y = render_axis_map(&ay, ay.tick[i]);
-        cairo_move_to(cr, p.x, y);
-        cairo_line_to(cr, p.x + p.w, y);
-    }
-    cairo_stroke(cr);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    for (int i = 0; i < ay.nticks; i++) {
-        snprintf(buf, sizeof buf, "%.0f%%", ay.tick[i]);
-        render_text(cr, f, 0, 8, p.x - 4, render_axis_map(&ay, ay.tick[i]) + 3, 1, buf);
-    }
+    render_hgrid(cr, f, p, &ay, 1);
     /* limits band */
     cairo_set_source_rgba(cr, 0.12, 0.31, 0.47, 0.12);
     for (int k = 0; k < npts; k++) {
@@ -105,11 +93,7 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
         snprintf(buf, sizeof buf, "n %ld", pts[k].n);
         render_text(cr, f, 0, 7, x, p.y + p.h + 21, 0.5, buf);
     }
-    cairo_set_line_width(cr, 0.8);
-    cairo_move_to(cr, p.x, p.y);
-    cairo_line_to(cr, p.x, p.y + p.h);
-    cairo_line_to(cr, p.x + p.w, p.y + p.h);
-    cairo_stroke(cr);
+    render_frame(cr, p);
     /* legend */
     double lx = b.x + b.w - 330, ly = b.y + 8;
     render_series_style(cr, 0);

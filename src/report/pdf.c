@@ -612,17 +612,7 @@ static void page_safety(struct doc *d)
         render_axis_nice(&ay, 0, cmax > 4 ? cmax : 5, 4, cb.y + cb.h, cb.y);
         cairo_t *cr = d->cr;
         char t[32];
-        for (int i = 0; i < ay.nticks; i++) {
-            double yy = render_axis_map(&ay, ay.tick[i]);
-            cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
-            cairo_set_line_width(cr, 0.4);
-            cairo_move_to(cr, cb.x, yy);
-            cairo_line_to(cr, cb.x + cb.w, yy);
-            cairo_stroke(cr);
-            cairo_set_source_rgb(cr, 0, 0, 0);
-            snprintf(t, sizeof t, "%.0f", ay.tick[i]);
-            render_text(cr, &d->f, 0, 8, cb.x - 4, yy + 3, 1, t);
-        }
+        render_hgrid(cr, &d->f, cb, &ay, 0);
         double slot = cb.w / (double)s->cadss_nsessions;
         for (size_t k = 0; k < s->cadss_nsessions; k++) {
             double xx = cb.x + (k + 0.5) * slot;
@@ -640,12 +630,8 @@ static void page_safety(struct doc *d)
                       2 * RENDER_PI);
             cairo_fill(cr);
         }
+        render_frame(cr, cb);
         cairo_set_source_rgb(cr, 0, 0, 0);
-        cairo_set_line_width(cr, 0.8);
-        cairo_move_to(cr, cb.x, cb.y);
-        cairo_line_to(cr, cb.x, cb.y + cb.h);
-        cairo_line_to(cr, cb.x + cb.w, cb.y + cb.h);
-        cairo_stroke(cr);
         render_text(cr, &d->f, 0, 8.5, cb.x + cb.w / 2, cb.y + cb.h + 22, 0.5,
                     "session number within the episode");
     }
