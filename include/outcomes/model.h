@@ -30,6 +30,7 @@ struct model_opts {
     int bp_pre_sys, bp_pre_dia;   /* pre-dose reading flagged at or above (140/90) */
     int bp_post_sys, bp_post_dia; /* post-dose reading flagged at or above (180/110) */
     int cadss_above;            /* sessions with CADSS above this count (4) */
+    int suppress_below;         /* show counts 1..N-1 as "< N" (0: off); outputs only */
 };
 
 /* Fills o with SPEC's defaults for instrument (phq9 when instrument < 0). */

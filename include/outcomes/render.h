@@ -14,10 +14,17 @@
 
 #define RENDER_PI 3.14159265358979323846
 
+/* What every chart draws with: the fonts and the small-cell suppression setting. */
 struct fonts {
     cairo_font_face_t *regular, *bold;
-    char file[512]; /* the regular face's file, as fontconfig resolved it */
+    char file[512];     /* the regular face's file, as fontconfig resolved it */
+    int suppress_below; /* counts 1..N-1 are drawn as "< N" (0: off) */
 };
+
+/* 1 when v is a count that suppression hides (1 <= v < N). */
+int render_small(const struct fonts *f, long v);
+/* v as text, or "< N" when suppressed; returns buf. */
+const char *render_count(const struct fonts *f, long v, char *buf, size_t n);
 
 int render_fonts_open(struct fonts *f, struct diag *d);
 /* Releases cairo's and fontconfig's process-wide caches (call once, at exit, after the last
@@ -79,9 +86,11 @@ void render_trajectory(cairo_t *cr, const struct fonts *f, struct box b,
                        size_t nlines, const struct traj_pt *tp, int by_week, double ymax,
                        const char *xlabel, const char *ylabel);
 
-/* Vertical bars with labels under them and counts above. */
+/* Vertical bars with labels under them and values above. counts (or NULL) are the counts
+ * behind each bar: a suppressed count hides its bar and shows "< N". */
 void render_bars(cairo_t *cr, const struct fonts *f, struct box b, const char *const *labels,
-                 const double *values, int n, const char *ylabel, int percent);
+                 const double *values, const long *counts, int n, const char *ylabel,
+                 int percent);
 
 /* "no ... in this period": an honest empty chart. */
 void render_empty(cairo_t *cr, const struct fonts *f, struct box b, const char *message);

@@ -18,6 +18,7 @@ enum opt_id {
     OPT_QUIET, OPT_TIMINGS, OPT_CONFIG, OPT_PATIENTS, OPT_SEED, OPT_MONTHS, OPT_OUTPUT, OPT_HELP,
     OPT_INSTRUMENT, OPT_BASELINE_WINDOW, OPT_MIN_BASELINE, OPT_REMISSION_MAX, OPT_ENDPOINT,
     OPT_EPISODE_GAP, OPT_CI, OPT_PERIOD, OPT_BP_PRE, OPT_BP_POST, OPT_TITLE, OPT_PAPER,
+    OPT_SUPPRESS,
 };
 
 struct opt_def {
@@ -65,6 +66,8 @@ static const struct opt_def defs[] = {
     {"title", 0, 1, OPT_TITLE, CMD_REPORT, "TEXT",
      "the clinic's name on every page (default \"Quality review\")"},
     {"paper", 0, 1, OPT_PAPER, CMD_REPORT, "SIZE", "a4 (default) or letter, landscape"},
+    {"suppress-below", 0, 1, OPT_SUPPRESS, CMD_REPORT, "N",
+     "show counts 1..N-1 and figures built on them as \"< N\" (11: CMS policy); no episodes.csv"},
     {"strict", 0, 0, OPT_STRICT, CMD_REPORT, NULL, "fail (exit 1) when any row is rejected"},
     {"quiet", 'q', 0, OPT_QUIET, READING | CMD_SAMPLE, NULL, "print nothing but errors"},
     {"timings", 0, 0, OPT_TIMINGS, READING, NULL, "print the time of each stage on stderr"},
@@ -301,6 +304,12 @@ static int apply(struct cli_opts *o, const struct opt_def *def, const char *val,
                         "'%s'",
                         where, val);
     }
+    case OPT_SUPPRESS:
+        if (parse_long(val, 2, 1000, &v) != 0)
+            return diag_set(d, DIAG_USAGE, NULL, 0, 0, "%s: expected a count 2-1000, got '%s'",
+                            where, val);
+        o->model.suppress_below = (int)v;
+        return 0;
     case OPT_TITLE:
         if (strlen(val) > 120)
             return diag_set(d, DIAG_USAGE, NULL, 0, 0, "%s: at most 120 characters", where);

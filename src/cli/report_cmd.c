@@ -1,5 +1,6 @@
 /* report_cmd.c: `outcomes report`: read, derive, compute, and write the output directory
  * (results.json, episodes.csv, rejects.csv) all at once or not at all. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,15 +98,27 @@ int cli_report(const struct cli_opts *o)
         snprintf(dir, sizeof dir, "%s", o->output);
     else
         snprintf(dir, sizeof dir, "reports/%s", o->period_label);
+    /* with suppression, episodes.csv (one row per episode) is not written */
     const struct out_file files[] = {
         {"report.pdf", pdf, npdf},
         {"results.json", json, njson},
-        {"episodes.csv", episodes, nepisodes},
         {"rejects.csv", rejects, nrejects},
+        {"episodes.csv", episodes, nepisodes},
     };
-    if (report_write_files(dir, files, sizeof files / sizeof *files, &d) != 0) {
+    size_t nfiles = sizeof files / sizeof *files - (o->model.suppress_below > 1);
+    if (report_write_files(dir, files, nfiles, &d) != 0) {
         rc = cli_report_diag(&d, NULL);
         goto out;
+    }
+    if (o->model.suppress_below > 1) { /* an earlier run's episodes.csv must not stay beside */
+        char stale[4200];
+        snprintf(stale, sizeof stale, "%s/episodes.csv", dir);
+        if (remove(stale) != 0 && errno != ENOENT) {
+            diag_set(&d, DIAG_IO, stale, 0, 0, "cannot remove the per-episode file: %s",
+                     strerror(errno));
+            rc = cli_report_diag(&d, NULL);
+            goto out;
+        }
     }
     if (o->timings)
         fprintf(stderr,

@@ -59,6 +59,20 @@ int render_fonts_open(struct fonts *f, struct diag *d)
     return 0;
 }
 
+int render_small(const struct fonts *f, long v)
+{
+    return f->suppress_below > 1 && v >= 1 && v < f->suppress_below;
+}
+
+const char *render_count(const struct fonts *f, long v, char *buf, size_t n)
+{
+    if (render_small(f, v))
+        snprintf(buf, n, "< %d", f->suppress_below);
+    else
+        snprintf(buf, n, "%ld", v);
+    return buf;
+}
+
 void render_shutdown(void)
 {
     cairo_debug_reset_static_data();

@@ -63,6 +63,12 @@ void render_forest(cairo_t *cr, const struct fonts *f, struct box b,
             render_text(cr, f, 0, 7.5, b.x + label_w + text_w - 6, y + 3, 1, "no mature episode");
             continue;
         }
+        if (render_small(f, q->n) || render_small(f, q->events)) {
+            char cn[24];
+            snprintf(buf, sizeof buf, "suppressed, n %s", render_count(f, q->n, cn, sizeof cn));
+            render_text(cr, f, 0, 7.5, b.x + label_w + text_w - 6, y + 3, 1, buf);
+            continue;
+        }
         snprintf(buf, sizeof buf, "%.0f%% (%.0f-%.0f), %ld", 100 * q->rate, 100 * q->lo,
                  100 * q->hi, q->n);
         render_text(cr, f, 0, 7.5, b.x + label_w + text_w - 6, y + 3, 1, buf);
@@ -85,6 +91,11 @@ void render_waterfall(cairo_t *cr, const struct fonts *f, struct box b, const do
     cairo_save(cr);
     if (n == 0) {
         render_empty(cr, f, b, "no mature eligible episode with an endpoint score in this period");
+        cairo_restore(cr);
+        return;
+    }
+    if (render_small(f, (long)n)) {
+        render_empty(cr, f, b, "too few episodes with an endpoint score: not shown");
         cairo_restore(cr);
         return;
     }
@@ -161,10 +172,10 @@ void render_trajectory(cairo_t *cr, const struct fonts *f, struct box b,
     struct axis ay;
     render_axis_nice(&ay, 0, ymax, 5, p.y + p.h, p.y);
     render_hgrid(cr, f, p, &ay, 0);
-    /* individual lines, faint */
+    /* individual lines, faint (not under suppression: each is one episode) */
     cairo_set_source_rgba(cr, 0.3, 0.3, 0.3, 0.12);
     cairo_set_line_width(cr, 0.5);
-    for (size_t l = 0; l < nlines; l++) {
+    for (size_t l = 0; l < nlines && f->suppress_below < 2; l++) {
         int started = 0;
         for (uint32_t k = 0; k < lines[l].count; k++) {
             const struct traj_pt *q = &tp[lines[l].first + k];
@@ -187,7 +198,7 @@ void render_trajectory(cairo_t *cr, const struct fonts *f, struct box b,
     render_series_style(cr, 0);
     cairo_set_line_width(cr, 1.2);
     for (int k = 0; k < npts; k++) {
-        if (pts[k].n < 2 || isnan(pts[k].lo))
+        if (pts[k].n < 2 || isnan(pts[k].lo) || render_small(f, pts[k].n))
             continue;
         double x = render_axis_map(&ax, k);
         cairo_move_to(cr, x, render_axis_map(&ay, pts[k].lo));
@@ -201,7 +212,7 @@ void render_trajectory(cairo_t *cr, const struct fonts *f, struct box b,
     cairo_set_line_width(cr, 1.8);
     int open = 0;
     for (int k = 0; k < npts; k++) {
-        if (pts[k].n == 0) {
+        if (pts[k].n == 0 || render_small(f, pts[k].n)) {
             open = 0;
             continue;
         }
@@ -224,7 +235,8 @@ void render_trajectory(cairo_t *cr, const struct fonts *f, struct box b,
         else
             snprintf(buf, sizeof buf, "%d", k);
         render_text(cr, f, 0, 8, x, p.y + p.h + 11, 0.5, buf);
-        snprintf(buf, sizeof buf, "n %ld", pts[k].n);
+        char cn[24];
+        snprintf(buf, sizeof buf, "n %s", render_count(f, pts[k].n, cn, sizeof cn));
         render_text(cr, f, 0, 6.5, x, p.y + p.h + 20, 0.5, buf);
     }
     render_frame(cr, p);
@@ -234,7 +246,8 @@ void render_trajectory(cairo_t *cr, const struct fonts *f, struct box b,
 }
 
 void render_bars(cairo_t *cr, const struct fonts *f, struct box b, const char *const *labels,
-                 const double *values, int n, const char *ylabel, int percent)
+                 const double *values, const long *counts, int n, const char *ylabel,
+                 int percent)
 {
     cairo_save(cr);
     double vmax = 0;
@@ -249,6 +262,14 @@ void render_bars(cairo_t *cr, const struct fonts *f, struct box b, const char *c
     char buf[32];
     for (int i = 0; i < n; i++) {
         double x = p.x + i * slot, y = render_axis_map(&ay, values[i]);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        render_text(cr, f, 0, 7, x + slot / 2, p.y + p.h + 10, 0.5, labels[i]);
+        if (counts && render_small(f, counts[i])) {
+            char cn[24];
+            render_text(cr, f, 0, 6.5, x + slot / 2, p.y + p.h - 2, 0.5,
+                        render_count(f, counts[i], cn, sizeof cn));
+            continue;
+        }
         render_series_style(cr, 0);
         cairo_rectangle(cr, x + slot * 0.15, y, slot * 0.7, p.y + p.h - y);
         cairo_fill(cr);
@@ -258,7 +279,6 @@ void render_bars(cairo_t *cr, const struct fonts *f, struct box b, const char *c
         else
             snprintf(buf, sizeof buf, "%.0f", values[i]);
         render_text(cr, f, 0, 6.5, x + slot / 2, y - 2, 0.5, buf);
-        render_text(cr, f, 0, 7, x + slot / 2, p.y + p.h + 10, 0.5, labels[i]);
     }
     render_frame(cr, p);
     ylabel_at(cr, f, b.x + 8, p.y + p.h / 2, ylabel);

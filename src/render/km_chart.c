@@ -53,6 +53,13 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
         cairo_restore(cr);
         return;
     }
+    if (render_small(f, n)) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "fewer than %d episodes: not shown", f->suppress_below);
+        render_empty(cr, f, b, msg);
+        cairo_restore(cr);
+        return;
+    }
     const double label_w = 58, row_h = 10;
     double table_h = risk_table ? (3 * nseries + 1) * row_h + 6 : 0;
     double legend_h = risk_table ? 11.0 * nseries + 6 : 4;
@@ -97,7 +104,7 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
         double prev_t = 0, lo = 0, hi = 0; /* 1 - upper, 1 - lower */
         for (size_t i = 0; i < k->ncurve; i++) {
             const struct km_row *row = &k->curve[i];
-            if (isnan(row->lower))
+            if (isnan(row->lower) || render_small(f, row->n_risk))
                 break;
             double x0 = render_axis_map(&ax, prev_t), x1 = render_axis_map(&ax, row->time);
             cairo_rectangle(cr, x0, render_axis_map(&ay, 100 * hi), x1 - x0,
@@ -115,6 +122,8 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
         double level = 0;
         cairo_move_to(cr, render_axis_map(&ax, 0), render_axis_map(&ay, 0));
         for (size_t i = 0; i < k->ncurve; i++) {
+            if (render_small(f, k->curve[i].n_risk) || k->n < f->suppress_below)
+                break; /* suppression: the curve ends where fewer remain at risk */
             double x = render_axis_map(&ax, k->curve[i].time);
             cairo_line_to(cr, x, render_axis_map(&ay, 100 * level));
             level = 1 - k->curve[i].surv;
@@ -125,6 +134,8 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
         cairo_set_line_width(cr, 0.9);
         level = 0;
         for (size_t i = 0; i < k->ncurve; i++) {
+            if (render_small(f, k->curve[i].n_risk) || k->n < f->suppress_below)
+                break;
             level = 1 - k->curve[i].surv;
             if (k->curve[i].n_censor > 0) {
                 double x = render_axis_map(&ax, k->curve[i].time),
@@ -139,7 +150,7 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
     static const double guide[] = {2, 2};
     for (int s = 0; s < nseries && risk_table; s++) {
         const struct km *k = km[s];
-        if (isnan(k->median))
+        if (isnan(k->median) || render_small(f, k->n) || render_small(f, k->events))
             continue;
         double x = render_axis_map(&ax, k->median), y = render_axis_map(&ay, 50);
         cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
@@ -155,18 +166,21 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
      * upper left corner (small multiples) */
     for (int s = 0; s < nseries; s++) {
         const struct km *k = km[s];
-        char med[64], item[160];
-        if (isnan(k->median))
+        char med[64], item[160], cn[24], ce[24];
+        render_count(f, k->n, cn, sizeof cn);
+        render_count(f, k->events, ce, sizeof ce);
+        if (render_small(f, k->n) || render_small(f, k->events))
+            snprintf(med, sizeof med, "suppressed");
+        else if (isnan(k->median))
             snprintf(med, sizeof med, "not reached");
         else {
             fmt_num(med, sizeof med, k->median);
             snprintf(med + strlen(med), sizeof med - strlen(med), " %s", xunit);
         }
         if (risk_table)
-            snprintf(item, sizeof item, "%s (n %ld, %ld events): median %s", names[s], k->n,
-                     k->events, med);
+            snprintf(item, sizeof item, "%s (n %s, %s events): median %s", names[s], cn, ce, med);
         else
-            snprintf(item, sizeof item, "%.24s (n %ld): median %s", names[s], k->n, med);
+            snprintf(item, sizeof item, "%.24s (n %s): median %s", names[s], cn, med);
         double lx = risk_table ? p.x : p.x + 6;
         double ly = risk_table ? b.y + 6 + 11.0 * s : p.y + 8 + 9.0 * s;
         double fs = risk_table ? 8 : 6.5;
@@ -209,7 +223,7 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
                         between(km[s], i == 0 ? -INFINITY : ax.tick[i - 1], t, &ev, &ce);
                         v = rr == 1 ? ev : ce;
                     }
-                    snprintf(buf, sizeof buf, "%ld", v);
+                    render_count(f, v, buf, sizeof buf);
                     render_text(cr, f, 0, 7, render_axis_map(&ax, t), y, 0.5, buf);
                 }
             }

@@ -18,8 +18,9 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
     for (int k = 0; k < npts; k++)
         total += pts[k].n;
     struct box p = {b.x + 40, b.y + 22, b.w - 50, b.h - 58};
-    if (total == 0) {
-        render_empty(cr, f, p, "no mature eligible episode in these 12 months");
+    if (total == 0 || render_small(f, total)) {
+        render_empty(cr, f, p, total ? "too few episodes in these 12 months: not shown"
+                                     : "no mature eligible episode in these 12 months");
         cairo_restore(cr);
         return;
     }
@@ -30,7 +31,8 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
     /* limits band */
     cairo_set_source_rgba(cr, 0.12, 0.31, 0.47, 0.12);
     for (int k = 0; k < npts; k++) {
-        if (pts[k].n <= 0 || isnan(pts[k].lower))
+        if (pts[k].n <= 0 || isnan(pts[k].lower) || render_small(f, pts[k].n) ||
+            render_small(f, pts[k].events))
             continue;
         double y0 = render_axis_map(&ay, 100 * pts[k].upper),
                y1 = render_axis_map(&ay, 100 * pts[k].lower);
@@ -53,7 +55,7 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
     cairo_set_line_width(cr, 1.4);
     int open = 0;
     for (int k = 0; k < npts; k++) {
-        if (pts[k].n <= 0) {
+        if (pts[k].n <= 0 || render_small(f, pts[k].n) || render_small(f, pts[k].events)) {
             open = 0;
             continue;
         }
@@ -66,7 +68,7 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
     }
     cairo_stroke(cr);
     for (int k = 0; k < npts; k++) {
-        if (pts[k].n <= 0)
+        if (pts[k].n <= 0 || render_small(f, pts[k].n) || render_small(f, pts[k].events))
             continue;
         double x = p.x + (k + 0.5) * slot, y = render_axis_map(&ay, 100 * pts[k].rate);
         if (pts[k].signal) {
@@ -90,7 +92,8 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
         double x = p.x + (k + 0.5) * slot;
         snprintf(buf, sizeof buf, "%s %02d", mon[m % 12], (m / 12) % 100);
         render_text(cr, f, 0, 7.5, x, p.y + p.h + 11, 0.5, buf);
-        snprintf(buf, sizeof buf, "n %ld", pts[k].n);
+        char cnt[24];
+        snprintf(buf, sizeof buf, "n %s", render_count(f, pts[k].n, cnt, sizeof cnt));
         render_text(cr, f, 0, 7, x, p.y + p.h + 21, 0.5, buf);
     }
     render_frame(cr, p);

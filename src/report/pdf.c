@@ -20,7 +20,9 @@
 
 struct doc {
     cairo_t *cr;
-    struct fonts f;
+    struct fonts f;             /* fonts and the suppression setting */
+    char cbuf[32][24];          /* rotating buffers for counts as text (C()) */
+    int ci;
     double w, h;
     int page;
     const struct ingest_result *in;
@@ -54,6 +56,18 @@ static cairo_status_t write_mem(void *closure, const unsigned char *data, unsign
     return CAIRO_STATUS_SUCCESS;
 }
 
+/* A count as text for the page: "< N" when suppressed (a rotating buffer: up to 32 live). */
+static const char *C(struct doc *d, long v)
+{
+    char *b = d->cbuf[d->ci++ % 32];
+    return render_count(&d->f, v, b, sizeof d->cbuf[0]);
+}
+
+static int hidden(const struct doc *d, long a, long b)
+{
+    return render_small(&d->f, a) || render_small(&d->f, b);
+}
+
 static const char *instrument_label(int col)
 {
     switch (col) {
@@ -77,10 +91,12 @@ static int instrument_max(int col)
     }
 }
 
-static void pct_ci(char *buf, size_t n, const struct proportion *p)
+static void pct_ci(struct doc *d, char *buf, size_t n, const struct proportion *p)
 {
     if (p->n == 0)
         snprintf(buf, n, "no mature episode");
+    else if (hidden(d, p->events, p->n))
+        snprintf(buf, n, "suppressed (%s of %s)", C(d, p->events), C(d, p->n));
     else
         snprintf(buf, n, "%.1f%%  (%ld of %ld; 95%% CI %.1f-%.1f%%)", 100 * p->rate, p->events,
                  p->n, 100 * p->lo, 100 * p->hi);
@@ -130,8 +146,11 @@ static void page_end(struct doc *d)
              d->o->title, from, strcmp(from, to) ? " to " : "", strcmp(from, to) ? to : "", as_of,
              instrument_label(o->instrument), o->min_baseline, o->remission_max,
              o->endpoint_from, o->endpoint_to);
-    snprintf(right, sizeof right, "outcomes %s  |  page %d of %d", OUTCOMES_VERSION, d->page,
-             NPAGES);
+    snprintf(right, sizeof right, "%soutcomes %s  |  page %d of %d",
+             d->f.suppress_below > 1 ? "counts < " : "", OUTCOMES_VERSION, d->page, NPAGES);
+    if (d->f.suppress_below > 1)
+        snprintf(right, sizeof right, "counts below %d suppressed  |  outcomes %s  |  page %d of %d",
+                 d->f.suppress_below, OUTCOMES_VERSION, d->page, NPAGES);
     cairo_set_source_rgb(cr, 0.75, 0.75, 0.75);
     cairo_set_line_width(cr, 0.5);
     cairo_move_to(cr, 36, d->h - 26);
@@ -200,6 +219,10 @@ static void page_summary(struct doc *d)
         if (pr[k]->n == 0) {
             snprintf(tiles[k].value, sizeof tiles[k].value, "no mature episode");
             snprintf(tiles[k].detail, sizeof tiles[k].detail, "in this period");
+        } else if (hidden(d, pr[k]->events, pr[k]->n)) {
+            snprintf(tiles[k].value, sizeof tiles[k].value, "suppressed");
+            snprintf(tiles[k].detail, sizeof tiles[k].detail, "%s of %s",
+                     C(d, pr[k]->events), C(d, pr[k]->n));
         } else {
             snprintf(tiles[k].value, sizeof tiles[k].value, "%.1f%%", 100 * pr[k]->rate);
             snprintf(tiles[k].detail, sizeof tiles[k].detail, "%ld of %ld; 95%% CI %.1f-%.1f%%",
@@ -214,7 +237,12 @@ static void page_summary(struct doc *d)
         median_text(lo, sizeof lo, km[k]->median_lo, k ? "sessions" : "days");
         median_text(hi, sizeof hi, km[k]->median_hi, k ? "sessions" : "days");
         snprintf(tiles[2 + k].detail, sizeof tiles[2 + k].detail,
-                 "95%% CI %s to %s; %ld episodes", lo, hi, km[k]->n);
+                 "95%% CI %s to %s; %s episodes", lo, hi, C(d, km[k]->n));
+        if (hidden(d, km[k]->n, km[k]->events)) {
+            snprintf(tiles[2 + k].value, sizeof tiles[2 + k].value, "suppressed");
+            snprintf(tiles[2 + k].detail, sizeof tiles[2 + k].detail, "%s episodes, %s events",
+                     C(d, km[k]->n), C(d, km[k]->events));
+        }
     }
     double tw = (d->w - 72 - 30) / 4;
     for (int k = 0; k < 4; k++) {
@@ -236,68 +264,68 @@ static void page_summary(struct doc *d)
     y += 10;
     double x = 36, w = 300, sx = 400, sw = 330, gap = 12;
     long immature = a->eligible - a->mature, noend = a->mature - a->with_endpoint;
-    snprintf(buf, sizeof buf, "%ld rows read", in->rows_read);
+    snprintf(buf, sizeof buf, "%s rows read", C(d, in->rows_read));
     double by = flow_box(d, x, y, w, "data rows in the export files", buf, 0);
-    snprintf(buf, sizeof buf, "%ld rejected, %ld duplicate", in->rows_rejected,
-             in->rows_duplicate);
+    snprintf(buf, sizeof buf, "%s rejected, %s duplicate", C(d, in->rows_rejected),
+             C(d, in->rows_duplicate));
     flow_box(d, sx, y, sw, "see the data quality page and rejects.csv", buf, 0);
     arrow(cr, x + w, y + 15, sx, y + 15);
     y = by + gap;
     arrow(cr, x + 40, by, x + 40, y);
-    snprintf(buf, sizeof buf, "%ld rows accepted, %ld patients", in->rows_accepted,
-             in->patients);
+    snprintf(buf, sizeof buf, "%s rows accepted, %s patients", C(d, in->rows_accepted),
+             C(d, in->patients));
     by = flow_box(d, x, y, w, "valid rows; distinct patient pseudonyms", buf, 0);
     y = by + gap;
     arrow(cr, x + 40, by, x + 40, y);
-    snprintf(buf, sizeof buf, "%zu treatment episodes", a->nepisodes);
+    snprintf(buf, sizeof buf, "%s treatment episodes", C(d, (long)a->nepisodes));
     snprintf(b2, sizeof b2, "all periods; a gap over %d days starts a new episode",
              a->opts.episode_gap);
     by = flow_box(d, x, y, w, b2, buf, 0);
-    snprintf(buf, sizeof buf, "%ld outside the period", (long)a->nepisodes - a->cohort_episodes);
+    snprintf(buf, sizeof buf, "%s outside the period", C(d, (long)a->nepisodes - a->cohort_episodes));
     flow_box(d, sx, y, sw, "index date before or after the period", buf, 0);
     arrow(cr, x + w, y + 15, sx, y + 15);
     y = by + gap;
     arrow(cr, x + 40, by, x + 40, y);
-    snprintf(buf, sizeof buf, "%ld episodes in the period", a->cohort_episodes);
+    snprintf(buf, sizeof buf, "%s episodes in the period", C(d, a->cohort_episodes));
     by = flow_box(d, x, y, w, "index date within the period", buf, 0);
-    snprintf(buf, sizeof buf, "%ld excluded", a->excluded_no_baseline + a->excluded_below_min);
-    snprintf(b2, sizeof b2, "no baseline score %ld; baseline below %d: %ld",
-             a->excluded_no_baseline, a->opts.min_baseline, a->excluded_below_min);
+    snprintf(buf, sizeof buf, "%s excluded", C(d, a->excluded_no_baseline + a->excluded_below_min));
+    snprintf(b2, sizeof b2, "no baseline score %s; baseline below %d: %s",
+             C(d, a->excluded_no_baseline), a->opts.min_baseline, C(d, a->excluded_below_min));
     flow_box(d, sx, y, sw, b2, buf, 0);
     arrow(cr, x + w, y + 15, sx, y + 15);
     y = by + gap;
     arrow(cr, x + 40, by, x + 40, y);
-    snprintf(buf, sizeof buf, "%ld eligible", a->eligible);
-    snprintf(b2, sizeof b2, "%ld with a follow-up score (time-to-response analyses)",
-             a->with_followup);
+    snprintf(buf, sizeof buf, "%s eligible", C(d, a->eligible));
+    snprintf(b2, sizeof b2, "%s with a follow-up score (time-to-response analyses)",
+             C(d, a->with_followup));
     by = flow_box(d, x, y, w, b2, buf, 1);
-    snprintf(buf, sizeof buf, "%ld not yet mature", immature);
+    snprintf(buf, sizeof buf, "%s not yet mature", C(d, immature));
     flow_box(d, sx, y, sw, "endpoint window still open on the as-of date", buf, 0);
     arrow(cr, x + w, y + 15, sx, y + 15);
     y = by + gap;
     arrow(cr, x + 40, by, x + 40, y);
-    snprintf(buf, sizeof buf, "%ld mature", a->mature);
+    snprintf(buf, sizeof buf, "%s mature", C(d, a->mature));
     by = flow_box(d, x, y, w, "the denominator of the response and remission rates", buf, 1);
-    snprintf(buf, sizeof buf, "%ld without an endpoint score", noend);
+    snprintf(buf, sizeof buf, "%s without an endpoint score", C(d, noend));
     flow_box(d, sx, y, sw, "counted as not responding (as CMS159 and DRR-E)", buf, 0);
     arrow(cr, x + w, y + 15, sx, y + 15);
     y = by + gap;
     arrow(cr, x + 40, by, x + 40, y);
-    snprintf(buf, sizeof buf, "%ld with an endpoint score", a->with_endpoint);
+    snprintf(buf, sizeof buf, "%s with an endpoint score", C(d, a->with_endpoint));
     by = flow_box(d, x, y, w, "follow-up rate in the box to the right", buf, 0);
-    pct_ci(b2, sizeof b2, &a->followup);
+    pct_ci(d, b2, sizeof b2, &a->followup);
     snprintf(buf, sizeof buf, "follow-up %s", b2);
     cairo_set_source_rgb(cr, 0, 0, 0);
     render_text(cr, &d->f, 0, 8, sx, y + 18, 0, buf);
     y = by + gap;
     arrow(cr, x + 40, by, x + 40, y);
-    snprintf(buf, sizeof buf, "%ld responders, %ld remitters", a->response.events,
-             a->remission.events);
+    snprintf(buf, sizeof buf, "%s responders, %s remitters", C(d, a->response.events),
+             C(d, a->remission.events));
     by = flow_box(d, x, y, w, "at the endpoint score", buf, 1);
-    pct_ci(b2, sizeof b2, &a->response_observed);
+    pct_ci(d, b2, sizeof b2, &a->response_observed);
     snprintf(buf, sizeof buf, "response among those with a score: %s", b2);
     render_text(cr, &d->f, 0, 8, sx, y + 12, 0, buf);
-    pct_ci(b2, sizeof b2, &a->remission_observed);
+    pct_ci(d, b2, sizeof b2, &a->remission_observed);
     snprintf(buf, sizeof buf, "remission among those with a score: %s", b2);
     render_text(cr, &d->f, 0, 8, sx, y + 24, 0, buf);
     page_end(d);
@@ -330,6 +358,11 @@ static void page_trajectory(struct doc *d)
              instrument_label(a->opts.instrument), a->ntraj_lines, a->traj_episodes,
              a->traj_episodes > TRAJ_SAMPLE ? (a->traj_episodes + TRAJ_SAMPLE - 1) / TRAJ_SAMPLE
                                             : 1L);
+    if (d->f.suppress_below > 1)
+        snprintf(sub, sizeof sub,
+                 "Mean %s score of eligible episodes with 95%% CI (individual lines are not "
+                 "drawn when small counts are suppressed). Baseline at 0; 12+ pools later ones.",
+                 instrument_label(a->opts.instrument));
     if (a->traj_episodes <= TRAJ_SAMPLE)
         snprintf(sub, sizeof sub,
                  "Mean %s score of eligible episodes with 95%% CI; faint lines: every episode. "
@@ -360,8 +393,8 @@ static void page_waterfall(struct doc *d)
     else
         snprintf(sub, sizeof sub,
                  "Change from baseline at the endpoint: each bar is one mature eligible episode "
-                 "with an endpoint score (%ld).",
-                 a->waterfall_total);
+                 "with an endpoint score (%s).",
+                 C(d, a->waterfall_total));
     page_begin(d, "Waterfall: change at the endpoint", sub);
     struct box b = {36, 72, d->w - 72, d->h - 72 - 40};
     render_waterfall(d->cr, &d->f, b, a->waterfall, a->waterfall_class, a->nwaterfall);
@@ -508,10 +541,12 @@ static double table(struct doc *d, double x, double y, double w, const char *tit
     return y + 8;
 }
 
-static void share(char *buf, size_t n, long x, long of)
+static void share(struct doc *d, char *buf, size_t n, long x, long of)
 {
     if (of == 0)
         snprintf(buf, n, "none measured");
+    else if (hidden(d, x, of))
+        snprintf(buf, n, "%s of %s", C(d, x), C(d, of));
     else
         snprintf(buf, n, "%ld of %ld (%.1f%%)", x, of, 100.0 * (double)x / (double)of);
 }
@@ -522,30 +557,32 @@ static void page_safety(struct doc *d)
     const struct safety *s = &a->safety;
     char sub[160];
     snprintf(sub, sizeof sub,
-             "Treatment sessions of the period's episodes (%ld sessions, %ld episodes).",
-             s->sessions, s->episodes);
+             "Treatment sessions of the period's episodes (%s sessions, %s episodes).",
+             C(d, s->sessions), C(d, s->episodes));
     page_begin(d, "Safety", sub);
     char v[8][96], l0[64], l1[64];
     snprintf(l0, sizeof l0, "pre-dose BP >= %d/%d", a->opts.bp_pre_sys, a->opts.bp_pre_dia);
     snprintf(l1, sizeof l1, "post-dose BP >= %d/%d", a->opts.bp_post_sys, a->opts.bp_post_dia);
-    share(v[0], sizeof v[0], s->bp_pre_high, s->bp_pre_n);
-    share(v[1], sizeof v[1], s->bp_post_high, s->bp_post_n);
-    if (s->sbp_rise_n)
+    share(d, v[0], sizeof v[0], s->bp_pre_high, s->bp_pre_n);
+    share(d, v[1], sizeof v[1], s->bp_post_high, s->bp_post_n);
+    if (render_small(&d->f, s->sbp_rise_n))
+        snprintf(v[2], sizeof v[2], "suppressed, n %s", C(d, s->sbp_rise_n));
+    else if (s->sbp_rise_n)
         snprintf(v[2], sizeof v[2], "median %+.0f (IQR %+.0f to %+.0f), n %ld",
                  s->sbp_rise_median, s->sbp_rise_q1, s->sbp_rise_q3, s->sbp_rise_n);
     else
         snprintf(v[2], sizeof v[2], "none measured");
-    share(v[3], sizeof v[3], s->cadss_above, s->cadss_n);
+    share(d, v[3], sizeof v[3], s->cadss_above, s->cadss_n);
     char l3[64];
     snprintf(l3, sizeof l3, "sessions with CADSS above %d", a->opts.cadss_above);
     const char *labels[4] = {l0, l1, "SBP rise after the dose (mmHg)", l3};
     const char *values[4] = {v[0], v[1], v[2], v[3]};
     double colw = (d->w - 72 - 30) / 2;
     double y = table(d, 36, 80, colw, "Blood pressure and dissociation", labels, values, 4);
-    share(v[4], sizeof v[4], s->item9_ge1, s->item9_n);
-    share(v[5], sizeof v[5], s->item9_ge2, s->item9_n);
-    share(v[6], sizeof v[6], s->item9_resolved, s->item9_episodes);
-    share(v[7], sizeof v[7], s->item9_worsened, s->item9_episodes);
+    share(d, v[4], sizeof v[4], s->item9_ge1, s->item9_n);
+    share(d, v[5], sizeof v[5], s->item9_ge2, s->item9_n);
+    share(d, v[6], sizeof v[6], s->item9_resolved, s->item9_episodes);
+    share(d, v[7], sizeof v[7], s->item9_worsened, s->item9_episodes);
     const char *l9[4] = {"encounters with item 9 >= 1", "encounters with item 9 >= 2",
                          "episodes: item 9 resolved (baseline >= 1, last 0)",
                          "episodes: item 9 worsened (last above baseline)"};
@@ -568,9 +605,15 @@ static void page_safety(struct doc *d)
         if (best == s->nae)
             break;
         snprintf(ael[nae], sizeof ael[nae], "%.40s", s->ae_code[best]);
-        snprintf(aev[nae], sizeof aev[nae], "%.1f%% of sessions, %.1f%% of episodes",
-                 s->sessions ? 100.0 * (double)s->ae_sessions[best] / (double)s->sessions : 0.0,
-                 s->episodes ? 100.0 * (double)s->ae_episodes[best] / (double)s->episodes : 0.0);
+        if (hidden(d, s->ae_sessions[best], s->ae_episodes[best]))
+            snprintf(aev[nae], sizeof aev[nae], "%s sessions, %s episodes",
+                     C(d, s->ae_sessions[best]), C(d, s->ae_episodes[best]));
+        else
+            snprintf(aev[nae], sizeof aev[nae], "%.1f%% of sessions, %.1f%% of episodes",
+                     s->sessions ? 100.0 * (double)s->ae_sessions[best] / (double)s->sessions
+                                 : 0.0,
+                     s->episodes ? 100.0 * (double)s->ae_episodes[best] / (double)s->episodes
+                                 : 0.0);
         aelp[nae] = s->ae_code[best];
         aevp[nae] = aev[nae];
         nae++;
@@ -593,7 +636,8 @@ static void page_safety(struct doc *d)
     for (int k = 0; k < 8; k++)
         hv[k] = (double)s->sbp_rise_hist[k];
     if (s->sbp_rise_n)
-        render_bars(d->cr, &d->f, (struct box){x, 86, colw, 190}, bins, hv, 8, "sessions", 0);
+        render_bars(d->cr, &d->f, (struct box){x, 86, colw, 190}, bins, hv, s->sbp_rise_hist, 8,
+                    "sessions", 0);
     else
         render_empty(d->cr, &d->f, (struct box){x, 86, colw, 190}, "no paired readings");
     render_text(d->cr, &d->f, 1, 10, x, 300, 0, "Peak CADSS by session number (median, IQR)");
@@ -619,7 +663,7 @@ static void page_safety(struct doc *d)
             snprintf(t, sizeof t, k + 1 == s->cadss_nsessions ? "%zu+" : "%zu", k + 1);
             cairo_set_source_rgb(cr, 0, 0, 0);
             render_text(cr, &d->f, 0, 7.5, xx, cb.y + cb.h + 10, 0.5, t);
-            if (!s->cadss_by_session_n[k])
+            if (!s->cadss_by_session_n[k] || render_small(&d->f, s->cadss_by_session_n[k]))
                 continue;
             render_series_style(cr, 0);
             cairo_set_line_width(cr, 1.2);
@@ -646,11 +690,11 @@ static void page_quality(struct doc *d)
                "Every data row is accounted for: read = accepted + rejected + duplicate. "
                "Rejected rows are listed with their line in rejects.csv.");
     char v[6][96];
-    snprintf(v[0], sizeof v[0], "%ld", in->rows_read);
-    snprintf(v[1], sizeof v[1], "%ld", in->rows_accepted);
-    snprintf(v[2], sizeof v[2], "%ld", in->rows_rejected);
-    snprintf(v[3], sizeof v[3], "%ld", in->rows_duplicate);
-    snprintf(v[4], sizeof v[4], "%ld", in->conflicting_same_day_scores);
+    snprintf(v[0], sizeof v[0], "%s", C(d, in->rows_read));
+    snprintf(v[1], sizeof v[1], "%s", C(d, in->rows_accepted));
+    snprintf(v[2], sizeof v[2], "%s", C(d, in->rows_rejected));
+    snprintf(v[3], sizeof v[3], "%s", C(d, in->rows_duplicate));
+    snprintf(v[4], sizeof v[4], "%s", C(d, in->conflicting_same_day_scores));
     snprintf(v[5], sizeof v[5], "%zu", in->nfiles);
     const char *l[6] = {"rows read", "accepted", "rejected or set aside (after the as-of date)",
                         "exact duplicates (counted once)",
@@ -665,7 +709,7 @@ static void page_quality(struct doc *d)
         if (!in->rejected_by_reason[r])
             continue;
         snprintf(rl[nr], sizeof rl[nr], "%s", ingest_reason_name(r));
-        snprintf(rv[nr], sizeof rv[nr], "%ld", in->rejected_by_reason[r]);
+        snprintf(rv[nr], sizeof rv[nr], "%s", C(d, in->rejected_by_reason[r]));
         rlp[nr] = rl[nr];
         rvp[nr] = rv[nr];
         nr++;
@@ -685,7 +729,7 @@ static void page_quality(struct doc *d)
         if (!in->conflicts_by_col[k])
             continue;
         snprintf(cl[nc], sizeof cl[nc], "%s", ingest_col_name((enum col)(COL_PHQ9 + k)));
-        snprintf(cv[nc], sizeof cv[nc], "%ld", in->conflicts_by_col[k]);
+        snprintf(cv[nc], sizeof cv[nc], "%s", C(d, in->conflicts_by_col[k]));
         clp[nc] = cl[nc];
         cvp[nc] = cv[nc];
         nc++;
@@ -713,17 +757,22 @@ static void page_quality(struct doc *d)
     double mv[N_INT_COLS];
     for (int k = 0; k < N_INT_COLS; k++)
         mv[k] = a->dq.missing_n ? 100.0 * (double)a->dq.missing[k] / (double)a->dq.missing_n : 0;
-    render_bars(d->cr, &d->f, (struct box){x, 88, colw, 220}, short_names, mv, N_INT_COLS,
-                "rows without a value (%)", 1);
+    render_bars(d->cr, &d->f, (struct box){x, 88, colw, 220}, short_names, mv, a->dq.missing,
+                N_INT_COLS, "rows without a value (%)", 1);
     char t[200];
-    snprintf(t, sizeof t,
-             "%ld of %ld treatment sessions have no %s score (%.1f%%). Assessment rows record "
-             "only the scores taken, so other columns are often empty by design.",
-             a->dq.treatment_without_primary, a->dq.treatment_sessions,
-             instrument_label(a->opts.instrument),
-             a->dq.treatment_sessions ? 100.0 * (double)a->dq.treatment_without_primary /
-                                            (double)a->dq.treatment_sessions
-                                      : 0.0);
+    if (hidden(d, a->dq.treatment_without_primary, a->dq.treatment_sessions))
+        snprintf(t, sizeof t, "%s of %s treatment sessions have no %s score.",
+                 C(d, a->dq.treatment_without_primary), C(d, a->dq.treatment_sessions),
+                 instrument_label(a->opts.instrument));
+    else
+        snprintf(t, sizeof t,
+                 "%ld of %ld treatment sessions have no %s score (%.1f%%). Assessment rows "
+                 "record only the scores taken, so other columns are often empty by design.",
+                 a->dq.treatment_without_primary, a->dq.treatment_sessions,
+                 instrument_label(a->opts.instrument),
+                 a->dq.treatment_sessions ? 100.0 * (double)a->dq.treatment_without_primary /
+                                                (double)a->dq.treatment_sessions
+                                          : 0.0);
     cairo_set_source_rgb(d->cr, 0, 0, 0);
     render_paragraph(d->cr, &d->f, 8.5, x, 330, colw, t);
     page_end(d);
@@ -792,9 +841,15 @@ static void page_definitions(struct doc *d)
              "range or of the wrong type are rejected whole and listed in rejects.csv; exact "
              "duplicates count once. results.json holds every number of this report; "
              "episodes.csv holds each episode's derivation, so each figure can be recomputed.");
+    if (o->suppress_below > 1)
+        snprintf(p[10], sizeof p[10],
+                 "Small cells: every count from 1 to %d, and every rate, median or point "
+                 "built on one, is shown as \"< %d\" or left out (--suppress-below %d; 11 follows "
+                 "the CMS cell-size policy). Individual score lines are not drawn.",
+                 o->suppress_below - 1, o->suppress_below, o->suppress_below);
     double y = 80, w = d->w - 72;
     cairo_set_source_rgb(d->cr, 0, 0, 0);
-    for (int i = 0; i < 10; i++)
+    for (int i = 0; i < (o->suppress_below > 1 ? 11 : 10); i++)
         y = render_paragraph(d->cr, &d->f, 9, 36, y, w, p[i]) + 6;
     page_end(d);
 }
@@ -807,6 +862,7 @@ int report_pdf(const struct ingest_result *in, const struct analysis *a,
     int rc = render_fonts_open(&d.f, dg);
     if (rc)
         return rc;
+    d.f.suppress_below = a->opts.suppress_below;
     d.w = o->letter ? 792 : 841.89;
     d.h = o->letter ? 612 : 595.28;
     cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_mem, &m, d.w, d.h);

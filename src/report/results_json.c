@@ -258,6 +258,71 @@ static json_t *data_quality(const struct ingest_result *in, const struct analysi
     return o;
 }
 
+/* Small-cell suppression (--suppress-below N): in every object, a count from 1 to N-1 is
+ * replaced by null, and then every other number of that object too (rates, intervals,
+ * medians, times: figures built on the small count), and the object gets "suppressed": true.
+ * Arrays of numbers (an interval) inside such an object are nulled element by element. */
+static int is_count_key(const char *k)
+{
+    static const char *const keys[] = {
+        "events", "n", "n_risk", "n_event", "n_censor", "rows_read", "rows_accepted",
+        "rows_rejected", "rows_duplicate", "patients", "episodes", "cohort_episodes",
+        "no_baseline", "baseline_below_min", "eligible", "mature", "with_endpoint",
+        "with_followup", "sessions", "sessions_measured", "sessions_at_or_above",
+        "sessions_above", "sessions_any", "episodes_any", "encounters", "encounters_ge1",
+        "encounters_ge2", "episodes_with_baseline_and_followup", "episodes_resolved",
+        "episodes_worsened", "missing", "total", "duplicates", "treatment_sessions",
+        "without_score", "rows", "malformed", "missing_required", "invalid_patient_id",
+        "invalid_date", "not_an_integer", "not_a_number", "out_of_range", "invalid_choice",
+        "too_long", "invalid_text", "after_as_of", "phq9", "phq9_item9", "madrs", "qids_sr16",
+        "hamd17", "bdi2", "gad7"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        if (strcmp(k, keys[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static void null_numbers(json_t *o)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(o, key, v)
+    {
+        if (json_is_number(v))
+            json_object_set_new(o, key, json_null());
+        else if (json_is_array(v))
+            for (size_t i = 0; i < json_array_size(v); i++)
+                if (json_is_number(json_array_get(v, i)))
+                    json_array_set_new(v, i, json_null());
+    }
+}
+
+static void suppress(json_t *node, long below)
+{
+    if (json_is_array(node)) {
+        for (size_t i = 0; i < json_array_size(node); i++)
+            suppress(json_array_get(node, i), below);
+        return;
+    }
+    if (!json_is_object(node))
+        return;
+    const char *key;
+    json_t *v;
+    int small = 0;
+    json_object_foreach(node, key, v)
+    {
+        if (json_is_integer(v) && is_count_key(key) && json_integer_value(v) >= 1 &&
+            json_integer_value(v) < below)
+            small = 1;
+        else
+            suppress(v, below);
+    }
+    if (small) {
+        null_numbers(node);
+        json_object_set_new(node, "suppressed", json_true());
+    }
+}
+
 char *report_results_json(const struct ingest_result *in, const struct analysis *a,
                           size_t *len)
 {
@@ -285,6 +350,8 @@ char *report_results_json(const struct ingest_result *in, const struct analysis 
     json_object_set_new(t, "endpoint", u);
     json_object_set_new(t, "episode_gap_days", json_integer(op->episode_gap));
     json_object_set_new(t, "ci_method", json_string(op->ci == CI_EXACT ? "exact" : "wilson"));
+    json_object_set_new(t, "suppress_below",
+                        op->suppress_below > 1 ? json_integer(op->suppress_below) : json_null());
     json_object_set_new(root, "definitions", t);
     t = json_object();
     json_object_set_new(t, "rows_read", json_integer(in->rows_read));
@@ -318,6 +385,8 @@ char *report_results_json(const struct ingest_result *in, const struct analysis 
     json_object_set_new(root, "monthly_remission", pchart(a->monthly_remission, a->month0));
     json_object_set_new(root, "safety", safety(a));
     json_object_set_new(root, "data_quality", data_quality(in, a));
+    if (op->suppress_below > 1)
+        suppress(root, op->suppress_below);
     char *text = json_dumps(root, JSON_PRESERVE_ORDER | JSON_INDENT(2) | JSON_REAL_PRECISION(17));
     json_decref(root);
     if (!text)

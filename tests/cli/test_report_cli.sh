@@ -93,6 +93,21 @@ check messy_report run 0 "$bin" report --columns sample-data/messy-columns.ini -
 check messy_rejects test "$(wc -l <"$tmp/i/rejects.csv")" -eq 14
 check messy_reject_line grep -q '^sample-data/messy-export.csv,7,phq9,2O,not_an_integer$' "$tmp/i/rejects.csv"
 
+# --suppress-below 11: no count from 1 to 10 in results.json, no episodes.csv (a stale one is
+# removed), "< 11" in the PDF
+check suppress_run run 0 "$bin" report --quiet --suppress-below 11 --period 2026-09 -o "$tmp/a" sample-data/sessions.csv
+check suppress_no_episodes test ! -e "$tmp/a/episodes.csv"
+counts='"(events|n|n_risk|n_event|n_censor|rows_read|rows_accepted|rows_rejected|rows_duplicate|patients|episodes|cohort_episodes|no_baseline|baseline_below_min|eligible|mature|with_endpoint|with_followup|sessions|sessions_measured|sessions_at_or_above|sessions_above|sessions_any|episodes_any|encounters|encounters_ge1|encounters_ge2|episodes_resolved|episodes_worsened|missing|total|duplicates|treatment_sessions|without_score|rows)": ([1-9]|10)(,|$)'
+check suppress_no_small_counts bash -c "! grep -qE '$counts' '$tmp/a/results.json'"
+check suppress_marked grep -q '"suppressed": true' "$tmp/a/results.json"
+check suppress_definition grep -q '"suppress_below": 11' "$tmp/a/results.json"
+check unsuppressed_has_small grep -qE "$counts" "$tmp/d/results.json"
+pdftotext "$tmp/a/report.pdf" "$tmp/sup.txt"
+check suppress_pdf_marker grep -q '< 11' "$tmp/sup.txt"
+check suppress_pdf_footer grep -q 'counts below 11 suppressed' "$tmp/sup.txt"
+check bad_suppress run 2 "$bin" report --suppress-below 1 x.csv
+check bad_suppress_msg has "--suppress-below: expected a count 2-1000, got '1'"
+
 # failures leave the directory as it was
 echo "old" >"$tmp/keep.txt"
 mkdir -p "$tmp/ro" && cp "$tmp/a/results.json" "$tmp/ro/" && chmod a-w "$tmp/ro"
