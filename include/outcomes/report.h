@@ -8,6 +8,7 @@
 #define OUTCOMES_REPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "outcomes/ingest.h"
 #include "outcomes/model.h"
@@ -32,6 +33,29 @@ struct pdf_opts {
  * a diag code (a missing font, a cairo failure). */
 int report_pdf(const struct ingest_result *in, const struct analysis *a,
                const struct pdf_opts *o, char **out, size_t *len, struct diag *d);
+
+/* What manifest.json records (SPEC section 5). Borrowed strings. */
+struct manifest_file {
+    const char *path;      /* input path as given, or output file name */
+    uint64_t size;
+    long rows;             /* inputs: data rows read; outputs: -1 */
+    char sha256[65];
+};
+
+struct manifest {
+    const char *const *argv;        /* the exact command line */
+    size_t argc;
+    const char *const *options;     /* every effective option as command-line words */
+    size_t noptions;
+    const char *source_date_epoch;  /* SOURCE_DATE_EPOCH as set, or NULL */
+    const char *as_of;              /* the data cut used */
+    struct manifest_file *inputs, *outputs;
+    size_t ninputs, noutputs;
+    struct manifest_file columns;   /* the --columns file (path NULL when none) */
+};
+
+/* manifest.json. */
+char *report_manifest_json(const struct manifest *m, size_t *len);
 
 /* One output file in memory. */
 struct out_file {

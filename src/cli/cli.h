@@ -17,6 +17,7 @@ int cli_read_inputs(const struct cli_opts *o, struct ingest_result *res, const c
 
 int cli_check(const struct cli_opts *o);
 int cli_report(const struct cli_opts *o);
+int cli_verify(const struct cli_opts *o);
 int cli_sample(const struct cli_opts *o);
 
 #endif

@@ -70,6 +70,8 @@ int main(int argc, char **argv)
             cli_opts_fini(&o);
             return cli_report_diag(&d, cmds[i].name);
         }
+        o.argv = argv;
+        o.argc = argc;
         if (o.help) {
             cli_print_help(cmds[i].cmd);
             cli_opts_fini(&o);
@@ -78,6 +80,7 @@ int main(int argc, char **argv)
         switch (cmds[i].cmd) {
         case CMD_CHECK: rc = cli_check(&o); break;
         case CMD_REPORT: rc = cli_report(&o); break;
+        case CMD_VERIFY: rc = cli_verify(&o); break;
         case CMD_SAMPLE: rc = cli_sample(&o); break;
         default:
             diag_set(&d, DIAG_USAGE, NULL, 0, 0, "'%s' is not available yet in this version",

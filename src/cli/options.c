@@ -600,3 +600,55 @@ void cli_ingest_opts(const struct cli_opts *o, const struct colmap *map, struct 
     io->as_of = o->as_of;
     io->threads = o->threads;
 }
+
+static int add_word(char ***v, size_t *n, const char *a, const char *b)
+{
+    if (push_str(v, n, a) != 0)
+        return -1;
+    return b ? push_str(v, n, b) : 0;
+}
+
+int cli_effective_options(const struct cli_opts *o, char ***w, size_t *n)
+{
+    const struct model_opts *m = &o->model;
+    char buf[64];
+    *w = NULL;
+    *n = 0;
+    int rc = 0;
+    rc |= add_word(w, n, "--delimiter", o->delimiter == '\t' ? "\\t" : (char[]){o->delimiter, 0});
+    rc |= add_word(w, n, "--date-format", o->date_us ? "us" : "iso");
+    if (o->columns)
+        rc |= add_word(w, n, "--columns", o->columns);
+    for (size_t i = 0; i < o->nallow; i++)
+        rc |= add_word(w, n, "--allow-column", o->allow[i]);
+    if (o->have_as_of) {
+        char day[11];
+        date_format(o->as_of, day);
+        rc |= add_word(w, n, "--as-of", day);
+    }
+    rc |= add_word(w, n, "--period", o->period_label);
+    rc |= add_word(w, n, "--instrument", ingest_col_name((enum col)m->instrument));
+    snprintf(buf, sizeof buf, "%d", m->baseline_window);
+    rc |= add_word(w, n, "--baseline-window", buf);
+    snprintf(buf, sizeof buf, "%d", m->min_baseline);
+    rc |= add_word(w, n, "--min-baseline", buf);
+    snprintf(buf, sizeof buf, "%d", m->remission_max);
+    rc |= add_word(w, n, "--remission-max", buf);
+    rc |= add_word(w, n, "--endpoint", m->endpoint_name);
+    snprintf(buf, sizeof buf, "%d", m->episode_gap);
+    rc |= add_word(w, n, "--episode-gap", buf);
+    rc |= add_word(w, n, "--ci", m->ci == CI_EXACT ? "exact" : "wilson");
+    snprintf(buf, sizeof buf, "%d/%d", m->bp_pre_sys, m->bp_pre_dia);
+    rc |= add_word(w, n, "--bp-pre", buf);
+    snprintf(buf, sizeof buf, "%d/%d", m->bp_post_sys, m->bp_post_dia);
+    rc |= add_word(w, n, "--bp-post", buf);
+    if (m->suppress_below > 1) {
+        snprintf(buf, sizeof buf, "%d", m->suppress_below);
+        rc |= add_word(w, n, "--suppress-below", buf);
+    }
+    rc |= add_word(w, n, "--title", o->title ? o->title : "Quality review");
+    rc |= add_word(w, n, "--paper", o->letter ? "letter" : "a4");
+    if (o->strict)
+        rc |= add_word(w, n, "--strict", NULL);
+    return rc ? -1 : 0;
+}

@@ -43,7 +43,15 @@ struct cli_opts {
     char **files;
     size_t nfiles;
     int help;
+    /* the exact command line (borrowed from main) */
+    char **argv;
+    int argc;
 };
+
+/* Every effective option of `report` as command-line words ("--period", "2026-10", ...): what
+ * manifest.json records and `verify` reruns with. Returns 0 or -1 (out of memory); the caller
+ * frees each word and the array. */
+int cli_effective_options(const struct cli_opts *o, char ***words, size_t *n);
 
 /* Parses argv (after the command word). Fills o; returns 0, or DIAG_USAGE/DIAG_IO with d set. */
 int cli_opts_parse(struct cli_opts *o, enum command cmd, int argc, char **argv, struct diag *d);

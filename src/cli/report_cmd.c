@@ -11,6 +11,7 @@
 #include "outcomes/date.h"
 #include "outcomes/model.h"
 #include "outcomes/render.h"
+#include "outcomes/sha256.h"
 #include "outcomes/report.h"
 
 static double now(void)
@@ -41,14 +42,79 @@ static int pdf_date(int32_t as_of, char *buf, size_t n, struct diag *d)
     return 0;
 }
 
+/* manifest.json for the outputs about to be written: hashes every input again (and checks
+ * that it did not change since it was read) and every output buffer. */
+static int build_manifest(const struct cli_opts *o, const struct ingest_result *in,
+                          const struct analysis *a, const struct out_file *files, size_t nfiles,
+                          char **out, size_t *len, struct diag *d)
+{
+    struct manifest m = {0};
+    struct manifest_file *inputs = calloc(in->nfiles ? in->nfiles : 1, sizeof *inputs);
+    struct manifest_file outputs[8];
+    char **words = NULL, as_of[11];
+    size_t nwords = 0;
+    int rc = 0;
+    if (!inputs || cli_effective_options(o, &words, &nwords) != 0) {
+        rc = diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    for (size_t f = 0; f < in->nfiles; f++) {
+        inputs[f].path = in->files[f].path;
+        inputs[f].rows = in->files[f].rows_read;
+        if ((rc = sha256_file(in->files[f].path, inputs[f].sha256, &inputs[f].size, d)) != 0)
+            goto done;
+        if (inputs[f].size != in->files[f].size) {
+            rc = diag_set(d, DIAG_IO, in->files[f].path, 0, 0,
+                          "the file changed while it was being read (%llu bytes, then %llu); "
+                          "nothing was written",
+                          (unsigned long long)in->files[f].size,
+                          (unsigned long long)inputs[f].size);
+            goto done;
+        }
+    }
+    if (o->columns) {
+        m.columns.path = o->columns;
+        if ((rc = sha256_file(o->columns, m.columns.sha256, &m.columns.size, d)) != 0)
+            goto done;
+    }
+    for (size_t k = 0; k < nfiles && k < 8; k++) {
+        outputs[k] = (struct manifest_file){files[k].name, files[k].len, -1, ""};
+        if (sha256_hex(files[k].data, files[k].len, outputs[k].sha256) != 0) {
+            rc = diag_set(d, DIAG_IO, NULL, 0, 0, "hashing failed");
+            goto done;
+        }
+    }
+    date_format(a->as_of, as_of);
+    m.argv = (const char *const *)o->argv;
+    m.argc = (size_t)o->argc;
+    m.options = (const char *const *)words;
+    m.noptions = nwords;
+    m.source_date_epoch = getenv("SOURCE_DATE_EPOCH");
+    if (m.source_date_epoch && !*m.source_date_epoch)
+        m.source_date_epoch = NULL;
+    m.as_of = as_of;
+    m.inputs = inputs;
+    m.ninputs = in->nfiles;
+    m.outputs = outputs;
+    m.noutputs = nfiles;
+    if (!(*out = report_manifest_json(&m, len)))
+        rc = diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
+done:
+    for (size_t i = 0; i < nwords; i++)
+        free(words[i]);
+    free(words);
+    free(inputs);
+    return rc;
+}
+
 int cli_report(const struct cli_opts *o)
 {
     double t0 = now();
     struct ingest_result in;
     struct analysis a;
     struct diag d;
-    char *json = NULL, *episodes = NULL, *rejects = NULL, *pdf = NULL;
-    size_t njson = 0, nepisodes = 0, nrejects = 0, npdf = 0;
+    char *json = NULL, *episodes = NULL, *rejects = NULL, *pdf = NULL, *manifest = NULL;
+    size_t njson = 0, nepisodes = 0, nrejects = 0, npdf = 0, nmanifest = 0;
     int rc = cli_read_inputs(o, &in, "report");
     memset(&a, 0, sizeof a);
     diag_clear(&d);
@@ -99,13 +165,18 @@ int cli_report(const struct cli_opts *o)
     else
         snprintf(dir, sizeof dir, "reports/%s", o->period_label);
     /* with suppression, episodes.csv (one row per episode) is not written */
-    const struct out_file files[] = {
+    struct out_file files[5] = {
         {"report.pdf", pdf, npdf},
         {"results.json", json, njson},
         {"rejects.csv", rejects, nrejects},
         {"episodes.csv", episodes, nepisodes},
     };
-    size_t nfiles = sizeof files / sizeof *files - (o->model.suppress_below > 1);
+    size_t nfiles = 4 - (o->model.suppress_below > 1);
+    if (build_manifest(o, &in, &a, files, nfiles, &manifest, &nmanifest, &d) != 0) {
+        rc = cli_report_diag(&d, NULL);
+        goto out;
+    }
+    files[nfiles++] = (struct out_file){"manifest.json", manifest, nmanifest};
     if (report_write_files(dir, files, nfiles, &d) != 0) {
         rc = cli_report_diag(&d, NULL);
         goto out;
@@ -140,6 +211,7 @@ out:
         render_shutdown();
     free(json);
     free(pdf);
+    free(manifest);
     free(episodes);
     free(rejects);
     model_fini(&a);

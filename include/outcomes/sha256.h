@@ -1,0 +1,15 @@
+/* sha256.h: SHA-256 digests (OpenSSL's libcrypto, not a hand-written hash) as lowercase hex. */
+#ifndef OUTCOMES_SHA256_H
+#define OUTCOMES_SHA256_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "outcomes/diag.h"
+
+/* hex: 65 bytes. Returns 0, or -1 when the library fails. */
+int sha256_hex(const void *data, size_t n, char hex[65]);
+/* Hashes a file by streaming it; sets *size. Returns 0 or DIAG_IO with d set. */
+int sha256_file(const char *path, char hex[65], uint64_t *size, struct diag *d);
+
+#endif

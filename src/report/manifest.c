@@ -1,0 +1,86 @@
+/* manifest.c: manifest.json, the record an auditor reruns from: the tool and library versions,
+ * the exact command line, every effective option (as command-line words, so a rerun needs no
+ * config file), each input's path, size, rows and SHA-256, each output's size and SHA-256.
+ * Nothing here depends on the clock or the machine. */
+#include <csv.h>
+#include <cairo.h>
+#include <gsl/gsl_version.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "outcomes/report.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+static json_t *file_entry(const struct manifest_file *f, int input)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, input ? "path" : "name", json_string(f->path));
+    json_object_set_new(o, "size", json_integer((json_int_t)f->size));
+    if (input)
+        json_object_set_new(o, "rows", json_integer(f->rows));
+    json_object_set_new(o, "sha256", json_string(f->sha256));
+    return o;
+}
+
+static json_t *strings(const char *const *v, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_string(v[i]));
+    return a;
+}
+
+char *report_manifest_json(const struct manifest *m, size_t *len)
+{
+    json_t *root = json_object(), *t = json_object(), *lib = json_object();
+    json_object_set_new(root, "schema", json_integer(1));
+    json_object_set_new(t, "name", json_string("outcomes"));
+    json_object_set_new(t, "version", json_string(OUTCOMES_VERSION));
+    json_object_set_new(root, "tool", t);
+    json_object_set_new(lib, "cairo", json_string(cairo_version_string()));
+    json_object_set_new(lib, "gsl", json_string(GSL_VERSION));
+    json_object_set_new(lib, "libcsv",
+                        json_string(STR(CSV_MAJOR) "." STR(CSV_MINOR) "." STR(CSV_RELEASE)));
+    json_object_set_new(lib, "jansson", json_string(JANSSON_VERSION));
+    json_object_set_new(root, "libraries", lib);
+    json_object_set_new(root, "command_line", strings(m->argv, m->argc));
+    json_object_set_new(root, "options", strings(m->options, m->noptions));
+    json_object_set_new(root, "source_date_epoch", m->source_date_epoch
+                                                       ? json_string(m->source_date_epoch)
+                                                       : json_null());
+    json_object_set_new(root, "as_of", json_string(m->as_of));
+    json_t *in = json_array(), *out = json_array();
+    for (size_t i = 0; i < m->ninputs; i++)
+        json_array_append_new(in, file_entry(&m->inputs[i], 1));
+    json_object_set_new(root, "inputs", in);
+    if (m->columns.path) {
+        json_t *c = json_object();
+        json_object_set_new(c, "path", json_string(m->columns.path));
+        json_object_set_new(c, "size", json_integer((json_int_t)m->columns.size));
+        json_object_set_new(c, "sha256", json_string(m->columns.sha256));
+        json_object_set_new(root, "columns_file", c);
+    } else {
+        json_object_set_new(root, "columns_file", json_null());
+    }
+    for (size_t i = 0; i < m->noutputs; i++)
+        json_array_append_new(out, file_entry(&m->outputs[i], 0));
+    json_object_set_new(root, "outputs", out);
+    char *text = json_dumps(root, JSON_PRESERVE_ORDER | JSON_INDENT(2));
+    json_decref(root);
+    if (!text)
+        return NULL;
+    size_t n = strlen(text);
+    char *o = realloc(text, n + 2);
+    if (!o) {
+        free(text);
+        return NULL;
+    }
+    o[n] = '\n';
+    o[n + 1] = '\0';
+    *len = n + 1;
+    return o;
+}
