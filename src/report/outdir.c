@@ -3,6 +3,7 @@
  * fsync, and only when every file is written are they renamed into place. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,35 @@
 #include <unistd.h>
 
 #include "outcomes/report.h"
+
+/* Temporary files being written, so that a signal (SIGINT, SIGTERM, SIGHUP) part-way removes
+ * them before the process dies: the directory is left as it was. The handler uses only
+ * async-signal-safe calls (unlink, signal, raise). */
+#define MAX_TMP 16
+static char tmp_names[MAX_TMP][4096];
+static volatile sig_atomic_t tmp_count;
+
+static void on_signal(int sig)
+{
+    for (sig_atomic_t i = 0; i < tmp_count; i++)
+        unlink(tmp_names[i]);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void guard(int on)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on ? on_signal : SIG_DFL;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[i], &sa, NULL);
+    }
+    if (!on)
+        tmp_count = 0;
+}
 
 /* mkdir -p. */
 static int make_dirs(const char *dir, struct diag *d)
@@ -56,12 +86,14 @@ int report_write_files(const char *dir, const struct out_file *files, size_t n, 
     int rc = make_dirs(dir, d);
     if (rc)
         return rc;
-    char (*tmp)[4096] = calloc(n ? n : 1, sizeof *tmp);
+    if (n > MAX_TMP)
+        return diag_set(d, DIAG_IO, dir, 0, 0, "too many output files");
+    char (*tmp)[4096] = tmp_names;
     size_t written = 0;
-    if (!tmp)
-        return diag_set(d, DIAG_IO, dir, 0, 0, "out of memory");
+    guard(1);
     for (; written < n; written++) {
         snprintf(tmp[written], sizeof *tmp, "%s/.%s.tmp", dir, files[written].name);
+        tmp_count = (sig_atomic_t)(written + 1); /* registered before it exists */
         int fd = open(tmp[written], O_WRONLY | O_CREAT | O_TRUNC, 0666);
         if (fd < 0) {
             rc = diag_set(d, DIAG_IO, tmp[written], 0, 0, "cannot write: %s", strerror(errno));
@@ -83,9 +115,16 @@ int report_write_files(const char *dir, const struct out_file *files, size_t n, 
     if (rc) {
         for (size_t i = 0; i < written; i++)
             unlink(tmp[i]);
-        free(tmp);
+        guard(0);
         return rc;
     }
+    /* the renames happen as one step: signals wait until they are all done */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigprocmask(SIG_BLOCK, &block, &old);
     for (size_t i = 0; i < n; i++) {
         char final[4096];
         snprintf(final, sizeof final, "%s/%s", dir, files[i].name);
@@ -96,6 +135,7 @@ int report_write_files(const char *dir, const struct out_file *files, size_t n, 
             break;
         }
     }
-    free(tmp);
+    guard(0);
+    sigprocmask(SIG_SETMASK, &old, NULL);
     return rc;
 }

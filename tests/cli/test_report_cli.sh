@@ -32,6 +32,18 @@ check report_no_temp_files test -z "$(ls -A "$tmp/a" | grep -v -e '^results.json
 check rejects_header_only test "$(cat "$tmp/a/rejects.csv")" = "file,line,column,value,reason"
 check episodes_header test "$(head -1 "$tmp/a/episodes.csv" | cut -d, -f1-5)" = "patient_id,episode,index_date,baseline_date,baseline_score"
 
+# episodes.csv explains the figures: its rows recount the Kaplan-Meier n and events and the
+# response rate's numerator and denominator (as a spreadsheet would)
+get=${4:-}
+if [ -n "$get" ]; then
+  km=$(awk -F, 'NR > 1 && $6 == 1 && $14 > 0 { n++; e += $15 } END { print n, e }' "$tmp/a/episodes.csv")
+  check episodes_km test "$km" = "$("$get" "$tmp/a/results.json" time_to_response.n) $("$get" "$tmp/a/results.json" time_to_response.events)"
+  rr=$(awk -F, 'NR > 1 && $6 == 1 && $13 == 1 { n++; r += $11; m += $12 } END { print n, r, m }' "$tmp/a/episodes.csv")
+  check episodes_rates test "$rr" = "$("$get" "$tmp/a/results.json" response.n) $("$get" "$tmp/a/results.json" response.events) $("$get" "$tmp/a/results.json" remission.events)"
+  rem=$(awk -F, 'NR > 1 && $6 == 1 && $14 > 0 { e += $19 } END { print e }' "$tmp/a/episodes.csv")
+  check episodes_remission_km test "$rem" = "$("$get" "$tmp/a/results.json" time_to_remission.events)"
+fi
+
 # a rerun gives the same bytes
 check report_rerun run 0 "$bin" report --quiet -o "$tmp/b" sample-data/sessions.csv
 check rerun_identical cmp -s "$tmp/a/results.json" "$tmp/b/results.json"
@@ -120,6 +132,20 @@ check file_untouched test "$(cat "$tmp/keep.txt")" = "old"
 check empty_analysis run 1 "$bin" report --quiet -o "$tmp/j" --as-of 2000-01-01 sample-data/sessions.csv
 check empty_analysis_msg has "no row was accepted: there is nothing to analyse"
 check empty_wrote_nothing test ! -e "$tmp/j"
+
+# a signal part-way leaves no temporary file, and either every output or none
+"$bin" sample --patients 30000 --seed 5 -o "$tmp/big.csv"
+for delay in 0.05 0.2 0.4 0.6 0.8 1.0; do
+  rm -rf "$tmp/sig"
+  "$bin" report --quiet -o "$tmp/sig" "$tmp/big.csv" &
+  pid=$!
+  sleep "$delay"
+  kill -TERM "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  check "signal_${delay}_no_temp" test -z "$(ls -A "$tmp/sig" 2>/dev/null | grep '\.tmp$')"
+  n=$(ls "$tmp/sig" 2>/dev/null | wc -l)
+  check "signal_${delay}_all_or_nothing" test "$n" -eq 0 -o "$n" -eq 5
+done
 
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]
