@@ -175,6 +175,20 @@ struct analysis {
     long waterfall_total;              /* episodes with an endpoint */
 };
 
+/* The flow's counts and the sums that tie them (for complementary suppression). Hidden
+ * entries are never shown but follow from others (e.g. mature - responders). */
+enum flow_var {
+    F_ROWS_READ, F_ACCEPTED, F_REJECTED, F_DUPLICATE, F_EPISODES, F_OUTSIDE, F_COHORT,
+    F_EXCLUDED, F_NO_BASELINE, F_BELOW_MIN, F_ELIGIBLE, F_WITH_FOLLOWUP, F_NO_FOLLOWUP,
+    F_MATURE, F_IMMATURE, F_WITH_ENDPOINT, F_NO_ENDPOINT, F_RESPONDERS, F_NONRESP, F_REMITTERS,
+    F_NONREM, F_RESP_OBS_NON, F_REM_OBS_NON, F_COUNT
+};
+/* Fills v[F_COUNT] and suppressed[F_COUNT]: every count from 1 to below-1, then, until nothing
+ * changes, in every sum with exactly one hidden term the smallest other term above 0 (or the
+ * total), so that no hidden count can be worked back from the ones shown. */
+void model_flow_suppression(const struct ingest_result *in, const struct analysis *a, int below,
+                            long *v, int *suppressed);
+
 /* Derives episodes and computes every figure. Returns 0, or DIAG_IO (out of memory) or
  * DIAG_DATA (no accepted rows) with d set. */
 int model_run(const struct ingest_result *in, const struct model_opts *opts,

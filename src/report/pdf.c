@@ -19,6 +19,8 @@
 #define NPAGES 10
 
 struct doc {
+    long flow[F_COUNT];         /* the flow's counts, and which suppression hides */
+    int hid[F_COUNT];
     cairo_t *cr;
     struct fonts f;             /* fonts and the suppression setting */
     char cbuf[32][24];          /* rotating buffers for counts as text (C()) */
@@ -63,9 +65,23 @@ static const char *C(struct doc *d, long v)
     return render_count(&d->f, v, b, sizeof d->cbuf[0]);
 }
 
-static int hidden(const struct doc *d, long a, long b)
+/* A flow count: "< N" when hidden by (complementary) suppression. */
+static const char *F(struct doc *d, int var)
 {
-    return render_small(&d->f, a) || render_small(&d->f, b);
+    char *b = d->cbuf[d->ci++ % 32];
+    if (d->hid[var] && render_small(&d->f, d->flow[var]))
+        snprintf(b, sizeof d->cbuf[0], "< %d", d->f.suppress_below);
+    else if (d->hid[var]) /* hidden only so that a small count cannot be worked back */
+        snprintf(b, sizeof d->cbuf[0], "(suppressed)");
+    else
+        snprintf(b, sizeof d->cbuf[0], "%ld", d->flow[var]);
+    return b;
+}
+
+/* A proportion x of n is hidden when x, n or n - x is a small count. */
+static int hidden(const struct doc *d, long x, long n)
+{
+    return render_small(&d->f, x) || render_small(&d->f, n) || render_small(&d->f, n - x);
 }
 
 static const char *instrument_label(int col)
@@ -219,10 +235,11 @@ static void page_summary(struct doc *d)
         if (pr[k]->n == 0) {
             snprintf(tiles[k].value, sizeof tiles[k].value, "no mature episode");
             snprintf(tiles[k].detail, sizeof tiles[k].detail, "in this period");
-        } else if (hidden(d, pr[k]->events, pr[k]->n)) {
+        } else if (hidden(d, pr[k]->events, pr[k]->n) || d->hid[F_MATURE] ||
+                   d->hid[k ? F_REMITTERS : F_RESPONDERS]) {
             snprintf(tiles[k].value, sizeof tiles[k].value, "suppressed");
             snprintf(tiles[k].detail, sizeof tiles[k].detail, "%s of %s",
-                     C(d, pr[k]->events), C(d, pr[k]->n));
+                     F(d, k ? F_REMITTERS : F_RESPONDERS), F(d, F_MATURE));
         } else {
             snprintf(tiles[k].value, sizeof tiles[k].value, "%.1f%%", 100 * pr[k]->rate);
             snprintf(tiles[k].detail, sizeof tiles[k].detail, "%ld of %ld; 95%% CI %.1f-%.1f%%",
@@ -263,69 +280,74 @@ static void page_summary(struct doc *d)
     render_text(cr, &d->f, 1, 11, 36, y, 0, "From export rows to outcomes");
     y += 10;
     double x = 36, w = 300, sx = 400, sw = 330, gap = 12;
-    long immature = a->eligible - a->mature, noend = a->mature - a->with_endpoint;
-    snprintf(buf, sizeof buf, "%s rows read", C(d, in->rows_read));
+    snprintf(buf, sizeof buf, "%s rows read", F(d, F_ROWS_READ));
     double by = flow_box(d, x, y, w, "data rows in the export files", buf, 0);
-    snprintf(buf, sizeof buf, "%s rejected, %s duplicate", C(d, in->rows_rejected),
-             C(d, in->rows_duplicate));
+    snprintf(buf, sizeof buf, "%s rejected, %s duplicate", F(d, F_REJECTED),
+             F(d, F_DUPLICATE));
     flow_box(d, sx, y, sw, "see the data quality page and rejects.csv", buf, 0);
     arrow(cr, x + w, y + 15, sx, y + 15);
     y = by + gap;
     arrow(cr, x + 40, by, x + 40, y);
-    snprintf(buf, sizeof buf, "%s rows accepted, %s patients", C(d, in->rows_accepted),
+    snprintf(buf, sizeof buf, "%s rows accepted, %s patients", F(d, F_ACCEPTED),
              C(d, in->patients));
     by = flow_box(d, x, y, w, "valid rows; distinct patient pseudonyms", buf, 0);
     y = by + gap;
     arrow(cr, x + 40, by, x + 40, y);
-    snprintf(buf, sizeof buf, "%s treatment episodes", C(d, (long)a->nepisodes));
+    snprintf(buf, sizeof buf, "%s treatment episodes", F(d, F_EPISODES));
     snprintf(b2, sizeof b2, "all periods; a gap over %d days starts a new episode",
              a->opts.episode_gap);
     by = flow_box(d, x, y, w, b2, buf, 0);
-    snprintf(buf, sizeof buf, "%s outside the period", C(d, (long)a->nepisodes - a->cohort_episodes));
+    snprintf(buf, sizeof buf, "%s outside the period", F(d, F_OUTSIDE));
     flow_box(d, sx, y, sw, "index date before or after the period", buf, 0);
     arrow(cr, x + w, y + 15, sx, y + 15);
     y = by + gap;
     arrow(cr, x + 40, by, x + 40, y);
-    snprintf(buf, sizeof buf, "%s episodes in the period", C(d, a->cohort_episodes));
+    snprintf(buf, sizeof buf, "%s episodes in the period", F(d, F_COHORT));
     by = flow_box(d, x, y, w, "index date within the period", buf, 0);
-    snprintf(buf, sizeof buf, "%s excluded", C(d, a->excluded_no_baseline + a->excluded_below_min));
+    snprintf(buf, sizeof buf, "%s excluded", F(d, F_EXCLUDED));
     snprintf(b2, sizeof b2, "no baseline score %s; baseline below %d: %s",
-             C(d, a->excluded_no_baseline), a->opts.min_baseline, C(d, a->excluded_below_min));
+             F(d, F_NO_BASELINE), a->opts.min_baseline, F(d, F_BELOW_MIN));
     flow_box(d, sx, y, sw, b2, buf, 0);
     arrow(cr, x + w, y + 15, sx, y + 15);
     y = by + gap;
     arrow(cr, x + 40, by, x + 40, y);
-    snprintf(buf, sizeof buf, "%s eligible", C(d, a->eligible));
+    snprintf(buf, sizeof buf, "%s eligible", F(d, F_ELIGIBLE));
     snprintf(b2, sizeof b2, "%s with a follow-up score (time-to-response analyses)",
-             C(d, a->with_followup));
+             F(d, F_WITH_FOLLOWUP));
     by = flow_box(d, x, y, w, b2, buf, 1);
-    snprintf(buf, sizeof buf, "%s not yet mature", C(d, immature));
+    snprintf(buf, sizeof buf, "%s not yet mature", F(d, F_IMMATURE));
     flow_box(d, sx, y, sw, "endpoint window still open on the as-of date", buf, 0);
     arrow(cr, x + w, y + 15, sx, y + 15);
     y = by + gap;
     arrow(cr, x + 40, by, x + 40, y);
-    snprintf(buf, sizeof buf, "%s mature", C(d, a->mature));
+    snprintf(buf, sizeof buf, "%s mature", F(d, F_MATURE));
     by = flow_box(d, x, y, w, "the denominator of the response and remission rates", buf, 1);
-    snprintf(buf, sizeof buf, "%s without an endpoint score", C(d, noend));
+    snprintf(buf, sizeof buf, "%s without an endpoint score", F(d, F_NO_ENDPOINT));
     flow_box(d, sx, y, sw, "counted as not responding (as CMS159 and DRR-E)", buf, 0);
     arrow(cr, x + w, y + 15, sx, y + 15);
     y = by + gap;
     arrow(cr, x + 40, by, x + 40, y);
-    snprintf(buf, sizeof buf, "%s with an endpoint score", C(d, a->with_endpoint));
+    snprintf(buf, sizeof buf, "%s with an endpoint score", F(d, F_WITH_ENDPOINT));
     by = flow_box(d, x, y, w, "follow-up rate in the box to the right", buf, 0);
     pct_ci(d, b2, sizeof b2, &a->followup);
+    if (d->hid[F_WITH_ENDPOINT] || d->hid[F_MATURE])
+        snprintf(b2, sizeof b2, "suppressed");
     snprintf(buf, sizeof buf, "follow-up %s", b2);
     cairo_set_source_rgb(cr, 0, 0, 0);
     render_text(cr, &d->f, 0, 8, sx, y + 18, 0, buf);
     y = by + gap;
     arrow(cr, x + 40, by, x + 40, y);
-    snprintf(buf, sizeof buf, "%s responders, %s remitters", C(d, a->response.events),
-             C(d, a->remission.events));
+    snprintf(buf, sizeof buf, "%s responders, %s remitters", F(d, F_RESPONDERS),
+             F(d, F_REMITTERS));
     by = flow_box(d, x, y, w, "at the endpoint score", buf, 1);
     pct_ci(d, b2, sizeof b2, &a->response_observed);
+    if (d->hid[F_RESPONDERS] || d->hid[F_WITH_ENDPOINT])
+        snprintf(b2, sizeof b2, "suppressed");
     snprintf(buf, sizeof buf, "response among those with a score: %s", b2);
     render_text(cr, &d->f, 0, 8, sx, y + 12, 0, buf);
     pct_ci(d, b2, sizeof b2, &a->remission_observed);
+    if (d->hid[F_REMITTERS] || d->hid[F_WITH_ENDPOINT])
+        snprintf(b2, sizeof b2, "suppressed");
     snprintf(buf, sizeof buf, "remission among those with a score: %s", b2);
     render_text(cr, &d->f, 0, 8, sx, y + 24, 0, buf);
     page_end(d);
@@ -690,10 +712,10 @@ static void page_quality(struct doc *d)
                "Every data row is accounted for: read = accepted + rejected + duplicate. "
                "Rejected rows are listed with their line in rejects.csv.");
     char v[6][96];
-    snprintf(v[0], sizeof v[0], "%s", C(d, in->rows_read));
-    snprintf(v[1], sizeof v[1], "%s", C(d, in->rows_accepted));
-    snprintf(v[2], sizeof v[2], "%s", C(d, in->rows_rejected));
-    snprintf(v[3], sizeof v[3], "%s", C(d, in->rows_duplicate));
+    snprintf(v[0], sizeof v[0], "%s", F(d, F_ROWS_READ));
+    snprintf(v[1], sizeof v[1], "%s", F(d, F_ACCEPTED));
+    snprintf(v[2], sizeof v[2], "%s", F(d, F_REJECTED));
+    snprintf(v[3], sizeof v[3], "%s", F(d, F_DUPLICATE));
     snprintf(v[4], sizeof v[4], "%s", C(d, in->conflicting_same_day_scores));
     snprintf(v[5], sizeof v[5], "%zu", in->nfiles);
     const char *l[6] = {"rows read", "accepted", "rejected or set aside (after the as-of date)",
@@ -863,6 +885,7 @@ int report_pdf(const struct ingest_result *in, const struct analysis *a,
     if (rc)
         return rc;
     d.f.suppress_below = a->opts.suppress_below;
+    model_flow_suppression(in, a, a->opts.suppress_below, d.flow, d.hid);
     d.w = o->letter ? 792 : 841.89;
     d.h = o->letter ? 612 : 595.28;
     cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_mem, &m, d.w, d.h);

@@ -317,10 +317,63 @@ static void suppress(json_t *node, long below)
         else
             suppress(v, below);
     }
+    /* a proportion's complement (n - events) is a count too */
+    json_t *ev = json_object_get(node, "events"), *n = json_object_get(node, "n");
+    if (json_is_integer(ev) && json_is_integer(n)) {
+        json_int_t c = json_integer_value(n) - json_integer_value(ev);
+        small |= c >= 1 && c < below;
+    }
     if (small) {
         null_numbers(node);
         json_object_set_new(node, "suppressed", json_true());
     }
+}
+
+/* Complementary suppression of the flow and the five headline proportions built on it. */
+static void suppress_flow(json_t *root, const struct ingest_result *in,
+                          const struct analysis *a)
+{
+    long v[F_COUNT];
+    int hid[F_COUNT];
+    model_flow_suppression(in, a, a->opts.suppress_below, v, hid);
+    static const struct {
+        const char *key;
+        int var;
+    } flow[] = {{"rows_read", F_ROWS_READ},     {"rows_accepted", F_ACCEPTED},
+                {"rows_rejected", F_REJECTED},  {"rows_duplicate", F_DUPLICATE},
+                {"episodes", F_EPISODES},       {"cohort_episodes", F_COHORT},
+                {"eligible", F_ELIGIBLE},       {"mature", F_MATURE},
+                {"with_endpoint", F_WITH_ENDPOINT}, {"with_followup", F_WITH_FOLLOWUP}};
+    json_t *f = json_object_get(root, "flow"), *ex = json_object_get(f, "excluded");
+    int any = 0;
+    for (size_t i = 0; i < sizeof flow / sizeof *flow; i++)
+        if (hid[flow[i].var]) {
+            json_object_set_new(f, flow[i].key, json_null());
+            any = 1;
+        }
+    if (hid[F_NO_BASELINE] || hid[F_BELOW_MIN]) {
+        if (hid[F_NO_BASELINE])
+            json_object_set_new(ex, "no_baseline", json_null());
+        if (hid[F_BELOW_MIN])
+            json_object_set_new(ex, "baseline_below_min", json_null());
+        json_object_set_new(ex, "suppressed", json_true());
+    }
+    if (any)
+        json_object_set_new(f, "suppressed", json_true());
+    static const struct {
+        const char *key;
+        int events, n;
+    } props[] = {{"response", F_RESPONDERS, F_MATURE},
+                 {"remission", F_REMITTERS, F_MATURE},
+                 {"response_observed", F_RESPONDERS, F_WITH_ENDPOINT},
+                 {"remission_observed", F_REMITTERS, F_WITH_ENDPOINT},
+                 {"followup", F_WITH_ENDPOINT, F_MATURE}};
+    for (size_t i = 0; i < sizeof props / sizeof *props; i++)
+        if (hid[props[i].events] || hid[props[i].n]) {
+            json_t *o = json_object_get(root, props[i].key);
+            null_numbers(o);
+            json_object_set_new(o, "suppressed", json_true());
+        }
 }
 
 char *report_results_json(const struct ingest_result *in, const struct analysis *a,
@@ -385,8 +438,10 @@ char *report_results_json(const struct ingest_result *in, const struct analysis 
     json_object_set_new(root, "monthly_remission", pchart(a->monthly_remission, a->month0));
     json_object_set_new(root, "safety", safety(a));
     json_object_set_new(root, "data_quality", data_quality(in, a));
-    if (op->suppress_below > 1)
+    if (op->suppress_below > 1) {
+        suppress_flow(root, in, a);
         suppress(root, op->suppress_below);
+    }
     char *text = json_dumps(root, JSON_PRESERVE_ORDER | JSON_INDENT(2) | JSON_REAL_PRECISION(17));
     json_decref(root);
     if (!text)

@@ -117,6 +117,16 @@ check unsuppressed_has_small grep -qE "$counts" "$tmp/d/results.json"
 pdftotext "$tmp/a/report.pdf" "$tmp/sup.txt"
 check suppress_pdf_marker grep -q '< 11' "$tmp/sup.txt"
 check suppress_pdf_footer grep -q 'counts below 11 suppressed' "$tmp/sup.txt"
+# complementary suppression: 38 in the period, 2 excluded (hidden) -> eligible (36) is hidden
+# too, or 38 - 36 would give the 2 away; 25 mature with 16 responders (9 non-responders)
+if [ -n "$get" ]; then
+  check comp_cohort_shown test "$("$get" "$tmp/a/results.json" flow.cohort_episodes)" = 38
+  check comp_excluded_hidden test "$("$get" "$tmp/a/results.json" flow.excluded.baseline_below_min)" = null
+  check comp_eligible_hidden test "$("$get" "$tmp/a/results.json" flow.eligible)" = null
+  check comp_response_hidden test "$("$get" "$tmp/a/results.json" response.events)" = null
+  check comp_response_marked test "$("$get" "$tmp/a/results.json" response.suppressed)" = true
+fi
+check comp_pdf grep -q '(suppressed) eligible' "$tmp/sup.txt"
 check bad_suppress run 2 "$bin" report --suppress-below 1 x.csv
 check bad_suppress_msg has "--suppress-below: expected a count 2-1000, got '1'"
 
