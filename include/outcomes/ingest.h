@@ -86,6 +86,7 @@ struct problem {
     int first;       /* 1 for the problem that decides the row's reason */
     char *value;     /* the offending value (trimmed, at most 256 bytes), owned */
     char *message;   /* sentence for `file:line:column: message`, owned */
+    long at_line;    /* a later physical line the message names (bad quoting), or 0 */
 };
 
 struct problem_list {

@@ -270,8 +270,12 @@ static int read_file(struct ingest_result *res, struct segments *segs,
     }
     uint64_t size = (uint64_t)st.st_size;
     res->files[fi].size = size;
-    struct segment *hseg = segment_new(segs); /* holds nothing; keeps the header reader simple */
+    /* the header reader's segment: empty, except for records that end on the header's own
+     * physical line (a file with CR-only line ends is one physical line) */
+    struct segment *hseg = segment_new(segs);
     buf = malloc(65536);
+    if (hseg)
+        hseg->file = fi;
     if (!hseg || !buf) {
         rc = diag_set(d, DIAG_IO, path, 0, 0, "out of memory");
         goto out;
@@ -314,6 +318,8 @@ static int read_file(struct ingest_result *res, struct segments *segs,
         goto out;
     }
     res->files[fi].lines = header_lines;
+    /* records that ended on the header's own physical line (CR-only line ends) */
+    res->files[fi].rows_read += ingest_reader_rows_read(hr);
     if (from >= size)
         goto out;
     int nchunks = opts->threads > 1 ? opts->threads : 1;
@@ -363,6 +369,20 @@ static int collect_problems(struct ingest_result *res, struct segments *segs)
         struct problem_list *l = &segs->v[s]->probs;
         for (size_t i = 0; i < l->n; i++) {
             l->v[i].line += segs->v[s]->line_base;
+            if (l->v[i].at_line && segs->v[s]->line_base) { /* name the absolute line */
+                long at = l->v[i].at_line + segs->v[s]->line_base;
+                char msg[200];
+                snprintf(msg, sizeof msg,
+                         "malformed quoting at line %ld (a quote inside an unquoted field, or "
+                         "text after a closing quote)",
+                         at);
+                char *m = strdup(msg);
+                if (!m)
+                    return -1;
+                free(l->v[i].message);
+                l->v[i].message = m;
+                l->v[i].at_line = at;
+            }
             res->problems.v[res->problems.n++] = l->v[i];
         }
         free(l->v);

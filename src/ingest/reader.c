@@ -684,6 +684,8 @@ static int feed_piece(struct ingest_reader *r, const char *p, size_t n, int ends
             reject_malformed(r, (long)r->nfields + 1, msg);
             if (r->oom)
                 return oom(r, d);
+            if (r->line != r->rec_line)
+                r->probs->v[r->probs->n - 1].at_line = r->line;
             csv_free(&r->csv);
             r->csv_live = 0;
             if (csv_start(r) != 0)

@@ -90,6 +90,7 @@ int problem_list_add(struct problem_list *l, uint32_t file, long line, long colu
     p->col = col;
     p->reason = reason;
     p->first = first;
+    p->at_line = 0;
     p->value = malloc(nvalue + 1);
     p->message = strdup(message);
     if (!p->value || !p->message) {

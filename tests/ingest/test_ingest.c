@@ -253,6 +253,34 @@ static void test_ingest_threads_give_identical_results(void **state)
     free(b.s);
 }
 
+/* Found by fuzz_report: with CR-only line ends the whole file is one physical line, read by the
+ * header reader; its records must be counted (rows_read) and attributed to their file. */
+static void test_ingest_cr_only_line_ends(void **state)
+{
+    (void)state;
+    const char *a = "patient_id,session_date\nZ,2026-01-01\n";
+    const char *b = "patient_id,session_date\rA,2026-01-01\rB,2026-13-01\r";
+    char *pa = write_temp(a, strlen(a)), *pb = write_temp(b, strlen(b));
+    const char *paths[] = {pa, pb};
+    struct ingest_opts o = default_opts();
+    struct ingest_result res;
+    struct diag d;
+    assert_int_equal(run(paths, 2, &o, &res, &d), 0);
+    assert_int_equal(res.rows_read, 3);
+    assert_int_equal(res.rows_accepted, 2);
+    assert_int_equal(res.rows_rejected, 1);
+    assert_accounting(&res);
+    assert_int_equal(res.problems.v[0].file, 1);
+    assert_int_equal(res.problems.v[0].line, 1);
+    assert_int_equal(res.rows.file[0], 1); /* A, from the second file */
+    assert_int_equal(res.rows.file[1], 0); /* Z */
+    ingest_result_fini(&res);
+    unlink(pa);
+    unlink(pb);
+    free(pa);
+    free(pb);
+}
+
 /* Hostile inputs: the documented diag, never a crash. */
 static void test_ingest_unreadable_inputs(void **state)
 {
@@ -373,6 +401,7 @@ int main(void)
         cmocka_unit_test(test_ingest_several_files_pool_rows),
         cmocka_unit_test(test_ingest_row_order_does_not_matter),
         cmocka_unit_test(test_ingest_threads_give_identical_results),
+        cmocka_unit_test(test_ingest_cr_only_line_ends),
         cmocka_unit_test(test_ingest_unreadable_inputs),
         cmocka_unit_test(test_ingest_hostile_contents),
     };
