@@ -143,6 +143,24 @@ check empty_analysis run 1 "$bin" report --quiet -o "$tmp/j" --as-of 2000-01-01 
 check empty_analysis_msg has "no row was accepted: there is nothing to analyse"
 check empty_wrote_nothing test ! -e "$tmp/j"
 
+# a path with spaces and non-ASCII letters, for the input and the output
+mkdir -p "$tmp/dir with spaces/Zürich"
+cp sample-data/sessions.csv "$tmp/dir with spaces/Zürich/sessions été.csv"
+check unicode_paths run 0 "$bin" report --quiet -o "$tmp/dir with spaces/Zürich/out put" "$tmp/dir with spaces/Zürich/sessions été.csv"
+check unicode_paths_files test -s "$tmp/dir with spaces/Zürich/out put/report.pdf"
+check unicode_paths_verify run 0 "$bin" verify "$tmp/dir with spaces/Zürich/out put"
+
+# a full disk (a 64 KiB tmpfs, where this machine lets us mount one): exit 3, nothing left
+mkdir -p "$tmp/full"
+if mount -t tmpfs -o size=64k tmpfs "$tmp/full" 2>/dev/null; then
+  check full_disk run 3 "$bin" report --quiet -o "$tmp/full/out" sample-data/sessions.csv
+  check full_disk_msg has "No space left on device"
+  check full_disk_clean test -z "$(ls -A "$tmp/full/out" 2>/dev/null)"
+  umount "$tmp/full"
+else
+  echo "skip full_disk: cannot mount a tmpfs here"
+fi
+
 # a signal part-way leaves no temporary file, and either every output or none
 "$bin" sample --patients 30000 --seed 5 -o "$tmp/big.csv"
 for delay in 0.05 0.2 0.4 0.6 0.8 1.0; do
