@@ -56,6 +56,7 @@ check report_shuffled run 0 "$bin" report --quiet -o "$tmp/c" "$tmp/shuffled.csv
 # results.json names its input files: compare all but that list
 check shuffled_results cmp -s <(grep -v '"path"' "$tmp/a/results.json") <(grep -v '"path"' "$tmp/c/results.json")
 check shuffled_episodes cmp -s "$tmp/a/episodes.csv" "$tmp/c/episodes.csv"
+check shuffled_pdf cmp -s "$tmp/a/report.pdf" "$tmp/c/report.pdf"
 # one thread or two: the same bytes
 check report_one_thread run 0 "$bin" report --quiet --threads 1 -o "$tmp/d" sample-data/sessions.csv
 check threads_identical cmp -s "$tmp/a/results.json" "$tmp/d/results.json"
@@ -161,8 +162,19 @@ else
   echo "skip full_disk: cannot mount a tmpfs here"
 fi
 
+# an input that grows while it is read: detected when it is hashed, nothing written
+cp "$tmp/big.csv" "$tmp/growing.csv" 2>/dev/null || "$bin" sample --patients 30000 --seed 5 -o "$tmp/growing.csv"
+( for i in $(seq 1 4000); do echo "P9999999,2026-01-01,assessment,north,c01,,,,,5,0,,,,,,,,,none" >>"$tmp/growing.csv"; sleep 0.001; done ) &
+grower=$!
+sleep 0.2
+check growing_input run 3 "$bin" report --quiet -o "$tmp/grow" "$tmp/growing.csv"
+kill "$grower" 2>/dev/null
+wait "$grower" 2>/dev/null
+check growing_input_msg has "the file changed while it was being read"
+check growing_input_nothing test ! -e "$tmp/grow"
+
 # a signal part-way leaves no temporary file, and either every output or none
-"$bin" sample --patients 30000 --seed 5 -o "$tmp/big.csv"
+[ -s "$tmp/big.csv" ] || "$bin" sample --patients 30000 --seed 5 -o "$tmp/big.csv"
 for delay in 0.05 0.2 0.4 0.6 0.8 1.0; do
   rm -rf "$tmp/sig"
   "$bin" report --quiet -o "$tmp/sig" "$tmp/big.csv" &
