@@ -189,6 +189,18 @@ enum flow_var {
 void model_flow_suppression(const struct ingest_result *in, const struct analysis *a, int below,
                             long *v, int *suppressed);
 
+/* Complementary suppression of one group of cells v[0..n) that add up to a total (shown when
+ * total_shown): hides more cells (the smallest above 0 first) until the hidden ones are none,
+ * or at least two summing to `below` or more. hid[] is read and updated. Returns 1 when it hid
+ * more, 0 when nothing was needed, -1 when only hiding the total would do. */
+int model_suppress_group(const long *v, int *hid, size_t n, int total_shown, int below);
+
+/* For stratum variable var: which values' response, remission and time-to-response figures
+ * suppression hides (each array holds nvalues flags): small counts, then complementary
+ * suppression within the variable (the values add up to the cohort's totals). */
+void model_strata_suppression(const struct analysis *a, int var, int below, int *hid_response,
+                              int *hid_remission, int *hid_km);
+
 /* Derives episodes and computes every figure. Returns 0, or DIAG_IO (out of memory) or
  * DIAG_DATA (no accepted rows) with d set. */
 int model_run(const struct ingest_result *in, const struct model_opts *opts,

@@ -65,6 +65,7 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
 struct forest_row {
     const char *label;
     const struct proportion *p;
+    int suppressed; /* hidden by (complementary) suppression */
 };
 /* Rates with 95 % intervals as points and bars on a 0-100 % axis, n and the rate as text, and a
  * dashed line at the overall rate. */

@@ -63,10 +63,9 @@ void render_forest(cairo_t *cr, const struct fonts *f, struct box b,
             render_text(cr, f, 0, 7.5, b.x + label_w + text_w - 6, y + 3, 1, "no mature episode");
             continue;
         }
-        if (render_small(f, q->n) || render_small(f, q->events)) {
-            char cn[24];
-            snprintf(buf, sizeof buf, "suppressed, n %s", render_count(f, q->n, cn, sizeof cn));
-            render_text(cr, f, 0, 7.5, b.x + label_w + text_w - 6, y + 3, 1, buf);
+        if (rows[i].suppressed || render_small(f, q->n) || render_small(f, q->events) ||
+            render_small(f, q->n - q->events)) {
+            render_text(cr, f, 0, 7.5, b.x + label_w + text_w - 6, y + 3, 1, "suppressed");
             continue;
         }
         snprintf(buf, sizeof buf, "%.0f%% (%.0f-%.0f), %ld", 100 * q->rate, 100 * q->lo,

@@ -61,7 +61,8 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
         return;
     }
     const double label_w = 58, row_h = 10;
-    double table_h = risk_table ? (3 * nseries + 1) * row_h + 6 : 0;
+    double table_h =
+        risk_table ? ((f->suppress_below > 1 ? 1 : 3) * nseries + 1) * row_h + 6 : 0;
     double legend_h = risk_table ? 11.0 * nseries + 6 : 4;
     struct box p = {b.x + label_w, b.y + legend_h, b.w - label_w - 8, b.h - legend_h - 30 - table_h};
     struct axis ax, ay;
@@ -203,10 +204,12 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
         double ty = p.y + p.h + 40;
         cairo_set_source_rgb(cr, 0, 0, 0);
         render_text(cr, f, 1, 7.5, b.x, ty, 0, "Number at risk");
+        int nrows = f->suppress_below > 1 ? 1 : 3; /* under suppression: at risk only */
         for (int s = 0; s < nseries; s++) {
             static const char *const rows[3] = {"at risk", "events", "censored"};
-            for (int rr = 0; rr < 3; rr++) {
-                double y = ty + row_h * (1 + 3 * s + rr);
+            long shown = -1; /* the last at-risk count shown */
+            for (int rr = 0; rr < nrows; rr++) {
+                double y = ty + row_h * (1 + nrows * s + rr);
                 render_series_style(cr, s);
                 cairo_set_dash(cr, NULL, 0, 0);
                 snprintf(buf, sizeof buf, "%s %s", s == 0 ? "\xe2\x80\x94" : "- -", rows[rr]);
@@ -224,6 +227,15 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
                         v = rr == 1 ? ev : ce;
                     }
                     render_count(f, v, buf, sizeof buf);
+                    if (f->suppress_below > 1 && !render_small(f, v)) {
+                        /* a drop of 1 to N-1 from the last shown count would be a small
+                         * count of events and censorings: not shown */
+                        long drop = shown < 0 ? 0 : shown - v;
+                        if (drop >= 1 && drop < f->suppress_below)
+                            snprintf(buf, sizeof buf, "-");
+                        else
+                            shown = v;
+                    }
                     render_text(cr, f, 0, 7, render_axis_map(&ax, t), y, 0.5, buf);
                 }
             }

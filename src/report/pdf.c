@@ -158,14 +158,14 @@ static void page_end(struct doc *d)
     report_month_label(a->period_to, to);
     snprintf(left, sizeof left,
              "%s  |  period %s%s%s  |  as of %s  |  %s: eligible baseline >= %d, remission <= %d, "
-             "response = 50%% reduction, endpoint days %d-%d",
+             "endpoint days %d-%d",
              d->o->title, from, strcmp(from, to) ? " to " : "", strcmp(from, to) ? to : "", as_of,
              instrument_label(o->instrument), o->min_baseline, o->remission_max,
              o->endpoint_from, o->endpoint_to);
     snprintf(right, sizeof right, "%soutcomes %s  |  page %d of %d",
              d->f.suppress_below > 1 ? "counts < " : "", OUTCOMES_VERSION, d->page, NPAGES);
     if (d->f.suppress_below > 1)
-        snprintf(right, sizeof right, "counts below %d suppressed  |  outcomes %s  |  page %d of %d",
+        snprintf(right, sizeof right, "counts < %d suppressed  |  outcomes %s  |  page %d of %d",
                  d->f.suppress_below, OUTCOMES_VERSION, d->page, NPAGES);
     cairo_set_source_rgb(cr, 0.75, 0.75, 0.75);
     cairo_set_line_width(cr, 0.5);
@@ -480,14 +480,16 @@ static void page_forest(struct doc *d)
     for (int v = 0; v < SV_COUNT; v++) {
         const struct stratum *st = &a->strata[v];
         int idx[256], n = st->nvalues > 256 ? 0 : pick_values(st, 5, idx);
+        int hr[256], hm[256], hk[256];
         if (st->nvalues == 0)
             continue;
-        rows[0][nr] = rows[1][nr] = (struct forest_row){var_title(v), NULL};
+        model_strata_suppression(a, v, a->opts.suppress_below, hr, hm, hk);
+        rows[0][nr] = rows[1][nr] = (struct forest_row){var_title(v), NULL, 0};
         nr++;
         for (int k = 0; k < n && nr < 64; k++, nr++) {
             const struct stratum_value *sv = &st->values[idx[k]];
-            rows[0][nr] = (struct forest_row){sv->value, &sv->response};
-            rows[1][nr] = (struct forest_row){sv->value, &sv->remission};
+            rows[0][nr] = (struct forest_row){sv->value, &sv->response, hr[idx[k]]};
+            rows[1][nr] = (struct forest_row){sv->value, &sv->remission, hm[idx[k]]};
         }
         more |= (int)st->nvalues > n;
     }
@@ -525,12 +527,18 @@ static void page_strata_km(struct doc *d)
         render_text(d->cr, &d->f, 1, 9, b.x, b.y + 8, 0, var_title(v));
         render_text(d->cr, &d->f, 0, 7.5, b.x, b.y + 18, 0, test);
         int idx[256], n = st->nvalues > 256 ? 0 : pick_values(st, 5, idx);
+        int hr[256], hm[256], hk[256];
+        model_strata_suppression(a, v, a->opts.suppress_below, hr, hm, hk);
         const struct km *km[5];
         const char *names[5];
+        int shown = 0;
         for (int k = 0; k < n; k++) {
-            km[k] = &st->values[idx[k]].km;
-            names[k] = st->values[idx[k]].value;
+            if (st->nvalues <= 256 && hk[idx[k]])
+                continue; /* hidden by (complementary) suppression */
+            km[shown] = &st->values[idx[k]].km;
+            names[shown++] = st->values[idx[k]].value;
         }
+        n = shown;
         b.y += 20;
         b.h -= 20;
         if (n == 0)
@@ -603,6 +611,10 @@ static void page_safety(struct doc *d)
     double y = table(d, 36, 80, colw, "Blood pressure and dissociation", labels, values, 4);
     share(d, v[4], sizeof v[4], s->item9_ge1, s->item9_n);
     share(d, v[5], sizeof v[5], s->item9_ge2, s->item9_n);
+    if (render_small(&d->f, s->item9_ge1 - s->item9_ge2)) { /* ge1 - ge2 is a count too */
+        snprintf(v[4], sizeof v[4], "(suppressed)");
+        snprintf(v[5], sizeof v[5], "(suppressed)");
+    }
     share(d, v[6], sizeof v[6], s->item9_resolved, s->item9_episodes);
     share(d, v[7], sizeof v[7], s->item9_worsened, s->item9_episodes);
     const char *l9[4] = {"encounters with item 9 >= 1", "encounters with item 9 >= 2",
@@ -723,15 +735,26 @@ static void page_quality(struct doc *d)
                         "conflicting same-day scores (patient, date, instrument)", "files"};
     const char *vp[6] = {v[0], v[1], v[2], v[3], v[4], v[5]};
     double colw = (d->w - 72 - 30) / 2;
-    double y = table(d, 36, 80, colw, "Accounting", l, vp, 6);
+    double y = table(d, 36, 80, colw, "Accounting", l, vp, d->f.suppress_below > 1 ? 5 : 6);
     char rl[REASON_COUNT][64], rv[REASON_COUNT][32];
     const char *rlp[REASON_COUNT], *rvp[REASON_COUNT];
-    int nr = 0;
+    int nr = 0, below = d->f.suppress_below, hr[REASON_COUNT], hc[N_CONFLICT_COLS];
+    for (int r = 0; r < REASON_COUNT; r++)
+        hr[r] = render_small(&d->f, in->rejected_by_reason[r]);
+    for (int k = 0; k < N_CONFLICT_COLS; k++)
+        hc[k] = render_small(&d->f, in->conflicts_by_col[k]);
+    if (below > 1) {
+        model_suppress_group(in->rejected_by_reason, hr, REASON_COUNT, 1, below);
+        model_suppress_group(in->conflicts_by_col, hc, N_CONFLICT_COLS, 1, below);
+    }
     for (int r = 0; r < REASON_COUNT; r++) {
         if (!in->rejected_by_reason[r])
             continue;
         snprintf(rl[nr], sizeof rl[nr], "%s", ingest_reason_name(r));
-        snprintf(rv[nr], sizeof rv[nr], "%s", C(d, in->rejected_by_reason[r]));
+        snprintf(rv[nr], sizeof rv[nr], "%s",
+                 hr[r] && !render_small(&d->f, in->rejected_by_reason[r])
+                     ? "(suppressed)"
+                     : C(d, in->rejected_by_reason[r]));
         rlp[nr] = rl[nr];
         rvp[nr] = rv[nr];
         nr++;
@@ -751,7 +774,10 @@ static void page_quality(struct doc *d)
         if (!in->conflicts_by_col[k])
             continue;
         snprintf(cl[nc], sizeof cl[nc], "%s", ingest_col_name((enum col)(COL_PHQ9 + k)));
-        snprintf(cv[nc], sizeof cv[nc], "%s", C(d, in->conflicts_by_col[k]));
+        snprintf(cv[nc], sizeof cv[nc], "%s",
+                 hc[k] && !render_small(&d->f, in->conflicts_by_col[k])
+                     ? "(suppressed)"
+                     : C(d, in->conflicts_by_col[k]));
         clp[nc] = cl[nc];
         cvp[nc] = cv[nc];
         nc++;

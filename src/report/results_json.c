@@ -65,7 +65,26 @@ static json_t *proportion(const struct proportion *p)
     return o;
 }
 
-static json_t *km(const struct km *k, const char *unit)
+/* A suppressed figure: every number null, "suppressed": true. */
+static json_t *hide(json_t *o)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(o, key, v)
+    {
+        if (json_is_number(v))
+            json_object_set_new(o, key, json_null());
+        else if (json_is_array(v))
+            for (size_t i = 0; i < json_array_size(v); i++)
+                json_array_set_new(v, i, json_null());
+    }
+    json_object_set_new(o, "suppressed", json_true());
+    return o;
+}
+
+/* below > 1: suppression (per-row counts are not published; rows with fewer at risk are
+ * hidden whole). */
+static json_t *km(const struct km *k, const char *unit, int below)
 {
     json_t *o = json_object(), *curve = json_array();
     json_object_set_new(o, "unit", json_string(unit));
@@ -84,6 +103,15 @@ static json_t *km(const struct km *k, const char *unit)
         json_object_set_new(row, "std_err", num(r->std_err));
         json_object_set_new(row, "lower", num(r->lower));
         json_object_set_new(row, "upper", num(r->upper));
+        if (below > 1) {
+            if (r->n_risk < below)
+                hide(row);
+            else {
+                json_object_set_new(row, "n_risk", json_null());
+                json_object_set_new(row, "n_event", json_null());
+                json_object_set_new(row, "n_censor", json_null());
+            }
+        }
         json_array_append_new(curve, row);
     }
     json_object_set_new(o, "curve", curve);
@@ -115,16 +143,20 @@ static json_t *strata(const struct analysis *a)
     for (int v = 0; v < SV_COUNT; v++) {
         const struct stratum *st = &a->strata[v];
         json_t *arr = json_array();
+        int hr[256], hm[256], hk[256];
+        model_strata_suppression(a, v, a->opts.suppress_below, hr, hm, hk);
         for (size_t k = 0; k < st->nvalues; k++) {
             const struct stratum_value *sv = &st->values[k];
+            int big = st->nvalues > 256;
             json_t *item = json_object(), *t = json_object();
             json_object_set_new(item, "value", json_string(sv->value));
-            json_object_set_new(item, "response", proportion(&sv->response));
-            json_object_set_new(item, "remission", proportion(&sv->remission));
+            json_t *r = proportion(&sv->response), *m = proportion(&sv->remission);
+            json_object_set_new(item, "response", !big && hr[k] ? hide(r) : r);
+            json_object_set_new(item, "remission", !big && hm[k] ? hide(m) : m);
             json_object_set_new(t, "n", json_integer(sv->km_n));
             json_object_set_new(t, "events", json_integer(sv->km_events));
             json_object_set_new(t, "median", num(sv->km_median));
-            json_object_set_new(item, "time_to_response", t);
+            json_object_set_new(item, "time_to_response", !big && hk[k] ? hide(t) : t);
             json_array_append_new(arr, item);
         }
         json_object_set_new(o, model_stratum_name(v), arr);
@@ -206,8 +238,10 @@ static json_t *safety(const struct analysis *a)
     json_object_set_new(o, "adverse_events", t);
     t = json_object();
     json_object_set_new(t, "encounters", json_integer(s->item9_n));
-    json_object_set_new(t, "encounters_ge1", json_integer(s->item9_ge1));
-    json_object_set_new(t, "encounters_ge2", json_integer(s->item9_ge2));
+    int nest = op->suppress_below > 1 && s->item9_ge1 - s->item9_ge2 >= 1 &&
+               s->item9_ge1 - s->item9_ge2 < op->suppress_below; /* ge1 - ge2 is a count */
+    json_object_set_new(t, "encounters_ge1", nest ? json_null() : json_integer(s->item9_ge1));
+    json_object_set_new(t, "encounters_ge2", nest ? json_null() : json_integer(s->item9_ge2));
     json_object_set_new(t, "episodes_with_baseline_and_followup", json_integer(s->item9_episodes));
     json_object_set_new(t, "episodes_resolved", json_integer(s->item9_resolved));
     json_object_set_new(t, "episodes_worsened", json_integer(s->item9_worsened));
@@ -218,15 +252,25 @@ static json_t *safety(const struct analysis *a)
 static json_t *data_quality(const struct ingest_result *in, const struct analysis *a)
 {
     json_t *o = json_object(), *t = json_object();
+    int below = a->opts.suppress_below, hr[REASON_COUNT], hc[N_CONFLICT_COLS];
     for (int r = 0; r < REASON_COUNT; r++)
-        json_object_set_new(t, ingest_reason_name(r), json_integer(in->rejected_by_reason[r]));
+        hr[r] = below > 1 && in->rejected_by_reason[r] >= 1 && in->rejected_by_reason[r] < below;
+    for (int k = 0; k < N_CONFLICT_COLS; k++)
+        hc[k] = below > 1 && in->conflicts_by_col[k] >= 1 && in->conflicts_by_col[k] < below;
+    if (below > 1) {
+        model_suppress_group(in->rejected_by_reason, hr, REASON_COUNT, 1, below);
+        model_suppress_group(in->conflicts_by_col, hc, N_CONFLICT_COLS, 1, below);
+    }
+    for (int r = 0; r < REASON_COUNT; r++)
+        json_object_set_new(t, ingest_reason_name(r),
+                            hr[r] ? json_null() : json_integer(in->rejected_by_reason[r]));
     json_object_set_new(o, "rejected_by_reason", t);
     json_object_set_new(o, "duplicates", json_integer(in->rows_duplicate));
     t = json_object();
     json_object_set_new(t, "total", json_integer(in->conflicting_same_day_scores));
     for (int k = 0; k < N_CONFLICT_COLS; k++)
         json_object_set_new(t, ingest_col_name((enum col)(COL_PHQ9 + k)),
-                            json_integer(in->conflicts_by_col[k]));
+                            hc[k] ? json_null() : json_integer(in->conflicts_by_col[k]));
     json_object_set_new(o, "conflicting_same_day_scores", t);
     json_t *unk = json_array();
     for (size_t i = 0; i < in->nunknown; i++)
@@ -428,11 +472,11 @@ char *report_results_json(const struct ingest_result *in, const struct analysis 
     json_object_set_new(root, "response_observed", proportion(&a->response_observed));
     json_object_set_new(root, "remission_observed", proportion(&a->remission_observed));
     json_object_set_new(root, "followup", proportion(&a->followup));
-    json_object_set_new(root, "time_to_response", km(&a->time_to_response, "days"));
-    json_object_set_new(root, "time_to_remission", km(&a->time_to_remission, "days"));
-    json_object_set_new(root, "sessions_to_response", km(&a->sessions_to_response, "sessions"));
+    json_object_set_new(root, "time_to_response", km(&a->time_to_response, "days", op->suppress_below));
+    json_object_set_new(root, "time_to_remission", km(&a->time_to_remission, "days", op->suppress_below));
+    json_object_set_new(root, "sessions_to_response", km(&a->sessions_to_response, "sessions", op->suppress_below));
     json_object_set_new(root, "sessions_to_remission",
-                        km(&a->sessions_to_remission, "sessions"));
+                        km(&a->sessions_to_remission, "sessions", op->suppress_below));
     json_object_set_new(root, "strata", strata(a));
     json_object_set_new(root, "monthly", pchart(a->monthly, a->month0));
     json_object_set_new(root, "monthly_remission", pchart(a->monthly_remission, a->month0));

@@ -34,7 +34,7 @@ for i in $(seq 1 10); do
   pdftotext -layout -f "$i" -l "$i" "$pdf" "$tmp/p$i.txt"
   check "page${i}_title" contains "$tmp/p$i.txt" "${titles[$((i - 1))]}"
   check "page${i}_footer" contains "$tmp/p$i.txt" "page $i of 10"
-  check "page${i}_footer_clinic" contains "$tmp/p$i.txt" "Lakeside Clinic | period 2025-04 to 2026-10 | as of 2026-10-31 | PHQ-9: eligible baseline >= 10, remission <= 4"
+  check "page${i}_footer_clinic" contains "$tmp/p$i.txt" "Lakeside Clinic | period 2025-04 to 2026-10 | as of 2026-10-31 | PHQ-9: eligible baseline >= 10, remission <= 4, endpoint days 14-42"
 done
 
 # page 1's headline figures are results.json's

@@ -117,7 +117,7 @@ check suppress_definition grep -q '"suppress_below": 11' "$tmp/a/results.json"
 check unsuppressed_has_small grep -qE "$counts" "$tmp/d/results.json"
 pdftotext "$tmp/a/report.pdf" "$tmp/sup.txt"
 check suppress_pdf_marker grep -q '< 11' "$tmp/sup.txt"
-check suppress_pdf_footer grep -q 'counts below 11 suppressed' "$tmp/sup.txt"
+check suppress_pdf_footer grep -q 'counts < 11 suppressed' "$tmp/sup.txt"
 # complementary suppression: 38 in the period, 2 excluded (hidden) -> eligible (36) is hidden
 # too, or 38 - 36 would give the 2 away; 25 mature with 16 responders (9 non-responders)
 if [ -n "$get" ]; then
