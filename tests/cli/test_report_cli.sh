@@ -128,6 +128,19 @@ if [ -n "$get" ]; then
   check comp_response_marked test "$("$get" "$tmp/a/results.json" response.suppressed)" = true
 fi
 check comp_pdf grep -q '(suppressed) eligible' "$tmp/sup.txt"
+check km_rows_without_counts grep -q '"n_risk": null' "$tmp/a/results.json"
+# within each stratum variable, never exactly one value hidden (it could be worked back)
+if [ -n "$get" ]; then
+  for var in site clinician route drug concurrent_therapy dose_band; do
+    hidden=0
+    k=0
+    while v=$("$get" "$tmp/a/results.json" strata.$var.$k.value 2>/dev/null) && [ -n "$v" ]; do
+      [ "$("$get" "$tmp/a/results.json" strata.$var.$k.response.suppressed 2>/dev/null)" = true ] && hidden=$((hidden + 1))
+      k=$((k + 1))
+    done
+    check "strata_${var}_not_one_hidden" test "$hidden" -ne 1
+  done
+fi
 check bad_suppress run 2 "$bin" report --suppress-below 1 x.csv
 check bad_suppress_msg has "--suppress-below: expected a count 2-1000, got '1'"
 
