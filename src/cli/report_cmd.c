@@ -171,7 +171,9 @@ int cli_report(const struct cli_opts *o)
         {"rejects.csv", rejects, nrejects},
         {"episodes.csv", episodes, nepisodes},
     };
-    size_t nfiles = 4 - (o->model.suppress_below > 1);
+    /* under suppression, the row-level files (one row per episode, per rejected row) are not
+     * written: their rows are small counts, and `outcomes check` lists the rejects */
+    size_t nfiles = o->model.suppress_below > 1 ? 2 : 4;
     if (build_manifest(o, &in, &a, files, nfiles, &manifest, &nmanifest, &d) != 0) {
         rc = cli_report_diag(&d, NULL);
         goto out;
@@ -181,11 +183,12 @@ int cli_report(const struct cli_opts *o)
         rc = cli_report_diag(&d, NULL);
         goto out;
     }
-    if (o->model.suppress_below > 1) { /* an earlier run's episodes.csv must not stay beside */
+    for (int k = 0; k < 2 && o->model.suppress_below > 1; k++) {
+        /* an earlier run's row-level files must not stay beside a suppressed report */
         char stale[4200];
-        snprintf(stale, sizeof stale, "%s/episodes.csv", dir);
+        snprintf(stale, sizeof stale, "%s/%s", dir, k ? "rejects.csv" : "episodes.csv");
         if (remove(stale) != 0 && errno != ENOENT) {
-            diag_set(&d, DIAG_IO, stale, 0, 0, "cannot remove the per-episode file: %s",
+            diag_set(&d, DIAG_IO, stale, 0, 0, "cannot remove the row-level file: %s",
                      strerror(errno));
             rc = cli_report_diag(&d, NULL);
             goto out;
@@ -202,7 +205,9 @@ int cli_report(const struct cli_opts *o)
                "episodes, %ld mature\n",
                dir, in.rows_read, in.rows_accepted, in.rows_rejected, in.rows_duplicate,
                a.eligible, a.mature);
-        if (errors > 0)
+        if (errors > 0 && o->model.suppress_below > 1)
+            printf("rows were rejected: run outcomes check to list them\n");
+        else if (errors > 0)
             printf("%ld rows were rejected: see %s/rejects.csv or run outcomes check\n", errors,
                    dir);
     }

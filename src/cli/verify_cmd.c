@@ -54,9 +54,13 @@ static void remove_dir(const char *dir, json_t *outputs)
         if (n && join(p, sizeof p, dir, n) == 0)
             remove(p);
     }
-    char p[4200];
-    if (join(p, sizeof p, dir, "episodes.csv") == 0)
-        remove(p);
+    static const char *const extra[] = {"episodes.csv", "rejects.csv", "report.pdf",
+                                        "results.json", "manifest.json"};
+    for (size_t k = 0; k < sizeof extra / sizeof *extra; k++) {
+        char p[4200];
+        if (join(p, sizeof p, dir, extra[k]) == 0)
+            remove(p);
+    }
     rmdir(dir);
 }
 

@@ -110,6 +110,7 @@ check messy_reject_line grep -q '^sample-data/messy-export.csv,7,phq9,2O,not_an_
 # removed), "< 11" in the PDF
 check suppress_run run 0 "$bin" report --quiet --suppress-below 11 --period 2026-09 -o "$tmp/a" sample-data/sessions.csv
 check suppress_no_episodes test ! -e "$tmp/a/episodes.csv"
+check suppress_no_rejects test ! -e "$tmp/a/rejects.csv"
 counts='"(events|n|n_risk|n_event|n_censor|rows_read|rows_accepted|rows_rejected|rows_duplicate|patients|episodes|cohort_episodes|no_baseline|baseline_below_min|eligible|mature|with_endpoint|with_followup|sessions|sessions_measured|sessions_at_or_above|sessions_above|sessions_any|episodes_any|encounters|encounters_ge1|encounters_ge2|episodes_resolved|episodes_worsened|missing|total|duplicates|treatment_sessions|without_score|rows)": ([1-9]|10)(,|$)'
 check suppress_no_small_counts bash -c "! grep -qE '$counts' '$tmp/a/results.json'"
 check suppress_marked grep -q '"suppressed": true' "$tmp/a/results.json"
