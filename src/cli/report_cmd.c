@@ -1,6 +1,7 @@
 /* report_cmd.c: `outcomes report`: read, derive, compute, and write the output directory
  * (results.json, episodes.csv, rejects.csv) all at once or not at all. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,35 +43,49 @@ static int pdf_date(int32_t as_of, char *buf, size_t n, struct diag *d)
     return 0;
 }
 
-/* manifest.json for the outputs about to be written: hashes every input again (and checks
- * that it did not change since it was read) and every output buffer. */
+/* Hashing the inputs for the manifest, on a thread of its own while the analysis runs on the
+ * main one (the derivation uses one core). Checks that no input changed since it was read. */
+struct hash_job {
+    const struct ingest_result *in;
+    struct manifest_file *inputs;
+    int rc;
+    struct diag d;
+};
+
+static void *hash_inputs(void *arg)
+{
+    struct hash_job *j = arg;
+    const struct ingest_result *in = j->in;
+    j->rc = 0;
+    for (size_t f = 0; f < in->nfiles && !j->rc; f++) {
+        struct manifest_file *mf = &j->inputs[f];
+        mf->path = in->files[f].path;
+        mf->rows = in->files[f].rows_read;
+        j->rc = sha256_file(in->files[f].path, mf->sha256, &mf->size, &j->d);
+        if (!j->rc && mf->size != in->files[f].size)
+            j->rc = diag_set(&j->d, DIAG_IO, in->files[f].path, 0, 0,
+                             "the file changed while it was being read (%llu bytes, then %llu); "
+                             "nothing was written",
+                             (unsigned long long)in->files[f].size,
+                             (unsigned long long)mf->size);
+    }
+    return NULL;
+}
+
+/* manifest.json for the outputs about to be written (inputs already hashed). */
 static int build_manifest(const struct cli_opts *o, const struct ingest_result *in,
-                          const struct analysis *a, const struct out_file *files, size_t nfiles,
-                          char **out, size_t *len, struct diag *d)
+                          const struct analysis *a, struct manifest_file *inputs,
+                          const struct out_file *files, size_t nfiles, char **out, size_t *len,
+                          struct diag *d)
 {
     struct manifest m = {0};
-    struct manifest_file *inputs = calloc(in->nfiles ? in->nfiles : 1, sizeof *inputs);
     struct manifest_file outputs[8];
     char **words = NULL, as_of[11];
     size_t nwords = 0;
     int rc = 0;
-    if (!inputs || cli_effective_options(o, &words, &nwords) != 0) {
+    if (cli_effective_options(o, &words, &nwords) != 0) {
         rc = diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
         goto done;
-    }
-    for (size_t f = 0; f < in->nfiles; f++) {
-        inputs[f].path = in->files[f].path;
-        inputs[f].rows = in->files[f].rows_read;
-        if ((rc = sha256_file(in->files[f].path, inputs[f].sha256, &inputs[f].size, d)) != 0)
-            goto done;
-        if (inputs[f].size != in->files[f].size) {
-            rc = diag_set(d, DIAG_IO, in->files[f].path, 0, 0,
-                          "the file changed while it was being read (%llu bytes, then %llu); "
-                          "nothing was written",
-                          (unsigned long long)in->files[f].size,
-                          (unsigned long long)inputs[f].size);
-            goto done;
-        }
     }
     if (o->columns) {
         m.columns.path = o->columns;
@@ -103,7 +118,6 @@ done:
     for (size_t i = 0; i < nwords; i++)
         free(words[i]);
     free(words);
-    free(inputs);
     return rc;
 }
 
@@ -113,6 +127,10 @@ int cli_report(const struct cli_opts *o)
     struct ingest_result in;
     struct analysis a;
     struct diag d;
+    struct manifest_file *hashes = NULL;
+    struct hash_job hj = {0};
+    pthread_t hasher;
+    int hashing = 0;
     char *json = NULL, *episodes = NULL, *rejects = NULL, *pdf = NULL, *manifest = NULL;
     size_t njson = 0, nepisodes = 0, nrejects = 0, npdf = 0, nmanifest = 0;
     int rc = cli_read_inputs(o, &in, "report");
@@ -133,6 +151,16 @@ int cli_report(const struct cli_opts *o)
         goto out;
     }
     double t1 = now();
+    hashes = calloc(in.nfiles ? in.nfiles : 1, sizeof *hashes);
+    if (!hashes) {
+        diag_set(&d, DIAG_IO, NULL, 0, 0, "out of memory");
+        rc = cli_report_diag(&d, NULL);
+        goto out;
+    }
+    hj = (struct hash_job){&in, hashes, 0, {0}};
+    hashing = pthread_create(&hasher, NULL, hash_inputs, &hj) == 0;
+    if (!hashing)
+        hash_inputs(&hj);
     if (model_run(&in, &o->model, &a, &d) != 0) {
         rc = cli_report_diag(&d, NULL);
         goto out;
@@ -174,7 +202,15 @@ int cli_report(const struct cli_opts *o)
     /* under suppression, the row-level files (one row per episode, per rejected row) are not
      * written: their rows are small counts, and `outcomes check` lists the rejects */
     size_t nfiles = o->model.suppress_below > 1 ? 2 : 4;
-    if (build_manifest(o, &in, &a, files, nfiles, &manifest, &nmanifest, &d) != 0) {
+    if (hashing) {
+        pthread_join(hasher, NULL);
+        hashing = 0;
+    }
+    if (hj.rc) {
+        rc = cli_report_diag(&hj.d, NULL);
+        goto out;
+    }
+    if (build_manifest(o, &in, &a, hashes, files, nfiles, &manifest, &nmanifest, &d) != 0) {
         rc = cli_report_diag(&d, NULL);
         goto out;
     }
@@ -212,6 +248,9 @@ int cli_report(const struct cli_opts *o)
                    dir);
     }
 out:
+    if (hashing)
+        pthread_join(hasher, NULL);
+    free(hashes);
     if (pdf)
         render_shutdown();
     free(json);

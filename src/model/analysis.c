@@ -8,7 +8,6 @@
 
 #include "model_int.h"
 #include "outcomes/date.h"
-#include "outcomes/sort.h"
 
 static const struct {
     int col, min_baseline, remission_max;
@@ -94,48 +93,78 @@ out:
     return rc;
 }
 
-struct value_ctx {
-    const char *const *val; /* val[i]: the stratum value of candidate i */
-};
-
-static int value_cmp(uint32_t x, uint32_t y, const void *vctx)
+/* The byte rank of each name of a small enumeration (names[0] = "" ranks 0), so that values
+ * can be ordered as their text is without comparing strings. */
+static void name_ranks(const char *const *names, int n, uint32_t *rank)
 {
-    const struct value_ctx *c = vctx;
-    int k = strcmp(c->val[x], c->val[y]);
-    return k ? k : (x > y) - (x < y);
+    for (int i = 0; i < n; i++) {
+        rank[i] = 0;
+        for (int j = 0; j < n; j++)
+            rank[i] += strcmp(names[j], names[i]) < 0;
+    }
 }
 
-/* Strata: for each variable, the eligible cohort episodes with a value, sorted by value, so
- * that each value's episodes are contiguous (O(n log n) whatever the number of values). */
+/* An episode's stratum value as a number that orders like the text (0 = empty): text ids are
+ * byte ranks already; the enumerations go through name_ranks. */
+static uint32_t stratum_key(const struct episode *e, int var, const uint32_t *route_rank,
+                            const uint32_t *drug_rank, const uint32_t *band_rank)
+{
+    switch (var) {
+    case SV_SITE: return e->site;
+    case SV_CLINICIAN: return e->clinician;
+    case SV_THERAPY: return e->therapy;
+    case SV_ROUTE: return route_rank[e->route];
+    case SV_DRUG: return drug_rank[e->drug];
+    default: return band_rank[e->dose_band + 1];
+    }
+}
+
 static int strata(struct analysis *a, const struct rows *r)
 {
     size_t cap = a->nepisodes ? a->nepisodes : 1;
     const char **val = malloc(cap * sizeof *val);
     uint32_t *ep = malloc(cap * sizeof *ep), *ord = malloc(cap * sizeof *ord),
-             *tmp = malloc(cap * sizeof *tmp);
+             *key = malloc(cap * sizeof *key);
+    size_t nkeys = strtab_count(r->text) + 8;
+    uint32_t *count = malloc((nkeys + 1) * sizeof *count);
     double *t = malloc(cap * sizeof *t);
     int *ev = malloc(cap * sizeof *ev), *grp = malloc(cap * sizeof *grp);
     int rc = -1;
-    if (!val || !ep || !ord || !tmp || !t || !ev || !grp)
+    uint32_t route_rank[ROUTE_COUNT], drug_rank[DRUG_COUNT], band_rank[DOSE_BANDS + 1];
+    const char *route_names[ROUTE_COUNT], *drug_names[DRUG_COUNT], *band_names[DOSE_BANDS + 1];
+    for (int i = 0; i < ROUTE_COUNT; i++)
+        route_names[i] = ingest_route_name(i);
+    for (int i = 0; i < DRUG_COUNT; i++)
+        drug_names[i] = ingest_drug_name(i);
+    for (int i = 0; i <= DOSE_BANDS; i++)
+        band_names[i] = model_dose_band_name(i - 1);
+    name_ranks(route_names, ROUTE_COUNT, route_rank);
+    name_ranks(drug_names, DRUG_COUNT, drug_rank);
+    name_ranks(band_names, DOSE_BANDS + 1, band_rank);
+    if (!val || !ep || !ord || !key || !count || !t || !ev || !grp)
         goto out;
     for (int var = 0; var < SV_COUNT; var++) {
         struct stratum *st = &a->strata[var];
         size_t n = 0;
+        memset(count, 0, (nkeys + 1) * sizeof *count);
         for (size_t i = 0; i < a->nepisodes; i++) {
             const struct episode *e = &a->episodes[i];
-            const char *v = stratum_of(r, e, var);
-            if (e->in_cohort && e->eligible && *v) {
+            uint32_t k = stratum_key(e, var, route_rank, drug_rank, band_rank);
+            if (e->in_cohort && e->eligible && k) {
                 ep[n] = (uint32_t)i;
-                val[n] = v;
-                ord[n] = (uint32_t)n;
+                key[n] = k;
+                val[n] = stratum_of(r, e, var);
+                count[k + 1]++;
                 n++;
             }
         }
-        struct value_ctx ctx = {val};
-        sort_indices(ord, n, value_cmp, &ctx, tmp);
+        for (size_t k = 0; k < nkeys; k++)
+            count[k + 1] += count[k];
+        for (size_t q = 0; q < n; q++)
+            ord[count[key[q]]++] = (uint32_t)q;
         size_t nd = 0;
         for (size_t k = 0; k < n; k++)
-            if (k == 0 || strcmp(val[ord[k - 1]], val[ord[k]]) != 0)
+            if (k == 0 || key[ord[k - 1]] != key[ord[k]])
                 nd++;
         st->values = calloc(nd ? nd : 1, sizeof *st->values);
         if (!st->values)
@@ -144,7 +173,7 @@ static int strata(struct analysis *a, const struct rows *r)
         size_t nlr = 0; /* log-rank input */
         for (size_t k = 0, g = 0; k < n; g++) {
             size_t end = k + 1;
-            while (end < n && strcmp(val[ord[end]], val[ord[k]]) == 0)
+            while (end < n && key[ord[end]] == key[ord[k]])
                 end++;
             struct stratum_value *sv = &st->values[g];
             if (!(sv->value = strdup(val[ord[k]])))
@@ -182,7 +211,8 @@ out:
     free(val);
     free(ep);
     free(ord);
-    free(tmp);
+    free(key);
+    free(count);
     free(t);
     free(ev);
     free(grp);
