@@ -225,6 +225,9 @@ void ingest_reader_stop_after_header(struct ingest_reader *r);
 /* Empty columns and fresh string tables; returns 0, or -1 when out of memory. */
 int rows_init(struct rows *rows);
 void rows_fini(struct rows *rows);
+/* Frees every column but keeps the string tables (patients, text) and n: for when only the
+ * strings are still needed (writing outputs after the analysis). */
+void rows_release_columns(struct rows *rows);
 void problem_list_fini(struct problem_list *l);
 
 #endif

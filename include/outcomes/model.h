@@ -47,35 +47,35 @@ const char *model_dose_band_name(int band); /* "" for -1 */
 /* Time to an event on both scales: the first qualifying follow-up score, or censored at the
  * last follow-up score. */
 struct time_to {
-    int event;          /* 1 event, 0 censored */
     int32_t date;       /* the qualifying (or last) score's date */
-    int days;           /* days since the index date */
-    int sessions;       /* the episode's treatment dates before that date */
+    int32_t days;       /* days since the index date */
+    int32_t sessions;   /* the episode's treatment dates before that date */
+    int8_t event;       /* 1 event, 0 censored */
 };
 
+/* One episode; fields are sized to keep a million episodes small. */
 struct episode {
     uint32_t patient;          /* id in rows.patients */
-    int number;                /* 1, 2, ... within the patient */
+    int32_t number;            /* 1, 2, ... within the patient */
     int32_t index_date;
     int32_t next_index;        /* the patient's next episode's index date, or INT32_MAX */
-    size_t index_row;          /* the index treatment row (first in store order that day) */
-    int in_cohort;             /* index date within the period */
-    int32_t baseline_date;     /* -1 score: none */
-    int baseline_score;
-    int eligible;
-    int exclusion;             /* enum exclusion */
-    int n_followup;            /* usable follow-up scores */
-    int32_t last_followup_date;
+    uint32_t index_row;        /* the index treatment row (first in store order that day) */
+    int32_t baseline_date;     /* baseline_score -1: none */
     int32_t endpoint_date;     /* endpoint_score -1: none */
-    int endpoint_score;
-    int mature;
-    int responder, remitter;   /* at the endpoint; missing endpoint = 0 */
+    int32_t last_followup_date;
+    int32_t n_followup;        /* usable follow-up scores */
+    int16_t baseline_score;
+    int16_t endpoint_score;
+    int8_t in_cohort;          /* index date within the period */
+    int8_t eligible;
+    int8_t exclusion;          /* enum exclusion */
+    int8_t mature;
+    int8_t responder, remitter; /* at the endpoint; missing endpoint = 0 */
+    int8_t route, drug;        /* stratum values from the index treatment row */
+    int8_t dose_band;          /* -1 when mg_per_kg is NaN */
     struct time_to response, remission; /* valid when n_followup > 0 */
-    /* stratum values from the index treatment row */
     uint32_t site, clinician, therapy; /* ids in rows.text, 0 = empty */
-    int route, drug;
     double mg_per_kg;          /* NaN when dose or weight is missing */
-    int dose_band;             /* -1 when mg_per_kg is NaN */
 };
 
 /* The strata variables, in output order. */

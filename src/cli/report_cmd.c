@@ -165,6 +165,9 @@ int cli_report(const struct cli_opts *o)
         rc = cli_report_diag(&d, NULL);
         goto out;
     }
+    /* the outputs need the string tables, not the row columns: free those first, so that
+     * peak memory is the row store or the outputs, not both */
+    rows_release_columns(&in.rows);
     double t2 = now();
     json = report_results_json(&in, &a, &njson);
     episodes = report_episodes_csv(&in, &a, &nepisodes);

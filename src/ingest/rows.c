@@ -74,6 +74,20 @@ void rows_fini(struct rows *rows)
     memset(rows, 0, sizeof *rows);
 }
 
+void rows_release_columns(struct rows *rows)
+{
+#define RELEASE_COLUMN(FIELD, T)                                                                 \
+    do {                                                                                         \
+        free(rows->FIELD);                                                                       \
+        rows->FIELD = NULL;                                                                      \
+    } while (0)
+    FOR_EACH_COLUMN(RELEASE_COLUMN);
+#undef RELEASE_COLUMN
+    free(rows->cache);
+    rows->cache = NULL;
+    rows->cap = 0;
+}
+
 #define GROW(FIELD, T)                                                                           \
     do {                                                                                         \
         T *p_ = realloc(rows->FIELD, cap * sizeof *p_);                                          \

@@ -153,16 +153,19 @@ int model_patient_episodes(const struct rows *r, size_t a, size_t b, const struc
                 continue;
             if (!resp_found && model_responds(e->baseline_score, s)) {
                 resp_found = 1;
-                e->response = (struct time_to){1, d, days, model_count_before(tdates, ntd, d)};
+                e->response = (struct time_to){.event = 1, .date = d, .days = days,
+                                               .sessions = model_count_before(tdates, ntd, d)};
             }
             if (!rem_found && s <= o->remission_max) {
                 rem_found = 1;
-                e->remission = (struct time_to){1, d, days, model_count_before(tdates, ntd, d)};
+                e->remission = (struct time_to){.event = 1, .date = d, .days = days,
+                                                .sessions = model_count_before(tdates, ntd, d)};
             }
         }
         if (e->n_followup > 0) {
             int32_t d = e->last_followup_date;
-            struct time_to censored = {0, d, d - I, model_count_before(tdates, ntd, d)};
+            struct time_to censored = {.event = 0, .date = d, .days = d - I,
+                                      .sessions = model_count_before(tdates, ntd, d)};
             if (!resp_found)
                 e->response = censored;
             if (!rem_found)
