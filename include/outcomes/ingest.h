@@ -139,6 +139,7 @@ struct ingest_opts {
     int threads;                  /* worker threads for tokenizing; <= 1 reads sequentially */
     uint64_t min_chunk;           /* smallest chunk worth a thread, bytes (0 = 8 MiB; tests
                                      set it small to exercise the chunked path) */
+    _Atomic uint64_t *bytes_done; /* when set, advanced as input bytes are read (progress) */
 };
 
 /* One input file as read. */

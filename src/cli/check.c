@@ -12,7 +12,10 @@
 int cli_check(const struct cli_opts *o)
 {
     struct ingest_result res;
-    int rc = cli_read_inputs(o, &res, "check");
+    struct progress pg;
+    progress_start(&pg, o->quiet, o->files, o->nfiles);
+    int rc = cli_read_inputs(o, &res, "check", &pg);
+    progress_stop(&pg);
     if (rc) {
         ingest_result_fini(&res);
         return rc;

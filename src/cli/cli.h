@@ -3,6 +3,7 @@
 #define OUTCOMES_CLI_H
 
 #include "options.h"
+#include "progress.h"
 
 /* Exit codes (README "Exit codes"). */
 enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
@@ -13,7 +14,8 @@ int cli_report_diag(const struct diag *d, const char *command);
 
 /* Reads o's input files with o's reading options into res (zeroed first). Returns 0, or the
  * exit code after printing the error. */
-int cli_read_inputs(const struct cli_opts *o, struct ingest_result *res, const char *command);
+int cli_read_inputs(const struct cli_opts *o, struct ingest_result *res, const char *command,
+                    struct progress *pg);
 
 int cli_check(const struct cli_opts *o);
 int cli_report(const struct cli_opts *o);

@@ -3,7 +3,8 @@
 
 #include "cli.h"
 
-int cli_read_inputs(const struct cli_opts *o, struct ingest_result *res, const char *command)
+int cli_read_inputs(const struct cli_opts *o, struct ingest_result *res, const char *command,
+                    struct progress *pg)
 {
     struct colmap map = {0};
     struct ingest_opts io;
@@ -18,6 +19,8 @@ int cli_read_inputs(const struct cli_opts *o, struct ingest_result *res, const c
     if (o->columns && ingest_colmap_load(o->columns, &map, &d) != 0)
         return cli_report_diag(&d, command);
     cli_ingest_opts(o, o->columns ? &map : NULL, &io);
+    if (pg)
+        io.bytes_done = &pg->bytes;
     if (ingest_run((const char *const *)o->files, o->nfiles, &io, res, &d) != 0)
         rc = cli_report_diag(&d, command);
     ingest_colmap_fini(&map);

@@ -133,13 +133,17 @@ int cli_report(const struct cli_opts *o)
     int hashing = 0;
     char *json = NULL, *episodes = NULL, *rejects = NULL, *pdf = NULL, *manifest = NULL;
     size_t njson = 0, nepisodes = 0, nrejects = 0, npdf = 0, nmanifest = 0;
-    int rc = cli_read_inputs(o, &in, "report");
+    struct progress pg;
+    progress_start(&pg, o->quiet, o->files, o->nfiles);
+    int rc = cli_read_inputs(o, &in, "report", &pg);
+    progress_stage(&pg, 2);
     memset(&a, 0, sizeof a);
     diag_clear(&d);
     if (rc)
         goto out;
     long errors = in.rows_rejected - in.rejected_by_reason[REASON_AFTER_AS_OF];
     if (o->strict && errors > 0) {
+        progress_stop(&pg);
         for (size_t i = 0; i < in.problems.n; i++) {
             const struct problem *p = &in.problems.v[i];
             if (p->reason != REASON_AFTER_AS_OF)
@@ -154,6 +158,7 @@ int cli_report(const struct cli_opts *o)
     hashes = calloc(in.nfiles ? in.nfiles : 1, sizeof *hashes);
     if (!hashes) {
         diag_set(&d, DIAG_IO, NULL, 0, 0, "out of memory");
+        progress_stop(&pg);
         rc = cli_report_diag(&d, NULL);
         goto out;
     }
@@ -162,12 +167,14 @@ int cli_report(const struct cli_opts *o)
     if (!hashing)
         hash_inputs(&hj);
     if (model_run(&in, &o->model, &a, &d) != 0) {
+        progress_stop(&pg);
         rc = cli_report_diag(&d, NULL);
         goto out;
     }
     /* the outputs need the string tables, not the row columns: free those first, so that
      * peak memory is the row store or the outputs, not both */
     rows_release_columns(&in.rows);
+    progress_stage(&pg, 3);
     double t2 = now();
     json = report_results_json(&in, &a, &njson);
     episodes = report_episodes_csv(&in, &a, &nepisodes);
@@ -175,17 +182,20 @@ int cli_report(const struct cli_opts *o)
     double t3 = now();
     if (!json || !episodes || !rejects) {
         diag_set(&d, DIAG_IO, NULL, 0, 0, "out of memory while writing the results");
+        progress_stop(&pg);
         rc = cli_report_diag(&d, NULL);
         goto out;
     }
     char date_iso[32];
     if (pdf_date(a.as_of, date_iso, sizeof date_iso, &d) != 0) {
+        progress_stop(&pg);
         rc = cli_report_diag(&d, NULL);
         goto out;
     }
     struct pdf_opts po = {o->title ? o->title : "Quality review", o->letter, date_iso,
                           o->period_label};
     if (report_pdf(&in, &a, &po, &pdf, &npdf, &d) != 0) {
+        progress_stop(&pg);
         rc = cli_report_diag(&d, NULL);
         goto out;
     }
@@ -210,15 +220,19 @@ int cli_report(const struct cli_opts *o)
         hashing = 0;
     }
     if (hj.rc) {
+        progress_stop(&pg);
         rc = cli_report_diag(&hj.d, NULL);
         goto out;
     }
     if (build_manifest(o, &in, &a, hashes, files, nfiles, &manifest, &nmanifest, &d) != 0) {
+        progress_stop(&pg);
         rc = cli_report_diag(&d, NULL);
         goto out;
     }
     files[nfiles++] = (struct out_file){"manifest.json", manifest, nmanifest};
+    progress_stop(&pg); /* before anything is printed */
     if (report_write_files(dir, files, nfiles, &d) != 0) {
+        progress_stop(&pg);
         rc = cli_report_diag(&d, NULL);
         goto out;
     }
@@ -229,6 +243,7 @@ int cli_report(const struct cli_opts *o)
         if (remove(stale) != 0 && errno != ENOENT) {
             diag_set(&d, DIAG_IO, stale, 0, 0, "cannot remove the row-level file: %s",
                      strerror(errno));
+            progress_stop(&pg);
             rc = cli_report_diag(&d, NULL);
             goto out;
         }
@@ -251,6 +266,7 @@ int cli_report(const struct cli_opts *o)
                    dir);
     }
 out:
+    progress_stop(&pg);
     if (hashing)
         pthread_join(hasher, NULL);
     free(hashes);

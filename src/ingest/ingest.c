@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +123,8 @@ static void *chunk_run(void *arg)
         if (j->rc)
             goto out;
         off += (uint64_t)got;
+        if (j->opts->bytes_done)
+            atomic_fetch_add(j->opts->bytes_done, (uint64_t)got);
     }
     j->at_boundary = ingest_reader_at_boundary(r);
     if (j->last)

@@ -176,6 +176,17 @@ else
   echo "skip full_disk: cannot mount a tmpfs here"
 fi
 
+# progress: on a terminal (script gives one), not with --quiet, never into a pipe
+[ -s "$tmp/big.csv" ] || "$bin" sample --patients 30000 --seed 5 -o "$tmp/big.csv"
+if command -v script >/dev/null; then
+  script -qec "'$bin' report -o '$tmp/tty' '$tmp/big.csv'" /dev/null >"$tmp/tty.txt" 2>&1
+  check progress_on_tty grep -qE 'reading: +[0-9]+% of [0-9]+ MB|analysing|writing the outputs|sorting' "$tmp/tty.txt"
+  script -qec "'$bin' report --quiet -o '$tmp/tty2' '$tmp/big.csv'" /dev/null >"$tmp/tty2.txt" 2>&1
+  check no_progress_quiet test ! -s "$tmp/tty2.txt"
+fi
+"$bin" report -o "$tmp/pipe" "$tmp/big.csv" 2>"$tmp/pipe.err" >/dev/null
+check no_progress_in_pipe test ! -s "$tmp/pipe.err"
+
 # an input that grows while it is read: detected when it is hashed, nothing written
 cp "$tmp/big.csv" "$tmp/growing.csv" 2>/dev/null || "$bin" sample --patients 30000 --seed 5 -o "$tmp/growing.csv"
 ( for i in $(seq 1 4000); do echo "P9999999,2026-01-01,assessment,north,c01,,,,,5,0,,,,,,,,,none" >>"$tmp/growing.csv"; sleep 0.001; done ) &
