@@ -716,6 +716,35 @@ static void page_safety(struct doc *d)
     page_end(d);
 }
 
+/* The non-zero counts of a group (by reason, by instrument) as a table; hid[] marks counts
+ * that suppression hides. With none: "none" under the title when show_none, else nothing. */
+static double count_table(struct doc *d, double y, double colw, const char *title,
+                          const char *const *names, const long *counts, const int *hid, int n,
+                          int show_none)
+{
+    char lab[16][64], val[16][32];
+    const char *lp[16], *vp[16];
+    int k = 0;
+    for (int i = 0; i < n && k < 16; i++) {
+        if (!counts[i])
+            continue;
+        snprintf(lab[k], sizeof lab[k], "%s", names[i]);
+        snprintf(val[k], sizeof val[k], "%s",
+                 hid[i] && !render_small(&d->f, counts[i]) ? "(suppressed)" : C(d, counts[i]));
+        lp[k] = lab[k];
+        vp[k] = val[k];
+        k++;
+    }
+    if (k)
+        return table(d, 36, y + 4, colw, title, lp, vp, k);
+    if (!show_none)
+        return y;
+    cairo_set_source_rgb(d->cr, 0, 0, 0);
+    render_text(d->cr, &d->f, 1, 10, 36, y + 4, 0, title);
+    render_text(d->cr, &d->f, 0, 8.5, 36, y + 18, 0, "none");
+    return y + 30;
+}
+
 static void page_quality(struct doc *d)
 {
     const struct analysis *a = d->a;
@@ -736,9 +765,7 @@ static void page_quality(struct doc *d)
     const char *vp[6] = {v[0], v[1], v[2], v[3], v[4], v[5]};
     double colw = (d->w - 72 - 30) / 2;
     double y = table(d, 36, 80, colw, "Accounting", l, vp, d->f.suppress_below > 1 ? 5 : 6);
-    char rl[REASON_COUNT][64], rv[REASON_COUNT][32];
-    const char *rlp[REASON_COUNT], *rvp[REASON_COUNT];
-    int nr = 0, below = d->f.suppress_below, hr[REASON_COUNT], hc[N_CONFLICT_COLS];
+    int below = d->f.suppress_below, hr[REASON_COUNT], hc[N_CONFLICT_COLS];
     for (int r = 0; r < REASON_COUNT; r++)
         hr[r] = render_small(&d->f, in->rejected_by_reason[r]);
     for (int k = 0; k < N_CONFLICT_COLS; k++)
@@ -747,43 +774,15 @@ static void page_quality(struct doc *d)
         model_suppress_group(in->rejected_by_reason, hr, REASON_COUNT, 1, below);
         model_suppress_group(in->conflicts_by_col, hc, N_CONFLICT_COLS, 1, below);
     }
-    for (int r = 0; r < REASON_COUNT; r++) {
-        if (!in->rejected_by_reason[r])
-            continue;
-        snprintf(rl[nr], sizeof rl[nr], "%s", ingest_reason_name(r));
-        snprintf(rv[nr], sizeof rv[nr], "%s",
-                 hr[r] && !render_small(&d->f, in->rejected_by_reason[r])
-                     ? "(suppressed)"
-                     : C(d, in->rejected_by_reason[r]));
-        rlp[nr] = rl[nr];
-        rvp[nr] = rv[nr];
-        nr++;
-    }
-    if (nr)
-        y = table(d, 36, y + 4, colw, "Rejected rows by reason", rlp, rvp, nr);
-    else {
-        cairo_set_source_rgb(d->cr, 0, 0, 0);
-        render_text(d->cr, &d->f, 1, 10, 36, y + 4, 0, "Rejected rows by reason");
-        render_text(d->cr, &d->f, 0, 8.5, 36, y + 18, 0, "none");
-        y += 30;
-    }
-    char cl[N_CONFLICT_COLS][32], cv[N_CONFLICT_COLS][32];
-    const char *clp[N_CONFLICT_COLS], *cvp[N_CONFLICT_COLS];
-    int nc = 0;
-    for (int k = 0; k < N_CONFLICT_COLS; k++) {
-        if (!in->conflicts_by_col[k])
-            continue;
-        snprintf(cl[nc], sizeof cl[nc], "%s", ingest_col_name((enum col)(COL_PHQ9 + k)));
-        snprintf(cv[nc], sizeof cv[nc], "%s",
-                 hc[k] && !render_small(&d->f, in->conflicts_by_col[k])
-                     ? "(suppressed)"
-                     : C(d, in->conflicts_by_col[k]));
-        clp[nc] = cl[nc];
-        cvp[nc] = cv[nc];
-        nc++;
-    }
-    if (nc)
-        y = table(d, 36, y + 4, colw, "Conflicting same-day scores (not used)", clp, cvp, nc);
+    const char *reason_names[REASON_COUNT], *conflict_names[N_CONFLICT_COLS];
+    for (int r = 0; r < REASON_COUNT; r++)
+        reason_names[r] = ingest_reason_name(r);
+    for (int k = 0; k < N_CONFLICT_COLS; k++)
+        conflict_names[k] = ingest_col_name((enum col)(COL_PHQ9 + k));
+    y = count_table(d, y, colw, "Rejected rows by reason", reason_names,
+                    in->rejected_by_reason, hr, REASON_COUNT, 1);
+    y = count_table(d, y, colw, "Conflicting same-day scores (not used)", conflict_names,
+                    in->conflicts_by_col, hc, N_CONFLICT_COLS, 0);
     cairo_set_source_rgb(d->cr, 0, 0, 0);
     render_text(d->cr, &d->f, 1, 10, 36, y + 4, 0, "Columns ignored (not in the input table)");
     char unk[600] = "";
