@@ -211,6 +211,22 @@ static void arrow(cairo_t *cr, double x0, double y0, double x1, double y1)
     cairo_fill(cr);
 }
 
+/* One step of the flow diagram at *y: its box, a box to the right joined by an arrow (when
+ * side_value), and an arrow down from the step before (unless first). Advances *y. */
+static void flow_step(struct doc *d, double *y, int first, const char *value, const char *label,
+                      int strong, const char *side_value, const char *side_label)
+{
+    const double x = 36, w = 300, sx = 400, sw = 330, gap = 12;
+    if (!first)
+        arrow(d->cr, x + 40, *y - gap, x + 40, *y);
+    double bottom = flow_box(d, x, *y, w, label, value, strong);
+    if (side_value) {
+        flow_box(d, sx, *y, sw, side_label, side_value, 0);
+        arrow(d->cr, x + w, *y + 15, sx, *y + 15);
+    }
+    *y = bottom + gap;
+}
+
 static void page_summary(struct doc *d)
 {
     const struct analysis *a = d->a;
@@ -251,10 +267,13 @@ static void page_summary(struct doc *d)
         median_text(tiles[2 + k].value, sizeof tiles[2 + k].value, km[k]->median,
                     k ? "sessions" : "days");
         char lo[32], hi[32];
-        median_text(lo, sizeof lo, km[k]->median_lo, k ? "sessions" : "days");
+        median_text(lo, sizeof lo, km[k]->median_lo, ""); /* "12 ", or "not reached" */
         median_text(hi, sizeof hi, km[k]->median_hi, k ? "sessions" : "days");
-        snprintf(tiles[2 + k].detail, sizeof tiles[2 + k].detail,
-                 "95%% CI %s to %s; %s episodes", lo, hi, C(d, km[k]->n));
+        size_t ll = strlen(lo);
+        if (ll && lo[ll - 1] == ' ')
+            lo[ll - 1] = '\0';
+        snprintf(tiles[2 + k].detail, sizeof tiles[2 + k].detail, "95%% CI %s to %s; n %s", lo,
+                 hi, C(d, km[k]->n));
         if (hidden(d, km[k]->n, km[k]->events)) {
             snprintf(tiles[2 + k].value, sizeof tiles[2 + k].value, "suppressed");
             snprintf(tiles[2 + k].detail, sizeof tiles[2 + k].detail, "%s episodes, %s events",
@@ -279,67 +298,59 @@ static void page_summary(struct doc *d)
     cairo_set_source_rgb(cr, 0, 0, 0);
     render_text(cr, &d->f, 1, 11, 36, y, 0, "From export rows to outcomes");
     y += 10;
-    double x = 36, w = 300, sx = 400, sw = 330, gap = 12;
-    snprintf(buf, sizeof buf, "%s rows read", F(d, F_ROWS_READ));
-    double by = flow_box(d, x, y, w, "data rows in the export files", buf, 0);
-    snprintf(buf, sizeof buf, "%s rejected, %s duplicate", F(d, F_REJECTED),
+    char v[9][128], l[9][128], sv[9][128], sl[9][128];
+    snprintf(v[0], sizeof v[0], "%s rows read", F(d, F_ROWS_READ));
+    snprintf(sv[0], sizeof sv[0], "%s rejected, %s duplicate", F(d, F_REJECTED),
              F(d, F_DUPLICATE));
-    flow_box(d, sx, y, sw, "see the data quality page and rejects.csv", buf, 0);
-    arrow(cr, x + w, y + 15, sx, y + 15);
-    y = by + gap;
-    arrow(cr, x + 40, by, x + 40, y);
-    snprintf(buf, sizeof buf, "%s rows accepted, %s patients", F(d, F_ACCEPTED),
+    snprintf(v[1], sizeof v[1], "%s rows accepted, %s patients", F(d, F_ACCEPTED),
              C(d, in->patients));
-    by = flow_box(d, x, y, w, "valid rows; distinct patient pseudonyms", buf, 0);
-    y = by + gap;
-    arrow(cr, x + 40, by, x + 40, y);
-    snprintf(buf, sizeof buf, "%s treatment episodes", F(d, F_EPISODES));
-    snprintf(b2, sizeof b2, "all periods; a gap over %d days starts a new episode",
+    snprintf(v[2], sizeof v[2], "%s treatment episodes", F(d, F_EPISODES));
+    snprintf(l[2], sizeof l[2], "all periods; a gap over %d days starts a new episode",
              a->opts.episode_gap);
-    by = flow_box(d, x, y, w, b2, buf, 0);
-    snprintf(buf, sizeof buf, "%s outside the period", F(d, F_OUTSIDE));
-    flow_box(d, sx, y, sw, "index date before or after the period", buf, 0);
-    arrow(cr, x + w, y + 15, sx, y + 15);
-    y = by + gap;
-    arrow(cr, x + 40, by, x + 40, y);
-    snprintf(buf, sizeof buf, "%s episodes in the period", F(d, F_COHORT));
-    by = flow_box(d, x, y, w, "index date within the period", buf, 0);
-    snprintf(buf, sizeof buf, "%s excluded", F(d, F_EXCLUDED));
-    snprintf(b2, sizeof b2, "no baseline score %s; baseline below %d: %s",
+    snprintf(sv[2], sizeof sv[2], "%s outside the period", F(d, F_OUTSIDE));
+    snprintf(v[3], sizeof v[3], "%s episodes in the period", F(d, F_COHORT));
+    snprintf(sv[3], sizeof sv[3], "%s excluded", F(d, F_EXCLUDED));
+    snprintf(sl[3], sizeof sl[3], "no baseline score %s; baseline below %d: %s",
              F(d, F_NO_BASELINE), a->opts.min_baseline, F(d, F_BELOW_MIN));
-    flow_box(d, sx, y, sw, b2, buf, 0);
-    arrow(cr, x + w, y + 15, sx, y + 15);
-    y = by + gap;
-    arrow(cr, x + 40, by, x + 40, y);
-    snprintf(buf, sizeof buf, "%s eligible", F(d, F_ELIGIBLE));
-    snprintf(b2, sizeof b2, "%s with a follow-up score (time-to-response analyses)",
+    snprintf(v[4], sizeof v[4], "%s eligible", F(d, F_ELIGIBLE));
+    snprintf(l[4], sizeof l[4], "%s with a follow-up score (time-to-response analyses)",
              F(d, F_WITH_FOLLOWUP));
-    by = flow_box(d, x, y, w, b2, buf, 1);
-    snprintf(buf, sizeof buf, "%s not yet mature", F(d, F_IMMATURE));
-    flow_box(d, sx, y, sw, "endpoint window still open on the as-of date", buf, 0);
-    arrow(cr, x + w, y + 15, sx, y + 15);
-    y = by + gap;
-    arrow(cr, x + 40, by, x + 40, y);
-    snprintf(buf, sizeof buf, "%s mature", F(d, F_MATURE));
-    by = flow_box(d, x, y, w, "the denominator of the response and remission rates", buf, 1);
-    snprintf(buf, sizeof buf, "%s without an endpoint score", F(d, F_NO_ENDPOINT));
-    flow_box(d, sx, y, sw, "counted as not responding (as CMS159 and DRR-E)", buf, 0);
-    arrow(cr, x + w, y + 15, sx, y + 15);
-    y = by + gap;
-    arrow(cr, x + 40, by, x + 40, y);
-    snprintf(buf, sizeof buf, "%s with an endpoint score", F(d, F_WITH_ENDPOINT));
-    by = flow_box(d, x, y, w, "follow-up rate in the box to the right", buf, 0);
+    snprintf(sv[4], sizeof sv[4], "%s not yet mature", F(d, F_IMMATURE));
+    snprintf(v[5], sizeof v[5], "%s mature", F(d, F_MATURE));
+    snprintf(sv[5], sizeof sv[5], "%s without an endpoint score", F(d, F_NO_ENDPOINT));
+    snprintf(v[6], sizeof v[6], "%s with an endpoint score", F(d, F_WITH_ENDPOINT));
+    snprintf(v[7], sizeof v[7], "%s responders, %s remitters", F(d, F_RESPONDERS),
+             F(d, F_REMITTERS));
+    static const struct {
+        const char *label, *side_label;
+        int strong, side;
+    } steps[8] = {
+        {"data rows in the export files", "see the data quality page and rejects.csv", 0, 1},
+        {"valid rows; distinct patient pseudonyms", NULL, 0, 0},
+        {NULL, "index date before or after the period", 0, 1},
+        {"index date within the period", NULL, 0, 1},
+        {NULL, "endpoint window still open on the as-of date", 1, 1},
+        {"the denominator of the response and remission rates",
+         "counted as not responding (as CMS159 and DRR-E)", 1, 1},
+        {"follow-up rate in the box to the right", NULL, 0, 0},
+        {"at the endpoint score", NULL, 1, 0},
+    };
+    double step_y[8];
+    for (int k = 0; k < 8; k++) {
+        step_y[k] = y;
+        flow_step(d, &y, k == 0, v[k], steps[k].label ? steps[k].label : l[k], steps[k].strong,
+                  steps[k].side ? sv[k] : NULL,
+                  steps[k].side_label ? steps[k].side_label : sl[k]);
+    }
+    y = step_y[6];
+    double sx = 400;
     pct_ci(d, b2, sizeof b2, &a->followup);
     if (d->hid[F_WITH_ENDPOINT] || d->hid[F_MATURE])
         snprintf(b2, sizeof b2, "suppressed");
     snprintf(buf, sizeof buf, "follow-up %s", b2);
     cairo_set_source_rgb(cr, 0, 0, 0);
     render_text(cr, &d->f, 0, 8, sx, y + 18, 0, buf);
-    y = by + gap;
-    arrow(cr, x + 40, by, x + 40, y);
-    snprintf(buf, sizeof buf, "%s responders, %s remitters", F(d, F_RESPONDERS),
-             F(d, F_REMITTERS));
-    by = flow_box(d, x, y, w, "at the endpoint score", buf, 1);
+    y = step_y[7];
     pct_ci(d, b2, sizeof b2, &a->response_observed);
     if (d->hid[F_RESPONDERS] || d->hid[F_WITH_ENDPOINT])
         snprintf(b2, sizeof b2, "suppressed");
