@@ -67,7 +67,8 @@ static const struct opt_def defs[] = {
      "the clinic's name on every page (default \"Quality review\")"},
     {"paper", 0, 1, OPT_PAPER, CMD_REPORT, "SIZE", "a4 (default) or letter, landscape"},
     {"suppress-below", 0, 1, OPT_SUPPRESS, CMD_REPORT, "N",
-     "show counts 1..N-1 and figures built on them as \"< N\" (11: CMS policy); no episodes.csv"},
+     "show counts 1..N-1 and figures built on them as \"< N\" (11: CMS policy); no "
+     "episodes.csv or rejects.csv"},
     {"strict", 0, 0, OPT_STRICT, CMD_REPORT, NULL, "fail (exit 1) when any row is rejected"},
     {"quiet", 'q', 0, OPT_QUIET, READING | CMD_SAMPLE, NULL, "print nothing but errors"},
     {"timings", 0, 0, OPT_TIMINGS, READING, NULL, "print the time of each stage on stderr"},
@@ -116,11 +117,12 @@ void cli_print_help(enum command cmd)
     for (size_t i = 0; i < NDEFS; i++) {
         if (!(defs[i].commands & cmd))
             continue;
-        char left[64];
-        snprintf(left, sizeof left, "%s%c%s--%s%s%s", defs[i].short_name ? "-" : "",
-                 defs[i].short_name ? defs[i].short_name : ' ', defs[i].short_name ? ", " : "  ",
-                 defs[i].name, defs[i].arg ? " " : "", defs[i].arg ? defs[i].arg : "");
-        printf("  %-28s %s\n", defs[i].short_name ? left : left + 2, defs[i].help);
+        char left[64], shortopt[8] = "    ";
+        if (defs[i].short_name)
+            snprintf(shortopt, sizeof shortopt, "-%c, ", defs[i].short_name);
+        snprintf(left, sizeof left, "%s--%s%s%s", shortopt, defs[i].name, defs[i].arg ? " " : "",
+                 defs[i].arg ? defs[i].arg : "");
+        printf("  %-30s %s\n", left, defs[i].help);
     }
 }
 
