@@ -227,12 +227,21 @@ static void flow_step(struct doc *d, double *y, int first, const char *value, co
     *y = bottom + gap;
 }
 
+/* "label: rate (x of n; CI)" for a proportion, "suppressed" when the flow hides either count. */
+static void proportion_line(struct doc *d, char *buf, size_t n, const char *label,
+                            const struct proportion *p, int hid_a, int hid_b)
+{
+    char t[128];
+    pct_ci(d, t, sizeof t, p);
+    snprintf(buf, n, "%s%s", label, hid_a || hid_b ? "suppressed" : t);
+}
+
 static void page_summary(struct doc *d)
 {
     const struct analysis *a = d->a;
     const struct ingest_result *in = d->in;
     cairo_t *cr = d->cr;
-    char sub[256], buf[256], b2[128];
+    char sub[256], buf[256];
     snprintf(sub, sizeof sub,
              "Ketamine and esketamine treatment outcomes: quality review. Episodes starting in "
              "the period; rates over episodes whose endpoint window has closed.");
@@ -344,22 +353,16 @@ static void page_summary(struct doc *d)
     }
     y = step_y[6];
     double sx = 400;
-    pct_ci(d, b2, sizeof b2, &a->followup);
-    if (d->hid[F_WITH_ENDPOINT] || d->hid[F_MATURE])
-        snprintf(b2, sizeof b2, "suppressed");
-    snprintf(buf, sizeof buf, "follow-up %s", b2);
+    proportion_line(d, buf, sizeof buf, "follow-up ", &a->followup, d->hid[F_WITH_ENDPOINT],
+                    d->hid[F_MATURE]);
     cairo_set_source_rgb(cr, 0, 0, 0);
     render_text(cr, &d->f, 0, 8, sx, y + 18, 0, buf);
     y = step_y[7];
-    pct_ci(d, b2, sizeof b2, &a->response_observed);
-    if (d->hid[F_RESPONDERS] || d->hid[F_WITH_ENDPOINT])
-        snprintf(b2, sizeof b2, "suppressed");
-    snprintf(buf, sizeof buf, "response among those with a score: %s", b2);
+    proportion_line(d, buf, sizeof buf, "response among those with a score: ",
+                    &a->response_observed, d->hid[F_RESPONDERS], d->hid[F_WITH_ENDPOINT]);
     render_text(cr, &d->f, 0, 8, sx, y + 12, 0, buf);
-    pct_ci(d, b2, sizeof b2, &a->remission_observed);
-    if (d->hid[F_REMITTERS] || d->hid[F_WITH_ENDPOINT])
-        snprintf(b2, sizeof b2, "suppressed");
-    snprintf(buf, sizeof buf, "remission among those with a score: %s", b2);
+    proportion_line(d, buf, sizeof buf, "remission among those with a score: ",
+                    &a->remission_observed, d->hid[F_REMITTERS], d->hid[F_WITH_ENDPOINT]);
     render_text(cr, &d->f, 0, 8, sx, y + 24, 0, buf);
     page_end(d);
 }

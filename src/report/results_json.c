@@ -66,7 +66,7 @@ static json_t *proportion(const struct proportion *p)
 }
 
 /* A suppressed figure: every number null, "suppressed": true. */
-static json_t *hide(json_t *o)
+static void null_numbers(json_t *o)
 {
     const char *key;
     json_t *v;
@@ -76,8 +76,14 @@ static json_t *hide(json_t *o)
             json_object_set_new(o, key, json_null());
         else if (json_is_array(v))
             for (size_t i = 0; i < json_array_size(v); i++)
-                json_array_set_new(v, i, json_null());
+                if (json_is_number(json_array_get(v, i)))
+                    json_array_set_new(v, i, json_null());
     }
+}
+
+static json_t *hide(json_t *o)
+{
+    null_numbers(o);
     json_object_set_new(o, "suppressed", json_true());
     return o;
 }
@@ -326,21 +332,6 @@ static int is_count_key(const char *k)
     return 0;
 }
 
-static void null_numbers(json_t *o)
-{
-    const char *key;
-    json_t *v;
-    json_object_foreach(o, key, v)
-    {
-        if (json_is_number(v))
-            json_object_set_new(o, key, json_null());
-        else if (json_is_array(v))
-            for (size_t i = 0; i < json_array_size(v); i++)
-                if (json_is_number(json_array_get(v, i)))
-                    json_array_set_new(v, i, json_null());
-    }
-}
-
 static void suppress(json_t *node, long below)
 {
     if (json_is_array(node)) {
@@ -367,10 +358,8 @@ static void suppress(json_t *node, long below)
         json_int_t c = json_integer_value(n) - json_integer_value(ev);
         small |= c >= 1 && c < below;
     }
-    if (small) {
-        null_numbers(node);
-        json_object_set_new(node, "suppressed", json_true());
-    }
+    if (small)
+        hide(node);
 }
 
 /* Complementary suppression of the flow and the five headline proportions built on it. */
@@ -414,9 +403,7 @@ static void suppress_flow(json_t *root, const struct ingest_result *in,
                  {"followup", F_WITH_ENDPOINT, F_MATURE}};
     for (size_t i = 0; i < sizeof props / sizeof *props; i++)
         if (hid[props[i].events] || hid[props[i].n]) {
-            json_t *o = json_object_get(root, props[i].key);
-            null_numbers(o);
-            json_object_set_new(o, "suppressed", json_true());
+            hide(json_object_get(root, props[i].key));
         }
 }
 
