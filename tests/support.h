@@ -32,6 +32,8 @@ struct sbuf {
 };
 
 static inline void sbuf_printf(struct sbuf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static inline void sbuf_printf(struct sbuf *b, const char *fmt, ...)
 {
     va_list ap;
     for (;;) {

@@ -140,6 +140,8 @@ struct ingest_opts {
     uint64_t min_chunk;           /* smallest chunk worth a thread, bytes (0 = 8 MiB; tests
                                      set it small to exercise the chunked path) */
     _Atomic uint64_t *bytes_done; /* when set, advanced as input bytes are read (progress) */
+    int libcsv_only;              /* 1: every line through libcsv, no plain-line fast path
+                                     (tests and the fuzzer compare the two) */
 };
 
 /* One input file as read. */

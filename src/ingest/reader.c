@@ -441,10 +441,9 @@ static void reject_malformed(struct ingest_reader *r, long column, const char *m
     add_problem(r, column, -1, REASON_MALFORMED, 1, "", 0, message);
 }
 
-static void on_field(void *data, size_t n, void *ctx)
+/* One field of the open record (from libcsv or from the plain-line path). */
+static void take_field(struct ingest_reader *r, const char *s, size_t n)
 {
-    struct ingest_reader *r = ctx;
-    const char *s = data ? data : "";
     size_t field = r->nfields++;
     if (r->fatal)
         return;
@@ -478,6 +477,11 @@ static void on_field(void *data, size_t n, void *ctx)
     int col = r->schema.field_col[field];
     if (col >= 0)
         take_value(r, field, col, s, n);
+}
+
+static void on_field(void *data, size_t n, void *ctx)
+{
+    take_field(ctx, data ? data : "", n);
 }
 
 static void finish_header(struct ingest_reader *r);
@@ -647,10 +651,53 @@ static int header_ready(struct ingest_reader *r, struct diag *d)
     return 0;
 }
 
+/* The fast path for the common line: a whole physical line, begun at a record boundary after
+ * the header, with no quote character and no carriage return but one just before its '\n'.
+ * libcsv splits such a line at each delimiter and trims blanks around each field; this does the
+ * same split and leaves the trimming to on_field (ingest_trim removes a superset of libcsv's
+ * blanks, and what libcsv would keep cannot start or end with them). A line that is blank once
+ * trimmed gives no record, as in libcsv. Any other line goes to libcsv. Returns 1 when the line
+ * was taken. tests/ingest/test_reader.c and fuzz_ingest.c check that both paths agree. */
+static int plain_line(struct ingest_reader *r, const char *p, size_t n)
+{
+    size_t len = n - 1; /* without the '\n' */
+    if (len && p[len - 1] == '\r')
+        len--;
+    if (memchr(p, '"', len) || memchr(p, '\r', len))
+        return 0;
+    const char delim = r->opts->delimiter;
+    const char *s = p, *end = p + len;
+    int blank = 1;
+    for (const char *q = p; q < end && blank; q++)
+        blank = *q == ' ' || (*q == '\t' && delim != '\t');
+    if (blank)
+        return 1; /* libcsv: blanks then a line end give no record */
+    r->rec_line = r->line;
+    for (;;) {
+        const char *e = s;
+        while (e < end && *e != delim)
+            e++;
+        take_field(r, s, (size_t)(e - s));
+        if (e == end)
+            break;
+        s = e + 1;
+    }
+    on_row('\n', r);
+    return 1;
+}
+
 /* Feeds one piece of at most one physical line (ending with '\n' or not). */
 static int feed_piece(struct ingest_reader *r, const char *p, size_t n, int ends_line,
                       struct diag *d)
 {
+    if (ends_line && r->have_schema && !r->skip_to_eol && !r->fatal &&
+        r->csv.pstate == ROW_NOT_BEGUN && !r->opts->libcsv_only && plain_line(r, p, n)) {
+        if (r->oom)
+            return oom(r, d);
+        r->fed += n;
+        r->line++;
+        return 0;
+    }
     if (!r->skip_to_eol) {
         if (r->csv.pstate == ROW_NOT_BEGUN) {
             r->rec_line = r->line;

@@ -37,6 +37,16 @@ static void read_all_sizes(const char *data, const struct ingest_opts *o, char *
     size_t n = strlen(data);
     struct diag d;
     assert_int_equal(read_pieces(data, n, n ? n : 1, o, rows_out, probs_out, &d), 0);
+    /* whole lines take the plain-line path where they can; libcsv alone must agree */
+    struct ingest_opts only = *o;
+    only.libcsv_only = 1;
+    char *crows, *cprobs;
+    assert_int_equal(read_pieces(data, n, n ? n : 1, &only, &crows, &cprobs, &d), 0);
+    if (strcmp(crows, *rows_out) != 0 || strcmp(cprobs, *probs_out) != 0)
+        fail_msg("libcsv alone differs:\n%s%s\nvs plain-line path:\n%s%s", crows, cprobs,
+                 *rows_out, *probs_out);
+    free(crows);
+    free(cprobs);
     for (size_t piece = 1; piece < n; piece++) {
         char *rows, *probs;
         assert_int_equal(read_pieces(data, n, piece, o, &rows, &probs, &d), 0);
@@ -92,6 +102,56 @@ static void test_reader_every_piece_size_unterminated_quote(void **state)
     assert_string_equal(rows, "");
     assert_string_equal(probs, "2:3:malformed:1: unterminated quoted field: the record runs "
                                "from line 2 to the end of the file\n");
+    free(rows);
+    free(probs);
+}
+
+/* Lines the plain-line path takes (no quote): blanks around fields and whole blank lines,
+ * empty fields, CR line ends, a CR inside a line (libcsv ends the record there, so the line
+ * goes to libcsv), fields with inner blanks, too few and too many fields. */
+static void test_reader_plain_lines_as_libcsv(void **state)
+{
+    (void)state;
+    struct ingest_opts o = default_opts();
+    char *rows, *probs;
+    read_all_sizes("patient_id,session_date,phq9,site\n"
+                   "  P1 ,\t2026-01-02\t, 12 ,  North  Wing  \n"
+                   "\t \t\n"
+                   " , , , \n"
+                   "P2,2026-01-03,,\r\n"
+                   "\r\n"
+                   "P3,2026-01-04,4,a\rP4,2026-01-05,5,b\n"
+                   "P5,2026-01-06,6\n"
+                   "P6,2026-01-07,7,x,y\n"
+                   "P7,2026-01-08,8,\x01x\n"
+                   ",2026-01-09,9,z\n",
+                   &o, &rows, &probs);
+    assert_string_equal(rows,
+                        "P1|2026-01-02|0|||North  Wing|||||nan|nan|12|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
+                        "P2|2026-01-03|0||||||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:5\n"
+                        "P3|2026-01-04|0|||a|||||nan|nan|4|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:7\n"
+                        "P4|2026-01-05|0|||b|||||nan|nan|5|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:7\n");
+    assert_string_equal(
+        probs,
+        "8:4:malformed:1: record has 3 fields, the header has 4\n"
+        "9:5:malformed:1: record has 5 fields, the header has 4\n"
+        "10:4:invalid_text:1: column 'site': a control character (byte 1) is not allowed, got "
+        "\"\\x01x\"\n"
+        "11:1:missing_required:1: column 'patient_id': a value is required\n");
+    free(rows);
+    free(probs);
+    /* tab-delimited: a tab is a delimiter, not a blank */
+    o.delimiter = '\t';
+    read_all_sizes("patient_id\tsession_date\tsite\n"
+                   " P1 \t 2026-01-02 \t a b \n"
+                   "\t\t\n"
+                   "  \n"
+                   "P2\t2026-01-03\t\n",
+                   &o, &rows, &probs);
+    assert_string_equal(rows,
+                        "P1|2026-01-02|0|||a b|||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
+                        "P2|2026-01-03|0||||||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:5\n");
+    assert_string_equal(probs, "");
     free(rows);
     free(probs);
 }
@@ -346,6 +406,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reader_every_piece_size_mixed),
         cmocka_unit_test(test_reader_every_piece_size_unterminated_quote),
+        cmocka_unit_test(test_reader_plain_lines_as_libcsv),
         cmocka_unit_test(test_reader_field_count_and_quote_in_unquoted),
         cmocka_unit_test(test_reader_quote_error_inside_multiline_record),
         cmocka_unit_test(test_reader_value_rules_messages),
