@@ -19,71 +19,88 @@ struct out {
     int oom;
 };
 
-static void put(struct out *o, const char *s, size_t n)
+/* Makes room for n more bytes (and a NUL); 0, or -1 (o->oom set) when out of memory. */
+static int reserve(struct out *o, size_t n)
 {
     if (o->oom)
-        return;
-    if (o->n + n + 1 > o->cap) {
-        size_t cap = o->cap ? o->cap * 2 : 65536;
-        while (cap < o->n + n + 1)
-            cap *= 2;
-        char *p = realloc(o->s, cap);
-        if (!p) {
-            o->oom = 1;
-            return;
-        }
-        o->s = p;
-        o->cap = cap;
+        return -1;
+    if (o->n + n + 1 <= o->cap)
+        return 0;
+    size_t cap = o->cap ? o->cap * 2 : 65536;
+    while (cap < o->n + n + 1)
+        cap *= 2;
+    char *p = realloc(o->s, cap);
+    if (!p) {
+        o->oom = 1;
+        return -1;
     }
-    memcpy(o->s + o->n, s, n);
-    o->n += n;
-    o->s[o->n] = '\0';
+    o->s = p;
+    o->cap = cap;
+    return 0;
 }
 
-/* One field, then a comma (last = 0) or a line end (last = 1). */
-static void field(struct out *o, const char *s, int last)
+static void sep(struct out *o, int last)
 {
-    size_t n = strlen(s);
+    if (reserve(o, 1) == 0)
+        o->s[o->n++] = last ? '\n' : ',';
+}
+
+/* Text of n bytes, quoted by libcsv's csv_write when it holds a delimiter, quote or line break
+ * or starts or ends with a blank; then a comma (last = 0) or a line end (last = 1). */
+static void field_text(struct out *o, const char *s, size_t n, int last)
+{
     int quote = n && (s[0] == ' ' || s[n - 1] == ' ');
     for (size_t i = 0; i < n && !quote; i++)
         quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
-    if (quote) {
-        size_t need = csv_write(NULL, 0, s, n);
-        char *buf = malloc(need);
-        if (!buf) {
-            o->oom = 1;
-            return;
-        }
-        csv_write(buf, need, s, n);
-        put(o, buf, need);
-        free(buf);
-    } else {
-        put(o, s, n);
-    }
-    put(o, last ? "\n" : ",", 1);
+    size_t need = quote ? csv_write(NULL, 0, s, n) : n;
+    if (reserve(o, need + 1) != 0)
+        return;
+    if (quote)
+        csv_write(o->s + o->n, need, s, n);
+    else
+        memcpy(o->s + o->n, s, n);
+    o->n += need;
+    o->s[o->n++] = last ? '\n' : ',';
+}
+
+static void field(struct out *o, const char *s, int last)
+{
+    field_text(o, s, strlen(s), last);
+}
+
+/* Digits of u written backwards ending at end; returns the first. */
+static char *digits(char *end, unsigned long u)
+{
+    do
+        *--end = (char)('0' + u % 10);
+    while (u /= 10);
+    return end;
 }
 
 static void field_long(struct out *o, long v, int present, int last)
 {
-    char buf[24], *p = buf + sizeof buf;
-    *--p = '\0';
+    if (reserve(o, 24) != 0)
+        return;
     if (present) {
-        unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
-        do
-            *--p = (char)('0' + u % 10);
-        while (u /= 10);
+        char buf[24], *p = digits(buf + sizeof buf, v < 0 ? 0UL - (unsigned long)v : (unsigned long)v);
         if (v < 0)
             *--p = '-';
+        size_t k = (size_t)(buf + sizeof buf - p);
+        memcpy(o->s + o->n, p, k);
+        o->n += k;
     }
-    field(o, p, last);
+    o->s[o->n++] = last ? '\n' : ',';
 }
 
 static void field_date(struct out *o, int32_t d, int present, int last)
 {
-    char buf[11] = "";
-    if (present)
-        date_format(d, buf);
-    field(o, buf, last);
+    if (reserve(o, 12) != 0)
+        return;
+    if (present) {
+        date_format(d, o->s + o->n);
+        o->n += 10;
+    }
+    o->s[o->n++] = last ? '\n' : ',';
 }
 
 /* A number rounded to exactly `decimals` decimals (2 or 4) for display, without printf
@@ -92,7 +109,7 @@ static void field_fixed(struct out *o, double v, int decimals, int last)
 {
     char buf[48];
     if (isnan(v)) {
-        field(o, "", last);
+        sep(o, last);
         return;
     }
     double scale = decimals == 2 ? 100.0 : 10000.0;
@@ -104,16 +121,13 @@ static void field_fixed(struct out *o, double v, int decimals, int last)
     long long t = llround(fabs(v) * scale);
     int neg = v < 0 && t != 0;
     char *p = buf + sizeof buf;
-    *--p = '\0';
     for (int i = 0; i < decimals; i++, t /= 10)
         *--p = (char)('0' + t % 10);
     *--p = '.';
-    do
-        *--p = (char)('0' + t % 10);
-    while (t /= 10);
+    p = digits(p, (unsigned long)t);
     if (neg)
         *--p = '-';
-    field(o, p, last);
+    field_text(o, p, (size_t)(buf + sizeof buf - p), last);
 }
 
 static char *finish(struct out *o, size_t *len)
@@ -150,7 +164,9 @@ char *report_episodes_csv(const struct ingest_result *in, const struct analysis 
             continue;
         int has_base = e->baseline_score >= 0, has_end = e->endpoint_score >= 0;
         int fu = e->n_followup > 0 && e->eligible;
-        field(&o, strtab_get(r->patients, e->patient, NULL), 0);
+        size_t n;
+        const char *str = strtab_get(r->patients, e->patient, &n);
+        field_text(&o, str, n, 0);
         field_long(&o, e->number, 1, 0);
         field_date(&o, e->index_date, 1, 0);
         field_date(&o, e->baseline_date, has_base, 0);
@@ -175,11 +191,14 @@ char *report_episodes_csv(const struct ingest_result *in, const struct analysis 
             field_long(&o, tts[k]->sessions, fu, 0);
         }
         field_date(&o, e->last_followup_date, e->n_followup > 0, 0);
-        field(&o, strtab_get(r->text, e->site, NULL), 0);
-        field(&o, strtab_get(r->text, e->clinician, NULL), 0);
+        str = strtab_get(r->text, e->site, &n);
+        field_text(&o, str, n, 0);
+        str = strtab_get(r->text, e->clinician, &n);
+        field_text(&o, str, n, 0);
         field(&o, ingest_route_name(e->route), 0);
         field(&o, ingest_drug_name(e->drug), 0);
-        field(&o, strtab_get(r->text, e->therapy, NULL), 0);
+        str = strtab_get(r->text, e->therapy, &n);
+        field_text(&o, str, n, 0);
         field_fixed(&o, e->mg_per_kg, 4, 0);
         field(&o, model_dose_band_name(e->dose_band), 1);
     }
