@@ -1,5 +1,8 @@
 /* report_cmd.c: `outcomes report`: read, derive, compute, and write the output directory
  * (results.json, episodes.csv, rejects.csv) all at once or not at all. */
+#if defined(__linux__)
+#define _GNU_SOURCE /* syscall(SYS_gettid): a thread's own priority */
+#endif
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -7,6 +10,11 @@
 #include <string.h>
 
 #include <time.h>
+#if defined(__linux__)
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include "cli.h"
 #include "outcomes/date.h"
@@ -43,33 +51,53 @@ static int pdf_date(int32_t as_of, char *buf, size_t n, struct diag *d)
     return 0;
 }
 
-/* Hashing the inputs for the manifest, on a thread of its own while the analysis runs on the
- * main one (the derivation uses one core). Checks that no input changed since it was read. */
+/* Hashing the inputs for the manifest, on a thread of its own from the start of the run. It
+ * runs at the lowest priority, so it takes a core only when the reading or the analysis
+ * leaves one idle (single-threaded steps, the PDF, the writing); what is left when the
+ * manifest needs it runs then. The sizes are compared with what was read, after both end. */
 struct hash_job {
-    const struct ingest_result *in;
+    const struct cli_opts *o;
     struct manifest_file *inputs;
     int rc;
     struct diag d;
 };
 
-static void *hash_inputs(void *arg)
+static void hash_inputs(struct hash_job *j)
 {
-    struct hash_job *j = arg;
-    const struct ingest_result *in = j->in;
     j->rc = 0;
-    for (size_t f = 0; f < in->nfiles && !j->rc; f++) {
+    for (size_t f = 0; f < j->o->nfiles && !j->rc; f++) {
         struct manifest_file *mf = &j->inputs[f];
-        mf->path = in->files[f].path;
-        mf->rows = in->files[f].rows_read;
-        j->rc = sha256_file(in->files[f].path, mf->sha256, &mf->size, &j->d);
-        if (!j->rc && mf->size != in->files[f].size)
-            j->rc = diag_set(&j->d, DIAG_IO, in->files[f].path, 0, 0,
-                             "the file changed while it was being read (%llu bytes, then %llu); "
-                             "nothing was written",
-                             (unsigned long long)in->files[f].size,
-                             (unsigned long long)mf->size);
+        mf->path = j->o->files[f];
+        j->rc = sha256_file(mf->path, mf->sha256, &mf->size, &j->d);
     }
+}
+
+static void *hash_thread(void *arg)
+{
+#if defined(__linux__)
+    /* Linux gives each thread its own nice value: 19 yields to the reading and analysis */
+    if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19) != 0) {
+        /* not fatal: the hashing then shares the cores evenly */
+    }
+#endif
+    hash_inputs(arg);
     return NULL;
+}
+
+/* After the hashing and the reading: every input has the size it had when read. */
+static int inputs_unchanged(const struct ingest_result *in, struct manifest_file *inputs,
+                            struct diag *d)
+{
+    for (size_t f = 0; f < in->nfiles; f++) {
+        inputs[f].rows = in->files[f].rows_read;
+        if (inputs[f].size != in->files[f].size)
+            return diag_set(d, DIAG_IO, in->files[f].path, 0, 0,
+                            "the file changed while it was being read (%llu bytes, then %llu); "
+                            "nothing was written",
+                            (unsigned long long)in->files[f].size,
+                            (unsigned long long)inputs[f].size);
+    }
+    return 0;
 }
 
 /* manifest.json for the outputs about to be written (inputs already hashed). */
@@ -135,6 +163,14 @@ int cli_report(const struct cli_opts *o)
     size_t njson = 0, nepisodes = 0, nrejects = 0, npdf = 0, nmanifest = 0;
     struct progress pg;
     progress_start(&pg, o->quiet, o->files, o->nfiles);
+    hashes = calloc(o->nfiles ? o->nfiles : 1, sizeof *hashes);
+    if (!hashes) {
+        diag_set(&d, DIAG_IO, NULL, 0, 0, "out of memory");
+        progress_stop(&pg);
+        return cli_report_diag(&d, NULL);
+    }
+    hj = (struct hash_job){o, hashes, 0, {0}};
+    hashing = pthread_create(&hasher, NULL, hash_thread, &hj) == 0;
     int rc = cli_read_inputs(o, &in, "report", &pg);
     progress_stage(&pg, 2);
     memset(&a, 0, sizeof a);
@@ -155,17 +191,6 @@ int cli_report(const struct cli_opts *o)
         goto out;
     }
     double t1 = now();
-    hashes = calloc(in.nfiles ? in.nfiles : 1, sizeof *hashes);
-    if (!hashes) {
-        diag_set(&d, DIAG_IO, NULL, 0, 0, "out of memory");
-        progress_stop(&pg);
-        rc = cli_report_diag(&d, NULL);
-        goto out;
-    }
-    hj = (struct hash_job){&in, hashes, 0, {0}};
-    hashing = pthread_create(&hasher, NULL, hash_inputs, &hj) == 0;
-    if (!hashing)
-        hash_inputs(&hj);
     if (model_run(&in, &o->model, &a, &d) != 0) {
         progress_stop(&pg);
         rc = cli_report_diag(&d, NULL);
@@ -218,8 +243,10 @@ int cli_report(const struct cli_opts *o)
     if (hashing) {
         pthread_join(hasher, NULL);
         hashing = 0;
+    } else {
+        hash_inputs(&hj); /* no thread to be had */
     }
-    if (hj.rc) {
+    if (hj.rc || inputs_unchanged(&in, hashes, &hj.d) != 0) {
         progress_stop(&pg);
         rc = cli_report_diag(&hj.d, NULL);
         goto out;
