@@ -31,6 +31,8 @@ struct model_opts {
     int bp_post_sys, bp_post_dia; /* post-dose reading flagged at or above (180/110) */
     int cadss_above;            /* sessions with CADSS above this count (4) */
     int suppress_below;         /* show counts 1..N-1 as "< N" (0: off); outputs only */
+    int threads;                /* threads for the analysis (<= 1: one); the results do not
+                                   depend on it */
 };
 
 /* Fills o with SPEC's defaults for instrument (phq9 when instrument < 0). */

@@ -198,6 +198,7 @@ static int apply(struct cli_opts *o, const struct opt_def *def, const char *val,
             return diag_set(d, DIAG_USAGE, NULL, 0, 0,
                             "%s: expected a number of threads 1-64, got '%s'", where, val);
         o->threads = (int)v;
+        o->model.threads = o->threads;
         return 0;
     case OPT_STRICT:
         o->strict = 1;
@@ -483,6 +484,7 @@ static void defaults(struct cli_opts *o, enum command cmd)
     o->seed = 1;
     o->months = 18;
     model_opts_default(&o->model, -1);
+    o->model.threads = o->threads;
     snprintf(o->period_label, sizeof o->period_label, "all");
 }
 

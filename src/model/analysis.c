@@ -3,6 +3,7 @@
  * p-charts, and the safety and data-quality figures. */
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -254,12 +255,87 @@ static void data_quality(const struct rows *r, const struct model_opts *o, struc
     }
 }
 
+/* Episodes of patients [p0, p1) into their own array (one thread's share). */
+struct episodes_job {
+    const struct rows *r;
+    const size_t *pstart;
+    size_t p0, p1, maxrows;
+    const struct model_opts *opts;
+    int32_t as_of;
+    struct episode *eps;
+    size_t neps;
+    int rc;
+};
+
+static void *episodes_run(void *arg)
+{
+    struct episodes_job *j = arg;
+    struct patient_scratch ps = {0};
+    j->rc = -1;
+    ps.tdate = malloc((j->maxrows ? j->maxrows : 1) * sizeof *ps.tdate);
+    ps.trow = malloc((j->maxrows ? j->maxrows : 1) * sizeof *ps.trow);
+    ps.scores = malloc((j->maxrows ? j->maxrows : 1) * sizeof *ps.scores);
+    if (ps.tdate && ps.trow && ps.scores) {
+        j->rc = 0;
+        for (size_t p = j->p0; p < j->p1 && !j->rc; p++)
+            j->rc = model_patient_episodes(j->r, j->pstart[p], j->pstart[p + 1], j->opts,
+                                           j->as_of, &ps, &j->eps, &j->neps);
+    }
+    free(ps.tdate);
+    free(ps.trow);
+    free(ps.scores);
+    return NULL;
+}
+
+/* The analyses after the cohort, in two groups of about equal cost that read the episodes and
+ * rows and write disjoint parts of the analysis: the survival fits, strata and p-charts; the
+ * safety, figures and data-quality summaries. */
+struct after_job {
+    struct analysis *a;
+    const struct rows *r;
+    const size_t *pstart;
+    int group;
+    int rc;
+};
+
+static void *after_run(void *arg)
+{
+    struct after_job *j = arg;
+    struct analysis *a = j->a;
+    if (j->group == 0) {
+        j->rc = fit(a, 0, 0, &a->time_to_response) != 0 ||
+                fit(a, 1, 0, &a->time_to_remission) != 0 ||
+                fit(a, 0, 1, &a->sessions_to_response) != 0 ||
+                fit(a, 1, 1, &a->sessions_to_remission) != 0 || strata(a, j->r) != 0 ||
+                model_figures(j->r, j->pstart, a) != 0;
+        if (!j->rc)
+            monthly(a);
+    } else {
+        j->rc = model_safety(j->r, j->pstart, a, &a->safety) != 0;
+        data_quality(j->r, &a->opts, &a->dq);
+    }
+    return NULL;
+}
+
+/* Runs fn(&jobs[0]) here and fn(&jobs[1]) on a second thread when threads > 1 (or here after
+ * it when no thread can be had). */
+static void run_two(void *(*fn)(void *), void *job0, void *job1, int threads)
+{
+    pthread_t tid;
+    int started = threads > 1 && pthread_create(&tid, NULL, fn, job1) == 0;
+    fn(job0);
+    if (started)
+        pthread_join(tid, NULL);
+    else
+        fn(job1);
+}
+
 int model_run(const struct ingest_result *in, const struct model_opts *opts,
               struct analysis *a, struct diag *d)
 {
     const struct rows *r = &in->rows;
     size_t *pstart = NULL;
-    struct patient_scratch ps = {0};
+    struct episodes_job ej[2] = {{0}, {0}};
     int rc = DIAG_IO;
     memset(a, 0, sizeof *a);
     a->opts = *opts;
@@ -280,15 +356,27 @@ int model_run(const struct ingest_result *in, const struct model_opts *opts,
     for (size_t p = 0; p < npat; p++)
         if (pstart[p + 1] - pstart[p] > maxrows)
             maxrows = pstart[p + 1] - pstart[p];
-    ps.tdate = malloc(maxrows * sizeof *ps.tdate);
-    ps.trow = malloc(maxrows * sizeof *ps.trow);
-    ps.scores = malloc(maxrows * sizeof *ps.scores);
-    if (!ps.tdate || !ps.trow || !ps.scores)
+    /* episodes: the patients in two halves by rows, one per thread, joined in patient order
+     * (the same array whatever the number of threads) */
+    size_t half = 0;
+    while (half < npat && pstart[half] < r->n / 2)
+        half++;
+    for (int k = 0; k < 2; k++)
+        ej[k] = (struct episodes_job){r, pstart, k ? half : 0, k ? npat : half, maxrows, opts,
+                                      a->as_of, NULL, 0, 0};
+    run_two(episodes_run, &ej[0], &ej[1], opts->threads);
+    if (ej[0].rc || ej[1].rc)
         goto oom;
-    for (size_t p = 0; p < npat; p++)
-        if (model_patient_episodes(r, pstart[p], pstart[p + 1], opts, a->as_of, &ps,
-                                   &a->episodes, &a->nepisodes) != 0)
+    if (ej[1].neps) {
+        struct episode *all = realloc(ej[0].eps, (ej[0].neps + ej[1].neps) * sizeof *all);
+        if (!all)
             goto oom;
+        memcpy(all + ej[0].neps, ej[1].eps, ej[1].neps * sizeof *all);
+        ej[0].eps = all;
+    }
+    a->episodes = ej[0].eps;
+    a->nepisodes = ej[0].neps + ej[1].neps;
+    ej[0].eps = NULL;
     /* the period */
     if (opts->period_all) {
         int32_t first = r->date[0];
@@ -332,23 +420,18 @@ int model_run(const struct ingest_result *in, const struct model_opts *opts,
     a->response_observed = stats_proportion(resp_obs, a->with_endpoint, opts->ci);
     a->remission_observed = stats_proportion(rem_obs, a->with_endpoint, opts->ci);
     a->followup = stats_proportion(a->with_endpoint, a->mature, opts->ci);
-    if (fit(a, 0, 0, &a->time_to_response) != 0 || fit(a, 1, 0, &a->time_to_remission) != 0 ||
-        fit(a, 0, 1, &a->sessions_to_response) != 0 ||
-        fit(a, 1, 1, &a->sessions_to_remission) != 0 || strata(a, r) != 0)
+    struct after_job aj[2] = {{a, r, pstart, 0, 0}, {a, r, pstart, 1, 0}};
+    run_two(after_run, &aj[0], &aj[1], opts->threads);
+    if (aj[0].rc || aj[1].rc)
         goto oom;
-    monthly(a);
-    if (model_safety(r, pstart, a, &a->safety) != 0 || model_figures(r, pstart, a) != 0)
-        goto oom;
-    data_quality(r, opts, &a->dq);
     rc = 0;
     goto out;
 oom:
     diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory while analysing");
 out:
     free(pstart);
-    free(ps.tdate);
-    free(ps.trow);
-    free(ps.scores);
+    free(ej[0].eps);
+    free(ej[1].eps);
     if (rc)
         model_fini(a);
     return rc;
