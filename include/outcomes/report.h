@@ -16,8 +16,10 @@
 /* results.json: every number of the report. */
 char *report_results_json(const struct ingest_result *in, const struct analysis *a,
                           size_t *len);
-/* episodes.csv: one row per cohort episode, the audit trail of every derivation. */
-char *report_episodes_csv(const struct ingest_result *in, const struct analysis *a, size_t *len);
+/* episodes.csv: one row per cohort episode, the audit trail of every derivation. threads > 1:
+ * formatted in two halves on two threads (the same bytes). */
+char *report_episodes_csv(const struct ingest_result *in, const struct analysis *a, int threads,
+                          size_t *len);
 /* rejects.csv: file,line,column,value,reason for every rejected or set-aside row. */
 char *report_rejects_csv(const struct ingest_result *in, size_t *len);
 

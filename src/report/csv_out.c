@@ -4,6 +4,7 @@
  * empty fields. LF line ends. */
 #include <csv.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,7 +145,73 @@ static char *finish(struct out *o, size_t *len)
 
 static const char *const exclusion_names[] = {"", "no_baseline", "baseline_below_min"};
 
-char *report_episodes_csv(const struct ingest_result *in, const struct analysis *a, size_t *len)
+/* The rows of episodes [from, to) (cohort episodes only) appended to o. */
+struct episodes_part {
+    const struct ingest_result *in;
+    const struct analysis *a;
+    size_t from, to;
+    struct out o;
+};
+
+static void *episodes_rows(void *arg)
+{
+    struct episodes_part *part = arg;
+    struct out *o = &part->o;
+    const struct analysis *a = part->a;
+    const struct rows *r = &part->in->rows;
+    /* room for typical rows at once: growing a large buffer step by step remaps it, which
+     * costs every other thread of the process a TLB flush */
+    if (part->to > part->from)
+        reserve(o, (part->to - part->from) * 192);
+    for (size_t i = part->from; i < part->to && !o->oom; i++) {
+        const struct episode *e = &a->episodes[i];
+        if (!e->in_cohort)
+            continue;
+        int has_base = e->baseline_score >= 0, has_end = e->endpoint_score >= 0;
+        int fu = e->n_followup > 0 && e->eligible;
+        size_t n;
+        const char *str = strtab_get(r->patients, e->patient, &n);
+        field_text(o, str, n, 0);
+        field_long(o, e->number, 1, 0);
+        field_date(o, e->index_date, 1, 0);
+        field_date(o, e->baseline_date, has_base, 0);
+        field_long(o, e->baseline_score, has_base, 0);
+        field_long(o, e->eligible, 1, 0);
+        field(o, exclusion_names[e->exclusion], 0);
+        field_date(o, e->endpoint_date, has_end, 0);
+        field_long(o, e->endpoint_score, has_end, 0);
+        field_fixed(o, has_base && has_end && e->baseline_score > 0
+                           ? 100.0 * (e->endpoint_score - e->baseline_score) / e->baseline_score
+                           : NAN,
+                    2, 0);
+        field_long(o, e->responder, e->eligible, 0);
+        field_long(o, e->remitter, e->eligible, 0);
+        field_long(o, e->mature, 1, 0);
+        field_long(o, e->n_followup, 1, 0);
+        const struct time_to *tts[2] = {&e->response, &e->remission};
+        for (int k = 0; k < 2; k++) {
+            field_long(o, tts[k]->event, fu, 0);
+            field_date(o, tts[k]->date, fu && tts[k]->event, 0);
+            field_long(o, tts[k]->days, fu, 0);
+            field_long(o, tts[k]->sessions, fu, 0);
+        }
+        field_date(o, e->last_followup_date, e->n_followup > 0, 0);
+        str = strtab_get(r->text, e->site, &n);
+        field_text(o, str, n, 0);
+        str = strtab_get(r->text, e->clinician, &n);
+        field_text(o, str, n, 0);
+        field(o, ingest_route_name(e->route), 0);
+        field(o, ingest_drug_name(e->drug), 0);
+        str = strtab_get(r->text, e->therapy, &n);
+        field_text(o, str, n, 0);
+        field_fixed(o, e->mg_per_kg, 4, 0);
+        field(o, model_dose_band_name(e->dose_band), 1);
+    }
+    return NULL;
+}
+
+char *report_episodes_csv(const struct ingest_result *in, const struct analysis *a, int threads,
+                          size_t *len)
 {
     static const char *const header[] = {
         "patient_id", "episode", "index_date", "baseline_date", "baseline_score", "eligible",
@@ -154,55 +221,28 @@ char *report_episodes_csv(const struct ingest_result *in, const struct analysis 
         "days_to_remission", "sessions_to_remission", "last_followup_date", "site", "clinician",
         "route", "drug", "concurrent_therapy", "mg_per_kg", "dose_band"};
     const size_t nh = sizeof header / sizeof *header;
-    struct out o = {0};
-    const struct rows *r = &in->rows;
+    /* the episodes in two halves, the second on a thread of its own, joined in order */
+    size_t half = threads > 1 && a->nepisodes > 10000 ? a->nepisodes / 2 : a->nepisodes;
+    struct episodes_part parts[2] = {{in, a, 0, half, {0}}, {in, a, half, a->nepisodes, {0}}};
     for (size_t k = 0; k < nh; k++)
-        field(&o, header[k], k + 1 == nh);
-    for (size_t i = 0; i < a->nepisodes; i++) {
-        const struct episode *e = &a->episodes[i];
-        if (!e->in_cohort)
-            continue;
-        int has_base = e->baseline_score >= 0, has_end = e->endpoint_score >= 0;
-        int fu = e->n_followup > 0 && e->eligible;
-        size_t n;
-        const char *str = strtab_get(r->patients, e->patient, &n);
-        field_text(&o, str, n, 0);
-        field_long(&o, e->number, 1, 0);
-        field_date(&o, e->index_date, 1, 0);
-        field_date(&o, e->baseline_date, has_base, 0);
-        field_long(&o, e->baseline_score, has_base, 0);
-        field_long(&o, e->eligible, 1, 0);
-        field(&o, exclusion_names[e->exclusion], 0);
-        field_date(&o, e->endpoint_date, has_end, 0);
-        field_long(&o, e->endpoint_score, has_end, 0);
-        field_fixed(&o, has_base && has_end && e->baseline_score > 0
-                            ? 100.0 * (e->endpoint_score - e->baseline_score) / e->baseline_score
-                            : NAN,
-                    2, 0);
-        field_long(&o, e->responder, e->eligible, 0);
-        field_long(&o, e->remitter, e->eligible, 0);
-        field_long(&o, e->mature, 1, 0);
-        field_long(&o, e->n_followup, 1, 0);
-        const struct time_to *tts[2] = {&e->response, &e->remission};
-        for (int k = 0; k < 2; k++) {
-            field_long(&o, tts[k]->event, fu, 0);
-            field_date(&o, tts[k]->date, fu && tts[k]->event, 0);
-            field_long(&o, tts[k]->days, fu, 0);
-            field_long(&o, tts[k]->sessions, fu, 0);
-        }
-        field_date(&o, e->last_followup_date, e->n_followup > 0, 0);
-        str = strtab_get(r->text, e->site, &n);
-        field_text(&o, str, n, 0);
-        str = strtab_get(r->text, e->clinician, &n);
-        field_text(&o, str, n, 0);
-        field(&o, ingest_route_name(e->route), 0);
-        field(&o, ingest_drug_name(e->drug), 0);
-        str = strtab_get(r->text, e->therapy, &n);
-        field_text(&o, str, n, 0);
-        field_fixed(&o, e->mg_per_kg, 4, 0);
-        field(&o, model_dose_band_name(e->dose_band), 1);
+        field(&parts[0].o, header[k], k + 1 == nh);
+    pthread_t tid;
+    int started = half < a->nepisodes && pthread_create(&tid, NULL, episodes_rows, &parts[1]) == 0;
+    episodes_rows(&parts[0]);
+    if (started)
+        pthread_join(tid, NULL);
+    else
+        episodes_rows(&parts[1]);
+    struct out *o = &parts[0].o, *second = &parts[1].o;
+    if (second->oom)
+        o->oom = 1;
+    if (second->n && reserve(o, second->n) == 0) {
+        memcpy(o->s + o->n, second->s, second->n);
+        o->n += second->n;
+        o->s[o->n] = '\0';
     }
-    return finish(&o, len);
+    free(second->s);
+    return finish(o, len);
 }
 
 char *report_rejects_csv(const struct ingest_result *in, size_t *len)

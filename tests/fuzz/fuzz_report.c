@@ -71,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (model_run(&in, &mo, &a, &d) == 0) {
             size_t n;
             free(report_results_json(&in, &a, &n));
-            free(report_episodes_csv(&in, &a, &n));
+            free(report_episodes_csv(&in, &a, 2, &n));
             free(report_rejects_csv(&in, &n));
             if ((opt & 0xE0) == 0) {
                 char *pdf = NULL;
