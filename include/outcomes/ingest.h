@@ -114,6 +114,8 @@ struct rows {
     uint32_t *file;               /* provenance: input file index */
     int lean;                     /* a reader's chunk: conflict and file are not stored (they
                                      are constant there; the store fills them) */
+    int borrowed;                 /* the columns are a window of another store's (cap fixed,
+                                     not freed here) */
     uint32_t *line;               /* provenance: physical line of the record */
     struct strtab *patients;      /* patient ids */
     struct strtab *text;          /* site, clinician, therapy, adverse event strings */

@@ -22,7 +22,7 @@
 #include "outcomes/date.h"
 #include "outcomes/vec.h"
 
-#define READ_BLOCK (4u << 20)          /* bytes per read */
+#define READ_BLOCK (256u << 10)        /* bytes per read */
 #define MIN_CHUNK (8u << 20)           /* smaller files are read by one thread */
 
 
@@ -160,12 +160,87 @@ static int next_line_start(int fd, uint64_t off, uint64_t size, uint64_t *out)
     return 0;
 }
 
-/* Reads the data records of [from, size) in nchunks chunks. Returns 0, <0 when a split was not
- * at a record boundary (the segments are dropped), or a diag code. */
+/* Counting the record ends of one chunk: every record ends at a '\n', at a '\r' (libcsv ends
+ * a record there too) or at the end of the file, so their number + 1 bounds the records the
+ * chunk can give. A "\r\n" pair counts once. */
+struct count_job {
+    int fd;
+    uint64_t from, to;
+    uint64_t ends;
+    int rc;
+};
+
+static void *count_run(void *arg)
+{
+    struct count_job *j = arg;
+    char *buf = malloc(READ_BLOCK + 1);
+    j->ends = 0;
+    j->rc = buf ? 0 : -1;
+    for (uint64_t off = j->from; off < j->to && !j->rc;) {
+        size_t want = j->to - off < READ_BLOCK ? (size_t)(j->to - off) : READ_BLOCK;
+        ssize_t got = pread(j->fd, buf, want, (off_t)off);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            j->rc = -1;
+            break;
+        }
+        for (const char *p = buf, *end = buf + got; (p = memchr(p, '\n', (size_t)(end - p)));)
+            p++, j->ends++;
+        for (const char *p = buf, *end = buf + got; (p = memchr(p, '\r', (size_t)(end - p)));) {
+            p++;
+            j->ends += p == end || *p != '\n'; /* at a block's end: counted (a bound) */
+        }
+        off += (uint64_t)got;
+    }
+    free(buf);
+    return NULL;
+}
+
+/* Sizes the final store for the chunks' records and makes each chunk's rows a window of it
+ * (the chunks counted on nchunks threads), so that the readers fill the store in place and
+ * nothing is copied after. Returns 0, or -1 (read failure or out of memory). */
+static int place_chunks(struct rows *store, struct chunk_job *jobs, int nchunks)
+{
+    struct count_job cj[64];
+    pthread_t tids[64];
+    int started[64] = {0};
+    for (int k = 0; k < nchunks; k++)
+        cj[k] = (struct count_job){jobs[k].fd, jobs[k].from, jobs[k].to, 0, 0};
+    for (int k = 1; k < nchunks; k++)
+        started[k] = pthread_create(&tids[k], NULL, count_run, &cj[k]) == 0;
+    count_run(&cj[0]);
+    for (int k = 1; k < nchunks; k++) {
+        if (started[k])
+            pthread_join(tids[k], NULL);
+        else
+            count_run(&cj[k]);
+    }
+    size_t total = 0;
+    for (int k = 0; k < nchunks; k++) {
+        if (cj[k].rc)
+            return -1;
+        total += (size_t)cj[k].ends + 1;
+    }
+    if (rows_reserve(store, total) != 0)
+        return -1;
+    size_t base = 0;
+    for (int k = 0; k < nchunks; k++) {
+        rows_borrow(&jobs[k].seg->rows, store, base, (size_t)cj[k].ends + 1);
+        jobs[k].seg->placed = 1;
+        jobs[k].seg->base = base;
+        base += (size_t)cj[k].ends + 1;
+    }
+    return 0;
+}
+
+/* Reads the data records of [from, size) in nchunks chunks; with a store, into windows of it
+ * (place_chunks). Returns 0, <0 when a split was not at a record boundary (the segments are
+ * dropped), or a diag code. */
 static int read_chunks(struct ingest_result *res, struct segments *segs,
                        const struct ingest_opts *opts, uint32_t fi, int fd,
                        const struct schema *schema, uint64_t from, uint64_t size, int nchunks,
-                       long line_base, struct diag *d)
+                       long line_base, struct rows *store, struct diag *d)
 {
     struct chunk_job jobs[64];
     pthread_t tids[64];
@@ -196,6 +271,10 @@ static int read_chunks(struct ingest_result *res, struct segments *segs,
                                      .from = start, .to = end, .last = k == nchunks - 1,
                                      .seg = seg};
         start = end;
+    }
+    if (store && place_chunks(store, jobs, nchunks) != 0) {
+        segments_pop(segs, (size_t)nchunks);
+        return diag_set(d, DIAG_IO, res->files[fi].path, 0, 0, "read failed or out of memory");
     }
     for (int k = 1; k < nchunks; k++)
         started[k] = pthread_create(&tids[k], NULL, chunk_run, &jobs[k]) == 0;
@@ -329,9 +408,13 @@ static int read_file(struct ingest_result *res, struct segments *segs,
     uint64_t min_chunk = opts->min_chunk ? opts->min_chunk : MIN_CHUNK;
     if ((size - from) / min_chunk < (uint64_t)nchunks)
         nchunks = (int)((size - from) / min_chunk) + 1;
-    rc = read_chunks(res, segs, opts, fi, fd, schema, from, size, nchunks, header_lines, d);
+    /* one input file whose header line holds no record (as always but with CR-only line
+     * ends): its chunks are read straight into the final store */
+    struct rows *store = res->nfiles == 1 && hseg->rows.n == 0 ? &res->rows : NULL;
+    rc = read_chunks(res, segs, opts, fi, fd, schema, from, size, nchunks, header_lines, store,
+                     d);
     if (rc < 0) /* a guessed split fell inside a quoted field: read the file in one piece */
-        rc = read_chunks(res, segs, opts, fi, fd, schema, from, size, 1, header_lines, d);
+        rc = read_chunks(res, segs, opts, fi, fd, schema, from, size, 1, header_lines, store, d);
 out:
     ingest_reader_free(hr);
     free(buf);

@@ -51,6 +51,10 @@ struct row_stage {
 int rows_push(struct rows *rows, const struct row_stage *st);
 /* Allocates every column for cap rows (keeps n). */
 int rows_reserve(struct rows *rows, size_t cap);
+/* Makes window's columns (those a reader stores) the rows [from, from + cap) of store's, so
+ * that a reader fills its part of the final store in place; window keeps its own string tables.
+ * The window never grows: cap must bound the records its reader can receive. */
+void rows_borrow(struct rows *window, const struct rows *store, size_t from, size_t cap);
 
 /* Applies fn(FIELD, TYPE) to every column a reader's chunk stores. */
 #define FOR_EACH_READ_COLUMN(fn)                                                                 \
@@ -87,6 +91,8 @@ struct segment {
     uint32_t file;    /* the input file the chunk belongs to */
     uint32_t *order[2]; /* rows.patients (0) and rows.text (1) ids in byte order, made by the
                            chunk's own thread (segment_order) so the merge is linear */
+    int placed;       /* rows is a window of the final store, from row `base` */
+    size_t base;
 };
 
 /* Fills seg->order (sorting each string table); 0, or -1 when out of memory. */

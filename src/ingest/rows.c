@@ -66,7 +66,8 @@ void rows_fini(struct rows *rows)
     if (!rows)
         return;
 #define FREE_COLUMN(FIELD, T) free(rows->FIELD)
-    FOR_EACH_COLUMN(FREE_COLUMN);
+    if (!rows->borrowed)
+        FOR_EACH_COLUMN(FREE_COLUMN);
 #undef FREE_COLUMN
     strtab_free(rows->patients);
     strtab_free(rows->text);
@@ -100,6 +101,8 @@ int rows_reserve(struct rows *rows, size_t cap)
 {
     if (cap <= rows->cap)
         return 0;
+    if (rows->borrowed)
+        return -1; /* a window never grows (its size bounds the records it can receive) */
     if (rows->lean)
         FOR_EACH_READ_COLUMN(GROW);
     else
@@ -108,6 +111,17 @@ int rows_reserve(struct rows *rows, size_t cap)
     return 0;
 }
 #undef GROW
+
+void rows_borrow(struct rows *window, const struct rows *store, size_t from, size_t cap)
+{
+#define WINDOW(FIELD, T) window->FIELD = store->FIELD + from
+    FOR_EACH_READ_COLUMN(WINDOW);
+#undef WINDOW
+    window->n = 0;
+    window->cap = cap;
+    window->lean = 1;
+    window->borrowed = 1;
+}
 
 int rows_push(struct rows *rows, const struct row_stage *st)
 {

@@ -254,8 +254,33 @@ struct gather_job {
     size_t ncols;
     int parity;  /* this job gathers the columns whose index has this parity */
     int concat;  /* 1: the rows are already in order: concatenate instead of gathering */
+    int placed;  /* 1: ... and already in dst, in windows: close the gaps between them */
     int rc;
 };
+
+/* Frees a chunk's column (a window of the final store is not the chunk's to free). */
+static void release_column(struct segment *seg, struct column_desc c)
+{
+    void **p = COLUMN_PTR(&seg->rows, c);
+    if (!seg->placed)
+        free(*p);
+    *p = NULL;
+}
+
+/* The chunks were read into windows of the final store (ingest.c place_chunks): each window
+ * after the first moves down over the unused end of the one before (records bound the window,
+ * the few lines that were not records leave a gap). */
+static int close_gaps(struct rows *dst, const struct source *src, struct column_desc c)
+{
+    char *col = *COLUMN_PTR(dst, c);
+    for (size_t s = 0; s < src->nseg; s++) {
+        size_t k = src->off[s + 1] - src->off[s];
+        if (k && src->segs[s]->base != src->off[s])
+            memmove(col + src->off[s] * c.size, col + src->segs[s]->base * c.size, k * c.size);
+        *COLUMN_PTR(&src->segs[s]->rows, c) = NULL;
+    }
+    return 0;
+}
 
 /* Concatenates one column of every chunk: the first chunk's array is grown in place (realloc
  * moves pages, it does not copy them) and the others are appended, so only the appended part
@@ -273,8 +298,7 @@ static int concat_column(struct rows *dst, const struct source *src, size_t n,
         size_t k = src->off[s + 1] - src->off[s];
         if (k)
             memcpy(col + src->off[s] * c.size, *p, k * c.size);
-        free(*p);
-        *p = NULL;
+        release_column(src->segs[s], c);
     }
     free(*COLUMN_PTR(dst, c));
     *COLUMN_PTR(dst, c) = col;
@@ -313,12 +337,10 @@ static int gather_column(struct rows *dst, const struct source *src, const uint3
             memcpy(to, from, 8);
         i += len;
     }
-    free(*COLUMN_PTR(dst, c));
+    free(*COLUMN_PTR(dst, c)); /* the windows' store too, when the chunks were placed */
     *COLUMN_PTR(dst, c) = col;
-    for (size_t s = 0; s < src->nseg; s++) {
-        free(*COLUMN_PTR(&src->segs[s]->rows, c));
-        *COLUMN_PTR(&src->segs[s]->rows, c) = NULL;
-    }
+    for (size_t s = 0; s < src->nseg; s++)
+        release_column(src->segs[s], c);
     return 0;
 }
 
@@ -327,8 +349,9 @@ static void *gather_run(void *arg)
     struct gather_job *j = arg;
     j->rc = 0;
     for (size_t k = (size_t)j->parity; k < j->ncols && !j->rc; k += 2)
-        j->rc = j->concat ? concat_column(j->dst, j->src, j->n, j->cols[k])
-                          : gather_column(j->dst, j->src, j->perm, j->n, j->cols[k]);
+        j->rc = j->placed ? close_gaps(j->dst, j->src, j->cols[k])
+                : j->concat ? concat_column(j->dst, j->src, j->n, j->cols[k])
+                            : gather_column(j->dst, j->src, j->perm, j->n, j->cols[k]);
     return NULL;
 }
 
@@ -340,8 +363,11 @@ static int gather(struct rows *dst, const struct source *src, const uint32_t *pe
     struct column_desc cols[MAX_COLUMNS];
     size_t ncols = column_descs(cols);
     struct gather_job jobs[2];
+    int placed = perm == NULL;
+    for (size_t s = 0; s < src->nseg; s++)
+        placed &= src->segs[s]->placed || src->off[s + 1] == src->off[s];
     for (int k = 0; k < 2; k++)
-        jobs[k] = (struct gather_job){dst, src, perm, n, cols, ncols, k, perm == NULL, 0};
+        jobs[k] = (struct gather_job){dst, src, perm, n, cols, ncols, k, perm == NULL, placed, 0};
     pthread_t tid;
     int threaded = n > 100000 && pthread_create(&tid, NULL, gather_run, &jobs[1]) == 0;
     gather_run(&jobs[0]);
