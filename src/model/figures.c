@@ -37,9 +37,13 @@ static void finish(const struct acc *acc, struct trajectory_point *p)
     p->hi = p->mean + half;
 }
 
+/* The waterfall's bars, grouped: every bar of a group has the same baseline and endpoint score
+ * and class, hence the same percent change, so sorting the groups and expanding them gives the
+ * order a sort of every bar gives (counting, not comparing, a million bars). */
 struct wf {
     double pct;
     uint8_t cls;
+    size_t count;
 };
 
 static int wf_cmp(const void *x, const void *y)
@@ -50,11 +54,72 @@ static int wf_cmp(const void *x, const void *y)
     return (int)b->cls - (int)a->cls;
 }
 
+/* Fills a->waterfall from the mature eligible cohort episodes with an endpoint. */
+static int waterfall(struct analysis *a)
+{
+    int maxs = 0;
+    for (size_t i = 0; i < a->nepisodes; i++) {
+        const struct episode *e = &a->episodes[i];
+        if (e->in_cohort && e->eligible && e->mature && e->endpoint_score >= 0) {
+            maxs = e->baseline_score > maxs ? e->baseline_score : maxs;
+            maxs = e->endpoint_score > maxs ? e->endpoint_score : maxs;
+        }
+    }
+    size_t side = (size_t)maxs + 1, nkeys = side * side * 3;
+    size_t *count = calloc(nkeys, sizeof *count);
+    struct wf *groups = NULL;
+    if (!count)
+        return -1;
+    size_t nwf = 0, ngroups = 0;
+    for (size_t i = 0; i < a->nepisodes; i++) {
+        const struct episode *e = &a->episodes[i];
+        if (!e->in_cohort || !e->eligible || !e->mature || e->endpoint_score < 0)
+            continue;
+        size_t cls = e->remitter ? 2 : e->responder ? 1 : 0;
+        size_t key = ((size_t)e->baseline_score * side + (size_t)e->endpoint_score) * 3 + cls;
+        ngroups += count[key]++ == 0;
+        nwf++;
+    }
+    groups = malloc((ngroups ? ngroups : 1) * sizeof *groups);
+    if (!groups) {
+        free(count);
+        return -1;
+    }
+    ngroups = 0;
+    for (size_t key = 0; key < nkeys; key++) {
+        if (!count[key])
+            continue;
+        int base = (int)(key / 3 / side), end = (int)(key / 3 % side);
+        groups[ngroups++] = (struct wf){100.0 * (end - base) / base, (uint8_t)(key % 3),
+                                        count[key]};
+    }
+    free(count);
+    qsort(groups, ngroups, sizeof *groups, wf_cmp);
+    a->waterfall_total = (long)nwf;
+    size_t keep = nwf > WATERFALL_MAX ? WATERFALL_MAX : nwf;
+    a->waterfall = malloc((keep ? keep : 1) * sizeof *a->waterfall);
+    a->waterfall_class = malloc(keep ? keep : 1);
+    if (!a->waterfall || !a->waterfall_class) {
+        free(groups);
+        return -1;
+    }
+    size_t g = 0, group_end = ngroups ? groups[0].count : 0; /* rank just past group g */
+    for (size_t k = 0; k < keep; k++) {
+        size_t src = keep == nwf ? k : (size_t)((double)k * (double)(nwf - 1) / (double)(keep - 1));
+        while (src >= group_end)
+            group_end += groups[++g].count;
+        a->waterfall[k] = groups[g].pct;
+        a->waterfall_class[k] = groups[g].cls;
+    }
+    a->nwaterfall = keep;
+    free(groups);
+    return 0;
+}
+
 int model_figures(const struct rows *r, const size_t *pstart, struct analysis *a)
 {
     struct acc by_s[TRAJ_POINTS] = {{0}}, by_w[TRAJ_POINTS] = {{0}};
     struct dated_score *sc = NULL;
-    struct wf *wf = NULL;
     int32_t *td = NULL; /* the episode's treatment dates */
     int rc = -1;
     long eligible = 0;
@@ -68,19 +133,14 @@ int model_figures(const struct rows *r, const size_t *pstart, struct analysis *a
             maxrows = pstart[q + 1] - pstart[q];
     sc = malloc(maxrows * sizeof *sc);
     td = malloc(maxrows * sizeof *td);
-    wf = malloc((a->nepisodes ? a->nepisodes : 1) * sizeof *wf);
-    if (!sc || !td || !wf)
+    if (!sc || !td)
         goto out;
-    size_t p = 0, nwf = 0;
+    size_t p = 0;
     long seen = 0;
     for (size_t ei = 0; ei < a->nepisodes; ei++) {
         const struct episode *e = &a->episodes[ei];
         if (!e->in_cohort || !e->eligible)
             continue;
-        if (e->mature && e->endpoint_score >= 0)
-            wf[nwf++] = (struct wf){100.0 * (e->endpoint_score - e->baseline_score) /
-                                        e->baseline_score,
-                                    (uint8_t)(e->remitter ? 2 : e->responder ? 1 : 0)};
         while (r->patient[pstart[p]] != e->patient)
             p++;
         size_t ra = pstart[p], rb = pstart[p + 1];
@@ -130,23 +190,9 @@ int model_figures(const struct rows *r, const size_t *pstart, struct analysis *a
         finish(&by_s[k], &a->by_session[k]);
         finish(&by_w[k], &a->by_week[k]);
     }
-    qsort(wf, nwf, sizeof *wf, wf_cmp);
-    a->waterfall_total = (long)nwf;
-    size_t keep = nwf > WATERFALL_MAX ? WATERFALL_MAX : nwf;
-    a->waterfall = malloc((keep ? keep : 1) * sizeof *a->waterfall);
-    a->waterfall_class = malloc(keep ? keep : 1);
-    if (!a->waterfall || !a->waterfall_class)
-        goto out;
-    for (size_t k = 0; k < keep; k++) {
-        size_t src = keep == nwf ? k : (size_t)((double)k * (double)(nwf - 1) / (double)(keep - 1));
-        a->waterfall[k] = wf[src].pct;
-        a->waterfall_class[k] = wf[src].cls;
-    }
-    a->nwaterfall = keep;
-    rc = 0;
+    rc = waterfall(a);
 out:
     free(sc);
     free(td);
-    free(wf);
     return rc;
 }

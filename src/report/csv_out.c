@@ -20,13 +20,18 @@ struct out {
     int oom;
 };
 
+static int grow(struct out *o, size_t n);
+
 /* Makes room for n more bytes (and a NUL); 0, or -1 (o->oom set) when out of memory. */
-static int reserve(struct out *o, size_t n)
+static inline int reserve(struct out *o, size_t n)
+{
+    return o->n + n + 1 <= o->cap ? 0 : grow(o, n);
+}
+
+static int grow(struct out *o, size_t n)
 {
     if (o->oom)
         return -1;
-    if (o->n + n + 1 <= o->cap)
-        return 0;
     size_t cap = o->cap ? o->cap * 2 : 65536;
     while (cap < o->n + n + 1)
         cap *= 2;
