@@ -16,10 +16,11 @@
 /* results.json: every number of the report. */
 char *report_results_json(const struct ingest_result *in, const struct analysis *a,
                           size_t *len);
-/* episodes.csv: one row per cohort episode, the audit trail of every derivation. threads > 1:
- * formatted in two halves on two threads (the same bytes). */
-char *report_episodes_csv(const struct ingest_result *in, const struct analysis *a, int threads,
-                          size_t *len);
+/* episodes.csv: one row per cohort episode, the audit trail of every derivation, in two parts
+ * that laid end to end are the file (part[1] NULL when empty); threads > 1: the parts are made
+ * on two threads. Returns 0, or -1 when out of memory. */
+int report_episodes_csv(const struct ingest_result *in, const struct analysis *a, int threads,
+                        char *part[2], size_t len[2]);
 /* rejects.csv: file,line,column,value,reason for every rejected or set-aside row. */
 char *report_rejects_csv(const struct ingest_result *in, size_t *len);
 
@@ -71,6 +72,17 @@ struct out_file {
  * nothing is renamed: the directory holds what it held before. Returns 0 or DIAG_IO. */
 int report_write_files(const char *dir, const struct out_file *files, size_t n,
                        struct diag *d);
+
+/* The same in steps, so that a large file can be written while other outputs are still being
+ * made (one directory at a time per process): begin (mkdir -p; a signal from now on removes the
+ * temporary files), write each file's temporary from its parts (laid end to end; with
+ * threads > 1 the large parts are written in parallel), then commit (every rename as one
+ * step) or abort (the temporary files removed). All return 0 or DIAG_IO. */
+int report_out_begin(const char *dir, struct diag *d);
+int report_out_write(const char *name, const char *const *parts, const size_t *lens,
+                     size_t nparts, int threads, struct diag *d);
+int report_out_commit(struct diag *d);
+void report_out_abort(void);
 
 /* "YYYY-MM" of a month index (year * 12 + month - 1) into buf (at least 8 bytes). */
 void report_month_label(int month, char *buf);

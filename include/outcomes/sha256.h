@@ -9,6 +9,8 @@
 
 /* hex: 65 bytes. Returns 0, or -1 when the library fails. */
 int sha256_hex(const void *data, size_t n, char hex[65]);
+/* The digest of parts laid end to end. */
+int sha256_parts_hex(const void *const *parts, const size_t *lens, size_t nparts, char hex[65]);
 /* Hashes a file by streaming it; sets *size. Returns 0 or DIAG_IO with d set. */
 int sha256_file(const char *path, char hex[65], uint64_t *size, struct diag *d);
 

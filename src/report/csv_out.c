@@ -215,8 +215,8 @@ static void *episodes_rows(void *arg)
     return NULL;
 }
 
-char *report_episodes_csv(const struct ingest_result *in, const struct analysis *a, int threads,
-                          size_t *len)
+int report_episodes_csv(const struct ingest_result *in, const struct analysis *a, int threads,
+                        char *part[2], size_t len[2])
 {
     static const char *const header[] = {
         "patient_id", "episode", "index_date", "baseline_date", "baseline_score", "eligible",
@@ -226,7 +226,7 @@ char *report_episodes_csv(const struct ingest_result *in, const struct analysis 
         "days_to_remission", "sessions_to_remission", "last_followup_date", "site", "clinician",
         "route", "drug", "concurrent_therapy", "mg_per_kg", "dose_band"};
     const size_t nh = sizeof header / sizeof *header;
-    /* the episodes in two halves, the second on a thread of its own, joined in order */
+    /* the episodes in two halves, the second on a thread of its own */
     size_t half = threads > 1 && a->nepisodes > 10000 ? a->nepisodes / 2 : a->nepisodes;
     struct episodes_part parts[2] = {{in, a, 0, half, {0}}, {in, a, half, a->nepisodes, {0}}};
     for (size_t k = 0; k < nh; k++)
@@ -238,16 +238,17 @@ char *report_episodes_csv(const struct ingest_result *in, const struct analysis 
         pthread_join(tid, NULL);
     else
         episodes_rows(&parts[1]);
-    struct out *o = &parts[0].o, *second = &parts[1].o;
-    if (second->oom)
-        o->oom = 1;
-    if (second->n && reserve(o, second->n) == 0) {
-        memcpy(o->s + o->n, second->s, second->n);
-        o->n += second->n;
-        o->s[o->n] = '\0';
+    part[0] = finish(&parts[0].o, &len[0]);
+    part[1] = parts[1].o.n || parts[1].o.oom ? finish(&parts[1].o, &len[1]) : NULL;
+    if (!part[1])
+        len[1] = 0;
+    if (!part[0] || (!part[1] && parts[1].o.oom)) {
+        free(part[0]);
+        free(part[1]);
+        part[0] = part[1] = NULL;
+        return -1;
     }
-    free(second->s);
-    return finish(o, len);
+    return 0;
 }
 
 char *report_rejects_csv(const struct ingest_result *in, size_t *len)

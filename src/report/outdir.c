@@ -3,6 +3,7 @@
  * fsync, and only when every file is written are they renamed into place. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,10 +20,13 @@
 static char tmp_names[MAX_TMP][4096];
 static volatile sig_atomic_t tmp_count;
 
+static void unmake_dirs(void);
+
 static void on_signal(int sig)
 {
     for (sig_atomic_t i = 0; i < tmp_count; i++)
         unlink(tmp_names[i]);
+    unmake_dirs(); /* rmdir is async-signal-safe too */
     signal(sig, SIG_DFL);
     raise(sig);
 }
@@ -41,7 +45,19 @@ static void guard(int on)
         tmp_count = 0;
 }
 
-/* mkdir -p. */
+/* Directories this run created (outermost first), removed again when the run fails: a failed
+ * run leaves the file system as it found it. */
+#define MAX_MADE 32
+static char made[MAX_MADE][3800];
+static size_t nmade;
+
+static void unmake_dirs(void)
+{
+    while (nmade)
+        rmdir(made[--nmade]); /* only empty ones go */
+}
+
+/* mkdir -p, remembering what it made. */
 static int make_dirs(const char *dir, struct diag *d)
 {
     char path[4096];
@@ -56,10 +72,16 @@ static int make_dirs(const char *dir, struct diag *d)
         path[i] = '\0';
         struct stat st;
         if (stat(path, &st) != 0) {
-            if (mkdir(path, 0777) != 0 && errno != EEXIST)
+            if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+                int err = errno;
+                unmake_dirs();
                 return diag_set(d, DIAG_IO, path, 0, 0, "cannot create the directory: %s",
-                                strerror(errno));
+                                strerror(err));
+            }
+            if (nmade < MAX_MADE && i < sizeof *made)
+                snprintf(made[nmade++], sizeof *made, "%s", path);
         } else if (!S_ISDIR(st.st_mode)) {
+            unmake_dirs();
             return diag_set(d, DIAG_IO, path, 0, 0, "exists and is not a directory");
         }
         path[i] = c;
@@ -67,57 +89,112 @@ static int make_dirs(const char *dir, struct diag *d)
     return 0;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
+/* The directory being written and the file names whose temporaries exist (tmp_names). */
+static char out_dir[3800];
+static char out_names[MAX_TMP][256];
 
-int report_write_files(const char *dir, const struct out_file *files, size_t n, struct diag *d)
+int report_out_begin(const char *dir, struct diag *d)
 {
+    if (strlen(dir) >= sizeof out_dir)
+        return diag_set(d, DIAG_IO, dir, 0, 0, "output directory name is too long");
+    nmade = 0;
     int rc = make_dirs(dir, d);
     if (rc)
         return rc;
-    if (n > MAX_TMP)
-        return diag_set(d, DIAG_IO, dir, 0, 0, "too many output files");
-    char (*tmp)[4096] = tmp_names;
-    size_t written = 0;
+    snprintf(out_dir, sizeof out_dir, "%s", dir);
+    tmp_count = 0;
     guard(1);
-    for (; written < n; written++) {
-        snprintf(tmp[written], sizeof *tmp, "%s/.%s.tmp", dir, files[written].name);
-        tmp_count = (sig_atomic_t)(written + 1); /* registered before it exists */
-        int fd = open(tmp[written], O_WRONLY | O_CREAT | O_TRUNC, 0666);
-        if (fd < 0) {
-            rc = diag_set(d, DIAG_IO, tmp[written], 0, 0, "cannot write: %s", strerror(errno));
-            break;
+    return 0;
+}
+
+void report_out_abort(void)
+{
+    for (sig_atomic_t i = 0; i < tmp_count; i++)
+        unlink(tmp_names[i]);
+    guard(0);
+    unmake_dirs();
+}
+
+/* pwrite of every byte of one part at its offset. */
+struct part_job {
+    int fd;
+    const char *data;
+    size_t len;
+    off_t at;
+    int err; /* errno of a failure, or 0 */
+};
+
+static void *part_run(void *arg)
+{
+    struct part_job *j = arg;
+    const char *p = j->data;
+    size_t n = j->len;
+    off_t at = j->at;
+    j->err = 0;
+    while (n) {
+        ssize_t w = pwrite(j->fd, p, n, at);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            j->err = w < 0 ? errno : EIO;
+            return NULL;
         }
-        int bad = write_all(fd, files[written].data, files[written].len) != 0 || fsync(fd) != 0;
-        int err = errno;
-        if (close(fd) != 0 && !bad) {
-            bad = 1;
-            err = errno;
-        }
-        if (bad) {
-            written++; /* remove this one too */
-            rc = diag_set(d, DIAG_IO, dir, 0, 0, "cannot write %s: %s", files[written - 1].name,
-                          strerror(err));
-            break;
-        }
+        p += w;
+        n -= (size_t)w;
+        at += w;
     }
-    if (rc) {
-        for (size_t i = 0; i < written; i++)
-            unlink(tmp[i]);
-        guard(0);
-        return rc;
+    return NULL;
+}
+
+int report_out_write(const char *name, const char *const *parts, const size_t *lens,
+                     size_t nparts, int threads, struct diag *d)
+{
+    if (tmp_count >= MAX_TMP || nparts > 8 || strlen(name) >= sizeof *out_names)
+        return diag_set(d, DIAG_IO, out_dir, 0, 0, "too many output files");
+    size_t k = (size_t)tmp_count;
+    snprintf(tmp_names[k], sizeof *tmp_names, "%s/.%s.tmp", out_dir, name);
+    snprintf(out_names[k], sizeof *out_names, "%s", name);
+    tmp_count = (sig_atomic_t)(k + 1); /* registered before it exists */
+    int fd = open(tmp_names[k], O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    if (fd < 0)
+        return diag_set(d, DIAG_IO, tmp_names[k], 0, 0, "cannot write: %s", strerror(errno));
+    /* the parts at their offsets, the later ones on threads of their own: the kernel's copy
+     * into the page cache is the cost of a large file, and it proceeds in parallel */
+    struct part_job jobs[8];
+    pthread_t tids[8];
+    int started[8] = {0};
+    off_t at = 0;
+    for (size_t i = 0; i < nparts; i++) {
+        jobs[i] = (struct part_job){fd, parts[i], lens[i], at, 0};
+        at += (off_t)lens[i];
     }
+    for (size_t i = 1; i < nparts; i++)
+        started[i] = threads > 1 && lens[i] > (1u << 20) &&
+                     pthread_create(&tids[i], NULL, part_run, &jobs[i]) == 0;
+    if (nparts)
+        part_run(&jobs[0]);
+    int err = nparts ? jobs[0].err : 0;
+    for (size_t i = 1; i < nparts; i++) {
+        if (started[i])
+            pthread_join(tids[i], NULL);
+        else
+            part_run(&jobs[i]);
+        if (!err)
+            err = jobs[i].err;
+    }
+    if (!err && fsync(fd) != 0)
+        err = errno;
+    if (close(fd) != 0 && !err)
+        err = errno;
+    if (err)
+        return diag_set(d, DIAG_IO, out_dir, 0, 0, "cannot write %s: %s", name, strerror(err));
+    return 0;
+}
+
+int report_out_commit(struct diag *d)
+{
+    int rc = 0;
+    size_t n = (size_t)tmp_count;
     /* the renames happen as one step: signals wait until they are all done */
     sigset_t block, old;
     sigemptyset(&block);
@@ -126,16 +203,28 @@ int report_write_files(const char *dir, const struct out_file *files, size_t n, 
     sigaddset(&block, SIGHUP);
     sigprocmask(SIG_BLOCK, &block, &old);
     for (size_t i = 0; i < n; i++) {
-        char final[4096];
-        snprintf(final, sizeof final, "%s/%s", dir, files[i].name);
-        if (rename(tmp[i], final) != 0) {
+        char final[4400];
+        snprintf(final, sizeof final, "%s/%s", out_dir, out_names[i]);
+        if (rename(tmp_names[i], final) != 0) {
             rc = diag_set(d, DIAG_IO, final, 0, 0, "cannot replace: %s", strerror(errno));
             for (size_t k = i; k < n; k++)
-                unlink(tmp[k]);
+                unlink(tmp_names[k]);
             break;
         }
     }
     guard(0);
     sigprocmask(SIG_SETMASK, &old, NULL);
     return rc;
+}
+
+int report_write_files(const char *dir, const struct out_file *files, size_t n, struct diag *d)
+{
+    int rc = report_out_begin(dir, d);
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = report_out_write(files[i].name, &files[i].data, &files[i].len, 1, 1, d);
+    if (rc) {
+        report_out_abort();
+        return rc;
+    }
+    return report_out_commit(d);
 }

@@ -19,9 +19,20 @@ static void to_hex(const unsigned char *md, char hex[65])
 
 int sha256_hex(const void *data, size_t n, char hex[65])
 {
+    return sha256_parts_hex(&data, &n, 1, hex);
+}
+
+int sha256_parts_hex(const void *const *parts, const size_t *lens, size_t nparts, char hex[65])
+{
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    if (EVP_Digest(data, n, md, &len, EVP_sha256(), NULL) != 1 || len != 32)
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
+    for (size_t i = 0; i < nparts && ok; i++)
+        ok = EVP_DigestUpdate(ctx, parts[i], lens[i]) == 1;
+    ok = ok && EVP_DigestFinal_ex(ctx, md, &len) == 1 && len == 32;
+    EVP_MD_CTX_free(ctx);
+    if (!ok)
         return -1;
     to_hex(md, hex);
     return 0;

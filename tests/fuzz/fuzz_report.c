@@ -71,7 +71,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (model_run(&in, &mo, &a, &d) == 0) {
             size_t n;
             free(report_results_json(&in, &a, &n));
-            free(report_episodes_csv(&in, &a, 2, &n));
+            char *part[2];
+            size_t lens[2];
+            if (report_episodes_csv(&in, &a, 2, part, lens) == 0) {
+                free(part[0]);
+                free(part[1]);
+            }
             free(report_rejects_csv(&in, &n));
             if ((opt & 0xE0) == 0) {
                 char *pdf = NULL;
