@@ -183,6 +183,9 @@ if mount -t tmpfs -o size=64k tmpfs "$tmp/full" 2>/dev/null; then
   check full_disk run 3 "$bin" report --quiet -o "$tmp/full/out" sample-data/sessions.csv
   check full_disk_msg has "No space left on device"
   check full_disk_clean test -z "$(ls -A "$tmp/full/out" 2>/dev/null)"
+  # directories the failed run made are removed again
+  check full_disk_new_dirs run 3 "$bin" report --quiet -o "$tmp/full/new/deeper" sample-data/sessions.csv
+  check full_disk_new_dirs_gone test -z "$(ls -A "$tmp/full")"
   umount "$tmp/full"
 else
   echo "skip full_disk: cannot mount a tmpfs here"
