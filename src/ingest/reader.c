@@ -57,6 +57,7 @@ struct ingest_reader {
     long line;                 /* current physical line, 1-based */
     long rec_line;             /* line where the open record started */
     int skip_to_eol;           /* discarding the rest of a line after a parse error */
+    int in_place;              /* the open record's fields point into the caller's buffer */
     /* the open record */
     size_t nfields;
     int any_filled;
@@ -233,7 +234,7 @@ static int lower_equal(const char *s, size_t n, const char *word)
 static int match_word(const char *s, size_t n, const char *const *words, int nwords)
 {
     for (int i = 0; i < nwords; i++)
-        if (lower_equal(s, n, words[i]))
+        if (strlen(words[i]) == n && lower_equal(s, n, words[i])) /* lengths: a constant */
             return i;
     return -1;
 }
@@ -269,24 +270,44 @@ COLD static void bad_text(struct ingest_reader *r, size_t field, int col, const 
     }
 }
 
+/* 1 when every byte of s[0..n) is printable ASCII (0x20-0x7E); eight bytes at a time. */
+static inline int printable_ascii(const char *s, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    const uint64_t low7 = 0x7F7F7F7F7F7F7F7FULL;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        uint64_t x = w ^ (ones * 0x7F);
+        uint64_t del = ~(((x & low7) + low7) | x | low7); /* bytes equal to 0x7F */
+        uint64_t ctl = ~((w & low7) + ones * 0x60) & high; /* low seven bits below 0x20 */
+        if ((w & high) | del | ctl)
+            return 0;
+    }
+    for (; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
+            return 0;
+    return 1;
+}
+
 static void take_text(struct ingest_reader *r, size_t field, int col, const char *s, size_t n,
                       char *dst, size_t dstn, long max_chars, const char **ptr, size_t *len)
 {
     size_t bad = 0;
     long chars = (long)n;
-    for (size_t i = 0; i < n; i++) { /* printable ASCII: the common case */
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c >= 0x7f) {
-            chars = ingest_utf8_chars(s, n, &bad);
-            break;
-        }
-    }
+    if (!printable_ascii(s, n)) /* the common case: printable ASCII, one byte per character */
+        chars = ingest_utf8_chars(s, n, &bad);
     if (chars < 0 || chars > max_chars || n > dstn) {
         bad_text(r, field, col, s, n, chars, bad, max_chars);
         return;
     }
-    memcpy(dst, s, n);
-    *ptr = dst;
+    if (r->in_place) {
+        *ptr = s; /* a plain line: its bytes stay put until the row is stored */
+    } else {
+        memcpy(dst, s, n); /* libcsv reuses its field buffer */
+        *ptr = dst;
+    }
     *len = n;
 }
 
@@ -314,6 +335,18 @@ COLD static void bad_integer(struct ingest_reader *r, size_t field, int col, con
 #define HOT_INLINE inline
 #endif
 
+/* The characters of a patient_id: A-Z a-z 0-9 . _ - */
+#define ID_RANGE(a, z) [a] = 1, [a + 1] = 1, [a + 2] = 1, [a + 3] = 1, [a + 4] = 1, \
+                       [a + 5] = 1, [a + 6] = 1, [a + 7] = 1, [a + 8] = 1, [a + 9] = 1
+static const unsigned char id_char[256] = {
+    ID_RANGE('0', '9'),
+    ID_RANGE('A', 'J'), ID_RANGE('K', 'T'), ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+    ['Y'] = 1, ['Z'] = 1,
+    ID_RANGE('a', 'j'), ID_RANGE('k', 't'), ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+    ['y'] = 1, ['z'] = 1,
+    ['.'] = 1, ['_'] = 1, ['-'] = 1};
+#undef ID_RANGE
+
 static HOT_INLINE void take_value(struct ingest_reader *r, size_t field, int col, const char *s,
                                   size_t n)
 {
@@ -321,18 +354,19 @@ static HOT_INLINE void take_value(struct ingest_reader *r, size_t field, int col
     case COL_PATIENT_ID: {
         r->filled_patient = 1;
         int ok = n <= 64;
-        for (size_t i = 0; ok && i < n; i++) {
-            char c = s[i];
-            ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                 c == '.' || c == '_' || c == '-';
-        }
+        for (size_t i = 0; ok && i < n; i++)
+            ok = id_char[(unsigned char)s[i]];
         if (!ok) {
             pend(r, field, col, REASON_PATIENT_ID, s, n,
                  "expected 1-64 characters of A-Z a-z 0-9 . _ -");
             return;
         }
-        memcpy(r->patient, s, n);
-        r->st.patient = r->patient;
+        if (r->in_place) {
+            r->st.patient = s;
+        } else {
+            memcpy(r->patient, s, n);
+            r->st.patient = r->patient;
+        }
         r->st.npatient = n;
         return;
     }
@@ -706,6 +740,7 @@ static int plain_line(struct ingest_reader *r, const char *p, size_t n)
     if (blank)
         return 1; /* libcsv: blanks then a line end give no record */
     r->rec_line = r->line;
+    r->in_place = 1;
     size_t i = 0;
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     /* eight bytes at a time: the delimiters' positions from a byte-equality mask */
@@ -728,6 +763,7 @@ static int plain_line(struct ingest_reader *r, const char *p, size_t n)
     }
     plain_field(r, s, (size_t)(end - s));
     on_row('\n', r);
+    r->in_place = 0;
     return 1;
 }
 

@@ -21,6 +21,35 @@ struct intern_cache {
     struct cache_slot slot[CACHE_COLUMNS][CACHE_SLOTS];
 };
 
+/* a[0..n) == b[0..n), without a library call for the short strings of a cache slot
+ * (overlapping word loads, never past either end). */
+static inline int short_equal(const char *a, const char *b, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        uint64_t x, y, u, v;
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        memcpy(&u, a + n - 8, 8);
+        memcpy(&v, b + n - 8, 8);
+        return ((x ^ y) | (u ^ v)) == 0;
+    }
+    if (n >= 4 && n < 8) {
+        uint32_t x, y, u, v;
+        memcpy(&x, a, 4);
+        memcpy(&y, b, 4);
+        memcpy(&u, a + n - 4, 4);
+        memcpy(&v, b + n - 4, 4);
+        return ((x ^ y) | (u ^ v)) == 0;
+    }
+    if (n < 4) {
+        for (size_t i = 0; i < n; i++)
+            if (a[i] != b[i])
+                return 0;
+        return 1;
+    }
+    return memcmp(a, b, n) == 0;
+}
+
 static int intern_cached(struct strtab *t, struct cache_slot *slots, const char *s, size_t n,
                          uint32_t *id)
 {
@@ -33,7 +62,7 @@ static int intern_cached(struct strtab *t, struct cache_slot *slots, const char 
         c = &slots[(n * 131u + (unsigned char)s[0] * 31u + (unsigned char)s[n - 1] * 7u +
                     (unsigned char)s[n / 2]) &
                    (CACHE_SLOTS - 1)];
-        if (c->len == n && memcmp(c->bytes, s, n) == 0) {
+        if (c->len == n && short_equal(c->bytes, s, n)) {
             *id = c->id;
             return 0;
         }
