@@ -373,6 +373,8 @@ int model_run(const struct ingest_result *in, const struct model_opts *opts,
             goto oom;
         memcpy(all + ej[0].neps, ej[1].eps, ej[1].neps * sizeof *all);
         ej[0].eps = all;
+        free(ej[1].eps);
+        ej[1].eps = NULL;
     }
     a->episodes = ej[0].eps;
     a->nepisodes = ej[0].neps + ej[1].neps;
