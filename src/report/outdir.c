@@ -48,7 +48,7 @@ static void guard(int on)
 /* Directories this run created (outermost first), removed again when the run fails: a failed
  * run leaves the file system as it found it. */
 #define MAX_MADE 32
-static char made[MAX_MADE][3800];
+static char made[MAX_MADE][4096];
 static size_t nmade;
 
 static void unmake_dirs(void)
@@ -78,7 +78,7 @@ static int make_dirs(const char *dir, struct diag *d)
                 return diag_set(d, DIAG_IO, path, 0, 0, "cannot create the directory: %s",
                                 strerror(err));
             }
-            if (nmade < MAX_MADE && i < sizeof *made)
+            if (nmade < MAX_MADE)
                 snprintf(made[nmade++], sizeof *made, "%s", path);
         } else if (!S_ISDIR(st.st_mode)) {
             unmake_dirs();
