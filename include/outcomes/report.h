@@ -18,7 +18,8 @@ char *report_results_json(const struct ingest_result *in, const struct analysis 
                           size_t *len);
 /* episodes.csv: one row per cohort episode, the audit trail of every derivation, in two parts
  * that laid end to end are the file (part[1] NULL when empty); threads > 1: the parts are made
- * on two threads. Returns 0, or -1 when out of memory. */
+ * on two threads. On entry part[k] may be a malloc'd buffer of len[k] bytes to fill first (it is
+ * taken over), or NULL. Returns 0, or -1 when out of memory. */
 int report_episodes_csv(const struct ingest_result *in, const struct analysis *a, int threads,
                         char *part[2], size_t len[2]);
 /* rejects.csv: file,line,column,value,reason for every rejected or set-aside row. */

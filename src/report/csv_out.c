@@ -167,7 +167,7 @@ static void *episodes_rows(void *arg)
     /* room for typical rows at once: growing a large buffer step by step remaps it, which
      * costs every other thread of the process a TLB flush */
     if (part->to > part->from)
-        reserve(o, (part->to - part->from) * 192);
+        reserve(o, (part->to - part->from) * 176);
     for (size_t i = part->from; i < part->to && !o->oom; i++) {
         const struct episode *e = &a->episodes[i];
         if (!e->in_cohort)
@@ -229,6 +229,8 @@ int report_episodes_csv(const struct ingest_result *in, const struct analysis *a
     /* the episodes in two halves, the second on a thread of its own */
     size_t half = threads > 1 && a->nepisodes > 10000 ? a->nepisodes / 2 : a->nepisodes;
     struct episodes_part parts[2] = {{in, a, 0, half, {0}}, {in, a, half, a->nepisodes, {0}}};
+    for (int k = 0; k < 2; k++) /* buffers handed in: filled first */
+        parts[k].o = (struct out){part[k], 0, part[k] ? len[k] : 0, 0};
     for (size_t k = 0; k < nh; k++)
         field(&parts[0].o, header[k], k + 1 == nh);
     pthread_t tid;

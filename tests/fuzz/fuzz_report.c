@@ -71,8 +71,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (model_run(&in, &mo, &a, &d) == 0) {
             size_t n;
             free(report_results_json(&in, &a, &n));
-            char *part[2];
-            size_t lens[2];
+            char *part[2] = {NULL, NULL};
+            size_t lens[2] = {0, 0};
             if (report_episodes_csv(&in, &a, 2, part, lens) == 0) {
                 free(part[0]);
                 free(part[1]);
