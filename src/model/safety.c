@@ -48,42 +48,89 @@ static double hist_quantile(const long *counts, size_t nbins, int offset, long n
     return x0 + (h - (double)lo) * (hist_rank(counts, nbins, offset, lo + 1) - x0);
 }
 
-/* Index of code in the table, adding it when new (linear: codes are few). */
-static long ae_index(struct safety *s, const char *code, size_t n)
+/* The adverse-event codes of each distinct adverse_events text (an id in rows.text), split
+ * once: list[first[t] .. first[t] + count[t]) are indices into s->ae_code. Codes are interned
+ * in tab (id = index + 1), so a lookup is a hash probe however many codes an export has. */
+struct ae_memo {
+    uint32_t *first, *count; /* by text id; count UINT32_MAX: not split yet */
+    uint32_t *list;
+    size_t nlist;
+    struct strtab *tab;
+};
+
+/* Splits text id t at '|' into trimmed, non-empty codes, adding new codes to s. */
+static int ae_split(struct ae_memo *m, struct safety *s, const struct rows *r, uint32_t t)
 {
-    for (size_t i = 0; i < s->nae; i++)
-        if (strlen(s->ae_code[i]) == n && memcmp(s->ae_code[i], code, n) == 0)
-            return (long)i;
-    if (vec_reserve(&s->ae_code, s->nae, sizeof *s->ae_code) != 0 ||
-        vec_reserve(&s->ae_sessions, s->nae, sizeof *s->ae_sessions) != 0 ||
-        vec_reserve(&s->ae_episodes, s->nae, sizeof *s->ae_episodes) != 0)
-        return -1;
-    char *c = malloc(n + 1);
-    if (!c)
-        return -1;
-    memcpy(c, code, n);
-    c[n] = '\0';
-    s->ae_code[s->nae] = c;
-    s->ae_sessions[s->nae] = 0;
-    s->ae_episodes[s->nae] = 0;
-    return (long)s->nae++;
+    size_t len;
+    const char *ae = strtab_get(r->text, t, &len);
+    m->first[t] = (uint32_t)m->nlist;
+    m->count[t] = 0;
+    for (size_t q = 0; q < len;) {
+        size_t end = q;
+        while (end < len && ae[end] != '|')
+            end++;
+        size_t b0 = q, b1 = end;
+        while (b0 < b1 && (ae[b0] == ' ' || ae[b0] == '\t'))
+            b0++;
+        while (b1 > b0 && (ae[b1 - 1] == ' ' || ae[b1 - 1] == '\t'))
+            b1--;
+        q = end + 1;
+        if (b1 == b0)
+            continue;
+        uint32_t before = strtab_count(m->tab), id;
+        if (strtab_intern(m->tab, ae + b0, b1 - b0, &id) != 0)
+            return -1;
+        if (strtab_count(m->tab) != before) { /* a new code */
+            if (vec_reserve(&s->ae_code, s->nae, sizeof *s->ae_code) != 0 ||
+                vec_reserve(&s->ae_sessions, s->nae, sizeof *s->ae_sessions) != 0 ||
+                vec_reserve(&s->ae_episodes, s->nae, sizeof *s->ae_episodes) != 0)
+                return -1;
+            char *c = malloc(b1 - b0 + 1);
+            if (!c)
+                return -1;
+            memcpy(c, ae + b0, b1 - b0);
+            c[b1 - b0] = '\0';
+            s->ae_code[s->nae] = c;
+            s->ae_sessions[s->nae] = 0;
+            s->ae_episodes[s->nae] = 0;
+            s->nae++;
+        }
+        if (vec_reserve(&m->list, m->nlist, sizeof *m->list) != 0)
+            return -1;
+        m->list[m->nlist++] = id - 1;
+        m->count[t]++;
+    }
+    return 0;
 }
 
 /* Sorts the codes by bytes, carrying their counts. */
-static void ae_sort(struct safety *s)
+struct ae_entry {
+    char *code;
+    long sessions, episodes;
+};
+
+static int ae_entry_cmp(const void *x, const void *y)
 {
-    for (size_t i = 1; i < s->nae; i++)
-        for (size_t j = i; j > 0 && strcmp(s->ae_code[j - 1], s->ae_code[j]) > 0; j--) {
-            char *c = s->ae_code[j];
-            s->ae_code[j] = s->ae_code[j - 1];
-            s->ae_code[j - 1] = c;
-            long t = s->ae_sessions[j];
-            s->ae_sessions[j] = s->ae_sessions[j - 1];
-            s->ae_sessions[j - 1] = t;
-            t = s->ae_episodes[j];
-            s->ae_episodes[j] = s->ae_episodes[j - 1];
-            s->ae_episodes[j - 1] = t;
-        }
+    return strcmp(((const struct ae_entry *)x)->code, ((const struct ae_entry *)y)->code);
+}
+
+static int ae_sort(struct safety *s)
+{
+    if (s->nae < 2)
+        return 0;
+    struct ae_entry *v = malloc(s->nae * sizeof *v);
+    if (!v)
+        return -1;
+    for (size_t i = 0; i < s->nae; i++)
+        v[i] = (struct ae_entry){s->ae_code[i], s->ae_sessions[i], s->ae_episodes[i]};
+    qsort(v, s->nae, sizeof *v, ae_entry_cmp); /* codes are distinct: no ties */
+    for (size_t i = 0; i < s->nae; i++) {
+        s->ae_code[i] = v[i].code;
+        s->ae_sessions[i] = v[i].sessions;
+        s->ae_episodes[i] = v[i].episodes;
+    }
+    free(v);
+    return 0;
 }
 
 int model_safety(const struct rows *r, const size_t *pstart, const struct analysis *a,
@@ -103,8 +150,12 @@ int model_safety(const struct rows *r, const size_t *pstart, const struct analys
     long *seen = NULL; /* per code: the last episode and row that listed it (+1) */
     size_t seen_cap = 0;
     double rise_sum = 0;
-    if (!rise || !cadss || !item9)
+    uint32_t ntext = strtab_count(r->text);
+    struct ae_memo memo = {malloc(ntext * sizeof *memo.first), malloc(ntext * sizeof *memo.count),
+                           NULL, 0, strtab_new()};
+    if (!rise || !cadss || !item9 || !memo.first || !memo.count || !memo.tab)
         goto out;
+    memset(memo.count, 0xff, ntext * sizeof *memo.count);
     size_t p = 0;
     for (size_t ei = 0; ei < a->nepisodes; ei++) {
         const struct episode *e = &a->episodes[ei];
@@ -153,43 +204,30 @@ int model_safety(const struct rows *r, const size_t *pstart, const struct analys
                 cadss[k][c]++;
                 s->cadss_by_session_n[k]++;
             }
-            size_t len;
-            const char *ae = strtab_get(r->text, r->adverse[i], &len);
-            int row_any = 0;
-            for (size_t q = 0; q < len;) {
-                size_t end = q;
-                while (end < len && ae[end] != '|')
-                    end++;
-                size_t b0 = q, b1 = end;
-                while (b0 < b1 && (ae[b0] == ' ' || ae[b0] == '\t'))
-                    b0++;
-                while (b1 > b0 && (ae[b1 - 1] == ' ' || ae[b1 - 1] == '\t'))
-                    b1--;
-                if (b1 > b0) {
-                    long k = ae_index(s, ae + b0, b1 - b0);
-                    if (k < 0)
+            uint32_t t = r->adverse[i];
+            if (memo.count[t] == UINT32_MAX && ae_split(&memo, s, r, t) != 0)
+                goto out;
+            int row_any = memo.count[t] > 0;
+            for (uint32_t q = 0; q < memo.count[t]; q++) {
+                size_t k = memo.list[memo.first[t] + q];
+                if (k >= seen_cap) {
+                    size_t nc = k * 2 + 8;
+                    long *ns = realloc(seen, nc * 2 * sizeof *ns);
+                    if (!ns)
                         goto out;
-                    if ((size_t)k >= seen_cap) {
-                        size_t nc = (size_t)k * 2 + 8;
-                        long *ns = realloc(seen, nc * 2 * sizeof *ns);
-                        if (!ns)
-                            goto out;
-                        memset(ns + seen_cap * 2, 0, (nc - seen_cap) * 2 * sizeof *ns);
-                        seen = ns;
-                        seen_cap = nc;
-                    }
-                    /* seen[2k]: last episode (+1) counted; seen[2k+1]: last row (+1) counted */
-                    if (seen[2 * k + 1] != (long)i + 1) {
-                        seen[2 * k + 1] = (long)i + 1;
-                        s->ae_sessions[k]++;
-                    }
-                    if (seen[2 * k] != (long)ei + 1) {
-                        seen[2 * k] = (long)ei + 1;
-                        s->ae_episodes[k]++;
-                    }
-                    row_any = 1;
+                    memset(ns + seen_cap * 2, 0, (nc - seen_cap) * 2 * sizeof *ns);
+                    seen = ns;
+                    seen_cap = nc;
                 }
-                q = end + 1;
+                /* seen[2k]: last episode (+1) counted; seen[2k+1]: last row (+1) counted */
+                if (seen[2 * k + 1] != (long)i + 1) {
+                    seen[2 * k + 1] = (long)i + 1;
+                    s->ae_sessions[k]++;
+                }
+                if (seen[2 * k] != (long)ei + 1) {
+                    seen[2 * k] = (long)ei + 1;
+                    s->ae_episodes[k]++;
+                }
             }
             s->ae_any_sessions += row_any;
             any_ae |= row_any;
@@ -232,9 +270,14 @@ int model_safety(const struct rows *r, const size_t *pstart, const struct analys
         s->cadss_by_session_median[k] = hist_quantile(cadss[k], CADSS_BINS, 0, n, 0.5);
         s->cadss_by_session_q3[k] = hist_quantile(cadss[k], CADSS_BINS, 0, n, 0.75);
     }
-    ae_sort(s);
+    if (ae_sort(s) != 0)
+        goto out;
     rc = 0;
 out:
+    free(memo.first);
+    free(memo.count);
+    free(memo.list);
+    strtab_free(memo.tab);
     free(rise);
     free(cadss);
     free(item9);
