@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -287,33 +288,42 @@ static void *episodes_run(void *arg)
     return NULL;
 }
 
-/* The analyses after the cohort, in two groups of about equal cost that read the episodes and
- * rows and write disjoint parts of the analysis: the survival fits, strata and p-charts; the
- * safety, figures and data-quality summaries. */
+/* The analyses after the cohort: independent tasks that read the episodes and rows and each
+ * write their own part of the analysis. Two workers take them from a shared counter, the
+ * longest first, so the cores stay evenly busy whatever the data make each cost. */
+enum { TASK_STRATA, TASK_SAFETY, TASK_FIGURES, TASK_QUALITY, TASK_FIT_DAYS_RESPONSE,
+       TASK_FIT_DAYS_REMISSION, TASK_FIT_SESSIONS_RESPONSE, TASK_FIT_SESSIONS_REMISSION,
+       TASK_MONTHLY, TASK_COUNT };
+
 struct after_job {
     struct analysis *a;
     const struct rows *r;
     const size_t *pstart;
-    int group;
+    atomic_int *next;
     int rc;
 };
+
+static int after_task(struct analysis *a, const struct rows *r, const size_t *pstart, int task)
+{
+    switch (task) {
+    case TASK_STRATA: return strata(a, r);
+    case TASK_SAFETY: return model_safety(r, pstart, a, &a->safety);
+    case TASK_FIGURES: return model_figures(r, pstart, a);
+    case TASK_QUALITY: data_quality(r, &a->opts, &a->dq); return 0;
+    case TASK_FIT_DAYS_RESPONSE: return fit(a, 0, 0, &a->time_to_response);
+    case TASK_FIT_DAYS_REMISSION: return fit(a, 1, 0, &a->time_to_remission);
+    case TASK_FIT_SESSIONS_RESPONSE: return fit(a, 0, 1, &a->sessions_to_response);
+    case TASK_FIT_SESSIONS_REMISSION: return fit(a, 1, 1, &a->sessions_to_remission);
+    default: monthly(a); return 0;
+    }
+}
 
 static void *after_run(void *arg)
 {
     struct after_job *j = arg;
-    struct analysis *a = j->a;
-    if (j->group == 0) {
-        j->rc = fit(a, 0, 0, &a->time_to_response) != 0 ||
-                fit(a, 1, 0, &a->time_to_remission) != 0 ||
-                fit(a, 0, 1, &a->sessions_to_response) != 0 ||
-                fit(a, 1, 1, &a->sessions_to_remission) != 0 || strata(a, j->r) != 0 ||
-                model_figures(j->r, j->pstart, a) != 0;
-        if (!j->rc)
-            monthly(a);
-    } else {
-        j->rc = model_safety(j->r, j->pstart, a, &a->safety) != 0;
-        data_quality(j->r, &a->opts, &a->dq);
-    }
+    j->rc = 0;
+    for (int t; (t = atomic_fetch_add(j->next, 1)) < TASK_COUNT;)
+        j->rc |= after_task(j->a, j->r, j->pstart, t) != 0;
     return NULL;
 }
 
@@ -422,7 +432,8 @@ int model_run(const struct ingest_result *in, const struct model_opts *opts,
     a->response_observed = stats_proportion(resp_obs, a->with_endpoint, opts->ci);
     a->remission_observed = stats_proportion(rem_obs, a->with_endpoint, opts->ci);
     a->followup = stats_proportion(a->with_endpoint, a->mature, opts->ci);
-    struct after_job aj[2] = {{a, r, pstart, 0, 0}, {a, r, pstart, 1, 0}};
+    atomic_int next_task = 0;
+    struct after_job aj[2] = {{a, r, pstart, &next_task, 0}, {a, r, pstart, &next_task, 0}};
     run_two(after_run, &aj[0], &aj[1], opts->threads);
     if (aj[0].rc || aj[1].rc)
         goto oom;
