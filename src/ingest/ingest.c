@@ -81,12 +81,84 @@ struct chunk_job {
     uint64_t from, to;   /* byte range */
     int last;            /* the file's last chunk: finish the stream */
     struct segment *seg;
+    struct placement *place; /* non-NULL: read into a window of the final store */
+    int index;           /* the chunk's number in the file */
+    size_t bound;        /* at most this many rows can come from the chunk */
     long lines;          /* physical lines fed */
     long rows_read;
     int at_boundary;
     int rc;
     struct diag d;
 };
+
+/* Where a file's chunks go in the final store, so that the readers fill it in place and
+ * nothing is copied after. Chunk k starts at base[k] = base[k-1] + (a bound on the rows chunk
+ * k-1 can give): the thread of chunk k counts the record ends of chunk k-1 (every record ends
+ * at a '\n', at a '\r' -- libcsv ends a record there too -- or at the end of the file), all
+ * threads at once, then waits only for base[k-1]. Chunk 0 starts at once. */
+struct placement {
+    struct rows *store;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t base[64];
+    int state[64]; /* 0: not known yet, 1: known, -1: its thread failed */
+};
+
+/* The record ends in [from, to) of fd (a "\r\n" pair counts once). 0, or -1 (read failure). */
+static int count_ends(int fd, uint64_t from, uint64_t to, uint64_t *ends)
+{
+    char *buf = malloc(READ_BLOCK);
+    int rc = buf ? 0 : -1;
+    *ends = 0;
+    for (uint64_t off = from; off < to && !rc;) {
+        size_t want = to - off < READ_BLOCK ? (size_t)(to - off) : READ_BLOCK;
+        ssize_t got = pread(fd, buf, want, (off_t)off);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            rc = -1;
+            break;
+        }
+        for (const char *p = buf, *end = buf + got; (p = memchr(p, '\n', (size_t)(end - p)));) {
+            p++;
+            (*ends)++;
+        }
+        for (const char *p = buf, *end = buf + got; (p = memchr(p, '\r', (size_t)(end - p)));) {
+            p++;
+            *ends += p == end || *p != '\n'; /* at a block's end: counted (a bound) */
+        }
+        off += (uint64_t)got;
+    }
+    free(buf);
+    return rc;
+}
+
+/* Places chunk j (see struct placement); 0, or -1 when it cannot be placed. */
+static int place_chunk(struct chunk_job *j, const struct chunk_job *prev)
+{
+    struct placement *pl = j->place;
+    uint64_t ends = 0;
+    int ok = prev ? count_ends(j->fd, prev->from, prev->to, &ends) == 0 : 1;
+    pthread_mutex_lock(&pl->mu);
+    while (prev && pl->state[j->index - 1] == 0)
+        pthread_cond_wait(&pl->cv, &pl->mu);
+    size_t base = 0;
+    if (prev) {
+        ok = ok && pl->state[j->index - 1] > 0;
+        size_t rows = ends + 1 < prev->bound ? (size_t)ends + 1 : prev->bound;
+        base = pl->base[j->index - 1] + rows;
+    }
+    pl->base[j->index] = base;
+    pl->state[j->index] = ok ? 1 : -1;
+    pthread_cond_broadcast(&pl->cv);
+    pthread_mutex_unlock(&pl->mu);
+    if (!ok)
+        return -1;
+    rows_borrow(&j->seg->rows, pl->store, base, j->bound);
+    j->seg->placed = 1;
+    j->seg->base = base;
+    return 0;
+}
 
 static void *chunk_run(void *arg)
 {
@@ -95,6 +167,11 @@ static void *chunk_run(void *arg)
     char *buf = malloc(READ_BLOCK);
     diag_clear(&j->d);
     j->rc = 0;
+    if (j->place && place_chunk(j, j->index ? j - 1 : NULL) != 0) {
+        j->rc = diag_set(&j->d, DIAG_IO, j->path, 0, 0, "read failed: %s", strerror(EIO));
+        free(buf);
+        return NULL;
+    }
     if (!buf) {
         j->rc = diag_set(&j->d, DIAG_IO, j->path, 0, 0, "out of memory");
         goto out;
@@ -160,82 +237,8 @@ static int next_line_start(int fd, uint64_t off, uint64_t size, uint64_t *out)
     return 0;
 }
 
-/* Counting the record ends of one chunk: every record ends at a '\n', at a '\r' (libcsv ends
- * a record there too) or at the end of the file, so their number + 1 bounds the records the
- * chunk can give. A "\r\n" pair counts once. */
-struct count_job {
-    int fd;
-    uint64_t from, to;
-    uint64_t ends;
-    int rc;
-};
-
-static void *count_run(void *arg)
-{
-    struct count_job *j = arg;
-    char *buf = malloc(READ_BLOCK + 1);
-    j->ends = 0;
-    j->rc = buf ? 0 : -1;
-    for (uint64_t off = j->from; off < j->to && !j->rc;) {
-        size_t want = j->to - off < READ_BLOCK ? (size_t)(j->to - off) : READ_BLOCK;
-        ssize_t got = pread(j->fd, buf, want, (off_t)off);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0) {
-            j->rc = -1;
-            break;
-        }
-        for (const char *p = buf, *end = buf + got; (p = memchr(p, '\n', (size_t)(end - p)));)
-            p++, j->ends++;
-        for (const char *p = buf, *end = buf + got; (p = memchr(p, '\r', (size_t)(end - p)));) {
-            p++;
-            j->ends += p == end || *p != '\n'; /* at a block's end: counted (a bound) */
-        }
-        off += (uint64_t)got;
-    }
-    free(buf);
-    return NULL;
-}
-
-/* Sizes the final store for the chunks' records and makes each chunk's rows a window of it
- * (the chunks counted on nchunks threads), so that the readers fill the store in place and
- * nothing is copied after. Returns 0, or -1 (read failure or out of memory). */
-static int place_chunks(struct rows *store, struct chunk_job *jobs, int nchunks)
-{
-    struct count_job cj[64];
-    pthread_t tids[64];
-    int started[64] = {0};
-    for (int k = 0; k < nchunks; k++)
-        cj[k] = (struct count_job){jobs[k].fd, jobs[k].from, jobs[k].to, 0, 0};
-    for (int k = 1; k < nchunks; k++)
-        started[k] = pthread_create(&tids[k], NULL, count_run, &cj[k]) == 0;
-    count_run(&cj[0]);
-    for (int k = 1; k < nchunks; k++) {
-        if (started[k])
-            pthread_join(tids[k], NULL);
-        else
-            count_run(&cj[k]);
-    }
-    size_t total = 0;
-    for (int k = 0; k < nchunks; k++) {
-        if (cj[k].rc)
-            return -1;
-        total += (size_t)cj[k].ends + 1;
-    }
-    if (rows_reserve(store, total) != 0)
-        return -1;
-    size_t base = 0;
-    for (int k = 0; k < nchunks; k++) {
-        rows_borrow(&jobs[k].seg->rows, store, base, (size_t)cj[k].ends + 1);
-        jobs[k].seg->placed = 1;
-        jobs[k].seg->base = base;
-        base += (size_t)cj[k].ends + 1;
-    }
-    return 0;
-}
-
 /* Reads the data records of [from, size) in nchunks chunks; with a store, into windows of it
- * (place_chunks). Returns 0, <0 when a split was not at a record boundary (the segments are
+ * (struct placement). Returns 0, <0 when a split was not at a record boundary (the segments are
  * dropped), or a diag code. */
 static int read_chunks(struct ingest_result *res, struct segments *segs,
                        const struct ingest_opts *opts, uint32_t fi, int fd,
@@ -252,7 +255,10 @@ static int read_chunks(struct ingest_result *res, struct segments *segs,
     for (int k = 0; k < nchunks; k++) {
         uint64_t end = size;
         if (k < nchunks - 1) {
-            uint64_t guess = from + (size - from) / (uint64_t)nchunks * (uint64_t)(k + 1);
+            /* with a store, every chunk's thread but the first also counts the chunk before
+             * its own (about 1/12 of reading it): the first chunk is that much longer */
+            uint64_t w0 = store ? 13 : 12, wsum = w0 + 12 * (uint64_t)(nchunks - 1);
+            uint64_t guess = from + (size - from) / wsum * (w0 + 12 * (uint64_t)k);
             if (guess < start)
                 guess = start;
             if (next_line_start(fd, guess, size, &end) != 0)
@@ -272,9 +278,29 @@ static int read_chunks(struct ingest_result *res, struct segments *segs,
                                      .seg = seg};
         start = end;
     }
-    if (store && place_chunks(store, jobs, nchunks) != 0) {
-        segments_pop(segs, (size_t)nchunks);
-        return diag_set(d, DIAG_IO, res->files[fi].path, 0, 0, "read failed or out of memory");
+    /* with a store: a window of it for each chunk, sized by a bound on the rows it can give (a
+     * stored row has every field, a patient_id and a date of 8 bytes or more, and a line end
+     * but perhaps the last), so that the windows can be placed before the records are counted;
+     * the unused part is virtual memory only */
+    struct placement pl;
+    if (store) {
+        pl.store = store;
+        pthread_mutex_init(&pl.mu, NULL);
+        pthread_cond_init(&pl.cv, NULL);
+        size_t total = 0;
+        for (int k = 0; k < nchunks; k++) {
+            jobs[k].place = &pl;
+            jobs[k].index = k;
+            jobs[k].bound = (size_t)((jobs[k].to - jobs[k].from) / (schema->nfields + 8)) + 2;
+            total += jobs[k].bound;
+            pl.state[k] = 0;
+        }
+        if (rows_reserve(store, total) != 0) {
+            pthread_mutex_destroy(&pl.mu);
+            pthread_cond_destroy(&pl.cv);
+            segments_pop(segs, (size_t)nchunks);
+            return diag_set(d, DIAG_IO, res->files[fi].path, 0, 0, "out of memory");
+        }
     }
     for (int k = 1; k < nchunks; k++)
         started[k] = pthread_create(&tids[k], NULL, chunk_run, &jobs[k]) == 0;
@@ -284,6 +310,10 @@ static int read_chunks(struct ingest_result *res, struct segments *segs,
             pthread_join(tids[k], NULL);
         else
             chunk_run(&jobs[k]); /* no thread to be had: do it here */
+    }
+    if (store) {
+        pthread_mutex_destroy(&pl.mu);
+        pthread_cond_destroy(&pl.cv);
     }
     long base = line_base;
     for (int k = 0; k < nchunks; k++) {
