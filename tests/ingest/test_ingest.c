@@ -201,8 +201,8 @@ static void test_ingest_row_order_does_not_matter(void **state)
     free(shuffled);
 }
 
-/* Quoted newlines near every chunk boundary: any number of threads gives the same store, the
- * same problems and the same line numbers as one thread. */
+/* Quoted newlines near every chunk boundary, lone CRs and runs of blank lines: any number of
+ * threads gives the same store, the same problems and the same line numbers as one thread. */
 static void test_ingest_threads_give_identical_results(void **state)
 {
     (void)state;
@@ -217,6 +217,12 @@ static void test_ingest_threads_give_identical_results(void **state)
                         i % 27, i % 3);
         else if (i % 13 == 0)
             sbuf_printf(&b, "P%d,2026-01-%02d,%d,x\"y,s%d\n", i % 50, 1 + i % 28, i % 27, i % 3);
+        else if (i % 17 == 0) /* a record ended by a lone CR: the next one shares its line */
+            sbuf_printf(&b, "P%d,2026-01-%02d,%d,psychotherapy,s%d\r", i % 50, 1 + i % 28,
+                        i % 27, i % 3);
+        else if (i % 19 == 0) /* then a run of blank lines: more line ends than rows */
+            sbuf_printf(&b, "P%d,2026-01-%02d,%d,psychotherapy,s%d\n%s", i % 50, 1 + i % 28,
+                        i % 27, i % 3, "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n");
         else
             sbuf_printf(&b, "P%d,2026-01-%02d,%d,psychotherapy,s%d\r\n", i % 50, 1 + i % 28,
                         i % 27, i % 3);
