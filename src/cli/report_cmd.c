@@ -233,8 +233,9 @@ int cli_report(const struct cli_opts *o)
     int ehashing = 0, begun = 0;
     /* the outputs need the string tables, not the row columns. Two columns of 8 bytes a row
      * become the buffers episodes.csv is formatted into (memory already in place, where fresh
-     * pages would each cost a fault); the others are freed before episodes.csv is written, so
-     * that peak memory is the row store or the outputs, not both */
+     * pages would each cost a fault), so that peak memory is the row store, not the store and
+     * the outputs. The other columns are freed at the end: unmapping them now, while other
+     * threads run, would cost every core a TLB flush on the way to the outputs */
     if (row_level) {
         eparts[0] = (char *)in.rows.dose_mg;
         eparts[1] = (char *)in.rows.weight_kg;
@@ -242,11 +243,9 @@ int cli_report(const struct cli_opts *o)
         in.rows.dose_mg = in.rows.weight_kg = NULL;
     }
     if (row_level && report_episodes_csv(&in, &a, o->threads, eparts, elens) != 0) {
-        rows_release_columns(&in.rows);
         diag_set(&d, DIAG_IO, NULL, 0, 0, "out of memory while writing the results");
         goto fail;
     }
-    rows_release_columns(&in.rows);
     double t3 = now();
     /* episodes.csv, the largest output, is written (its halves in parallel) and then hashed on
      * a second thread while the other outputs are made */
