@@ -20,6 +20,9 @@ void strtab_free(struct strtab *t);
 /* Sets *id to the id of s[0..n) (need not be NUL-terminated), adding it when new.
  * Returns 0, or -1 when out of memory (t is unchanged). */
 int strtab_intern(struct strtab *t, const char *s, size_t n, uint32_t *id);
+/* Adds s[0..n) as a new id without looking it up: for a caller that knows it is new (merging
+ * tables of distinct strings). A later strtab_intern indexes such ids first. Returns 0 or -1. */
+int strtab_append(struct strtab *t, const char *s, size_t n, uint32_t *id);
 /* Returns the NUL-terminated bytes of id (borrowed, valid until the next intern); *len if set. */
 const char *strtab_get(const struct strtab *t, uint32_t id, size_t *len);
 /* Number of ids, "" included. */

@@ -146,7 +146,9 @@ static int rank_strings(struct strtab **tab, struct segment **segs, size_t nseg,
         if (best == nseg)
             break;
         if (!last || bytes_cmp(bs, bn, last, lastn) != 0) {
-            if (strtab_intern(merged, bs, bn, &lastid) != 0)
+            if (bn == 0)
+                lastid = 0; /* "" is id 0 of every table */
+            else if (strtab_append(merged, bs, bn, &lastid) != 0) /* new: the merge is in order */
                 goto out;
             last = bs;
             lastn = bn;

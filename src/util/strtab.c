@@ -15,6 +15,7 @@ struct strtab {
     uint32_t capids;   /* entries allocated in offs/lens */
     uint32_t *slots;   /* hash slots: id + 1, 0 = empty */
     uint32_t nslots;   /* power of two */
+    uint32_t indexed;  /* ids below this are in slots (strtab_append leaves the rest out) */
 };
 
 static uint32_t hash_bytes(const char *s, size_t n)
@@ -71,20 +72,10 @@ static int grow_slots(struct strtab *t)
     return 0;
 }
 
-int strtab_intern(struct strtab *t, const char *s, size_t n, uint32_t *id)
+/* Stores s[0..n) as id t->count without looking it up. */
+static int store(struct strtab *t, const char *s, size_t n)
 {
-    if (n > UINT32_MAX - 1)
-        return -1;
-    uint32_t h = hash_bytes(s, n) & (t->nslots - 1);
-    while (t->slots[h]) {
-        uint32_t cand = t->slots[h] - 1;
-        if (t->lens[cand] == n && memcmp(t->bytes + t->offs[cand], s, n) == 0) {
-            *id = cand;
-            return 0;
-        }
-        h = (h + 1) & (t->nslots - 1);
-    }
-    if (t->count == UINT32_MAX - 1)
+    if (n > UINT32_MAX - 1 || t->count == UINT32_MAX - 1)
         return -1;
     if (t->nbytes + n + 1 > t->capbytes) {
         size_t cap = t->capbytes ? t->capbytes : 4096;
@@ -113,8 +104,58 @@ int strtab_intern(struct strtab *t, const char *s, size_t n, uint32_t *id)
     t->offs[t->count] = t->nbytes;
     t->lens[t->count] = (uint32_t)n;
     t->nbytes += n + 1;
-    t->slots[h] = t->count + 1;
-    *id = t->count++;
+    t->count++;
+    return 0;
+}
+
+int strtab_append(struct strtab *t, const char *s, size_t n, uint32_t *id)
+{
+    if (store(t, s, n) != 0)
+        return -1;
+    *id = t->count - 1;
+    return 0;
+}
+
+/* Puts the ids that strtab_append left out into the slots. */
+static int index_rest(struct strtab *t)
+{
+    while ((uint64_t)t->count * 2 > t->nslots)
+        t->nslots *= 2;
+    uint32_t *slots = calloc(t->nslots, sizeof *slots);
+    if (!slots)
+        return -1;
+    for (uint32_t id = 0; id < t->count; id++) {
+        uint32_t h = hash_bytes(t->bytes + t->offs[id], t->lens[id]) & (t->nslots - 1);
+        while (slots[h])
+            h = (h + 1) & (t->nslots - 1);
+        slots[h] = id + 1;
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->indexed = t->count;
+    return 0;
+}
+
+int strtab_intern(struct strtab *t, const char *s, size_t n, uint32_t *id)
+{
+    if (n > UINT32_MAX - 1)
+        return -1;
+    if (t->indexed != t->count && index_rest(t) != 0)
+        return -1;
+    uint32_t h = hash_bytes(s, n) & (t->nslots - 1);
+    while (t->slots[h]) {
+        uint32_t cand = t->slots[h] - 1;
+        if (t->lens[cand] == n && memcmp(t->bytes + t->offs[cand], s, n) == 0) {
+            *id = cand;
+            return 0;
+        }
+        h = (h + 1) & (t->nslots - 1);
+    }
+    if (store(t, s, n) != 0)
+        return -1;
+    t->slots[h] = t->count;
+    *id = t->count - 1;
+    t->indexed = t->count;
     if ((uint64_t)t->count * 2 > t->nslots && grow_slots(t) != 0)
         return -1; /* the string is stored; a later lookup still finds it by probing */
     return 0;

@@ -35,6 +35,34 @@ static void test_strtab_intern_is_idempotent_and_grows(void **state)
     strtab_free(NULL);
 }
 
+/* strtab_append stores without looking up; a later intern finds the appended strings. */
+static void test_strtab_append_then_intern(void **state)
+{
+    (void)state;
+    struct strtab *t = strtab_new();
+    assert_non_null(t);
+    char buf[32];
+    uint32_t id;
+    for (int i = 0; i < 1000; i++) {
+        int n = snprintf(buf, sizeof buf, "P%05d", i);
+        assert_int_equal(strtab_append(t, buf, (size_t)n, &id), 0);
+        assert_int_equal(id, (uint32_t)i + 1);
+    }
+    assert_int_equal(strtab_count(t), 1001);
+    assert_int_equal(strtab_intern(t, "P00500", 6, &id), 0);
+    assert_int_equal(id, 501);
+    assert_int_equal(strtab_intern(t, "", 0, &id), 0);
+    assert_int_equal(id, 0);
+    assert_int_equal(strtab_intern(t, "new", 3, &id), 0);
+    assert_int_equal(id, 1001);
+    assert_int_equal(strtab_intern(t, "P00999", 6, &id), 0);
+    assert_int_equal(id, 1000);
+    size_t len;
+    assert_string_equal(strtab_get(t, 1000, &len), "P00999");
+    assert_int_equal(len, 6);
+    strtab_free(t);
+}
+
 static void test_strtab_rank_orders_bytes(void **state)
 {
     (void)state;
@@ -64,6 +92,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_strtab_intern_is_idempotent_and_grows),
+        cmocka_unit_test(test_strtab_append_then_intern),
         cmocka_unit_test(test_strtab_rank_orders_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
