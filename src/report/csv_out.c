@@ -241,9 +241,13 @@ int report_episodes_csv(const struct ingest_result *in, const struct analysis *a
     else
         episodes_rows(&parts[1]);
     part[0] = finish(&parts[0].o, &len[0]);
-    part[1] = parts[1].o.n || parts[1].o.oom ? finish(&parts[1].o, &len[1]) : NULL;
-    if (!part[1])
+    if (parts[1].o.n || parts[1].o.oom) {
+        part[1] = finish(&parts[1].o, &len[1]);
+    } else { /* empty: a buffer handed in is not needed */
+        free(parts[1].o.s);
+        part[1] = NULL;
         len[1] = 0;
+    }
     if (!part[0] || (!part[1] && parts[1].o.oom)) {
         free(part[0]);
         free(part[1]);
