@@ -11,6 +11,7 @@
 
 #include <time.h>
 #if defined(__linux__)
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -77,9 +78,12 @@ static void hash_inputs(struct hash_job *j)
 static void *hash_thread(void *arg)
 {
 #if defined(__linux__)
-    /* Linux gives each thread its own nice value: 19 yields to the reading and analysis */
-    if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19) != 0) {
-        /* not fatal: the hashing then shares the cores evenly */
+    /* Linux schedules each thread on its own: SCHED_IDLE runs it only on a core the reading
+     * and the analysis leave idle (else nice 19); failing both, it shares the cores evenly */
+    struct sched_param sp = {0};
+    if (pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp) != 0 &&
+        setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19) != 0) {
+        /* not fatal */
     }
 #endif
     hash_inputs(arg);
