@@ -28,8 +28,39 @@ static void test_sha256_known_vectors(void **state)
     assert_string_equal(d.message, "cannot open: No such file or directory");
 }
 
+/* Files read straight from the disk where the file system allows it (whole aligned blocks, a
+ * short last read) hash as the same bytes in memory do: sizes below, at and above the 4 MiB
+ * buffer, aligned and not. FIPS 180-2: a million 'a' gives cdc76e5c... */
+static void test_sha256_file_sizes(void **state)
+{
+    (void)state;
+    static const size_t sizes[] = {1000000, 4u << 20, (4u << 20) + 1, 8u << 20, 9000001};
+    for (size_t c = 0; c < sizeof sizes / sizeof *sizes; c++) {
+        size_t n = sizes[c];
+        char *data = malloc(n);
+        assert_non_null(data);
+        for (size_t i = 0; i < n; i++)
+            data[i] = c == 0 ? 'a' : (char)(i * 131 + c);
+        char *path = write_temp(data, n);
+        char want[65], got[65];
+        uint64_t size;
+        struct diag d;
+        assert_int_equal(sha256_hex(data, n, want), 0);
+        assert_int_equal(sha256_file(path, got, &size, &d), 0);
+        assert_int_equal(size, n);
+        assert_string_equal(got, want);
+        if (c == 0)
+            assert_string_equal(got,
+                                "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+        unlink(path);
+        free(path);
+        free(data);
+    }
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_sha256_known_vectors)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_sha256_known_vectors),
+                                       cmocka_unit_test(test_sha256_file_sizes)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
