@@ -88,7 +88,8 @@ static void field_long(struct out *o, long v, int present, int last)
     if (reserve(o, 24) != 0)
         return;
     if (present) {
-        char buf[24], *p = digits(buf + sizeof buf, v < 0 ? 0UL - (unsigned long)v : (unsigned long)v);
+        unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+        char buf[24], *p = digits(buf + sizeof buf, u);
         if (v < 0)
             *--p = '-';
         size_t k = (size_t)(buf + sizeof buf - p);
@@ -98,12 +99,24 @@ static void field_long(struct out *o, long v, int present, int last)
     o->s[o->n++] = last ? '\n' : ',';
 }
 
-static void field_date(struct out *o, int32_t d, int present, int last)
+/* The text of every day from `first` on (10 bytes each): episodes.csv writes five dates a row,
+ * most of them within a few years. */
+struct date_texts {
+    int32_t first;
+    size_t n;
+    char *text;
+};
+
+static void field_date(struct out *o, const struct date_texts *t, int32_t d, int present,
+                       int last)
 {
     if (reserve(o, 12) != 0)
         return;
     if (present) {
-        date_format(d, o->s + o->n);
+        if (d >= t->first && (size_t)(d - t->first) < t->n)
+            memcpy(o->s + o->n, t->text + (size_t)(d - t->first) * 10, 10);
+        else
+            date_format(d, o->s + o->n);
         o->n += 10;
     }
     o->s[o->n++] = last ? '\n' : ',';
@@ -154,6 +167,7 @@ static const char *const exclusion_names[] = {"", "no_baseline", "baseline_below
 struct episodes_part {
     const struct ingest_result *in;
     const struct analysis *a;
+    const struct date_texts *dates;
     size_t from, to;
     struct out o;
 };
@@ -178,12 +192,12 @@ static void *episodes_rows(void *arg)
         const char *str = strtab_get(r->patients, e->patient, &n);
         field_text(o, str, n, 0);
         field_long(o, e->number, 1, 0);
-        field_date(o, e->index_date, 1, 0);
-        field_date(o, e->baseline_date, has_base, 0);
+        field_date(o, part->dates, e->index_date, 1, 0);
+        field_date(o, part->dates, e->baseline_date, has_base, 0);
         field_long(o, e->baseline_score, has_base, 0);
         field_long(o, e->eligible, 1, 0);
         field(o, exclusion_names[e->exclusion], 0);
-        field_date(o, e->endpoint_date, has_end, 0);
+        field_date(o, part->dates, e->endpoint_date, has_end, 0);
         field_long(o, e->endpoint_score, has_end, 0);
         field_fixed(o, has_base && has_end && e->baseline_score > 0
                            ? 100.0 * (e->endpoint_score - e->baseline_score) / e->baseline_score
@@ -196,11 +210,11 @@ static void *episodes_rows(void *arg)
         const struct time_to *tts[2] = {&e->response, &e->remission};
         for (int k = 0; k < 2; k++) {
             field_long(o, tts[k]->event, fu, 0);
-            field_date(o, tts[k]->date, fu && tts[k]->event, 0);
+            field_date(o, part->dates, tts[k]->date, fu && tts[k]->event, 0);
             field_long(o, tts[k]->days, fu, 0);
             field_long(o, tts[k]->sessions, fu, 0);
         }
-        field_date(o, e->last_followup_date, e->n_followup > 0, 0);
+        field_date(o, part->dates, e->last_followup_date, e->n_followup > 0, 0);
         str = strtab_get(r->text, e->site, &n);
         field_text(o, str, n, 0);
         str = strtab_get(r->text, e->clinician, &n);
@@ -228,7 +242,33 @@ int report_episodes_csv(const struct ingest_result *in, const struct analysis *a
     const size_t nh = sizeof header / sizeof *header;
     /* the episodes in two halves, the second on a thread of its own */
     size_t half = threads > 1 && a->nepisodes > 10000 ? a->nepisodes / 2 : a->nepisodes;
-    struct episodes_part parts[2] = {{in, a, 0, half, {0}}, {in, a, half, a->nepisodes, {0}}};
+    /* the days the episodes' dates span (index, baseline, endpoint, events, last follow-up) */
+    struct date_texts dates = {0, 0, NULL};
+    int32_t lo = INT32_MAX, hi = INT32_MIN;
+    for (size_t i = 0; i < a->nepisodes; i++) {
+        const struct episode *e = &a->episodes[i];
+        if (!e->in_cohort)
+            continue;
+        const int32_t ds[2] = {e->index_date, e->baseline_score >= 0 ? e->baseline_date
+                                                                    : e->index_date};
+        lo = ds[1] < lo ? ds[1] : ds[0] < lo ? ds[0] : lo;
+        hi = e->last_followup_date > hi ? e->last_followup_date : hi;
+        hi = e->endpoint_date > hi ? e->endpoint_date : hi;
+        hi = e->index_date > hi ? e->index_date : hi;
+    }
+    if (lo <= hi && (int64_t)hi - lo < 400000)
+        dates.text = malloc(((size_t)(hi - lo) + 1) * 10);
+    if (dates.text) {
+        dates.first = lo;
+        dates.n = (size_t)(hi - lo) + 1;
+        char buf[11];
+        for (size_t k = 0; k < dates.n; k++) {
+            date_format(lo + (int32_t)k, buf);
+            memcpy(dates.text + k * 10, buf, 10);
+        }
+    }
+    struct episodes_part parts[2] = {{in, a, &dates, 0, half, {0}},
+                                     {in, a, &dates, half, a->nepisodes, {0}}};
     for (int k = 0; k < 2; k++) /* buffers handed in: filled first */
         parts[k].o = (struct out){part[k], 0, part[k] ? len[k] : 0, 0};
     for (size_t k = 0; k < nh; k++)
@@ -240,6 +280,7 @@ int report_episodes_csv(const struct ingest_result *in, const struct analysis *a
         pthread_join(tid, NULL);
     else
         episodes_rows(&parts[1]);
+    free(dates.text);
     part[0] = finish(&parts[0].o, &len[0]);
     if (parts[1].o.n || parts[1].o.oom) {
         part[1] = finish(&parts[1].o, &len[1]);
