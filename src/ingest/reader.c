@@ -233,8 +233,8 @@ static int lower_equal(const char *s, size_t n, const char *word)
 
 static int match_word(const char *s, size_t n, const char *const *words, int nwords)
 {
-    for (int i = 0; i < nwords; i++)
-        if (strlen(words[i]) == n && lower_equal(s, n, words[i])) /* lengths: a constant */
+    for (int i = 0; i < nwords; i++) /* exact (the usual spelling), then any case */
+        if (strlen(words[i]) == n && (memcmp(s, words[i], n) == 0 || lower_equal(s, n, words[i])))
             return i;
     return -1;
 }
@@ -275,8 +275,15 @@ static inline int printable_ascii(const char *s, size_t n)
 {
     const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
     const uint64_t low7 = 0x7F7F7F7F7F7F7F7FULL;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
+    if (n < 8) {
+        for (size_t i = 0; i < n; i++)
+            if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
+                return 0;
+        return 1;
+    }
+    for (size_t i = 0;; i += 8) {
+        if (i + 8 > n)
+            i = n - 8; /* the last word overlaps the one before */
         uint64_t w;
         memcpy(&w, s + i, 8);
         uint64_t x = w ^ (ones * 0x7F);
@@ -284,11 +291,9 @@ static inline int printable_ascii(const char *s, size_t n)
         uint64_t ctl = ~((w & low7) + ones * 0x60) & high; /* low seven bits below 0x20 */
         if ((w & high) | del | ctl)
             return 0;
+        if (i + 8 == n)
+            return 1;
     }
-    for (; i < n; i++)
-        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
-            return 0;
-    return 1;
 }
 
 static void take_text(struct ingest_reader *r, size_t field, int col, const char *s, size_t n,

@@ -275,6 +275,44 @@ static void test_reader_value_rules_messages(void **state)
     }
 }
 
+/* A control character or DEL at every position of text values of 7 to 17 bytes is found (the
+ * printable-ASCII check reads eight bytes at a time, the last word overlapping); UTF-8 letters
+ * pass. */
+static void test_reader_text_bytes_checked_everywhere(void **state)
+{
+    (void)state;
+    struct ingest_opts o = default_opts();
+    for (size_t n = 7; n <= 17; n++) {
+        for (size_t at = 0; at < n; at++) {
+            for (int bad = 0; bad < 2; bad++) {
+                char value[32], data[128];
+                memset(value, 'x', n);
+                value[n] = '\0';
+                value[at] = bad ? '\x7f' : '\x01';
+                snprintf(data, sizeof data, "patient_id,session_date,site\nP1,2026-01-02,%s\n",
+                         value);
+                char *rows, *probs, want[64];
+                struct diag d;
+                assert_int_equal(read_pieces(data, strlen(data), strlen(data), &o, &rows, &probs, &d),
+                                 0);
+                assert_string_equal(rows, "");
+                snprintf(want, sizeof want, "(byte %zu) is not allowed", at + 1);
+                if (!strstr(probs, want))
+                    fail_msg("n %zu at %zu: %s", n, at, probs);
+                free(rows);
+                free(probs);
+            }
+        }
+    }
+    char *rows, *probs;
+    read_all_sizes("patient_id,session_date,site\nP1,2026-01-02,Z\xC3\xBCrich Nord-Ost\n", &o,
+                   &rows, &probs);
+    assert_string_equal(probs, "");
+    assert_non_null(strstr(rows, "Z\xC3\xBCrich Nord-Ost"));
+    free(rows);
+    free(probs);
+}
+
 static void test_reader_values_accepted_and_normalised(void **state)
 {
     (void)state;
@@ -410,6 +448,7 @@ int main(void)
         cmocka_unit_test(test_reader_field_count_and_quote_in_unquoted),
         cmocka_unit_test(test_reader_quote_error_inside_multiline_record),
         cmocka_unit_test(test_reader_value_rules_messages),
+        cmocka_unit_test(test_reader_text_bytes_checked_everywhere),
         cmocka_unit_test(test_reader_values_accepted_and_normalised),
         cmocka_unit_test(test_reader_semicolon_us_dates_and_tab),
         cmocka_unit_test(test_reader_header_errors),
