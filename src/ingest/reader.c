@@ -231,17 +231,28 @@ static int lower_equal(const char *s, size_t n, const char *word)
     return i == n && word[i] == '\0';
 }
 
-static int match_word(const char *s, size_t n, const char *const *words, int nwords)
-{
-    for (int i = 0; i < nwords; i++) /* exact (the usual spelling), then any case */
-        if (strlen(words[i]) == n && (memcmp(s, words[i], n) == 0 || lower_equal(s, n, words[i])))
-            return i;
-    return -1;
-}
-
 static const char *const route_words[] = {"iv", "im", "intranasal", "sublingual", "oral"};
 static const char *const drug_words[] = {"ketamine", "esketamine"};
 static const char *const type_words[] = {"assessment", "treatment"};
+static const unsigned char route_lens[] = {2, 2, 10, 10, 4}, drug_lens[] = {8, 10},
+                           type_lens[] = {10, 9};
+
+/* The index of the word s[0..n) spells in any case, or -1: lengths first, then the bytes as
+ * they are (the usual spelling), then case-insensitively. */
+static inline int match_word(const char *s, size_t n, const char *const *words,
+                             const unsigned char *lens, int nwords)
+{
+    for (int i = 0; i < nwords; i++) {
+        if (lens[i] != n)
+            continue;
+        size_t k = 0;
+        while (k < n && s[k] == words[i][k])
+            k++;
+        if (k == n || lower_equal(s, n, words[i]))
+            return i;
+    }
+    return -1;
+}
 
 const char *ingest_route_name(int route)
 {
@@ -386,12 +397,12 @@ static HOT_INLINE void take_value(struct ingest_reader *r, size_t field, int col
         return;
     }
     case COL_SESSION_TYPE:
-        r->st.type = match_word(s, n, type_words, 2);
+        r->st.type = match_word(s, n, type_words, type_lens, 2);
         if (r->st.type < 0)
             pend(r, field, col, REASON_CHOICE, s, n, "expected treatment or assessment");
         return;
     case COL_ROUTE: {
-        int k = match_word(s, n, route_words, 5);
+        int k = match_word(s, n, route_words, route_lens, 5);
         if (k < 0)
             pend(r, field, col, REASON_CHOICE, s, n,
                  "expected one of iv, im, intranasal, sublingual, oral");
@@ -400,7 +411,7 @@ static HOT_INLINE void take_value(struct ingest_reader *r, size_t field, int col
         return;
     }
     case COL_DRUG: {
-        int k = match_word(s, n, drug_words, 2);
+        int k = match_word(s, n, drug_words, drug_lens, 2);
         if (k < 0)
             pend(r, field, col, REASON_CHOICE, s, n, "expected ketamine or esketamine");
         else
