@@ -52,10 +52,12 @@ static int pdf_date(int32_t as_of, char *buf, size_t n, struct diag *d)
     return 0;
 }
 
-/* Hashing the inputs for the manifest, on a thread of its own from the start of the run: at the
- * lowest priority while the files are read (the readers use every core), then sharing the
- * cores with the analysis and the outputs. The sizes are compared with what was read, after
- * both end. */
+/* Hashing the inputs for the manifest, on a thread of its own from the start of the run, at the
+ * lowest priority: it takes a core only when the reading or the analysis leaves one idle
+ * (single-threaded steps, the PDF, the writing); what is left when the manifest needs it runs
+ * then. (Sharing the cores evenly after the reading was measured slower: the digest streams
+ * the whole file through the caches the analysis is using.) The sizes are compared with what
+ * was read, after both end. */
 struct hash_job {
     const struct cli_opts *o;
     struct manifest_file *inputs;
@@ -78,8 +80,8 @@ static void hash_inputs(struct hash_job *j)
 static void *hash_thread(void *arg)
 {
 #if defined(__linux__)
-    /* Linux schedules each thread on its own: SCHED_IDLE runs it only on a core the reading
-     * leaves idle (else nice 19); failing both, it shares the cores evenly */
+    /* Linux schedules each thread on its own: SCHED_IDLE runs it only on a core the others
+     * leave idle (else nice 19); failing both, it shares the cores evenly */
     struct sched_param sp = {0};
     if (pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp) != 0 &&
         setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19) != 0) {
@@ -202,16 +204,6 @@ int cli_report(const struct cli_opts *o)
     hj = (struct hash_job){o, hashes, 0, {0}, 0};
     hashing = pthread_create(&hasher, NULL, hash_thread, &hj) == 0;
     int rc = cli_read_inputs(o, &in, "report", &pg);
-#if defined(__linux__)
-    if (hashing) {
-        /* the reading kept both cores busy; from here on the hashing shares the cores evenly,
-         * so that it does not end alone after everything else (an idle core at the end) */
-        struct sched_param sp = {0};
-        if (pthread_setschedparam(hasher, SCHED_OTHER, &sp) != 0) {
-            /* not fatal: it keeps using idle time only */
-        }
-    }
-#endif
     progress_stage(&pg, 2);
     memset(&a, 0, sizeof a);
     diag_clear(&d);
