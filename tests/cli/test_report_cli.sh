@@ -187,6 +187,18 @@ if mount -t tmpfs -o size=64k tmpfs "$tmp/full" 2>/dev/null; then
   check full_disk_new_dirs run 3 "$bin" report --quiet -o "$tmp/full/new/deeper" sample-data/sessions.csv
   check full_disk_new_dirs_gone test -z "$(ls -A "$tmp/full")"
   umount "$tmp/full"
+  # a disk that fills up while episodes.csv (over 8 MB: direct I/O) is being written
+  "$bin" sample --patients 60000 --seed 9 -o "$tmp/big60.csv"
+  mount -t tmpfs -o size=4m tmpfs "$tmp/full"
+  check full_disk_large run 3 "$bin" report --quiet -o "$tmp/full/out" "$tmp/big60.csv"
+  check full_disk_large_msg has "cannot write episodes.csv: No space left on device"
+  check full_disk_large_clean test -z "$(ls -A "$tmp/full")"
+  umount "$tmp/full"
+  mount -t tmpfs -o size=64m tmpfs "$tmp/full"
+  check large_on_tmpfs run 0 "$bin" report --quiet -o "$tmp/full/out" "$tmp/big60.csv"
+  check large_on_tmpfs_size test "$(stat -c %s "$tmp/full/out/episodes.csv")" -gt 8388608
+  check large_on_tmpfs_verify run 0 "$bin" verify "$tmp/full/out"
+  umount "$tmp/full"
 else
   echo "skip full_disk: cannot mount a tmpfs here"
 fi
