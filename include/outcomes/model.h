@@ -149,6 +149,8 @@ struct traj_pt {
 
 struct analysis {
     struct model_opts opts;
+    double seconds_episodes;           /* time spent deriving the episodes and the cohort (for
+                                          --timings; never written to an output) */
     int32_t as_of;
     int period_from, period_to;        /* month indices actually used */
     struct episode *episodes;          /* every episode (all periods), by patient and date */

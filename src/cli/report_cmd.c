@@ -352,12 +352,13 @@ int cli_report(const struct cli_opts *o)
     }
     if (o->timings)
         fprintf(stderr,
-                "timings: read and validate %.3f s, sort and de-duplicate %.3f s, derive and "
-                "compute %.3f s, format episodes.csv %.3f s, write it %.3f s, JSON and PDF "
-                "%.3f s, write the rest %.3f s (inputs hashed at %.3f s, waited for %.3f s); "
-                "total %.3f s\n",
-                in.seconds_read, in.seconds_store, t2 - t1, t3 - t2, t4 - t3, t5 - t4,
-                now() - t5, hj.done - t0, wait, now() - t0);
+                "timings: read and validate %.3f s, sort and de-duplicate %.3f s, derive "
+                "episodes %.3f s, statistics %.3f s, format episodes.csv %.3f s, write it "
+                "%.3f s, JSON and PDF %.3f s, write the rest %.3f s (inputs hashed at %.3f s, "
+                "waited for %.3f s); total %.3f s\n",
+                in.seconds_read, in.seconds_store, a.seconds_episodes,
+                t2 - t1 - a.seconds_episodes, t3 - t2, t4 - t3, t5 - t4, now() - t5,
+                hj.done - t0, wait, now() - t0);
     (void)t0;
     if (!o->quiet) {
         printf("%s: %ld rows read, %ld accepted, %ld rejected, %ld duplicate; %ld eligible "

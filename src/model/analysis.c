@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "model_int.h"
 #include "outcomes/date.h"
@@ -327,6 +328,13 @@ static void *after_run(void *arg)
     return NULL;
 }
 
+static double seconds_since(struct timespec t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0.tv_sec) + (double)(t.tv_nsec - t0.tv_nsec) * 1e-9;
+}
+
 /* Runs fn(&jobs[0]) here and fn(&jobs[1]) on a second thread when threads > 1 (or here after
  * it when no thread can be had). */
 static void run_two(void *(*fn)(void *), void *job0, void *job1, int threads)
@@ -354,6 +362,8 @@ int model_run(const struct ingest_result *in, const struct model_opts *opts,
                         "no row was accepted: there is nothing to analyse (see the problems "
                         "listed by `outcomes check`)");
     a->as_of = in->as_of;
+    struct timespec t_start;
+    clock_gettime(CLOCK_MONOTONIC, &t_start);
     /* patients' row ranges */
     size_t npat = 0, maxrows = 0;
     pstart = malloc((r->n + 1) * sizeof *pstart);
@@ -433,6 +443,7 @@ int model_run(const struct ingest_result *in, const struct model_opts *opts,
     a->remission_observed = stats_proportion(rem_obs, a->with_endpoint, opts->ci);
     a->followup = stats_proportion(a->with_endpoint, a->mature, opts->ci);
     atomic_int next_task = 0;
+    a->seconds_episodes = seconds_since(t_start);
     struct after_job aj[2] = {{a, r, pstart, &next_task, 0}, {a, r, pstart, &next_task, 0}};
     run_two(after_run, &aj[0], &aj[1], opts->threads);
     if (aj[0].rc || aj[1].rc)

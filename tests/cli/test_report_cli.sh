@@ -59,6 +59,10 @@ check shuffled_episodes cmp -s "$tmp/a/episodes.csv" "$tmp/c/episodes.csv"
 check shuffled_pdf cmp -s "$tmp/a/report.pdf" "$tmp/c/report.pdf"
 # one thread or two: the same bytes
 check report_one_thread run 0 "$bin" report --quiet --threads 1 -o "$tmp/d" sample-data/sessions.csv
+# --timings: one line on standard error naming every stage; the outputs do not change
+check report_timings run 0 "$bin" report --quiet --timings -o "$tmp/tm" sample-data/sessions.csv
+check report_timings_line grep -qE '^timings: read and validate [0-9.]+ s, sort and de-duplicate [0-9.]+ s, derive episodes [0-9.]+ s, statistics [0-9.]+ s, format episodes.csv [0-9.]+ s, write it [0-9.]+ s, JSON and PDF [0-9.]+ s, write the rest [0-9.]+ s' "$tmp/err"
+check report_timings_same cmp "$tmp/tm/results.json" "$tmp/d/results.json"
 check threads_identical cmp -s "$tmp/a/results.json" "$tmp/d/results.json"
 
 # one thread or two on a file big enough to be split (> 16 MB), full of quoted newlines near
