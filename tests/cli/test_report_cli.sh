@@ -201,8 +201,18 @@ if mount -t tmpfs -o size=64k tmpfs "$tmp/full" 2>/dev/null; then
   mount -t tmpfs -o size=64m tmpfs "$tmp/full"
   check large_on_tmpfs run 0 "$bin" report --quiet -o "$tmp/full/out" "$tmp/big60.csv"
   check large_on_tmpfs_size test "$(stat -c %s "$tmp/full/out/episodes.csv")" -gt 8388608
+  cp "$tmp/full/out/episodes.csv" "$tmp/big60-episodes.csv"
   check large_on_tmpfs_verify run 0 "$bin" verify "$tmp/full/out"
   umount "$tmp/full"
+  # ramfs refuses direct I/O: the large file goes through the page cache instead
+  if mount -t ramfs ramfs "$tmp/full" 2>/dev/null; then
+    check large_on_ramfs run 0 "$bin" report --quiet -o "$tmp/full/out" "$tmp/big60.csv"
+    check large_on_ramfs_same cmp "$tmp/full/out/episodes.csv" "$tmp/big60-episodes.csv"
+    check large_on_ramfs_no_tmp test -z "$(ls -A "$tmp/full/out" | grep '^\.')"
+    umount "$tmp/full"
+  else
+    echo "skip large_on_ramfs: cannot mount a ramfs here"
+  fi
 else
   echo "skip full_disk: cannot mount a tmpfs here"
 fi
