@@ -54,9 +54,9 @@ void strtab_free(struct strtab *t)
     free(t);
 }
 
-static int grow_slots(struct strtab *t)
+/* Rebuilds the slots with n of them (a power of two) from every id. */
+static int rehash(struct strtab *t, uint32_t n)
 {
-    uint32_t n = t->nslots * 2;
     uint32_t *slots = calloc(n, sizeof *slots);
     if (!slots)
         return -1;
@@ -69,6 +69,7 @@ static int grow_slots(struct strtab *t)
     free(t->slots);
     t->slots = slots;
     t->nslots = n;
+    t->indexed = t->count;
     return 0;
 }
 
@@ -116,32 +117,17 @@ int strtab_append(struct strtab *t, const char *s, size_t n, uint32_t *id)
     return 0;
 }
 
-/* Puts the ids that strtab_append left out into the slots. */
-static int index_rest(struct strtab *t)
-{
-    while ((uint64_t)t->count * 2 > t->nslots)
-        t->nslots *= 2;
-    uint32_t *slots = calloc(t->nslots, sizeof *slots);
-    if (!slots)
-        return -1;
-    for (uint32_t id = 0; id < t->count; id++) {
-        uint32_t h = hash_bytes(t->bytes + t->offs[id], t->lens[id]) & (t->nslots - 1);
-        while (slots[h])
-            h = (h + 1) & (t->nslots - 1);
-        slots[h] = id + 1;
-    }
-    free(t->slots);
-    t->slots = slots;
-    t->indexed = t->count;
-    return 0;
-}
-
 int strtab_intern(struct strtab *t, const char *s, size_t n, uint32_t *id)
 {
     if (n > UINT32_MAX - 1)
         return -1;
-    if (t->indexed != t->count && index_rest(t) != 0)
-        return -1;
+    if (t->indexed != t->count) { /* ids strtab_append left out of the slots */
+        uint32_t want = t->nslots;
+        while ((uint64_t)t->count * 2 > want)
+            want *= 2;
+        if (rehash(t, want) != 0)
+            return -1;
+    }
     uint32_t h = hash_bytes(s, n) & (t->nslots - 1);
     while (t->slots[h]) {
         uint32_t cand = t->slots[h] - 1;
@@ -156,7 +142,7 @@ int strtab_intern(struct strtab *t, const char *s, size_t n, uint32_t *id)
     t->slots[h] = t->count;
     *id = t->count - 1;
     t->indexed = t->count;
-    if ((uint64_t)t->count * 2 > t->nslots && grow_slots(t) != 0)
+    if ((uint64_t)t->count * 2 > t->nslots && rehash(t, t->nslots * 2) != 0)
         return -1; /* the string is stored; a later lookup still finds it by probing */
     return 0;
 }
