@@ -231,24 +231,29 @@ static int lower_equal(const char *s, size_t n, const char *word)
     return i == n && word[i] == '\0';
 }
 
-static const char *const route_words[] = {"iv", "im", "intranasal", "sublingual", "oral"};
-static const char *const drug_words[] = {"ketamine", "esketamine"};
-static const char *const type_words[] = {"assessment", "treatment"};
-static const unsigned char route_lens[] = {2, 2, 10, 10, 4}, drug_lens[] = {8, 10},
-                           type_lens[] = {10, 9};
+/* An allowed word and its length (from the literal, so the two cannot disagree). */
+struct word {
+    const char *text;
+    size_t n;
+};
+#define WORD(s) {s, sizeof s - 1}
+static const struct word route_words[] = {WORD("iv"), WORD("im"), WORD("intranasal"),
+                                          WORD("sublingual"), WORD("oral")};
+static const struct word drug_words[] = {WORD("ketamine"), WORD("esketamine")};
+static const struct word type_words[] = {WORD("assessment"), WORD("treatment")};
+#undef WORD
 
 /* The index of the word s[0..n) spells in any case, or -1: lengths first, then the bytes as
  * they are (the usual spelling), then case-insensitively. */
-static inline int match_word(const char *s, size_t n, const char *const *words,
-                             const unsigned char *lens, int nwords)
+static inline int match_word(const char *s, size_t n, const struct word *words, int nwords)
 {
     for (int i = 0; i < nwords; i++) {
-        if (lens[i] != n)
+        if (words[i].n != n)
             continue;
         size_t k = 0;
-        while (k < n && s[k] == words[i][k])
+        while (k < n && s[k] == words[i].text[k])
             k++;
-        if (k == n || lower_equal(s, n, words[i]))
+        if (k == n || lower_equal(s, n, words[i].text))
             return i;
     }
     return -1;
@@ -256,12 +261,12 @@ static inline int match_word(const char *s, size_t n, const char *const *words,
 
 const char *ingest_route_name(int route)
 {
-    return route > 0 && route < ROUTE_COUNT ? route_words[route - 1] : "";
+    return route > 0 && route < ROUTE_COUNT ? route_words[route - 1].text : "";
 }
 
 const char *ingest_drug_name(int drug)
 {
-    return drug > 0 && drug < DRUG_COUNT ? drug_words[drug - 1] : "";
+    return drug > 0 && drug < DRUG_COUNT ? drug_words[drug - 1].text : "";
 }
 
 /* Validates text against UTF-8, control characters and a length limit; copies it to dst. */
@@ -397,12 +402,12 @@ static HOT_INLINE void take_value(struct ingest_reader *r, size_t field, int col
         return;
     }
     case COL_SESSION_TYPE:
-        r->st.type = match_word(s, n, type_words, type_lens, 2);
+        r->st.type = match_word(s, n, type_words, 2);
         if (r->st.type < 0)
             pend(r, field, col, REASON_CHOICE, s, n, "expected treatment or assessment");
         return;
     case COL_ROUTE: {
-        int k = match_word(s, n, route_words, route_lens, 5);
+        int k = match_word(s, n, route_words, 5);
         if (k < 0)
             pend(r, field, col, REASON_CHOICE, s, n,
                  "expected one of iv, im, intranasal, sublingual, oral");
@@ -411,7 +416,7 @@ static HOT_INLINE void take_value(struct ingest_reader *r, size_t field, int col
         return;
     }
     case COL_DRUG: {
-        int k = match_word(s, n, drug_words, drug_lens, 2);
+        int k = match_word(s, n, drug_words, 2);
         if (k < 0)
             pend(r, field, col, REASON_CHOICE, s, n, "expected ketamine or esketamine");
         else
@@ -498,42 +503,51 @@ static void reject_malformed(struct ingest_reader *r, long column, const char *m
     add_problem(r, column, -1, REASON_MALFORMED, 1, "", 0, message);
 }
 
-/* One field of the open record (from libcsv or from the plain-line path). */
-static void take_field(struct ingest_reader *r, const char *s, size_t n)
+/* A field of a data record (the schema is known and nothing failed). */
+static HOT_INLINE void record_field(struct ingest_reader *r, const char *s, size_t n)
 {
     size_t field = r->nfields++;
-    if (r->fatal)
-        return;
     if (n && ((unsigned char)s[0] <= ' ' || (unsigned char)s[n - 1] <= ' '))
         ingest_trim(&s, &n); /* libcsv trims unquoted fields; quoted ones may keep blanks */
-    if (!r->have_schema) {
-        if (r->nhdr == r->caphdr) {
-            size_t cap = r->caphdr ? r->caphdr * 2 : 32;
-            char **h = realloc(r->hdr, cap * sizeof *h);
-            if (!h) {
-                r->oom = 1;
-                return;
-            }
-            r->hdr = h;
-            r->caphdr = cap;
-        }
-        char *name = malloc(n + 1);
-        if (!name) {
+    if (n == 0)
+        return;
+    r->any_filled = 1;
+    if (field < r->schema.nfields) {
+        int col = r->schema.field_col[field];
+        if (col >= 0)
+            take_value(r, field, col, s, n);
+    }
+}
+
+/* One field of the open record from libcsv: the header's names, or a data record's field. */
+static void take_field(struct ingest_reader *r, const char *s, size_t n)
+{
+    if (r->have_schema && !r->fatal) {
+        record_field(r, s, n);
+        return;
+    }
+    r->nfields++;
+    if (r->fatal)
+        return;
+    ingest_trim(&s, &n);
+    if (r->nhdr == r->caphdr) {
+        size_t cap = r->caphdr ? r->caphdr * 2 : 32;
+        char **h = realloc(r->hdr, cap * sizeof *h);
+        if (!h) {
             r->oom = 1;
             return;
         }
-        memcpy(name, s, n);
-        name[n] = '\0';
-        r->hdr[r->nhdr++] = name;
+        r->hdr = h;
+        r->caphdr = cap;
+    }
+    char *name = malloc(n + 1);
+    if (!name) {
+        r->oom = 1;
         return;
     }
-    if (n)
-        r->any_filled = 1;
-    if (field >= r->schema.nfields || n == 0)
-        return;
-    int col = r->schema.field_col[field];
-    if (col >= 0)
-        take_value(r, field, col, s, n);
+    memcpy(name, s, n);
+    name[n] = '\0';
+    r->hdr[r->nhdr++] = name;
 }
 
 static void on_field(void *data, size_t n, void *ctx)
@@ -715,22 +729,6 @@ static int header_ready(struct ingest_reader *r, struct diag *d)
  * blanks, and what libcsv would keep cannot start or end with them). A line that is blank once
  * trimmed gives no record, as in libcsv. Any other line goes to libcsv. Returns 1 when the line
  * was taken. tests/ingest/test_reader.c and fuzz_ingest.c check that both paths agree. */
-/* A field of a plain line (the schema is known and nothing failed): take_field without the
- * header and failure cases, inlined into the splitting loop. */
-static HOT_INLINE void plain_field(struct ingest_reader *r, const char *s, size_t n)
-{
-    size_t field = r->nfields++;
-    if (n && ((unsigned char)s[0] <= ' ' || (unsigned char)s[n - 1] <= ' '))
-        ingest_trim(&s, &n);
-    if (n == 0)
-        return;
-    r->any_filled = 1;
-    if (field < r->schema.nfields) {
-        int col = r->schema.field_col[field];
-        if (col >= 0)
-            take_value(r, field, col, s, n);
-    }
-}
 
 /* 0x80 in each byte of w that equals the byte repeated in pat, 0 elsewhere (exact: no carries
  * between bytes). */
@@ -766,18 +764,18 @@ static int plain_line(struct ingest_reader *r, const char *p, size_t n)
         memcpy(&w, p + i, 8);
         for (uint64_t m = bytes_equal(w, pat); m; m &= m - 1) {
             const char *e = p + i + ((unsigned)__builtin_ctzll(m) >> 3);
-            plain_field(r, s, (size_t)(e - s));
+            record_field(r, s, (size_t)(e - s));
             s = e + 1;
         }
     }
 #endif
     for (; i < len; i++) {
         if (p[i] == delim) {
-            plain_field(r, s, (size_t)(p + i - s));
+            record_field(r, s, (size_t)(p + i - s));
             s = p + i + 1;
         }
     }
-    plain_field(r, s, (size_t)(end - s));
+    record_field(r, s, (size_t)(end - s));
     on_row('\n', r);
     r->in_place = 0;
     return 1;
