@@ -76,12 +76,13 @@ int report_write_files(const char *dir, const struct out_file *files, size_t n,
 
 /* The same in steps, so that a large file can be written while other outputs are still being
  * made (one directory at a time per process): begin (mkdir -p; a signal from now on removes the
- * temporary files), write each file's temporary from its parts (laid end to end; with
- * threads > 1 the large parts are written in parallel), then commit (every rename as one
- * step) or abort (the temporary files removed). All return 0 or DIAG_IO. */
+ * temporary files), write each file's temporary from its parts (laid end to end; 8 MiB or more
+ * with direct I/O where the file system allows it), then commit (every rename as one step) or
+ * abort (the temporary files and the directories begin made removed). All return 0 or
+ * DIAG_IO. */
 int report_out_begin(const char *dir, struct diag *d);
 int report_out_write(const char *name, const char *const *parts, const size_t *lens,
-                     size_t nparts, int threads, struct diag *d);
+                     size_t nparts, struct diag *d);
 int report_out_commit(struct diag *d);
 void report_out_abort(void);
 

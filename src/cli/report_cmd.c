@@ -246,8 +246,7 @@ int cli_report(const struct cli_opts *o)
     /* the outputs need the string tables, not the row columns. Two columns of 8 bytes a row
      * become the buffers episodes.csv is formatted into (memory already in place, where fresh
      * pages would each cost a fault), so that peak memory is the row store, not the store and
-     * the outputs. The other columns are freed at the end: unmapping them now, while other
-     * threads run, would cost every core a TLB flush on the way to the outputs */
+     * the outputs; the other columns are freed once it is formatted */
     if (row_level) {
         eparts[0] = (char *)in.rows.dose_mg;
         eparts[1] = (char *)in.rows.weight_kg;
@@ -262,14 +261,13 @@ int cli_report(const struct cli_opts *o)
      * outputs are written (freeing 800 MB takes a tenth of a second) */
     releasing = o->threads > 1 && pthread_create(&releaser, NULL, release_rows, &in.rows) == 0;
     double t3 = now();
-    /* episodes.csv, the largest output, is written (its halves in parallel) and then hashed on
-     * a second thread while the other outputs are made */
+    /* episodes.csv, the largest output, is written first and then hashed on a second thread
+     * while the other outputs are made */
     if (report_out_begin(dir, &d) != 0)
         goto fail;
     begun = 1;
     if (row_level) {
-        if (report_out_write("episodes.csv", (const char *const *)eparts, elens, 2, o->threads,
-                             &d) != 0)
+        if (report_out_write("episodes.csv", (const char *const *)eparts, elens, 2, &d) != 0)
             goto fail;
         eh.parts[0] = eparts[0];
         eh.parts[1] = eparts[1] ? eparts[1] : "";
@@ -332,7 +330,7 @@ int cli_report(const struct cli_opts *o)
     progress_stop(&pg); /* before anything is printed */
     for (size_t k = 0; k < nfiles; k++)
         if (files[k].data &&
-            report_out_write(files[k].name, &files[k].data, &files[k].len, 1, 1, &d) != 0)
+            report_out_write(files[k].name, &files[k].data, &files[k].len, 1, &d) != 0)
             goto fail;
     begun = 0;
     if (report_out_commit(&d) != 0) {

@@ -6,7 +6,6 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,35 +117,22 @@ void report_out_abort(void)
     unmake_dirs();
 }
 
-/* pwrite of every byte of one part at its offset. */
-struct part_job {
-    int fd;
-    const char *data;
-    size_t len;
-    off_t at;
-    int err; /* errno of a failure, or 0 */
-};
-
-static void *part_run(void *arg)
+/* write(2) of every byte. 0, or -1 with errno set. */
+static int write_all(int fd, const char *p, size_t n)
 {
-    struct part_job *j = arg;
-    const char *p = j->data;
-    size_t n = j->len;
-    off_t at = j->at;
-    j->err = 0;
     while (n) {
-        ssize_t w = pwrite(j->fd, p, n, at);
+        ssize_t w = write(fd, p, n);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {
-            j->err = w < 0 ? errno : EIO;
-            return NULL;
+            if (w == 0)
+                errno = ENOSPC;
+            return -1;
         }
         p += w;
         n -= (size_t)w;
-        at += w;
     }
-    return NULL;
+    return 0;
 }
 
 #if defined(O_DIRECT)
@@ -205,9 +191,9 @@ static int write_direct(int fd, const char *const *parts, const size_t *lens, si
 #endif
 
 int report_out_write(const char *name, const char *const *parts, const size_t *lens,
-                     size_t nparts, int threads, struct diag *d)
+                     size_t nparts, struct diag *d)
 {
-    if (tmp_count >= MAX_TMP || nparts > 8 || strlen(name) >= sizeof *out_names)
+    if (tmp_count >= MAX_TMP || strlen(name) >= sizeof *out_names)
         return diag_set(d, DIAG_IO, out_dir, 0, 0, "too many output files");
     size_t k = (size_t)tmp_count;
     snprintf(tmp_names[k], sizeof *tmp_names, "%s/.%s.tmp", out_dir, name);
@@ -216,55 +202,27 @@ int report_out_write(const char *name, const char *const *parts, const size_t *l
     size_t total = 0;
     for (size_t i = 0; i < nparts; i++)
         total += lens[i];
+    int fd = -1, rc = 1; /* rc 1: not written yet */
 #if defined(O_DIRECT)
-    if (total >= (8u << 20)) {
-        int dfd = open(tmp_names[k], O_WRONLY | O_CREAT | O_TRUNC | O_DIRECT, 0666);
-        if (dfd >= 0) {
-            int rc = write_direct(dfd, parts, lens, nparts, total);
-            int err = errno;
-            if (rc == 0 && fsync(dfd) != 0) {
-                rc = -1;
-                err = errno;
-            }
-            if (close(dfd) != 0 && rc == 0) {
-                rc = -1;
-                err = errno;
-            }
-            if (rc < 0)
-                return diag_set(d, DIAG_IO, out_dir, 0, 0, "cannot write %s: %s", name,
-                                strerror(err));
-            if (rc == 0)
-                return 0;
-        } /* else, or refused: through the page cache below (O_TRUNC starts it again) */
+    if (total >= (8u << 20) &&
+        (fd = open(tmp_names[k], O_WRONLY | O_CREAT | O_TRUNC | O_DIRECT, 0666)) >= 0) {
+        rc = write_direct(fd, parts, lens, nparts, total);
+        if (rc == 1) { /* refused: through the page cache below (O_TRUNC starts it again) */
+            close(fd);
+            fd = -1;
+        }
     }
 #endif
-    int fd = open(tmp_names[k], O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    if (fd < 0)
-        return diag_set(d, DIAG_IO, tmp_names[k], 0, 0, "cannot write: %s", strerror(errno));
-    /* the parts at their offsets, the later ones on threads of their own: the kernel's copy
-     * into the page cache is the cost of a large file, and it proceeds in parallel */
-    struct part_job jobs[8];
-    pthread_t tids[8];
-    int started[8] = {0};
-    off_t at = 0;
-    for (size_t i = 0; i < nparts; i++) {
-        jobs[i] = (struct part_job){fd, parts[i], lens[i], at, 0};
-        at += (off_t)lens[i];
+    if (rc == 1) {
+        fd = open(tmp_names[k], O_WRONLY | O_CREAT | O_TRUNC, 0666);
+        if (fd < 0)
+            return diag_set(d, DIAG_IO, tmp_names[k], 0, 0, "cannot write: %s",
+                            strerror(errno));
+        rc = 0;
+        for (size_t i = 0; i < nparts && rc == 0; i++)
+            rc = write_all(fd, parts[i], lens[i]);
     }
-    for (size_t i = 1; i < nparts; i++)
-        started[i] = threads > 1 && lens[i] > (1u << 20) &&
-                     pthread_create(&tids[i], NULL, part_run, &jobs[i]) == 0;
-    if (nparts)
-        part_run(&jobs[0]);
-    int err = nparts ? jobs[0].err : 0;
-    for (size_t i = 1; i < nparts; i++) {
-        if (started[i])
-            pthread_join(tids[i], NULL);
-        else
-            part_run(&jobs[i]);
-        if (!err)
-            err = jobs[i].err;
-    }
+    int err = rc ? errno : 0;
     if (!err && fsync(fd) != 0)
         err = errno;
     if (close(fd) != 0 && !err)
@@ -304,7 +262,7 @@ int report_write_files(const char *dir, const struct out_file *files, size_t n, 
 {
     int rc = report_out_begin(dir, d);
     for (size_t i = 0; i < n && !rc; i++)
-        rc = report_out_write(files[i].name, &files[i].data, &files[i].len, 1, 1, d);
+        rc = report_out_write(files[i].name, &files[i].data, &files[i].len, 1, d);
     if (rc) {
         report_out_abort();
         return rc;

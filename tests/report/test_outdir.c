@@ -50,12 +50,11 @@ static void test_outdir_large_file_in_parts(void **state)
         char sub[64];
         snprintf(sub, sizeof sub, "%s/c%zu", dir, c);
         assert_int_equal(report_out_begin(sub, &d), 0);
-        assert_int_equal(report_out_write("big.csv", (const char *const *)part, sizes[c], 2, 2,
-                                          &d),
-                         0);
+        const char *const *parts = (const char *const *)part;
+        assert_int_equal(report_out_write("big.csv", parts, sizes[c], 2, &d), 0);
         const char *small = "tiny\n";
         size_t nsmall = 5;
-        assert_int_equal(report_out_write("small.txt", &small, &nsmall, 1, 1, &d), 0);
+        assert_int_equal(report_out_write("small.txt", &small, &nsmall, 1, &d), 0);
         assert_int_equal(report_out_commit(&d), 0);
         char path[128];
         snprintf(path, sizeof path, "%s/big.csv", sub);
@@ -93,7 +92,7 @@ static void test_outdir_abort_leaves_nothing(void **state)
     char *big = calloc(1, n);
     assert_non_null(big);
     const char *p = big;
-    assert_int_equal(report_out_write("big.csv", &p, &n, 1, 1, &d), 0);
+    assert_int_equal(report_out_write("big.csv", &p, &n, 1, &d), 0);
     report_out_abort();
     char path[160];
     snprintf(path, sizeof path, "%s/new", dir);
