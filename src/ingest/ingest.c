@@ -26,6 +26,16 @@
 #define MIN_CHUNK (8u << 20)           /* smaller files are read by one thread */
 
 
+/* pread, again when a signal interrupts it. */
+static ssize_t read_at(int fd, void *buf, size_t n, uint64_t off)
+{
+    ssize_t got;
+    do
+        got = pread(fd, buf, n, (off_t)off);
+    while (got < 0 && errno == EINTR);
+    return got;
+}
+
 struct segments {
     struct segment **v;
     size_t n, cap;
@@ -112,9 +122,7 @@ static int count_ends(int fd, uint64_t from, uint64_t to, uint64_t *ends)
     *ends = 0;
     for (uint64_t off = from; off < to && !rc;) {
         size_t want = to - off < READ_BLOCK ? (size_t)(to - off) : READ_BLOCK;
-        ssize_t got = pread(fd, buf, want, (off_t)off);
-        if (got < 0 && errno == EINTR)
-            continue;
+        ssize_t got = read_at(fd, buf, want, off);
         if (got <= 0) {
             rc = -1;
             break;
@@ -184,9 +192,7 @@ static void *chunk_run(void *arg)
     }
     for (uint64_t off = j->from; off < j->to;) {
         size_t want = j->to - off < READ_BLOCK ? (size_t)(j->to - off) : READ_BLOCK;
-        ssize_t got = pread(j->fd, buf, want, (off_t)off);
-        if (got < 0 && errno == EINTR)
-            continue;
+        ssize_t got = read_at(j->fd, buf, want, off);
         if (got < 0) {
             j->rc = diag_set(&j->d, DIAG_IO, j->path, 0, 0, "read failed: %s", strerror(errno));
             goto out;
@@ -221,9 +227,7 @@ static int next_line_start(int fd, uint64_t off, uint64_t size, uint64_t *out)
 {
     char buf[65536];
     while (off < size) {
-        ssize_t got = pread(fd, buf, sizeof buf, (off_t)off);
-        if (got < 0 && errno == EINTR)
-            continue;
+        ssize_t got = read_at(fd, buf, sizeof buf, off);
         if (got <= 0)
             return -1;
         const char *nl = memchr(buf, '\n', (size_t)got);
@@ -400,9 +404,7 @@ static int read_file(struct ingest_result *res, struct segments *segs,
     ingest_reader_stop_after_header(hr);
     uint64_t off = 0;
     while (!ingest_reader_header_end(hr)) {
-        ssize_t got = pread(fd, buf, 65536, (off_t)off);
-        if (got < 0 && errno == EINTR)
-            continue;
+        ssize_t got = read_at(fd, buf, 65536, off);
         if (got < 0) {
             rc = diag_set(d, DIAG_IO, path, 0, 0, "read failed: %s", strerror(errno));
             goto out;

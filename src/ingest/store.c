@@ -269,7 +269,7 @@ static void release_column(struct segment *seg, struct column_desc c)
     *p = NULL;
 }
 
-/* The chunks were read into windows of the final store (ingest.c place_chunks): each window
+/* The chunks were read into windows of the final store (ingest.c, struct placement): each window
  * after the first moves down over the unused end of the one before (records bound the window,
  * the few lines that were not records leave a gap). */
 static int close_gaps(struct rows *dst, const struct source *src, struct column_desc c)

@@ -54,13 +54,19 @@ static int wf_cmp(const void *x, const void *y)
     return (int)b->cls - (int)a->cls;
 }
 
-/* Fills a->waterfall from the mature eligible cohort episodes with an endpoint. */
+/* An episode with a bar: mature, eligible, in the cohort, with an endpoint score. */
+static int has_bar(const struct episode *e)
+{
+    return e->in_cohort && e->eligible && e->mature && e->endpoint_score >= 0;
+}
+
+/* Fills a->waterfall from the episodes with a bar. */
 static int waterfall(struct analysis *a)
 {
     int maxs = 0;
     for (size_t i = 0; i < a->nepisodes; i++) {
         const struct episode *e = &a->episodes[i];
-        if (e->in_cohort && e->eligible && e->mature && e->endpoint_score >= 0) {
+        if (has_bar(e)) {
             maxs = e->baseline_score > maxs ? e->baseline_score : maxs;
             maxs = e->endpoint_score > maxs ? e->endpoint_score : maxs;
         }
@@ -73,7 +79,7 @@ static int waterfall(struct analysis *a)
     size_t nwf = 0, ngroups = 0;
     for (size_t i = 0; i < a->nepisodes; i++) {
         const struct episode *e = &a->episodes[i];
-        if (!e->in_cohort || !e->eligible || !e->mature || e->endpoint_score < 0)
+        if (!has_bar(e))
             continue;
         size_t cls = e->remitter ? 2 : e->responder ? 1 : 0;
         size_t key = ((size_t)e->baseline_score * side + (size_t)e->endpoint_score) * 3 + cls;

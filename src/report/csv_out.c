@@ -74,6 +74,14 @@ static void field(struct out *o, const char *s, int last)
     field_text(o, s, strlen(s), last);
 }
 
+/* The string of id in table t. */
+static void field_id(struct out *o, const struct strtab *t, uint32_t id, int last)
+{
+    size_t n;
+    const char *s = strtab_get(t, id, &n);
+    field_text(o, s, n, last);
+}
+
 /* Digits of u written backwards ending at end; returns the first. */
 static char *digits(char *end, unsigned long u)
 {
@@ -188,9 +196,7 @@ static void *episodes_rows(void *arg)
             continue;
         int has_base = e->baseline_score >= 0, has_end = e->endpoint_score >= 0;
         int fu = e->n_followup > 0 && e->eligible;
-        size_t n;
-        const char *str = strtab_get(r->patients, e->patient, &n);
-        field_text(o, str, n, 0);
+        field_id(o, r->patients, e->patient, 0);
         field_long(o, e->number, 1, 0);
         field_date(o, part->dates, e->index_date, 1, 0);
         field_date(o, part->dates, e->baseline_date, has_base, 0);
@@ -215,14 +221,11 @@ static void *episodes_rows(void *arg)
             field_long(o, tts[k]->sessions, fu, 0);
         }
         field_date(o, part->dates, e->last_followup_date, e->n_followup > 0, 0);
-        str = strtab_get(r->text, e->site, &n);
-        field_text(o, str, n, 0);
-        str = strtab_get(r->text, e->clinician, &n);
-        field_text(o, str, n, 0);
+        field_id(o, r->text, e->site, 0);
+        field_id(o, r->text, e->clinician, 0);
         field(o, ingest_route_name(e->route), 0);
         field(o, ingest_drug_name(e->drug), 0);
-        str = strtab_get(r->text, e->therapy, &n);
-        field_text(o, str, n, 0);
+        field_id(o, r->text, e->therapy, 0);
         field_fixed(o, e->mg_per_kg, 4, 0);
         field(o, model_dose_band_name(e->dose_band), 1);
     }
