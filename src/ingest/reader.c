@@ -477,6 +477,9 @@ static HOT_INLINE void take_value(struct ingest_reader *r, size_t field, int col
 
 static void record_reset(struct ingest_reader *r)
 {
+    /* a record that begins before this physical line ends (after a carriage return ended the
+     * last one) begins on it; one that begins on a later line is dated when its piece starts */
+    r->rec_line = r->line;
     r->nfields = 0;
     r->any_filled = 0;
     r->npend = 0;

@@ -156,6 +156,29 @@ static void test_reader_plain_lines_as_libcsv(void **state)
     free(probs);
 }
 
+/* Found by fuzz_ingest: a record that begins after a carriage return ended a multi-line record
+ * begins on the CR's line, not on the line where the record before it began. */
+static void test_reader_record_after_cr_on_its_own_line(void **state)
+{
+    (void)state;
+    struct ingest_opts o = default_opts();
+    char *rows, *probs;
+    read_all_sizes("patient_id,session_date,site\n"
+                   "P1,2026-01-02,\"a\n"
+                   "b\"\rP2,2026-13-01,x\n"
+                   "P3,2026-01-04,y\n",
+                   &o, &rows, &probs);
+    assert_string_equal(
+        probs,
+        "2:3:invalid_text:1: column 'site': a control character (byte 2) is not allowed, got "
+        "\"a\\x0Ab\"\n"
+        "3:2:invalid_date:1: column 'session_date': expected a real calendar date YYYY-MM-DD "
+        "(1900-2199), got \"2026-13-01\"\n");
+    assert_string_equal(rows, "P3|2026-01-04|0|||y|||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:4\n");
+    free(rows);
+    free(probs);
+}
+
 static void test_reader_field_count_and_quote_in_unquoted(void **state)
 {
     (void)state;
@@ -445,6 +468,7 @@ int main(void)
         cmocka_unit_test(test_reader_every_piece_size_mixed),
         cmocka_unit_test(test_reader_every_piece_size_unterminated_quote),
         cmocka_unit_test(test_reader_plain_lines_as_libcsv),
+        cmocka_unit_test(test_reader_record_after_cr_on_its_own_line),
         cmocka_unit_test(test_reader_field_count_and_quote_in_unquoted),
         cmocka_unit_test(test_reader_quote_error_inside_multiline_record),
         cmocka_unit_test(test_reader_value_rules_messages),
