@@ -68,19 +68,32 @@ struct out_file {
     size_t len;
 };
 
-/* Creates dir (and its parents) when missing, writes every file to a temporary name inside it,
- * then renames them all into place. On any failure the temporary files are removed and
- * nothing is renamed: the directory holds what it held before. Returns 0 or DIAG_IO. */
+/* The names of the files a report directory holds (SPEC section 5): the only names the
+ * writer below accepts and the only ones verify looks for or removes. */
+extern const char *const report_output_names[];
+extern const size_t report_noutput_names;
+/* 1 when name is one of report_output_names. */
+int report_output_name_known(const char *name);
+
+/* Writes dir as one step (README "Outputs"): its parents are made when missing, every file is
+ * written into a new directory beside dir, and that directory then takes dir's place in one
+ * rename; the old set is removed after. On any failure nothing of dir changes and the
+ * directories made are removed. dir must be new or hold only files of report_output_names
+ * (else DIAG_IO, nothing written). Returns 0 or DIAG_IO. */
 int report_write_files(const char *dir, const struct out_file *files, size_t n,
                        struct diag *d);
 
 /* The same in steps, so that a large file can be written while other outputs are still being
- * made (one directory at a time per process): begin (mkdir -p; a signal from now on removes the
- * temporary files), write each file's temporary from its parts (laid end to end; 8 MiB or more
- * with direct I/O where the file system allows it), then commit (every rename as one step) or
- * abort (the temporary files and the directories begin made removed). All return 0 or
- * DIAG_IO. */
-int report_out_begin(const char *dir, struct diag *d);
+ * made (one directory at a time per process). begin: makes the parents, takes the lock beside
+ * dir (when another run holds it, calls waiting(lock path, arg) and waits; waiting NULL: fails
+ * instead), removes what earlier crashes left, checks dir, makes the staging directory; a
+ * signal (SIGINT, SIGTERM, SIGHUP) from now on undoes all of it. write: one file from its parts
+ * laid end to end (8 MiB or more with direct I/O where the file system allows it); name must be
+ * one of report_output_names. commit: the swap (a signal during it acts after it), then the old
+ * set removed and the lock released. abort: everything begin and write made is removed. All
+ * return 0 or DIAG_IO. */
+int report_out_begin(const char *dir, void (*waiting)(const char *lock, void *arg), void *arg,
+                     struct diag *d);
 int report_out_write(const char *name, const char *const *parts, const size_t *lens,
                      size_t nparts, struct diag *d);
 int report_out_commit(struct diag *d);

@@ -108,6 +108,16 @@ static int inputs_unchanged(const struct ingest_result *in, struct manifest_file
     return 0;
 }
 
+/* Another run is writing the same directory: this one waits for it (the lock, README
+ * "Outputs"), and says so unless --quiet. */
+static void note_waiting(const char *lock, void *arg)
+{
+    const struct cli_opts *o = arg;
+    if (!o->quiet)
+        fprintf(stderr, "outcomes: another run is writing this directory (lock %s): waiting "
+                        "for it to end\n", lock);
+}
+
 static void *release_rows(void *arg)
 {
     rows_release_columns(arg);
@@ -263,7 +273,7 @@ int cli_report(const struct cli_opts *o)
     double t3 = now();
     /* episodes.csv, the largest output, is written first and then hashed on a second thread
      * while the other outputs are made */
-    if (report_out_begin(dir, &d) != 0)
+    if (report_out_begin(dir, note_waiting, (void *)o, &d) != 0)
         goto fail;
     begun = 1;
     if (row_level) {
@@ -336,17 +346,6 @@ int cli_report(const struct cli_opts *o)
     if (report_out_commit(&d) != 0) {
         rc = cli_report_diag(&d, NULL);
         goto out;
-    }
-    for (int k = 0; k < 2 && !row_level; k++) {
-        /* an earlier run's row-level files must not stay beside a suppressed report */
-        char stale[4200];
-        snprintf(stale, sizeof stale, "%s/%s", dir, k ? "rejects.csv" : "episodes.csv");
-        if (remove(stale) != 0 && errno != ENOENT) {
-            diag_set(&d, DIAG_IO, stale, 0, 0, "cannot remove the row-level file: %s",
-                     strerror(errno));
-            rc = cli_report_diag(&d, NULL);
-            goto out;
-        }
     }
     if (o->timings)
         fprintf(stderr,

@@ -1,34 +1,165 @@
-/* outdir.c: writing an output directory all or nothing. Each file is written in full to
- * ".NAME.tmp" in the target directory (same file system, so rename is atomic), flushed with
- * fsync, and only when every file is written are they renamed into place. */
+/* outdir.c: writing an output directory as one step (README "Outputs").
+ *
+ * The target DIR is replaced as a whole. Every file is written into a fresh staging directory
+ * beside it, PARENT/.B.outcomes-XXXXXX (mkdtemp: a new name nobody could have planted, on the
+ * same file system), each with O_CREAT | O_EXCL | O_NOFOLLOW, and flushed with fsync; then the
+ * staging directory and DIR swap names in one renameat2(RENAME_EXCHANGE) (or, when DIR does not
+ * exist yet, one rename), the parent is flushed, and the old set, which now has the staging
+ * name, is removed. Where the file system has no RENAME_EXCHANGE (EINVAL, ENOSYS) the fallback
+ * is two renames: DIR aside onto a second fresh name, then the staging directory to DIR.
+ *
+ * A lock serialises runs into one DIR: flock on PARENT/.B.outcomes.lock (created O_NOFOLLOW, a
+ * regular file or refused), taken before anything else is touched and held to the end. Under
+ * it, what an earlier crash left is removed: staging directories of DIR (the name pattern is
+ * ours alone) and the ".NAME.tmp" files of the versions that renamed file by file.
+ *
+ * DIR must hold only files this tool writes (the names in report_output_names); anything else
+ * in it is refused before anything is written, because it would be swapped away with the old
+ * set. Nothing here follows a symbolic link it did not resolve on purpose (DIR itself, which is
+ * resolved with realpath so that a link to a report directory keeps pointing at the new one).
+ *
+ * Tests reach the commit's failure paths through OUTCOMES_TEST_FAULT (read here only): see
+ * fault_init. */
 #if defined(__linux__)
-#define _GNU_SOURCE /* O_DIRECT */
+#define _GNU_SOURCE /* O_DIRECT, renameat2 */
 #endif
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "outcomes/report.h"
 
-/* Temporary files being written, so that a signal (SIGINT, SIGTERM, SIGHUP) part-way removes
- * them before the process dies: the directory is left as it was. The handler uses only
- * async-signal-safe calls (unlink, signal, raise). */
-#define MAX_TMP 16
-static char tmp_names[MAX_TMP][4096];
-static volatile sig_atomic_t tmp_count;
+const char *const report_output_names[] = {"report.pdf", "results.json", "episodes.csv",
+                                           "rejects.csv", "manifest.json"};
+const size_t report_noutput_names = sizeof report_output_names / sizeof *report_output_names;
 
-static void unmake_dirs(void);
+int report_output_name_known(const char *name)
+{
+    for (size_t i = 0; i < report_noutput_names; i++)
+        if (strcmp(name, report_output_names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* ".NAME.tmp" for one of our names: the temporaries of earlier versions. */
+static int old_style_temp(const char *name)
+{
+    size_t n = strlen(name);
+    if (n < 6 || name[0] != '.' || strcmp(name + n - 4, ".tmp") != 0)
+        return 0;
+    for (size_t i = 0; i < report_noutput_names; i++) {
+        size_t k = strlen(report_output_names[i]);
+        if (k == n - 5 && strncmp(name + 1, report_output_names[i], k) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* ---- fault injection (tests only) ------------------------------------------------------
+ * OUTCOMES_TEST_FAULT is a comma-separated list of: "kill:POINT" (SIGKILL at that point, as a
+ * crash would), "fail:STEP" (that rename fails with EIO), "noexchange" (behave as a file system
+ * without RENAME_EXCHANGE) and "pause" (sleep 2 s holding the lock, after the first file). Points:
+ * written (the first file written), before-swap, after-aside (fallback only), after-swap,
+ * removing-old (one old file removed). Steps: swap (the exchange), aside, install. */
+static char fault[256];
+
+static void fault_init(void)
+{
+    const char *e = getenv("OUTCOMES_TEST_FAULT");
+    snprintf(fault, sizeof fault, ",%s,", e ? e : "");
+}
+
+static int fault_has(const char *what)
+{
+    char key[80];
+    snprintf(key, sizeof key, ",%.64s,", what);
+    return strstr(fault, key) != NULL;
+}
+
+static void fault_point(const char *point)
+{
+    char key[64];
+    snprintf(key, sizeof key, "kill:%s", point);
+    if (fault_has(key))
+        raise(SIGKILL);
+}
+
+/* renameat, or the injected failure of step. */
+static int rename_step(const char *step, int fd, const char *from, const char *to)
+{
+    char key[64];
+    snprintf(key, sizeof key, "fail:%s", step);
+    if (fault_has(key)) {
+        errno = EIO;
+        return -1;
+    }
+    return renameat(fd, from, fd, to);
+}
+
+/* ---- the state of the one directory being written -------------------------------------- */
+#define MAX_FILES 16 /* files in one set: the tool's own outputs, not a count from the input */
+
+static struct {
+    char *parent;        /* PARENT, as opened */
+    char *base;          /* B, DIR's last component */
+    char *shown;         /* DIR as given, for messages */
+    int pfd;             /* PARENT */
+    int lockfd;          /* the flock'd lock file, or -1 */
+    char *lockname;      /* ".B.outcomes.lock" */
+    char stage[300];     /* the staging directory's name in PARENT, "" when none */
+    int sfd;             /* the staging directory, or -1 */
+    int exists;          /* DIR existed at begin */
+    char names[MAX_FILES][32]; /* files created in the staging directory */
+    char *made;          /* PARENT as a path, for removing the directories begin made */
+    size_t *made_ends;   /* the length of each made prefix of made, outermost first */
+    size_t nmade_cap;
+} st = {.pfd = -1, .lockfd = -1, .sfd = -1};
+
+/* What the signal handler may look at: set only after the state it names is complete. */
+static volatile sig_atomic_t nnames, nmade, have_lock, have_stage, committing, pending;
+
+static void unmake_dirs(void)
+{
+    while (nmade) {
+        size_t k = (size_t)--nmade;
+        st.made[st.made_ends[k]] = '\0';
+        rmdir(st.made); /* only empty ones go */
+    }
+}
+
+/* Removes the staging directory and what is in it, the lock file, the directories made; only
+ * async-signal-safe calls. */
+static void undo(void)
+{
+    if (have_stage) {
+        for (sig_atomic_t i = 0; i < nnames; i++)
+            unlinkat(st.sfd, st.names[i], 0);
+        unlinkat(st.pfd, st.stage, AT_REMOVEDIR);
+        have_stage = 0;
+    }
+    nnames = 0;
+    if (have_lock) {
+        unlinkat(st.pfd, st.lockname, 0); /* while held: see take_lock */
+        have_lock = 0;
+    }
+    unmake_dirs();
+}
 
 static void on_signal(int sig)
 {
-    for (sig_atomic_t i = 0; i < tmp_count; i++)
-        unlink(tmp_names[i]);
-    unmake_dirs(); /* rmdir is async-signal-safe too */
+    if (committing) { /* the swap is not interrupted: the signal acts when it is done */
+        pending = sig;
+        return;
+    }
+    undo();
     signal(sig, SIG_DFL);
     raise(sig);
 }
@@ -43,78 +174,393 @@ static void guard(int on)
         sigemptyset(&sa.sa_mask);
         sigaction(sigs[i], &sa, NULL);
     }
-    if (!on)
-        tmp_count = 0;
 }
 
-/* Directories this run created (outermost first), removed again when the run fails: a failed
- * run leaves the file system as it found it. */
-#define MAX_MADE 32
-static char made[MAX_MADE][4096];
-static size_t nmade;
-
-static void unmake_dirs(void)
+static void release(void)
 {
-    while (nmade)
-        rmdir(made[--nmade]); /* only empty ones go */
+    if (st.sfd >= 0)
+        close(st.sfd);
+    if (st.lockfd >= 0)
+        close(st.lockfd);
+    if (st.pfd >= 0)
+        close(st.pfd);
+    st.sfd = st.lockfd = st.pfd = -1;
+    free(st.parent);
+    free(st.base);
+    free(st.shown);
+    free(st.lockname);
+    free(st.made);
+    free(st.made_ends);
+    st.parent = st.base = st.shown = st.lockname = st.made = NULL;
+    st.made_ends = NULL;
+    st.stage[0] = '\0';
+    nmade = nnames = 0;
 }
 
-/* mkdir -p, remembering what it made. */
-static int make_dirs(const char *dir, struct diag *d)
+/* mkdir -p of st.made (PARENT), remembering what it made; no limit on the depth. */
+static int make_dirs(struct diag *d)
 {
-    char path[4096];
-    size_t n = strlen(dir);
-    if (n == 0 || n >= sizeof path)
-        return diag_set(d, DIAG_IO, dir, 0, 0, "output directory name is empty or too long");
-    memcpy(path, dir, n + 1);
+    char *path = st.made;
+    size_t n = strlen(path), slashes = 1;
+    for (size_t i = 0; i < n; i++)
+        slashes += path[i] == '/';
+    if (slashes > st.nmade_cap) {
+        size_t *e = realloc(st.made_ends, slashes * sizeof *e);
+        if (!e)
+            return diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
+        st.made_ends = e;
+        st.nmade_cap = slashes;
+    }
     for (size_t i = 1; i <= n; i++) {
         if (path[i] != '/' && path[i] != '\0')
             continue;
+        if (path[i - 1] == '/')
+            continue; /* "a//b" */
         char c = path[i];
         path[i] = '\0';
-        struct stat st;
-        if (stat(path, &st) != 0) {
-            if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-                int err = errno;
-                unmake_dirs();
-                return diag_set(d, DIAG_IO, path, 0, 0, "cannot create the directory: %s",
-                                strerror(err));
+        if (mkdir(path, 0777) == 0) {
+            if ((size_t)nmade < st.nmade_cap) { /* (made again after a retry: once is enough) */
+                st.made_ends[nmade] = i;
+                nmade = nmade + 1;
             }
-            if (nmade < MAX_MADE)
-                snprintf(made[nmade++], sizeof *made, "%s", path);
-        } else if (!S_ISDIR(st.st_mode)) {
-            unmake_dirs();
-            return diag_set(d, DIAG_IO, path, 0, 0, "exists and is not a directory");
+        } else {
+            struct stat s;
+            int err = errno;
+            if (err != EEXIST || stat(path, &s) != 0 || !S_ISDIR(s.st_mode)) {
+                int rc = err == EEXIST || err == ENOTDIR
+                             ? diag_set(d, DIAG_IO, path, 0, 0, "exists and is not a directory")
+                             : diag_set(d, DIAG_IO, path, 0, 0,
+                                        "cannot create the directory: %s", strerror(err));
+                path[i] = c;
+                unmake_dirs();
+                return rc;
+            }
         }
         path[i] = c;
     }
     return 0;
 }
 
-/* The directory being written and the file names whose temporaries exist (tmp_names). */
-static char out_dir[3800];
-static char out_names[MAX_TMP][256];
-
-int report_out_begin(const char *dir, struct diag *d)
+/* The lock: PARENT/.B.outcomes.lock, flock'd. The file is removed by whoever holds the lock
+ * when it ends, so a waiter that wakes holding the lock of a removed file takes it again on
+ * the file now at that name. waiting (may be NULL: fail instead) is told before a wait. */
+static int take_lock(void (*waiting)(const char *lock, void *arg), void *arg, struct diag *d)
 {
-    if (strlen(dir) >= sizeof out_dir)
-        return diag_set(d, DIAG_IO, dir, 0, 0, "output directory name is too long");
-    nmade = 0;
-    int rc = make_dirs(dir, d);
+    char shown[4200];
+    snprintf(shown, sizeof shown, "%s/%s", st.parent, st.lockname);
+    for (;;) {
+        int fd = openat(st.pfd, st.lockname,
+                        O_RDONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666);
+        if (fd < 0)
+            return errno == ENOENT ? -1 /* the parent went away: the caller tries again */
+                   : errno == ELOOP
+                       ? diag_set(d, DIAG_IO, shown, 0, 0,
+                                  "the lock file is a symbolic link: refusing to use it")
+                       : diag_set(d, DIAG_IO, shown, 0, 0, "cannot create the lock file: %s",
+                                  strerror(errno));
+        struct stat a, b;
+        if (fstat(fd, &a) != 0 || !S_ISREG(a.st_mode)) {
+            close(fd);
+            return diag_set(d, DIAG_IO, shown, 0, 0,
+                            "the lock file is not a regular file: refusing to use it");
+        }
+        int r;
+        while ((r = flock(fd, LOCK_EX | LOCK_NB)) != 0 && errno == EINTR) {
+        }
+        if (r != 0 && errno == EWOULDBLOCK) {
+            if (!waiting) {
+                close(fd);
+                return diag_set(d, DIAG_IO, st.shown, 0, 0,
+                                "another outcomes run is writing this directory (lock %s); "
+                                "nothing was written",
+                                shown);
+            }
+            waiting(shown, arg);
+            while ((r = flock(fd, LOCK_EX)) != 0 && errno == EINTR) {
+            }
+        }
+        if (r != 0) {
+            int err = errno;
+            close(fd);
+            return diag_set(d, DIAG_IO, shown, 0, 0, "cannot lock: %s", strerror(err));
+        }
+        if (fstatat(st.pfd, st.lockname, &b, AT_SYMLINK_NOFOLLOW) == 0 && a.st_dev == b.st_dev &&
+            a.st_ino == b.st_ino) {
+            st.lockfd = fd;
+            have_lock = 1;
+            return 0;
+        }
+        close(fd); /* the holder before us removed it: lock the one there now */
+    }
+}
+
+/* Removes one of our sets: the directory name in fd, when it is a directory of ours, with the
+ * files of our names in it (and old-style temporaries); a directory that still holds anything
+ * else is left as it is. kill_point: the fault point after the first file. */
+static void remove_set(int fd, const char *name, const char *kill_point)
+{
+    int dfd = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dfd < 0)
+        return;
+    int first = 1;
+    for (size_t i = 0; i < report_noutput_names; i++) {
+        char tmp[64];
+        snprintf(tmp, sizeof tmp, ".%s.tmp", report_output_names[i]);
+        if (unlinkat(dfd, report_output_names[i], 0) == 0 && first && kill_point) {
+            first = 0;
+            fault_point(kill_point);
+        }
+        unlinkat(dfd, tmp, 0);
+    }
+    close(dfd);
+    unlinkat(fd, name, AT_REMOVEDIR);
+}
+
+/* ".B.outcomes-" followed by six characters of mkdtemp's alphabet. */
+static int stage_name_of(const char *name, const char *base)
+{
+    size_t nb = strlen(base);
+    if (name[0] != '.' || strncmp(name + 1, base, nb) != 0 ||
+        strncmp(name + 1 + nb, ".outcomes-", 10) != 0)
+        return 0;
+    const char *x = name + 1 + nb + 10;
+    size_t k = 0;
+    for (; x[k]; k++)
+        if (!((x[k] >= 'a' && x[k] <= 'z') || (x[k] >= 'A' && x[k] <= 'Z') ||
+              (x[k] >= '0' && x[k] <= '9')))
+            return 0;
+    return k == 6;
+}
+
+/* Under the lock: what an earlier crash left of runs into DIR is removed, and DIR (when it
+ * exists) is checked to hold only our files. */
+static int clean_and_check(mode_t *mode, struct diag *d)
+{
+    int dup_fd = dup(st.pfd);
+    DIR *p = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+    if (!p) {
+        if (dup_fd >= 0)
+            close(dup_fd);
+        return diag_set(d, DIAG_IO, st.parent, 0, 0, "cannot read the directory: %s",
+                        strerror(errno));
+    }
+    struct dirent *e;
+    char(*stale)[300] = NULL;
+    size_t nstale = 0;
+    int rc = 0;
+    while ((e = readdir(p)) != NULL) {
+        struct stat s;
+        if (!stage_name_of(e->d_name, st.base) ||
+            fstatat(st.pfd, e->d_name, &s, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(s.st_mode) ||
+            s.st_uid != geteuid())
+            continue;
+        void *grown = realloc(stale, (nstale + 1) * sizeof *stale);
+        if (!grown) {
+            rc = diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
+            break;
+        }
+        stale = grown;
+        snprintf(stale[nstale++], sizeof *stale, "%s", e->d_name);
+    }
+    closedir(p);
+    for (size_t i = 0; i < nstale; i++)
+        remove_set(st.pfd, stale[i], NULL);
+    free(stale);
+    if (rc || !st.exists)
+        return rc;
+    int tfd = openat(st.pfd, st.base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    struct stat ts;
+    if (tfd < 0 || fstat(tfd, &ts) != 0) {
+        rc = diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot open the directory: %s",
+                      strerror(errno));
+        if (tfd >= 0)
+            close(tfd);
+        return rc;
+    }
+    *mode = ts.st_mode & 07777;
+    if (faccessat(st.pfd, st.base, W_OK, AT_EACCESS) != 0) {
+        close(tfd);
+        return diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot write into the directory: %s",
+                        strerror(errno));
+    }
+    DIR *t = fdopendir(tfd);
+    if (!t) {
+        close(tfd);
+        return diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot read the directory: %s",
+                        strerror(errno));
+    }
+    char foreign[256] = "";
+    while ((e = readdir(t)) != NULL) {
+        struct stat s;
+        const char *n = e->d_name;
+        if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
+            continue;
+        if (old_style_temp(n)) {
+            unlinkat(dirfd(t), n, 0); /* an earlier version's temporary (the link, not its target) */
+            continue;
+        }
+        if (report_output_name_known(n) && fstatat(dirfd(t), n, &s, AT_SYMLINK_NOFOLLOW) == 0 &&
+            S_ISREG(s.st_mode))
+            continue;
+        if (!foreign[0] || strcmp(n, foreign) < 0) /* the first by name: the same message */
+            snprintf(foreign, sizeof foreign, "%s", n);
+    }
+    closedir(t);
+    if (foreign[0])
+        return diag_set(d, DIAG_IO, st.shown, 0, 0,
+                        "holds '%s', which outcomes did not write: the directory is replaced as "
+                        "a whole, so give -o a new directory or one holding only a report; "
+                        "nothing was written",
+                        foreign);
+    return 0;
+}
+
+/* DIR into PARENT and B (st); whether it exists. */
+static int split_target(const char *dir, struct diag *d)
+{
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    if (n == 0)
+        return diag_set(d, DIAG_IO, NULL, 0, 0, "the output directory name is empty");
+    char *path = strndup(dir, n);
+    if (!path)
+        return diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
+    struct stat s;
+    const char *last = strrchr(path, '/');
+    last = last ? last + 1 : path;
+    int rc = 0;
+    if (lstat(path, &s) == 0) {
+        if (S_ISLNK(s.st_mode) || strcmp(last, ".") == 0 || strcmp(last, "..") == 0) {
+            char *real = realpath(path, NULL);
+            if (!real) {
+                rc = diag_set(d, DIAG_IO, dir, 0, 0, "cannot resolve the directory: %s",
+                              strerror(errno));
+                goto out;
+            }
+            free(path);
+            path = real;
+            if (stat(path, &s) != 0)
+                s.st_mode = 0;
+        }
+        if (!S_ISDIR(s.st_mode)) {
+            rc = diag_set(d, DIAG_IO, dir, 0, 0, "exists and is not a directory");
+            goto out;
+        }
+        st.exists = 1;
+    } else if (errno != ENOENT && errno != ENOTDIR) {
+        rc = diag_set(d, DIAG_IO, dir, 0, 0, "cannot use the directory: %s", strerror(errno));
+        goto out;
+    }
+    char *slash = strrchr(path, '/');
+    if (slash && slash[1] == '\0') {
+        rc = diag_set(d, DIAG_IO, dir, 0, 0, "the root directory cannot be an output directory");
+        goto out;
+    }
+    st.base = strdup(slash ? slash + 1 : path);
+    if (slash)
+        *slash = '\0';
+    st.parent = strdup(!slash ? "." : slash == path ? "/" : path);
+    st.made = strdup(st.parent);
+    st.shown = strdup(dir);
+    st.lockname = st.base ? malloc(strlen(st.base) + 16) : NULL;
+    if (!st.base || !st.parent || !st.made || !st.shown || !st.lockname) {
+        rc = diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
+        goto out;
+    }
+    if (strlen(st.base) > 200) {
+        rc = diag_set(d, DIAG_IO, dir, 0, 0, "the directory's name is too long");
+        goto out;
+    }
+    sprintf(st.lockname, ".%s.outcomes.lock", st.base);
+out:
+    free(path);
+    return rc;
+}
+
+static int begin(const char *dir, void (*waiting)(const char *lock, void *arg), void *arg,
+                 struct diag *d)
+{
+    int rc = split_target(dir, d);
     if (rc)
         return rc;
-    snprintf(out_dir, sizeof out_dir, "%s", dir);
-    tmp_count = 0;
-    guard(1);
+    guard(1); /* from the first directory made */
+    /* the parents, and the lock in the innermost; a failed run elsewhere may remove a parent
+     * this one found (it removes only empty ones): make them again, a few times */
+    for (int attempt = 0; attempt < 5; attempt++) {
+        if ((rc = make_dirs(d)) != 0)
+            return rc;
+        st.pfd = open(st.parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (st.pfd < 0) {
+            if (errno == ENOENT)
+                continue;
+            return diag_set(d, DIAG_IO, st.parent, 0, 0, "cannot open the directory: %s",
+                            strerror(errno));
+        }
+        rc = take_lock(waiting, arg, d);
+        if (rc >= 0)
+            break;
+        close(st.pfd);
+        st.pfd = -1;
+    }
+    if (rc < 0 || st.pfd < 0)
+        return diag_set(d, DIAG_IO, st.parent, 0, 0, "the directory keeps disappearing");
+    if (rc)
+        return rc;
+    /* DIR may have been made or removed by the run before us: look again under the lock */
+    struct stat s;
+    st.exists = fstatat(st.pfd, st.base, &s, AT_SYMLINK_NOFOLLOW) == 0;
+    if (st.exists && !S_ISDIR(s.st_mode))
+        return diag_set(d, DIAG_IO, st.shown, 0, 0, "exists and is not a directory");
+    mode_t mask = umask(0); /* no other thread creates files now */
+    umask(mask);
+    mode_t mode = 0777 & ~mask;
+    if ((rc = clean_and_check(&mode, d)) != 0)
+        return rc;
+    char tmpl[4400];
+    int k = snprintf(tmpl, sizeof tmpl, "%s/.%s.outcomes-XXXXXX", st.parent, st.base);
+    if (k < 0 || (size_t)k >= sizeof tmpl)
+        return diag_set(d, DIAG_IO, st.shown, 0, 0, "the directory's name is too long");
+    if (!mkdtemp(tmpl))
+        return diag_set(d, DIAG_IO, st.parent, 0, 0,
+                        "cannot make a directory beside %s: %s (the output directory is "
+                        "replaced as a whole, so its parent must be writable)",
+                        st.base, strerror(errno));
+    snprintf(st.stage, sizeof st.stage, "%s", strrchr(tmpl, '/') + 1);
+    st.sfd = openat(st.pfd, st.stage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (st.sfd < 0) {
+        rc = diag_set(d, DIAG_IO, tmpl, 0, 0, "cannot open the directory: %s", strerror(errno));
+        unlinkat(st.pfd, st.stage, AT_REMOVEDIR);
+        return rc;
+    }
+    have_stage = 1;
+    if (st.exists && fstatat(st.pfd, st.base, &s, AT_SYMLINK_NOFOLLOW) == 0 &&
+        fchown(st.sfd, s.st_uid, s.st_gid) != 0 && fchown(st.sfd, (uid_t)-1, s.st_gid) != 0) {
+        /* the group stays the parent's or ours when ours cannot be changed: not fatal */
+    }
+    fchmod(st.sfd, mode);
     return 0;
+}
+
+int report_out_begin(const char *dir, void (*waiting)(const char *lock, void *arg), void *arg,
+                     struct diag *d)
+{
+    release();
+    fault_init();
+    int rc = begin(dir, waiting, arg, d);
+    if (rc) {
+        undo();
+        guard(0);
+        release();
+    }
+    return rc;
 }
 
 void report_out_abort(void)
 {
-    for (sig_atomic_t i = 0; i < tmp_count; i++)
-        unlink(tmp_names[i]);
+    undo();
     guard(0);
-    unmake_dirs();
+    release();
 }
 
 /* write(2) of every byte. 0, or -1 with errno set. */
@@ -193,31 +639,34 @@ static int write_direct(int fd, const char *const *parts, const size_t *lens, si
 int report_out_write(const char *name, const char *const *parts, const size_t *lens,
                      size_t nparts, struct diag *d)
 {
-    if (tmp_count >= MAX_TMP || strlen(name) >= sizeof *out_names)
-        return diag_set(d, DIAG_IO, out_dir, 0, 0, "too many output files");
-    size_t k = (size_t)tmp_count;
-    snprintf(tmp_names[k], sizeof *tmp_names, "%s/.%s.tmp", out_dir, name);
-    snprintf(out_names[k], sizeof *out_names, "%s", name);
-    tmp_count = (sig_atomic_t)(k + 1); /* registered before it exists */
+    if (!have_stage)
+        return diag_set(d, DIAG_IO, NULL, 0, 0, "no output directory is being written");
+    if (!report_output_name_known(name) || nnames >= MAX_FILES)
+        return diag_set(d, DIAG_IO, st.shown, 0, 0, "'%s' is not an output of outcomes", name);
+    for (sig_atomic_t i = 0; i < nnames; i++)
+        if (strcmp(st.names[i], name) == 0)
+            return diag_set(d, DIAG_IO, st.shown, 0, 0, "'%s' is written twice", name);
+    size_t k = (size_t)nnames;
+    snprintf(st.names[k], sizeof *st.names, "%s", name);
+    nnames = (sig_atomic_t)(k + 1); /* registered before it exists */
     size_t total = 0;
     for (size_t i = 0; i < nparts; i++)
         total += lens[i];
-    int fd = -1, rc = 1; /* rc 1: not written yet */
+    /* the staging directory is new and ours: O_EXCL | O_NOFOLLOW all the same */
+    int fd = openat(st.sfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot write %s: %s", name,
+                        strerror(errno));
+    int rc = 1; /* rc 1: not written yet */
 #if defined(O_DIRECT)
-    if (total >= (8u << 20) &&
-        (fd = open(tmp_names[k], O_WRONLY | O_CREAT | O_TRUNC | O_DIRECT, 0666)) >= 0) {
+    int fl = fcntl(fd, F_GETFL);
+    if (total >= (8u << 20) && fl >= 0 && fcntl(fd, F_SETFL, fl | O_DIRECT) == 0) {
         rc = write_direct(fd, parts, lens, nparts, total);
-        if (rc == 1) { /* refused: through the page cache below (O_TRUNC starts it again) */
-            close(fd);
-            fd = -1;
-        }
+        if (rc == 1) /* refused: through the page cache below, from offset 0 */
+            fcntl(fd, F_SETFL, fl);
     }
 #endif
     if (rc == 1) {
-        fd = open(tmp_names[k], O_WRONLY | O_CREAT | O_TRUNC, 0666);
-        if (fd < 0)
-            return diag_set(d, DIAG_IO, tmp_names[k], 0, 0, "cannot write: %s",
-                            strerror(errno));
         rc = 0;
         for (size_t i = 0; i < nparts && rc == 0; i++)
             rc = write_all(fd, parts[i], lens[i]);
@@ -228,39 +677,103 @@ int report_out_write(const char *name, const char *const *parts, const size_t *l
     if (close(fd) != 0 && !err)
         err = errno;
     if (err)
-        return diag_set(d, DIAG_IO, out_dir, 0, 0, "cannot write %s: %s", name, strerror(err));
+        return diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot write %s: %s", name, strerror(err));
+    if (k == 0)
+        fault_point("written");
+    if (k == 0 && fault_has("pause"))
+        sleep(2);
+    return 0;
+}
+
+/* The swap. Returns 0 with old (the old set's name in PARENT, "" when there was none), or a
+ * diag code with the target as it was. */
+static int swap(char old[300], struct diag *d)
+{
+    old[0] = '\0';
+    if (!st.exists) {
+        if (rename_step("install", st.pfd, st.stage, st.base) != 0)
+            return diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot create: %s", strerror(errno));
+        have_stage = 0;
+        return 0;
+    }
+#if defined(RENAME_EXCHANGE)
+    if (!fault_has("noexchange")) {
+        int r = fault_has("fail:swap")
+                    ? (errno = EIO, -1)
+                    : renameat2(st.pfd, st.stage, st.pfd, st.base, RENAME_EXCHANGE);
+        if (r == 0) {
+            snprintf(old, 300, "%s", st.stage); /* the staging name now holds the old set */
+            have_stage = 0;
+            return 0;
+        }
+        if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+            return diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot replace: %s", strerror(errno));
+    }
+#endif
+    /* the fallback: DIR aside onto a fresh empty directory (rename replaces an empty one),
+     * then the staging directory to DIR; if that fails, DIR comes back */
+    char tmpl[4400];
+    snprintf(tmpl, sizeof tmpl, "%s/.%s.outcomes-XXXXXX", st.parent, st.base);
+    if (!mkdtemp(tmpl))
+        return diag_set(d, DIAG_IO, st.parent, 0, 0, "cannot make a directory: %s",
+                        strerror(errno));
+    const char *aside = strrchr(tmpl, '/') + 1;
+    if (rename_step("aside", st.pfd, st.base, aside) != 0) {
+        int err = errno;
+        unlinkat(st.pfd, aside, AT_REMOVEDIR);
+        return diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot replace: %s", strerror(err));
+    }
+    fault_point("after-aside");
+    if (rename_step("install", st.pfd, st.stage, st.base) != 0) {
+        int err = errno;
+        if (renameat(st.pfd, aside, st.pfd, st.base) != 0)
+            return diag_set(d, DIAG_IO, st.shown, 0, 0,
+                            "cannot replace (%s), and the old set could not be put back: it is "
+                            "in %s/%s",
+                            strerror(err), st.parent, aside);
+        return diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot replace: %s", strerror(err));
+    }
+    have_stage = 0;
+    snprintf(old, 300, "%s", aside);
     return 0;
 }
 
 int report_out_commit(struct diag *d)
 {
+    if (!have_stage)
+        return diag_set(d, DIAG_IO, NULL, 0, 0, "no output directory is being written");
     int rc = 0;
-    size_t n = (size_t)tmp_count;
-    /* the renames happen as one step: signals wait until they are all done */
-    sigset_t block, old;
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGHUP);
-    sigprocmask(SIG_BLOCK, &block, &old);
-    for (size_t i = 0; i < n; i++) {
-        char final[4400];
-        snprintf(final, sizeof final, "%s/%s", out_dir, out_names[i]);
-        if (rename(tmp_names[i], final) != 0) {
-            rc = diag_set(d, DIAG_IO, final, 0, 0, "cannot replace: %s", strerror(errno));
-            for (size_t k = i; k < n; k++)
-                unlink(tmp_names[k]);
-            break;
+    if (fsync(st.sfd) != 0)
+        rc = diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot write: %s", strerror(errno));
+    committing = 1; /* a signal from here waits for the swap */
+    fault_point("before-swap");
+    char old[300];
+    if (!rc)
+        rc = swap(old, d);
+    if (!rc) {
+        if (fsync(st.pfd) != 0) {
+            /* the new set is in place; durability of the rename is the file system's */
         }
+        fault_point("after-swap");
+        if (old[0])
+            remove_set(st.pfd, old, "removing-old");
     }
+    committing = 0;
+    int sig = pending;
+    pending = 0;
+    if (!rc)
+        nmade = 0; /* the parents made hold the report now */
+    undo(); /* on failure the staging directory and the parents made; always the lock file */
     guard(0);
-    sigprocmask(SIG_SETMASK, &old, NULL);
+    release();
+    if (sig)
+        raise(sig);
     return rc;
 }
 
 int report_write_files(const char *dir, const struct out_file *files, size_t n, struct diag *d)
 {
-    int rc = report_out_begin(dir, d);
+    int rc = report_out_begin(dir, NULL, NULL, d);
     for (size_t i = 0; i < n && !rc; i++)
         rc = report_out_write(files[i].name, &files[i].data, &files[i].len, 1, d);
     if (rc) {
