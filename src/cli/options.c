@@ -656,3 +656,18 @@ int cli_effective_options(const struct cli_opts *o, char ***w, size_t *n)
         rc |= add_word(w, n, "--strict", NULL);
     return rc ? -1 : 0;
 }
+
+const char *cli_option_name(const char *word, enum command cmd, int *has_arg)
+{
+    for (size_t k = 0; k < NDEFS; k++) {
+        if (!(defs[k].commands & cmd))
+            continue;
+        if ((word[0] == '-' && word[1] == '-' && strcmp(word + 2, defs[k].name) == 0) ||
+            (defs[k].short_name && word[0] == '-' && word[1] == defs[k].short_name &&
+             word[2] == '\0')) {
+            *has_arg = defs[k].has_arg;
+            return defs[k].name;
+        }
+    }
+    return NULL;
+}

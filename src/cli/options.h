@@ -58,6 +58,9 @@ int cli_opts_parse(struct cli_opts *o, enum command cmd, int argc, char **argv, 
 void cli_opts_fini(struct cli_opts *o);
 /* Prints the --help text of a command to stdout. */
 void cli_print_help(enum command cmd);
+/* The option a command-line word names for cmd ("--name" or "-x"; not "--name=value"): its
+ * long name, with *has_arg 1 when it takes a value; NULL when it is no option of cmd. */
+const char *cli_option_name(const char *word, enum command cmd, int *has_arg);
 /* Fills ingest options from o (borrowing o's strings). */
 void cli_ingest_opts(const struct cli_opts *o, const struct colmap *map, struct ingest_opts *io);
 

@@ -2,26 +2,357 @@
  * reruns the analysis with the recorded options into a temporary directory, and compares every
  * output of DIR, and of the rerun, with the recorded hashes. One line per file; exit 0 only
  * when everything matches, 1 when anything differs or is missing, 3 when the manifest cannot be
- * read. Input paths are as recorded: run verify from the directory the report was run in. */
+ * read or is not one outcomes could have written. Input paths are as recorded: run verify from
+ * the directory the report was run in.
+ *
+ * The manifest is untrusted input (it may come from anyone): it is read only up to
+ * MANIFEST_MAX bytes, every field used is type-checked, output names must be names this tool
+ * writes, the recorded options must be options of `report` that neither read nor write other
+ * files (no -o, --config), and the only files verify removes are the ones of its own rerun, in
+ * a directory it made with mkdtemp, by the tool's fixed names. Inputs are only read. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "outcomes/report.h"
 #include "outcomes/sha256.h"
 
-/* Compares a file's hash with the recorded one; prints a line; returns 1 when it matches. */
+#define MANIFEST_MAX (16u << 20) /* ours are a few KiB; a bigger one is refused unread */
+
+/* A string from the manifest, for a message: at most 80 bytes, non-printable bytes as \xNN. */
+static const char *shown(const char *s, char *buf, size_t n)
+{
+    size_t o = 0;
+    for (size_t i = 0; s[i] && o + 5 < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (i >= 80) {
+            o += (size_t)snprintf(buf + o, n - o, "...");
+            break;
+        }
+        if (c < 0x20 || c == 0x7f || c == '\\')
+            o += (size_t)snprintf(buf + o, n - o, "\\x%02x", c);
+        else
+            buf[o++] = (char)c;
+    }
+    buf[o < n ? o : n - 1] = '\0';
+    return buf;
+}
+
+/* One file the manifest names, decoded and checked. */
+struct entry {
+    char *path;       /* input: the exact bytes (path_hex decoded when present); output: name */
+    const char *sha;  /* 64 lowercase hex digits */
+};
+
+struct recorded {
+    struct entry *inputs, *outputs, columns; /* columns.path NULL: none */
+    size_t ninputs, noutputs;
+    char **words; /* the options, decoded */
+    size_t nwords;
+    const char *epoch; /* SOURCE_DATE_EPOCH, or NULL */
+};
+
+static void recorded_fini(struct recorded *r)
+{
+    for (size_t i = 0; i < r->ninputs; i++)
+        free(r->inputs[i].path);
+    for (size_t i = 0; i < r->noutputs; i++)
+        free(r->outputs[i].path);
+    for (size_t i = 0; i < r->nwords; i++)
+        free(r->words[i]);
+    free(r->inputs);
+    free(r->outputs);
+    free(r->words);
+    free(r->columns.path);
+}
+
+/* Hex digits into bytes (malloc'd, NUL-terminated); NULL when not an even run of hex digits
+ * or when a byte would be 0. */
+static char *unhex(const char *h)
+{
+    size_t n = strlen(h);
+    if (n == 0 || n % 2)
+        return NULL;
+    char *b = malloc(n / 2 + 1);
+    if (!b)
+        return NULL;
+    for (size_t i = 0; i < n / 2; i++) {
+        int v = 0;
+        for (int k = 0; k < 2; k++) {
+            char c = h[2 * i + (size_t)k];
+            int x = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+            if (x < 0) {
+                free(b);
+                return NULL;
+            }
+            v = v * 16 + x;
+        }
+        if (v == 0) {
+            free(b);
+            return NULL;
+        }
+        b[i] = (char)v;
+    }
+    b[n / 2] = '\0';
+    return b;
+}
+
+/* A JSON string without NUL (jansson refuses \u0000 unless asked; checked again). */
+static const char *plain_string(json_t *j)
+{
+    const char *s = json_string_value(j);
+    return s && strlen(s) == json_string_length(j) ? s : NULL;
+}
+
+static int is_sha(const char *s)
+{
+    if (!s || strlen(s) != 64)
+        return 0;
+    for (size_t i = 0; i < 64; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return 1;
+}
+
+/* One input (or the columns file) entry: path (or path_hex), sha256, size. */
+static int file_entry(json_t *f, const char *where, struct entry *e, const char *mpath,
+                      struct diag *d)
+{
+    if (!json_is_object(f))
+        return diag_set(d, DIAG_IO, mpath, 0, 0, "%s: expected an object", where);
+    const char *p = plain_string(json_object_get(f, "path"));
+    json_t *hex = json_object_get(f, "path_hex");
+    if (!p || !*p)
+        return diag_set(d, DIAG_IO, mpath, 0, 0, "%s.path: expected a non-empty string", where);
+    if (hex) {
+        const char *h = plain_string(hex);
+        if (!h || !(e->path = unhex(h)))
+            return diag_set(d, DIAG_IO, mpath, 0, 0,
+                            "%s.path_hex: expected the path's bytes as lowercase hex", where);
+    } else if (!(e->path = strdup(p))) {
+        return diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
+    }
+    e->sha = plain_string(json_object_get(f, "sha256"));
+    if (!is_sha(e->sha))
+        return diag_set(d, DIAG_IO, mpath, 0, 0, "%s.sha256: expected 64 hex digits", where);
+    if (!json_is_integer(json_object_get(f, "size")) ||
+        json_integer_value(json_object_get(f, "size")) < 0)
+        return diag_set(d, DIAG_IO, mpath, 0, 0, "%s.size: expected a byte count", where);
+    return 0;
+}
+
+/* The recorded options: each an option of `report` that reads no file but the recorded
+ * --columns and writes none (so not -o, --config, --help), followed by its value when it takes
+ * one; values are taken as they are. */
+static int check_options(struct recorded *r, const char *mpath, struct diag *d)
+{
+    char b1[400];
+    for (size_t k = 0; k < r->nwords; k++) {
+        const char *w = r->words[k];
+        int has_arg = 0;
+        const char *name = w[0] == '-' && !strchr(w, '=') ? cli_option_name(w, CMD_REPORT, &has_arg)
+                                                           : NULL;
+        if (!name)
+            return diag_set(d, DIAG_IO, mpath, 0, 0,
+                            "options[%zu]: '%s' is not an option of outcomes report", k,
+                            shown(w, b1, sizeof b1));
+        if (strcmp(name, "output") == 0 || strcmp(name, "config") == 0 ||
+            strcmp(name, "help") == 0)
+            return diag_set(d, DIAG_IO, mpath, 0, 0,
+                            "options[%zu]: '%s' is refused: a rerun must not read or write "
+                            "anything but the recorded files",
+                            k, shown(w, b1, sizeof b1));
+        if (!has_arg)
+            continue;
+        if (k + 1 >= r->nwords)
+            return diag_set(d, DIAG_IO, mpath, 0, 0, "options[%zu]: '%s' has no value", k,
+                            shown(w, b1, sizeof b1));
+        k++;
+        if (strcmp(name, "columns") == 0 &&
+            (!r->columns.path || strcmp(r->words[k], r->columns.path) != 0))
+            return diag_set(d, DIAG_IO, mpath, 0, 0,
+                            "options[%zu]: --columns '%s' is not the recorded columns_file", k,
+                            shown(r->words[k], b1, sizeof b1));
+    }
+    return 0;
+}
+
+/* Every field verify uses, checked and decoded into r. */
+static int parse_manifest(json_t *m, struct recorded *r, const char *mpath, struct diag *d)
+{
+    char where[64], b1[400];
+    memset(r, 0, sizeof *r);
+    if (!json_is_object(m))
+        return diag_set(d, DIAG_IO, mpath, 0, 0, "not a manifest of outcomes (not an object)");
+    json_t *schema = json_object_get(m, "schema");
+    if (!json_is_integer(schema) || json_integer_value(schema) != 1)
+        return diag_set(d, DIAG_IO, mpath, 0, 0, "schema: expected 1");
+    json_t *inputs = json_object_get(m, "inputs"), *outputs = json_object_get(m, "outputs");
+    json_t *options = json_object_get(m, "options"), *cols = json_object_get(m, "columns_file");
+    json_t *epoch = json_object_get(m, "source_date_epoch");
+    if (!json_is_array(inputs) || !json_is_array(outputs) || !json_is_array(options))
+        return diag_set(d, DIAG_IO, mpath, 0, 0,
+                        "not a manifest of outcomes (inputs, outputs or options missing or not "
+                        "arrays)");
+    size_t ni = json_array_size(inputs), no = json_array_size(outputs);
+    size_t nw = json_array_size(options);
+    if (ni == 0)
+        return diag_set(d, DIAG_IO, mpath, 0, 0, "inputs: no input recorded");
+    r->inputs = calloc(ni, sizeof *r->inputs);
+    r->outputs = calloc(no ? no : 1, sizeof *r->outputs);
+    r->words = calloc(nw ? nw : 1, sizeof *r->words);
+    if (!r->inputs || !r->outputs || !r->words)
+        return diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
+    r->ninputs = ni; /* (entries NULL until filled: recorded_fini frees what was) */
+    r->noutputs = no;
+    r->nwords = nw;
+    for (size_t i = 0; i < ni; i++) {
+        snprintf(where, sizeof where, "inputs[%zu]", i);
+        if (file_entry(json_array_get(inputs, i), where, &r->inputs[i], mpath, d) != 0)
+            return d->code;
+        if (!json_is_integer(json_object_get(json_array_get(inputs, i), "rows")))
+            return diag_set(d, DIAG_IO, mpath, 0, 0, "%s.rows: expected a row count", where);
+    }
+    if (json_is_object(cols)) {
+        if (file_entry(cols, "columns_file", &r->columns, mpath, d) != 0)
+            return d->code;
+    } else if (!json_is_null(cols) && cols) {
+        return diag_set(d, DIAG_IO, mpath, 0, 0, "columns_file: expected an object or null");
+    }
+    for (size_t i = 0; i < no; i++) {
+        json_t *f = json_array_get(outputs, i);
+        if (!json_is_object(f))
+            return diag_set(d, DIAG_IO, mpath, 0, 0, "outputs[%zu]: expected an object", i);
+        const char *n = plain_string(json_object_get(f, "name"));
+        if (!n)
+            return diag_set(d, DIAG_IO, mpath, 0, 0, "outputs[%zu].name: expected a string", i);
+        /* a plain name of ours: never '/', "..", an absolute path or an empty name */
+        if (!report_output_name_known(n))
+            return diag_set(d, DIAG_IO, mpath, 0, 0,
+                            "outputs[%zu].name: '%s' is not the name of a file outcomes writes; "
+                            "nothing was checked",
+                            i, shown(n, b1, sizeof b1));
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(r->outputs[k].path, n) == 0)
+                return diag_set(d, DIAG_IO, mpath, 0, 0, "outputs[%zu].name: '%s' is listed twice",
+                                i, n);
+        r->outputs[i].sha = plain_string(json_object_get(f, "sha256"));
+        if (!is_sha(r->outputs[i].sha))
+            return diag_set(d, DIAG_IO, mpath, 0, 0, "outputs[%zu].sha256: expected 64 hex digits",
+                            i);
+        if (!json_is_integer(json_object_get(f, "size")) ||
+            json_integer_value(json_object_get(f, "size")) < 0)
+            return diag_set(d, DIAG_IO, mpath, 0, 0, "outputs[%zu].size: expected a byte count",
+                            i);
+        if (!(r->outputs[i].path = strdup(n)))
+            return diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
+    }
+    for (size_t i = 0; i < nw; i++) {
+        json_t *w = json_array_get(options, i);
+        const char *s = plain_string(w);
+        char *word = NULL;
+        if (s)
+            word = strdup(s);
+        else if (json_is_object(w) && json_object_size(w) == 1 &&
+                 (s = plain_string(json_object_get(w, "hex"))) != NULL)
+            word = unhex(s);
+        else
+            return diag_set(d, DIAG_IO, mpath, 0, 0,
+                            "options[%zu]: expected a string (or {\"hex\": bytes})", i);
+        if (!word)
+            return diag_set(d, DIAG_IO, mpath, 0, 0, "options[%zu]: not a word's bytes in hex",
+                            i);
+        r->words[i] = word;
+    }
+    if (epoch && !json_is_null(epoch)) {
+        const char *e = plain_string(epoch);
+        size_t k = e ? strspn(e, "0123456789") : 0;
+        if (!e || !*e || e[k] || k > 12)
+            return diag_set(d, DIAG_IO, mpath, 0, 0,
+                            "source_date_epoch: expected null or seconds as a string of digits");
+        r->epoch = e;
+    }
+    json_t *cl = json_object_get(m, "command_line");
+    if (cl && !json_is_array(cl))
+        return diag_set(d, DIAG_IO, mpath, 0, 0, "command_line: expected an array");
+    return check_options(r, mpath, d);
+}
+
+/* DIR/manifest.json: a regular file of at most MANIFEST_MAX bytes, parsed (duplicate keys
+ * refused). */
+static json_t *load_manifest(const char *path, struct diag *d)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat s;
+    if (fd < 0) {
+        diag_set(d, DIAG_IO, path, 0, 0, "cannot read the manifest: %s", strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &s) != 0 || !S_ISREG(s.st_mode)) {
+        close(fd);
+        diag_set(d, DIAG_IO, path, 0, 0, "cannot read the manifest: not a regular file");
+        return NULL;
+    }
+    if ((unsigned long long)s.st_size > MANIFEST_MAX) {
+        close(fd);
+        diag_set(d, DIAG_IO, path, 0, 0,
+                 "the manifest is %lld bytes, more than a manifest of outcomes can be (16 MiB); "
+                 "not read",
+                 (long long)s.st_size);
+        return NULL;
+    }
+    size_t n = (size_t)s.st_size, got = 0;
+    char *buf = malloc(n + 1);
+    if (!buf) {
+        close(fd);
+        diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    while (got < n) {
+        ssize_t r = read(fd, buf + got, n - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    json_error_t err;
+    json_t *m = json_loadb(buf, got, JSON_REJECT_DUPLICATES, &err);
+    free(buf);
+    if (!m)
+        diag_set(d, DIAG_IO, path, err.line > 0 ? err.line : 0, 0, "cannot read the manifest: %s",
+                 err.text);
+    return m;
+}
+
+/* Compares a file's hash with the recorded one; prints a line; returns 1 when it matches. Only
+ * a regular file is read (a FIFO or a device named by a manifest is not opened). */
 static int check_file(const char *kind, const char *label, const char *path, const char *want,
                       const char *what_if_differs)
 {
-    char hex[65];
+    char hex[65], b1[400];
     uint64_t size;
     struct diag d;
-    if (access(path, F_OK) != 0) {
+    struct stat s;
+    label = shown(label, b1, sizeof b1);
+    if (lstat(path, &s) != 0) {
         printf("missing  %s %s\n", kind, label);
+        return 0;
+    }
+    if (S_ISLNK(s.st_mode) && strcmp(kind, "input") != 0 && strcmp(kind, "columns") != 0) {
+        printf("differs  %s %s (a symbolic link, not the file written)\n", kind, label);
+        return 0;
+    }
+    if (stat(path, &s) != 0 || !S_ISREG(s.st_mode)) {
+        printf("missing  %s %s (not a regular file)\n", kind, label);
         return 0;
     }
     if (sha256_file(path, hex, &size, &d) != 0) {
@@ -43,88 +374,148 @@ static int join(char *out, size_t n, const char *dir, const char *name)
     return k < 0 || (size_t)k >= n ? -1 : 0;
 }
 
-static void remove_dir(const char *dir, json_t *outputs)
+static int by_name(const void *a, const void *b)
 {
-    size_t i;
-    json_t *f;
-    json_array_foreach(outputs, i, f)
-    {
-        char p[4200];
-        const char *n = json_string_value(json_object_get(f, "name"));
-        if (n && join(p, sizeof p, dir, n) == 0)
-            remove(p);
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Entries of DIR the manifest does not list (a leftover temporary, a file added after): each
+ * printed as "extra"; returns how many. */
+static int extra_files(const char *dir, const struct recorded *r)
+{
+    DIR *dp = opendir(dir);
+    if (!dp)
+        return 0;
+    char **names = NULL;
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(dp)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        int listed = strcmp(e->d_name, "manifest.json") == 0;
+        for (size_t i = 0; i < r->noutputs && !listed; i++)
+            listed = strcmp(e->d_name, r->outputs[i].path) == 0;
+        char *c = listed ? NULL : strdup(e->d_name);
+        char **grown = c ? realloc(names, (n + 1) * sizeof *names) : NULL;
+        if (!grown) {
+            free(c);
+            continue;
+        }
+        names = grown;
+        names[n++] = c;
     }
-    static const char *const extra[] = {"episodes.csv", "rejects.csv", "report.pdf",
-                                        "results.json", "manifest.json"};
-    for (size_t k = 0; k < sizeof extra / sizeof *extra; k++) {
-        char p[4200];
-        if (join(p, sizeof p, dir, extra[k]) == 0)
-            remove(p);
+    closedir(dp);
+    if (n)
+        qsort(names, n, sizeof *names, by_name);
+    for (size_t i = 0; i < n; i++) {
+        char b1[400];
+        printf("extra    output %s (not in the manifest)\n", shown(names[i], b1, sizeof b1));
+        free(names[i]);
     }
-    rmdir(dir);
+    free(names);
+    return (int)n;
+}
+
+/* Removes the rerun: TMP/out's files of the tool's fixed names, TMP/out, the lock file the run
+ * may have left, TMP. Nothing named by the manifest. */
+static void remove_rerun(const char *tmp)
+{
+    int tfd = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (tfd < 0)
+        return;
+    int ofd = openat(tfd, "out", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (ofd >= 0) {
+        for (size_t k = 0; k < report_noutput_names; k++)
+            unlinkat(ofd, report_output_names[k], 0);
+        close(ofd);
+        unlinkat(tfd, "out", AT_REMOVEDIR);
+    }
+    unlinkat(tfd, ".out.outcomes.lock", 0);
+    close(tfd);
+    rmdir(tmp);
+}
+
+/* The rerun into TMP/out with the recorded options and inputs; returns its exit code. */
+static int rerun(const struct recorded *r, const char *out, struct diag *d)
+{
+    size_t n = 0, cap = r->nwords + r->ninputs + 8;
+    char **argv = calloc(cap, sizeof *argv);
+    if (!argv) {
+        diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
+        return cli_report_diag(d, NULL);
+    }
+    for (size_t i = 0; i < r->nwords; i++)
+        argv[n++] = r->words[i];
+    argv[n++] = (char *)"--quiet";
+    argv[n++] = (char *)"-o";
+    argv[n++] = (char *)out;
+    argv[n++] = (char *)"--"; /* an input named "-o..." is a file, not an option */
+    for (size_t i = 0; i < r->ninputs; i++)
+        argv[n++] = r->inputs[i].path;
+    if (r->epoch)
+        setenv("SOURCE_DATE_EPOCH", r->epoch, 1);
+    else
+        unsetenv("SOURCE_DATE_EPOCH");
+    struct cli_opts ro;
+    int rc = cli_opts_parse(&ro, CMD_REPORT, (int)n, argv, d);
+    if (rc == 0) {
+        char *rargv[] = {(char *)"outcomes", (char *)"report"};
+        ro.argv = rargv;
+        ro.argc = 2;
+        rc = cli_report(&ro);
+    } else {
+        rc = cli_report_diag(d, NULL);
+    }
+    cli_opts_fini(&ro);
+    free(argv);
+    return rc;
 }
 
 int cli_verify(const struct cli_opts *o)
 {
     struct diag d;
-    json_error_t err;
     diag_clear(&d);
     if (o->nfiles != 1) {
         diag_set(&d, DIAG_USAGE, NULL, 0, 0, "verify takes one directory (a report's output)");
         return cli_report_diag(&d, "verify");
     }
     const char *dir = o->files[0];
-    char path[4200];
-    if (join(path, sizeof path, dir, "manifest.json") != 0) {
+    char path[4200], mpath[4200];
+    if (join(mpath, sizeof mpath, dir, "manifest.json") != 0) {
         diag_set(&d, DIAG_USAGE, NULL, 0, 0, "the directory name is too long");
         return cli_report_diag(&d, "verify");
     }
-    json_t *m = json_load_file(path, 0, &err);
-    if (!m) {
-        diag_set(&d, DIAG_IO, path, err.line > 0 ? err.line : 0, 0, "cannot read the manifest: %s",
-                 err.text);
+    json_t *m = load_manifest(mpath, &d);
+    if (!m)
         return cli_report_diag(&d, NULL);
-    }
-    json_t *inputs = json_object_get(m, "inputs"), *outputs = json_object_get(m, "outputs");
-    json_t *options = json_object_get(m, "options"), *cols = json_object_get(m, "columns_file");
-    json_t *epoch = json_object_get(m, "source_date_epoch");
-    if (!json_is_array(inputs) || !json_is_array(outputs) || !json_is_array(options)) {
+    struct recorded r;
+    if (parse_manifest(m, &r, mpath, &d) != 0) {
+        recorded_fini(&r);
         json_decref(m);
-        diag_set(&d, DIAG_IO, path, 0, 0, "not a manifest of outcomes (inputs, outputs or "
-                                          "options missing)");
         return cli_report_diag(&d, NULL);
     }
     int bad = 0, inputs_ok = 1;
-    size_t i;
-    json_t *f;
-    json_array_foreach(inputs, i, f)
-    {
-        const char *p = json_string_value(json_object_get(f, "path"));
-        const char *h = json_string_value(json_object_get(f, "sha256"));
-        if (!p || !h || !check_file("input", p, p, h, "its content changed since the run")) {
+    for (size_t i = 0; i < r.ninputs; i++)
+        if (!check_file("input", r.inputs[i].path, r.inputs[i].path, r.inputs[i].sha,
+                        "its content changed since the run")) {
             bad++;
             inputs_ok = 0;
         }
+    if (r.columns.path &&
+        !check_file("columns", r.columns.path, r.columns.path, r.columns.sha,
+                    "its content changed since the run")) {
+        bad++;
+        inputs_ok = 0;
     }
-    if (json_is_object(cols)) {
-        const char *p = json_string_value(json_object_get(cols, "path"));
-        const char *h = json_string_value(json_object_get(cols, "sha256"));
-        if (!p || !h || !check_file("columns", p, p, h, "its content changed since the run")) {
+    for (size_t i = 0; i < r.noutputs; i++)
+        if (join(path, sizeof path, dir, r.outputs[i].path) != 0 ||
+            !check_file("output", r.outputs[i].path, path, r.outputs[i].sha,
+                        "changed since the run"))
             bad++;
-            inputs_ok = 0;
-        }
-    }
-    json_array_foreach(outputs, i, f)
-    {
-        const char *n = json_string_value(json_object_get(f, "name"));
-        const char *h = json_string_value(json_object_get(f, "sha256"));
-        if (!n || !h || join(path, sizeof path, dir, n) != 0 ||
-            !check_file("output", n, path, h, "changed since the run"))
-            bad++;
-    }
-    /* the rerun, into a temporary directory */
+    bad += extra_files(dir, &r);
+    /* the rerun, into a directory of its own */
     const char *tmpbase = getenv("TMPDIR");
-    char tmp[4200];
+    char tmp[4200], out[4300];
     if (join(tmp, sizeof tmp, tmpbase && *tmpbase ? tmpbase : "/tmp", "outcomes-verify-XXXXXX"))
         snprintf(tmp, sizeof tmp, "/tmp/outcomes-verify-XXXXXX");
     if (!inputs_ok) {
@@ -133,46 +524,24 @@ int cli_verify(const struct cli_opts *o)
         printf("not rerun: cannot make a temporary directory: %s\n", strerror(errno));
         bad++;
     } else {
-        size_t n = 0, cap = json_array_size(options) + json_array_size(inputs) + 8;
-        char **argv = calloc(cap, sizeof *argv);
-        json_array_foreach(options, i, f) argv[n++] = (char *)json_string_value(f);
-        argv[n++] = (char *)"--quiet";
-        argv[n++] = (char *)"-o";
-        argv[n++] = tmp;
-        json_array_foreach(inputs, i, f) argv[n++] = (char *)json_string_value(json_object_get(f, "path"));
-        if (json_is_string(epoch))
-            setenv("SOURCE_DATE_EPOCH", json_string_value(epoch), 1);
-        else
-            unsetenv("SOURCE_DATE_EPOCH");
-        struct cli_opts ro;
-        int rc = cli_opts_parse(&ro, CMD_REPORT, (int)n, argv, &d);
-        if (rc == 0) {
-            char *rargv[] = {(char *)"outcomes", (char *)"report"};
-            ro.argv = rargv;
-            ro.argc = 2;
-            rc = cli_report(&ro);
-        } else {
-            cli_report_diag(&d, NULL);
-        }
-        cli_opts_fini(&ro);
-        free(argv);
+        snprintf(out, sizeof out, "%s/out", tmp);
+        int rc = rerun(&r, out, &d);
         if (rc != 0) {
             printf("differs  rerun (outcomes report failed, exit %d)\n", rc);
             bad++;
         } else {
-            json_array_foreach(outputs, i, f)
-            {
-                const char *nm = json_string_value(json_object_get(f, "name"));
-                const char *h = json_string_value(json_object_get(f, "sha256"));
-                if (!nm || !h || strcmp(nm, "manifest.json") == 0)
+            for (size_t i = 0; i < r.noutputs; i++) {
+                if (strcmp(r.outputs[i].path, "manifest.json") == 0)
                     continue;
-                if (join(path, sizeof path, tmp, nm) != 0 ||
-                    !check_file("rerun", nm, path, h, "the rerun gives other bytes"))
+                if (join(path, sizeof path, out, r.outputs[i].path) != 0 ||
+                    !check_file("rerun", r.outputs[i].path, path, r.outputs[i].sha,
+                                "the rerun gives other bytes"))
                     bad++;
             }
         }
-        remove_dir(tmp, outputs);
+        remove_rerun(tmp);
     }
+    recorded_fini(&r);
     json_decref(m);
     if (bad)
         printf("FAILED: %d check%s did not match\n", bad, bad == 1 ? "" : "s");

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "outcomes/report.h"
+#include "report_int.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -18,7 +19,10 @@
 static json_t *file_entry(const struct manifest_file *f, int input)
 {
     json_t *o = json_object();
-    json_object_set_new(o, input ? "path" : "name", json_string(f->path));
+    if (input)
+        report_json_set_path(o, "path", f->path);
+    else
+        json_object_set_new(o, "name", json_string(f->path));
     json_object_set_new(o, "size", json_integer((json_int_t)f->size));
     if (input)
         json_object_set_new(o, "rows", json_integer(f->rows));
@@ -26,11 +30,22 @@ static json_t *file_entry(const struct manifest_file *f, int input)
     return o;
 }
 
-static json_t *strings(const char *const *v, size_t n)
+/* Command-line words: readable text (report_json_text); with exact, a word that is not UTF-8
+ * is written as {"hex": its bytes} instead, so that verify reruns with the same bytes. */
+static json_t *strings(const char *const *v, size_t n, int exact)
 {
     json_t *a = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, json_string(v[i]));
+    for (size_t i = 0; i < n; i++) {
+        if (exact && !report_utf8_valid(v[i])) {
+            char *hex = report_hex(v[i]);
+            json_t *w = json_object();
+            json_object_set_new(w, "hex", hex ? json_string(hex) : json_null());
+            free(hex);
+            json_array_append_new(a, w);
+        } else {
+            json_array_append_new(a, report_json_text(v[i]));
+        }
+    }
     return a;
 }
 
@@ -47,8 +62,8 @@ char *report_manifest_json(const struct manifest *m, size_t *len)
                         json_string(STR(CSV_MAJOR) "." STR(CSV_MINOR) "." STR(CSV_RELEASE)));
     json_object_set_new(lib, "jansson", json_string(JANSSON_VERSION));
     json_object_set_new(root, "libraries", lib);
-    json_object_set_new(root, "command_line", strings(m->argv, m->argc));
-    json_object_set_new(root, "options", strings(m->options, m->noptions));
+    json_object_set_new(root, "command_line", strings(m->argv, m->argc, 0));
+    json_object_set_new(root, "options", strings(m->options, m->noptions, 1));
     json_object_set_new(root, "source_date_epoch", m->source_date_epoch
                                                        ? json_string(m->source_date_epoch)
                                                        : json_null());
@@ -59,7 +74,7 @@ char *report_manifest_json(const struct manifest *m, size_t *len)
     json_object_set_new(root, "inputs", in);
     if (m->columns.path) {
         json_t *c = json_object();
-        json_object_set_new(c, "path", json_string(m->columns.path));
+        report_json_set_path(c, "path", m->columns.path);
         json_object_set_new(c, "size", json_integer((json_int_t)m->columns.size));
         json_object_set_new(c, "sha256", json_string(m->columns.sha256));
         json_object_set_new(root, "columns_file", c);

@@ -9,6 +9,7 @@
 #include "outcomes/date.h"
 #include "outcomes/numfmt.h"
 #include "outcomes/report.h"
+#include "report_int.h"
 
 void report_month_label(int month, char *buf)
 {
@@ -300,7 +301,7 @@ static json_t *data_quality(const struct ingest_result *in, const struct analysi
     json_t *files = json_array();
     for (size_t f = 0; f < in->nfiles; f++) {
         json_t *fo = json_object();
-        json_object_set_new(fo, "path", json_string(in->files[f].path));
+        report_json_set_path(fo, "path", in->files[f].path);
         json_object_set_new(fo, "rows_read", json_integer(in->files[f].rows_read));
         json_array_append_new(files, fo);
     }

@@ -1,0 +1,22 @@
+/* report_int.h: internals shared by the writers of src/report (not for other modules). */
+#ifndef OUTCOMES_REPORT_INT_H
+#define OUTCOMES_REPORT_INT_H
+
+#include <jansson.h>
+
+/* Text for JSON from bytes that may not be UTF-8 (a path, a command-line word): the string
+ * itself when it is valid UTF-8, else a copy with each byte that is not part of a valid
+ * sequence replaced by U+FFFD, for reading only. NULL when out of memory. */
+json_t *report_json_text(const char *s);
+
+/* 1 when s is valid UTF-8 (no overlong forms, surrogates or code points past U+10FFFF). */
+int report_utf8_valid(const char *s);
+
+/* s's bytes as lowercase hex (malloc'd), or NULL when out of memory. */
+char *report_hex(const char *s);
+
+/* Sets key to report_json_text(path) in o and, when path is not UTF-8, key "_hex" to its exact
+ * bytes in hex (README "Outputs": paths as bytes). Returns 0, or -1 when out of memory. */
+int report_json_set_path(json_t *o, const char *key, const char *path);
+
+#endif
