@@ -1,10 +1,11 @@
 /* sample_cmd.c: `outcomes sample`: writes a synthetic export (src/sample) to a file (written to a
- * temporary name and renamed into place) or to stdout. */
+ * temporary made by mkstemp beside it and renamed into place) or to stdout. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "outcomes/date.h"
@@ -42,15 +43,31 @@ int cli_sample(const struct cli_opts *o)
         }
         return EXIT_OK;
     }
+    /* a temporary made by mkstemp beside FILE (".FILE.XXXXXX": a new name, created
+     * O_EXCL, never through something planted there), renamed over FILE when complete */
+    const char *slash = strrchr(o->output, '/');
+    size_t dlen = slash ? (size_t)(slash - o->output) + 1 : 0;
     size_t n = strlen(o->output) + 16;
     char *tmp = malloc(n);
     if (!tmp) {
         diag_set(&d, DIAG_IO, NULL, 0, 0, "out of memory");
         return cli_report_diag(&d, NULL);
     }
-    snprintf(tmp, n, "%s.tmp", o->output);
-    FILE *f = fopen(tmp, "wb");
+    snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)dlen, o->output, o->output + dlen);
+    int fd = mkstemp(tmp);
+    FILE *f = NULL;
     int rc = EXIT_OK;
+    if (fd >= 0) {
+        /* the file's mode: FILE's when it exists, else what a new file gets */
+        mode_t mask = umask(0);
+        umask(mask);
+        fchmod(fd, stat(o->output, &st) == 0 ? (st.st_mode & 0777) : (0666 & ~mask));
+        f = fdopen(fd, "wb");
+        if (!f) {
+            close(fd);
+            remove(tmp);
+        }
+    }
     if (!f) {
         diag_set(&d, DIAG_IO, o->output, 0, 0, "cannot write: %s", strerror(errno));
         rc = cli_report_diag(&d, NULL);
@@ -58,6 +75,8 @@ int cli_sample(const struct cli_opts *o)
         static char buf[1 << 20];
         setvbuf(f, buf, _IOFBF, sizeof buf);
         int wrc = sample_write(f, &so, &d);
+        if ((fflush(f) != 0 || fsync(fileno(f)) != 0) && !wrc)
+            wrc = diag_set(&d, DIAG_IO, o->output, 0, 0, "writing failed: %s", strerror(errno));
         if (fclose(f) != 0 && !wrc)
             wrc = diag_set(&d, DIAG_IO, o->output, 0, 0, "writing failed: %s", strerror(errno));
         if (!wrc && rename(tmp, o->output) != 0)

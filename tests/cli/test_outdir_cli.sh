@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# The output directory's commit attacked (issue 13): planted symlinks at every temporary name,
+# two runs into one directory at once, a kill at each step of the commit and a rename that
+# fails (through the commit's fault hook, OUTCOMES_TEST_FAULT, not timing), stale temporaries
+# with patient ids, a directory holding files that are not ours, deep new parents, a signal
+# while the lock is held, `sample -o` through a planted FILE.tmp. After each: DIR is one run's
+# complete set (verify ok) or untouched, nothing outside DIR changed, nothing crashed.
+# Usage: test_outdir_cli.sh OUTCOMES SOURCE_DIR JSON_COMPARE JSON_GET
+set -uo pipefail
+bin=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+failures=0
+passed=0
+check() { # NAME CONDITION-COMMAND...
+  local name=$1
+  shift
+  if "$@"; then passed=$((passed + 1)); else echo "FAIL $name"; failures=$((failures + 1)); fi
+}
+run() { # WANT_EXIT COMMAND... (output in $tmp/out, $tmp/err)
+  local want=$1
+  shift
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  [ "$got" -eq "$want" ] || { echo "  exit $got, want $want: $*"; sed 's/^/  err: /' "$tmp/err" | head -5; return 1; }
+}
+has() { grep -qF -- "$1" "$tmp/out" "$tmp/err"; }
+cd "$tmp"
+"$bin" sample --patients 80 --seed 3 -o in.csv || exit 1
+report() { "$bin" report --quiet "$@" in.csv; }
+title_of() { grep -A1 '"--title"' "$1/manifest.json" | tail -1 | tr -d ' ",'; }
+verified() { "$bin" verify "$1" >"$tmp/verify.txt" 2>&1 && [ "$(tail -1 "$tmp/verify.txt")" = ok ]; }
+# nothing of a run left beside DIR (no staging directory, no lock file)
+clean_beside() { [ -z "$(ls -A "$(dirname "$1")" | grep -F ".$(basename "$1").outcomes")" ]; }
+set_of() { ls -A "$1" 2>/dev/null | tr '\n' ' '; }
+full="episodes.csv manifest.json rejects.csv report.pdf results.json "
+
+# ---- planted symlinks at every temporary name: nothing outside DIR is written
+report --title Old -o d1
+for f in report.pdf results.json episodes.csv rejects.csv manifest.json; do
+  echo "victim $f" >"victim-$f"
+  ln -s "$tmp/victim-$f" "d1/.$f.tmp"
+done
+mkdir victimdir && echo "victim" >victimdir/results.json
+ln -s "$tmp/victimdir" .d1.outcomes-AAAAAA # the pattern of a staging directory
+check planted_run run 0 "$bin" report --quiet --title New -o d1 in.csv
+for f in report.pdf results.json episodes.csv rejects.csv manifest.json; do
+  check "planted_${f}_victim_kept" test "$(cat "victim-$f")" = "victim $f"
+  check "planted_${f}_regular" test -f "d1/$f" -a ! -L "d1/$f"
+done
+check planted_links_gone test "$(set_of d1)" = "$full"
+check planted_stage_link_kept test -L .d1.outcomes-AAAAAA
+check planted_stage_target_kept test "$(cat victimdir/results.json)" = victim
+check planted_verify verified d1
+check planted_new_set test "$(title_of d1)" = New
+rm .d1.outcomes-AAAAAA
+# the lock file planted as a symlink: refused, its target untouched
+echo "victim lock" >victim-lock
+ln -s "$tmp/victim-lock" .d1.outcomes.lock
+check planted_lock run 3 "$bin" report --quiet -o d1 in.csv
+check planted_lock_msg has "the lock file is a symbolic link: refusing to use it"
+check planted_lock_victim test "$(cat victim-lock)" = "victim lock"
+check planted_lock_set_kept test "$(title_of d1)" = New
+rm .d1.outcomes.lock
+# a FIFO as the lock file: refused, no hang
+mkfifo .d1.outcomes.lock
+check fifo_lock run 3 timeout 20 "$bin" report --quiet -o d1 in.csv
+check fifo_lock_msg has "the lock file is not a regular file"
+rm .d1.outcomes.lock
+
+# ---- sample -o FILE: a planted FILE.tmp (the old temporary name) is not followed
+echo "victim sample" >victim-sample
+ln -s "$tmp/victim-sample" s.csv.tmp
+check sample_planted run 0 "$bin" sample --patients 5 -o s.csv
+check sample_victim_kept test "$(cat victim-sample)" = "victim sample"
+check sample_written test "$(head -c 10 s.csv)" = "patient_id"
+check sample_no_temp test -z "$(ls -A | grep '^\.s\.csv\.')"
+# a directory that cannot be written: the error names FILE, nothing left
+mkdir ro && chmod a-w ro
+if [ "$(id -u)" -ne 0 ]; then
+  check sample_ro run 3 "$bin" sample --patients 5 -o ro/s.csv
+  check sample_ro_msg has "ro/s.csv: cannot write"
+fi
+
+# ---- two runs started together into one directory, ten times: always one run's full set
+for i in 1 2 3 4 5 6 7 8 9 10; do
+  "$bin" report --title A -o race in.csv >"$tmp/a.out" 2>"$tmp/a.err" &
+  pa=$!
+  "$bin" report --title B -o race in.csv >"$tmp/b.out" 2>"$tmp/b.err" &
+  pb=$!
+  wait "$pa"; ra=$?
+  wait "$pb"; rb=$?
+  check "race_${i}_both_ran" test "$ra" -eq 0 -a "$rb" -eq 0
+  check "race_${i}_one_set" verified race
+  t=$(title_of race)
+  check "race_${i}_title" test "$t" = A -o "$t" = B
+  check "race_${i}_full" test "$(set_of race)" = "$full"
+  check "race_${i}_nothing_beside" clean_beside race
+done
+# deterministic contention: A holds the lock (paused after its first file), B starts then
+OUTCOMES_TEST_FAULT=pause "$bin" report --title A -o race2 in.csv >"$tmp/a.out" 2>"$tmp/a.err" &
+pa=$!
+for _ in $(seq 1 200); do ls -A | grep -q '^\.race2\.outcomes-' && break; sleep 0.05; done
+"$bin" report --title B -o race2 in.csv >"$tmp/b.out" 2>"$tmp/b.err"
+rb=$?
+wait "$pa"; ra=$?
+check contention_exits test "$ra" -eq 0 -a "$rb" -eq 0
+check contention_waited grep -q "another run is writing this directory (lock ./.race2.outcomes.lock): waiting for it to end" "$tmp/b.err"
+check contention_last_wins test "$(title_of race2)" = B
+check contention_verify verified race2
+check contention_clean clean_beside race2
+
+# ---- a kill (SIGKILL, as a crash) at each point of the commit, with and without
+# RENAME_EXCHANGE: DIR holds the old set or the new set, never a mix; the next run cleans up
+for mode in exchange noexchange; do
+  for point in written before-swap after-aside after-swap removing-old; do
+    [ "$mode" = exchange ] && [ "$point" = after-aside ] && continue
+    rm -rf k .k.outcomes-* .k.outcomes.lock
+    report --title Old -o k
+    f="kill:$point"
+    [ "$mode" = noexchange ] && f="noexchange,$f"
+    (OUTCOMES_TEST_FAULT=$f "$bin" report --quiet --title New -o k in.csv) 2>/dev/null
+    rc=$?
+    name="kill_${mode}_${point}"
+    check "${name}_killed" test "$rc" -eq 137
+    case $point in
+      written | before-swap) want=Old ;;
+      after-aside) want=missing ;;
+      *) want=New ;;
+    esac
+    if [ "$want" = missing ]; then
+      # between the fallback's two renames: DIR is absent, both sets complete beside it
+      check "${name}_dir_absent" test ! -e k
+      sets=0
+      for s in .k.outcomes-*; do [ "$(set_of "$s")" = "$full" ] && sets=$((sets + 1)); done
+      check "${name}_both_sets_beside" test "$sets" -eq 2
+    else
+      check "${name}_one_set" test "$(set_of k)" = "$full"
+      check "${name}_verify" verified k
+      check "${name}_title" test "$(title_of k)" = "$want"
+    fi
+    check "${name}_next_run" run 0 "$bin" report --quiet --title Next -o k in.csv
+    check "${name}_next_clean" clean_beside k
+    check "${name}_next_verify" verified k
+  done
+done
+# a kill before the first rename into a directory that does not exist yet
+rm -rf fresh
+(OUTCOMES_TEST_FAULT=kill:before-swap "$bin" report --quiet -o fresh in.csv) 2>/dev/null
+check kill_fresh_nothing test ! -e fresh
+check kill_fresh_next run 0 "$bin" report --quiet -o fresh in.csv
+check kill_fresh_clean clean_beside fresh
+
+# ---- a rename that fails: DIR keeps the old set, nothing is left beside it
+for f in fail:swap noexchange,fail:aside noexchange,fail:install; do
+  rm -rf r && report --title Old -o r
+  name="fail_${f//[,:]/_}"
+  check "${name}_exit" run 3 env OUTCOMES_TEST_FAULT=$f "$bin" report --quiet --title New -o r in.csv
+  check "${name}_msg" has "r: cannot replace: Input/output error"
+  check "${name}_old_kept" test "$(title_of r)" = Old
+  check "${name}_verify" verified r
+  check "${name}_clean" clean_beside r
+done
+# into new parents 40 levels deep: a failed run removes every directory it made
+deep=deep$(printf '/d%s' $(seq 1 40))/out
+check fail_deep_exit run 3 env OUTCOMES_TEST_FAULT=fail:install "$bin" report --quiet -o "$deep" in.csv
+check fail_deep_msg has "cannot create: Input/output error"
+check fail_deep_gone test ! -e deep
+check deep_ok run 0 "$bin" report --quiet -o "$deep" in.csv
+check deep_verify verified "$deep"
+
+# ---- stale temporaries of an earlier crash (patient ids in them) are removed at the start
+rm -rf st && report -o st >/dev/null
+echo "P0000001,secret" >st/.episodes.csv.tmp
+mkdir .st.outcomes-Zz9Zz9 && echo "P0000001,secret" >.st.outcomes-Zz9Zz9/episodes.csv
+check stale_run run 0 "$bin" report --quiet --suppress-below 11 -o st in.csv
+check stale_tmp_gone test ! -e st/.episodes.csv.tmp
+check stale_stage_gone test ! -e .st.outcomes-Zz9Zz9
+check stale_suppressed_set test "$(set_of st)" = "manifest.json report.pdf results.json "
+check stale_verify verified st
+check stale_no_ids bash -c "! grep -rqs P0000001 st .st.outcomes-* 2>/dev/null"
+# a staging-like directory that holds something else is left as it is
+mkdir .st.outcomes-Keep01 && echo mine >.st.outcomes-Keep01/notes.txt
+check stale_foreign_run run 0 "$bin" report --quiet -o st in.csv
+check stale_foreign_kept test "$(cat .st.outcomes-Keep01/notes.txt)" = mine
+rm -rf .st.outcomes-Keep01
+
+# ---- DIR holding a file that is not ours: refused, nothing changed
+rm -rf fo && report --title Old -o fo
+echo "my notes" >fo/notes.txt
+check foreign_exit run 3 "$bin" report --quiet --title New -o fo in.csv
+check foreign_msg has "fo: holds 'notes.txt', which outcomes did not write"
+check foreign_kept test "$(cat fo/notes.txt)" = "my notes"
+check foreign_old_set test "$(title_of fo)" = Old
+check foreign_clean clean_beside fo
+mkdir fo2 && mkdir fo2/sub
+check foreign_dir_exit run 3 "$bin" report --quiet -o fo2 in.csv
+check foreign_dir_kept test -d fo2/sub
+
+# ---- DIR given as a symlink or as ".": the directory it names is replaced, the link kept
+rm -rf real && report --title Old -o real && ln -s real link
+check link_run run 0 "$bin" report --quiet --title New -o link in.csv
+check link_kept test -L link
+check link_new test "$(title_of real)" = New
+check link_clean clean_beside real
+(cd real && "$bin" report --quiet --title Dot -o . ../in.csv)
+check dot_run test "$(title_of real)" = Dot
+check dot_verify bash -c "cd real && '$bin' verify . >/dev/null" # inputs relative to real
+# the directory's mode is kept
+chmod 750 real
+report -o real
+check mode_kept test "$(stat -c %a real)" = 750
+
+# ---- a signal while the lock is held removes the staging directory and the lock file
+rm -rf sg && report --title Old -o sg
+OUTCOMES_TEST_FAULT=pause "$bin" report --quiet --title New -o sg in.csv &
+p=$!
+for _ in $(seq 1 200); do ls -A | grep -q '^\.sg\.outcomes-' && break; sleep 0.05; done
+kill -TERM "$p"
+wait "$p"
+check signal_exit test $? -eq 143
+check signal_clean clean_beside sg
+check signal_old_kept test "$(title_of sg)" = Old
+
+echo "$passed passed, $failures failed"
+[ "$failures" -eq 0 ]
