@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # `outcomes verify`: ok on a fresh report directory; a changed byte in an input or an output is
 # named; a missing file is named; an unreadable manifest is an I/O error. Also checks the
-# manifest's content. Usage: test_verify.sh OUTCOMES SOURCE_DIR ... JSON_GET
+# manifest's content, and verify under attack (issue 13): a tampered manifest (traversal and
+# absolute output names, non-string options, -o and --config in the options, wrong types, a
+# huge file, a FIFO), inputs that are FIFOs or look like options, files DIR holds beyond the
+# manifest, and paths that are not UTF-8. None crashes, touches a file outside DIR or leaves
+# anything in TMPDIR. Usage: test_verify.sh OUTCOMES SOURCE_DIR ... JSON_GET
 set -uo pipefail
 bin=$1
 src=$2
@@ -74,6 +78,117 @@ check verify_no_manifest_msg grep -q "cannot read the manifest" "$tmp/err"
 check verify_usage test $? -eq 2
 "$bin" verify --help | grep -q "Usage: outcomes verify DIR"
 check verify_help test $? -eq 0
+
+# ---- the manifest is untrusted input: each tampering is refused (exit 3, the entry named)
+# before anything is read, run or removed; TMPDIR holds only what the test put there
+export TMPDIR="$tmp/vtmp"
+mkdir -p "$TMPDIR/victim"
+echo precious >"$TMPDIR/victim/file"
+echo precious >"$tmp/abs-victim"
+n=0
+tamper() { # WANT_MESSAGE SED_EXPRESSION: a copy of out with its manifest edited, verified
+  n=$((n + 1))
+  rm -rf "t$n" && cp -r out "t$n"
+  sed -i "$2" "t$n/manifest.json"
+  timeout 20 "$bin" verify "t$n" >"$tmp/t.out" 2>"$tmp/t.err"
+  local rc=$?
+  [ "$rc" -eq 3 ] || { echo "  tamper $n ($2): exit $rc, want 3"; cat "$tmp/t.err"; return 1; }
+  grep -qF -- "$1" "$tmp/t.err" || { echo "  tamper $n: no '$1' in:"; cat "$tmp/t.err"; return 1; }
+}
+check traversal tamper "outputs[0].name: '../victim/file' is not the name of a file outcomes writes" 's|"name": "report.pdf"|"name": "../victim/file"|'
+check traversal_deep tamper "outputs[1].name: '../../vtmp/victim/file' is not" 's|"name": "results.json"|"name": "../../vtmp/victim/file"|'
+check absolute tamper "outputs[0].name: '$tmp/abs-victim' is not" "s|\"name\": \"report.pdf\"|\"name\": \"$tmp/abs-victim\"|"
+check empty_name tamper "outputs[0].name: '' is not" 's|"name": "report.pdf"|"name": ""|'
+check dot_name tamper "outputs[0].name: '..' is not" 's|"name": "report.pdf"|"name": ".."|'
+check slash_name tamper "outputs[0].name: 'report.pdf/' is not" 's|"name": "report.pdf"|"name": "report.pdf/"|'
+check subdir_name tamper "outputs[0].name: 'x/report.pdf' is not" 's|"name": "report.pdf"|"name": "x/report.pdf"|'
+check nul_name tamper "cannot read the manifest" 's|"name": "report.pdf"|"name": "report.pdf\\u0000/../x"|'
+check control_name_shown tamper "outputs[0].name: 'a\\x1b[31m' is not" 's|"name": "report.pdf"|"name": "a\\u001b[31m"|'
+check twice_name tamper "outputs[1].name: 'report.pdf' is listed twice" 's|"name": "results.json"|"name": "report.pdf"|'
+check name_number tamper "outputs[0].name: expected a string" 's|"name": "report.pdf"|"name": 7|'
+check victims_kept test "$(cat "$TMPDIR/victim/file") $(cat "$tmp/abs-victim")" = "precious precious"
+check option_number tamper "options[0]: expected a string" 's|"options": \[|"options": [1, |'
+check option_array tamper "options[0]: expected a string" 's|"options": \[|"options": [[1], |'
+check option_null tamper "options[0]: expected a string" 's|"options": \[|"options": [null, |'
+check option_object tamper "options[0]: expected a string" 's|"options": \[|"options": [{}, |'
+check option_bad_hex tamper "options[0]: not a word's bytes in hex" 's|"options": \[|"options": [{"hex": "2d2"}, |'
+check option_o tamper "options[0]: '-o' is refused" "s|\"options\": \\[|\"options\": [\"-o\", \"$tmp/evil\", |"
+check option_output tamper "options[2]: '--output' is refused" "s|\"--date-format\",|\"--output\", \"$tmp/evil\", \"--date-format\",|"
+check option_output_eq tamper "options[0]: '--output=$tmp/evil' is not an option of outcomes report" "s|\"options\": \\[|\"options\": [\"--output=$tmp/evil\", |"
+check option_config tamper "options[0]: '--config' is refused" 's|"options": \[|"options": ["--config", "/etc/passwd", |'
+check option_positional tamper "options[0]: '/etc/passwd' is not an option of outcomes report" 's|"options": \[|"options": ["/etc/passwd", |'
+check option_columns tamper "options[1]: --columns '/etc/passwd' is not the recorded columns_file" 's|"options": \[|"options": ["--columns", "/etc/passwd", |'
+check option_stray_word tamper "'x' is not an option of outcomes report" 's|"a4"|"a4", "--strict", "x"|'
+check option_missing_value tamper "'--paper' has no value" 's|"a4"|"a4", "--paper"|'
+check option_check_only tamper "options[0]: '--patients' is not an option of outcomes report" 's|"options": \[|"options": ["--patients", "5", |'
+check no_evil test ! -e "$tmp/evil"
+check inputs_not_array tamper "not a manifest of outcomes" 's|"inputs": \[|"inputs": "x", "inputs2": [|'
+check input_number tamper "inputs[0]: expected an object" 's|"inputs": \[|"inputs": [5, |'
+check input_path_null tamper "inputs[0].path: expected a non-empty string" 's|"path": "export.csv"|"path": null|'
+check input_sha_number tamper "inputs[0].sha256: expected 64 hex digits" '0,/"sha256": "[0-9a-f]*"/s//"sha256": 5/'
+check input_size_string tamper "inputs[0].size: expected a byte count" '0,/"size": [0-9]*/s//"size": "9"/'
+check input_rows tamper "inputs[0].rows: expected a row count" 's|"rows": 5962|"rows": []|'
+check input_hex_nul tamper "inputs[0].path_hex: expected the path's bytes" 's|"path": "export.csv"|"path": "export.csv", "path_hex": "2f00"|'
+check output_sha tamper "outputs[0].sha256: expected 64 hex digits" '/"name": "report.pdf"/,/sha256/s|"sha256": "[0-9a-f]*"|"sha256": "../x"|'
+check epoch_number tamper "source_date_epoch: expected null or seconds" 's|"source_date_epoch": null|"source_date_epoch": 5|'
+check epoch_words tamper "source_date_epoch: expected null or seconds" 's|"source_date_epoch": null|"source_date_epoch": "1; rm -rf /"|'
+check columns_array tamper "columns_file: expected an object or null" 's|"columns_file": null|"columns_file": []|'
+check schema_string tamper "schema: expected 1" 's|"schema": 1|"schema": "1"|'
+check root_array tamper "not a manifest of outcomes (not an object)" '1s|^{|[{|; $s|^}$|}]|'
+check duplicate_key tamper "cannot read the manifest" 's|"schema": 1,|"schema": 1, "schema": 1,|'
+# a huge manifest is refused before it is read; a FIFO is not opened for reading
+mkdir huge && truncate -s 17M huge/manifest.json
+timeout 20 "$bin" verify huge 2>"$tmp/err"
+check huge_exit test $? -eq 3
+check huge_msg grep -q "huge/manifest.json: the manifest is 17825792 bytes, more than a manifest of outcomes can be (16 MiB); not read" "$tmp/err"
+mkdir fifo && mkfifo fifo/manifest.json
+timeout 20 "$bin" verify fifo 2>"$tmp/err"
+check fifo_exit test $? -eq 3
+check fifo_msg grep -q "not a regular file" "$tmp/err"
+# an input path naming a FIFO: reported, never opened (no hang)
+mkfifo in.fifo
+rm -rf t_fifo && cp -r out t_fifo && sed -i 's|"path": "export.csv"|"path": "in.fifo"|' t_fifo/manifest.json
+timeout 20 "$bin" verify t_fifo >"$tmp/v.txt"
+check input_fifo_exit test $? -eq 1
+check input_fifo_line grep -q '^missing  input in.fifo (not a regular file)$' "$tmp/v.txt"
+# an input named like an option is read as a file by the rerun, never taken as -o
+cp export.csv -- "--output=evil"
+"$bin" report --quiet -o out6 -- "--output=evil"
+"$bin" verify out6 >"$tmp/v6.txt"
+check option_like_input_ok test $? -eq 0
+check option_like_input_no_dir test ! -e evil
+# files DIR holds beyond the manifest (a stale temporary with patient ids) fail verify
+cp -r out out7 && echo "P0000001" >out7/.episodes.csv.tmp
+"$bin" verify out7 >"$tmp/v7.txt"
+check extra_exit test $? -eq 1
+check extra_line grep -q '^extra    output .episodes.csv.tmp (not in the manifest)$' "$tmp/v7.txt"
+# an output replaced by a symlink is not the file written
+cp -r out out8 && cp out8/results.json results.copy && rm out8/results.json && ln -s "$tmp/results.copy" out8/results.json
+"$bin" verify out8 >"$tmp/v8.txt"
+check symlink_output grep -q '^differs  output results.json (a symbolic link, not the file written)$' "$tmp/v8.txt"
+check tmpdir_only_victim test "$(ls -A "$TMPDIR")" = victim
+
+# ---- paths as bytes: an input (and a --columns file) whose name is not UTF-8 is recorded
+# exactly (path_hex, an option word as {"hex": ...}) and the rerun finds it
+raw=$(printf 'ex\377\376port.csv')
+cp export.csv "$raw"
+"$bin" report --quiet -o out9 "$raw"
+check bytes_report test $? -eq 0
+check bytes_path_hex test "$("$get" out9/manifest.json inputs.0.path_hex)" = 6578fffe706f72742e637376
+check bytes_path_shown test "$("$get" out9/manifest.json inputs.0.path)" = "ex��port.csv"
+check bytes_results_hex test "$("$get" out9/results.json data_quality.files.0.path_hex)" = 6578fffe706f72742e637376
+check bytes_command_line test "$("$get" out9/manifest.json command_line.5)" = "ex��port.csv"
+"$bin" verify out9 >"$tmp/v9.txt"
+check bytes_verify test $? -eq 0
+check bytes_verify_rerun grep -q '^ok       rerun results.json$' "$tmp/v9.txt"
+cols=$(printf 'cols\377.ini')
+cp "$src/sample-data/messy-columns.ini" "$cols"
+cp "$src/sample-data/messy-export.csv" messy.csv
+"$bin" report --quiet --columns "$cols" --date-format us --delimiter ';' -o out10 messy.csv
+check bytes_columns_hex test "$("$get" out10/manifest.json columns_file.path_hex)" = 636f6c73ff2e696e69
+check bytes_option_hex test "$("$get" out10/manifest.json options.5.hex)" = 636f6c73ff2e696e69
+"$bin" verify out10 >"$tmp/v10.txt"
+check bytes_columns_verify test $? -eq 0
 
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]
