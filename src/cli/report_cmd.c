@@ -108,16 +108,6 @@ static int inputs_unchanged(const struct ingest_result *in, struct manifest_file
     return 0;
 }
 
-/* Another run is writing the same directory: this one waits for it (the lock, README
- * "Outputs"), and says so unless --quiet. */
-static void note_waiting(const char *lock, void *arg)
-{
-    const struct cli_opts *o = arg;
-    if (!o->quiet)
-        fprintf(stderr, "outcomes: another run is writing this directory (lock %s): waiting "
-                        "for it to end\n", lock);
-}
-
 static void *release_rows(void *arg)
 {
     rows_release_columns(arg);
@@ -189,6 +179,16 @@ done:
         free(words[i]);
     free(words);
     return rc;
+}
+
+/* Another run is writing the same directory: this one waits for it (the lock, README
+ * "Outputs"), and says so unless --quiet. */
+static void note_waiting(const char *lock, void *arg)
+{
+    const struct cli_opts *o = arg;
+    if (!o->quiet)
+        fprintf(stderr, "outcomes: another run is writing this directory (lock %s): waiting "
+                        "for it to end\n", lock);
 }
 
 int cli_report(const struct cli_opts *o)

@@ -120,7 +120,7 @@ for mode in exchange noexchange; do
     report --title Old -o k
     f="kill:$point"
     [ "$mode" = noexchange ] && f="noexchange,$f"
-    (OUTCOMES_TEST_FAULT=$f "$bin" report --quiet --title New -o k in.csv) 2>/dev/null
+    (OUTCOMES_TEST_FAULT=$f "$bin" report --quiet --title New -o k in.csv; exit $?) 2>/dev/null
     rc=$?
     name="kill_${mode}_${point}"
     check "${name}_killed" test "$rc" -eq 137
@@ -147,7 +147,7 @@ for mode in exchange noexchange; do
 done
 # a kill before the first rename into a directory that does not exist yet
 rm -rf fresh
-(OUTCOMES_TEST_FAULT=kill:before-swap "$bin" report --quiet -o fresh in.csv) 2>/dev/null
+(OUTCOMES_TEST_FAULT=kill:before-swap "$bin" report --quiet -o fresh in.csv; exit $?) 2>/dev/null
 check kill_fresh_nothing test ! -e fresh
 check kill_fresh_next run 0 "$bin" report --quiet -o fresh in.csv
 check kill_fresh_clean clean_beside fresh
@@ -222,6 +222,29 @@ wait "$p"
 check signal_exit test $? -eq 143
 check signal_clean clean_beside sg
 check signal_old_kept test "$(title_of sg)" = Old
+
+# ---- the other refusals of -o, each with its message
+check root_dir run 3 "$bin" report --quiet -o / in.csv
+check root_dir_msg has "/: the root directory cannot be an output directory"
+check empty_dir run 3 "$bin" report --quiet -o "" in.csv
+check empty_dir_msg has "the output directory name is empty"
+ln -s "$tmp/nowhere" dangling
+check dangling_link run 3 "$bin" report --quiet -o dangling in.csv
+check dangling_link_msg has "dangling: cannot resolve the directory: No such file or directory"
+check dangling_nowhere test ! -e nowhere
+# a read-only file system (a tmpfs remounted read-only, where this machine lets us mount one):
+# the lock cannot be made, the set stays
+mkdir rofs
+if mount -t tmpfs -o size=4m tmpfs rofs 2>/dev/null; then
+  report --title Old -o rofs/out
+  mount -o remount,ro rofs
+  check rofs_exit run 3 "$bin" report --quiet --title New -o rofs/out in.csv
+  check rofs_msg has "rofs/.out.outcomes.lock: cannot create the lock file: Read-only file system"
+  check rofs_old_kept test "$(title_of rofs/out)" = Old
+  umount rofs
+else
+  echo "skip rofs: cannot mount a tmpfs here"
+fi
 
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -168,6 +168,11 @@ cp -r out out8 && cp out8/results.json results.copy && rm out8/results.json && l
 check symlink_output grep -q '^differs  output results.json (a symbolic link, not the file written)$' "$tmp/v8.txt"
 check tmpdir_only_victim test "$(ls -A "$TMPDIR")" = victim
 
+# no temporary directory can be made: said, counted, nothing else touched
+TMPDIR="$tmp/no/such/dir" "$bin" verify out >"$tmp/v11.txt"
+check no_tmpdir_exit test $? -eq 1
+check no_tmpdir_line grep -q '^not rerun: cannot make a temporary directory: No such file or directory$' "$tmp/v11.txt"
+
 # ---- paths as bytes: an input (and a --columns file) whose name is not UTF-8 is recorded
 # exactly (path_hex, an option word as {"hex": ...}) and the rerun finds it
 raw=$(printf 'ex\377\376port.csv')
