@@ -151,6 +151,13 @@ rm -rf fresh
 check kill_fresh_nothing test ! -e fresh
 check kill_fresh_next run 0 "$bin" report --quiet -o fresh in.csv
 check kill_fresh_clean clean_beside fresh
+rm -rf fresh2
+(OUTCOMES_TEST_FAULT=kill:after-swap "$bin" report --quiet -o newp/a/fresh2 in.csv; exit $?) 2>/dev/null
+check kill_fresh_after_swap_rc test $? -eq 137
+check kill_fresh_after_swap_set verified newp/a/fresh2
+check kill_fresh_after_swap_lock_left test -e newp/a/.fresh2.outcomes.lock
+check kill_fresh_after_swap_next run 0 "$bin" report --quiet -o newp/a/fresh2 in.csv
+check kill_fresh_after_swap_clean clean_beside newp/a/fresh2
 
 # ---- a rename that fails: DIR keeps the old set, nothing is left beside it
 for f in fail:swap noexchange,fail:aside noexchange,fail:install; do
