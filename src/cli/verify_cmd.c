@@ -279,9 +279,22 @@ static int parse_manifest(json_t *m, struct recorded *r, const char *mpath, stru
                             "source_date_epoch: expected null or seconds as a string of digits");
         r->epoch = e;
     }
-    json_t *cl = json_object_get(m, "command_line");
-    if (cl && !json_is_array(cl))
-        return diag_set(d, DIAG_IO, mpath, 0, 0, "command_line: expected an array");
+    /* the fields verify only shows or ignores: their types all the same */
+    json_t *tool = json_object_get(m, "tool"), *cl = json_object_get(m, "command_line");
+    const char *tname = plain_string(json_object_get(tool, "name"));
+    if (!json_is_object(tool) || !tname || strcmp(tname, "outcomes") != 0 ||
+        !plain_string(json_object_get(tool, "version")))
+        return diag_set(d, DIAG_IO, mpath, 0, 0,
+                        "tool: expected {\"name\": \"outcomes\", \"version\": ...}");
+    if (!json_is_object(json_object_get(m, "libraries")))
+        return diag_set(d, DIAG_IO, mpath, 0, 0, "libraries: expected an object");
+    if (!plain_string(json_object_get(m, "as_of")))
+        return diag_set(d, DIAG_IO, mpath, 0, 0, "as_of: expected a date string");
+    if (!json_is_array(cl))
+        return diag_set(d, DIAG_IO, mpath, 0, 0, "command_line: expected an array of strings");
+    for (size_t i = 0; i < json_array_size(cl); i++)
+        if (!plain_string(json_array_get(cl, i)))
+            return diag_set(d, DIAG_IO, mpath, 0, 0, "command_line[%zu]: expected a string", i);
     return check_options(r, mpath, d);
 }
 

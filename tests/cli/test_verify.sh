@@ -135,6 +135,10 @@ check epoch_words tamper "source_date_epoch: expected null or seconds" 's|"sourc
 check columns_array tamper "columns_file: expected an object or null" 's|"columns_file": null|"columns_file": []|'
 check schema_string tamper "schema: expected 1" 's|"schema": 1|"schema": "1"|'
 check root_array tamper "not a manifest of outcomes (not an object)" '1s|^{|[{|; $s|^}$|}]|'
+check tool_other tamper "tool: expected {\"name\": \"outcomes\"" 's|"name": "outcomes"|"name": "other"|'
+check libraries_array tamper "libraries: expected an object" 's|"libraries": {|"libraries": 1, "x": {|'
+check as_of_number tamper "as_of: expected a date string" 's|"as_of": "[0-9-]*"|"as_of": 20261031|'
+check command_line_object tamper "command_line[1]: expected a string" 's|^    "report",$|    {"x": 1},|'
 check duplicate_key tamper "cannot read the manifest" 's|"schema": 1,|"schema": 1, "schema": 1,|'
 # a huge manifest is refused before it is read; a FIFO is not opened for reading
 mkdir huge && truncate -s 17M huge/manifest.json
