@@ -1,6 +1,7 @@
 /* manifest.c: manifest.json, the record an auditor reruns from: the tool and library versions,
  * the exact command line, every effective option (as command-line words, so a rerun needs no
- * config file), each input's path, size, rows and SHA-256, each output's size and SHA-256.
+ * config file), each input's path (with path_hex, its exact bytes, when it is not UTF-8), size,
+ * rows and SHA-256, each output's size and SHA-256.
  * Nothing here depends on the clock or the machine. */
 #include <csv.h>
 #include <cairo.h>
