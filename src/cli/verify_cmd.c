@@ -47,8 +47,8 @@ static const char *shown(const char *s, char *buf, size_t n)
 
 /* One file the manifest names, decoded and checked. */
 struct entry {
-    char *path;       /* input: the exact bytes (path_hex decoded when present); output: name */
-    const char *sha;  /* 64 lowercase hex digits */
+    char *path;      /* input: the exact bytes (path_hex decoded when present); output: name */
+    const char *sha; /* 64 lowercase hex digits */
 };
 
 struct recorded {
@@ -157,14 +157,13 @@ static int check_options(struct recorded *r, const char *mpath, struct diag *d)
     for (size_t k = 0; k < r->nwords; k++) {
         const char *w = r->words[k];
         int has_arg = 0;
-        const char *name = w[0] == '-' && !strchr(w, '=') ? cli_option_name(w, CMD_REPORT, &has_arg)
-                                                           : NULL;
+        const char *name =
+            w[0] == '-' && !strchr(w, '=') ? cli_option_name(w, CMD_REPORT, &has_arg) : NULL;
         if (!name)
             return diag_set(d, DIAG_IO, mpath, 0, 0,
                             "options[%zu]: '%s' is not an option of outcomes report", k,
                             shown(w, b1, sizeof b1));
-        if (strcmp(name, "output") == 0 || strcmp(name, "config") == 0 ||
-            strcmp(name, "help") == 0)
+        if (strcmp(name, "output") == 0 || strcmp(name, "config") == 0 || strcmp(name, "help") == 0)
             return diag_set(d, DIAG_IO, mpath, 0, 0,
                             "options[%zu]: '%s' is refused: a rerun must not read or write "
                             "anything but the recorded files",
@@ -249,8 +248,7 @@ static int parse_manifest(json_t *m, struct recorded *r, const char *mpath, stru
                             i);
         if (!json_is_integer(json_object_get(f, "size")) ||
             json_integer_value(json_object_get(f, "size")) < 0)
-            return diag_set(d, DIAG_IO, mpath, 0, 0, "outputs[%zu].size: expected a byte count",
-                            i);
+            return diag_set(d, DIAG_IO, mpath, 0, 0, "outputs[%zu].size: expected a byte count", i);
         if (!(r->outputs[i].path = strdup(n)))
             return diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
     }
@@ -267,8 +265,7 @@ static int parse_manifest(json_t *m, struct recorded *r, const char *mpath, stru
             return diag_set(d, DIAG_IO, mpath, 0, 0,
                             "options[%zu]: expected a string (or {\"hex\": bytes})", i);
         if (!word)
-            return diag_set(d, DIAG_IO, mpath, 0, 0, "options[%zu]: not a word's bytes in hex",
-                            i);
+            return diag_set(d, DIAG_IO, mpath, 0, 0, "options[%zu]: not a word's bytes in hex", i);
         r->words[i] = word;
     }
     if (epoch && !json_is_null(epoch)) {
@@ -514,9 +511,8 @@ int cli_verify(const struct cli_opts *o)
             bad++;
             inputs_ok = 0;
         }
-    if (r.columns.path &&
-        !check_file("columns", r.columns.path, r.columns.path, r.columns.sha,
-                    "its content changed since the run")) {
+    if (r.columns.path && !check_file("columns", r.columns.path, r.columns.path, r.columns.sha,
+                                      "its content changed since the run")) {
         bad++;
         inputs_ok = 0;
     }

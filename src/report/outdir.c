@@ -108,18 +108,18 @@ static int rename_step(const char *step, int fd, const char *from, const char *t
 #define MAX_FILES 16 /* files in one set: the tool's own outputs, not a count from the input */
 
 static struct {
-    char *parent;        /* PARENT, as opened */
-    char *base;          /* B, DIR's last component */
-    char *shown;         /* DIR as given, for messages */
-    int pfd;             /* PARENT */
-    int lockfd;          /* the flock'd lock file, or -1 */
-    char *lockname;      /* ".B.outcomes.lock" */
-    char stage[300];     /* the staging directory's name in PARENT, "" when none */
-    int sfd;             /* the staging directory, or -1 */
-    int exists;          /* DIR existed at begin */
+    char *parent;              /* PARENT, as opened */
+    char *base;                /* B, DIR's last component */
+    char *shown;               /* DIR as given, for messages */
+    int pfd;                   /* PARENT */
+    int lockfd;                /* the flock'd lock file, or -1 */
+    char *lockname;            /* ".B.outcomes.lock" */
+    char stage[300];           /* the staging directory's name in PARENT, "" when none */
+    int sfd;                   /* the staging directory, or -1 */
+    int exists;                /* DIR existed at begin */
     char names[MAX_FILES][32]; /* files created in the staging directory */
-    char *made;          /* PARENT as a path, for removing the directories begin made */
-    size_t *made_ends;   /* the length of each made prefix of made, outermost first */
+    char *made;                /* PARENT as a path, for removing the directories begin made */
+    size_t *made_ends;         /* the length of each made prefix of made, outermost first */
     size_t nmade_cap;
 } st = {.pfd = -1, .lockfd = -1, .sfd = -1};
 
@@ -229,8 +229,8 @@ static int make_dirs(struct diag *d)
             if (err != EEXIST || stat(path, &s) != 0 || !S_ISDIR(s.st_mode)) {
                 int rc = err == EEXIST || err == ENOTDIR
                              ? diag_set(d, DIAG_IO, path, 0, 0, "exists and is not a directory")
-                             : diag_set(d, DIAG_IO, path, 0, 0,
-                                        "cannot create the directory: %s", strerror(err));
+                             : diag_set(d, DIAG_IO, path, 0, 0, "cannot create the directory: %s",
+                                        strerror(err));
                 path[i] = c;
                 unmake_dirs();
                 return rc;
@@ -371,8 +371,7 @@ static int clean_and_check(mode_t *mode, struct diag *d)
     int tfd = openat(st.pfd, st.base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     struct stat ts;
     if (tfd < 0 || fstat(tfd, &ts) != 0) {
-        rc = diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot open the directory: %s",
-                      strerror(errno));
+        rc = diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot open the directory: %s", strerror(errno));
         if (tfd >= 0)
             close(tfd);
         return rc;
@@ -396,7 +395,8 @@ static int clean_and_check(mode_t *mode, struct diag *d)
         if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
             continue;
         if (old_style_temp(n)) {
-            unlinkat(dirfd(t), n, 0); /* an earlier version's temporary (the link, not its target) */
+            unlinkat(dirfd(t), n,
+                     0); /* an earlier version's temporary (the link, not its target) */
             continue;
         }
         if (report_output_name_known(n) && fstatat(dirfd(t), n, &s, AT_SYMLINK_NOFOLLOW) == 0 &&
@@ -602,8 +602,7 @@ static int write_direct(int fd, const char *const *parts, const size_t *lens, si
     while ((size_t)at < total && rc == 0) {
         size_t fill = 0;
         while (fill < STAGE && part < nparts) {
-            size_t take = lens[part] - in_part < STAGE - fill ? lens[part] - in_part
-                                                              : STAGE - fill;
+            size_t take = lens[part] - in_part < STAGE - fill ? lens[part] - in_part : STAGE - fill;
             memcpy(stage + fill, parts[part] + in_part, take);
             fill += take;
             in_part += take;
@@ -636,8 +635,8 @@ static int write_direct(int fd, const char *const *parts, const size_t *lens, si
 }
 #endif
 
-int report_out_write(const char *name, const char *const *parts, const size_t *lens,
-                     size_t nparts, struct diag *d)
+int report_out_write(const char *name, const char *const *parts, const size_t *lens, size_t nparts,
+                     struct diag *d)
 {
     if (!have_stage)
         return diag_set(d, DIAG_IO, NULL, 0, 0, "no output directory is being written");
@@ -655,8 +654,7 @@ int report_out_write(const char *name, const char *const *parts, const size_t *l
     /* the staging directory is new and ours: O_EXCL | O_NOFOLLOW all the same */
     int fd = openat(st.sfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd < 0)
-        return diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot write %s: %s", name,
-                        strerror(errno));
+        return diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot write %s: %s", name, strerror(errno));
     int rc = 1; /* rc 1: not written yet */
 #if defined(O_DIRECT)
     int fl = fcntl(fd, F_GETFL);
@@ -763,7 +761,7 @@ int report_out_commit(struct diag *d)
     pending = 0;
     if (!rc)
         nmade = 0; /* the parents made hold the report now */
-    undo(); /* on failure the staging directory and the parents made; always the lock file */
+    undo();        /* on failure the staging directory and the parents made; always the lock file */
     guard(0);
     release();
     if (sig)

@@ -5,16 +5,16 @@
  * files is refused, names not ours are refused, and the lock beside the directory makes a
  * second writer fail or wait. (The crash and failure points are tested end to end, with the
  * commit's fault hook, in tests/cli/test_outdir_cli.sh.) */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <cmocka.h>
 
 #include <fcntl.h>
 #include <stdio.h>
-#include <sys/file.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -41,8 +41,8 @@ static void test_outdir_large_file_in_parts(void **state)
     (void)state;
     char dir[] = "/tmp/outcomes-outdir-XXXXXX";
     assert_non_null(mkdtemp(dir));
-    static const size_t sizes[][2] = {{5000001, 4000003}, {8u << 20, 0}, {4194303, 4194305},
-                                      {9000000, 1}};
+    static const size_t sizes[][2] = {
+        {5000001, 4000003}, {8u << 20, 0}, {4194303, 4194305}, {9000000, 1}};
     for (size_t c = 0; c < sizeof sizes / sizeof *sizes; c++) {
         char *part[2];
         for (int k = 0; k < 2; k++) {
