@@ -5,10 +5,10 @@
  * files is refused, names not ours are refused, and the lock beside the directory makes a
  * second writer fail or wait. (The crash and failure points are tested end to end, with the
  * commit's fault hook, in tests/cli/test_outdir_cli.sh.) */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <cmocka.h>
 
 #include <fcntl.h>
 #include <stdio.h>
