@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "outcomes/report.h"
+#include "outcomes/stats.h"
 
 static char *read_all(const char *path, size_t *n)
 {
@@ -103,6 +104,7 @@ static void test_outdir_abort_leaves_nothing(void **state)
 
 int main(void)
 {
+    stats_init(); /* GSL errors as values, never abort() */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_outdir_large_file_in_parts),
         cmocka_unit_test(test_outdir_abort_leaves_nothing),
