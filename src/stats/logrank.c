@@ -8,8 +8,10 @@
  * exactly 0 or when the reciprocal condition number in the 1-norm is below DBL_EPSILON; the
  * same two checks here give "not testable" (R estimates the condition number with dgecon; here
  * it is computed exactly from the inverse, which only differs from that estimate near the
- * threshold). That happens, for instance, when everyone at risk at every event time has the
- * event (all responding on the same day, one patient per site): V is then 0. */
+ * threshold). In exact arithmetic that happens exactly when everyone at risk at the first event
+ * time has the event then (all responding on the same day, one patient per site): every
+ * subject is at risk at the first event time, so V is then 0, and otherwise V restricted to the
+ * kept groups is positive definite from that time's term alone. */
 #include <float.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
@@ -24,7 +26,7 @@
 static const char why_groups[] = "fewer than two groups",
                   why_many[] = "more than " STR(STATS_LOGRANK_MAX_GROUPS) " groups",
                   why_events[] = "no events", why_one[] = "events expected in one group only",
-                  why_singular[] = "variance matrix is singular";
+                  why_singular[] = "singular variance: all at risk had the event at once";
 
 /* The 1-norm (largest column sum of absolute values) of a square matrix, as LAPACK dlange("1"). */
 static double norm1(const gsl_matrix *a)
