@@ -5,7 +5,8 @@
  *                               r_diff.R wrote for the same cases (ROUT); prints every mismatch
  *
  * A survival case is time, event and group vectors of a chosen shape (heavy ties, all events,
- * no events, one subject, identical groups, one group, many groups, one subject per group all
+ * no events, one subject, identical groups, one group, many groups (5-15, and now and then
+ * 16-100), one subject per group all
  * responding on one day, non-integer and very large times, more groups than the log-rank
  * limit). A proportion case is x of n. Compared, as R computes them:
  *  - survfit(Surv(t, e) ~ 1): every curve row (time, n.risk, n.event, n.censor, surv, std.err,
@@ -91,6 +92,10 @@ static void draw_case(long i, struct scase *c)
         break;
     case 10: n = (size_t)rng_int(2, 60), G = (int)rng_int(2, 3), tmax = 3, pev = 0.8; break;
     default: n = (size_t)rng_int(2, 60), G = (int)rng_int(2, 5), tmax = 60, pev = rng_unit(); break;
+    }
+    if (i % 60 == 6) { /* many groups, up to the log-rank limit */
+        G = (int)rng_int(16, STATS_LOGRANK_MAX_GROUPS);
+        n = (size_t)G * (size_t)rng_int(1, 3);
     }
     if (i % 250 == 11 && shape != 7) { /* more groups than the log-rank limit, now and then */
         G = STATS_LOGRANK_MAX_GROUPS + (int)rng_int(1, 6);
