@@ -10,8 +10,8 @@
  * it is computed exactly from the inverse, which only differs from that estimate near the
  * threshold). In exact arithmetic that happens exactly when everyone at risk at the first event
  * time has the event then (all responding on the same day, one patient per site): every
- * subject is at risk at the first event time, so V is then 0, and otherwise V restricted to the
- * kept groups is positive definite from that time's term alone. */
+ * subject is at risk at the first event time, so V is then 0; otherwise that time's term alone
+ * makes V, restricted to the kept groups less the first, positive definite. */
 #include <float.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
