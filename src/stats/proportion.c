@@ -6,8 +6,8 @@
  *  - Clopper-Pearson, as R binom.test(x, n)$conf.int: qbeta(0.025, x, n-x+1) and
  *    qbeta(0.975, x+1, n-x), with 0 for x = 0 and 1 for x = n.
  * The beta quantiles are not GSL's gsl_cdf_beta_Pinv/Qinv: those loop forever on a <= 0 or
- * b <= 0 (DEPENDENCIES), return NaN for x = 1 or 2 of a million, and never return for
- * 1,000,000 of 2,000,000 (their Newton loop resets its own iteration limit; found by the
+ * b <= 0 (DEPENDENCIES), return NaN for x = 1 or 2 of a million, and did not return within
+ * 20 s (inside GSL 2.7.1's internal search) for 1,000,000 of 2,000,000 (found by the
  * differential test against R, tests/stats/r_diff.c). Instead Brent's method (GSL's root
  * solver, at most 200 steps) brackets the root of I_p(a, b) - P on [0, 1], the regularised
  * incomplete beta coming from gsl_sf_beta_inc_e with its status checked (underflow is its

@@ -3,6 +3,7 @@
  *   r_diff cases FILE           writes the cases, drawn from a fixed seed (SplitMix64)
  *   r_diff compare CASES ROUT   runs our estimators on each case and compares them with what
  *                               r_diff.R wrote for the same cases (ROUT); prints every mismatch
+ * (R_DIFF_SEED=N in the environment of both draws other cases, for exploring by hand.)
  *
  * A survival case is time, event and group vectors of a chosen shape (heavy ties, all events,
  * no events, one subject, identical groups, one group, many groups (5-15, and now and then
@@ -497,6 +498,10 @@ static int compare(const char *cases_path, const char *r_path)
 int main(int argc, char **argv)
 {
     stats_init();
+    const char *seed = getenv("R_DIFF_SEED"); /* other draws, to explore by hand; the test's
+                                               * own run never sets it */
+    if (seed && *seed)
+        rng_state = strtoull(seed, NULL, 10);
     if (argc == 3 && strcmp(argv[1], "cases") == 0)
         return write_cases(argv[2]);
     if (argc == 4 && strcmp(argv[1], "compare") == 0)

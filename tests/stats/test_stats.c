@@ -66,7 +66,7 @@ static void test_proportion_exact_matches_binom_test(void **state)
 }
 
 /* Large n, where GSL's own gsl_cdf_beta_Pinv/Qinv return NaN (x = 1, 2, 10 of a million) or
- * never return (a million of two million): found by the differential test (r_diff.c).
+ * do not return within 20 s (a million of two million): found by the differential test (r_diff.c).
  * binom.test(x, n)$conf.int, R 4.2.2: */
 static void test_proportion_exact_large_n(void **state)
 {
