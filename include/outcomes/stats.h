@@ -66,8 +66,8 @@ int stats_km_quantile(const struct km *km, double p, double *q, double *lo, doub
  *  - fewer than two groups with expected > 0 (no events, or events expected in one group
  *    only): chisq 0 and df as R (-1 or 0), p NaN (R's pchisq gives NaN or 1: no test).
  * Returns 0, or -1 when out of memory. */
-int stats_logrank(const double *time, const int *event, const int *group, size_t n,
-                  int ngroups, double *chisq, double *df, double *p, const char **reason);
+int stats_logrank(const double *time, const int *event, const int *group, size_t n, int ngroups,
+                  double *chisq, double *df, double *p, const char **reason);
 
 /* Sample quantile of sorted x[0..n) as R quantile(x, prob, type = 7); NaN when n = 0. */
 double stats_quantile_sorted(const double *x, size_t n, double prob);

@@ -73,8 +73,8 @@ out:
     return rc;
 }
 
-int stats_logrank(const double *time, const int *event, const int *group, size_t n,
-                  int ngroups, double *chisq, double *df, double *p, const char **reason)
+int stats_logrank(const double *time, const int *event, const int *group, size_t n, int ngroups,
+                  double *chisq, double *df, double *p, const char **reason)
 {
     *chisq = *df = *p = NAN;
     *reason = why_groups;

@@ -37,8 +37,8 @@ static double binom_tail(double N, double k, double p)
     double q = 1 - p, mode = floor((N + 1) * p);
     int upper = k > mode; /* sum j = k, k+1, ... ; else 1 - sum j = k-1, k-2, ... */
     double j = upper ? k : k - 1;
-    double term = exp(lgamma(N + 1) - lgamma(j + 1) - lgamma(N - j + 1) + j * log(p) +
-                      (N - j) * log1p(-p));
+    double term =
+        exp(lgamma(N + 1) - lgamma(j + 1) - lgamma(N - j + 1) + j * log(p) + (N - j) * log1p(-p));
     double sum = 0;
     while (term > 0 && j >= 0 && j <= N) {
         sum += term;

@@ -32,7 +32,7 @@
 #include "outcomes/stats.h"
 
 #define TOL 1e-9
-#define N_SURV 3000   /* survival cases */
+#define N_SURV 3000     /* survival cases */
 #define N_PROP_RAND 300 /* random proportion cases, besides every x of n for n <= 40 */
 
 static uint64_t rng_state = 20261201;
@@ -82,17 +82,33 @@ static void draw_case(long i, struct scase *c)
     long tmax;
     double pev;
     switch (shape) {
-    case 0: n = (size_t)rng_int(1, 40), G = (int)rng_int(1, 4), tmax = 4, pev = 0.5; break;
-    case 1: n = (size_t)rng_int(1, 30), G = (int)rng_int(1, 3), tmax = 10, pev = 1; break;
-    case 2: n = (size_t)rng_int(1, 30), G = (int)rng_int(1, 3), tmax = 10, pev = 0; break;
-    case 3: n = 1, G = (int)rng_int(1, 2), tmax = 20, pev = 0.5; break;
-    case 5: n = (size_t)rng_int(2, 40), G = 1, tmax = 30, pev = rng_unit(); break;
-    case 6: n = (size_t)rng_int(10, 80), G = (int)rng_int(5, 15), tmax = 40, pev = rng_unit(); break;
+    case 0:
+        n = (size_t)rng_int(1, 40), G = (int)rng_int(1, 4), tmax = 4, pev = 0.5;
+        break;
+    case 1:
+        n = (size_t)rng_int(1, 30), G = (int)rng_int(1, 3), tmax = 10, pev = 1;
+        break;
+    case 2:
+        n = (size_t)rng_int(1, 30), G = (int)rng_int(1, 3), tmax = 10, pev = 0;
+        break;
+    case 3:
+        n = 1, G = (int)rng_int(1, 2), tmax = 20, pev = 0.5;
+        break;
+    case 5:
+        n = (size_t)rng_int(2, 40), G = 1, tmax = 30, pev = rng_unit();
+        break;
+    case 6:
+        n = (size_t)rng_int(10, 80), G = (int)rng_int(5, 15), tmax = 40, pev = rng_unit();
+        break;
     case 7: /* one subject per group, everyone responding on one day: singular (R stops) */
         n = (size_t)rng_int(2, 6), G = (int)n, tmax = 14, pev = 1;
         break;
-    case 10: n = (size_t)rng_int(2, 60), G = (int)rng_int(2, 3), tmax = 3, pev = 0.8; break;
-    default: n = (size_t)rng_int(2, 60), G = (int)rng_int(2, 5), tmax = 60, pev = rng_unit(); break;
+    case 10:
+        n = (size_t)rng_int(2, 60), G = (int)rng_int(2, 3), tmax = 3, pev = 0.8;
+        break;
+    default:
+        n = (size_t)rng_int(2, 60), G = (int)rng_int(2, 5), tmax = 60, pev = rng_unit();
+        break;
     }
     if (i % 60 == 6) { /* many groups, up to the log-rank limit */
         G = (int)rng_int(16, STATS_LOGRANK_MAX_GROUPS);
@@ -156,8 +172,9 @@ static size_t prop_cases(struct pcase **out)
         for (long x = 0; x <= n; x++)
             v[k++] = (struct pcase){x, n};
     for (int i = 0; i < N_PROP_RAND; i++) {
-        long n = i % 3 == 0 ? rng_int(41, 1000) : i % 3 == 1 ? rng_int(1000, 100000)
-                                                              : rng_int(100000, 5000000);
+        long n = i % 3 == 0   ? rng_int(41, 1000)
+                 : i % 3 == 1 ? rng_int(1000, 100000)
+                              : rng_int(100000, 5000000);
         long x = i % 10 == 0 ? 0 : i % 10 == 1 ? n : i % 10 == 2 ? 1 : rng_int(0, n);
         v[k++] = (struct pcase){x, n};
     }
@@ -297,8 +314,7 @@ static double worst; /* the largest |ours - R| / max(1, |R|) among the finite va
 static void mismatch(const char *kind, long id, const char *what, double ours, double r)
 {
     if (++mismatches <= 30)
-        fprintf(stderr, "MISMATCH %s case %ld: %s: ours %.17g, R %.17g\n", kind, id, what, ours,
-                r);
+        fprintf(stderr, "MISMATCH %s case %ld: %s: ours %.17g, R %.17g\n", kind, id, what, ours, r);
 }
 
 /* R's non-finite (NA, Inf) is our NaN; otherwise within TOL (absolute below 1, relative above). */
@@ -490,8 +506,8 @@ static int compare(const char *cases_path, const char *r_path)
            "(%ld of them on a singular variance), %ld with df < 1, %ld above %d groups), "
            "%ld proportion cases (x2 methods); %ld values compared, largest deviation %.3g, "
            "%ld mismatches\n",
-           ns, n_rows, n_tested, n_r_stops, n_r_singular, n_df0, n_many,
-           STATS_LOGRANK_MAX_GROUPS, np, compared, worst, mismatches);
+           ns, n_rows, n_tested, n_r_stops, n_r_singular, n_df0, n_many, STATS_LOGRANK_MAX_GROUPS,
+           np, compared, worst, mismatches);
     return mismatches ? 1 : 0;
 }
 
