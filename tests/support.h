@@ -11,6 +11,7 @@
 
 #include "outcomes/date.h"
 #include "outcomes/ingest.h"
+#include "outcomes/stats.h"
 
 /* Writes data (n bytes) to a new temporary file; returns its malloc'd path. */
 static inline char *write_temp(const char *data, size_t n)

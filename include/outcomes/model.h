@@ -97,6 +97,7 @@ struct stratum {
     struct stratum_value *values;
     size_t nvalues;
     double chisq, df, p;               /* log-rank on days to response; NaN when untestable */
+    const char *logrank_reason;        /* why p is NaN (static text, stats_logrank), or NULL */
 };
 
 /* Safety figures over the treatment sessions of cohort episodes (README "Definitions"). */

@@ -10,6 +10,10 @@
 
 #include "outcomes/diag.h"
 
+/* Turns GSL's aborting error handler off for the whole process; every entry point (the CLI's
+ * main, each test and fuzz target) calls it first. Every GSL call below checks its own status. */
+void stats_init(void);
+
 /* A proportion with its 95 % interval. rate and ci are NaN when n = 0. */
 struct proportion {
     long events, n;
@@ -48,11 +52,22 @@ void stats_km_fini(struct km *km);
  * median (quantile.survfit with probs = p). Returns 0, or -1 when out of memory. */
 int stats_km_quantile(const struct km *km, double p, double *q, double *lo, double *hi);
 
+/* Above this many groups (values with at least one subject) the log-rank test is not computed:
+ * it would mean nothing to a reader, and its variance matrix is dense. */
+#define STATS_LOGRANK_MAX_GROUPS 100
+
 /* Log-rank test as R survdiff(Surv(time, event) ~ group, rho = 0): chisq, df (groups with
- * expected > 0, minus 1), p. group[i] in 0..ngroups-1. All three NaN with fewer than two
- * groups; p NaN where df < 1. Returns 0, or -1 when out of memory or GSL fails. */
-int stats_logrank(const double *time, const int *event, const int *group, size_t n,
-                  int ngroups, double *chisq, double *df, double *p);
+ * expected > 0, minus 1), p. group[i] in 0..ngroups-1; groups without subjects do not count.
+ * Where the test cannot be computed, *reason (else NULL) says why in a few words (static text):
+ *  - fewer than two groups (R stops: "There is only 1 group") or more than
+ *    STATS_LOGRANK_MAX_GROUPS: chisq, df and p NaN;
+ *  - a singular variance matrix (R's solve() stops: exactly or computationally singular, i.e.
+ *    reciprocal condition number below DBL_EPSILON): chisq, df and p NaN;
+ *  - fewer than two groups with expected > 0 (no events, or events expected in one group
+ *    only): chisq 0 and df as R (-1 or 0), p NaN (R's pchisq gives NaN or 1: no test).
+ * Returns 0, or -1 when out of memory. */
+int stats_logrank(const double *time, const int *event, const int *group, size_t n, int ngroups,
+                  double *chisq, double *df, double *p, const char **reason);
 
 /* Sample quantile of sorted x[0..n) as R quantile(x, prob, type = 7); NaN when n = 0. */
 double stats_quantile_sorted(const double *x, size_t n, double prob);

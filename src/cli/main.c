@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "outcomes/stats.h"
 
 static void print_usage(FILE *f)
 {
@@ -47,6 +48,7 @@ int main(int argc, char **argv)
         enum command cmd;
     } cmds[] = {{"report", CMD_REPORT}, {"check", CMD_CHECK}, {"verify", CMD_VERIFY},
                 {"sample", CMD_SAMPLE}};
+    stats_init(); /* GSL reports errors as values from here on, never abort() */
     if (argc < 2) {
         print_usage(stderr);
         return EXIT_USAGE;

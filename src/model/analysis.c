@@ -206,7 +206,8 @@ static int strata(struct analysis *a, const struct rows *r)
             sv->km_median = sv->km.median;
             k = end;
         }
-        if (stats_logrank(t, ev, grp, nlr, (int)nd, &st->chisq, &st->df, &st->p) != 0)
+        if (stats_logrank(t, ev, grp, nlr, (int)nd, &st->chisq, &st->df, &st->p,
+                          &st->logrank_reason) != 0)
             goto out;
     }
     rc = 0;

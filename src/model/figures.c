@@ -31,8 +31,11 @@ static void finish(const struct acc *acc, struct trajectory_point *p)
     if (acc->n < 2)
         return;
     double var = (acc->sumsq - acc->sum * acc->sum / (double)acc->n) / (double)(acc->n - 1);
+    /* nu >= 1 here; were GSL to reject it, it returns NaN (stats_init: no abort): a null CI */
     double half = gsl_cdf_tdist_Pinv(0.975, (double)(acc->n - 1)) * sqrt(var > 0 ? var : 0) /
                   sqrt((double)acc->n);
+    if (!isfinite(half))
+        return;
     p->lo = p->mean - half;
     p->hi = p->mean + half;
 }

@@ -533,7 +533,8 @@ static void page_strata_km(struct doc *d)
         struct box b = {36 + (v % 3) * (w + 16), 70 + (v / 3) * (h + 14), w, h};
         char test[160];
         if (isnan(st->p))
-            snprintf(test, sizeof test, "log-rank: not testable (fewer than two values)");
+            snprintf(test, sizeof test, "log-rank: not testable: %s",
+                     st->logrank_reason ? st->logrank_reason : "fewer than two values");
         else
             snprintf(test, sizeof test, "log-rank p = %.3g (chi-square %.2f, df %.0f)", st->p,
                      st->chisq, st->df);

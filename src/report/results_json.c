@@ -62,7 +62,7 @@ static json_t *proportion(const struct proportion *p)
     json_object_set_new(o, "events", json_integer(p->events));
     json_object_set_new(o, "n", json_integer(p->n));
     json_object_set_new(o, "rate", num(p->rate));
-    json_object_set_new(o, "ci", p->n > 0 ? pair(p->lo, p->hi) : pair(NAN, NAN));
+    json_object_set_new(o, "ci", p->n > 0 ? pair(p->lo, p->hi) : json_null());
     return o;
 }
 
@@ -171,6 +171,8 @@ static json_t *strata(const struct analysis *a)
         json_object_set_new(test, "chisq", num(st->chisq));
         json_object_set_new(test, "df", num(st->df));
         json_object_set_new(test, "p", num(st->p));
+        if (st->logrank_reason)
+            json_object_set_new(test, "reason", json_string(st->logrank_reason));
         json_object_set_new(lr, model_stratum_name(v), test);
     }
     json_object_set_new(o, "logrank", lr);

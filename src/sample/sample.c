@@ -10,7 +10,6 @@
  * not a clinical model: the parameters are plausible, not fitted to data. */
 #include "outcomes/sample.h"
 
-#include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -18,6 +17,7 @@
 #include <string.h>
 
 #include "outcomes/date.h"
+#include "outcomes/stats.h"
 
 static const char *const sites[] = {"north", "south", "east", "telehealth-hub"};
 static const char *const clinicians[][3] = {
@@ -334,7 +334,7 @@ static void draw_course(gsl_rng *r, struct course *c, int site)
 
 int sample_write(FILE *f, const struct sample_opts *opts, struct diag *d)
 {
-    gsl_set_error_handler_off();
+    stats_init(); /* also a library entry point: GSL errors as values, never abort() */
     struct gen g = {.rng = gsl_rng_alloc(gsl_rng_mt19937), .f = f, .as_of = opts->as_of};
     if (!g.rng)
         return diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");

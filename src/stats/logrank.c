@@ -3,7 +3,16 @@
  *   O_g = sum d_g,  E_g = sum d n_g / n,
  *   V_gh = sum d (n - d) / (n - 1) * (n_g / n) (delta_gh - n_h / n)     (for n > 1).
  * As survdiff: keep the groups with E > 0, drop the first of them, chisq = (O-E)' V^-1 (O-E)
- * (solved by LU with GSL), df = kept groups - 1, p = P(chi2_df > chisq). */
+ * (solved by LU with GSL), df = kept groups - 1, p = P(chi2_df > chisq).
+ * R solves with base solve() (LAPACK dgesv), which stops when a pivot of the LU factors is
+ * exactly 0 or when the reciprocal condition number in the 1-norm is below DBL_EPSILON; the
+ * same two checks here give "not testable" (R estimates the condition number with dgecon; here
+ * it is computed exactly from the inverse, which only differs from that estimate near the
+ * threshold). In exact arithmetic that happens exactly when everyone at risk at the first event
+ * time has the event then (all responding on the same day, one patient per site): every
+ * subject is at risk at the first event time, so V is then 0; otherwise that time's term alone
+ * makes V, restricted to the kept groups less the first, positive definite. */
+#include <float.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
@@ -12,26 +21,101 @@
 
 #include "stats_int.h"
 
-int stats_logrank(const double *time, const int *event, const int *group, size_t n,
-                  int ngroups, double *chisq, double *df, double *p)
+#define STR_(x) #x
+#define STR(x) STR_(x)
+static const char why_groups[] = "fewer than two groups",
+                  why_many[] = "more than " STR(STATS_LOGRANK_MAX_GROUPS) " groups",
+                  why_events[] = "no events", why_one[] = "events expected in one group only",
+                  why_singular[] = "singular variance: all at risk had the event at once";
+
+/* The 1-norm (largest column sum of absolute values) of a square matrix, as LAPACK dlange("1"). */
+static double norm1(const gsl_matrix *a)
+{
+    double best = 0;
+    for (size_t c = 0; c < a->size2; c++) {
+        double s = 0;
+        for (size_t r = 0; r < a->size1; r++)
+            s += fabs(gsl_matrix_get(a, r, c));
+        if (s > best || isnan(s))
+            best = s;
+    }
+    return best;
+}
+
+/* Solves m x = b as R's solve(m, b) would: returns 0 with x filled, 1 when R stops (a zero pivot,
+ * or reciprocal condition number below DBL_EPSILON), -1 when out of memory. m is overwritten. */
+static int solve_like_r(gsl_matrix *m, const gsl_vector *b, gsl_vector *x)
+{
+    size_t k = m->size1;
+    int rc = -1, sign;
+    gsl_permutation *perm = gsl_permutation_alloc(k);
+    gsl_matrix *inv = gsl_matrix_alloc(k, k);
+    if (!perm || !inv)
+        goto out;
+    rc = 1;
+    double anorm = norm1(m);
+    if (!isfinite(anorm) || gsl_linalg_LU_decomp(m, perm, &sign) != GSL_SUCCESS)
+        goto out;
+    for (size_t i = 0; i < k; i++)
+        if (gsl_matrix_get(m, i, i) == 0)
+            goto out; /* dgesv: "system is exactly singular" */
+    if (gsl_linalg_LU_invert(m, perm, inv) != GSL_SUCCESS)
+        goto out;
+    double rcond = 1 / (anorm * norm1(inv));
+    if (!(rcond >= DBL_EPSILON)) /* solve(): "system is computationally singular" */
+        goto out;
+    if (gsl_linalg_LU_solve(m, perm, b, x) != GSL_SUCCESS)
+        goto out;
+    rc = 0;
+out:
+    gsl_permutation_free(perm);
+    gsl_matrix_free(inv);
+    return rc;
+}
+
+int stats_logrank(const double *time, const int *event, const int *group, size_t n, int ngroups,
+                  double *chisq, double *df, double *p, const char **reason)
 {
     *chisq = *df = *p = NAN;
+    *reason = why_groups;
     if (ngroups < 2)
         return 0;
-    size_t G = (size_t)ngroups;
     int rc = -1;
     struct tally ty = {0};
-    double *O = calloc(G, sizeof *O), *E = calloc(G, sizeof *E), *V = calloc(G * G, sizeof *V);
-    long *risk = calloc(G, sizeof *risk), *dg = calloc(G, sizeof *dg);
+    double *O = NULL, *E = NULL, *V = NULL;
+    long *risk = NULL, *dg = NULL;
     gsl_matrix *m = NULL;
     gsl_vector *b = NULL, *x = NULL;
-    gsl_permutation *perm = NULL;
-    int *keep = calloc(G, sizeof *keep);
-    if (!O || !E || !V || !risk || !dg || !keep ||
-        stats_tally(time, event, group, ngroups, n, &ty) != 0)
+    int *keep = NULL, *slot = calloc((size_t)ngroups, sizeof *slot), *grp = NULL;
+    if (!slot)
         goto out;
+    /* groups with a subject (R sees only these), numbered 0..G-1 in order of group number */
+    size_t G = 0;
     for (size_t i = 0; i < n; i++)
-        risk[group[i]]++;
+        slot[group[i]] = 1;
+    for (int g = 0; g < ngroups; g++)
+        slot[g] = slot[g] ? (int)G++ : -1;
+    if (G < 2 || G > STATS_LOGRANK_MAX_GROUPS) {
+        *reason = G < 2 ? why_groups : why_many;
+        rc = 0;
+        goto out;
+    }
+    grp = malloc(n * sizeof *grp);
+    risk = calloc(G, sizeof *risk);
+    O = calloc(G, sizeof *O);
+    E = calloc(G, sizeof *E);
+    V = calloc(G * G, sizeof *V);
+    dg = calloc(G, sizeof *dg);
+    keep = calloc(G, sizeof *keep);
+    if (!grp || !risk || !O || !E || !V || !dg || !keep)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        grp[i] = slot[group[i]];
+        risk[grp[i]]++;
+    }
+    if (stats_tally(time, event, grp, (int)G, n, &ty) != 0)
+        goto out;
+    *reason = NULL;
     long at_risk = (long)n;
     for (size_t i = 0; i < ty.k; i++) {
         long d = 0, gone = 0;
@@ -65,6 +149,7 @@ int stats_logrank(const double *time, const int *event, const int *group, size_t
     *df = (double)kept - 1;
     if (kept < 2) {
         *chisq = 0;
+        *reason = kept ? why_one : why_events;
         rc = 0;
         goto out; /* p stays NaN: nothing to test */
     }
@@ -72,8 +157,7 @@ int stats_logrank(const double *time, const int *event, const int *group, size_t
     m = gsl_matrix_alloc(k, k);
     b = gsl_vector_alloc(k);
     x = gsl_vector_alloc(k);
-    perm = gsl_permutation_alloc(k);
-    if (!m || !b || !x || !perm)
+    if (!m || !b || !x)
         goto out;
     for (size_t r = 0; r < k; r++) {
         size_t g = (size_t)keep[r + 1];
@@ -81,23 +165,27 @@ int stats_logrank(const double *time, const int *event, const int *group, size_t
         for (size_t c = 0; c < k; c++)
             gsl_matrix_set(m, r, c, V[g * G + (size_t)keep[c + 1]]);
     }
-    int sign;
-    if (gsl_linalg_LU_decomp(m, perm, &sign) != GSL_SUCCESS ||
-        gsl_linalg_LU_solve(m, perm, b, x) != GSL_SUCCESS)
+    int solved = solve_like_r(m, b, x);
+    if (solved < 0)
         goto out;
     double chi = 0;
-    for (size_t r = 0; r < k; r++)
+    for (size_t r = 0; solved == 0 && r < k; r++)
         chi += gsl_vector_get(x, r) * gsl_vector_get(b, r);
-    if (!isfinite(chi))
-        goto out;
-    *chisq = chi;
-    *p = gsl_cdf_chisq_Q(chi, *df);
+    /* chi may round to just below 0 (R's too; its pchisq gives 1 there). gsl_cdf_chisq_Q returns
+     * NaN (no abort, stats_init) on arguments it rejects. */
+    double q = solved != 0 || !isfinite(chi) ? NAN : chi <= 0 ? 1.0 : gsl_cdf_chisq_Q(chi, *df);
+    if (isnan(q)) {
+        *df = NAN;
+        *reason = why_singular;
+    } else {
+        *chisq = chi;
+        *p = q;
+    }
     rc = 0;
 out:
     gsl_matrix_free(m);
     gsl_vector_free(b);
     gsl_vector_free(x);
-    gsl_permutation_free(perm);
     stats_tally_fini(&ty);
     free(O);
     free(E);
@@ -105,5 +193,7 @@ out:
     free(risk);
     free(dg);
     free(keep);
+    free(slot);
+    free(grp);
     return rc;
 }

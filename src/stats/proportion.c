@@ -5,12 +5,97 @@
  *    and R's own special cases: lower = 0 when p = 0, upper = 1 when p = 1.
  *  - Clopper-Pearson, as R binom.test(x, n)$conf.int: qbeta(0.025, x, n-x+1) and
  *    qbeta(0.975, x+1, n-x), with 0 for x = 0 and 1 for x = n.
- * GSL's inverse beta loops forever on a <= 0 or b <= 0 (DEPENDENCIES), so both special cases
- * are settled before any call. */
+ * The beta quantiles are not GSL's gsl_cdf_beta_Pinv/Qinv: those loop forever on a <= 0 or
+ * b <= 0 (DEPENDENCIES), return NaN for x = 1 or 2 of a million, and did not return within
+ * 20 s (inside GSL 2.7.1's internal search) for 1,000,000 of 2,000,000 (found by the
+ * differential test against R, tests/stats/r_diff.c). Instead Brent's method (GSL's root
+ * solver, at most 200 steps) brackets the root of I_p(a, b) - P on [0, 1], the regularised
+ * incomplete beta coming from gsl_sf_beta_inc_e with its status checked (underflow is its
+ * correct value 0 far in the lower tail; where it does not converge, for a + b above about a
+ * million, the equal binomial tail is summed): any other failure gives NaN (a null limit),
+ * never an abort or a hang. */
+#include <float.h>
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_roots.h>
+#include <gsl/gsl_sf_gamma.h>
 #include <math.h>
 
 #include "outcomes/stats.h"
+
+struct beta_target {
+    double a, b, P; /* a and b are whole numbers here */
+    int failed;
+};
+
+/* P(Bin(N, p) >= k) for 1 <= k <= N and 0 < p < 1, which is I_p(k, N - k + 1): the terms summed
+ * from the one next to k away from the mode (so they only shrink), each from the one before by
+ * the ratio of binomial probabilities, the first from lgamma (its rounding, ~1e-16 of log
+ * N!, moves the quantile by far less than 1e-9). */
+static double binom_tail(double N, double k, double p)
+{
+    double q = 1 - p, mode = floor((N + 1) * p);
+    int upper = k > mode; /* sum j = k, k+1, ... ; else 1 - sum j = k-1, k-2, ... */
+    double j = upper ? k : k - 1;
+    double term =
+        exp(lgamma(N + 1) - lgamma(j + 1) - lgamma(N - j + 1) + j * log(p) + (N - j) * log1p(-p));
+    double sum = 0;
+    while (term > 0 && j >= 0 && j <= N) {
+        sum += term;
+        if (term < sum * 1e-17)
+            break;
+        if (upper) {
+            term *= (N - j) / (j + 1) * (p / q);
+            j++;
+        } else {
+            term *= j / (N - j + 1) * (q / p);
+            j--;
+        }
+    }
+    return upper ? sum : 1 - sum;
+}
+
+static double beta_gap(double p, void *params)
+{
+    struct beta_target *t = params;
+    gsl_sf_result r;
+    int status = gsl_sf_beta_inc_e(t->a, t->b, p, &r);
+    if (status == GSL_EUNDRFLW) /* far in the lower tail: the value is 0, and correct */
+        status = GSL_SUCCESS;
+    if (status == GSL_EMAXITER && p > 0 && p < 1) {
+        /* its continued fraction does not converge near the mean once a + b is above about a
+         * million: the binomial sum instead */
+        r.val = binom_tail(t->a + t->b - 1, t->a, p);
+        status = GSL_SUCCESS;
+    }
+    if (status != GSL_SUCCESS || !isfinite(r.val)) {
+        t->failed = 1;
+        return NAN;
+    }
+    return r.val - t->P;
+}
+
+/* The P-quantile of Beta(a, b) (a, b > 0, 0 < P < 1), as R qbeta(P, a, b); NaN on failure. */
+static double beta_quantile(double P, double a, double b)
+{
+    struct beta_target t = {a, b, P, 0};
+    gsl_function f = {beta_gap, &t};
+    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    double root = NAN;
+    if (!s || gsl_root_fsolver_set(s, &f, 0, 1) != GSL_SUCCESS)
+        goto out;
+    for (int i = 0; i < 200; i++) {
+        if (gsl_root_fsolver_iterate(s) != GSL_SUCCESS || t.failed)
+            goto out;
+        double lo = gsl_root_fsolver_x_lower(s), hi = gsl_root_fsolver_x_upper(s);
+        if (gsl_root_test_interval(lo, hi, 0, 2 * DBL_EPSILON) == GSL_SUCCESS)
+            break;
+    }
+    root = gsl_root_fsolver_root(s);
+out:
+    gsl_root_fsolver_free(s);
+    return root;
+}
 
 struct proportion stats_proportion(long x, long n, enum ci_method method)
 {
@@ -19,8 +104,9 @@ struct proportion stats_proportion(long x, long n, enum ci_method method)
         return p;
     p.rate = (double)x / (double)n;
     if (method == CI_EXACT) {
-        p.lo = x == 0 ? 0.0 : gsl_cdf_beta_Pinv(0.025, (double)x, (double)(n - x + 1));
-        p.hi = x == n ? 1.0 : gsl_cdf_beta_Qinv(0.025, (double)(x + 1), (double)(n - x));
+        const double alpha = (1 - 0.95) / 2; /* as binom.test computes it */
+        p.lo = x == 0 ? 0.0 : beta_quantile(alpha, (double)x, (double)(n - x + 1));
+        p.hi = x == n ? 1.0 : beta_quantile(1 - alpha, (double)(x + 1), (double)(n - x));
         return p;
     }
     const double z = gsl_cdf_ugaussian_Pinv(0.975);

@@ -86,18 +86,26 @@ int stats_tally(const double *time, const int *event, const int *group, int ngro
         return 0;
     }
     uint32_t *idx = malloc(n * sizeof *idx), *tmp = malloc(n * sizeof *tmp);
-    t->time = malloc(n * sizeof *t->time);
-    t->d = calloc(n * G, sizeof *t->d);
-    t->c = calloc(n * G, sizeof *t->c);
-    if (!idx || !tmp || !t->time || !t->d || !t->c) {
+    if (!idx || !tmp) {
         free(idx);
         free(tmp);
-        stats_tally_fini(t);
         return -1;
     }
     for (size_t i = 0; i < n; i++)
         idx[i] = (uint32_t)i;
     sort_indices(idx, n, time_cmp, time, tmp);
+    size_t k = 0; /* distinct times: the counts are k x G, not n x G */
+    for (size_t i = 0; i < n; i++)
+        k += i == 0 || time[idx[i]] != time[idx[i - 1]];
+    t->time = malloc(k * sizeof *t->time);
+    t->d = calloc(k * G, sizeof *t->d);
+    t->c = calloc(k * G, sizeof *t->c);
+    if (!t->time || !t->d || !t->c) {
+        free(idx);
+        free(tmp);
+        stats_tally_fini(t);
+        return -1;
+    }
     for (size_t i = 0; i < n; i++) {
         size_t j = idx[i];
         if (i == 0 || time[j] != t->time[t->k - 1])

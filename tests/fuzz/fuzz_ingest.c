@@ -11,6 +11,15 @@
 #include "outcomes/ingest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    stats_init(); /* GSL errors as values, never abort() */
+    return 0;
+}
 
 struct outcome {
     int rc;

@@ -12,6 +12,7 @@
 #include "outcomes/model.h"
 #include "outcomes/render.h"
 #include "outcomes/report.h"
+#include "outcomes/stats.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -29,6 +30,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
+    stats_init();
     atexit(cleanup);
     return 0;
 }

@@ -401,6 +401,7 @@ static void test_ingest_hostile_contents(void **state)
 
 int main(void)
 {
+    stats_init(); /* GSL errors as values, never abort() */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ingest_edge_small_accounting),
         cmocka_unit_test(test_ingest_duplicates_conflicts_as_of),

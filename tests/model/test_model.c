@@ -313,6 +313,7 @@ static void test_model_sessions_count_treatment_dates(void **state)
 
 int main(void)
 {
+    stats_init(); /* GSL errors as values, never abort() */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_model_baseline_window_boundaries),
         cmocka_unit_test(test_model_response_and_remission_thresholds),

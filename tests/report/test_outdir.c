@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "outcomes/report.h"
+#include "outcomes/stats.h"
 
 static char *read_all(const char *path, size_t *n)
 {
@@ -237,6 +238,7 @@ static void test_outdir_lock(void **state)
 
 int main(void)
 {
+    stats_init(); /* GSL errors as values, never abort() */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_outdir_large_file_in_parts),
         cmocka_unit_test(test_outdir_abort_leaves_nothing),

@@ -65,6 +65,30 @@ static void test_proportion_exact_matches_binom_test(void **state)
     assert_close(p.lo, pow(0.025, 1.0 / 5), 1e-12); /* qbeta(0.025, 5, 1) */
 }
 
+/* Large n, where GSL's own gsl_cdf_beta_Pinv/Qinv return NaN (x = 1, 2, 10 of a million) or
+ * do not return within 20 s (a million of two million): found by the differential test (r_diff.c).
+ * binom.test(x, n)$conf.int, R 4.2.2: */
+static void test_proportion_exact_large_n(void **state)
+{
+    (void)state;
+    static const struct {
+        long x, n;
+        double lo, hi;
+    } cases[] = {
+        {1, 1000000, 2.5317807663794211e-08, 5.5716306551722366e-06},
+        {2, 1000000, 2.4220937031600363e-07, 7.2246687943803141e-06},
+        {10, 1000000, 4.7953987775456027e-06, 1.8390278891238525e-05},
+        {500000, 1000000, 0.49901951919531184, 0.50098048080468816},
+        {1000000, 2000000, 0.49930679850754905, 0.50069320149245100},
+        {1718746, 3079918, 0.55749442814130501, 0.55860400819528944},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct proportion p = stats_proportion(cases[i].x, cases[i].n, CI_EXACT);
+        assert_close(p.lo, cases[i].lo, 1e-9);
+        assert_close(p.hi, cases[i].hi, 1e-9);
+    }
+}
+
 /* edge_small's time to response in days (README of the reference cases):
  * survfit(Surv(c(9,16,10,20,30,9,16,10,5), c(1,1,1,1,0,1,0,1,0)) ~ 1) */
 static const double edge_t[] = {9, 16, 10, 20, 30, 9, 16, 10, 5};
@@ -123,7 +147,8 @@ static void test_km_non_integer_times(void **state)
     /* and the log-rank statistic does not change with the time scale */
     const int clin[] = {0, 0, 1, 1, 0, 0, 0, 1, 1};
     double chisq, df, p;
-    assert_int_equal(stats_logrank(half, edge_e, clin, 9, 2, &chisq, &df, &p), 0);
+    const char *why;
+    assert_int_equal(stats_logrank(half, edge_e, clin, 9, 2, &chisq, &df, &p, &why), 0);
     assert_close(chisq, 0.20172910662824212, 1e-12);
 }
 
@@ -211,12 +236,13 @@ static void test_logrank_matches_survdiff_aml(void **state)
     for (int i = 0; i < 23; i++)
         g[i] = i < 11 ? 0 : 1;
     double chisq, df, p;
-    assert_int_equal(stats_logrank(t, e, g, 23, 2, &chisq, &df, &p), 0);
+    const char *why;
+    assert_int_equal(stats_logrank(t, e, g, 23, 2, &chisq, &df, &p, &why), 0);
     assert_close(chisq, 3.3963886990, 1e-10);
     assert_close(df, 1, 0);
     assert_close(p, 0.0653393220, 1e-9);
     /* one group: not testable */
-    assert_int_equal(stats_logrank(t, e, g, 11, 1, &chisq, &df, &p), 0);
+    assert_int_equal(stats_logrank(t, e, g, 11, 1, &chisq, &df, &p, &why), 0);
     assert_true(isnan(chisq) && isnan(df) && isnan(p));
 }
 
@@ -230,12 +256,106 @@ static void test_logrank_matches_edge_small(void **state)
     const double t[] = {9, 16, 10, 20, 30, 9, 16, 10, 5};
     const int e[] = {1, 1, 1, 1, 0, 1, 0, 1, 0};
     double chisq, df, p;
-    assert_int_equal(stats_logrank(t, e, site, 9, 2, &chisq, &df, &p), 0);
+    const char *why;
+    assert_int_equal(stats_logrank(t, e, site, 9, 2, &chisq, &df, &p, &why), 0);
     assert_close(chisq, 0, 1e-12);
     assert_close(p, 1, 1e-12);
-    assert_int_equal(stats_logrank(t, e, clin, 9, 2, &chisq, &df, &p), 0);
+    assert_int_equal(stats_logrank(t, e, clin, 9, 2, &chisq, &df, &p, &why), 0);
     assert_close(chisq, 0.20172910662824212, 1e-12);
     assert_close(p, 0.6533287661272192, 1e-12);
+}
+
+/* Where R's survdiff stops, ours is null with a reason (issue 11: a 4-row export, two sites,
+ * one patient each, both responding on day 14, aborted in GSL's LU):
+ *   survdiff(Surv(c(14, 14), c(1, 1)) ~ factor(c("north", "south")))
+ *   Error in solve.default(vv, temp2): Lapack routine dgesv: system is exactly singular
+ * and likewise with 3 to 6 groups; survdiff(Surv(c(14, 15), c(1, 1)) ~ factor(c("A", "A"))):
+ * "There is only 1 group" (here: groups declared but without subjects do not count). */
+static void test_logrank_null_where_survdiff_stops(void **state)
+{
+    (void)state;
+    double chisq, df, p;
+    const char *why;
+    const double t2[] = {14, 14}, t6[] = {5, 5, 5, 5, 5, 5};
+    const int e2[] = {1, 1}, g2[] = {0, 1}, e6[] = {1, 1, 1, 1, 1, 1}, g6[] = {0, 1, 2, 3, 4, 5};
+    assert_int_equal(stats_logrank(t2, e2, g2, 2, 2, &chisq, &df, &p, &why), 0);
+    assert_true(isnan(chisq) && isnan(df) && isnan(p));
+    assert_string_equal(why, "singular variance: all at risk had the event at once");
+    assert_int_equal(stats_logrank(t6, e6, g6, 6, 6, &chisq, &df, &p, &why), 0);
+    assert_true(isnan(chisq) && isnan(df) && isnan(p) && why && strstr(why, "singular"));
+    /* three groups declared, subjects in one: "There is only 1 group" */
+    const double t1[] = {14, 15};
+    const int g1[] = {2, 2};
+    assert_int_equal(stats_logrank(t1, e2, g1, 2, 3, &chisq, &df, &p, &why), 0);
+    assert_true(isnan(chisq) && isnan(df) && isnan(p));
+    assert_string_equal(why, "fewer than two groups");
+    /* a testable case has no reason */
+    const double ta[] = {5, 5, 6, 6};
+    const int ea[] = {1, 1, 1, 1}, ga[] = {0, 1, 0, 1};
+    assert_int_equal(stats_logrank(ta, ea, ga, 4, 2, &chisq, &df, &p, &why), 0);
+    assert_null(why);
+    assert_close(chisq, 0, 1e-15); /* survdiff(...): chisq 0 on 1 df, p 1 */
+    assert_close(df, 1, 0);
+    assert_close(p, 1, 1e-15);
+}
+
+/* Fewer than two groups with expected > 0: R answers chisq 0 with df = sum(exp > 0) - 1 and
+ * pchisq(0, df, lower.tail = FALSE): 1 on 0 df, NaN on -1 df. Ours keeps chisq and df and
+ * gives p null with a reason (a chi-square on no degree of freedom tests nothing):
+ *   survdiff(Surv(c(1, 2, 3, 0.5), c(1, 1, 0, 0)) ~ factor(c("A", "A", "A", "B"))): 0, 0, 1
+ *   survdiff(Surv(c(14, 15), c(0, 0)) ~ factor(c("A", "B"))): 0, -1, NaN */
+static void test_logrank_df_below_one(void **state)
+{
+    (void)state;
+    double chisq, df, p;
+    const char *why;
+    const double t[] = {1, 2, 3, 0.5}, tn[] = {14, 15};
+    const int e[] = {1, 1, 0, 0}, g[] = {0, 0, 0, 1}, en[] = {0, 0}, gn[] = {0, 1};
+    assert_int_equal(stats_logrank(t, e, g, 4, 2, &chisq, &df, &p, &why), 0);
+    assert_close(chisq, 0, 0);
+    assert_close(df, 0, 0);
+    assert_true(isnan(p));
+    assert_string_equal(why, "events expected in one group only");
+    assert_int_equal(stats_logrank(tn, en, gn, 2, 2, &chisq, &df, &p, &why), 0);
+    assert_close(chisq, 0, 0);
+    assert_close(df, -1, 0);
+    assert_true(isnan(p));
+    assert_string_equal(why, "no events");
+}
+
+/* More than STATS_LOGRANK_MAX_GROUPS groups with subjects: not computed (R would solve a
+ * dense system); exactly the limit still is. Groups without subjects do not count, so 10,000
+ * declared values with 3 present are tested as 3 groups (no 10,000 x 10,000 matrix). */
+static void test_logrank_group_limit(void **state)
+{
+    (void)state;
+    enum { G = STATS_LOGRANK_MAX_GROUPS + 1 };
+    double t[2 * G], chisq, df, p;
+    int e[2 * G], g[2 * G];
+    const char *why;
+    for (int i = 0; i < 2 * G; i++) {
+        t[i] = 1 + i % 7;
+        e[i] = i % 3 != 0;
+        g[i] = i % G;
+    }
+    assert_int_equal(stats_logrank(t, e, g, 2 * G, G, &chisq, &df, &p, &why), 0);
+    assert_true(isnan(chisq) && isnan(df) && isnan(p));
+    assert_string_equal(why, "more than 100 groups");
+    for (int i = 0; i < 2 * G; i++)
+        g[i] = i % (G - 1);
+    assert_int_equal(stats_logrank(t, e, g, 2 * G, G - 1, &chisq, &df, &p, &why), 0);
+    assert_null(why);
+    assert_true(isfinite(chisq) && isfinite(p));
+    /* the aml test with its two groups numbered 0 and 9999 of 10,000 */
+    const double ta[] = {9, 13, 13, 18, 23, 28, 31, 34, 45, 48, 161,
+                         5, 5,  8,  8,  12, 16, 23, 27, 30, 33, 43, 45};
+    const int ea[] = {1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1};
+    int ga[23];
+    for (int i = 0; i < 23; i++)
+        ga[i] = i < 11 ? 0 : 9999;
+    assert_int_equal(stats_logrank(ta, ea, ga, 23, 10000, &chisq, &df, &p, &why), 0);
+    assert_close(chisq, 3.3963886990, 1e-10);
+    assert_close(df, 1, 0);
 }
 
 static void test_quantile_type7(void **state)
@@ -304,15 +424,20 @@ static void test_pchart_limits_runs_and_gaps(void **state)
 
 int main(void)
 {
+    stats_init(); /* GSL errors as values, never abort() */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_proportion_wilson_matches_prop_test),
         cmocka_unit_test(test_proportion_exact_matches_binom_test),
+        cmocka_unit_test(test_proportion_exact_large_n),
         cmocka_unit_test(test_km_matches_survfit),
         cmocka_unit_test(test_km_non_integer_times),
         cmocka_unit_test(test_km_quantiles_match_survival_tests),
         cmocka_unit_test(test_km_edge_cases),
         cmocka_unit_test(test_logrank_matches_survdiff_aml),
         cmocka_unit_test(test_logrank_matches_edge_small),
+        cmocka_unit_test(test_logrank_null_where_survdiff_stops),
+        cmocka_unit_test(test_logrank_df_below_one),
+        cmocka_unit_test(test_logrank_group_limit),
         cmocka_unit_test(test_quantile_type7),
         cmocka_unit_test(test_pchart_limits_runs_and_gaps),
     };

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "outcomes/date.h"
+#include "outcomes/stats.h"
 
 static void test_date_epoch_and_roundtrip(void **state)
 {
@@ -71,6 +72,7 @@ static void test_date_parse_month(void **state)
 
 int main(void)
 {
+    stats_init(); /* GSL errors as values, never abort() */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_date_epoch_and_roundtrip),
         cmocka_unit_test(test_date_parse_iso_rejects_impossible),

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "outcomes/numfmt.h"
+#include "outcomes/stats.h"
 
 /* The definition: of the "%.*g" forms (1-17 digits) that read back as v, the shortest text;
  * on a tie, the one without an exponent (as R prints 1500000, not 1.5e+06). */
@@ -82,6 +83,7 @@ static void test_numfmt_json_shorten(void **state)
 
 int main(void)
 {
+    stats_init(); /* GSL errors as values, never abort() */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_numfmt_known_values),
         cmocka_unit_test(test_numfmt_matches_definition),

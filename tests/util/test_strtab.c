@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "outcomes/strtab.h"
+#include "outcomes/stats.h"
 
 static void test_strtab_intern_is_idempotent_and_grows(void **state)
 {
@@ -90,6 +91,7 @@ static void test_strtab_rank_orders_bytes(void **state)
 
 int main(void)
 {
+    stats_init(); /* GSL errors as values, never abort() */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_strtab_intern_is_idempotent_and_grows),
         cmocka_unit_test(test_strtab_append_then_intern),
