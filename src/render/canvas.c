@@ -59,15 +59,12 @@ int render_fonts_open(struct fonts *f, struct diag *d)
     return 0;
 }
 
-int render_small(const struct fonts *f, long v)
+const char *render_count(const struct fonts *f, long v, int withheld, char *buf, size_t n)
 {
-    return f->suppress_below > 1 && v >= 1 && v < f->suppress_below;
-}
-
-const char *render_count(const struct fonts *f, long v, char *buf, size_t n)
-{
-    if (render_small(f, v))
+    if (withheld == 1)
         snprintf(buf, n, "< %d", f->suppress_below);
+    else if (withheld)
+        snprintf(buf, n, "(suppressed)");
     else
         snprintf(buf, n, "%ld", v);
     return buf;
