@@ -104,6 +104,9 @@ void render_bars(cairo_t *cr, const struct fonts *f, struct box b, const char *c
 
 /* "no ... in this period": an honest empty chart. */
 void render_empty(cairo_t *cr, const struct fonts *f, struct box b, const char *message);
+/* A chart that suppression does not draw: no frame, the sentence saying what is withheld and
+ * why, wrapped, at the top of b. */
+void render_withheld(cairo_t *cr, const struct fonts *f, struct box b, const char *message);
 
 /* Axis helpers shared with the page code. */
 struct axis {

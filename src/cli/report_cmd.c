@@ -337,10 +337,14 @@ int cli_report(const struct cli_opts *o)
         rc = cli_report_diag(&d, NULL);
         goto out;
     }
-    for (int k = 0; k < 2 && !row_level; k++) {
-        /* an earlier run's row-level files must not stay beside a suppressed report */
+    static const char *const row_files[] = {"episodes.csv",      "rejects.csv",
+                                            "review.csv",        ".episodes.csv.tmp",
+                                            ".rejects.csv.tmp", ".review.csv.tmp"};
+    for (size_t k = 0; k < sizeof row_files / sizeof *row_files && !row_level; k++) {
+        /* an earlier (or killed) run's row-level files must not stay beside a suppressed
+         * report */
         char stale[4200];
-        snprintf(stale, sizeof stale, "%s/%s", dir, k ? "rejects.csv" : "episodes.csv");
+        snprintf(stale, sizeof stale, "%s/%s", dir, row_files[k]);
         if (remove(stale) != 0 && errno != ENOENT) {
             diag_set(&d, DIAG_IO, stale, 0, 0, "cannot remove the row-level file: %s",
                      strerror(errno));

@@ -251,3 +251,11 @@ void render_empty(cairo_t *cr, const struct fonts *f, struct box b, const char *
     render_text(cr, f, 0, 11, b.x + b.w / 2, b.y + b.h / 2, 0.5, message);
     cairo_restore(cr);
 }
+
+void render_withheld(cairo_t *cr, const struct fonts *f, struct box b, const char *message)
+{
+    cairo_save(cr);
+    cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
+    render_paragraph(cr, f, 9.5, b.x, b.y + 24, b.w > 360 ? 360 : b.w, message);
+    cairo_restore(cr);
+}

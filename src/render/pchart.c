@@ -29,12 +29,13 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
         return;
     }
     if (!any_rate) {
-        char msg[200];
+        char msg[320];
         snprintf(msg, sizeof msg,
-                 "not drawn: every month's rate is built on a count below %d or on one "
-                 "withheld with it (small-cell suppression)",
+                 "Not drawn: every month's rate is built on a count below %d, or on one "
+                 "withheld so that such a count cannot be worked back (small-cell "
+                 "suppression). The months' numbers of episodes are below, where published.",
                  f->suppress_below);
-        render_empty(cr, f, p, msg);
+        render_withheld(cr, f, (struct box){p.x, p.y - 10, p.w, p.h}, msg);
         /* the months' n, as far as they are published */
         double slot = p.w / npts;
         char buf[48], cnt[24];

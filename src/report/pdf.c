@@ -366,9 +366,17 @@ static void page_summary(struct doc *d)
 static void page_time(struct doc *d)
 {
     const struct analysis *a = d->a;
-    page_begin(d, "Time to response and remission",
-               "Cumulative share of eligible episodes that have responded (or remitted), by "
-               "days and by sessions. Shaded: 95% confidence bands; ticks: censored episodes.");
+    char sub[320];
+    snprintf(sub, sizeof sub, "%s",
+             "Cumulative share of eligible episodes that have responded (or remitted), by "
+             "days and by sessions. Shaded: 95% confidence bands; ticks: censored episodes.");
+    if (d->f.suppress_below > 1)
+        snprintf(sub, sizeof sub,
+                 "Cumulative share of eligible episodes that have responded (or remitted). "
+                 "Suppression: a curve stops where fewer than %d remain at risk, one on fewer "
+                 "than %d is not drawn; the table shows those at risk only.",
+                 d->f.suppress_below, d->f.suppress_below);
+    page_begin(d, "Time to response and remission", sub);
     const struct km *days[2] = {&a->time_to_response, &a->time_to_remission};
     const struct km *sess[2] = {&a->sessions_to_response, &a->sessions_to_remission};
     const char *names[2] = {"response", "remission"};
@@ -599,10 +607,11 @@ static void page_strata_km(struct doc *d)
         b.y += 20;
         b.h -= 20;
         if (shown == 0 && withheld) {
-            char msg[160];
-            snprintf(msg, sizeof msg, "not drawn: every value has fewer than %d episodes or is "
-                     "withheld with one (small-cell suppression)", d->f.suppress_below);
-            render_empty(d->cr, &d->f, b, msg);
+            char msg[240];
+            snprintf(msg, sizeof msg, "Not drawn: every value has fewer than %d episodes, or "
+                     "its count is withheld so that such a count cannot be worked back "
+                     "(small-cell suppression).", d->f.suppress_below);
+            render_withheld(d->cr, &d->f, b, msg);
         } else if (shown == 0)
             render_empty(d->cr, &d->f, b, "no values in this period");
         else
