@@ -167,7 +167,7 @@ struct disc_prop {
     uint8_t events, n, rate;
 };
 /* A Kaplan-Meier fit: n, events, the median with its interval; drawn 0 when the curve is not
- * drawn (fewer than N subjects, or n withheld); rows: the curve rows [0, rows) that may be
+ * drawn (fewer than N subjects); rows: the curve rows [0, rows) that may be
  * drawn (at least N at risk; all when off). at[]: the fixed-time estimates published under
  * suppression (SPEC 9), nat of them. */
 struct disc_km {

@@ -178,7 +178,9 @@ static void km_flags(const struct eng *e, const struct km *k, struct km_cells kc
     out->n = flag(e, kc.n);
     out->events = flag(e, kc.events);
     out->median = hid(e, kc.n) || hid(e, kc.events) || hid(e, kc.comp) ? DISC_WITHHELD : 0;
-    out->drawn = !hid(e, kc.n) && k->n >= e->below;
+    /* a curve on N or more is drawn while N or more remain at risk: those steps are
+     * published by design (SPEC 9), even when n itself is withheld from the counts */
+    out->drawn = k->n >= e->below;
     out->rows = 0;
     while (out->rows < k->ncurve && k->curve[out->rows].n_risk >= e->below)
         out->rows++;

@@ -249,8 +249,8 @@ void render_bars(cairo_t *cr, const struct fonts *f, struct box b, const char *c
 {
     cairo_save(cr);
     double vmax = 0;
-    for (int i = 0; i < n; i++)
-        if (values[i] > vmax)
+    for (int i = 0; i < n; i++) /* a withheld bar must not set the scale */
+        if (values[i] > vmax && !(withheld && withheld[i]))
             vmax = values[i];
     struct box p = {b.x + 40, b.y + 10, b.w - 46, b.h - 34};
     struct axis ay;

@@ -238,6 +238,16 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
         double ty = p.y + p.h + 40;
         cairo_set_source_rgb(cr, 0, 0, 0);
         render_text(cr, f, 1, 7.5, b.x, ty, 0, "Number at risk");
+        int nwh = 0;
+        for (int s = 0; s < nseries; s++)
+            nwh |= show[s]->drawn && show[s]->n;
+        if (nwh) {
+            char note[160];
+            snprintf(note, sizeof note,
+                     "withheld: the number of episodes would give a count below %d away",
+                     f->suppress_below);
+            render_text(cr, f, 0, 7, b.x + 70, ty, 0, note);
+        }
         int nrows = f->suppress_below > 1 ? 1 : 3; /* under suppression: at risk only */
         for (int s = 0; s < nseries; s++) {
             static const char *const rows[3] = {"at risk", "events", "censored"};
@@ -259,8 +269,8 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
                         between(km[s], i == 0 ? -INFINITY : ax.tick[i - 1], t, &ev, &ce);
                         v = rr == 1 ? ev : ce;
                     }
-                    if (!show[s]->drawn || t > shown_until(km[s], show[s]))
-                        buf[0] = '\0'; /* past the last row with enough at risk */
+                    if (!show[s]->drawn || show[s]->n || t > shown_until(km[s], show[s]))
+                        buf[0] = '\0'; /* past the last row with enough at risk, or n withheld */
                     else
                         render_count(f, v, 0, buf, sizeof buf);
                     render_text(cr, f, 0, 7, render_axis_map(&ax, t), y, 0.5, buf);

@@ -41,6 +41,9 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
         char buf[48], cnt[24];
         cairo_set_source_rgb(cr, 0, 0, 0);
         for (int k = 0; k < npts; k++) {
+            int m = month0 + k;
+            snprintf(buf, sizeof buf, "%s %02d", mon[m % 12], (m / 12) % 100);
+            render_text(cr, f, 0, 7.5, p.x + (k + 0.5) * slot, p.y + p.h + 11, 0.5, buf);
             snprintf(buf, sizeof buf, "n %s", render_count(f, pts[k].n, show[k].n, cnt, sizeof cnt));
             render_text(cr, f, 0, 7, p.x + (k + 0.5) * slot, p.y + p.h + 21, 0.5, buf);
         }

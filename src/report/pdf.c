@@ -372,9 +372,8 @@ static void page_time(struct doc *d)
              "days and by sessions. Shaded: 95% confidence bands; ticks: censored episodes.");
     if (d->f.suppress_below > 1)
         snprintf(sub, sizeof sub,
-                 "Cumulative share of eligible episodes that have responded (or remitted). "
-                 "Suppression: a curve stops where fewer than %d remain at risk, one on fewer "
-                 "than %d is not drawn; the table shows those at risk only.",
+                 "Share responded (or remitted). Suppression: a curve stops where fewer than %d "
+                 "remain at risk and is not drawn on fewer than %d; at-risk counts only.",
                  d->f.suppress_below, d->f.suppress_below);
     page_begin(d, "Time to response and remission", sub);
     const struct km *days[2] = {&a->time_to_response, &a->time_to_remission};
@@ -432,23 +431,38 @@ static void page_waterfall(struct doc *d)
     char sub[320];
     if (d->f.suppress_below > 1) {
         /* no bar per episode under suppression: a histogram of percent change */
+        page_begin(d, "Change at the endpoint",
+                   "Mature eligible episodes with an endpoint score by their change from "
+                   "baseline, in 10-point bins (the five bins up to -50% are the responders).");
         snprintf(sub, sizeof sub,
-                 "Suppression: one bar per episode would show single patients, so this is a "
-                 "histogram of the change at the endpoint (10-point bins; the five bins up to "
-                 "-50%% are the responders). Bins under %d, or withheld with them, are not drawn.",
-                 d->f.suppress_below);
-        page_begin(d, "Change at the endpoint", sub);
+                 "Small-cell suppression: one bar per episode would show single patients, so "
+                 "this histogram takes the waterfall's place. A bin of fewer than %d episodes "
+                 "(\"< %d\"), or one withheld so that such a bin cannot be worked back from the "
+                 "total (\"(suppressed)\"), is not drawn.",
+                 d->f.suppress_below, d->f.suppress_below);
+        cairo_set_source_rgb(d->cr, 0.25, 0.25, 0.25);
+        render_paragraph(d->cr, &d->f, 9, 36, 76, d->w - 72, sub);
         const char *labels[PCT_BINS];
         double v[PCT_BINS];
+        int drawn = 0;
         for (int k = 0; k < PCT_BINS; k++) {
             labels[k] = model_pct_bin_name(k);
             v[k] = (double)a->pct_hist[k];
+            drawn |= a->pct_hist[k] > 0 && !a->disc.pct_hist[k];
         }
-        struct box b = {36, 80, d->w - 72, d->h - 80 - 56};
+        struct box b = {36, 104, d->w - 72, d->h - 104 - 56};
         if (a->waterfall_total == 0)
             render_empty(d->cr, &d->f, b,
                          "no mature eligible episode with an endpoint score in this period");
-        else
+        else if (!drawn) {
+            snprintf(sub, sizeof sub,
+                     "Not drawn: every bin holding episodes is withheld (fewer than %d "
+                     "episodes, or withheld with one).",
+                     d->f.suppress_below);
+            render_withheld(d->cr, &d->f, b, sub);
+            page_end(d);
+            return;
+        } else
             render_bars(d->cr, &d->f, b, labels, v, a->disc.pct_hist, PCT_BINS,
                         "episodes", 0);
         cairo_set_source_rgb(d->cr, 0, 0, 0);
@@ -781,6 +795,19 @@ static void page_safety(struct doc *d)
         cairo_set_source_rgb(cr, 0, 0, 0);
         render_text(cr, &d->f, 0, 8.5, cb.x + cb.w / 2, cb.y + cb.h + 22, 0.5,
                     "session number within the episode");
+        int wh = 0;
+        for (size_t k = 0; k < s->cadss_nsessions; k++)
+            wh |= s->cadss_by_session_n[k] > 0 && dc->cadss_by_session[k];
+        if (wh) {
+            char t2[240];
+            snprintf(t2, sizeof t2,
+                     "A session without a point: fewer than %d sessions measured, or withheld so "
+                     "that a count below %d (such as the drop-outs between two sessions) cannot "
+                     "be worked back.",
+                     d->f.suppress_below, d->f.suppress_below);
+            cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
+            render_paragraph(cr, &d->f, 8, x, cb.y + cb.h + 36, colw, t2);
+        }
     }
     page_end(d);
 }
@@ -818,8 +845,11 @@ static void page_quality(struct doc *d)
     const struct analysis *a = d->a;
     const struct ingest_result *in = d->in;
     page_begin(d, "Data quality",
-               "Every data row is accounted for: read = accepted + rejected + duplicate. "
-               "Rejected rows are listed with their line in rejects.csv.");
+               d->f.suppress_below > 1
+                   ? "Every data row is accounted for: read = accepted + rejected + duplicate. "
+                     "rejects.csv is not written when small counts are suppressed."
+                   : "Every data row is accounted for: read = accepted + rejected + duplicate. "
+                     "Rejected rows are listed with their line in rejects.csv.");
     char v[6][96];
     snprintf(v[0], sizeof v[0], "%s", F(d, F_ROWS_READ));
     snprintf(v[1], sizeof v[1], "%s", F(d, F_ACCEPTED));

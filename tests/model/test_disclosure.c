@@ -54,9 +54,11 @@ static void test_flow_complement_and_secondary(void **state)
     assert_int_equal(d->response.events, DISC_SMALL);
     assert_int_equal(d->response.n, DISC_SHOWN);
     assert_int_equal(d->response.rate, DISC_WITHHELD);     /* 5 / 21 */
-    /* Kaplan-Meier n equals the withheld with_followup: the same cell, withheld, not drawn */
+    /* Kaplan-Meier n equals the withheld with_followup: the same cell, withheld; the curve
+     * (24 subjects) is drawn while 11 or more remain at risk */
     assert_int_equal(d->time_to_response.n, DISC_WITHHELD);
-    assert_int_equal(d->time_to_response.drawn, 0);
+    assert_int_equal(d->time_to_response.median, DISC_WITHHELD);
+    assert_int_equal(d->time_to_response.drawn, 1);
     model_disclosure_fini(&a.disc);
 }
 
