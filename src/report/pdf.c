@@ -984,10 +984,16 @@ static void page_definitions(struct doc *d)
              "episodes.csv holds each episode's derivation, so each figure can be recomputed.");
     if (o->suppress_below > 1)
         snprintf(p[10], sizeof p[10],
-                 "Small cells: every count from 1 to %d, and every rate, median or point "
-                 "built on one, is shown as \"< %d\" or left out (--suppress-below %d; 11 follows "
-                 "the CMS cell-size policy). Individual score lines are not drawn.",
-                 o->suppress_below - 1, o->suppress_below, o->suppress_below);
+                 "Small cells (--suppress-below %d; 11 follows the CMS cell-size policy): every "
+                 "count from 1 to %d reads \"< %d\"; so that none can be worked back by "
+                 "subtraction, in every group of counts adding up to a shown total the next "
+                 "smallest is withheld too (\"(suppressed)\"); every rate, interval, median, "
+                 "centre line, test or bin built on a withheld count is withheld. No chart draws "
+                 "one mark per episode: the waterfall becomes a histogram, individual score "
+                 "lines are not drawn, curves stop where fewer than %d remain at risk, and "
+                 "adverse-event codes seen fewer than %d times are pooled as \"other\".",
+                 o->suppress_below, o->suppress_below - 1, o->suppress_below,
+                 o->suppress_below, o->suppress_below);
     double y = 80, w = d->w - 72;
     cairo_set_source_rgb(d->cr, 0, 0, 0);
     for (int i = 0; i < (o->suppress_below > 1 ? 11 : 10); i++)
