@@ -264,8 +264,16 @@ void render_bars(cairo_t *cr, const struct fonts *f, struct box b, const char *c
         render_text(cr, f, 0, 7, x + slot / 2, p.y + p.h + 10, 0.5, labels[i]);
         if (withheld && withheld[i]) {
             char cn[24];
-            render_text(cr, f, 0, 6.5, x + slot / 2, p.y + p.h - 2, 0.5,
-                        render_count(f, 0, withheld[i], cn, sizeof cn));
+            render_count(f, 0, withheld[i], cn, sizeof cn);
+            if (render_text_width(cr, f, 0, 6.5, cn) <= slot - 2) {
+                render_text(cr, f, 0, 6.5, x + slot / 2, p.y + p.h - 2, 0.5, cn);
+            } else { /* too wide for the slot: upwards from the axis */
+                cairo_save(cr);
+                cairo_translate(cr, x + slot / 2 + 2, p.y + p.h - 3);
+                cairo_rotate(cr, -RENDER_PI / 2);
+                render_text(cr, f, 0, 6.5, 0, 0, 0, cn);
+                cairo_restore(cr);
+            }
             continue;
         }
         render_series_style(cr, 0);

@@ -68,20 +68,10 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
     }
     if (!drawn) {
         char msg[320];
-        int small = 0;
-        for (int s = 0; s < nseries; s++)
-            small |= show[s]->n == 1 || km[s]->n < f->suppress_below;
-        if (small)
-            snprintf(msg, sizeof msg,
-                     "Not drawn: fewer than %d episodes, and a curve on so few would show "
-                     "single patients (small-cell suppression, --suppress-below %d).",
-                     f->suppress_below, f->suppress_below);
-        else
-            snprintf(msg, sizeof msg,
-                     "Not drawn: the number of episodes is withheld, as together with the counts "
-                     "shown it would give a count below %d away, and a curve shows its size "
-                     "(small-cell suppression, --suppress-below %d).",
-                     f->suppress_below, f->suppress_below);
+        snprintf(msg, sizeof msg,
+                 "Not drawn: fewer than %d episodes, and a curve on so few would show single "
+                 "patients (small-cell suppression, --suppress-below %d).",
+                 f->suppress_below, f->suppress_below);
         render_withheld(cr, f, b, msg);
         cairo_restore(cr);
         return;
@@ -202,8 +192,7 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
         render_count(f, k->n, show[s]->n, cn, sizeof cn);
         render_count(f, k->events, show[s]->events, ce, sizeof ce);
         if (!show[s]->drawn)
-            snprintf(med, sizeof med, "not drawn (%s)", show[s]->n == 1 || k->n < f->suppress_below
-                                                             ? "too few" : "n withheld");
+            snprintf(med, sizeof med, "not drawn (too few)");
         else if (show[s]->median)
             snprintf(med, sizeof med, "suppressed");
         else if (isnan(k->median))

@@ -602,7 +602,6 @@ static void page_strata_km(struct doc *d)
                      st->chisq, st->df);
         cairo_set_source_rgb(d->cr, 0, 0, 0);
         render_text(d->cr, &d->f, 1, 9, b.x, b.y + 8, 0, var_title(v));
-        render_text(d->cr, &d->f, 0, 7.5, b.x, b.y + 18, 0, test);
         int idx[5], n = pick_values(st, 5, idx);
         const struct km *km[5];
         const struct disc_km *show[5];
@@ -611,20 +610,26 @@ static void page_strata_km(struct doc *d)
         for (int k = 0; k < n; k++) {
             const struct disc_value *dv = &a->disc.strata[v][idx[k]];
             if (!dv->km.drawn) {
-                withheld++; /* fewer than N, or withheld so that a small one cannot follow */
+                withheld++; /* fewer than N */
                 continue;
             }
             km[shown] = &st->values[idx[k]].km;
             show[shown] = &dv->km;
             names[shown++] = st->values[idx[k]].value;
         }
+        if (shown && withheld) { /* say which are left out, and why */
+            size_t tl = strlen(test);
+            snprintf(test + tl, sizeof test - tl, "; %d not drawn (fewer than %d)", withheld,
+                     d->f.suppress_below);
+        }
+        render_text(d->cr, &d->f, 0, 7.5, b.x, b.y + 18, 0, test);
         b.y += 20;
         b.h -= 20;
         if (shown == 0 && withheld) {
             char msg[240];
-            snprintf(msg, sizeof msg, "Not drawn: every value has fewer than %d episodes, or "
-                     "its count is withheld so that such a count cannot be worked back "
-                     "(small-cell suppression).", d->f.suppress_below);
+            snprintf(msg, sizeof msg, "Not drawn: every value has fewer than %d episodes, and "
+                     "a curve on so few would show single patients (small-cell suppression).",
+                     d->f.suppress_below);
             render_withheld(d->cr, &d->f, b, msg);
         } else if (shown == 0)
             render_empty(d->cr, &d->f, b, "no values in this period");
