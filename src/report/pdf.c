@@ -576,6 +576,22 @@ static void page_forest(struct doc *d)
                       hidden(a->disc.response) ? NAN : a->response.rate, "Response");
         render_forest(d->cr, &d->f, (struct box){36 + w + 24, 68, w, d->h - 110}, rows[1], nr,
                       hidden(a->disc.remission) ? NAN : a->remission.rate, "Remission");
+        for (int c = 0; c < 2 && d->f.suppress_below > 1; c++) {
+            int any = 0;
+            for (int i = 0; i < nr; i++)
+                any |= rows[c][i].p && rows[c][i].p->n > 0 && !rows[c][i].n_withheld &&
+                       !rows[c][i].rate_withheld;
+            if (any)
+                continue;
+            char msg[200];
+            snprintf(msg, sizeof msg,
+                     "No rate is drawn: each is built on a count below %d, or on one withheld so "
+                     "that such a count cannot be worked back (small-cell suppression).",
+                     d->f.suppress_below);
+            cairo_set_source_rgb(d->cr, 0.25, 0.25, 0.25);
+            render_paragraph(d->cr, &d->f, 9, 36 + c * (w + 24), 68 + 30 + nr * 11.5 + 28, w,
+                             msg);
+        }
     }
     (void)more;
     page_end(d);
@@ -619,8 +635,11 @@ static void page_strata_km(struct doc *d)
         }
         if (shown && withheld) { /* say which are left out, and why */
             size_t tl = strlen(test);
-            snprintf(test + tl, sizeof test - tl, "; %d not drawn (fewer than %d)", withheld,
-                     d->f.suppress_below);
+            if (a->disc.logrank[v])
+                snprintf(test, sizeof test, "log-rank: withheld");
+            tl = strlen(test);
+            snprintf(test + tl, sizeof test - tl, "; %d %s not drawn (n < %d)", withheld,
+                     withheld > 1 ? "values" : "value", d->f.suppress_below);
         }
         render_text(d->cr, &d->f, 0, 7.5, b.x, b.y + 18, 0, test);
         b.y += 20;
