@@ -343,10 +343,12 @@ static void page_summary(struct doc *d)
     };
     double step_y[8];
     for (int k = 0; k < 8; k++) {
+        const char *side_label = steps[k].side_label ? steps[k].side_label : sl[k];
+        if (k == 0 && d->f.suppress_below > 1)
+            side_label = "see the data quality page (rejects.csv is not written)";
         step_y[k] = y;
         flow_step(d, &y, k == 0, v[k], steps[k].label ? steps[k].label : l[k], steps[k].strong,
-                  steps[k].side ? sv[k] : NULL,
-                  steps[k].side_label ? steps[k].side_label : sl[k]);
+                  steps[k].side ? sv[k] : NULL, side_label);
     }
     y = step_y[6];
     double sx = 400;
@@ -1006,6 +1008,13 @@ static void page_definitions(struct doc *d)
              "range or of the wrong type are rejected whole and listed in rejects.csv; exact "
              "duplicates count once. results.json holds every number of this report; "
              "episodes.csv holds each episode's derivation, so each figure can be recomputed.");
+    if (o->suppress_below > 1)
+        snprintf(p[9], sizeof p[9],
+                 "Data: rows with a missing required value, an impossible date, a value out of "
+                 "range or of the wrong type are rejected whole; exact duplicates count once. "
+                 "results.json holds every number of this report that suppression does not "
+                 "withhold; episodes.csv and rejects.csv (one row per episode or rejected row) "
+                 "are not written.");
     if (o->suppress_below > 1)
         snprintf(p[10], sizeof p[10],
                  "Small cells (--suppress-below %d; 11 follows the CMS cell-size policy): every "
