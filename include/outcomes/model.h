@@ -148,6 +148,77 @@ struct traj_pt {
     int16_t session, week, score;
 };
 
+/* The flow's counts (and the differences between them that follow from two shown counts). */
+enum flow_var {
+    F_ROWS_READ, F_ACCEPTED, F_REJECTED, F_DUPLICATE, F_EPISODES, F_OUTSIDE, F_COHORT,
+    F_EXCLUDED, F_NO_BASELINE, F_BELOW_MIN, F_ELIGIBLE, F_WITH_FOLLOWUP, F_NO_FOLLOWUP,
+    F_MATURE, F_IMMATURE, F_WITH_ENDPOINT, F_NO_ENDPOINT, F_RESPONDERS, F_NONRESP, F_REMITTERS,
+    F_NONREM, F_RESP_OBS_NON, F_REM_OBS_NON, F_COUNT
+};
+
+/* Disclosure control (SPEC section 9; src/model/README.md): which published figures are
+ * withheld, decided once (model_disclose, called by model_run) and only read by the writers.
+ * Every flag is DISC_SHOWN, DISC_SMALL (a count from 1 to N-1: "< N") or DISC_WITHHELD
+ * (withheld so that a small count cannot be worked back, or built on a withheld count). With
+ * suppression off every flag is DISC_SHOWN. */
+enum { DISC_SHOWN = 0, DISC_SMALL = 1, DISC_WITHHELD = 2 };
+
+/* A proportion events / n: each count, and the rate with its interval. */
+struct disc_prop {
+    uint8_t events, n, rate;
+};
+/* A Kaplan-Meier fit: n, events, the median with its interval; drawn 0 when the curve is not
+ * drawn (fewer than N subjects); rows: the curve rows [0, rows) that may be
+ * drawn (at least N at risk; all when off). at[]: the fixed-time estimates published under
+ * suppression (SPEC 9), nat of them. */
+struct disc_km {
+    uint8_t n, events, median, drawn;
+    size_t rows;
+    int nat;
+    struct {
+        double time, surv, lower, upper;
+    } at[5];
+};
+struct disc_value {
+    struct disc_prop response, remission;
+    struct disc_km km;
+};
+struct disc_month {
+    uint8_t n, events, rate; /* rate: the month's rate */
+    uint8_t limits;          /* its limits and signal (built on the centre line too) */
+};
+
+#define PCT_BINS 16 /* percent change at the endpoint in 10-point bins (README "Definitions") */
+const char *model_pct_bin_name(int bin);
+
+struct disclosure {
+    int below;                           /* N, or 0 when off */
+    uint8_t flow[F_COUNT], patients;
+    struct disc_prop response, remission, response_observed, remission_observed, followup;
+    struct disc_km time_to_response, time_to_remission, sessions_to_response,
+        sessions_to_remission;
+    struct disc_value *strata[SV_COUNT]; /* nvalues each (owned) */
+    uint8_t logrank[SV_COUNT];
+    struct disc_month monthly[12], monthly_remission[12];
+    uint8_t centre, centre_remission;    /* the centre line (and so every limit and signal) */
+    uint8_t by_session[TRAJ_POINTS], by_week[TRAJ_POINTS]; /* trajectory points: n, mean and interval */
+    uint8_t pct_hist[PCT_BINS];
+    /* safety */
+    uint8_t sessions, episodes;
+    struct disc_prop bp_pre, bp_post, cadss_above; /* of sessions measured */
+    uint8_t bp_pre_n, bp_post_n, sbp_rise_n, sbp_rise_stats, sbp_rise_hist[8], cadss_n;
+    uint8_t cadss_by_session[12];        /* n, median and IQR */
+    struct disc_prop ae_any_sessions, ae_any_episodes; /* of sessions, of episodes */
+    struct disc_prop *ae_sessions, *ae_episodes;       /* per code (owned) */
+    uint8_t item9_n, item9_episodes;
+    struct disc_prop item9_ge1, item9_ge2, item9_resolved, item9_worsened;
+    /* data quality */
+    uint8_t rejected_by_reason[REASON_COUNT], conflicts_total, conflicts_by_col[N_CONFLICT_COLS];
+    uint8_t missing_rows, treatment_sessions;
+    struct disc_prop missing[N_INT_COLS], without_score;
+    uint8_t *file_rows;                  /* per input file (owned) */
+};
+
 struct analysis {
     struct model_opts opts;
     double seconds_episodes;           /* time spent deriving the episodes and the cohort (for
@@ -178,38 +249,21 @@ struct analysis {
     uint8_t *waterfall_class;
     size_t nwaterfall;                 /* bars kept (evenly spaced ranks when sampled) */
     long waterfall_total;              /* episodes with an endpoint */
+    long pct_hist[PCT_BINS];           /* the same episodes by percent change (10-point bins) */
+    struct disclosure disc;            /* what suppression withholds (all shown when off) */
 };
-
-/* The flow's counts and the sums that tie them (for complementary suppression). Hidden
- * entries are never shown but follow from others (e.g. mature - responders). */
-enum flow_var {
-    F_ROWS_READ, F_ACCEPTED, F_REJECTED, F_DUPLICATE, F_EPISODES, F_OUTSIDE, F_COHORT,
-    F_EXCLUDED, F_NO_BASELINE, F_BELOW_MIN, F_ELIGIBLE, F_WITH_FOLLOWUP, F_NO_FOLLOWUP,
-    F_MATURE, F_IMMATURE, F_WITH_ENDPOINT, F_NO_ENDPOINT, F_RESPONDERS, F_NONRESP, F_REMITTERS,
-    F_NONREM, F_RESP_OBS_NON, F_REM_OBS_NON, F_COUNT
-};
-/* Fills v[F_COUNT] and suppressed[F_COUNT]: every count from 1 to below-1, then, until nothing
- * changes, in every sum with exactly one hidden term the smallest other term above 0 (or the
- * total), so that no hidden count can be worked back from the ones shown. */
-void model_flow_suppression(const struct ingest_result *in, const struct analysis *a, int below,
-                            long *v, int *suppressed);
-
-/* Complementary suppression of one group of cells v[0..n) that add up to a total (shown when
- * total_shown): hides more cells (the smallest above 0 first) until the hidden ones are none,
- * or at least two summing to `below` or more. hid[] is read and updated. Returns 1 when it hid
- * more, 0 when nothing was needed, -1 when only hiding the total would do. */
-int model_suppress_group(const long *v, int *hid, size_t n, int total_shown, int below);
-
-/* For stratum variable var: which values' response, remission and time-to-response figures
- * suppression hides (each array holds nvalues flags): small counts, then complementary
- * suppression within the variable (the values add up to the cohort's totals). */
-void model_strata_suppression(const struct analysis *a, int var, int below, int *hid_response,
-                              int *hid_remission, int *hid_km);
 
 /* Derives episodes and computes every figure. Returns 0, or DIAG_IO (out of memory) or
  * DIAG_DATA (no accepted rows) with d set. */
 int model_run(const struct ingest_result *in, const struct model_opts *opts,
               struct analysis *out, struct diag *d);
 void model_fini(struct analysis *a);
+
+/* Fills a->disc from the analysis and the ingest counts (SPEC section 9): primary, derived and
+ * secondary suppression, until stable. Called by model_run; returns 0 or -1 (out of memory). */
+int model_disclose(const struct ingest_result *in, struct analysis *a);
+void model_disclosure_fini(struct disclosure *d);
+/* The flow's counts v[F_COUNT] (their flags: a->disc.flow). */
+void model_flow_counts(const struct ingest_result *in, const struct analysis *a, long *v);
 
 #endif

@@ -14,17 +14,20 @@
 
 #define RENDER_PI 3.14159265358979323846
 
-/* What every chart draws with: the fonts and the small-cell suppression setting. */
+/* What every chart draws with: the fonts, and N for the text "< N" of a withheld count. Charts
+ * never decide what is withheld: they take the flags of the model's disclosure decision
+ * (struct disclosure in outcomes/model.h: 0 shown, 1 a small count, 2 withheld). */
 struct fonts {
     cairo_font_face_t *regular, *bold;
     char file[512];     /* the regular face's file, as fontconfig resolved it */
-    int suppress_below; /* counts 1..N-1 are drawn as "< N" (0: off) */
+    int suppress_below; /* N of "< N" (0: suppression off) */
 };
 
-/* 1 when v is a count that suppression hides (1 <= v < N). */
-int render_small(const struct fonts *f, long v);
-/* v as text, or "< N" when suppressed; returns buf. */
-const char *render_count(const struct fonts *f, long v, char *buf, size_t n);
+/* v as text as its withheld flag says: the number, "< N" (1) or "(suppressed)" (2); returns buf. */
+const char *render_count(const struct fonts *f, long v, int withheld, char *buf, size_t n);
+
+struct disc_km;
+struct disc_month;
 
 int render_fonts_open(struct fonts *f, struct diag *d);
 /* Releases cairo's and fontconfig's process-wide caches (call once, at exit, after the last
@@ -53,19 +56,24 @@ struct box {
 /* Kaplan-Meier: cumulative proportion with the event (1 - S) in %, step curves with 95 % bands,
  * censor ticks, the median marked, and a number-at-risk table (at risk / events / censored per
  * series) exactly under the x-axis ticks. names label the series. */
+/* show[s] (the disclosure decision for the series): counts and median withheld, and the curve
+ * drawn only over its rows [0, show->rows) (the at-risk table to the last of them); a series
+ * not drawn is left out, and with none left the box says why. */
 void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km *const *km,
-               const char *const *names, int nseries, const char *xunit, const char *ylabel,
-               int risk_table);
+               const struct disc_km *const *show, const char *const *names, int nseries,
+               const char *xunit, const char *ylabel, int risk_table);
 
 /* A p-chart: monthly rates with the centre line, 3-sigma limits, signals marked. */
+/* show[k]: what is withheld of month k; centre_withheld: the centre line (and every limit). */
 void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
-                   const struct pchart_point *pts, int npts, int month0, const char *title);
+                   const struct pchart_point *pts, const struct disc_month *show,
+                   int centre_withheld, int npts, int month0, const char *title);
 
 /* One row of a forest plot: a label and a proportion (a header row when p is NULL). */
 struct forest_row {
     const char *label;
     const struct proportion *p;
-    int suppressed; /* hidden by (complementary) suppression */
+    int n_withheld, rate_withheld; /* the disclosure decision's flags */
 };
 /* Rates with 95 % intervals as points and bars on a 0-100 % axis, n and the rate as text, and a
  * dashed line at the overall rate. */
@@ -78,23 +86,27 @@ void render_waterfall(cairo_t *cr, const struct fonts *f, struct box b, const do
                       const unsigned char *cls, size_t n);
 
 /* Mean score by position (sessions or weeks 0..npts-1) with 95 % intervals and n, over faint
- * individual lines (x from each point's session (by_week 0) or week (by_week 1)). */
+ * individual lines (x from each point's session (by_week 0) or week (by_week 1)); withheld[k]
+ * (or NULL) withholds point k's n, mean and interval. */
 struct trajectory_point;
 struct traj_line;
 struct traj_pt;
 void render_trajectory(cairo_t *cr, const struct fonts *f, struct box b,
                        const struct trajectory_point *pts, int npts, const struct traj_line *lines,
-                       size_t nlines, const struct traj_pt *tp, int by_week, double ymax,
-                       const char *xlabel, const char *ylabel);
+                       size_t nlines, const struct traj_pt *tp, const unsigned char *withheld,
+                       int by_week, double ymax, const char *xlabel, const char *ylabel);
 
-/* Vertical bars with labels under them and values above. counts (or NULL) are the counts
- * behind each bar: a suppressed count hides its bar and shows "< N". */
+/* Vertical bars with labels under them and values above. withheld (or NULL): the flags of the
+ * counts behind each bar; a withheld bar is not drawn and says "< N" or "(suppressed)". */
 void render_bars(cairo_t *cr, const struct fonts *f, struct box b, const char *const *labels,
-                 const double *values, const long *counts, int n, const char *ylabel,
+                 const double *values, const unsigned char *withheld, int n, const char *ylabel,
                  int percent);
 
 /* "no ... in this period": an honest empty chart. */
 void render_empty(cairo_t *cr, const struct fonts *f, struct box b, const char *message);
+/* A chart that suppression does not draw: no frame, the sentence saying what is withheld and
+ * why, wrapped, at the top of b. */
+void render_withheld(cairo_t *cr, const struct fonts *f, struct box b, const char *message);
 
 /* Axis helpers shared with the page code. */
 struct axis {

@@ -447,7 +447,7 @@ int model_run(const struct ingest_result *in, const struct model_opts *opts,
     a->seconds_episodes = seconds_since(t_start);
     struct after_job aj[2] = {{a, r, pstart, &next_task, 0}, {a, r, pstart, &next_task, 0}};
     run_two(after_run, &aj[0], &aj[1], opts->threads);
-    if (aj[0].rc || aj[1].rc)
+    if (aj[0].rc || aj[1].rc || model_disclose(in, a) != 0)
         goto oom;
     rc = 0;
     goto out;
@@ -479,6 +479,7 @@ void model_fini(struct analysis *a)
         free(a->strata[v].values);
     }
     model_safety_fini(&a->safety);
+    model_disclosure_fini(&a->disc);
     free(a->traj_lines);
     free(a->traj_pts);
     free(a->waterfall);

@@ -63,7 +63,23 @@ static int has_bar(const struct episode *e)
     return e->in_cohort && e->eligible && e->mature && e->endpoint_score >= 0;
 }
 
-/* Fills a->waterfall from the episodes with a bar. */
+/* The bin of model_pct_bin_name for a change from base (> 0) to end: ceil(10 (end - base) /
+ * base) in integers, -9 (with -100 %) to 6 (above +50 %), shifted to 0..15. */
+static int pct_bin(int base, int end)
+{
+    if (base <= 0)
+        return PCT_BINS - 1;
+    long num = 10L * (end - base), q = num / base;
+    if (num % base != 0 && num > 0)
+        q++; /* C division truncates toward zero: that is the ceiling below zero */
+    if (q < -9)
+        q = -9;
+    if (q > 6)
+        q = 6;
+    return (int)q + 9;
+}
+
+/* Fills a->waterfall (and a->pct_hist) from the episodes with a bar. */
 static int waterfall(struct analysis *a)
 {
     int maxs = 0;
@@ -87,6 +103,7 @@ static int waterfall(struct analysis *a)
         size_t cls = e->remitter ? 2 : e->responder ? 1 : 0;
         size_t key = ((size_t)e->baseline_score * side + (size_t)e->endpoint_score) * 3 + cls;
         ngroups += count[key]++ == 0;
+        a->pct_hist[pct_bin(e->baseline_score, e->endpoint_score)]++;
         nwf++;
     }
     groups = malloc((ngroups ? ngroups : 1) * sizeof *groups);

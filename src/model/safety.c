@@ -103,6 +103,74 @@ static int ae_split(struct ae_memo *m, struct safety *s, const struct rows *r, u
     return 0;
 }
 
+/* Under suppression (SPEC 9): codes seen in fewer than N sessions (and a code "other") are
+ * pooled as "other", with the sessions and episodes that list any of them (a second pass over
+ * the cohort's treatment rows, whose texts the memo has split). */
+static int ae_pool(const struct rows *r, const size_t *pstart, const struct analysis *a,
+                   struct safety *s, const struct ae_memo *m)
+{
+    long below = a->opts.suppress_below;
+    if (below <= 1 || s->nae == 0)
+        return 0;
+    uint8_t *rare = calloc(s->nae, 1);
+    if (!rare)
+        return -1;
+    size_t nrare = 0;
+    for (size_t k = 0; k < s->nae; k++) {
+        rare[k] = s->ae_sessions[k] < below || strcmp(s->ae_code[k], "other") == 0;
+        nrare += rare[k];
+    }
+    if (nrare == 0) {
+        free(rare);
+        return 0;
+    }
+    long osess = 0, oep = 0;
+    size_t p = 0;
+    for (size_t ei = 0; ei < a->nepisodes; ei++) {
+        const struct episode *e = &a->episodes[ei];
+        if (!e->in_cohort)
+            continue;
+        while (r->patient[pstart[p]] != e->patient)
+            p++;
+        int any = 0;
+        for (size_t i = pstart[p]; i < pstart[p + 1]; i++) {
+            if (r->type[i] != SESSION_TREATMENT || r->date[i] < e->index_date ||
+                r->date[i] >= e->next_index)
+                continue;
+            uint32_t t = r->adverse[i];
+            int row = 0;
+            for (uint32_t q = 0; m->count[t] != UINT32_MAX && q < m->count[t]; q++)
+                row |= rare[m->list[m->first[t] + q]];
+            osess += row;
+            any |= row;
+        }
+        oep += any;
+    }
+    char *other = malloc(6);
+    if (!other) {
+        free(rare);
+        return -1;
+    }
+    memcpy(other, "other", 6);
+    size_t n = 0;
+    for (size_t k = 0; k < s->nae; k++) {
+        if (rare[k]) {
+            free(s->ae_code[k]);
+            continue;
+        }
+        s->ae_code[n] = s->ae_code[k];
+        s->ae_sessions[n] = s->ae_sessions[k];
+        s->ae_episodes[n] = s->ae_episodes[k];
+        n++;
+    }
+    s->ae_code[n] = other; /* n < nae: at least one code was pooled */
+    s->ae_sessions[n] = osess;
+    s->ae_episodes[n] = oep;
+    s->nae = n + 1;
+    free(rare);
+    return 0;
+}
+
 /* Sorts the codes by bytes, carrying their counts. */
 struct ae_entry {
     char *code;
@@ -270,7 +338,7 @@ int model_safety(const struct rows *r, const size_t *pstart, const struct analys
         s->cadss_by_session_median[k] = hist_quantile(cadss[k], CADSS_BINS, 0, n, 0.5);
         s->cadss_by_session_q3[k] = hist_quantile(cadss[k], CADSS_BINS, 0, n, 0.75);
     }
-    if (ae_sort(s) != 0)
+    if (ae_pool(r, pstart, a, s, &memo) != 0 || ae_sort(s) != 0)
         goto out;
     rc = 0;
 out:

@@ -59,15 +59,12 @@ int render_fonts_open(struct fonts *f, struct diag *d)
     return 0;
 }
 
-int render_small(const struct fonts *f, long v)
+const char *render_count(const struct fonts *f, long v, int withheld, char *buf, size_t n)
 {
-    return f->suppress_below > 1 && v >= 1 && v < f->suppress_below;
-}
-
-const char *render_count(const struct fonts *f, long v, char *buf, size_t n)
-{
-    if (render_small(f, v))
+    if (withheld == 1)
         snprintf(buf, n, "< %d", f->suppress_below);
+    else if (withheld)
+        snprintf(buf, n, "(suppressed)");
     else
         snprintf(buf, n, "%ld", v);
     return buf;
@@ -252,5 +249,13 @@ void render_empty(cairo_t *cr, const struct fonts *f, struct box b, const char *
     cairo_fill(cr);
     cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
     render_text(cr, f, 0, 11, b.x + b.w / 2, b.y + b.h / 2, 0.5, message);
+    cairo_restore(cr);
+}
+
+void render_withheld(cairo_t *cr, const struct fonts *f, struct box b, const char *message)
+{
+    cairo_save(cr);
+    cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
+    render_paragraph(cr, f, 9.5, b.x, b.y + 24, b.w > 360 ? 360 : b.w, message);
     cairo_restore(cr);
 }

@@ -63,9 +63,11 @@ void render_forest(cairo_t *cr, const struct fonts *f, struct box b,
             render_text(cr, f, 0, 7.5, b.x + label_w + text_w - 6, y + 3, 1, "no mature episode");
             continue;
         }
-        if (rows[i].suppressed || render_small(f, q->n) || render_small(f, q->events) ||
-            render_small(f, q->n - q->events)) {
-            render_text(cr, f, 0, 7.5, b.x + label_w + text_w - 6, y + 3, 1, "suppressed");
+        if (rows[i].rate_withheld || rows[i].n_withheld) {
+            char cn[24];
+            snprintf(buf, sizeof buf, "suppressed, n %s",
+                     render_count(f, q->n, rows[i].n_withheld, cn, sizeof cn));
+            render_text(cr, f, 0, 7.5, b.x + label_w + text_w - 6, y + 3, 1, buf);
             continue;
         }
         snprintf(buf, sizeof buf, "%.0f%% (%.0f-%.0f), %ld", 100 * q->rate, 100 * q->lo,
@@ -90,11 +92,6 @@ void render_waterfall(cairo_t *cr, const struct fonts *f, struct box b, const do
     cairo_save(cr);
     if (n == 0) {
         render_empty(cr, f, b, "no mature eligible episode with an endpoint score in this period");
-        cairo_restore(cr);
-        return;
-    }
-    if (render_small(f, (long)n)) {
-        render_empty(cr, f, b, "too few episodes with an endpoint score: not shown");
         cairo_restore(cr);
         return;
     }
@@ -154,8 +151,8 @@ void render_waterfall(cairo_t *cr, const struct fonts *f, struct box b, const do
 
 void render_trajectory(cairo_t *cr, const struct fonts *f, struct box b,
                        const struct trajectory_point *pts, int npts, const struct traj_line *lines,
-                       size_t nlines, const struct traj_pt *tp, int by_week, double ymax,
-                       const char *xlabel, const char *ylabel)
+                       size_t nlines, const struct traj_pt *tp, const unsigned char *withheld,
+                       int by_week, double ymax, const char *xlabel, const char *ylabel)
 {
     cairo_save(cr);
     long total = 0;
@@ -171,10 +168,10 @@ void render_trajectory(cairo_t *cr, const struct fonts *f, struct box b,
     struct axis ay;
     render_axis_nice(&ay, 0, ymax, 5, p.y + p.h, p.y);
     render_hgrid(cr, f, p, &ay, 0);
-    /* individual lines, faint (not under suppression: each is one episode) */
+    /* individual lines, faint (the caller passes none under suppression) */
     cairo_set_source_rgba(cr, 0.3, 0.3, 0.3, 0.12);
     cairo_set_line_width(cr, 0.5);
-    for (size_t l = 0; l < nlines && f->suppress_below < 2; l++) {
+    for (size_t l = 0; l < nlines; l++) {
         int started = 0;
         for (uint32_t k = 0; k < lines[l].count; k++) {
             const struct traj_pt *q = &tp[lines[l].first + k];
@@ -197,7 +194,7 @@ void render_trajectory(cairo_t *cr, const struct fonts *f, struct box b,
     render_series_style(cr, 0);
     cairo_set_line_width(cr, 1.2);
     for (int k = 0; k < npts; k++) {
-        if (pts[k].n < 2 || isnan(pts[k].lo) || render_small(f, pts[k].n))
+        if (pts[k].n < 2 || isnan(pts[k].lo) || (withheld && withheld[k]))
             continue;
         double x = render_axis_map(&ax, k);
         cairo_move_to(cr, x, render_axis_map(&ay, pts[k].lo));
@@ -211,7 +208,7 @@ void render_trajectory(cairo_t *cr, const struct fonts *f, struct box b,
     cairo_set_line_width(cr, 1.8);
     int open = 0;
     for (int k = 0; k < npts; k++) {
-        if (pts[k].n == 0 || render_small(f, pts[k].n)) {
+        if (pts[k].n == 0 || (withheld && withheld[k])) {
             open = 0;
             continue;
         }
@@ -235,7 +232,9 @@ void render_trajectory(cairo_t *cr, const struct fonts *f, struct box b,
             snprintf(buf, sizeof buf, "%d", k);
         render_text(cr, f, 0, 8, x, p.y + p.h + 11, 0.5, buf);
         char cn[24];
-        snprintf(buf, sizeof buf, "n %s", render_count(f, pts[k].n, cn, sizeof cn));
+        snprintf(buf, sizeof buf, "n %s",
+                 withheld && withheld[k] == 2 ? "w/h"
+                 : render_count(f, pts[k].n, withheld ? withheld[k] : 0, cn, sizeof cn));
         render_text(cr, f, 0, 6.5, x, p.y + p.h + 20, 0.5, buf);
     }
     render_frame(cr, p);
@@ -245,13 +244,13 @@ void render_trajectory(cairo_t *cr, const struct fonts *f, struct box b,
 }
 
 void render_bars(cairo_t *cr, const struct fonts *f, struct box b, const char *const *labels,
-                 const double *values, const long *counts, int n, const char *ylabel,
+                 const double *values, const unsigned char *withheld, int n, const char *ylabel,
                  int percent)
 {
     cairo_save(cr);
     double vmax = 0;
-    for (int i = 0; i < n; i++)
-        if (values[i] > vmax)
+    for (int i = 0; i < n; i++) /* a withheld bar must not set the scale */
+        if (values[i] > vmax && !(withheld && withheld[i]))
             vmax = values[i];
     struct box p = {b.x + 40, b.y + 10, b.w - 46, b.h - 34};
     struct axis ay;
@@ -263,10 +262,18 @@ void render_bars(cairo_t *cr, const struct fonts *f, struct box b, const char *c
         double x = p.x + i * slot, y = render_axis_map(&ay, values[i]);
         cairo_set_source_rgb(cr, 0, 0, 0);
         render_text(cr, f, 0, 7, x + slot / 2, p.y + p.h + 10, 0.5, labels[i]);
-        if (counts && render_small(f, counts[i])) {
+        if (withheld && withheld[i]) {
             char cn[24];
-            render_text(cr, f, 0, 6.5, x + slot / 2, p.y + p.h - 2, 0.5,
-                        render_count(f, counts[i], cn, sizeof cn));
+            render_count(f, 0, withheld[i], cn, sizeof cn);
+            if (render_text_width(cr, f, 0, 6.5, cn) <= slot - 2) {
+                render_text(cr, f, 0, 6.5, x + slot / 2, p.y + p.h - 2, 0.5, cn);
+            } else { /* too wide for the slot: upwards from the axis */
+                cairo_save(cr);
+                cairo_translate(cr, x + slot / 2 + 2, p.y + p.h - 3);
+                cairo_rotate(cr, -RENDER_PI / 2);
+                render_text(cr, f, 0, 6.5, 0, 0, 0, cn);
+                cairo_restore(cr);
+            }
             continue;
         }
         render_series_style(cr, 0);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "outcomes/model.h"
 #include "outcomes/render.h"
 
 /* At risk at t: n_risk of the first curve row at or after t (0 past the end). */
@@ -36,27 +37,42 @@ static void fmt_num(char *buf, size_t n, double v)
         snprintf(buf, n, "%.1f", v);
 }
 
+/* The time up to which series s may be shown: its last drawable row's (all rows when nothing
+ * is withheld). */
+static double shown_until(const struct km *k, const struct disc_km *show)
+{
+    if (show->rows >= k->ncurve)
+        return INFINITY;
+    return show->rows ? k->curve[show->rows - 1].time : -1;
+}
+
 void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km *const *km,
-               const char *const *names, int nseries, const char *xunit, const char *ylabel,
-               int risk_table)
+               const struct disc_km *const *show, const char *const *names, int nseries,
+               const char *xunit, const char *ylabel, int risk_table)
 {
     cairo_save(cr);
     double tmax = 0;
     long n = 0;
+    int drawn = 0;
     for (int s = 0; s < nseries; s++) {
         n += km[s]->n;
-        if (km[s]->ncurve && km[s]->curve[km[s]->ncurve - 1].time > tmax)
-            tmax = km[s]->curve[km[s]->ncurve - 1].time;
+        size_t rows = show[s]->rows;
+        drawn += show[s]->drawn;
+        if (show[s]->drawn && rows && km[s]->curve[rows - 1].time > tmax)
+            tmax = km[s]->curve[rows - 1].time;
     }
     if (n == 0) {
         render_empty(cr, f, b, "no eligible episode with a follow-up score in this period");
         cairo_restore(cr);
         return;
     }
-    if (render_small(f, n)) {
-        char msg[96];
-        snprintf(msg, sizeof msg, "fewer than %d episodes: not shown", f->suppress_below);
-        render_empty(cr, f, b, msg);
+    if (!drawn) {
+        char msg[320];
+        snprintf(msg, sizeof msg,
+                 "Not drawn: fewer than %d episodes, and a curve on so few would show single "
+                 "patients (small-cell suppression, --suppress-below %d).",
+                 f->suppress_below, f->suppress_below);
+        render_withheld(cr, f, b, msg);
         cairo_restore(cr);
         return;
     }
@@ -99,13 +115,15 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
      * curves */
     for (int s = 0; s < nseries && risk_table; s++) {
         const struct km *k = km[s];
+        if (!show[s]->drawn)
+            continue;
         double r, g, bl;
         render_series_rgb(s, &r, &g, &bl);
         cairo_set_source_rgba(cr, r, g, bl, 0.13);
         double prev_t = 0, lo = 0, hi = 0; /* 1 - upper, 1 - lower */
         for (size_t i = 0; i < k->ncurve; i++) {
             const struct km_row *row = &k->curve[i];
-            if (isnan(row->lower) || render_small(f, row->n_risk))
+            if (isnan(row->lower) || i >= show[s]->rows)
                 break;
             double x0 = render_axis_map(&ax, prev_t), x1 = render_axis_map(&ax, row->time);
             cairo_rectangle(cr, x0, render_axis_map(&ay, 100 * hi), x1 - x0,
@@ -118,12 +136,14 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
     }
     for (int s = 0; s < nseries; s++) {
         const struct km *k = km[s];
+        if (!show[s]->drawn)
+            continue;
         render_series_style(cr, s);
         cairo_set_line_width(cr, 1.6);
         double level = 0;
         cairo_move_to(cr, render_axis_map(&ax, 0), render_axis_map(&ay, 0));
         for (size_t i = 0; i < k->ncurve; i++) {
-            if (render_small(f, k->curve[i].n_risk) || k->n < f->suppress_below)
+            if (i >= show[s]->rows)
                 break; /* suppression: the curve ends where fewer remain at risk */
             double x = render_axis_map(&ax, k->curve[i].time);
             cairo_line_to(cr, x, render_axis_map(&ay, 100 * level));
@@ -135,7 +155,7 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
         cairo_set_line_width(cr, 0.9);
         level = 0;
         for (size_t i = 0; i < k->ncurve; i++) {
-            if (render_small(f, k->curve[i].n_risk) || k->n < f->suppress_below)
+            if (i >= show[s]->rows)
                 break;
             level = 1 - k->curve[i].surv;
             if (k->curve[i].n_censor > 0) {
@@ -151,7 +171,8 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
     static const double guide[] = {2, 2};
     for (int s = 0; s < nseries && risk_table; s++) {
         const struct km *k = km[s];
-        if (isnan(k->median) || render_small(f, k->n) || render_small(f, k->events))
+        if (isnan(k->median) || show[s]->median || !show[s]->drawn ||
+            k->median > shown_until(k, show[s]))
             continue;
         double x = render_axis_map(&ax, k->median), y = render_axis_map(&ay, 50);
         cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
@@ -168,9 +189,11 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
     for (int s = 0; s < nseries; s++) {
         const struct km *k = km[s];
         char med[64], item[160], cn[24], ce[24];
-        render_count(f, k->n, cn, sizeof cn);
-        render_count(f, k->events, ce, sizeof ce);
-        if (render_small(f, k->n) || render_small(f, k->events))
+        render_count(f, k->n, show[s]->n, cn, sizeof cn);
+        render_count(f, k->events, show[s]->events, ce, sizeof ce);
+        if (!show[s]->drawn)
+            snprintf(med, sizeof med, "not drawn (too few)");
+        else if (show[s]->median)
             snprintf(med, sizeof med, "suppressed");
         else if (isnan(k->median))
             snprintf(med, sizeof med, "not reached");
@@ -204,10 +227,19 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
         double ty = p.y + p.h + 40;
         cairo_set_source_rgb(cr, 0, 0, 0);
         render_text(cr, f, 1, 7.5, b.x, ty, 0, "Number at risk");
+        int nwh = 0;
+        for (int s = 0; s < nseries; s++)
+            nwh |= show[s]->drawn && show[s]->n;
+        if (nwh) {
+            char note[160];
+            snprintf(note, sizeof note,
+                     "withheld: the number of episodes would give a count below %d away",
+                     f->suppress_below);
+            render_text(cr, f, 0, 7, b.x + 70, ty, 0, note);
+        }
         int nrows = f->suppress_below > 1 ? 1 : 3; /* under suppression: at risk only */
         for (int s = 0; s < nseries; s++) {
             static const char *const rows[3] = {"at risk", "events", "censored"};
-            long shown = -1; /* the last at-risk count shown */
             for (int rr = 0; rr < nrows; rr++) {
                 double y = ty + row_h * (1 + nrows * s + rr);
                 render_series_style(cr, s);
@@ -226,16 +258,10 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
                         between(km[s], i == 0 ? -INFINITY : ax.tick[i - 1], t, &ev, &ce);
                         v = rr == 1 ? ev : ce;
                     }
-                    render_count(f, v, buf, sizeof buf);
-                    if (f->suppress_below > 1 && !render_small(f, v)) {
-                        /* a drop of 1 to N-1 from the last shown count would be a small
-                         * count of events and censorings: not shown */
-                        long drop = shown < 0 ? 0 : shown - v;
-                        if (drop >= 1 && drop < f->suppress_below)
-                            snprintf(buf, sizeof buf, "-");
-                        else
-                            shown = v;
-                    }
+                    if (!show[s]->drawn || show[s]->n || t > shown_until(km[s], show[s]))
+                        buf[0] = '\0'; /* past the last row with enough at risk, or n withheld */
+                    else
+                        render_count(f, v, 0, buf, sizeof buf);
                     render_text(cr, f, 0, 7, render_axis_map(&ax, t), y, 0.5, buf);
                 }
             }

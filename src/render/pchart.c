@@ -4,10 +4,12 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "outcomes/model.h"
 #include "outcomes/render.h"
 
 void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
-                   const struct pchart_point *pts, int npts, int month0, const char *title)
+                   const struct pchart_point *pts, const struct disc_month *show,
+                   int centre_withheld, int npts, int month0, const char *title)
 {
     static const char *const mon[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -18,9 +20,33 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
     for (int k = 0; k < npts; k++)
         total += pts[k].n;
     struct box p = {b.x + 40, b.y + 22, b.w - 50, b.h - 58};
-    if (total == 0 || render_small(f, total)) {
-        render_empty(cr, f, p, total ? "too few episodes in these 12 months: not shown"
-                                     : "no mature eligible episode in these 12 months");
+    int any_rate = 0;
+    for (int k = 0; k < npts; k++)
+        any_rate |= pts[k].n > 0 && !show[k].rate;
+    if (total == 0) {
+        render_empty(cr, f, p, "no mature eligible episode in these 12 months");
+        cairo_restore(cr);
+        return;
+    }
+    if (!any_rate) {
+        char msg[320];
+        snprintf(msg, sizeof msg,
+                 "Not drawn: every month's rate is built on a count below %d, or on one "
+                 "withheld so that such a count cannot be worked back (small-cell "
+                 "suppression). The months' numbers of episodes are below, where published.",
+                 f->suppress_below);
+        render_withheld(cr, f, (struct box){p.x, p.y - 10, p.w, p.h}, msg);
+        /* the months' n, as far as they are published */
+        double slot = p.w / npts;
+        char buf[48], cnt[24];
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        for (int k = 0; k < npts; k++) {
+            int m = month0 + k;
+            snprintf(buf, sizeof buf, "%s %02d", mon[m % 12], (m / 12) % 100);
+            render_text(cr, f, 0, 7.5, p.x + (k + 0.5) * slot, p.y + p.h + 11, 0.5, buf);
+            snprintf(buf, sizeof buf, "n %s", render_count(f, pts[k].n, show[k].n, cnt, sizeof cnt));
+            render_text(cr, f, 0, 7, p.x + (k + 0.5) * slot, p.y + p.h + 21, 0.5, buf);
+        }
         cairo_restore(cr);
         return;
     }
@@ -31,8 +57,7 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
     /* limits band */
     cairo_set_source_rgba(cr, 0.12, 0.31, 0.47, 0.12);
     for (int k = 0; k < npts; k++) {
-        if (pts[k].n <= 0 || isnan(pts[k].lower) || render_small(f, pts[k].n) ||
-            render_small(f, pts[k].events))
+        if (pts[k].n <= 0 || isnan(pts[k].lower) || show[k].limits)
             continue;
         double y0 = render_axis_map(&ay, 100 * pts[k].upper),
                y1 = render_axis_map(&ay, 100 * pts[k].lower);
@@ -40,7 +65,7 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
     }
     cairo_fill(cr);
     /* centre */
-    if (!isnan(pts[0].centre)) {
+    if (!isnan(pts[0].centre) && !centre_withheld) {
         double y = render_axis_map(&ay, 100 * pts[0].centre);
         cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
         cairo_set_line_width(cr, 1);
@@ -49,13 +74,18 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
         cairo_stroke(cr);
         snprintf(buf, sizeof buf, "centre %.1f%%", 100 * pts[0].centre);
         render_text(cr, f, 0, 7.5, p.x + p.w, y - 3, 1, buf);
+    } else if (centre_withheld) {
+        snprintf(buf, sizeof buf, "centre line and limits withheld (built on counts below %d)",
+                 f->suppress_below);
+        cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+        render_text(cr, f, 0, 7.5, p.x + p.w - 4, p.y + 10, 1, buf);
     }
     /* rates */
     render_series_style(cr, 0);
     cairo_set_line_width(cr, 1.4);
     int open = 0;
     for (int k = 0; k < npts; k++) {
-        if (pts[k].n <= 0 || render_small(f, pts[k].n) || render_small(f, pts[k].events)) {
+        if (pts[k].n <= 0 || show[k].rate) {
             open = 0;
             continue;
         }
@@ -68,10 +98,10 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
     }
     cairo_stroke(cr);
     for (int k = 0; k < npts; k++) {
-        if (pts[k].n <= 0 || render_small(f, pts[k].n) || render_small(f, pts[k].events))
+        if (pts[k].n <= 0 || show[k].rate)
             continue;
         double x = p.x + (k + 0.5) * slot, y = render_axis_map(&ay, 100 * pts[k].rate);
-        if (pts[k].signal) {
+        if (pts[k].signal && !show[k].limits) {
             cairo_set_source_rgb(cr, 0.75, 0.1, 0.1);
             cairo_move_to(cr, x, y - 5);
             cairo_line_to(cr, x + 5, y);
@@ -93,7 +123,7 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
         snprintf(buf, sizeof buf, "%s %02d", mon[m % 12], (m / 12) % 100);
         render_text(cr, f, 0, 7.5, x, p.y + p.h + 11, 0.5, buf);
         char cnt[24];
-        snprintf(buf, sizeof buf, "n %s", render_count(f, pts[k].n, cnt, sizeof cnt));
+        snprintf(buf, sizeof buf, "n %s", render_count(f, pts[k].n, show[k].n, cnt, sizeof cnt));
         render_text(cr, f, 0, 7, x, p.y + p.h + 21, 0.5, buf);
     }
     render_frame(cr, p);

@@ -19,8 +19,8 @@
 #define NPAGES 10
 
 struct doc {
-    long flow[F_COUNT];         /* the flow's counts, and which suppression hides */
-    int hid[F_COUNT];
+    long flow[F_COUNT];         /* the flow's counts */
+    const uint8_t *hid;         /* which the disclosure decision withholds (a->disc.flow) */
     cairo_t *cr;
     struct fonts f;             /* fonts and the suppression setting */
     char cbuf[32][24];          /* rotating buffers for counts as text (C()) */
@@ -58,30 +58,25 @@ static cairo_status_t write_mem(void *closure, const unsigned char *data, unsign
     return CAIRO_STATUS_SUCCESS;
 }
 
-/* A count as text for the page: "< N" when suppressed (a rotating buffer: up to 32 live). */
-static const char *C(struct doc *d, long v)
+/* A count as text for the page as the disclosure decision flags it: "< N" (a small count),
+ * "(suppressed)" (withheld so that a small one cannot be worked back) or the number (a
+ * rotating buffer: up to 32 live). */
+static const char *C(struct doc *d, long v, int withheld)
 {
     char *b = d->cbuf[d->ci++ % 32];
-    return render_count(&d->f, v, b, sizeof d->cbuf[0]);
+    return render_count(&d->f, v, withheld, b, sizeof d->cbuf[0]);
 }
 
-/* A flow count: "< N" when hidden by (complementary) suppression. */
+/* A flow count. */
 static const char *F(struct doc *d, int var)
 {
-    char *b = d->cbuf[d->ci++ % 32];
-    if (d->hid[var] && render_small(&d->f, d->flow[var]))
-        snprintf(b, sizeof d->cbuf[0], "< %d", d->f.suppress_below);
-    else if (d->hid[var]) /* hidden only so that a small count cannot be worked back */
-        snprintf(b, sizeof d->cbuf[0], "(suppressed)");
-    else
-        snprintf(b, sizeof d->cbuf[0], "%ld", d->flow[var]);
-    return b;
+    return C(d, d->flow[var], d->hid[var]);
 }
 
-/* A proportion x of n is hidden when x, n or n - x is a small count. */
-static int hidden(const struct doc *d, long x, long n)
+/* A proportion is shown only when neither count nor the rate is withheld. */
+static int hidden(struct disc_prop p)
 {
-    return render_small(&d->f, x) || render_small(&d->f, n) || render_small(&d->f, n - x);
+    return p.events || p.n || p.rate;
 }
 
 static const char *instrument_label(int col)
@@ -107,12 +102,13 @@ static int instrument_max(int col)
     }
 }
 
-static void pct_ci(struct doc *d, char *buf, size_t n, const struct proportion *p)
+static void pct_ci(struct doc *d, char *buf, size_t n, const struct proportion *p,
+                   struct disc_prop dp)
 {
     if (p->n == 0)
         snprintf(buf, n, "no mature episode");
-    else if (hidden(d, p->events, p->n))
-        snprintf(buf, n, "suppressed (%s of %s)", C(d, p->events), C(d, p->n));
+    else if (hidden(dp))
+        snprintf(buf, n, "suppressed (%s of %s)", C(d, p->events, dp.events), C(d, p->n, dp.n));
     else
         snprintf(buf, n, "%.1f%%  (%ld of %ld; 95%% CI %.1f-%.1f%%)", 100 * p->rate, p->events,
                  p->n, 100 * p->lo, 100 * p->hi);
@@ -227,13 +223,13 @@ static void flow_step(struct doc *d, double *y, int first, const char *value, co
     *y = bottom + gap;
 }
 
-/* "label: rate (x of n; CI)" for a proportion, "suppressed" when the flow hides either count. */
+/* "label: rate (x of n; CI)" for a proportion, "suppressed" when it is withheld. */
 static void proportion_line(struct doc *d, char *buf, size_t n, const char *label,
-                            const struct proportion *p, int hid_a, int hid_b)
+                            const struct proportion *p, struct disc_prop dp)
 {
     char t[128];
-    pct_ci(d, t, sizeof t, p);
-    snprintf(buf, n, "%s%s", label, hid_a || hid_b ? "suppressed" : t);
+    pct_ci(d, t, sizeof t, p, dp);
+    snprintf(buf, n, "%s%s", label, hidden(dp) ? "suppressed" : t);
 }
 
 static void page_summary(struct doc *d)
@@ -256,12 +252,12 @@ static void page_summary(struct doc *d)
     tiles[2].label = "Median time to response";
     tiles[3].label = "Median sessions to response";
     const struct proportion *pr[2] = {&a->response, &a->remission};
+    const struct disc_prop dpr[2] = {a->disc.response, a->disc.remission};
     for (int k = 0; k < 2; k++) {
         if (pr[k]->n == 0) {
             snprintf(tiles[k].value, sizeof tiles[k].value, "no mature episode");
             snprintf(tiles[k].detail, sizeof tiles[k].detail, "in this period");
-        } else if (hidden(d, pr[k]->events, pr[k]->n) || d->hid[F_MATURE] ||
-                   d->hid[k ? F_REMITTERS : F_RESPONDERS]) {
+        } else if (hidden(dpr[k])) {
             snprintf(tiles[k].value, sizeof tiles[k].value, "suppressed");
             snprintf(tiles[k].detail, sizeof tiles[k].detail, "%s of %s",
                      F(d, k ? F_REMITTERS : F_RESPONDERS), F(d, F_MATURE));
@@ -272,6 +268,7 @@ static void page_summary(struct doc *d)
         }
     }
     const struct km *km[2] = {&a->time_to_response, &a->sessions_to_response};
+    const struct disc_km *dkm[2] = {&a->disc.time_to_response, &a->disc.sessions_to_response};
     for (int k = 0; k < 2; k++) {
         median_text(tiles[2 + k].value, sizeof tiles[2 + k].value, km[k]->median,
                     k ? "sessions" : "days");
@@ -282,11 +279,11 @@ static void page_summary(struct doc *d)
         if (ll && lo[ll - 1] == ' ')
             lo[ll - 1] = '\0';
         snprintf(tiles[2 + k].detail, sizeof tiles[2 + k].detail, "95%% CI %s to %s; n %s", lo,
-                 hi, C(d, km[k]->n));
-        if (hidden(d, km[k]->n, km[k]->events)) {
+                 hi, C(d, km[k]->n, dkm[k]->n));
+        if (dkm[k]->median || dkm[k]->n || dkm[k]->events) {
             snprintf(tiles[2 + k].value, sizeof tiles[2 + k].value, "suppressed");
             snprintf(tiles[2 + k].detail, sizeof tiles[2 + k].detail, "%s episodes, %s events",
-                     C(d, km[k]->n), C(d, km[k]->events));
+                     C(d, km[k]->n, dkm[k]->n), C(d, km[k]->events, dkm[k]->events));
         }
     }
     double tw = (d->w - 72 - 30) / 4;
@@ -312,7 +309,7 @@ static void page_summary(struct doc *d)
     snprintf(sv[0], sizeof sv[0], "%s rejected, %s duplicate", F(d, F_REJECTED),
              F(d, F_DUPLICATE));
     snprintf(v[1], sizeof v[1], "%s rows accepted, %s patients", F(d, F_ACCEPTED),
-             C(d, in->patients));
+             C(d, in->patients, a->disc.patients));
     snprintf(v[2], sizeof v[2], "%s treatment episodes", F(d, F_EPISODES));
     snprintf(l[2], sizeof l[2], "all periods; a gap over %d days starts a new episode",
              a->opts.episode_gap);
@@ -346,23 +343,24 @@ static void page_summary(struct doc *d)
     };
     double step_y[8];
     for (int k = 0; k < 8; k++) {
+        const char *side_label = steps[k].side_label ? steps[k].side_label : sl[k];
+        if (k == 0 && d->f.suppress_below > 1)
+            side_label = "see the data quality page (rejects.csv is not written)";
         step_y[k] = y;
         flow_step(d, &y, k == 0, v[k], steps[k].label ? steps[k].label : l[k], steps[k].strong,
-                  steps[k].side ? sv[k] : NULL,
-                  steps[k].side_label ? steps[k].side_label : sl[k]);
+                  steps[k].side ? sv[k] : NULL, side_label);
     }
     y = step_y[6];
     double sx = 400;
-    proportion_line(d, buf, sizeof buf, "follow-up ", &a->followup, d->hid[F_WITH_ENDPOINT],
-                    d->hid[F_MATURE]);
+    proportion_line(d, buf, sizeof buf, "follow-up ", &a->followup, a->disc.followup);
     cairo_set_source_rgb(cr, 0, 0, 0);
     render_text(cr, &d->f, 0, 8, sx, y + 18, 0, buf);
     y = step_y[7];
     proportion_line(d, buf, sizeof buf, "response among those with a score: ",
-                    &a->response_observed, d->hid[F_RESPONDERS], d->hid[F_WITH_ENDPOINT]);
+                    &a->response_observed, a->disc.response_observed);
     render_text(cr, &d->f, 0, 8, sx, y + 12, 0, buf);
     proportion_line(d, buf, sizeof buf, "remission among those with a score: ",
-                    &a->remission_observed, d->hid[F_REMITTERS], d->hid[F_WITH_ENDPOINT]);
+                    &a->remission_observed, a->disc.remission_observed);
     render_text(cr, &d->f, 0, 8, sx, y + 24, 0, buf);
     page_end(d);
 }
@@ -370,17 +368,26 @@ static void page_summary(struct doc *d)
 static void page_time(struct doc *d)
 {
     const struct analysis *a = d->a;
-    page_begin(d, "Time to response and remission",
-               "Cumulative share of eligible episodes that have responded (or remitted), by "
-               "days and by sessions. Shaded: 95% confidence bands; ticks: censored episodes.");
+    char sub[320];
+    snprintf(sub, sizeof sub, "%s",
+             "Cumulative share of eligible episodes that have responded (or remitted), by "
+             "days and by sessions. Shaded: 95% confidence bands; ticks: censored episodes.");
+    if (d->f.suppress_below > 1)
+        snprintf(sub, sizeof sub,
+                 "Share responded (or remitted). Suppression: a curve stops where fewer than %d "
+                 "remain at risk and is not drawn on fewer than %d; at-risk counts only.",
+                 d->f.suppress_below, d->f.suppress_below);
+    page_begin(d, "Time to response and remission", sub);
     const struct km *days[2] = {&a->time_to_response, &a->time_to_remission};
     const struct km *sess[2] = {&a->sessions_to_response, &a->sessions_to_remission};
     const char *names[2] = {"response", "remission"};
     double w = (d->w - 72 - 24) / 2;
     struct box b1 = {36, 72, w, d->h - 72 - 40};
     struct box b2 = {36 + w + 24, 72, w, d->h - 72 - 40};
-    render_km(d->cr, &d->f, b1, days, names, 2, "days", "episodes with the event (%)", 1);
-    render_km(d->cr, &d->f, b2, sess, names, 2, "sessions", "episodes with the event (%)", 1);
+    const struct disc_km *sd[2] = {&a->disc.time_to_response, &a->disc.time_to_remission};
+    const struct disc_km *ss[2] = {&a->disc.sessions_to_response, &a->disc.sessions_to_remission};
+    render_km(d->cr, &d->f, b1, days, sd, names, 2, "days", "episodes with the event (%)", 1);
+    render_km(d->cr, &d->f, b2, sess, ss, names, 2, "sessions", "episodes with the event (%)", 1);
     page_end(d);
 }
 
@@ -394,25 +401,28 @@ static void page_trajectory(struct doc *d)
              instrument_label(a->opts.instrument), a->ntraj_lines, a->traj_episodes,
              a->traj_episodes > TRAJ_SAMPLE ? (a->traj_episodes + TRAJ_SAMPLE - 1) / TRAJ_SAMPLE
                                             : 1L);
-    if (d->f.suppress_below > 1)
-        snprintf(sub, sizeof sub,
-                 "Mean %s score of eligible episodes with 95%% CI (individual lines are not "
-                 "drawn when small counts are suppressed). Baseline at 0; 12+ pools later ones.",
-                 instrument_label(a->opts.instrument));
-    if (a->traj_episodes <= TRAJ_SAMPLE)
+    if (a->traj_episodes <= TRAJ_SAMPLE && d->f.suppress_below <= 1)
         snprintf(sub, sizeof sub,
                  "Mean %s score of eligible episodes with 95%% CI; faint lines: every episode. "
                  "Baseline at 0; the last point pools 12 and later.",
                  instrument_label(a->opts.instrument));
+    if (d->f.suppress_below > 1)
+        snprintf(sub, sizeof sub,
+                 "Mean %s score with 95%% CI. Suppression: no individual lines (one episode "
+                 "each); points on fewer than %d (n < %d) or on a count withheld with them (w/h) "
+                 "are left out.",
+                 instrument_label(a->opts.instrument), d->f.suppress_below, d->f.suppress_below);
     page_begin(d, "Score trajectory", sub);
     snprintf(yl, sizeof yl, "%s score", instrument_label(a->opts.instrument));
     double w = (d->w - 72 - 24) / 2;
     struct box b1 = {36, 76, w, d->h - 76 - 44}, b2 = {36 + w + 24, 76, w, d->h - 76 - 44};
-    render_trajectory(d->cr, &d->f, b1, a->by_session, TRAJ_POINTS, a->traj_lines,
-                      a->ntraj_lines, a->traj_pts, 0, instrument_max(a->opts.instrument),
+    /* under suppression no individual line (each is one episode) */
+    size_t nl = d->f.suppress_below > 1 ? 0 : a->ntraj_lines;
+    render_trajectory(d->cr, &d->f, b1, a->by_session, TRAJ_POINTS, a->traj_lines, nl,
+                      a->traj_pts, a->disc.by_session, 0, instrument_max(a->opts.instrument),
                       "treatment sessions before the score", yl);
-    render_trajectory(d->cr, &d->f, b2, a->by_week, TRAJ_POINTS, a->traj_lines, a->ntraj_lines,
-                      a->traj_pts, 1, instrument_max(a->opts.instrument),
+    render_trajectory(d->cr, &d->f, b2, a->by_week, TRAJ_POINTS, a->traj_lines, nl,
+                      a->traj_pts, a->disc.by_week, 1, instrument_max(a->opts.instrument),
                       "weeks since the index date", yl);
     page_end(d);
 }
@@ -420,7 +430,50 @@ static void page_trajectory(struct doc *d)
 static void page_waterfall(struct doc *d)
 {
     const struct analysis *a = d->a;
-    char sub[256];
+    char sub[320];
+    if (d->f.suppress_below > 1) {
+        /* no bar per episode under suppression: a histogram of percent change */
+        page_begin(d, "Change at the endpoint",
+                   "Mature eligible episodes with an endpoint score by their change from "
+                   "baseline, in 10-point bins (the five bins up to -50% are the responders).");
+        snprintf(sub, sizeof sub,
+                 "Small-cell suppression: one bar per episode would show single patients, so "
+                 "this histogram takes the waterfall's place. A bin of fewer than %d episodes "
+                 "(\"< %d\"), or one withheld so that such a bin cannot be worked back from the "
+                 "total (\"(suppressed)\"), is not drawn.",
+                 d->f.suppress_below, d->f.suppress_below);
+        cairo_set_source_rgb(d->cr, 0.25, 0.25, 0.25);
+        render_paragraph(d->cr, &d->f, 9, 36, 76, d->w - 72, sub);
+        const char *labels[PCT_BINS];
+        double v[PCT_BINS];
+        int drawn = 0;
+        for (int k = 0; k < PCT_BINS; k++) {
+            labels[k] = model_pct_bin_name(k);
+            v[k] = (double)a->pct_hist[k];
+            drawn |= a->pct_hist[k] > 0 && !a->disc.pct_hist[k];
+        }
+        struct box b = {36, 104, d->w - 72, d->h - 104 - 56};
+        if (a->waterfall_total == 0)
+            render_empty(d->cr, &d->f, b,
+                         "no mature eligible episode with an endpoint score in this period");
+        else if (!drawn) {
+            snprintf(sub, sizeof sub,
+                     "Not drawn: every bin holding episodes is withheld (fewer than %d "
+                     "episodes, or withheld with one).",
+                     d->f.suppress_below);
+            render_withheld(d->cr, &d->f, b, sub);
+            page_end(d);
+            return;
+        } else
+            render_bars(d->cr, &d->f, b, labels, v, a->disc.pct_hist, PCT_BINS,
+                        "episodes", 0);
+        cairo_set_source_rgb(d->cr, 0, 0, 0);
+        render_text(d->cr, &d->f, 0, 8.5, d->w / 2, d->h - 48, 0.5,
+                    "change from baseline at the endpoint (%), each bin up to and including "
+                    "its upper end");
+        page_end(d);
+        return;
+    }
     if ((long)a->nwaterfall < a->waterfall_total)
         snprintf(sub, sizeof sub,
                  "Change from baseline at the endpoint, mature eligible episodes with an endpoint "
@@ -429,8 +482,8 @@ static void page_waterfall(struct doc *d)
     else
         snprintf(sub, sizeof sub,
                  "Change from baseline at the endpoint: each bar is one mature eligible episode "
-                 "with an endpoint score (%s).",
-                 C(d, a->waterfall_total));
+                 "with an endpoint score (%ld).",
+                 a->waterfall_total);
     page_begin(d, "Waterfall: change at the endpoint", sub);
     struct box b = {36, 72, d->w - 72, d->h - 72 - 40};
     render_waterfall(d->cr, &d->f, b, a->waterfall, a->waterfall_class, a->nwaterfall);
@@ -444,35 +497,42 @@ static void page_monthly(struct doc *d)
                "Response and remission of mature eligible episodes by index month (all "
                "episodes), 12 months; p-chart limits: centre +- 3 standard errors.");
     double h = (d->h - 72 - 40 - 16) / 2;
-    render_pchart(d->cr, &d->f, (struct box){36, 70, d->w - 72, h}, a->monthly, 12, a->month0,
-                  "Response");
+    render_pchart(d->cr, &d->f, (struct box){36, 70, d->w - 72, h}, a->monthly,
+                  a->disc.monthly, a->disc.centre, 12, a->month0, "Response");
     render_pchart(d->cr, &d->f, (struct box){36, 70 + h + 16, d->w - 72, h},
-                  a->monthly_remission, 12, a->month0, "Remission");
+                  a->monthly_remission, a->disc.monthly_remission, a->disc.centre_remission, 12,
+                  a->month0, "Remission");
     page_end(d);
 }
 
-/* Up to max values of a stratum: the largest n, shown in byte order. */
-static int pick_values(const struct stratum *st, int max, int *idx)
+/* Up to max (<= 5) values of a stratum into out: the largest n, shown in byte order (the
+ * working array is sized by the values, however many; out of memory: none shown). */
+static int pick_values(const struct stratum *st, int max, int *out)
 {
-    int n = 0;
-    for (size_t k = 0; k < st->nvalues; k++)
-        idx[n++] = (int)k;
-    if (n <= max)
-        return n;
-    for (int i = 0; i < max; i++) /* selection of the largest km_n, stable */
-        for (int j = i + 1; j < n; j++)
-            if (st->values[idx[j]].km_n > st->values[idx[i]].km_n) {
-                int t = idx[i];
-                idx[i] = idx[j];
-                idx[j] = t;
-            }
-    for (int i = 1; i < max; i++) /* back to byte order */
+    size_t n = st->nvalues;
+    int *idx = malloc((n ? n : 1) * sizeof *idx);
+    if (!idx)
+        return 0;
+    for (size_t k = 0; k < n; k++)
+        idx[k] = (int)k;
+    int m = n <= (size_t)max ? (int)n : max;
+    if (n > (size_t)max)
+        for (int i = 0; i < max; i++) /* selection of the largest km_n */
+            for (size_t j = (size_t)i + 1; j < n; j++)
+                if (st->values[idx[j]].km_n > st->values[idx[i]].km_n) {
+                    int t = idx[i];
+                    idx[i] = idx[j];
+                    idx[j] = t;
+                }
+    for (int i = 1; i < m; i++) /* back to byte order */
         for (int j = i; j > 0 && idx[j - 1] > idx[j]; j--) {
             int t = idx[j];
             idx[j] = idx[j - 1];
             idx[j - 1] = t;
         }
-    return max;
+    memcpy(out, idx, (size_t)m * sizeof *out);
+    free(idx);
+    return m;
 }
 
 static const char *var_title(int v)
@@ -493,17 +553,18 @@ static void page_forest(struct doc *d)
     int more = 0;
     for (int v = 0; v < SV_COUNT; v++) {
         const struct stratum *st = &a->strata[v];
-        int idx[256], n = st->nvalues > 256 ? 0 : pick_values(st, 5, idx);
-        int hr[256], hm[256], hk[256];
+        int idx[5], n = pick_values(st, 5, idx);
         if (st->nvalues == 0)
             continue;
-        model_strata_suppression(a, v, a->opts.suppress_below, hr, hm, hk);
-        rows[0][nr] = rows[1][nr] = (struct forest_row){var_title(v), NULL, 0};
+        rows[0][nr] = rows[1][nr] = (struct forest_row){var_title(v), NULL, 0, 0};
         nr++;
         for (int k = 0; k < n && nr < 64; k++, nr++) {
             const struct stratum_value *sv = &st->values[idx[k]];
-            rows[0][nr] = (struct forest_row){sv->value, &sv->response, hr[idx[k]]};
-            rows[1][nr] = (struct forest_row){sv->value, &sv->remission, hm[idx[k]]};
+            const struct disc_value *dv = &a->disc.strata[v][idx[k]];
+            rows[0][nr] = (struct forest_row){sv->value, &sv->response, dv->response.n,
+                                              dv->response.rate || dv->response.events};
+            rows[1][nr] = (struct forest_row){sv->value, &sv->remission, dv->remission.n,
+                                              dv->remission.rate || dv->remission.events};
         }
         more |= (int)st->nvalues > n;
     }
@@ -512,10 +573,27 @@ static void page_forest(struct doc *d)
         render_empty(d->cr, &d->f, (struct box){36, 80, d->w - 72, 300},
                      "no eligible episode with stratum values in this period");
     } else {
+        /* the overall line is the headline rate: not drawn when that is withheld */
         render_forest(d->cr, &d->f, (struct box){36, 68, w, d->h - 110}, rows[0], nr,
-                      a->response.rate, "Response");
+                      hidden(a->disc.response) ? NAN : a->response.rate, "Response");
         render_forest(d->cr, &d->f, (struct box){36 + w + 24, 68, w, d->h - 110}, rows[1], nr,
-                      a->remission.rate, "Remission");
+                      hidden(a->disc.remission) ? NAN : a->remission.rate, "Remission");
+        for (int c = 0; c < 2 && d->f.suppress_below > 1; c++) {
+            int any = 0;
+            for (int i = 0; i < nr; i++)
+                any |= rows[c][i].p && rows[c][i].p->n > 0 && !rows[c][i].n_withheld &&
+                       !rows[c][i].rate_withheld;
+            if (any)
+                continue;
+            char msg[200];
+            snprintf(msg, sizeof msg,
+                     "No rate is drawn: each is built on a count below %d, or on one withheld so "
+                     "that such a count cannot be worked back (small-cell suppression).",
+                     d->f.suppress_below);
+            cairo_set_source_rgb(d->cr, 0.25, 0.25, 0.25);
+            render_paragraph(d->cr, &d->f, 9, 36 + c * (w + 24), 68 + 30 + nr * 11.5 + 28, w,
+                             msg);
+        }
     }
     (void)more;
     page_end(d);
@@ -532,7 +610,10 @@ static void page_strata_km(struct doc *d)
         const struct stratum *st = &a->strata[v];
         struct box b = {36 + (v % 3) * (w + 16), 70 + (v / 3) * (h + 14), w, h};
         char test[160];
-        if (isnan(st->p))
+        if (a->disc.logrank[v])
+            snprintf(test, sizeof test, "log-rank: withheld (built on counts below %d)",
+                     d->f.suppress_below);
+        else if (isnan(st->p))
             snprintf(test, sizeof test, "log-rank: not testable: %s",
                      st->logrank_reason ? st->logrank_reason : "fewer than two values");
         else
@@ -540,26 +621,42 @@ static void page_strata_km(struct doc *d)
                      st->chisq, st->df);
         cairo_set_source_rgb(d->cr, 0, 0, 0);
         render_text(d->cr, &d->f, 1, 9, b.x, b.y + 8, 0, var_title(v));
-        render_text(d->cr, &d->f, 0, 7.5, b.x, b.y + 18, 0, test);
-        int idx[256], n = st->nvalues > 256 ? 0 : pick_values(st, 5, idx);
-        int hr[256], hm[256], hk[256];
-        model_strata_suppression(a, v, a->opts.suppress_below, hr, hm, hk);
+        int idx[5], n = pick_values(st, 5, idx);
         const struct km *km[5];
+        const struct disc_km *show[5];
         const char *names[5];
-        int shown = 0;
+        int shown = 0, withheld = 0;
         for (int k = 0; k < n; k++) {
-            if (st->nvalues <= 256 && hk[idx[k]])
-                continue; /* hidden by (complementary) suppression */
+            const struct disc_value *dv = &a->disc.strata[v][idx[k]];
+            if (!dv->km.drawn) {
+                withheld++; /* fewer than N */
+                continue;
+            }
             km[shown] = &st->values[idx[k]].km;
+            show[shown] = &dv->km;
             names[shown++] = st->values[idx[k]].value;
         }
-        n = shown;
+        if (shown && withheld) { /* say which are left out, and why */
+            size_t tl = strlen(test);
+            if (a->disc.logrank[v])
+                snprintf(test, sizeof test, "log-rank: withheld");
+            tl = strlen(test);
+            snprintf(test + tl, sizeof test - tl, "; %d %s not drawn (n < %d)", withheld,
+                     withheld > 1 ? "values" : "value", d->f.suppress_below);
+        }
+        render_text(d->cr, &d->f, 0, 7.5, b.x, b.y + 18, 0, test);
         b.y += 20;
         b.h -= 20;
-        if (n == 0)
+        if (shown == 0 && withheld) {
+            char msg[240];
+            snprintf(msg, sizeof msg, "Not drawn: every value has fewer than %d episodes, and "
+                     "a curve on so few would show single patients (small-cell suppression).",
+                     d->f.suppress_below);
+            render_withheld(d->cr, &d->f, b, msg);
+        } else if (shown == 0)
             render_empty(d->cr, &d->f, b, "no values in this period");
         else
-            render_km(d->cr, &d->f, b, km, names, n, "days", "responded (%)", 0);
+            render_km(d->cr, &d->f, b, km, show, names, shown, "days", "responded (%)", 0);
     }
     page_end(d);
 }
@@ -586,12 +683,12 @@ static double table(struct doc *d, double x, double y, double w, const char *tit
     return y + 8;
 }
 
-static void share(struct doc *d, char *buf, size_t n, long x, long of)
+static void share(struct doc *d, char *buf, size_t n, long x, long of, struct disc_prop dp)
 {
     if (of == 0)
         snprintf(buf, n, "none measured");
-    else if (hidden(d, x, of))
-        snprintf(buf, n, "%s of %s", C(d, x), C(d, of));
+    else if (hidden(dp))
+        snprintf(buf, n, "%s of %s", C(d, x, dp.events), C(d, of, dp.n));
     else
         snprintf(buf, n, "%ld of %ld (%.1f%%)", x, of, 100.0 * (double)x / (double)of);
 }
@@ -600,38 +697,35 @@ static void page_safety(struct doc *d)
 {
     const struct analysis *a = d->a;
     const struct safety *s = &a->safety;
+    const struct disclosure *dc = &a->disc;
     char sub[160];
     snprintf(sub, sizeof sub,
              "Treatment sessions of the period's episodes (%s sessions, %s episodes).",
-             C(d, s->sessions), C(d, s->episodes));
+             C(d, s->sessions, dc->sessions), C(d, s->episodes, dc->episodes));
     page_begin(d, "Safety", sub);
     char v[8][96], l0[64], l1[64];
     snprintf(l0, sizeof l0, "pre-dose BP >= %d/%d", a->opts.bp_pre_sys, a->opts.bp_pre_dia);
     snprintf(l1, sizeof l1, "post-dose BP >= %d/%d", a->opts.bp_post_sys, a->opts.bp_post_dia);
-    share(d, v[0], sizeof v[0], s->bp_pre_high, s->bp_pre_n);
-    share(d, v[1], sizeof v[1], s->bp_post_high, s->bp_post_n);
-    if (render_small(&d->f, s->sbp_rise_n))
-        snprintf(v[2], sizeof v[2], "suppressed, n %s", C(d, s->sbp_rise_n));
+    share(d, v[0], sizeof v[0], s->bp_pre_high, s->bp_pre_n, dc->bp_pre);
+    share(d, v[1], sizeof v[1], s->bp_post_high, s->bp_post_n, dc->bp_post);
+    if (dc->sbp_rise_stats || dc->sbp_rise_n)
+        snprintf(v[2], sizeof v[2], "suppressed, n %s", C(d, s->sbp_rise_n, dc->sbp_rise_n));
     else if (s->sbp_rise_n)
         snprintf(v[2], sizeof v[2], "median %+.0f (IQR %+.0f to %+.0f), n %ld",
                  s->sbp_rise_median, s->sbp_rise_q1, s->sbp_rise_q3, s->sbp_rise_n);
     else
         snprintf(v[2], sizeof v[2], "none measured");
-    share(d, v[3], sizeof v[3], s->cadss_above, s->cadss_n);
+    share(d, v[3], sizeof v[3], s->cadss_above, s->cadss_n, dc->cadss_above);
     char l3[64];
     snprintf(l3, sizeof l3, "sessions with CADSS above %d", a->opts.cadss_above);
     const char *labels[4] = {l0, l1, "SBP rise after the dose (mmHg)", l3};
     const char *values[4] = {v[0], v[1], v[2], v[3]};
     double colw = (d->w - 72 - 30) / 2;
     double y = table(d, 36, 80, colw, "Blood pressure and dissociation", labels, values, 4);
-    share(d, v[4], sizeof v[4], s->item9_ge1, s->item9_n);
-    share(d, v[5], sizeof v[5], s->item9_ge2, s->item9_n);
-    if (render_small(&d->f, s->item9_ge1 - s->item9_ge2)) { /* ge1 - ge2 is a count too */
-        snprintf(v[4], sizeof v[4], "(suppressed)");
-        snprintf(v[5], sizeof v[5], "(suppressed)");
-    }
-    share(d, v[6], sizeof v[6], s->item9_resolved, s->item9_episodes);
-    share(d, v[7], sizeof v[7], s->item9_worsened, s->item9_episodes);
+    share(d, v[4], sizeof v[4], s->item9_ge1, s->item9_n, dc->item9_ge1);
+    share(d, v[5], sizeof v[5], s->item9_ge2, s->item9_n, dc->item9_ge2);
+    share(d, v[6], sizeof v[6], s->item9_resolved, s->item9_episodes, dc->item9_resolved);
+    share(d, v[7], sizeof v[7], s->item9_worsened, s->item9_episodes, dc->item9_worsened);
     const char *l9[4] = {"encounters with item 9 >= 1", "encounters with item 9 >= 2",
                          "episodes: item 9 resolved (baseline >= 1, last 0)",
                          "episodes: item 9 worsened (last above baseline)"};
@@ -654,9 +748,10 @@ static void page_safety(struct doc *d)
         if (best == s->nae)
             break;
         snprintf(ael[nae], sizeof ael[nae], "%.40s", s->ae_code[best]);
-        if (hidden(d, s->ae_sessions[best], s->ae_episodes[best]))
+        if (hidden(dc->ae_sessions[best]) || hidden(dc->ae_episodes[best]))
             snprintf(aev[nae], sizeof aev[nae], "%s sessions, %s episodes",
-                     C(d, s->ae_sessions[best]), C(d, s->ae_episodes[best]));
+                     C(d, s->ae_sessions[best], dc->ae_sessions[best].events),
+                     C(d, s->ae_episodes[best], dc->ae_episodes[best].events));
         else
             snprintf(aev[nae], sizeof aev[nae], "%.1f%% of sessions, %.1f%% of episodes",
                      s->sessions ? 100.0 * (double)s->ae_sessions[best] / (double)s->sessions
@@ -685,7 +780,7 @@ static void page_safety(struct doc *d)
     for (int k = 0; k < 8; k++)
         hv[k] = (double)s->sbp_rise_hist[k];
     if (s->sbp_rise_n)
-        render_bars(d->cr, &d->f, (struct box){x, 86, colw, 190}, bins, hv, s->sbp_rise_hist, 8,
+        render_bars(d->cr, &d->f, (struct box){x, 86, colw, 190}, bins, hv, dc->sbp_rise_hist, 8,
                     "sessions", 0);
     else
         render_empty(d->cr, &d->f, (struct box){x, 86, colw, 190}, "no paired readings");
@@ -712,7 +807,7 @@ static void page_safety(struct doc *d)
             snprintf(t, sizeof t, k + 1 == s->cadss_nsessions ? "%zu+" : "%zu", k + 1);
             cairo_set_source_rgb(cr, 0, 0, 0);
             render_text(cr, &d->f, 0, 7.5, xx, cb.y + cb.h + 10, 0.5, t);
-            if (!s->cadss_by_session_n[k] || render_small(&d->f, s->cadss_by_session_n[k]))
+            if (!s->cadss_by_session_n[k] || dc->cadss_by_session[k])
                 continue;
             render_series_style(cr, 0);
             cairo_set_line_width(cr, 1.2);
@@ -727,6 +822,19 @@ static void page_safety(struct doc *d)
         cairo_set_source_rgb(cr, 0, 0, 0);
         render_text(cr, &d->f, 0, 8.5, cb.x + cb.w / 2, cb.y + cb.h + 22, 0.5,
                     "session number within the episode");
+        int wh = 0;
+        for (size_t k = 0; k < s->cadss_nsessions; k++)
+            wh |= s->cadss_by_session_n[k] > 0 && dc->cadss_by_session[k];
+        if (wh) {
+            char t2[240];
+            snprintf(t2, sizeof t2,
+                     "A session without a point: fewer than %d sessions measured, or withheld so "
+                     "that a count below %d (such as the drop-outs between two sessions) cannot "
+                     "be worked back.",
+                     d->f.suppress_below, d->f.suppress_below);
+            cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
+            render_paragraph(cr, &d->f, 8, x, cb.y + cb.h + 36, colw, t2);
+        }
     }
     page_end(d);
 }
@@ -734,8 +842,8 @@ static void page_safety(struct doc *d)
 /* The non-zero counts of a group (by reason, by instrument) as a table; hid[] marks counts
  * that suppression hides. With none: "none" under the title when show_none, else nothing. */
 static double count_table(struct doc *d, double y, double colw, const char *title,
-                          const char *const *names, const long *counts, const int *hid, int n,
-                          int show_none)
+                          const char *const *names, const long *counts, const uint8_t *hid,
+                          int n, int show_none)
 {
     char lab[16][64], val[16][32];
     const char *lp[16], *vp[16];
@@ -744,8 +852,7 @@ static double count_table(struct doc *d, double y, double colw, const char *titl
         if (!counts[i])
             continue;
         snprintf(lab[k], sizeof lab[k], "%s", names[i]);
-        snprintf(val[k], sizeof val[k], "%s",
-                 hid[i] && !render_small(&d->f, counts[i]) ? "(suppressed)" : C(d, counts[i]));
+        snprintf(val[k], sizeof val[k], "%s", C(d, counts[i], hid[i]));
         lp[k] = lab[k];
         vp[k] = val[k];
         k++;
@@ -765,14 +872,17 @@ static void page_quality(struct doc *d)
     const struct analysis *a = d->a;
     const struct ingest_result *in = d->in;
     page_begin(d, "Data quality",
-               "Every data row is accounted for: read = accepted + rejected + duplicate. "
-               "Rejected rows are listed with their line in rejects.csv.");
+               d->f.suppress_below > 1
+                   ? "Every data row is accounted for: read = accepted + rejected + duplicate. "
+                     "rejects.csv is not written when small counts are suppressed."
+                   : "Every data row is accounted for: read = accepted + rejected + duplicate. "
+                     "Rejected rows are listed with their line in rejects.csv.");
     char v[6][96];
     snprintf(v[0], sizeof v[0], "%s", F(d, F_ROWS_READ));
     snprintf(v[1], sizeof v[1], "%s", F(d, F_ACCEPTED));
     snprintf(v[2], sizeof v[2], "%s", F(d, F_REJECTED));
     snprintf(v[3], sizeof v[3], "%s", F(d, F_DUPLICATE));
-    snprintf(v[4], sizeof v[4], "%s", C(d, in->conflicting_same_day_scores));
+    snprintf(v[4], sizeof v[4], "%s", C(d, in->conflicting_same_day_scores, a->disc.conflicts_total));
     snprintf(v[5], sizeof v[5], "%zu", in->nfiles);
     const char *l[6] = {"rows read", "accepted", "rejected or set aside (after the as-of date)",
                         "exact duplicates (counted once)",
@@ -780,15 +890,7 @@ static void page_quality(struct doc *d)
     const char *vp[6] = {v[0], v[1], v[2], v[3], v[4], v[5]};
     double colw = (d->w - 72 - 30) / 2;
     double y = table(d, 36, 80, colw, "Accounting", l, vp, d->f.suppress_below > 1 ? 5 : 6);
-    int below = d->f.suppress_below, hr[REASON_COUNT], hc[N_CONFLICT_COLS];
-    for (int r = 0; r < REASON_COUNT; r++)
-        hr[r] = render_small(&d->f, in->rejected_by_reason[r]);
-    for (int k = 0; k < N_CONFLICT_COLS; k++)
-        hc[k] = render_small(&d->f, in->conflicts_by_col[k]);
-    if (below > 1) {
-        model_suppress_group(in->rejected_by_reason, hr, REASON_COUNT, 1, below);
-        model_suppress_group(in->conflicts_by_col, hc, N_CONFLICT_COLS, 1, below);
-    }
+    const uint8_t *hr = a->disc.rejected_by_reason, *hc = a->disc.conflicts_by_col;
     const char *reason_names[REASON_COUNT], *conflict_names[N_CONFLICT_COLS];
     for (int r = 0; r < REASON_COUNT; r++)
         reason_names[r] = ingest_reason_name(r);
@@ -819,12 +921,16 @@ static void page_quality(struct doc *d)
     double mv[N_INT_COLS];
     for (int k = 0; k < N_INT_COLS; k++)
         mv[k] = a->dq.missing_n ? 100.0 * (double)a->dq.missing[k] / (double)a->dq.missing_n : 0;
-    render_bars(d->cr, &d->f, (struct box){x, 88, colw, 220}, short_names, mv, a->dq.missing,
-                N_INT_COLS, "rows without a value (%)", 1);
+    uint8_t mh[N_INT_COLS];
+    for (int k = 0; k < N_INT_COLS; k++)
+        mh[k] = a->disc.missing[k].events ? a->disc.missing[k].events : a->disc.missing[k].rate;
+    render_bars(d->cr, &d->f, (struct box){x, 88, colw, 220}, short_names, mv, mh, N_INT_COLS,
+                "rows without a value (%)", 1);
     char t[200];
-    if (hidden(d, a->dq.treatment_without_primary, a->dq.treatment_sessions))
+    if (hidden(a->disc.without_score) || a->disc.treatment_sessions)
         snprintf(t, sizeof t, "%s of %s treatment sessions have no %s score.",
-                 C(d, a->dq.treatment_without_primary), C(d, a->dq.treatment_sessions),
+                 C(d, a->dq.treatment_without_primary, a->disc.without_score.events),
+                 C(d, a->dq.treatment_sessions, a->disc.treatment_sessions),
                  instrument_label(a->opts.instrument));
     else
         snprintf(t, sizeof t,
@@ -904,11 +1010,24 @@ static void page_definitions(struct doc *d)
              "duplicates count once. results.json holds every number of this report; "
              "episodes.csv holds each episode's derivation, so each figure can be recomputed.");
     if (o->suppress_below > 1)
+        snprintf(p[9], sizeof p[9],
+                 "Data: rows with a missing required value, an impossible date, a value out of "
+                 "range or of the wrong type are rejected whole; exact duplicates count once. "
+                 "results.json holds every number of this report that suppression does not "
+                 "withhold; episodes.csv and rejects.csv (one row per episode or rejected row) "
+                 "are not written.");
+    if (o->suppress_below > 1)
         snprintf(p[10], sizeof p[10],
-                 "Small cells: every count from 1 to %d, and every rate, median or point "
-                 "built on one, is shown as \"< %d\" or left out (--suppress-below %d; 11 follows "
-                 "the CMS cell-size policy). Individual score lines are not drawn.",
-                 o->suppress_below - 1, o->suppress_below, o->suppress_below);
+                 "Small cells (--suppress-below %d; 11 follows the CMS cell-size policy): every "
+                 "count from 1 to %d reads \"< %d\"; so that none can be worked back by "
+                 "subtraction, in every group of counts adding up to a shown total the next "
+                 "smallest is withheld too (\"(suppressed)\"); every rate, interval, median, "
+                 "centre line, test or bin built on a withheld count is withheld. No chart draws "
+                 "one mark per episode: the waterfall becomes a histogram, individual score "
+                 "lines are not drawn, curves stop where fewer than %d remain at risk, and "
+                 "adverse-event codes seen fewer than %d times are pooled as \"other\".",
+                 o->suppress_below, o->suppress_below - 1, o->suppress_below,
+                 o->suppress_below, o->suppress_below);
     double y = 80, w = d->w - 72;
     cairo_set_source_rgb(d->cr, 0, 0, 0);
     for (int i = 0; i < (o->suppress_below > 1 ? 11 : 10); i++)
@@ -925,7 +1044,8 @@ int report_pdf(const struct ingest_result *in, const struct analysis *a,
     if (rc)
         return rc;
     d.f.suppress_below = a->opts.suppress_below;
-    model_flow_suppression(in, a, a->opts.suppress_below, d.flow, d.hid);
+    d.hid = a->disc.flow;
+    model_flow_counts(in, a, d.flow);
     d.w = o->letter ? 792 : 841.89;
     d.h = o->letter ? 612 : 595.28;
     cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_mem, &m, d.w, d.h);

@@ -66,6 +66,12 @@ static json_t *proportion(const struct proportion *p)
     return o;
 }
 
+/* A count, or null when withheld (the caller marks the object "suppressed": true). */
+static json_t *count(long v, uint8_t withheld)
+{
+    return withheld ? json_null() : json_integer(v);
+}
+
 /* A suppressed figure: every number null, "suppressed": true. */
 static void null_numbers(json_t *o)
 {
@@ -89,16 +95,48 @@ static json_t *hide(json_t *o)
     return o;
 }
 
-/* below > 1: suppression (per-row counts are not published; rows with fewer at risk are
- * hidden whole). */
-static json_t *km(const struct km *k, const char *unit, int below)
+/* A proportion as the disclosure decision dp allows: withheld counts, and the rate and
+ * interval when either count is withheld, are null, and the object is "suppressed": true. */
+static json_t *proportion_d(const struct proportion *p, struct disc_prop dp)
+{
+    json_t *o = proportion(p);
+    if (dp.events || dp.n || dp.rate) {
+        json_object_set_new(o, "events", count(p->events, dp.events));
+        json_object_set_new(o, "n", count(p->n, dp.n));
+        json_object_set_new(o, "rate", json_null());
+        json_object_set_new(o, "ci", json_null());
+        json_object_set_new(o, "suppressed", json_true());
+    }
+    return o;
+}
+
+/* Under suppression (dk->... from the disclosure decision) a curve has no per-step rows, only
+ * the median and "at": the estimate and interval at fixed times while N or more are at risk. */
+static json_t *km(const struct km *k, const char *unit, int below, const struct disc_km *dk)
 {
     json_t *o = json_object(), *curve = json_array();
     json_object_set_new(o, "unit", json_string(unit));
-    json_object_set_new(o, "n", json_integer(k->n));
-    json_object_set_new(o, "events", json_integer(k->events));
-    json_object_set_new(o, "median", num(k->median));
-    json_object_set_new(o, "median_ci", pair(k->median_lo, k->median_hi));
+    json_object_set_new(o, "n", count(k->n, dk->n));
+    json_object_set_new(o, "events", count(k->events, dk->events));
+    json_object_set_new(o, "median", dk->median ? json_null() : num(k->median));
+    json_object_set_new(o, "median_ci", dk->median ? pair(NAN, NAN)
+                                                   : pair(k->median_lo, k->median_hi));
+    if (dk->n || dk->events || dk->median)
+        json_object_set_new(o, "suppressed", json_true());
+    if (below > 1) {
+        json_decref(curve);
+        json_t *at = json_array();
+        for (int i = 0; i < dk->nat; i++) {
+            json_t *row = json_object();
+            json_object_set_new(row, "time", num(dk->at[i].time));
+            json_object_set_new(row, "surv", num(dk->at[i].surv));
+            json_object_set_new(row, "lower", num(dk->at[i].lower));
+            json_object_set_new(row, "upper", num(dk->at[i].upper));
+            json_array_append_new(at, row);
+        }
+        json_object_set_new(o, "at", at);
+        return o;
+    }
     for (size_t i = 0; i < k->ncurve; i++) {
         const struct km_row *r = &k->curve[i];
         json_t *row = json_object();
@@ -110,35 +148,30 @@ static json_t *km(const struct km *k, const char *unit, int below)
         json_object_set_new(row, "std_err", num(r->std_err));
         json_object_set_new(row, "lower", num(r->lower));
         json_object_set_new(row, "upper", num(r->upper));
-        if (below > 1) {
-            if (r->n_risk < below)
-                hide(row);
-            else {
-                json_object_set_new(row, "n_risk", json_null());
-                json_object_set_new(row, "n_event", json_null());
-                json_object_set_new(row, "n_censor", json_null());
-            }
-        }
         json_array_append_new(curve, row);
     }
     json_object_set_new(o, "curve", curve);
     return o;
 }
 
-static json_t *pchart(const struct pchart_point *pts, int month0)
+static json_t *pchart(const struct pchart_point *pts, int month0, const struct disc_month *dm,
+                      uint8_t centre)
 {
     json_t *arr = json_array();
     for (int k = 0; k < 12; k++) {
         const struct pchart_point *q = &pts[k];
+        const struct disc_month *m = &dm[k];
         json_t *o = json_object();
         json_object_set_new(o, "month", month_str(month0 + k));
-        json_object_set_new(o, "n", json_integer(q->n));
-        json_object_set_new(o, "events", json_integer(q->events));
-        json_object_set_new(o, "rate", num(q->rate));
-        json_object_set_new(o, "centre", num(q->centre));
-        json_object_set_new(o, "lower", num(q->lower));
-        json_object_set_new(o, "upper", num(q->upper));
-        json_object_set_new(o, "signal", json_boolean(q->signal));
+        json_object_set_new(o, "n", count(q->n, m->n));
+        json_object_set_new(o, "events", count(q->events, m->events));
+        json_object_set_new(o, "rate", m->rate ? json_null() : num(q->rate));
+        json_object_set_new(o, "centre", centre ? json_null() : num(q->centre));
+        json_object_set_new(o, "lower", m->limits ? json_null() : num(q->lower));
+        json_object_set_new(o, "upper", m->limits ? json_null() : num(q->upper));
+        json_object_set_new(o, "signal", m->limits ? json_null() : json_boolean(q->signal));
+        if (m->n || m->events || m->rate || m->limits || centre)
+            json_object_set_new(o, "suppressed", json_true());
         json_array_append_new(arr, o);
     }
     return arr;
@@ -150,20 +183,19 @@ static json_t *strata(const struct analysis *a)
     for (int v = 0; v < SV_COUNT; v++) {
         const struct stratum *st = &a->strata[v];
         json_t *arr = json_array();
-        int hr[256], hm[256], hk[256];
-        model_strata_suppression(a, v, a->opts.suppress_below, hr, hm, hk);
         for (size_t k = 0; k < st->nvalues; k++) {
             const struct stratum_value *sv = &st->values[k];
-            int big = st->nvalues > 256;
+            const struct disc_value *dv = &a->disc.strata[v][k];
             json_t *item = json_object(), *t = json_object();
             json_object_set_new(item, "value", json_string(sv->value));
-            json_t *r = proportion(&sv->response), *m = proportion(&sv->remission);
-            json_object_set_new(item, "response", !big && hr[k] ? hide(r) : r);
-            json_object_set_new(item, "remission", !big && hm[k] ? hide(m) : m);
-            json_object_set_new(t, "n", json_integer(sv->km_n));
-            json_object_set_new(t, "events", json_integer(sv->km_events));
-            json_object_set_new(t, "median", num(sv->km_median));
-            json_object_set_new(item, "time_to_response", !big && hk[k] ? hide(t) : t);
+            json_object_set_new(item, "response", proportion_d(&sv->response, dv->response));
+            json_object_set_new(item, "remission", proportion_d(&sv->remission, dv->remission));
+            json_object_set_new(t, "n", count(sv->km_n, dv->km.n));
+            json_object_set_new(t, "events", count(sv->km_events, dv->km.events));
+            json_object_set_new(t, "median", dv->km.median ? json_null() : num(sv->km_median));
+            if (dv->km.n || dv->km.events || dv->km.median)
+                json_object_set_new(t, "suppressed", json_true());
+            json_object_set_new(item, "time_to_response", t);
             json_array_append_new(arr, item);
         }
         json_object_set_new(o, model_stratum_name(v), arr);
@@ -171,7 +203,9 @@ static json_t *strata(const struct analysis *a)
         json_object_set_new(test, "chisq", num(st->chisq));
         json_object_set_new(test, "df", num(st->df));
         json_object_set_new(test, "p", num(st->p));
-        if (st->logrank_reason)
+        if (a->disc.logrank[v])
+            test = hide(test); /* withheld: no numbers and no reason either */
+        else if (st->logrank_reason)
             json_object_set_new(test, "reason", json_string(st->logrank_reason));
         json_object_set_new(lr, model_stratum_name(v), test);
     }
@@ -179,235 +213,169 @@ static json_t *strata(const struct analysis *a)
     return o;
 }
 
+/* Marks o "suppressed": true when any flag is set. */
+static json_t *mark(json_t *o, int any)
+{
+    if (any)
+        json_object_set_new(o, "suppressed", json_true());
+    return o;
+}
+
 static json_t *safety(const struct analysis *a)
 {
     const struct safety *s = &a->safety;
+    const struct disclosure *d = &a->disc;
     const struct model_opts *op = &a->opts;
     json_t *o = json_object(), *t;
-    json_object_set_new(o, "sessions", json_integer(s->sessions));
+    json_object_set_new(o, "sessions", count(s->sessions, d->sessions));
+    mark(o, d->sessions);
     t = json_object();
     json_object_set_new(t, "threshold", pair(op->bp_pre_sys, op->bp_pre_dia));
-    json_object_set_new(t, "sessions_measured", json_integer(s->bp_pre_n));
-    json_object_set_new(t, "sessions_at_or_above", json_integer(s->bp_pre_high));
-    json_object_set_new(o, "bp_pre", t);
+    json_object_set_new(t, "sessions_measured", count(s->bp_pre_n, d->bp_pre_n));
+    json_object_set_new(t, "sessions_at_or_above", count(s->bp_pre_high, d->bp_pre.events));
+    json_object_set_new(o, "bp_pre", mark(t, d->bp_pre_n || d->bp_pre.events));
     t = json_object();
     json_object_set_new(t, "threshold", pair(op->bp_post_sys, op->bp_post_dia));
-    json_object_set_new(t, "sessions_measured", json_integer(s->bp_post_n));
-    json_object_set_new(t, "sessions_at_or_above", json_integer(s->bp_post_high));
-    json_object_set_new(o, "bp_post", t);
+    json_object_set_new(t, "sessions_measured", count(s->bp_post_n, d->bp_post_n));
+    json_object_set_new(t, "sessions_at_or_above", count(s->bp_post_high, d->bp_post.events));
+    json_object_set_new(o, "bp_post", mark(t, d->bp_post_n || d->bp_post.events));
     t = json_object();
-    json_object_set_new(t, "n", json_integer(s->sbp_rise_n));
-    json_object_set_new(t, "min", num(s->sbp_rise_min));
-    json_object_set_new(t, "q1", num(s->sbp_rise_q1));
-    json_object_set_new(t, "median", num(s->sbp_rise_median));
-    json_object_set_new(t, "q3", num(s->sbp_rise_q3));
-    json_object_set_new(t, "max", num(s->sbp_rise_max));
-    json_object_set_new(t, "mean", num(s->sbp_rise_mean));
+    int st = d->sbp_rise_stats;
+    json_object_set_new(t, "n", count(s->sbp_rise_n, d->sbp_rise_n));
+    json_object_set_new(t, "min", st ? json_null() : num(s->sbp_rise_min));
+    json_object_set_new(t, "q1", st ? json_null() : num(s->sbp_rise_q1));
+    json_object_set_new(t, "median", st ? json_null() : num(s->sbp_rise_median));
+    json_object_set_new(t, "q3", st ? json_null() : num(s->sbp_rise_q3));
+    json_object_set_new(t, "max", st ? json_null() : num(s->sbp_rise_max));
+    json_object_set_new(t, "mean", st ? json_null() : num(s->sbp_rise_mean));
     static const char *const bins[8] = {"<0",    "0-9",   "10-19", "20-29",
                                         "30-39", "40-49", "50-59", ">=60"};
     json_t *h = json_array();
     for (int k = 0; k < 8; k++) {
         json_t *b = json_object();
         json_object_set_new(b, "mmhg", json_string(bins[k]));
-        json_object_set_new(b, "sessions", json_integer(s->sbp_rise_hist[k]));
-        json_array_append_new(h, b);
+        json_object_set_new(b, "sessions", count(s->sbp_rise_hist[k], d->sbp_rise_hist[k]));
+        json_array_append_new(h, mark(b, d->sbp_rise_hist[k]));
     }
     json_object_set_new(t, "histogram", h);
-    json_object_set_new(o, "sbp_rise", t);
+    json_object_set_new(o, "sbp_rise", mark(t, d->sbp_rise_n || st));
     t = json_object();
-    json_object_set_new(t, "sessions_measured", json_integer(s->cadss_n));
+    json_object_set_new(t, "sessions_measured", count(s->cadss_n, d->cadss_n));
     json_object_set_new(t, "above", json_integer(op->cadss_above));
-    json_object_set_new(t, "sessions_above", json_integer(s->cadss_above));
+    json_object_set_new(t, "sessions_above", count(s->cadss_above, d->cadss_above.events));
     json_t *bys = json_array();
     for (size_t k = 0; k < s->cadss_nsessions; k++) {
         json_t *b = json_object();
+        int w = d->cadss_by_session[k];
         json_object_set_new(b, "session", json_integer((json_int_t)k + 1));
         json_object_set_new(b, "and_later", json_boolean(k + 1 == s->cadss_nsessions));
-        json_object_set_new(b, "n", json_integer(s->cadss_by_session_n[k]));
-        json_object_set_new(b, "median", num(s->cadss_by_session_median[k]));
-        json_object_set_new(b, "q1", num(s->cadss_by_session_q1[k]));
-        json_object_set_new(b, "q3", num(s->cadss_by_session_q3[k]));
-        json_array_append_new(bys, b);
+        json_object_set_new(b, "n", count(s->cadss_by_session_n[k], w));
+        json_object_set_new(b, "median", w ? json_null() : num(s->cadss_by_session_median[k]));
+        json_object_set_new(b, "q1", w ? json_null() : num(s->cadss_by_session_q1[k]));
+        json_object_set_new(b, "q3", w ? json_null() : num(s->cadss_by_session_q3[k]));
+        json_array_append_new(bys, mark(b, w));
     }
     json_object_set_new(t, "by_session", bys);
-    json_object_set_new(o, "cadss", t);
+    json_object_set_new(o, "cadss", mark(t, d->cadss_n || d->cadss_above.events));
     t = json_object();
-    json_object_set_new(t, "sessions_any", json_integer(s->ae_any_sessions));
-    json_object_set_new(t, "episodes", json_integer(s->episodes));
-    json_object_set_new(t, "episodes_any", json_integer(s->ae_any_episodes));
+    json_object_set_new(t, "sessions_any", count(s->ae_any_sessions, d->ae_any_sessions.events));
+    json_object_set_new(t, "episodes", count(s->episodes, d->episodes));
+    json_object_set_new(t, "episodes_any", count(s->ae_any_episodes, d->ae_any_episodes.events));
+    mark(t, d->ae_any_sessions.events || d->episodes || d->ae_any_episodes.events);
     json_t *codes = json_array();
     for (size_t k = 0; k < s->nae; k++) {
         json_t *c = json_object();
         json_object_set_new(c, "code", json_string(s->ae_code[k]));
-        json_object_set_new(c, "sessions", json_integer(s->ae_sessions[k]));
-        json_object_set_new(c, "episodes", json_integer(s->ae_episodes[k]));
-        json_array_append_new(codes, c);
+        json_object_set_new(c, "sessions", count(s->ae_sessions[k], d->ae_sessions[k].events));
+        json_object_set_new(c, "episodes", count(s->ae_episodes[k], d->ae_episodes[k].events));
+        json_array_append_new(codes, mark(c, d->ae_sessions[k].events || d->ae_episodes[k].events));
     }
     json_object_set_new(t, "by_code", codes);
     json_object_set_new(o, "adverse_events", t);
     t = json_object();
-    json_object_set_new(t, "encounters", json_integer(s->item9_n));
-    int nest = op->suppress_below > 1 && s->item9_ge1 - s->item9_ge2 >= 1 &&
-               s->item9_ge1 - s->item9_ge2 < op->suppress_below; /* ge1 - ge2 is a count */
-    json_object_set_new(t, "encounters_ge1", nest ? json_null() : json_integer(s->item9_ge1));
-    json_object_set_new(t, "encounters_ge2", nest ? json_null() : json_integer(s->item9_ge2));
-    json_object_set_new(t, "episodes_with_baseline_and_followup", json_integer(s->item9_episodes));
-    json_object_set_new(t, "episodes_resolved", json_integer(s->item9_resolved));
-    json_object_set_new(t, "episodes_worsened", json_integer(s->item9_worsened));
-    json_object_set_new(o, "phq9_item9", t);
+    json_object_set_new(t, "encounters", count(s->item9_n, d->item9_n));
+    json_object_set_new(t, "encounters_ge1", count(s->item9_ge1, d->item9_ge1.events));
+    json_object_set_new(t, "encounters_ge2", count(s->item9_ge2, d->item9_ge2.events));
+    json_object_set_new(t, "episodes_with_baseline_and_followup",
+                        count(s->item9_episodes, d->item9_episodes));
+    json_object_set_new(t, "episodes_resolved", count(s->item9_resolved, d->item9_resolved.events));
+    json_object_set_new(t, "episodes_worsened", count(s->item9_worsened, d->item9_worsened.events));
+    json_object_set_new(o, "phq9_item9",
+                        mark(t, d->item9_n || d->item9_ge1.events || d->item9_ge2.events ||
+                                    d->item9_episodes || d->item9_resolved.events ||
+                                    d->item9_worsened.events));
     return o;
 }
 
 static json_t *data_quality(const struct ingest_result *in, const struct analysis *a)
 {
+    const struct disclosure *d = &a->disc;
     json_t *o = json_object(), *t = json_object();
-    int below = a->opts.suppress_below, hr[REASON_COUNT], hc[N_CONFLICT_COLS];
-    for (int r = 0; r < REASON_COUNT; r++)
-        hr[r] = below > 1 && in->rejected_by_reason[r] >= 1 && in->rejected_by_reason[r] < below;
-    for (int k = 0; k < N_CONFLICT_COLS; k++)
-        hc[k] = below > 1 && in->conflicts_by_col[k] >= 1 && in->conflicts_by_col[k] < below;
-    if (below > 1) {
-        model_suppress_group(in->rejected_by_reason, hr, REASON_COUNT, 1, below);
-        model_suppress_group(in->conflicts_by_col, hc, N_CONFLICT_COLS, 1, below);
-    }
-    for (int r = 0; r < REASON_COUNT; r++)
+    int any = 0;
+    for (int r = 0; r < REASON_COUNT; r++) {
         json_object_set_new(t, ingest_reason_name(r),
-                            hr[r] ? json_null() : json_integer(in->rejected_by_reason[r]));
-    json_object_set_new(o, "rejected_by_reason", t);
-    json_object_set_new(o, "duplicates", json_integer(in->rows_duplicate));
+                            count(in->rejected_by_reason[r], d->rejected_by_reason[r]));
+        any |= d->rejected_by_reason[r];
+    }
+    json_object_set_new(o, "rejected_by_reason", mark(t, any));
+    json_object_set_new(o, "duplicates", count(in->rows_duplicate, d->flow[F_DUPLICATE]));
     t = json_object();
-    json_object_set_new(t, "total", json_integer(in->conflicting_same_day_scores));
-    for (int k = 0; k < N_CONFLICT_COLS; k++)
+    json_object_set_new(t, "total", count(in->conflicting_same_day_scores, d->conflicts_total));
+    any = d->conflicts_total;
+    for (int k = 0; k < N_CONFLICT_COLS; k++) {
         json_object_set_new(t, ingest_col_name((enum col)(COL_PHQ9 + k)),
-                            hc[k] ? json_null() : json_integer(in->conflicts_by_col[k]));
-    json_object_set_new(o, "conflicting_same_day_scores", t);
+                            count(in->conflicts_by_col[k], d->conflicts_by_col[k]));
+        any |= d->conflicts_by_col[k];
+    }
+    json_object_set_new(o, "conflicting_same_day_scores", mark(t, any));
     json_t *unk = json_array();
     for (size_t i = 0; i < in->nunknown; i++)
         json_array_append_new(unk, json_string(in->unknown[i]));
     json_object_set_new(o, "unknown_columns", unk);
     t = json_object();
-    json_object_set_new(t, "rows", json_integer(a->dq.missing_n));
+    json_object_set_new(t, "rows", count(a->dq.missing_n, d->missing_rows));
+    mark(t, d->missing_rows);
     for (int k = 0; k < N_INT_COLS; k++) {
         json_t *c = json_object();
-        json_object_set_new(c, "missing", json_integer(a->dq.missing[k]));
-        json_object_set_new(c, "rate", num(a->dq.missing_n ? (double)a->dq.missing[k] /
-                                                                 (double)a->dq.missing_n
-                                                           : NAN));
-        json_object_set_new(t, ingest_col_name((enum col)(COL_PHQ9 + k)), c);
+        json_object_set_new(c, "missing", count(a->dq.missing[k], d->missing[k].events));
+        json_object_set_new(c, "rate",
+                            d->missing[k].rate ? json_null()
+                            : num(a->dq.missing_n ? (double)a->dq.missing[k] /
+                                                        (double)a->dq.missing_n
+                                                  : NAN));
+        json_object_set_new(t, ingest_col_name((enum col)(COL_PHQ9 + k)),
+                            mark(c, d->missing[k].events || d->missing[k].rate));
     }
     json_object_set_new(o, "missing_scores", t);
     t = json_object();
-    json_object_set_new(t, "treatment_sessions", json_integer(a->dq.treatment_sessions));
-    json_object_set_new(t, "without_score", json_integer(a->dq.treatment_without_primary));
-    json_object_set_new(o, "primary_instrument_at_treatment", t);
+    json_object_set_new(t, "treatment_sessions",
+                        count(a->dq.treatment_sessions, d->treatment_sessions));
+    json_object_set_new(t, "without_score",
+                        count(a->dq.treatment_without_primary, d->without_score.events));
+    json_object_set_new(o, "primary_instrument_at_treatment",
+                        mark(t, d->treatment_sessions || d->without_score.events));
     json_t *files = json_array();
     for (size_t f = 0; f < in->nfiles; f++) {
         json_t *fo = json_object();
         report_json_set_path(fo, "path", in->files[f].path);
-        json_object_set_new(fo, "rows_read", json_integer(in->files[f].rows_read));
-        json_array_append_new(files, fo);
+        json_object_set_new(fo, "rows_read", count(in->files[f].rows_read, d->file_rows[f]));
+        json_array_append_new(files, mark(fo, d->file_rows[f]));
     }
     json_object_set_new(o, "files", files);
     return o;
 }
 
-/* Small-cell suppression (--suppress-below N): in every object, a count from 1 to N-1 is
- * replaced by null, and then every other number of that object too (rates, intervals,
- * medians, times: figures built on the small count), and the object gets "suppressed": true.
- * Arrays of numbers (an interval) inside such an object are nulled element by element. */
-static int is_count_key(const char *k)
+/* Under suppression, the histogram of percent change that replaces the waterfall's bars. */
+static json_t *pct_histogram(const struct analysis *a)
 {
-    static const char *const keys[] = {
-        "events", "n", "n_risk", "n_event", "n_censor", "rows_read", "rows_accepted",
-        "rows_rejected", "rows_duplicate", "patients", "episodes", "cohort_episodes",
-        "no_baseline", "baseline_below_min", "eligible", "mature", "with_endpoint",
-        "with_followup", "sessions", "sessions_measured", "sessions_at_or_above",
-        "sessions_above", "sessions_any", "episodes_any", "encounters", "encounters_ge1",
-        "encounters_ge2", "episodes_with_baseline_and_followup", "episodes_resolved",
-        "episodes_worsened", "missing", "total", "duplicates", "treatment_sessions",
-        "without_score", "rows", "malformed", "missing_required", "invalid_patient_id",
-        "invalid_date", "not_an_integer", "not_a_number", "out_of_range", "invalid_choice",
-        "too_long", "invalid_text", "after_as_of", "phq9", "phq9_item9", "madrs", "qids_sr16",
-        "hamd17", "bdi2", "gad7"};
-    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
-        if (strcmp(k, keys[i]) == 0)
-            return 1;
-    return 0;
-}
-
-static void suppress(json_t *node, long below)
-{
-    if (json_is_array(node)) {
-        for (size_t i = 0; i < json_array_size(node); i++)
-            suppress(json_array_get(node, i), below);
-        return;
+    json_t *h = json_array();
+    for (int k = 0; k < PCT_BINS; k++) {
+        json_t *b = json_object();
+        json_object_set_new(b, "percent", json_string(model_pct_bin_name(k)));
+        json_object_set_new(b, "episodes", count(a->pct_hist[k], a->disc.pct_hist[k]));
+        json_array_append_new(h, mark(b, a->disc.pct_hist[k]));
     }
-    if (!json_is_object(node))
-        return;
-    const char *key;
-    json_t *v;
-    int small = 0;
-    json_object_foreach(node, key, v)
-    {
-        if (json_is_integer(v) && is_count_key(key) && json_integer_value(v) >= 1 &&
-            json_integer_value(v) < below)
-            small = 1;
-        else
-            suppress(v, below);
-    }
-    /* a proportion's complement (n - events) is a count too */
-    json_t *ev = json_object_get(node, "events"), *n = json_object_get(node, "n");
-    if (json_is_integer(ev) && json_is_integer(n)) {
-        json_int_t c = json_integer_value(n) - json_integer_value(ev);
-        small |= c >= 1 && c < below;
-    }
-    if (small)
-        hide(node);
-}
-
-/* Complementary suppression of the flow and the five headline proportions built on it. */
-static void suppress_flow(json_t *root, const struct ingest_result *in,
-                          const struct analysis *a)
-{
-    long v[F_COUNT];
-    int hid[F_COUNT];
-    model_flow_suppression(in, a, a->opts.suppress_below, v, hid);
-    static const struct {
-        const char *key;
-        int var;
-    } flow[] = {{"rows_read", F_ROWS_READ},     {"rows_accepted", F_ACCEPTED},
-                {"rows_rejected", F_REJECTED},  {"rows_duplicate", F_DUPLICATE},
-                {"episodes", F_EPISODES},       {"cohort_episodes", F_COHORT},
-                {"eligible", F_ELIGIBLE},       {"mature", F_MATURE},
-                {"with_endpoint", F_WITH_ENDPOINT}, {"with_followup", F_WITH_FOLLOWUP}};
-    json_t *f = json_object_get(root, "flow"), *ex = json_object_get(f, "excluded");
-    int any = 0;
-    for (size_t i = 0; i < sizeof flow / sizeof *flow; i++)
-        if (hid[flow[i].var]) {
-            json_object_set_new(f, flow[i].key, json_null());
-            any = 1;
-        }
-    if (hid[F_NO_BASELINE] || hid[F_BELOW_MIN]) {
-        if (hid[F_NO_BASELINE])
-            json_object_set_new(ex, "no_baseline", json_null());
-        if (hid[F_BELOW_MIN])
-            json_object_set_new(ex, "baseline_below_min", json_null());
-        json_object_set_new(ex, "suppressed", json_true());
-    }
-    if (any)
-        json_object_set_new(f, "suppressed", json_true());
-    static const struct {
-        const char *key;
-        int events, n;
-    } props[] = {{"response", F_RESPONDERS, F_MATURE},
-                 {"remission", F_REMITTERS, F_MATURE},
-                 {"response_observed", F_RESPONDERS, F_WITH_ENDPOINT},
-                 {"remission_observed", F_REMITTERS, F_WITH_ENDPOINT},
-                 {"followup", F_WITH_ENDPOINT, F_MATURE}};
-    for (size_t i = 0; i < sizeof props / sizeof *props; i++)
-        if (hid[props[i].events] || hid[props[i].n]) {
-            hide(json_object_get(root, props[i].key));
-        }
+    return h;
 }
 
 char *report_results_json(const struct ingest_result *in, const struct analysis *a,
@@ -441,41 +409,55 @@ char *report_results_json(const struct ingest_result *in, const struct analysis 
                         op->suppress_below > 1 ? json_integer(op->suppress_below) : json_null());
     json_object_set_new(root, "definitions", t);
     t = json_object();
-    json_object_set_new(t, "rows_read", json_integer(in->rows_read));
-    json_object_set_new(t, "rows_accepted", json_integer(in->rows_accepted));
-    json_object_set_new(t, "rows_rejected", json_integer(in->rows_rejected));
-    json_object_set_new(t, "rows_duplicate", json_integer(in->rows_duplicate));
-    json_object_set_new(t, "patients", json_integer(in->patients));
-    json_object_set_new(t, "episodes", json_integer((json_int_t)a->nepisodes));
-    json_object_set_new(t, "cohort_episodes", json_integer(a->cohort_episodes));
+    const struct disclosure *dc = &a->disc;
+    const uint8_t *fl = dc->flow;
+    json_object_set_new(t, "rows_read", count(in->rows_read, fl[F_ROWS_READ]));
+    json_object_set_new(t, "rows_accepted", count(in->rows_accepted, fl[F_ACCEPTED]));
+    json_object_set_new(t, "rows_rejected", count(in->rows_rejected, fl[F_REJECTED]));
+    json_object_set_new(t, "rows_duplicate", count(in->rows_duplicate, fl[F_DUPLICATE]));
+    json_object_set_new(t, "patients", count(in->patients, dc->patients));
+    json_object_set_new(t, "episodes", count((long)a->nepisodes, fl[F_EPISODES]));
+    json_object_set_new(t, "cohort_episodes", count(a->cohort_episodes, fl[F_COHORT]));
     u = json_object();
-    json_object_set_new(u, "no_baseline", json_integer(a->excluded_no_baseline));
-    json_object_set_new(u, "baseline_below_min", json_integer(a->excluded_below_min));
-    json_object_set_new(t, "excluded", u);
-    json_object_set_new(t, "eligible", json_integer(a->eligible));
-    json_object_set_new(t, "mature", json_integer(a->mature));
-    json_object_set_new(t, "with_endpoint", json_integer(a->with_endpoint));
-    json_object_set_new(t, "with_followup", json_integer(a->with_followup));
-    json_object_set_new(root, "flow", t);
-    json_object_set_new(root, "response", proportion(&a->response));
-    json_object_set_new(root, "remission", proportion(&a->remission));
-    json_object_set_new(root, "response_observed", proportion(&a->response_observed));
-    json_object_set_new(root, "remission_observed", proportion(&a->remission_observed));
-    json_object_set_new(root, "followup", proportion(&a->followup));
-    json_object_set_new(root, "time_to_response", km(&a->time_to_response, "days", op->suppress_below));
-    json_object_set_new(root, "time_to_remission", km(&a->time_to_remission, "days", op->suppress_below));
-    json_object_set_new(root, "sessions_to_response", km(&a->sessions_to_response, "sessions", op->suppress_below));
+    json_object_set_new(u, "no_baseline", count(a->excluded_no_baseline, fl[F_NO_BASELINE]));
+    json_object_set_new(u, "baseline_below_min", count(a->excluded_below_min, fl[F_BELOW_MIN]));
+    json_object_set_new(t, "excluded", mark(u, fl[F_NO_BASELINE] || fl[F_BELOW_MIN]));
+    json_object_set_new(t, "eligible", count(a->eligible, fl[F_ELIGIBLE]));
+    json_object_set_new(t, "mature", count(a->mature, fl[F_MATURE]));
+    json_object_set_new(t, "with_endpoint", count(a->with_endpoint, fl[F_WITH_ENDPOINT]));
+    json_object_set_new(t, "with_followup", count(a->with_followup, fl[F_WITH_FOLLOWUP]));
+    int any = dc->patients;
+    static const int shown[] = {F_ROWS_READ, F_ACCEPTED, F_REJECTED, F_DUPLICATE, F_EPISODES,
+                                F_COHORT, F_ELIGIBLE, F_MATURE, F_WITH_ENDPOINT, F_WITH_FOLLOWUP};
+    for (size_t i = 0; i < sizeof shown / sizeof *shown; i++)
+        any |= fl[shown[i]];
+    json_object_set_new(root, "flow", mark(t, any));
+    json_object_set_new(root, "response", proportion_d(&a->response, dc->response));
+    json_object_set_new(root, "remission", proportion_d(&a->remission, dc->remission));
+    json_object_set_new(root, "response_observed",
+                        proportion_d(&a->response_observed, dc->response_observed));
+    json_object_set_new(root, "remission_observed",
+                        proportion_d(&a->remission_observed, dc->remission_observed));
+    json_object_set_new(root, "followup", proportion_d(&a->followup, dc->followup));
+    int below = op->suppress_below;
+    json_object_set_new(root, "time_to_response",
+                        km(&a->time_to_response, "days", below, &dc->time_to_response));
+    json_object_set_new(root, "time_to_remission",
+                        km(&a->time_to_remission, "days", below, &dc->time_to_remission));
+    json_object_set_new(root, "sessions_to_response",
+                        km(&a->sessions_to_response, "sessions", below, &dc->sessions_to_response));
     json_object_set_new(root, "sessions_to_remission",
-                        km(&a->sessions_to_remission, "sessions", op->suppress_below));
+                        km(&a->sessions_to_remission, "sessions", below,
+                           &dc->sessions_to_remission));
     json_object_set_new(root, "strata", strata(a));
-    json_object_set_new(root, "monthly", pchart(a->monthly, a->month0));
-    json_object_set_new(root, "monthly_remission", pchart(a->monthly_remission, a->month0));
+    json_object_set_new(root, "monthly", pchart(a->monthly, a->month0, dc->monthly, dc->centre));
+    json_object_set_new(root, "monthly_remission", pchart(a->monthly_remission, a->month0,
+                                                          dc->monthly_remission,
+                                                          dc->centre_remission));
     json_object_set_new(root, "safety", safety(a));
     json_object_set_new(root, "data_quality", data_quality(in, a));
-    if (op->suppress_below > 1) {
-        suppress_flow(root, in, a);
-        suppress(root, op->suppress_below);
-    }
+    if (below > 1)
+        json_object_set_new(root, "endpoint_change_histogram", pct_histogram(a));
     char *text = json_dumps(root, JSON_PRESERVE_ORDER | JSON_INDENT(2) | JSON_REAL_PRECISION(17));
     json_decref(root);
     if (!text)

@@ -1,0 +1,582 @@
+/* disclosure.c: the one disclosure decision of SPEC section 9 (src/model/README.md).
+ *
+ * Every published count is a cell; counts that add up to another (the flow, reasons, strata
+ * values, bins, months, item 9, ...) form a group with that total; a count and its complement
+ * within a total (n - events) form a group of two. Then, until nothing changes:
+ * - primary: a cell from 1 to N-1 is withheld;
+ * - secondary: in a group whose total is shown, while the withheld parts are one, or several
+ *   that sum to less than N, the smallest shown part (above 0 first) is withheld too (when no
+ *   part is left the total is); a withheld total whose parts are all shown is their sum, so its
+ *   smallest part is withheld.
+ * Derived figures (rates, intervals, medians, means, bins, centre lines, tests) are then
+ * withheld when any count they are built on is. Cells that are never printed (a complement, the
+ * episodes without a stratum value, a sum of months) take part like the others: an attacker can
+ * compute them. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_int.h"
+#include "outcomes/vec.h"
+
+struct cell {
+    long v;
+    uint8_t hid;
+};
+struct group {
+    size_t total, first, n; /* parts: members[first .. first + n) */
+};
+struct eng {
+    struct cell *c;
+    size_t nc;
+    size_t *m;
+    size_t nm;
+    struct group *g;
+    size_t ng;
+    long below;
+    int oom;
+};
+
+static size_t cell(struct eng *e, long v)
+{
+    if (e->oom || vec_reserve(&e->c, e->nc, sizeof *e->c) != 0) {
+        e->oom = 1;
+        return 0;
+    }
+    e->c[e->nc] = (struct cell){v, (uint8_t)(v >= 1 && v < e->below)};
+    return e->nc++;
+}
+
+/* The cell `same` when it holds v (one count shown in two places is one cell), else a new one. */
+static size_t same_or_new(struct eng *e, size_t same, long v)
+{
+    return !e->oom && same < e->nc && e->c[same].v == v ? same : cell(e, v);
+}
+
+static void group(struct eng *e, size_t total, const size_t *parts, size_t n)
+{
+    if (e->oom || vec_reserve(&e->g, e->ng, sizeof *e->g) != 0) {
+        e->oom = 1;
+        return;
+    }
+    e->g[e->ng++] = (struct group){total, e->nm, n};
+    for (size_t i = 0; i < n; i++) {
+        if (vec_reserve(&e->m, e->nm, sizeof *e->m) != 0) {
+            e->oom = 1;
+            return;
+        }
+        e->m[e->nm++] = parts[i];
+    }
+}
+
+/* part is a part of total: registers the complement total - part; returns its cell. */
+static size_t part_of(struct eng *e, size_t total, size_t part)
+{
+    if (e->oom)
+        return 0;
+    size_t comp = cell(e, e->c[total].v - e->c[part].v), parts[2] = {part, comp};
+    group(e, total, parts, 2);
+    return comp;
+}
+
+/* A group of parts[0..n) and the published count `total`, when it holds their sum (else the
+ * parts add up to nothing published, and no subtraction recovers one of them). */
+static void group_sum(struct eng *e, size_t total, const size_t *parts, size_t n)
+{
+    if (e->oom || total >= e->nc)
+        return;
+    long sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += e->c[parts[i]].v;
+    if (e->c[total].v == sum)
+        group(e, total, parts, n);
+}
+
+static int settle_group(struct eng *e, const struct group *g)
+{
+    struct cell *t = &e->c[g->total];
+    const size_t *p = e->m + g->first;
+    int changed = 0;
+    for (;;) {
+        size_t nh = 0, pick = SIZE_MAX, pick0 = SIZE_MAX;
+        long hs = 0;
+        for (size_t i = 0; i < g->n; i++) {
+            const struct cell *c = &e->c[p[i]];
+            if (c->hid) {
+                nh++;
+                hs += c->v;
+            } else if (c->v > 0 && (pick == SIZE_MAX || c->v < e->c[p[pick]].v))
+                pick = i;
+            else if (c->v == 0 && pick0 == SIZE_MAX)
+                pick0 = i;
+        }
+        if (t->hid) {
+            if (nh > 0 || pick == SIZE_MAX)
+                return changed; /* the total is unknown: nothing follows */
+        } else if (nh == 0 || (nh >= 2 && hs >= e->below)) {
+            return changed;
+        }
+        if (pick == SIZE_MAX)
+            pick = pick0;
+        if (pick == SIZE_MAX) {
+            if (t->hid)
+                return changed;
+            t->hid = 1; /* nothing left to withhold but the total */
+            return 1;
+        }
+        e->c[p[pick]].hid = 1;
+        changed = 1;
+    }
+}
+
+static void settle(struct eng *e)
+{
+    for (int changed = 1; changed && !e->oom;) {
+        changed = 0;
+        for (size_t i = 0; i < e->ng; i++)
+            changed |= settle_group(e, &e->g[i]);
+    }
+}
+
+static uint8_t flag(const struct eng *e, size_t c)
+{
+    if (!e->c[c].hid)
+        return DISC_SHOWN;
+    return e->c[c].v >= 1 && e->c[c].v < e->below ? DISC_SMALL : DISC_WITHHELD;
+}
+
+static int hid(const struct eng *e, size_t c)
+{
+    return e->c[c].hid;
+}
+
+/* events x of n, with the complement cell comp (n - x). */
+static struct disc_prop prop(const struct eng *e, size_t x, size_t n, size_t comp)
+{
+    struct disc_prop p = {flag(e, x), flag(e, n), DISC_SHOWN};
+    if (hid(e, x) || hid(e, n) || hid(e, comp) || e->c[n].v < e->below)
+        p.rate = DISC_WITHHELD;
+    return p;
+}
+
+/* A fit's cells: n (shared with `ncell` when equal) and events; returns the events cell. */
+struct km_cells {
+    size_t n, events, comp;
+};
+static struct km_cells km_cells(struct eng *e, const struct km *k, size_t ncell, size_t evcell)
+{
+    struct km_cells kc;
+    kc.n = same_or_new(e, ncell, k->n);
+    kc.events = same_or_new(e, evcell, k->events);
+    kc.comp = part_of(e, kc.n, kc.events);
+    return kc;
+}
+
+static void km_flags(const struct eng *e, const struct km *k, struct km_cells kc, int sessions,
+                     struct disc_km *out)
+{
+    static const double days[5] = {7, 14, 28, 42, 56}, sess[4] = {2, 4, 6, 8};
+    out->n = flag(e, kc.n);
+    out->events = flag(e, kc.events);
+    out->median = hid(e, kc.n) || hid(e, kc.events) || hid(e, kc.comp) ? DISC_WITHHELD : 0;
+    /* a curve on N or more is drawn while N or more remain at risk: those steps are
+     * published by design (SPEC 9), even when n itself is withheld from the counts */
+    out->drawn = k->n >= e->below;
+    out->rows = 0;
+    while (out->rows < k->ncurve && k->curve[out->rows].n_risk >= e->below)
+        out->rows++;
+    out->nat = 0;
+    for (int i = 0; i < (sessions ? 4 : 5) && out->drawn; i++) {
+        double t = sessions ? sess[i] : days[i];
+        size_t j = 0;
+        while (j < k->ncurve && k->curve[j].time < t)
+            j++;
+        long at_risk = j < k->ncurve ? k->curve[j].n_risk : 0;
+        if (at_risk < e->below)
+            break;
+        /* the estimate at t: the last row at or before t */
+        size_t q = j < k->ncurve && k->curve[j].time == t ? j + 1 : j;
+        out->at[out->nat].time = t;
+        out->at[out->nat].surv = q ? k->curve[q - 1].surv : 1;
+        out->at[out->nat].lower = q ? k->curve[q - 1].lower : 1;
+        out->at[out->nat].upper = q ? k->curve[q - 1].upper : 1;
+        out->nat++;
+    }
+}
+
+static void km_all_shown(const struct km *k, struct disc_km *out)
+{
+    memset(out, 0, sizeof *out);
+    out->drawn = 1;
+    out->rows = k->ncurve;
+}
+
+/* Percent change at the endpoint in 10-point bins, closed above: bin 0 is -100 to -90, bin 4
+ * ends at -50 (so bins 0-4 are the responders), bin 14 is +40 to +50, bin 15 above +50. */
+const char *model_pct_bin_name(int bin)
+{
+    static const char *const names[PCT_BINS] = {
+        "-100 to -90", "-90 to -80", "-80 to -70", "-70 to -60", "-60 to -50", "-50 to -40",
+        "-40 to -30",  "-30 to -20", "-20 to -10", "-10 to 0",   "0 to 10",    "10 to 20",
+        "20 to 30",    "30 to 40",   "40 to 50",   "above 50"};
+    return bin >= 0 && bin < PCT_BINS ? names[bin] : "";
+}
+
+void model_disclosure_fini(struct disclosure *d)
+{
+    for (int v = 0; v < SV_COUNT; v++)
+        free(d->strata[v]);
+    free(d->ae_sessions);
+    free(d->ae_episodes);
+    free(d->file_rows);
+    memset(d, 0, sizeof *d);
+}
+
+/* The stratum variable var: its cells and groups (index cells of the totals in tot). */
+struct strata_tot {
+    size_t mature, responders, remitters, km_n, km_events;
+};
+static int strata_cells(struct eng *e, const struct stratum *st, struct strata_tot tot,
+                        size_t *base)
+{
+    size_t n = st->nvalues;
+    size_t *tmp = malloc((n + 1) * sizeof *tmp);
+    if (!tmp)
+        return -1;
+    *base = e->nc;
+    for (size_t k = 0; k < n; k++) { /* 8 cells per value, in this order */
+        const struct stratum_value *sv = &st->values[k];
+        size_t cn = cell(e, sv->response.n), cx = cell(e, sv->response.events),
+               cr = cell(e, sv->remission.events), kn = cell(e, sv->km_n),
+               ke = cell(e, sv->km_events);
+        (void)cr;
+        (void)ke;
+        size_t c1 = cell(e, sv->response.n - sv->response.events),
+               c2 = cell(e, sv->remission.n - sv->remission.events),
+               c3 = cell(e, sv->km_n - sv->km_events);
+        size_t p1[2] = {cx, c1}, p2[2] = {cx + 1, c2}, p3[2] = {kn + 1, c3};
+        group(e, cn, p1, 2);
+        group(e, cn, p2, 2);
+        group(e, kn, p3, 2);
+    }
+    static const int off[5] = {0, 1, 2, 3, 4};
+    size_t totals[5] = {tot.mature, tot.responders, tot.remitters, tot.km_n, tot.km_events};
+    for (int g = 0; g < 5 && !e->oom; g++) {
+        long sum = 0;
+        for (size_t k = 0; k < n; k++) {
+            tmp[k] = *base + 8 * k + (size_t)off[g];
+            sum += e->c[tmp[k]].v;
+        }
+        /* episodes without a value: the total minus the values' sum, computable */
+        tmp[n] = cell(e, e->c[totals[g]].v - sum);
+        group(e, totals[g], tmp, n + 1);
+    }
+    free(tmp);
+    return e->oom ? -1 : 0;
+}
+
+void model_flow_counts(const struct ingest_result *in, const struct analysis *a, long *v)
+{
+    v[F_ROWS_READ] = in->rows_read;
+    v[F_ACCEPTED] = in->rows_accepted;
+    v[F_REJECTED] = in->rows_rejected;
+    v[F_DUPLICATE] = in->rows_duplicate;
+    v[F_EPISODES] = (long)a->nepisodes;
+    v[F_COHORT] = a->cohort_episodes;
+    v[F_OUTSIDE] = (long)a->nepisodes - a->cohort_episodes;
+    v[F_NO_BASELINE] = a->excluded_no_baseline;
+    v[F_BELOW_MIN] = a->excluded_below_min;
+    v[F_EXCLUDED] = a->excluded_no_baseline + a->excluded_below_min;
+    v[F_ELIGIBLE] = a->eligible;
+    v[F_WITH_FOLLOWUP] = a->with_followup;
+    v[F_NO_FOLLOWUP] = a->eligible - a->with_followup;
+    v[F_MATURE] = a->mature;
+    v[F_IMMATURE] = a->eligible - a->mature;
+    v[F_WITH_ENDPOINT] = a->with_endpoint;
+    v[F_NO_ENDPOINT] = a->mature - a->with_endpoint;
+    v[F_RESPONDERS] = a->response.events;
+    v[F_NONRESP] = a->mature - a->response.events;
+    v[F_REMITTERS] = a->remission.events;
+    v[F_NONREM] = a->mature - a->remission.events;
+    v[F_RESP_OBS_NON] = a->with_endpoint - a->response_observed.events;
+    v[F_REM_OBS_NON] = a->with_endpoint - a->remission_observed.events;
+}
+
+int model_disclose(const struct ingest_result *in, struct analysis *a)
+{
+    struct disclosure *d = &a->disc;
+    const struct safety *s = &a->safety;
+    model_disclosure_fini(d);
+    for (int v = 0; v < SV_COUNT; v++)
+        if (!(d->strata[v] = calloc(a->strata[v].nvalues + 1, sizeof *d->strata[v])))
+            goto oom;
+    d->ae_sessions = calloc(s->nae + 1, sizeof *d->ae_sessions);
+    d->ae_episodes = calloc(s->nae + 1, sizeof *d->ae_episodes);
+    d->file_rows = calloc(in->nfiles + 1, 1);
+    if (!d->ae_sessions || !d->ae_episodes || !d->file_rows)
+        goto oom;
+    const struct km *fits[4] = {&a->time_to_response, &a->time_to_remission,
+                                &a->sessions_to_response, &a->sessions_to_remission};
+    struct disc_km *dk[4] = {&d->time_to_response, &d->time_to_remission,
+                             &d->sessions_to_response, &d->sessions_to_remission};
+    if (a->opts.suppress_below <= 1) {
+        for (int i = 0; i < 4; i++)
+            km_all_shown(fits[i], dk[i]);
+        for (int v = 0; v < SV_COUNT; v++)
+            for (size_t k = 0; k < a->strata[v].nvalues; k++)
+                km_all_shown(&a->strata[v].values[k].km, &d->strata[v][k].km);
+        return 0;
+    }
+    d->below = a->opts.suppress_below;
+    struct eng e = {.below = d->below};
+    /* the flow */
+    long fv[F_COUNT];
+    model_flow_counts(in, a, fv);
+    size_t F[F_COUNT];
+    for (int k = 0; k < F_COUNT; k++)
+        F[k] = cell(&e, fv[k]);
+    static const int sums[][4] = {
+        {F_ROWS_READ, F_ACCEPTED, F_REJECTED, F_DUPLICATE},
+        {F_EPISODES, F_COHORT, F_OUTSIDE, -1},
+        {F_COHORT, F_EXCLUDED, F_ELIGIBLE, -1},
+        {F_EXCLUDED, F_NO_BASELINE, F_BELOW_MIN, -1},
+        {F_ELIGIBLE, F_MATURE, F_IMMATURE, -1},
+        {F_ELIGIBLE, F_WITH_FOLLOWUP, F_NO_FOLLOWUP, -1},
+        {F_MATURE, F_WITH_ENDPOINT, F_NO_ENDPOINT, -1},
+        {F_MATURE, F_RESPONDERS, F_NONRESP, -1},
+        {F_MATURE, F_REMITTERS, F_NONREM, -1},
+        {F_WITH_ENDPOINT, F_RESPONDERS, F_RESP_OBS_NON, -1},
+        {F_WITH_ENDPOINT, F_REMITTERS, F_REM_OBS_NON, -1},
+    };
+    for (size_t i = 0; i < sizeof sums / sizeof *sums; i++) {
+        size_t parts[3], np = 0;
+        for (int t = 1; t < 4 && sums[i][t] >= 0; t++)
+            parts[np++] = F[sums[i][t]];
+        group(&e, F[sums[i][0]], parts, np);
+    }
+    size_t patients = cell(&e, in->patients);
+    /* Kaplan-Meier: n is the episodes with a follow-up score */
+    struct km_cells kc[4];
+    kc[0] = km_cells(&e, fits[0], F[F_WITH_FOLLOWUP], SIZE_MAX);
+    kc[1] = km_cells(&e, fits[1], kc[0].n, SIZE_MAX);
+    kc[2] = km_cells(&e, fits[2], kc[0].n, kc[0].events);
+    kc[3] = km_cells(&e, fits[3], kc[0].n, kc[1].events);
+    /* strata */
+    size_t sbase[SV_COUNT];
+    struct strata_tot tot = {F[F_MATURE], F[F_RESPONDERS], F[F_REMITTERS], kc[0].n,
+                             kc[0].events};
+    for (int v = 0; v < SV_COUNT; v++)
+        if (strata_cells(&e, &a->strata[v], tot, &sbase[v]) != 0)
+            goto oom_e;
+    /* monthly: one n per month for both charts */
+    size_t mn[12], mx[2][12], mc[2][12];
+    for (int k = 0; k < 12; k++) {
+        mn[k] = cell(&e, a->monthly[k].n);
+        for (int r = 0; r < 2; r++) {
+            const struct pchart_point *q = r ? &a->monthly_remission[k] : &a->monthly[k];
+            mx[r][k] = cell(&e, q->events);
+            mc[r][k] = part_of(&e, mn[k], mx[r][k]);
+        }
+    }
+    /* the period's months among the 12 add up to the flow's mature, responders, remitters */
+    if (a->period_from >= a->month0 && a->period_to <= a->month0 + 11) {
+        size_t k0 = (size_t)(a->period_from - a->month0),
+               nk = (size_t)(a->period_to - a->period_from + 1);
+        group_sum(&e, F[F_MATURE], mn + k0, nk);
+        group_sum(&e, F[F_RESPONDERS], mx[0] + k0, nk);
+        group_sum(&e, F[F_REMITTERS], mx[1] + k0, nk);
+    }
+    /* trajectory: baseline n is the eligible; n only falls from one point to the next, and a
+     * drop is a count */
+    size_t tj[2][TRAJ_POINTS];
+    for (int w = 0; w < 2; w++) {
+        const struct trajectory_point *pt = w ? a->by_week : a->by_session;
+        for (int k = 0; k < TRAJ_POINTS; k++) {
+            tj[w][k] = k == 0 ? same_or_new(&e, w ? tj[0][0] : F[F_ELIGIBLE], pt[0].n)
+                              : cell(&e, pt[k].n);
+            if (k > 0 && pt[k].n <= pt[k - 1].n)
+                part_of(&e, tj[w][k - 1], tj[w][k]);
+        }
+    }
+    /* the percent-change histogram: its bins add up to the episodes with an endpoint, bins 0-4
+     * to the responders, the others to the non-responders with an endpoint */
+    size_t ph[PCT_BINS];
+    for (int k = 0; k < PCT_BINS; k++)
+        ph[k] = cell(&e, a->pct_hist[k]);
+    group_sum(&e, F[F_WITH_ENDPOINT], ph, PCT_BINS);
+    group_sum(&e, F[F_RESPONDERS], ph, 5);
+    group_sum(&e, F[F_RESP_OBS_NON], ph + 5, PCT_BINS - 5);
+    /* safety */
+    size_t sess = cell(&e, s->sessions), eps = same_or_new(&e, F[F_COHORT], s->episodes);
+    size_t bpn[2], bph[2], bpc[2];
+    for (int k = 0; k < 2; k++) {
+        bpn[k] = cell(&e, k ? s->bp_post_n : s->bp_pre_n);
+        part_of(&e, sess, bpn[k]);
+        bph[k] = cell(&e, k ? s->bp_post_high : s->bp_pre_high);
+        bpc[k] = part_of(&e, bpn[k], bph[k]);
+    }
+    size_t sbp = cell(&e, s->sbp_rise_n), sh[8];
+    part_of(&e, sess, sbp);
+    for (int k = 0; k < 8; k++)
+        sh[k] = cell(&e, s->sbp_rise_hist[k]);
+    group_sum(&e, sbp, sh, 8);
+    size_t cn = cell(&e, s->cadss_n), ca = cell(&e, s->cadss_above), cs[12];
+    part_of(&e, sess, cn);
+    size_t cac = part_of(&e, cn, ca);
+    for (size_t k = 0; k < s->cadss_nsessions && k < 12; k++) {
+        cs[k] = cell(&e, s->cadss_by_session_n[k]);
+        if (k > 0 && s->cadss_by_session_n[k] <= s->cadss_by_session_n[k - 1])
+            part_of(&e, cs[k - 1], cs[k]);
+    }
+    group_sum(&e, cn, cs, s->cadss_nsessions < 12 ? s->cadss_nsessions : 12);
+    size_t aas = cell(&e, s->ae_any_sessions), aae = cell(&e, s->ae_any_episodes);
+    size_t aasc = part_of(&e, sess, aas), aaec = part_of(&e, eps, aae);
+    size_t ae0 = e.nc; /* 4 cells per code: sessions, its complement, episodes, complement */
+    for (size_t k = 0; k < s->nae; k++) {
+        size_t cs_ = cell(&e, s->ae_sessions[k]);
+        part_of(&e, sess, cs_);
+        size_t ce_ = cell(&e, s->ae_episodes[k]);
+        part_of(&e, eps, ce_);
+    }
+    size_t i9n = cell(&e, s->item9_n), i9a = cell(&e, s->item9_ge1), i9b = cell(&e, s->item9_ge2);
+    size_t i9ac = part_of(&e, i9n, i9a), i9bc = part_of(&e, i9n, i9b);
+    part_of(&e, i9a, i9b);
+    size_t i9e = cell(&e, s->item9_episodes), i9r = cell(&e, s->item9_resolved),
+           i9w = cell(&e, s->item9_worsened);
+    size_t i9rc = part_of(&e, i9e, i9r), i9wc = part_of(&e, i9e, i9w);
+    {
+        size_t parts[3] = {i9r, i9w, cell(&e, s->item9_episodes - s->item9_resolved -
+                                                   s->item9_worsened)};
+        group(&e, i9e, parts, 3);
+    }
+    /* data quality */
+    size_t rr[REASON_COUNT], cc[N_CONFLICT_COLS], ms[N_INT_COLS], msc[N_INT_COLS];
+    for (int r = 0; r < REASON_COUNT; r++)
+        rr[r] = cell(&e, in->rejected_by_reason[r]);
+    group_sum(&e, F[F_REJECTED], rr, REASON_COUNT);
+    size_t ct = cell(&e, in->conflicting_same_day_scores);
+    for (int k = 0; k < N_CONFLICT_COLS; k++)
+        cc[k] = cell(&e, in->conflicts_by_col[k]);
+    group_sum(&e, ct, cc, N_CONFLICT_COLS);
+    size_t mrows = same_or_new(&e, F[F_ACCEPTED], a->dq.missing_n);
+    for (int k = 0; k < N_INT_COLS; k++) {
+        ms[k] = cell(&e, a->dq.missing[k]);
+        msc[k] = part_of(&e, mrows, ms[k]);
+    }
+    size_t ts = cell(&e, a->dq.treatment_sessions), tw = cell(&e, a->dq.treatment_without_primary);
+    size_t twc = part_of(&e, ts, tw);
+    size_t fr0 = e.nc;
+    for (size_t f = 0; f < in->nfiles; f++)
+        cell(&e, in->files[f].rows_read);
+    {
+        size_t *tmp = malloc((in->nfiles + 1) * sizeof *tmp);
+        if (!tmp)
+            goto oom_e;
+        for (size_t f = 0; f < in->nfiles; f++)
+            tmp[f] = fr0 + f;
+        group_sum(&e, F[F_ROWS_READ], tmp, in->nfiles);
+        free(tmp);
+    }
+    if (e.oom)
+        goto oom_e;
+    settle(&e);
+
+    /* read the decision out */
+    for (int k = 0; k < F_COUNT; k++)
+        d->flow[k] = flag(&e, F[k]);
+    d->patients = flag(&e, patients);
+    d->response = prop(&e, F[F_RESPONDERS], F[F_MATURE], F[F_NONRESP]);
+    d->remission = prop(&e, F[F_REMITTERS], F[F_MATURE], F[F_NONREM]);
+    d->response_observed = prop(&e, F[F_RESPONDERS], F[F_WITH_ENDPOINT], F[F_RESP_OBS_NON]);
+    d->remission_observed = prop(&e, F[F_REMITTERS], F[F_WITH_ENDPOINT], F[F_REM_OBS_NON]);
+    d->followup = prop(&e, F[F_WITH_ENDPOINT], F[F_MATURE], F[F_NO_ENDPOINT]);
+    for (int i = 0; i < 4; i++)
+        km_flags(&e, fits[i], kc[i], i >= 2, dk[i]);
+    for (int v = 0; v < SV_COUNT; v++) {
+        const struct stratum *st = &a->strata[v];
+        int any = 0;
+        for (size_t k = 0; k < st->nvalues; k++) {
+            size_t b = sbase[v] + 8 * k;
+            struct disc_value *dv = &d->strata[v][k];
+            dv->response = prop(&e, b + 1, b, b + 5);
+            dv->remission = prop(&e, b + 2, b, b + 6);
+            struct km_cells kv = {b + 3, b + 4, b + 7};
+            km_flags(&e, &st->values[k].km, kv, 0, &dv->km);
+            any |= hid(&e, b + 3) || hid(&e, b + 4) || hid(&e, b + 7);
+        }
+        d->logrank[v] = any ? DISC_WITHHELD : DISC_SHOWN;
+    }
+    uint8_t centre[2] = {0, 0};
+    for (int k = 0; k < 12; k++) {
+        for (int r = 0; r < 2; r++) {
+            struct disc_month *dm = r ? &d->monthly_remission[k] : &d->monthly[k];
+            struct disc_prop p = prop(&e, mx[r][k], mn[k], mc[r][k]);
+            dm->n = p.n;
+            dm->events = p.events;
+            dm->rate = dm->limits = p.rate;
+            if (hid(&e, mn[k]) || hid(&e, mx[r][k]) || hid(&e, mc[r][k]))
+                centre[r] = DISC_WITHHELD;
+        }
+    }
+    d->centre = centre[0];
+    d->centre_remission = centre[1];
+    for (int k = 0; k < 12; k++) /* limits and signals are built on the centre */
+        for (int r = 0; r < 2; r++)
+            if (centre[r])
+                (r ? &d->monthly_remission[k] : &d->monthly[k])->limits = DISC_WITHHELD;
+    for (int k = 0; k < TRAJ_POINTS; k++) {
+        d->by_session[k] = flag(&e, tj[0][k]);
+        d->by_week[k] = flag(&e, tj[1][k]);
+    }
+    for (int k = 0; k < PCT_BINS; k++)
+        d->pct_hist[k] = flag(&e, ph[k]);
+    d->sessions = flag(&e, sess);
+    d->episodes = flag(&e, eps);
+    d->bp_pre_n = flag(&e, bpn[0]);
+    d->bp_post_n = flag(&e, bpn[1]);
+    d->bp_pre = prop(&e, bph[0], bpn[0], bpc[0]);
+    d->bp_post = prop(&e, bph[1], bpn[1], bpc[1]);
+    d->sbp_rise_n = flag(&e, sbp);
+    d->sbp_rise_stats = hid(&e, sbp) || s->sbp_rise_n < d->below ? DISC_WITHHELD : 0;
+    for (int k = 0; k < 8; k++)
+        d->sbp_rise_hist[k] = flag(&e, sh[k]);
+    d->cadss_n = flag(&e, cn);
+    d->cadss_above = prop(&e, ca, cn, cac);
+    for (size_t k = 0; k < s->cadss_nsessions && k < 12; k++)
+        d->cadss_by_session[k] = flag(&e, cs[k]);
+    d->ae_any_sessions = prop(&e, aas, sess, aasc);
+    d->ae_any_episodes = prop(&e, aae, eps, aaec);
+    for (size_t k = 0; k < s->nae; k++) {
+        size_t b = ae0 + 4 * k;
+        d->ae_sessions[k] = prop(&e, b, sess, b + 1);
+        d->ae_episodes[k] = prop(&e, b + 2, eps, b + 3);
+    }
+    d->item9_n = flag(&e, i9n);
+    d->item9_ge1 = prop(&e, i9a, i9n, i9ac);
+    d->item9_ge2 = prop(&e, i9b, i9n, i9bc);
+    d->item9_episodes = flag(&e, i9e);
+    d->item9_resolved = prop(&e, i9r, i9e, i9rc);
+    d->item9_worsened = prop(&e, i9w, i9e, i9wc);
+    for (int r = 0; r < REASON_COUNT; r++)
+        d->rejected_by_reason[r] = flag(&e, rr[r]);
+    d->conflicts_total = flag(&e, ct);
+    for (int k = 0; k < N_CONFLICT_COLS; k++)
+        d->conflicts_by_col[k] = flag(&e, cc[k]);
+    d->missing_rows = flag(&e, mrows);
+    for (int k = 0; k < N_INT_COLS; k++)
+        d->missing[k] = prop(&e, ms[k], mrows, msc[k]);
+    d->treatment_sessions = flag(&e, ts);
+    d->without_score = prop(&e, tw, ts, twc);
+    for (size_t f = 0; f < in->nfiles; f++)
+        d->file_rows[f] = flag(&e, fr0 + f);
+    free(e.c);
+    free(e.m);
+    free(e.g);
+    return 0;
+oom_e:
+    free(e.c);
+    free(e.m);
+    free(e.g);
+oom:
+    model_disclosure_fini(d);
+    return -1;
+}

@@ -1,0 +1,167 @@
+/* test_disclosure.c: the disclosure decision (model_disclose, SPEC section 9) on hand-made
+ * analyses: primary, complement and secondary suppression in the flow and in a group of
+ * reasons, a rate over a withheld count, centre lines over a withheld month, the strata with
+ * 300 and 5,000 distinct values (no array sized by a constant holds them; run under ASan by
+ * scripts/test), and nothing withheld with suppression off. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "outcomes/model.h"
+
+/* A cohort of `mature` mature eligible episodes with `resp` responders (every count of the
+ * flow consistent), no strata, no months. */
+static void cohort(struct ingest_result *in, struct analysis *a, long cohort, long eligible,
+                   long mature, long resp)
+{
+    memset(in, 0, sizeof *in);
+    memset(a, 0, sizeof *a);
+    a->opts.suppress_below = 11;
+    in->rows_read = in->rows_accepted = 500;
+    in->patients = cohort;
+    a->nepisodes = (size_t)cohort;
+    a->cohort_episodes = cohort;
+    a->excluded_below_min = cohort - eligible;
+    a->eligible = a->with_followup = eligible;
+    a->mature = a->with_endpoint = mature;
+    a->response = (struct proportion){resp, mature, 0.5, 0.4, 0.6};
+    a->response_observed = a->response;
+    a->remission = a->remission_observed = (struct proportion){mature / 2, mature, 0.5, 0.4, 0.6};
+    a->followup = (struct proportion){mature, mature, 1, 0.9, 1};
+    a->time_to_response.n = a->time_to_remission.n = eligible;
+    a->sessions_to_response.n = a->sessions_to_remission.n = eligible;
+    a->period_from = a->period_to = 100;
+    a->month0 = 89;
+}
+
+static void test_flow_complement_and_secondary(void **state)
+{
+    (void)state;
+    struct ingest_result in;
+    struct analysis a;
+    cohort(&in, &a, 25, 24, 21, 5);
+    assert_int_equal(model_disclose(&in, &a), 0);
+    const struct disclosure *d = &a.disc;
+    assert_int_equal(d->flow[F_BELOW_MIN], DISC_SMALL);    /* 1 */
+    assert_int_equal(d->flow[F_ELIGIBLE], DISC_WITHHELD);  /* 25 - 24 = 1 would follow */
+    assert_int_equal(d->flow[F_COHORT], DISC_SHOWN);
+    assert_int_equal(d->flow[F_RESPONDERS], DISC_SMALL);   /* 5 */
+    assert_int_equal(d->flow[F_NONRESP], DISC_WITHHELD);   /* 16: mature - 5 */
+    assert_int_equal(d->flow[F_MATURE], DISC_SHOWN);       /* 21: 24 - 21 = 3 hides 24 */
+    assert_int_equal(d->response.events, DISC_SMALL);
+    assert_int_equal(d->response.n, DISC_SHOWN);
+    assert_int_equal(d->response.rate, DISC_WITHHELD);     /* 5 / 21 */
+    /* Kaplan-Meier n equals the withheld with_followup: the same cell, withheld; the curve
+     * (24 subjects) is drawn while 11 or more remain at risk */
+    assert_int_equal(d->time_to_response.n, DISC_WITHHELD);
+    assert_int_equal(d->time_to_response.median, DISC_WITHHELD);
+    assert_int_equal(d->time_to_response.drawn, 1);
+    model_disclosure_fini(&a.disc);
+}
+
+static void test_reasons_group(void **state)
+{
+    (void)state;
+    struct ingest_result in;
+    struct analysis a;
+    cohort(&in, &a, 100, 100, 100, 50);
+    in.rows_read = 530;
+    in.rows_rejected = 30;
+    in.rejected_by_reason[0] = 3;  /* small */
+    in.rejected_by_reason[1] = 12; /* the next smallest: withheld too */
+    in.rejected_by_reason[2] = 15;
+    assert_int_equal(model_disclose(&in, &a), 0);
+    assert_int_equal(a.disc.rejected_by_reason[0], DISC_SMALL);
+    assert_int_equal(a.disc.rejected_by_reason[1], DISC_WITHHELD);
+    assert_int_equal(a.disc.rejected_by_reason[2], DISC_SHOWN);
+    assert_int_equal(a.disc.rejected_by_reason[3], DISC_SHOWN); /* 0 */
+    assert_int_equal(a.disc.flow[F_REJECTED], DISC_SHOWN);
+    assert_int_equal(a.disc.response.rate, DISC_SHOWN); /* 50 of 100 */
+    model_disclosure_fini(&a.disc);
+}
+
+static void test_centre_over_withheld_month(void **state)
+{
+    (void)state;
+    struct ingest_result in;
+    struct analysis a;
+    cohort(&in, &a, 100, 100, 100, 50);
+    a.monthly[3] = (struct pchart_point){30, 15, 0.5, 0.5, 0.2, 0.8, 0};
+    a.monthly[4] = (struct pchart_point){30, 3, 0.1, 0.5, 0.2, 0.8, 1}; /* 3 responders */
+    a.monthly_remission[3] = (struct pchart_point){30, 15, 0.5, 0.5, 0.2, 0.8, 0};
+    a.monthly_remission[4] = (struct pchart_point){30, 15, 0.5, 0.5, 0.2, 0.8, 0};
+    assert_int_equal(model_disclose(&in, &a), 0);
+    assert_int_equal(a.disc.monthly[4].events, DISC_SMALL);
+    assert_int_equal(a.disc.monthly[4].rate, DISC_WITHHELD);
+    assert_int_equal(a.disc.centre, DISC_WITHHELD);
+    assert_int_equal(a.disc.monthly[3].rate, DISC_SHOWN);     /* 15 / 30 stays */
+    assert_int_equal(a.disc.monthly[3].limits, DISC_WITHHELD); /* built on the centre */
+    assert_int_equal(a.disc.centre_remission, DISC_SHOWN);
+    model_disclosure_fini(&a.disc);
+}
+
+/* nvalues sites of n episodes each with events responders. */
+static void many_values(size_t nvalues, long n, long events, uint8_t want)
+{
+    struct ingest_result in;
+    struct analysis a;
+    cohort(&in, &a, (long)nvalues * n, (long)nvalues * n, (long)nvalues * n,
+           (long)nvalues * events);
+    struct stratum *st = &a.strata[SV_SITE];
+    st->values = calloc(nvalues, sizeof *st->values);
+    assert_non_null(st->values);
+    st->nvalues = nvalues;
+    for (size_t k = 0; k < nvalues; k++) {
+        st->values[k].response = (struct proportion){events, n, 0.5, 0.3, 0.7};
+        st->values[k].remission = (struct proportion){0, n, 0, 0, 0.2};
+        st->values[k].km_n = n;
+        st->values[k].km_events = events;
+    }
+    assert_int_equal(model_disclose(&in, &a), 0);
+    for (size_t k = 0; k < nvalues; k++) {
+        assert_int_equal(a.disc.strata[SV_SITE][k].response.n, want);
+        assert_int_not_equal(a.disc.strata[SV_SITE][k].response.rate, DISC_SHOWN);
+    }
+    assert_int_equal(a.disc.logrank[SV_SITE], DISC_WITHHELD);
+    model_disclosure_fini(&a.disc);
+    free(st->values);
+}
+
+static void test_many_sites(void **state)
+{
+    (void)state;
+    many_values(300, 1, 0, DISC_SMALL);
+    many_values(5000, 1, 1, DISC_SMALL);
+    many_values(300, 20, 10, DISC_SHOWN); /* n 20 shown; 10 responders withheld */
+}
+
+static void test_off_withholds_nothing(void **state)
+{
+    (void)state;
+    struct ingest_result in;
+    struct analysis a;
+    cohort(&in, &a, 25, 24, 21, 5);
+    a.opts.suppress_below = 0;
+    assert_int_equal(model_disclose(&in, &a), 0);
+    const uint8_t *p = (const uint8_t *)&a.disc.flow;
+    for (size_t i = 0; i < sizeof a.disc.flow; i++)
+        assert_int_equal(p[i], 0);
+    assert_int_equal(a.disc.response.rate, DISC_SHOWN);
+    assert_int_equal(a.disc.time_to_response.drawn, 1);
+    model_disclosure_fini(&a.disc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_flow_complement_and_secondary),
+        cmocka_unit_test(test_reasons_group),
+        cmocka_unit_test(test_centre_over_withheld_month),
+        cmocka_unit_test(test_many_sites),
+        cmocka_unit_test(test_off_withholds_nothing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,398 @@
+#!/usr/bin/env python3
+"""attack.py: plays the attacker on a suppressed report (SPEC section 9, issue 12).
+
+usage: attack.py RAW_DIR SUP_DIR N
+
+RAW_DIR holds results.json of a run without suppression, SUP_DIR results.json and report.pdf
+of the same run with --suppress-below N. Known from RAW: every value; the attacker sees only
+SUP. Tries to recover each withheld count from what SUP publishes:
+  - a published rate (or centre) times every published count;
+  - a published total minus its published parts (flow, reasons, files, strata values, bins,
+    months, CADSS by session), and a withheld total from its published parts;
+  - a count and a published part of it (n - events, item 9 >= 1 - >= 2, sessions - measured,
+    consecutive CADSS n per session): the difference must not be from 1 to N-1;
+  - centre lines against the published monthly n and events;
+  - Kaplan-Meier: no per-step rows; consecutive "at" rows inverted into n at risk;
+  - the PDF's text (pdftotext -layout): the labelled places (flow boxes, tiles, item 9, safety
+    and quality tables, centre lines, log-rank lines, adverse-event names) must show a withheld
+    value as "< N" or "(suppressed)", and no withheld rate may be printed.
+Prints every finding and exits 1 when there is one.
+"""
+import json
+import math
+import re
+import subprocess
+import sys
+
+raw_dir, sup_dir, N = sys.argv[1], sys.argv[2], int(sys.argv[3])
+raw = json.load(open(raw_dir + "/results.json"))
+sup = json.load(open(sup_dir + "/results.json"))
+pdf = subprocess.run(["pdftotext", "-layout", sup_dir + "/report.pdf", "-"], check=True,
+                     capture_output=True, text=True).stdout
+findings = []
+
+
+def find(msg):
+    findings.append(msg)
+
+
+def get(doc, path):
+    for k in path:
+        if isinstance(doc, list):
+            if not isinstance(k, int) or k >= len(doc):
+                return None
+        elif not isinstance(doc, dict) or k not in doc:
+            return None
+        doc = doc[k]
+    return doc
+
+
+def walk(doc, path=()):
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            yield from walk(v, path + (k,))
+    elif isinstance(doc, list):
+        for i, v in enumerate(doc):
+            yield from walk(v, path + (i,))
+    else:
+        yield path, doc
+
+
+def is_int(v):
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+NOT_COUNTS = {"time", "session", "above", "threshold", "schema", "from", "to", "min", "max",
+              "q1", "q3", "median", "mean", "baseline_window_days", "min_baseline",
+              "remission_max", "episode_gap_days", "suppress_below", "df", "chisq", "p",
+              "median_ci", "surv", "lower", "upper", "rate", "centre", "ci"}
+
+
+def count_paths(doc):
+    for path, v in walk(doc):
+        if path[0] == "definitions" or any(isinstance(k, str) and k in NOT_COUNTS for k in path):
+            continue
+        if is_int(v):
+            yield path, v
+
+
+# every withheld count: null in SUP, a count in RAW
+withheld = {p: v for p, v in count_paths(raw) if get(sup, p) is None and "curve" not in p}
+published_counts = {path: v for path, v in count_paths(sup)}
+published_values = set(published_counts.values())
+name = lambda p: ".".join(str(k) for k in p)
+
+# 0. no per-step rows, no small published count
+for k in ("time_to_response", "time_to_remission", "sessions_to_response",
+          "sessions_to_remission"):
+    if get(sup, (k, "curve")):
+        find(f"{k}: per-step curve rows published under suppression")
+for path, v in published_counts.items():
+    if 1 <= v < N:
+        find(f"{name(path)} = {v} published (a count below {N})")
+for path, v in walk(sup):
+    if path[-1:] == ("suppressed",) and v is not True:
+        find(f"{name(path)}: 'suppressed' is not true")
+
+# 1. rates times counts
+rates = []
+for path, v in walk(sup):
+    if path[-1:] in (("rate",), ("centre",)) and isinstance(v, (int, float)) and v is not None:
+        if "at" not in path:
+            rates.append((path, float(v)))
+for rpath, r in rates:
+    for npath, n in published_counts.items():
+        if n <= 0:
+            continue
+        x = r * n
+        c = round(x)
+        if c >= 1 and abs(x - c) < 1e-9 * max(1, n):
+            hits = [p for p, v in withheld.items() if v == c]
+            # a count that SUP publishes somewhere tells nothing new
+            if hits and c not in published_values:
+                # the rate's own numerator withheld and recovered exactly: a leak
+                own = rpath[:-1] + ("events",)
+                if own in withheld and withheld[own] == c and npath == rpath[:-1] + ("n",):
+                    find(f"{name(rpath)} x {name(npath)} = {c} = withheld {name(own)}")
+                elif rpath[:-1] + ("n",) == npath or rpath[-1] == "centre":
+                    find(f"{name(rpath)} x {name(npath)} = {c}, withheld at {name(hits[0])}")
+
+# rates whose numerator is withheld must be withheld too
+for path, v in walk(raw):
+    if path[-1:] == ("rate",) and v is not None:
+        ev = path[:-1] + ("events",)
+        if ev in withheld and get(sup, path) is not None:
+            find(f"{name(path)} published while {name(ev)} is withheld")
+
+# 2. totals and parts
+def group(total, parts, label):
+    """total and parts are paths; the group holds when RAW's parts add up to RAW's total."""
+    rt, rp = get(raw, total), [get(raw, p) for p in parts]
+    if not is_int(rt) or any(not is_int(v) for v in rp) or sum(rp) != rt:
+        return
+    st, sp = get(sup, total), [get(sup, p) for p in parts]
+    missing = [i for i, v in enumerate(sp) if v is None]
+    if st is not None and len(missing) == 1:
+        i = missing[0]
+        find(f"{label}: {name(parts[i])} = {st} - others = {st - sum(v for v in sp if v is not None)}")
+    if st is None and not missing:
+        find(f"{label}: withheld {name(total)} = sum of its parts = {sum(sp)}")
+    if st is not None and len(missing) >= 2:
+        left = st - sum(v for v in sp if v is not None)
+        if left < N:
+            find(f"{label}: the withheld parts {', '.join(name(parts[i]) for i in missing)} "
+                 f"add up to {left} (< {N})")
+
+
+def pair(total, part, label):
+    st, sp = get(sup, total), get(sup, part)
+    if is_int(st) and is_int(sp) and 1 <= st - sp < N:
+        find(f"{label}: {name(total)} - {name(part)} = {st - sp} (< {N})")
+
+
+F = ("flow",)
+group(F + ("rows_read",), [F + ("rows_accepted",), F + ("rows_rejected",), F + ("rows_duplicate",)], "flow")
+group(F + ("cohort_episodes",), [F + ("excluded", "no_baseline"), F + ("excluded", "baseline_below_min"), F + ("eligible",)], "flow")
+chain = [("rows_read", "rows_accepted"), ("episodes", "cohort_episodes"),
+         ("cohort_episodes", "eligible"), ("eligible", "mature"), ("eligible", "with_followup"),
+         ("mature", "with_endpoint")]
+for a, b in chain:
+    pair(F + (a,), F + (b,), "flow")
+for k in ("response", "remission", "response_observed", "remission_observed", "followup"):
+    pair((k, "n"), (k, "events"), k)
+pair(F + ("mature",), ("response", "events"), "flow")
+pair(F + ("with_endpoint",), ("response", "events"), "flow")
+pair(F + ("with_endpoint",), ("remission", "events"), "flow")
+for k in ("time_to_response", "time_to_remission", "sessions_to_response", "sessions_to_remission"):
+    pair((k, "n"), (k, "events"), k)
+    pair(F + ("eligible",), (k, "n"), k)
+dq = ("data_quality",)
+reasons = raw["data_quality"]["rejected_by_reason"]
+group(F + ("rows_rejected",), [dq + ("rejected_by_reason", r) for r in reasons], "reasons")
+conf = [k for k in raw["data_quality"]["conflicting_same_day_scores"] if k != "total"]
+group(dq + ("conflicting_same_day_scores", "total"), [dq + ("conflicting_same_day_scores", k) for k in conf], "conflicts")
+group(F + ("rows_read",), [dq + ("files", i, "rows_read") for i in range(len(raw["data_quality"]["files"]))], "files")
+for col in raw["data_quality"]["missing_scores"]:
+    if col != "rows":
+        pair(dq + ("missing_scores", "rows"), dq + ("missing_scores", col, "missing"), "missing")
+pair(dq + ("primary_instrument_at_treatment", "treatment_sessions"), dq + ("primary_instrument_at_treatment", "without_score"), "primary")
+for var, vals in raw["strata"].items():
+    if var == "logrank":
+        continue
+    S = ("strata", var)
+    for key, tot in ((("response", "n"), ("response", "n")), (("response", "events"), ("response", "events")),
+                     (("remission", "events"), ("remission", "events")),
+                     (("time_to_response", "n"), ("time_to_response", "n")),
+                     (("time_to_response", "events"), ("time_to_response", "events"))):
+        group(tot, [S + (i,) + key for i in range(len(vals))], f"strata {var}")
+    for i in range(len(vals)):
+        for k in ("response", "remission"):
+            pair(S + (i, k, "n"), S + (i, k, "events"), f"strata {var}")
+        pair(S + (i, "time_to_response", "n"), S + (i, "time_to_response", "events"), f"strata {var}")
+    # a log-rank test over withheld cells
+    cells = [get(sup, S + (i, "time_to_response", "n")) for i in range(len(vals))]
+    if get(sup, ("strata", "logrank", var, "p")) is not None and None in cells:
+        find(f"log-rank {var} published over withheld cells")
+if "endpoint_change_histogram" in sup:
+    H = [("endpoint_change_histogram", i, "episodes") for i in range(len(sup["endpoint_change_histogram"]))]
+    group(F + ("with_endpoint",), H, "histogram")
+    group(("response", "events"), H[:5], "histogram")
+else:
+    find("no endpoint_change_histogram under suppression")
+sf = ("safety",)
+group(sf + ("sbp_rise", "n"), [sf + ("sbp_rise", "histogram", i, "sessions") for i in range(8)], "sbp bins")
+nb = len(raw["safety"]["cadss"]["by_session"])
+group(sf + ("cadss", "sessions_measured"), [sf + ("cadss", "by_session", i, "n") for i in range(nb)], "cadss")
+for i in range(1, nb):
+    a, b = get(sup, sf + ("cadss", "by_session", i - 1, "n")), get(sup, sf + ("cadss", "by_session", i, "n"))
+    ra, rb = get(raw, sf + ("cadss", "by_session", i - 1, "n")), get(raw, sf + ("cadss", "by_session", i, "n"))
+    if rb <= ra:
+        pair(sf + ("cadss", "by_session", i - 1, "n"), sf + ("cadss", "by_session", i, "n"), "cadss drop-outs")
+for k in ("bp_pre", "bp_post"):
+    pair(sf + ("sessions",), sf + (k, "sessions_measured"), k)
+    pair(sf + (k, "sessions_measured"), sf + (k, "sessions_at_or_above"), k)
+pair(sf + ("cadss", "sessions_measured"), sf + ("cadss", "sessions_above"), "cadss")
+ae = sf + ("adverse_events",)
+pair(ae + ("episodes",), ae + ("episodes_any",), "adverse events")
+pair(sf + ("sessions",), ae + ("sessions_any",), "adverse events")
+for i in range(len(sup["safety"]["adverse_events"]["by_code"])):
+    pair(ae + ("episodes",), ae + ("by_code", i, "episodes"), "adverse events")
+    pair(sf + ("sessions",), ae + ("by_code", i, "sessions"), "adverse events")
+i9 = sf + ("phq9_item9",)
+pair(i9 + ("encounters",), i9 + ("encounters_ge1",), "item 9")
+pair(i9 + ("encounters",), i9 + ("encounters_ge2",), "item 9")
+pair(i9 + ("encounters_ge1",), i9 + ("encounters_ge2",), "item 9")
+pair(i9 + ("episodes_with_baseline_and_followup",), i9 + ("episodes_resolved",), "item 9")
+pair(i9 + ("episodes_with_baseline_and_followup",), i9 + ("episodes_worsened",), "item 9")
+# rare free-text codes
+rare = {c["code"] for c in raw["safety"]["adverse_events"]["by_code"] if c["sessions"] < N}
+for c in sup["safety"]["adverse_events"]["by_code"]:
+    if c["code"] in rare and c["code"] != "other":
+        find(f"adverse event code '{c['code']}' seen fewer than {N} times listed by name")
+for c in rare - {"other"}:
+    if re.search(r"(?<![\w-])" + re.escape(c) + r"(?![\w-])", pdf):
+        find(f"adverse event code '{c}' (seen fewer than {N} times) printed in the PDF")
+# months: the period's months add up to the flow; centre lines against monthly n
+period = (raw["period"]["from"], raw["period"]["to"])
+for key, ev_total in (("monthly", ("response", "events")), ("monthly_remission", ("remission", "events"))):
+    months = raw[key]
+    inp = [i for i, m in enumerate(months) if period[0] <= m["month"] <= period[1]]
+    group(F + ("mature",), [(key, i, "n") for i in inp], key)
+    group(ev_total, [(key, i, "events") for i in inp], key)
+    for i in range(12):
+        pair((key, i, "n"), (key, i, "events"), key)
+    centre = next((m["centre"] for m in sup[key] if m["centre"] is not None), None)
+    ns = [m["n"] for m in sup[key]]
+    if centre is not None and None not in ns:
+        total_x = centre * sum(ns)
+        known = sum(m["events"] for m in sup[key] if m["events"] is not None)
+        hidden = [i for i, m in enumerate(sup[key]) if m["events"] is None]
+        if len(hidden) == 1:
+            find(f"{key}: centre x sum of n - published events = {round(total_x - known)}")
+        elif hidden and round(total_x - known) < N:
+            find(f"{key}: centre x sum of n: the withheld months hold {round(total_x - known)}")
+# Kaplan-Meier "at": invert consecutive rows (the interval gives the standard error)
+z = 1.959963984540054
+for k in ("time_to_response", "time_to_remission", "sessions_to_response", "sessions_to_remission"):
+    at = get(sup, (k, "at")) or []
+    prev = None
+    for row in at:
+        if row["surv"] and row["lower"] and 0 < row["surv"] < 1 and row["lower"] > 0:
+            se = math.log(row["surv"] / row["lower"]) / z
+            if prev:
+                q = row["surv"] / prev[0]
+                delta = se * se - prev[1] * prev[1]
+                if 0 < q < 1 and delta > 0:
+                    n = (1 - q) / (q * delta)
+                    if abs(n - round(n)) < 1e-6 and 1 <= round(n) < N:
+                        find(f"{k}: rows at {prev[2]} and {row['time']} give {round(n)} at risk")
+            prev = (row["surv"], se, row["time"])
+        else:
+            prev = None
+
+# 3. the PDF, at its labelled places
+def pdf_value(pattern):
+    m = re.search(pattern, pdf)
+    return m.group(1) if m else None
+
+
+def shown_as(path, text, label):
+    """text: what the PDF prints for the count at path."""
+    if text is None:
+        return
+    rv, sv = get(raw, path), get(sup, path)
+    if sv is None:
+        if text not in (f"< {N}", "(suppressed)"):
+            find(f"PDF {label}: '{text}' printed for withheld {name(path)} ({rv})")
+    elif text != str(sv):
+        find(f"PDF {label}: '{text}' but results.json has {sv} for {name(path)}")
+
+
+V = r"(< \d+|\(suppressed\)|\d+)"
+flow_pdf = [
+    (V + r" rows read", F + ("rows_read",)),
+    (V + r" rows accepted", F + ("rows_accepted",)),
+    (r"accepted, " + V + r" patients", F + ("patients",)),
+    (V + r" rejected, ", F + ("rows_rejected",)),
+    (r"rejected, " + V + r" duplicate", F + ("rows_duplicate",)),
+    (V + r" treatment episodes", F + ("episodes",)),
+    (V + r" episodes in the period", F + ("cohort_episodes",)),
+    (r"no baseline score " + V, F + ("excluded", "no_baseline")),
+    (r"baseline below \d+: " + V, F + ("excluded", "baseline_below_min")),
+    (V + r" eligible\b", F + ("eligible",)),
+    (V + r" with a follow-up score", F + ("with_followup",)),
+    (V + r" mature\b", F + ("mature",)),
+    (V + r" with an endpoint score", F + ("with_endpoint",)),
+    (V + r" responders,", ("response", "events")),
+    (r"responders, " + V + r" remitters", ("remission", "events")),
+]
+for pattern, path in flow_pdf:
+    shown_as(path, pdf_value(pattern), "flow")
+# tiles: "x of n" under the response and remission tiles
+m = re.search(r"\n\s+" + V + " of " + V + r"(?:; 95% CI [^\n]*?)?\s{3,}" + V + " of " + V, pdf)
+if m:
+    shown_as(("response", "events"), m.group(1), "tile")
+    shown_as(("response", "n"), m.group(2), "tile")
+    shown_as(("remission", "events"), m.group(3), "tile")
+    shown_as(("remission", "n"), m.group(4), "tile")
+else:
+    find("PDF: the headline tiles were not found")
+# item 9 and the other "x of n" tables
+for label, x, n in (("encounters with item 9 >= 1", "encounters_ge1", "encounters"),
+                    ("encounters with item 9 >= 2", "encounters_ge2", "encounters"),
+                    (r"episodes: item 9 resolved \(baseline >= 1, last 0\)", "episodes_resolved",
+                     "episodes_with_baseline_and_followup"),
+                    (r"episodes: item 9 worsened \(last above baseline\)", "episodes_worsened",
+                     "episodes_with_baseline_and_followup")):
+    m = re.search(label + r"\s+" + V + " of " + V, pdf)
+    if m:
+        shown_as(i9 + (x,), m.group(1), "item 9")
+        shown_as(i9 + (n,), m.group(2), "item 9")
+    else:
+        find(f"PDF: item 9 line '{label}' not found")
+for label, k in ((r"pre-dose BP >= \d+/\d+", "bp_pre"), (r"post-dose BP >= \d+/\d+", "bp_post")):
+    m = re.search(label + r"\s+" + V + " of " + V, pdf)
+    if m:
+        shown_as(sf + (k, "sessions_at_or_above"), m.group(1), k)
+        shown_as(sf + (k, "sessions_measured"), m.group(2), k)
+m = re.search(r"sessions with CADSS above \d+\s+" + V + " of " + V, pdf)
+if m:
+    shown_as(sf + ("cadss", "sessions_above"), m.group(1), "cadss")
+    shown_as(sf + ("cadss", "sessions_measured"), m.group(2), "cadss")
+m = re.search(r"\(" + V + " sessions, " + V + " episodes\)", pdf)
+if m:
+    shown_as(sf + ("sessions",), m.group(1), "safety")
+    shown_as(ae + ("episodes",), m.group(2), "safety")
+for r_ in reasons:
+    m = re.search(r"\n\s+" + re.escape(r_) + r"\s+" + V + r"\s", pdf)
+    if m:
+        shown_as(dq + ("rejected_by_reason", r_), m.group(1), "reasons")
+# centre lines and log-rank tests only where results.json has them
+for key, title in (("monthly", "Response"), ("monthly_remission", "Remission")):
+    c = next((m_["centre"] for m_ in sup[key] if m_["centre"] is not None), None)
+    rc = next((m_["centre"] for m_ in raw[key] if m_["centre"] is not None), None)
+    if c is None and rc is not None and f"centre {100 * rc:.1f}%" in pdf:
+        find(f"PDF: centre line {100 * rc:.1f}% of {key} printed while withheld")
+lr_pub = sum(1 for v in sup["strata"]["logrank"].values() if v["p"] is not None)
+lr_pdf = len(re.findall(r"log-rank p = ", pdf))
+if lr_pdf > lr_pub:
+    find(f"PDF: {lr_pdf} log-rank tests printed, results.json publishes {lr_pub}")
+# no withheld rate printed anywhere (unless another, published, rate prints the same)
+pub_pct = set()
+for path, v in walk(sup):
+    if path[-1:] in (("rate",), ("centre",)) and isinstance(v, (int, float)):
+        pub_pct.add(f"{100 * v:.1f}%")
+    if len(path) >= 2 and path[-2] == "ci" and isinstance(v, (int, float)):
+        pub_pct.add(f"{100 * v:.1f}%")
+def ratio(x, n):
+    if is_int(x) and is_int(n) and n > 0:
+        pub_pct.add(f"{100 * x / n:.1f}%")
+
+
+S_ = sup["safety"]
+for c in S_["adverse_events"]["by_code"]:  # the PDF's shares of published counts
+    ratio(c["sessions"], S_["sessions"])
+    ratio(c["episodes"], S_["adverse_events"]["episodes"])
+for k in ("bp_pre", "bp_post"):
+    ratio(S_[k]["sessions_at_or_above"], S_[k]["sessions_measured"])
+ratio(S_["cadss"]["sessions_above"], S_["cadss"]["sessions_measured"])
+for k in ("encounters_ge1", "encounters_ge2"):
+    ratio(S_["phq9_item9"][k], S_["phq9_item9"]["encounters"])
+for k in ("episodes_resolved", "episodes_worsened"):
+    ratio(S_["phq9_item9"][k], S_["phq9_item9"]["episodes_with_baseline_and_followup"])
+P_ = sup["data_quality"]["primary_instrument_at_treatment"]
+ratio(P_["without_score"], P_["treatment_sessions"])
+for path, v in walk(raw):
+    if path[-1:] in (("rate",), ("centre",)) and isinstance(v, (int, float)) and get(sup, path) is None:
+        t = f"{100 * v:.1f}%"
+        if t not in pub_pct and v not in (0, 1) and re.search(r"(?<![\d.])" + re.escape(t), pdf):
+            find(f"PDF: withheld {name(path)} printed as {t}")
+# individual-level pictures: no waterfall, no individual trajectories (no page says so)
+if "each bar is one mature eligible episode" in pdf or "faint lines" in pdf:
+    find("PDF: a row-level picture is drawn under suppression")
+
+for f_ in findings:
+    print("FOUND:", f_)
+print(f"attack.py: {len(withheld)} withheld counts, {len(published_counts)} published; "
+      f"{len(findings)} findings")
+sys.exit(1 if findings else 0)
