@@ -259,6 +259,54 @@ static void test_ingest_threads_give_identical_results(void **state)
     free(b.s);
 }
 
+/* Issue 11: no limit on files or chunks but memory. 40 files (a patient's rows spread over all
+ * of them, so the store is sorted from many segments; a row repeated across files), read by one
+ * thread and by 64 with tiny chunks (hundreds of segments, where 64 failed as "out of memory"):
+ * the same store, problems and accounting. */
+static void test_ingest_forty_files_any_threads(void **state)
+{
+    (void)state;
+    enum { NFILES = 40 };
+    char *paths[NFILES];
+    for (int f = 0; f < NFILES; f++) {
+        struct sbuf b = {0};
+        sbuf_printf(&b, "patient_id,session_date,phq9,site\n");
+        for (int i = 0; i < 30; i++)
+            sbuf_printf(&b, "P%02d,2026-%02d-%02d,%d,\"site\n%d\"\n", (i * 7 + f) % 25,
+                        1 + f % 12, 1 + i % 28, (i + f) % 30, f % 5);
+        sbuf_printf(&b, "P00,2026-01-01,9,same\n"); /* in every file: 39 duplicates */
+        paths[f] = write_temp(b.s, b.n);
+        free(b.s);
+    }
+    struct ingest_opts o = default_opts();
+    struct ingest_result ref, res;
+    struct diag d;
+    assert_int_equal(run((const char *const *)paths, NFILES, &o, &ref, &d), 0);
+    assert_int_equal(ref.rows_read, NFILES * 31);
+    assert_int_equal(ref.rows_duplicate, NFILES - 1);
+    assert_accounting(&ref);
+    char *rows_ref = rows_dump(&ref.rows, 1), *probs_ref = problems_dump(&ref.problems);
+    o.threads = 64;
+    o.min_chunk = 16;
+    assert_int_equal(run((const char *const *)paths, NFILES, &o, &res, &d), 0);
+    char *rows = rows_dump(&res.rows, 1), *probs = problems_dump(&res.problems);
+    assert_string_equal(rows, rows_ref);
+    assert_string_equal(probs, probs_ref);
+    assert_int_equal(res.rows_read, ref.rows_read);
+    assert_int_equal(res.rows_duplicate, ref.rows_duplicate);
+    assert_int_equal(res.rows_rejected, ref.rows_rejected);
+    free(rows);
+    free(probs);
+    free(rows_ref);
+    free(probs_ref);
+    ingest_result_fini(&ref);
+    ingest_result_fini(&res);
+    for (int f = 0; f < NFILES; f++) {
+        unlink(paths[f]);
+        free(paths[f]);
+    }
+}
+
 /* Found by fuzz_report: with CR-only line ends the whole file is one physical line, read by the
  * header reader; its records must be counted (rows_read) and attributed to their file. */
 static void test_ingest_cr_only_line_ends(void **state)
@@ -407,6 +455,7 @@ int main(void)
         cmocka_unit_test(test_ingest_several_files_pool_rows),
         cmocka_unit_test(test_ingest_row_order_does_not_matter),
         cmocka_unit_test(test_ingest_threads_give_identical_results),
+        cmocka_unit_test(test_ingest_forty_files_any_threads),
         cmocka_unit_test(test_ingest_cr_only_line_ends),
         cmocka_unit_test(test_ingest_unreadable_inputs),
         cmocka_unit_test(test_ingest_hostile_contents),
