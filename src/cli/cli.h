@@ -17,6 +17,10 @@ int cli_report_diag(const struct diag *d, const char *command);
 int cli_read_inputs(const struct cli_opts *o, struct ingest_result *res, const char *command,
                     struct progress *pg);
 
+/* Prints, on stdout, a note for each input that had a header and no data row (the wrong
+ * month's export, an empty query): "FILE: note: header only, no data rows ...". */
+void cli_print_input_notes(const struct ingest_result *res);
+
 int cli_check(const struct cli_opts *o);
 int cli_report(const struct cli_opts *o);
 int cli_verify(const struct cli_opts *o);

@@ -1,4 +1,5 @@
 /* inputs.c: reading the input files named on a command line (shared by check and report). */
+#include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
@@ -25,4 +26,12 @@ int cli_read_inputs(const struct cli_opts *o, struct ingest_result *res, const c
         rc = cli_report_diag(&d, command);
     ingest_colmap_fini(&map);
     return rc;
+}
+
+void cli_print_input_notes(const struct ingest_result *res)
+{
+    for (size_t f = 0; f < res->nfiles; f++)
+        if (res->files[f].rows_read == 0)
+            printf("%s: note: header only, no data rows (is it the export you meant?)\n",
+                   res->files[f].path);
 }

@@ -67,6 +67,11 @@ invalid:
     return -1;
 }
 
+long ingest_text_chars(const char *s, size_t n, size_t *bad)
+{
+    return ingest_utf8_chars(s, n, bad);
+}
+
 int problem_list_add(struct problem_list *l, uint32_t file, long line, long column, int col,
                      int reason, int first, const char *value, size_t nvalue,
                      const char *message)
