@@ -7,6 +7,7 @@
 #include <cmocka.h>
 #include <sys/stat.h>
 
+#include "outcomes/fingerprint.h"
 #include "outcomes/sample.h"
 #include "support.h"
 
@@ -15,6 +16,14 @@ static int run(const char *const *paths, size_t n, const struct ingest_opts *o,
 {
     diag_clear(d);
     return ingest_run(paths, n, o, res, d);
+}
+
+/* Issue 13: the fingerprint of the bytes the readers consumed is the whole file's (what the
+ * input hasher computes), whatever the chunks. */
+static void assert_fingerprint(const struct ingest_result *res, uint32_t f, const char *data,
+                               size_t n)
+{
+    assert_true(res->files[f].fingerprint == fingerprint_piece(data, n, 0));
 }
 
 static void assert_accounting(const struct ingest_result *res)
@@ -235,6 +244,7 @@ static void test_ingest_threads_give_identical_results(void **state)
     assert_int_equal(run(paths, 1, &o, &ref, &d), 0);
     char *rows_ref = rows_dump(&ref.rows, 1), *probs_ref = problems_dump(&ref.problems);
     assert_true(ref.rows_rejected > 0);
+    assert_fingerprint(&ref, 0, b.s, b.n);
     for (int threads = 2; threads <= 9; threads++) {
         for (uint64_t chunk = 40; chunk < 2000; chunk = chunk * 3 + 7) {
             struct ingest_result res;
@@ -246,6 +256,7 @@ static void test_ingest_threads_give_identical_results(void **state)
             assert_string_equal(probs, probs_ref);
             assert_int_equal(res.rows_read, ref.rows_read);
             assert_int_equal(res.files[0].lines, ref.files[0].lines);
+            assert_fingerprint(&res, 0, b.s, b.n);
             free(rows);
             free(probs);
             ingest_result_fini(&res);
@@ -307,6 +318,27 @@ static void test_ingest_forty_files_any_threads(void **state)
     }
 }
 
+/* An unknown header that is not UTF-8 (Latin-1 "Bemerkung\xE4") is kept byte for byte, for the
+ * data-quality listing to show (escaped) as it is. */
+static void test_ingest_unknown_header_bytes_as_given(void **state)
+{
+    (void)state;
+    const char *data = "patient_id,session_date, Bemerkung\xE4 ,Z\xC3\xBCrich\nP1,2026-01-01,x,y\n";
+    char *p = write_temp(data, strlen(data));
+    const char *pc = p;
+    struct ingest_opts o = default_opts();
+    struct ingest_result res;
+    struct diag d;
+    assert_int_equal(run(&pc, 1, &o, &res, &d), 0);
+    assert_int_equal(res.rows_accepted, 1);
+    assert_int_equal(res.nunknown, 2);
+    assert_string_equal(res.unknown[0], "Bemerkung\xE4");
+    assert_string_equal(res.unknown[1], "Z\xC3\xBCrich");
+    ingest_result_fini(&res);
+    unlink(p);
+    free(p);
+}
+
 /* Found by fuzz_report: with CR-only line ends the whole file is one physical line, read by the
  * header reader; its records must be counted (rows_read) and attributed to their file. */
 static void test_ingest_cr_only_line_ends(void **state)
@@ -328,6 +360,8 @@ static void test_ingest_cr_only_line_ends(void **state)
     assert_int_equal(res.problems.v[0].line, 1);
     assert_int_equal(res.rows.file[0], 1); /* A, from the second file */
     assert_int_equal(res.rows.file[1], 0); /* Z */
+    assert_fingerprint(&res, 0, a, strlen(a));
+    assert_fingerprint(&res, 1, b, strlen(b));
     ingest_result_fini(&res);
     unlink(pa);
     unlink(pb);
@@ -350,6 +384,15 @@ static void test_ingest_unreadable_inputs(void **state)
     const char *dir = "/tmp";
     assert_int_equal(run(&dir, 1, &o, &res, &d), DIAG_IO);
     assert_string_equal(d.message, "is a directory, not a CSV file");
+    ingest_result_fini(&res);
+    /* a device is refused unread (it would never end) */
+    const char *dev = "/dev/zero";
+    assert_int_equal(run(&dev, 1, &o, &res, &d), DIAG_IO);
+    assert_string_equal(d.file, dev);
+    assert_int_equal(d.line, 0);
+    assert_string_equal(d.message, "is not a regular file (a character device): an input must be "
+                                   "a file: it is hashed for the manifest and read again by "
+                                   "verify");
     ingest_result_fini(&res);
     char *empty = write_temp("", 0);
     const char *pe = empty;
@@ -384,6 +427,7 @@ static void test_ingest_hostile_contents(void **state)
     assert_int_equal(run(&pc, 1, &o, &res, &d), 0);
     assert_int_equal(res.rows_read, 0);
     assert_int_equal(res.have_as_of, 0);
+    assert_fingerprint(&res, 0, "patient_id,session_date\n", 24);
     ingest_result_fini(&res);
     unlink(p);
     free(p);
@@ -456,6 +500,7 @@ int main(void)
         cmocka_unit_test(test_ingest_row_order_does_not_matter),
         cmocka_unit_test(test_ingest_threads_give_identical_results),
         cmocka_unit_test(test_ingest_forty_files_any_threads),
+        cmocka_unit_test(test_ingest_unknown_header_bytes_as_given),
         cmocka_unit_test(test_ingest_cr_only_line_ends),
         cmocka_unit_test(test_ingest_unreadable_inputs),
         cmocka_unit_test(test_ingest_hostile_contents),
