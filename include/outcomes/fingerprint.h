@@ -5,10 +5,11 @@
  * detects a file that changed while it was read, it does not resist a forger (who could change
  * the file after the run anyway).
  *
- * F = sum over the 4-byte little-endian words w_i of the file (word i at offset 4i, the last
- * one padded with zeros) of w_i * R^i, modulo the prime 2^61 - 1. Two different byte strings of
- * one length agree with probability about (length / 4) / 2^61 for a change that does not know
- * R. */
+ * F = sum over the 8-byte words w_i of the file (word i at offset 8i, read in the machine's byte
+ * order, the last one padded with zeros) of w_i * R^i, modulo the prime 2^61 - 1. Two byte
+ * strings of one length that differ agree with probability about (length / 8) / 2^61 for a
+ * change that does not know R (a word changed by exactly 2^61 - 1 is the one blind spot). The
+ * value depends on the byte order: compare fingerprints made by one process only. */
 #ifndef OUTCOMES_FINGERPRINT_H
 #define OUTCOMES_FINGERPRINT_H
 

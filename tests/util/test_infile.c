@@ -2,12 +2,13 @@
  * must not wait for one) and a device are refused with their messages; small files (--config,
  * --columns) are read whole with their lines checked and handed to inih whole, counted. An
  * alarm fails the test instead of letting a hang block CI. */
-#include <cmocka.h>
-#include <fcntl.h>
 #include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 #include "outcomes/infile.h"
