@@ -1,10 +1,11 @@
 /* test_fingerprint.c: the fingerprint that the reader threads and the input hasher compare
  * (fingerprint.h): pieces cut anywhere and added in any order give the whole's value, and a
  * change of one byte, or two words swapped, changes it. */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+
+#include <cmocka.h>
 
 #include "outcomes/fingerprint.h"
 #include "support.h"
