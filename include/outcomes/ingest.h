@@ -129,9 +129,13 @@ struct rows {
 
 struct intern_cache;
 
-/* A --columns mapping: for each canonical column, the export's header name (or NULL). */
+/* A --columns mapping: for each canonical column, the export's header name (or NULL); and the
+ * SHA-256 and size of the bytes it was parsed from (for the manifest: the digest of what was
+ * read, not of the file read again later). */
 struct colmap {
     char *header[COL_COUNT];
+    char sha256[65];
+    uint64_t size;
 };
 
 /* Options that change what is read. */

@@ -15,7 +15,7 @@ int cli_check(const struct cli_opts *o)
     struct ingest_result res;
     struct progress pg;
     progress_start(&pg, o->quiet, o->files, o->nfiles);
-    int rc = cli_read_inputs(o, &res, "check", &pg);
+    int rc = cli_read_inputs(o, &res, "check", &pg, NULL);
     progress_stop(&pg);
     if (rc) {
         ingest_result_fini(&res);

@@ -5,9 +5,9 @@
 #include "cli.h"
 
 int cli_read_inputs(const struct cli_opts *o, struct ingest_result *res, const char *command,
-                    struct progress *pg)
+                    struct progress *pg, struct colmap *map_out)
 {
-    struct colmap map = {0};
+    struct colmap local = {0}, *map = map_out ? map_out : &local;
     struct ingest_opts io;
     struct diag d;
     int rc = 0;
@@ -17,14 +17,16 @@ int cli_read_inputs(const struct cli_opts *o, struct ingest_result *res, const c
         diag_set(&d, DIAG_USAGE, NULL, 0, 0, "no input file given");
         return cli_report_diag(&d, command);
     }
-    if (o->columns && ingest_colmap_load(o->columns, &map, &d) != 0)
+    memset(map, 0, sizeof *map);
+    if (o->columns && ingest_colmap_load(o->columns, map, &d) != 0)
         return cli_report_diag(&d, command);
-    cli_ingest_opts(o, o->columns ? &map : NULL, &io);
+    cli_ingest_opts(o, o->columns ? map : NULL, &io);
     if (pg)
         io.bytes_done = &pg->bytes;
     if (ingest_run((const char *const *)o->files, o->nfiles, &io, res, &d) != 0)
         rc = cli_report_diag(&d, command);
-    ingest_colmap_fini(&map);
+    if (!map_out)
+        ingest_colmap_fini(&local);
     return rc;
 }
 

@@ -149,9 +149,9 @@ static void *hash_output(void *arg)
 }
 
 /* manifest.json for the outputs about to be written (inputs already hashed). */
-static int build_manifest(const struct cli_opts *o, const struct ingest_result *in,
-                          const struct analysis *a, struct manifest_file *inputs,
-                          const struct out_file *files, size_t nfiles,
+static int build_manifest(const struct cli_opts *o, const struct colmap *map,
+                          const struct ingest_result *in, const struct analysis *a,
+                          struct manifest_file *inputs, const struct out_file *files, size_t nfiles,
                           const struct out_hash *known, char **out, size_t *len, struct diag *d)
 {
     struct manifest m = {0};
@@ -163,10 +163,10 @@ static int build_manifest(const struct cli_opts *o, const struct ingest_result *
         rc = diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
         goto done;
     }
-    if (o->columns) {
+    if (o->columns) { /* the digest of the bytes the mapping was read from */
         m.columns.path = o->columns;
-        if ((rc = sha256_file(o->columns, m.columns.sha256, &m.columns.size, d)) != 0)
-            goto done;
+        m.columns.size = map->size;
+        memcpy(m.columns.sha256, map->sha256, sizeof map->sha256);
     }
     for (size_t k = 0; k < nfiles && k < 8; k++) {
         outputs[k] = (struct manifest_file){files[k].name, files[k].len, -1, ""};
@@ -206,6 +206,7 @@ int cli_report(const struct cli_opts *o)
     struct analysis a;
     struct diag d;
     struct manifest_file *hashes = NULL;
+    struct colmap colmap = {0};
     uint64_t *fps = NULL;
     struct hash_job hj = {0};
     pthread_t hasher, releaser;
@@ -226,7 +227,7 @@ int cli_report(const struct cli_opts *o)
     hj = (struct hash_job){o, hashes, fps, 0, {0}, 0};
     int hook = stop_after_read();
     hashing = !hook && pthread_create(&hasher, NULL, hash_thread, &hj) == 0;
-    int rc = cli_read_inputs(o, &in, "report", &pg);
+    int rc = cli_read_inputs(o, &in, "report", &pg, &colmap);
     if (hook && !rc)
         raise(SIGSTOP);
     progress_stage(&pg, 2);
@@ -351,7 +352,8 @@ int cli_report(const struct cli_opts *o)
         d = hj.d;
         goto fail;
     }
-    if (build_manifest(o, &in, &a, hashes, files, nfiles, &eh, &manifest, &nmanifest, &d) != 0)
+    if (build_manifest(o, &colmap, &in, &a, hashes, files, nfiles, &eh, &manifest, &nmanifest,
+                       &d) != 0)
         goto fail;
     files[nfiles++] = (struct out_file){"manifest.json", manifest, nmanifest};
     progress_stop(&pg); /* before anything is printed */
@@ -423,5 +425,6 @@ out:
     free(rejects);
     model_fini(&a);
     ingest_result_fini(&in);
+    ingest_colmap_fini(&colmap);
     return rc;
 }

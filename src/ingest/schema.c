@@ -7,6 +7,7 @@
 #include <ini.h>
 
 #include "outcomes/infile.h"
+#include "outcomes/sha256.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -269,6 +270,11 @@ int ingest_colmap_load(const char *path, struct colmap *map, struct diag *d)
     int rc = infile_read_small(path, &words, 1u << 20, COLMAP_MAX_LINE, &text, &len, d);
     if (rc)
         return rc;
+    if (sha256_hex(text, len, map->sha256) != 0) {
+        free(text);
+        return diag_set(d, DIAG_IO, path, 0, 0, "hashing failed");
+    }
+    map->size = len;
     struct infile_lines lines = {text, text + len, 0};
     rc = ini_parse_stream(infile_lines_gets, &lines, colmap_handler, &ctx);
     free(text);

@@ -70,6 +70,15 @@ for what in config columns; do
   check ${what}_directory_msg has "outcomes: adir: is a directory, not $noun"
 done
 
+# --- the --columns file's digest in the manifest is of the bytes the mapping was read from ---
+sed '1s/phq9,/PHQ-9 Total,/' export.csv >renamed.csv
+printf 'phq9 = PHQ-9 Total\n' >map.ini
+check columns_report run 0 "$bin" report --quiet --columns map.ini -o out-map renamed.csv
+if [ -n "$get" ]; then
+  check columns_manifest_sha test "$("$get" out-map/manifest.json columns_file.sha256)" = "$(sha256sum map.ini | cut -d' ' -f1)"
+  check columns_manifest_size test "$("$get" out-map/manifest.json columns_file.size)" = 19
+fi
+
 # --- config and column-mapping lines: whole up to 198 bytes, a longer one named by its line --
 pad=$(printf '%*s' 70 '')
 title=$(printf 'T%.0s' $(seq 120))
