@@ -66,8 +66,11 @@ int sha256_file_fp(const char *path, char hex[65], uint64_t *size, uint64_t *fp,
         rc = diag_set(d, DIAG_IO, path, 0, 0, "out of memory");
         goto out;
     }
-    for (;;) { /* to the end of the file, not to its size: growth shows in *size */
-        ssize_t got = read(fd, buf, 1 << 20);
+    /* to the end of the file, but never more than one byte past the size it had when opened: a
+     * file that grew shows in *size, and one that grows without end is not read forever */
+    for (uint64_t limit = st_size + 1; *size < limit;) {
+        size_t want = limit - *size < (1u << 20) ? (size_t)(limit - *size) : (1u << 20);
+        ssize_t got = read(fd, buf, want);
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0) {
