@@ -279,6 +279,7 @@ static void test_ingest_forty_files_any_threads(void **state)
     (void)state;
     enum { NFILES = 40 };
     char *paths[NFILES];
+    struct sbuf data[NFILES];
     for (int f = 0; f < NFILES; f++) {
         struct sbuf b = {0};
         sbuf_printf(&b, "patient_id,session_date,phq9,site\n");
@@ -287,7 +288,7 @@ static void test_ingest_forty_files_any_threads(void **state)
                         1 + f % 12, 1 + i % 28, (i + f) % 30, f % 5);
         sbuf_printf(&b, "P00,2026-01-01,9,same\n"); /* in every file: 39 duplicates */
         paths[f] = write_temp(b.s, b.n);
-        free(b.s);
+        data[f] = b;
     }
     struct ingest_opts o = default_opts();
     struct ingest_result ref, res;
@@ -306,6 +307,11 @@ static void test_ingest_forty_files_any_threads(void **state)
     assert_int_equal(res.rows_read, ref.rows_read);
     assert_int_equal(res.rows_duplicate, ref.rows_duplicate);
     assert_int_equal(res.rows_rejected, ref.rows_rejected);
+    for (int f = 0; f < NFILES; f++) { /* each file's bytes, read in up to 64 chunks */
+        assert_fingerprint(&ref, (uint32_t)f, data[f].s, data[f].n);
+        assert_fingerprint(&res, (uint32_t)f, data[f].s, data[f].n);
+        free(data[f].s);
+    }
     free(rows);
     free(probs);
     free(rows_ref);
