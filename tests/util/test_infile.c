@@ -132,10 +132,14 @@ static void test_infile_small_files_lines_checked(void **state)
     size_t len;
     struct diag d;
     assert_int_equal(infile_read_small(p, &words, 1u << 20, 198, &buf, &len, &d), DIAG_USAGE);
+    assert_string_equal(d.file, p);
     assert_int_equal(d.line, 2);
+    assert_int_equal(d.column, 0);
     assert_string_equal(d.message, "a NUL byte in the line");
     assert_int_equal(infile_read_small(p, &words, 10, 198, &buf, &len, &d), DIAG_USAGE);
+    assert_string_equal(d.file, p);
     assert_int_equal(d.line, 0);
+    assert_int_equal(d.column, 0);
     assert_string_equal(d.message, "19 bytes: larger than 10 bytes, not a CSV file");
     unlink(p);
     free(p);
