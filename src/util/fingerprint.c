@@ -2,7 +2,8 @@
  * product folds with a shift and a mask). The words of a piece are summed by Horner's rule in
  * four interleaved lanes (lane k takes the words 4t + k, with R^4 as multiplier), so that four
  * independent multiplications are in flight: 2 GB/s on the machine of README "Performance",
- * three times SHA-256's speed there. No intrinsics: C11 and, where the compiler has it, its 128-bit integer. */
+ * three times SHA-256's speed there. No intrinsics: C11 and, where the compiler has it, its
+ * 128-bit integer. */
 #include "outcomes/fingerprint.h"
 
 #include <string.h>
