@@ -46,6 +46,11 @@ enum col {
 /* The instruments for which same-day conflicts are checked: phq9 .. gad7 (7 columns). */
 #define N_CONFLICT_COLS (COL_GAD7 - COL_PHQ9 + 1)
 
+/* The number of UTF-8 characters of s[0..n), or -1 (and the byte offset of the first bad byte in
+ * *bad) when it is not valid UTF-8 or holds a control character other than TAB, LF and CR: the
+ * rule for text values (SPEC section 1), for other code that takes text. */
+long ingest_text_chars(const char *s, size_t n, size_t *bad);
+
 /* Canonical name of a column ("patient_id", ...). */
 const char *ingest_col_name(enum col c);
 /* Column with that canonical name (exact, lower case), or -1. */
@@ -124,9 +129,13 @@ struct rows {
 
 struct intern_cache;
 
-/* A --columns mapping: for each canonical column, the export's header name (or NULL). */
+/* A --columns mapping: for each canonical column, the export's header name (or NULL); and the
+ * SHA-256 and size of the bytes it was parsed from (for the manifest: the digest of what was
+ * read, not of the file read again later). */
 struct colmap {
     char *header[COL_COUNT];
+    char sha256[65];
+    uint64_t size;
 };
 
 /* Options that change what is read. */
@@ -152,6 +161,8 @@ struct ingest_file {
     uint64_t size;     /* bytes */
     long rows_read;    /* data records (blank lines excluded) */
     long lines;        /* physical lines */
+    uint64_t fingerprint; /* of the bytes the readers consumed (fingerprint.h): the input
+                             hasher compares its own, so that the digest is of these bytes */
 };
 
 struct ingest_result {

@@ -11,7 +11,11 @@
 int sha256_hex(const void *data, size_t n, char hex[65]);
 /* The digest of parts laid end to end. */
 int sha256_parts_hex(const void *const *parts, const size_t *lens, size_t nparts, char hex[65]);
-/* Hashes a file by streaming it; sets *size. Returns 0 or DIAG_IO with d set. */
+/* Hashes a regular file by streaming it to its end, or to one byte past the size it had when
+ * opened (a file that grew: *size shows it, and an endless one ends); sets *size. Returns 0 or
+ * DIAG_IO with d set (also for a device, FIFO or directory, which are refused unread: infile.h). */
 int sha256_file(const char *path, char hex[65], uint64_t *size, struct diag *d);
+/* The same, and *fp (when fp is not NULL) the fingerprint (fingerprint.h) of the bytes hashed. */
+int sha256_file_fp(const char *path, char hex[65], uint64_t *size, uint64_t *fp, struct diag *d);
 
 #endif

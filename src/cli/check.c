@@ -1,7 +1,8 @@
 /* check.c: `outcomes check`: read and validate only. Prints every problem to stdout as
- * file:line:column: message (sorted by file and line), notes on duplicates and same-day
- * conflicts, then one summary line. Exit 0 when every row is accepted, 1 when any row is
- * rejected (rows set aside by --as-of are not errors), 3 when a file cannot be read. */
+ * file:line:column: message (sorted by file and line), notes on files without data rows,
+ * duplicates and same-day conflicts, then one summary line. Exit 0 when every row is accepted, 1
+ * when any row is rejected (rows set aside by --as-of are not errors), 3 when a file cannot be
+ * read. */
 #include <stdio.h>
 #include <string.h>
 
@@ -14,7 +15,7 @@ int cli_check(const struct cli_opts *o)
     struct ingest_result res;
     struct progress pg;
     progress_start(&pg, o->quiet, o->files, o->nfiles);
-    int rc = cli_read_inputs(o, &res, "check", &pg);
+    int rc = cli_read_inputs(o, &res, "check", &pg, NULL);
     progress_stop(&pg);
     if (rc) {
         ingest_result_fini(&res);
@@ -32,6 +33,7 @@ int cli_check(const struct cli_opts *o)
             printf("%s:%ld:%ld: %s\n", res.files[p->file].path, p->line, p->column, p->message);
     }
     if (!o->quiet) {
+        cli_print_input_notes(&res);
         for (size_t i = 0; i < res.ndups; i++)
             printf("%s:%u: note: exact duplicate of %s:%u (counted once)\n",
                    res.files[res.dups[i].file].path, res.dups[i].line,

@@ -12,10 +12,15 @@ enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
  * code for d. */
 int cli_report_diag(const struct diag *d, const char *command);
 
-/* Reads o's input files with o's reading options into res (zeroed first). Returns 0, or the
- * exit code after printing the error. */
+/* Reads o's input files with o's reading options into res (zeroed first). The --columns
+ * mapping goes to *map when map is not NULL (the caller releases it with ingest_colmap_fini,
+ * also after a failure). Returns 0, or the exit code after printing the error. */
 int cli_read_inputs(const struct cli_opts *o, struct ingest_result *res, const char *command,
-                    struct progress *pg);
+                    struct progress *pg, struct colmap *map);
+
+/* Prints, on stdout, a note for each input that had a header and no data row (the wrong
+ * month's export, an empty query): "FILE: note: header only, no data rows ...". */
+void cli_print_input_notes(const struct ingest_result *res);
 
 int cli_check(const struct cli_opts *o);
 int cli_report(const struct cli_opts *o);

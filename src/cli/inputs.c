@@ -1,12 +1,13 @@
 /* inputs.c: reading the input files named on a command line (shared by check and report). */
+#include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 
 int cli_read_inputs(const struct cli_opts *o, struct ingest_result *res, const char *command,
-                    struct progress *pg)
+                    struct progress *pg, struct colmap *map_out)
 {
-    struct colmap map = {0};
+    struct colmap local = {0}, *map = map_out ? map_out : &local;
     struct ingest_opts io;
     struct diag d;
     int rc = 0;
@@ -16,13 +17,23 @@ int cli_read_inputs(const struct cli_opts *o, struct ingest_result *res, const c
         diag_set(&d, DIAG_USAGE, NULL, 0, 0, "no input file given");
         return cli_report_diag(&d, command);
     }
-    if (o->columns && ingest_colmap_load(o->columns, &map, &d) != 0)
+    memset(map, 0, sizeof *map);
+    if (o->columns && ingest_colmap_load(o->columns, map, &d) != 0)
         return cli_report_diag(&d, command);
-    cli_ingest_opts(o, o->columns ? &map : NULL, &io);
+    cli_ingest_opts(o, o->columns ? map : NULL, &io);
     if (pg)
         io.bytes_done = &pg->bytes;
     if (ingest_run((const char *const *)o->files, o->nfiles, &io, res, &d) != 0)
         rc = cli_report_diag(&d, command);
-    ingest_colmap_fini(&map);
+    if (!map_out)
+        ingest_colmap_fini(&local);
     return rc;
+}
+
+void cli_print_input_notes(const struct ingest_result *res)
+{
+    for (size_t f = 0; f < res->nfiles; f++)
+        if (res->files[f].rows_read == 0)
+            printf("%s: note: header only, no data rows (is it the export you meant?)\n",
+                   res->files[f].path);
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "outcomes/date.h"
+#include "outcomes/infile.h"
 #include "outcomes/vec.h"
 
 enum opt_id {
@@ -313,10 +314,23 @@ static int apply(struct cli_opts *o, const struct opt_def *def, const char *val,
                             where, val);
         o->model.suppress_below = (int)v;
         return 0;
-    case OPT_TITLE:
-        if (strlen(val) > 120)
-            return diag_set(d, DIAG_USAGE, NULL, 0, 0, "%s: at most 120 characters", where);
+    case OPT_TITLE: {
+        /* drawn on every page: UTF-8 text on one line, counted in characters */
+        size_t bad = 0, n = strlen(val);
+        long chars = ingest_text_chars(val, n, &bad);
+        if (chars < 0 || strpbrk(val, "\t\r\n")) {
+            if (chars >= 0)
+                bad = strcspn(val, "\t\r\n");
+            int ctl = (unsigned char)val[bad] < 0x20 || val[bad] == 0x7f;
+            return diag_set(d, DIAG_USAGE, NULL, 0, 0,
+                            "%s: %s at byte %zu: the title must be one line of UTF-8 text", where,
+                            ctl ? "a control character" : "invalid UTF-8", bad + 1);
+        }
+        if (chars > 120)
+            return diag_set(d, DIAG_USAGE, NULL, 0, 0, "%s: at most 120 characters, got %ld", where,
+                            chars);
         return set_str(&o->title, val) ? diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory") : 0;
+    }
     case OPT_PAPER:
         if (strcmp(val, "a4") == 0)
             o->letter = 0;
@@ -395,7 +409,7 @@ struct config_ctx {
     struct cli_opts *o;
     const char *path;
     const char *const *set_on_cli; /* options given on the command line: not overridden */
-    struct counting_file *file;
+    struct infile_lines *file;
     int rc;
     struct diag *d;
 };
@@ -408,25 +422,10 @@ static const struct opt_def *find_def(const char *name, enum command cmd)
     return NULL;
 }
 
-/* inih's handler gets no line number in Debian's build: count lines in the reader instead. */
-struct counting_file {
-    FILE *f;
-    int line;
-};
-
-static char *counting_gets(char *str, int num, void *stream)
-{
-    struct counting_file *cf = stream;
-    char *r = fgets(str, num, cf->f);
-    if (r)
-        cf->line++;
-    return r;
-}
-
 static int config_handler(void *user, const char *section, const char *name, const char *value)
 {
     struct config_ctx *c = user;
-    int lineno = c->file->line;
+    int lineno = (int)c->file->line;
     (void)section;
     char where[600];
     snprintf(where, sizeof where, "%s:%d", c->path, lineno);
@@ -453,16 +452,24 @@ static int config_handler(void *user, const char *section, const char *name, con
     return c->rc == 0;
 }
 
+/* The config file is read whole first (a regular file of at most 1 MiB, every line at most
+ * CONFIG_MAX_LINE bytes: inih's line buffer is 200 bytes and would split a longer line, so that
+ * its errors named the wrong line), then handed to inih line by line, counted. */
+#define CONFIG_MAX_LINE 198
 static int load_config(struct cli_opts *o, const char *const *set_on_cli, struct diag *d)
 {
-    struct counting_file cf = {fopen(o->config, "r"), 0};
-    struct config_ctx c = {.o = o, .path = o->config, .set_on_cli = set_on_cli, .d = d,
-                           .file = &cf};
-    if (!cf.f)
-        return diag_set(d, DIAG_IO, o->config, 0, 0, "cannot read the config file: %s",
-                        strerror(errno));
-    int rc = ini_parse_stream(counting_gets, &cf, config_handler, &c);
-    fclose(cf.f);
+    static const struct infile_words words = {"cannot read the config file", "a config file",
+                                              "--config takes a regular file"};
+    char *text;
+    size_t len;
+    int rc = infile_read_small(o->config, &words, 1u << 20, CONFIG_MAX_LINE, &text, &len, d);
+    if (rc)
+        return rc;
+    struct infile_lines lines = {text, text + len, 0};
+    struct config_ctx c = {
+        .o = o, .path = o->config, .set_on_cli = set_on_cli, .d = d, .file = &lines};
+    rc = ini_parse_stream(infile_lines_gets, &lines, config_handler, &c);
+    free(text);
     if (c.rc)
         return c.rc;
     if (rc > 0)

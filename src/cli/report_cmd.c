@@ -5,6 +5,7 @@
 #endif
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,11 +57,14 @@ static int pdf_date(int32_t as_of, char *buf, size_t n, struct diag *d)
  * lowest priority: it takes a core only when the reading or the analysis leaves one idle
  * (single-threaded steps, the PDF, the writing); what is left when the manifest needs it runs
  * then. (Sharing the cores evenly after the reading was measured slower: the digest streams
- * the whole file through the caches the analysis is using.) The sizes are compared with what
- * was read, after both end. */
+ * the whole file through the caches the analysis is using.) Hashing beside the read means the
+ * two read the file at different times: so each computes a fingerprint of the bytes it read
+ * (fingerprint.h), and after both end the sizes and fingerprints are compared: the digest in the
+ * manifest is of the bytes analysed, or the run fails. */
 struct hash_job {
     const struct cli_opts *o;
     struct manifest_file *inputs;
+    uint64_t *fp; /* fingerprint of each input's hashed bytes */
     int rc;
     struct diag d;
     double done; /* when it ended (for --timings) */
@@ -72,7 +76,7 @@ static void hash_inputs(struct hash_job *j)
     for (size_t f = 0; f < j->o->nfiles && !j->rc; f++) {
         struct manifest_file *mf = &j->inputs[f];
         mf->path = j->o->files[f];
-        j->rc = sha256_file(mf->path, mf->sha256, &mf->size, &j->d);
+        j->rc = sha256_file_fp(mf->path, mf->sha256, &mf->size, &j->fp[f], &j->d);
     }
     j->done = now();
 }
@@ -92,9 +96,10 @@ static void *hash_thread(void *arg)
     return NULL;
 }
 
-/* After the hashing and the reading: every input has the size it had when read. */
+/* After the hashing and the reading: every input hashed is the bytes read (its size and its
+ * fingerprint agree). */
 static int inputs_unchanged(const struct ingest_result *in, struct manifest_file *inputs,
-                            struct diag *d)
+                            const uint64_t *fp, struct diag *d)
 {
     for (size_t f = 0; f < in->nfiles; f++) {
         inputs[f].rows = in->files[f].rows_read;
@@ -104,8 +109,21 @@ static int inputs_unchanged(const struct ingest_result *in, struct manifest_file
                             "nothing was written",
                             (unsigned long long)in->files[f].size,
                             (unsigned long long)inputs[f].size);
+        if (fp[f] != in->files[f].fingerprint)
+            return diag_set(d, DIAG_IO, in->files[f].path, 0, 0,
+                            "the file changed while it was being read (same size, other bytes: "
+                            "the bytes hashed are not those analysed); nothing was written");
     }
     return 0;
+}
+
+/* The test hook between reading and hashing (README "Tests"): with OUTCOMES_TEST_STOP_AFTER_READ
+ * set, the inputs are hashed only after the reading, and the process stops itself (SIGSTOP) in
+ * between, so that a test can change an input at that point and continue it (SIGCONT). */
+static int stop_after_read(void)
+{
+    const char *e = getenv("OUTCOMES_TEST_STOP_AFTER_READ");
+    return e && *e;
 }
 
 static void *release_rows(void *arg)
@@ -131,9 +149,9 @@ static void *hash_output(void *arg)
 }
 
 /* manifest.json for the outputs about to be written (inputs already hashed). */
-static int build_manifest(const struct cli_opts *o, const struct ingest_result *in,
-                          const struct analysis *a, struct manifest_file *inputs,
-                          const struct out_file *files, size_t nfiles,
+static int build_manifest(const struct cli_opts *o, const struct colmap *map,
+                          const struct ingest_result *in, const struct analysis *a,
+                          struct manifest_file *inputs, const struct out_file *files, size_t nfiles,
                           const struct out_hash *known, char **out, size_t *len, struct diag *d)
 {
     struct manifest m = {0};
@@ -145,10 +163,10 @@ static int build_manifest(const struct cli_opts *o, const struct ingest_result *
         rc = diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
         goto done;
     }
-    if (o->columns) {
+    if (o->columns) { /* the digest of the bytes the mapping was read from */
         m.columns.path = o->columns;
-        if ((rc = sha256_file(o->columns, m.columns.sha256, &m.columns.size, d)) != 0)
-            goto done;
+        m.columns.size = map->size;
+        memcpy(m.columns.sha256, map->sha256, sizeof map->sha256);
     }
     for (size_t k = 0; k < nfiles && k < 8; k++) {
         outputs[k] = (struct manifest_file){files[k].name, files[k].len, -1, ""};
@@ -198,6 +216,8 @@ int cli_report(const struct cli_opts *o)
     struct analysis a;
     struct diag d;
     struct manifest_file *hashes = NULL;
+    struct colmap colmap = {0};
+    uint64_t *fps = NULL;
     struct hash_job hj = {0};
     pthread_t hasher, releaser;
     int hashing = 0, releasing = 0;
@@ -206,14 +226,20 @@ int cli_report(const struct cli_opts *o)
     struct progress pg;
     progress_start(&pg, o->quiet, o->files, o->nfiles);
     hashes = calloc(o->nfiles ? o->nfiles : 1, sizeof *hashes);
-    if (!hashes) {
+    fps = calloc(o->nfiles ? o->nfiles : 1, sizeof *fps);
+    if (!hashes || !fps) {
+        free(hashes);
+        free(fps);
         diag_set(&d, DIAG_IO, NULL, 0, 0, "out of memory");
         progress_stop(&pg);
         return cli_report_diag(&d, NULL);
     }
-    hj = (struct hash_job){o, hashes, 0, {0}, 0};
-    hashing = pthread_create(&hasher, NULL, hash_thread, &hj) == 0;
-    int rc = cli_read_inputs(o, &in, "report", &pg);
+    hj = (struct hash_job){o, hashes, fps, 0, {0}, 0};
+    int hook = stop_after_read();
+    hashing = !hook && pthread_create(&hasher, NULL, hash_thread, &hj) == 0;
+    int rc = cli_read_inputs(o, &in, "report", &pg, &colmap);
+    if (hook && !rc)
+        raise(SIGSTOP);
     progress_stage(&pg, 2);
     memset(&a, 0, sizeof a);
     diag_clear(&d);
@@ -235,6 +261,8 @@ int cli_report(const struct cli_opts *o)
     double t1 = now();
     if (model_run(&in, &o->model, &a, &d) != 0) {
         progress_stop(&pg);
+        if (!o->quiet)
+            cli_print_input_notes(&in);
         rc = cli_report_diag(&d, NULL);
         goto out;
     }
@@ -330,11 +358,12 @@ int cli_report(const struct cli_opts *o)
         hash_inputs(&hj); /* no thread to be had */
     }
     wait = now() - wait;
-    if (hj.rc || inputs_unchanged(&in, hashes, &hj.d) != 0) {
+    if (hj.rc || inputs_unchanged(&in, hashes, fps, &hj.d) != 0) {
         d = hj.d;
         goto fail;
     }
-    if (build_manifest(o, &in, &a, hashes, files, nfiles, &eh, &manifest, &nmanifest, &d) != 0)
+    if (build_manifest(o, &colmap, &in, &a, hashes, files, nfiles, &eh, &manifest, &nmanifest,
+                       &d) != 0)
         goto fail;
     files[nfiles++] = (struct out_file){"manifest.json", manifest, nmanifest};
     progress_stop(&pg); /* before anything is printed */
@@ -358,6 +387,7 @@ int cli_report(const struct cli_opts *o)
                 hj.done - t0, wait, now() - t0);
     (void)t0;
     if (!o->quiet) {
+        cli_print_input_notes(&in);
         printf("%s: %ld rows read, %ld accepted, %ld rejected, %ld duplicate; %ld eligible "
                "episodes, %ld mature\n",
                dir, in.rows_read, in.rows_accepted, in.rows_rejected, in.rows_duplicate,
@@ -385,6 +415,7 @@ out:
     if (releasing)
         pthread_join(releaser, NULL);
     free(hashes);
+    free(fps);
     if (pdf)
         render_shutdown();
     free(json);
@@ -393,5 +424,6 @@ out:
     free(rejects);
     model_fini(&a);
     ingest_result_fini(&in);
+    ingest_colmap_fini(&colmap);
     return rc;
 }

@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include "outcomes/date.h"
+#include "outcomes/fingerprint.h"
+#include "outcomes/infile.h"
 #include "outcomes/vec.h"
 
 #define READ_BLOCK (256u << 10)        /* bytes per read */
@@ -96,6 +98,7 @@ struct chunk_job {
     size_t bound;        /* at most this many rows can come from the chunk */
     long lines;          /* physical lines fed */
     long rows_read;
+    uint64_t fp; /* fingerprint of the bytes fed to the reader (fingerprint.h) */
     int at_boundary;
     int rc;
     struct diag d;
@@ -205,6 +208,7 @@ static void *chunk_run(void *arg)
         j->rc = ingest_reader_feed(r, buf, (size_t)got, &j->d);
         if (j->rc)
             goto out;
+        j->fp = fingerprint_add(j->fp, fingerprint_piece(buf, (size_t)got, off));
         off += (uint64_t)got;
         if (j->opts->bytes_done)
             atomic_fetch_add(j->opts->bytes_done, (uint64_t)got);
@@ -337,6 +341,7 @@ static int read_chunks(struct ingest_result *res, struct segments *segs,
     for (int k = 0; k < nchunks; k++) {
         res->files[fi].rows_read += jobs[k].rows_read;
         res->files[fi].lines += jobs[k].lines;
+        res->files[fi].fingerprint = fingerprint_add(res->files[fi].fingerprint, jobs[k].fp);
     }
     return 0;
 }
@@ -368,23 +373,14 @@ static int read_file(struct ingest_result *res, struct segments *segs,
     struct ingest_reader *hr = NULL;
     char *buf = NULL;
     int rc = 0;
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return diag_set(d, DIAG_IO, path, 0, 0, "cannot open: %s", strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        rc = diag_set(d, DIAG_IO, path, 0, 0, "cannot read: %s", strerror(errno));
-        goto out;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        rc = diag_set(d, DIAG_IO, path, 0, 0, "is a directory, not a CSV file");
-        goto out;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        rc = diag_set(d, DIAG_IO, path, 0, 0, "is not a regular file");
-        goto out;
-    }
-    uint64_t size = (uint64_t)st.st_size;
+    /* only a regular file: a device or FIFO is refused unread (never a wait: infile.h) */
+    static const struct infile_words words = {
+        "cannot open", "a CSV file",
+        "an input must be a file: it is hashed for the manifest and read again by verify"};
+    int fd;
+    uint64_t size;
+    if ((rc = infile_open(path, &words, &fd, &size, d)) != 0)
+        return rc;
     res->files[fi].size = size;
     /* the header reader's segment: empty, except for records that end on the header's own
      * physical line (a file with CR-only line ends is one physical line) */
@@ -418,6 +414,11 @@ static int read_file(struct ingest_result *res, struct segments *segs,
         rc = ingest_reader_feed(hr, buf, (size_t)got, d);
         if (rc)
             goto out;
+        /* the bytes the header reader consumed: up to the header's end (the chunks read on) */
+        uint64_t end = ingest_reader_header_end(hr);
+        size_t used = end && end < off + (uint64_t)got ? (size_t)(end - off) : (size_t)got;
+        res->files[fi].fingerprint =
+            fingerprint_add(res->files[fi].fingerprint, fingerprint_piece(buf, used, off));
         off += (uint64_t)got;
     }
     const struct schema *schema = ingest_reader_schema(hr);

@@ -25,7 +25,8 @@ struct int_range {
 };
 struct int_range ingest_int_range(int col);
 
-/* Checks UTF-8 and control characters; returns the number of characters, or -1 (and the byte
+/* Checks UTF-8 and control characters (TAB, LF and CR are allowed: text values may span lines);
+ * returns the number of characters, or -1 (and the byte
  * offset of the first bad byte in *bad) when invalid. */
 long ingest_utf8_chars(const char *s, size_t n, size_t *bad);
 

@@ -5,6 +5,9 @@
 
 #include <errno.h>
 #include <ini.h>
+
+#include "outcomes/infile.h"
+#include "outcomes/sha256.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,16 +256,28 @@ static int colmap_handler(void *user, const char *section, const char *name, con
     return 1;
 }
 
+/* As --config (src/cli/options.c): read whole, lines checked, then handed to inih counted. */
+#define COLMAP_MAX_LINE 198
 int ingest_colmap_load(const char *path, struct colmap *map, struct diag *d)
 {
+    static const struct infile_words words = {
+        "cannot read the column mapping", "a column mapping",
+        "--columns takes a regular file (it is hashed for the manifest)"};
     struct colmap_ctx ctx = {.map = map};
+    char *text;
+    size_t len;
     memset(map, 0, sizeof *map);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return diag_set(d, DIAG_IO, path, 0, 0, "cannot read the column mapping: %s",
-                        strerror(errno));
-    int rc = ini_parse_file(f, colmap_handler, &ctx);
-    fclose(f);
+    int rc = infile_read_small(path, &words, 1u << 20, COLMAP_MAX_LINE, &text, &len, d);
+    if (rc)
+        return rc;
+    if (sha256_hex(text, len, map->sha256) != 0) {
+        free(text);
+        return diag_set(d, DIAG_IO, path, 0, 0, "hashing failed");
+    }
+    map->size = len;
+    struct infile_lines lines = {text, text + len, 0};
+    rc = ini_parse_stream(infile_lines_gets, &lines, colmap_handler, &ctx);
+    free(text);
     if (rc != 0) {
         ingest_colmap_fini(map);
         if (rc < 0)

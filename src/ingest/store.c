@@ -107,44 +107,72 @@ static int bytes_cmp(const char *a, size_t an, const char *b, size_t bn)
     return c ? c : (an > bn) - (an < bn);
 }
 
-/* (1): merges the chunks' byte-ordered string tables (a k-way merge, equal strings once) into
- * *tab, whose ids are then byte ranks; maps[s][id] (allocated here, nseg arrays) is the new id
- * of chunk s's id. which: 0 = patients, 1 = text. */
+/* The next string of segment s in rank_strings' merge. */
+struct merge_head {
+    const char *str;
+    size_t n;
+    size_t seg;
+};
+
+/* heap[a] comes before heap[b]: by bytes, then by segment (ties between equal strings do not
+ * change any id; the segment order only makes the merge deterministic). */
+static int head_before(const struct merge_head *a, const struct merge_head *b)
+{
+    int c = bytes_cmp(a->str, a->n, b->str, b->n);
+    return c ? c < 0 : a->seg < b->seg;
+}
+
+static void heap_down(struct merge_head *heap, size_t n, size_t i)
+{
+    for (;;) {
+        size_t m = i, l = 2 * i + 1, r = l + 1;
+        if (l < n && head_before(&heap[l], &heap[m]))
+            m = l;
+        if (r < n && head_before(&heap[r], &heap[m]))
+            m = r;
+        if (m == i)
+            return;
+        struct merge_head t = heap[i];
+        heap[i] = heap[m];
+        heap[m] = t;
+        i = m;
+    }
+}
+
+/* (1): merges the chunks' byte-ordered string tables (a k-way merge over a binary heap of the
+ * chunks' next strings, so any number of files and chunks costs log(chunks) per string; equal
+ * strings once) into *tab, whose ids are then byte ranks; maps[s][id] (allocated here, nseg
+ * arrays) is the new id of chunk s's id. which: 0 = patients, 1 = text. */
 static int rank_strings(struct strtab **tab, struct segment **segs, size_t nseg, int which,
                         uint32_t **maps)
 {
     int rc = -1;
     size_t *pos = calloc(nseg ? nseg : 1, sizeof *pos);
+    struct merge_head *heap = malloc((nseg ? nseg : 1) * sizeof *heap);
     struct strtab *merged = strtab_new();
-    if (!pos || !merged)
+    size_t nheap = 0;
+    if (!pos || !heap || !merged)
         goto out;
     for (size_t s = 0; s < nseg; s++) {
         struct strtab *src = which ? segs[s]->rows.text : segs[s]->rows.patients;
         if (segment_order(segs[s]) != 0 ||
             !(maps[s] = malloc(strtab_count(src) * sizeof **maps)))
             goto out;
+        if (strtab_count(src)) {
+            heap[nheap].seg = s;
+            heap[nheap].str = strtab_get(src, segs[s]->order[which][0], &heap[nheap].n);
+            nheap++;
+        }
     }
+    for (size_t i = nheap / 2; i-- > 0;)
+        heap_down(heap, nheap, i);
     const char *last = NULL;
     size_t lastn = 0;
     uint32_t lastid = 0;
-    for (;;) {
-        size_t best = nseg;
-        const char *bs = NULL;
-        size_t bn = 0;
-        for (size_t s = 0; s < nseg; s++) {
-            struct strtab *src = which ? segs[s]->rows.text : segs[s]->rows.patients;
-            if (pos[s] == strtab_count(src))
-                continue;
-            size_t n;
-            const char *str = strtab_get(src, segs[s]->order[which][pos[s]], &n);
-            if (best == nseg || bytes_cmp(str, n, bs, bn) < 0) {
-                best = s;
-                bs = str;
-                bn = n;
-            }
-        }
-        if (best == nseg)
-            break;
+    while (nheap) {
+        size_t best = heap[0].seg;
+        const char *bs = heap[0].str;
+        size_t bn = heap[0].n;
         if (!last || bytes_cmp(bs, bn, last, lastn) != 0) {
             if (bn == 0)
                 lastid = 0; /* "" is id 0 of every table */
@@ -155,6 +183,12 @@ static int rank_strings(struct strtab **tab, struct segment **segs, size_t nseg,
         }
         maps[best][segs[best]->order[which][pos[best]]] = lastid;
         pos[best]++;
+        struct strtab *src = which ? segs[best]->rows.text : segs[best]->rows.patients;
+        if (pos[best] == strtab_count(src))
+            heap[0] = heap[--nheap];
+        else
+            heap[0].str = strtab_get(src, segs[best]->order[which][pos[best]], &heap[0].n);
+        heap_down(heap, nheap, 0);
     }
     strtab_free(*tab);
     *tab = merged;
@@ -162,6 +196,7 @@ static int rank_strings(struct strtab **tab, struct segment **segs, size_t nseg,
     rc = 0;
 out:
     free(pos);
+    free(heap);
     strtab_free(merged);
     return rc;
 }
@@ -225,7 +260,7 @@ struct source {
     struct segment **segs;
     size_t nseg;
     const size_t *off;      /* off[s]: global number of segment s's first row */
-    const uint16_t *seg_of; /* seg_of[g] */
+    const uint32_t *seg_of; /* seg_of[g] (any number of segments: one per file and chunk) */
 };
 
 /* Every column of struct rows as (offset of its pointer, element size), for code that treats
@@ -314,14 +349,17 @@ static int gather_column(struct rows *dst, const struct source *src, const uint3
                          size_t n, struct column_desc c)
 {
     char *col = malloc((n ? n : 1) * c.size);
-    if (!col)
+    const char **base = malloc((src->nseg ? src->nseg : 1) * sizeof *base);
+    if (!col || !base) {
+        free(col);
+        free(base);
         return -1;
-    const char *base[64];
+    }
     for (size_t s = 0; s < src->nseg; s++)
         base[s] = *COLUMN_PTR(&src->segs[s]->rows, c);
     for (size_t i = 0; i < n;) {
         uint32_t g = perm[i];
-        uint16_t s = src->seg_of[g];
+        uint32_t s = src->seg_of[g];
         size_t end = src->off[s + 1], len = 1;
         while (i + len < n && perm[i + len] == g + len && g + len < end)
             len++;
@@ -339,6 +377,7 @@ static int gather_column(struct rows *dst, const struct source *src, const uint3
             memcpy(to, from, 8);
         i += len;
     }
+    free(base);
     free(*COLUMN_PTR(dst, c)); /* the windows' store too, when the chunks were placed */
     *COLUMN_PTR(dst, c) = col;
     for (size_t s = 0; s < src->nseg; s++)
@@ -552,10 +591,10 @@ int store_build(struct ingest_result *res, struct segment **segs, size_t nseg,
     int rc = -1;
     size_t n = 0;
     size_t *off = calloc(nseg + 1, sizeof *off);
-    uint16_t *seg_of = NULL;
+    uint32_t *seg_of = NULL;
     uint32_t *perm = NULL, *tmp = NULL, *start = NULL;
     int32_t *date = NULL;
-    if (!off || nseg > 64)
+    if (!off || nseg > UINT32_MAX)
         goto out;
     for (size_t s = 0; s < nseg; s++) {
         off[s] = n;
@@ -636,7 +675,7 @@ int store_build(struct ingest_result *res, struct segment **segs, size_t nseg,
             goto out;
         for (size_t s = 0; s < nseg; s++)
             for (size_t i = off[s]; i < off[s + 1]; i++)
-                seg_of[i] = (uint16_t)s;
+                seg_of[i] = (uint32_t)s;
     }
 
     /* (4) gather; line numbers become absolute */

@@ -28,7 +28,8 @@ long ingest_utf8_chars(const char *str, size_t n, size_t *bad)
     while (i < n) {
         unsigned char c = s[i];
         if (c < 0x80) {
-            if (c < 0x20 || c == 0x7f)
+            /* TAB, LF and CR are kept (a quoted multi-line note, SPEC section 1) */
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
                 goto invalid;
             i++;
         } else {
@@ -64,6 +65,11 @@ long ingest_utf8_chars(const char *str, size_t n, size_t *bad)
 invalid:
     *bad = i;
     return -1;
+}
+
+long ingest_text_chars(const char *s, size_t n, size_t *bad)
+{
+    return ingest_utf8_chars(s, n, bad);
 }
 
 int problem_list_add(struct problem_list *l, uint32_t file, long line, long column, int col,

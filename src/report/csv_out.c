@@ -51,13 +51,13 @@ static void sep(struct out *o, int last)
         o->s[o->n++] = last ? '\n' : ',';
 }
 
-/* Text of n bytes, quoted by libcsv's csv_write when it holds a delimiter, quote or line break
+/* Text of n bytes, quoted by libcsv's csv_write when it holds a delimiter, quote, tab or line break
  * or starts or ends with a blank; then a comma (last = 0) or a line end (last = 1). */
 static void field_text(struct out *o, const char *s, size_t n, int last)
 {
     int quote = n && (s[0] == ' ' || s[n - 1] == ' ');
-    for (size_t i = 0; i < n && !quote; i++)
-        quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+    for (size_t i = 0; i < n && !quote; i++) /* a tab too: a multi-line note may hold one */
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t';
     size_t need = quote ? csv_write(NULL, 0, s, n) : n;
     if (reserve(o, need + 1) != 0)
         return;

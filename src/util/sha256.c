@@ -6,6 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "outcomes/fingerprint.h"
+#include "outcomes/infile.h"
 
 static void to_hex(const unsigned char *md, char hex[65])
 {
@@ -40,29 +44,48 @@ int sha256_parts_hex(const void *const *parts, const size_t *lens, size_t nparts
 
 int sha256_file(const char *path, char hex[65], uint64_t *size, struct diag *d)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return diag_set(d, DIAG_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+    return sha256_file_fp(path, hex, size, NULL, d);
+}
+
+int sha256_file_fp(const char *path, char hex[65], uint64_t *size, uint64_t *fp, struct diag *d)
+{
+    static const struct infile_words words = {"cannot open", "a file",
+                                              "only regular files are hashed"};
+    int fd;
+    uint64_t st_size;
+    int rc = infile_open(path, &words, &fd, &st_size, d);
+    if (rc)
+        return rc;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     unsigned char *buf = malloc(1 << 20), md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    int rc = 0;
     *size = 0;
+    if (fp)
+        *fp = 0;
     if (!ctx || !buf || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
         rc = diag_set(d, DIAG_IO, path, 0, 0, "out of memory");
         goto out;
     }
-    size_t got;
-    while ((got = fread(buf, 1, 1 << 20, f)) > 0) {
-        if (EVP_DigestUpdate(ctx, buf, got) != 1) {
+    /* to the end of the file, but never more than one byte past the size it had when opened: a
+     * file that grew shows in *size, and one that grows without end is not read forever */
+    for (uint64_t limit = st_size + 1; *size < limit;) {
+        size_t want = limit - *size < (1u << 20) ? (size_t)(limit - *size) : (1u << 20);
+        ssize_t got = read(fd, buf, want);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            rc = diag_set(d, DIAG_IO, path, 0, 0, "read failed: %s", strerror(errno));
+            goto out;
+        }
+        if (got == 0)
+            break;
+        if (EVP_DigestUpdate(ctx, buf, (size_t)got) != 1) {
             rc = diag_set(d, DIAG_IO, path, 0, 0, "hashing failed");
             goto out;
         }
-        *size += got;
-    }
-    if (ferror(f)) {
-        rc = diag_set(d, DIAG_IO, path, 0, 0, "read failed: %s", strerror(errno));
-        goto out;
+        if (fp)
+            *fp = fingerprint_add(*fp, fingerprint_piece(buf, (size_t)got, *size));
+        *size += (uint64_t)got;
     }
     if (EVP_DigestFinal_ex(ctx, md, &len) != 1 || len != 32) {
         rc = diag_set(d, DIAG_IO, path, 0, 0, "hashing failed");
@@ -72,6 +95,6 @@ int sha256_file(const char *path, char hex[65], uint64_t *size, struct diag *d)
 out:
     EVP_MD_CTX_free(ctx);
     free(buf);
-    fclose(f);
+    close(fd);
     return rc;
 }

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 #include <sys/stat.h>
 
+#include "outcomes/fingerprint.h"
 #include "outcomes/sample.h"
 #include "support.h"
 
@@ -15,6 +16,14 @@ static int run(const char *const *paths, size_t n, const struct ingest_opts *o,
 {
     diag_clear(d);
     return ingest_run(paths, n, o, res, d);
+}
+
+/* Issue 13: the fingerprint of the bytes the readers consumed is the whole file's (what the
+ * input hasher computes), whatever the chunks. */
+static void assert_fingerprint(const struct ingest_result *res, uint32_t f, const char *data,
+                               size_t n)
+{
+    assert_true(res->files[f].fingerprint == fingerprint_piece(data, n, 0));
 }
 
 static void assert_accounting(const struct ingest_result *res)
@@ -235,6 +244,7 @@ static void test_ingest_threads_give_identical_results(void **state)
     assert_int_equal(run(paths, 1, &o, &ref, &d), 0);
     char *rows_ref = rows_dump(&ref.rows, 1), *probs_ref = problems_dump(&ref.problems);
     assert_true(ref.rows_rejected > 0);
+    assert_fingerprint(&ref, 0, b.s, b.n);
     for (int threads = 2; threads <= 9; threads++) {
         for (uint64_t chunk = 40; chunk < 2000; chunk = chunk * 3 + 7) {
             struct ingest_result res;
@@ -246,6 +256,7 @@ static void test_ingest_threads_give_identical_results(void **state)
             assert_string_equal(probs, probs_ref);
             assert_int_equal(res.rows_read, ref.rows_read);
             assert_int_equal(res.files[0].lines, ref.files[0].lines);
+            assert_fingerprint(&res, 0, b.s, b.n);
             free(rows);
             free(probs);
             ingest_result_fini(&res);
@@ -257,6 +268,81 @@ static void test_ingest_threads_give_identical_results(void **state)
     unlink(path);
     free(path);
     free(b.s);
+}
+
+/* Issue 11: no limit on files or chunks but memory. 40 files (a patient's rows spread over all
+ * of them, so the store is sorted from many segments; a row repeated across files), read by one
+ * thread and by 64 with tiny chunks (hundreds of segments, where 64 failed as "out of memory"):
+ * the same store, problems and accounting. */
+static void test_ingest_forty_files_any_threads(void **state)
+{
+    (void)state;
+    enum { NFILES = 40 };
+    char *paths[NFILES];
+    struct sbuf data[NFILES];
+    for (int f = 0; f < NFILES; f++) {
+        struct sbuf b = {0};
+        sbuf_printf(&b, "patient_id,session_date,phq9,site\n");
+        for (int i = 0; i < 30; i++)
+            sbuf_printf(&b, "P%02d,2026-%02d-%02d,%d,\"site\n%d\"\n", (i * 7 + f) % 25,
+                        1 + f % 12, 1 + i % 28, (i + f) % 30, f % 5);
+        sbuf_printf(&b, "P00,2026-01-01,9,same\n"); /* in every file: 39 duplicates */
+        paths[f] = write_temp(b.s, b.n);
+        data[f] = b;
+    }
+    struct ingest_opts o = default_opts();
+    struct ingest_result ref, res;
+    struct diag d;
+    assert_int_equal(run((const char *const *)paths, NFILES, &o, &ref, &d), 0);
+    assert_int_equal(ref.rows_read, NFILES * 31);
+    assert_int_equal(ref.rows_duplicate, NFILES - 1);
+    assert_accounting(&ref);
+    char *rows_ref = rows_dump(&ref.rows, 1), *probs_ref = problems_dump(&ref.problems);
+    o.threads = 64;
+    o.min_chunk = 16;
+    assert_int_equal(run((const char *const *)paths, NFILES, &o, &res, &d), 0);
+    char *rows = rows_dump(&res.rows, 1), *probs = problems_dump(&res.problems);
+    assert_string_equal(rows, rows_ref);
+    assert_string_equal(probs, probs_ref);
+    assert_int_equal(res.rows_read, ref.rows_read);
+    assert_int_equal(res.rows_duplicate, ref.rows_duplicate);
+    assert_int_equal(res.rows_rejected, ref.rows_rejected);
+    for (int f = 0; f < NFILES; f++) { /* each file's bytes, read in up to 64 chunks */
+        assert_fingerprint(&ref, (uint32_t)f, data[f].s, data[f].n);
+        assert_fingerprint(&res, (uint32_t)f, data[f].s, data[f].n);
+        free(data[f].s);
+    }
+    free(rows);
+    free(probs);
+    free(rows_ref);
+    free(probs_ref);
+    ingest_result_fini(&ref);
+    ingest_result_fini(&res);
+    for (int f = 0; f < NFILES; f++) {
+        unlink(paths[f]);
+        free(paths[f]);
+    }
+}
+
+/* An unknown header that is not UTF-8 (Latin-1 "Bemerkung\xE4") is kept byte for byte, for the
+ * data-quality listing to show (escaped) as it is. */
+static void test_ingest_unknown_header_bytes_as_given(void **state)
+{
+    (void)state;
+    const char *data = "patient_id,session_date, Bemerkung\xE4 ,Z\xC3\xBCrich\nP1,2026-01-01,x,y\n";
+    char *p = write_temp(data, strlen(data));
+    const char *pc = p;
+    struct ingest_opts o = default_opts();
+    struct ingest_result res;
+    struct diag d;
+    assert_int_equal(run(&pc, 1, &o, &res, &d), 0);
+    assert_int_equal(res.rows_accepted, 1);
+    assert_int_equal(res.nunknown, 2);
+    assert_string_equal(res.unknown[0], "Bemerkung\xE4");
+    assert_string_equal(res.unknown[1], "Z\xC3\xBCrich");
+    ingest_result_fini(&res);
+    unlink(p);
+    free(p);
 }
 
 /* Found by fuzz_report: with CR-only line ends the whole file is one physical line, read by the
@@ -280,6 +366,8 @@ static void test_ingest_cr_only_line_ends(void **state)
     assert_int_equal(res.problems.v[0].line, 1);
     assert_int_equal(res.rows.file[0], 1); /* A, from the second file */
     assert_int_equal(res.rows.file[1], 0); /* Z */
+    assert_fingerprint(&res, 0, a, strlen(a));
+    assert_fingerprint(&res, 1, b, strlen(b));
     ingest_result_fini(&res);
     unlink(pa);
     unlink(pb);
@@ -302,6 +390,15 @@ static void test_ingest_unreadable_inputs(void **state)
     const char *dir = "/tmp";
     assert_int_equal(run(&dir, 1, &o, &res, &d), DIAG_IO);
     assert_string_equal(d.message, "is a directory, not a CSV file");
+    ingest_result_fini(&res);
+    /* a device is refused unread (it would never end) */
+    const char *dev = "/dev/zero";
+    assert_int_equal(run(&dev, 1, &o, &res, &d), DIAG_IO);
+    assert_string_equal(d.file, dev);
+    assert_int_equal(d.line, 0);
+    assert_string_equal(d.message, "is not a regular file (a character device): an input must be "
+                                   "a file: it is hashed for the manifest and read again by "
+                                   "verify");
     ingest_result_fini(&res);
     char *empty = write_temp("", 0);
     const char *pe = empty;
@@ -336,6 +433,7 @@ static void test_ingest_hostile_contents(void **state)
     assert_int_equal(run(&pc, 1, &o, &res, &d), 0);
     assert_int_equal(res.rows_read, 0);
     assert_int_equal(res.have_as_of, 0);
+    assert_fingerprint(&res, 0, "patient_id,session_date\n", 24);
     ingest_result_fini(&res);
     unlink(p);
     free(p);
@@ -393,6 +491,7 @@ static void test_ingest_hostile_contents(void **state)
     assert_int_equal(res.nunknown, 100000);
     assert_int_equal(res.problems.v[0].line, 3);
     assert_string_equal(res.problems.v[0].message, "record has 2 fields, the header has 100002");
+    assert_fingerprint(&res, 0, b.s, b.n); /* a header over several of the reader's blocks */
     ingest_result_fini(&res);
     unlink(p);
     free(p);
@@ -408,6 +507,8 @@ int main(void)
         cmocka_unit_test(test_ingest_several_files_pool_rows),
         cmocka_unit_test(test_ingest_row_order_does_not_matter),
         cmocka_unit_test(test_ingest_threads_give_identical_results),
+        cmocka_unit_test(test_ingest_forty_files_any_threads),
+        cmocka_unit_test(test_ingest_unknown_header_bytes_as_given),
         cmocka_unit_test(test_ingest_cr_only_line_ends),
         cmocka_unit_test(test_ingest_unreadable_inputs),
         cmocka_unit_test(test_ingest_hostile_contents),

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include "outcomes/fingerprint.h"
 #include "outcomes/sha256.h"
 #include "support.h"
 
@@ -26,6 +27,21 @@ static void test_sha256_known_vectors(void **state)
     free(path);
     assert_int_equal(sha256_file("/nonexistent/x", hex, &size, &d), DIAG_IO);
     assert_string_equal(d.message, "cannot open: No such file or directory");
+    /* a device is refused unread (/dev/zero would never end), a directory too */
+    assert_int_equal(sha256_file("/dev/zero", hex, &size, &d), DIAG_IO);
+    assert_string_equal(d.file, "/dev/zero");
+    assert_int_equal(d.line, 0);
+    assert_string_equal(d.message,
+                        "is not a regular file (a character device): only regular files are hashed");
+    assert_int_equal(sha256_file("/tmp", hex, &size, &d), DIAG_IO);
+    assert_string_equal(d.message, "is a directory, not a file");
+    /* the fingerprint of the bytes hashed is the whole file's */
+    uint64_t fp = 0;
+    path = write_temp(m, strlen(m));
+    assert_int_equal(sha256_file_fp(path, hex, &size, &fp, &d), 0);
+    assert_true(fp == fingerprint_piece(m, strlen(m), 0));
+    unlink(path);
+    free(path);
 }
 
 /* Files read straight from the disk where the file system allows it (whole aligned blocks, a
