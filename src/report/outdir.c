@@ -153,6 +153,14 @@ static void undo(void)
     unmake_dirs();
 }
 
+/* The signals guarded, and what they did before the run: a signal ignored then (SIGHUP under
+ * nohup, SIGINT in a background job of a script) stays ignored, and a handler of the caller
+ * (verify's, which removes its rerun) is restored and runs after ours. */
+static const int guarded[] = {SIGINT, SIGTERM, SIGHUP};
+#define NGUARDED (sizeof guarded / sizeof *guarded)
+static struct sigaction saved[NGUARDED];
+static int guarding;
+
 static void on_signal(int sig)
 {
     if (committing) { /* the swap is not interrupted: the signal acts when it is done */
@@ -160,20 +168,36 @@ static void on_signal(int sig)
         return;
     }
     undo();
-    signal(sig, SIG_DFL);
+    for (size_t i = 0; i < NGUARDED; i++)
+        if (guarded[i] == sig)
+            sigaction(sig, &saved[i], NULL);
     raise(sig);
 }
 
 static void guard(int on)
 {
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+    if (on == guarding)
+        return;
+    for (size_t i = 0; i < NGUARDED; i++) {
+        if (!on) {
+            sigaction(guarded[i], &saved[i], NULL);
+            continue;
+        }
+        if (sigaction(guarded[i], NULL, &saved[i]) != 0) {
+            memset(&saved[i], 0, sizeof saved[i]);
+            saved[i].sa_handler = SIG_DFL;
+        }
+        if (saved[i].sa_handler == SIG_IGN)
+            continue;
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);
-        sa.sa_handler = on ? on_signal : SIG_DFL;
-        sigemptyset(&sa.sa_mask);
-        sigaction(sigs[i], &sa, NULL);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask); /* one clean-up at a time */
+        for (size_t k = 0; k < NGUARDED; k++)
+            sigaddset(&sa.sa_mask, guarded[k]);
+        sigaction(guarded[i], &sa, NULL);
     }
+    guarding = on;
 }
 
 static void release(void)

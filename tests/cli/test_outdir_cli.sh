@@ -253,5 +253,40 @@ else
   echo "skip rofs: cannot mount a tmpfs here"
 fi
 
+# ---- signals ignored when a run starts stay ignored (issue 13, second round): under nohup
+# (SIGHUP ignored) or as a background job of a script (SIGINT ignored), a hang-up or ^C during
+# the run must not kill it (the commit's guard used to install its handler regardless)
+for sig in HUP INT; do
+  rm -rf ig && report --title Old -o ig
+  (trap '' "$sig"; exec env OUTCOMES_TEST_FAULT=pause "$bin" report --quiet --title New -o ig in.csv) &
+  p=$!
+  for _ in $(seq 1 200); do ls -A | grep -q '^\.ig\.outcomes-' && break; sleep 0.05; done
+  kill -"$sig" "$p"
+  wait "$p"
+  check "ignored_${sig}_survives" test $? -eq 0
+  check "ignored_${sig}_new_set" test "$(title_of ig)" = New
+  check "ignored_${sig}_verify" verified ig
+  check "ignored_${sig}_clean" clean_beside ig
+done
+
+# ---- sample -o FILE killed while it writes: its temporary (hundreds of MB) is removed
+"$bin" sample --patients 1000000 -o big.csv &
+p=$!
+for _ in $(seq 1 200); do ls -A | grep -q '^\.big\.csv\.' && break; sleep 0.05; done
+kill -TERM "$p"
+wait "$p"
+check sample_killed_exit test $? -eq 143
+check sample_killed_no_temp test -z "$(ls -A | grep '^\.big\.csv\.')"
+check sample_killed_no_file test ! -e big.csv
+# sample -o LINK: the file the link names is replaced, the link kept; a dangling link refused
+echo old >sample-target.csv && ln -s sample-target.csv sample-link.csv
+check sample_link_run run 0 "$bin" sample --patients 5 -o sample-link.csv
+check sample_link_kept test -L sample-link.csv
+check sample_link_target_new test "$(head -c 10 sample-target.csv)" = "patient_id"
+ln -s "$tmp/sample-nowhere" sample-dangling.csv
+check sample_dangling run 3 "$bin" sample --patients 5 -o sample-dangling.csv
+check sample_dangling_msg has "sample-dangling.csv: cannot resolve the link: No such file or directory"
+check sample_dangling_nothing test ! -e sample-nowhere
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -199,5 +199,54 @@ check bytes_option_hex test "$("$get" out10/manifest.json options.5.hex)" = 636f
 "$bin" verify out10 >"$tmp/v10.txt"
 check bytes_columns_verify test $? -eq 0
 
+# ---- verify attacked (issue 13, second round)
+# a manifest that lists no outputs, beside no outputs: the rerun's manifest names what is
+# missing (it verified "ok" before)
+mkdir -p only
+sed -n '1,/"outputs": \[/p' out/manifest.json | sed '$s/.*/  "outputs": []/' >only/manifest.json
+echo "}" >>only/manifest.json
+"$bin" verify only >"$tmp/v12.txt" 2>&1
+check no_outputs_exit test $? -eq 1
+check no_outputs_line grep -q '^differs  rerun manifest.json (outputs: not what the run records)$' "$tmp/v12.txt"
+# fields verify does not use otherwise, edited by hand: named by the rerun's manifest
+rm -rf t_rows && cp -r out t_rows && sed -i 's|"rows": 5962|"rows": 5|; s|"as_of": "[0-9-]*"|"as_of": "2020-01-01"|' t_rows/manifest.json
+"$bin" verify t_rows >"$tmp/v13.txt" 2>&1
+check edited_fields_exit test $? -eq 1
+check edited_fields_line grep -q '^differs  rerun manifest.json (as_of, inputs: not what the run records)$' "$tmp/v13.txt"
+rm -rf t_nokey && cp -r out t_nokey && sed -i '/"source_date_epoch": null,/d' t_nokey/manifest.json
+"$bin" verify t_nokey >"$tmp/v14.txt" 2>&1
+check removed_key_line grep -q '^differs  rerun manifest.json (source_date_epoch: not what the run records)$' "$tmp/v14.txt"
+check manifest_rerun_ok grep -q '^ok       rerun manifest.json$' "$tmp/v1.txt"
+# DIR/manifest.json as a symbolic link to a file outside DIR: refused, not followed
+rm -rf t_mlink && cp -r out t_mlink && mv t_mlink/manifest.json outside.json && ln -s ../outside.json t_mlink/manifest.json
+"$bin" verify t_mlink 2>"$tmp/err"
+check manifest_link_exit test $? -eq 3
+check manifest_link_msg grep -q "t_mlink/manifest.json: cannot read the manifest: a symbolic link, not the file a run writes" "$tmp/err"
+# a report replacing DIR while verify reads it (verify paused after reading the manifest):
+# verify reads DIR again and checks one set, never the manifest of one and the files of another
+export TMPDIR="$tmp/vtmp2"
+mkdir -p "$TMPDIR"
+rm -rf swap && "$bin" report --quiet --title Old -o swap export.csv
+OUTCOMES_TEST_FAULT=verify-pause "$bin" verify swap >"$tmp/v15.txt" 2>&1 &
+pv=$!
+sleep 0.5
+"$bin" report --quiet --title New -o swap export.csv
+wait "$pv"
+check swap_while_read_exit test $? -eq 0
+check swap_while_read_ok test "$(tail -1 "$tmp/v15.txt")" = ok
+check swap_while_read_new grep -q '"New"' swap/manifest.json
+# SIGTERM while the rerun's files exist (episodes.csv has patient ids) or while the rerun is
+# being written: verify removes its temporary directory before it ends
+for f in verify-pause-rerun pause; do
+  OUTCOMES_TEST_FAULT=$f "$bin" verify out >/dev/null 2>&1 &
+  pv=$!
+  for _ in $(seq 1 200); do [ -n "$(find "$TMPDIR" -mindepth 2 2>/dev/null)" ] && break; sleep 0.05; done
+  sleep 0.3
+  kill -TERM "$pv"
+  wait "$pv"
+  check "signal_${f}_exit" test $? -eq 143
+  check "signal_${f}_tmpdir_empty" test -z "$(ls -A "$TMPDIR")"
+done
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]
