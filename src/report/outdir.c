@@ -356,6 +356,25 @@ static int stage_name_of(const char *name, const char *base)
     return k == 6;
 }
 
+/* Whether name is one outcomes gives its temporaries beside some directory: ".B.outcomes-"
+ * and six characters of mkdtemp's alphabet, or ".B.outcomes.lock". A directory of that name
+ * would be taken for a crash's leftover by a run into B, and removed. */
+static int reserved_name(const char *name)
+{
+    size_t n = strlen(name);
+    if (name[0] != '.' || n < 2)
+        return 0;
+    if (n >= 2 + 14 && strcmp(name + n - 14, ".outcomes.lock") == 0)
+        return 1;
+    if (n < 2 + 16 || strncmp(name + n - 16, ".outcomes-", 10) != 0)
+        return 0;
+    for (size_t k = n - 6; k < n; k++)
+        if (!((name[k] >= 'a' && name[k] <= 'z') || (name[k] >= 'A' && name[k] <= 'Z') ||
+              (name[k] >= '0' && name[k] <= '9')))
+            return 0;
+    return 1;
+}
+
 /* Under the lock: what an earlier crash left of runs into DIR is removed, and DIR (when it
  * exists) is checked to hold only our files. */
 static int clean_and_check(mode_t *mode, struct diag *d)
@@ -494,6 +513,12 @@ static int split_target(const char *dir, struct diag *d)
     }
     if (strlen(st.base) > 200) {
         rc = diag_set(d, DIAG_IO, dir, 0, 0, "the directory's name is too long");
+        goto out;
+    }
+    if (reserved_name(st.base)) {
+        rc = diag_set(d, DIAG_IO, dir, 0, 0,
+                      "the name is of the form outcomes gives its temporary files "
+                      "(.NAME.outcomes-XXXXXX, .NAME.outcomes.lock): choose another");
         goto out;
     }
     sprintf(st.lockname, ".%s.outcomes.lock", st.base);
@@ -729,7 +754,10 @@ static int swap(char old[300], struct diag *d)
             return 0;
         }
         if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
-            return diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot replace: %s", strerror(errno));
+            return diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot replace: %s%s", strerror(errno),
+                            errno == EBUSY ? " (a mount point cannot be swapped: give -o a "
+                                             "directory inside it)"
+                                           : "");
     }
 #endif
     /* the fallback: DIR aside onto a fresh empty directory (rename replaces an empty one),
@@ -743,7 +771,10 @@ static int swap(char old[300], struct diag *d)
     if (rename_step("aside", st.pfd, st.base, aside) != 0) {
         int err = errno;
         unlinkat(st.pfd, aside, AT_REMOVEDIR);
-        return diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot replace: %s", strerror(err));
+        return diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot replace: %s%s", strerror(err),
+                        err == EBUSY ? " (a mount point cannot be swapped: give -o a directory "
+                                       "inside it)"
+                                     : "");
     }
     fault_point("after-aside");
     if (rename_step("install", st.pfd, st.stage, st.base) != 0) {

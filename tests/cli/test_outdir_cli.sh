@@ -288,5 +288,53 @@ check sample_dangling run 3 "$bin" sample --patients 5 -o sample-dangling.csv
 check sample_dangling_msg has "sample-dangling.csv: cannot resolve the link: No such file or directory"
 check sample_dangling_nothing test ! -e sample-nowhere
 
+# ---- a directory named like a temporary of another one (.x.outcomes-XXXXXX) would be removed
+# as a crash's leftover by the next run into x: such names are refused for -o
+rm -rf x .x.outcomes-AAAAAA
+check reserved_stage run 3 "$bin" report --quiet -o .x.outcomes-AAAAAA in.csv
+check reserved_stage_msg has ".x.outcomes-AAAAAA: the name is of the form outcomes gives its temporary files"
+check reserved_stage_nothing test ! -e .x.outcomes-AAAAAA
+check reserved_lock run 3 "$bin" report --quiet -o .x.outcomes.lock in.csv
+check reserved_lock_nothing test ! -e .x.outcomes.lock
+# (a link of that name to a report directory writes the directory it names, and a run into
+# x leaves the link: only directories of this user are taken for leftovers)
+mkdir -p realstage && report -o realstage && ln -s realstage .x.outcomes-BBBBBB
+check reserved_via_link run 0 "$bin" report --quiet -o .x.outcomes-BBBBBB in.csv
+check reserved_via_link_x run 0 "$bin" report --quiet -o x in.csv
+check reserved_via_link_kept test -L .x.outcomes-BBBBBB -a -f realstage/results.json
+rm .x.outcomes-BBBBBB
+check reserved_like_ok run 0 "$bin" report --quiet -o x.outcomes-AAAAAA in.csv # no leading dot
+# the lock file planted as a hard link to a file outside: used as a lock, only the link goes
+echo precious >lock-victim && ln lock-victim .hl.outcomes.lock
+check hardlink_lock_run run 0 "$bin" report --quiet -o hl in.csv
+check hardlink_lock_victim test "$(cat lock-victim)" = precious
+check hardlink_lock_gone test ! -e .hl.outcomes.lock
+# three spellings of one directory (a//b/, through a symlinked parent, the directory's own
+# link) take the same lock: each waits for the run holding it
+rm -rf sp splink && mkdir -p sp && ln -s sp splink && report -o sp/x && ln -sfn sp/x spx
+for spelling in './sp//x/' 'splink/x' 'spx'; do
+  OUTCOMES_TEST_FAULT=pause "$bin" report --quiet --title A -o sp/x in.csv &
+  pa=$!
+  for _ in $(seq 1 200); do ls -A sp | grep -q '^\.x\.outcomes-' && break; sleep 0.05; done
+  "$bin" report --title B -o "$spelling" in.csv >"$tmp/b.out" 2>"$tmp/b.err"
+  rb=$?
+  wait "$pa"
+  check "spelling_${spelling//[\/.]/_}_waited" grep -q "waiting for it to end" "$tmp/b.err"
+  check "spelling_${spelling//[\/.]/_}_exit" test "$rb" -eq 0
+  check "spelling_${spelling//[\/.]/_}_last" test "$(title_of sp/x)" = B
+done
+# a mount point as DIR: no rename can swap it; refused with a hint, nothing lost
+mkdir mnt
+if mount -t tmpfs -o size=8m tmpfs mnt 2>/dev/null; then
+  echo keep >"$tmp/mnt-marker"
+  check mount_exit run 3 "$bin" report --quiet -o mnt in.csv
+  check mount_msg has "mnt: cannot replace: Device or resource busy (a mount point cannot be swapped: give -o a directory inside it)"
+  check mount_clean clean_beside mnt
+  check mount_empty test -z "$(ls -A mnt)"
+  umount mnt
+else
+  echo "skip mount: cannot mount a tmpfs here"
+fi
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]
