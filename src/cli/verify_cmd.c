@@ -581,16 +581,22 @@ static int same_dir(const struct stat *a, const struct stat *b)
            a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
 }
 
-/* Tests only: OUTCOMES_TEST_FAULT (a comma-separated list) holding "verify-pause" sleeps 2 s
- * after the first reading of the manifest, so that a test can replace DIR at that point;
- * "verify-pause-rerun" after the rerun, before its files are compared (for a signal then). */
-static void verify_pause(const char *what)
+/* Tests only: OUTCOMES_TEST_FAULT, a comma-separated list. "verify-pause" sleeps 2 s after
+ * the first reading of the manifest, so that a test can replace DIR at that point;
+ * "verify-pause-rerun" after the rerun, before its files are compared (for a signal then);
+ * "verify-replaced" takes DIR as replaced after every reading. */
+static int verify_fault(const char *what)
 {
     const char *e = getenv("OUTCOMES_TEST_FAULT");
     char list[300], key[64];
     snprintf(list, sizeof list, ",%s,", e ? e : "");
     snprintf(key, sizeof key, ",%s,", what);
-    if (strstr(list, key))
+    return strstr(list, key) != NULL;
+}
+
+static void verify_pause(const char *what)
+{
+    if (verify_fault(what))
         sleep(2);
 }
 
@@ -640,7 +646,8 @@ int cli_verify(const struct cli_opts *o)
             bad += extra_files(out, dir, &r);
         if (out)
             fclose(out);
-        int changed = !have_before || stat(dir, &after) != 0 || !same_dir(&before, &after);
+        int changed = !have_before || stat(dir, &after) != 0 || !same_dir(&before, &after) ||
+                      verify_fault("verify-replaced");
         if (!changed && rc == 0)
             break;
         if (changed && tries + 1 < READ_TRIES) { /* read again */
@@ -663,13 +670,18 @@ int cli_verify(const struct cli_opts *o)
                  READ_TRIES);
         return cli_report_diag(&d, NULL);
     }
-    int inputs_ok = 1;
+    int inputs_ok = 1, relative_missing = 0;
+    struct stat is;
     for (size_t i = 0; i < r.ninputs; i++)
         if (!check_file(stdout, "input", r.inputs[i].path, r.inputs[i].path, r.inputs[i].sha,
                         "its content changed since the run")) {
             bad++;
             inputs_ok = 0;
+            relative_missing |= r.inputs[i].path[0] != '/' && lstat(r.inputs[i].path, &is) != 0;
         }
+    if (relative_missing)
+        printf("note: relative input paths are found from the working directory: run verify "
+               "where the report was made\n");
     if (r.columns.path && !check_file(stdout, "columns", r.columns.path, r.columns.path,
                                       r.columns.sha, "its content changed since the run")) {
         bad++;

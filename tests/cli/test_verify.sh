@@ -248,5 +248,17 @@ for f in verify-pause-rerun pause; do
   check "signal_${f}_tmpdir_empty" test -z "$(ls -A "$TMPDIR")"
 done
 
+# verify run from another directory: the relative input is missing, and the note says why
+(cd "$TMPDIR" && "$bin" verify "$tmp/out" >"$tmp/v16.txt" 2>&1)
+check elsewhere_exit test $? -eq 1
+check elsewhere_missing grep -q '^missing  input export.csv$' "$tmp/v16.txt"
+check elsewhere_note grep -q '^note: relative input paths are found from the working directory' "$tmp/v16.txt"
+
+# DIR replaced after every reading (the fault hook): verify gives up after 5, checks nothing
+OUTCOMES_TEST_FAULT=verify-replaced "$bin" verify out >"$tmp/v17.txt" 2>"$tmp/err"
+check replaced_exit test $? -eq 3
+check replaced_msg grep -q "out: the directory was replaced 5 times while verify read it (a run is writing it): nothing was checked" "$tmp/err"
+check replaced_nothing test ! -s "$tmp/v17.txt"
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]
