@@ -478,8 +478,20 @@ static void verify_on_signal(int sig)
     raise(sig);
 }
 
+static struct sigaction verify_saved_pipe;
+
 static void verify_guard(int on)
 {
+    /* a reader of verify's output that goes away (| head) must not end it before the rerun is
+     * removed: SIGPIPE is ignored meanwhile (a write then fails with EPIPE) */
+    struct sigaction ign;
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    sigemptyset(&ign.sa_mask);
+    if (on)
+        sigaction(SIGPIPE, &ign, &verify_saved_pipe);
+    else
+        sigaction(SIGPIPE, &verify_saved_pipe, NULL);
     for (size_t i = 0; i < NVERIFY_SIGS; i++) {
         if (!on) {
             sigaction(verify_sigs[i], &verify_saved[i], NULL);

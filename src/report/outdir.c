@@ -154,9 +154,10 @@ static void undo(void)
 }
 
 /* The signals guarded, and what they did before the run: a signal ignored then (SIGHUP under
- * nohup, SIGINT in a background job of a script) stays ignored, and a handler of the caller
- * (verify's, which removes its rerun) is restored and runs after ours. */
-static const int guarded[] = {SIGINT, SIGTERM, SIGHUP};
+ * nohup, SIGINT in a background job of a script, SIGPIPE in verify's rerun) stays ignored,
+ * and a handler of the caller (verify's, which removes its rerun) is restored and runs after
+ * ours. SIGPIPE: a progress line to a reader that went away. */
+static const int guarded[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
 #define NGUARDED (sizeof guarded / sizeof *guarded)
 static struct sigaction saved[NGUARDED];
 static int guarding;

@@ -335,6 +335,16 @@ if mount -t tmpfs -o size=8m tmpfs mnt 2>/dev/null; then
 else
   echo "skip mount: cannot mount a tmpfs here"
 fi
+# SIGPIPE (stderr's reader gone) while the set is staged: cleaned up like SIGTERM
+rm -rf sp2 && report --title Old -o sp2
+OUTCOMES_TEST_FAULT=pause "$bin" report --quiet --title New -o sp2 in.csv &
+p=$!
+for _ in $(seq 1 200); do ls -A | grep -q '^\.sp2\.outcomes-' && break; sleep 0.05; done
+kill -PIPE "$p"
+wait "$p"
+check sigpipe_exit test $? -eq 141
+check sigpipe_clean clean_beside sp2
+check sigpipe_old_kept test "$(title_of sp2)" = Old
 
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -260,5 +260,16 @@ check replaced_exit test $? -eq 3
 check replaced_msg grep -q "out: the directory was replaced 5 times while verify read it (a run is writing it): nothing was checked" "$tmp/err"
 check replaced_nothing test ! -s "$tmp/v17.txt"
 
+# SIGPIPE (a reader such as `| head` gone) while the rerun exists: ignored, verify ends
+# normally and removes the rerun
+OUTCOMES_TEST_FAULT=verify-pause-rerun "$bin" verify out >"$tmp/v18.txt" 2>&1 &
+pv=$!
+for _ in $(seq 1 200); do [ -n "$(find "$TMPDIR" -mindepth 2 2>/dev/null)" ] && break; sleep 0.05; done
+kill -PIPE "$pv"
+wait "$pv"
+check sigpipe_exit test $? -eq 0
+check sigpipe_ok test "$(tail -1 "$tmp/v18.txt")" = ok
+check sigpipe_tmpdir_empty test -z "$(ls -A "$TMPDIR")"
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]
