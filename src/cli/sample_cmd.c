@@ -123,7 +123,9 @@ int cli_sample(const struct cli_opts *o)
         }
     }
     if (!f) {
-        diag_set(&d, DIAG_IO, o->output, 0, 0, "cannot write: %s", strerror(errno));
+        diag_set(&d, DIAG_IO, o->output, 0, 0, "cannot write: %s%s", strerror(errno),
+                 fd < 0 ? " (the file is replaced by a rename: its directory must be writable)"
+                        : "");
         rc = cli_report_diag(&d, NULL);
     } else {
         static char buf[1 << 20];

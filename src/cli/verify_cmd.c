@@ -624,6 +624,10 @@ int cli_verify(const struct cli_opts *o)
     }
     const char *dir = o->files[0];
     char path[4200], mpath[4200];
+    if (!*dir) { /* (joined, "" would be the root directory) */
+        diag_set(&d, DIAG_USAGE, NULL, 0, 0, "the directory name is empty");
+        return cli_report_diag(&d, "verify");
+    }
     if (join(mpath, sizeof mpath, dir, "manifest.json") != 0) {
         diag_set(&d, DIAG_USAGE, NULL, 0, 0, "the directory name is too long");
         return cli_report_diag(&d, "verify");

@@ -248,6 +248,8 @@ if mount -t tmpfs -o size=4m tmpfs rofs 2>/dev/null; then
   check rofs_exit run 3 "$bin" report --quiet --title New -o rofs/out in.csv
   check rofs_msg has "rofs/.out.outcomes.lock: cannot create the lock file: Read-only file system"
   check rofs_old_kept test "$(title_of rofs/out)" = Old
+  check sample_rofs run 3 "$bin" sample --patients 5 -o rofs/s.csv
+  check sample_rofs_msg has "rofs/s.csv: cannot write: Read-only file system (the file is replaced by a rename: its directory must be writable)"
   umount rofs
 else
   echo "skip rofs: cannot mount a tmpfs here"

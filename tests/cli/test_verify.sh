@@ -271,5 +271,10 @@ check sigpipe_exit test $? -eq 0
 check sigpipe_ok test "$(tail -1 "$tmp/v18.txt")" = ok
 check sigpipe_tmpdir_empty test -z "$(ls -A "$TMPDIR")"
 
+# an empty DIR is not the root directory
+"$bin" verify "" 2>"$tmp/err"
+check empty_dir_exit test $? -eq 2
+check empty_dir_msg grep -q "the directory name is empty" "$tmp/err"
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]
