@@ -10,6 +10,7 @@
  * writes, the recorded options must be options of `report` that neither read nor write other
  * files (no -o, --config), and the only files verify removes are the ones of its own rerun, in
  * a directory it made with mkdtemp, by the tool's fixed names. Inputs are only read. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -718,6 +719,12 @@ int cli_verify(const struct cli_opts *o)
         printf("not rerun: cannot make a temporary directory: %s\n", strerror(errno));
         bad++;
     } else {
+        /* from here by its resolved path: a symbolic link in TMPDIR re-pointed meanwhile must
+         * not send the rerun's files, or their removal, elsewhere */
+        char *real = realpath(tmp, NULL);
+        if (real && strlen(real) < sizeof tmp)
+            memcpy(tmp, real, strlen(real) + 1);
+        free(real);
         memcpy(rerun_dir, tmp, sizeof rerun_dir);
         have_rerun_dir = 1;
         snprintf(out, sizeof out, "%s/out", tmp);

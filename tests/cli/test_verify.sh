@@ -276,5 +276,18 @@ check sigpipe_tmpdir_empty test -z "$(ls -A "$TMPDIR")"
 check empty_dir_exit test $? -eq 2
 check empty_dir_msg grep -q "the directory name is empty" "$tmp/err"
 
+# TMPDIR a symbolic link re-pointed while the rerun is written: the rerun is compared and
+# removed where it was made (it was looked for, and left, in the wrong place)
+mkdir -p "$tmp/tA" "$tmp/tB" && ln -s "$tmp/tA" "$tmp/tL"
+OUTCOMES_TEST_FAULT=pause TMPDIR="$tmp/tL" "$bin" verify out >"$tmp/v19.txt" 2>&1 &
+pv=$!
+for _ in $(seq 1 200); do [ -n "$(find "$tmp/tA" -mindepth 2 2>/dev/null)" ] && break; sleep 0.05; done
+ln -sfn "$tmp/tB" "$tmp/tL"
+wait "$pv"
+check tmpdir_link_exit test $? -eq 0
+check tmpdir_link_ok test "$(tail -1 "$tmp/v19.txt")" = ok
+check tmpdir_link_a_empty test -z "$(ls -A "$tmp/tA")"
+check tmpdir_link_b_empty test -z "$(ls -A "$tmp/tB")"
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]
