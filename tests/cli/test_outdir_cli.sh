@@ -347,6 +347,21 @@ wait "$p"
 check sigpipe_exit test $? -eq 141
 check sigpipe_clean clean_beside sp2
 check sigpipe_old_kept test "$(title_of sp2)" = Old
+# the lock planted as a directory: refused, the directory and DIR's set left as they were
+rm -rf ld && report --title Old -o ld && mkdir .ld.outcomes.lock && echo mine >.ld.outcomes.lock/f
+check dir_lock run 3 "$bin" report --quiet --title New -o ld in.csv
+check dir_lock_msg has "ld.outcomes.lock: cannot create the lock file: Is a directory"
+check dir_lock_kept test "$(cat .ld.outcomes.lock/f)" = mine
+check dir_lock_set_kept test "$(title_of ld)" = Old
+rm -rf .ld.outcomes.lock
+# the umask is what a new set gets (077: nothing for others, in the staging directory too)
+rm -rf um7 um0
+(umask 077 && "$bin" report --quiet -o um7 in.csv)
+check umask077_dir test "$(stat -c %a um7)" = 700
+check umask077_files test "$(stat -c %a um7/* | sort -u | tr '\n' ' ')" = "600 "
+(umask 000 && "$bin" report --quiet -o um0 in.csv)
+check umask000_dir test "$(stat -c %a um0)" = 777
+check umask000_files test "$(stat -c %a um0/* | sort -u | tr '\n' ' ')" = "666 "
 
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]
