@@ -696,14 +696,14 @@ int cli_verify(const struct cli_opts *o)
             inputs_ok = 0;
             relative_missing |= r.inputs[i].path[0] != '/' && lstat(r.inputs[i].path, &is) != 0;
         }
-    if (relative_missing)
-        printf("note: relative input paths are found from the working directory: run verify "
-               "where the report was made\n");
     if (r.columns.path && !check_file(stdout, "columns", r.columns.path, r.columns.path,
                                       r.columns.sha, "its content changed since the run")) {
         bad++;
         inputs_ok = 0;
     }
+    if (relative_missing)
+        printf("note: relative input paths are found from the working directory: run verify "
+               "where the report was made\n");
     fputs(lines ? lines : "", stdout);
     free(lines);
     /* the rerun, into a directory of its own */
@@ -746,8 +746,8 @@ int cli_verify(const struct cli_opts *o)
                 !same_manifest(stdout, m, path))
                 bad++;
         }
+        remove_rerun(tmp); /* (a signal meanwhile removes what is left, again) */
         have_rerun_dir = 0;
-        remove_rerun(tmp);
     }
     verify_guard(0);
     recorded_fini(&r);
