@@ -289,5 +289,14 @@ check tmpdir_link_ok test "$(tail -1 "$tmp/v19.txt")" = ok
 check tmpdir_link_a_empty test -z "$(ls -A "$tmp/tA")"
 check tmpdir_link_b_empty test -z "$(ls -A "$tmp/tB")"
 
+# inputs that are a link to /dev/zero, a directory, a device: reported, never read
+ln -s /dev/zero zero.link && mkdir -p in.dir
+for pth in zero.link in.dir /dev/zero; do
+  rm -rf t_dev && cp -r out t_dev && sed -i "s|\"path\": \"export.csv\"|\"path\": \"$pth\"|" t_dev/manifest.json
+  timeout 20 "$bin" verify t_dev >"$tmp/v20.txt"
+  check "input_${pth//[\/.]/_}_exit" test $? -eq 1
+  check "input_${pth//[\/.]/_}_line" grep -qF "missing  input $pth (not a regular file)" "$tmp/v20.txt"
+done
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]
