@@ -362,6 +362,18 @@ check umask077_files test "$(stat -c %a um7/* | sort -u | tr '\n' ' ')" = "600 "
 (umask 000 && "$bin" report --quiet -o um0 in.csv)
 check umask000_dir test "$(stat -c %a um0)" = 777
 check umask000_files test "$(stat -c %a um0/* | sort -u | tr '\n' ' ')" = "666 "
+# SIGINT (not ignored: `trap - INT` undoes the background job's ignoring) while the set is
+# staged, then verify: the old set, complete, nothing beside it
+rm -rf si && report --title Old -o si
+(trap - INT; exec env OUTCOMES_TEST_FAULT=pause "$bin" report --quiet --title New -o si in.csv) &
+p=$!
+for _ in $(seq 1 200); do ls -A | grep -q '^\.si\.outcomes-' && break; sleep 0.05; done
+kill -INT "$p"
+wait "$p"
+check sigint_exit test $? -eq 130
+check sigint_clean clean_beside si
+check sigint_old_kept test "$(title_of si)" = Old
+check sigint_verify verified si
 
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]
