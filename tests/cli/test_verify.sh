@@ -121,6 +121,13 @@ check option_columns tamper "options[1]: --columns '/etc/passwd' is not the reco
 check option_stray_word tamper "'x' is not an option of outcomes report" 's|"a4"|"a4", "--strict", "x"|'
 check option_missing_value tamper "'--paper' has no value" 's|"a4"|"a4", "--paper"|'
 check option_check_only tamper "options[0]: '--patients' is not an option of outcomes report" 's|"options": \[|"options": ["--patients", "5", |'
+# abbreviations (getopt_long would take --out for --output), a value glued to -o, a second
+# option smuggled into one word: none is an option of report
+check option_abbrev_out tamper "options[0]: '--out' is not an option of outcomes report" 's|"options": \[|"options": ["--out", "x", |'
+check option_abbrev_outp tamper "options[0]: '--outp' is not an option of outcomes report" 's|"options": \[|"options": ["--outp", "x", |'
+check option_abbrev_conf tamper "options[0]: '--conf' is not an option of outcomes report" 's|"options": \[|"options": ["--conf", "x", |'
+check option_glued_o tamper "options[0]: '-ox' is not an option of outcomes report" 's|"options": \[|"options": ["-ox", |'
+check option_smuggled tamper "options[0]: '--period=2026-10 -o x' is not an option" 's|"options": \[|"options": ["--period=2026-10 -o x", |'
 check no_evil test ! -e "$tmp/evil"
 check inputs_not_array tamper "not a manifest of outcomes" 's|"inputs": \[|"inputs": "x", "inputs2": [|'
 check input_number tamper "inputs[0]: expected an object" 's|"inputs": \[|"inputs": [5, |'
@@ -297,6 +304,21 @@ for pth in zero.link in.dir /dev/zero; do
   check "input_${pth//[\/.]/_}_exit" test $? -eq 1
   check "input_${pth//[\/.]/_}_line" grep -qF "missing  input $pth (not a regular file)" "$tmp/v20.txt"
 done
+
+# options report takes but a run does not record, or values it refuses: the rerun fails or
+# its manifest differs; nothing is written outside the rerun's directory
+rm -rf t_thr && cp -r out t_thr && sed -i 's|"options": \[|"options": ["--threads", "100000", |' t_thr/manifest.json
+"$bin" verify t_thr >"$tmp/v21.txt" 2>"$tmp/err"
+check threads_exit test $? -eq 1
+check threads_line grep -q '^differs  rerun (outcomes report failed, exit 2)$' "$tmp/v21.txt"
+check threads_msg grep -q "expected a number of threads 1-64, got '100000'" "$tmp/err"
+for w in '"--timings"' '"--strict"' '"-q"' '"--allow-column", "ssn"' '"--title", "-o"'; do
+  rm -rf t_opt && cp -r out t_opt && sed -i "s|\"options\": \\[|\"options\": [$w, |" t_opt/manifest.json
+  "$bin" verify t_opt >"$tmp/v22.txt" 2>/dev/null
+  check "unrecorded_${w//[^a-z]/_}_exit" test $? -eq 1
+  check "unrecorded_${w//[^a-z]/_}_line" grep -q '^differs  rerun manifest.json (options: not what the run records)$' "$tmp/v22.txt"
+done
+check unrecorded_no_o_dir test ! -e ./-o
 
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]
