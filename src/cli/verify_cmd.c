@@ -271,11 +271,16 @@ static int parse_manifest(json_t *m, struct recorded *r, const char *mpath, stru
         r->words[i] = word;
     }
     if (epoch && !json_is_null(epoch)) {
+        /* what report takes (strtoll, 0 to the end of 9999): "+1700000000" and leading
+         * zeros included, since the manifest records the variable as it was */
         const char *e = plain_string(epoch);
-        size_t k = e ? strspn(e, "0123456789") : 0;
-        if (!e || !*e || e[k] || k > 12)
+        char *end = NULL;
+        errno = 0;
+        long long secs = e && *e ? strtoll(e, &end, 10) : -1;
+        if (!e || !*e || end == e || *end || errno || secs < 0 || secs > 253402300799LL)
             return diag_set(d, DIAG_IO, mpath, 0, 0,
-                            "source_date_epoch: expected null or seconds as a string of digits");
+                            "source_date_epoch: expected null or seconds since 1970 as a string "
+                            "(0 to 253402300799)");
         r->epoch = e;
     }
     /* the fields verify only shows or ignores: their types all the same */

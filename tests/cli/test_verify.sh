@@ -320,5 +320,15 @@ for w in '"--timings"' '"--strict"' '"-q"' '"--allow-column", "ssn"' '"--title",
 done
 check unrecorded_no_o_dir test ! -e ./-o
 
+# SOURCE_DATE_EPOCH in the forms report takes (a sign, leading zeros, a space): the manifest
+# records it as it was, and verify accepts what report wrote
+for e in "+1700000000" "0001700000000" " 1700000000"; do
+  rm -rf t_ep && SOURCE_DATE_EPOCH="$e" "$bin" report --quiet -o t_ep export.csv
+  "$bin" verify t_ep >"$tmp/v23.txt" 2>&1
+  check "epoch_form_${e//[^0-9]/_}_ok" test "$(tail -1 "$tmp/v23.txt")" = ok
+done
+check epoch_too_big tamper "source_date_epoch: expected null or seconds since 1970" 's|"source_date_epoch": null|"source_date_epoch": "253402300800"|'
+check epoch_negative tamper "source_date_epoch: expected null or seconds since 1970" 's|"source_date_epoch": null|"source_date_epoch": "-1"|'
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]
