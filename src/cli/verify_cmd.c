@@ -517,8 +517,9 @@ static void verify_guard(int on)
 }
 
 /* The rerun's manifest against the recorded one, every field but command_line (the rerun's is
- * verify's own command): a field edited by hand (an input's rows, as_of, an output left out of
- * outputs, a key added) is named. Returns 1 when they agree. */
+ * verify's own command) and libraries (another machine's versions may give the same bytes:
+ * a note): a field edited by hand (an input's rows, as_of, an output left out of outputs, a
+ * key added) is named. Returns 1 when they agree. */
 static int same_manifest(FILE *out, json_t *recorded, const char *again_path)
 {
     struct diag d;
@@ -536,7 +537,7 @@ static int same_manifest(FILE *out, json_t *recorded, const char *again_path)
         json_t *a = pass ? again : recorded, *b = pass ? recorded : again;
         json_object_foreach(a, key, v)
         {
-            if (strcmp(key, "command_line") == 0 ||
+            if (strcmp(key, "command_line") == 0 || strcmp(key, "libraries") == 0 ||
                 (pass ? json_object_get(b, key) != NULL : json_equal(v, json_object_get(b, key))))
                 continue;
             size_t k = strlen(keys);
@@ -545,7 +546,12 @@ static int same_manifest(FILE *out, json_t *recorded, const char *again_path)
                          shown(key, b1, sizeof b1));
         }
     }
+    int libraries_differ =
+        !json_equal(json_object_get(recorded, "libraries"), json_object_get(again, "libraries"));
     json_decref(again);
+    if (libraries_differ)
+        fprintf(out, "note: the libraries here are not the versions the manifest records (the "
+                     "outputs are compared all the same)\n");
     if (nk) {
         fprintf(out, "differs  rerun manifest.json (%s%s: not what the run records)\n", keys,
                 nk > 6 ? ", ..." : "");

@@ -330,5 +330,12 @@ done
 check epoch_too_big tamper "source_date_epoch: expected null or seconds since 1970" 's|"source_date_epoch": null|"source_date_epoch": "253402300800"|'
 check epoch_negative tamper "source_date_epoch: expected null or seconds since 1970" 's|"source_date_epoch": null|"source_date_epoch": "-1"|'
 
+# other library versions than the run's (another machine): a note, not a failure
+rm -rf t_lib && cp -r out t_lib && sed -i 's|"cairo": "[^"]*"|"cairo": "9.9.9"|' t_lib/manifest.json
+"$bin" verify t_lib >"$tmp/v24.txt" 2>&1
+check libraries_exit test $? -eq 0
+check libraries_note grep -q '^note: the libraries here are not the versions the manifest records' "$tmp/v24.txt"
+check libraries_no_note_normally bash -c "! grep -q '^note: the libraries' '$tmp/v1.txt'"
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]
