@@ -1,6 +1,9 @@
 /* sample_cmd.c: `outcomes sample`: writes a synthetic export (src/sample) to a file (written to a
- * temporary made by mkstemp beside it and renamed into place) or to stdout. */
+ * temporary made by mkstemp beside it and renamed into place; SIGINT, SIGTERM or SIGHUP
+ * meanwhile removes the temporary) or to stdout. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +15,43 @@
 #include "outcomes/sample.h"
 
 #define SAMPLE_DEFAULT_AS_OF "2026-10-31"
+
+/* The temporary being written, for the signal handler (a file of hundreds of MB must not be
+ * left behind by ^C); signals ignored when the command started (nohup) stay ignored. */
+static const int sample_sigs[] = {SIGINT, SIGTERM, SIGHUP};
+#define NSAMPLE_SIGS (sizeof sample_sigs / sizeof *sample_sigs)
+static struct sigaction sample_saved[NSAMPLE_SIGS];
+static char *volatile sample_tmp;
+
+static void sample_on_signal(int sig)
+{
+    if (sample_tmp)
+        unlink(sample_tmp);
+    for (size_t i = 0; i < NSAMPLE_SIGS; i++)
+        if (sample_sigs[i] == sig)
+            sigaction(sig, &sample_saved[i], NULL);
+    raise(sig);
+}
+
+static void sample_guard(int on)
+{
+    for (size_t i = 0; i < NSAMPLE_SIGS; i++) {
+        if (!on) {
+            sigaction(sample_sigs[i], &sample_saved[i], NULL);
+            continue;
+        }
+        sigaction(sample_sigs[i], NULL, &sample_saved[i]);
+        if (sample_saved[i].sa_handler == SIG_IGN)
+            continue;
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = sample_on_signal;
+        sigemptyset(&sa.sa_mask);
+        for (size_t k = 0; k < NSAMPLE_SIGS; k++)
+            sigaddset(&sa.sa_mask, sample_sigs[k]);
+        sigaction(sample_sigs[i], &sa, NULL);
+    }
+}
 
 int cli_sample(const struct cli_opts *o)
 {
@@ -44,24 +84,38 @@ int cli_sample(const struct cli_opts *o)
         return EXIT_OK;
     }
     /* a temporary made by mkstemp beside FILE (".FILE.XXXXXX": a new name, created
-     * O_EXCL, never through something planted there), renamed over FILE when complete */
-    const char *slash = strrchr(o->output, '/');
-    size_t dlen = slash ? (size_t)(slash - o->output) + 1 : 0;
-    size_t n = strlen(o->output) + 16;
+     * O_EXCL, never through something planted there), renamed over FILE when complete. FILE
+     * given as a symbolic link: the file it names is replaced, and the link kept */
+    const char *target = o->output;
+    char *real = NULL;
+    if (lstat(o->output, &st) == 0 && S_ISLNK(st.st_mode)) {
+        if (!(real = realpath(o->output, NULL))) {
+            diag_set(&d, DIAG_IO, o->output, 0, 0, "cannot resolve the link: %s", strerror(errno));
+            return cli_report_diag(&d, NULL);
+        }
+        target = real;
+    }
+    const char *slash = strrchr(target, '/');
+    size_t dlen = slash ? (size_t)(slash - target) + 1 : 0;
+    size_t n = strlen(target) + 16;
     char *tmp = malloc(n);
     if (!tmp) {
+        free(real);
         diag_set(&d, DIAG_IO, NULL, 0, 0, "out of memory");
         return cli_report_diag(&d, NULL);
     }
-    snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)dlen, o->output, o->output + dlen);
+    snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)dlen, target, target + dlen);
+    sample_guard(1);
     int fd = mkstemp(tmp);
+    if (fd >= 0)
+        sample_tmp = tmp;
     FILE *f = NULL;
     int rc = EXIT_OK;
     if (fd >= 0) {
         /* the file's mode: FILE's when it exists, else what a new file gets */
         mode_t mask = umask(0);
         umask(mask);
-        fchmod(fd, stat(o->output, &st) == 0 ? (st.st_mode & 0777) : (0666 & ~mask));
+        fchmod(fd, stat(target, &st) == 0 ? (st.st_mode & 0777) : (0666 & ~mask));
         f = fdopen(fd, "wb");
         if (!f) {
             close(fd);
@@ -69,7 +123,9 @@ int cli_sample(const struct cli_opts *o)
         }
     }
     if (!f) {
-        diag_set(&d, DIAG_IO, o->output, 0, 0, "cannot write: %s", strerror(errno));
+        diag_set(&d, DIAG_IO, o->output, 0, 0, "cannot write: %s%s", strerror(errno),
+                 fd < 0 ? " (the file is replaced by a rename: its directory must be writable)"
+                        : "");
         rc = cli_report_diag(&d, NULL);
     } else {
         static char buf[1 << 20];
@@ -79,14 +135,19 @@ int cli_sample(const struct cli_opts *o)
             wrc = diag_set(&d, DIAG_IO, o->output, 0, 0, "writing failed: %s", strerror(errno));
         if (fclose(f) != 0 && !wrc)
             wrc = diag_set(&d, DIAG_IO, o->output, 0, 0, "writing failed: %s", strerror(errno));
-        if (!wrc && rename(tmp, o->output) != 0)
+        if (!wrc && rename(tmp, target) != 0)
             wrc = diag_set(&d, DIAG_IO, o->output, 0, 0, "cannot write: %s", strerror(errno));
+        else if (!wrc)
+            sample_tmp = NULL; /* renamed: nothing to remove */
         if (wrc) {
             snprintf(d.file, sizeof d.file, "%s", o->output);
             remove(tmp);
             rc = cli_report_diag(&d, NULL);
         }
     }
+    sample_tmp = NULL;
+    sample_guard(0);
     free(tmp);
+    free(real);
     return rc;
 }

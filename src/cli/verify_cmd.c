@@ -10,10 +10,12 @@
  * writes, the recorded options must be options of `report` that neither read nor write other
  * files (no -o, --config), and the only files verify removes are the ones of its own rerun, in
  * a directory it made with mkdtemp, by the tool's fixed names. Inputs are only read. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -269,11 +271,16 @@ static int parse_manifest(json_t *m, struct recorded *r, const char *mpath, stru
         r->words[i] = word;
     }
     if (epoch && !json_is_null(epoch)) {
+        /* what report takes (strtoll, 0 to the end of 9999): "+1700000000" and leading
+         * zeros included, since the manifest records the variable as it was */
         const char *e = plain_string(epoch);
-        size_t k = e ? strspn(e, "0123456789") : 0;
-        if (!e || !*e || e[k] || k > 12)
+        char *end = NULL;
+        errno = 0;
+        long long secs = e && *e ? strtoll(e, &end, 10) : -1;
+        if (!e || !*e || end == e || *end || errno || secs < 0 || secs > 253402300799LL)
             return diag_set(d, DIAG_IO, mpath, 0, 0,
-                            "source_date_epoch: expected null or seconds as a string of digits");
+                            "source_date_epoch: expected null or seconds since 1970 as a string "
+                            "(0 to 253402300799)");
         r->epoch = e;
     }
     /* the fields verify only shows or ignores: their types all the same */
@@ -295,17 +302,28 @@ static int parse_manifest(json_t *m, struct recorded *r, const char *mpath, stru
     return check_options(r, mpath, d);
 }
 
-/* DIR/manifest.json: a regular file of at most MANIFEST_MAX bytes, parsed (duplicate keys
- * refused). */
+/* DIR/manifest.json: a regular file (not a symbolic link: DIR must hold what the run wrote;
+ * nothing else is opened, so a device there is never touched) of at most MANIFEST_MAX
+ * bytes, parsed (duplicate keys refused). */
 static json_t *load_manifest(const char *path, struct diag *d)
 {
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    struct stat s;
+    struct stat l, s;
+    if (lstat(path, &l) != 0) {
+        diag_set(d, DIAG_IO, path, 0, 0, "cannot read the manifest: %s", strerror(errno));
+        return NULL;
+    }
+    if (!S_ISREG(l.st_mode)) {
+        diag_set(d, DIAG_IO, path, 0, 0, "cannot read the manifest: %s",
+                 S_ISLNK(l.st_mode) ? "a symbolic link, not the file a run writes"
+                                    : "not a regular file");
+        return NULL;
+    }
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
         diag_set(d, DIAG_IO, path, 0, 0, "cannot read the manifest: %s", strerror(errno));
         return NULL;
     }
-    if (fstat(fd, &s) != 0 || !S_ISREG(s.st_mode)) {
+    if (fstat(fd, &s) != 0 || !S_ISREG(s.st_mode) || s.st_dev != l.st_dev || s.st_ino != l.st_ino) {
         close(fd);
         diag_set(d, DIAG_IO, path, 0, 0, "cannot read the manifest: not a regular file");
         return NULL;
@@ -345,8 +363,8 @@ static json_t *load_manifest(const char *path, struct diag *d)
 
 /* Compares a file's hash with the recorded one; prints a line; returns 1 when it matches. Only
  * a regular file is read (a FIFO or a device named by a manifest is not opened). */
-static int check_file(const char *kind, const char *label, const char *path, const char *want,
-                      const char *what_if_differs)
+static int check_file(FILE *out, const char *kind, const char *label, const char *path,
+                      const char *want, const char *what_if_differs)
 {
     char hex[65], b1[400];
     uint64_t size;
@@ -354,26 +372,26 @@ static int check_file(const char *kind, const char *label, const char *path, con
     struct stat s;
     label = shown(label, b1, sizeof b1);
     if (lstat(path, &s) != 0) {
-        printf("missing  %s %s\n", kind, label);
+        fprintf(out, "missing  %s %s\n", kind, label);
         return 0;
     }
     if (S_ISLNK(s.st_mode) && strcmp(kind, "input") != 0 && strcmp(kind, "columns") != 0) {
-        printf("differs  %s %s (a symbolic link, not the file written)\n", kind, label);
+        fprintf(out, "differs  %s %s (a symbolic link, not the file written)\n", kind, label);
         return 0;
     }
     if (stat(path, &s) != 0 || !S_ISREG(s.st_mode)) {
-        printf("missing  %s %s (not a regular file)\n", kind, label);
+        fprintf(out, "missing  %s %s (not a regular file)\n", kind, label);
         return 0;
     }
     if (sha256_file(path, hex, &size, &d) != 0) {
-        printf("missing  %s %s (%s)\n", kind, label, d.message);
+        fprintf(out, "missing  %s %s (%s)\n", kind, label, d.message);
         return 0;
     }
     if (strcmp(hex, want) != 0) {
-        printf("differs  %s %s (%s)\n", kind, label, what_if_differs);
+        fprintf(out, "differs  %s %s (%s)\n", kind, label, what_if_differs);
         return 0;
     }
-    printf("ok       %s %s\n", kind, label);
+    fprintf(out, "ok       %s %s\n", kind, label);
     return 1;
 }
 
@@ -391,7 +409,7 @@ static int by_name(const void *a, const void *b)
 
 /* Entries of DIR the manifest does not list (a leftover temporary, a file added after): each
  * printed as "extra"; returns how many. */
-static int extra_files(const char *dir, const struct recorded *r)
+static int extra_files(FILE *out, const char *dir, const struct recorded *r)
 {
     DIR *dp = opendir(dir);
     if (!dp)
@@ -419,7 +437,7 @@ static int extra_files(const char *dir, const struct recorded *r)
         qsort(names, n, sizeof *names, by_name);
     for (size_t i = 0; i < n; i++) {
         char b1[400];
-        printf("extra    output %s (not in the manifest)\n", shown(names[i], b1, sizeof b1));
+        fprintf(out, "extra    output %s (not in the manifest)\n", shown(names[i], b1, sizeof b1));
         free(names[i]);
     }
     free(names);
@@ -443,6 +461,104 @@ static void remove_rerun(const char *tmp)
     unlinkat(tfd, ".out.outcomes.lock", 0);
     close(tfd);
     rmdir(tmp);
+}
+
+/* The rerun's directory while it exists: SIGINT, SIGTERM or SIGHUP removes it (it holds
+ * episodes.csv, with patient ids, in a shared TMPDIR) and then acts as before verify (a
+ * signal ignored then stays ignored). The report code's own guard, while it writes, chains to
+ * this one. */
+static const int verify_sigs[] = {SIGINT, SIGTERM, SIGHUP};
+#define NVERIFY_SIGS (sizeof verify_sigs / sizeof *verify_sigs)
+static struct sigaction verify_saved[NVERIFY_SIGS];
+static char rerun_dir[4200];
+static volatile sig_atomic_t have_rerun_dir;
+
+static void verify_on_signal(int sig)
+{
+    if (have_rerun_dir)
+        remove_rerun(rerun_dir);
+    have_rerun_dir = 0;
+    for (size_t i = 0; i < NVERIFY_SIGS; i++)
+        if (verify_sigs[i] == sig)
+            sigaction(sig, &verify_saved[i], NULL);
+    raise(sig);
+}
+
+static struct sigaction verify_saved_pipe;
+
+static void verify_guard(int on)
+{
+    /* a reader of verify's output that goes away (| head) must not end it before the rerun is
+     * removed: SIGPIPE is ignored meanwhile (a write then fails with EPIPE) */
+    struct sigaction ign;
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    sigemptyset(&ign.sa_mask);
+    if (on)
+        sigaction(SIGPIPE, &ign, &verify_saved_pipe);
+    else
+        sigaction(SIGPIPE, &verify_saved_pipe, NULL);
+    for (size_t i = 0; i < NVERIFY_SIGS; i++) {
+        if (!on) {
+            sigaction(verify_sigs[i], &verify_saved[i], NULL);
+            continue;
+        }
+        sigaction(verify_sigs[i], NULL, &verify_saved[i]);
+        if (verify_saved[i].sa_handler == SIG_IGN)
+            continue;
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = verify_on_signal;
+        sigemptyset(&sa.sa_mask);
+        for (size_t k = 0; k < NVERIFY_SIGS; k++)
+            sigaddset(&sa.sa_mask, verify_sigs[k]);
+        sigaction(verify_sigs[i], &sa, NULL);
+    }
+}
+
+/* The rerun's manifest against the recorded one, every field but command_line (the rerun's is
+ * verify's own command) and libraries (another machine's versions may give the same bytes:
+ * a note): a field edited by hand (an input's rows, as_of, an output left out of outputs, a
+ * key added) is named. Returns 1 when they agree. */
+static int same_manifest(FILE *out, json_t *recorded, const char *again_path)
+{
+    struct diag d;
+    diag_clear(&d);
+    json_t *again = load_manifest(again_path, &d);
+    if (!again) {
+        fprintf(out, "missing  rerun manifest.json (%s)\n", d.message);
+        return 0;
+    }
+    char keys[200] = "", b1[400];
+    size_t nk = 0;
+    const char *key;
+    json_t *v;
+    for (int pass = 0; pass < 2; pass++) {
+        json_t *a = pass ? again : recorded, *b = pass ? recorded : again;
+        json_object_foreach(a, key, v)
+        {
+            if (strcmp(key, "command_line") == 0 || strcmp(key, "libraries") == 0 ||
+                (pass ? json_object_get(b, key) != NULL : json_equal(v, json_object_get(b, key))))
+                continue;
+            size_t k = strlen(keys);
+            if (nk++ < 6)
+                snprintf(keys + k, sizeof keys - k, "%s%s", k ? ", " : "",
+                         shown(key, b1, sizeof b1));
+        }
+    }
+    int libraries_differ =
+        !json_equal(json_object_get(recorded, "libraries"), json_object_get(again, "libraries"));
+    json_decref(again);
+    if (libraries_differ)
+        fprintf(out, "note: the libraries here are not the versions the manifest records (the "
+                     "outputs are compared all the same)\n");
+    if (nk) {
+        fprintf(out, "differs  rerun manifest.json (%s%s: not what the run records)\n", keys,
+                nk > 6 ? ", ..." : "");
+        return 0;
+    }
+    fprintf(out, "ok       rerun manifest.json\n");
+    return 1;
 }
 
 /* The rerun into TMP/out with the recorded options and inputs; returns its exit code. */
@@ -481,6 +597,35 @@ static int rerun(const struct recorded *r, const char *out, struct diag *d)
     return rc;
 }
 
+/* DIR's identity: a run into DIR replaces it by another directory (a new inode, or an old
+ * inode number reused with another change time). */
+static int same_dir(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+           a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* Tests only: OUTCOMES_TEST_FAULT, a comma-separated list. "verify-pause" sleeps 2 s after
+ * the first reading of the manifest, so that a test can replace DIR at that point;
+ * "verify-pause-rerun" after the rerun, before its files are compared (for a signal then);
+ * "verify-replaced" takes DIR as replaced after every reading. */
+static int verify_fault(const char *what)
+{
+    const char *e = getenv("OUTCOMES_TEST_FAULT");
+    char list[300], key[64];
+    snprintf(list, sizeof list, ",%s,", e ? e : "");
+    snprintf(key, sizeof key, ",%s,", what);
+    return strstr(list, key) != NULL;
+}
+
+static void verify_pause(const char *what)
+{
+    if (verify_fault(what))
+        sleep(2);
+}
+
+#define READ_TRIES 5 /* DIR replaced this often while it is read: verify gives up */
+
 int cli_verify(const struct cli_opts *o)
 {
     struct diag d;
@@ -491,65 +636,131 @@ int cli_verify(const struct cli_opts *o)
     }
     const char *dir = o->files[0];
     char path[4200], mpath[4200];
+    if (!*dir) { /* (joined, "" would be the root directory) */
+        diag_set(&d, DIAG_USAGE, NULL, 0, 0, "the directory name is empty");
+        return cli_report_diag(&d, "verify");
+    }
     if (join(mpath, sizeof mpath, dir, "manifest.json") != 0) {
         diag_set(&d, DIAG_USAGE, NULL, 0, 0, "the directory name is too long");
         return cli_report_diag(&d, "verify");
     }
-    json_t *m = load_manifest(mpath, &d);
-    if (!m)
-        return cli_report_diag(&d, NULL);
+    /* DIR's files are read by path: a run that replaces DIR meanwhile (another set, swapped in
+     * whole) would give a mix of two sets. DIR's identity before and after tells; then it is
+     * read again. What is printed of a reading comes from one set. */
+    json_t *m = NULL;
     struct recorded r;
-    if (parse_manifest(m, &r, mpath, &d) != 0) {
+    memset(&r, 0, sizeof r);
+    char *lines = NULL;
+    size_t nlines = 0;
+    int bad = 0, tries = 0;
+    for (;; tries++) {
+        struct stat before, after;
+        int have_before = stat(dir, &before) == 0;
+        diag_clear(&d);
+        m = load_manifest(mpath, &d);
+        if (m && tries == 0)
+            verify_pause("verify-pause");
+        int rc = !m ? (int)d.code : parse_manifest(m, &r, mpath, &d);
+        FILE *out = rc ? NULL : open_memstream(&lines, &nlines);
+        bad = 0;
+        if (!rc && !out)
+            rc = diag_set(&d, DIAG_IO, NULL, 0, 0, "out of memory");
+        for (size_t i = 0; !rc && i < r.noutputs; i++)
+            if (join(path, sizeof path, dir, r.outputs[i].path) != 0 ||
+                !check_file(out, "output", r.outputs[i].path, path, r.outputs[i].sha,
+                            "changed since the run"))
+                bad++;
+        if (!rc)
+            bad += extra_files(out, dir, &r);
+        if (out)
+            fclose(out);
+        int changed = !have_before || stat(dir, &after) != 0 || !same_dir(&before, &after) ||
+                      verify_fault("verify-replaced");
+        if (!changed && rc == 0)
+            break;
+        if (changed && tries + 1 < READ_TRIES) { /* read again */
+            recorded_fini(&r);
+            memset(&r, 0, sizeof r);
+            json_decref(m);
+            m = NULL;
+            free(lines);
+            lines = NULL;
+            continue;
+        }
         recorded_fini(&r);
         json_decref(m);
+        free(lines);
+        if (rc)
+            return cli_report_diag(&d, NULL);
+        diag_set(&d, DIAG_IO, dir, 0, 0,
+                 "the directory was replaced %d times while verify read it (a run is writing "
+                 "it): nothing was checked",
+                 READ_TRIES);
         return cli_report_diag(&d, NULL);
     }
-    int bad = 0, inputs_ok = 1;
+    int inputs_ok = 1, relative_missing = 0;
+    struct stat is;
     for (size_t i = 0; i < r.ninputs; i++)
-        if (!check_file("input", r.inputs[i].path, r.inputs[i].path, r.inputs[i].sha,
+        if (!check_file(stdout, "input", r.inputs[i].path, r.inputs[i].path, r.inputs[i].sha,
                         "its content changed since the run")) {
             bad++;
             inputs_ok = 0;
+            relative_missing |= r.inputs[i].path[0] != '/' && lstat(r.inputs[i].path, &is) != 0;
         }
-    if (r.columns.path && !check_file("columns", r.columns.path, r.columns.path, r.columns.sha,
-                                      "its content changed since the run")) {
+    if (r.columns.path && !check_file(stdout, "columns", r.columns.path, r.columns.path,
+                                      r.columns.sha, "its content changed since the run")) {
         bad++;
         inputs_ok = 0;
     }
-    for (size_t i = 0; i < r.noutputs; i++)
-        if (join(path, sizeof path, dir, r.outputs[i].path) != 0 ||
-            !check_file("output", r.outputs[i].path, path, r.outputs[i].sha,
-                        "changed since the run"))
-            bad++;
-    bad += extra_files(dir, &r);
+    if (relative_missing)
+        printf("note: relative input paths are found from the working directory: run verify "
+               "where the report was made\n");
+    fputs(lines ? lines : "", stdout);
+    free(lines);
     /* the rerun, into a directory of its own */
     const char *tmpbase = getenv("TMPDIR");
     char tmp[4200], out[4300];
     if (join(tmp, sizeof tmp, tmpbase && *tmpbase ? tmpbase : "/tmp", "outcomes-verify-XXXXXX"))
         snprintf(tmp, sizeof tmp, "/tmp/outcomes-verify-XXXXXX");
+    fflush(stdout);
+    verify_guard(1);
     if (!inputs_ok) {
         printf("not rerun: an input is missing or changed\n");
     } else if (!mkdtemp(tmp)) {
         printf("not rerun: cannot make a temporary directory: %s\n", strerror(errno));
         bad++;
     } else {
+        /* from here by its resolved path: a symbolic link in TMPDIR re-pointed meanwhile must
+         * not send the rerun's files, or their removal, elsewhere */
+        char *real = realpath(tmp, NULL);
+        if (real && strlen(real) < sizeof tmp)
+            memcpy(tmp, real, strlen(real) + 1);
+        free(real);
+        memcpy(rerun_dir, tmp, sizeof rerun_dir);
+        have_rerun_dir = 1;
         snprintf(out, sizeof out, "%s/out", tmp);
         int rc = rerun(&r, out, &d);
         if (rc != 0) {
             printf("differs  rerun (outcomes report failed, exit %d)\n", rc);
             bad++;
         } else {
+            verify_pause("verify-pause-rerun");
             for (size_t i = 0; i < r.noutputs; i++) {
                 if (strcmp(r.outputs[i].path, "manifest.json") == 0)
                     continue;
                 if (join(path, sizeof path, out, r.outputs[i].path) != 0 ||
-                    !check_file("rerun", r.outputs[i].path, path, r.outputs[i].sha,
+                    !check_file(stdout, "rerun", r.outputs[i].path, path, r.outputs[i].sha,
                                 "the rerun gives other bytes"))
                     bad++;
             }
+            if (join(path, sizeof path, out, "manifest.json") != 0 ||
+                !same_manifest(stdout, m, path))
+                bad++;
         }
-        remove_rerun(tmp);
+        remove_rerun(tmp); /* (a signal meanwhile removes what is left, again) */
+        have_rerun_dir = 0;
     }
+    verify_guard(0);
     recorded_fini(&r);
     json_decref(m);
     if (bad)

@@ -153,6 +153,15 @@ static void undo(void)
     unmake_dirs();
 }
 
+/* The signals guarded, and what they did before the run: a signal ignored then (SIGHUP under
+ * nohup, SIGINT in a background job of a script, SIGPIPE in verify's rerun) stays ignored,
+ * and a handler of the caller (verify's, which removes its rerun) is restored and runs after
+ * ours. SIGPIPE: a progress line to a reader that went away. */
+static const int guarded[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+#define NGUARDED (sizeof guarded / sizeof *guarded)
+static struct sigaction saved[NGUARDED];
+static int guarding;
+
 static void on_signal(int sig)
 {
     if (committing) { /* the swap is not interrupted: the signal acts when it is done */
@@ -160,20 +169,36 @@ static void on_signal(int sig)
         return;
     }
     undo();
-    signal(sig, SIG_DFL);
+    for (size_t i = 0; i < NGUARDED; i++)
+        if (guarded[i] == sig)
+            sigaction(sig, &saved[i], NULL);
     raise(sig);
 }
 
 static void guard(int on)
 {
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+    if (on == guarding)
+        return;
+    for (size_t i = 0; i < NGUARDED; i++) {
+        if (!on) {
+            sigaction(guarded[i], &saved[i], NULL);
+            continue;
+        }
+        if (sigaction(guarded[i], NULL, &saved[i]) != 0) {
+            memset(&saved[i], 0, sizeof saved[i]);
+            saved[i].sa_handler = SIG_DFL;
+        }
+        if (saved[i].sa_handler == SIG_IGN)
+            continue;
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);
-        sa.sa_handler = on ? on_signal : SIG_DFL;
-        sigemptyset(&sa.sa_mask);
-        sigaction(sigs[i], &sa, NULL);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask); /* one clean-up at a time */
+        for (size_t k = 0; k < NGUARDED; k++)
+            sigaddset(&sa.sa_mask, guarded[k]);
+        sigaction(guarded[i], &sa, NULL);
     }
+    guarding = on;
 }
 
 static void release(void)
@@ -332,6 +357,25 @@ static int stage_name_of(const char *name, const char *base)
     return k == 6;
 }
 
+/* Whether name is one outcomes gives its temporaries beside some directory: ".B.outcomes-"
+ * and six characters of mkdtemp's alphabet, or ".B.outcomes.lock". A directory of that name
+ * would be taken for a crash's leftover by a run into B, and removed. */
+static int reserved_name(const char *name)
+{
+    size_t n = strlen(name);
+    if (name[0] != '.' || n < 2)
+        return 0;
+    if (n >= 2 + 14 && strcmp(name + n - 14, ".outcomes.lock") == 0)
+        return 1;
+    if (n < 2 + 16 || strncmp(name + n - 16, ".outcomes-", 10) != 0)
+        return 0;
+    for (size_t k = n - 6; k < n; k++)
+        if (!((name[k] >= 'a' && name[k] <= 'z') || (name[k] >= 'A' && name[k] <= 'Z') ||
+              (name[k] >= '0' && name[k] <= '9')))
+            return 0;
+    return 1;
+}
+
 /* Under the lock: what an earlier crash left of runs into DIR is removed, and DIR (when it
  * exists) is checked to hold only our files. */
 static int clean_and_check(mode_t *mode, struct diag *d)
@@ -470,6 +514,12 @@ static int split_target(const char *dir, struct diag *d)
     }
     if (strlen(st.base) > 200) {
         rc = diag_set(d, DIAG_IO, dir, 0, 0, "the directory's name is too long");
+        goto out;
+    }
+    if (reserved_name(st.base)) {
+        rc = diag_set(d, DIAG_IO, dir, 0, 0,
+                      "the name is of the form outcomes gives its temporary files "
+                      "(.NAME.outcomes-XXXXXX, .NAME.outcomes.lock): choose another");
         goto out;
     }
     sprintf(st.lockname, ".%s.outcomes.lock", st.base);
@@ -705,7 +755,10 @@ static int swap(char old[300], struct diag *d)
             return 0;
         }
         if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
-            return diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot replace: %s", strerror(errno));
+            return diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot replace: %s%s", strerror(errno),
+                            errno == EBUSY ? " (a mount point cannot be swapped: give -o a "
+                                             "directory inside it)"
+                                           : "");
     }
 #endif
     /* the fallback: DIR aside onto a fresh empty directory (rename replaces an empty one),
@@ -719,7 +772,10 @@ static int swap(char old[300], struct diag *d)
     if (rename_step("aside", st.pfd, st.base, aside) != 0) {
         int err = errno;
         unlinkat(st.pfd, aside, AT_REMOVEDIR);
-        return diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot replace: %s", strerror(err));
+        return diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot replace: %s%s", strerror(err),
+                        err == EBUSY ? " (a mount point cannot be swapped: give -o a directory "
+                                       "inside it)"
+                                     : "");
     }
     fault_point("after-aside");
     if (rename_step("install", st.pfd, st.stage, st.base) != 0) {

@@ -248,10 +248,132 @@ if mount -t tmpfs -o size=4m tmpfs rofs 2>/dev/null; then
   check rofs_exit run 3 "$bin" report --quiet --title New -o rofs/out in.csv
   check rofs_msg has "rofs/.out.outcomes.lock: cannot create the lock file: Read-only file system"
   check rofs_old_kept test "$(title_of rofs/out)" = Old
+  check sample_rofs run 3 "$bin" sample --patients 5 -o rofs/s.csv
+  check sample_rofs_msg has "rofs/s.csv: cannot write: Read-only file system (the file is replaced by a rename: its directory must be writable)"
   umount rofs
 else
   echo "skip rofs: cannot mount a tmpfs here"
 fi
+
+# ---- signals ignored when a run starts stay ignored (issue 13, second round): under nohup
+# (SIGHUP ignored) or as a background job of a script (SIGINT ignored), a hang-up or ^C during
+# the run must not kill it (the commit's guard used to install its handler regardless)
+for sig in HUP INT; do
+  rm -rf ig && report --title Old -o ig
+  (trap '' "$sig"; exec env OUTCOMES_TEST_FAULT=pause "$bin" report --quiet --title New -o ig in.csv) &
+  p=$!
+  for _ in $(seq 1 200); do ls -A | grep -q '^\.ig\.outcomes-' && break; sleep 0.05; done
+  kill -"$sig" "$p"
+  wait "$p"
+  check "ignored_${sig}_survives" test $? -eq 0
+  check "ignored_${sig}_new_set" test "$(title_of ig)" = New
+  check "ignored_${sig}_verify" verified ig
+  check "ignored_${sig}_clean" clean_beside ig
+done
+
+# ---- sample -o FILE killed while it writes: its temporary (hundreds of MB) is removed
+"$bin" sample --patients 1000000 -o big.csv &
+p=$!
+for _ in $(seq 1 200); do ls -A | grep -q '^\.big\.csv\.' && break; sleep 0.05; done
+kill -TERM "$p"
+wait "$p"
+check sample_killed_exit test $? -eq 143
+check sample_killed_no_temp test -z "$(ls -A | grep '^\.big\.csv\.')"
+check sample_killed_no_file test ! -e big.csv
+# sample -o LINK: the file the link names is replaced, the link kept; a dangling link refused
+echo old >sample-target.csv && ln -s sample-target.csv sample-link.csv
+check sample_link_run run 0 "$bin" sample --patients 5 -o sample-link.csv
+check sample_link_kept test -L sample-link.csv
+check sample_link_target_new test "$(head -c 10 sample-target.csv)" = "patient_id"
+ln -s "$tmp/sample-nowhere" sample-dangling.csv
+check sample_dangling run 3 "$bin" sample --patients 5 -o sample-dangling.csv
+check sample_dangling_msg has "sample-dangling.csv: cannot resolve the link: No such file or directory"
+check sample_dangling_nothing test ! -e sample-nowhere
+
+# ---- a directory named like a temporary of another one (.x.outcomes-XXXXXX) would be removed
+# as a crash's leftover by the next run into x: such names are refused for -o
+rm -rf x .x.outcomes-AAAAAA
+check reserved_stage run 3 "$bin" report --quiet -o .x.outcomes-AAAAAA in.csv
+check reserved_stage_msg has ".x.outcomes-AAAAAA: the name is of the form outcomes gives its temporary files"
+check reserved_stage_nothing test ! -e .x.outcomes-AAAAAA
+check reserved_lock run 3 "$bin" report --quiet -o .x.outcomes.lock in.csv
+check reserved_lock_nothing test ! -e .x.outcomes.lock
+# (a link of that name to a report directory writes the directory it names, and a run into
+# x leaves the link: only directories of this user are taken for leftovers)
+mkdir -p realstage && report -o realstage && ln -s realstage .x.outcomes-BBBBBB
+check reserved_via_link run 0 "$bin" report --quiet -o .x.outcomes-BBBBBB in.csv
+check reserved_via_link_x run 0 "$bin" report --quiet -o x in.csv
+check reserved_via_link_kept test -L .x.outcomes-BBBBBB -a -f realstage/results.json
+rm .x.outcomes-BBBBBB
+check reserved_like_ok run 0 "$bin" report --quiet -o x.outcomes-AAAAAA in.csv # no leading dot
+# the lock file planted as a hard link to a file outside: used as a lock, only the link goes
+echo precious >lock-victim && ln lock-victim .hl.outcomes.lock
+check hardlink_lock_run run 0 "$bin" report --quiet -o hl in.csv
+check hardlink_lock_victim test "$(cat lock-victim)" = precious
+check hardlink_lock_gone test ! -e .hl.outcomes.lock
+# three spellings of one directory (a//b/, through a symlinked parent, the directory's own
+# link) take the same lock: each waits for the run holding it
+rm -rf sp splink && mkdir -p sp && ln -s sp splink && report -o sp/x && ln -sfn sp/x spx
+for spelling in './sp//x/' 'splink/x' 'spx'; do
+  OUTCOMES_TEST_FAULT=pause "$bin" report --quiet --title A -o sp/x in.csv &
+  pa=$!
+  for _ in $(seq 1 200); do ls -A sp | grep -q '^\.x\.outcomes-' && break; sleep 0.05; done
+  "$bin" report --title B -o "$spelling" in.csv >"$tmp/b.out" 2>"$tmp/b.err"
+  rb=$?
+  wait "$pa"
+  check "spelling_${spelling//[\/.]/_}_waited" grep -q "waiting for it to end" "$tmp/b.err"
+  check "spelling_${spelling//[\/.]/_}_exit" test "$rb" -eq 0
+  check "spelling_${spelling//[\/.]/_}_last" test "$(title_of sp/x)" = B
+done
+# a mount point as DIR: no rename can swap it; refused with a hint, nothing lost
+mkdir mnt
+if mount -t tmpfs -o size=8m tmpfs mnt 2>/dev/null; then
+  echo keep >"$tmp/mnt-marker"
+  check mount_exit run 3 "$bin" report --quiet -o mnt in.csv
+  check mount_msg has "mnt: cannot replace: Device or resource busy (a mount point cannot be swapped: give -o a directory inside it)"
+  check mount_clean clean_beside mnt
+  check mount_empty test -z "$(ls -A mnt)"
+  umount mnt
+else
+  echo "skip mount: cannot mount a tmpfs here"
+fi
+# SIGPIPE (stderr's reader gone) while the set is staged: cleaned up like SIGTERM
+rm -rf sp2 && report --title Old -o sp2
+OUTCOMES_TEST_FAULT=pause "$bin" report --quiet --title New -o sp2 in.csv &
+p=$!
+for _ in $(seq 1 200); do ls -A | grep -q '^\.sp2\.outcomes-' && break; sleep 0.05; done
+kill -PIPE "$p"
+wait "$p"
+check sigpipe_exit test $? -eq 141
+check sigpipe_clean clean_beside sp2
+check sigpipe_old_kept test "$(title_of sp2)" = Old
+# the lock planted as a directory: refused, the directory and DIR's set left as they were
+rm -rf ld && report --title Old -o ld && mkdir .ld.outcomes.lock && echo mine >.ld.outcomes.lock/f
+check dir_lock run 3 "$bin" report --quiet --title New -o ld in.csv
+check dir_lock_msg has "ld.outcomes.lock: cannot create the lock file: Is a directory"
+check dir_lock_kept test "$(cat .ld.outcomes.lock/f)" = mine
+check dir_lock_set_kept test "$(title_of ld)" = Old
+rm -rf .ld.outcomes.lock
+# the umask is what a new set gets (077: nothing for others, in the staging directory too)
+rm -rf um7 um0
+(umask 077 && "$bin" report --quiet -o um7 in.csv)
+check umask077_dir test "$(stat -c %a um7)" = 700
+check umask077_files test "$(stat -c %a um7/* | sort -u | tr '\n' ' ')" = "600 "
+(umask 000 && "$bin" report --quiet -o um0 in.csv)
+check umask000_dir test "$(stat -c %a um0)" = 777
+check umask000_files test "$(stat -c %a um0/* | sort -u | tr '\n' ' ')" = "666 "
+# SIGINT (not ignored: `trap - INT` undoes the background job's ignoring) while the set is
+# staged, then verify: the old set, complete, nothing beside it
+rm -rf si && report --title Old -o si
+(trap - INT; exec env OUTCOMES_TEST_FAULT=pause "$bin" report --quiet --title New -o si in.csv) &
+p=$!
+for _ in $(seq 1 200); do ls -A | grep -q '^\.si\.outcomes-' && break; sleep 0.05; done
+kill -INT "$p"
+wait "$p"
+check sigint_exit test $? -eq 130
+check sigint_clean clean_beside si
+check sigint_old_kept test "$(title_of si)" = Old
+check sigint_verify verified si
 
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -121,6 +121,13 @@ check option_columns tamper "options[1]: --columns '/etc/passwd' is not the reco
 check option_stray_word tamper "'x' is not an option of outcomes report" 's|"a4"|"a4", "--strict", "x"|'
 check option_missing_value tamper "'--paper' has no value" 's|"a4"|"a4", "--paper"|'
 check option_check_only tamper "options[0]: '--patients' is not an option of outcomes report" 's|"options": \[|"options": ["--patients", "5", |'
+# abbreviations (getopt_long would take --out for --output), a value glued to -o, a second
+# option smuggled into one word: none is an option of report
+check option_abbrev_out tamper "options[0]: '--out' is not an option of outcomes report" 's|"options": \[|"options": ["--out", "x", |'
+check option_abbrev_outp tamper "options[0]: '--outp' is not an option of outcomes report" 's|"options": \[|"options": ["--outp", "x", |'
+check option_abbrev_conf tamper "options[0]: '--conf' is not an option of outcomes report" 's|"options": \[|"options": ["--conf", "x", |'
+check option_glued_o tamper "options[0]: '-ox' is not an option of outcomes report" 's|"options": \[|"options": ["-ox", |'
+check option_smuggled tamper "options[0]: '--period=2026-10 -o x' is not an option" 's|"options": \[|"options": ["--period=2026-10 -o x", |'
 check no_evil test ! -e "$tmp/evil"
 check inputs_not_array tamper "not a manifest of outcomes" 's|"inputs": \[|"inputs": "x", "inputs2": [|'
 check input_number tamper "inputs[0]: expected an object" 's|"inputs": \[|"inputs": [5, |'
@@ -198,6 +205,137 @@ check bytes_columns_hex test "$("$get" out10/manifest.json columns_file.path_hex
 check bytes_option_hex test "$("$get" out10/manifest.json options.5.hex)" = 636f6c73ff2e696e69
 "$bin" verify out10 >"$tmp/v10.txt"
 check bytes_columns_verify test $? -eq 0
+
+# ---- verify attacked (issue 13, second round)
+# a manifest that lists no outputs, beside no outputs: the rerun's manifest names what is
+# missing (it verified "ok" before)
+mkdir -p only
+sed -n '1,/"outputs": \[/p' out/manifest.json | sed '$s/.*/  "outputs": []/' >only/manifest.json
+echo "}" >>only/manifest.json
+"$bin" verify only >"$tmp/v12.txt" 2>&1
+check no_outputs_exit test $? -eq 1
+check no_outputs_line grep -q '^differs  rerun manifest.json (outputs: not what the run records)$' "$tmp/v12.txt"
+# fields verify does not use otherwise, edited by hand: named by the rerun's manifest
+rm -rf t_rows && cp -r out t_rows && sed -i 's|"rows": 5962|"rows": 5|; s|"as_of": "[0-9-]*"|"as_of": "2020-01-01"|' t_rows/manifest.json
+"$bin" verify t_rows >"$tmp/v13.txt" 2>&1
+check edited_fields_exit test $? -eq 1
+check edited_fields_line grep -q '^differs  rerun manifest.json (as_of, inputs: not what the run records)$' "$tmp/v13.txt"
+rm -rf t_nokey && cp -r out t_nokey && sed -i '/"source_date_epoch": null,/d' t_nokey/manifest.json
+"$bin" verify t_nokey >"$tmp/v14.txt" 2>&1
+check removed_key_line grep -q '^differs  rerun manifest.json (source_date_epoch: not what the run records)$' "$tmp/v14.txt"
+check manifest_rerun_ok grep -q '^ok       rerun manifest.json$' "$tmp/v1.txt"
+# DIR/manifest.json as a symbolic link to a file outside DIR: refused, not followed
+rm -rf t_mlink && cp -r out t_mlink && mv t_mlink/manifest.json outside.json && ln -s ../outside.json t_mlink/manifest.json
+"$bin" verify t_mlink 2>"$tmp/err"
+check manifest_link_exit test $? -eq 3
+check manifest_link_msg grep -q "t_mlink/manifest.json: cannot read the manifest: a symbolic link, not the file a run writes" "$tmp/err"
+# a report replacing DIR while verify reads it (verify paused after reading the manifest):
+# verify reads DIR again and checks one set, never the manifest of one and the files of another
+export TMPDIR="$tmp/vtmp2"
+mkdir -p "$TMPDIR"
+rm -rf swap && "$bin" report --quiet --title Old -o swap export.csv
+OUTCOMES_TEST_FAULT=verify-pause "$bin" verify swap >"$tmp/v15.txt" 2>&1 &
+pv=$!
+sleep 0.5
+"$bin" report --quiet --title New -o swap export.csv
+wait "$pv"
+check swap_while_read_exit test $? -eq 0
+check swap_while_read_ok test "$(tail -1 "$tmp/v15.txt")" = ok
+check swap_while_read_new grep -q '"New"' swap/manifest.json
+# SIGTERM while the rerun's files exist (episodes.csv has patient ids) or while the rerun is
+# being written: verify removes its temporary directory before it ends
+for f in verify-pause-rerun pause; do
+  OUTCOMES_TEST_FAULT=$f "$bin" verify out >/dev/null 2>&1 &
+  pv=$!
+  for _ in $(seq 1 200); do [ -n "$(find "$TMPDIR" -mindepth 2 2>/dev/null)" ] && break; sleep 0.05; done
+  sleep 0.3
+  kill -TERM "$pv"
+  wait "$pv"
+  check "signal_${f}_exit" test $? -eq 143
+  check "signal_${f}_tmpdir_empty" test -z "$(ls -A "$TMPDIR")"
+done
+
+# verify run from another directory: the relative input is missing, and the note says why
+(cd "$TMPDIR" && "$bin" verify "$tmp/out" >"$tmp/v16.txt" 2>&1)
+check elsewhere_exit test $? -eq 1
+check elsewhere_missing grep -q '^missing  input export.csv$' "$tmp/v16.txt"
+check elsewhere_note grep -q '^note: relative input paths are found from the working directory' "$tmp/v16.txt"
+
+# DIR replaced after every reading (the fault hook): verify gives up after 5, checks nothing
+OUTCOMES_TEST_FAULT=verify-replaced "$bin" verify out >"$tmp/v17.txt" 2>"$tmp/err"
+check replaced_exit test $? -eq 3
+check replaced_msg grep -q "out: the directory was replaced 5 times while verify read it (a run is writing it): nothing was checked" "$tmp/err"
+check replaced_nothing test ! -s "$tmp/v17.txt"
+
+# SIGPIPE (a reader such as `| head` gone) while the rerun exists: ignored, verify ends
+# normally and removes the rerun
+OUTCOMES_TEST_FAULT=verify-pause-rerun "$bin" verify out >"$tmp/v18.txt" 2>&1 &
+pv=$!
+for _ in $(seq 1 200); do [ -n "$(find "$TMPDIR" -mindepth 2 2>/dev/null)" ] && break; sleep 0.05; done
+kill -PIPE "$pv"
+wait "$pv"
+check sigpipe_exit test $? -eq 0
+check sigpipe_ok test "$(tail -1 "$tmp/v18.txt")" = ok
+check sigpipe_tmpdir_empty test -z "$(ls -A "$TMPDIR")"
+
+# an empty DIR is not the root directory
+"$bin" verify "" 2>"$tmp/err"
+check empty_dir_exit test $? -eq 2
+check empty_dir_msg grep -q "the directory name is empty" "$tmp/err"
+
+# TMPDIR a symbolic link re-pointed while the rerun is written: the rerun is compared and
+# removed where it was made (it was looked for, and left, in the wrong place)
+mkdir -p "$tmp/tA" "$tmp/tB" && ln -s "$tmp/tA" "$tmp/tL"
+OUTCOMES_TEST_FAULT=pause TMPDIR="$tmp/tL" "$bin" verify out >"$tmp/v19.txt" 2>&1 &
+pv=$!
+for _ in $(seq 1 200); do [ -n "$(find "$tmp/tA" -mindepth 2 2>/dev/null)" ] && break; sleep 0.05; done
+ln -sfn "$tmp/tB" "$tmp/tL"
+wait "$pv"
+check tmpdir_link_exit test $? -eq 0
+check tmpdir_link_ok test "$(tail -1 "$tmp/v19.txt")" = ok
+check tmpdir_link_a_empty test -z "$(ls -A "$tmp/tA")"
+check tmpdir_link_b_empty test -z "$(ls -A "$tmp/tB")"
+
+# inputs that are a link to /dev/zero, a directory, a device: reported, never read
+ln -s /dev/zero zero.link && mkdir -p in.dir
+for pth in zero.link in.dir /dev/zero; do
+  rm -rf t_dev && cp -r out t_dev && sed -i "s|\"path\": \"export.csv\"|\"path\": \"$pth\"|" t_dev/manifest.json
+  timeout 20 "$bin" verify t_dev >"$tmp/v20.txt"
+  check "input_${pth//[\/.]/_}_exit" test $? -eq 1
+  check "input_${pth//[\/.]/_}_line" grep -qF "missing  input $pth (not a regular file)" "$tmp/v20.txt"
+done
+
+# options report takes but a run does not record, or values it refuses: the rerun fails or
+# its manifest differs; nothing is written outside the rerun's directory
+rm -rf t_thr && cp -r out t_thr && sed -i 's|"options": \[|"options": ["--threads", "100000", |' t_thr/manifest.json
+"$bin" verify t_thr >"$tmp/v21.txt" 2>"$tmp/err"
+check threads_exit test $? -eq 1
+check threads_line grep -q '^differs  rerun (outcomes report failed, exit 2)$' "$tmp/v21.txt"
+check threads_msg grep -q "expected a number of threads 1-64, got '100000'" "$tmp/err"
+for w in '"--timings"' '"--strict"' '"-q"' '"--allow-column", "ssn"' '"--title", "-o"'; do
+  rm -rf t_opt && cp -r out t_opt && sed -i "s|\"options\": \\[|\"options\": [$w, |" t_opt/manifest.json
+  "$bin" verify t_opt >"$tmp/v22.txt" 2>/dev/null
+  check "unrecorded_${w//[^a-z]/_}_exit" test $? -eq 1
+  check "unrecorded_${w//[^a-z]/_}_line" grep -q '^differs  rerun manifest.json (options: not what the run records)$' "$tmp/v22.txt"
+done
+check unrecorded_no_o_dir test ! -e ./-o
+
+# SOURCE_DATE_EPOCH in the forms report takes (a sign, leading zeros, a space): the manifest
+# records it as it was, and verify accepts what report wrote
+for e in "+1700000000" "0001700000000" " 1700000000"; do
+  rm -rf t_ep && SOURCE_DATE_EPOCH="$e" "$bin" report --quiet -o t_ep export.csv
+  "$bin" verify t_ep >"$tmp/v23.txt" 2>&1
+  check "epoch_form_${e//[^0-9]/_}_ok" test "$(tail -1 "$tmp/v23.txt")" = ok
+done
+check epoch_too_big tamper "source_date_epoch: expected null or seconds since 1970" 's|"source_date_epoch": null|"source_date_epoch": "253402300800"|'
+check epoch_negative tamper "source_date_epoch: expected null or seconds since 1970" 's|"source_date_epoch": null|"source_date_epoch": "-1"|'
+
+# other library versions than the run's (another machine): a note, not a failure
+rm -rf t_lib && cp -r out t_lib && sed -i 's|"cairo": "[^"]*"|"cairo": "9.9.9"|' t_lib/manifest.json
+"$bin" verify t_lib >"$tmp/v24.txt" 2>&1
+check libraries_exit test $? -eq 0
+check libraries_note grep -q '^note: the libraries here are not the versions the manifest records' "$tmp/v24.txt"
+check libraries_no_note_normally bash -c "! grep -q '^note: the libraries' '$tmp/v1.txt'"
 
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]
