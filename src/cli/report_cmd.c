@@ -222,6 +222,7 @@ int cli_report(const struct cli_opts *o)
     pthread_t hasher, releaser;
     int hashing = 0, releasing = 0;
     char *json = NULL, *rejects = NULL, *pdf = NULL, *manifest = NULL;
+    char *dir = NULL; /* the output directory, allocated to its length (no cut path) */
     size_t njson = 0, nrejects = 0, npdf = 0, nmanifest = 0;
     struct progress pg;
     progress_start(&pg, o->quiet, o->files, o->nfiles);
@@ -268,11 +269,18 @@ int cli_report(const struct cli_opts *o)
     }
     progress_stage(&pg, 3);
     double t2 = now();
-    char dir[4096];
-    if (o->output)
-        snprintf(dir, sizeof dir, "%s", o->output);
-    else
-        snprintf(dir, sizeof dir, "reports/%s", o->period_label);
+    {
+        const char *base = o->output ? "" : "reports/";
+        const char *name = o->output ? o->output : o->period_label;
+        size_t len = strlen(base) + strlen(name) + 1;
+        dir = malloc(len);
+        if (!dir) {
+            diag_set(&d, DIAG_IO, NULL, 0, 0, "out of memory");
+            rc = cli_report_diag(&d, NULL);
+            goto out;
+        }
+        snprintf(dir, len, "%s%s", base, name);
+    }
     /* under suppression, the row-level files (one row per episode, per rejected row) are not
      * written: their rows are small counts, and `outcomes check` lists the rejects */
     int row_level = o->model.suppress_below <= 1;
@@ -422,6 +430,7 @@ out:
     free(pdf);
     free(manifest);
     free(rejects);
+    free(dir);
     model_fini(&a);
     ingest_result_fini(&in);
     ingest_colmap_fini(&colmap);

@@ -375,5 +375,13 @@ check sigint_clean clean_beside si
 check sigint_old_kept test "$(title_of si)" = Old
 check sigint_verify verified si
 
+# an -o path longer than PATH_MAX (5,000 slashes) is never cut to another directory (a fixed
+# 4096-byte buffer once made it the parent, `long`): it is refused whole, naming the cause, and
+# nothing is written anywhere
+mkdir -p long && slashes=$(printf '%5000s' '' | tr ' ' /)
+check long_path run 3 "$bin" report --quiet -o "long${slashes}x" in.csv
+check long_path_said grep -q 'File name too long' "$tmp/err"
+check long_path_nothing test -z "$(ls -A long)"
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]
