@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "outcomes/render.h"
+#include "outcomes/text.h"
 
 /* At risk at t: n_risk of the first curve row at or after t (0 past the end). */
 static long at_risk(const struct km *k, double t)
@@ -167,7 +168,7 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
      * upper left corner (small multiples) */
     for (int s = 0; s < nseries; s++) {
         const struct km *k = km[s];
-        char med[64], item[160], cn[24], ce[24];
+        char med[64], item[256], cn[24], ce[24], name[TEXT_ROOM(24)];
         render_count(f, k->n, cn, sizeof cn);
         render_count(f, k->events, ce, sizeof ce);
         if (render_small(f, k->n) || render_small(f, k->events))
@@ -178,10 +179,11 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
             fmt_num(med, sizeof med, k->median);
             snprintf(med + strlen(med), sizeof med - strlen(med), " %s", xunit);
         }
+        text_display(name, sizeof name, names[s], 24); /* a stratum value: 24 characters */
         if (risk_table)
-            snprintf(item, sizeof item, "%s (n %s, %s events): median %s", names[s], cn, ce, med);
+            snprintf(item, sizeof item, "%s (n %s, %s events): median %s", name, cn, ce, med);
         else
-            snprintf(item, sizeof item, "%.24s (n %s): median %s", names[s], cn, med);
+            snprintf(item, sizeof item, "%s (n %s): median %s", name, cn, med);
         double lx = risk_table ? p.x : p.x + 6;
         double ly = risk_table ? b.y + 6 + 11.0 * s : p.y + 8 + 9.0 * s;
         double fs = risk_table ? 8 : 6.5;

@@ -15,6 +15,7 @@
 #include "outcomes/date.h"
 #include "outcomes/render.h"
 #include "outcomes/report.h"
+#include "outcomes/text.h"
 
 #define NPAGES 10
 
@@ -139,7 +140,7 @@ static double page_begin(struct doc *d, const char *title, const char *subtitle)
     cairo_rectangle(cr, 0, 0, d->w, 6);
     cairo_fill(cr);
     cairo_set_source_rgb(cr, 0, 0, 0);
-    render_text(cr, &d->f, 1, 16, 36, 36, 0, title);
+    render_label(cr, &d->f, 1, 16, 36, 36, 0, d->w - 72, TEXT_ALL, title);
     if (subtitle) {
         cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
         render_text(cr, &d->f, 0, 9, 36, 51, 0, subtitle);
@@ -152,14 +153,15 @@ static void page_end(struct doc *d)
     cairo_t *cr = d->cr;
     const struct analysis *a = d->a;
     const struct model_opts *o = &a->opts;
-    char as_of[11], left[512], right[128], from[8], to[8];
+    char as_of[11], left[512], right[128], from[8], to[8], title[TEXT_ROOM(40)];
     date_format(a->as_of, as_of);
     report_month_label(a->period_from, from);
     report_month_label(a->period_to, to);
+    text_display(title, sizeof title, d->o->title, 40); /* the footer holds 40 characters */
     snprintf(left, sizeof left,
              "%s  |  period %s%s%s  |  as of %s  |  %s: eligible baseline >= %d, remission <= %d, "
              "endpoint days %d-%d",
-             d->o->title, from, strcmp(from, to) ? " to " : "", strcmp(from, to) ? to : "", as_of,
+             title, from, strcmp(from, to) ? " to " : "", strcmp(from, to) ? to : "", as_of,
              instrument_label(o->instrument), o->min_baseline, o->remission_max,
              o->endpoint_from, o->endpoint_to);
     snprintf(right, sizeof right, "%soutcomes %s  |  page %d of %d",
@@ -637,7 +639,7 @@ static void page_safety(struct doc *d)
     const char *v9[4] = {v[4], v[5], v[6], v[7]};
     y = table(d, 36, y + 6, colw, "PHQ-9 item 9 (thoughts of self-harm)", l9, v9, 4);
     /* adverse events */
-    char ael[10][64], aev[10][96];
+    char ael[10][TEXT_ROOM(40)], aev[10][96];
     const char *aelp[10], *aevp[10];
     int nae = 0;
     for (size_t k = 0; k < s->nae && nae < 10; k++) {
@@ -652,7 +654,7 @@ static void page_safety(struct doc *d)
         }
         if (best == s->nae)
             break;
-        snprintf(ael[nae], sizeof ael[nae], "%.40s", s->ae_code[best]);
+        text_display(ael[nae], sizeof ael[nae], s->ae_code[best], 40);
         if (hidden(d, s->ae_sessions[best], s->ae_episodes[best]))
             snprintf(aev[nae], sizeof aev[nae], "%s sessions, %s episodes",
                      C(d, s->ae_sessions[best]), C(d, s->ae_episodes[best]));
@@ -799,13 +801,17 @@ static void page_quality(struct doc *d)
                     in->conflicts_by_col, hc, N_CONFLICT_COLS, 0);
     cairo_set_source_rgb(d->cr, 0, 0, 0);
     render_text(d->cr, &d->f, 1, 10, 36, y + 4, 0, "Columns ignored (not in the input table)");
-    char unk[600] = "";
-    size_t o = 0;
-    for (size_t i = 0; i < in->nunknown && o < sizeof unk - 80; i++)
-        o += (size_t)snprintf(unk + o, sizeof unk - o, "%s%.40s", i ? ", " : "", in->unknown[i]);
+    char unk[1200] = "", name[TEXT_ROOM(40)];
+    size_t o = 0, shown = 0;
+    for (; shown < in->nunknown; shown++) { /* each name whole, 40 characters at most */
+        text_display(name, sizeof name, in->unknown[shown], 40);
+        if (o + strlen(name) + 2 >= sizeof unk - 80)
+            break;
+        o += (size_t)snprintf(unk + o, sizeof unk - o, "%s%s", shown ? ", " : "", name);
+    }
     if (in->nunknown == 0)
         snprintf(unk, sizeof unk, "none");
-    else if (o >= sizeof unk - 80)
+    else if (shown < in->nunknown)
         snprintf(unk + o, sizeof unk - o, " and more (results.json lists all %zu)",
                  in->nunknown);
     render_paragraph(d->cr, &d->f, 8.5, 36, y + 18, colw, unk);
