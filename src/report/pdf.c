@@ -28,6 +28,7 @@ struct doc {
     int ci;
     double w, h;
     int page;
+    int oom;                    /* an allocation failed: the PDF is not written */
     const struct ingest_result *in;
     const struct analysis *a;
     const struct pdf_opts *o;
@@ -453,28 +454,43 @@ static void page_monthly(struct doc *d)
     page_end(d);
 }
 
-/* Up to max values of a stratum: the largest n, shown in byte order. */
+#define PICK_MAX 5 /* values of a stratum drawn */
+
+/* Up to max (<= PICK_MAX) values of a stratum into idx: the largest km_n (ties: the earlier
+ * value), shown in byte order. One pass over any number of values, O(nvalues * max). */
 static int pick_values(const struct stratum *st, int max, int *idx)
 {
     int n = 0;
-    for (size_t k = 0; k < st->nvalues; k++)
-        idx[n++] = (int)k;
-    if (n <= max)
-        return n;
-    for (int i = 0; i < max; i++) /* selection of the largest km_n, stable */
-        for (int j = i + 1; j < n; j++)
-            if (st->values[idx[j]].km_n > st->values[idx[i]].km_n) {
-                int t = idx[i];
-                idx[i] = idx[j];
-                idx[j] = t;
-            }
-    for (int i = 1; i < max; i++) /* back to byte order */
+    for (size_t k = 0; k < st->nvalues; k++) {
+        long v = st->values[k].km_n;
+        int pos = n;
+        while (pos > 0 && st->values[idx[pos - 1]].km_n < v)
+            pos--;
+        if (pos >= max)
+            continue;
+        if (n < max)
+            n++;
+        for (int j = n - 1; j > pos; j--)
+            idx[j] = idx[j - 1];
+        idx[pos] = (int)k;
+    }
+    for (int i = 1; i < n; i++) /* back to byte order */
         for (int j = i; j > 0 && idx[j - 1] > idx[j]; j--) {
             int t = idx[j];
             idx[j] = idx[j - 1];
             idx[j - 1] = t;
         }
-    return max;
+    return n;
+}
+
+/* Flags for each value of a stratum (as many as it has values), or NULL when out of memory
+ * (d->oom set: the PDF then fails; a value is never shown unsuppressed for want of memory). */
+static int *value_flags(struct doc *d, const struct stratum *st)
+{
+    int *f = calloc(st->nvalues ? st->nvalues : 1, sizeof *f);
+    if (!f)
+        d->oom = 1;
+    return f;
 }
 
 static const char *var_title(int v)
@@ -495,10 +511,16 @@ static void page_forest(struct doc *d)
     int more = 0;
     for (int v = 0; v < SV_COUNT; v++) {
         const struct stratum *st = &a->strata[v];
-        int idx[256], n = st->nvalues > 256 ? 0 : pick_values(st, 5, idx);
-        int hr[256], hm[256], hk[256];
+        int idx[PICK_MAX], n = pick_values(st, PICK_MAX, idx);
         if (st->nvalues == 0)
             continue;
+        int *hr = value_flags(d, st), *hm = value_flags(d, st), *hk = value_flags(d, st);
+        if (!hr || !hm || !hk) {
+            free(hr);
+            free(hm);
+            free(hk);
+            continue;
+        }
         model_strata_suppression(a, v, a->opts.suppress_below, hr, hm, hk);
         rows[0][nr] = rows[1][nr] = (struct forest_row){var_title(v), NULL, 0};
         nr++;
@@ -508,6 +530,9 @@ static void page_forest(struct doc *d)
             rows[1][nr] = (struct forest_row){sv->value, &sv->remission, hm[idx[k]]};
         }
         more |= (int)st->nvalues > n;
+        free(hr);
+        free(hm);
+        free(hk);
     }
     double w = (d->w - 72 - 24) / 2;
     if (nr == 0) {
@@ -542,19 +567,23 @@ static void page_strata_km(struct doc *d)
         cairo_set_source_rgb(d->cr, 0, 0, 0);
         render_text(d->cr, &d->f, 1, 9, b.x, b.y + 8, 0, var_title(v));
         render_text(d->cr, &d->f, 0, 7.5, b.x, b.y + 18, 0, test);
-        int idx[256], n = st->nvalues > 256 ? 0 : pick_values(st, 5, idx);
-        int hr[256], hm[256], hk[256];
-        model_strata_suppression(a, v, a->opts.suppress_below, hr, hm, hk);
-        const struct km *km[5];
-        const char *names[5];
+        int idx[PICK_MAX], n = pick_values(st, PICK_MAX, idx);
+        int *hr = value_flags(d, st), *hm = value_flags(d, st), *hk = value_flags(d, st);
+        if (hr && hm && hk)
+            model_strata_suppression(a, v, a->opts.suppress_below, hr, hm, hk);
+        const struct km *km[PICK_MAX];
+        const char *names[PICK_MAX];
         int shown = 0;
-        for (int k = 0; k < n; k++) {
-            if (st->nvalues <= 256 && hk[idx[k]])
+        for (int k = 0; k < n && hk; k++) {
+            if (hk[idx[k]])
                 continue; /* hidden by (complementary) suppression */
             km[shown] = &st->values[idx[k]].km;
             names[shown++] = st->values[idx[k]].value;
         }
         n = shown;
+        free(hr);
+        free(hm);
+        free(hk);
         b.y += 20;
         b.h -= 20;
         if (n == 0)
@@ -956,10 +985,10 @@ int report_pdf(const struct ingest_result *in, const struct analysis *a,
         st = cairo_surface_status(s);
     cairo_surface_destroy(s);
     render_fonts_close(&d.f);
-    if (st != CAIRO_STATUS_SUCCESS || m.oom) {
+    if (st != CAIRO_STATUS_SUCCESS || m.oom || d.oom) {
         free(m.s);
         return diag_set(dg, DIAG_IO, NULL, 0, 0, "drawing the PDF failed: %s",
-                        m.oom ? "out of memory" : cairo_status_to_string(st));
+                        m.oom || d.oom ? "out of memory" : cairo_status_to_string(st));
     }
     *out = m.s;
     *len = m.n;
