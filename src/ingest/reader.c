@@ -94,7 +94,9 @@ static void show_value(const char *s, size_t n, char *out, size_t outn)
     out[o++] = '"';
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (o + 8 >= outn || i >= 60) {
+        /* shortened only before a character: continuation bytes are copied whole (the 8
+         * bytes kept free hold the 3 a sequence can still need, "...", the quote and NUL) */
+        if ((o + 8 >= outn || i >= 60) && !(valid && (c & 0xc0) == 0x80)) {
             memcpy(out + o, "...", 3);
             o += 3;
             break;
