@@ -217,13 +217,14 @@ static void test_reader_quote_error_inside_multiline_record(void **state)
     free(probs);
 }
 
+/* 8 euro signs (3 bytes each) */
+#define E8 "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"
+
 /* One table row per value rule: the input value, the column, the expected message. */
 static const struct {
     const char *header;
     const char *row;
     const char *problems;
-/* 8 euro signs (3 bytes each) */
-#define E8 "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"
 } value_cases[] = {
     {"patient_id,session_date", ",2026-01-01",
      "2:1:missing_required:1: column 'patient_id': a value is required\n"},
