@@ -40,7 +40,8 @@ double render_text_width(cairo_t *cr, const struct fonts *f, int bold, double si
                          const char *s);
 /* Data text (a site, a code, a header): its display form (text.h: blank runs as one space,
  * invalid UTF-8 escaped), at most max_chars characters (TEXT_ALL: no limit) and cut further,
- * ending with an ellipsis, until it is at most max_width wide (0: any width). render_label_fit
+ * ending with an ellipsis, until it is at most max_width wide (INFINITY: any width; a width
+ * too small for one character leaves the ellipsis alone). render_label_fit
  * writes it into buf[0..n) and returns buf; render_label draws it and returns the width. */
 const char *render_label_fit(cairo_t *cr, const struct fonts *f, int bold, double size,
                              double max_width, size_t max_chars, const char *s, char *buf,

@@ -313,10 +313,14 @@ static int apply(struct cli_opts *o, const struct opt_def *def, const char *val,
                             where, val);
         o->model.suppress_below = (int)v;
         return 0;
-    case OPT_TITLE:
-        if (strlen(val) > 120)
+    case OPT_TITLE: {
+        size_t chars = 0; /* characters, not bytes: a UTF-8 sequence has one lead byte */
+        for (const char *c = val; *c; c++)
+            chars += ((unsigned char)*c & 0xc0) != 0x80;
+        if (chars > 120)
             return diag_set(d, DIAG_USAGE, NULL, 0, 0, "%s: at most 120 characters", where);
         return set_str(&o->title, val) ? diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory") : 0;
+    }
     case OPT_PAPER:
         if (strcmp(val, "a4") == 0)
             o->letter = 0;

@@ -138,7 +138,7 @@ const char *render_label_fit(cairo_t *cr, const struct fonts *f, int bold, doubl
                              size_t n)
 {
     text_display(buf, n, s, max_chars);
-    if (max_width <= 0 || width_of(cr, f, bold, size, buf) <= max_width)
+    if (width_of(cr, f, bold, size, buf) <= max_width)
         return buf;
     size_t nc = text_display_chars(buf);
     if (nc <= 1)

@@ -609,8 +609,9 @@ static double table(struct doc *d, double x, double y, double w, const char *tit
             cairo_fill(cr);
         }
         cairo_set_source_rgb(cr, 0, 0, 0);
-        render_text(cr, &d->f, 0, 8, x + 4, y, 0, labels[i]);
-        render_text(cr, &d->f, 0, 8, x + w - 4, y, 1, values[i]);
+        double vw = render_text(cr, &d->f, 0, 8, x + w - 4, y, 1, values[i]);
+        /* a label (an adverse-event code) never runs into its value */
+        render_label(cr, &d->f, 0, 8, x + 4, y, 0, w - 16 - vw, TEXT_ALL, labels[i]);
         y += 12;
     }
     return y + 8;
