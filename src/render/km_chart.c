@@ -168,7 +168,7 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
      * upper left corner (small multiples) */
     for (int s = 0; s < nseries; s++) {
         const struct km *k = km[s];
-        char med[64], item[256], rest[160], cn[24], ce[24], name[TEXT_ROOM(24)];
+        char med[64], item[TEXT_ROOM(24) + 160], rest[160], cn[24], ce[24], name[TEXT_ROOM(24)];
         render_count(f, k->n, cn, sizeof cn);
         render_count(f, k->events, ce, sizeof ce);
         if (render_small(f, k->n) || render_small(f, k->events))
