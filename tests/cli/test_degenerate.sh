@@ -4,7 +4,7 @@
 # accounting identity rows_read = rows_accepted + rows_rejected + rows_duplicate holding in
 # results.json and in the summary line, and a ten-page PDF; or, where no row is left to
 # analyse, exit 1 with one plain message. Never a crash, an abort, a sanitizer report or a
-# hang (each run is limited to DEGENERATE_TIMEOUT seconds, default 120). The expected values
+# hang (each run is limited to DEGENERATE_TIMEOUT seconds, default 60). The expected values
 # follow from SPEC section 2 by hand and are commented where they are derived.
 # DEGENERATE_ONLY=REGEX runs only the cases whose name matches.
 # Usage: test_degenerate.sh OUTCOMES SOURCE_DIR JSON_COMPARE JSON_GET
@@ -14,7 +14,7 @@ get=$4
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export LC_ALL=C # awk counts and writes bytes; the text below is UTF-8 written byte by byte
-limit=${DEGENERATE_TIMEOUT:-120}
+limit=${DEGENERATE_TIMEOUT:-60}
 only=${DEGENERATE_ONLY:-}
 failures=0
 passed=0
