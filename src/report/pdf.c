@@ -569,12 +569,13 @@ static void page_strata_km(struct doc *d)
         render_text(d->cr, &d->f, 0, 7.5, b.x, b.y + 18, 0, test);
         int idx[PICK_MAX], n = pick_values(st, PICK_MAX, idx);
         int *hr = value_flags(d, st), *hm = value_flags(d, st), *hk = value_flags(d, st);
-        if (hr && hm && hk)
+        int flags = hr && hm && hk; /* else d->oom: nothing is drawn unsuppressed */
+        if (flags)
             model_strata_suppression(a, v, a->opts.suppress_below, hr, hm, hk);
         const struct km *km[PICK_MAX];
         const char *names[PICK_MAX];
         int shown = 0;
-        for (int k = 0; k < n && hk; k++) {
+        for (int k = 0; k < n && flags; k++) {
             if (hk[idx[k]])
                 continue; /* hidden by (complementary) suppression */
             km[shown] = &st->values[idx[k]].km;
