@@ -35,11 +35,22 @@ int render_fonts_open(struct fonts *f, struct diag *d);
 void render_shutdown(void);
 void render_fonts_close(struct fonts *f);
 
-/* Text: align 0 left, 0.5 centre, 1 right at x; y is the baseline. Returns the width. */
+/* Text: align 0 left, 0.5 centre, 1 right at x; y is the baseline. Returns the width. Bytes
+ * that are not valid UTF-8 and control bytes are drawn escaped (text_escape), never refused. */
 double render_text(cairo_t *cr, const struct fonts *f, int bold, double size, double x,
                    double y, double align, const char *s);
 double render_text_width(cairo_t *cr, const struct fonts *f, int bold, double size,
                          const char *s);
+/* Data text (a site, a code, a header): its display form (text.h: blank runs as one space,
+ * invalid UTF-8 escaped), at most max_chars characters (TEXT_ALL: no limit) and cut further,
+ * ending with an ellipsis, until it is at most max_width wide (INFINITY: any width; a width
+ * too small for one character leaves the ellipsis alone). render_label_fit
+ * writes it into buf[0..n) and returns buf; render_label draws it and returns the width. */
+const char *render_label_fit(cairo_t *cr, const struct fonts *f, int bold, double size,
+                             double max_width, size_t max_chars, const char *s, char *buf,
+                             size_t n);
+double render_label(cairo_t *cr, const struct fonts *f, int bold, double size, double x,
+                    double y, double align, double max_width, size_t max_chars, const char *s);
 /* Wraps s into lines of at most width; draws them from baseline y; returns the y after. */
 double render_paragraph(cairo_t *cr, const struct fonts *f, double size, double x, double y,
                         double width, const char *s);

@@ -29,24 +29,30 @@ int cli_check(const struct cli_opts *o)
         const struct problem *p = &res.problems.v[i];
         if (p->reason != REASON_AFTER_AS_OF && p->first)
             errors++;
-        if (!o->quiet || p->reason != REASON_AFTER_AS_OF)
-            printf("%s:%ld:%ld: %s\n", res.files[p->file].path, p->line, p->column, p->message);
+        if (!o->quiet || p->reason != REASON_AFTER_AS_OF) {
+            cli_print_text(stdout, res.files[p->file].path);
+            printf(":%ld:%ld: ", p->line, p->column);
+            cli_print_text(stdout, p->message);
+            putchar('\n');
+        }
     }
     if (!o->quiet) {
         cli_print_input_notes(&res);
-        for (size_t i = 0; i < res.ndups; i++)
-            printf("%s:%u: note: exact duplicate of %s:%u (counted once)\n",
-                   res.files[res.dups[i].file].path, res.dups[i].line,
-                   res.files[res.dups[i].orig_file].path, res.dups[i].orig_line);
+        for (size_t i = 0; i < res.ndups; i++) {
+            cli_print_text(stdout, res.files[res.dups[i].file].path);
+            printf(":%u: note: exact duplicate of ", res.dups[i].line);
+            cli_print_text(stdout, res.files[res.dups[i].orig_file].path);
+            printf(":%u (counted once)\n", res.dups[i].orig_line);
+        }
         for (size_t i = 0; i < res.nconflicts; i++) {
             char day[11];
             date_format(res.conflicts[i].date, day);
-            printf("%s:%u: note: %s on %s disagrees with %s:%u (same patient and date): that "
-                   "day's %s is not used\n",
-                   res.files[res.conflicts[i].file].path, res.conflicts[i].line,
-                   ingest_col_name((enum col)res.conflicts[i].col), day,
-                   res.files[res.conflicts[i].other_file].path, res.conflicts[i].other_line,
-                   ingest_col_name((enum col)res.conflicts[i].col));
+            cli_print_text(stdout, res.files[res.conflicts[i].file].path);
+            printf(":%u: note: %s on %s disagrees with ", res.conflicts[i].line,
+                   ingest_col_name((enum col)res.conflicts[i].col), day);
+            cli_print_text(stdout, res.files[res.conflicts[i].other_file].path);
+            printf(":%u (same patient and date): that day's %s is not used\n",
+                   res.conflicts[i].other_line, ingest_col_name((enum col)res.conflicts[i].col));
         }
         printf("%ld rows read: %ld accepted, %ld rejected, %ld duplicate", res.rows_read,
                res.rows_accepted, res.rows_rejected, res.rows_duplicate);
@@ -64,8 +70,11 @@ int cli_check(const struct cli_opts *o)
                res.conflicting_same_day_scores);
         if (res.nunknown) {
             printf("; unknown columns ignored:");
-            for (size_t i = 0; i < res.nunknown && i < 20; i++)
-                printf(" '%s'", res.unknown[i]);
+            for (size_t i = 0; i < res.nunknown && i < 20; i++) {
+                printf(" '");
+                cli_print_text(stdout, res.unknown[i]);
+                printf("'");
+            }
             if (res.nunknown > 20)
                 printf(" and %zu more", res.nunknown - 20);
         }

@@ -2,6 +2,8 @@
 #ifndef OUTCOMES_CLI_H
 #define OUTCOMES_CLI_H
 
+#include <stdio.h>
+
 #include "options.h"
 #include "progress.h"
 
@@ -11,6 +13,10 @@ enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 /* Prints "outcomes: <diag>" to stderr (plus a --help hint for usage errors); returns the exit
  * code for d. */
 int cli_report_diag(const struct diag *d, const char *command);
+
+/* Prints s to f as text: invalid UTF-8 and control bytes escaped (text_escape), so that data
+ * text (a header, a path, a value in a message) never reaches the terminal raw. */
+void cli_print_text(FILE *f, const char *s);
 
 /* Reads o's input files with o's reading options into res (zeroed first). The --columns
  * mapping goes to *map when map is not NULL (the caller releases it with ingest_colmap_fini,

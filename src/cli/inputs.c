@@ -33,7 +33,8 @@ int cli_read_inputs(const struct cli_opts *o, struct ingest_result *res, const c
 void cli_print_input_notes(const struct ingest_result *res)
 {
     for (size_t f = 0; f < res->nfiles; f++)
-        if (res->files[f].rows_read == 0)
-            printf("%s: note: header only, no data rows (is it the export you meant?)\n",
-                   res->files[f].path);
+        if (res->files[f].rows_read == 0) {
+            cli_print_text(stdout, res->files[f].path); /* a path is data: escaped */
+            printf(": note: header only, no data rows (is it the export you meant?)\n");
+        }
 }

@@ -1,10 +1,12 @@
 /* main.c: the `outcomes` entry point. Parses the command word and its options, runs the command
  * and maps errors to exit codes; everything else lives in the core library. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "outcomes/stats.h"
+#include "outcomes/text.h"
 
 static void print_usage(FILE *f)
 {
@@ -26,11 +28,29 @@ static void print_usage(FILE *f)
           f);
 }
 
+void cli_print_text(FILE *f, const char *s)
+{
+    if (text_is_plain(s)) {
+        fputs(s, f);
+        return;
+    }
+    size_t room = TEXT_ROOM(strlen(s));
+    char *buf = malloc(room);
+    if (!buf) {
+        fputs("(text not shown: out of memory)", f);
+        return;
+    }
+    fputs(text_escape(buf, room, s), f);
+    free(buf);
+}
+
 int cli_report_diag(const struct diag *d, const char *command)
 {
     char buf[2048];
     diag_format(d, buf, sizeof buf);
-    fprintf(stderr, "outcomes: %s\n", buf);
+    fputs("outcomes: ", stderr);
+    cli_print_text(stderr, buf);
+    fputc('\n', stderr);
     if (d->code == DIAG_USAGE && command)
         fprintf(stderr, "Try 'outcomes %s --help'.\n", command);
     switch (d->code) {

@@ -251,9 +251,12 @@ int cli_report(const struct cli_opts *o)
         progress_stop(&pg);
         for (size_t i = 0; i < in.problems.n; i++) {
             const struct problem *p = &in.problems.v[i];
-            if (p->reason != REASON_AFTER_AS_OF)
-                fprintf(stderr, "%s:%ld:%ld: %s\n", in.files[p->file].path, p->line, p->column,
-                        p->message);
+            if (p->reason != REASON_AFTER_AS_OF) {
+                cli_print_text(stderr, in.files[p->file].path);
+                fprintf(stderr, ":%ld:%ld: ", p->line, p->column);
+                cli_print_text(stderr, p->message);
+                fputc('\n', stderr);
+            }
         }
         fprintf(stderr, "outcomes: --strict: %ld rows rejected; nothing was written\n", errors);
         rc = EXIT_DATA;
@@ -396,15 +399,18 @@ int cli_report(const struct cli_opts *o)
     (void)t0;
     if (!o->quiet) {
         cli_print_input_notes(&in);
-        printf("%s: %ld rows read, %ld accepted, %ld rejected, %ld duplicate; %ld eligible "
+        cli_print_text(stdout, dir);
+        printf(": %ld rows read, %ld accepted, %ld rejected, %ld duplicate; %ld eligible "
                "episodes, %ld mature\n",
-               dir, in.rows_read, in.rows_accepted, in.rows_rejected, in.rows_duplicate,
+               in.rows_read, in.rows_accepted, in.rows_rejected, in.rows_duplicate,
                a.eligible, a.mature);
         if (errors > 0 && o->model.suppress_below > 1)
             printf("rows were rejected: run outcomes check to list them\n");
-        else if (errors > 0)
-            printf("%ld rows were rejected: see %s/rejects.csv or run outcomes check\n", errors,
-                   dir);
+        else if (errors > 0) {
+            printf("%ld rows were rejected: see ", errors);
+            cli_print_text(stdout, dir);
+            printf("/rejects.csv or run outcomes check\n");
+        }
     }
     goto out;
 fail:

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "outcomes/date.h"
+#include "outcomes/text.h"
 #include "outcomes/vec.h"
 
 #define CSV_OPTIONS (CSV_STRICT | CSV_STRICT_FINI)
@@ -93,7 +94,9 @@ static void show_value(const char *s, size_t n, char *out, size_t outn)
     out[o++] = '"';
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (o + 8 >= outn || i >= 60) {
+        /* shortened only before a character: continuation bytes are copied whole (the 8
+         * bytes kept free hold the 3 a sequence can still need, "...", the quote and NUL) */
+        if ((o + 8 >= outn || i >= 60) && !(valid && (c & 0xc0) == 0x80)) {
             memcpy(out + o, "...", 3);
             o += 3;
             break;
@@ -113,16 +116,20 @@ static void show_value(const char *s, size_t n, char *out, size_t outn)
     out[o] = '\0';
 }
 
+#define LABEL_ROOM (TEXT_ROOM(60) + 48) /* col_label's longest text */
+
 /* "column 'phq9'" or, when the header names it differently, "column 'phq9' (\"PHQ-9 Total\")" */
 static void col_label(const struct ingest_reader *r, int col, size_t field, char *out,
                       size_t outn)
 {
     const char *name = ingest_col_name((enum col)col);
     const char *hdr = field < r->schema.nfields ? r->schema.names[field] : name;
+    char shown[TEXT_ROOM(60)]; /* the header as text, 60 characters at most */
     if (strcmp(hdr, name) == 0)
         snprintf(out, outn, "column '%s'", name);
     else
-        snprintf(out, outn, "column '%s' (\"%.60s\")", name, hdr);
+        snprintf(out, outn, "column '%s' (\"%s\")", name,
+                 text_display(shown, sizeof shown, hdr, 60));
 }
 
 #if defined(__GNUC__)
@@ -146,7 +153,7 @@ COLD static void pend(struct ingest_reader *r, size_t field, int col, int reason
         r->cappend = cap;
     }
     struct pending *p = &r->pend[r->npend++];
-    char label[128], shown[128];
+    char label[LABEL_ROOM], shown[128];
     p->column = (long)field + 1;
     p->col = col;
     p->reason = reason;
@@ -593,7 +600,7 @@ static void on_row(int c, void *ctx)
     size_t nrows_problems = 0;
     for (int k = 0; k < 2; k++) {
         if (!filled[k]) {
-            char msg[160], label[128];
+            char msg[LABEL_ROOM + 32], label[LABEL_ROOM];
             col_label(r, required[k], (size_t)r->schema.col_field[required[k]], label,
                       sizeof label);
             snprintf(msg, sizeof msg, "%s: a value is required", label);

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "outcomes/text.h"
+
 static const char *const col_names[COL_COUNT] = {
     "patient_id", "session_date", "session_type", "site",      "clinician", "route",
     "drug",       "dose_mg",      "weight_kg",    "phq9",      "phq9_item9", "madrs",
@@ -226,10 +228,11 @@ static int colmap_handler(void *user, const char *section, const char *name, con
 {
     struct colmap_ctx *ctx = user;
     (void)section;
-    char lower[64];
+    char lower[64], shown[TEXT_ROOM(40)];
     size_t n = strlen(name);
-    if (n >= sizeof lower) {
-        snprintf(ctx->bad, sizeof ctx->bad, "'%.40s...' is not a column of outcomes", name);
+    if (n >= sizeof lower) { /* no column name is this long; show its start, by characters */
+        snprintf(ctx->bad, sizeof ctx->bad, "'%s' is not a column of outcomes",
+                 text_display(shown, sizeof shown, name, 40));
         return 0;
     }
     for (size_t i = 0; i <= n; i++)

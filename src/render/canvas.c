@@ -1,5 +1,10 @@
 /* canvas.c: fonts (DejaVu Sans through fontconfig, checked), text, wrapping, axes with round
- * ticks, and series styles that survive grey printing (colour + dash pattern). */
+ * ticks, and series styles that survive grey printing (colour + dash pattern).
+ *
+ * Every string reaches cairo through render_text_width / render_text, which pass it through
+ * text_escape (text.h) unless it is already plain: cairo rejects invalid UTF-8 for the whole
+ * document, so no string, however it was cut or read, can make the PDF fail. Data text (a site,
+ * a code) is drawn with render_label, which shows its display form cut to fit. */
 #include <cairo-ft.h>
 #include <fontconfig/fontconfig.h>
 #include <math.h>
@@ -7,6 +12,7 @@
 #include <string.h>
 
 #include "outcomes/render.h"
+#include "outcomes/text.h"
 
 static cairo_font_face_t *face_for(const char *spec, char *file, size_t nfile, struct diag *d)
 {
@@ -91,8 +97,14 @@ static void use_font(cairo_t *cr, const struct fonts *f, int bold, double size)
     cairo_set_font_size(cr, size);
 }
 
-double render_text_width(cairo_t *cr, const struct fonts *f, int bold, double size,
-                         const char *s)
+/* s as cairo may take it: s itself when plain, else its escaped form in buf (cut with an
+ * ellipsis should it not fit, which no string of the report comes near). */
+static const char *drawable(const char *s, char *buf, size_t n)
+{
+    return text_is_plain(s) ? s : text_escape(buf, n, s);
+}
+
+static double width_of(cairo_t *cr, const struct fonts *f, int bold, double size, const char *s)
 {
     cairo_text_extents_t ext;
     use_font(cr, f, bold, size);
@@ -100,13 +112,54 @@ double render_text_width(cairo_t *cr, const struct fonts *f, int bold, double si
     return ext.x_advance;
 }
 
+double render_text_width(cairo_t *cr, const struct fonts *f, int bold, double size,
+                         const char *s)
+{
+    char buf[2048];
+    return width_of(cr, f, bold, size, drawable(s, buf, sizeof buf));
+}
+
 double render_text(cairo_t *cr, const struct fonts *f, int bold, double size, double x,
                    double y, double align, const char *s)
 {
-    double w = render_text_width(cr, f, bold, size, s);
+    char buf[2048];
+    s = drawable(s, buf, sizeof buf);
+    double w = width_of(cr, f, bold, size, s);
     cairo_move_to(cr, x - align * w, y);
     cairo_show_text(cr, s);
     return w;
+}
+
+const char *render_label_fit(cairo_t *cr, const struct fonts *f, int bold, double size,
+                             double max_width, size_t max_chars, const char *s, char *buf,
+                             size_t n)
+{
+    text_display(buf, n, s, max_chars);
+    if (width_of(cr, f, bold, size, buf) <= max_width)
+        return buf;
+    size_t nc = text_display_chars(buf);
+    if (nc <= 1)
+        return buf;
+    /* the most characters whose cut form fits: the width grows with the characters kept */
+    size_t lo = 1, hi = nc - 1; /* 1: the ellipsis alone */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo + 1) / 2;
+        text_display(buf, n, s, mid);
+        if (width_of(cr, f, bold, size, buf) <= max_width)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return text_display(buf, n, s, lo);
+}
+
+double render_label(cairo_t *cr, const struct fonts *f, int bold, double size, double x,
+                    double y, double align, double max_width, size_t max_chars, const char *s)
+{
+    char buf[1024];
+    return render_text(cr, f, bold, size, x, y, align,
+                       render_label_fit(cr, f, bold, size, max_width, max_chars, s, buf,
+                                        sizeof buf));
 }
 
 double render_paragraph(cairo_t *cr, const struct fonts *f, double size, double x, double y,
@@ -121,8 +174,11 @@ double render_paragraph(cairo_t *cr, const struct fonts *f, double size, double 
             p++;
         size_t wl = (size_t)(p - word);
         char trial[1024];
-        if (n + wl + 2 >= sizeof line)
+        if (n + wl + 2 >= sizeof line) { /* a word longer than a line: cut, not mid-character */
             wl = sizeof line - n - 2;
+            while (wl > 0 && ((unsigned char)word[wl] & 0xc0) == 0x80)
+                wl--;
+        }
         snprintf(trial, sizeof trial, "%.*s%s%.*s", (int)n, line, n ? " " : "", (int)wl, word);
         if (n && render_text_width(cr, f, 0, size, trial) > width) {
             line[n] = '\0';

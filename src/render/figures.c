@@ -5,6 +5,7 @@
 
 #include "outcomes/model.h"
 #include "outcomes/render.h"
+#include "outcomes/text.h"
 
 static void ylabel_at(cairo_t *cr, const struct fonts *f, double x, double y, const char *s)
 {
@@ -54,10 +55,10 @@ void render_forest(cairo_t *cr, const struct fonts *f, struct box b,
         double y = p.y + (i + 0.5) * rh;
         cairo_set_source_rgb(cr, 0, 0, 0);
         if (!rows[i].p) {
-            render_text(cr, f, 1, 8, b.x, y + 3, 0, rows[i].label);
+            render_label(cr, f, 1, 8, b.x, y + 3, 0, label_w - 4, TEXT_ALL, rows[i].label);
             continue;
         }
-        render_text(cr, f, 0, 8, b.x + 8, y + 3, 0, rows[i].label);
+        render_label(cr, f, 0, 8, b.x + 8, y + 3, 0, label_w - 12, TEXT_ALL, rows[i].label);
         const struct proportion *q = rows[i].p;
         if (q->n == 0) {
             render_text(cr, f, 0, 7.5, b.x + label_w + text_w - 6, y + 3, 1, "no mature episode");

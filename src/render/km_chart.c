@@ -8,6 +8,7 @@
 
 #include "outcomes/model.h"
 #include "outcomes/render.h"
+#include "outcomes/text.h"
 
 /* At risk at t: n_risk of the first curve row at or after t (0 past the end). */
 static long at_risk(const struct km *k, double t)
@@ -188,7 +189,7 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
      * upper left corner (small multiples) */
     for (int s = 0; s < nseries; s++) {
         const struct km *k = km[s];
-        char med[64], item[160], cn[24], ce[24];
+        char med[64], item[TEXT_ROOM(24) + 160], rest[160], cn[24], ce[24], name[TEXT_ROOM(24)];
         render_count(f, k->n, show[s]->n, cn, sizeof cn);
         render_count(f, k->events, show[s]->events, ce, sizeof ce);
         if (!show[s]->drawn)
@@ -201,13 +202,19 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
             fmt_num(med, sizeof med, k->median);
             snprintf(med + strlen(med), sizeof med - strlen(med), " %s", xunit);
         }
-        if (risk_table)
-            snprintf(item, sizeof item, "%s (n %s, %s events): median %s", names[s], cn, ce, med);
-        else
-            snprintf(item, sizeof item, "%.24s (n %s): median %s", names[s], cn, med);
         double lx = risk_table ? p.x : p.x + 6;
         double ly = risk_table ? b.y + 6 + 11.0 * s : p.y + 8 + 9.0 * s;
         double fs = risk_table ? 8 : 6.5;
+        if (risk_table)
+            snprintf(rest, sizeof rest, " (n %s, %s events): median %s", cn, ce, med);
+        else
+            snprintf(rest, sizeof rest, " (n %s): median %s", cn, med);
+        /* a stratum value: at most 24 characters, fewer when the line would run further than
+         * 12 points past the box (into the 16-point gap between small multiples) */
+        render_label_fit(cr, f, 0, fs,
+                         b.x + b.w + 12 - lx - 22 - render_text_width(cr, f, 0, fs, rest),
+                         24, names[s], name, sizeof name);
+        snprintf(item, sizeof item, "%s%s", name, rest);
         if (!risk_table) { /* a white backing so curves do not run through the text */
             cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
             cairo_rectangle(cr, lx - 2, ly - 5, 24 + render_text_width(cr, f, 0, fs, item), 9);

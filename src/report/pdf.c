@@ -15,6 +15,7 @@
 #include "outcomes/date.h"
 #include "outcomes/render.h"
 #include "outcomes/report.h"
+#include "outcomes/text.h"
 
 #define NPAGES 10
 
@@ -27,6 +28,7 @@ struct doc {
     int ci;
     double w, h;
     int page;
+    int oom;                    /* an allocation failed: the PDF is not written */
     const struct ingest_result *in;
     const struct analysis *a;
     const struct pdf_opts *o;
@@ -135,7 +137,7 @@ static double page_begin(struct doc *d, const char *title, const char *subtitle)
     cairo_rectangle(cr, 0, 0, d->w, 6);
     cairo_fill(cr);
     cairo_set_source_rgb(cr, 0, 0, 0);
-    render_text(cr, &d->f, 1, 16, 36, 36, 0, title);
+    render_label(cr, &d->f, 1, 16, 36, 36, 0, d->w - 72, TEXT_ALL, title);
     if (subtitle) {
         cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
         render_text(cr, &d->f, 0, 9, 36, 51, 0, subtitle);
@@ -148,14 +150,15 @@ static void page_end(struct doc *d)
     cairo_t *cr = d->cr;
     const struct analysis *a = d->a;
     const struct model_opts *o = &a->opts;
-    char as_of[11], left[512], right[128], from[8], to[8];
+    char as_of[11], left[512], right[128], from[8], to[8], title[TEXT_ROOM(40)];
     date_format(a->as_of, as_of);
     report_month_label(a->period_from, from);
     report_month_label(a->period_to, to);
+    text_display(title, sizeof title, d->o->title, 40); /* the footer holds 40 characters */
     snprintf(left, sizeof left,
              "%s  |  period %s%s%s  |  as of %s  |  %s: eligible baseline >= %d, remission <= %d, "
              "endpoint days %d-%d",
-             d->o->title, from, strcmp(from, to) ? " to " : "", strcmp(from, to) ? to : "", as_of,
+             title, from, strcmp(from, to) ? " to " : "", strcmp(from, to) ? to : "", as_of,
              instrument_label(o->instrument), o->min_baseline, o->remission_max,
              o->endpoint_from, o->endpoint_to);
     snprintf(right, sizeof right, "%soutcomes %s  |  page %d of %d",
@@ -505,34 +508,33 @@ static void page_monthly(struct doc *d)
     page_end(d);
 }
 
-/* Up to max (<= 5) values of a stratum into out: the largest n, shown in byte order (the
- * working array is sized by the values, however many; out of memory: none shown). */
-static int pick_values(const struct stratum *st, int max, int *out)
+#define PICK_MAX 5 /* values of a stratum drawn */
+
+/* Up to max (<= PICK_MAX) values of a stratum into idx: the largest km_n (ties: the earlier
+ * value), shown in byte order. One pass over any number of values, O(nvalues * max). */
+static int pick_values(const struct stratum *st, int max, int *idx)
 {
-    size_t n = st->nvalues;
-    int *idx = malloc((n ? n : 1) * sizeof *idx);
-    if (!idx)
-        return 0;
-    for (size_t k = 0; k < n; k++)
-        idx[k] = (int)k;
-    int m = n <= (size_t)max ? (int)n : max;
-    if (n > (size_t)max)
-        for (int i = 0; i < max; i++) /* selection of the largest km_n */
-            for (size_t j = (size_t)i + 1; j < n; j++)
-                if (st->values[idx[j]].km_n > st->values[idx[i]].km_n) {
-                    int t = idx[i];
-                    idx[i] = idx[j];
-                    idx[j] = t;
-                }
-    for (int i = 1; i < m; i++) /* back to byte order */
+    int n = 0;
+    for (size_t k = 0; k < st->nvalues; k++) {
+        long v = st->values[k].km_n;
+        int pos = n;
+        while (pos > 0 && st->values[idx[pos - 1]].km_n < v)
+            pos--;
+        if (pos >= max)
+            continue;
+        if (n < max)
+            n++;
+        for (int j = n - 1; j > pos; j--)
+            idx[j] = idx[j - 1];
+        idx[pos] = (int)k;
+    }
+    for (int i = 1; i < n; i++) /* back to byte order */
         for (int j = i; j > 0 && idx[j - 1] > idx[j]; j--) {
             int t = idx[j];
             idx[j] = idx[j - 1];
             idx[j - 1] = t;
         }
-    memcpy(out, idx, (size_t)m * sizeof *out);
-    free(idx);
-    return m;
+    return n;
 }
 
 static const char *var_title(int v)
@@ -553,7 +555,7 @@ static void page_forest(struct doc *d)
     int more = 0;
     for (int v = 0; v < SV_COUNT; v++) {
         const struct stratum *st = &a->strata[v];
-        int idx[5], n = pick_values(st, 5, idx);
+        int idx[PICK_MAX], n = pick_values(st, PICK_MAX, idx);
         if (st->nvalues == 0)
             continue;
         rows[0][nr] = rows[1][nr] = (struct forest_row){var_title(v), NULL, 0, 0};
@@ -621,10 +623,10 @@ static void page_strata_km(struct doc *d)
                      st->chisq, st->df);
         cairo_set_source_rgb(d->cr, 0, 0, 0);
         render_text(d->cr, &d->f, 1, 9, b.x, b.y + 8, 0, var_title(v));
-        int idx[5], n = pick_values(st, 5, idx);
-        const struct km *km[5];
-        const struct disc_km *show[5];
-        const char *names[5];
+        int idx[PICK_MAX], n = pick_values(st, PICK_MAX, idx);
+        const struct km *km[PICK_MAX];
+        const struct disc_km *show[PICK_MAX];
+        const char *names[PICK_MAX];
         int shown = 0, withheld = 0;
         for (int k = 0; k < n; k++) {
             const struct disc_value *dv = &a->disc.strata[v][idx[k]];
@@ -676,8 +678,9 @@ static double table(struct doc *d, double x, double y, double w, const char *tit
             cairo_fill(cr);
         }
         cairo_set_source_rgb(cr, 0, 0, 0);
-        render_text(cr, &d->f, 0, 8, x + 4, y, 0, labels[i]);
-        render_text(cr, &d->f, 0, 8, x + w - 4, y, 1, values[i]);
+        double vw = render_text(cr, &d->f, 0, 8, x + w - 4, y, 1, values[i]);
+        /* a label (an adverse-event code) never runs into its value */
+        render_label(cr, &d->f, 0, 8, x + 4, y, 0, w - 16 - vw, TEXT_ALL, labels[i]);
         y += 12;
     }
     return y + 8;
@@ -732,7 +735,7 @@ static void page_safety(struct doc *d)
     const char *v9[4] = {v[4], v[5], v[6], v[7]};
     y = table(d, 36, y + 6, colw, "PHQ-9 item 9 (thoughts of self-harm)", l9, v9, 4);
     /* adverse events */
-    char ael[10][64], aev[10][96];
+    char ael[10][TEXT_ROOM(40)], aev[10][96];
     const char *aelp[10], *aevp[10];
     int nae = 0;
     for (size_t k = 0; k < s->nae && nae < 10; k++) {
@@ -747,7 +750,7 @@ static void page_safety(struct doc *d)
         }
         if (best == s->nae)
             break;
-        snprintf(ael[nae], sizeof ael[nae], "%.40s", s->ae_code[best]);
+        text_display(ael[nae], sizeof ael[nae], s->ae_code[best], 40);
         if (hidden(dc->ae_sessions[best]) || hidden(dc->ae_episodes[best]))
             snprintf(aev[nae], sizeof aev[nae], "%s sessions, %s episodes",
                      C(d, s->ae_sessions[best], dc->ae_sessions[best].events),
@@ -902,13 +905,17 @@ static void page_quality(struct doc *d)
                     in->conflicts_by_col, hc, N_CONFLICT_COLS, 0);
     cairo_set_source_rgb(d->cr, 0, 0, 0);
     render_text(d->cr, &d->f, 1, 10, 36, y + 4, 0, "Columns ignored (not in the input table)");
-    char unk[600] = "";
-    size_t o = 0;
-    for (size_t i = 0; i < in->nunknown && o < sizeof unk - 80; i++)
-        o += (size_t)snprintf(unk + o, sizeof unk - o, "%s%.40s", i ? ", " : "", in->unknown[i]);
+    char unk[1200] = "", name[TEXT_ROOM(40)];
+    size_t o = 0, shown = 0;
+    for (; shown < in->nunknown; shown++) { /* each name whole, 40 characters at most */
+        text_display(name, sizeof name, in->unknown[shown], 40);
+        if (o + strlen(name) + 2 >= sizeof unk - 80)
+            break;
+        o += (size_t)snprintf(unk + o, sizeof unk - o, "%s%s", shown ? ", " : "", name);
+    }
     if (in->nunknown == 0)
         snprintf(unk, sizeof unk, "none");
-    else if (o >= sizeof unk - 80)
+    else if (shown < in->nunknown)
         snprintf(unk + o, sizeof unk - o, " and more (results.json lists all %zu)",
                  in->nunknown);
     render_paragraph(d->cr, &d->f, 8.5, 36, y + 18, colw, unk);
@@ -1071,10 +1078,10 @@ int report_pdf(const struct ingest_result *in, const struct analysis *a,
         st = cairo_surface_status(s);
     cairo_surface_destroy(s);
     render_fonts_close(&d.f);
-    if (st != CAIRO_STATUS_SUCCESS || m.oom) {
+    if (st != CAIRO_STATUS_SUCCESS || m.oom || d.oom) {
         free(m.s);
         return diag_set(dg, DIAG_IO, NULL, 0, 0, "drawing the PDF failed: %s",
-                        m.oom ? "out of memory" : cairo_status_to_string(st));
+                        m.oom || d.oom ? "out of memory" : cairo_status_to_string(st));
     }
     *out = m.s;
     *len = m.n;

@@ -10,6 +10,7 @@
 #include "outcomes/numfmt.h"
 #include "outcomes/report.h"
 #include "report_int.h"
+#include "outcomes/text.h"
 
 void report_month_label(int month, char *buf)
 {
@@ -32,6 +33,23 @@ static json_t *num(double v)
     if (v == floor(v) && fabs(v) < 9007199254740992.0)
         return json_integer((json_int_t)v);
     return json_real(v);
+}
+
+/* Text from the input that ingest does not validate (an unknown header, a path): as it is when
+ * it is UTF-8, else its escaped form (text_escape: "Unbekannt\\xE9"), since a JSON string must
+ * be UTF-8 and jansson refuses anything else (NULL, which would drop the entry silently). */
+static json_t *text_str(const char *s)
+{
+    json_t *j = json_string(s);
+    if (j)
+        return j;
+    size_t room = TEXT_ROOM(strlen(s));
+    char *buf = malloc(room);
+    if (!buf)
+        return NULL;
+    j = json_string(text_escape(buf, room, s));
+    free(buf);
+    return j;
 }
 
 static json_t *date_str(int32_t day)
@@ -330,7 +348,7 @@ static json_t *data_quality(const struct ingest_result *in, const struct analysi
     json_object_set_new(o, "conflicting_same_day_scores", mark(t, any));
     json_t *unk = json_array();
     for (size_t i = 0; i < in->nunknown; i++)
-        json_array_append_new(unk, json_string(in->unknown[i]));
+        json_array_append_new(unk, text_str(in->unknown[i]));
     json_object_set_new(o, "unknown_columns", unk);
     t = json_object();
     json_object_set_new(t, "rows", count(a->dq.missing_n, d->missing_rows));

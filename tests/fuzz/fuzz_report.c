@@ -1,13 +1,28 @@
 /* fuzz_report.c: libFuzzer target over the whole report path on small inputs: ingest (files,
- * chunks, de-duplication, conflicts), the model, results.json, episodes.csv, rejects.csv and,
- * for one input in eight, the PDF. The first byte picks options (instrument, endpoint,
- * suppression, threads). Checks the accounting identity. */
+ * chunks, de-duplication, conflicts), the model, results.json, episodes.csv, rejects.csv and
+ * the PDF. Checks the accounting identity.
+ *
+ * Two modes, by the first byte:
+ *  - below 0x80 (every seed that is a CSV file): raw. The first byte picks options
+ *    (instrument, endpoint, suppression, threads), the rest is the CSV; the PDF for one input
+ *    in eight. Malformed input of every kind.
+ *  - 0x80 and above: structured (struct gen). The bytes are read as choices that build a
+ *    valid export of unusual shape -- how many patients, rows, episodes, strata values and
+ *    unknown headers, dates near the reader's limits, scores at the thresholds, same-day rows
+ *    and duplicates, text of 1 to 70 characters of 1- to 4-byte UTF-8 with quotes, delimiters,
+ *    tabs and line breaks, one to four files -- and the options (instrument, endpoint, episode
+ *    gap, baseline window, as-of date, period, suppression, CI method, threads). Raw mutations
+ *    rarely get past the header; this reaches the model and the writers with data they accept.
+ *    Here results.json must parse (valid UTF-8 throughout) and the PDF must be drawn. */
+#include <gsl/gsl_errno.h>
+#include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "outcomes/date.h"
 #include "outcomes/ingest.h"
 #include "outcomes/model.h"
 #include "outcomes/render.h"
@@ -17,12 +32,17 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
-static char path[64];
+#define MAX_FILES 4
+
+static char path[64], paths_s[MAX_FILES][64];
 
 static void cleanup(void)
 {
     if (path[0])
         unlink(path);
+    for (int k = 0; k < MAX_FILES; k++)
+        if (paths_s[k][0] && !getenv("FUZZ_REPORT_KEEP"))
+            unlink(paths_s[k]);
     render_shutdown(); /* fontconfig's caches, so that the leak check at exit is clean */
 }
 
@@ -35,10 +55,484 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+/* --- the structured mode ---------------------------------------------------------------------- */
+
+/* The fuzzer's bytes as a stream of choices; when they run out every choice is 0. */
+struct gen {
+    const uint8_t *p, *end;
+};
+
+/* A choice in [0, n) (n >= 1): one byte, or two when n is over 256. */
+static unsigned pick(struct gen *g, unsigned n)
+{
+    unsigned v = 0;
+    if (g->p < g->end)
+        v = *g->p++;
+    if (n > 256 && g->p < g->end)
+        v = v << 8 | *g->p++;
+    return n ? v % n : 0;
+}
+
+/* One of a list of edge values, or (one time in four) any value in [lo, hi]. */
+static int edge(struct gen *g, const int *edges, unsigned nedges, int lo, int hi)
+{
+    if (pick(g, 4) == 0)
+        return lo + (int)pick(g, (unsigned)(hi - lo + 1));
+    return edges[pick(g, nedges)];
+}
+
+struct buf {
+    char *s;
+    size_t n, cap;
+};
+
+static void put(struct buf *b, const char *s, size_t n)
+{
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->n + n + 1)
+            cap *= 2;
+        char *q = realloc(b->s, cap);
+        if (!q)
+            abort();
+        b->s = q;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->n, s, n);
+    b->n += n;
+    b->s[b->n] = '\0';
+}
+
+static void puts_(struct buf *b, const char *s)
+{
+    put(b, s, strlen(s));
+}
+
+/* Text of 1-70 characters: letters, blanks and 2-, 3- and 4-byte characters mostly, and now
+ * and then a quote, '|', the delimiter, a TAB, a line break or two blanks (a quoted value may
+ * hold them), or a Latin-1 byte. Values over 64 characters, and those with the Latin-1 byte,
+ * are rejected by the reader, as they must be. */
+static void gen_text(struct gen *g, char delim, struct buf *out)
+{
+    static const char *const common[] = {"a", "e", "k", "Z", "1", " ", "\xc3\xa9", "\xc3\xbc",
+                                         "\xe2\x82\xac", "\xe6\x9d\xb1", "\xf0\x9f\x98\x80"};
+    static const char *const rare[] = {"\"", "|", "-", "\t", "\n", "\r\n", "  ",
+                                       "\xe9" /* Latin-1 */};
+    unsigned len = 1 + pick(g, pick(g, 8) == 0 ? 70 : 12);
+    for (unsigned k = 0; k < len; k++) {
+        unsigned c = pick(g, 64);
+        const char *piece = c < 62 ? common[c % 11] : rare[pick(g, 8)];
+        if (strcmp(piece, "-") == 0) {
+            char d[2] = {delim, 0};
+            puts_(out, d);
+        } else {
+            puts_(out, piece);
+        }
+    }
+}
+
+/* Writes field f (n bytes) quoted when it must be (or when the choice says so). */
+static void put_field(struct gen *g, struct buf *b, const char *f, size_t n, char delim)
+{
+    int quote = pick(g, 16) == 0;
+    for (size_t i = 0; i < n; i++)
+        quote |= f[i] == '"' || f[i] == delim || f[i] == '\n' || f[i] == '\r';
+    if (n && (f[0] == ' ' || f[n - 1] == ' '))
+        quote |= pick(g, 2);
+    if (!quote) {
+        put(b, f, n);
+        return;
+    }
+    put(b, "\"", 1);
+    for (size_t i = 0; i < n; i++)
+        put(b, f[i] == '"' ? "\"\"" : &f[i], 1 + (f[i] == '"'));
+    put(b, "\"", 1);
+}
+
+/* A pool of text values for one column (site, clinician, therapy, adverse events). At most
+ * 250 values: the strata of a few hundred values are tests/cli/test_degenerate.sh's, and a
+ * run stays fast. */
+#define POOL_MAX 250
+struct pool {
+    struct buf v[POOL_MAX];
+    unsigned n;
+};
+
+static void pool_fill(struct gen *g, struct pool *p, char delim)
+{
+    unsigned sizes[] = {1, 2, 3, 5, 12, 40, POOL_MAX};
+    p->n = sizes[pick(g, 7)];
+    for (unsigned k = 0; k < p->n; k++) {
+        p->v[k] = (struct buf){0};
+        if (pick(g, 3) == 0) { /* plain ASCII names, distinct */
+            char t[32];
+            snprintf(t, sizeof t, "value %u", k);
+            puts_(&p->v[k], t);
+        } else {
+            gen_text(g, delim, &p->v[k]);
+        }
+    }
+}
+
+static void pool_free(struct pool *p)
+{
+    for (unsigned k = 0; k < p->n; k++)
+        free(p->v[k].s);
+}
+
+/* The largest valid value of an integer column (SPEC section 1's table; blood pressure 30-300). */
+static int col_max(int c)
+{
+    switch (c) {
+    case COL_PHQ9: case COL_QIDS_SR16: return 27;
+    case COL_PHQ9_ITEM9: return 3;
+    case COL_MADRS: return 60;
+    case COL_HAMD17: return 52;
+    case COL_BDI2: return 63;
+    case COL_GAD7: return 21;
+    case COL_CADSS: return 92;
+    default: return 300;
+    }
+}
+
+/* Builds the export into up to MAX_FILES files and the options; returns the number of files. */
+static int structured_build(struct gen *g, struct ingest_opts *io, struct model_opts *mo,
+                            int *pdf_letter)
+{
+    static const int instruments[] = {COL_PHQ9, COL_MADRS, COL_QIDS_SR16, COL_HAMD17, COL_BDI2,
+                                      COL_GAD7};
+    static const char delims[] = {',', ';', '\t'};
+    char delim = delims[pick(g, 3)];
+    io->delimiter = delim;
+    io->date_us = pick(g, 8) == 0;
+    io->threads = 1 + (int)pick(g, 4);
+    io->min_chunk = 64;
+    model_opts_default(mo, instruments[pick(g, 6)]);
+    mo->threads = 1 + (int)pick(g, 2);
+    static const int gaps[] = {0, 1, 14, 90, 91, 365};
+    mo->episode_gap = gaps[pick(g, 6)];
+    static const int windows[] = {0, 1, 14, 30};
+    mo->baseline_window = windows[pick(g, 4)];
+    switch (pick(g, 5)) {
+    case 0: mo->endpoint_from = mo->endpoint_to = 1; mo->endpoint_name = "1:1"; break;
+    case 1: mo->endpoint_from = 120; mo->endpoint_to = 240; mo->endpoint_name = "6m"; break;
+    case 2: {
+        static char name[24];
+        mo->endpoint_from = 1 + (int)pick(g, 60);
+        mo->endpoint_to = mo->endpoint_from + (int)pick(g, 90);
+        snprintf(name, sizeof name, "%d:%d", mo->endpoint_from, mo->endpoint_to);
+        mo->endpoint_name = name;
+        break;
+    }
+    default: break; /* induction */
+    }
+    mo->ci = pick(g, 2) ? CI_WILSON : CI_EXACT;
+    static const int below[] = {0, 0, 0, 2, 3, 11, 1000};
+    mo->suppress_below = below[pick(g, 7)];
+    *pdf_letter = (int)pick(g, 2);
+    /* days near the reader's limits, or today */
+    static const int y0[] = {2026, 2026, 1900, 2199};
+    int year = y0[pick(g, 4)];
+    int32_t day0 = year == 2199 ? date_from_ymd(2199, 9, 1) : date_from_ymd(year, 1, 1);
+    if (pick(g, 3) == 0) {
+        io->have_as_of = 1;
+        io->as_of = day0 + (int32_t)pick(g, 200) - 20;
+    }
+    if (pick(g, 3) == 0) {
+        int m0 = date_month_index(day0) + (int)pick(g, 8) - 2;
+        mo->period_all = 0;
+        mo->period_from = m0;
+        mo->period_to = m0 + (int)pick(g, 13);
+    }
+    /* columns: the two required ones, a choice of the others, unknown ones; in any order */
+    int cols[COL_COUNT + 4], ncols = 0;
+    cols[ncols++] = COL_PATIENT_ID;
+    cols[ncols++] = COL_SESSION_DATE;
+    for (int c = COL_SESSION_TYPE; c < COL_COUNT; c++)
+        if (c == mo->instrument || pick(g, 3))
+            cols[ncols++] = c;
+    int nunknown = (int)pick(g, 5);
+    for (int k = 0; k < nunknown; k++)
+        cols[ncols++] = -1 - k;
+    for (int k = ncols - 1; k > 0; k--) {
+        int j = (int)pick(g, (unsigned)k + 1), t = cols[k];
+        cols[k] = cols[j];
+        cols[j] = t;
+    }
+    struct pool site, clin, ther, ae;
+    pool_fill(g, &site, delim);
+    pool_fill(g, &clin, delim);
+    pool_fill(g, &ther, delim);
+    pool_fill(g, &ae, delim);
+    int nfiles = 1 + (int)pick(g, MAX_FILES);
+    struct buf out[MAX_FILES] = {{0}}, field = {0};
+    const char *eol = pick(g, 4) ? "\n" : "\r\n";
+    for (int f = 0; f < nfiles; f++) {
+        if (pick(g, 8) == 0)
+            puts_(&out[f], "\xef\xbb\xbf");
+        for (int k = 0; k < ncols; k++) {
+            field.n = 0;
+            puts_(&field, "");
+            if (cols[k] >= 0) {
+                puts_(&field, ingest_col_name((enum col)cols[k]));
+                if (pick(g, 8) == 0)
+                    field.s[0] = (char)(field.s[0] - 'a' + 'A'); /* names match in any case */
+            } else {
+                puts_(&field, "x-");
+                gen_text(g, delim, &field); /* an unknown header: anything, Latin-1 too */
+            }
+            if (k)
+                put(&out[f], &delim, 1);
+            put_field(g, &out[f], field.s, field.n, delim);
+        }
+        puts_(&out[f], eol);
+    }
+    /* patients: rows in courses of treatments with scores, at the thresholds often */
+    unsigned npatients = 1 + pick(g, pick(g, 4) == 0 ? 400 : 12);
+    int smax = col_max(mo->instrument);
+    for (unsigned pt = 0; pt < npatients && g->p < g->end; pt++) {
+        char pid[80];
+        if (pick(g, 32) == 0) { /* the longest id */
+            memset(pid, 'x', 64);
+            snprintf(pid + 60, sizeof pid - 60, "%04u", pt % 10000);
+        } else {
+            snprintf(pid, sizeof pid, "P%u", pt);
+        }
+        int32_t day = day0 + (int32_t)pick(g, 120);
+        unsigned nrows = 1 + pick(g, pick(g, 8) == 0 ? 90 : 10);
+        int file = (int)pick(g, (unsigned)nfiles);
+        unsigned s_site = pick(g, site.n), s_clin = pick(g, clin.n), s_ther = pick(g, ther.n);
+        for (unsigned r = 0; r < nrows && g->p < g->end; r++) {
+            struct buf *o = &out[file];
+            size_t row_start = o->n;
+            static const int steps[] = {0, 1, 3, 7, 14, 28, 42, 43, 91, 120};
+            day += steps[pick(g, 10)];
+            int treat = pick(g, 3) != 0;
+            for (int k = 0; k < ncols; k++) {
+                char v[64] = "";
+                const struct buf *tv = NULL;
+                int c = cols[k];
+                switch (c) {
+                case COL_PATIENT_ID: snprintf(v, sizeof v, "%s", pid); break;
+                case COL_SESSION_DATE: {
+                    int y, m, d;
+                    date_to_ymd(day, &y, &m, &d);
+                    if (io->date_us)
+                        snprintf(v, sizeof v, "%d/%d/%04d", m, d, y);
+                    else
+                        date_format(day, v);
+                    break;
+                }
+                case COL_SESSION_TYPE: {
+                    static const char *const t[] = {"", "treatment", "assessment", "Treatment"};
+                    snprintf(v, sizeof v, "%s", pick(g, 4) == 0 ? t[pick(g, 4)]
+                                                                : treat ? "treatment"
+                                                                        : "assessment");
+                    break;
+                }
+                case COL_SITE: tv = &site.v[pick(g, 8) ? s_site : pick(g, site.n)]; break;
+                case COL_CLINICIAN: tv = &clin.v[pick(g, 8) ? s_clin : pick(g, clin.n)]; break;
+                case COL_CONCURRENT_THERAPY: tv = &ther.v[s_ther]; break;
+                case COL_ADVERSE_EVENTS:
+                    if (pick(g, 2) == 0) {
+                        field.n = 0;
+                        puts_(&field, "");
+                        for (unsigned q = 0, nq = 1 + pick(g, 3); q < nq; q++) {
+                            if (q)
+                                puts_(&field, "|");
+                            const struct buf *code = &ae.v[pick(g, ae.n)];
+                            put(&field, code->s, code->n);
+                        }
+                        tv = &field;
+                    }
+                    break;
+                case COL_ROUTE: {
+                    static const char *const t[] = {"", "iv", "im", "intranasal", "sublingual",
+                                                    "oral", "IV"};
+                    snprintf(v, sizeof v, "%s", treat ? t[pick(g, 7)] : "");
+                    break;
+                }
+                case COL_DRUG: {
+                    static const char *const t[] = {"", "ketamine", "esketamine", "Esketamine"};
+                    snprintf(v, sizeof v, "%s", treat ? t[pick(g, 4)] : "");
+                    break;
+                }
+                case COL_DOSE_MG: {
+                    static const char *const t[] = {"", "0.5", ".5", "12", "12.5", "40", "56",
+                                                    "84", "1000"};
+                    snprintf(v, sizeof v, "%s", treat ? t[pick(g, 9)] : "");
+                    break;
+                }
+                case COL_WEIGHT_KG: {
+                    static const char *const t[] = {"", "20", "70.5", "80", "350"};
+                    snprintf(v, sizeof v, "%s", t[pick(g, 5)]);
+                    break;
+                }
+                default:
+                    if (c >= COL_FIRST_INT && c <= COL_DBP_POST && pick(g, 3)) {
+                        int lo = c >= COL_SBP_PRE ? 30 : 0, hi = col_max(c), x;
+                        if (c == mo->instrument) { /* baselines and the thresholds */
+                            const int e[] = {0, smax, mo->min_baseline, mo->min_baseline - 1,
+                                             mo->remission_max, mo->remission_max + 1,
+                                             mo->min_baseline / 2, smax / 2};
+                            x = edge(g, e, 8, 0, smax);
+                        } else if (lo == 30) { /* blood pressure */
+                            const int e[] = {30, 300, 89, 90, 109, 110, 139, 140, 179, 180};
+                            x = edge(g, e, 10, 30, 300);
+                        } else {
+                            const int e[] = {0, 4, 5, hi};
+                            x = edge(g, e, 4, lo, hi);
+                        }
+                        x = x < lo ? lo : x > hi ? hi : x; /* item 9 is 0-3 */
+                        snprintf(v, sizeof v, "%d", x);
+                    } else if (c < 0) {
+                        snprintf(v, sizeof v, "%s", pick(g, 4) ? "" : "note");
+                    }
+                    break;
+                }
+                if (k)
+                    put(o, &delim, 1);
+                if (tv)
+                    put_field(g, o, tv->s, tv->n, delim);
+                else
+                    put_field(g, o, v, strlen(v), delim);
+            }
+            puts_(o, eol);
+            if (pick(g, 12) == 0) { /* an exact duplicate of the row */
+                size_t len = o->n - row_start;
+                char *copy = malloc(len);
+                if (!copy)
+                    abort();
+                memcpy(copy, o->s + row_start, len);
+                put(o, copy, len);
+                free(copy);
+            }
+            if (pick(g, 32) == 0)
+                puts_(o, eol); /* a blank line */
+        }
+    }
+    for (int f = 0; f < nfiles; f++) {
+        if (!paths_s[f][0])
+            snprintf(paths_s[f], sizeof paths_s[f], "/tmp/outcomes-fuzz-%ld-%d.csv",
+                     (long)getpid(), f);
+        FILE *fp = fopen(paths_s[f], "wb");
+        if (!fp || fwrite(out[f].s, 1, out[f].n, fp) != out[f].n)
+            abort();
+        fclose(fp);
+        free(out[f].s);
+    }
+    free(field.s);
+    pool_free(&site);
+    pool_free(&clin);
+    pool_free(&ther);
+    pool_free(&ae);
+    return nfiles;
+}
+
+/* FUZZ_REPORT_KEEP=1 fuzz_report INPUT: keeps the files a structured input built and prints
+ * the `outcomes report` command that reads them with the same options, to reproduce a finding
+ * with the tool itself. */
+static int keep_files(void)
+{
+    return getenv("FUZZ_REPORT_KEEP") != NULL;
+}
+
+static void print_command(const struct ingest_opts *io, const struct model_opts *mo, int nfiles,
+                          int letter)
+{
+    static const char *const inst[COL_COUNT] = {[COL_PHQ9] = "phq9", [COL_MADRS] = "madrs",
+        [COL_QIDS_SR16] = "qids_sr16", [COL_HAMD17] = "hamd17", [COL_BDI2] = "bdi2",
+        [COL_GAD7] = "gad7"};
+    char day[11];
+    fprintf(stderr, "outcomes report -o fuzz-out --threads %d --instrument %s --episode-gap %d "
+            "--baseline-window %d --endpoint %d:%d --ci %s",
+            io->threads, inst[mo->instrument], mo->episode_gap, mo->baseline_window,
+            mo->endpoint_from, mo->endpoint_to, mo->ci == CI_EXACT ? "exact" : "wilson");
+    if (mo->suppress_below > 1)
+        fprintf(stderr, " --suppress-below %d", mo->suppress_below);
+    if (io->have_as_of) {
+        date_format(io->as_of, day);
+        fprintf(stderr, " --as-of %s", day);
+    }
+    if (!mo->period_all)
+        fprintf(stderr, " --period %04d-%02d..%04d-%02d", mo->period_from / 12,
+                mo->period_from % 12 + 1, mo->period_to / 12, mo->period_to % 12 + 1);
+    if (io->delimiter != ',')
+        fprintf(stderr, " --delimiter '%s'", io->delimiter == ';' ? ";" : "\\t");
+    if (io->date_us)
+        fprintf(stderr, " --date-format us");
+    if (letter)
+        fprintf(stderr, " --paper letter");
+    for (int f = 0; f < nfiles; f++)
+        fprintf(stderr, " %s", paths_s[f]);
+    fprintf(stderr, "\n");
+}
+
+static void structured(const uint8_t *data, size_t size)
+{
+    struct gen g = {data, data + size};
+    struct ingest_opts io;
+    struct model_opts mo;
+    int letter = 0;
+    memset(&io, 0, sizeof io);
+    int nfiles = structured_build(&g, &io, &mo, &letter);
+    int draw = pick(&g, 2) == 0; /* the PDF for one input in two: it is the slow part */
+    const char *paths[MAX_FILES];
+    for (int f = 0; f < nfiles; f++)
+        paths[f] = paths_s[f];
+    if (keep_files())
+        print_command(&io, &mo, nfiles, letter);
+    struct ingest_result in;
+    struct analysis a;
+    struct diag d;
+    memset(&a, 0, sizeof a);
+    if (ingest_run(paths, (size_t)nfiles, &io, &in, &d) == 0) {
+        if (in.rows_read != in.rows_accepted + in.rows_rejected + in.rows_duplicate)
+            abort();
+        if (in.rows_accepted > 0 && model_run(&in, &mo, &a, &d) != 0) {
+            /* valid data: the model gives a result (nulls with reasons), never an error */
+            fprintf(stderr, "model_run failed on valid data: %s\n", d.message);
+            abort();
+        }
+        if (in.rows_accepted > 0) {
+            size_t n;
+            char *json = report_results_json(&in, &a, &n);
+            json_error_t err;
+            json_t *back = json ? json_loadb(json, n, 0, &err) : NULL;
+            if (!back) /* results.json must be JSON, which is UTF-8 */
+                abort();
+            json_decref(back);
+            free(json);
+            char *part[2] = {NULL, NULL};
+            size_t lens[2] = {0, 0};
+            if (report_episodes_csv(&in, &a, 2, part, lens) == 0) {
+                free(part[0]);
+                free(part[1]);
+            }
+            free(report_rejects_csv(&in, &n));
+            char *pdf = NULL;
+            struct pdf_opts po = {"Fuzz", letter, "2026-01-01T00:00:00Z", "all"};
+            if (draw && report_pdf(&in, &a, &po, &pdf, &n, &d) != 0) { /* valid data: drawn */
+                fprintf(stderr, "report_pdf failed: %s\n", d.message);
+                abort();
+            }
+            free(pdf);
+        }
+        model_fini(&a);
+    }
+    ingest_result_fini(&in);
+}
+
+/* --- both modes ---------------------------------------------------------------------------- */
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
+    if (data[0] >= 0x80) {
+        structured(data + 1, size - 1);
+        return 0;
+    }
     if (!path[0]) {
         snprintf(path, sizeof path, "/tmp/outcomes-fuzz-%ld.csv", (long)getpid());
     }

@@ -260,6 +260,8 @@ static void test_reader_multiline_text_accepted(void **state)
     free(rows);
     free(probs);
 }
+/* 8 euro signs (3 bytes each) */
+#define E8 "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"
 
 /* One table row per value rule: the input value, the column, the expected message. */
 static const struct {
@@ -317,6 +319,12 @@ static const struct {
      "A,2026-01-01,12345678901234567890123456789012345678901234567890123456789012345",
      "2:3:too_long:1: column 'clinician': 65 characters, at most 64 allowed, got "
      "\"123456789012345678901234567890123456789012345678901234567890...\"\n"},
+    /* a long value is shown shortened before a character, never inside one: 60 bytes end
+     * inside the 20th euro sign (3 bytes each), so it is kept whole */
+    {"patient_id,session_date,clinician",
+     "A,2026-01-01,a" E8 E8 E8 E8 E8 E8 E8 E8,
+     "2:3:too_long:1: column 'clinician': 65 characters, at most 64 allowed, got "
+     "\"a" E8 E8 "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac...\"\n"},
     /* two problems in one row: both listed, the first decides the reason */
     {"patient_id,session_date,phq9,madrs", "A,2026-02-30,99,x",
      "2:2:invalid_date:1: column 'session_date': expected a real calendar date YYYY-MM-DD "
@@ -487,6 +495,20 @@ static void test_reader_allow_column_and_mapping(void **state)
     assert_string_equal(rows, "");
     assert_string_equal(probs, "2:4:out_of_range:1: column 'phq9' (\"phq-9 total\"): out of range "
                                "0-27, got \"30\"\n");
+    free(rows);
+    free(probs);
+    /* a mapped header of 70 characters, 2 bytes each, is named by its first 59 and an ellipsis
+     * (cut by characters, not bytes) */
+    char hdr[160] = "", csv[400], want[400];
+    for (int k = 0; k < 70; k++)
+        strcat(hdr, "\xc3\x84");
+    map.header[COL_PHQ9] = hdr;
+    snprintf(csv, sizeof csv, "pseudonym,session_date,%s\nK1,2026-01-01,30\n", hdr);
+    read_all_sizes(csv, &o, &rows, &probs);
+    snprintf(want, sizeof want, "2:3:out_of_range:1: column 'phq9' (\"%.118s\xe2\x80\xa6\"): out of "
+             "range 0-27, got \"30\"\n", hdr);
+    assert_string_equal(probs, want);
+    map.header[COL_PHQ9] = (char *)"PHQ-9 Total";
     free(rows);
     free(probs);
     struct diag d;
