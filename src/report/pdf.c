@@ -646,9 +646,13 @@ static void page_strata_km(struct doc *d)
             snprintf(test + tl, sizeof test - tl, "; %d %s not drawn (n < %d)", withheld,
                      withheld > 1 ? "values" : "value", d->f.suppress_below);
         }
-        render_text(d->cr, &d->f, 0, 7.5, b.x, b.y + 18, 0, test);
-        b.y += 20;
-        b.h -= 20;
+        /* the test's line wraps within the panel (a reason can be longer than its width) */
+        double below = render_paragraph(d->cr, &d->f, 7.5, b.x, b.y + 18, b.w, test) -
+                       (b.y + 18) - 7.5 * 1.35;
+        if (below < 0)
+            below = 0;
+        b.y += 20 + below;
+        b.h -= 20 + below;
         if (shown == 0 && withheld) {
             char msg[240];
             snprintf(msg, sizeof msg, "Not drawn: every value has fewer than %d episodes, and "
