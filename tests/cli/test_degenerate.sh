@@ -577,5 +577,29 @@ if wanted ae_cells; then
   fi
 fi
 
+# --- each instrument with only its column present (and the dose), and a primary instrument that
+# no row scores: every episode has no baseline, and the run says why on standard output ----------
+if wanted instrument_only; then
+  for ins in madrs qids_sr16 hamd17 bdi2 gad7; do
+    printf '%s\n' "patient_id,session_date,dose_mg,$ins" "A,2026-01-05,40,10" "A,2026-01-20,,5" \
+      "B,2026-01-05,40,10" "B,2026-01-19,,0" >"$tmp/only_$ins.csv"
+    # 10 -> 5 on day 15 and 10 -> 0 on day 14: both respond; KM median (14 + 15) / 2 as survfit
+    if run_case "only_$ins" 0 --instrument "$ins" --min-baseline 10 --as-of 2026-06-30 "$tmp/only_$ins.csv"; then
+      is "only_$ins" instrument "$ins"
+      is "only_$ins" response.events 2
+      is "only_$ins" time_to_response.median 14.5
+    fi
+  done
+  if run_case instrument_absent 0 --instrument madrs "$tmp/only_gad7.csv"; then
+    is instrument_absent flow.excluded.no_baseline 2
+    if grep -qF "note: no accepted row has a madrs score (--instrument madrs)" "$tmp/instrument_absent.out"; then
+      passed=$((passed + 1))
+    else
+      fail "instrument_absent: no note on standard output: $(cat "$tmp/instrument_absent.out")"
+    fi
+    if grep -q "note: no accepted row" "$tmp/only_gad7.out"; then fail "only_gad7: a note with gad7 scored"; fi
+  fi
+fi
+
 echo "test_degenerate: $passed passed, $failures failed"
 [ "$failures" -eq 0 ]
