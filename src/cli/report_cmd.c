@@ -246,6 +246,11 @@ int cli_report(const struct cli_opts *o)
     diag_clear(&d);
     if (rc)
         goto out;
+    /* a primary instrument no accepted row scores (--instrument madrs on a PHQ-9 export): every
+     * episode lacks a baseline; said on the summary line's side, not left for the user to guess */
+    int no_primary = in.rows.n > 0;
+    for (size_t i = 0; no_primary && i < in.rows.n; i++)
+        no_primary = in.rows.score[INT_INDEX(o->model.instrument)][i] < 0;
     long errors = in.rows_rejected - in.rejected_by_reason[REASON_AFTER_AS_OF];
     if (o->strict && errors > 0) {
         progress_stop(&pg);
@@ -399,6 +404,10 @@ int cli_report(const struct cli_opts *o)
     (void)t0;
     if (!o->quiet) {
         cli_print_input_notes(&in);
+        if (no_primary)
+            printf("note: no accepted row has a %s score (--instrument %s): no episode has a "
+                   "baseline\n",
+                   ingest_col_name(o->model.instrument), ingest_col_name(o->model.instrument));
         cli_print_text(stdout, dir);
         printf(": %ld rows read, %ld accepted, %ld rejected, %ld duplicate; %ld eligible "
                "episodes, %ld mature\n",

@@ -58,6 +58,13 @@ struct ae_memo {
     struct strtab *tab;
 };
 
+/* The blanks a value is trimmed of when read (space, tab, CR, LF: ingest_trim); a code is
+ * trimmed of the same, so that a code of line breaks only is no code, as such a value is none. */
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 /* Splits text id t at '|' into trimmed, non-empty codes, adding new codes to s. */
 static int ae_split(struct ae_memo *m, struct safety *s, const struct rows *r, uint32_t t)
 {
@@ -70,9 +77,9 @@ static int ae_split(struct ae_memo *m, struct safety *s, const struct rows *r, u
         while (end < len && ae[end] != '|')
             end++;
         size_t b0 = q, b1 = end;
-        while (b0 < b1 && (ae[b0] == ' ' || ae[b0] == '\t'))
+        while (b0 < b1 && is_blank(ae[b0]))
             b0++;
-        while (b1 > b0 && (ae[b1 - 1] == ' ' || ae[b1 - 1] == '\t'))
+        while (b1 > b0 && is_blank(ae[b1 - 1]))
             b1--;
         q = end + 1;
         if (b1 == b0)

@@ -550,5 +550,56 @@ if wanted multiline; then
   fi
 fi
 
+# --- adverse-event cells of unusual shape: '|' at the ends, '||', blanks and line breaks around
+# or instead of a code, and a cell of 512 one-letter codes (1,023 characters, within the limit).
+# A code is trimmed of what a value is trimmed of (space, tab, CR, LF): a code of line breaks only
+# is no code, as a value of line breaks only is no value. (Before: "|\n|" counted a code "\n".)
+if wanted ae_cells; then
+  {
+    printf '%s\n' "patient_id,session_date,dose_mg,phq9,adverse_events" \
+      "A,2026-01-05,40,20,|nausea|" "B,2026-01-05,40,20,nausea||headache" "C,2026-01-05,40,20,|" \
+      "D,2026-01-05,40,20,||" "E,2026-01-05,40,20, | nausea | "
+    printf 'F,2026-01-05,40,20,"|\n|"\nG,2026-01-05,40,20,"\r\n"\nH,2026-01-05,40,20,"\t|\r\nnausea\n|"\n'
+    gen 'BEGIN { printf "I,2026-01-05,40,20,"; for (i = 0; i < 512; i++) printf "%s%c", i ? "|" : "", 97 + i % 26; print "" }'
+    echo "A,2026-01-20,,5,"
+  } >"$tmp/ae.csv"
+  if run_case ae_cells 0 --as-of 2026-06-30 "$tmp/ae.csv"; then
+    is ae_cells flow.rows_rejected 0
+    is ae_cells flow.rows_accepted 10
+    is ae_cells safety.adverse_events.sessions_any 5 # A, B, E, H, I; not C, D, F, G
+    is ae_cells safety.adverse_events.by_code.0.code a
+    is ae_cells safety.adverse_events.by_code.0.sessions 1 # 20 copies in I's cell, one row
+    is ae_cells safety.adverse_events.by_code.8.code headache # byte order: a-h, headache, i-n, ...
+    is ae_cells safety.adverse_events.by_code.15.code nausea
+    is ae_cells safety.adverse_events.by_code.15.sessions 4 # A, B, E, H
+    is ae_cells safety.adverse_events.by_code.27.code z
+    is ae_cells safety.adverse_events.by_code.28.code '' # 26 letters, headache, nausea: no more
+  fi
+fi
+
+# --- each instrument with only its column present (and the dose), and a primary instrument that
+# no row scores: every episode has no baseline, and the run says why on standard output ----------
+if wanted instrument_only; then
+  for ins in madrs qids_sr16 hamd17 bdi2 gad7; do
+    printf '%s\n' "patient_id,session_date,dose_mg,$ins" "A,2026-01-05,40,10" "A,2026-01-20,,5" \
+      "B,2026-01-05,40,10" "B,2026-01-19,,0" >"$tmp/only_$ins.csv"
+    # 10 -> 5 on day 15 and 10 -> 0 on day 14: both respond; KM median (14 + 15) / 2 as survfit
+    if run_case "only_$ins" 0 --instrument "$ins" --min-baseline 10 --as-of 2026-06-30 "$tmp/only_$ins.csv"; then
+      is "only_$ins" instrument "$ins"
+      is "only_$ins" response.events 2
+      is "only_$ins" time_to_response.median 14.5
+    fi
+  done
+  if run_case instrument_absent 0 --instrument madrs "$tmp/only_gad7.csv"; then
+    is instrument_absent flow.excluded.no_baseline 2
+    if grep -qF "note: no accepted row has a madrs score (--instrument madrs)" "$tmp/instrument_absent.out"; then
+      passed=$((passed + 1))
+    else
+      fail "instrument_absent: no note on standard output: $(cat "$tmp/instrument_absent.out")"
+    fi
+    if grep -q "note: no accepted row" "$tmp/only_gad7.out"; then fail "only_gad7: a note with gad7 scored"; fi
+  fi
+fi
+
 echo "test_degenerate: $passed passed, $failures failed"
 [ "$failures" -eq 0 ]
