@@ -142,6 +142,8 @@ struct colmap {
 struct ingest_opts {
     char delimiter;               /* ',' ';' or '\t' */
     int date_us;                  /* 1: session_date is MM/DD/YYYY */
+    const char *timezone;         /* --timezone: IANA zone that ingest_timezone_use() set, or
+                                     NULL (zoned date-times keep the date as written) */
     const struct colmap *colmap;  /* NULL = canonical names only */
     const char *const *allow;     /* --allow-column names */
     size_t nallow;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "outcomes/date.h"
+#include "outcomes/timestamp.h"
 #include "outcomes/vec.h"
 
 #define CSV_OPTIONS (CSV_STRICT | CSV_STRICT_FINI)
@@ -350,6 +351,14 @@ COLD static void bad_integer(struct ingest_reader *r, size_t field, int col, con
     }
 }
 
+/* Not a plain date: a date-time (SPEC section 16) is read off the hot path, else rejected. */
+COLD static void bad_date(struct ingest_reader *r, size_t field, int col, const char *s, size_t n)
+{
+    const char *why = NULL;
+    if (ingest_timestamp_parse(s, n, r->opts->date_us, r->opts->timezone, &r->st.date, &why) != 0)
+        pend(r, field, col, REASON_DATE, s, n, why);
+}
+
 #if defined(__GNUC__)
 #define HOT_INLINE inline __attribute__((always_inline))
 #else
@@ -396,9 +405,7 @@ static HOT_INLINE void take_value(struct ingest_reader *r, size_t field, int col
         int rc = r->opts->date_us ? date_parse_us(s, n, &r->st.date)
                                   : date_parse_iso(s, n, &r->st.date);
         if (rc != 0)
-            pend(r, field, col, REASON_DATE, s, n,
-                 r->opts->date_us ? "expected a real calendar date MM/DD/YYYY (1900-2199)"
-                                  : "expected a real calendar date YYYY-MM-DD (1900-2199)");
+            bad_date(r, field, col, s, n); /* a date-time, or not a date */
         return;
     }
     case COL_SESSION_TYPE:
