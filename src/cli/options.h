@@ -17,6 +17,7 @@ struct cli_opts {
     /* reading (report, check) */
     char delimiter;
     int date_us;
+    char *timezone;       /* --timezone ZONE (already made the process's zone), or NULL */
     char *columns;        /* --columns FILE */
     char **allow;         /* --allow-column, repeatable */
     size_t nallow;
