@@ -20,7 +20,7 @@ enum opt_id {
     OPT_QUIET, OPT_TIMINGS, OPT_CONFIG, OPT_PATIENTS, OPT_SEED, OPT_MONTHS, OPT_OUTPUT, OPT_HELP,
     OPT_INSTRUMENT, OPT_BASELINE_WINDOW, OPT_MIN_BASELINE, OPT_REMISSION_MAX, OPT_ENDPOINT,
     OPT_EPISODE_GAP, OPT_CI, OPT_PERIOD, OPT_BP_PRE, OPT_BP_POST, OPT_TITLE, OPT_PAPER,
-    OPT_SUPPRESS, OPT_TIMEZONE,
+    OPT_SUPPRESS, OPT_TIMEZONE, OPT_SHAPE,
 };
 
 struct opt_def {
@@ -81,6 +81,8 @@ static const struct opt_def defs[] = {
     {"patients", 0, 1, OPT_PATIENTS, CMD_SAMPLE, "N", "patients to simulate (default 500)"},
     {"seed", 0, 1, OPT_SEED, CMD_SAMPLE, "S", "random seed (default 1); same seed, same bytes"},
     {"months", 0, 1, OPT_MONTHS, CMD_SAMPLE, "M", "months of clinic activity (default 18)"},
+    {"shape", 0, 1, OPT_SHAPE, CMD_SAMPLE, "SHAPE",
+     "wide (default: one file) or long (-o PREFIX: PREFIX-treatments.csv, PREFIX-scores.csv)"},
     {"output", 'o', 1, OPT_OUTPUT, CMD_REPORT | CMD_SAMPLE, "PATH",
      "report: output directory (default reports/<period>); sample: file (default stdout)"},
     {"help", 'h', 0, OPT_HELP, READING | CMD_SAMPLE | CMD_VERIFY, NULL, "show this help"},
@@ -244,6 +246,15 @@ static int apply(struct cli_opts *o, const struct opt_def *def, const char *val,
         return set_str(&o->output, val) ? diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory") : 0;
     case OPT_HELP:
         o->help = 1;
+        return 0;
+    case OPT_SHAPE:
+        if (strcmp(val, "wide") == 0)
+            o->shape = SHAPE_WIDE;
+        else if (strcmp(val, "long") == 0)
+            o->shape = SHAPE_LONG;
+        else
+            return diag_set(d, DIAG_USAGE, NULL, 0, 0,
+                            "%s: expected wide or long, got '%s'", where, val);
         return 0;
     case OPT_INSTRUMENT: {
         int col = ingest_col_find(val), mb, rm;

@@ -53,6 +53,93 @@ static void sample_guard(int on)
     }
 }
 
+/* Writes buf[0..len) to path through a temporary beside it, renamed into place. */
+static int write_whole(const char *path, const char *buf, size_t len, struct diag *d)
+{
+    const char *slash = strrchr(path, '/');
+    size_t dlen = slash ? (size_t)(slash - path) + 1 : 0, n = strlen(path) + 16;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
+    snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)dlen, path, path + dlen);
+    int rc = 0, fd = mkstemp(tmp);
+    if (fd < 0) {
+        rc = diag_set(d, DIAG_IO, path, 0, 0, "cannot write: %s", strerror(errno));
+        goto out;
+    }
+    sample_tmp = tmp;
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+    for (size_t o = 0; o < len && !rc;) {
+        ssize_t w = write(fd, buf + o, len - o);
+        if (w < 0 && errno != EINTR)
+            rc = diag_set(d, DIAG_IO, path, 0, 0, "writing failed: %s", strerror(errno));
+        else if (w > 0)
+            o += (size_t)w;
+    }
+    if (!rc && fsync(fd) != 0)
+        rc = diag_set(d, DIAG_IO, path, 0, 0, "writing failed: %s", strerror(errno));
+    if (close(fd) != 0 && !rc)
+        rc = diag_set(d, DIAG_IO, path, 0, 0, "writing failed: %s", strerror(errno));
+    if (!rc && rename(tmp, path) != 0)
+        rc = diag_set(d, DIAG_IO, path, 0, 0, "cannot write: %s", strerror(errno));
+    if (rc)
+        remove(tmp);
+    sample_tmp = NULL;
+out:
+    free(tmp);
+    return rc;
+}
+
+/* --shape long: the wide sample made in memory, split (sample_split_long) into
+ * PREFIX-treatments.csv and PREFIX-scores.csv. */
+static int sample_long(const struct cli_opts *o, const struct sample_opts *so)
+{
+    struct diag d;
+    diag_clear(&d);
+    if (!o->output) {
+        diag_set(&d, DIAG_USAGE, NULL, 0, 0,
+                 "--shape long writes two files: give -o PREFIX (PREFIX-treatments.csv and "
+                 "PREFIX-scores.csv)");
+        return cli_report_diag(&d, "sample");
+    }
+    char *bufs[3] = {NULL, NULL, NULL};
+    size_t lens[3] = {0, 0, 0};
+    FILE *f[3];
+    int rc = 0;
+    for (int k = 0; k < 3; k++)
+        f[k] = open_memstream(&bufs[k], &lens[k]);
+    if (!f[0] || !f[1] || !f[2])
+        rc = diag_set(&d, DIAG_IO, NULL, 0, 0, "out of memory");
+    if (!rc)
+        rc = sample_write(f[0], so, &d);
+    if (f[0] && fclose(f[0]) != 0 && !rc)
+        rc = diag_set(&d, DIAG_IO, NULL, 0, 0, "out of memory");
+    f[0] = NULL;
+    if (!rc)
+        rc = sample_split_long(bufs[0], lens[0], f[1], f[2], &d);
+    for (int k = 1; k < 3; k++) {
+        if (f[k] && (ferror(f[k]) || fclose(f[k]) != 0) && !rc)
+            rc = diag_set(&d, DIAG_IO, NULL, 0, 0, "out of memory");
+    }
+    const size_t n = strlen(o->output) + 32;
+    char *path = malloc(n);
+    if (!path && !rc)
+        rc = diag_set(&d, DIAG_IO, NULL, 0, 0, "out of memory");
+    static const char *const suffix[2] = {"-treatments.csv", "-scores.csv"};
+    sample_guard(1);
+    for (int k = 0; k < 2 && !rc; k++) {
+        snprintf(path, n, "%s%s", o->output, suffix[k]);
+        rc = write_whole(path, bufs[k + 1], lens[k + 1], &d);
+    }
+    sample_guard(0);
+    free(path);
+    for (int k = 0; k < 3; k++)
+        free(bufs[k]);
+    return rc ? cli_report_diag(&d, NULL) : EXIT_OK;
+}
+
 int cli_sample(const struct cli_opts *o)
 {
     struct diag d;
@@ -66,6 +153,8 @@ int cli_sample(const struct cli_opts *o)
         so.as_of = o->as_of;
     else
         date_parse_iso(SAMPLE_DEFAULT_AS_OF, 10, &so.as_of);
+    if (o->shape == SHAPE_LONG)
+        return sample_long(o, &so);
     struct stat st;
     if (!o->output || (stat(o->output, &st) == 0 && !S_ISREG(st.st_mode))) {
         /* stdout, or a device such as /dev/stdout: written in place */
