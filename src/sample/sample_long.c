@@ -5,6 +5,7 @@
  * (no quotes, one record a line); anything else is refused, not parsed. */
 #include "outcomes/sample.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,7 +33,7 @@ static const char *long_name(int col)
     return ingest_col_name((enum col)col);
 }
 
-int sample_split_long(const char *w, size_t n, FILE *treatments, FILE *scores, struct diag *d)
+int sample_split_long(FILE *wide, FILE *treatments, FILE *scores, struct diag *d)
 {
     int rc = 0, *col = NULL;
     unsigned char *score = NULL; /* per field: a score column (instruments.h) */
@@ -40,13 +41,19 @@ int sample_split_long(const char *w, size_t n, FILE *treatments, FILE *scores, s
     size_t *fl = NULL;
     size_t nf = 0;
     int f_patient = -1, f_date = -1, f_type = -1, f_site = -1, f_clin = -1;
-    if (memchr(w, '"', n))
-        return diag_set(d, DIAG_IO, NULL, 0, 0, "the sample has a quoted field: cannot split it");
-    for (size_t at = 0, line = 0; at < n; line++) {
-        const char *nl = memchr(w + at, '\n', n - at);
-        const size_t len = nl ? (size_t)(nl - (w + at)) : n - at;
-        const char *s = w + at;
-        at += len + 1;
+    char *buf = NULL;
+    size_t cap = 0;
+    ssize_t got;
+    for (size_t line = 0; (got = getline(&buf, &cap, wide)) >= 0; line++) {
+        const char *s = buf;
+        size_t len = (size_t)got;
+        if (len && s[len - 1] == '\n')
+            len--;
+        if (memchr(s, '"', len) || memchr(s, '\r', len)) {
+            rc = diag_set(d, DIAG_IO, NULL, 0, 0,
+                          "the sample's line %zu is quoted: cannot split it", line + 1);
+            goto out;
+        }
         size_t pos = 0, k = 0;
         const char *f;
         size_t fn;
@@ -117,7 +124,10 @@ int sample_split_long(const char *w, size_t n, FILE *treatments, FILE *scores, s
                         (int)fl[k], fv[k], (int)fl[f_site], fv[f_site], (int)fl[f_clin],
                         fv[f_clin]);
     }
+    if (ferror(wide))
+        rc = diag_set(d, DIAG_IO, NULL, 0, 0, "cannot read the sample back: %s", strerror(errno));
 out:
+    free(buf);
     free(col);
     free(score);
     free(fv);

@@ -128,6 +128,8 @@ expect bad_us_times 1 \
 cmp -s "$tmp/split-treatments.csv" sample-data/sessions-treatments.csv && \
   cmp -s "$tmp/split-scores.csv" sample-data/sessions-scores.csv && ok || fail sample_long_is_bundled
 expect sample_long_needs_prefix 2 "--shape long writes two files: give -o PREFIX" -- "$bin" sample --shape long
+expect sample_long_unwritable 3 "/nonexistent/dir/x-treatments.csv: cannot write: No such file or directory" \
+  -- "$bin" sample --shape long -o /nonexistent/dir/x
 expect sample_bad_shape 2 "--shape: expected wide or long, got 'tall'" -- "$bin" sample --shape tall -o "$tmp/x"
 # an independent split of the wide sample (awk, instruments by name) gives the same files but
 # for the instrument names
