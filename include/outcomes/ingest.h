@@ -39,6 +39,12 @@ enum col {
     COL_CONCURRENT_THERAPY,
     COL_COUNT
 };
+/* The two columns of a long score file (SPEC section 16), after the canonical ones: a header may
+ * name them and --columns may map them, but rows do not store them (a long row's score goes to
+ * its instrument's column). */
+#define COL_LONG_INSTRUMENT COL_COUNT
+#define COL_LONG_SCORE (COL_COUNT + 1)
+#define SCHEMA_COLS (COL_COUNT + 2)
 #define COL_FIRST_INT COL_PHQ9
 #define N_INT_COLS (COL_DBP_POST - COL_PHQ9 + 1)
 /* Index of an integer column in rows.score[]. */
@@ -51,7 +57,7 @@ enum col {
  * rule for text values (SPEC section 1), for other code that takes text. */
 long ingest_text_chars(const char *s, size_t n, size_t *bad);
 
-/* Canonical name of a column ("patient_id", ...). */
+/* Canonical name of a column ("patient_id", ...; "instrument" and "score" for the long ones). */
 const char *ingest_col_name(enum col c);
 /* Column with that canonical name (exact, lower case), or -1. */
 int ingest_col_find(const char *name);
@@ -133,7 +139,7 @@ struct intern_cache;
  * SHA-256 and size of the bytes it was parsed from (for the manifest: the digest of what was
  * read, not of the file read again later). */
 struct colmap {
-    char *header[COL_COUNT];
+    char *header[SCHEMA_COLS];
     char sha256[65];
     uint64_t size;
 };
@@ -142,6 +148,8 @@ struct colmap {
 struct ingest_opts {
     char delimiter;               /* ',' ';' or '\t' */
     int date_us;                  /* 1: session_date is MM/DD/YYYY */
+    const char *timezone;         /* --timezone: IANA zone that ingest_timezone_use() set, or
+                                     NULL (zoned date-times keep the date as written) */
     const struct colmap *colmap;  /* NULL = canonical names only */
     const char *const *allow;     /* --allow-column names */
     size_t nallow;
@@ -155,8 +163,14 @@ struct ingest_opts {
                                      (tests and the fuzzer compare the two) */
 };
 
+/* The shape of an input file (SPEC section 16): one row per encounter with score columns, or
+ * one score per row (instrument, score); recorded in results.json and the manifest. */
+enum file_shape { SHAPE_WIDE = 0, SHAPE_LONG = 1, SHAPE_FHIR = 2 };
+const char *ingest_shape_name(int shape); /* "wide", "long", "fhir" */
+
 /* One input file as read. */
 struct ingest_file {
+    int shape;         /* enum file_shape */
     char *path;        /* as given, owned */
     uint64_t size;     /* bytes */
     long rows_read;    /* data records (blank lines excluded) */
@@ -205,7 +219,8 @@ void ingest_colmap_fini(struct colmap *map);
 struct schema {
     size_t nfields;    /* fields in the header */
     int *field_col;    /* field index -> enum col, or -1 (ignored) */
-    int col_field[COL_COUNT]; /* enum col -> field index, or -1 (absent) */
+    int col_field[SCHEMA_COLS]; /* enum col (or COL_LONG_*) -> field index, or -1 (absent) */
+    int shape;         /* enum file_shape: SHAPE_LONG when the header has instrument and score */
     char **names;      /* the header's names as written (trimmed), owned */
 };
 void ingest_schema_fini(struct schema *s);

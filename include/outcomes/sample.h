@@ -18,4 +18,12 @@ struct sample_opts {
  * when writing fails. */
 int sample_write(FILE *f, const struct sample_opts *opts, struct diag *d);
 
+/* Splits wide, an export as sample_write makes it (read to its end), into the long shape
+ * (SPEC section 16), streaming:
+ * treatments gets the treatment rows without the score columns, scores one row per filled
+ * score (patient_id, session_date, instrument, score, site, clinician), the instrument named by
+ * its LOINC code where instruments.h has one, else by its column name. Returns 0, or DIAG_IO
+ * with d set when wide is not such an export or cannot be read. Write errors are the caller's to check (ferror). */
+int sample_split_long(FILE *wide, FILE *treatments, FILE *scores, struct diag *d);
+
 #endif

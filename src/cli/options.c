@@ -12,6 +12,7 @@
 
 #include "outcomes/date.h"
 #include "outcomes/infile.h"
+#include "outcomes/timestamp.h"
 #include "outcomes/vec.h"
 
 enum opt_id {
@@ -19,7 +20,7 @@ enum opt_id {
     OPT_QUIET, OPT_TIMINGS, OPT_CONFIG, OPT_PATIENTS, OPT_SEED, OPT_MONTHS, OPT_OUTPUT, OPT_HELP,
     OPT_INSTRUMENT, OPT_BASELINE_WINDOW, OPT_MIN_BASELINE, OPT_REMISSION_MAX, OPT_ENDPOINT,
     OPT_EPISODE_GAP, OPT_CI, OPT_PERIOD, OPT_BP_PRE, OPT_BP_POST, OPT_TITLE, OPT_PAPER,
-    OPT_SUPPRESS,
+    OPT_SUPPRESS, OPT_TIMEZONE, OPT_SHAPE,
 };
 
 struct opt_def {
@@ -37,6 +38,8 @@ static const struct opt_def defs[] = {
     {"delimiter", 0, 1, OPT_DELIMITER, READING, "C", "field delimiter: ',' (default), ';' or '\\t'"},
     {"date-format", 0, 1, OPT_DATE_FORMAT, READING, "STYLE",
      "session_date style: iso (YYYY-MM-DD, default) or us (MM/DD/YYYY)"},
+    {"timezone", 0, 1, OPT_TIMEZONE, READING, "ZONE",
+     "date-times with a zone (Z, +HH:MM) count on their local date in ZONE (IANA name)"},
     {"columns", 0, 1, OPT_COLUMNS, READING, "FILE",
      "map export headers: INI lines 'canonical_name = Export Header'"},
     {"allow-column", 0, 1, OPT_ALLOW, READING, "NAME",
@@ -78,6 +81,8 @@ static const struct opt_def defs[] = {
     {"patients", 0, 1, OPT_PATIENTS, CMD_SAMPLE, "N", "patients to simulate (default 500)"},
     {"seed", 0, 1, OPT_SEED, CMD_SAMPLE, "S", "random seed (default 1); same seed, same bytes"},
     {"months", 0, 1, OPT_MONTHS, CMD_SAMPLE, "M", "months of clinic activity (default 18)"},
+    {"shape", 0, 1, OPT_SHAPE, CMD_SAMPLE, "SHAPE",
+     "wide (default: one file) or long (-o PREFIX: PREFIX-treatments.csv, PREFIX-scores.csv)"},
     {"output", 'o', 1, OPT_OUTPUT, CMD_REPORT | CMD_SAMPLE, "PATH",
      "report: output directory (default reports/<period>); sample: file (default stdout)"},
     {"help", 'h', 0, OPT_HELP, READING | CMD_SAMPLE | CMD_VERIFY, NULL, "show this help"},
@@ -182,6 +187,13 @@ static int apply(struct cli_opts *o, const struct opt_def *def, const char *val,
             return diag_set(d, DIAG_USAGE, NULL, 0, 0,
                             "%s: date format must be 'iso' or 'us', got '%s'", where, val);
         return 0;
+    case OPT_TIMEZONE: {
+        /* sets the process's TZ here, before any thread starts (timestamp.h) */
+        const char *why = NULL;
+        if (ingest_timezone_use(val, &why) != 0)
+            return diag_set(d, DIAG_USAGE, NULL, 0, 0, "%s: %s, got '%s'", where, why, val);
+        return set_str(&o->timezone, val) ? diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory") : 0;
+    }
     case OPT_COLUMNS:
         return set_str(&o->columns, val) ? diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory") : 0;
     case OPT_ALLOW:
@@ -234,6 +246,15 @@ static int apply(struct cli_opts *o, const struct opt_def *def, const char *val,
         return set_str(&o->output, val) ? diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory") : 0;
     case OPT_HELP:
         o->help = 1;
+        return 0;
+    case OPT_SHAPE:
+        if (strcmp(val, "wide") == 0)
+            o->shape = SHAPE_WIDE;
+        else if (strcmp(val, "long") == 0)
+            o->shape = SHAPE_LONG;
+        else
+            return diag_set(d, DIAG_USAGE, NULL, 0, 0,
+                            "%s: expected wide or long, got '%s'", where, val);
         return 0;
     case OPT_INSTRUMENT: {
         int col = ingest_col_find(val), mb, rm;
@@ -587,6 +608,7 @@ out:
 void cli_opts_fini(struct cli_opts *o)
 {
     free(o->columns);
+    free(o->timezone);
     for (size_t i = 0; i < o->nallow; i++)
         free(o->allow[i]);
     free(o->allow);
@@ -604,6 +626,7 @@ void cli_ingest_opts(const struct cli_opts *o, const struct colmap *map, struct 
     memset(io, 0, sizeof *io);
     io->delimiter = o->delimiter;
     io->date_us = o->date_us;
+    io->timezone = o->timezone;
     io->colmap = map;
     io->allow = (const char *const *)o->allow;
     io->nallow = o->nallow;
@@ -628,6 +651,8 @@ int cli_effective_options(const struct cli_opts *o, char ***w, size_t *n)
     int rc = 0;
     rc |= add_word(w, n, "--delimiter", o->delimiter == '\t' ? "\\t" : (char[]){o->delimiter, 0});
     rc |= add_word(w, n, "--date-format", o->date_us ? "us" : "iso");
+    if (o->timezone)
+        rc |= add_word(w, n, "--timezone", o->timezone);
     if (o->columns)
         rc |= add_word(w, n, "--columns", o->columns);
     for (size_t i = 0; i < o->nallow; i++)

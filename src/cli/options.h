@@ -17,6 +17,7 @@ struct cli_opts {
     /* reading (report, check) */
     char delimiter;
     int date_us;
+    char *timezone;       /* --timezone ZONE (already made the process's zone), or NULL */
     char *columns;        /* --columns FILE */
     char **allow;         /* --allow-column, repeatable */
     size_t nallow;
@@ -38,7 +39,8 @@ struct cli_opts {
     long patients;
     unsigned long seed;
     int months;
-    char *output;         /* -o: report DIR, sample FILE */
+    char *output;         /* -o: report DIR, sample FILE (or PREFIX with --shape long) */
+    int shape;            /* sample --shape: enum file_shape (SHAPE_WIDE by default) */
     /* positional */
     char **files;
     size_t nfiles;

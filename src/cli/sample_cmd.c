@@ -22,11 +22,14 @@ static const int sample_sigs[] = {SIGINT, SIGTERM, SIGHUP};
 #define NSAMPLE_SIGS (sizeof sample_sigs / sizeof *sample_sigs)
 static struct sigaction sample_saved[NSAMPLE_SIGS];
 static char *volatile sample_tmp;
+static char *volatile sample_tmp2; /* --shape long's second file */
 
 static void sample_on_signal(int sig)
 {
     if (sample_tmp)
         unlink(sample_tmp);
+    if (sample_tmp2)
+        unlink(sample_tmp2);
     for (size_t i = 0; i < NSAMPLE_SIGS; i++)
         if (sample_sigs[i] == sig)
             sigaction(sig, &sample_saved[i], NULL);
@@ -53,6 +56,111 @@ static void sample_guard(int on)
     }
 }
 
+/* A new temporary beside path (".NAME.XXXXXX", made by mkstemp) opened for writing, its name in
+ * *tmp (malloc'd); NULL with d set when it cannot be made. */
+static FILE *open_temp(const char *path, char **tmp, struct diag *d)
+{
+    const char *slash = strrchr(path, '/');
+    size_t dlen = slash ? (size_t)(slash - path) + 1 : 0, n = strlen(path) + 16;
+    if (!(*tmp = malloc(n))) {
+        diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    snprintf(*tmp, n, "%.*s.%s.XXXXXX", (int)dlen, path, path + dlen);
+    int fd = mkstemp(*tmp);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!f) {
+        diag_set(d, DIAG_IO, path, 0, 0, "cannot write: %s", strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            remove(*tmp);
+        }
+        free(*tmp);
+        *tmp = NULL;
+        return NULL;
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+    return f;
+}
+
+/* Flushes and closes f (a temporary from open_temp); when rc is still 0, syncs it and renames it
+ * to path; otherwise removes it. Returns the new rc. */
+static int close_temp(FILE *f, const char *tmp, const char *path, int rc, struct diag *d)
+{
+    if (!rc && (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0))
+        rc = diag_set(d, DIAG_IO, path, 0, 0, "writing failed: %s", strerror(errno));
+    if (fclose(f) != 0 && !rc)
+        rc = diag_set(d, DIAG_IO, path, 0, 0, "writing failed: %s", strerror(errno));
+    if (!rc && rename(tmp, path) != 0)
+        rc = diag_set(d, DIAG_IO, path, 0, 0, "cannot write: %s", strerror(errno));
+    if (rc)
+        remove(tmp);
+    return rc;
+}
+
+/* --shape long: the wide sample written to an unlinked temporary file (tmpfile), read back and
+ * split (sample_split_long) into PREFIX-treatments.csv and PREFIX-scores.csv, each through a
+ * temporary beside it renamed into place; streamed, so a 10-million-row sample fits. */
+static int sample_long(const struct cli_opts *o, const struct sample_opts *so)
+{
+    struct diag d;
+    diag_clear(&d);
+    if (!o->output) {
+        diag_set(&d, DIAG_USAGE, NULL, 0, 0,
+                 "--shape long writes two files: give -o PREFIX (PREFIX-treatments.csv and "
+                 "PREFIX-scores.csv)");
+        return cli_report_diag(&d, "sample");
+    }
+    static const char *const suffix[2] = {"-treatments.csv", "-scores.csv"};
+    const size_t n = strlen(o->output) + 32;
+    char *path[2] = {malloc(n), malloc(n)}, *tmp[2] = {NULL, NULL};
+    FILE *out[2] = {NULL, NULL}, *wide = NULL;
+    int rc = 0;
+    if (!path[0] || !path[1]) {
+        rc = diag_set(&d, DIAG_IO, NULL, 0, 0, "out of memory");
+        goto out;
+    }
+    if (!(wide = tmpfile())) {
+        rc = diag_set(&d, DIAG_IO, NULL, 0, 0, "cannot make a temporary file: %s",
+                      strerror(errno));
+        goto out;
+    }
+    if ((rc = sample_write(wide, so, &d)) != 0)
+        goto out;
+    if (fflush(wide) != 0 || fseek(wide, 0, SEEK_SET) != 0) {
+        rc = diag_set(&d, DIAG_IO, NULL, 0, 0, "cannot write a temporary file: %s",
+                      strerror(errno));
+        goto out;
+    }
+    sample_guard(1);
+    for (int k = 0; k < 2 && !rc; k++) {
+        snprintf(path[k], n, "%s%s", o->output, suffix[k]);
+        if (!(out[k] = open_temp(path[k], &tmp[k], &d)))
+            rc = DIAG_IO;
+        else if (k == 0)
+            sample_tmp = tmp[k];
+        else
+            sample_tmp2 = tmp[k];
+    }
+    if (!rc)
+        rc = sample_split_long(wide, out[0], out[1], &d);
+    for (int k = 0; k < 2; k++)
+        if (out[k])
+            rc = close_temp(out[k], tmp[k], path[k], rc, &d);
+    sample_tmp = sample_tmp2 = NULL;
+    sample_guard(0);
+out:
+    if (wide)
+        fclose(wide);
+    for (int k = 0; k < 2; k++) {
+        free(path[k]);
+        free(tmp[k]);
+    }
+    return rc ? cli_report_diag(&d, NULL) : EXIT_OK;
+}
+
 int cli_sample(const struct cli_opts *o)
 {
     struct diag d;
@@ -66,6 +174,8 @@ int cli_sample(const struct cli_opts *o)
         so.as_of = o->as_of;
     else
         date_parse_iso(SAMPLE_DEFAULT_AS_OF, 10, &so.as_of);
+    if (o->shape == SHAPE_LONG)
+        return sample_long(o, &so);
     struct stat st;
     if (!o->output || (stat(o->output, &st) == 0 && !S_ISREG(st.st_mode))) {
         /* stdout, or a device such as /dev/stdout: written in place */

@@ -425,6 +425,7 @@ static int read_file(struct ingest_result *res, struct segments *segs,
     uint64_t from = ingest_reader_header_end(hr);
     long header_lines = ingest_reader_lines(hr);
     *date_field = schema->col_field[COL_SESSION_DATE];
+    res->files[fi].shape = schema->shape;
     char **unk;
     size_t nunk;
     ingest_reader_unknown(hr, &unk, &nunk);

@@ -17,6 +17,8 @@
 
 #include "outcomes/date.h"
 #include "outcomes/text.h"
+#include "outcomes/instruments.h"
+#include "outcomes/timestamp.h"
 #include "outcomes/vec.h"
 
 #define CSV_OPTIONS (CSV_STRICT | CSV_STRICT_FINI)
@@ -66,6 +68,14 @@ struct ingest_reader {
     size_t npend, cappend;
     struct row_stage st;
     int filled_patient, filled_date;
+    /* a long score file's row (SPEC section 16): its score is checked against its instrument's
+     * range once the record ends (the two fields may come in either order) */
+    int filled_instrument, filled_score;
+    int long_col;              /* the instrument's score column, or -1 */
+    int score_rc, score_v;     /* parse_uint of the score */
+    size_t score_field;
+    char score_text[VALUE_KEEP_BYTES + 1];
+    size_t nscore_text;
     char patient[64];
     char site[4 * TEXT_MAX_CHARS], clinician[4 * TEXT_MAX_CHARS], therapy[4 * TEXT_MAX_CHARS];
     char adverse[4 * ADVERSE_MAX_CHARS];
@@ -357,6 +367,66 @@ COLD static void bad_integer(struct ingest_reader *r, size_t field, int col, con
     }
 }
 
+/* Not a plain date: a date-time (SPEC section 16) is read off the hot path, else rejected. */
+COLD static void bad_date(struct ingest_reader *r, size_t field, int col, const char *s, size_t n)
+{
+    const char *why = NULL;
+    if (ingest_timestamp_parse(s, n, r->opts->date_us, r->opts->timezone, &r->st.date, &why) != 0)
+        pend(r, field, col, REASON_DATE, s, n, why);
+}
+
+/* A long row's instrument: one of our score names or a LOINC code (instruments.h). */
+static void take_instrument(struct ingest_reader *r, size_t field, const char *s, size_t n)
+{
+    r->filled_instrument = 1;
+    const struct instrument_code *e = ingest_instrument_lookup(s, n);
+    if (e) {
+        r->long_col = e->column;
+        return;
+    }
+    char what[400];
+    size_t nt, o = 0;
+    const struct instrument_code *t = ingest_instrument_table(&nt);
+    o += (size_t)snprintf(what + o, sizeof what - o, "unknown instrument: expected one of");
+    for (size_t k = 0; k < nt && o < sizeof what; k++)
+        o += (size_t)snprintf(what + o, sizeof what - o, "%s %s", k ? "," : "", t[k].name);
+    for (size_t k = 0, first = 1; k < nt && o < sizeof what; k++)
+        if (t[k].loinc) {
+            o += (size_t)snprintf(what + o, sizeof what - o, "%s %s",
+                                  first ? ", or one of the LOINC codes" : ",", t[k].loinc);
+            first = 0;
+        }
+    pend(r, field, COL_LONG_INSTRUMENT, REASON_CHOICE, s, n, what);
+}
+
+/* The end of a long row: its score, checked against its instrument's range, goes to that
+ * instrument's column (the row is then an assessment with that one score). */
+static void finish_long_row(struct ingest_reader *r)
+{
+    if (!r->filled_score)
+        return; /* reported as missing */
+    const char *s = r->score_text;
+    const size_t n = r->nscore_text;
+    char what[96];
+    if (r->long_col < 0) { /* the instrument is unknown or missing: the score's form only */
+        if (r->score_rc != 0 && !all_digits(s, n))
+            pend(r, r->score_field, COL_LONG_SCORE, REASON_NOT_INTEGER, s, n,
+                 "expected an integer");
+        return;
+    }
+    const struct int_range *rg = &r->ranges[INT_INDEX(r->long_col)];
+    const char *name = ingest_col_name((enum col)r->long_col);
+    if (r->score_rc == 0 && r->score_v >= rg->lo && r->score_v <= rg->hi) {
+        r->st.score[INT_INDEX(r->long_col)] = (int16_t)r->score_v;
+    } else if (r->score_rc == 0 || (r->score_rc == -2 && all_digits(s, n))) {
+        snprintf(what, sizeof what, "out of range %d-%d for %s", rg->lo, rg->hi, name);
+        pend(r, r->score_field, COL_LONG_SCORE, REASON_OUT_OF_RANGE, s, n, what);
+    } else {
+        snprintf(what, sizeof what, "expected an integer %d-%d for %s", rg->lo, rg->hi, name);
+        pend(r, r->score_field, COL_LONG_SCORE, REASON_NOT_INTEGER, s, n, what);
+    }
+}
+
 #if defined(__GNUC__)
 #define HOT_INLINE inline __attribute__((always_inline))
 #else
@@ -403,9 +473,7 @@ static HOT_INLINE void take_value(struct ingest_reader *r, size_t field, int col
         int rc = r->opts->date_us ? date_parse_us(s, n, &r->st.date)
                                   : date_parse_iso(s, n, &r->st.date);
         if (rc != 0)
-            pend(r, field, col, REASON_DATE, s, n,
-                 r->opts->date_us ? "expected a real calendar date MM/DD/YYYY (1900-2199)"
-                                  : "expected a real calendar date YYYY-MM-DD (1900-2199)");
+            bad_date(r, field, col, s, n); /* a date-time, or not a date */
         return;
     }
     case COL_SESSION_TYPE:
@@ -467,6 +535,16 @@ static HOT_INLINE void take_value(struct ingest_reader *r, size_t field, int col
         take_text(r, field, col, s, n, r->adverse, sizeof r->adverse, ADVERSE_MAX_CHARS,
                   &r->st.adverse, &r->st.nadverse);
         return;
+    case COL_LONG_INSTRUMENT:
+        take_instrument(r, field, s, n);
+        return;
+    case COL_LONG_SCORE:
+        r->filled_score = 1;
+        r->score_rc = parse_uint(s, n, &r->score_v);
+        r->score_field = field;
+        r->nscore_text = n < VALUE_KEEP_BYTES ? n : VALUE_KEEP_BYTES;
+        memcpy(r->score_text, s, r->nscore_text);
+        return;
     default: { /* integer columns */
         int v = 0;
         int rc = parse_uint(s, n, &v);
@@ -491,6 +569,8 @@ static void record_reset(struct ingest_reader *r)
     r->any_filled = 0;
     r->npend = 0;
     r->filled_patient = r->filled_date = 0;
+    r->filled_instrument = r->filled_score = 0;
+    r->long_col = -1;
     memset(&r->st, 0, sizeof r->st);
     r->st.type = -1;
     r->st.patient = r->st.site = r->st.clinician = r->st.therapy = r->st.adverse = "";
@@ -595,10 +675,15 @@ static void on_row(int c, void *ctx)
         record_reset(r);
         return;
     }
-    static const int required[2] = {COL_PATIENT_ID, COL_SESSION_DATE};
-    const int filled[2] = {r->filled_patient, r->filled_date};
+    static const int required[4] = {COL_PATIENT_ID, COL_SESSION_DATE, COL_LONG_INSTRUMENT,
+                                    COL_LONG_SCORE};
+    const int filled[4] = {r->filled_patient, r->filled_date, r->filled_instrument,
+                           r->filled_score};
+    const int nrequired = r->schema.shape == SHAPE_LONG ? 4 : 2;
+    if (r->schema.shape == SHAPE_LONG)
+        finish_long_row(r);
     size_t nrows_problems = 0;
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < nrequired; k++) {
         if (!filled[k]) {
             char msg[LABEL_ROOM + 32], label[LABEL_ROOM];
             col_label(r, required[k], (size_t)r->schema.col_field[required[k]], label,

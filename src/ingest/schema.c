@@ -14,11 +14,12 @@
 
 #include "outcomes/text.h"
 
-static const char *const col_names[COL_COUNT] = {
+static const char *const col_names[SCHEMA_COLS] = {
     "patient_id", "session_date", "session_type", "site",      "clinician", "route",
     "drug",       "dose_mg",      "weight_kg",    "phq9",      "phq9_item9", "madrs",
     "qids_sr16",  "hamd17",       "bdi2",         "gad7",      "cadss",      "sbp_pre",
     "dbp_pre",    "sbp_post",     "dbp_post",     "adverse_events", "concurrent_therapy",
+    "instrument", "score", /* a long score file's (COL_LONG_INSTRUMENT, COL_LONG_SCORE) */
 };
 
 /* Headers that look like direct identifiers (SPEC section 1), compared after normalising case,
@@ -30,7 +31,12 @@ static const char *const identifier_names[] = {
 
 const char *ingest_col_name(enum col c)
 {
-    return (unsigned)c < COL_COUNT ? col_names[c] : "";
+    return (unsigned)c < SCHEMA_COLS ? col_names[c] : "";
+}
+
+const char *ingest_shape_name(int shape)
+{
+    return shape == SHAPE_LONG ? "long" : shape == SHAPE_FHIR ? "fhir" : "wide";
 }
 
 int ingest_col_find(const char *name)
@@ -137,6 +143,7 @@ int ingest_schema_copy(struct schema *dst, const struct schema *src)
         return -1;
     }
     dst->nfields = src->nfields;
+    dst->shape = src->shape;
     memcpy(dst->col_field, src->col_field, sizeof dst->col_field);
     for (size_t i = 0; i < src->nfields; i++) {
         dst->field_col[i] = src->field_col[i];
@@ -149,11 +156,45 @@ int ingest_schema_copy(struct schema *dst, const struct schema *src)
     return 0;
 }
 
+/* A header with both instrument and score is a long score file (SPEC section 16): it may hold
+ * only patient_id, session_date, site and clinician besides them. One of the two alone is an
+ * unknown column of a wide file, as before long files were read. */
+static int long_shape(struct schema *s, const char *path, long header_line, struct diag *d)
+{
+    const int fi = s->col_field[COL_LONG_INSTRUMENT], fs = s->col_field[COL_LONG_SCORE];
+    if (fi < 0 || fs < 0) {
+        for (int k = 0; k < 2; k++) {
+            const int f = k ? fs : fi;
+            if (f >= 0) {
+                s->field_col[f] = -1;
+                s->col_field[k ? COL_LONG_SCORE : COL_LONG_INSTRUMENT] = -1;
+            }
+        }
+        return 0;
+    }
+    for (int c = 0; c < COL_COUNT; c++) {
+        if (c == COL_PATIENT_ID || c == COL_SESSION_DATE || c == COL_SITE || c == COL_CLINICIAN ||
+            s->col_field[c] < 0)
+            continue;
+        return diag_set(d, DIAG_DATA, path, header_line, (long)s->col_field[c] + 1,
+                        "column '%s' in a long score file (its header has 'instrument' and "
+                        "'score'): a long file holds one score per row with patient_id, "
+                        "session_date, site and clinician; %s",
+                        col_names[c],
+                        c >= COL_PHQ9 && c <= COL_GAD7
+                            ? "score columns belong in a wide file"
+                            : "treatments and vitals belong in a file of their own");
+    }
+    s->shape = SHAPE_LONG;
+    return 0;
+}
+
 int ingest_schema_build(struct schema *s, const struct ingest_opts *opts, const char *path,
                         long header_line, struct diag *d)
 {
-    for (int c = 0; c < COL_COUNT; c++)
+    for (int c = 0; c < SCHEMA_COLS; c++)
         s->col_field[c] = -1;
+    s->shape = SHAPE_WIDE;
     for (size_t i = 0; i < s->nfields; i++) {
         const char *name = s->names[i];
         int allowed = 0;
@@ -169,7 +210,7 @@ int ingest_schema_build(struct schema *s, const struct ingest_opts *opts, const 
         s->field_col[i] = -1;
         if (allowed)
             continue;
-        for (int c = 0; c < COL_COUNT; c++) {
+        for (int c = 0; c < SCHEMA_COLS; c++) {
             const char *want = col_names[c];
             if (opts->colmap && opts->colmap->header[c]) {
                 /* a mapped column answers to its export header and to its own name */
@@ -188,6 +229,9 @@ int ingest_schema_build(struct schema *s, const struct ingest_opts *opts, const 
             break;
         }
     }
+    int rc = long_shape(s, path, header_line, d);
+    if (rc != 0)
+        return rc;
     static const int required[] = {COL_PATIENT_ID, COL_SESSION_DATE};
     char hint[80] = "";
     if (s->nfields == 1) {
@@ -238,6 +282,10 @@ static int colmap_handler(void *user, const char *section, const char *name, con
     for (size_t i = 0; i <= n; i++)
         lower[i] = (char)((name[i] >= 'A' && name[i] <= 'Z') ? name[i] - 'A' + 'a' : name[i]);
     int c = ingest_col_find(lower);
+    if (c < 0 && strcmp(lower, col_names[COL_LONG_INSTRUMENT]) == 0)
+        c = COL_LONG_INSTRUMENT;
+    else if (c < 0 && strcmp(lower, col_names[COL_LONG_SCORE]) == 0)
+        c = COL_LONG_SCORE;
     if (c < 0) {
         snprintf(ctx->bad, sizeof ctx->bad,
                  "'%s' is not a column of outcomes (see the README's input table)", name);
@@ -295,7 +343,7 @@ void ingest_colmap_fini(struct colmap *map)
 {
     if (!map)
         return;
-    for (int c = 0; c < COL_COUNT; c++) {
+    for (int c = 0; c < SCHEMA_COLS; c++) {
         free(map->header[c]);
         map->header[c] = NULL;
     }

@@ -890,7 +890,21 @@ static void page_quality(struct doc *d)
     snprintf(v[2], sizeof v[2], "%s", F(d, F_REJECTED));
     snprintf(v[3], sizeof v[3], "%s", F(d, F_DUPLICATE));
     snprintf(v[4], sizeof v[4], "%s", C(d, in->conflicting_same_day_scores, a->disc.conflicts_total));
-    snprintf(v[5], sizeof v[5], "%zu", in->nfiles);
+    {
+        /* the files by shape (SPEC section 16): "2 (1 wide, 1 long)" */
+        size_t nshape[3] = {0, 0, 0}, o = 0;
+        for (size_t f = 0; f < in->nfiles; f++)
+            nshape[in->files[f].shape >= 0 && in->files[f].shape < 3 ? in->files[f].shape : 0]++;
+        o += (size_t)snprintf(v[5], sizeof v[5], "%zu (", in->nfiles);
+        for (int k = 0, first = 1; k < 3 && o < sizeof v[5]; k++)
+            if (nshape[k]) {
+                o += (size_t)snprintf(v[5] + o, sizeof v[5] - o, "%s%zu %s", first ? "" : ", ",
+                                      nshape[k], ingest_shape_name(k));
+                first = 0;
+            }
+        if (o < sizeof v[5])
+            snprintf(v[5] + o, sizeof v[5] - o, ")");
+    }
     const char *l[6] = {"rows read", "accepted", "rejected or set aside (after the as-of date)",
                         "exact duplicates (counted once)",
                         "conflicting same-day scores (patient, date, instrument)", "files"};

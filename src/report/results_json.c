@@ -376,6 +376,7 @@ static json_t *data_quality(const struct ingest_result *in, const struct analysi
     for (size_t f = 0; f < in->nfiles; f++) {
         json_t *fo = json_object();
         report_json_set_path(fo, "path", in->files[f].path);
+        json_object_set_new(fo, "shape", json_string(ingest_shape_name(in->files[f].shape)));
         json_object_set_new(fo, "rows_read", count(in->files[f].rows_read, d->file_rows[f]));
         json_array_append_new(files, mark(fo, d->file_rows[f]));
     }

@@ -528,6 +528,155 @@ static void test_reader_allow_column_and_mapping(void **state)
     free(probs);
 }
 
+/* Date-times in session_date (SPEC section 16): the date as written, at every piece size, on
+ * both paths; an impossible time is rejected with its reason. */
+static void test_reader_every_piece_size_timestamps(void **state)
+{
+    (void)state;
+    struct ingest_opts o = default_opts();
+    char *rows, *probs;
+    read_all_sizes("patient_id,session_date,phq9\n"
+                   "A,2026-10-05T14:30:00Z,20\n"
+                   "A,\"2026-10-06 09:15:00\",18\n"
+                   "A,2026-10-20T10:00:00-05:00,8\n"
+                   "B,2026-10-05T25:00,20\n"
+                   "B,2026-10-05 12:60,20\n"
+                   "B,2026-10-05T12:30:00+24:00,20\n"
+                   "B,2026-10-05T12:30:00 PM,20\n",
+                   &o, &rows, &probs);
+    assert_string_equal(rows, "A|2026-10-05|0||||||||nan|nan|20|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
+                              "A|2026-10-06|0||||||||nan|nan|18|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:3\n"
+                              "A|2026-10-20|0||||||||nan|nan|8|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:4\n");
+    assert_string_equal(
+        probs,
+        "5:2:invalid_date:1: column 'session_date': impossible time: the hour must be 00-23, got "
+        "\"2026-10-05T25:00\"\n"
+        "6:2:invalid_date:1: column 'session_date': impossible time: the minute must be 00-59, "
+        "got \"2026-10-05 12:60\"\n"
+        "7:2:invalid_date:1: column 'session_date': impossible zone offset: expected Z or "
+        "+HH:MM/-HH:MM up to 23:59, got \"2026-10-05T12:30:00+24:00\"\n"
+        "8:2:invalid_date:1: column 'session_date': expected a date YYYY-MM-DD or a date-time: T "
+        "or a space, HH:MM, optional :SS and fraction, optional Z or +HH:MM/-HH:MM, got "
+        "\"2026-10-05T12:30:00 PM\"\n");
+    free(rows);
+    free(probs);
+    o.date_us = 1;
+    read_all_sizes("patient_id,session_date,phq9\n"
+                   "A,10/5/2026 2:30 PM,20\n"
+                   "A,10/06/2026 09:15:00,18\n"
+                   "B,10/5/2026 13:00 PM,20\n",
+                   &o, &rows, &probs);
+    assert_string_equal(rows, "A|2026-10-05|0||||||||nan|nan|20|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
+                              "A|2026-10-06|0||||||||nan|nan|18|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:3\n");
+    assert_string_equal(probs, "4:2:invalid_date:1: column 'session_date': impossible time: the "
+                               "hour must be 1-12 with AM or PM, got \"10/5/2026 13:00 PM\"\n");
+    free(rows);
+    free(probs);
+}
+
+/* A long score file (SPEC section 16): one score per row, by name or LOINC code, in whichever
+ * field order; each problem with its line, column and text; at every piece size. */
+static void test_reader_every_piece_size_long(void **state)
+{
+    (void)state;
+    struct ingest_opts o = default_opts();
+    char *rows, *probs;
+    read_all_sizes("score,Patient_ID,session_date,Instrument,site\n"
+                   "20,A,2026-10-05,phq9,north\n"
+                   "1,A,2026-10-05T09:00Z,44260-8,north\n"
+                   "\"21\",A,2026-10-07,GAD7,\"south, 2\"\n"
+                   "9,A,2026-10-07,70274-6,\n"
+                   "31,B,2026-10-07,madrs,\n"
+                   "22,B,2026-10-07,70274-6,\n"
+                   "x,B,2026-10-07,qids_sr16,\n"
+                   "5,B,2026-10-07,44262-0,\n"
+                   "y,B,2026-10-07,phq,\n"
+                   ",B,2026-10-07,phq9,\n"
+                   "5,B,2026-10-07,,\n"
+                   "64,B,2026-10-07,89209-1,\n",
+                   &o, &rows, &probs);
+    assert_string_equal(rows, "A|2026-10-05|0|||north|||||nan|nan|20|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
+                              "A|2026-10-05|0|||north|||||nan|nan|-1|1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:3\n"
+                              "A|2026-10-07|0|||south, 2|||||nan|nan|-1|-1|-1|-1|-1|-1|21|-1|-1|-1|-1|-1|c0|@0:4\n"
+                              "A|2026-10-07|0||||||||nan|nan|-1|-1|-1|-1|-1|-1|9|-1|-1|-1|-1|-1|c0|@0:5\n"
+                              "B|2026-10-07|0||||||||nan|nan|-1|-1|31|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:6\n");
+    assert_string_equal(
+        probs,
+        "7:1:out_of_range:1: column 'score': out of range 0-21 for gad7, got \"22\"\n"
+        "8:1:not_an_integer:1: column 'score': expected an integer 0-27 for qids_sr16, got "
+        "\"x\"\n"
+        "9:4:invalid_choice:1: column 'instrument' (\"Instrument\"): unknown instrument: expected "
+        "one of phq9, phq9_item9, madrs, qids_sr16, hamd17, bdi2, gad7, or one of the LOINC codes "
+        "44261-6, 44260-8, 89209-1, 70274-6, got \"44262-0\"\n"
+        /* the instrument decides the reason: the score is checked once the record ends */
+        "10:4:invalid_choice:1: column 'instrument' (\"Instrument\"): unknown instrument: "
+        "expected one of phq9, phq9_item9, madrs, qids_sr16, hamd17, bdi2, gad7, or one of the "
+        "LOINC codes 44261-6, 44260-8, 89209-1, 70274-6, got \"phq\"\n"
+        "10:1:not_an_integer:0: column 'score': expected an integer, got \"y\"\n"
+        "11:1:missing_required:1: column 'score': a value is required\n"
+        "12:4:missing_required:1: column 'instrument' (\"Instrument\"): a value is required\n"
+        "13:1:out_of_range:1: column 'score': out of range 0-63 for bdi2, got \"64\"\n");
+    free(rows);
+    free(probs);
+}
+
+/* The header of a long score file: mapped names, and the columns it may not have. */
+static void test_reader_long_header(void **state)
+{
+    (void)state;
+    struct ingest_opts o = default_opts();
+    struct colmap map = {0};
+    map.header[COL_LONG_INSTRUMENT] = (char *)"Questionnaire";
+    map.header[COL_LONG_SCORE] = (char *)"Result Value";
+    o.colmap = &map;
+    char *rows, *probs;
+    read_all_sizes("patient_id,session_date,questionnaire,result value,clinician,notes\n"
+                   "A,2026-10-05,44261-6,12,c1,x\n"
+                   "A,2026-10-05,44261-6,13,c1,x\n",
+                   &o, &rows, &probs);
+    assert_string_equal(rows, "A|2026-10-05|0||||c1||||nan|nan|12|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
+                              "A|2026-10-05|0||||c1||||nan|nan|13|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:3\n");
+    assert_string_equal(probs, "");
+    free(rows);
+    free(probs);
+    o.colmap = NULL;
+    /* one of the two alone: an unknown column of a wide file */
+    read_all_sizes("patient_id,session_date,score\nA,2026-10-05,12\n", &o, &rows, &probs);
+    assert_string_equal(rows, "A|2026-10-05|0||||||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n");
+    free(rows);
+    free(probs);
+    static const struct {
+        const char *data;
+        long column;
+        const char *message;
+    } cases[] = {
+        {"patient_id,session_date,instrument,score,phq9\n", 5,
+         "column 'phq9' in a long score file (its header has 'instrument' and 'score'): a long "
+         "file holds one score per row with patient_id, session_date, site and clinician; score "
+         "columns belong in a wide file"},
+        {"patient_id,dose_mg,session_date,instrument,score\n", 2,
+         "column 'dose_mg' in a long score file (its header has 'instrument' and 'score'): a long "
+         "file holds one score per row with patient_id, session_date, site and clinician; "
+         "treatments and vitals belong in a file of their own"},
+        {"patient_id,session_date,instrument,score,instrument\n", 5,
+         "the header names column 'instrument' twice (fields 3 and 5)"},
+        {"patient_id,instrument,score\n", 0,
+         "required column 'session_date' is missing from the header"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct diag d;
+        diag_clear(&d);
+        size_t n = strlen(cases[i].data);
+        assert_int_equal(read_pieces(cases[i].data, n, n, &o, &rows, &probs, &d), DIAG_DATA);
+        assert_string_equal(d.file, "t.csv");
+        assert_int_equal(d.line, 1);
+        assert_int_equal(d.column, cases[i].column);
+        assert_string_equal(d.message, cases[i].message);
+        free(rows);
+        free(probs);
+    }
+}
+
 int main(void)
 {
     stats_init(); /* GSL errors as values, never abort() */
@@ -545,6 +694,9 @@ int main(void)
         cmocka_unit_test(test_reader_semicolon_us_dates_and_tab),
         cmocka_unit_test(test_reader_header_errors),
         cmocka_unit_test(test_reader_allow_column_and_mapping),
+        cmocka_unit_test(test_reader_every_piece_size_timestamps),
+        cmocka_unit_test(test_reader_every_piece_size_long),
+        cmocka_unit_test(test_reader_long_header),
     };
     apply_test_filter();
     return cmocka_run_group_tests(tests, NULL, NULL);
