@@ -76,6 +76,7 @@ enum reason {
     REASON_TOO_LONG,       /* text over its length limit */
     REASON_TEXT,           /* invalid UTF-8 or a control character */
     REASON_AFTER_AS_OF,    /* dated after the data cut: set aside, not an error */
+    REASON_STATUS,         /* a FHIR resource whose status is not a usable one: set aside */
     REASON_COUNT
 };
 const char *ingest_reason_name(int reason);
@@ -155,8 +156,22 @@ struct ingest_opts {
                                      (tests and the fuzzer compare the two) */
 };
 
+/* The shape of an input file (SPEC section 16). */
+enum ingest_shape { SHAPE_WIDE = 0, SHAPE_FHIR };
+const char *ingest_shape_name(int shape); /* "wide", "fhir" */
+
+/* FHIR resources that are not rows (counted per file, never in rows_read). */
+struct fhir_counts {
+    long resources_skipped;  /* the sum of the three below */
+    long skipped_other_type; /* a resourceType other than Observation, MedicationAdministration */
+    long skipped_other_code; /* an Observation without a LOINC code of the instrument table */
+    long skipped_other_drug; /* a MedicationAdministration of a drug other than (es)ketamine */
+};
+
 /* One input file as read. */
 struct ingest_file {
+    int shape;         /* enum ingest_shape, from the file's first byte */
+    struct fhir_counts fhir; /* SHAPE_FHIR: the resources skipped */
     char *path;        /* as given, owned */
     uint64_t size;     /* bytes */
     long rows_read;    /* data records (blank lines excluded) */
@@ -237,6 +252,21 @@ long ingest_reader_lines(const struct ingest_reader *r);
 void ingest_reader_unknown(const struct ingest_reader *r, char ***names, size_t *n);
 /* Stop feeding right after the header line (used to split the rest of a file into chunks). */
 void ingest_reader_stop_after_header(struct ingest_reader *r);
+
+/* A FHIR NDJSON reader (src/ingest/fhir.c): feed the bytes of one file in any pieces. Rows go
+ * to out, problems (column 0, message `path: message`) to probs, skipped resources to counts. */
+#define FHIR_LINE_MAX (1u << 20) /* a longer line is rejected unread (too_long) */
+struct fhir_reader;
+struct fhir_reader *fhir_reader_new(const struct ingest_opts *opts, uint32_t file_index,
+                                    struct rows *out, struct problem_list *probs,
+                                    struct fhir_counts *counts);
+void fhir_reader_free(struct fhir_reader *r);
+int fhir_reader_feed(struct fhir_reader *r, const char *buf, size_t len, struct diag *d);
+int fhir_reader_finish(struct fhir_reader *r, struct diag *d);
+long fhir_reader_lines(const struct fhir_reader *r);
+long fhir_reader_rows_read(const struct fhir_reader *r);
+/* 1 when buf (a file's first bytes) is NDJSON: its first byte after a BOM and blanks is '{'. */
+int fhir_sniff(const char *buf, size_t n);
 
 /* Empty columns and fresh string tables; returns 0, or -1 when out of memory. */
 int rows_init(struct rows *rows);

@@ -32,8 +32,28 @@ int cli_read_inputs(const struct cli_opts *o, struct ingest_result *res, const c
 
 void cli_print_input_notes(const struct ingest_result *res)
 {
-    for (size_t f = 0; f < res->nfiles; f++)
-        if (res->files[f].rows_read == 0)
-            printf("%s: note: header only, no data rows (is it the export you meant?)\n",
-                   res->files[f].path);
+    for (size_t f = 0; f < res->nfiles; f++) {
+        const struct ingest_file *fl = &res->files[f];
+        if (fl->shape == SHAPE_FHIR && fl->fhir.resources_skipped)
+            printf("%s: note: FHIR resources skipped (not rows): %ld of another type, %ld "
+                   "Observations without a LOINC code of the instrument table, %ld "
+                   "administrations of another drug\n",
+                   fl->path, fl->fhir.skipped_other_type, fl->fhir.skipped_other_code,
+                   fl->fhir.skipped_other_drug);
+        if (fl->rows_read == 0)
+            printf(fl->shape == SHAPE_FHIR
+                       ? "%s: note: no Observation or MedicationAdministration to read (is it "
+                         "the export you meant?)\n"
+                       : "%s: note: header only, no data rows (is it the export you meant?)\n",
+                   fl->path);
+    }
+}
+
+void cli_print_problem(FILE *out, const struct ingest_result *res, const struct problem *p)
+{
+    if (res->files[p->file].shape == SHAPE_FHIR && p->column == 0) /* file:line: path: msg */
+        fprintf(out, "%s:%ld: %s\n", res->files[p->file].path, p->line, p->message);
+    else
+        fprintf(out, "%s:%ld:%ld: %s\n", res->files[p->file].path, p->line, p->column,
+                p->message);
 }

@@ -246,14 +246,14 @@ int cli_report(const struct cli_opts *o)
     diag_clear(&d);
     if (rc)
         goto out;
-    long errors = in.rows_rejected - in.rejected_by_reason[REASON_AFTER_AS_OF];
+    long errors = in.rows_rejected - in.rejected_by_reason[REASON_AFTER_AS_OF] -
+                  in.rejected_by_reason[REASON_STATUS];
     if (o->strict && errors > 0) {
         progress_stop(&pg);
         for (size_t i = 0; i < in.problems.n; i++) {
             const struct problem *p = &in.problems.v[i];
-            if (p->reason != REASON_AFTER_AS_OF)
-                fprintf(stderr, "%s:%ld:%ld: %s\n", in.files[p->file].path, p->line, p->column,
-                        p->message);
+            if (p->reason != REASON_AFTER_AS_OF && p->reason != REASON_STATUS)
+                cli_print_problem(stderr, &in, p);
         }
         fprintf(stderr, "outcomes: --strict: %ld rows rejected; nothing was written\n", errors);
         rc = EXIT_DATA;

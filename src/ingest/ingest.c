@@ -364,6 +364,55 @@ static int add_unknown(struct ingest_result *res, struct strtab *seen, char **na
     return 0;
 }
 
+/* Reads a FHIR NDJSON file (fhir.c) in one piece, into one segment of its own. */
+static int read_fhir(struct ingest_result *res, struct segments *segs,
+                     const struct ingest_opts *opts, uint32_t fi, int fd, struct diag *d)
+{
+    struct ingest_file *f = &res->files[fi];
+    struct segment *seg = segment_new(segs);
+    char *buf = malloc(READ_BLOCK);
+    struct fhir_reader *r = NULL;
+    int rc = 0;
+    if (seg) {
+        seg->file = fi;
+        seg->rows.lean = 1;
+        r = fhir_reader_new(opts, fi, &seg->rows, &seg->probs, &f->fhir);
+    }
+    if (!seg || !buf || !r) {
+        rc = diag_set(d, DIAG_IO, f->path, 0, 0, "out of memory");
+        goto out;
+    }
+    for (uint64_t off = 0; off < f->size;) {
+        size_t want = f->size - off < READ_BLOCK ? (size_t)(f->size - off) : READ_BLOCK;
+        ssize_t got = read_at(fd, buf, want, off);
+        if (got < 0) {
+            rc = diag_set(d, DIAG_IO, f->path, 0, 0, "read failed: %s", strerror(errno));
+            goto out;
+        }
+        if (got == 0) {
+            rc = diag_set(d, DIAG_IO, f->path, 0, 0,
+                          "the file became shorter while it was being read");
+            goto out;
+        }
+        if ((rc = fhir_reader_feed(r, buf, (size_t)got, d)) != 0)
+            goto out;
+        f->fingerprint = fingerprint_add(f->fingerprint, fingerprint_piece(buf, (size_t)got, off));
+        off += (uint64_t)got;
+        if (opts->bytes_done)
+            atomic_fetch_add(opts->bytes_done, (uint64_t)got);
+    }
+    if ((rc = fhir_reader_finish(r, d)) != 0)
+        goto out;
+    f->lines = fhir_reader_lines(r);
+    f->rows_read = fhir_reader_rows_read(r);
+    if (segment_order(seg) != 0)
+        rc = diag_set(d, DIAG_IO, f->path, 0, 0, "out of memory");
+out:
+    fhir_reader_free(r);
+    free(buf);
+    return rc;
+}
+
 /* Reads one file: the header (stop after it), then the data in chunks. */
 static int read_file(struct ingest_result *res, struct segments *segs,
                      const struct ingest_opts *opts, uint32_t fi, int *date_field,
@@ -382,6 +431,23 @@ static int read_file(struct ingest_result *res, struct segments *segs,
     if ((rc = infile_open(path, &words, &fd, &size, d)) != 0)
         return rc;
     res->files[fi].size = size;
+    /* the shape, from the first bytes: NDJSON when the first after a BOM and blanks is '{' */
+    {
+        char head[4096];
+        ssize_t got = size ? read_at(fd, head, sizeof head, 0) : 0;
+        if (got < 0) {
+            rc = diag_set(d, DIAG_IO, path, 0, 0, "read failed: %s", strerror(errno));
+            close(fd);
+            return rc;
+        }
+        if (fhir_sniff(head, (size_t)got)) {
+            res->files[fi].shape = SHAPE_FHIR;
+            *date_field = -1;
+            rc = read_fhir(res, segs, opts, fi, fd, d);
+            close(fd);
+            return rc;
+        }
+    }
     /* the header reader's segment: empty, except for records that end on the header's own
      * physical line (a file with CR-only line ends is one physical line) */
     struct segment *hseg = segment_new(segs);
