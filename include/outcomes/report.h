@@ -44,6 +44,7 @@ struct manifest_file {
     uint64_t size;
     long rows;             /* inputs: data rows read; outputs: -1 */
     char sha256[65];
+    const char *shape;     /* inputs: "wide" or "fhir" (ingest_shape_name); outputs: NULL */
 };
 
 struct manifest {

@@ -103,6 +103,7 @@ static int inputs_unchanged(const struct ingest_result *in, struct manifest_file
 {
     for (size_t f = 0; f < in->nfiles; f++) {
         inputs[f].rows = in->files[f].rows_read;
+        inputs[f].shape = ingest_shape_name(in->files[f].shape);
         if (inputs[f].size != in->files[f].size)
             return diag_set(d, DIAG_IO, in->files[f].path, 0, 0,
                             "the file changed while it was being read (%llu bytes, then %llu); "
@@ -169,7 +170,7 @@ static int build_manifest(const struct cli_opts *o, const struct colmap *map,
         memcpy(m.columns.sha256, map->sha256, sizeof map->sha256);
     }
     for (size_t k = 0; k < nfiles && k < 8; k++) {
-        outputs[k] = (struct manifest_file){files[k].name, files[k].len, -1, ""};
+        outputs[k] = (struct manifest_file){files[k].name, files[k].len, -1, "", NULL};
         if (known->rc == 0 && strcmp(files[k].name, known->name) == 0)
             memcpy(outputs[k].sha256, known->hex, sizeof known->hex);
         else if (sha256_hex(files[k].data, files[k].len, outputs[k].sha256) != 0) {

@@ -27,6 +27,8 @@ static json_t *file_entry(const struct manifest_file *f, int input)
     json_object_set_new(o, "size", json_integer((json_int_t)f->size));
     if (input)
         json_object_set_new(o, "rows", json_integer(f->rows));
+    if (input && f->shape)
+        json_object_set_new(o, "shape", json_string(f->shape));
     json_object_set_new(o, "sha256", json_string(f->sha256));
     return o;
 }
