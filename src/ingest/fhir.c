@@ -399,7 +399,18 @@ static int observation(struct res_ctx *c, json_t *res)
     return rows_push(r->out, &st) != 0 ? -1 : 0;
 }
 
-/* RxNorm ingredient codes (README, "FHIR"): ketamine 6130, esketamine 2056173. */
+/* RxNorm codes (README, "FHIR"): the ingredients (ketamine 6130, esketamine 2056173) and the
+ * product concepts found for them (openFDA's ketamine NDC records; ndclist.com for esketamine). */
+static const struct {
+    const char *rxcui;
+    int drug;
+} rxnorm[] = {
+    {"6130", DRUG_KETAMINE},      {"206967", DRUG_KETAMINE},     {"206970", DRUG_KETAMINE},
+    {"206972", DRUG_KETAMINE},    {"238082", DRUG_KETAMINE},     {"238083", DRUG_KETAMINE},
+    {"238084", DRUG_KETAMINE},    {"2056173", DRUG_ESKETAMINE},  {"2201623", DRUG_ESKETAMINE},
+    {"2201625", DRUG_ESKETAMINE},
+};
+
 static int drug_of(json_t *mcc, int *drug)
 {
     json_t *codings = json_object_get(mcc, "coding"), *cd;
@@ -411,14 +422,11 @@ static int drug_of(json_t *mcc, int *drug)
         const char *cv = json_is_object(cd) ? str_at(cd, "code", &nc) : NULL;
         if (!is_str(sys, ns, RXNORM_SYSTEM))
             continue;
-        if (is_str(cv, nc, "6130")) {
-            *drug = DRUG_KETAMINE;
-            return 1;
-        }
-        if (is_str(cv, nc, "2056173")) {
-            *drug = DRUG_ESKETAMINE;
-            return 1;
-        }
+        for (size_t k = 0; k < sizeof rxnorm / sizeof *rxnorm; k++)
+            if (is_str(cv, nc, rxnorm[k].rxcui)) {
+                *drug = rxnorm[k].drug;
+                return 1;
+            }
     }
     size_t n = 0;
     const char *t = str_at(mcc, "text", &n);
