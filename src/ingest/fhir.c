@@ -587,7 +587,7 @@ static int resource(struct fhir_reader *r, const char *s, size_t n, long line, i
         return problem_list_add(r->probs, r->file, line, 0, -1, REASON_TOO_LONG, 1, "", 0, msg);
     }
     json_error_t err;
-    json_t *res = json_loadb(s, n, JSON_REJECT_DUPLICATES, &err);
+    json_t *res = json_loadb(s, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
     int rc;
     if (!res) {
         rc = reject(&c, REASON_MALFORMED, -1, NULL, 0, "line", "not JSON: %s (column %d)",
