@@ -156,9 +156,10 @@ struct ingest_opts {
                                      (tests and the fuzzer compare the two) */
 };
 
-/* The shape of an input file (SPEC section 16). */
-enum ingest_shape { SHAPE_WIDE = 0, SHAPE_FHIR };
-const char *ingest_shape_name(int shape); /* "wide", "fhir" */
+/* The shape of an input file (SPEC section 16): one row per encounter with score columns, or
+ * one score per row (instrument, score); recorded in results.json and the manifest. */
+enum file_shape { SHAPE_WIDE = 0, SHAPE_LONG = 1, SHAPE_FHIR = 2 };
+const char *ingest_shape_name(int shape); /* "wide", "long", "fhir" */
 
 /* FHIR resources that are not rows (counted per file, never in rows_read). */
 struct fhir_counts {
@@ -170,14 +171,14 @@ struct fhir_counts {
 
 /* One input file as read. */
 struct ingest_file {
-    int shape;         /* enum ingest_shape, from the file's first byte */
-    struct fhir_counts fhir; /* SHAPE_FHIR: the resources skipped */
+    int shape;         /* enum file_shape */
     char *path;        /* as given, owned */
     uint64_t size;     /* bytes */
     long rows_read;    /* data records (blank lines excluded) */
     long lines;        /* physical lines */
     uint64_t fingerprint; /* of the bytes the readers consumed (fingerprint.h): the input
                              hasher compares its own, so that the digest is of these bytes */
+    struct fhir_counts fhir; /* SHAPE_FHIR (first byte '{'): the resources skipped */
 };
 
 struct ingest_result {

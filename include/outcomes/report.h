@@ -43,8 +43,8 @@ struct manifest_file {
     const char *path;      /* input path as given, or output file name */
     uint64_t size;
     long rows;             /* inputs: data rows read; outputs: -1 */
+    const char *shape;     /* inputs: "wide", "long" or "fhir" (ingest_shape_name); else NULL */
     char sha256[65];
-    const char *shape;     /* inputs: "wide" or "fhir" (ingest_shape_name); outputs: NULL */
 };
 
 struct manifest {

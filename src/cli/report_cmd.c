@@ -170,7 +170,7 @@ static int build_manifest(const struct cli_opts *o, const struct colmap *map,
         memcpy(m.columns.sha256, map->sha256, sizeof map->sha256);
     }
     for (size_t k = 0; k < nfiles && k < 8; k++) {
-        outputs[k] = (struct manifest_file){files[k].name, files[k].len, -1, "", NULL};
+        outputs[k] = (struct manifest_file){files[k].name, files[k].len, -1, NULL, ""};
         if (known->rc == 0 && strcmp(files[k].name, known->name) == 0)
             memcpy(outputs[k].sha256, known->hex, sizeof known->hex);
         else if (sha256_hex(files[k].data, files[k].len, outputs[k].sha256) != 0) {

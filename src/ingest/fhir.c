@@ -19,11 +19,11 @@
 #include "outcomes/date.h"
 
 /* ==== MERGE: the two functions of wt-ts-long (timestamps, instrument table) ==================
- * Every call to them goes through fhir_timestamp() and fhir_instrument() below. Until that
- * branch lands, minimal private fallbacks stand in (ISO date-times only; the three LOINC codes
- * SPEC section 16 names). At merge: delete from here to END MERGE, include the header that
- * declares ingest_timestamp_parse and ingest_instrument_lookup, and make the two wrappers call
- * them (passing the --timezone option instead of NULL). */
+ * Every call to them is in fhir_timestamp() and fhir_instrument() below. Until that branch
+ * lands, minimal private fallbacks with the same signatures stand in (ISO date-times only; the
+ * three LOINC codes SPEC section 16 names). At merge: delete from here to END MERGE, include
+ * "outcomes/timestamp.h" and "outcomes/instruments.h", and make the two wrappers call
+ * ingest_timestamp_parse (with r->opts->timezone for NULL) and ingest_instrument_lookup. */
 struct instrument_code {
     const char *name;
     const char *loinc;
@@ -57,7 +57,7 @@ static int digits(const char *s, size_t n)
 
 /* YYYY-MM-DD, T or space, HH:MM, optional :SS and fraction, optional Z or +-HH:MM. */
 static int fallback_timestamp_parse(const char *s, size_t n, int us_style, const char *tz,
-                                    long *day, const char **why)
+                                    int32_t *day, const char **why)
 {
     (void)us_style;
     (void)tz;
@@ -99,8 +99,11 @@ static int fallback_timestamp_parse(const char *s, size_t n, int us_style, const
 }
 /* ==== END MERGE ============================================================================ */
 
-static int fhir_timestamp(const char *s, size_t n, long *day, const char **why)
+struct fhir_reader;
+static int fhir_timestamp(const struct fhir_reader *r, const char *s, size_t n, int32_t *day,
+                          const char **why)
 {
+    (void)r;
     return fallback_timestamp_parse(s, n, 0, NULL, day, why);
 }
 
@@ -265,12 +268,10 @@ static int read_date(struct res_ctx *c, json_t *res, struct row_stage *st)
                           "expected a real calendar date YYYY-MM-DD (years %d-%d), got '%.40s'",
                           DATE_MIN_YEAR, DATE_MAX_YEAR, s);
     } else if (n > 10) {
-        long d;
         const char *why = "";
-        if (fhir_timestamp(s, n, &d, &why) != 0)
+        if (fhir_timestamp(c->r, s, n, &day, &why) != 0)
             return reject(c, REASON_DATE, COL_SESSION_DATE, s, n, path, "%s, got '%.40s'", why,
                           s);
-        day = (int32_t)d;
     } else {
         return reject(c, REASON_DATE, COL_SESSION_DATE, s, n, path,
                       "a date without a day cannot be used, got '%.40s'", s);

@@ -31,6 +31,11 @@ const char *ingest_col_name(enum col c)
     return (unsigned)c < COL_COUNT ? col_names[c] : "";
 }
 
+const char *ingest_shape_name(int shape)
+{
+    return shape == SHAPE_LONG ? "long" : shape == SHAPE_FHIR ? "fhir" : "wide";
+}
+
 int ingest_col_find(const char *name)
 {
     for (int c = 0; c < COL_COUNT; c++)
@@ -44,11 +49,6 @@ static const char *const reason_names[REASON_COUNT] = {
     "not_an_integer", "not_a_number",     "out_of_range",       "invalid_choice",
     "too_long",       "invalid_text",     "after_as_of",        "status_not_usable",
 };
-
-const char *ingest_shape_name(int shape)
-{
-    return shape == SHAPE_FHIR ? "fhir" : "wide";
-}
 
 const char *ingest_reason_name(int reason)
 {
