@@ -18,4 +18,9 @@ struct sample_opts {
  * when writing fails. */
 int sample_write(FILE *f, const struct sample_opts *opts, struct diag *d);
 
+/* The same export as FHIR R4 Bulk Data NDJSON (src/sample/fhir.c): a MedicationAdministration
+ * per treatment row, an Observation per filled PHQ-9, PHQ-9 item 9 and GAD-7 score, one
+ * resource a line, in row order. Same contract as sample_write. */
+int sample_write_fhir(FILE *f, const struct sample_opts *opts, struct diag *d);
+
 #endif

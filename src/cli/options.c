@@ -19,7 +19,7 @@ enum opt_id {
     OPT_QUIET, OPT_TIMINGS, OPT_CONFIG, OPT_PATIENTS, OPT_SEED, OPT_MONTHS, OPT_OUTPUT, OPT_HELP,
     OPT_INSTRUMENT, OPT_BASELINE_WINDOW, OPT_MIN_BASELINE, OPT_REMISSION_MAX, OPT_ENDPOINT,
     OPT_EPISODE_GAP, OPT_CI, OPT_PERIOD, OPT_BP_PRE, OPT_BP_POST, OPT_TITLE, OPT_PAPER,
-    OPT_SUPPRESS,
+    OPT_SUPPRESS, OPT_SHAPE,
 };
 
 struct opt_def {
@@ -78,6 +78,9 @@ static const struct opt_def defs[] = {
     {"patients", 0, 1, OPT_PATIENTS, CMD_SAMPLE, "N", "patients to simulate (default 500)"},
     {"seed", 0, 1, OPT_SEED, CMD_SAMPLE, "S", "random seed (default 1); same seed, same bytes"},
     {"months", 0, 1, OPT_MONTHS, CMD_SAMPLE, "M", "months of clinic activity (default 18)"},
+    {"shape", 0, 1, OPT_SHAPE, CMD_SAMPLE, "S",
+     "wide (a CSV, the default) or fhir (FHIR R4 NDJSON: MedicationAdministration and "
+     "Observation resources)"},
     {"output", 'o', 1, OPT_OUTPUT, CMD_REPORT | CMD_SAMPLE, "PATH",
      "report: output directory (default reports/<period>); sample: file (default stdout)"},
     {"help", 'h', 0, OPT_HELP, READING | CMD_SAMPLE | CMD_VERIFY, NULL, "show this help"},
@@ -229,6 +232,15 @@ static int apply(struct cli_opts *o, const struct opt_def *def, const char *val,
             return diag_set(d, DIAG_USAGE, NULL, 0, 0,
                             "%s: expected a number of months 1-240, got '%s'", where, val);
         o->months = (int)v;
+        return 0;
+    case OPT_SHAPE:
+        if (strcmp(val, "wide") == 0)
+            o->sample_fhir = 0;
+        else if (strcmp(val, "fhir") == 0)
+            o->sample_fhir = 1;
+        else
+            return diag_set(d, DIAG_USAGE, NULL, 0, 0, "%s: expected wide or fhir, got '%s'",
+                            where, val);
         return 0;
     case OPT_OUTPUT:
         return set_str(&o->output, val) ? diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory") : 0;

@@ -38,6 +38,7 @@ struct cli_opts {
     long patients;
     unsigned long seed;
     int months;
+    int sample_fhir;      /* --shape fhir: FHIR R4 NDJSON instead of the CSV */
     char *output;         /* -o: report DIR, sample FILE */
     /* positional */
     char **files;

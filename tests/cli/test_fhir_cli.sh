@@ -82,6 +82,22 @@ done
 check pooled_shapes is p/manifest.json inputs.1.shape fhir
 check pooled_shape0 is p/manifest.json inputs.0.shape wide
 
+# --- outcomes sample --shape fhir: the same sample as NDJSON, the same figures ----------------
+check sample_shape_fhir run 0 "$bin" sample --shape fhir -o sample.ndjson
+check sample_shape_fhir_again run 0 "$bin" sample --shape fhir -o sample2.ndjson
+check sample_shape_same_bytes cmp -s sample.ndjson sample2.ndjson
+check sample_shape_wide run 0 "$bin" sample --shape wide -o sample.csv
+check sample_shape_wide_is_default cmp -s sample.csv wide.csv
+check sample_shape_lines test "$(wc -l <sample.ndjson)" -eq 17979
+check sample_shape_first bash -c "head -1 sample.ndjson | grep -qF '\"resourceType\":\"MedicationAdministration\"'"
+check report_sample_fhir run 0 "$bin" report --quiet -o sf sample.ndjson
+for k in $keys; do
+  "$get" w/results.json "$k" >/dev/null || continue
+  check "sample_fhir_same_$k" same "$k" w sf
+done
+check sample_shape_bad run 2 "$bin" sample --shape tall
+check sample_shape_bad_msg has "outcomes: --shape: expected wide or fhir, got 'tall'"
+
 # --- bad input: file:line: path: message, one rejects.csv row each ---------------------------
 obs='"code":{"coding":[{"system":"http://loinc.org","code":"44261-6"}]}'
 rx='"medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"6130"}]}'
