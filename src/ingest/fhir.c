@@ -174,6 +174,8 @@ struct res_ctx {
 
 /* Rejects the row: one problem, `path: message`. Returns 1 (the row is done) or -1. */
 static int reject(struct res_ctx *c, int reason, int col, const char *value, size_t nvalue,
+                  const char *path, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+static int reject(struct res_ctx *c, int reason, int col, const char *value, size_t nvalue,
                   const char *path, const char *fmt, ...)
 {
     char msg[300];
@@ -186,6 +188,20 @@ static int reject(struct res_ctx *c, int reason, int col, const char *value, siz
                          value ? nvalue : 0, msg) != 0)
         return -1;
     return 1;
+}
+
+/* s[0..n) for a message: at most 40 bytes, cut at a UTF-8 character boundary, control
+ * characters (a JSON string may hold ESC) shown as '?'. Returns buf. */
+static const char *shown(const char *s, size_t n, char buf[48])
+{
+    size_t k = n < 40 ? n : 40;
+    if (k < n)
+        while (k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80)
+            k--;
+    for (size_t i = 0; i < k; i++)
+        buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+    buf[k] = '\0';
+    return buf;
 }
 
 /* The string at obj.key, or NULL (absent or not a string). */
@@ -248,6 +264,7 @@ static int read_subject(struct res_ctx *c, json_t *res, struct row_stage *st)
 /* effectiveDateTime, else effectivePeriod.start: a FHIR dateTime with a day. */
 static int read_date(struct res_ctx *c, json_t *res, struct row_stage *st)
 {
+    char sb[48];
     const char *path = "effectiveDateTime";
     size_t n = 0;
     const char *s = str_at(res, "effectiveDateTime", &n);
@@ -265,16 +282,16 @@ static int read_date(struct res_ctx *c, json_t *res, struct row_stage *st)
     if (n == 10) {
         if (date_parse_iso(s, n, &day) != 0)
             return reject(c, REASON_DATE, COL_SESSION_DATE, s, n, path,
-                          "expected a real calendar date YYYY-MM-DD (years %d-%d), got '%.40s'",
-                          DATE_MIN_YEAR, DATE_MAX_YEAR, s);
+                          "expected a real calendar date YYYY-MM-DD (years %d-%d), got '%s'",
+                          DATE_MIN_YEAR, DATE_MAX_YEAR, shown(s, n, sb));
     } else if (n > 10) {
         const char *why = "";
         if (fhir_timestamp(c->r, s, n, &day, &why) != 0)
-            return reject(c, REASON_DATE, COL_SESSION_DATE, s, n, path, "%s, got '%.40s'", why,
-                          s);
+            return reject(c, REASON_DATE, COL_SESSION_DATE, s, n, path, "%s, got '%s'", why,
+                          shown(s, n, sb));
     } else {
         return reject(c, REASON_DATE, COL_SESSION_DATE, s, n, path,
-                      "a date without a day cannot be used, got '%.40s'", s);
+                      "a date without a day cannot be used, got '%s'", shown(s, n, sb));
     }
     st->date = day;
     return 0;
@@ -293,8 +310,9 @@ static int read_status(struct res_ctx *c, json_t *res, const char *const *ok, si
     for (size_t i = 0; i < nok; i++)
         if (is_str(s, n, ok[i]))
             return 0;
-    return reject(c, REASON_STATUS, -1, s, n, "status", "'%.40s' is not a usable status (set aside)",
-                  s);
+    char sb[48];
+    return reject(c, REASON_STATUS, -1, s, n, "status", "'%s' is not a usable status (set aside)",
+                  shown(s, n, sb));
 }
 
 /* An integer JSON number in [lo, hi] at path; 0 and *v, or 1/-1 (rejected). */
@@ -327,6 +345,7 @@ static int read_int(struct res_ctx *c, json_t *v, const char *path, int col, int
 
 static int observation(struct res_ctx *c, json_t *res)
 {
+    char sb[48];
     struct fhir_reader *r = c->r;
     /* the code first: an Observation of something else (vital signs, labs) is skipped */
     const struct instrument_code *ic = NULL;
@@ -378,8 +397,8 @@ static int observation(struct res_ctx *c, json_t *res)
                 !is_str(u, nu, "{Score}"))
                 return reject(c, REASON_CHOICE, ic->column, u, nu,
                               k ? "valueQuantity.code" : "valueQuantity.unit",
-                              "a %s score has no unit ({score}, 1 or none), got '%.40s'",
-                              ic->name, u);
+                              "a %s score has no unit ({score}, 1 or none), got '%s'",
+                              ic->name, shown(u, nu, sb));
         }
         json_t *v = json_object_get(vq, "value");
         if (!v)
@@ -459,6 +478,7 @@ static const struct {
 
 static int read_route(struct res_ctx *c, json_t *route, struct row_stage *st)
 {
+    char sb[48];
     if (!json_is_object(route))
         return reject(c, REASON_MALFORMED, COL_ROUTE, NULL, 0, "dosage.route",
                       "expected a CodeableConcept");
@@ -477,9 +497,9 @@ static int read_route(struct res_ctx *c, json_t *route, struct row_stage *st)
                 return 0;
             }
         return reject(c, REASON_CHOICE, COL_ROUTE, cv, nc, "dosage.route.coding",
-                      "SNOMED CT code %.20s is not one of the routes read (47625008, 78421000, "
+                      "SNOMED CT code %s is not one of the routes read (47625008, 78421000, "
                       "46713006, 37839007, 26643006)",
-                      cv);
+                      shown(cv, nc, sb));
     }
     size_t n = 0;
     const char *t = str_at(route, "text", &n);
@@ -494,12 +514,13 @@ static int read_route(struct res_ctx *c, json_t *route, struct row_stage *st)
             return 0;
         }
     return reject(c, REASON_CHOICE, COL_ROUTE, t, n, "dosage.route.text",
-                  "expected intravenous, intramuscular, nasal, sublingual or oral, got '%.40s'",
-                  t);
+                  "expected intravenous, intramuscular, nasal, sublingual or oral, got '%s'",
+                  shown(t, n, sb));
 }
 
 static int read_dose(struct res_ctx *c, json_t *dose, struct row_stage *st)
 {
+    char sb[48];
     if (!json_is_object(dose))
         return reject(c, REASON_MALFORMED, COL_DOSE_MG, NULL, 0, "dosage.dose",
                       "expected a Quantity");
@@ -510,7 +531,7 @@ static int read_dose(struct res_ctx *c, json_t *dose, struct row_stage *st)
         if (u && !is_str(u, nu, "mg"))
             return reject(c, REASON_CHOICE, COL_DOSE_MG, u, nu,
                           k ? "dosage.dose.code" : "dosage.dose.unit",
-                          "expected mg, got '%.40s'", u);
+                          "expected mg, got '%s'", shown(u, nu, sb));
     }
     size_t n0 = 0, n1 = 0;
     if (!str_at(dose, "unit", &n0) && !str_at(dose, "code", &n1))

@@ -171,6 +171,15 @@ check bad_strict_no_status bash -c "! grep -q 'preliminary' '$tmp/err'"
 { echo "$ok_obs"; echo "{\"resourceType\":\"Observation\",\"status\":\"entered-in-error\",$obs,\"subject\":{\"reference\":\"Patient/P1\"},\"effectiveDateTime\":\"2026-01-05\",\"valueInteger\":3}"; } >aside.ndjson
 check aside_check run 0 "$bin" check aside.ndjson
 check aside_listed has "aside.ndjson:2: status: 'entered-in-error' is not a usable status (set aside)"
+# a value in a message: control characters (ESC from a JSON \u001b) shown as '?', at most 40
+# bytes, cut at a character boundary
+e20=$(printf '\\u00e9%.0s' $(seq 25))
+{ echo "{\"resourceType\":\"Observation\",\"status\":\"x\\u001b[31my\",$obs,\"subject\":{\"reference\":\"Patient/P1\"},\"effectiveDateTime\":\"2026-01-05\",\"valueInteger\":3}"
+  echo "{\"resourceType\":\"Observation\",\"status\":\"final\",$obs,\"subject\":{\"reference\":\"Patient/P1\"},\"effectiveDateTime\":\"2026-01-0$e20\",\"valueInteger\":3}"; } >shown.ndjson
+check shown_check run 1 "$bin" check shown.ndjson
+check shown_escape has "shown.ndjson:1: status: 'x?[31my' is not a usable status (set aside)"
+check shown_no_esc bash -c "! grep -q $'\\x1b' '$tmp/out'"
+check shown_cut has "got '2026-01-0$(printf '\xc3\xa9%.0s' $(seq 15))'"
 # only skipped resources: a note, not a failure
 { echo '{"resourceType":"Patient","id":"P1"}'; echo; } >patients.ndjson
 check skipped_only run 0 "$bin" check patients.ndjson
