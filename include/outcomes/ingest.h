@@ -264,6 +264,9 @@ struct fhir_reader *fhir_reader_new(const struct ingest_opts *opts, uint32_t fil
 void fhir_reader_free(struct fhir_reader *r);
 int fhir_reader_feed(struct fhir_reader *r, const char *buf, size_t len, struct diag *d);
 int fhir_reader_finish(struct fhir_reader *r, struct diag *d);
+/* The stream is a chunk that starts at a line start after the file's first line (no BOM). */
+void fhir_reader_mid_file(struct fhir_reader *r);
+/* Physical lines seen, numbered from 1 at the stream's start (a chunk's own numbers). */
 long fhir_reader_lines(const struct fhir_reader *r);
 long fhir_reader_rows_read(const struct fhir_reader *r);
 /* 1 when buf (a file's first bytes) is NDJSON: its first byte after a BOM and blanks is '{'. */

@@ -129,6 +129,7 @@ struct fhir_reader {
     int open;          /* a line has begun (bytes seen since the last '\n') */
     long lines;        /* physical lines ended */
     long rows_read;
+    int mid_file;      /* the stream starts after the file's first line: no BOM to strip */
 };
 
 struct fhir_reader *fhir_reader_new(const struct ingest_opts *opts, uint32_t file_index,
@@ -152,6 +153,11 @@ void fhir_reader_free(struct fhir_reader *r)
         return;
     free(r->line);
     free(r);
+}
+
+void fhir_reader_mid_file(struct fhir_reader *r)
+{
+    r->mid_file = 1;
 }
 
 long fhir_reader_lines(const struct fhir_reader *r)
@@ -646,7 +652,7 @@ static int end_line(struct fhir_reader *r)
     long line = r->lines + 1;
     r->lines++;
     r->open = 0;
-    if (line == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+    if (line == 1 && !r->mid_file && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
         s += 3;
         n -= 3;
     }

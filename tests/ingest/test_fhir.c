@@ -8,6 +8,8 @@
 
 #include "support.h"
 
+#include "outcomes/fingerprint.h"
+
 struct got {
     char *rows, *probs;
     struct fhir_counts counts;
@@ -221,6 +223,96 @@ static void administrations(void **state)
     got_free(&g);
 }
 
+/* A FHIR file read whole by ingest_run, by one thread and in chunks (2-9 threads, chunks from
+ * 40 bytes): the same rows (line numbers included), problems (as-of set-asides included),
+ * duplicates, skip counts, accounting and fingerprint. */
+static void chunks_any_threads(void **state)
+{
+    (void)state;
+    struct sbuf b = {0};
+    sbuf_printf(&b, "\xEF\xBB\xBF");
+    for (int i = 0; i < 300; i++) {
+        char when[40];
+        snprintf(when, sizeof when, "\"effectiveDateTime\":\"2026-0%d-%02d\"", 1 + i % 3,
+                 1 + i % 28);
+        if (i % 23 == 1) /* an exact repeat: a duplicate */
+            for (int k = 0; k < 2; k++)
+                sbuf_printf(&b, "{\"resourceType\":\"Observation\",\"status\":\"final\","
+                                "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":"
+                                "\"70274-6\"}]},\"subject\":{\"reference\":\"Patient/D%d\"},%s,"
+                                "\"valueInteger\":4}\n",
+                            i, when);
+        else if (i % 11 == 0)
+            sbuf_printf(&b, "\r\n\n");
+        else if (i % 13 == 0)
+            sbuf_printf(&b, "{\"resourceType\":\"Patient\",\"id\":\"P%d\"}\n", i);
+        else if (i % 17 == 0)
+            sbuf_printf(&b, "not json %d\r\n", i);
+        else if (i % 7 == 0)
+            sbuf_printf(&b,
+                        "{\"resourceType\":\"MedicationAdministration\",\"status\":\"completed\","
+                        "\"medicationCodeableConcept\":{\"text\":\"ketamine\"},\"subject\":{"
+                        "\"reference\":\"Patient/P%d\"},%s,\"dosage\":{\"dose\":{\"value\":%d,"
+                        "\"unit\":\"mg\"}}}\n",
+                        i % 20, when, 20 + i % 1000 * 3);
+        else
+            sbuf_printf(&b,
+                        "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{"
+                        "\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"44261-6\"}]},"
+                        "\"subject\":{\"reference\":\"Patient/P%d\"},%s,\"valueInteger\":%d}\n",
+                        i % 20, when, i % 31);
+    }
+    char *path = write_temp(b.s, b.n);
+    const char *paths[] = {path};
+    struct ingest_opts o = default_opts();
+    o.have_as_of = 1;
+    date_parse_iso("2026-03-20", 10, &o.as_of);
+    struct ingest_result ref;
+    struct diag d;
+    assert_int_equal(ingest_run(paths, 1, &o, &ref, &d), 0);
+    assert_int_equal(ref.files[0].shape, SHAPE_FHIR);
+    assert_true(ref.rows_rejected > 10);
+    assert_true(ref.rows_duplicate > 0);
+    assert_true(ref.rejected_by_reason[REASON_AFTER_AS_OF] > 0);
+    assert_true(ref.rejected_by_reason[REASON_MALFORMED] > 0);
+    assert_true(ref.rejected_by_reason[REASON_OUT_OF_RANGE] > 0);
+    assert_int_equal(ref.rows_read, ref.rows_accepted + ref.rows_rejected + ref.rows_duplicate);
+    assert_int_equal(ref.files[0].fhir.skipped_other_type, ref.files[0].fhir.resources_skipped);
+    assert_true(ref.files[0].fhir.resources_skipped > 10);
+    assert_true(ref.files[0].fingerprint == fingerprint_piece(b.s, b.n, 0));
+    char *rows_ref = rows_dump(&ref.rows, 1), *probs_ref = problems_dump(&ref.problems);
+    for (int threads = 2; threads <= 9; threads++) {
+        for (uint64_t chunk = 40; chunk < 20000; chunk = chunk * 3 + 7) {
+            struct ingest_result res;
+            o.threads = threads;
+            o.min_chunk = chunk;
+            assert_int_equal(ingest_run(paths, 1, &o, &res, &d), 0);
+            char *rows = rows_dump(&res.rows, 1), *probs = problems_dump(&res.problems);
+            assert_string_equal(rows, rows_ref);
+            assert_string_equal(probs, probs_ref);
+            assert_int_equal(res.rows_read, ref.rows_read);
+            assert_int_equal(res.rows_duplicate, ref.rows_duplicate);
+            assert_int_equal(res.files[0].lines, ref.files[0].lines);
+            assert_memory_equal(&res.files[0].fhir, &ref.files[0].fhir, sizeof res.files[0].fhir);
+            assert_int_equal(res.ndups, ref.ndups);
+            for (size_t i = 0; i < res.ndups; i++) {
+                assert_int_equal(res.dups[i].line, ref.dups[i].line);
+                assert_int_equal(res.dups[i].orig_line, ref.dups[i].orig_line);
+            }
+            assert_true(res.files[0].fingerprint == fingerprint_piece(b.s, b.n, 0));
+            free(rows);
+            free(probs);
+            ingest_result_fini(&res);
+        }
+    }
+    free(rows_ref);
+    free(probs_ref);
+    ingest_result_fini(&ref);
+    unlink(path);
+    free(path);
+    free(b.s);
+}
+
 static void sniff(void **state)
 {
     (void)state;
@@ -237,7 +329,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(mixed_all_sizes), cmocka_unit_test(line_cap),
         cmocka_unit_test(line_cap_fits),   cmocka_unit_test(administrations),
-        cmocka_unit_test(sniff),
+        cmocka_unit_test(chunks_any_threads), cmocka_unit_test(sniff),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
