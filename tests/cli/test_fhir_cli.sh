@@ -67,6 +67,7 @@ check fhir_skipped_type is f/results.json data_quality.files.0.resources_skipped
 check fhir_skipped_code is f/results.json data_quality.files.0.resources_skipped.observation_other_code 500
 check fhir_skipped_total is f/results.json data_quality.files.0.resources_skipped.total 1000
 check fhir_med_rows is f/results.json data_quality.files.1.rows_read 4150
+check fhir_pdf_skipped bash -c "command -v pdftotext >/dev/null || exit 0; pdftotext f/report.pdf - | tr '\\n' ' ' | grep -q 'FHIR resources skipped (not rows): 500 of another type, 500 Observations'"
 check fhir_verify run 0 "$bin" verify f
 check fhir_verify_ok has "rerun results.json"
 
