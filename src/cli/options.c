@@ -235,9 +235,9 @@ static int apply(struct cli_opts *o, const struct opt_def *def, const char *val,
         return 0;
     case OPT_SHAPE:
         if (strcmp(val, "wide") == 0)
-            o->sample_fhir = 0;
+            o->shape = SHAPE_WIDE;
         else if (strcmp(val, "fhir") == 0)
-            o->sample_fhir = 1;
+            o->shape = SHAPE_FHIR;
         else
             return diag_set(d, DIAG_USAGE, NULL, 0, 0, "%s: expected wide or fhir, got '%s'",
                             where, val);

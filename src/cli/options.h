@@ -38,8 +38,8 @@ struct cli_opts {
     long patients;
     unsigned long seed;
     int months;
-    int sample_fhir;      /* --shape fhir: FHIR R4 NDJSON instead of the CSV */
     char *output;         /* -o: report DIR, sample FILE */
+    int shape;            /* sample --shape: enum file_shape (SHAPE_WIDE by default) */
     /* positional */
     char **files;
     size_t nfiles;
