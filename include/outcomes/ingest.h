@@ -82,6 +82,7 @@ enum reason {
     REASON_TOO_LONG,       /* text over its length limit */
     REASON_TEXT,           /* invalid UTF-8 or a control character */
     REASON_AFTER_AS_OF,    /* dated after the data cut: set aside, not an error */
+    REASON_STATUS,         /* a FHIR resource whose status is not a usable one: set aside */
     REASON_COUNT
 };
 const char *ingest_reason_name(int reason);
@@ -168,6 +169,14 @@ struct ingest_opts {
 enum file_shape { SHAPE_WIDE = 0, SHAPE_LONG = 1, SHAPE_FHIR = 2 };
 const char *ingest_shape_name(int shape); /* "wide", "long", "fhir" */
 
+/* FHIR resources that are not rows (counted per file, never in rows_read). */
+struct fhir_counts {
+    long resources_skipped;  /* the sum of the three below */
+    long skipped_other_type; /* a resourceType other than Observation, MedicationAdministration */
+    long skipped_other_code; /* an Observation without a LOINC code of the instrument table */
+    long skipped_other_drug; /* a MedicationAdministration of a drug other than (es)ketamine */
+};
+
 /* One input file as read. */
 struct ingest_file {
     int shape;         /* enum file_shape */
@@ -177,6 +186,7 @@ struct ingest_file {
     long lines;        /* physical lines */
     uint64_t fingerprint; /* of the bytes the readers consumed (fingerprint.h): the input
                              hasher compares its own, so that the digest is of these bytes */
+    struct fhir_counts fhir; /* SHAPE_FHIR (first byte '{'): the resources skipped */
 };
 
 struct ingest_result {
@@ -252,6 +262,24 @@ long ingest_reader_lines(const struct ingest_reader *r);
 void ingest_reader_unknown(const struct ingest_reader *r, char ***names, size_t *n);
 /* Stop feeding right after the header line (used to split the rest of a file into chunks). */
 void ingest_reader_stop_after_header(struct ingest_reader *r);
+
+/* A FHIR NDJSON reader (src/ingest/fhir.c): feed the bytes of one file in any pieces. Rows go
+ * to out, problems (column 0, message `path: message`) to probs, skipped resources to counts. */
+#define FHIR_LINE_MAX (1u << 20) /* a longer line is rejected unread (too_long) */
+struct fhir_reader;
+struct fhir_reader *fhir_reader_new(const struct ingest_opts *opts, uint32_t file_index,
+                                    struct rows *out, struct problem_list *probs,
+                                    struct fhir_counts *counts);
+void fhir_reader_free(struct fhir_reader *r);
+int fhir_reader_feed(struct fhir_reader *r, const char *buf, size_t len, struct diag *d);
+int fhir_reader_finish(struct fhir_reader *r, struct diag *d);
+/* The stream is a chunk that starts at a line start after the file's first line (no BOM). */
+void fhir_reader_mid_file(struct fhir_reader *r);
+/* Physical lines seen, numbered from 1 at the stream's start (a chunk's own numbers). */
+long fhir_reader_lines(const struct fhir_reader *r);
+long fhir_reader_rows_read(const struct fhir_reader *r);
+/* 1 when buf (a file's first bytes) is NDJSON: its first byte after a BOM and blanks is '{'. */
+int fhir_sniff(const char *buf, size_t n);
 
 /* Empty columns and fresh string tables; returns 0, or -1 when out of memory. */
 int rows_init(struct rows *rows);

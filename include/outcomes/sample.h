@@ -25,5 +25,9 @@ int sample_write(FILE *f, const struct sample_opts *opts, struct diag *d);
  * its LOINC code where instruments.h has one, else by its column name. Returns 0, or DIAG_IO
  * with d set when wide is not such an export or cannot be read. Write errors are the caller's to check (ferror). */
 int sample_split_long(FILE *wide, FILE *treatments, FILE *scores, struct diag *d);
+/* The same export as FHIR R4 Bulk Data NDJSON (src/sample/fhir.c): a MedicationAdministration
+ * per treatment row, an Observation per filled PHQ-9, PHQ-9 item 9 and GAD-7 score, one
+ * resource a line, in row order. Same contract as sample_write. */
+int sample_write_fhir(FILE *f, const struct sample_opts *opts, struct diag *d);
 
 #endif

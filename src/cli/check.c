@@ -27,14 +27,11 @@ int cli_check(const struct cli_opts *o)
     long errors = 0;
     for (size_t i = 0; i < res.problems.n; i++) {
         const struct problem *p = &res.problems.v[i];
-        if (p->reason != REASON_AFTER_AS_OF && p->first)
+        int aside = p->reason == REASON_AFTER_AS_OF || p->reason == REASON_STATUS;
+        if (!aside && p->first)
             errors++;
-        if (!o->quiet || p->reason != REASON_AFTER_AS_OF) {
-            cli_print_text(stdout, res.files[p->file].path);
-            printf(":%ld:%ld: ", p->line, p->column);
-            cli_print_text(stdout, p->message);
-            putchar('\n');
-        }
+        if (!o->quiet || !aside)
+            cli_print_problem(stdout, &res, p);
     }
     if (!o->quiet) {
         cli_print_input_notes(&res);

@@ -32,9 +32,35 @@ int cli_read_inputs(const struct cli_opts *o, struct ingest_result *res, const c
 
 void cli_print_input_notes(const struct ingest_result *res)
 {
-    for (size_t f = 0; f < res->nfiles; f++)
-        if (res->files[f].rows_read == 0) {
-            cli_print_text(stdout, res->files[f].path); /* a path is data: escaped */
-            printf(": note: header only, no data rows (is it the export you meant?)\n");
+    for (size_t f = 0; f < res->nfiles; f++) {
+        const struct ingest_file *fl = &res->files[f];
+        if (fl->shape == SHAPE_FHIR && fl->fhir.resources_skipped) {
+            cli_print_text(stdout, fl->path); /* a path is data: escaped */
+            printf(": note: FHIR resources skipped (not rows): %ld of another type, %ld "
+                   "Observations without a LOINC code of the instrument table, %ld "
+                   "administrations of another drug\n",
+                   fl->fhir.skipped_other_type, fl->fhir.skipped_other_code,
+                   fl->fhir.skipped_other_drug);
         }
+        if (fl->rows_read == 0) {
+            cli_print_text(stdout, fl->path);
+            printf(fl->shape == SHAPE_FHIR
+                       ? ": note: no Observation or MedicationAdministration to read (is it "
+                         "the export you meant?)\n"
+                       : ": note: header only, no data rows (is it the export you meant?)\n");
+        }
+    }
+}
+
+/* One problem as file:line:column: message (a FHIR problem without a column as
+ * file:line: path: message); the path and the message are data, escaped. */
+void cli_print_problem(FILE *out, const struct ingest_result *res, const struct problem *p)
+{
+    cli_print_text(out, res->files[p->file].path);
+    if (res->files[p->file].shape == SHAPE_FHIR && p->column == 0)
+        fprintf(out, ":%ld: ", p->line);
+    else
+        fprintf(out, ":%ld:%ld: ", p->line, p->column);
+    cli_print_text(out, p->message);
+    fputc('\n', out);
 }

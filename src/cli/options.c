@@ -82,7 +82,8 @@ static const struct opt_def defs[] = {
     {"seed", 0, 1, OPT_SEED, CMD_SAMPLE, "S", "random seed (default 1); same seed, same bytes"},
     {"months", 0, 1, OPT_MONTHS, CMD_SAMPLE, "M", "months of clinic activity (default 18)"},
     {"shape", 0, 1, OPT_SHAPE, CMD_SAMPLE, "SHAPE",
-     "wide (default: one file) or long (-o PREFIX: PREFIX-treatments.csv, PREFIX-scores.csv)"},
+     "wide (default: one file), long (-o PREFIX: PREFIX-treatments.csv, PREFIX-scores.csv) or "
+     "fhir (FHIR R4 NDJSON: MedicationAdministration and Observation resources)"},
     {"output", 'o', 1, OPT_OUTPUT, CMD_REPORT | CMD_SAMPLE, "PATH",
      "report: output directory (default reports/<period>); sample: file (default stdout)"},
     {"help", 'h', 0, OPT_HELP, READING | CMD_SAMPLE | CMD_VERIFY, NULL, "show this help"},
@@ -252,9 +253,11 @@ static int apply(struct cli_opts *o, const struct opt_def *def, const char *val,
             o->shape = SHAPE_WIDE;
         else if (strcmp(val, "long") == 0)
             o->shape = SHAPE_LONG;
+        else if (strcmp(val, "fhir") == 0)
+            o->shape = SHAPE_FHIR;
         else
             return diag_set(d, DIAG_USAGE, NULL, 0, 0,
-                            "%s: expected wide or long, got '%s'", where, val);
+                            "%s: expected wide, long or fhir, got '%s'", where, val);
         return 0;
     case OPT_INSTRUMENT: {
         int col = ingest_col_find(val), mb, rm;

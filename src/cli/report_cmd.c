@@ -252,17 +252,14 @@ int cli_report(const struct cli_opts *o)
     int no_primary = in.rows.n > 0;
     for (size_t i = 0; no_primary && i < in.rows.n; i++)
         no_primary = in.rows.score[INT_INDEX(o->model.instrument)][i] < 0;
-    long errors = in.rows_rejected - in.rejected_by_reason[REASON_AFTER_AS_OF];
+    long errors = in.rows_rejected - in.rejected_by_reason[REASON_AFTER_AS_OF] -
+                  in.rejected_by_reason[REASON_STATUS];
     if (o->strict && errors > 0) {
         progress_stop(&pg);
         for (size_t i = 0; i < in.problems.n; i++) {
             const struct problem *p = &in.problems.v[i];
-            if (p->reason != REASON_AFTER_AS_OF) {
-                cli_print_text(stderr, in.files[p->file].path);
-                fprintf(stderr, ":%ld:%ld: ", p->line, p->column);
-                cli_print_text(stderr, p->message);
-                fputc('\n', stderr);
-            }
+            if (p->reason != REASON_AFTER_AS_OF && p->reason != REASON_STATUS)
+                cli_print_problem(stderr, &in, p);
         }
         fprintf(stderr, "outcomes: --strict: %ld rows rejected; nothing was written\n", errors);
         rc = EXIT_DATA;

@@ -184,7 +184,7 @@ int cli_sample(const struct cli_opts *o)
             diag_set(&d, DIAG_IO, o->output, 0, 0, "cannot write: %s", strerror(errno));
             return cli_report_diag(&d, NULL);
         }
-        int wrc = sample_write(f, &so, &d);
+        int wrc = (o->shape == SHAPE_FHIR ? sample_write_fhir : sample_write)(f, &so, &d);
         if (((f != stdout && fclose(f) != 0) || (f == stdout && fflush(stdout) != 0)) && !wrc)
             wrc = diag_set(&d, DIAG_IO, NULL, 0, 0, "writing failed: %s", strerror(errno));
         if (wrc) {
@@ -240,7 +240,7 @@ int cli_sample(const struct cli_opts *o)
     } else {
         static char buf[1 << 20];
         setvbuf(f, buf, _IOFBF, sizeof buf);
-        int wrc = sample_write(f, &so, &d);
+        int wrc = (o->shape == SHAPE_FHIR ? sample_write_fhir : sample_write)(f, &so, &d);
         if ((fflush(f) != 0 || fsync(fileno(f)) != 0) && !wrc)
             wrc = diag_set(&d, DIAG_IO, o->output, 0, 0, "writing failed: %s", strerror(errno));
         if (fclose(f) != 0 && !wrc)

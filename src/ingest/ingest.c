@@ -364,6 +364,138 @@ static int add_unknown(struct ingest_result *res, struct strtab *seen, char **na
     return 0;
 }
 
+/* One chunk of a FHIR NDJSON file (fhir.c): whole lines [from, to), into a segment of its own.
+ * A line never spans chunks (every cut is just after a '\n'), so any split gives the same
+ * rows and problems; line numbers are the chunk's own until the segment's line_base is set. */
+struct fhir_job {
+    const struct ingest_opts *opts;
+    const char *path;
+    uint32_t fi;
+    int fd;
+    uint64_t from, to;
+    struct segment *seg;
+    struct fhir_counts counts;
+    long lines, rows_read;
+    uint64_t fp;
+    int rc;
+    struct diag d;
+};
+
+static void *fhir_run(void *arg)
+{
+    struct fhir_job *j = arg;
+    char *buf = malloc(READ_BLOCK);
+    struct fhir_reader *r =
+        buf ? fhir_reader_new(j->opts, j->fi, &j->seg->rows, &j->seg->probs, &j->counts) : NULL;
+    diag_clear(&j->d);
+    j->rc = 0;
+    if (!r) {
+        j->rc = diag_set(&j->d, DIAG_IO, j->path, 0, 0, "out of memory");
+        goto out;
+    }
+    if (j->from > 0)
+        fhir_reader_mid_file(r);
+    for (uint64_t off = j->from; off < j->to;) {
+        size_t want = j->to - off < READ_BLOCK ? (size_t)(j->to - off) : READ_BLOCK;
+        ssize_t got = read_at(j->fd, buf, want, off);
+        if (got < 0) {
+            j->rc = diag_set(&j->d, DIAG_IO, j->path, 0, 0, "read failed: %s", strerror(errno));
+            goto out;
+        }
+        if (got == 0) {
+            j->rc = diag_set(&j->d, DIAG_IO, j->path, 0, 0,
+                             "the file became shorter while it was being read");
+            goto out;
+        }
+        if ((j->rc = fhir_reader_feed(r, buf, (size_t)got, &j->d)) != 0)
+            goto out;
+        j->fp = fingerprint_add(j->fp, fingerprint_piece(buf, (size_t)got, off));
+        off += (uint64_t)got;
+        if (j->opts->bytes_done)
+            atomic_fetch_add(j->opts->bytes_done, (uint64_t)got);
+    }
+    if ((j->rc = fhir_reader_finish(r, &j->d)) != 0)
+        goto out;
+    j->lines = fhir_reader_lines(r);
+    j->rows_read = fhir_reader_rows_read(r);
+    if (segment_order(j->seg) != 0)
+        j->rc = diag_set(&j->d, DIAG_IO, j->path, 0, 0, "out of memory");
+out:
+    fhir_reader_free(r);
+    free(buf);
+    return NULL;
+}
+
+/* Reads a FHIR NDJSON file in chunks cut at line starts, one thread each (as many as for a CSV
+ * file of that size). */
+static int read_fhir(struct ingest_result *res, struct segments *segs,
+                     const struct ingest_opts *opts, uint32_t fi, int fd, struct diag *d)
+{
+    struct ingest_file *f = &res->files[fi];
+    struct fhir_job jobs[64];
+    pthread_t tids[64];
+    int started[64] = {0};
+    int nchunks = opts->threads > 1 ? opts->threads : 1;
+    uint64_t min_chunk = opts->min_chunk ? opts->min_chunk : MIN_CHUNK;
+    if (f->size / min_chunk < (uint64_t)nchunks)
+        nchunks = (int)(f->size / min_chunk) + 1;
+    if (nchunks > 64)
+        nchunks = 64;
+    uint64_t start = 0;
+    for (int k = 0; k < nchunks; k++) {
+        uint64_t end = f->size;
+        if (k < nchunks - 1) {
+            uint64_t guess = f->size / (uint64_t)nchunks * (uint64_t)(k + 1);
+            if (guess < start)
+                guess = start;
+            if (next_line_start(fd, guess, f->size, &end) != 0)
+                return diag_set(d, DIAG_IO, f->path, 0, 0, "read failed: %s", strerror(errno));
+        }
+        struct segment *seg = segment_new(segs);
+        if (!seg) {
+            segments_pop(segs, (size_t)k);
+            return diag_set(d, DIAG_IO, f->path, 0, 0, "out of memory");
+        }
+        seg->file = fi;
+        seg->rows.lean = 1;
+        memset(&jobs[k], 0, sizeof jobs[k]);
+        jobs[k].opts = opts;
+        jobs[k].path = f->path;
+        jobs[k].fi = fi;
+        jobs[k].fd = fd;
+        jobs[k].from = start;
+        jobs[k].to = end;
+        jobs[k].seg = seg;
+        start = end;
+    }
+    for (int k = 1; k < nchunks; k++)
+        started[k] = pthread_create(&tids[k], NULL, fhir_run, &jobs[k]) == 0;
+    fhir_run(&jobs[0]);
+    for (int k = 1; k < nchunks; k++) {
+        if (started[k])
+            pthread_join(tids[k], NULL);
+        else
+            fhir_run(&jobs[k]); /* no thread to be had: do it here */
+    }
+    long base = 0;
+    for (int k = 0; k < nchunks; k++) {
+        if (jobs[k].rc) {
+            *d = jobs[k].d;
+            return jobs[k].rc;
+        }
+        jobs[k].seg->line_base = base;
+        base += jobs[k].lines;
+        f->lines += jobs[k].lines;
+        f->rows_read += jobs[k].rows_read;
+        f->fingerprint = fingerprint_add(f->fingerprint, jobs[k].fp);
+        f->fhir.resources_skipped += jobs[k].counts.resources_skipped;
+        f->fhir.skipped_other_type += jobs[k].counts.skipped_other_type;
+        f->fhir.skipped_other_code += jobs[k].counts.skipped_other_code;
+        f->fhir.skipped_other_drug += jobs[k].counts.skipped_other_drug;
+    }
+    return 0;
+}
+
 /* Reads one file: the header (stop after it), then the data in chunks. */
 static int read_file(struct ingest_result *res, struct segments *segs,
                      const struct ingest_opts *opts, uint32_t fi, int *date_field,
@@ -382,6 +514,23 @@ static int read_file(struct ingest_result *res, struct segments *segs,
     if ((rc = infile_open(path, &words, &fd, &size, d)) != 0)
         return rc;
     res->files[fi].size = size;
+    /* the shape, from the first bytes: NDJSON when the first after a BOM and blanks is '{' */
+    {
+        char head[4096];
+        ssize_t got = size ? read_at(fd, head, sizeof head, 0) : 0;
+        if (got < 0) {
+            rc = diag_set(d, DIAG_IO, path, 0, 0, "read failed: %s", strerror(errno));
+            close(fd);
+            return rc;
+        }
+        if (fhir_sniff(head, (size_t)got)) {
+            res->files[fi].shape = SHAPE_FHIR;
+            *date_field = -1;
+            rc = read_fhir(res, segs, opts, fi, fd, d);
+            close(fd);
+            return rc;
+        }
+    }
     /* the header reader's segment: empty, except for records that end on the header's own
      * physical line (a file with CR-only line ends is one physical line) */
     struct segment *hseg = segment_new(segs);

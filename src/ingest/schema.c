@@ -50,7 +50,7 @@ int ingest_col_find(const char *name)
 static const char *const reason_names[REASON_COUNT] = {
     "malformed",      "missing_required", "invalid_patient_id", "invalid_date",
     "not_an_integer", "not_a_number",     "out_of_range",       "invalid_choice",
-    "too_long",       "invalid_text",     "after_as_of",
+    "too_long",       "invalid_text",     "after_as_of",        "status_not_usable",
 };
 
 const char *ingest_reason_name(int reason)

@@ -936,7 +936,29 @@ static void page_quality(struct doc *d)
     else if (shown < in->nunknown)
         snprintf(unk + o, sizeof unk - o, " and more (results.json lists all %zu)",
                  in->nunknown);
-    render_paragraph(d->cr, &d->f, 8.5, 36, y + 18, colw, unk);
+    double yu = render_paragraph(d->cr, &d->f, 8.5, 36, y + 18, colw, unk);
+    { /* FHIR resources that are not rows (README "FHIR"), unless a file's count is withheld */
+        long sk[3] = {0, 0, 0};
+        int any = 0, withheld = 0;
+        for (size_t f = 0; f < in->nfiles; f++) {
+            if (in->files[f].shape != SHAPE_FHIR)
+                continue;
+            any = 1;
+            withheld |= a->disc.file_rows[f];
+            sk[0] += in->files[f].fhir.skipped_other_type;
+            sk[1] += in->files[f].fhir.skipped_other_code;
+            sk[2] += in->files[f].fhir.skipped_other_drug;
+        }
+        if (any && !withheld) {
+            char fs[240];
+            snprintf(fs, sizeof fs,
+                     "FHIR resources skipped (not rows): %ld of another type, %ld Observations "
+                     "without a LOINC code of the instrument table, %ld administrations of "
+                     "another drug.",
+                     sk[0], sk[1], sk[2]);
+            render_paragraph(d->cr, &d->f, 8.5, 36, yu + 6, colw, fs);
+        }
+    }
     /* missing scores */
     double x = 36 + colw + 30;
     render_text(d->cr, &d->f, 1, 10, x, 80, 0, "Missing values by column (accepted rows)");

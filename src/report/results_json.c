@@ -378,6 +378,17 @@ static json_t *data_quality(const struct ingest_result *in, const struct analysi
         report_json_set_path(fo, "path", in->files[f].path);
         json_object_set_new(fo, "shape", json_string(ingest_shape_name(in->files[f].shape)));
         json_object_set_new(fo, "rows_read", count(in->files[f].rows_read, d->file_rows[f]));
+        if (in->files[f].shape == SHAPE_FHIR) { /* resources that are not rows */
+            const struct fhir_counts *k = &in->files[f].fhir;
+            json_t *sk = json_object();
+            json_object_set_new(sk, "total", count(k->resources_skipped, d->file_rows[f]));
+            json_object_set_new(sk, "other_resource_type",
+                                count(k->skipped_other_type, d->file_rows[f]));
+            json_object_set_new(sk, "observation_other_code",
+                                count(k->skipped_other_code, d->file_rows[f]));
+            json_object_set_new(sk, "other_drug", count(k->skipped_other_drug, d->file_rows[f]));
+            json_object_set_new(fo, "resources_skipped", sk);
+        }
         json_array_append_new(files, mark(fo, d->file_rows[f]));
     }
     json_object_set_new(o, "files", files);

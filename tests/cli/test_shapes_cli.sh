@@ -130,7 +130,7 @@ cmp -s "$tmp/split-treatments.csv" sample-data/sessions-treatments.csv && \
 expect sample_long_needs_prefix 2 "--shape long writes two files: give -o PREFIX" -- "$bin" sample --shape long
 expect sample_long_unwritable 3 "/nonexistent/dir/x-treatments.csv: cannot write: No such file or directory" \
   -- "$bin" sample --shape long -o /nonexistent/dir/x
-expect sample_bad_shape 2 "--shape: expected wide or long, got 'tall'" -- "$bin" sample --shape tall -o "$tmp/x"
+expect sample_bad_shape 2 "--shape: expected wide, long or fhir, got 'tall'" -- "$bin" sample --shape tall -o "$tmp/x"
 # an independent split of the wide sample (awk, instruments by name) gives the same files but
 # for the instrument names
 awk -F, -v OFS=, -v t="$tmp/awk-treatments.csv" -v s="$tmp/awk-scores.csv" '

@@ -1,7 +1,8 @@
 #define _POSIX_C_SOURCE 200809L
 /* json_get.c: prints the value at a dotted path of a JSON file (array elements by number), for
  * the shell tests: json_get results.json response.ci.0 -> 0.4577636113392688. Numbers are
- * printed with 17 significant digits; null as "null". Exit 1 when the path is missing. */
+ * printed with 17 significant digits; null as "null"; an object or array as compact JSON with
+ * sorted keys. Exit 1 when the path is missing. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,8 +34,14 @@ int main(int argc, char **argv)
         printf("%.17g\n", json_number_value(v));
     else if (json_is_boolean(v))
         printf("%s\n", json_is_true(v) ? "true" : "false");
-    else
-        rc = 1;
+    else { /* an object or array: compact, keys sorted (to compare two files' subtrees) */
+        char *text = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17));
+        if (text)
+            printf("%s\n", text);
+        else
+            rc = 1;
+        free(text);
+    }
     free(path);
     json_decref(root);
     return rc;
