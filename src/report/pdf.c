@@ -641,16 +641,17 @@ static void page_strata_km(struct doc *d)
             if (a->disc.logrank[v])
                 snprintf(test, sizeof test, "log-rank: withheld");
             tl = strlen(test);
-            snprintf(test + tl, sizeof test - tl, "; %d %s not drawn (n < %d)", withheld,
-                     withheld > 1 ? "values" : "value", d->f.suppress_below);
+            snprintf(test + tl, sizeof test - tl, "; %d %s not drawn (n < %d or withheld)",
+                     withheld, withheld > 1 ? "values" : "value", d->f.suppress_below);
         }
         render_text(d->cr, &d->f, 0, 7.5, b.x, b.y + 18, 0, test);
         b.y += 20;
         b.h -= 20;
         if (shown == 0 && withheld) {
             char msg[240];
-            snprintf(msg, sizeof msg, "Not drawn: every value has fewer than %d episodes, and "
-                     "a curve on so few would show single patients (small-cell suppression).",
+            snprintf(msg, sizeof msg, "Not drawn: every value has fewer than %d episodes, or "
+                     "a number withheld so that such a count cannot be worked back (a curve's "
+                     "steps would give it away; small-cell suppression).",
                      d->f.suppress_below);
             render_withheld(d->cr, &d->f, b, msg);
         } else if (shown == 0)

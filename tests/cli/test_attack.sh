@@ -30,6 +30,30 @@ check attack_25b attack p25b 25 99
 check attack_40 attack p40 40 7
 check attack_60 attack p60 60 13
 check attack_60_period attack p60p 60 13 --period 2026-06..2026-10
+# hand-built shapes (attack 12, second round): the first patients of a 60-patient export; a
+# 40-patient export scored on MADRS and GAD-7 (the Kaplan-Meier n withheld while its `at`
+# estimates gave it back); one site and clinician holding all patients but one
+attack_csv() { # NAME CSV [REPORT OPTIONS...]
+  local name=$1 csv=$2
+  shift 2
+  "$bin" report --quiet "$@" -o "$tmp/$name-raw" "$csv" &&
+    "$bin" report --quiet --suppress-below 11 "$@" -o "$tmp/$name-sup" "$csv" &&
+    python3 tests/tools/attack.py "$tmp/$name-raw" "$tmp/$name-sup" 11
+}
+"$bin" sample --patients 60 --seed 3 -o "$tmp/b60.csv"
+for k in 1 2 11 12 21 22; do
+  awk -F, -v k=$k 'NR == 1 { print; next } { if (!($1 in s)) s[$1] = ++c; if (s[$1] <= k) print }' \
+    "$tmp/b60.csv" >"$tmp/k$k.csv"
+  check "attack_first_$k" attack_csv "k$k" "$tmp/k$k.csv"
+done
+awk -F, 'BEGIN { OFS = "," } NR == 1 { print; next } { if (!($1 in s)) s[$1] = ++c; $4 = s[$1] == 1 ? "solo" : "main"; $5 = s[$1] == 1 ? "cx" : "cy"; print }' \
+  "$tmp/k22.csv" >"$tmp/site1.csv"
+check attack_one_site_all_but_one attack_csv site1 "$tmp/site1.csv"
+check attack_madrs attack_csv madrs "$tmp/p40.csv" --instrument madrs
+check attack_gad7 attack_csv gad7 "$tmp/p40.csv" --instrument gad7
+check attack_exact attack_csv exact "$tmp/p40.csv" --ci exact
+check attack_6m attack_csv e6m "$tmp/p40.csv" --endpoint 6m
+check attack_one_month attack_csv per1 "$tmp/p40.csv" --period 2026-05
 check attack_40_n5 bash -c "'$bin' report --quiet --suppress-below 5 -o '$tmp/n5-sup' '$tmp/p40.csv' &&
   python3 tests/tools/attack.py '$tmp/p40-raw' '$tmp/n5-sup' 5"
 

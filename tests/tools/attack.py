@@ -229,8 +229,9 @@ rare = {c["code"] for c in raw["safety"]["adverse_events"]["by_code"] if c["sess
 for c in sup["safety"]["adverse_events"]["by_code"]:
     if c["code"] in rare and c["code"] != "other":
         find(f"adverse event code '{c['code']}' seen fewer than {N} times listed by name")
+pdf_ae = pdf.replace("Blood pressure and dissociation", "")  # the safety page's heading
 for c in rare - {"other"}:
-    if re.search(r"(?<![\w-])" + re.escape(c) + r"(?![\w-])", pdf):
+    if re.search(r"(?<![\w-])" + re.escape(c) + r"(?![\w-])", pdf_ae):
         find(f"adverse event code '{c}' (seen fewer than {N} times) printed in the PDF")
 # months: the period's months add up to the flow; centre lines against monthly n
 period = (raw["period"]["from"], raw["period"]["to"])
@@ -251,11 +252,29 @@ for key, ev_total in (("monthly", ("response", "events")), ("monthly_remission",
             find(f"{key}: centre x sum of n - published events = {round(total_x - known)}")
         elif hidden and round(total_x - known) < N:
             find(f"{key}: centre x sum of n: the withheld months hold {round(total_x - known)}")
-# Kaplan-Meier "at": invert consecutive rows (the interval gives the standard error)
+# the same rows in two tables: encounters with item 9 (sessions with CADSS, with a blood
+# pressure) and the rows without that value add up to the accepted rows when every row is in
+# an episode of the period (attack 12b: item 9's missing count was rows - encounters)
+for col, cnt in (("phq9_item9", sf + ("phq9_item9", "encounters")), ("cadss", sf + ("cadss", "sessions_measured")),
+                 ("sbp_pre", sf + ("bp_pre", "sessions_measured")), ("sbp_post", sf + ("bp_post", "sessions_measured"))):
+    group(dq + ("missing_scores", "rows"), [dq + ("missing_scores", col, "missing"), cnt], f"rows = missing {col} + {cnt[-2]}")
+group(dq + ("primary_instrument_at_treatment", "treatment_sessions"), [sf + ("sessions",)], "treatment sessions")
+# Kaplan-Meier "at": invert consecutive rows (the interval gives the standard error); the first
+# row against S = 1, se = 0 at time 0 (no censoring before it: n itself, attack 12c)
 z = 1.959963984540054
-for k in ("time_to_response", "time_to_remission", "sessions_to_response", "sessions_to_remission"):
-    at = get(sup, (k, "at")) or []
-    prev = None
+kms = [((k,), get(sup, (k,))) for k in ("time_to_response", "time_to_remission",
+                                       "sessions_to_response", "sessions_to_remission")]
+for var, vals in sup["strata"].items():
+    if var != "logrank":
+        kms += [(("strata", var, i, "time_to_response"), v.get("time_to_response")) for i, v in enumerate(vals)]
+for kp, fit in kms:
+    if not isinstance(fit, dict):
+        continue
+    k = name(kp)
+    at = fit.get("at") or []
+    if at and fit.get("n") is None:
+        find(f"{k}: 'at' estimates published while its n is withheld (the first gives n)")
+    prev = (1.0, 0.0, 0)
     for row in at:
         if row["surv"] and row["lower"] and 0 < row["surv"] < 1 and row["lower"] > 0:
             se = math.log(row["surv"] / row["lower"]) / z
