@@ -439,6 +439,20 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
         size_t ce_ = cell(&e, s->ae_episodes[k]);
         part_of(&e, eps, ce_);
     }
+    /* when no session lists two codes, the codes' sessions add up to the sessions with any (the
+     * pooled "other" was their difference); the same for episodes */
+    if (s->nae > 0) {
+        size_t *tmp = malloc(2 * s->nae * sizeof *tmp);
+        if (!tmp)
+            goto oom_e;
+        for (size_t k = 0; k < s->nae; k++) {
+            tmp[k] = ae0 + 4 * k;
+            tmp[s->nae + k] = ae0 + 4 * k + 2;
+        }
+        group_sum(&e, aas, tmp, s->nae);
+        group_sum(&e, aae, tmp + s->nae, s->nae);
+        free(tmp);
+    }
     size_t i9n = cell(&e, s->item9_n), i9a = cell(&e, s->item9_ge1), i9b = cell(&e, s->item9_ge2);
     size_t i9ac = part_of(&e, i9n, i9a), i9bc = part_of(&e, i9n, i9b);
     part_of(&e, i9a, i9b);
@@ -553,6 +567,9 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
     d->bp_post = prop(&e, bph[1], bpn[1], bpc[1]);
     d->sbp_rise_n = flag(&e, sbp);
     d->sbp_rise_stats = hid(&e, sbp) || s->sbp_rise_n < d->below ? DISC_WITHHELD : 0;
+    /* the smallest and largest rise are single sessions' values (one patient's reading, the
+     * outlier a reader may know): row-level, so withheld whenever suppression is on */
+    d->sbp_rise_extremes = DISC_WITHHELD;
     for (int k = 0; k < 8; k++)
         d->sbp_rise_hist[k] = flag(&e, sh[k]);
     d->cadss_n = flag(&e, cn);

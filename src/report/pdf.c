@@ -375,7 +375,8 @@ static void page_time(struct doc *d)
     if (d->f.suppress_below > 1)
         snprintf(sub, sizeof sub,
                  "Share responded (or remitted). Suppression: a curve stops where fewer than %d "
-                 "remain at risk and is not drawn on fewer than %d; at-risk counts only.",
+                 "remain at risk and is not drawn on fewer than %d or on a withheld n; at-risk "
+                 "counts only.",
                  d->f.suppress_below, d->f.suppress_below);
     page_begin(d, "Time to response and remission", sub);
     const struct km *days[2] = {&a->time_to_response, &a->time_to_remission};

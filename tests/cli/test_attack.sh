@@ -49,6 +49,18 @@ done
 awk -F, 'BEGIN { OFS = "," } NR == 1 { print; next } { if (!($1 in s)) s[$1] = ++c; $4 = s[$1] == 1 ? "solo" : "main"; $5 = s[$1] == 1 ? "cx" : "cy"; print }' \
   "$tmp/k22.csv" >"$tmp/site1.csv"
 check attack_one_site_all_but_one attack_csv site1 "$tmp/site1.csv"
+# one code per session, one rare code (anxiety, 2 sessions) pooled as "other": the codes'
+# sessions add up to the sessions with any, so "other" was their difference
+awk -F, 'BEGIN { OFS = "," } NR > 1 { sub(/\|.*/, "", $19); if ($19 == "blurred_vision" || $19 == "sedation") $19 = "" } { print }' \
+  "$tmp/k22.csv" >"$tmp/ae1.csv"
+check attack_one_code_per_session attack_csv ae1 "$tmp/ae1.csv"
+check attack_one_code_per_session_other python3 -c "
+import json
+d = json.load(open('$tmp/ae1-sup/results.json'))['safety']['adverse_events']
+assert d['sessions_any'] is not None, d
+assert [c['sessions'] for c in d['by_code'] if c['code'] == 'other'] == [None], d
+assert sum(c['sessions'] is None for c in d['by_code']) >= 2, d
+"
 check attack_madrs attack_csv madrs "$tmp/p40.csv" --instrument madrs
 check attack_gad7 attack_csv gad7 "$tmp/p40.csv" --instrument gad7
 check attack_exact attack_csv exact "$tmp/p40.csv" --ci exact

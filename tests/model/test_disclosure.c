@@ -124,6 +124,34 @@ static void test_rows_across_tables(void **state)
     model_disclosure_fini(&a.disc);
 }
 
+/* One code per session: the codes' sessions (19, 24, 13, 17 and a pooled "other" of 2) add up
+ * to the 75 sessions with any, so "other" would be 75 - 73: the next smallest code (13) is
+ * withheld too (attack 12d). With a session listing two codes they do not add up and nothing
+ * more is withheld. */
+static void test_codes_add_up(void **state)
+{
+    (void)state;
+    struct ingest_result in;
+    struct analysis a;
+    long sess[5] = {19, 24, 13, 17, 2}, eps[5] = {30, 30, 30, 30, 30};
+    for (int round = 0; round < 2; round++) {
+        cohort(&in, &a, 100, 100, 100, 50);
+        a.safety.sessions = 500;
+        a.safety.episodes = 100;
+        a.safety.nae = 5;
+        a.safety.ae_sessions = sess;
+        a.safety.ae_episodes = eps;
+        a.safety.ae_any_sessions = round == 0 ? 75 : 74;
+        a.safety.ae_any_episodes = 90;
+        assert_int_equal(model_disclose(&in, &a), 0);
+        assert_int_equal(a.disc.ae_any_sessions.events, DISC_SHOWN);
+        assert_int_equal(a.disc.ae_sessions[4].events, DISC_SMALL);
+        assert_int_equal(a.disc.ae_sessions[2].events, round == 0 ? DISC_WITHHELD : DISC_SHOWN);
+        assert_int_equal(a.disc.ae_sessions[3].events, DISC_SHOWN);
+        model_disclosure_fini(&a.disc);
+    }
+}
+
 static void test_centre_over_withheld_month(void **state)
 {
     (void)state;
@@ -201,6 +229,7 @@ int main(void)
         cmocka_unit_test(test_flow_complement_and_secondary),
         cmocka_unit_test(test_reasons_group),
         cmocka_unit_test(test_rows_across_tables),
+        cmocka_unit_test(test_codes_add_up),
         cmocka_unit_test(test_centre_over_withheld_month),
         cmocka_unit_test(test_many_sites),
         cmocka_unit_test(test_off_withholds_nothing),

@@ -224,6 +224,22 @@ pair(i9 + ("encounters",), i9 + ("encounters_ge2",), "item 9")
 pair(i9 + ("encounters_ge1",), i9 + ("encounters_ge2",), "item 9")
 pair(i9 + ("episodes_with_baseline_and_followup",), i9 + ("episodes_resolved",), "item 9")
 pair(i9 + ("episodes_with_baseline_and_followup",), i9 + ("episodes_worsened",), "item 9")
+# codes' sessions (episodes) against the sessions (episodes) with any: when no session lists
+# two codes they add up, and the pooled "other" was the difference (attack 12d)
+for tot, key in (("sessions_any", "sessions"), ("episodes_any", "episodes")):
+    rc = raw["safety"]["adverse_events"]["by_code"]
+    if rc and sum(c[key] for c in rc) == raw["safety"]["adverse_events"][tot]:
+        st = get(sup, ae + (tot,))
+        sp = [c[key] for c in sup["safety"]["adverse_events"]["by_code"]]
+        hidden = [i for i, v in enumerate(sp) if v is None]
+        left = st - sum(v for v in sp if v is not None) if is_int(st) else None
+        if left is not None and hidden and (len(hidden) == 1 or left < N):
+            find(f"adverse events: {tot} - the codes' published {key} = {left} "
+                 f"({len(hidden)} withheld)")
+# the smallest and largest SBP rise are single sessions' readings: row-level (attack 12e)
+for k in ("min", "max"):
+    if get(sup, sf + ("sbp_rise", k)) is not None:
+        find(f"safety.sbp_rise.{k} (one session's value) published under suppression")
 # rare free-text codes
 rare = {c["code"] for c in raw["safety"]["adverse_events"]["by_code"] if c["sessions"] < N}
 for c in sup["safety"]["adverse_events"]["by_code"]:
