@@ -61,6 +61,26 @@ assert d['sessions_any'] is not None, d
 assert [c['sessions'] for c in d['by_code'] if c['code'] == 'other'] == [None], d
 assert sum(c['sessions'] is None for c in d['by_code']) >= 2, d
 "
+# every episode starting in one month (March 2026), one episode per patient; the whole export,
+# then --period of that month alone while the p-chart shows 12
+python3 - "$tmp/b60.csv" "$tmp/month.csv" <<'EOF'
+import csv, datetime as dt, sys
+rows = list(csv.reader(open(sys.argv[1])))
+first, idx = {}, {}
+for r in rows[1:]:
+    d = dt.date.fromisoformat(r[1])
+    idx.setdefault(r[0], len(idx))
+    first[r[0]] = min(first.get(r[0], d), d)
+out = [rows[0]]
+for r in rows[1:]:
+    off = dt.date.fromisoformat(r[1]) - first[r[0]]
+    if off.days <= 80:
+        day = dt.date(2026, 3, 1) + dt.timedelta(days=idx[r[0]] % 28) + off
+        out.append([r[0], day.isoformat()] + r[2:])
+csv.writer(open(sys.argv[2], "w", newline=""), lineterminator="\n").writerows(out)
+EOF
+check attack_one_month_export attack_csv month "$tmp/month.csv"
+check attack_one_month_export_period attack_csv monthp "$tmp/month.csv" --period 2026-03
 check attack_madrs attack_csv madrs "$tmp/p40.csv" --instrument madrs
 check attack_gad7 attack_csv gad7 "$tmp/p40.csv" --instrument gad7
 check attack_exact attack_csv exact "$tmp/p40.csv" --ci exact

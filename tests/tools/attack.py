@@ -108,6 +108,9 @@ for rpath, r in rates:
         c = round(x)
         if c >= 1 and abs(x - c) < 1e-9 * max(1, n):
             hits = [p for p, v in withheld.items() if v == c]
+            if rpath[-1] == "centre":  # a centre is over the months: a month's or the flow's
+                hits = [p for p in hits if p[0] in ("monthly", "monthly_remission", "flow",
+                                                     "response", "remission")]
             # a count that SUP publishes somewhere tells nothing new
             if hits and c not in published_values:
                 # the rate's own numerator withheld and recovered exactly: a leak
