@@ -68,20 +68,13 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
     }
     if (!drawn) {
         char msg[320];
-        int secondary = 0; /* n withheld, not small: its steps would give it away */
-        for (int s = 0; s < nseries; s++)
-            secondary |= show[s]->n == DISC_WITHHELD;
-        if (secondary)
-            snprintf(msg, sizeof msg,
-                     "Not drawn: the number of episodes is withheld so that a count below %d "
-                     "cannot be worked back, and a curve's steps would give it away "
-                     "(small-cell suppression, --suppress-below %d).",
-                     f->suppress_below, f->suppress_below);
-        else
-            snprintf(msg, sizeof msg,
-                     "Not drawn: fewer than %d episodes, and a curve on so few would show "
-                     "single patients (small-cell suppression, --suppress-below %d).",
-                     f->suppress_below, f->suppress_below);
+        /* one sentence whether n is small or withheld with a small one (the reader must not
+         * learn which) */
+        snprintf(msg, sizeof msg,
+                 "Not drawn: the number of episodes is withheld (fewer than %d, or withheld so "
+                 "that such a count cannot be worked back), and a curve's steps would show "
+                 "single patients or give it away (small-cell suppression, --suppress-below %d).",
+                 f->suppress_below, f->suppress_below);
         render_withheld(cr, f, b, msg);
         cairo_restore(cr);
         return;
@@ -202,8 +195,7 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
         render_count(f, k->n, show[s]->n, cn, sizeof cn);
         render_count(f, k->events, show[s]->events, ce, sizeof ce);
         if (!show[s]->drawn)
-            snprintf(med, sizeof med, "%s",
-                     show[s]->n == DISC_WITHHELD ? "not drawn (n withheld)" : "not drawn (too few)");
+            snprintf(med, sizeof med, "not drawn (n withheld)");
         else if (show[s]->median)
             snprintf(med, sizeof med, "suppressed");
         else if (isnan(k->median))

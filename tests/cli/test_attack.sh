@@ -81,6 +81,15 @@ csv.writer(open(sys.argv[2], "w", newline=""), lineterminator="\n").writerows(ou
 EOF
 check attack_one_month_export attack_csv month "$tmp/month.csv"
 check attack_one_month_export_period attack_csv monthp "$tmp/month.csv" --period 2026-03
+# 12 patients: "12 episodes in the period" beside "< 11 excluded" and "(suppressed) eligible"
+# (a second label, meaning 11 or more) gave eligible = 11 and excluded = 1 (attack 12f); the
+# first 12 patients of 30-patient exports of seeds 1 to 4 each had such a pair
+for seed in 1 2 3 4; do
+  "$bin" sample --patients 30 --seed $seed -o "$tmp/t$seed.csv"
+  awk -F, 'NR == 1 { print; next } { if (!($1 in s)) s[$1] = ++c; if (s[$1] <= 12) print }' \
+    "$tmp/t$seed.csv" >"$tmp/twelve$seed.csv"
+  check "attack_twelve_seed_$seed" attack_csv "twelve$seed" "$tmp/twelve$seed.csv"
+done
 check attack_madrs attack_csv madrs "$tmp/p40.csv" --instrument madrs
 check attack_gad7 attack_csv gad7 "$tmp/p40.csv" --instrument gad7
 check attack_exact attack_csv exact "$tmp/p40.csv" --ci exact

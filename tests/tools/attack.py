@@ -346,6 +346,38 @@ flow_pdf = [
 ]
 for pattern, path in flow_pdf:
     shown_as(path, pdf_value(pattern), "flow")
+# the PDF's labels: a withheld count must not tell by its label whether it is small; "< N"
+# (1 to N-1) beside "(suppressed)" (N or more, the partner withheld with it) made a total of
+# N+1 split exactly: 12 mature, "(suppressed)" responders = 11 (attack 12f)
+labels = {}
+for pattern, path in flow_pdf:
+    t = pdf_value(pattern)
+    if t is not None:
+        labels[path] = t
+kinds = {t for t in labels.values() if not re.fullmatch(r"\d+", t)}
+if len(kinds) > 1:
+    find(f"PDF: withheld counts carry different labels ({', '.join(sorted(kinds))}): "
+         "a label tells a small count from a large one")
+flow_groups = [(F + (a,), [F + (b,)]) for a, b in chain] + [
+    (F + ("cohort_episodes",), [F + ("excluded", "no_baseline"), F + ("excluded", "baseline_below_min"), F + ("eligible",)]),
+    (F + ("mature",), [("response", "events")]), (F + ("mature",), [("remission", "events")])]
+for total, parts in flow_groups:
+    T = get(sup, total)
+    if not is_int(T) or len(parts) != 1 or get(sup, parts[0]) is not None:
+        continue
+    lab = labels.get(parts[0])
+    if lab is None:
+        continue
+    # the part and its complement T - part: what the labels allow
+    if lab == f"< {N}":
+        cand = [v for v in range(1, N) if v <= T]
+    elif lab == "(suppressed)":
+        cand = [v for v in range(0, T + 1) if v == 0 or v >= N]
+    else:
+        continue
+    cand = [v for v in cand if 1 <= T - v < N or 1 <= v < N]  # withheld: it or its complement is small
+    if len(cand) == 1:
+        find(f"PDF: {T} {name(total)} and '{lab}' {name(parts[0])}: it is {cand[0]}")
 # tiles: "x of n" under the response and remission tiles
 m = re.search(r"\n\s+" + V + " of " + V + r"(?:; 95% CI [^\n]*?)?\s{3,}" + V + " of " + V, pdf)
 if m:
