@@ -410,9 +410,9 @@ static void page_trajectory(struct doc *d)
     if (d->f.suppress_below > 1)
         snprintf(sub, sizeof sub,
                  "Mean %s score with 95%% CI. Suppression: no individual lines (one episode "
-                 "each); points whose n is withheld (n < %d: fewer than %d, or withheld so that "
-                 "such a count cannot be worked back) are left out.",
-                 instrument_label(a->opts.instrument), d->f.suppress_below, d->f.suppress_below);
+                 "each); a point whose n reads \"< %d\" (fewer, or withheld with such a count) "
+                 "is left out.",
+                 instrument_label(a->opts.instrument), d->f.suppress_below);
     page_begin(d, "Score trajectory", sub);
     snprintf(yl, sizeof yl, "%s score", instrument_label(a->opts.instrument));
     double w = (d->w - 72 - 24) / 2;

@@ -13,6 +13,10 @@ SUP. Tries to recover each withheld count from what SUP publishes:
     consecutive CADSS n per session): the difference must not be from 1 to N-1;
   - centre lines against the published monthly n and events;
   - Kaplan-Meier: no per-step rows; consecutive "at" rows inverted into n at risk;
+  - counts of two tables over the same rows (item 9 encounters and rows without item 9; the
+    adverse-event codes' sessions and the sessions with any), when they add up in RAW;
+  - Kaplan-Meier "at" rows of a curve whose n is withheld (the first gives n); SBP min/max;
+  - one PDF label for every withheld count (a second, "N or more", split N+1 into N and 1);
   - the PDF's text (pdftotext -layout): the labelled places (flow boxes, tiles, item 9, safety
     and quality tables, centre lines, log-rank lines, adverse-event names) must show a withheld
     value as "< N" or "(suppressed)", and no withheld rate may be printed.
