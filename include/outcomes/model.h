@@ -207,6 +207,7 @@ struct disclosure {
     uint8_t sessions, episodes;
     struct disc_prop bp_pre, bp_post, cadss_above; /* of sessions measured */
     uint8_t bp_pre_n, bp_post_n, sbp_rise_n, sbp_rise_stats, sbp_rise_hist[8], cadss_n;
+    uint8_t sbp_rise_extremes;           /* min and max: one session's value each */
     uint8_t cadss_by_session[12];        /* n, median and IQR */
     struct disc_prop ae_any_sessions, ae_any_episodes; /* of sessions, of episodes */
     struct disc_prop *ae_sessions, *ae_episodes;       /* per code (owned) */

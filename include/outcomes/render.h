@@ -23,7 +23,7 @@ struct fonts {
     int suppress_below; /* N of "< N" (0: suppression off) */
 };
 
-/* v as text as its withheld flag says: the number, "< N" (1) or "(suppressed)" (2); returns buf. */
+/* v as text as its withheld flag says: the number, or "< N" for any withheld flag; returns buf. */
 const char *render_count(const struct fonts *f, long v, int withheld, char *buf, size_t n);
 
 struct disc_km;
@@ -108,7 +108,7 @@ void render_trajectory(cairo_t *cr, const struct fonts *f, struct box b,
                        int by_week, double ymax, const char *xlabel, const char *ylabel);
 
 /* Vertical bars with labels under them and values above. withheld (or NULL): the flags of the
- * counts behind each bar; a withheld bar is not drawn and says "< N" or "(suppressed)". */
+ * counts behind each bar; a withheld bar is not drawn and says "< N". */
 void render_bars(cairo_t *cr, const struct fonts *f, struct box b, const char *const *labels,
                  const double *values, const unsigned char *withheld, int n, const char *ylabel,
                  int percent);

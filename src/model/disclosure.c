@@ -179,8 +179,10 @@ static void km_flags(const struct eng *e, const struct km *k, struct km_cells kc
     out->events = flag(e, kc.events);
     out->median = hid(e, kc.n) || hid(e, kc.events) || hid(e, kc.comp) ? DISC_WITHHELD : 0;
     /* a curve on N or more is drawn while N or more remain at risk: those steps are
-     * published by design (SPEC 9), even when n itself is withheld from the counts */
-    out->drawn = k->n >= e->below;
+     * published by design (SPEC 9); but not when n is withheld: the first fixed-time estimate
+     * before any censoring gives n = (1 - S) / (S se^2) exactly, and the steps' heights k/n
+     * give it too, so a secondary n would give its small partner away by subtraction */
+    out->drawn = k->n >= e->below && !hid(e, kc.n);
     out->rows = 0;
     while (out->rows < k->ncurve && k->curve[out->rows].n_risk >= e->below)
         out->rows++;
@@ -437,6 +439,20 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
         size_t ce_ = cell(&e, s->ae_episodes[k]);
         part_of(&e, eps, ce_);
     }
+    /* when no session lists two codes, the codes' sessions add up to the sessions with any (the
+     * pooled "other" was their difference); the same for episodes */
+    if (s->nae > 0) {
+        size_t *tmp = malloc(2 * s->nae * sizeof *tmp);
+        if (!tmp)
+            goto oom_e;
+        for (size_t k = 0; k < s->nae; k++) {
+            tmp[k] = ae0 + 4 * k;
+            tmp[s->nae + k] = ae0 + 4 * k + 2;
+        }
+        group_sum(&e, aas, tmp, s->nae);
+        group_sum(&e, aae, tmp + s->nae, s->nae);
+        free(tmp);
+    }
     size_t i9n = cell(&e, s->item9_n), i9a = cell(&e, s->item9_ge1), i9b = cell(&e, s->item9_ge2);
     size_t i9ac = part_of(&e, i9n, i9a), i9bc = part_of(&e, i9n, i9b);
     part_of(&e, i9a, i9b);
@@ -464,6 +480,20 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
     }
     size_t ts = cell(&e, a->dq.treatment_sessions), tw = cell(&e, a->dq.treatment_without_primary);
     size_t twc = part_of(&e, ts, tw);
+    /* Counts of two tables that measure the same rows: the safety page's sessions are the data
+     * quality page's treatment sessions, and its encounters with item 9 (sessions with CADSS,
+     * with a blood pressure) and the rows without that value add up to the accepted rows
+     * whenever every row belongs to an episode of the period. An attacker who guesses the
+     * relation can check it, so it is a group whenever the numbers hold it. */
+    group_sum(&e, ts, &sess, 1);
+    {
+        static const int cols[4] = {COL_PHQ9_ITEM9, COL_CADSS, COL_SBP_PRE, COL_SBP_POST};
+        const size_t safety_n[4] = {i9n, cn, bpn[0], bpn[1]};
+        for (int k = 0; k < 4; k++) {
+            size_t parts[2] = {ms[INT_INDEX(cols[k])], safety_n[k]};
+            group_sum(&e, mrows, parts, 2);
+        }
+    }
     size_t fr0 = e.nc;
     for (size_t f = 0; f < in->nfiles; f++)
         cell(&e, in->files[f].rows_read);
@@ -537,6 +567,9 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
     d->bp_post = prop(&e, bph[1], bpn[1], bpc[1]);
     d->sbp_rise_n = flag(&e, sbp);
     d->sbp_rise_stats = hid(&e, sbp) || s->sbp_rise_n < d->below ? DISC_WITHHELD : 0;
+    /* the smallest and largest rise are single sessions' values (one patient's reading, the
+     * outlier a reader may know): row-level, so withheld whenever suppression is on */
+    d->sbp_rise_extremes = DISC_WITHHELD;
     for (int k = 0; k < 8; k++)
         d->sbp_rise_hist[k] = flag(&e, sh[k]);
     d->cadss_n = flag(&e, cn);

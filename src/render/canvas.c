@@ -67,10 +67,11 @@ int render_fonts_open(struct fonts *f, struct diag *d)
 
 const char *render_count(const struct fonts *f, long v, int withheld, char *buf, size_t n)
 {
-    if (withheld == 1)
+    /* one label for every withheld count (SPEC 9): a second one for those withheld only so
+     * that a small one cannot be worked back told a reader they were N or more, and a total
+     * of N + 1 split into "< N" and that label was 1 and N (attack 12f) */
+    if (withheld)
         snprintf(buf, n, "< %d", f->suppress_below);
-    else if (withheld)
-        snprintf(buf, n, "(suppressed)");
     else
         snprintf(buf, n, "%ld", v);
     return buf;

@@ -234,8 +234,7 @@ void render_trajectory(cairo_t *cr, const struct fonts *f, struct box b,
         render_text(cr, f, 0, 8, x, p.y + p.h + 11, 0.5, buf);
         char cn[24];
         snprintf(buf, sizeof buf, "n %s",
-                 withheld && withheld[k] == 2 ? "w/h"
-                 : render_count(f, pts[k].n, withheld ? withheld[k] : 0, cn, sizeof cn));
+                 render_count(f, pts[k].n, withheld ? withheld[k] : 0, cn, sizeof cn));
         render_text(cr, f, 0, 6.5, x, p.y + p.h + 20, 0.5, buf);
     }
     render_frame(cr, p);

@@ -69,9 +69,12 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
     }
     if (!drawn) {
         char msg[320];
+        /* one sentence whether n is small or withheld with a small one (the reader must not
+         * learn which) */
         snprintf(msg, sizeof msg,
-                 "Not drawn: fewer than %d episodes, and a curve on so few would show single "
-                 "patients (small-cell suppression, --suppress-below %d).",
+                 "Not drawn: the number of episodes is withheld (fewer than %d, or withheld so "
+                 "that such a count cannot be worked back), and a curve's steps would show "
+                 "single patients or give it away (small-cell suppression, --suppress-below %d).",
                  f->suppress_below, f->suppress_below);
         render_withheld(cr, f, b, msg);
         cairo_restore(cr);
@@ -193,7 +196,7 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
         render_count(f, k->n, show[s]->n, cn, sizeof cn);
         render_count(f, k->events, show[s]->events, ce, sizeof ce);
         if (!show[s]->drawn)
-            snprintf(med, sizeof med, "not drawn (too few)");
+            snprintf(med, sizeof med, "not drawn (n withheld)");
         else if (show[s]->median)
             snprintf(med, sizeof med, "suppressed");
         else if (isnan(k->median))

@@ -60,8 +60,8 @@ static cairo_status_t write_mem(void *closure, const unsigned char *data, unsign
     return CAIRO_STATUS_SUCCESS;
 }
 
-/* A count as text for the page as the disclosure decision flags it: "< N" (a small count),
- * "(suppressed)" (withheld so that a small one cannot be worked back) or the number (a
+/* A count as text for the page as the disclosure decision flags it: "< N" (withheld: small,
+ * or withheld so that a small one cannot be worked back; one label for both) or the number (a
  * rotating buffer: up to 32 live). */
 static const char *C(struct doc *d, long v, int withheld)
 {
@@ -378,7 +378,8 @@ static void page_time(struct doc *d)
     if (d->f.suppress_below > 1)
         snprintf(sub, sizeof sub,
                  "Share responded (or remitted). Suppression: a curve stops where fewer than %d "
-                 "remain at risk and is not drawn on fewer than %d; at-risk counts only.",
+                 "remain at risk and is not drawn on fewer than %d or on a withheld n; at-risk "
+                 "counts only.",
                  d->f.suppress_below, d->f.suppress_below);
     page_begin(d, "Time to response and remission", sub);
     const struct km *days[2] = {&a->time_to_response, &a->time_to_remission};
@@ -412,9 +413,9 @@ static void page_trajectory(struct doc *d)
     if (d->f.suppress_below > 1)
         snprintf(sub, sizeof sub,
                  "Mean %s score with 95%% CI. Suppression: no individual lines (one episode "
-                 "each); points on fewer than %d (n < %d) or on a count withheld with them (w/h) "
-                 "are left out.",
-                 instrument_label(a->opts.instrument), d->f.suppress_below, d->f.suppress_below);
+                 "each); a point whose n reads \"< %d\" (fewer, or withheld with such a count) "
+                 "is left out.",
+                 instrument_label(a->opts.instrument), d->f.suppress_below);
     page_begin(d, "Score trajectory", sub);
     snprintf(yl, sizeof yl, "%s score", instrument_label(a->opts.instrument));
     double w = (d->w - 72 - 24) / 2;
@@ -441,9 +442,9 @@ static void page_waterfall(struct doc *d)
                    "baseline, in 10-point bins (the five bins up to -50% are the responders).");
         snprintf(sub, sizeof sub,
                  "Small-cell suppression: one bar per episode would show single patients, so "
-                 "this histogram takes the waterfall's place. A bin of fewer than %d episodes "
-                 "(\"< %d\"), or one withheld so that such a bin cannot be worked back from the "
-                 "total (\"(suppressed)\"), is not drawn.",
+                 "this histogram takes the waterfall's place. A bin reading \"< %d\" is not "
+                 "drawn: it holds fewer than %d episodes, or is withheld so that such a bin "
+                 "cannot be worked back from the total.",
                  d->f.suppress_below, d->f.suppress_below);
         cairo_set_source_rgb(d->cr, 0.25, 0.25, 0.25);
         render_paragraph(d->cr, &d->f, 9, 36, 76, d->w - 72, sub);
@@ -643,8 +644,8 @@ static void page_strata_km(struct doc *d)
             if (a->disc.logrank[v])
                 snprintf(test, sizeof test, "log-rank: withheld");
             tl = strlen(test);
-            snprintf(test + tl, sizeof test - tl, "; %d %s not drawn (n < %d)", withheld,
-                     withheld > 1 ? "values" : "value", d->f.suppress_below);
+            snprintf(test + tl, sizeof test - tl, "; %d %s not drawn (n < %d or withheld)",
+                     withheld, withheld > 1 ? "values" : "value", d->f.suppress_below);
         }
         /* the test's line wraps within the panel (a reason can be longer than its width) */
         double below = render_paragraph(d->cr, &d->f, 7.5, b.x, b.y + 18, b.w, test) -
@@ -655,8 +656,9 @@ static void page_strata_km(struct doc *d)
         b.h -= 20 + below;
         if (shown == 0 && withheld) {
             char msg[240];
-            snprintf(msg, sizeof msg, "Not drawn: every value has fewer than %d episodes, and "
-                     "a curve on so few would show single patients (small-cell suppression).",
+            snprintf(msg, sizeof msg, "Not drawn: every value has fewer than %d episodes, or "
+                     "a number withheld so that such a count cannot be worked back (a curve's "
+                     "steps would give it away; small-cell suppression).",
                      d->f.suppress_below);
             render_withheld(d->cr, &d->f, b, msg);
         } else if (shown == 0)
@@ -998,7 +1000,7 @@ static void page_definitions(struct doc *d)
     const struct analysis *a = d->a;
     const struct model_opts *o = &a->opts;
     page_begin(d, "Definitions", "How every number in this report was made.");
-    char p[12][640];
+    char p[12][768];
     snprintf(p[0], sizeof p[0],
              "Episode: a patient's course of treatment sessions; a session more than %d days "
              "after the previous one starts a new episode. Its first session is the index date "
@@ -1068,8 +1070,9 @@ static void page_definitions(struct doc *d)
                  "Small cells (--suppress-below %d; 11 follows the CMS cell-size policy): every "
                  "count from 1 to %d reads \"< %d\"; so that none can be worked back by "
                  "subtraction, in every group of counts adding up to a shown total the next "
-                 "smallest is withheld too (\"(suppressed)\"); every rate, interval, median, "
-                 "centre line, test or bin built on a withheld count is withheld. No chart draws "
+                 "smallest is withheld too and reads the same (it may be larger); every rate, "
+                 "interval, median, centre line, test or bin built on a withheld count is "
+                 "withheld. No chart draws "
                  "one mark per episode: the waterfall becomes a histogram, individual score "
                  "lines are not drawn, curves stop where fewer than %d remain at risk, and "
                  "adverse-event codes seen fewer than %d times are pooled as \"other\".",

@@ -260,11 +260,12 @@ static json_t *safety(const struct analysis *a)
     t = json_object();
     int st = d->sbp_rise_stats;
     json_object_set_new(t, "n", count(s->sbp_rise_n, d->sbp_rise_n));
-    json_object_set_new(t, "min", st ? json_null() : num(s->sbp_rise_min));
+    int ex = st || d->sbp_rise_extremes;
+    json_object_set_new(t, "min", ex ? json_null() : num(s->sbp_rise_min));
     json_object_set_new(t, "q1", st ? json_null() : num(s->sbp_rise_q1));
     json_object_set_new(t, "median", st ? json_null() : num(s->sbp_rise_median));
     json_object_set_new(t, "q3", st ? json_null() : num(s->sbp_rise_q3));
-    json_object_set_new(t, "max", st ? json_null() : num(s->sbp_rise_max));
+    json_object_set_new(t, "max", ex ? json_null() : num(s->sbp_rise_max));
     json_object_set_new(t, "mean", st ? json_null() : num(s->sbp_rise_mean));
     static const char *const bins[8] = {"<0",    "0-9",   "10-19", "20-29",
                                         "30-39", "40-49", "50-59", ">=60"};
@@ -276,7 +277,7 @@ static json_t *safety(const struct analysis *a)
         json_array_append_new(h, mark(b, d->sbp_rise_hist[k]));
     }
     json_object_set_new(t, "histogram", h);
-    json_object_set_new(o, "sbp_rise", mark(t, d->sbp_rise_n || st));
+    json_object_set_new(o, "sbp_rise", mark(t, d->sbp_rise_n || ex));
     t = json_object();
     json_object_set_new(t, "sessions_measured", count(s->cadss_n, d->cadss_n));
     json_object_set_new(t, "above", json_integer(op->cadss_above));

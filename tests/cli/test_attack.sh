@@ -30,6 +30,71 @@ check attack_25b attack p25b 25 99
 check attack_40 attack p40 40 7
 check attack_60 attack p60 60 13
 check attack_60_period attack p60p 60 13 --period 2026-06..2026-10
+# hand-built shapes (attack 12, second round): the first patients of a 60-patient export; a
+# 40-patient export scored on MADRS and GAD-7 (the Kaplan-Meier n withheld while its `at`
+# estimates gave it back); one site and clinician holding all patients but one
+attack_csv() { # NAME CSV [REPORT OPTIONS...]
+  local name=$1 csv=$2
+  shift 2
+  "$bin" report --quiet "$@" -o "$tmp/$name-raw" "$csv" &&
+    "$bin" report --quiet --suppress-below 11 "$@" -o "$tmp/$name-sup" "$csv" &&
+    python3 tests/tools/attack.py "$tmp/$name-raw" "$tmp/$name-sup" 11
+}
+"$bin" sample --patients 60 --seed 3 -o "$tmp/b60.csv"
+for k in 1 2 11 12 21 22; do
+  awk -F, -v k=$k 'NR == 1 { print; next } { if (!($1 in s)) s[$1] = ++c; if (s[$1] <= k) print }' \
+    "$tmp/b60.csv" >"$tmp/k$k.csv"
+  check "attack_first_$k" attack_csv "k$k" "$tmp/k$k.csv"
+done
+awk -F, 'BEGIN { OFS = "," } NR == 1 { print; next } { if (!($1 in s)) s[$1] = ++c; $4 = s[$1] == 1 ? "solo" : "main"; $5 = s[$1] == 1 ? "cx" : "cy"; print }' \
+  "$tmp/k22.csv" >"$tmp/site1.csv"
+check attack_one_site_all_but_one attack_csv site1 "$tmp/site1.csv"
+# one code per session, one rare code (anxiety, 2 sessions) pooled as "other": the codes'
+# sessions add up to the sessions with any, so "other" was their difference
+awk -F, 'BEGIN { OFS = "," } NR > 1 { sub(/\|.*/, "", $19); if ($19 == "blurred_vision" || $19 == "sedation") $19 = "" } { print }' \
+  "$tmp/k22.csv" >"$tmp/ae1.csv"
+check attack_one_code_per_session attack_csv ae1 "$tmp/ae1.csv"
+check attack_one_code_per_session_other python3 -c "
+import json
+d = json.load(open('$tmp/ae1-sup/results.json'))['safety']['adverse_events']
+assert d['sessions_any'] is not None, d
+assert [c['sessions'] for c in d['by_code'] if c['code'] == 'other'] == [None], d
+assert sum(c['sessions'] is None for c in d['by_code']) >= 2, d
+"
+# every episode starting in one month (March 2026), one episode per patient; the whole export,
+# then --period of that month alone while the p-chart shows 12
+python3 - "$tmp/b60.csv" "$tmp/month.csv" <<'EOF'
+import csv, datetime as dt, sys
+rows = list(csv.reader(open(sys.argv[1])))
+first, idx = {}, {}
+for r in rows[1:]:
+    d = dt.date.fromisoformat(r[1])
+    idx.setdefault(r[0], len(idx))
+    first[r[0]] = min(first.get(r[0], d), d)
+out = [rows[0]]
+for r in rows[1:]:
+    off = dt.date.fromisoformat(r[1]) - first[r[0]]
+    if off.days <= 80:
+        day = dt.date(2026, 3, 1) + dt.timedelta(days=idx[r[0]] % 28) + off
+        out.append([r[0], day.isoformat()] + r[2:])
+csv.writer(open(sys.argv[2], "w", newline=""), lineterminator="\n").writerows(out)
+EOF
+check attack_one_month_export attack_csv month "$tmp/month.csv"
+check attack_one_month_export_period attack_csv monthp "$tmp/month.csv" --period 2026-03
+# 12 patients: "12 episodes in the period" beside "< 11 excluded" and "(suppressed) eligible"
+# (a second label, meaning 11 or more) gave eligible = 11 and excluded = 1 (attack 12f); the
+# first 12 patients of 30-patient exports of seeds 1 to 4 each had such a pair
+for seed in 1 2 3 4; do
+  "$bin" sample --patients 30 --seed $seed -o "$tmp/t$seed.csv"
+  awk -F, 'NR == 1 { print; next } { if (!($1 in s)) s[$1] = ++c; if (s[$1] <= 12) print }' \
+    "$tmp/t$seed.csv" >"$tmp/twelve$seed.csv"
+  check "attack_twelve_seed_$seed" attack_csv "twelve$seed" "$tmp/twelve$seed.csv"
+done
+check attack_madrs attack_csv madrs "$tmp/p40.csv" --instrument madrs
+check attack_gad7 attack_csv gad7 "$tmp/p40.csv" --instrument gad7
+check attack_exact attack_csv exact "$tmp/p40.csv" --ci exact
+check attack_6m attack_csv e6m "$tmp/p40.csv" --endpoint 6m
+check attack_one_month attack_csv per1 "$tmp/p40.csv" --period 2026-05
 check attack_40_n5 bash -c "'$bin' report --quiet --suppress-below 5 -o '$tmp/n5-sup' '$tmp/p40.csv' &&
   python3 tests/tools/attack.py '$tmp/p40-raw' '$tmp/n5-sup' 5"
 

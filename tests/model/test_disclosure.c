@@ -54,11 +54,13 @@ static void test_flow_complement_and_secondary(void **state)
     assert_int_equal(d->response.events, DISC_SMALL);
     assert_int_equal(d->response.n, DISC_SHOWN);
     assert_int_equal(d->response.rate, DISC_WITHHELD);     /* 5 / 21 */
-    /* Kaplan-Meier n equals the withheld with_followup: the same cell, withheld; the curve
-     * (24 subjects) is drawn while 11 or more remain at risk */
+    /* Kaplan-Meier n equals the withheld with_followup: the same cell, withheld; so the curve
+     * (24 subjects) is not drawn and has no `at` estimates: the first of them, before any
+     * censoring, gives n = (1 - S) / (S se^2) exactly (attack 12c: found on a MADRS export) */
     assert_int_equal(d->time_to_response.n, DISC_WITHHELD);
     assert_int_equal(d->time_to_response.median, DISC_WITHHELD);
-    assert_int_equal(d->time_to_response.drawn, 1);
+    assert_int_equal(d->time_to_response.drawn, 0);
+    assert_int_equal(d->time_to_response.nat, 0);
     model_disclosure_fini(&a.disc);
 }
 
@@ -81,6 +83,73 @@ static void test_reasons_group(void **state)
     assert_int_equal(a.disc.flow[F_REJECTED], DISC_SHOWN);
     assert_int_equal(a.disc.response.rate, DISC_SHOWN); /* 50 of 100 */
     model_disclosure_fini(&a.disc);
+}
+
+/* The safety page's encounters with item 9 and the data quality page's rows without item 9
+ * add up to the accepted rows when every row is in an episode of the period: the missing count
+ * (8) must not follow as rows - encounters (attack 12b: found on 21-patient exports). The
+ * same for CADSS and the blood pressures. */
+static void test_rows_across_tables(void **state)
+{
+    (void)state;
+    struct ingest_result in;
+    struct analysis a;
+    cohort(&in, &a, 100, 100, 100, 50);
+    a.dq.missing_n = 500;
+    a.dq.missing[INT_INDEX(COL_PHQ9_ITEM9)] = 8;
+    a.safety.item9_n = 492;
+    a.dq.missing[INT_INDEX(COL_CADSS)] = 150;
+    a.safety.cadss_n = 350;
+    a.dq.missing[INT_INDEX(COL_SBP_PRE)] = 497;
+    a.safety.bp_pre_n = 3;
+    a.safety.sessions = 350;
+    assert_int_equal(model_disclose(&in, &a), 0);
+    assert_int_equal(a.disc.missing[INT_INDEX(COL_PHQ9_ITEM9)].events, DISC_SMALL);
+    assert_int_equal(a.disc.item9_n, DISC_WITHHELD); /* 500 - 492 = 8 */
+    assert_int_equal(a.disc.missing[INT_INDEX(COL_CADSS)].events, DISC_SHOWN);
+    assert_int_equal(a.disc.cadss_n, DISC_SHOWN);
+    assert_int_equal(a.disc.bp_pre_n, DISC_SMALL);
+    /* 500 - 3: the chart's 99.4% would give the 3 away */
+    assert_int_equal(a.disc.missing[INT_INDEX(COL_SBP_PRE)].events, DISC_WITHHELD);
+    assert_int_equal(a.disc.missing[INT_INDEX(COL_SBP_PRE)].rate, DISC_WITHHELD);
+    model_disclosure_fini(&a.disc);
+
+    /* the relation does not hold (rows outside the period): nothing follows, nothing withheld */
+    cohort(&in, &a, 100, 100, 100, 50);
+    a.dq.missing_n = 500;
+    a.dq.missing[INT_INDEX(COL_PHQ9_ITEM9)] = 8;
+    a.safety.item9_n = 300;
+    assert_int_equal(model_disclose(&in, &a), 0);
+    assert_int_equal(a.disc.item9_n, DISC_SHOWN);
+    model_disclosure_fini(&a.disc);
+}
+
+/* One code per session: the codes' sessions (19, 24, 13, 17 and a pooled "other" of 2) add up
+ * to the 75 sessions with any, so "other" would be 75 - 73: the next smallest code (13) is
+ * withheld too (attack 12d). With a session listing two codes they do not add up and nothing
+ * more is withheld. */
+static void test_codes_add_up(void **state)
+{
+    (void)state;
+    struct ingest_result in;
+    struct analysis a;
+    long sess[5] = {19, 24, 13, 17, 2}, eps[5] = {30, 30, 30, 30, 30};
+    for (int round = 0; round < 2; round++) {
+        cohort(&in, &a, 100, 100, 100, 50);
+        a.safety.sessions = 500;
+        a.safety.episodes = 100;
+        a.safety.nae = 5;
+        a.safety.ae_sessions = sess;
+        a.safety.ae_episodes = eps;
+        a.safety.ae_any_sessions = round == 0 ? 75 : 74;
+        a.safety.ae_any_episodes = 90;
+        assert_int_equal(model_disclose(&in, &a), 0);
+        assert_int_equal(a.disc.ae_any_sessions.events, DISC_SHOWN);
+        assert_int_equal(a.disc.ae_sessions[4].events, DISC_SMALL);
+        assert_int_equal(a.disc.ae_sessions[2].events, round == 0 ? DISC_WITHHELD : DISC_SHOWN);
+        assert_int_equal(a.disc.ae_sessions[3].events, DISC_SHOWN);
+        model_disclosure_fini(&a.disc);
+    }
 }
 
 static void test_centre_over_withheld_month(void **state)
@@ -159,6 +228,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_flow_complement_and_secondary),
         cmocka_unit_test(test_reasons_group),
+        cmocka_unit_test(test_rows_across_tables),
+        cmocka_unit_test(test_codes_add_up),
         cmocka_unit_test(test_centre_over_withheld_month),
         cmocka_unit_test(test_many_sites),
         cmocka_unit_test(test_off_withholds_nothing),

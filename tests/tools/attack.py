@@ -13,6 +13,10 @@ SUP. Tries to recover each withheld count from what SUP publishes:
     consecutive CADSS n per session): the difference must not be from 1 to N-1;
   - centre lines against the published monthly n and events;
   - Kaplan-Meier: no per-step rows; consecutive "at" rows inverted into n at risk;
+  - counts of two tables over the same rows (item 9 encounters and rows without item 9; the
+    adverse-event codes' sessions and the sessions with any), when they add up in RAW;
+  - Kaplan-Meier "at" rows of a curve whose n is withheld (the first gives n); SBP min/max;
+  - one PDF label for every withheld count (a second, "N or more", split N+1 into N and 1);
   - the PDF's text (pdftotext -layout): the labelled places (flow boxes, tiles, item 9, safety
     and quality tables, centre lines, log-rank lines, adverse-event names) must show a withheld
     value as "< N" or "(suppressed)", and no withheld rate may be printed.
@@ -108,6 +112,9 @@ for rpath, r in rates:
         c = round(x)
         if c >= 1 and abs(x - c) < 1e-9 * max(1, n):
             hits = [p for p, v in withheld.items() if v == c]
+            if rpath[-1] == "centre":  # a centre is over the months: a month's or the flow's
+                hits = [p for p in hits if p[0] in ("monthly", "monthly_remission", "flow",
+                                                     "response", "remission")]
             # a count that SUP publishes somewhere tells nothing new
             if hits and c not in published_values:
                 # the rate's own numerator withheld and recovered exactly: a leak
@@ -224,13 +231,30 @@ pair(i9 + ("encounters",), i9 + ("encounters_ge2",), "item 9")
 pair(i9 + ("encounters_ge1",), i9 + ("encounters_ge2",), "item 9")
 pair(i9 + ("episodes_with_baseline_and_followup",), i9 + ("episodes_resolved",), "item 9")
 pair(i9 + ("episodes_with_baseline_and_followup",), i9 + ("episodes_worsened",), "item 9")
+# codes' sessions (episodes) against the sessions (episodes) with any: when no session lists
+# two codes they add up, and the pooled "other" was the difference (attack 12d)
+for tot, key in (("sessions_any", "sessions"), ("episodes_any", "episodes")):
+    rc = raw["safety"]["adverse_events"]["by_code"]
+    if rc and sum(c[key] for c in rc) == raw["safety"]["adverse_events"][tot]:
+        st = get(sup, ae + (tot,))
+        sp = [c[key] for c in sup["safety"]["adverse_events"]["by_code"]]
+        hidden = [i for i, v in enumerate(sp) if v is None]
+        left = st - sum(v for v in sp if v is not None) if is_int(st) else None
+        if left is not None and hidden and (len(hidden) == 1 or left < N):
+            find(f"adverse events: {tot} - the codes' published {key} = {left} "
+                 f"({len(hidden)} withheld)")
+# the smallest and largest SBP rise are single sessions' readings: row-level (attack 12e)
+for k in ("min", "max"):
+    if get(sup, sf + ("sbp_rise", k)) is not None:
+        find(f"safety.sbp_rise.{k} (one session's value) published under suppression")
 # rare free-text codes
 rare = {c["code"] for c in raw["safety"]["adverse_events"]["by_code"] if c["sessions"] < N}
 for c in sup["safety"]["adverse_events"]["by_code"]:
     if c["code"] in rare and c["code"] != "other":
         find(f"adverse event code '{c['code']}' seen fewer than {N} times listed by name")
+pdf_ae = pdf.replace("Blood pressure and dissociation", "")  # the safety page's heading
 for c in rare - {"other"}:
-    if re.search(r"(?<![\w-])" + re.escape(c) + r"(?![\w-])", pdf):
+    if re.search(r"(?<![\w-])" + re.escape(c) + r"(?![\w-])", pdf_ae):
         find(f"adverse event code '{c}' (seen fewer than {N} times) printed in the PDF")
 # months: the period's months add up to the flow; centre lines against monthly n
 period = (raw["period"]["from"], raw["period"]["to"])
@@ -251,11 +275,29 @@ for key, ev_total in (("monthly", ("response", "events")), ("monthly_remission",
             find(f"{key}: centre x sum of n - published events = {round(total_x - known)}")
         elif hidden and round(total_x - known) < N:
             find(f"{key}: centre x sum of n: the withheld months hold {round(total_x - known)}")
-# Kaplan-Meier "at": invert consecutive rows (the interval gives the standard error)
+# the same rows in two tables: encounters with item 9 (sessions with CADSS, with a blood
+# pressure) and the rows without that value add up to the accepted rows when every row is in
+# an episode of the period (attack 12b: item 9's missing count was rows - encounters)
+for col, cnt in (("phq9_item9", sf + ("phq9_item9", "encounters")), ("cadss", sf + ("cadss", "sessions_measured")),
+                 ("sbp_pre", sf + ("bp_pre", "sessions_measured")), ("sbp_post", sf + ("bp_post", "sessions_measured"))):
+    group(dq + ("missing_scores", "rows"), [dq + ("missing_scores", col, "missing"), cnt], f"rows = missing {col} + {cnt[-2]}")
+group(dq + ("primary_instrument_at_treatment", "treatment_sessions"), [sf + ("sessions",)], "treatment sessions")
+# Kaplan-Meier "at": invert consecutive rows (the interval gives the standard error); the first
+# row against S = 1, se = 0 at time 0 (no censoring before it: n itself, attack 12c)
 z = 1.959963984540054
-for k in ("time_to_response", "time_to_remission", "sessions_to_response", "sessions_to_remission"):
-    at = get(sup, (k, "at")) or []
-    prev = None
+kms = [((k,), get(sup, (k,))) for k in ("time_to_response", "time_to_remission",
+                                       "sessions_to_response", "sessions_to_remission")]
+for var, vals in sup["strata"].items():
+    if var != "logrank":
+        kms += [(("strata", var, i, "time_to_response"), v.get("time_to_response")) for i, v in enumerate(vals)]
+for kp, fit in kms:
+    if not isinstance(fit, dict):
+        continue
+    k = name(kp)
+    at = fit.get("at") or []
+    if at and fit.get("n") is None:
+        find(f"{k}: 'at' estimates published while its n is withheld (the first gives n)")
+    prev = (1.0, 0.0, 0)
     for row in at:
         if row["surv"] and row["lower"] and 0 < row["surv"] < 1 and row["lower"] > 0:
             se = math.log(row["surv"] / row["lower"]) / z
@@ -308,6 +350,38 @@ flow_pdf = [
 ]
 for pattern, path in flow_pdf:
     shown_as(path, pdf_value(pattern), "flow")
+# the PDF's labels: a withheld count must not tell by its label whether it is small; "< N"
+# (1 to N-1) beside "(suppressed)" (N or more, the partner withheld with it) made a total of
+# N+1 split exactly: 12 mature, "(suppressed)" responders = 11 (attack 12f)
+labels = {}
+for pattern, path in flow_pdf:
+    t = pdf_value(pattern)
+    if t is not None:
+        labels[path] = t
+kinds = {t for t in labels.values() if not re.fullmatch(r"\d+", t)}
+if len(kinds) > 1:
+    find(f"PDF: withheld counts carry different labels ({', '.join(sorted(kinds))}): "
+         "a label tells a small count from a large one")
+flow_groups = [(F + (a,), [F + (b,)]) for a, b in chain] + [
+    (F + ("cohort_episodes",), [F + ("excluded", "no_baseline"), F + ("excluded", "baseline_below_min"), F + ("eligible",)]),
+    (F + ("mature",), [("response", "events")]), (F + ("mature",), [("remission", "events")])]
+for total, parts in flow_groups:
+    T = get(sup, total)
+    if not is_int(T) or len(parts) != 1 or get(sup, parts[0]) is not None:
+        continue
+    lab = labels.get(parts[0])
+    if lab is None:
+        continue
+    # the part and its complement T - part: what the labels allow
+    if lab == f"< {N}":
+        cand = [v for v in range(1, N) if v <= T]
+    elif lab == "(suppressed)":
+        cand = [v for v in range(0, T + 1) if v == 0 or v >= N]
+    else:
+        continue
+    cand = [v for v in cand if 1 <= T - v < N or 1 <= v < N]  # withheld: it or its complement is small
+    if len(cand) == 1:
+        find(f"PDF: {T} {name(total)} and '{lab}' {name(parts[0])}: it is {cand[0]}")
 # tiles: "x of n" under the response and remission tiles
 m = re.search(r"\n\s+" + V + " of " + V + r"(?:; 95% CI [^\n]*?)?\s{3,}" + V + " of " + V, pdf)
 if m:
