@@ -22,6 +22,13 @@
  * become \xNN, plus the ellipsis and the NUL. */
 #define TEXT_ROOM(len) (4 * (size_t)(len) + 4)
 
+/* The length (2 to 4) of the valid UTF-8 sequence at s, s[0] >= 0x80, within avail bytes
+ * (TEXT_ALL for a NUL-terminated string), or 0 when it is not one: a bad lead or continuation
+ * byte, an overlong form, a surrogate, a code point above U+10FFFF, or a C1 control
+ * (U+0080-U+009F). The one UTF-8 decoder of the tool (the reader's checks and the display
+ * form both use it). */
+size_t text_utf8_seq(const unsigned char *s, size_t avail);
+
 /* Writes the display form of s, at most max_chars characters, into out[0..outn) (NUL-terminated;
  * when outn is too small the text is cut earlier, still with the ellipsis). Returns out. */
 char *text_display(char *out, size_t outn, const char *s, size_t max_chars);

@@ -1,6 +1,7 @@
 /* validate.c: the value rules of SPEC section 1's column table that are not date parsing:
  * integer ranges, UTF-8 text, and the problem list. Hot helpers are written by hand (no sscanf). */
 #include "ingest_int.h"
+#include "outcomes/text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,29 +34,8 @@ long ingest_utf8_chars(const char *str, size_t n, size_t *bad)
                 goto invalid;
             i++;
         } else {
-            size_t len;
-            uint32_t cp;
-            if (c >= 0xc2 && c <= 0xdf) {
-                len = 2;
-                cp = c & 0x1f;
-            } else if (c >= 0xe0 && c <= 0xef) {
-                len = 3;
-                cp = c & 0x0f;
-            } else if (c >= 0xf0 && c <= 0xf4) {
-                len = 4;
-                cp = c & 0x07;
-            } else {
-                goto invalid;
-            }
-            if (i + len > n)
-                goto invalid;
-            for (size_t k = 1; k < len; k++) {
-                if ((s[i + k] & 0xc0) != 0x80)
-                    goto invalid;
-                cp = (cp << 6) | (s[i + k] & 0x3f);
-            }
-            if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-                (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0x80 && cp < 0xa0))
+            size_t len = text_utf8_seq(s + i, n - i);
+            if (len == 0)
                 goto invalid;
             i += len;
         }

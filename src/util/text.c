@@ -14,8 +14,7 @@
 
 enum tok { TOK_END, TOK_BLANK, TOK_CHAR, TOK_ESCAPE };
 
-/* The length of the valid, non-control UTF-8 sequence at s (s[0] >= 0x80), or 0. */
-static size_t utf8_len(const unsigned char *s)
+size_t text_utf8_seq(const unsigned char *s, size_t avail)
 {
     size_t len;
     uint32_t cp;
@@ -32,6 +31,8 @@ static size_t utf8_len(const unsigned char *s)
     } else {
         return 0;
     }
+    if (len > avail)
+        return 0;
     for (size_t k = 1; k < len; k++) { /* a NUL ends the loop here: it is not 10xxxxxx */
         if ((s[k] & 0xc0) != 0x80)
             return 0;
@@ -56,7 +57,7 @@ static enum tok next(const unsigned char *s, size_t *len)
         return TOK_ESCAPE;
     if (c < 0x80)
         return TOK_CHAR;
-    size_t n = utf8_len(s);
+    size_t n = text_utf8_seq(s, TEXT_ALL); /* NUL-terminated */
     if (!n)
         return TOK_ESCAPE;
     *len = n;
