@@ -10,13 +10,7 @@ src=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$src"
-failures=0
-passed=0
-check() { # NAME CONDITION-COMMAND...
-  local name=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else echo "FAIL $name"; failures=$((failures + 1)); fi
-}
+. "$(dirname "$0")/lib.sh" # failures, passed, check
 attack() { # NAME PATIENTS SEED [REPORT OPTIONS...]
   local name=$1 patients=$2 seed=$3
   shift 3

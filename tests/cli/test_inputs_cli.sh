@@ -17,13 +17,7 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-failures=0
-passed=0
-check() { # NAME CONDITION-COMMAND...
-  local name=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else echo "FAIL $name"; failures=$((failures + 1)); fi
-}
+. "$(dirname "$0")/lib.sh" # failures, passed, check
 run() { # WANT_EXIT COMMAND... (output in $tmp/out, $tmp/err); 124 = it hung
   local want=$1
   shift

@@ -9,13 +9,7 @@ bin=$1
 get=$4
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-failures=0
-passed=0
-check() { # NAME CONDITION-COMMAND...
-  local name=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else echo "FAIL $name"; failures=$((failures + 1)); fi
-}
+. "$(dirname "$0")/lib.sh" # failures, passed, check
 val() { "$get" "$tmp/$1/results.json" "$2"; }
 
 # two sites, one patient each, both responding on day 14 (R: survdiff stops, "Lapack routine

@@ -8,13 +8,7 @@ src=$2
 tmp=$(mktemp -d)
 trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 cd "$src"
-failures=0
-passed=0
-check() { # NAME CONDITION-COMMAND...
-  local name=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else echo "FAIL $name"; failures=$((failures + 1)); fi
-}
+. "$(dirname "$0")/lib.sh" # failures, passed, check
 run() { # WANT_EXIT COMMAND... (output in $tmp/out, $tmp/err)
   local want=$1
   shift
