@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "outcomes/date.h"
 #include "outcomes/sample.h"
+#include "outcomes/sigguard.h"
 
 #define SAMPLE_DEFAULT_AS_OF "2026-10-31"
 
@@ -30,30 +31,15 @@ static void sample_on_signal(int sig)
         unlink(sample_tmp);
     if (sample_tmp2)
         unlink(sample_tmp2);
-    for (size_t i = 0; i < NSAMPLE_SIGS; i++)
-        if (sample_sigs[i] == sig)
-            sigaction(sig, &sample_saved[i], NULL);
-    raise(sig);
+    sig_guard_reraise(sig, sample_sigs, NSAMPLE_SIGS, sample_saved);
 }
 
 static void sample_guard(int on)
 {
-    for (size_t i = 0; i < NSAMPLE_SIGS; i++) {
-        if (!on) {
-            sigaction(sample_sigs[i], &sample_saved[i], NULL);
-            continue;
-        }
-        sigaction(sample_sigs[i], NULL, &sample_saved[i]);
-        if (sample_saved[i].sa_handler == SIG_IGN)
-            continue;
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = sample_on_signal;
-        sigemptyset(&sa.sa_mask);
-        for (size_t k = 0; k < NSAMPLE_SIGS; k++)
-            sigaddset(&sa.sa_mask, sample_sigs[k]);
-        sigaction(sample_sigs[i], &sa, NULL);
-    }
+    if (on)
+        sig_guard_install(sample_sigs, NSAMPLE_SIGS, sample_saved, sample_on_signal);
+    else
+        sig_guard_restore(sample_sigs, NSAMPLE_SIGS, sample_saved);
 }
 
 /* A new temporary beside path (".NAME.XXXXXX", made by mkstemp) opened for writing, its name in

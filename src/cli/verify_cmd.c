@@ -25,6 +25,7 @@
 #include "cli.h"
 #include "outcomes/report.h"
 #include "outcomes/sha256.h"
+#include "outcomes/sigguard.h"
 
 #define MANIFEST_MAX (16u << 20) /* ours are a few KiB; a bigger one is refused unread */
 
@@ -478,10 +479,7 @@ static void verify_on_signal(int sig)
     if (have_rerun_dir)
         remove_rerun(rerun_dir);
     have_rerun_dir = 0;
-    for (size_t i = 0; i < NVERIFY_SIGS; i++)
-        if (verify_sigs[i] == sig)
-            sigaction(sig, &verify_saved[i], NULL);
-    raise(sig);
+    sig_guard_reraise(sig, verify_sigs, NVERIFY_SIGS, verify_saved);
 }
 
 static struct sigaction verify_saved_pipe;
@@ -498,22 +496,10 @@ static void verify_guard(int on)
         sigaction(SIGPIPE, &ign, &verify_saved_pipe);
     else
         sigaction(SIGPIPE, &verify_saved_pipe, NULL);
-    for (size_t i = 0; i < NVERIFY_SIGS; i++) {
-        if (!on) {
-            sigaction(verify_sigs[i], &verify_saved[i], NULL);
-            continue;
-        }
-        sigaction(verify_sigs[i], NULL, &verify_saved[i]);
-        if (verify_saved[i].sa_handler == SIG_IGN)
-            continue;
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = verify_on_signal;
-        sigemptyset(&sa.sa_mask);
-        for (size_t k = 0; k < NVERIFY_SIGS; k++)
-            sigaddset(&sa.sa_mask, verify_sigs[k]);
-        sigaction(verify_sigs[i], &sa, NULL);
-    }
+    if (on)
+        sig_guard_install(verify_sigs, NVERIFY_SIGS, verify_saved, verify_on_signal);
+    else
+        sig_guard_restore(verify_sigs, NVERIFY_SIGS, verify_saved);
 }
 
 /* The rerun's manifest against the recorded one, every field but command_line (the rerun's is

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "outcomes/report.h"
+#include "outcomes/sigguard.h"
 
 const char *const report_output_names[] = {"report.pdf", "results.json", "episodes.csv",
                                            "rejects.csv", "manifest.json"};
@@ -169,35 +170,17 @@ static void on_signal(int sig)
         return;
     }
     undo();
-    for (size_t i = 0; i < NGUARDED; i++)
-        if (guarded[i] == sig)
-            sigaction(sig, &saved[i], NULL);
-    raise(sig);
+    sig_guard_reraise(sig, guarded, NGUARDED, saved);
 }
 
 static void guard(int on)
 {
     if (on == guarding)
         return;
-    for (size_t i = 0; i < NGUARDED; i++) {
-        if (!on) {
-            sigaction(guarded[i], &saved[i], NULL);
-            continue;
-        }
-        if (sigaction(guarded[i], NULL, &saved[i]) != 0) {
-            memset(&saved[i], 0, sizeof saved[i]);
-            saved[i].sa_handler = SIG_DFL;
-        }
-        if (saved[i].sa_handler == SIG_IGN)
-            continue;
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = on_signal;
-        sigemptyset(&sa.sa_mask); /* one clean-up at a time */
-        for (size_t k = 0; k < NGUARDED; k++)
-            sigaddset(&sa.sa_mask, guarded[k]);
-        sigaction(guarded[i], &sa, NULL);
-    }
+    if (on)
+        sig_guard_install(guarded, NGUARDED, saved, on_signal);
+    else
+        sig_guard_restore(guarded, NGUARDED, saved);
     guarding = on;
 }
 
