@@ -38,7 +38,7 @@ const char *benchmarks_population_name(int p); /* "complete_case", "missing_as_n
 /* Reads a benchmarks CSV (RFC 4180 with libcsv; a header naming the columns of
  * BENCHMARKS_HEADER in any order, case-insensitively; blank lines skipped) and appends its
  * rows to *out. Every field is checked as an export's are: id 1-64 of [A-Za-z0-9._-],
- * citation and window text of at most 200 characters, instrument one of the instrument
+ * citation and window text of at most 1000 characters, instrument one of the instrument
  * columns (phq9, madrs, ...), measure response|remission, population
  * complete_case|missing_as_not_met, rate a decimal 0-1, n empty or a whole number >= 1.
  * The first problem stops the read: DIAG_DATA (DIAG_IO when the file cannot be read) with d

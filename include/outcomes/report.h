@@ -31,6 +31,7 @@ struct pdf_opts {
     int letter;            /* 1: US Letter, else A4 (landscape either way) */
     const char *date_iso;  /* creation and modification date, "YYYY-MM-DDTHH:MM:SSZ" */
     const char *period;    /* the period as given ("2026-10", "all") */
+    int km_min_at_risk;    /* drawn Kaplan-Meier curves stop where fewer remain at risk */
 };
 
 /* report.pdf, the quality-review report (SPEC section 6), into a malloc'd buffer. Returns 0 or

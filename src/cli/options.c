@@ -20,7 +20,7 @@ enum opt_id {
     OPT_QUIET, OPT_TIMINGS, OPT_CONFIG, OPT_PATIENTS, OPT_SEED, OPT_MONTHS, OPT_OUTPUT, OPT_HELP,
     OPT_INSTRUMENT, OPT_BASELINE_WINDOW, OPT_MIN_BASELINE, OPT_REMISSION_MAX, OPT_ENDPOINT,
     OPT_EPISODE_GAP, OPT_CI, OPT_PERIOD, OPT_BP_PRE, OPT_BP_POST, OPT_TITLE, OPT_PAPER,
-    OPT_SUPPRESS, OPT_TIMEZONE, OPT_SHAPE,
+    OPT_SUPPRESS, OPT_TIMEZONE, OPT_SHAPE, OPT_BENCHMARKS, OPT_TARGET, OPT_KM_MIN_AT_RISK,
 };
 
 struct opt_def {
@@ -73,6 +73,14 @@ static const struct opt_def defs[] = {
     {"suppress-below", 0, 1, OPT_SUPPRESS, CMD_REPORT, "N",
      "show counts 1..N-1 and figures built on them as \"< N\" (11: CMS policy); no "
      "episodes.csv or rejects.csv"},
+    {"benchmarks", 0, 1, OPT_BENCHMARKS, CMD_REPORT, "FILE",
+     "published rates to set beside the clinic's (CSV " BENCHMARKS_HEADER "; default: the "
+     "benchmarks.csv shipped with the tool)"},
+    {"target", 0, 1, OPT_TARGET, CMD_REPORT, "LIST",
+     "the clinic's own targets beside its rates, e.g. response=0.5,remission=0.3"},
+    {"km-min-at-risk", 0, 1, OPT_KM_MIN_AT_RISK, CMD_REPORT, "N",
+     "a drawn Kaplan-Meier curve stops where fewer than N remain at risk (default 10; "
+     "results.json keeps the whole curve)"},
     {"strict", 0, 0, OPT_STRICT, CMD_REPORT, NULL, "fail (exit 1) when any row is rejected"},
     {"quiet", 'q', 0, OPT_QUIET, READING | CMD_SAMPLE, NULL, "print nothing but errors"},
     {"timings", 0, 0, OPT_TIMINGS, READING, NULL, "print the time of each stage on stderr"},
@@ -350,11 +358,28 @@ static int apply(struct cli_opts *o, const struct opt_def *def, const char *val,
                             "%s: %s at byte %zu: the title must be one line of UTF-8 text", where,
                             ctl ? "a control character" : "invalid UTF-8", bad + 1);
         }
-        if (chars > 120)
-            return diag_set(d, DIAG_USAGE, NULL, 0, 0, "%s: at most 120 characters, got %ld", where,
+        if (chars > 200)
+            return diag_set(d, DIAG_USAGE, NULL, 0, 0, "%s: at most 200 characters, got %ld", where,
                             chars);
         return set_str(&o->title, val) ? diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory") : 0;
     }
+    case OPT_BENCHMARKS:
+        return set_str(&o->benchmarks, val) ? diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory")
+                                            : 0;
+    case OPT_TARGET: {
+        struct benchmark_list tmp = {0};
+        int rc = benchmarks_parse_target(val, where, &tmp, d);
+        benchmarks_fini(&tmp);
+        if (rc)
+            return rc;
+        return set_str(&o->target, val) ? diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory") : 0;
+    }
+    case OPT_KM_MIN_AT_RISK:
+        if (parse_long(val, 1, 1000000, &v) != 0)
+            return diag_set(d, DIAG_USAGE, NULL, 0, 0,
+                            "%s: expected a number at risk 1-1000000, got '%s'", where, val);
+        o->km_min_at_risk = (int)v;
+        return 0;
     case OPT_PAPER:
         if (strcmp(val, "a4") == 0)
             o->letter = 0;
@@ -514,6 +539,7 @@ static void defaults(struct cli_opts *o, enum command cmd)
     o->patients = 500;
     o->seed = 1;
     o->months = 18;
+    o->km_min_at_risk = 10;
     model_opts_default(&o->model, -1);
     o->model.threads = o->threads;
     snprintf(o->period_label, sizeof o->period_label, "all");
@@ -618,6 +644,8 @@ void cli_opts_fini(struct cli_opts *o)
     free(o->config);
     free(o->output);
     free(o->title);
+    free(o->benchmarks);
+    free(o->target);
     for (size_t i = 0; i < o->nfiles; i++)
         free(o->files[i]);
     free(o->files);
@@ -685,6 +713,12 @@ int cli_effective_options(const struct cli_opts *o, char ***w, size_t *n)
         snprintf(buf, sizeof buf, "%d", m->suppress_below);
         rc |= add_word(w, n, "--suppress-below", buf);
     }
+    if (o->benchmarks)
+        rc |= add_word(w, n, "--benchmarks", o->benchmarks);
+    if (o->target)
+        rc |= add_word(w, n, "--target", o->target);
+    snprintf(buf, sizeof buf, "%d", o->km_min_at_risk);
+    rc |= add_word(w, n, "--km-min-at-risk", buf);
     rc |= add_word(w, n, "--title", o->title ? o->title : "Quality review");
     rc |= add_word(w, n, "--paper", o->letter ? "letter" : "a4");
     if (o->strict)

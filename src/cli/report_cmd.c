@@ -23,6 +23,7 @@
 #include "outcomes/model.h"
 #include "outcomes/render.h"
 #include "outcomes/sha256.h"
+#include "outcomes/datadir.h"
 #include "outcomes/report.h"
 
 static double now(void)
@@ -210,7 +211,22 @@ static void note_waiting(const char *lock, void *arg)
                         "for it to end\n", lock);
 }
 
-int cli_report(const struct cli_opts *o)
+/* The benchmarks of the run: --benchmarks FILE, else the benchmarks.csv shipped with the tool
+ * (outcomes/datadir.h), then the --target entries. */
+static int load_benchmarks(const struct cli_opts *o, struct benchmark_list *bl, struct diag *d)
+{
+    char *path = NULL;
+    int rc = o->benchmarks ? 0 : datadir_find("benchmarks.csv", &path, d);
+    if (rc)
+        return rc;
+    rc = benchmarks_read(o->benchmarks ? o->benchmarks : path, bl, d);
+    free(path);
+    if (!rc && o->target)
+        rc = benchmarks_parse_target(o->target, "--target", bl, d);
+    return rc;
+}
+
+int cli_report(const struct cli_opts *o_in)
 {
     double t0 = now();
     struct ingest_result in;
@@ -226,12 +242,20 @@ int cli_report(const struct cli_opts *o)
     char *dir = NULL; /* the output directory, allocated to its length (no cut path) */
     size_t njson = 0, nrejects = 0, npdf = 0, nmanifest = 0;
     struct progress pg;
+    struct benchmark_list bl = {0};
+    struct cli_opts o_run = *o_in; /* its model options borrow the benchmark list */
+    const struct cli_opts *o = &o_run;
+    diag_clear(&d);
+    if (load_benchmarks(o, &bl, &d) != 0)
+        return cli_report_diag(&d, NULL);
+    o_run.model.benchmarks = &bl;
     progress_start(&pg, o->quiet, o->files, o->nfiles);
     hashes = calloc(o->nfiles ? o->nfiles : 1, sizeof *hashes);
     fps = calloc(o->nfiles ? o->nfiles : 1, sizeof *fps);
     if (!hashes || !fps) {
         free(hashes);
         free(fps);
+        benchmarks_fini(&bl);
         diag_set(&d, DIAG_IO, NULL, 0, 0, "out of memory");
         progress_stop(&pg);
         return cli_report_diag(&d, NULL);
@@ -340,7 +364,7 @@ int cli_report(const struct cli_opts *o)
     if (pdf_date(a.as_of, date_iso, sizeof date_iso, &d) != 0)
         goto fail;
     struct pdf_opts po = {o->title ? o->title : "Quality review", o->letter, date_iso,
-                          o->period_label};
+                          o->period_label, o->km_min_at_risk};
     if (report_pdf(&in, &a, &po, &pdf, &npdf, &d) != 0)
         goto fail;
     double t5 = now();
@@ -447,5 +471,6 @@ out:
     model_fini(&a);
     ingest_result_fini(&in);
     ingest_colmap_fini(&colmap);
+    benchmarks_fini(&bl);
     return rc;
 }

@@ -206,13 +206,13 @@ static int id_ok(const char *s)
     return 1;
 }
 
-/* text of at most 200 characters, UTF-8, one line after the display rule (no C0 control other
+/* text of at most 1000 characters, UTF-8, one line after the display rule (no C0 control other
  * than TAB, CR, LF); empty allowed for window, not for citation */
 static int text_ok(const char *s, int allow_empty)
 {
     size_t bad = 0;
     long chars = ingest_text_chars(s, strlen(s), &bad);
-    if (chars < 0 || chars > 200 || (!allow_empty && chars == 0))
+    if (chars < 0 || chars > 1000 || (!allow_empty && chars == 0))
         return 0;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
         if ((*p < 0x20 && *p != '\t' && *p != '\r' && *p != '\n') || *p == 0x7f)
@@ -263,7 +263,7 @@ static void on_row(int ch, void *arg)
     }
     if (!text_ok(v[BC_CITATION], 0)) {
         fail(c, column_of(c, BC_CITATION), "%s",
-             "citation: expected text of 1-200 characters (UTF-8, no control characters)");
+             "citation: expected text of 1-1000 characters (UTF-8, no control characters)");
         goto clear;
     }
     const struct instrument_code *ic = ingest_instrument_lookup(v[BC_INSTRUMENT],
@@ -296,7 +296,7 @@ static void on_row(int ch, void *arg)
     }
     if (!text_ok(v[BC_WINDOW], 1)) {
         fail(c, column_of(c, BC_WINDOW), "%s",
-             "window: expected text of at most 200 characters (UTF-8, no control characters)");
+             "window: expected text of at most 1000 characters (UTF-8, no control characters)");
         goto clear;
     }
     if (parse_rate(v[BC_RATE], &b.rate) != 0) {

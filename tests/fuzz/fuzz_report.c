@@ -511,7 +511,7 @@ static void structured(const uint8_t *data, size_t size)
             }
             free(report_rejects_csv(&in, &n));
             char *pdf = NULL;
-            struct pdf_opts po = {"Fuzz", letter, "2026-01-01T00:00:00Z", "all"};
+            struct pdf_opts po = {"Fuzz", letter, "2026-01-01T00:00:00Z", "all", 10};
             if (draw && report_pdf(&in, &a, &po, &pdf, &n, &d) != 0) { /* valid data: drawn */
                 fprintf(stderr, "report_pdf failed: %s\n", d.message);
                 abort();
@@ -576,7 +576,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             free(report_rejects_csv(&in, &n));
             if ((opt & 0xE0) == 0) {
                 char *pdf = NULL;
-                struct pdf_opts po = {"Fuzz", 0, "2026-01-01T00:00:00Z", "all"};
+                struct pdf_opts po = {"Fuzz", 0, "2026-01-01T00:00:00Z", "all", 10};
                 if (report_pdf(&in, &a, &po, &pdf, &n, &d) == 0)
                     free(pdf);
             }
