@@ -69,7 +69,7 @@ def is_int(v):
 NOT_COUNTS = {"time", "session", "above", "threshold", "schema", "from", "to", "min", "max",
               "q1", "q3", "median", "mean", "baseline_window_days", "min_baseline",
               "remission_max", "episode_gap_days", "suppress_below", "df", "chisq", "p",
-              "median_ci", "surv", "lower", "upper", "rate", "centre", "ci"}
+              "median_ci", "surv", "lower", "upper", "rate", "centre", "ci", "x", "estimate"}
 
 
 def count_paths(doc):
@@ -173,6 +173,24 @@ pair(F + ("with_endpoint",), ("remission", "events"), "flow")
 for k in ("time_to_response", "time_to_remission", "sessions_to_response", "sessions_to_remission"):
     pair((k, "n"), (k, "events"), k)
     pair(F + ("eligible",), (k, "n"), k)
+# the comparison periods (SPEC 10): each rate's n and events, and a period inside the 12
+# months shown against the sum of its months
+for c in ("previous", "year_before"):
+    C = ("comparison", c)
+    for k in ("response", "remission", "response_observed", "followup"):
+        pair(C + (k, "n"), C + (k, "events"), f"comparison {c}")
+    pair(C + ("response_observed", "n"), C + ("remission", "events"), f"comparison {c}")
+    months = [m["month"] for m in raw["monthly"]]
+    per = get(raw, C + ("period",))
+    if per and per["from"] in months and per["to"] in months:
+        i0, i1 = months.index(per["from"]), months.index(per["to"])
+        for key, mk in ((("response", "n"), "n"), (("response", "events"), "events")):
+            group(C + key, [("monthly", i, mk) for i in range(i0, i1 + 1)], f"comparison {c} months")
+        group(C + ("remission", "events"), [("monthly_remission", i, "events") for i in range(i0, i1 + 1)],
+              f"comparison {c} months")
+# the trajectory: the points' n only fall from x to x + 1 when the episodes are nested
+for w in ("by_session", "by_week"):
+    pair(F + ("eligible",), ("trajectory", w, 0, "n"), "trajectory")
 dq = ("data_quality",)
 reasons = raw["data_quality"]["rejected_by_reason"]
 group(F + ("rows_rejected",), [dq + ("rejected_by_reason", r) for r in reasons], "reasons")
