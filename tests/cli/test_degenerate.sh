@@ -475,14 +475,14 @@ if wanted non_ascii; then
     fi
   done
 
-  # --title counts characters: 120 of 4 bytes each are taken, 121 are not
-  t120=$(gen "$TEXT"' BEGIN { for (k = 0; k < 120; k++) printf "%s", ch[2] }')
-  run_case title_120_characters 0 --title "$t120" "$tmp/na0.csv"
-  if run_case title_121_characters 2 --title "${t120}x" "$tmp/na0.csv"; then
-    if grep -qF "outcomes: --title: at most 120 characters" "$tmp/title_121_characters.err"; then
+  # --title counts characters: 200 of 4 bytes each are taken, 201 are not
+  t200=$(gen "$TEXT"' BEGIN { for (k = 0; k < 200; k++) printf "%s", ch[2] }')
+  run_case title_200_characters 0 --title "$t200" "$tmp/na0.csv"
+  if run_case title_201_characters 2 --title "${t200}x" "$tmp/na0.csv"; then
+    if grep -qF "outcomes: --title: at most 200 characters" "$tmp/title_201_characters.err"; then
       passed=$((passed + 1))
     else
-      fail "title_121_characters: $(cat "$tmp/title_121_characters.err")"
+      fail "title_201_characters: $(cat "$tmp/title_201_characters.err")"
     fi
   fi
 fi
