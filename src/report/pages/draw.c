@@ -119,6 +119,17 @@ void page_end(struct doc *d)
     cairo_show_page(cr);
 }
 
+struct km_show km_show_of(const struct disc_km *k)
+{
+    return (struct km_show){k->n, k->events, k->median, k->drawn, k->rows};
+}
+
+void month_shows(const struct disc_month *m, int n, struct month_show *out)
+{
+    for (int k = 0; k < n; k++)
+        out[k] = (struct month_show){m[k].n, m[k].rate, m[k].limits};
+}
+
 /* A two-column table of label / value lines; returns the y after it. */
 double label_table(struct doc *d, double x, double y, double w, const char *title,
                    const char *const *labels, const char *const *values, int n)

@@ -12,11 +12,14 @@ static void draw_monthly(struct doc *d)
     page_begin(d, "Response and remission of mature eligible episodes by index month (all "
                   "episodes), 12 months; p-chart limits: centre +- 3 standard errors.");
     double h = (d->h - 72 - 40 - 16) / 2;
-    render_pchart(d->cr, &d->f, (struct box){36, 70, d->w - 72, h}, a->monthly,
-                  a->disc.monthly, a->disc.centre, 12, a->month0, "Response");
+    struct month_show resp[12], rem[12];
+    month_shows(a->disc.monthly, 12, resp);
+    month_shows(a->disc.monthly_remission, 12, rem);
+    render_pchart(d->cr, &d->f, (struct box){36, 70, d->w - 72, h}, a->monthly, resp,
+                  a->disc.centre, 12, a->month0, "Response");
     render_pchart(d->cr, &d->f, (struct box){36, 70 + h + 16, d->w - 72, h},
-                  a->monthly_remission, a->disc.monthly_remission, a->disc.centre_remission, 12,
-                  a->month0, "Remission");
+                  a->monthly_remission, rem, a->disc.centre_remission, 12, a->month0,
+                  "Remission");
     page_end(d);
 }
 

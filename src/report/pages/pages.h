@@ -90,6 +90,11 @@ double page_begin(struct doc *d, const char *subtitle);
  * then the next page. */
 void page_end(struct doc *d);
 
+/* The disclosure decision of a curve (of months) as the charts take it (render never reads the
+ * model's types). */
+struct km_show km_show_of(const struct disc_km *k);
+void month_shows(const struct disc_month *m, int n, struct month_show *out);
+
 /* A two-column table of label / value lines; returns the y after it. */
 double label_table(struct doc *d, double x, double y, double w, const char *title,
                    const char *const *labels, const char *const *values, int n);

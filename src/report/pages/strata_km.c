@@ -30,7 +30,7 @@ static void draw_strata_km(struct doc *d)
         render_text(d->cr, &d->f, 1, 9, b.x, b.y + 8, 0, var_title(v));
         int idx[PICK_MAX], n = pick_values(st, PICK_MAX, idx);
         const struct km *km[PICK_MAX];
-        const struct disc_km *show[PICK_MAX];
+        struct km_show show[PICK_MAX];
         const char *names[PICK_MAX];
         int shown = 0, withheld = 0;
         for (int k = 0; k < n; k++) {
@@ -40,7 +40,7 @@ static void draw_strata_km(struct doc *d)
                 continue;
             }
             km[shown] = &st->values[idx[k]].km;
-            show[shown] = &dv->km;
+            show[shown] = km_show_of(&dv->km);
             names[shown++] = st->values[idx[k]].value;
         }
         if (shown && withheld) { /* say which are left out, and why */

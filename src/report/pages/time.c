@@ -26,8 +26,10 @@ static void draw_time(struct doc *d)
     double w = (d->w - 72 - 24) / 2;
     struct box b1 = {36, 72, w, d->h - 72 - 40};
     struct box b2 = {36 + w + 24, 72, w, d->h - 72 - 40};
-    const struct disc_km *sd[2] = {&a->disc.time_to_response, &a->disc.time_to_remission};
-    const struct disc_km *ss[2] = {&a->disc.sessions_to_response, &a->disc.sessions_to_remission};
+    const struct km_show sd[2] = {km_show_of(&a->disc.time_to_response),
+                                  km_show_of(&a->disc.time_to_remission)};
+    const struct km_show ss[2] = {km_show_of(&a->disc.sessions_to_response),
+                                  km_show_of(&a->disc.sessions_to_remission)};
     render_km(d->cr, &d->f, b1, days, sd, names, 2, "days", "episodes with the event (%)", 1);
     render_km(d->cr, &d->f, b2, sess, ss, names, 2, "sessions", "episodes with the event (%)", 1);
     page_end(d);
