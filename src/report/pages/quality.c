@@ -35,15 +35,12 @@ static double count_table(struct doc *d, double y, double colw, const char *titl
     return y + 30;
 }
 
-static void draw_quality(struct doc *d)
+/* The left column of width colw: the accounting of the rows, rejected rows by reason and
+ * same-day conflicts by column; returns the y after them. */
+static double accounting(struct doc *d, double colw)
 {
     const struct analysis *a = d->a;
     const struct ingest_result *in = d->in;
-    page_begin(d, d->f.suppress_below > 1
-                   ? "Every data row is accounted for: read = accepted + rejected + duplicate. "
-                     "rejects.csv is not written when small counts are suppressed."
-                   : "Every data row is accounted for: read = accepted + rejected + duplicate. "
-                     "Rejected rows are listed with their line in rejects.csv.");
     char v[6][96];
     snprintf(v[0], sizeof v[0], "%s", F(d, F_ROWS_READ));
     snprintf(v[1], sizeof v[1], "%s", F(d, F_ACCEPTED));
@@ -69,7 +66,6 @@ static void draw_quality(struct doc *d)
                         "exact duplicates (counted once)",
                         "conflicting same-day scores (patient, date, instrument)", "files"};
     const char *vp[6] = {v[0], v[1], v[2], v[3], v[4], v[5]};
-    double colw = (d->w - 72 - 30) / 2;
     double y = label_table(d, 36, 80, colw, "Accounting", l, vp, d->f.suppress_below > 1 ? 5 : 6);
     const uint8_t *hr = a->disc.rejected_by_reason, *hc = a->disc.conflicts_by_col;
     const char *reason_names[REASON_COUNT], *conflict_names[N_CONFLICT_COLS];
@@ -79,8 +75,15 @@ static void draw_quality(struct doc *d)
         conflict_names[k] = ingest_col_name((enum col)(COL_PHQ9 + k));
     y = count_table(d, y, colw, "Rejected rows by reason", reason_names,
                     in->rejected_by_reason, hr, REASON_COUNT, 1);
-    y = count_table(d, y, colw, "Conflicting same-day scores (not used)", conflict_names,
-                    in->conflicts_by_col, hc, N_CONFLICT_COLS, 0);
+    return count_table(d, y, colw, "Conflicting same-day scores (not used)", conflict_names,
+                       in->conflicts_by_col, hc, N_CONFLICT_COLS, 0);
+}
+
+/* The header names that were ignored from y, then the FHIR resources skipped. */
+static void ignored(struct doc *d, double y, double colw)
+{
+    const struct analysis *a = d->a;
+    const struct ingest_result *in = d->in;
     cairo_set_source_rgb(d->cr, 0, 0, 0);
     render_text(d->cr, &d->f, 1, 10, 36, y + 4, 0, "Columns ignored (not in the input table)");
     char unk[1200] = "", name[TEXT_ROOM(40)];
@@ -119,8 +122,13 @@ static void draw_quality(struct doc *d)
             render_paragraph(d->cr, &d->f, 8.5, 36, yu + 6, colw, fs);
         }
     }
-    /* missing scores */
-    double x = 36 + colw + 30;
+}
+
+/* The right column at x: missing values by column, and treatment sessions without a score of
+ * the primary instrument. */
+static void missing_values(struct doc *d, double x, double colw)
+{
+    const struct analysis *a = d->a;
     render_text(d->cr, &d->f, 1, 10, x, 80, 0, "Missing values by column (accepted rows)");
     static const char *const short_names[N_INT_COLS] = {
         "phq9", "item9", "madrs", "qids", "hamd", "bdi2", "gad7", "cadss", "sbp-", "dbp-",
@@ -150,6 +158,18 @@ static void draw_quality(struct doc *d)
                                           : 0.0);
     cairo_set_source_rgb(d->cr, 0, 0, 0);
     render_paragraph(d->cr, &d->f, 8.5, x, 330, colw, t);
+}
+
+static void draw_quality(struct doc *d)
+{
+    page_begin(d, d->f.suppress_below > 1
+                      ? "Every data row is accounted for: read = accepted + rejected + duplicate. "
+                        "rejects.csv is not written when small counts are suppressed."
+                      : "Every data row is accounted for: read = accepted + rejected + duplicate. "
+                        "Rejected rows are listed with their line in rejects.csv.");
+    double colw = (d->w - 72 - 30) / 2;
+    ignored(d, accounting(d, colw), colw);
+    missing_values(d, 36 + colw + 30, colw); /* missing scores */
     page_end(d);
 }
 

@@ -17,16 +17,13 @@ static void share(struct doc *d, char *buf, size_t n, long x, long of, struct di
         snprintf(buf, n, "%ld of %ld (%.1f%%)", x, of, 100.0 * (double)x / (double)of);
 }
 
-static void draw_safety(struct doc *d)
+/* The tables of blood pressure and dissociation, and of PHQ-9 item 9, in the left column of
+ * width colw; returns the y after them. */
+static double vitals_tables(struct doc *d, double colw)
 {
     const struct analysis *a = d->a;
     const struct safety *s = &a->safety;
     const struct disclosure *dc = &a->disc;
-    char sub[160];
-    snprintf(sub, sizeof sub,
-             "Treatment sessions of the period's episodes (%s sessions, %s episodes).",
-             C(d, s->sessions, dc->sessions), C(d, s->episodes, dc->episodes));
-    page_begin(d, sub);
     char v[8][96], l0[64], l1[64];
     snprintf(l0, sizeof l0, "pre-dose BP >= %d/%d", a->opts.bp_pre_sys, a->opts.bp_pre_dia);
     snprintf(l1, sizeof l1, "post-dose BP >= %d/%d", a->opts.bp_post_sys, a->opts.bp_post_dia);
@@ -44,7 +41,6 @@ static void draw_safety(struct doc *d)
     snprintf(l3, sizeof l3, "sessions with CADSS above %d", a->opts.cadss_above);
     const char *labels[4] = {l0, l1, "SBP rise after the dose (mmHg)", l3};
     const char *values[4] = {v[0], v[1], v[2], v[3]};
-    double colw = (d->w - 72 - 30) / 2;
     double y = label_table(d, 36, 80, colw, "Blood pressure and dissociation", labels, values, 4);
     share(d, v[4], sizeof v[4], s->item9_ge1, s->item9_n, dc->item9_ge1);
     share(d, v[5], sizeof v[5], s->item9_ge2, s->item9_n, dc->item9_ge2);
@@ -54,8 +50,15 @@ static void draw_safety(struct doc *d)
                          "episodes: item 9 resolved (baseline >= 1, last 0)",
                          "episodes: item 9 worsened (last above baseline)"};
     const char *v9[4] = {v[4], v[5], v[6], v[7]};
-    y = label_table(d, 36, y + 6, colw, "PHQ-9 item 9 (thoughts of self-harm)", l9, v9, 4);
-    /* adverse events */
+    return label_table(d, 36, y + 6, colw, "PHQ-9 item 9 (thoughts of self-harm)", l9, v9, 4);
+}
+
+/* The 10 most frequent adverse events (by sessions; ties: byte order) from y, as shares of
+ * sessions and episodes (counts when suppression withholds them). */
+static void adverse_events(struct doc *d, double y, double colw)
+{
+    const struct safety *s = &d->a->safety;
+    const struct disclosure *dc = &d->a->disc;
     char ael[10][TEXT_ROOM(40)], aev[10][96];
     const char *aelp[10], *aevp[10];
     int nae = 0;
@@ -94,8 +97,12 @@ static void draw_safety(struct doc *d)
         cairo_set_source_rgb(d->cr, 0, 0, 0);
         render_text(d->cr, &d->f, 0, 9, 36, y + 6, 0, "No adverse event recorded.");
     }
-    /* charts on the right */
-    double x = 36 + colw + 30;
+}
+
+/* The histogram of the systolic rise after the dose, at x in the right column. */
+static void sbp_rise_chart(struct doc *d, double x, double colw)
+{
+    const struct safety *s = &d->a->safety;
     cairo_set_source_rgb(d->cr, 0, 0, 0);
     render_text(d->cr, &d->f, 1, 10, x, 80, 0, "Systolic rise after the dose (sessions)");
     static const char *const bins[8] = {"<0", "0-9", "10-19", "20-29",
@@ -104,10 +111,17 @@ static void draw_safety(struct doc *d)
     for (int k = 0; k < 8; k++)
         hv[k] = (double)s->sbp_rise_hist[k];
     if (s->sbp_rise_n)
-        render_bars(d->cr, &d->f, (struct box){x, 86, colw, 190}, bins, hv, dc->sbp_rise_hist, 8,
-                    "sessions", 0);
+        render_bars(d->cr, &d->f, (struct box){x, 86, colw, 190}, bins, hv,
+                    d->a->disc.sbp_rise_hist, 8, "sessions", 0);
     else
         render_empty(d->cr, &d->f, (struct box){x, 86, colw, 190}, "no paired readings");
+}
+
+/* Peak CADSS by session number (median and IQR), below the histogram. */
+static void cadss_chart(struct doc *d, double x, double colw)
+{
+    const struct safety *s = &d->a->safety;
+    const struct disclosure *dc = &d->a->disc;
     render_text(d->cr, &d->f, 1, 10, x, 300, 0, "Peak CADSS by session number (median, IQR)");
     struct box cb = {x + 40, 310, colw - 46, 160};
     long cn = 0;
@@ -160,6 +174,23 @@ static void draw_safety(struct doc *d)
             render_paragraph(cr, &d->f, 8, x, cb.y + cb.h + 36, colw, t2);
         }
     }
+}
+
+static void draw_safety(struct doc *d)
+{
+    const struct safety *s = &d->a->safety;
+    const struct disclosure *dc = &d->a->disc;
+    char sub[160];
+    snprintf(sub, sizeof sub,
+             "Treatment sessions of the period's episodes (%s sessions, %s episodes).",
+             C(d, s->sessions, dc->sessions), C(d, s->episodes, dc->episodes));
+    page_begin(d, sub);
+    double colw = (d->w - 72 - 30) / 2;
+    adverse_events(d, vitals_tables(d, colw), colw);
+    /* charts on the right */
+    double x = 36 + colw + 30;
+    sbp_rise_chart(d, x, colw);
+    cadss_chart(d, x, colw);
     page_end(d);
 }
 

@@ -65,17 +65,12 @@ static void proportion_line(struct doc *d, char *buf, size_t n, const char *labe
     snprintf(buf, n, "%s%s", label, hidden(dp) ? "suppressed" : t);
 }
 
-static void draw_summary(struct doc *d)
+/* The four headline tiles at y: response and remission at the endpoint, median days and
+ * sessions to response. */
+static void headline_tiles(struct doc *d, double y)
 {
     const struct analysis *a = d->a;
-    const struct ingest_result *in = d->in;
     cairo_t *cr = d->cr;
-    char sub[256], buf[256];
-    snprintf(sub, sizeof sub,
-             "Ketamine and esketamine treatment outcomes: quality review. Episodes starting in "
-             "the period; rates over episodes whose endpoint window has closed.");
-    double y = page_begin(d, sub);
-    /* headline tiles */
     struct {
         const char *label;
         char value[64], detail[128];
@@ -132,8 +127,15 @@ static void draw_summary(struct doc *d)
         cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
         render_text(cr, &d->f, 0, 8, x + 10, y + 64, 0, tiles[k].detail);
     }
-    y += 94;
-    /* flow */
+}
+
+/* The flow from export rows to outcomes from y, with the rates beside its last steps. */
+static void flow(struct doc *d, double y)
+{
+    const struct analysis *a = d->a;
+    const struct ingest_result *in = d->in;
+    cairo_t *cr = d->cr;
+    char buf[256];
     cairo_set_source_rgb(cr, 0, 0, 0);
     render_text(cr, &d->f, 1, 11, 36, y, 0, "From export rows to outcomes");
     y += 10;
@@ -195,6 +197,17 @@ static void draw_summary(struct doc *d)
     proportion_line(d, buf, sizeof buf, "remission among those with a score: ",
                     &a->remission_observed, a->disc.remission_observed);
     render_text(cr, &d->f, 0, 8, sx, y + 24, 0, buf);
+}
+
+static void draw_summary(struct doc *d)
+{
+    char sub[256];
+    snprintf(sub, sizeof sub,
+             "Ketamine and esketamine treatment outcomes: quality review. Episodes starting in "
+             "the period; rates over episodes whose endpoint window has closed.");
+    double y = page_begin(d, sub);
+    headline_tiles(d, y);
+    flow(d, y + 94);
     page_end(d);
 }
 
