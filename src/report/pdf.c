@@ -57,7 +57,8 @@ int report_pdf(const struct ingest_result *in, const struct analysis *a,
     d.w = o->letter ? 792 : 841.89;
     d.h = o->letter ? 612 : 595.28;
     cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_mem, &m, d.w, d.h);
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, "Treatment outcomes: quality review");
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE,
+                                   "Treatment outcomes: quality review");
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "outcomes " OUTCOMES_VERSION);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, o->date_iso);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, o->date_iso);

@@ -103,11 +103,12 @@ void page_end(struct doc *d)
              title, from, strcmp(from, to) ? " to " : "", strcmp(from, to) ? to : "", as_of,
              instrument_label(o->instrument), o->min_baseline, o->remission_max,
              o->endpoint_from, o->endpoint_to);
+    int npages = (int)report_page_count();
     snprintf(right, sizeof right, "%soutcomes %s  |  page %d of %d",
-             d->f.suppress_below > 1 ? "counts < " : "", OUTCOMES_VERSION, d->page, (int)report_page_count());
+             d->f.suppress_below > 1 ? "counts < " : "", OUTCOMES_VERSION, d->page, npages);
     if (d->f.suppress_below > 1)
         snprintf(right, sizeof right, "counts < %d suppressed  |  outcomes %s  |  page %d of %d",
-                 d->f.suppress_below, OUTCOMES_VERSION, d->page, (int)report_page_count());
+                 d->f.suppress_below, OUTCOMES_VERSION, d->page, npages);
     cairo_set_source_rgb(cr, 0.75, 0.75, 0.75);
     cairo_set_line_width(cr, 0.5);
     cairo_move_to(cr, 36, d->h - 26);

@@ -62,4 +62,5 @@ static void draw_forest(struct doc *d)
     page_end(d);
 }
 
-const struct page_info page_forest = {"Breakdowns: rates by site, clinician, route, drug, therapy and dose", draw_forest};
+const struct page_info page_forest = {
+    "Breakdowns: rates by site, clinician, route, drug, therapy and dose", draw_forest};

@@ -46,7 +46,8 @@ static double accounting(struct doc *d, double colw)
     snprintf(v[1], sizeof v[1], "%s", F(d, F_ACCEPTED));
     snprintf(v[2], sizeof v[2], "%s", F(d, F_REJECTED));
     snprintf(v[3], sizeof v[3], "%s", F(d, F_DUPLICATE));
-    snprintf(v[4], sizeof v[4], "%s", C(d, in->conflicting_same_day_scores, a->disc.conflicts_total));
+    snprintf(v[4], sizeof v[4], "%s",
+             C(d, in->conflicting_same_day_scores, a->disc.conflicts_total));
     {
         /* the files by shape (SPEC section 16): "2 (1 wide, 1 long)" */
         size_t nshape[3] = {0, 0, 0}, o = 0;

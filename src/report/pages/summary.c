@@ -1,5 +1,5 @@
-/* summary.c: page 1, the summary: four headline tiles (response, remission, median days and sessions
- * to response) and the flow from export rows to outcomes with the rates beside it. */
+/* summary.c: page 1, the summary: four headline tiles (response, remission, median days and
+ * sessions to response) and the flow from export rows to outcomes with the rates beside it. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
