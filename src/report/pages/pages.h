@@ -34,7 +34,10 @@ struct doc {
     int page;                   /* the page being drawn, from 1 */
     const char *title;          /* its heading (page_begin draws it) */
     int oom;                    /* an allocation failed: the PDF is not written */
-    const struct ingest_result *in; /* counts and file lists only: never its rows' columns */
+    /* The ingest result: the pages read only its counts and lists (patients, rejected_by_reason,
+     * conflicting_same_day_scores, conflicts_by_col, files[] shape and FHIR counts, nfiles,
+     * unknown[], nunknown; the flow's rows_* through model_flow_counts), never in->rows. */
+    const struct ingest_result *in;
     const struct analysis *a;
     const struct pdf_opts *o;
 };
