@@ -53,6 +53,7 @@ extern const struct page_info *const report_page_table[];
 
 /* The pages, one file each. */
 extern const struct page_info page_summary;     /* summary.c */
+extern const struct page_info page_flow;        /* flow.c */
 extern const struct page_info page_time;        /* time.c */
 extern const struct page_info page_trajectory;  /* trajectory.c */
 extern const struct page_info page_waterfall;   /* waterfall.c */

@@ -4,7 +4,8 @@
 #include "pages.h"
 
 const struct page_info *const report_page_table[] = {
-    &page_summary,    /* headline rates and the flow from export rows to outcomes */
+    &page_summary,    /* how the clinic did: sentences, tiles, earlier periods, benchmarks */
+    &page_flow,       /* the flow from export rows to outcomes */
     &page_time,       /* Kaplan-Meier: time and sessions to response and remission */
     &page_trajectory, /* mean score by session and by week */
     &page_waterfall,  /* change at the endpoint (a histogram under suppression) */
