@@ -49,7 +49,14 @@ const char *render_label_fit(cairo_t *cr, const struct fonts *f, int bold, doubl
                              size_t n);
 double render_label(cairo_t *cr, const struct fonts *f, int bold, double size, double x,
                     double y, double align, double max_width, size_t max_chars, const char *s);
-/* Wraps s into lines of at most width; draws them from baseline y; returns the y after. */
+/* Wraps the display form of s into lines of at most width (at spaces; a word wider than a line
+ * is cut between characters), at most max_lines of them (<= 0: any number; the last one ends
+ * with an ellipsis when text is left), drawn from baseline y 1.35 x size apart; returns the
+ * baseline after the last. */
+double render_wrap(cairo_t *cr, const struct fonts *f, int bold, double size, double x,
+                   double y, double width, int max_lines, const char *s);
+/* Wraps s into lines of at most width; draws them from baseline y; returns the y after. A line
+ * break in s starts a new line. */
 double render_paragraph(cairo_t *cr, const struct fonts *f, double size, double x, double y,
                         double width, const char *s);
 

@@ -33,6 +33,8 @@ struct doc {
     double w, h;
     int page;                   /* the page being drawn, from 1 */
     const char *title;          /* its heading (page_begin draws it) */
+    const char *outline;        /* its entry in the PDF's outline (NULL: the heading) */
+    int npages;                 /* pages in the document (the footer's N) */
     int oom;                    /* an allocation failed: the PDF is not written */
     /* The ingest result: the pages read only its counts and lists (patients, rejected_by_reason,
      * conflicting_same_day_scores, conflicts_by_col, files[] shape and FHIR counts, nfiles,
@@ -50,6 +52,17 @@ struct page_info {
 
 /* The page table (table.c), in the report's order. */
 extern const struct page_info *const report_page_table[];
+
+/* An entry of the table that draws more than one page for some analyses (the forest plots
+ * page on when a variable has many values): how many it draws. pdf.c adds the pages up for the
+ * footer's "page n of N" before drawing. */
+struct page_count {
+    const struct page_info *page;
+    int (*count)(const struct doc *d);
+};
+extern const struct page_count report_page_counts[]; /* table.c; ends with {NULL, NULL} */
+/* The pages the table's entry p draws for d (1 unless report_page_counts says). */
+int report_page_pages(const struct page_info *p, const struct doc *d);
 
 /* The pages, one file each. */
 extern const struct page_info page_summary;     /* summary.c */

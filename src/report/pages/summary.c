@@ -521,7 +521,8 @@ static double benchmark_table(struct doc *d, double x, double y, double w, doubl
                                         "rate", "clinic (95% CI)", "benchmark lies"};
     row(d, y, cx, 6, x + w, 1, head);
     y += 13;
-    for (size_t i = 0; i < a->nbenchmarks && y < ymax - 30; i++) {
+    size_t shown = 0;
+    for (size_t i = 0; i < a->nbenchmarks && y < ymax - 24; i++, shown++) {
         const struct benchmark_result *br = &a->benchmarks[i];
         int wh = a->disc.benchmark_position[i];
         char c0[160], c1[48], c2[80], c3[64], cm[80], cw[TEXT_ROOM(80)], nm[96];
@@ -559,6 +560,10 @@ static double benchmark_table(struct doc *d, double x, double y, double w, doubl
     /* the populations and windows, then the citations */
     char note[2600];
     size_t o = 0;
+    if (shown < a->nbenchmarks)
+        o += (size_t)snprintf(note + o, sizeof note - o,
+                              "%zu more benchmarks are in results.json (benchmarks). ",
+                              a->nbenchmarks - shown);
     o += (size_t)snprintf(note + o, sizeof note - o,
                           "Complete-case benchmarks are set beside the rate among episodes with "
                           "an endpoint score; targets beside the headline rate (a missing score "
@@ -576,7 +581,10 @@ static double benchmark_table(struct doc *d, double x, double y, double w, doubl
         o += (size_t)snprintf(note + o, sizeof note - o, " %s: %s", nm, cit);
     }
     cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
-    return render_paragraph(cr, &d->f, 7.5, x, y + 2, w, note);
+    int lines = (int)floor((ymax - (y + 2)) / (7.5 * 1.35)) + 1; /* what the page leaves */
+    if (lines < 1)
+        return y;
+    return render_wrap(cr, &d->f, 0, 7.5, x, y + 2, w, lines, note);
 }
 
 static void draw_summary(struct doc *d)

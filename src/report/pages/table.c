@@ -30,3 +30,15 @@ const char *report_page_title(size_t i)
 {
     return i < report_page_count() ? report_page_table[i]->title : NULL;
 }
+
+const struct page_count report_page_counts[] = {
+    {NULL, NULL},
+};
+
+int report_page_pages(const struct page_info *p, const struct doc *d)
+{
+    for (size_t k = 0; report_page_counts[k].page; k++)
+        if (report_page_counts[k].page == p)
+            return report_page_counts[k].count(d);
+    return 1;
+}
