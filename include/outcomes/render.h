@@ -70,19 +70,26 @@ struct box {
 };
 
 /* Kaplan-Meier: cumulative proportion with the event (1 - S) in %, step curves with 95 % bands,
- * censor ticks, the median marked, and a number-at-risk table (at risk / events / censored per
- * series) exactly under the x-axis ticks. names label the series. */
-/* show[s] (the disclosure decision for the series): counts and median withheld, and the curve
- * drawn only over its rows [0, show[s].rows) (the at-risk table to the last of them); a series
- * not drawn is left out, and with none left the box says why. */
+ * censor ticks, the median marked, and a number-at-risk table exactly under the x-axis ticks:
+ * per series (labelled risk_names[s], or names[s] when risk_names is NULL) the number at risk at
+ * each tick and the events and censorings from 0 up to the tick, cumulative (KMunicate), the
+ * convention stated under it. names label the series in the legend, which sits outside the
+ * plot (above it with the table, below the axis in small multiples).
+ * show[s] (the disclosure decision for the series, and the display cut): counts and median
+ * withheld, and the curve drawn only over its rows [0, show[s].rows) (the at-risk table to the
+ * last of them); the x axis fits the rows drawn. min_at_risk > 0: rows stop where fewer than
+ * that many remain at risk (the legend says so for a curve with none left); a series not drawn
+ * is left out, and with none left the box says why. */
 struct km_show {
     unsigned char n, events, median; /* withheld flags of the series' n, events and median */
     unsigned char drawn;             /* 1: the curve is drawn */
     size_t rows;                     /* curve rows drawn */
+    long min_at_risk;                /* the display cut rows stops at (0: none) */
 };
 void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km *const *km,
-               const struct km_show *show, const char *const *names, int nseries,
-               const char *xunit, const char *ylabel, int risk_table);
+               const struct km_show *show, const char *const *names,
+               const char *const *risk_names, int nseries, const char *xunit,
+               const char *ylabel, int risk_table);
 
 /* A p-chart: monthly rates with the centre line, 3-sigma limits, signals marked. */
 /* show[k]: what is withheld of month k; centre_withheld: the centre line (and every limit). */

@@ -136,7 +136,18 @@ void page_end(struct doc *d)
 
 struct km_show km_show_of(const struct disc_km *k)
 {
-    return (struct km_show){k->n, k->events, k->median, k->drawn, k->rows};
+    return (struct km_show){k->n, k->events, k->median, k->drawn, k->rows, 0};
+}
+
+struct km_show km_show_cut(const struct km *km, const struct disc_km *k, long min_at_risk)
+{
+    struct km_show s = km_show_of(k);
+    size_t rows = 0;
+    while (rows < s.rows && rows < km->ncurve && km->curve[rows].n_risk >= min_at_risk)
+        rows++;
+    s.rows = rows;
+    s.min_at_risk = min_at_risk;
+    return s;
 }
 
 void month_shows(const struct disc_month *m, int n, struct month_show *out)
@@ -166,4 +177,9 @@ double label_table(struct doc *d, double x, double y, double w, const char *titl
         y += 12;
     }
     return y + 8;
+}
+
+long km_min_at_risk(const struct doc *d)
+{
+    return d->o->km_min_at_risk > 0 ? d->o->km_min_at_risk : 10;
 }

@@ -110,6 +110,11 @@ void page_end(struct doc *d);
 /* The disclosure decision of a curve (of months) as the charts take it (render never reads the
  * model's types). */
 struct km_show km_show_of(const struct disc_km *k);
+/* The same, the rows drawn also stopping where fewer than min_at_risk remain at risk
+ * (--km-min-at-risk: a display choice; results.json keeps the whole curve). */
+struct km_show km_show_cut(const struct km *km, const struct disc_km *k, long min_at_risk);
+/* --km-min-at-risk, 10 when the options leave it 0. */
+long km_min_at_risk(const struct doc *d);
 void month_shows(const struct disc_month *m, int n, struct month_show *out);
 
 /* A two-column table of label / value lines; returns the y after it. */
@@ -122,6 +127,9 @@ double label_table(struct doc *d, double x, double y, double w, const char *titl
 
 /* Up to max (<= PICK_MAX) values of a stratum into idx, the largest; returns how many. */
 int pick_values(const struct stratum *st, int max, int *idx);
+/* idx[0..n) (values of stratum var) into the order they are drawn in: byte order, dose bands
+ * by their numbers (an insertion sort: n is small or already nearly ordered). */
+void order_values(int var, const struct stratum *st, int *idx, int n);
 /* A stratum variable's heading ("Site", "Dose (mg/kg)"). */
 const char *var_title(int v);
 
