@@ -91,11 +91,16 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
                const char *const *risk_names, int nseries, const char *xunit,
                const char *ylabel, int risk_table);
 
-/* A p-chart: monthly rates with the centre line, 3-sigma limits, signals marked. */
+/* A p-chart: monthly rates with the centre line, 3-sigma limits, signals marked; the report's
+ * period shaded; a month none of whose episodes is mature yet labelled "not yet mature", one
+ * only partly mature marked "*" (the chart says what that means). */
 /* show[k]: what is withheld of month k; centre_withheld: the centre line (and every limit). */
 struct month_show {
     unsigned char n, rate; /* withheld flags of the month's n and rate */
     unsigned char limits;  /* its limits and signal */
+    unsigned char in_period; /* 1: a month of the report's period (shaded) */
+    unsigned char maturity;  /* 0 every episode of the month mature by the as-of date, 1 some,
+                                2 none yet ("not yet mature" instead of its n) */
 };
 void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
                    const struct pchart_point *pts, const struct month_show *show,

@@ -230,7 +230,7 @@ void render_trajectory(cairo_t *cr, const struct fonts *f, struct box b,
         char cn[24];
         snprintf(buf, sizeof buf, "n %s",
                  render_count(f, pts[k].n, withheld ? withheld[k] : 0, cn, sizeof cn));
-        render_text(cr, f, 0, 6.5, x, p.y + p.h + 20, 0.5, buf);
+        render_text(cr, f, 0, 7.5, x, p.y + p.h + 20, 0.5, buf);
     }
     render_frame(cr, p);
     render_text(cr, f, 0, 8.5, p.x + p.w / 2, p.y + p.h + 32, 0.5, xlabel);
@@ -256,17 +256,17 @@ void render_bars(cairo_t *cr, const struct fonts *f, struct box b, const char *c
     for (int i = 0; i < n; i++) {
         double x = p.x + i * slot, y = render_axis_map(&ay, values[i]);
         cairo_set_source_rgb(cr, 0, 0, 0);
-        render_text(cr, f, 0, 7, x + slot / 2, p.y + p.h + 10, 0.5, labels[i]);
+        render_text(cr, f, 0, 7.5, x + slot / 2, p.y + p.h + 10, 0.5, labels[i]);
         if (withheld && withheld[i]) {
             char cn[24];
             render_count(f, 0, withheld[i], cn, sizeof cn);
-            if (render_text_width(cr, f, 0, 6.5, cn) <= slot - 2) {
-                render_text(cr, f, 0, 6.5, x + slot / 2, p.y + p.h - 2, 0.5, cn);
+            if (render_text_width(cr, f, 0, 7.5, cn) <= slot - 2) {
+                render_text(cr, f, 0, 7.5, x + slot / 2, p.y + p.h - 2, 0.5, cn);
             } else { /* too wide for the slot: upwards from the axis */
                 cairo_save(cr);
                 cairo_translate(cr, x + slot / 2 + 2, p.y + p.h - 3);
                 cairo_rotate(cr, -RENDER_PI / 2);
-                render_text(cr, f, 0, 6.5, 0, 0, 0, cn);
+                render_text(cr, f, 0, 7.5, 0, 0, 0, cn);
                 cairo_restore(cr);
             }
             continue;
@@ -279,7 +279,7 @@ void render_bars(cairo_t *cr, const struct fonts *f, struct box b, const char *c
             snprintf(buf, sizeof buf, "%.1f%%", values[i]);
         else
             snprintf(buf, sizeof buf, "%.0f", values[i]);
-        render_text(cr, f, 0, 6.5, x + slot / 2, y - 2, 0.5, buf);
+        render_text(cr, f, 0, 7.5, x + slot / 2, y - 2, 0.5, buf);
     }
     render_frame(cr, p);
     ylabel_at(cr, f, b.x + 8, p.y + p.h / 2, ylabel);

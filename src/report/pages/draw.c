@@ -153,7 +153,19 @@ struct km_show km_show_cut(const struct km *km, const struct disc_km *k, long mi
 void month_shows(const struct disc_month *m, int n, struct month_show *out)
 {
     for (int k = 0; k < n; k++)
-        out[k] = (struct month_show){m[k].n, m[k].rate, m[k].limits};
+        out[k] = (struct month_show){m[k].n, m[k].rate, m[k].limits, 0, 0};
+}
+
+void month_context(const struct analysis *a, int n, struct month_show *out)
+{
+    for (int k = 0; k < n; k++) {
+        int m = a->month0 + k, y = m / 12, mo = m % 12 + 1;
+        int32_t first = date_from_ymd(y, mo, 1), last = first + date_days_in_month(y, mo) - 1;
+        out[k].in_period = m >= a->period_from && m <= a->period_to;
+        out[k].maturity = (int64_t)last + a->opts.endpoint_to <= a->as_of    ? 0
+                          : (int64_t)first + a->opts.endpoint_to <= a->as_of ? 1
+                                                                             : 2;
+    }
 }
 
 /* A two-column table of label / value lines; returns the y after it. */

@@ -116,6 +116,9 @@ struct km_show km_show_cut(const struct km *km, const struct disc_km *k, long mi
 /* --km-min-at-risk, 10 when the options leave it 0. */
 long km_min_at_risk(const struct doc *d);
 void month_shows(const struct disc_month *m, int n, struct month_show *out);
+/* Each month's place in the report's period and its maturity on the as-of date (an episode is
+ * mature when index + the endpoint's last day <= as-of). */
+void month_context(const struct analysis *a, int n, struct month_show *out);
 
 /* A two-column table of label / value lines; returns the y after it. */
 double label_table(struct doc *d, double x, double y, double w, const char *title,
