@@ -232,6 +232,29 @@ double render_wrap(cairo_t *cr, const struct fonts *f, int bold, double size, do
     return y;
 }
 
+int render_wrap_fits(cairo_t *cr, const struct fonts *f, int bold, double size, double width,
+                     int max_lines, const char *s)
+{
+    size_t room = TEXT_ROOM(strlen(s));
+    char *t = malloc(room), *tmp = malloc(room + 4);
+    int fits = 0;
+    if (t && tmp) {
+        text_display(t, room, s, TEXT_ALL);
+        size_t n = strlen(t), pos = 0;
+        int line = 0;
+        while (pos < n && line < max_lines) {
+            pos += fit_line(cr, f, bold, size, width, t + pos, n - pos, tmp);
+            while (pos < n && t[pos] == ' ')
+                pos++;
+            line++;
+        }
+        fits = pos >= n;
+    }
+    free(t);
+    free(tmp);
+    return fits;
+}
+
 double render_paragraph(cairo_t *cr, const struct fonts *f, double size, double x, double y,
                         double width, const char *s)
 {

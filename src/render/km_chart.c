@@ -8,6 +8,7 @@
  * that the rise is not squeezed into the left of a long axis. No text below 7.5 pt. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "outcomes/render.h"
@@ -50,10 +51,10 @@ static double shown_until(const struct km *k, const struct km_show *show)
     return show->rows ? k->curve[show->rows - 1].time : -1;
 }
 
-void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km *const *km,
-               const struct km_show *show, const char *const *names,
-               const char *const *risk_names, int nseries, const char *xunit,
-               const char *ylabel, int risk_table)
+int render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km *const *km,
+              const struct km_show *show, const char *const *names,
+              const char *const *risk_names, int nseries, const char *xunit,
+              const char *ylabel, int risk_table)
 {
     if (!risk_names)
         risk_names = names;
@@ -71,7 +72,7 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
     if (n == 0) {
         render_empty(cr, f, b, "no eligible episode with a follow-up score in this period");
         cairo_restore(cr);
-        return;
+        return 0;
     }
     if (!drawn) {
         char msg[320];
@@ -84,13 +85,70 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
                  f->suppress_below, f->suppress_below);
         render_withheld(cr, f, b, msg);
         cairo_restore(cr);
-        return;
+        return 0;
     }
-    const double label_w = risk_table ? 64 : 44, row_h = 10;
+    /* the legend's items: a series' name (whole, up to 64 characters) with its n and median;
+     * in small multiples an item wraps onto a second line rather than lose its name's end */
+    char(*items)[TEXT_ROOM(64) + 200] = malloc((size_t)nseries * sizeof *items);
+    int *item_lines = malloc((size_t)nseries * sizeof *item_lines);
+    if (!items || !item_lines) {
+        free(items);
+        free(item_lines);
+        cairo_restore(cr);
+        return 0;
+    }
+    const double fs = 7.5, label_w = risk_table ? 64 : 44, row_h = 10;
+    double legend_w = b.w - label_w - 22;
+    int below_lines = 0, shortened = 0;
+    for (int s = 0; s < nseries; s++) {
+        const struct km *k = km[s];
+        char med[64], rest[200], cn[24], ce[24], name[TEXT_ROOM(64)];
+        render_count(f, k->n, show[s].n, cn, sizeof cn);
+        render_count(f, k->events, show[s].events, ce, sizeof ce);
+        if (!show[s].drawn)
+            snprintf(med, sizeof med, "not drawn (n withheld)");
+        else if (show[s].median)
+            snprintf(med, sizeof med, "suppressed");
+        else if (isnan(k->median))
+            snprintf(med, sizeof med, "not reached");
+        else {
+            fmt_num(med, sizeof med, k->median);
+            snprintf(med + strlen(med), sizeof med - strlen(med), " %s", xunit);
+        }
+        int none = show[s].drawn && show[s].rows == 0 && show[s].min_at_risk > 0;
+        if (risk_table)
+            snprintf(rest, sizeof rest, " (n %s, %s events): median %s%s", cn, ce, med,
+                     none ? "; not drawn: fewer at risk than the cut" : "");
+        else if (none)
+            snprintf(rest, sizeof rest, " (n %s): fewer than %ld at risk, not drawn", cn,
+                     show[s].min_at_risk);
+        else
+            snprintf(rest, sizeof rest, " (n %s): median %s", cn, med);
+        text_display(name, sizeof name, names[s], 64);
+        snprintf(items[s], sizeof items[s], "%s%s", name, rest);
+        item_lines[s] = risk_table || render_wrap_fits(cr, f, 0, fs, legend_w, 1, items[s]) ? 1 : 2;
+        if (!risk_table && !render_wrap_fits(cr, f, 0, fs, legend_w, 2, items[s])) {
+            /* the name shortened (ending "...") until name and numbers fit two lines */
+            size_t lo = 1, hi = text_display_chars(name);
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo + 1) / 2;
+                text_display(name, sizeof name, names[s], mid);
+                snprintf(items[s], sizeof items[s], "%s%s", name, rest);
+                if (render_wrap_fits(cr, f, 0, fs, legend_w, 2, items[s]))
+                    lo = mid;
+                else
+                    hi = mid - 1;
+            }
+            text_display(name, sizeof name, names[s], lo);
+            snprintf(items[s], sizeof items[s], "%s%s", name, rest);
+            shortened = 1;
+        }
+        below_lines += item_lines[s];
+    }
     double table_h =
         risk_table ? ((f->suppress_below > 1 ? 2 : 4) * nseries + 1) * row_h + 6 + 22 : 0;
     double legend_h = risk_table ? 11.0 * nseries + 6 : 4;
-    double below_h = risk_table ? 0 : 9.5 * nseries + 2; /* small multiples: legend under */
+    double below_h = risk_table ? 0 : 9.5 * below_lines + 2; /* small multiples: legend under */
     struct box p = {b.x + label_w, b.y + legend_h, b.w - label_w - 8,
                     b.h - legend_h - 30 - table_h - below_h};
     struct axis ax, ay;
@@ -196,39 +254,12 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
         cairo_stroke(cr);
         cairo_set_dash(cr, NULL, 0, 0);
     }
-    /* legend with medians: one line per series, above the plot (full charts) or under its x
-     * axis (small multiples): never on the curves */
-    for (int s = 0; s < nseries; s++) {
-        const struct km *k = km[s];
-        char med[64], item[TEXT_ROOM(24) + 200], rest[200], cn[24], ce[24], name[TEXT_ROOM(24)];
-        render_count(f, k->n, show[s].n, cn, sizeof cn);
-        render_count(f, k->events, show[s].events, ce, sizeof ce);
-        if (!show[s].drawn)
-            snprintf(med, sizeof med, "not drawn (n withheld)");
-        else if (show[s].median)
-            snprintf(med, sizeof med, "suppressed");
-        else if (isnan(k->median))
-            snprintf(med, sizeof med, "not reached");
-        else {
-            fmt_num(med, sizeof med, k->median);
-            snprintf(med + strlen(med), sizeof med - strlen(med), " %s", xunit);
-        }
+    /* the legend: above the plot (full charts) or under its x axis (small multiples), never
+     * on the curves */
+    for (int s = 0, line = 0; s < nseries; s++) {
         double lx = p.x;
-        double ly = risk_table ? b.y + 6 + 11.0 * s : p.y + p.h + 34 + 9.5 * s;
-        double fs = 7.5;
-        int none = show[s].drawn && show[s].rows == 0 && show[s].min_at_risk > 0;
-        if (risk_table)
-            snprintf(rest, sizeof rest, " (n %s, %s events): median %s%s", cn, ce, med,
-                     none ? "; not drawn: fewer at risk than the cut" : "");
-        else if (none)
-            snprintf(rest, sizeof rest, " (n %s): fewer than %ld at risk, not drawn", cn,
-                     show[s].min_at_risk);
-        else
-            snprintf(rest, sizeof rest, " (n %s): median %s", cn, med);
-        /* a stratum value: at most 24 characters, fewer when the line would leave the box */
-        render_label_fit(cr, f, 0, fs, b.x + b.w - lx - 22 - render_text_width(cr, f, 0, fs, rest),
-                         24, names[s], name, sizeof name);
-        snprintf(item, sizeof item, "%s%s", name, rest);
+        double ly = risk_table ? b.y + 6 + 11.0 * s : p.y + p.h + 34 + 9.5 * line;
+        line += item_lines[s];
         render_series_style(cr, s);
         cairo_set_line_width(cr, 1.6);
         cairo_move_to(cr, lx, ly);
@@ -236,7 +267,29 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
         cairo_stroke(cr);
         cairo_set_dash(cr, NULL, 0, 0);
         cairo_set_source_rgb(cr, 0, 0, 0);
-        render_label(cr, f, 0, fs, lx + 22, ly + 3, 0, b.x + b.w - lx - 22, TEXT_ALL, item);
+        if (item_lines[s] == 1)
+            render_label(cr, f, 0, fs, lx + 22, ly + 3, 0, legend_w, TEXT_ALL, items[s]);
+        else {
+            /* 9.5-point lines: render_wrap spaces them 1.35 x 7.5 = 10.1; draw each itself */
+            char first[TEXT_ROOM(64) + 200];
+            size_t len = strlen(items[s]), cut = 0;
+            for (size_t i = 0; i <= len; i++) { /* the longest prefix at a space that fits */
+                if (i < len && items[s][i] != ' ')
+                    continue;
+                memcpy(first, items[s], i);
+                first[i] = '\0';
+                if (render_text_width(cr, f, 0, fs, first) > legend_w)
+                    break;
+                cut = i;
+            }
+            if (cut == 0)
+                cut = len / 2;
+            memcpy(first, items[s], cut);
+            first[cut] = '\0';
+            render_label(cr, f, 0, fs, lx + 22, ly + 3, 0, legend_w, TEXT_ALL, first);
+            render_label(cr, f, 0, fs, lx + 22, ly + 12.5, 0, legend_w, TEXT_ALL,
+                         items[s] + cut + (items[s][cut] == ' '));
+        }
     }
     /* the number-at-risk table, columns at the x ticks: per series its name, then at risk,
      * events and censored (cumulative); ticks past the last row drawn are left empty */
@@ -301,5 +354,8 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
         cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
         render_wrap(cr, f, 0, 7.5, b.x, cy, b.w, 2, conv);
     }
+    free(items);
+    free(item_lines);
     cairo_restore(cr);
+    return shortened;
 }

@@ -16,7 +16,8 @@ static void draw_strata_km(struct doc *d)
              "followed); curves stop below %ld at risk; log-rank test over all values.",
              km_min_at_risk(d));
     page_begin(d, sub);
-    double w = (d->w - 72 - 2 * 16) / 3, h = (d->h - 72 - 40 - 14) / 2;
+    double w = (d->w - 72 - 2 * 16) / 3, h = (d->h - 72 - 40 - 14 - 10) / 2;
+    int shortened = 0;
     for (int v = 0; v < SV_COUNT; v++) {
         const struct stratum *st = &a->strata[v];
         struct box b = {36 + (v % 3) * (w + 16), 70 + (v / 3) * (h + 14), w, h};
@@ -73,7 +74,14 @@ static void draw_strata_km(struct doc *d)
         } else if (shown == 0)
             render_empty(d->cr, &d->f, b, "no values in this period");
         else
-            render_km(d->cr, &d->f, b, km, show, names, NULL, shown, "days", "responded (%)", 0);
+            shortened |= render_km(d->cr, &d->f, b, km, show, names, NULL, shown, "days",
+                                   "responded (%)", 0);
+    }
+    if (shortened) {
+        cairo_set_source_rgb(d->cr, 0.25, 0.25, 0.25);
+        render_text(d->cr, &d->f, 0, 7.5, 36, d->h - 32, 0,
+                    "Names ending in ... are shortened: results.json (strata) holds every value "
+                    "in full.");
     }
     page_end(d);
 }
