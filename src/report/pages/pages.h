@@ -125,6 +125,10 @@ void month_context(const struct analysis *a, int n, struct month_show *out);
 double label_table(struct doc *d, double x, double y, double w, const char *title,
                    const char *const *labels, const char *const *values, int n);
 
+/* The Definitions page's paragraphs on the summary page's comparisons and benchmarks, the
+ * trajectory and the curves as drawn (summary.c), from y, w wide; returns the y after. */
+double definitions_summary(struct doc *d, double y, double w);
+
 /* --- the strata's helpers (strata.c), shared by the forest and the strata KM pages ----------- */
 
 #define PICK_MAX 5 /* values of a stratum drawn */

@@ -617,3 +617,33 @@ static void draw_summary(struct doc *d)
 }
 
 const struct page_info page_summary = {NULL, draw_summary};
+
+double definitions_summary(struct doc *d, double y, double w)
+{
+    char p[3][900];
+    snprintf(p[0], sizeof p[0],
+             "Page 1: the previous period has the report period's length and ends the month "
+             "before it; a year before is the same months 12 months earlier; both are analysed "
+             "with the same definitions and as-of date. Differences now - then as R "
+             "prop.test(c(x_now, x_then), c(n_now, n_then), correct = FALSE) (its conf.int and "
+             "p.value); \"significant\" means p < 0.05. Published benchmarks "
+             "(benchmarks.csv or --benchmarks) of the report's instrument are set beside the "
+             "clinic's rate of the same population: complete case beside the rate among "
+             "episodes with an endpoint score, missing-as-not-met and --target beside the "
+             "headline rate; a benchmark lies below, inside or above the clinic's 95%% CI "
+             "(limits included). Their windows differ from this report's endpoint.");
+    snprintf(p[1], sizeof p[1],
+             "Score trajectory: one score per episode at each point (the last in that session or "
+             "week), so n counts episodes; mean +- qt(0.975, n - 1) sd / sqrt(n). Curves as "
+             "drawn: Kaplan-Meier curves stop where fewer than %ld episodes remain at risk "
+             "(--km-min-at-risk; results.json keeps the whole curve) and the axis ends there; "
+             "the at-risk table gives the number at risk at each time and the events and "
+             "censorings cumulative from 0 (KMunicate). \"First response, any visit\" is the "
+             "Kaplan-Meier median of the first response at any follow-up score, not the "
+             "response at the endpoint.",
+             km_min_at_risk(d));
+    cairo_set_source_rgb(d->cr, 0, 0, 0);
+    for (int i = 0; i < 2; i++)
+        y = render_paragraph(d->cr, &d->f, 8.5, 36, y, w, p[i]) + 5;
+    return y;
+}
