@@ -209,7 +209,17 @@ void render_bars(cairo_t *cr, const struct fonts *f, struct box b, const char *c
             snprintf(buf, sizeof buf, "%.1f%%", values[i]);
         else
             snprintf(buf, sizeof buf, "%.0f", values[i]);
-        render_text(cr, f, 0, 7.5, x + slot / 2, y - 2, 0.5, buf);
+        if (percent && render_text_width(cr, f, 0, 7.5, buf) > slot - 2)
+            snprintf(buf, sizeof buf, "%.0f%%", values[i]); /* a narrow slot: whole percent */
+        if (render_text_width(cr, f, 0, 7.5, buf) <= slot - 2)
+            render_text(cr, f, 0, 7.5, x + slot / 2, y - 2, 0.5, buf);
+        else { /* still too wide: upwards from the bar's top */
+            cairo_save(cr);
+            cairo_translate(cr, x + slot / 2 + 2, y - 3);
+            cairo_rotate(cr, -RENDER_PI / 2);
+            render_text(cr, f, 0, 7.5, 0, 0, 0, buf);
+            cairo_restore(cr);
+        }
     }
     render_frame(cr, p);
     ylabel_at(cr, f, b.x + 8, p.y + p.h / 2, ylabel);

@@ -166,5 +166,77 @@ for k in $(seq 1 12); do
   check "traj_week_${k}_le_eligible" test "$("$get" "$j" trajectory.by_week.$k.n)" -le "$elig"
 done
 
+# --- page 1 as SPEC section 10: period and as-of at the top, the sentences (every number one of
+# results.json's), the previous period, the benchmarks and targets ---
+page1() { pdftotext -f 1 -l 1 "$1" - | tr -s ' \n' '  '; }
+p1=$(page1 "$tmp/b/report.pdf")
+has1() { case "$p1" in *"$1"*) return 0 ;; esac; echo "  page 1 lacks: $1"; return 1; }
+pc() { awk -v v="$1" 'BEGIN { printf "%.1f", 100 * v }'; }
+j=$tmp/b/results.json
+check p1_period has1 "April to June 2026 (episodes starting 2026-04 to 2026-06) | data as of 2026-10-31 | PHQ-9"
+check p1_sentence_response has1 "In April to June 2026, $(pc "$("$get" "$j" response.rate)")% of mature eligible episodes ($("$get" "$j" response.events) of $("$get" "$j" response.n)) responded by the end of induction, days 14-42 (95% CI $(pc "$("$get" "$j" response.ci.0)")-$(pc "$("$get" "$j" response.ci.1)")%)"
+check p1_sentence_previous has1 "$(pc "$("$get" "$j" comparison.previous.difference.response.estimate)") points more than in January to March 2026 (95% CI $(pc "$("$get" "$j" comparison.previous.difference.response.ci.0)") to $(pc "$("$get" "$j" comparison.previous.difference.response.ci.1)"); not significant, p = 0.67)"
+check p1_sentence_remission has1 "$(pc "$("$get" "$j" remission.rate)")% remitted ($("$get" "$j" remission.events) of $("$get" "$j" remission.n);"
+check p1_sentence_year has1 "A year before (April to June 2025), $(pc "$("$get" "$j" comparison.year_before.response.rate)")% responded ($("$get" "$j" comparison.year_before.response.events) of $("$get" "$j" comparison.year_before.response.n)): a difference of +$(pc "$("$get" "$j" comparison.year_before.difference.response.estimate)") points"
+check p1_sentence_benchmark has1 "Counting only episodes with an endpoint score, as the published series do, $(pc "$("$get" "$j" response_observed.rate)")% responded"
+check p1_benchmark_low has1 "Low et al. 2020's 30.0% lies below the clinic's 95% CI"
+check p1_benchmark_mid has1 "Mid et al.'s 55.0% lies inside the clinic's 95% CI"
+check p1_benchmark_high has1 "High et al.'s 90.0% lies above the clinic's 95% CI"
+check p1_targets has1 "The clinic's targets: response 50.0%: within the 95% CI; remission 60.0%: not met (the target lies above the 95% CI)."
+check p1_tile_change has1 "+$(pc "$("$get" "$j" comparison.previous.difference.response.estimate)") points since 2026-01..2026-03"
+check p1_tile_first_response has1 "First response, any visit"
+check p1_tile_first_response_days has1 " $("$get" "$j" time_to_response.median) days "
+check p1_comparison_row has1 "previous 2026-01..2026-03 $(pc "$("$get" "$j" comparison.previous.response.rate)")% ($("$get" "$j" comparison.previous.response.events) of $("$get" "$j" comparison.previous.response.n))"
+check p1_benchmark_row has1 "High et al. response, complete case - 90.0% (n 50)"
+no_flow() { case "$p1" in *"rows read"*) return 1 ;; esac; }
+check p1_no_flow no_flow
+# between three and five sentences, each from its template (summary.c), before the tiles
+sentences() {
+  local text=${p1%%Response at the endpoint*}
+  grep -oE "In [A-Z][a-z]+( [a-z]+ [A-Z][a-z]+)? [0-9]{4}, [0-9.]+% of mature|In [A-Z][a-z]+.* no eligible episode had reached|% remitted \(|The remission rate is withheld|A year before \(|Counting only episodes with an endpoint score|The response rate among episodes|The clinic's targets:|Half of the [0-9]+ episodes followed|Fewer than half of the|No eligible episode of|The time to a first response is withheld" <<<"$text" | wc -l
+}
+ns=$(sentences)
+check p1_three_to_five_sentences test "$ns" -ge 3 -a "$ns" -le 5
+check p1_five_sentences_here test "$ns" = 5
+# the shipped benchmarks on the sample's report
+p1=$(page1 "$tmp/s/report.pdf")
+check p1_shipped_mcinnes has1 "McInnes et al. 2022's 53.6% lies"
+check p1_shipped_oliver has1 "Oliver et al. 2022's 50.0% lies"
+# an empty earlier period is said, not hidden
+p1=$(page1 "$tmp/e/report.pdf")
+check p1_no_previous has1 "January to March 2025 had no mature episode to compare with"
+
+# --- a 200-character title, 64-character site, clinician and therapy names, 40 clinicians:
+# every page, no text leaving its box (pdftotext -bbox), an outline entry per page, the title
+# as the document's ---
+title=$(awk 'BEGIN { s = ""; while (length(s) < 200) s = s "Lakeside Community Ketamine and Esketamine Infusion Clinic Mmmm Wwww "; print substr(s, 1, 200) }')
+awk -F, 'BEGIN { OFS = "," }
+  function name(p, k,   s) { s = sprintf("%s %02d Wide Name With Many Words And Mmmm Wwww Characters ", p, k); s = s s; return substr(s, 1, 64) }
+  NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; print; next }
+  { k = substr($1, 2) + 0; $col["clinician"] = name("Clinician", k % 40); $col["site"] = name("Regional Treatment Centre", k % 5)
+    if ($col["concurrent_therapy"] != "") $col["concurrent_therapy"] = name("Therapy", k % 12); print }' \
+  "$data" >"$tmp/long.csv"
+check long_names_40_clinicians test "$(tail -n +2 "$tmp/long.csv" | awk -F, '{ print $5 }' | sort -u | wc -l)" = 40
+check long_names_64 test "$(tail -n +2 "$tmp/long.csv" | awk -F, '{ print length($5) }' | sort -u)" = 64
+for opt in "" "--suppress-below 11" "--paper letter"; do
+  # shellcheck disable=SC2086
+  "$bin" report --quiet --title "$title" $opt -o "$tmp/long" "$tmp/long.csv" || echo "FAIL long report $opt"
+  check "text_boxes_${opt:-plain}" python3 tests/tools/text_boxes.py "$tmp/long/report.pdf"
+  pages=$(pdfinfo "$tmp/long/report.pdf" | awk '/^Pages:/ { print $2 }')
+  # the outline: one /Title per page besides the document's own
+  check "outline_${opt:-plain}" test "$(grep -a -c '/Title' "$tmp/long/report.pdf")" -eq $((pages + 1))
+done
+check doc_title test "$(pdfinfo "$tmp/long/report.pdf" | sed -n 's/^Title: *//p')" = "$title"
+check long_title_on_page1 bash -c "pdftotext -f 1 -l 1 '$tmp/long/report.pdf' - | tr -s ' \n' '  ' | grep -qF '$title'"
+# the sample and a 25-patient export too
+"$bin" sample --patients 25 --seed 3 -o "$tmp/p25.csv"
+"$bin" report --quiet -o "$tmp/p25" "$tmp/p25.csv" || echo "FAIL p25"
+check text_boxes_25 python3 tests/tools/text_boxes.py "$tmp/p25/report.pdf"
+check text_boxes_sample python3 tests/tools/text_boxes.py "$tmp/b/report.pdf"
+# no text below 7.5 pt: the drawing code's literal sizes (the PDF's word boxes do not tell a
+# size from a rotated word's length)
+small='([0-6](\.[0-9]+)?|7(\.[0-4][0-9]*)?)'
+check no_text_below_7_5pt bash -c "! grep -nE 'render_(text|label|wrap)\((cr|d->cr), [^,]*, [^,]*, $small,|render_paragraph\((cr|d->cr), [^,]*, $small,' src/render/*.c src/report/pages/*.c"
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]

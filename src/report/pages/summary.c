@@ -33,18 +33,19 @@ static void period_words(int from, int to, char *buf, size_t n)
         snprintf(buf, n, "%s %d to %s %d", month_names[m0], y0, month_names[m1], y1);
 }
 
-/* "by the end of induction (days 14-42)", "by 6 months (days 120-240)", "by days 20-30". */
+/* "by the end of induction, days 14-42", "at 6 months, days 120-240", "at the endpoint, days
+ * 20-30". */
 static void endpoint_words(const struct model_opts *o, char *buf, size_t n)
 {
     if (strcmp(o->endpoint_name, "induction") == 0)
-        snprintf(buf, n, "by the end of induction (days %d-%d)", o->endpoint_from,
+        snprintf(buf, n, "by the end of induction, days %d-%d", o->endpoint_from,
                  o->endpoint_to);
     else if (strcmp(o->endpoint_name, "6m") == 0)
-        snprintf(buf, n, "at 6 months (days %d-%d)", o->endpoint_from, o->endpoint_to);
+        snprintf(buf, n, "at 6 months, days %d-%d", o->endpoint_from, o->endpoint_to);
     else if (strcmp(o->endpoint_name, "12m") == 0)
-        snprintf(buf, n, "at 12 months (days %d-%d)", o->endpoint_from, o->endpoint_to);
+        snprintf(buf, n, "at 12 months, days %d-%d", o->endpoint_from, o->endpoint_to);
     else
-        snprintf(buf, n, "at the endpoint (days %d-%d)", o->endpoint_from, o->endpoint_to);
+        snprintf(buf, n, "at the endpoint, days %d-%d", o->endpoint_from, o->endpoint_to);
 }
 
 static void pct1(char *buf, size_t n, double v)
