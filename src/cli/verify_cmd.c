@@ -564,6 +564,7 @@ static int rerun(const struct recorded *r, const char *out, struct diag *d)
     argv[n++] = (char *)"--"; /* an input named "-o..." is a file, not an option */
     for (size_t i = 0; i < r->ninputs; i++)
         argv[n++] = r->inputs[i].path;
+    /* the variable as the run had it: for report_run, and for the libraries under it */
     if (r->epoch)
         setenv("SOURCE_DATE_EPOCH", r->epoch, 1);
     else
@@ -572,9 +573,22 @@ static int rerun(const struct recorded *r, const char *out, struct diag *d)
     int rc = cli_opts_parse(&ro, CMD_REPORT, (int)n, argv, d);
     if (rc == 0) {
         char *rargv[] = {(char *)"outcomes", (char *)"report"};
+        struct report_request rq;
+        struct report_outputs ro_out;
+        char *dir = NULL, **words = NULL;
+        size_t nwords = 0;
         ro.argv = rargv;
         ro.argc = 2;
-        rc = cli_report(&ro);
+        if (cli_report_request(&ro, &rq, &dir, &words, &nwords) != 0) {
+            diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
+            rc = cli_report_diag(d, NULL);
+        } else {
+            rc = report_run(&rq, &ro_out, d);
+            if (rc)
+                rc = cli_report_failed(&ro, &ro_out, d);
+            report_outputs_fini(&ro_out);
+        }
+        cli_report_request_fini(dir, words, nwords);
     } else {
         rc = cli_report_diag(d, NULL);
     }

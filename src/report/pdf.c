@@ -29,7 +29,7 @@ struct doc {
     double w, h;
     int page;
     int oom;                    /* an allocation failed: the PDF is not written */
-    const struct ingest_result *in;
+    const struct report_input *in;
     const struct analysis *a;
     const struct pdf_opts *o;
 };
@@ -238,7 +238,7 @@ static void proportion_line(struct doc *d, char *buf, size_t n, const char *labe
 static void page_summary(struct doc *d)
 {
     const struct analysis *a = d->a;
-    const struct ingest_result *in = d->in;
+    const struct report_input *in = d->in;
     cairo_t *cr = d->cr;
     char sub[256], buf[256];
     snprintf(sub, sizeof sub,
@@ -879,7 +879,7 @@ static double count_table(struct doc *d, double y, double colw, const char *titl
 static void page_quality(struct doc *d)
 {
     const struct analysis *a = d->a;
-    const struct ingest_result *in = d->in;
+    const struct report_input *in = d->in;
     page_begin(d, "Data quality",
                d->f.suppress_below > 1
                    ? "Every data row is accounted for: read = accepted + rejected + duplicate. "
@@ -1085,7 +1085,7 @@ static void page_definitions(struct doc *d)
     page_end(d);
 }
 
-int report_pdf(const struct ingest_result *in, const struct analysis *a,
+int report_pdf(const struct report_input *in, const struct analysis *a,
                const struct pdf_opts *o, char **out, size_t *len, struct diag *dg)
 {
     struct doc d = {.in = in, .a = a, .o = o};
@@ -1095,7 +1095,9 @@ int report_pdf(const struct ingest_result *in, const struct analysis *a,
         return rc;
     d.f.suppress_below = a->opts.suppress_below;
     d.hid = a->disc.flow;
-    model_flow_counts(in, a, d.flow);
+    const struct flow_rows rows = {in->rows_read, in->rows_accepted, in->rows_rejected,
+                                   in->rows_duplicate};
+    model_flow_counts(&rows, a, d.flow);
     d.w = o->letter ? 792 : 841.89;
     d.h = o->letter ? 612 : 595.28;
     cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_mem, &m, d.w, d.h);
