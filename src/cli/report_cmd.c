@@ -60,7 +60,7 @@ int cli_report_request(const struct cli_opts *o, struct report_request *rq, char
     cli_ingest_opts(o, NULL, &rq->ingest);
     rq->columns = o->columns;
     rq->model = o->model;
-    rq->threads = o->threads;
+    rq->threads = o->ingest.threads;
     rq->strict = o->strict;
     rq->title = o->title;
     rq->letter = o->letter;

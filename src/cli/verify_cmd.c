@@ -159,14 +159,15 @@ static int check_options(struct recorded *r, const char *mpath, struct diag *d)
     char b1[400];
     for (size_t k = 0; k < r->nwords; k++) {
         const char *w = r->words[k];
-        int has_arg = 0;
-        const char *name =
-            w[0] == '-' && !strchr(w, '=') ? cli_option_name(w, CMD_REPORT, &has_arg) : NULL;
+        int has_arg = 0, rerun_ok = 0;
+        const char *name = w[0] == '-' && !strchr(w, '=')
+                               ? cli_option_name(w, CMD_REPORT, &has_arg, &rerun_ok)
+                               : NULL;
         if (!name)
             return diag_set(d, DIAG_IO, mpath, 0, 0,
                             "options[%zu]: '%s' is not an option of outcomes report", k,
                             shown(w, b1, sizeof b1));
-        if (strcmp(name, "output") == 0 || strcmp(name, "config") == 0 || strcmp(name, "help") == 0)
+        if (!rerun_ok)
             return diag_set(d, DIAG_IO, mpath, 0, 0,
                             "options[%zu]: '%s' is refused: a rerun must not read or write "
                             "anything but the recorded files",
@@ -556,6 +557,7 @@ static int rerun(const struct recorded *r, const char *out, struct diag *d)
         diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
         return cli_report_diag(d, NULL);
     }
+    argv[n++] = (char *)"report"; /* (getopt_long's argv[0]) */
     for (size_t i = 0; i < r->nwords; i++)
         argv[n++] = r->words[i];
     argv[n++] = (char *)"--quiet";
