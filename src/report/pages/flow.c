@@ -71,7 +71,7 @@ static void proportion_line(struct doc *d, char *buf, size_t n, const char *labe
 static void flow(struct doc *d, double y)
 {
     const struct analysis *a = d->a;
-    const struct ingest_result *in = d->in;
+    const struct report_input *in = d->in;
     cairo_t *cr = d->cr;
     char buf[256];
     char v[9][128], l[9][128], sv[9][128], sl[9][128];
