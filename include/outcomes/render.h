@@ -124,10 +124,11 @@ double render_forest_row_height(cairo_t *cr, const struct fonts *f, double width
 /* Response and remission side by side for rows[0..nrows) (one label column): each rate as a
  * square growing with n and its 95 % interval as a bar on a 0-100 % axis, the rate, interval
  * and n as text, a dashed line at the overall rates (NaN: none); the legend above the plots,
- * outside the data. Returns 1 when a label was shortened (the page says where the full ones
- * are). */
+ * outside the data. A rate on fewer than min_n episodes is given as text only ("too few to
+ * draw"). Returns 1 when a label was shortened (the page says where the full ones are). */
 int render_forest(cairo_t *cr, const struct fonts *f, struct box b,
-                  const struct forest_row *rows, int nrows, const double overall[2]);
+                  const struct forest_row *rows, int nrows, const double overall[2],
+                  long min_n);
 
 /* Percent change at the endpoint, one bar per episode (sorted), shaded by class (2 remitter,
  * 1 responder, 0 neither), a line at -50 %. */

@@ -93,7 +93,7 @@ void render_trajectory(cairo_t *cr, const struct fonts *f, struct box b,
         cairo_restore(cr);
         return;
     }
-    struct box p = {b.x + 44, b.y + 8, b.w - 52, b.h - 44};
+    struct box p = {b.x + 44, b.y + 8, b.w - 52, b.h - 52};
     struct axis ax = {-0.5, npts - 0.5, p.x, p.x + p.w, {0}, 0};
     struct axis ay;
     render_axis_nice(&ay, 0, ymax, 5, p.y + p.h, p.y);
@@ -157,13 +157,23 @@ void render_trajectory(cairo_t *cr, const struct fonts *f, struct box b,
         else
             snprintf(buf, sizeof buf, "%d", k);
         render_text(cr, f, 0, 8, x, p.y + p.h + 11, 0.5, buf);
-        char cn[24];
-        snprintf(buf, sizeof buf, "n %s",
-                 render_count(f, pts[k].n, withheld ? withheld[k] : 0, cn, sizeof cn));
-        render_text(cr, f, 0, 7.5, x, p.y + p.h + 20, 0.5, buf);
+    }
+    /* n under each point, "n" once at the left; numbers too wide for their place alternate
+     * between two lines so that none touches its neighbour */
+    double step = npts > 1 ? render_axis_map(&ax, 1) - render_axis_map(&ax, 0) : p.w;
+    int stagger = 0;
+    for (int k = 0; k < npts; k++) {
+        render_count(f, pts[k].n, withheld ? withheld[k] : 0, buf, sizeof buf);
+        stagger |= render_text_width(cr, f, 0, 7.5, buf) > step - 3;
+    }
+    render_text(cr, f, 0, 7.5, p.x - 6, p.y + p.h + 20, 1, "n");
+    for (int k = 0; k < npts; k++) {
+        double x = render_axis_map(&ax, k);
+        render_count(f, pts[k].n, withheld ? withheld[k] : 0, buf, sizeof buf);
+        render_text(cr, f, 0, 7.5, x, p.y + p.h + 20 + (stagger && k % 2 ? 9 : 0), 0.5, buf);
     }
     render_frame(cr, p);
-    render_text(cr, f, 0, 8.5, p.x + p.w / 2, p.y + p.h + 32, 0.5, xlabel);
+    render_text(cr, f, 0, 8.5, p.x + p.w / 2, p.y + p.h + 32 + (stagger ? 8 : 0), 0.5, xlabel);
     ylabel_at(cr, f, b.x + 10, p.y + p.h / 2, ylabel);
     cairo_restore(cr);
 }

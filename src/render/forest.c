@@ -34,7 +34,7 @@ double render_forest_row_height(cairo_t *cr, const struct fonts *f, double width
 }
 
 int render_forest(cairo_t *cr, const struct fonts *f, struct box b,
-                  const struct forest_row *rows, int nrows, const double overall[2])
+                  const struct forest_row *rows, int nrows, const double overall[2], long min_n)
 {
     static const char *const titles[2] = {"Response", "Remission"};
     cairo_save(cr);
@@ -124,6 +124,11 @@ int render_forest(cairo_t *cr, const struct fonts *f, struct box b,
             snprintf(buf, sizeof buf, "%.0f%% (%.0f-%.0f), %ld", 100 * q->rate, 100 * q->lo,
                      100 * q->hi, q->n);
             render_label(cr, f, 0, 7.5, tx, mid + 3, 1, c.text_w - 4, TEXT_ALL, buf);
+            if (q->n < min_n) { /* the numbers only: a mark on so few would be over-read */
+                cairo_set_source_rgb(cr, 0.4, 0.4, 0.4);
+                render_text(cr, f, 0, 7.5, tx + 10, mid + 3, 0, "too few to draw");
+                continue;
+            }
             render_series_style(cr, 0);
             cairo_set_line_width(cr, 1.2);
             cairo_move_to(cr, render_axis_map(&ax[m], 100 * q->lo), mid);

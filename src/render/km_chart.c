@@ -149,7 +149,8 @@ int render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km 
         risk_table ? ((f->suppress_below > 1 ? 2 : 4) * nseries + 1) * row_h + 6 + 22 : 0;
     double legend_h = risk_table ? 11.0 * nseries + 6 : 4;
     double below_h = risk_table ? 0 : 9.5 * below_lines + 2; /* small multiples: legend under */
-    struct box p = {b.x + label_w, b.y + legend_h, b.w - label_w - 8,
+    /* the right margin holds half of the last tick's widest at-risk number */
+    struct box p = {b.x + label_w, b.y + legend_h, b.w - label_w - (risk_table ? 22 : 8),
                     b.h - legend_h - 30 - table_h - below_h};
     struct axis ax, ay;
     render_axis_nice(&ax, 0, tmax > 0 ? tmax : 1, 7, p.x, p.x + p.w);

@@ -174,7 +174,7 @@ has1() { case "$p1" in *"$1"*) return 0 ;; esac; echo "  page 1 lacks: $1"; retu
 pc() { awk -v v="$1" 'BEGIN { printf "%.1f", 100 * v }'; }
 j=$tmp/b/results.json
 check p1_period has1 "April to June 2026 (episodes starting 2026-04 to 2026-06) | data as of 2026-10-31 | PHQ-9"
-check p1_sentence_response has1 "In April to June 2026, $(pc "$("$get" "$j" response.rate)")% of mature eligible episodes ($("$get" "$j" response.events) of $("$get" "$j" response.n)) responded by the end of induction, days 14-42 (95% CI $(pc "$("$get" "$j" response.ci.0)")-$(pc "$("$get" "$j" response.ci.1)")%)"
+check p1_sentence_response has1 "From April to June 2026, $(pc "$("$get" "$j" response.rate)")% of mature eligible episodes ($("$get" "$j" response.events) of $("$get" "$j" response.n)) responded by the end of induction, days 14-42 (95% CI $(pc "$("$get" "$j" response.ci.0)")-$(pc "$("$get" "$j" response.ci.1)")%)"
 check p1_sentence_previous has1 "$(pc "$("$get" "$j" comparison.previous.difference.response.estimate)") points more than in January to March 2026 (95% CI $(pc "$("$get" "$j" comparison.previous.difference.response.ci.0)") to $(pc "$("$get" "$j" comparison.previous.difference.response.ci.1)"); not significant, p = 0.67)"
 check p1_sentence_remission has1 "$(pc "$("$get" "$j" remission.rate)")% remitted ($("$get" "$j" remission.events) of $("$get" "$j" remission.n);"
 check p1_sentence_year has1 "A year before (April to June 2025), $(pc "$("$get" "$j" comparison.year_before.response.rate)")% responded ($("$get" "$j" comparison.year_before.response.events) of $("$get" "$j" comparison.year_before.response.n)): a difference of +$(pc "$("$get" "$j" comparison.year_before.difference.response.estimate)") points"
@@ -193,7 +193,7 @@ check p1_no_flow no_flow
 # between three and five sentences, each from its template (summary.c), before the tiles
 sentences() {
   local text=${p1%%Response at the endpoint*}
-  grep -oE "In [A-Z][a-z]+( [a-z]+ [A-Z][a-z]+)? [0-9]{4}, [0-9.]+% of mature|In [A-Z][a-z]+.* no eligible episode had reached|% remitted \(|The remission rate is withheld|A year before \(|Counting only episodes with an endpoint score|The response rate among episodes|The clinic's targets:|Half of the [0-9]+ episodes followed|Fewer than half of the|No eligible episode of|The time to a first response is withheld" <<<"$text" | wc -l
+  grep -oE "(In|From) [A-Z][a-z]+( [0-9]{4})?( to [A-Z][a-z]+)? [0-9]{4}, [0-9.]+% of mature|(In|From) [A-Z][a-z]+.* no eligible episode had reached|% remitted \(|The remission rate is withheld|A year before \(|Counting only episodes with an endpoint score|The response rate among episodes|The clinic's targets:|Half of the [0-9]+ episodes followed|Fewer than half of the|No eligible episode of|The time to a first response is withheld" <<<"$text" | wc -l
 }
 ns=$(sentences)
 check p1_three_to_five_sentences test "$ns" -ge 3 -a "$ns" -le 5

@@ -12,6 +12,7 @@
 #include "pages.h"
 
 #define FOREST_MAX_PAGES 25
+#define FOREST_MIN_N 5 /* a rate on fewer mature episodes is given as text, not drawn */
 
 static const int forest_vars[] = {SV_ROUTE, SV_DRUG, SV_THERAPY, SV_DOSE_BAND};
 #define NVARS (int)(sizeof forest_vars / sizeof *forest_vars)
@@ -128,7 +129,8 @@ static void draw_forest(struct doc *d)
 {
     const struct analysis *a = d->a;
     const char *sub = "Mature eligible episodes by the value of their index session: every "
-                      "value; squares grow with n. Site and clinician: the funnel plots.";
+                      "value; squares grow with n, none on fewer than 5. Site and clinician: the "
+                      "funnel plots.";
     struct forest_row *rows;
     int *heading_of;
     int nr = forest_rows(d, &rows, &heading_of);
@@ -182,7 +184,7 @@ static void draw_forest(struct doc *d)
         }
         page_begin(d, sub);
         struct box b = plot_box(d);
-        int shortened = render_forest(d->cr, &d->f, b, page_rows, n, overall);
+        int shortened = render_forest(d->cr, &d->f, b, page_rows, n, overall, FOREST_MIN_N);
         char note[320] = "";
         size_t o = 0;
         if (shortened)

@@ -21,7 +21,8 @@ static const char *const month_names[12] = {"January", "February", "March",     
                                             "May",     "June",     "July",      "August",
                                             "September", "October", "November", "December"};
 
-/* "October 2026", "April to June 2026", "November 2025 to January 2026". */
+/* "October 2026", "April to June 2026", "November 2025 to January 2026" (after "In" for one
+ * month, "From" for several). */
 static void period_words(int from, int to, char *buf, size_t n)
 {
     int y0 = from / 12, m0 = from % 12, y1 = to / 12, m1 = to % 12;
@@ -142,15 +143,17 @@ static int sentences(struct doc *d, char s[5][768])
     /* 1: response, against the previous period */
     if (a->response.n == 0)
         snprintf(s[k++], sizeof s[0],
-                 "In %s no eligible episode had reached the end of its endpoint window (days "
+                 "%s %s no eligible episode had reached the end of its endpoint window (days "
                  "%d-%d) by the as-of date, so no response rate can be given yet; %s episodes "
                  "are eligible and still being followed.",
-                 per, a->opts.endpoint_from, a->opts.endpoint_to, F(d, F_ELIGIBLE));
+                 a->period_from == a->period_to ? "In" : "From", per, a->opts.endpoint_from,
+                 a->opts.endpoint_to, F(d, F_ELIGIBLE));
     else if (hidden(dc->response))
         snprintf(s[k++], sizeof s[0],
-                 "In %s the response rate of the %s mature eligible episodes is withheld: it "
+                 "%s %s the response rate of the %s mature eligible episodes is withheld: it "
                  "rests on a count below %d (small-cell suppression).",
-                 per, F(d, F_MATURE), d->f.suppress_below);
+                 a->period_from == a->period_to ? "In" : "From", per, F(d, F_MATURE),
+                 d->f.suppress_below);
     else {
         pct1(r, sizeof r, a->response.rate);
         snprintf(lo, sizeof lo, "%.1f", 100 * a->response.lo);
@@ -159,9 +162,10 @@ static int sentences(struct doc *d, char s[5][768])
                      dc->comparison[CMP_PREVIOUS].diff_response,
                      &a->comparison[CMP_PREVIOUS].then.response, ch, sizeof ch);
         snprintf(s[k++], sizeof s[0],
-                 "In %s, %s of mature eligible episodes (%ld of %ld) responded %s (95%% CI "
+                 "%s %s, %s of mature eligible episodes (%ld of %ld) responded %s (95%% CI "
                  "%s-%s)%s.",
-                 per, r, a->response.events, a->response.n, ep, lo, hi, ch);
+                 a->period_from == a->period_to ? "In" : "From", per, r, a->response.events,
+                 a->response.n, ep, lo, hi, ch);
     }
     /* 2: remission, against the previous period */
     if (a->remission.n > 0 && !hidden(dc->remission)) {
@@ -179,8 +183,10 @@ static int sentences(struct doc *d, char s[5][768])
     {
         const struct comparison *c = &a->comparison[CMP_YEAR_BEFORE];
         const struct disc_comparison *dy = &dc->comparison[CMP_YEAR_BEFORE];
-        char yper[64], p[32];
+        char yper[96], p[32];
         period_words(c->then.from, c->then.to, yper, sizeof yper);
+        if (c->then.to >= a->period_from) /* a period longer than a year: they overlap */
+            snprintf(yper + strlen(yper), sizeof yper - strlen(yper), ", overlapping this one");
         if (c->then.response.n == 0)
             snprintf(s[k++], sizeof s[0],
                      "A year before (%s) no mature eligible episode began, so there is no "
@@ -329,7 +335,7 @@ static void tile_change(struct doc *d, const struct prop_diff *df, uint8_t withh
     snprintf(label, sizeof label, "%s%s%s", pf, t->from != t->to ? ".." : "",
              t->from != t->to ? per : "");
     if (then->n == 0)
-        snprintf(buf, n, "no previous period (%s) to compare", label);
+        snprintf(buf, n, "no previous period to compare with");
     else if (withheld || isnan(df->estimate))
         snprintf(buf, n, "change since %s: suppressed", label);
     else
