@@ -312,9 +312,10 @@ static void test_model_sessions_count_treatment_dates(void **state)
 }
 
 /* The trajectory counts episodes, not scores (SPEC 13): A's two scores of week 1 (and of
- * session 1) are one point, its last (10); B's one score (12). Expected with R: x <- c(10, 12);
- * mean(x) -+ qt(0.975, 1) * sd(x) / sqrt(2) printed with sprintf("%.17g") = -1.7062047361746941, 23.706204736174694; the
- * baselines c(20, 24): -3.4124094723493883, 47.412409472349388. */
+ * session 1) are one point, its last (10); B's one score (12). Expected with R 4.2.2:
+ * x <- c(10, 12); sprintf("%.17g", mean(x) + c(-1, 1) * qt(0.975, 1) * sd(x) / sqrt(2)):
+ * -1.7062047361746941, 23.706204736174694; the baselines c(20, 24): -3.4124094723493883,
+ * 47.412409472349388. */
 static void test_model_trajectory_one_score_per_episode(void **state)
 {
     (void)state;
