@@ -23,10 +23,19 @@
 #include "outcomes/instruments.h"
 #include "outcomes/vec.h"
 
-enum { BC_ID, BC_CITATION, BC_INSTRUMENT, BC_MEASURE, BC_POPULATION, BC_WINDOW, BC_RATE, BC_N,
-       BC_COUNT };
-static const char *const bc_names[BC_COUNT] = {"id",     "citation", "instrument", "measure",
-                                               "population", "window", "rate", "n"};
+enum {
+    BC_ID,
+    BC_CITATION,
+    BC_INSTRUMENT,
+    BC_MEASURE,
+    BC_POPULATION,
+    BC_WINDOW,
+    BC_RATE,
+    BC_N,
+    BC_COUNT
+};
+static const char *const bc_names[BC_COUNT] = {"id",         "citation", "instrument", "measure",
+                                               "population", "window",   "rate",       "n"};
 
 const char *benchmarks_measure_name(int m)
 {
@@ -96,13 +105,13 @@ struct bctx {
     const char *path;
     struct benchmark_list *out;
     struct diag *d;
-    long line;          /* physical line being fed */
-    long rec_line;      /* line of the current record's first field */
+    long line;     /* physical line being fed */
+    long rec_line; /* line of the current record's first field */
     int in_record;
     int header_done;
-    int col_of[16];     /* field index -> BC_*, -1 unknown; header fields beyond 16: error */
+    int col_of[16]; /* field index -> BC_*, -1 unknown; header fields beyond 16: error */
     int nheader;
-    int field;          /* field index in the current record */
+    int field; /* field index in the current record */
     char *val[BC_COUNT];
     int failed;
 };
@@ -266,8 +275,8 @@ static void on_row(int ch, void *arg)
              "citation: expected text of 1-1000 characters (UTF-8, no control characters)");
         goto clear;
     }
-    const struct instrument_code *ic = ingest_instrument_lookup(v[BC_INSTRUMENT],
-                                                                strlen(v[BC_INSTRUMENT]));
+    const struct instrument_code *ic =
+        ingest_instrument_lookup(v[BC_INSTRUMENT], strlen(v[BC_INSTRUMENT]));
     if (!ic || strcmp(ic->name, v[BC_INSTRUMENT]) != 0) {
         fail(c, column_of(c, BC_INSTRUMENT),
              "instrument: expected an instrument column name (phq9, madrs, ...), got '%s'",
@@ -325,9 +334,8 @@ static void on_row(int ch, void *arg)
                  v[BC_ID]);
             goto clear;
         }
-    if (vec_reserve(&c->out->v, c->out->n, sizeof *c->out->v) != 0 ||
-        !(b.id = strdup(v[BC_ID])) || !(b.citation = strdup(v[BC_CITATION])) ||
-        !(b.window = strdup(v[BC_WINDOW]))) {
+    if (vec_reserve(&c->out->v, c->out->n, sizeof *c->out->v) != 0 || !(b.id = strdup(v[BC_ID])) ||
+        !(b.citation = strdup(v[BC_CITATION])) || !(b.window = strdup(v[BC_WINDOW]))) {
         free(b.id);
         free(b.citation);
         c->failed = 1;
@@ -379,8 +387,8 @@ int benchmarks_read(const char *path, struct benchmark_list *out, struct diag *d
              "an unterminated quoted field at the end of the file");
     }
     if (!c.failed && !c.header_done)
-        diag_set(d, DIAG_DATA, path, 1, 0, "the file is empty (expected the header "
-                                           BENCHMARKS_HEADER ")"),
+        diag_set(d, DIAG_DATA, path, 1, 0,
+                 "the file is empty (expected the header " BENCHMARKS_HEADER ")"),
             c.failed = 1;
     csv_free(&p);
     for (int k = 0; k < BC_COUNT; k++)
@@ -431,8 +439,7 @@ int benchmarks_parse_target(const char *spec, const char *where, struct benchmar
         b.n = -1;
         b.target = 1;
         if (vec_reserve(&out->v, out->n, sizeof *out->v) != 0 || !(b.id = strdup("target")) ||
-            !(b.citation = strdup("the clinic's target (--target)")) ||
-            !(b.window = strdup(""))) {
+            !(b.citation = strdup("the clinic's target (--target)")) || !(b.window = strdup(""))) {
             free(b.id);
             free(b.citation);
             truncate_list(out, keep);

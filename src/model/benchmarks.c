@@ -5,18 +5,22 @@
  * Position: where the benchmark lies against the clinic's 95 % interval, limits inclusive
  * ("inside" when lower <= rate <= upper); none when the clinic has no rate. The list itself is
  * read by src/ingest/benchmarks.c (benchmarks.csv, --benchmarks, --target). */
-#include <stdlib.h>
 #include <math.h>
+#include <stdlib.h>
 
 #include "model_int.h"
 
 const char *model_bm_position_name(int pos)
 {
     switch (pos) {
-    case BM_BELOW: return "below";
-    case BM_INSIDE: return "inside";
-    case BM_ABOVE: return "above";
-    default: return NULL;
+    case BM_BELOW:
+        return "below";
+    case BM_INSIDE:
+        return "inside";
+    case BM_ABOVE:
+        return "above";
+    default:
+        return NULL;
     }
 }
 

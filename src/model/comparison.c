@@ -62,8 +62,8 @@ void model_comparisons(struct analysis *a)
     for (int k = 0; k < CMP_COUNT; k++) {
         struct comparison *c = &a->comparison[k];
         model_period_rates(a, from[k], from[k] + len - 1, &c->then);
-        c->response = stats_prop_diff(a->response.events, a->response.n,
-                                      c->then.response.events, c->then.response.n);
+        c->response = stats_prop_diff(a->response.events, a->response.n, c->then.response.events,
+                                      c->then.response.n);
         c->remission = stats_prop_diff(a->remission.events, a->remission.n,
                                        c->then.remission.events, c->then.remission.n);
     }

@@ -572,7 +572,8 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
         dc->remission = prop(&e, cm[k][2], cm[k][0], cmc[k][2]);
         dc->response_observed = prop(&e, cm[k][1], cm[k][3], cmc[k][3]);
         dc->followup = prop(&e, cm[k][3], cm[k][0], cmc[k][0]);
-        dc->diff_response = hidden_prop(d->response) || hidden_prop(dc->response) ? DISC_WITHHELD : 0;
+        dc->diff_response =
+            hidden_prop(d->response) || hidden_prop(dc->response) ? DISC_WITHHELD : 0;
         dc->diff_remission =
             hidden_prop(d->remission) || hidden_prop(dc->remission) ? DISC_WITHHELD : 0;
     }

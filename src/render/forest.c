@@ -33,8 +33,8 @@ double render_forest_row_height(cairo_t *cr, const struct fonts *f, double width
     return render_text_width(cr, f, 0, 8, buf) <= c.label_w - 12 ? 12 : 22;
 }
 
-int render_forest(cairo_t *cr, const struct fonts *f, struct box b,
-                  const struct forest_row *rows, int nrows, const double overall[2], long min_n)
+int render_forest(cairo_t *cr, const struct fonts *f, struct box b, const struct forest_row *rows,
+                  int nrows, const double overall[2], long min_n)
 {
     static const char *const titles[2] = {"Response", "Remission"};
     cairo_save(cr);
@@ -79,8 +79,8 @@ int render_forest(cairo_t *cr, const struct fonts *f, struct box b,
             snprintf(buf, sizeof buf, "dashed: all episodes %.1f%%", 100 * overall[m]);
         else
             buf[0] = '\0';
-        render_label(cr, f, 0, 7.5, x0 + c.plot_w, b.y + 10, 1, c.plot_w + c.text_w - 70,
-                     TEXT_ALL, buf);
+        render_label(cr, f, 0, 7.5, x0 + c.plot_w, b.y + 10, 1, c.plot_w + c.text_w - 70, TEXT_ALL,
+                     buf);
     }
     double y = top;
     for (int i = 0; i < nrows; i++) {

@@ -134,7 +134,8 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
         if (show[k].maturity == 2 && pts[k].n == 0)
             snprintf(buf, sizeof buf, "not yet mature");
         else
-            snprintf(buf, sizeof buf, "n %s%s", render_count(f, pts[k].n, show[k].n, cnt, sizeof cnt),
+            snprintf(buf, sizeof buf, "n %s%s",
+                     render_count(f, pts[k].n, show[k].n, cnt, sizeof cnt),
                      show[k].maturity == 1 ? "*" : "");
         partly |= show[k].maturity == 1;
         render_label(cr, f, 0, 7.5, x, p.y + p.h + 21, 0.5, slot - 2, TEXT_ALL, buf);

@@ -20,8 +20,8 @@ static json_t *difference(const struct prop_diff *p, uint8_t withheld)
         return json_null();
     json_t *o = json_object();
     json_object_set_new(o, "estimate", withheld ? json_null() : report_json_num(p->estimate));
-    json_object_set_new(o, "ci", withheld ? report_json_pair(NAN, NAN)
-                                          : report_json_pair(p->lo, p->hi));
+    json_object_set_new(o, "ci",
+                        withheld ? report_json_pair(NAN, NAN) : report_json_pair(p->lo, p->hi));
     json_object_set_new(o, "p", withheld ? json_null() : report_json_num(p->p));
     if (withheld)
         json_object_set_new(o, "suppressed", json_true());
@@ -38,15 +38,15 @@ static json_t *comparison(const struct analysis *a)
         json_object_set_new(per, "from", report_json_month(c->then.from));
         json_object_set_new(per, "to", report_json_month(c->then.to));
         json_object_set_new(t, "period", per);
-        json_object_set_new(t, "response", report_json_proportion_d(&c->then.response,
-                                                                    dc->response));
-        json_object_set_new(t, "remission", report_json_proportion_d(&c->then.remission,
-                                                                     dc->remission));
-        json_object_set_new(t, "response_observed",
-                            report_json_proportion_d(&c->then.response_observed,
-                                                     dc->response_observed));
-        json_object_set_new(t, "followup", report_json_proportion_d(&c->then.followup,
-                                                                    dc->followup));
+        json_object_set_new(t, "response",
+                            report_json_proportion_d(&c->then.response, dc->response));
+        json_object_set_new(t, "remission",
+                            report_json_proportion_d(&c->then.remission, dc->remission));
+        json_object_set_new(
+            t, "response_observed",
+            report_json_proportion_d(&c->then.response_observed, dc->response_observed));
+        json_object_set_new(t, "followup",
+                            report_json_proportion_d(&c->then.followup, dc->followup));
         json_object_set_new(diff, "response", difference(&c->response, dc->diff_response));
         json_object_set_new(diff, "remission", difference(&c->remission, dc->diff_remission));
         json_object_set_new(t, "difference", diff);
@@ -75,9 +75,9 @@ static json_t *benchmarks(const struct analysis *a)
         json_object_set_new(o, "n", b->n > 0 ? json_integer(b->n) : json_null());
         json_object_set_new(o, "target", json_boolean(b->target));
         json_object_set_new(c, "rate", w ? json_null() : report_json_num(r->clinic->rate));
-        json_object_set_new(c, "ci", w || r->clinic->n == 0
-                                         ? json_null()
-                                         : report_json_pair(r->clinic->lo, r->clinic->hi));
+        json_object_set_new(
+            c, "ci",
+            w || r->clinic->n == 0 ? json_null() : report_json_pair(r->clinic->lo, r->clinic->hi));
         if (w)
             json_object_set_new(c, "suppressed", json_true());
         json_object_set_new(o, "clinic", c);

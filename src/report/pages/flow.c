@@ -76,8 +76,7 @@ static void flow(struct doc *d, double y)
     char buf[256];
     char v[9][128], l[9][128], sv[9][128], sl[9][128];
     snprintf(v[0], sizeof v[0], "%s rows read", F(d, F_ROWS_READ));
-    snprintf(sv[0], sizeof sv[0], "%s rejected, %s duplicate", F(d, F_REJECTED),
-             F(d, F_DUPLICATE));
+    snprintf(sv[0], sizeof sv[0], "%s rejected, %s duplicate", F(d, F_REJECTED), F(d, F_DUPLICATE));
     snprintf(v[1], sizeof v[1], "%s rows accepted, %s patients", F(d, F_ACCEPTED),
              C(d, in->patients, a->disc.patients));
     snprintf(v[2], sizeof v[2], "%s treatment episodes", F(d, F_EPISODES));
@@ -126,11 +125,13 @@ static void flow(struct doc *d, double y)
     cairo_set_source_rgb(cr, 0, 0, 0);
     render_text(cr, &d->f, 0, 8, sx, y + 18, 0, buf);
     y = step_y[7];
-    proportion_line(d, buf, sizeof buf, "response among those with a score: ",
-                    &a->response_observed, a->disc.response_observed);
+    proportion_line(d, buf, sizeof buf,
+                    "response among those with a score: ", &a->response_observed,
+                    a->disc.response_observed);
     render_text(cr, &d->f, 0, 8, sx, y + 12, 0, buf);
-    proportion_line(d, buf, sizeof buf, "remission among those with a score: ",
-                    &a->remission_observed, a->disc.remission_observed);
+    proportion_line(d, buf, sizeof buf,
+                    "remission among those with a score: ", &a->remission_observed,
+                    a->disc.remission_observed);
     render_text(cr, &d->f, 0, 8, sx, y + 24, 0, buf);
 }
 

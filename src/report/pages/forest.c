@@ -49,12 +49,11 @@ static int forest_rows(const struct doc *d, struct forest_row **rows, int **head
         for (size_t q = 0; q < st->nvalues; q++) {
             const struct stratum_value *sv = &st->values[idx[q]];
             const struct disc_value *dv = &a->disc.strata[v][idx[q]];
-            (*rows)[nr] = (struct forest_row){
-                sv->value,
-                {&sv->response, &sv->remission},
-                {dv->response.n, dv->remission.n},
-                {dv->response.rate || dv->response.events,
-                 dv->remission.rate || dv->remission.events}};
+            (*rows)[nr] = (struct forest_row){sv->value,
+                                              {&sv->response, &sv->remission},
+                                              {dv->response.n, dv->remission.n},
+                                              {dv->response.rate || dv->response.events,
+                                               dv->remission.rate || dv->remission.events}};
             (*heading_of)[nr++] = head;
         }
     }
@@ -155,7 +154,7 @@ static void draw_forest(struct doc *d)
     const char *title = d->title;
     char cont_title[160], outline[160];
     struct forest_row *page_rows = calloc((size_t)nr + 1, sizeof *page_rows);
-    char (*cont)[TEXT_ROOM(40) + 16] = calloc((size_t)np + 1, sizeof *cont);
+    char(*cont)[TEXT_ROOM(40) + 16] = calloc((size_t)np + 1, sizeof *cont);
     if (!page_rows || !cont) {
         d->oom = 1;
         free(page_rows);

@@ -17,9 +17,9 @@
 #include "outcomes/text.h"
 #include "pages.h"
 
-static const char *const month_names[12] = {"January", "February", "March",     "April",
-                                            "May",     "June",     "July",      "August",
-                                            "September", "October", "November", "December"};
+static const char *const month_names[12] = {"January",   "February", "March",    "April",
+                                            "May",       "June",     "July",     "August",
+                                            "September", "October",  "November", "December"};
 
 /* "October 2026", "April to June 2026", "November 2025 to January 2026" (after "In" for one
  * month, "From" for several). */
@@ -39,8 +39,7 @@ static void period_words(int from, int to, char *buf, size_t n)
 static void endpoint_words(const struct model_opts *o, char *buf, size_t n)
 {
     if (strcmp(o->endpoint_name, "induction") == 0)
-        snprintf(buf, n, "by the end of induction, days %d-%d", o->endpoint_from,
-                 o->endpoint_to);
+        snprintf(buf, n, "by the end of induction, days %d-%d", o->endpoint_from, o->endpoint_to);
     else if (strcmp(o->endpoint_name, "6m") == 0)
         snprintf(buf, n, "at 6 months, days %d-%d", o->endpoint_from, o->endpoint_to);
     else if (strcmp(o->endpoint_name, "12m") == 0)
@@ -87,9 +86,8 @@ static void change_words(struct doc *d, int cmp, const struct prop_diff *df, uin
     if (fabs(pts) < 0.05)
         snprintf(buf, n, ", the same as in %s (%s, %s)", per, sig, p);
     else
-        snprintf(buf, n, ", %.1f points %s than in %s (95%% CI %.1f to %.1f; %s, %s)",
-                 fabs(pts), pts > 0 ? "more" : "fewer", per, 100 * df->lo, 100 * df->hi, sig,
-                 p);
+        snprintf(buf, n, ", %.1f points %s than in %s (95%% CI %.1f to %.1f; %s, %s)", fabs(pts),
+                 pts > 0 ? "more" : "fewer", per, 100 * df->lo, 100 * df->hi, sig, p);
 }
 
 /* A benchmark's short name: the citation's first word (the first author's surname) with
@@ -124,10 +122,14 @@ static void bm_name(const struct benchmark *b, char *buf, size_t n)
 static const char *position_words(int pos)
 {
     switch (pos) {
-    case BM_BELOW: return "below the clinic's 95% CI";
-    case BM_INSIDE: return "inside the clinic's 95% CI";
-    case BM_ABOVE: return "above the clinic's 95% CI";
-    default: return "not comparable (no clinic rate)";
+    case BM_BELOW:
+        return "below the clinic's 95% CI";
+    case BM_INSIDE:
+        return "inside the clinic's 95% CI";
+    case BM_ABOVE:
+        return "above the clinic's 95% CI";
+    default:
+        return "not comparable (no clinic rate)";
     }
 }
 
@@ -204,7 +206,7 @@ static int sentences(struct doc *d, char s[5][768])
                      yper, r, c->then.response.events, c->then.response.n,
                      100 * c->response.estimate, 100 * c->response.lo, 100 * c->response.hi,
                      !isnan(c->response.p) && c->response.p < 0.05 ? "significant"
-                                                                     : "not significant",
+                                                                   : "not significant",
                      p);
         }
     }
@@ -285,15 +287,14 @@ static int sentences(struct doc *d, char s[5][768])
             const struct benchmark_result *bj = &a->benchmarks[j];
             if (!bj->b->target || bj->clinic->n == 0)
                 continue;
-            const char *w = dc->benchmark_position[j] ? "withheld (small counts)"
-                            : bj->position == BM_BELOW  ? "met (the target lies below the "
+            const char *w = dc->benchmark_position[j]  ? "withheld (small counts)"
+                            : bj->position == BM_BELOW ? "met (the target lies below the "
                                                          "95% CI)"
                             : bj->position == BM_ABOVE ? "not met (the target lies above the "
                                                          "95% CI)"
                                                        : "within the 95% CI";
             o += (size_t)snprintf(t + o, sizeof t - o, "%s%s %.1f%%: %s", o ? "; " : "",
-                                  benchmarks_measure_name(bj->b->measure), 100 * bj->b->rate,
-                                  w);
+                                  benchmarks_measure_name(bj->b->measure), 100 * bj->b->rate, w);
         }
         snprintf(s[k++], sizeof s[0], "The clinic's targets: %s.", t);
         break;
@@ -303,8 +304,7 @@ static int sentences(struct doc *d, char s[5][768])
 
 /* One headline tile at x: label, large value, two detail lines. */
 static void tile(struct doc *d, double x, double y, double w, double h, const char *label,
-                 const char *value, const char *detail, const char *detail2,
-                 const char *detail3)
+                 const char *value, const char *detail, const char *detail2, const char *detail3)
 {
     cairo_t *cr = d->cr;
     cairo_set_source_rgb(cr, 0.93, 0.95, 0.98);
@@ -371,8 +371,8 @@ static void tiles(struct doc *d, double y)
                     k ? &c->then.remission : &c->then.response, change, sizeof change);
         if (pr[k]->n == 0 || hidden(dpr[k]))
             change[0] = '\0';
-        tile(d, 36 + k * (tw + 10), y, tw, th, labels[k], value, detail,
-             change[0] ? change : NULL, NULL);
+        tile(d, 36 + k * (tw + 10), y, tw, th, labels[k], value, detail, change[0] ? change : NULL,
+             NULL);
     }
     {
         char value[64], detail[128];
@@ -416,8 +416,8 @@ static void tiles(struct doc *d, double y)
             median_text(ms, sizeof ms, ks->median, "sessions");
             snprintf(detail2, sizeof detail2, "or %s (median); Kaplan-Meier,", ms);
         }
-        tile(d, 36 + 3 * (tw + 10), y, tw, th, "First response, any visit", value, detail,
-             detail2, "not the response at the endpoint");
+        tile(d, 36 + 3 * (tw + 10), y, tw, th, "First response, any visit", value, detail, detail2,
+             "not the response at the endpoint");
     }
 }
 
@@ -452,8 +452,8 @@ static void diff_cell(char *buf, size_t n, const struct prop_diff *df, uint8_t w
     else {
         char p[32];
         p_words(p, sizeof p, df->p);
-        snprintf(buf, n, "%+.1f (%.1f to %.1f), %s", 100 * df->estimate, 100 * df->lo,
-                 100 * df->hi, p);
+        snprintf(buf, n, "%+.1f (%.1f to %.1f), %s", 100 * df->estimate, 100 * df->lo, 100 * df->hi,
+                 p);
     }
 }
 
@@ -464,7 +464,8 @@ static double comparison_table(struct doc *d, double x, double y, double w)
     const struct disclosure *dc = &a->disc;
     cairo_t *cr = d->cr;
     cairo_set_source_rgb(cr, 0, 0, 0);
-    render_text(cr, &d->f, 1, 10, x, y, 0, "Against earlier periods (same definitions and as-of date)");
+    render_text(cr, &d->f, 1, 10, x, y, 0,
+                "Against earlier periods (same definitions and as-of date)");
     y += 15;
     const double cx[5] = {x, x + 0.20 * w, x + 0.36 * w, x + 0.52 * w, x + 0.76 * w};
     static const char *const head[5] = {"period", "response", "remission",
@@ -522,10 +523,9 @@ static double benchmark_table(struct doc *d, double x, double y, double w, doubl
         render_paragraph(cr, &d->f, 8, x, y, w, "No benchmark of this instrument is listed.");
         return y + 12;
     }
-    const double cx[6] = {x, x + 0.15 * w, x + 0.33 * w, x + 0.61 * w, x + 0.71 * w,
-                          x + 0.86 * w};
+    const double cx[6] = {x, x + 0.15 * w, x + 0.33 * w, x + 0.61 * w, x + 0.71 * w, x + 0.86 * w};
     static const char *const head[6] = {"benchmark", "measure, population", "window",
-                                        "rate", "clinic (95% CI)", "benchmark lies"};
+                                        "rate",      "clinic (95% CI)",     "benchmark lies"};
     row(d, y, cx, 6, x + w, 1, head);
     y += 13;
     size_t shown = 0;
@@ -550,11 +550,11 @@ static double benchmark_table(struct doc *d, double x, double y, double w, doubl
             snprintf(c2, sizeof c2, "%.1f%% (%.1f-%.1f%%)", 100 * br->clinic->rate,
                      100 * br->clinic->lo, 100 * br->clinic->hi);
         snprintf(c3, sizeof c3, "%s",
-                 wh ? "suppressed"
-                    : br->position == BM_BELOW   ? "below: clinic higher"
-                    : br->position == BM_ABOVE   ? "above: clinic lower"
-                    : br->position == BM_INSIDE  ? "inside"
-                                                 : "-");
+                 wh                          ? "suppressed"
+                 : br->position == BM_BELOW  ? "below: clinic higher"
+                 : br->position == BM_ABOVE  ? "above: clinic lower"
+                 : br->position == BM_INSIDE ? "inside"
+                                             : "-");
         if (i % 2 == 0) {
             cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
             cairo_rectangle(cr, x, y - 9, w, 12);
@@ -602,8 +602,8 @@ static void draw_summary(struct doc *d)
     date_format(a->as_of, as_of);
     report_month_label(a->period_from, from);
     report_month_label(a->period_to, to);
-    snprintf(top, sizeof top, "%s (episodes starting %s%s%s)  |  data as of %s  |  %s", per,
-             from, strcmp(from, to) ? " to " : "", strcmp(from, to) ? to : "", as_of,
+    snprintf(top, sizeof top, "%s (episodes starting %s%s%s)  |  data as of %s  |  %s", per, from,
+             strcmp(from, to) ? " to " : "", strcmp(from, to) ? to : "", as_of,
              instrument_label(a->opts.instrument));
     double y = page_begin(d, NULL);
     cairo_t *cr = d->cr;
