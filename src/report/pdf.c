@@ -83,25 +83,12 @@ static int hidden(struct disc_prop p)
 
 static const char *instrument_label(int col)
 {
-    switch (col) {
-    case COL_PHQ9: return "PHQ-9";
-    case COL_MADRS: return "MADRS";
-    case COL_QIDS_SR16: return "QIDS-SR16";
-    case COL_HAMD17: return "HAM-D17";
-    case COL_BDI2: return "BDI-II";
-    default: return "GAD-7";
-    }
+    return ingest_columns[col].label;
 }
 
 static int instrument_max(int col)
 {
-    switch (col) {
-    case COL_MADRS: return 60;
-    case COL_HAMD17: return 52;
-    case COL_BDI2: return 63;
-    case COL_GAD7: return 21;
-    default: return 27;
-    }
+    return ingest_columns[col].hi;
 }
 
 static void pct_ci(struct doc *d, char *buf, size_t n, const struct proportion *p,
@@ -964,16 +951,19 @@ static void page_quality(struct doc *d)
     /* missing scores */
     double x = 36 + colw + 30;
     render_text(d->cr, &d->f, 1, 10, x, 80, 0, "Missing values by column (accepted rows)");
-    static const char *const short_names[N_INT_COLS] = {
-        "phq9", "item9", "madrs", "qids", "hamd", "bdi2", "gad7", "cadss", "sbp-", "dbp-",
-        "sbp+", "dbp+"};
+    const char *short_names[N_INT_COLS];
     double mv[N_INT_COLS];
-    for (int k = 0; k < N_INT_COLS; k++)
-        mv[k] = a->dq.missing_n ? 100.0 * (double)a->dq.missing[k] / (double)a->dq.missing_n : 0;
     uint8_t mh[N_INT_COLS];
-    for (int k = 0; k < N_INT_COLS; k++)
-        mh[k] = a->disc.missing[k].events ? a->disc.missing[k].events : a->disc.missing[k].rate;
-    render_bars(d->cr, &d->f, (struct box){x, 88, colw, 220}, short_names, mv, mh, N_INT_COLS,
+    int nm = 0;
+    for (int k = 0; k < N_INT_COLS; k++) {
+        if (!ingest_columns[COL_FIRST_INT + k].dq_missing)
+            continue;
+        short_names[nm] = ingest_columns[COL_FIRST_INT + k].short_name;
+        mv[nm] = a->dq.missing_n ? 100.0 * (double)a->dq.missing[k] / (double)a->dq.missing_n : 0;
+        mh[nm] = a->disc.missing[k].events ? a->disc.missing[k].events : a->disc.missing[k].rate;
+        nm++;
+    }
+    render_bars(d->cr, &d->f, (struct box){x, 88, colw, 220}, short_names, mv, mh, nm,
                 "rows without a value (%)", 1);
     char t[200];
     if (hidden(a->disc.without_score) || a->disc.treatment_sessions)
