@@ -41,12 +41,14 @@ enum col {
     COL_HAMD17,
     COL_BDI2,
     COL_GAD7,
+    COL_HAMA,
     /* end of the conflict-checked instruments */
     COL_CADSS,
     COL_SBP_PRE,
     COL_DBP_PRE,
     COL_SBP_POST,
     COL_DBP_POST,
+    COL_MONITORING_MIN,
     /* end of the integer columns */
     COL_ADVERSE_EVENTS,
     COL_CONCURRENT_THERAPY,

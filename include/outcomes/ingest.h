@@ -100,6 +100,13 @@ struct rows {
 
 struct intern_cache;
 
+/* Row i's value of integer column col (col_is_int(col): a score, CADSS, a blood pressure,
+ * monitoring_min), -1 when absent. */
+static inline int rows_int(const struct rows *r, int col, size_t i)
+{
+    return r->score[INT_INDEX(col)][i];
+}
+
 /* A --columns mapping: for each canonical column, the export's header name (or NULL); and the
  * SHA-256 and size of the bytes it was parsed from (for the manifest: the digest of what was
  * read, not of the file read again later). */

@@ -50,7 +50,7 @@ static const struct opt_def defs[] = {
     {"period", 0, 1, OPT_PERIOD, CMD_REPORT, "P",
      "cohort of episodes by index month: YYYY-MM, YYYY-MM..YYYY-MM or all (default)"},
     {"instrument", 0, 1, OPT_INSTRUMENT, CMD_REPORT, "NAME",
-     "primary instrument: phq9 (default), madrs, qids_sr16, hamd17, bdi2, gad7"},
+     "primary instrument: phq9 (default), madrs, qids_sr16, hamd17, bdi2, gad7, hama"},
     {"baseline-window", 0, 1, OPT_BASELINE_WINDOW, CMD_REPORT, "DAYS",
      "baseline: latest score this many days before the index date (default 14)"},
     {"min-baseline", 0, 1, OPT_MIN_BASELINE, CMD_REPORT, "N",
@@ -261,10 +261,16 @@ static int apply(struct cli_opts *o, const struct opt_def *def, const char *val,
         return 0;
     case OPT_INSTRUMENT: {
         int col = ingest_col_find(val), mb, rm;
-        if (col < 0 || model_instrument_defaults(col, &mb, &rm) != 0)
-            return diag_set(d, DIAG_USAGE, NULL, 0, 0,
-                            "%s: expected phq9, madrs, qids_sr16, hamd17, bdi2 or gad7, got '%s'",
-                            where, val);
+        if (col < 0 || model_instrument_defaults(col, &mb, &rm) != 0) {
+            char names[256]; /* the instruments of the column table with defaults */
+            size_t o2 = 0;
+            for (int c = 0, k = 0; c < COL_COUNT; c++)
+                if (model_instrument_defaults(c, &mb, &rm) == 0 && o2 < sizeof names)
+                    o2 += (size_t)snprintf(names + o2, sizeof names - o2, "%s%s", k++ ? ", " : "",
+                                           ingest_col_name((enum col)c));
+            return diag_set(d, DIAG_USAGE, NULL, 0, 0, "%s: expected one of %s, got '%s'", where,
+                            names, val);
+        }
         o->model.instrument = col;
         if (!o->have_min_baseline)
             o->model.min_baseline = mb;

@@ -61,6 +61,9 @@ const struct column_info ingest_columns[SCHEMA_COLS] = {
                   .type = COLTYPE_INT, .lo = 0, .hi = 21, .dq_missing = 1,
                   .loinc = "70274-6", /* GAD-7 total score [Reported] */
                   .min_baseline = 10, .remission_max = 4},
+    [COL_HAMA] = {.col = COL_HAMA, .name = "hama", .label = "HAM-A", .short_name = "hama",
+                  .type = COLTYPE_INT, .lo = 0, .hi = 56, .dq_missing = 1,
+                  .min_baseline = 18, .remission_max = 7},
 
     /* other integer columns */
     INT(COL_CADSS, "cadss", "CADSS", "cadss", 0, 92),
@@ -68,6 +71,11 @@ const struct column_info ingest_columns[SCHEMA_COLS] = {
     INT(COL_DBP_PRE, "dbp_pre", "diastolic BP before dose", "dbp-", 30, 300),
     INT(COL_SBP_POST, "sbp_post", "highest systolic BP after dose", "sbp+", 30, 300),
     INT(COL_DBP_POST, "dbp_post", "highest diastolic BP after dose", "dbp+", 30, 300),
+    /* minutes from the dose to the end of monitoring (SPEC section 13): not yet in a figure */
+    [COL_MONITORING_MIN] = {.col = COL_MONITORING_MIN, .name = "monitoring_min",
+                            .label = "monitoring time (min)", .short_name = "mon",
+                            .type = COLTYPE_INT, .lo = 0, .hi = 1440, .dq_missing = 0,
+                            .min_baseline = -1, .remission_max = -1},
 
     TEXT(COL_ADVERSE_EVENTS, "adverse_events", "adverse events", 0),
     TEXT(COL_CONCURRENT_THERAPY, "concurrent_therapy", "concurrent therapy", 0),
