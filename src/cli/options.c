@@ -216,10 +216,16 @@ static int p_instrument(struct cli_opts *o, const struct opt_def *def, const cha
 {
     (void)def;
     int col = ingest_col_find(val), mb, rm;
-    if (col < 0 || model_instrument_defaults(col, &mb, &rm) != 0)
-        return diag_set(d, DIAG_USAGE, NULL, 0, 0,
-                        "%s: expected phq9, madrs, qids_sr16, hamd17, bdi2 or gad7, got '%s'",
-                        where, val);
+    if (col < 0 || model_instrument_defaults(col, &mb, &rm) != 0) {
+        char names[256]; /* the instruments of the column table with defaults (columns.h) */
+        size_t n = 0;
+        for (int c = 0, k = 0; c < COL_COUNT; c++)
+            if (model_instrument_defaults(c, &mb, &rm) == 0 && n < sizeof names)
+                n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", k++ ? ", " : "",
+                                      ingest_col_name((enum col)c));
+        return diag_set(d, DIAG_USAGE, NULL, 0, 0, "%s: expected one of %s, got '%s'", where,
+                        names, val);
+    }
     o->model.instrument = col;
     if (!o->have_min_baseline)
         o->model.min_baseline = mb;
@@ -471,7 +477,7 @@ static const struct opt_def defs[] = {
      .help = "cohort of episodes by index month: YYYY-MM, YYYY-MM..YYYY-MM or all (default)",
      .parse = p_period, .dst = OFF(period_label), .format = f_text},
     {.name = "instrument", .commands = CMD_REPORT, .arg = "NAME",
-     .help = "primary instrument: phq9 (default), madrs, qids_sr16, hamd17, bdi2, gad7",
+     .help = "primary instrument: phq9 (default), madrs, qids_sr16, hamd17, bdi2, gad7, hama",
      .parse = p_instrument, .format = f_instrument},
     {.name = "baseline-window", .commands = CMD_REPORT, .arg = "DAYS",
      .help = "baseline: latest score this many days before the index date (default 14)",

@@ -20,7 +20,7 @@
 #include "outcomes/benchmarks.h"
 #include "outcomes/infile.h"
 #include "outcomes/ingest.h"
-#include "outcomes/instruments.h"
+#include "outcomes/columns.h"
 #include "outcomes/vec.h"
 
 enum {
@@ -275,15 +275,15 @@ static void on_row(int ch, void *arg)
              "citation: expected text of 1-1000 characters (UTF-8, no control characters)");
         goto clear;
     }
-    const struct instrument_code *ic =
-        ingest_instrument_lookup(v[BC_INSTRUMENT], strlen(v[BC_INSTRUMENT]));
-    if (!ic || strcmp(ic->name, v[BC_INSTRUMENT]) != 0) {
+    /* an instrument that can be the primary one (the column table's thresholds) */
+    int icol = ingest_col_find(v[BC_INSTRUMENT]);
+    if (icol < 0 || col_info(icol)->min_baseline < 0) {
         fail(c, column_of(c, BC_INSTRUMENT),
              "instrument: expected an instrument column name (phq9, madrs, ...), got '%s'",
              v[BC_INSTRUMENT]);
         goto clear;
     }
-    b.instrument = ic->column;
+    b.instrument = icol;
     if (strcmp(v[BC_MEASURE], "response") == 0)
         b.measure = BM_RESPONSE;
     else if (strcmp(v[BC_MEASURE], "remission") == 0)
