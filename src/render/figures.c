@@ -223,9 +223,16 @@ void render_bars(cairo_t *cr, const struct fonts *f, struct box b, const char *c
             snprintf(buf, sizeof buf, "%.0f%%", values[i]); /* a narrow slot: whole percent */
         if (render_text_width(cr, f, 0, 7.5, buf) <= slot - 2)
             render_text(cr, f, 0, 7.5, x + slot / 2, y - 2, 0.5, buf);
-        else { /* still too wide: upwards from the bar's top */
+        else { /* still too wide: turned upright, inside a bar tall enough (in white), else
+                  upwards from its top */
+            double tw = render_text_width(cr, f, 0, 7.5, buf);
+            int inside = p.y + p.h - y > tw + 6;
             cairo_save(cr);
-            cairo_translate(cr, x + slot / 2 + 2, y - 3);
+            if (inside) {
+                cairo_set_source_rgb(cr, 1, 1, 1);
+                cairo_translate(cr, x + slot / 2 + 2.5, y + 3 + tw);
+            } else
+                cairo_translate(cr, x + slot / 2 + 2.5, y - 3);
             cairo_rotate(cr, -RENDER_PI / 2);
             render_text(cr, f, 0, 7.5, 0, 0, 0, buf);
             cairo_restore(cr);
