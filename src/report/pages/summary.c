@@ -17,6 +17,9 @@
 #include "outcomes/text.h"
 #include "pages.h"
 
+/* A benchmark's short name: the first author (at most 40 characters shown), "et al." and a year. */
+#define BM_NAME_SIZE (TEXT_ROOM(40) + 24)
+
 static const char *const month_names[12] = {"January",   "February", "March",    "April",
                                             "May",       "June",     "July",     "August",
                                             "September", "October",  "November", "December"};
@@ -212,7 +215,7 @@ static int sentences(struct doc *d, char s[5][768])
     }
     /* 4: the response benchmarks (complete case beside the observed rate) and the target */
     {
-        char list[512] = "";
+        char list[4 * BM_NAME_SIZE + 512] = "";
         size_t o = 0;
         int nb = 0;
         const struct proportion *clinic = NULL;
@@ -222,7 +225,7 @@ static int sentences(struct doc *d, char s[5][768])
             if (br->b->measure != BM_RESPONSE || br->b->target ||
                 br->b->population != BM_COMPLETE_CASE)
                 continue;
-            char nm[96];
+            char nm[BM_NAME_SIZE];
             bm_name(br->b, nm, sizeof nm);
             clinic = br->clinic;
             withheld |= dc->benchmark_position[i];
@@ -532,7 +535,8 @@ static double benchmark_table(struct doc *d, double x, double y, double w, doubl
     for (size_t i = 0; i < a->nbenchmarks && y < ymax - 24; i++, shown++) {
         const struct benchmark_result *br = &a->benchmarks[i];
         int wh = a->disc.benchmark_position[i];
-        char c0[160], c1[48], c2[80], c3[64], cm[80], cw[TEXT_ROOM(80)], nm[96];
+        char c0[BM_NAME_SIZE], c1[48], c2[80], c3[64], cm[80], cw[TEXT_ROOM(80)];
+        char nm[BM_NAME_SIZE];
         const char *cells[6] = {c0, cm, cw, c1, c2, c3};
         bm_name(br->b, nm, sizeof nm);
         snprintf(c0, sizeof c0, "%s", nm);
@@ -582,7 +586,7 @@ static double benchmark_table(struct doc *d, double x, double y, double w, doubl
             dup |= strcmp(a->benchmarks[j].b->citation, b->citation) == 0;
         if (dup || b->target)
             continue;
-        char nm[96], cit[TEXT_ROOM(400)];
+        char nm[BM_NAME_SIZE], cit[TEXT_ROOM(400)];
         bm_name(b, nm, sizeof nm);
         text_display(cit, sizeof cit, b->citation, 400);
         o += (size_t)snprintf(note + o, sizeof note - o, " %s: %s", nm, cit);
