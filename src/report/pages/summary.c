@@ -19,6 +19,8 @@
 
 /* A benchmark's short name: the first author (at most 40 characters shown), "et al." and a year. */
 #define BM_NAME_SIZE (TEXT_ROOM(40) + 24)
+/* One sentence of page 1: room for its longest template with every benchmark name. */
+#define SENTENCE_SIZE (6 * BM_NAME_SIZE + 1024)
 
 static const char *const month_names[12] = {"January",   "February", "March",    "April",
                                             "May",       "June",     "July",     "August",
@@ -137,7 +139,7 @@ static const char *position_words(int pos)
 }
 
 /* The sentences (3 to 5), each into s[k]; returns how many. */
-static int sentences(struct doc *d, char s[5][768])
+static int sentences(struct doc *d, char s[5][SENTENCE_SIZE])
 {
     const struct analysis *a = d->a;
     const struct disclosure *dc = &a->disc;
@@ -220,21 +222,28 @@ static int sentences(struct doc *d, char s[5][768])
         int nb = 0;
         const struct proportion *clinic = NULL;
         int withheld = 0;
-        for (size_t i = 0; i < a->nbenchmarks && o < sizeof list; i++) {
+        int more = 0; /* beyond the first three: "and N more in the table below" */
+        for (size_t i = 0; i < a->nbenchmarks; i++) {
             const struct benchmark_result *br = &a->benchmarks[i];
             if (br->b->measure != BM_RESPONSE || br->b->target ||
                 br->b->population != BM_COMPLETE_CASE)
                 continue;
-            char nm[BM_NAME_SIZE];
-            bm_name(br->b, nm, sizeof nm);
             clinic = br->clinic;
             withheld |= dc->benchmark_position[i];
+            if (nb == 3) {
+                more++;
+                continue;
+            }
+            char nm[BM_NAME_SIZE];
+            bm_name(br->b, nm, sizeof nm);
             o += (size_t)snprintf(list + o, sizeof list - o, "%s%s's %.1f%% lies %s",
                                   nb ? "; " : "", nm, 100 * br->b->rate,
                                   withheld ? "against a withheld interval"
                                            : position_words(br->position));
             nb++;
         }
+        if (more && o < sizeof list)
+            snprintf(list + o, sizeof list - o, "; and %d more in the table below", more);
         if (nb && clinic && clinic->n > 0 && !withheld) {
             pct1(r, sizeof r, clinic->rate);
             snprintf(lo, sizeof lo, "%.1f", 100 * clinic->lo);
@@ -614,7 +623,7 @@ static void draw_summary(struct doc *d)
     cairo_set_source_rgb(cr, 0.12, 0.31, 0.47);
     render_label(cr, &d->f, 1, 12, 36, y, 0, d->w - 72, TEXT_ALL, top);
     y += 18;
-    char s[5][768];
+    char s[5][SENTENCE_SIZE];
     int ns = sentences(d, s);
     cairo_set_source_rgb(cr, 0, 0, 0);
     for (int k = 0; k < ns; k++)
