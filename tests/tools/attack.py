@@ -411,13 +411,16 @@ for total, parts in flow_groups:
     cand = [v for v in cand if 1 <= T - v < N or 1 <= v < N]  # withheld: it or its complement is small
     if len(cand) == 1:
         find(f"PDF: {T} {name(total)} and '{lab}' {name(parts[0])}: it is {cand[0]}")
-# tiles: "x of n" under the response and remission tiles
-m = re.search(r"\n\s+" + V + " of " + V + r"(?:; 95% CI [^\n]*?)?\s{3,}" + V + " of " + V, pdf)
+# tiles: "x of n" under the response and remission tiles, or, withheld, "n episodes; a count
+# in it is under N" (n as published) or "small counts (cells under N)" (nothing counted)
+TILE = (r"(?:" + V + " of " + V + r"(?:; 95% CI [^\n]*?)?|(\d+) episodes; a count in it is under"
+        r" \d+|small counts \(cells under \d+\))")
+m = re.search(r"\n\s+" + TILE + r"\s{3,}" + TILE, pdf)
 if m:
-    shown_as(("response", "events"), m.group(1), "tile")
-    shown_as(("response", "n"), m.group(2), "tile")
-    shown_as(("remission", "events"), m.group(3), "tile")
-    shown_as(("remission", "n"), m.group(4), "tile")
+    for k, key in enumerate(("response", "remission")):
+        ev, n, n_only = m.group(3 * k + 1), m.group(3 * k + 2), m.group(3 * k + 3)
+        shown_as((key, "events"), ev, "tile")
+        shown_as((key, "n"), n if n is not None else n_only, "tile")
 else:
     find("PDF: the headline tiles were not found")
 # item 9 and the other "x of n" tables

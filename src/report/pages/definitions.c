@@ -57,7 +57,7 @@ static void draw_definitions(struct doc *d)
              "(all episodes, not only the period's); centre = all responders / all mature "
              "episodes of those months; limits centre +- 3 sqrt(p(1-p)/n) clipped to 0-100%%; "
              "a month signals outside its limits or in a run of 6 or more months on one side "
-             "of the centre.");
+             "of the centre; a month with fewer than 5 episodes shows its n, no point.");
     snprintf(p[8], sizeof p[8],
              "Safety: pre-dose blood pressure flagged at or above %d/%d mmHg (either reading), "
              "post-dose at or above %d/%d; CADSS above %d counted; adverse events as recorded "

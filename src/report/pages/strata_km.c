@@ -7,6 +7,15 @@
 #include "outcomes/text.h"
 #include "pages.h"
 
+/* 1 when every drawn series stops before its first row (fewer than the cut at risk). */
+static int none_at_risk(const struct km_show *show, int n)
+{
+    for (int k = 0; k < n; k++)
+        if (show[k].rows > 0)
+            return 0;
+    return 1;
+}
+
 static void draw_strata_km(struct doc *d)
 {
     const struct analysis *a = d->a;
@@ -58,22 +67,40 @@ static void draw_strata_km(struct doc *d)
                      withheld, withheld > 1 ? "values" : "value", d->f.suppress_below);
         }
         /* the test's line wraps within the panel (a reason can be longer than its width) */
-        double below = render_paragraph(d->cr, &d->f, 7.5, b.x, b.y + 18, b.w, test) -
-                       (b.y + 18) - 7.5 * 1.35;
+        double below =
+            render_paragraph(d->cr, &d->f, 7.5, b.x, b.y + 18, b.w, test) - (b.y + 18) - 7.5 * 1.35;
         if (below < 0)
             below = 0;
         b.y += 20 + below;
         b.h -= 20 + below;
         if (shown == 0 && withheld) {
             char msg[240];
-            snprintf(msg, sizeof msg, "Not drawn: every value has fewer than %d episodes, or "
+            snprintf(msg, sizeof msg,
+                     "Not drawn: every value has fewer than %d episodes, or "
                      "a number withheld so that such a count cannot be worked back (a curve's "
                      "steps would give it away; small-cell suppression).",
                      d->f.suppress_below);
             render_withheld(d->cr, &d->f, b, msg);
         } else if (shown == 0)
             render_empty(d->cr, &d->f, b, "no values in this period");
-        else
+        else if (none_at_risk(show, shown)) {
+            /* no value keeps enough at risk for even its first step: say so, and which values
+             * with how many episodes, instead of empty axes running from 0 to 1 day */
+            char msg[PICK_MAX * (TEXT_ROOM(64) + 32) + 200];
+            size_t ml = (size_t)snprintf(msg, sizeof msg,
+                                         "No curve drawn: every value has fewer than %ld "
+                                         "episodes at risk from the start (",
+                                         km_min_at_risk(d));
+            for (int k = 0; k < shown && ml < sizeof msg; k++) {
+                char nm[TEXT_ROOM(64)];
+                text_display(nm, sizeof nm, names[k], 64);
+                ml += (size_t)snprintf(msg + ml, sizeof msg - ml, "%s%s: n %s", k ? "; " : "", nm,
+                                       C(d, km[k]->n, show[k].n));
+            }
+            if (ml < sizeof msg)
+                snprintf(msg + ml, sizeof msg - ml, ").");
+            render_withheld(d->cr, &d->f, b, msg);
+        } else
             shortened |= render_km(d->cr, &d->f, b, km, show, names, NULL, shown, "days",
                                    "responded (%)", 0);
     }
