@@ -63,9 +63,13 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b, const struc
             int m = month0 + k;
             snprintf(buf, sizeof buf, "%s %02d", mon[m % 12], (m / 12) % 100);
             render_text(cr, f, 0, 7.5, p.x + (k + 0.5) * slot, p.y + p.h + 11, 0.5, buf);
-            snprintf(buf, sizeof buf, "n %s",
-                     render_count(f, pts[k].n, show[k].n, cnt, sizeof cnt));
-            render_text(cr, f, 0, 7.5, p.x + (k + 0.5) * slot, p.y + p.h + 21, 0.5, buf);
+            if (show[k].maturity == 2 && pts[k].n == 0)
+                snprintf(buf, sizeof buf, "not yet mature");
+            else
+                snprintf(buf, sizeof buf, "n %s",
+                         render_count(f, pts[k].n, show[k].n, cnt, sizeof cnt));
+            render_label(cr, f, 0, 7.5, p.x + (k + 0.5) * slot, p.y + p.h + 21, 0.5, slot - 2,
+                         TEXT_ALL, buf);
         }
         cairo_restore(cr);
         return;

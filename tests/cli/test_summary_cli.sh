@@ -220,6 +220,8 @@ p1=$(page1 "$tmp/w25/report.pdf")
 no_lt_of() { case "$p1" in *"< 11 of"* | *"of < 11"* | *suppressed\ \(*) echo "  page 1: $p1"; return 1 ;; esac; }
 check p1_withheld_no_lt_of no_lt_of
 check p1_withheld_word has1 "withheld"
+# the flow says what its one label "< 11" covers (a count withheld for a small complement too)
+check flow_label_note bash -c "pdftotext -f 2 -l 2 '$tmp/w25/report.pdf' - | tr -s ' \n' '  ' | grep -qF '< 11 marks every withheld count'"
 wn=$("$get" "$tmp/w25/results.json" response.n)
 if [ "$("$get" "$tmp/w25/results.json" response.rate)" = null ] && [ "$wn" != null ]; then
   check p1_withheld_tile_n has1 "$wn episodes; a count in it is under 11"
