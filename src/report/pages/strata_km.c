@@ -7,6 +7,8 @@
 #include "outcomes/text.h"
 #include "pages.h"
 
+#define STRATA_KM_DAYS 90 /* the days shown (README "Outputs", page 8) */
+
 /* 1 when every drawn series stops before its first row (fewer than the cut at risk). */
 static int none_at_risk(const struct km_show *show, int n)
 {
@@ -21,9 +23,9 @@ static void draw_strata_km(struct doc *d)
     const struct analysis *a = d->a;
     char sub[256];
     snprintf(sub, sizeof sub,
-             "Kaplan-Meier by the value of the index session: at most 5 values (most episodes "
-             "followed); curves stop below %ld at risk; log-rank test over all values.",
-             km_min_at_risk(d));
+             "Kaplan-Meier by the index session's value: at most 5 values (most followed), days "
+             "0-%d, curves stop below %ld at risk; log-rank over all values and follow-up.",
+             STRATA_KM_DAYS, km_min_at_risk(d));
     page_begin(d, sub);
     double w = (d->w - 72 - 2 * 16) / 3, h = (d->h - 72 - 40 - 14 - 10) / 2;
     int shortened = 0;
@@ -56,6 +58,11 @@ static void draw_strata_km(struct doc *d)
             }
             km[shown] = &st->values[idx[k]].km;
             show[shown] = km_show_cut(&st->values[idx[k]].km, &dv->km, km_min_at_risk(d));
+            /* the first STRATA_KM_DAYS only: the values differ in the first weeks, and on an
+             * axis to a year their curves lie on each other in its left tenth */
+            const struct km *kk = &st->values[idx[k]].km;
+            while (show[shown].rows > 0 && kk->curve[show[shown].rows - 1].time > STRATA_KM_DAYS)
+                show[shown].rows--;
             names[shown++] = st->values[idx[k]].value;
         }
         if (shown && withheld) { /* say which are left out, and why */
