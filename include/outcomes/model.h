@@ -100,6 +100,8 @@ struct stratum {
     const char *logrank_reason;        /* why p is NaN (static text, stats_logrank), or NULL */
 };
 
+#define MODEL_AE_LISTED 50 /* adverse-event codes listed at most (README "Definitions") */
+
 /* Safety figures over the treatment sessions of cohort episodes (README "Definitions"). */
 struct safety {
     long sessions;                     /* treatment sessions (rows) of cohort episodes */
@@ -113,9 +115,11 @@ struct safety {
     size_t cadss_nsessions;
     long cadss_by_session_n[12];
     double cadss_by_session_median[12], cadss_by_session_q1[12], cadss_by_session_q3[12];
-    /* adverse events by code (byte order) */
+    /* adverse events by code: at most MODEL_AE_LISTED codes (the most frequent) in byte order,
+     * then "other" (the codes left out, ae_other_codes of them) when any is */
     size_t nae;
     char **ae_code;                    /* owned */
+    long ae_other_codes;               /* distinct codes pooled in "other" (0: no "other") */
     long *ae_sessions, *ae_episodes;   /* sessions with the code; episodes with it at least once */
     long ae_any_sessions, ae_any_episodes, episodes;
     /* PHQ-9 item 9 over all encounters of cohort episodes (baseline window to follow-up end) */
@@ -211,6 +215,8 @@ struct disclosure {
     uint8_t cadss_by_session[12];        /* n, median and IQR */
     struct disc_prop ae_any_sessions, ae_any_episodes; /* of sessions, of episodes */
     struct disc_prop *ae_sessions, *ae_episodes;       /* per code (owned) */
+    uint8_t ae_other_codes;              /* how many codes "other" pools (withheld with its
+                                            sessions: each pooled code has one at least) */
     uint8_t item9_n, item9_episodes;
     struct disc_prop item9_ge1, item9_ge2, item9_resolved, item9_worsened;
     /* data quality */

@@ -49,13 +49,18 @@ static double hist_quantile(const long *counts, size_t nbins, int offset, long n
 }
 
 /* The adverse-event codes of each distinct adverse_events text (an id in rows.text), split
- * once: list[first[t] .. first[t] + count[t]) are indices into s->ae_code. Codes are interned
- * in tab (id = index + 1), so a lookup is a hash probe however many codes an export has. */
+ * once: list[first[t] .. first[t] + count[t]) are codes (ids in tab, minus 1). Codes are
+ * interned in tab (id = index + 1), so a lookup is a hash probe however many codes an export
+ * has; their counts are 4 words a code, and only the codes listed are copied out at the end
+ * (README "Definitions": at most MODEL_AE_LISTED codes, the rest pooled as "other"). */
 struct ae_memo {
     uint32_t *first, *count; /* by text id; count UINT32_MAX: not split yet */
     uint32_t *list;
     size_t nlist;
     struct strtab *tab;
+    /* by code: sessions and episodes listing it, and the last row and episode counted (+1) */
+    uint32_t *sess, *eps, *seen_row, *seen_ep;
+    size_t ncodes, cap;
 };
 
 /* The blanks a value is trimmed of when read (space, tab, CR, LF: ingest_trim); a code is
@@ -65,8 +70,24 @@ static int is_blank(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* Splits text id t at '|' into trimmed, non-empty codes, adding new codes to s. */
-static int ae_split(struct ae_memo *m, struct safety *s, const struct rows *r, uint32_t t)
+static int grow_codes(struct ae_memo *m)
+{
+    if (m->ncodes < m->cap)
+        return 0;
+    size_t nc = m->cap ? m->cap * 2 : 64;
+    uint32_t **v[4] = {&m->sess, &m->eps, &m->seen_row, &m->seen_ep};
+    for (int k = 0; k < 4; k++) {
+        uint32_t *n = realloc(*v[k], nc * sizeof *n);
+        if (!n)
+            return -1;
+        *v[k] = n;
+    }
+    m->cap = nc;
+    return 0;
+}
+
+/* Splits text id t at '|' into trimmed, non-empty codes, interning new ones. */
+static int ae_split(struct ae_memo *m, const struct rows *r, uint32_t t)
 {
     size_t len;
     const char *ae = strtab_get(r->text, t, &len);
@@ -88,19 +109,11 @@ static int ae_split(struct ae_memo *m, struct safety *s, const struct rows *r, u
         if (strtab_intern(m->tab, ae + b0, b1 - b0, &id) != 0)
             return -1;
         if (strtab_count(m->tab) != before) { /* a new code */
-            if (vec_reserve(&s->ae_code, s->nae, sizeof *s->ae_code) != 0 ||
-                vec_reserve(&s->ae_sessions, s->nae, sizeof *s->ae_sessions) != 0 ||
-                vec_reserve(&s->ae_episodes, s->nae, sizeof *s->ae_episodes) != 0)
+            if (grow_codes(m) != 0)
                 return -1;
-            char *c = malloc(b1 - b0 + 1);
-            if (!c)
-                return -1;
-            memcpy(c, ae + b0, b1 - b0);
-            c[b1 - b0] = '\0';
-            s->ae_code[s->nae] = c;
-            s->ae_sessions[s->nae] = 0;
-            s->ae_episodes[s->nae] = 0;
-            s->nae++;
+            m->sess[m->ncodes] = m->eps[m->ncodes] = 0;
+            m->seen_row[m->ncodes] = m->seen_ep[m->ncodes] = 0;
+            m->ncodes++;
         }
         if (vec_reserve(&m->list, m->nlist, sizeof *m->list) != 0)
             return -1;
@@ -110,102 +123,140 @@ static int ae_split(struct ae_memo *m, struct safety *s, const struct rows *r, u
     return 0;
 }
 
-/* Under suppression (SPEC 9): codes seen in fewer than N sessions (and a code "other") are
- * pooled as "other", with the sessions and episodes that list any of them (a second pass over
- * the cohort's treatment rows, whose texts the memo has split). */
-static int ae_pool(const struct rows *r, const size_t *pstart, const struct analysis *a,
+static const char *code_text(const struct ae_memo *m, size_t k)
+{
+    size_t len;
+    return strtab_get(m->tab, (uint32_t)k + 1, &len);
+}
+
+/* 1 when code a comes before code b in the listing's choice: more sessions, then bytes. */
+static int ae_before(const struct ae_memo *m, size_t a, size_t b)
+{
+    if (m->sess[a] != m->sess[b])
+        return m->sess[a] > m->sess[b];
+    return strcmp(code_text(m, a), code_text(m, b)) < 0;
+}
+
+/* The heap of the best codes so far, its root the one that would go first (the last in the
+ * choice): a sift down from i over n entries. */
+static void heap_down(const struct ae_memo *m, size_t *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, w = i;
+        if (l < n && ae_before(m, h[w], h[l]))
+            w = l;
+        if (l + 1 < n && ae_before(m, h[w], h[l + 1]))
+            w = l + 1;
+        if (w == i)
+            return;
+        size_t t = h[i];
+        h[i] = h[w];
+        h[w] = t;
+        i = w;
+    }
+}
+
+static int code_cmp(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* The codes listed: the MODEL_AE_LISTED most frequent (by sessions, ties in byte order), in
+ * byte order, then "other" when any code is left out: under suppression (SPEC 9) those seen in
+ * fewer than N sessions, and a code named "other", are left out too. "other" counts the sessions
+ * and episodes that list any code left out (a second pass over the cohort's treatment rows,
+ * whose texts the memo has split) and how many codes it pools. */
+static int ae_list(const struct rows *r, const size_t *pstart, const struct analysis *a,
                    struct safety *s, const struct ae_memo *m)
 {
     long below = a->opts.suppress_below;
-    if (below <= 1 || s->nae == 0)
+    size_t n = m->ncodes;
+    if (n == 0)
         return 0;
-    uint8_t *rare = calloc(s->nae, 1);
-    if (!rare)
-        return -1;
-    size_t nrare = 0;
-    for (size_t k = 0; k < s->nae; k++) {
-        rare[k] = s->ae_sessions[k] < below || strcmp(s->ae_code[k], "other") == 0;
-        nrare += rare[k];
-    }
-    if (nrare == 0) {
-        free(rare);
-        return 0;
-    }
-    long osess = 0, oep = 0;
-    size_t p = 0;
-    for (size_t ei = 0; ei < a->nepisodes; ei++) {
-        const struct episode *e = &a->episodes[ei];
-        if (!e->in_cohort)
+    uint8_t *out = malloc(n); /* 1: pooled as "other" */
+    size_t *heap = malloc(MODEL_AE_LISTED * sizeof *heap), nh = 0;
+    int rc = -1;
+    if (!out || !heap)
+        goto done;
+    for (size_t k = 0; k < n; k++) {
+        out[k] = (below > 1 && m->sess[k] < (uint32_t)below) ||
+                 strcmp(code_text(m, k), "other") == 0;
+        if (out[k])
             continue;
-        while (r->patient[pstart[p]] != e->patient)
-            p++;
-        int any = 0;
-        for (size_t i = pstart[p]; i < pstart[p + 1]; i++) {
-            if (r->type[i] != SESSION_TREATMENT || r->date[i] < e->index_date ||
-                r->date[i] >= e->next_index)
+        if (nh < MODEL_AE_LISTED) { /* sift up */
+            size_t i = nh++;
+            heap[i] = k;
+            while (i > 0 && ae_before(m, heap[(i - 1) / 2], heap[i])) {
+                size_t p = (i - 1) / 2, t = heap[p];
+                heap[p] = heap[i];
+                heap[i] = t;
+                i = p;
+            }
+        } else if (ae_before(m, k, heap[0])) {
+            out[heap[0]] = 1;
+            heap[0] = k;
+            heap_down(m, heap, nh, 0);
+        } else {
+            out[k] = 1;
+        }
+    }
+    size_t npooled = n - nh;
+    s->nae = nh + (npooled > 0);
+    s->ae_code = calloc(s->nae, sizeof *s->ae_code);
+    s->ae_sessions = calloc(s->nae, sizeof *s->ae_sessions);
+    s->ae_episodes = calloc(s->nae, sizeof *s->ae_episodes);
+    if (!s->ae_code || !s->ae_sessions || !s->ae_episodes)
+        goto done;
+    for (size_t i = 0; i < nh; i++) {
+        const char *c = code_text(m, heap[i]);
+        size_t len = strlen(c);
+        if (!(s->ae_code[i] = malloc(len + 1)))
+            goto done;
+        memcpy(s->ae_code[i], c, len + 1);
+    }
+    qsort(s->ae_code, nh, sizeof *s->ae_code, code_cmp); /* codes are distinct: no ties */
+    for (size_t i = 0; i < nh; i++) {
+        uint32_t id;
+        if (strtab_intern(m->tab, s->ae_code[i], strlen(s->ae_code[i]), &id) != 0)
+            goto done; /* (a lookup: every listed code is in tab) */
+        s->ae_sessions[i] = m->sess[id - 1];
+        s->ae_episodes[i] = m->eps[id - 1];
+    }
+    if (npooled > 0) {
+        long osess = 0, oep = 0;
+        size_t p = 0;
+        for (size_t ei = 0; ei < a->nepisodes; ei++) {
+            const struct episode *e = &a->episodes[ei];
+            if (!e->in_cohort)
                 continue;
-            uint32_t t = r->adverse[i];
-            int row = 0;
-            for (uint32_t q = 0; m->count[t] != UINT32_MAX && q < m->count[t]; q++)
-                row |= rare[m->list[m->first[t] + q]];
-            osess += row;
-            any |= row;
+            while (r->patient[pstart[p]] != e->patient)
+                p++;
+            int any = 0;
+            for (size_t i = pstart[p]; i < pstart[p + 1]; i++) {
+                if (r->type[i] != SESSION_TREATMENT || r->date[i] < e->index_date ||
+                    r->date[i] >= e->next_index)
+                    continue;
+                uint32_t t = r->adverse[i];
+                int row = 0;
+                for (uint32_t q = 0; m->count[t] != UINT32_MAX && q < m->count[t]; q++)
+                    row |= out[m->list[m->first[t] + q]];
+                osess += row;
+                any |= row;
+            }
+            oep += any;
         }
-        oep += any;
+        if (!(s->ae_code[nh] = malloc(6)))
+            goto done;
+        memcpy(s->ae_code[nh], "other", 6);
+        s->ae_sessions[nh] = osess;
+        s->ae_episodes[nh] = oep;
+        s->ae_other_codes = (long)npooled;
     }
-    char *other = malloc(6);
-    if (!other) {
-        free(rare);
-        return -1;
-    }
-    memcpy(other, "other", 6);
-    size_t n = 0;
-    for (size_t k = 0; k < s->nae; k++) {
-        if (rare[k]) {
-            free(s->ae_code[k]);
-            continue;
-        }
-        s->ae_code[n] = s->ae_code[k];
-        s->ae_sessions[n] = s->ae_sessions[k];
-        s->ae_episodes[n] = s->ae_episodes[k];
-        n++;
-    }
-    s->ae_code[n] = other; /* n < nae: at least one code was pooled */
-    s->ae_sessions[n] = osess;
-    s->ae_episodes[n] = oep;
-    s->nae = n + 1;
-    free(rare);
-    return 0;
-}
-
-/* Sorts the codes by bytes, carrying their counts. */
-struct ae_entry {
-    char *code;
-    long sessions, episodes;
-};
-
-static int ae_entry_cmp(const void *x, const void *y)
-{
-    return strcmp(((const struct ae_entry *)x)->code, ((const struct ae_entry *)y)->code);
-}
-
-static int ae_sort(struct safety *s)
-{
-    if (s->nae < 2)
-        return 0;
-    struct ae_entry *v = malloc(s->nae * sizeof *v);
-    if (!v)
-        return -1;
-    for (size_t i = 0; i < s->nae; i++)
-        v[i] = (struct ae_entry){s->ae_code[i], s->ae_sessions[i], s->ae_episodes[i]};
-    qsort(v, s->nae, sizeof *v, ae_entry_cmp); /* codes are distinct: no ties */
-    for (size_t i = 0; i < s->nae; i++) {
-        s->ae_code[i] = v[i].code;
-        s->ae_sessions[i] = v[i].sessions;
-        s->ae_episodes[i] = v[i].episodes;
-    }
-    free(v);
-    return 0;
+    rc = 0;
+done:
+    free(out);
+    free(heap);
+    return rc;
 }
 
 int model_safety(const struct rows *r, const size_t *pstart, const struct analysis *a,
@@ -222,12 +273,10 @@ int model_safety(const struct rows *r, const size_t *pstart, const struct analys
         if (pstart[q + 1] - pstart[q] > maxrows)
             maxrows = pstart[q + 1] - pstart[q];
     struct dated_score *item9 = malloc(maxrows * sizeof *item9);
-    long *seen = NULL; /* per code: the last episode and row that listed it (+1) */
-    size_t seen_cap = 0;
     double rise_sum = 0;
     uint32_t ntext = strtab_count(r->text);
     struct ae_memo memo = {malloc(ntext * sizeof *memo.first), malloc(ntext * sizeof *memo.count),
-                           NULL, 0, strtab_new()};
+                           NULL, 0, strtab_new(), NULL, NULL, NULL, NULL, 0, 0};
     if (!rise || !cadss || !item9 || !memo.first || !memo.count || !memo.tab)
         goto out;
     memset(memo.count, 0xff, ntext * sizeof *memo.count);
@@ -280,28 +329,18 @@ int model_safety(const struct rows *r, const size_t *pstart, const struct analys
                 s->cadss_by_session_n[k]++;
             }
             uint32_t t = r->adverse[i];
-            if (memo.count[t] == UINT32_MAX && ae_split(&memo, s, r, t) != 0)
+            if (memo.count[t] == UINT32_MAX && ae_split(&memo, r, t) != 0)
                 goto out;
             int row_any = memo.count[t] > 0;
             for (uint32_t q = 0; q < memo.count[t]; q++) {
                 size_t k = memo.list[memo.first[t] + q];
-                if (k >= seen_cap) {
-                    size_t nc = k * 2 + 8;
-                    long *ns = realloc(seen, nc * 2 * sizeof *ns);
-                    if (!ns)
-                        goto out;
-                    memset(ns + seen_cap * 2, 0, (nc - seen_cap) * 2 * sizeof *ns);
-                    seen = ns;
-                    seen_cap = nc;
+                if (memo.seen_row[k] != (uint32_t)(i + 1)) {
+                    memo.seen_row[k] = (uint32_t)(i + 1);
+                    memo.sess[k]++;
                 }
-                /* seen[2k]: last episode (+1) counted; seen[2k+1]: last row (+1) counted */
-                if (seen[2 * k + 1] != (long)i + 1) {
-                    seen[2 * k + 1] = (long)i + 1;
-                    s->ae_sessions[k]++;
-                }
-                if (seen[2 * k] != (long)ei + 1) {
-                    seen[2 * k] = (long)ei + 1;
-                    s->ae_episodes[k]++;
+                if (memo.seen_ep[k] != (uint32_t)(ei + 1)) {
+                    memo.seen_ep[k] = (uint32_t)(ei + 1);
+                    memo.eps[k]++;
                 }
             }
             s->ae_any_sessions += row_any;
@@ -345,7 +384,7 @@ int model_safety(const struct rows *r, const size_t *pstart, const struct analys
         s->cadss_by_session_median[k] = hist_quantile(cadss[k], CADSS_BINS, 0, n, 0.5);
         s->cadss_by_session_q3[k] = hist_quantile(cadss[k], CADSS_BINS, 0, n, 0.75);
     }
-    if (ae_pool(r, pstart, a, s, &memo) != 0 || ae_sort(s) != 0)
+    if (ae_list(r, pstart, a, s, &memo) != 0)
         goto out;
     rc = 0;
 out:
@@ -353,10 +392,13 @@ out:
     free(memo.count);
     free(memo.list);
     strtab_free(memo.tab);
+    free(memo.sess);
+    free(memo.eps);
+    free(memo.seen_row);
+    free(memo.seen_ep);
     free(rise);
     free(cadss);
     free(item9);
-    free(seen);
     if (rc)
         model_safety_fini(s);
     return rc;
@@ -372,4 +414,5 @@ void model_safety_fini(struct safety *s)
     s->ae_code = NULL;
     s->ae_sessions = s->ae_episodes = NULL;
     s->nae = 0;
+    s->ae_other_codes = 0;
 }
