@@ -240,6 +240,8 @@ int cli_report(const struct cli_opts *o)
     int hook = stop_after_read();
     hashing = !hook && pthread_create(&hasher, NULL, hash_thread, &hj) == 0;
     int rc = cli_read_inputs(o, &in, "report", &pg, &colmap);
+    if (!rc)
+        rows_release_provenance(&in.rows); /* not read after the store */
     if (hook && !rc)
         raise(SIGSTOP);
     progress_stage(&pg, 2);
