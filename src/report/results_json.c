@@ -331,7 +331,7 @@ static json_t *safety(const struct analysis *a)
     return o;
 }
 
-static json_t *data_quality(const struct ingest_result *in, const struct analysis *a)
+static json_t *data_quality(const struct report_input *in, const struct analysis *a)
 {
     const struct disclosure *d = &a->disc;
     json_t *o = json_object(), *t = json_object();
@@ -473,7 +473,7 @@ static void section(struct json_out *w, const char *key, json_t *value)
     free(text);
 }
 
-char *report_results_json(const struct ingest_result *in, const struct analysis *a, size_t *len)
+char *report_results_json(const struct report_input *in, const struct analysis *a, size_t *len)
 {
     const struct model_opts *op = &a->opts;
     struct json_out w = {NULL, 0, 0, 0}, *root = &w;
