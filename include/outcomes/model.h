@@ -265,6 +265,14 @@ struct analysis {
 int model_run(const struct ingest_result *in, const struct model_opts *opts,
               struct analysis *out, struct diag *d);
 void model_fini(struct analysis *a);
+/* The analysis of one site's (var SV_SITE) or one clinician's (SV_CLINICIAN) episodes: those of
+ * net (a model_run of the same in and options) whose index treatment row names value (an id in
+ * in->rows.text), each derived from all of its patient's rows as in net; the period and the
+ * data cut are net's, and so are the row-level figures (data quality). The same cohort rules,
+ * rates, curves, strata, trend, safety and disclosure decision follow (SPEC section 14): its
+ * rates equal net's stratum entry for value. Returns 0 or a diag code (a released on error). */
+int model_subset(const struct ingest_result *in, const struct analysis *net, int var,
+                 uint32_t value, struct analysis *a, struct diag *d);
 
 /* Fills a->disc from the analysis and the ingest counts (SPEC section 9): primary, derived and
  * secondary suppression, until stable. Called by model_run; returns 0 or -1 (out of memory). */

@@ -62,6 +62,7 @@ struct ae_code {
     uint32_t text, off, len;       /* the code's bytes: strtab_get(text) + off, len of them */
     uint32_t sess, eps;            /* sessions and episodes listing it */
     uint32_t seen_row, seen_ep;    /* the last row and episode counted (+1) */
+    uint32_t hash;
 };
 
 struct ae_pass {
@@ -75,6 +76,7 @@ struct ae_pass {
                                       UINT32_MAX: not split in this pass */
     uint32_t *list;
     size_t nlist;
+    long sessions;                 /* sessions counted so far in this pass */
 };
 
 /* The blanks a value is trimmed of when read (space, tab, CR, LF: ingest_trim); a code is
@@ -129,7 +131,7 @@ static int rehash(struct ae_pass *p, size_t nslots)
         return -1;
     for (size_t k = 0; k < p->n; k++) {
         const struct ae_code *c = &p->c[k];
-        size_t h = code_hash(code_bytes(p->r, c), c->len) & (nslots - 1);
+        size_t h = c->hash & (nslots - 1);
         while (slots[h])
             h = (h + 1) & (nslots - 1);
         slots[h] = (uint32_t)k + 1;
@@ -154,7 +156,7 @@ static int code_find(struct ae_pass *p, uint32_t t, const char *text, size_t b0,
     size_t slot = h & (p->nslots - 1);
     for (; p->slots[slot]; slot = (slot + 1) & (p->nslots - 1)) {
         const struct ae_code *c = &p->c[p->slots[slot] - 1];
-        if (c->len == len && memcmp(code_bytes(p->r, c), text + b0, len) == 0) {
+        if (c->hash == h && c->len == len && memcmp(code_bytes(p->r, c), text + b0, len) == 0) {
             *k = p->slots[slot] - 1;
             return 0;
         }
@@ -169,7 +171,7 @@ static int code_find(struct ae_pass *p, uint32_t t, const char *text, size_t b0,
         p->c = g;
         p->cap = nc;
     }
-    p->c[p->n] = (struct ae_code){t, (uint32_t)b0, (uint32_t)len, 0, 0, 0, 0};
+    p->c[p->n] = (struct ae_code){t, (uint32_t)b0, (uint32_t)len, 0, 0, 0, 0, h};
     p->slots[slot] = (uint32_t)++p->n;
     *k = p->n - 1;
     if (p->n * 2 > p->nslots && rehash(p, p->nslots * 2) != 0)
@@ -226,16 +228,21 @@ static int ae_pass_run(struct ae_pass *p, const struct analysis *a, const size_t
     const struct rows *r = p->r;
     uint32_t ntext = strtab_count(r->text);
     memset(p->count, 0xff, ntext * sizeof *p->count);
+    size_t want = 1024; /* room for as many codes as the last pass had (parts are alike) */
+    while (want < 2 * p->n)
+        want *= 2;
     p->n = p->nlist = 0;
+    p->sessions = 0;
     free(p->slots);
     p->slots = NULL;
-    if (rehash(p, 1024) != 0)
+    if (rehash(p, want) != 0)
         return -1;
     int rc = 0;
     FOR_EACH_SESSION(a, r, pstart, ei, i, {
         uint32_t t = r->adverse[i];
         if (p->count[t] == UINT32_MAX && (rc = split_text(p, t)) != 0)
             return rc;
+        p->sessions++;
         for (uint32_t q = 0; q < p->count[t]; q++) {
             struct ae_code *c = &p->c[p->list[p->first[t] + q]];
             if (c->seen_row != (uint32_t)(i + 1)) {
@@ -346,7 +353,7 @@ static int ae_listing(const struct rows *r, const size_t *pstart, const struct a
     long below = a->opts.suppress_below;
     uint32_t ntext = strtab_count(r->text);
     struct ae_pass p = {r, 0, 1, NULL, 0, 0, NULL, 0, malloc(ntext * sizeof *p.first),
-                        malloc(ntext * sizeof *p.count), NULL, 0};
+                        malloc(ntext * sizeof *p.count), NULL, 0, 0};
     struct ae_heap *h = calloc(1, sizeof *h);
     uint8_t *other = NULL;
     size_t npooled = 0;
@@ -358,10 +365,14 @@ static int ae_listing(const struct rows *r, const size_t *pstart, const struct a
         int pr = ae_pass_run(&p, a, pstart);
         if (pr < 0)
             goto done;
-        if (pr == 1) { /* too many codes for one pass: more parts, from the start */
+        if (pr == 1) { /* too many codes for one pass: more parts, from the start, as many as
+                          the share of the sessions counted before the budget ran out says */
             if (p.nparts >= (1u << 24))
                 goto done;
-            p.nparts *= 8;
+            double grow = 1.3 * (double)s->sessions / (double)(p.sessions > 0 ? p.sessions : 1);
+            p.nparts = grow < 2 ? p.nparts * 2
+                       : grow > 256 ? p.nparts * 256
+                                    : (uint32_t)((double)p.nparts * grow) + 1;
             part = UINT32_MAX; /* the loop's ++ makes it 0 */
             h->n = 0;
             npooled = 0;
