@@ -161,10 +161,14 @@ static int code_find(struct ae_pass *p, uint32_t t, const char *text, size_t b0,
             return 0;
         }
     }
-    if ((p->n + 1) * sizeof *p->c + p->nslots * sizeof *p->slots > AE_BUDGET)
+    /* the budget counts what is allocated: the codes' capacity and the slots, doubled */
+    if ((p->n + 1) * sizeof *p->c + 2 * p->nslots * sizeof *p->slots > AE_BUDGET)
         return 1;
     if (p->n == p->cap) {
         size_t nc = p->cap ? p->cap * 2 : 256;
+        size_t room = (AE_BUDGET - 2 * p->nslots * sizeof *p->slots) / sizeof *p->c;
+        if (nc > room)
+            nc = room; /* > n: checked above */
         struct ae_code *g = realloc(p->c, nc * sizeof *g);
         if (!g)
             return -1;
