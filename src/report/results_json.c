@@ -475,6 +475,25 @@ static void section(struct json_out *w, const char *key, json_t *value)
     free(text);
 }
 
+/* The keys of report_json_summary (results_summary.c), each as a section of its own, in order
+ * (jansson keeps an object's keys in insertion order). */
+static void summary_sections(struct json_out *w, const struct analysis *a)
+{
+    json_t *o = json_object();
+    if (!o) {
+        w->err = 1;
+        return;
+    }
+    report_json_summary(o, a);
+    const char *key;
+    json_t *v;
+    json_object_foreach(o, key, v)
+    {
+        section(w, key, json_incref(v));
+    }
+    json_decref(o);
+}
+
 char *report_results_json(const struct report_input *in, const struct analysis *a, size_t *len)
 {
     const struct model_opts *op = &a->opts;
@@ -549,6 +568,7 @@ char *report_results_json(const struct report_input *in, const struct analysis *
     section(root, "monthly", pchart(a->monthly, a->month0, dc->monthly, dc->centre));
     section(root, "monthly_remission",
             pchart(a->monthly_remission, a->month0, dc->monthly_remission, dc->centre_remission));
+    summary_sections(root, a);
     section(root, "safety", safety(a));
     section(root, "data_quality", data_quality(in, a));
     if (below > 1)
@@ -561,4 +581,30 @@ char *report_results_json(const struct report_input *in, const struct analysis *
     w.buf[w.len] = '\0';
     *len = w.len;
     return w.buf;
+}
+
+/* The helpers above for the writers of other keys (report_int.h). */
+json_t *report_json_num(double v)
+{
+    return num(v);
+}
+
+json_t *report_json_pair(double a, double b)
+{
+    return pair(a, b);
+}
+
+json_t *report_json_count(long v, uint8_t withheld)
+{
+    return count(v, withheld);
+}
+
+json_t *report_json_proportion_d(const struct proportion *p, struct disc_prop dp)
+{
+    return proportion_d(p, dp);
+}
+
+json_t *report_json_month(int month)
+{
+    return month_str(month);
 }
