@@ -91,22 +91,23 @@ static void draw_strata_km(struct doc *d)
         } else if (shown == 0)
             render_empty(d->cr, &d->f, b, "no values in this period");
         else if (none_at_risk(show, shown)) {
-            /* no value keeps enough at risk for even its first step: say so, and which values
-             * with how many episodes, instead of empty axes running from 0 to 1 day */
-            char msg[PICK_MAX * (TEXT_ROOM(64) + 32) + 200];
-            size_t ml = (size_t)snprintf(msg, sizeof msg,
-                                         "No curve drawn: every value has fewer than %ld "
-                                         "episodes at risk from the start (",
-                                         km_min_at_risk(d));
-            for (int k = 0; k < shown && ml < sizeof msg; k++) {
-                char nm[TEXT_ROOM(64)];
-                text_display(nm, sizeof nm, names[k], 64);
-                ml += (size_t)snprintf(msg + ml, sizeof msg - ml, "%s%s: n %s", k ? "; " : "", nm,
-                                       C(d, km[k]->n, show[k].n));
+            /* no value keeps enough at risk for even its first step: say so, and list the
+             * values with their n one to a line (a name is not broken across lines), instead
+             * of empty axes running from 0 to 1 day */
+            char msg[160];
+            snprintf(msg, sizeof msg,
+                     "No curve drawn: every value has fewer than %ld episodes at risk from the "
+                     "start.",
+                     km_min_at_risk(d));
+            cairo_save(d->cr);
+            cairo_set_source_rgb(d->cr, 0.25, 0.25, 0.25);
+            double ly = render_paragraph(d->cr, &d->f, 9.5, b.x, b.y + 24, b.w, msg) + 4;
+            for (int k = 0; k < shown; k++) {
+                char line[TEXT_ROOM(64) + 32];
+                snprintf(line, sizeof line, "%s: n %s", names[k], C(d, km[k]->n, show[k].n));
+                ly = render_wrap(d->cr, &d->f, 0, 8, b.x + 8, ly, b.w - 8, 2, line);
             }
-            if (ml < sizeof msg)
-                snprintf(msg + ml, sizeof msg - ml, ").");
-            render_withheld(d->cr, &d->f, b, msg);
+            cairo_restore(d->cr);
         } else
             shortened |= render_km(d->cr, &d->f, b, km, show, names, NULL, shown, "days",
                                    "responded (%)", 0);
