@@ -416,7 +416,7 @@ static void tiles(struct doc *d, double y)
     {
         const struct km *k = &a->time_to_response, *ks = &a->sessions_to_response;
         const struct disc_km *dk = &dc->time_to_response, *dks = &dc->sessions_to_response;
-        char value[64], detail[128], detail2[160], ci[64] = "";
+        char value[64], detail[128], detail2[192], ci[96] = "";
         median_text(value, sizeof value, k->median, "days");
         int km_hidden = dk->median || dk->n || dk->events;
         if (km_hidden) {
