@@ -20,7 +20,7 @@ enum opt_id {
     OPT_QUIET, OPT_TIMINGS, OPT_CONFIG, OPT_PATIENTS, OPT_SEED, OPT_MONTHS, OPT_OUTPUT, OPT_HELP,
     OPT_INSTRUMENT, OPT_BASELINE_WINDOW, OPT_MIN_BASELINE, OPT_REMISSION_MAX, OPT_ENDPOINT,
     OPT_EPISODE_GAP, OPT_CI, OPT_PERIOD, OPT_BP_PRE, OPT_BP_POST, OPT_TITLE, OPT_PAPER,
-    OPT_SUPPRESS, OPT_TIMEZONE, OPT_SHAPE,
+    OPT_SUPPRESS, OPT_TIMEZONE, OPT_SHAPE, OPT_ADJUST,
 };
 
 struct opt_def {
@@ -63,6 +63,9 @@ static const struct opt_def defs[] = {
      "a treatment more than DAYS after the previous starts a new episode (default 90)"},
     {"ci", 0, 1, OPT_CI, CMD_REPORT, "METHOD",
      "95 % intervals: wilson (default, as prop.test) or exact (Clopper-Pearson, as binom.test)"},
+    {"adjust", 0, 1, OPT_ADJUST, CMD_REPORT, "LIST",
+     "case-mix model of the clinician and site funnels: comma list of baseline, route, drug "
+     "(default baseline), or none"},
     {"bp-pre", 0, 1, OPT_BP_PRE, CMD_REPORT, "S/D",
      "flag pre-dose blood pressure at or above S/D mmHg (default 140/90)"},
     {"bp-post", 0, 1, OPT_BP_POST, CMD_REPORT, "S/D",
@@ -331,6 +334,33 @@ static int apply(struct cli_opts *o, const struct opt_def *def, const char *val,
                         "%s: expected induction, 6m, 12m or FROM:TO days (1 <= FROM <= TO), got "
                         "'%s'",
                         where, val);
+    }
+    case OPT_ADJUST: {
+        int seen[ADJ_COUNT] = {0}, n = 0;
+        if (strcmp(val, "none") == 0) {
+            o->model.nadjust = 0;
+            return 0;
+        }
+        for (const char *p = val;;) {
+            size_t len = strcspn(p, ",");
+            int var = -1;
+            for (int k = 0; k < ADJ_COUNT; k++)
+                if (strlen(model_adjust_name(k)) == len &&
+                    strncmp(p, model_adjust_name(k), len) == 0)
+                    var = k;
+            if (var < 0 || seen[var])
+                return diag_set(d, DIAG_USAGE, NULL, 0, 0,
+                                "%s: expected a comma list of baseline, route, drug (each once) "
+                                "or none, got '%s'",
+                                where, val);
+            seen[var] = 1;
+            o->model.adjust[n++] = var;
+            if (p[len] == '\0')
+                break;
+            p += len + 1;
+        }
+        o->model.nadjust = n;
+        return 0;
     }
     case OPT_SUPPRESS:
         if (parse_long(val, 2, 1000, &v) != 0)
@@ -677,6 +707,12 @@ int cli_effective_options(const struct cli_opts *o, char ***w, size_t *n)
     snprintf(buf, sizeof buf, "%d", m->episode_gap);
     rc |= add_word(w, n, "--episode-gap", buf);
     rc |= add_word(w, n, "--ci", m->ci == CI_EXACT ? "exact" : "wilson");
+    buf[0] = '\0';
+    for (int k = 0; k < m->nadjust; k++) {
+        strcat(buf, k ? "," : "");
+        strcat(buf, model_adjust_name(m->adjust[k]));
+    }
+    rc |= add_word(w, n, "--adjust", m->nadjust ? buf : "none");
     snprintf(buf, sizeof buf, "%d/%d", m->bp_pre_sys, m->bp_pre_dia);
     rc |= add_word(w, n, "--bp-pre", buf);
     snprintf(buf, sizeof buf, "%d/%d", m->bp_post_sys, m->bp_post_dia);

@@ -33,4 +33,8 @@ void model_safety_fini(struct safety *s);
 /* The trajectory and waterfall figures of the report. */
 int model_figures(const struct rows *r, const size_t *pstart, struct analysis *a);
 
+/* The case-mix model and the clinicians' and sites' funnels (a->funnel). Returns 0 or -1. */
+int model_funnel(const struct rows *r, struct analysis *a);
+void model_funnel_fini(struct funnel *f);
+
 #endif
