@@ -16,8 +16,9 @@
 #include "outcomes/render.h"
 #include "outcomes/report.h"
 #include "outcomes/text.h"
+#include "report_int.h"
 
-#define NPAGES 10
+#define NPAGES 12
 
 struct doc {
     long flow[F_COUNT];         /* the flow's counts */
@@ -1000,7 +1001,7 @@ static void page_definitions(struct doc *d)
     const struct analysis *a = d->a;
     const struct model_opts *o = &a->opts;
     page_begin(d, "Definitions", "How every number in this report was made.");
-    char p[12][768];
+    char p[13][1024];
     snprintf(p[0], sizeof p[0],
              "Episode: a patient's course of treatment sessions; a session more than %d days "
              "after the previous one starts a new episode. Its first session is the index date "
@@ -1078,10 +1079,23 @@ static void page_definitions(struct doc *d)
                  "adverse-event codes seen fewer than %d times are pooled as \"other\".",
                  o->suppress_below, o->suppress_below - 1, o->suppress_below,
                  o->suppress_below, o->suppress_below);
+    int np = o->suppress_below > 1 ? 11 : 10;
+    report_funnel_definition(a, p[np++], sizeof p[0]);
     double y = 80, w = d->w - 72;
     cairo_set_source_rgb(d->cr, 0, 0, 0);
-    for (int i = 0; i < (o->suppress_below > 1 ? 11 : 10); i++)
+    for (int i = 0; i < np; i++)
         y = render_paragraph(d->cr, &d->f, 9, 36, y, w, p[i]) + 6;
+    page_end(d);
+}
+
+/* The fair comparison of clinicians or sites (src/report/pages/funnel.c draws the body). */
+static void page_funnel(struct doc *d, int var)
+{
+    page_begin(d, var == FUNNEL_CLINICIAN ? "Fair comparison: clinicians"
+                                          : "Fair comparison: sites",
+               "Each point is one unit; outside the curved limits a rate differs from the overall "
+               "rate by more than chance would explain (95 %, 99.8 %).");
+    report_funnel_page(d->cr, &d->f, d->a, var, 36, 64, d->w - 72, d->h - 64 - 34);
     page_end(d);
 }
 
@@ -1111,6 +1125,8 @@ int report_pdf(const struct ingest_result *in, const struct analysis *a,
     page_monthly(&d);
     page_forest(&d);
     page_strata_km(&d);
+    page_funnel(&d, FUNNEL_CLINICIAN);
+    page_funnel(&d, FUNNEL_SITE);
     page_safety(&d);
     page_quality(&d);
     page_definitions(&d);

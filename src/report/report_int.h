@@ -19,4 +19,15 @@ char *report_hex(const char *s);
  * bytes in hex (README "Outputs": paths as bytes). Returns 0, or -1 when out of memory. */
 int report_json_set_path(json_t *o, const char *key, const char *path);
 
+/* The body of a funnel page (src/report/pages/funnel.c): the model in words, the response and
+ * follow-up funnels of var (FUNNEL_CLINICIAN or FUNNEL_SITE) and the units outside the limits,
+ * drawn in the box (x, y, w, h) under the page's title. */
+#include <cairo.h>
+struct analysis;
+struct fonts;
+void report_funnel_page(cairo_t *cr, const struct fonts *f, const struct analysis *a, int var,
+                        double x, double y, double w, double h);
+/* The Definitions page's paragraph on the funnels, into buf. */
+void report_funnel_definition(const struct analysis *a, char *buf, size_t n);
+
 #endif
