@@ -120,8 +120,8 @@ struct funnel_limits {
     double lo95, hi95, lo998, hi998; /* NaN when n <= 0 or the centre is NaN */
 };
 struct funnel_limits stats_funnel_limits(double centre, double n);
-/* A unit's flag: above or below a limit when strictly beyond it; inside when rate or n is not
- * defined. */
+/* A unit's flag: above or below a limit when strictly beyond it before clipping (an adjusted
+ * rate can exceed 1); inside when rate or n is not defined. */
 int stats_funnel_flag(double centre, double n, double rate);
 /* One unit of a funnel (a clinician, a site): n and x given; rate, limits and flag filled. */
 struct funnel_unit {

@@ -61,11 +61,12 @@ void render_funnel(cairo_t *cr, const struct fonts *f, struct box b,
     render_text(cr, f, 1, 10, b.x, b.y + 10, 0, title);
     struct box p = {b.x + 42, b.y + 34, b.w - 52, b.h - 70};
     size_t ndrawn = 0;
-    double nmax = 1;
+    double nmax = 1, rmax = 1;
     for (size_t k = 0; k < npts; k++)
         if (pts[k].drawn && pts[k].n > 0 && !isnan(pts[k].rate)) {
             ndrawn++;
             nmax = pts[k].n > nmax ? pts[k].n : nmax;
+            rmax = pts[k].rate > rmax ? pts[k].rate : rmax;
         }
     if (npts == 0) {
         render_empty(cr, f, p, "no unit with a mature eligible episode");
@@ -82,7 +83,12 @@ void render_funnel(cairo_t *cr, const struct fonts *f, struct box b,
         cairo_restore(cr);
         return;
     }
+    /* an adjusted rate can pass 100 %: the axis then goes on in steps of 25 % */
     struct axis ax, ay = {0, 100, p.y + p.h, p.y, {0, 25, 50, 75, 100}, 5};
+    while (ay.hi < 100 * rmax && ay.nticks < 9) {
+        ay.hi += 25;
+        ay.tick[ay.nticks++] = ay.hi;
+    }
     render_axis_nice(&ax, 0, nmax, 6, p.x, p.x + p.w);
     render_hgrid(cr, f, p, &ay, 1);
     char buf[64];

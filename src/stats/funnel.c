@@ -1,8 +1,9 @@
 /* funnel.c: funnel plot limits and flags (SPEC section 11; Spiegelhalter, "Funnel plots for
  * comparing institutional performance", Stat Med 2005): the normal approximation to the
- * binomial around the centre p, p +- z sqrt(p (1 - p) / n), clipped to [0, 1]. A unit is flagged
- * when its rate lies strictly beyond a limit (a rate on a limit is inside, as the p-chart's
- * months are). Nothing here knows what a unit is; the model's clinicians and sites, and the
+ * binomial around the centre p, p +- z sqrt(p (1 - p) / n), clipped to [0, 1] for drawing and
+ * output. A unit is flagged when its rate lies strictly beyond a limit before clipping (a rate
+ * on a limit is inside, as the p-chart's months are; an adjusted rate above 1 is not beyond a
+ * limit that clipping moved to 1). Nothing here knows what a unit is; the model's clinicians and sites, and the
  * safety page's completeness by clinician, use the same functions. */
 #include <math.h>
 
@@ -35,9 +36,14 @@ struct funnel_limits stats_funnel_limits(double centre, double n)
 
 int stats_funnel_flag(double centre, double n, double rate)
 {
-    struct funnel_limits l = stats_funnel_limits(centre, n);
-    if (isnan(rate) || isnan(l.lo95))
+    if (isnan(rate) || !(n > 0) || !(centre >= 0 && centre <= 1))
         return FUNNEL_INSIDE;
+    /* against the limits before clipping: an indirectly standardised rate can pass 1 (all of a
+     * unit's few episodes responded where fewer were expected), and a limit clipped to 1 would
+     * flag a single responder as beyond 99.8 % */
+    double se = sqrt(centre * (1 - centre) / n);
+    struct funnel_limits l = {centre - FUNNEL_Z95 * se, centre + FUNNEL_Z95 * se,
+                              centre - FUNNEL_Z998 * se, centre + FUNNEL_Z998 * se};
     if (rate > l.hi998)
         return FUNNEL_ABOVE_998;
     if (rate > l.hi95)

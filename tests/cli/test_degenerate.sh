@@ -2,7 +2,7 @@
 # Valid data of unusual shape, end to end: each case is a small valid export (written here by
 # awk) run through `outcomes report`. Each must end with exit 0 and every output written, the
 # accounting identity rows_read = rows_accepted + rows_rejected + rows_duplicate holding in
-# results.json and in the summary line, and a ten-page PDF; or, where no row is left to
+# results.json and in the summary line, and a twelve-page PDF; or, where no row is left to
 # analyse, exit 1 with one plain message. Never a crash, an abort, a sanitizer report or a
 # hang (each run is limited to DEGENERATE_TIMEOUT seconds, default 60). The expected values
 # follow from SPEC section 2 by hand and are commented where they are derived.
@@ -97,8 +97,8 @@ run_case() {
     fi
   fi
   if command -v pdfinfo >/dev/null &&
-    [ "$(pdfinfo "$out/report.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')" != 10 ]; then
-    fail "$name: report.pdf is not a ten-page PDF"
+    [ "$(pdfinfo "$out/report.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')" != 12 ]; then
+    fail "$name: report.pdf is not a twelve-page PDF"
     return 1
   fi
   passed=$((passed + 1))

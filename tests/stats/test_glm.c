@@ -175,6 +175,11 @@ static void test_funnel_limits_and_flags(void **state)
     /* on the limit is inside; a rate of 0 on a lower limit clipped to 0 is not below it */
     assert_int_equal(stats_funnel_flag(0.4, 1, 0), FUNNEL_INSIDE);
     assert_int_equal(stats_funnel_flag(0.4, 25, NAN), FUNNEL_INSIDE);
+    /* an adjusted rate above 1 (one responder, 0.45 expected, p 0.46: 1.02) is not beyond the
+     * 99.8 % limit that clipping moved to 1 (unclipped 0.46 + 3.09 * 0.498 = 2.0) */
+    assert_int_equal(stats_funnel_flag(0.46, 1, 1.02), FUNNEL_INSIDE);
+    /* but beyond an unclipped limit it is: 0.5 + 3.090232 * sqrt(0.25 / 400) = 0.5773 */
+    assert_int_equal(stats_funnel_flag(0.5, 400, 0.58), FUNNEL_ABOVE_998);
     /* p = 0 or 1: the limits are the centre, nothing is outside */
     assert_int_equal(stats_funnel_flag(1, 5, 1), FUNNEL_INSIDE);
     assert_string_equal(stats_funnel_flag_name(FUNNEL_ABOVE_998), "above_99.8");
