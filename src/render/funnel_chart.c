@@ -1,4 +1,5 @@
-/* funnel_chart.c: the funnel plot (Spiegelhalter 2005; SPEC 11). Rate (0-100 %) against the
+/* funnel_chart.c: the funnel plot (Spiegelhalter 2005; SPEC 11). Rate (0-100 %, further when a
+ * rate passes 100 %) against the
  * unit's number of episodes; the centre and the 95 % and 99.8 % limits as curves (computed here
  * by stats_funnel_limits from the centre, so they are exactly the limits the flags used);
  * points inside in grey, outside 95 % as filled circles, outside 99.8 % as filled diamonds.
