@@ -77,7 +77,7 @@ static void outside_list(const struct analysis *a, const struct fonts *ft, int v
 {
     const struct funnel_units *u = &a->funnel.units[var];
     const struct disc_funnel_value *dv = a->disc.funnel.units[var];
-    size_t m = 0, listed = 0, more = 0;
+    size_t m = 0, listed = 0, more = 0, withheld = 0;
     m += (size_t)snprintf(buf, n, "%s outside the 95 %% limits: ",
                           followup ? "Follow-up" : "Adjusted response");
     for (int pass = 0; pass < 2; pass++) /* 99.8 % first */
@@ -86,6 +86,7 @@ static void outside_list(const struct analysis *a, const struct fonts *ft, int v
             int flag = followup ? v->followup_flag : v->flag;
             int hid = followup ? dv[k].followup : dv[k].rate;
             int far = flag == FUNNEL_ABOVE_998 || flag == FUNNEL_BELOW_998;
+            withheld += hid && pass == 0;
             if (hid || flag == FUNNEL_INSIDE || far != (pass == 0))
                 continue;
             if (listed >= 12 || m + 160 > n) {
@@ -110,7 +111,9 @@ static void outside_list(const struct analysis *a, const struct fonts *ft, int v
             }
             listed++;
         }
-    if (listed == 0)
+    if (listed == 0 && withheld)
+        snprintf(buf + m, n - m, "none among the units published (%zu withheld).", withheld);
+    else if (listed == 0)
         snprintf(buf + m, n - m, "none.");
     else if (more)
         snprintf(buf + m, n - m, "; and %zu more (results.json lists every unit).", more);
