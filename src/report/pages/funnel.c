@@ -12,6 +12,7 @@
 #include "outcomes/model.h"
 #include "outcomes/render.h"
 #include "outcomes/text.h"
+#include "pages.h"
 
 /* Units at most this many are all labelled; above it, those outside 95 % are. */
 #define LABEL_ALL_MAX 30
@@ -183,3 +184,24 @@ void report_funnel_page(cairo_t *cr, const struct fonts *f, const struct analysi
     render_paragraph(cr, f, 8, x, ly, w, text);
     cairo_restore(cr);
 }
+
+static void draw_funnel(struct doc *d, int var)
+{
+    page_begin(d, "Each point is one unit; outside the curved limits a rate differs from the "
+                  "overall rate by more than chance would explain (95 %, 99.8 %).");
+    report_funnel_page(d->cr, &d->f, d->a, var, 36, 64, d->w - 72, d->h - 64 - 34);
+    page_end(d);
+}
+
+static void draw_clinicians(struct doc *d)
+{
+    draw_funnel(d, FUNNEL_CLINICIAN);
+}
+
+static void draw_sites(struct doc *d)
+{
+    draw_funnel(d, FUNNEL_SITE);
+}
+
+const struct page_info page_funnel_clinician = {"Fair comparison: clinicians", draw_clinicians};
+const struct page_info page_funnel_site = {"Fair comparison: sites", draw_sites};
