@@ -60,7 +60,7 @@ void render_funnel(cairo_t *cr, const struct fonts *f, struct box b,
     cairo_save(cr);
     cairo_set_source_rgb(cr, 0, 0, 0);
     render_text(cr, f, 1, 10, b.x, b.y + 10, 0, title);
-    struct box p = {b.x + 42, b.y + 34, b.w - 52, b.h - 70};
+    struct box p = {b.x + 42, b.y + 34, b.w - 70, b.h - 70}; /* room right for the centre */
     size_t ndrawn = 0;
     double nmax = 1, rmax = 1;
     for (size_t k = 0; k < npts; k++)
@@ -114,6 +114,8 @@ void render_funnel(cairo_t *cr, const struct fonts *f, struct box b,
         cairo_move_to(cr, p.x, y);
         cairo_line_to(cr, p.x + p.w, y);
         cairo_stroke(cr);
+        snprintf(buf, sizeof buf, "%.1f %%", 100 * centre);
+        render_text(cr, f, 0, 7.5, p.x + p.w + 2, y + 3, 0, buf);
         static const double dash95[] = {5, 3}, dash998[] = {1.5, 2};
         cairo_set_source_rgb(cr, 0.12, 0.31, 0.47);
         cairo_set_line_width(cr, 0.9);
@@ -198,7 +200,7 @@ void render_funnel(cairo_t *cr, const struct fonts *f, struct box b,
     cairo_fill(cr);
     cairo_set_source_rgb(cr, 0, 0, 0);
     double w = render_text(cr, f, 0, 7, lx + 5, ly, 0, "inside 95 %");
-    lx += w + 14;
+    lx += w + 22;
     cairo_set_source_rgb(cr, 0.12, 0.31, 0.47);
     cairo_arc(cr, lx, ly - 2.5, 2.8, 0, 2 * RENDER_PI);
     cairo_fill(cr);
@@ -211,7 +213,7 @@ void render_funnel(cairo_t *cr, const struct fonts *f, struct box b,
     cairo_set_dash(cr, NULL, 0, 0);
     cairo_set_source_rgb(cr, 0, 0, 0);
     w = render_text(cr, f, 0, 7, lx + 22, ly, 0, "outside 95 % limits");
-    lx += w + 30;
+    lx += w + 36;
     cairo_set_source_rgb(cr, 0.75, 0.1, 0.1);
     diamond(cr, lx, ly - 2.5, 3.5);
     cairo_set_source_rgb(cr, 0.55, 0.1, 0.1);
@@ -222,7 +224,7 @@ void render_funnel(cairo_t *cr, const struct fonts *f, struct box b,
     cairo_set_dash(cr, NULL, 0, 0);
     cairo_set_source_rgb(cr, 0, 0, 0);
     w = render_text(cr, f, 0, 7, lx + 22, ly, 0, "outside 99.8 % limits");
-    lx += w + 30;
+    lx += w + 36;
     cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
     cairo_set_line_width(cr, 1.1);
     cairo_move_to(cr, lx, ly - 2.5);

@@ -67,7 +67,8 @@ void report_funnel_definition(const struct analysis *a, char *buf, size_t n)
              "the model. Not converged, rank-deficient, separated, or every episode a responder "
              "or none: unadjusted (expected = n x overall rate). Adjusted rate = observed / "
              "expected x overall rate, against limits overall +- z sqrt(p(1-p)/n), z 1.96 (95 %%) "
-             "and 3.09 (99.8 %%), clipped to 0-100 %%; follow-up rate (endpoint score recorded) "
+             "and 3.09 (99.8 %%), clipped to 0-100 %% for drawing (a unit is flagged beyond the "
+             "unclipped limit: an adjusted rate can pass 100 %%); follow-up rate (endpoint score recorded) "
              "unadjusted around its overall rate.",
              f->formula ? f->formula : "", a->opts.nadjust ? cov : "none");
 }
