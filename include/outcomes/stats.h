@@ -106,6 +106,11 @@ struct glm_fit {
  * matrix); y: 0 or 1. Returns 0 (out filled, to be released with stats_glm_fini), or -1 when
  * out of memory. */
 int stats_glm_logit(const double *x, const double *y, size_t n, size_t p, struct glm_fit *out);
+/* The same fit with row i standing for cnt[i] identical observations (same x and y): R's
+ * unweighted fit of the expanded data, at the cost of the distinct rows; fitted[i] is each of
+ * those observations' value. */
+int stats_glm_logit_grouped(const double *x, const double *y, const double *cnt, size_t n,
+                            size_t p, struct glm_fit *out);
 void stats_glm_fini(struct glm_fit *f);
 
 /* Funnel plot limits (SPEC 11; Spiegelhalter 2005): p +- z sqrt(p (1 - p) / n), clipped to

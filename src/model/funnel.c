@@ -154,8 +154,8 @@ int model_funnel(const struct rows *r, struct analysis *a)
 {
     struct funnel *f = &a->funnel;
     const struct model_opts *o = &a->opts;
-    double *xm = NULL, *y = NULL;
-    size_t *idx = NULL;
+    double *xm = NULL, *y = NULL, *cnt = NULL;
+    size_t *idx = NULL, *gid = NULL, *grp = NULL;
     struct glm_fit fit = {0};
     int rc = -1;
     memset(f, 0, sizeof *f);
@@ -276,13 +276,49 @@ int model_funnel(const struct rows *r, struct analysis *a)
             f->min_level = m < f->min_level ? m : f->min_level;
         }
     }
-    xm = calloc(n * p, sizeof *xm);
-    y = malloc(n * sizeof *y);
-    if (!xm || !y)
+    /* The design, one row per distinct (covariates, responder): episodes alike in every
+     * covariate of the model and in the outcome are one row with their count (the same fit as
+     * R's on every episode, stats_glm_logit_grouped), so that the fit costs the few hundred
+     * distinct rows, not the episodes. Rows in key order: the same whatever the episodes'. */
+    int use_b = 0, use_r = 0, use_d = 0;
+    for (int k = 0; k < o->nadjust; k++)
+        if (use[k]) {
+            use_b |= o->adjust[k] == ADJ_BASELINE;
+            use_r |= o->adjust[k] == ADJ_ROUTE;
+            use_d |= o->adjust[k] == ADJ_DRUG;
+        }
+    int maxb = 0;
+    for (size_t q = 0; q < n && use_b; q++)
+        maxb = a->episodes[idx[q]].baseline_score > maxb ? a->episodes[idx[q]].baseline_score
+                                                         : maxb;
+    size_t nkeys = ((size_t)maxb + 1) * ROUTE_COUNT * DRUG_COUNT * 2, ng = 0;
+    gid = malloc(nkeys * sizeof *gid);
+    grp = malloc(n * sizeof *grp);
+    if (!gid || !grp)
         goto out;
+    for (size_t k = 0; k < nkeys; k++)
+        gid[k] = SIZE_MAX;
     for (size_t q = 0; q < n; q++) {
         const struct episode *e = &a->episodes[idx[q]];
-        double *row = xm + q * p;
+        size_t kb = use_b ? (size_t)e->baseline_score : 0, kr = use_r ? (size_t)e->route : 0,
+               kd = use_d ? (size_t)e->drug : 0;
+        grp[q] = ((kb * ROUTE_COUNT + kr) * DRUG_COUNT + kd) * 2 + (size_t)(e->responder != 0);
+        gid[grp[q]] = 0;
+    }
+    for (size_t k = 0; k < nkeys; k++)
+        if (gid[k] != SIZE_MAX)
+            gid[k] = ng++;
+    xm = calloc(ng * p, sizeof *xm);
+    y = malloc(ng * sizeof *y);
+    cnt = calloc(ng, sizeof *cnt);
+    if (!xm || !y || !cnt)
+        goto out;
+    for (size_t q = 0; q < n; q++) {
+        size_t g = grp[q] = gid[grp[q]];
+        if (cnt[g]++ > 0)
+            continue;
+        const struct episode *e = &a->episodes[idx[q]];
+        double *row = xm + g * p;
         row[0] = 1;
         size_t col = 1;
         for (int k = 0; k < o->nadjust; k++) {
@@ -298,9 +334,9 @@ int model_funnel(const struct rows *r, struct analysis *a)
                 row[c] = 1;
             col += (size_t)(lv[k].n - 1);
         }
-        y[q] = e->responder;
+        y[g] = e->responder;
     }
-    if (stats_glm_logit(xm, y, n, p, &fit) != 0)
+    if (stats_glm_logit_grouped(xm, y, cnt, ng, p, &fit) != 0)
         goto out;
     f->fitted = 1;
     f->converged = fit.converged;
@@ -326,7 +362,7 @@ int model_funnel(const struct rows *r, struct analysis *a)
                     "estimates are infinite)";
     f->adjusted = !f->reason;
     for (size_t q = 0; q < n; q++)
-        f->fitted_p[idx[q]] = f->adjusted ? fit.fitted[q] : f->centre;
+        f->fitted_p[idx[q]] = f->adjusted ? fit.fitted[grp[q]] : f->centre;
     rc = 0;
 units:
     if (rc == 0)
@@ -336,6 +372,9 @@ out:
     stats_glm_fini(&fit);
     free(xm);
     free(y);
+    free(cnt);
     free(idx);
+    free(gid);
+    free(grp);
     return rc;
 }

@@ -22,7 +22,12 @@
  * At the end R warns "fitted probabilities numerically 0 or 1 occurred" when a fitted value is
  * within 10 * DBL_EPSILON of 0 or 1: `separation` records it.
  *
- * Not here: weights other than 1, offsets, other families or links, standard errors. */
+ * stats_glm_logit_grouped takes each distinct row once with the number of observations behind
+ * it: every observation of a row has the same y, eta and mu, so each step is R's on the full
+ * data (the deviance sums cnt times, the least-squares rows carry sqrt(cnt) in their weight),
+ * the starting values those of unit weights, not glm's prior weights (whose mustart differs);
+ * only the order of the sums differs from R's, by rounding.
+ * Not here: prior weights, offsets, other families or links, standard errors. */
 #include <float.h>
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_linalg.h>
@@ -47,8 +52,10 @@ static double linkinv(double eta)
 
 static double mu_eta(double eta)
 {
-    double opexp = 1 + exp(eta);
-    return eta > THRESH || eta < MTHRESH ? DBL_EPSILON : exp(eta) / (opexp * opexp);
+    if (eta > THRESH || eta < MTHRESH)
+        return DBL_EPSILON;
+    double e = exp(eta), opexp = 1 + e;
+    return e / (opexp * opexp);
 }
 
 static double y_log_y(double y, double mu)
@@ -56,11 +63,12 @@ static double y_log_y(double y, double mu)
     return y != 0 ? y * log(y / mu) : 0;
 }
 
-static double deviance(const double *y, const double *mu, size_t n)
+/* The deviance; cnt[i] identical observations behind row i (NULL: one each). */
+static double deviance(const double *y, const double *cnt, const double *mu, size_t n)
 {
     double s = 0;
     for (size_t i = 0; i < n; i++)
-        s += 2 * (y_log_y(y[i], mu[i]) + y_log_y(1 - y[i], 1 - mu[i]));
+        s += (cnt ? cnt[i] : 1) * 2 * (y_log_y(y[i], mu[i]) + y_log_y(1 - y[i], 1 - mu[i]));
     return s;
 }
 
@@ -183,6 +191,12 @@ void stats_glm_fini(struct glm_fit *f)
 
 int stats_glm_logit(const double *x, const double *y, size_t n, size_t p, struct glm_fit *out)
 {
+    return stats_glm_logit_grouped(x, y, NULL, n, p, out);
+}
+
+int stats_glm_logit_grouped(const double *x, const double *y, const double *cnt, size_t n,
+                            size_t p, struct glm_fit *out)
+{
     memset(out, 0, sizeof *out);
     out->p = p;
     out->coef = calloc(p ? p : 1, sizeof *out->coef);
@@ -206,7 +220,7 @@ int stats_glm_logit(const double *x, const double *y, size_t n, size_t p, struct
     if (p == 0) { /* R's EMPTY model: eta = 0, converged at iteration 0 */
         for (size_t i = 0; i < n; i++)
             mu[i] = linkinv(eta[i] = 0);
-        out->deviance = deviance(y, mu, n);
+        out->deviance = deviance(y, cnt, mu, n);
         out->converged = 1;
         rc = 0;
         goto out;
@@ -221,7 +235,7 @@ int stats_glm_logit(const double *x, const double *y, size_t n, size_t p, struct
         rc = 0;
         goto out;
     }
-    double devold = deviance(y, mu, n), dev = devold;
+    double devold = deviance(y, cnt, mu, n), dev = devold;
     const double tol = fmin(1e-7, GLM_EPSILON / 1000);
     int rank = (int)p;
     for (int iter = 1; iter <= GLM_MAXIT; iter++) {
@@ -229,9 +243,11 @@ int stats_glm_logit(const double *x, const double *y, size_t n, size_t p, struct
         for (size_t i = 0; i < n; i++) {
             double me = mu_eta(eta[i]), var = mu[i] * (1 - mu[i]);
             double z = eta[i] + (y[i] - mu[i]) / me, w = sqrt(me * me / var);
+            if (cnt) /* cnt[i] equal rows: the same normal equations as one row of weight cnt */
+                w *= sqrt(cnt[i]);
             for (size_t j = 0; j < p; j++)
-                gsl_matrix_set(a, j, i, x[i * p + j] * w);
-            gsl_vector_set(zw, i, z * w);
+                a->data[j * a->tda + i] = x[i * p + j] * w;
+            zw->data[i * zw->stride] = z * w;
         }
         rank = wls(a, zw, tol, piv, step);
         if (rank < 0)
@@ -246,7 +262,7 @@ int stats_glm_logit(const double *x, const double *y, size_t n, size_t p, struct
         }
         memcpy(start, step, p * sizeof *start);
         predict(x, n, p, start, eta, mu);
-        dev = deviance(y, mu, n);
+        dev = deviance(y, cnt, mu, n);
         out->boundary = 0;
         if (!isfinite(dev)) {
             if (!have_old) {
@@ -263,7 +279,7 @@ int stats_glm_logit(const double *x, const double *y, size_t n, size_t p, struct
                 for (size_t j = 0; j < p; j++)
                     start[j] = (start[j] + coefold[j]) / 2;
                 predict(x, n, p, start, eta, mu);
-                dev = deviance(y, mu, n);
+                dev = deviance(y, cnt, mu, n);
             }
             out->boundary = 1;
         }
@@ -284,7 +300,7 @@ int stats_glm_logit(const double *x, const double *y, size_t n, size_t p, struct
                 predict(x, n, p, start, eta, mu);
             }
             out->boundary = 1;
-            dev = deviance(y, mu, n);
+            dev = deviance(y, cnt, mu, n);
         }
         memcpy(out->coef, start, p * sizeof *start);
         if (fabs(dev - devold) / (fabs(dev) + 0.1) < GLM_EPSILON) {
