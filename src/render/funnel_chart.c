@@ -5,7 +5,7 @@
  * points inside in grey, outside 95 % as filled circles, outside 99.8 % as filled diamonds.
  * Labels go right of a point, else left, above or below, wherever they overlap no earlier
  * label; labels that fit nowhere are counted in a note under the chart. The x axis starts at 0
- * and ends at the largest n. Nothing here knows what a unit is. */
+ * and ends a little past the largest n (at least at 2). Nothing here knows what a unit is. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,7 +90,8 @@ void render_funnel(cairo_t *cr, const struct fonts *f, struct box b,
         ay.hi += 25;
         ay.tick[ay.nticks++] = ay.hi;
     }
-    render_axis_nice(&ax, 0, nmax, 6, p.x, p.x + p.w);
+    /* a little room right of the largest unit, so that no point sits on the frame */
+    render_axis_nice(&ax, 0, nmax < 2 ? 2 : nmax * 1.04, 6, p.x, p.x + p.w);
     render_hgrid(cr, f, p, &ay, 1);
     char buf[64];
     cairo_set_source_rgb(cr, 0, 0, 0);

@@ -91,7 +91,7 @@ static void outside_list(const struct analysis *a, const struct fonts *ft, int v
             withheld += hid && pass == 0;
             if (hid || flag == FUNNEL_INSIDE || far != (pass == 0))
                 continue;
-            if (listed >= 12 || m + 160 > n) {
+            if (listed >= 8 || m + 160 > n) {
                 more++;
                 continue;
             }
