@@ -91,7 +91,7 @@ void render_funnel(cairo_t *cr, const struct fonts *f, struct box b,
         ay.tick[ay.nticks++] = ay.hi;
     }
     /* a little room right of the largest unit, so that no point sits on the frame */
-    render_axis_nice(&ax, 0, nmax < 2 ? 2 : nmax * 1.04, 6, p.x, p.x + p.w);
+    render_axis_nice(&ax, 0, nmax < 2 ? 2 : nmax * 1.02, 6, p.x, p.x + p.w);
     render_hgrid(cr, f, p, &ay, 1);
     char buf[64];
     cairo_set_source_rgb(cr, 0, 0, 0);
