@@ -245,8 +245,8 @@ int model_funnel(const struct rows *r, struct analysis *a)
                 continue;
             }
             for (int j = 1; j < lv[k].n; j++)
-                if (!(f->terms[col++].name = dup_printf2(
-                          factor_column(var), factor_level_name(var, lv[k].code[j]))))
+                if (!(f->terms[col++].name =
+                          dup_printf2(factor_column(var), factor_level_name(var, lv[k].code[j]))))
                     goto out;
         }
         if (first)
@@ -289,8 +289,8 @@ int model_funnel(const struct rows *r, struct analysis *a)
         }
     int maxb = 0;
     for (size_t q = 0; q < n && use_b; q++)
-        maxb = a->episodes[idx[q]].baseline_score > maxb ? a->episodes[idx[q]].baseline_score
-                                                         : maxb;
+        maxb =
+            a->episodes[idx[q]].baseline_score > maxb ? a->episodes[idx[q]].baseline_score : maxb;
     size_t nkeys = ((size_t)maxb + 1) * ROUTE_COUNT * DRUG_COUNT * 2, ng = 0;
     gid = malloc(nkeys * sizeof *gid);
     grp = malloc(n * sizeof *grp);

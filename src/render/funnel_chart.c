@@ -53,9 +53,9 @@ static void limit_curve(cairo_t *cr, const struct axis *ax, const struct axis *a
     cairo_stroke(cr);
 }
 
-void render_funnel(cairo_t *cr, const struct fonts *f, struct box b,
-                   const struct funnel_point *pts, size_t npts, double centre,
-                   int centre_withheld, int label_all, const char *title, const char *ylabel)
+void render_funnel(cairo_t *cr, const struct fonts *f, struct box b, const struct funnel_point *pts,
+                   size_t npts, double centre, int centre_withheld, int label_all,
+                   const char *title, const char *ylabel)
 {
     cairo_save(cr);
     cairo_set_source_rgb(cr, 0, 0, 0);

@@ -3,8 +3,8 @@
  * binomial around the centre p, p +- z sqrt(p (1 - p) / n), clipped to [0, 1] for drawing and
  * output. A unit is flagged when its rate lies strictly beyond a limit before clipping (a rate
  * on a limit is inside, as the p-chart's months are; an adjusted rate above 1 is not beyond a
- * limit that clipping moved to 1). Nothing here knows what a unit is; the model's clinicians and sites, and the
- * safety page's completeness by clinician, use the same functions. */
+ * limit that clipping moved to 1). Nothing here knows what a unit is; the model's clinicians and
+ * sites, and the safety page's completeness by clinician, use the same functions. */
 #include <math.h>
 
 #include "outcomes/stats.h"

@@ -82,8 +82,7 @@ static int valid_mu(const double *mu, size_t n)
 }
 
 /* eta = X b (x row-major n by p), mu = linkinv(eta) */
-static void predict(const double *x, size_t n, size_t p, const double *b, double *eta,
-                    double *mu)
+static void predict(const double *x, size_t n, size_t p, const double *b, double *eta, double *mu)
 {
     for (size_t i = 0; i < n; i++) {
         double s = 0;
@@ -194,8 +193,8 @@ int stats_glm_logit(const double *x, const double *y, size_t n, size_t p, struct
     return stats_glm_logit_grouped(x, y, NULL, n, p, out);
 }
 
-int stats_glm_logit_grouped(const double *x, const double *y, const double *cnt, size_t n,
-                            size_t p, struct glm_fit *out)
+int stats_glm_logit_grouped(const double *x, const double *y, const double *cnt, size_t n, size_t p,
+                            struct glm_fit *out)
 {
     memset(out, 0, sizeof *out);
     out->p = p;

@@ -83,8 +83,9 @@ static void draw(long i, struct gcase *c)
         }
         double eta = a + b * (bs - 18) + (f1 ? 0.5 * l1 : 0);
         double pr = 1 / (1 + exp(-eta));
-        c->y[r] = shape == 2 ? (double)(i % 16 == 2) : shape == 3 ? (double)(bs >= cut)
-                                                                    : (double)(rng_unit() < pr);
+        c->y[r] = shape == 2   ? (double)(i % 16 == 2)
+                  : shape == 3 ? (double)(bs >= cut)
+                               : (double)(rng_unit() < pr);
     }
 }
 
@@ -255,8 +256,7 @@ static int compare(const char *cases_path, const char *r_path)
                 same_at(i, pass ? "coefficient (grouped)" : "coefficient", q->coef[k], rc[k],
                         scale);
             for (size_t k = 0; k < c->n; k++)
-                same(i, pass ? "fitted (grouped)" : "fitted", q->fitted[pass ? grp[k] : k],
-                     rf[k]);
+                same(i, pass ? "fitted (grouped)" : "fitted", q->fitted[pass ? grp[k] : k], rf[k]);
         }
         stats_glm_fini(&gf);
         stats_glm_fini(&f);

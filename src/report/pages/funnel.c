@@ -68,7 +68,8 @@ void report_funnel_definition(const struct analysis *a, char *buf, size_t n)
              "or none: unadjusted (expected = n x overall rate). Adjusted rate = observed / "
              "expected x overall rate, against limits overall +- z sqrt(p(1-p)/n), z 1.96 (95 %%) "
              "and 3.09 (99.8 %%), clipped to 0-100 %% for drawing (a unit is flagged beyond the "
-             "unclipped limit: an adjusted rate can pass 100 %%); follow-up rate (endpoint score recorded) "
+             "unclipped limit: an adjusted rate can pass 100 %%); follow-up rate (endpoint score "
+             "recorded) "
              "unadjusted around its overall rate.",
              f->formula ? f->formula : "", a->opts.nadjust ? cov : "none");
 }
@@ -80,8 +81,8 @@ static void outside_list(const struct analysis *a, const struct fonts *ft, int v
     const struct funnel_units *u = &a->funnel.units[var];
     const struct disc_funnel_value *dv = a->disc.funnel.units[var];
     size_t m = 0, listed = 0, more = 0, withheld = 0;
-    m += (size_t)snprintf(buf, n, "%s outside the 95 %% limits: ",
-                          followup ? "Follow-up" : "Adjusted response");
+    m += (size_t)snprintf(
+        buf, n, "%s outside the 95 %% limits: ", followup ? "Follow-up" : "Adjusted response");
     for (int pass = 0; pass < 2; pass++) /* 99.8 % first */
         for (size_t k = 0; k < u->nvalues; k++) {
             const struct funnel_value *v = &u->values[k];
@@ -97,7 +98,8 @@ static void outside_list(const struct analysis *a, const struct fonts *ft, int v
             }
             char lab[TEXT_ROOM(24)], cnt[2][24];
             text_display(lab, sizeof lab, v->value, 24);
-            const char *dir = flag == FUNNEL_ABOVE_998 || flag == FUNNEL_ABOVE_95 ? "above" : "below";
+            const char *dir =
+                flag == FUNNEL_ABOVE_998 || flag == FUNNEL_ABOVE_95 ? "above" : "below";
             render_count(ft, v->n, dv[k].n, cnt[0], sizeof cnt[0]);
             if (followup) {
                 render_count(ft, v->with_endpoint, dv[k].with_endpoint, cnt[1], sizeof cnt[1]);
@@ -147,8 +149,8 @@ void report_funnel_page(cairo_t *cr, const struct fonts *f, const struct analysi
     if (u->no_value)
         snprintf(text + m, sizeof text - m,
                  " %s episodes without a %s are in the model, not among the %s.",
-                 render_count(f, u->no_value, df->no_value[var], cnt, sizeof cnt),
-                 var_word(var, 0), var_word(var, 1));
+                 render_count(f, u->no_value, df->no_value[var], cnt, sizeof cnt), var_word(var, 0),
+                 var_word(var, 1));
     double yy = render_paragraph(cr, f, 8.5, x, y + 10, w, text) + 4;
     /* the funnels */
     struct funnel_point *pr = calloc(u->nvalues + 1, sizeof *pr),
@@ -159,8 +161,8 @@ void report_funnel_page(cairo_t *cr, const struct fonts *f, const struct analysi
         for (size_t k = 0; k < u->nvalues; k++) {
             const struct funnel_value *v = &u->values[k];
             const struct disc_funnel_value *dv = &df->units[var][k];
-            pr[k] = (struct funnel_point){v->value, (double)v->n, v->adjusted_rate, v->flag,
-                                          !dv->rate};
+            pr[k] =
+                (struct funnel_point){v->value, (double)v->n, v->adjusted_rate, v->flag, !dv->rate};
             pf[k] = (struct funnel_point){v->value, (double)v->n, v->followup, v->followup_flag,
                                           !dv->followup};
         }
