@@ -382,12 +382,12 @@ static void funnel_flags(const struct eng *e, const struct analysis *a,
     }
 }
 
-void model_flow_counts(const struct ingest_result *in, const struct analysis *a, long *v)
+void model_flow_counts(const struct flow_rows *rows, const struct analysis *a, long *v)
 {
-    v[F_ROWS_READ] = in->rows_read;
-    v[F_ACCEPTED] = in->rows_accepted;
-    v[F_REJECTED] = in->rows_rejected;
-    v[F_DUPLICATE] = in->rows_duplicate;
+    v[F_ROWS_READ] = rows->read;
+    v[F_ACCEPTED] = rows->accepted;
+    v[F_REJECTED] = rows->rejected;
+    v[F_DUPLICATE] = rows->duplicate;
     v[F_EPISODES] = (long)a->nepisodes;
     v[F_COHORT] = a->cohort_episodes;
     v[F_OUTSIDE] = (long)a->nepisodes - a->cohort_episodes;
@@ -443,7 +443,9 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
     struct eng e = {.below = d->below};
     /* the flow */
     long fv[F_COUNT];
-    model_flow_counts(in, a, fv);
+    const struct flow_rows rows = {in->rows_read, in->rows_accepted, in->rows_rejected,
+                                   in->rows_duplicate};
+    model_flow_counts(&rows, a, fv);
     size_t F[F_COUNT];
     for (int k = 0; k < F_COUNT; k++)
         F[k] = cell(&e, fv[k]);
@@ -587,7 +589,10 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
         cc[k] = cell(&e, in->conflicts_by_col[k]);
     group_sum(&e, ct, cc, N_CONFLICT_COLS);
     size_t mrows = same_or_new(&e, F[F_ACCEPTED], a->dq.missing_n);
-    for (int k = 0; k < N_INT_COLS; k++) {
+    for (int k = 0; k < N_INT_COLS; k++) { /* the columns the report shows (columns.h) */
+        ms[k] = msc[k] = 0;
+        if (!ingest_columns[COL_FIRST_INT + k].dq_missing)
+            continue;
         ms[k] = cell(&e, a->dq.missing[k]);
         msc[k] = part_of(&e, mrows, ms[k]);
     }
@@ -709,7 +714,9 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
         d->conflicts_by_col[k] = flag(&e, cc[k]);
     d->missing_rows = flag(&e, mrows);
     for (int k = 0; k < N_INT_COLS; k++)
-        d->missing[k] = prop(&e, ms[k], mrows, msc[k]);
+        d->missing[k] = ingest_columns[COL_FIRST_INT + k].dq_missing
+                            ? prop(&e, ms[k], mrows, msc[k])
+                            : (struct disc_prop){0};
     d->treatment_sessions = flag(&e, ts);
     d->without_score = prop(&e, tw, ts, twc);
     for (size_t f = 0; f < in->nfiles; f++)

@@ -326,7 +326,7 @@ static json_t *safety(const struct analysis *a)
     return o;
 }
 
-static json_t *data_quality(const struct ingest_result *in, const struct analysis *a)
+static json_t *data_quality(const struct report_input *in, const struct analysis *a)
 {
     const struct disclosure *d = &a->disc;
     json_t *o = json_object(), *t = json_object();
@@ -355,6 +355,8 @@ static json_t *data_quality(const struct ingest_result *in, const struct analysi
     json_object_set_new(t, "rows", count(a->dq.missing_n, d->missing_rows));
     mark(t, d->missing_rows);
     for (int k = 0; k < N_INT_COLS; k++) {
+        if (!ingest_columns[COL_FIRST_INT + k].dq_missing)
+            continue;
         json_t *c = json_object();
         json_object_set_new(c, "missing", count(a->dq.missing[k], d->missing[k].events));
         json_object_set_new(c, "rate",
@@ -473,7 +475,7 @@ static json_t *funnel(const struct analysis *a)
     return o;
 }
 
-char *report_results_json(const struct ingest_result *in, const struct analysis *a,
+char *report_results_json(const struct report_input *in, const struct analysis *a,
                           size_t *len)
 {
     const struct model_opts *op = &a->opts;
