@@ -470,6 +470,20 @@ lr_pub = sum(1 for v in sup["strata"]["logrank"].values() if v["p"] is not None)
 lr_pdf = len(re.findall(r"log-rank p = ", pdf))
 if lr_pdf > lr_pub:
     find(f"PDF: {lr_pdf} log-rank tests printed, results.json publishes {lr_pub}")
+# the funnel pages: a unit listed outside the limits has its rate published; the model's
+# sentence prints the overall rate only when results.json has it
+if "funnel" in sup:
+    for var in ("clinician", "site"):
+        for u in sup["funnel"][var]:
+            lab = re.escape(u["value"])
+            if u["adjusted_rate"] is None and re.search(r"(?<![\w-])" + lab + r" (above|below) (95|99.8) % \(\d+ %:", pdf):
+                find(f"PDF: funnel {var} {u['value']} listed while its rate is withheld")
+            if u["followup"] is None and re.search(r"(?<![\w-])" + lab + r" (above|below) (95|99.8) % \(\d+ %, ", pdf):
+                find(f"PDF: funnel {var} {u['value']} follow-up listed while withheld")
+    c = raw["funnel"]["centre"]
+    if sup["funnel"]["centre"] is None and c is not None and f"overall rate ({100 * c:.1f} %)" in pdf:
+        find("PDF: the funnel's overall rate printed while withheld")
+
 # no withheld rate printed anywhere (unless another, published, rate prints the same)
 pub_pct = set()
 for path, v in walk(sup):
