@@ -36,5 +36,12 @@ int model_figures(const struct rows *r, const size_t *pstart, struct analysis *a
 /* The case-mix model and the clinicians' and sites' funnels (a->funnel). Returns 0 or -1. */
 int model_funnel(const struct rows *r, struct analysis *a);
 void model_funnel_fini(struct funnel *f);
+/* The cohort of the months from..to (indices) and its rates, from a->episodes. */
+void model_period_rates(const struct analysis *a, int from, int to, struct period_rates *pr);
+/* a->comparison from a's period and rates. */
+void model_comparisons(struct analysis *a);
+/* a->benchmarks: the benchmarks of a's instrument beside the clinic's rates. Returns 0 or -1
+ * (out of memory). */
+int model_benchmarks(struct analysis *a);
 
 #endif

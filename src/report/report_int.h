@@ -30,4 +30,20 @@ void report_funnel_page(cairo_t *cr, const struct fonts *f, const struct analysi
 /* The Definitions page's paragraph on the funnels, into buf. */
 void report_funnel_definition(const struct analysis *a, char *buf, size_t n);
 
+/* results.json's number rules for the writers of other keys (results_json.c): a number (null
+ * for NaN, an integer when integral), a pair, a count (null when withheld), a proportion as the
+ * disclosure decision allows ("suppressed": true when any part is withheld), a month label. */
+#include <stdint.h>
+struct proportion;
+struct disc_prop;
+json_t *report_json_num(double v);
+json_t *report_json_pair(double a, double b);
+json_t *report_json_count(long v, uint8_t withheld);
+json_t *report_json_proportion_d(const struct proportion *p, struct disc_prop dp);
+json_t *report_json_month(int month);
+
+/* Adds the summary page's keys (SPEC sections 10 and 13) to results.json's root:
+ * comparison {previous, year_before}, benchmarks [...] and trajectory {by_session, by_week}. */
+void report_json_summary(json_t *root, const struct analysis *a);
+
 #endif

@@ -108,7 +108,7 @@ check aliased_unadjusted test "$(j "$tmp/al" funnel.model.adjusted)" = false
 check aliased_reason grep -q '"reason": "the design is rank-deficient' "$tmp/al/results.json"
 check aliased_expected close "$(j "$tmp/al" funnel.clinician.0.expected)" \
   "$(awk -v n="$(j "$tmp/al" funnel.clinician.0.n)" -v p="$(j "$tmp/al" funnel.centre)" 'BEGIN { printf "%.17g", n * p }')" 1e-9
-check aliased_page sh -c "pdftotext -f 8 -l 8 '$tmp/al/report.pdf' - | tr '\n' ' ' | grep -q 'Unadjusted comparison'"
+check aliased_page sh -c "pdftotext '$tmp/al/report.pdf' - | tr '\n' ' ' | grep -q 'Fair comparison: clinicians.*Unadjusted comparison'"
 
 # --- the live R differential run over the same two cases, when R is here
 if command -v Rscript >/dev/null; then
@@ -211,7 +211,7 @@ run many_clinicians "$tmp/many.csv" && {
   check many_units test "$(units "$tmp/many_clinicians" clinician)" = 3000
   check many_n1 test "$(j "$tmp/many_clinicians" funnel.clinician.2999.n)" = 1
   check many_inside sh -c "! grep -q '\"flag\": \"[ab]' '$tmp/many_clinicians/results.json'"
-  check many_pages test "$(pdfinfo "$tmp/many_clinicians/report.pdf" | awk '/^Pages:/ { print $2 }')" = 12
+  check many_pages sh -c "pdftotext '$tmp/many_clinicians/report.pdf' - | grep -q 'Fair comparison: clinicians'"
 }
 run adjust_none --adjust none "$tmp/one.csv" && {
   check none_formula test "$(j "$tmp/adjust_none" funnel.model.formula)" = "responder ~ 1"
