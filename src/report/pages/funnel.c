@@ -55,22 +55,13 @@ void report_funnel_definition(const struct analysis *a, char *buf, size_t n)
     const struct funnel *f = &a->funnel;
     char cov[64] = "";
     for (int k = 0; k < a->opts.nadjust; k++) {
-        strcat(cov, k ? ", " : "");
+        strcat(cov, k ? "," : "");
         strcat(cov, model_adjust_name(a->opts.adjust[k]));
     }
     snprintf(buf, n,
-             "Fair comparison of clinicians and sites (funnel plots, Spiegelhalter 2005): a "
-             "logistic regression %s (--adjust %s; factors with levels in byte order, the first "
-             "the reference), fitted exactly as R glm(family = binomial) (IRLS as glm.fit, "
-             "deviance convergence 1e-8, at most 25 iterations) on the mature eligible episodes, "
-             "those with an empty covariate left out; a factor with one value is left out of "
-             "the model. Not converged, rank-deficient, separated, or every episode a responder "
-             "or none: unadjusted (expected = n x overall rate). Adjusted rate = observed / "
-             "expected x overall rate, against limits overall +- z sqrt(p(1-p)/n), z 1.96 (95 %%) "
-             "and 3.09 (99.8 %%), clipped to 0-100 %% for drawing (a unit is flagged beyond the "
-             "unclipped limit: an adjusted rate can pass 100 %%); follow-up rate (endpoint score "
-             "recorded) "
-             "unadjusted around its overall rate.",
+             "Fair comparison (funnel plots): %s (--adjust %s) as R glm(family = binomial) on "
+             "the mature eligible episodes; adjusted rate = observed / expected x overall "
+             "rate; limits and fallbacks on the fair-comparison pages and in the README.",
              f->formula ? f->formula : "", a->opts.nadjust ? cov : "none");
 }
 
@@ -190,8 +181,9 @@ void report_funnel_page(cairo_t *cr, const struct fonts *f, const struct analysi
 
 static void draw_funnel(struct doc *d, int var)
 {
-    page_begin(d, "Each point is one unit; outside the curved limits a rate differs from the "
-                  "overall rate by more than chance would explain (95 %, 99.8 %).");
+    page_begin(d,
+               "Each point is one unit. The curves: overall rate +- 1.96 and 3.09 x sqrt(p(1-p)/n) "
+               "(95 %, 99.8 %); beyond them a rate differs by more than chance explains.");
     report_funnel_page(d->cr, &d->f, d->a, var, 36, 64, d->w - 72, d->h - 64 - 34);
     page_end(d);
 }
