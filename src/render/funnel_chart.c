@@ -60,7 +60,7 @@ void render_funnel(cairo_t *cr, const struct fonts *f, struct box b, const struc
     cairo_save(cr);
     cairo_set_source_rgb(cr, 0, 0, 0);
     render_text(cr, f, 1, 10, b.x, b.y + 10, 0, title);
-    struct box p = {b.x + 42, b.y + 34, b.w - 70, b.h - 70}; /* room right for the centre */
+    struct box p = {b.x + 42, b.y + 34, b.w - 78, b.h - 70}; /* room right for the centre */
     size_t ndrawn = 0;
     double nmax = 1, rmax = 1;
     for (size_t k = 0; k < npts; k++)
@@ -107,6 +107,7 @@ void render_funnel(cairo_t *cr, const struct fonts *f, struct box b, const struc
     cairo_rotate(cr, -RENDER_PI / 2);
     render_text(cr, f, 0, 8, 0, 0, 0.5, ylabel);
     cairo_restore(cr);
+    struct rect msg = {0, 0, 0, 0}; /* the withheld-centre sentence, kept clear of labels */
     /* centre and limits */
     if (!centre_withheld && !isnan(centre)) {
         cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
@@ -132,7 +133,8 @@ void render_funnel(cairo_t *cr, const struct fonts *f, struct box b, const struc
         snprintf(buf, sizeof buf, "centre and limits withheld (built on counts below %d)",
                  f->suppress_below);
         cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-        render_text(cr, f, 0, 7.5, p.x + p.w - 4, p.y + 10, 1, buf);
+        double tw = render_text(cr, f, 0, 7.5, p.x + p.w - 4, p.y + 10, 1, buf);
+        msg = (struct rect){p.x + p.w - 4 - tw, p.y + 2, p.x + p.w - 4, p.y + 12};
     }
     /* points: inside first (grey), then outside 95 %, then 99.8 %, so the flagged are on top */
     double rad = npts > 500 ? 1.4 : npts > 60 ? 2.0 : 2.8;
@@ -161,8 +163,10 @@ void render_funnel(cairo_t *cr, const struct fonts *f, struct box b, const struc
             }
         }
     /* labels: the flagged first, so that they win the space */
-    struct rect *placed = malloc((npts + 1) * sizeof *placed);
+    struct rect *placed = malloc((npts + 2) * sizeof *placed);
     size_t nplaced = 0, skipped = 0;
+    if (placed && msg.x1 > msg.x0)
+        placed[nplaced++] = msg;
     cairo_set_source_rgb(cr, 0, 0, 0);
     for (int pass = 0; pass < 2 && placed; pass++)
         for (size_t k = 0; k < npts; k++) {
@@ -173,8 +177,8 @@ void render_funnel(cairo_t *cr, const struct fonts *f, struct box b, const struc
             if (outside != (pass == 0) || (!outside && !label_all))
                 continue;
             char lab[160];
-            render_label_fit(cr, f, 0, 6.5, 70, 24, q->label, lab, sizeof lab);
-            double tw = render_text_width(cr, f, 0, 6.5, lab), th = 7;
+            render_label_fit(cr, f, 0, 7.5, 80, 24, q->label, lab, sizeof lab);
+            double tw = render_text_width(cr, f, 0, 7.5, lab), th = 8;
             double x = render_axis_map(&ax, q->n), y = render_axis_map(&ay, 100 * q->rate);
             const double cand[4][2] = {{x + rad + 2, y + 2.5},
                                        {x - rad - 2 - tw, y + 2.5},
@@ -183,10 +187,10 @@ void render_funnel(cairo_t *cr, const struct fonts *f, struct box b, const struc
             int done = 0;
             for (int c = 0; c < 4 && !done; c++) {
                 struct rect r = {cand[c][0], cand[c][1] - th + 1, cand[c][0] + tw, cand[c][1] + 1};
-                if (r.x0 < b.x || r.x1 > b.x + b.w || r.y0 < p.y - 8 || r.y1 > p.y + p.h + 2 ||
+                if (r.x0 < p.x + 1 || r.x1 > p.x + p.w || r.y0 < p.y - 8 || r.y1 > p.y + p.h ||
                     overlaps(placed, nplaced, r))
                     continue;
-                render_text(cr, f, 0, 6.5, cand[c][0], cand[c][1], 0, lab);
+                render_text(cr, f, 0, 7.5, cand[c][0], cand[c][1], 0, lab);
                 placed[nplaced++] = r;
                 done = 1;
             }
@@ -200,8 +204,8 @@ void render_funnel(cairo_t *cr, const struct fonts *f, struct box b, const struc
     cairo_arc(cr, lx, ly - 2.5, 2.4, 0, 2 * RENDER_PI);
     cairo_fill(cr);
     cairo_set_source_rgb(cr, 0, 0, 0);
-    double w = render_text(cr, f, 0, 7, lx + 5, ly, 0, "inside 95 %");
-    lx += w + 22;
+    double w = render_text(cr, f, 0, 7.5, lx + 5, ly, 0, "inside 95 %");
+    lx += w + 14;
     cairo_set_source_rgb(cr, 0.12, 0.31, 0.47);
     cairo_arc(cr, lx, ly - 2.5, 2.8, 0, 2 * RENDER_PI);
     cairo_fill(cr);
@@ -213,8 +217,8 @@ void render_funnel(cairo_t *cr, const struct fonts *f, struct box b, const struc
     cairo_stroke(cr);
     cairo_set_dash(cr, NULL, 0, 0);
     cairo_set_source_rgb(cr, 0, 0, 0);
-    w = render_text(cr, f, 0, 7, lx + 22, ly, 0, "outside 95 % limits");
-    lx += w + 36;
+    w = render_text(cr, f, 0, 7.5, lx + 22, ly, 0, "outside 95 %");
+    lx += w + 30;
     cairo_set_source_rgb(cr, 0.75, 0.1, 0.1);
     diamond(cr, lx, ly - 2.5, 3.5);
     cairo_set_source_rgb(cr, 0.55, 0.1, 0.1);
@@ -224,15 +228,15 @@ void render_funnel(cairo_t *cr, const struct fonts *f, struct box b, const struc
     cairo_stroke(cr);
     cairo_set_dash(cr, NULL, 0, 0);
     cairo_set_source_rgb(cr, 0, 0, 0);
-    w = render_text(cr, f, 0, 7, lx + 22, ly, 0, "outside 99.8 % limits");
-    lx += w + 36;
+    w = render_text(cr, f, 0, 7.5, lx + 22, ly, 0, "outside 99.8 %");
+    lx += w + 30;
     cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
     cairo_set_line_width(cr, 1.1);
     cairo_move_to(cr, lx, ly - 2.5);
     cairo_line_to(cr, lx + 14, ly - 2.5);
     cairo_stroke(cr);
     cairo_set_source_rgb(cr, 0, 0, 0);
-    render_text(cr, f, 0, 7, lx + 17, ly, 0, "centre (overall rate)");
+    render_text(cr, f, 0, 7.5, lx + 17, ly, 0, "overall rate");
     if (skipped || ndrawn < npts || !label_all) {
         char note[200];
         int m = 0;
@@ -245,7 +249,7 @@ void render_funnel(cairo_t *cr, const struct fonts *f, struct box b, const struc
             snprintf(note + m, sizeof note - (size_t)m, "%zu units withheld (small counts).",
                      npts - ndrawn);
         cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
-        render_text(cr, f, 0, 7, p.x, b.y + b.h - 2, 0, note);
+        render_text(cr, f, 0, 7.5, p.x, b.y + b.h - 2, 0, note);
     }
     cairo_restore(cr);
 }
