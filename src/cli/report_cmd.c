@@ -153,7 +153,8 @@ static void *hash_output(void *arg)
 static int build_manifest(const struct cli_opts *o, const struct colmap *map,
                           const struct ingest_result *in, const struct analysis *a,
                           struct manifest_file *inputs, const struct out_file *files, size_t nfiles,
-                          const struct out_hash *known, char **out, size_t *len, struct diag *d)
+                          const struct out_hash *known, const struct render_content *content,
+                          char **out, size_t *len, struct diag *d)
 {
     struct manifest m = {0};
     struct manifest_file outputs[8];
@@ -191,6 +192,10 @@ static int build_manifest(const struct cli_opts *o, const struct colmap *map,
     m.ninputs = in->nfiles;
     m.outputs = outputs;
     m.noutputs = nfiles;
+    m.pdf_pages = (const char(*)[65])content->sha;
+    m.npdf_pages = content->npages;
+    m.font_file = content->font_file;
+    m.font_sha256 = content->font_sha256;
     if (!(*out = report_manifest_json(&m, len)))
         rc = diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
 done:
@@ -223,6 +228,7 @@ int cli_report(const struct cli_opts *o)
     pthread_t hasher, releaser;
     int hashing = 0, releasing = 0;
     char *json = NULL, *rejects = NULL, *pdf = NULL, *manifest = NULL;
+    struct render_content content = {0}; /* each page's content hash, for the manifest */
     char *dir = NULL; /* the output directory, allocated to its length (no cut path) */
     size_t njson = 0, nrejects = 0, npdf = 0, nmanifest = 0;
     struct progress pg;
@@ -340,9 +346,17 @@ int cli_report(const struct cli_opts *o)
     if (pdf_date(a.as_of, date_iso, sizeof date_iso, &d) != 0)
         goto fail;
     struct pdf_opts po = {o->title ? o->title : "Quality review", o->letter, date_iso,
-                          o->period_label};
+                          o->period_label, &content};
+    if (render_content_init(&content) != 0) {
+        diag_set(&d, DIAG_IO, NULL, 0, 0, "out of memory");
+        goto fail;
+    }
     if (report_pdf(&in, &a, &po, &pdf, &npdf, &d) != 0)
         goto fail;
+    if (content.failed) {
+        diag_set(&d, DIAG_IO, NULL, 0, 0, "out of memory while hashing the PDF's content");
+        goto fail;
+    }
     double t5 = now();
     if (ehashing) {
         pthread_join(ehasher, NULL);
@@ -376,8 +390,8 @@ int cli_report(const struct cli_opts *o)
         d = hj.d;
         goto fail;
     }
-    if (build_manifest(o, &colmap, &in, &a, hashes, files, nfiles, &eh, &manifest, &nmanifest,
-                       &d) != 0)
+    if (build_manifest(o, &colmap, &in, &a, hashes, files, nfiles, &eh, &content, &manifest,
+                       &nmanifest, &d) != 0)
         goto fail;
     files[nfiles++] = (struct out_file){"manifest.json", manifest, nmanifest};
     progress_stop(&pg); /* before anything is printed */
@@ -444,6 +458,7 @@ out:
     free(manifest);
     free(rejects);
     free(dir);
+    render_content_fini(&content);
     model_fini(&a);
     ingest_result_fini(&in);
     ingest_colmap_fini(&colmap);

@@ -9,9 +9,11 @@
 #include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "outcomes/render.h"
+#include "outcomes/sha256.h"
 #include "outcomes/text.h"
 
 static cairo_font_face_t *face_for(const char *spec, char *file, size_t nfile, struct diag *d)
@@ -92,6 +94,58 @@ void render_fonts_close(struct fonts *f)
     f->regular = f->bold = NULL;
 }
 
+int render_content_init(struct render_content *c)
+{
+    memset(c, 0, sizeof *c);
+    c->page = sha256_stream_new();
+    return c->page ? 0 : -1;
+}
+
+void render_content_fini(struct render_content *c)
+{
+    sha256_stream_free(c->page);
+    free(c->sha);
+    memset(c, 0, sizeof *c);
+}
+
+/* One drawing call into the page's hash: its kind, weight, size and limit, then the text, each
+ * field ended by a NUL byte (so that no two calls hash alike). Nothing while depth > 0: the
+ * lines of a paragraph, a label's cut form. */
+static void content_add(const struct fonts *f, char kind, int bold, double size, size_t limit,
+                        const char *s)
+{
+    struct render_content *c = f->content;
+    char head[64];
+    if (!c || c->depth > 0 || c->failed)
+        return;
+    int n = snprintf(head, sizeof head, "%c%d %.2f %zu", kind, bold, size, limit);
+    if (!c->page || sha256_stream_add(c->page, head, (size_t)n + 1) != 0 ||
+        sha256_stream_add(c->page, s, strlen(s) + 1) != 0)
+        c->failed = 1;
+}
+
+void render_show_page(cairo_t *cr, const struct fonts *f)
+{
+    struct render_content *c = f->content;
+    if (c && !c->failed) {
+        if (c->npages == c->cap) {
+            size_t cap = c->cap ? 2 * c->cap : 16;
+            char(*p)[65] = realloc(c->sha, cap * sizeof *p);
+            if (!p)
+                c->failed = 1;
+            else {
+                c->sha = p;
+                c->cap = cap;
+            }
+        }
+        if (!c->failed && sha256_stream_end(c->page, c->sha[c->npages]) != 0)
+            c->failed = 1;
+        if (!c->failed)
+            c->npages++;
+    }
+    cairo_show_page(cr);
+}
+
 static void use_font(cairo_t *cr, const struct fonts *f, int bold, double size)
 {
     cairo_set_font_face(cr, bold ? f->bold : f->regular);
@@ -125,6 +179,7 @@ double render_text(cairo_t *cr, const struct fonts *f, int bold, double size, do
 {
     char buf[2048];
     s = drawable(s, buf, sizeof buf);
+    content_add(f, 'T', bold, size, 0, s);
     double w = width_of(cr, f, bold, size, s);
     cairo_move_to(cr, x - align * w, y);
     cairo_show_text(cr, s);
@@ -158,9 +213,16 @@ double render_label(cairo_t *cr, const struct fonts *f, int bold, double size, d
                     double y, double align, double max_width, size_t max_chars, const char *s)
 {
     char buf[1024];
-    return render_text(cr, f, bold, size, x, y, align,
-                       render_label_fit(cr, f, bold, size, max_width, max_chars, s, buf,
-                                        sizeof buf));
+    double w;
+    content_add(f, 'L', bold, size, max_chars, s);
+    if (f->content)
+        f->content->depth++;
+    w = render_text(cr, f, bold, size, x, y, align,
+                    render_label_fit(cr, f, bold, size, max_width, max_chars, s, buf,
+                                     sizeof buf));
+    if (f->content)
+        f->content->depth--;
+    return w;
 }
 
 double render_paragraph(cairo_t *cr, const struct fonts *f, double size, double x, double y,
@@ -169,6 +231,9 @@ double render_paragraph(cairo_t *cr, const struct fonts *f, double size, double 
     char line[1024];
     size_t n = 0;
     const char *p = s;
+    content_add(f, 'P', 0, size, 0, s);
+    if (f->content)
+        f->content->depth++;
     while (*p) {
         const char *word = p;
         while (*p && *p != ' ' && *p != '\n')
@@ -206,6 +271,8 @@ double render_paragraph(cairo_t *cr, const struct fonts *f, double size, double 
         render_text(cr, f, 0, size, x, y, 0, line);
         y += size * 1.35;
     }
+    if (f->content)
+        f->content->depth--;
     return y;
 }
 

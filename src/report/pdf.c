@@ -15,6 +15,7 @@
 #include "outcomes/date.h"
 #include "outcomes/render.h"
 #include "outcomes/report.h"
+#include "outcomes/sha256.h"
 #include "outcomes/text.h"
 
 #define NPAGES 10
@@ -174,7 +175,7 @@ static void page_end(struct doc *d)
     cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
     render_text(cr, &d->f, 0, 7, 36, d->h - 15, 0, left);
     render_text(cr, &d->f, 0, 7, d->w - 36, d->h - 15, 1, right);
-    cairo_show_page(cr);
+    render_show_page(cr, &d->f); /* the page's content hash, then cairo's page */
 }
 
 /* A labelled box of the flow diagram; returns its bottom. */
@@ -1094,6 +1095,15 @@ int report_pdf(const struct ingest_result *in, const struct analysis *a,
     if (rc)
         return rc;
     d.f.suppress_below = a->opts.suppress_below;
+    d.f.content = o->content;
+    if (o->content) { /* the font's identity for the manifest: verify tells a font changed */
+        uint64_t fsize;
+        snprintf(o->content->font_file, sizeof o->content->font_file, "%s", d.f.file);
+        if (sha256_file(d.f.file, o->content->font_sha256, &fsize, dg) != 0) {
+            render_fonts_close(&d.f);
+            return DIAG_IO;
+        }
+    }
     d.hid = a->disc.flow;
     model_flow_counts(in, a, d.flow);
     d.w = o->letter ? 792 : 841.89;
