@@ -19,4 +19,11 @@ char *report_hex(const char *s);
  * bytes in hex (README "Outputs": paths as bytes). Returns 0, or -1 when out of memory. */
 int report_json_set_path(json_t *o, const char *key, const char *path);
 
+/* 1 when a CSV text cell of these n bytes would be read by a spreadsheet as a formula: it
+ * begins with '=', '+', '-' or '@' (or a tab or carriage return, which some spreadsheets skip
+ * before one) and is not a plain decimal number ("-3", "+1.5e2" stay numbers). The CSV writers
+ * (episodes.csv, rejects.csv, review.csv) then write it with a leading apostrophe (README
+ * "Outputs": CSV files and spreadsheets); number columns are never passed here. */
+int report_csv_formula_risk(const char *s, size_t n);
+
 #endif
