@@ -261,5 +261,9 @@ for delay in 0.05 0.2 0.4 0.6 0.8 1.0; do
   check "signal_${delay}_all_or_nothing" test "$n" -eq 0 -o "$n" -eq 5
 done
 
+# every results.json and manifest.json left against the schemas (docs/)
+source "$(dirname "${BASH_SOURCE[0]}")/schema.sh"
+schema_check "$src" "$tmp"
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -396,5 +396,9 @@ PY
 check release_no_pages_exit test $? -eq 1
 check release_no_pages_line grep -qF 'differs  rerun report.pdf (the rerun gives other bytes; the manifest records no page content to compare)' "$tmp/v28.txt"
 
+# every results.json and manifest.json left against the schemas (docs/)
+source "$(dirname "${BASH_SOURCE[0]}")/schema.sh"
+schema_check "$src" "$tmp"
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]
