@@ -118,8 +118,9 @@ void cli_print_help(enum command cmd)
     for (size_t c = 0; c < sizeof commands / sizeof *commands; c++) {
         if (commands[c].cmd != cmd)
             continue;
-        printf("Usage: %s\n\n%s\n\nExample:\n  %s\n\nOptions:\n", commands[c].synopsis,
-               commands[c].what, commands[c].example);
+        printf("Usage: %s\n\n", commands[c].synopsis);
+        cli_help_paragraph(stdout, commands[c].what);
+        printf("\nExample:\n  %s\n\nOptions:\n", commands[c].example);
     }
     for (size_t i = 0; i < NDEFS; i++) {
         if (!(defs[i].commands & cmd))
@@ -129,7 +130,7 @@ void cli_print_help(enum command cmd)
             snprintf(shortopt, sizeof shortopt, "-%c, ", defs[i].short_name);
         snprintf(left, sizeof left, "%s--%s%s%s", shortopt, defs[i].name, defs[i].arg ? " " : "",
                  defs[i].arg ? defs[i].arg : "");
-        printf("  %-30s %s\n", left, defs[i].help);
+        cli_help_option(stdout, left, defs[i].help);
     }
 }
 

@@ -80,7 +80,7 @@ if command -v man >/dev/null; then
   check man_no_warnings test ! -s "$tmp/man.err"
   [ ! -s "$tmp/man.err" ] || head -n 5 "$tmp/man.err"
   for c in "${commands[@]}"; do
-    for o in $(grep -oE '^ +(-[A-Za-z], )?--[a-z0-9-]+' "$tmp/help-$c.txt" | grep -oE -- '--[a-z0-9-]+'); do
+    for o in $(grep -oE '^ {2,6}(-[A-Za-z], )?--[a-z0-9-]+' "$tmp/help-$c.txt" | grep -oE -- '--[a-z0-9-]+'); do
       check "man_has_${c}_$o" grep -qe "$o" "$tmp/man.txt"
     done
   done
@@ -104,7 +104,7 @@ export PATH="$build:$PATH"
 check completion_commands test "$(complete_words outcomes "" | sort | tr '\n' ' ')" = "--help --version check report sample verify "
 for c in "${commands[@]}"; do
   offered=$(complete_words outcomes "$c" --)
-  for o in $(grep -oE '^ +(-[A-Za-z], )?--[a-z0-9-]+' "$tmp/help-$c.txt" | grep -oE -- '--[a-z0-9-]+'); do
+  for o in $(grep -oE '^ {2,6}(-[A-Za-z], )?--[a-z0-9-]+' "$tmp/help-$c.txt" | grep -oE -- '--[a-z0-9-]+'); do
     check "completion_${c}_$o" grep -qx -- "$o" <<<"$offered"
   done
 done

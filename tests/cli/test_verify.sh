@@ -398,7 +398,7 @@ check release_no_pages_line grep -qF 'differs  rerun report.pdf (the rerun gives
 
 # every results.json and manifest.json left against the schemas (docs/)
 source "$(dirname "${BASH_SOURCE[0]}")/schema.sh"
-schema_check "$src" "$tmp"
+schema_check "$src" "$tmp/out"
 
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -16,7 +16,13 @@ jsonschema.Draft202012Validator.check_schema(schema)
 v = jsonschema.Draft202012Validator(schema)
 bad = 0
 for f in sys.argv[2:]:
-    for e in sorted(v.iter_errors(json.load(open(f))), key=lambda e: list(e.path)):
+    try:
+        doc = json.load(open(f))
+    except ValueError as e:
+        print(f"{f}: not JSON: {e}")
+        bad += 1
+        continue
+    for e in sorted(v.iter_errors(doc), key=lambda e: list(e.path)):
         print(f"{f}: {'/'.join(map(str, e.path)) or '(top)'}: {e.message[:200]}")
         bad += 1
 sys.exit(1 if bad else 0)
