@@ -56,6 +56,11 @@ check dash_check_message grep -q "^outcomes: '-' (standard input) is not read" "
 "$bin" report -o "$tmp/dash" - <"$src/sample-data/sessions.csv" >/dev/null 2>&1
 check dash_report_exit test $? -eq 2
 check dash_report_nothing test ! -e "$tmp/dash"
+"$bin" check --columns - "$src/sample-data/sessions.csv" </dev/null >/dev/null 2>"$tmp/dash2.err"
+check dash_columns_exit test $? -eq 2
+check dash_columns_message grep -q "^outcomes: -: '-' (standard input) is not read: give a" "$tmp/dash2.err"
+"$bin" check --config - "$src/sample-data/sessions.csv" </dev/null >/dev/null 2>"$tmp/dash3.err"
+check dash_config_exit test $? -eq 2
 
 # CSV cells a spreadsheet would run as formulas: an apostrophe before text beginning with
 # = + - @; numbers (also a rejected "-3") and dates untouched
