@@ -559,8 +559,8 @@ static void library_changes(json_t *recorded, json_t *again, char *buf, size_t n
 
 /* report.pdf of the rerun has other bytes than recorded: what the pages draw (their content
  * hashes, render.h) tells whether anything a reader sees changed. 1 (with the line "ok ...:
- * other bytes, same content (what differs)") when every page draws the same and a library or
- * the font differs, which explains the bytes; else 0 with the "differs" line. */
+ * other bytes, same content (what differs)") when every page draws the same, naming the
+ * libraries or the font that differ; else 0 with the "differs" line. */
 static int same_pdf_content(FILE *out, json_t *recorded, json_t *again)
 {
     json_t *pr = json_object_get(output_entry(recorded, "report.pdf"), "pages");
@@ -589,12 +589,12 @@ static int same_pdf_content(FILE *out, json_t *recorded, json_t *again)
         return 0;
     }
     library_changes(recorded, again, why, sizeof why);
-    if (!*why) {
-        fprintf(out, "differs  rerun report.pdf (other bytes, same content, with the libraries "
-                     "and the font the manifest records: not explained)\n");
-        return 0;
-    }
-    fprintf(out, "ok       rerun report.pdf: other bytes, same content (%s)\n", why);
+    /* no recorded version differs: a patched library of the same version (a Debian security
+     * update keeps cairo's version string) or another font configuration; the content is
+     * the same all the same */
+    fprintf(out, "ok       rerun report.pdf: other bytes, same content (%s)\n",
+            *why ? why : "the libraries and font as recorded: a patched library or another font "
+                         "configuration");
     return 1;
 }
 
