@@ -126,16 +126,20 @@ int main(int argc, char **argv)
         struct cli_opts o;
         struct diag d;
         diag_clear(&d);
-        int rc = cli_opts_parse(&o, cmds[i].cmd, argc - 2, argv + 2, &d);
+        int rc = cli_opts_parse(&o, cmds[i].cmd, argc - 1, argv + 1, &d);
         if (rc) {
             cli_opts_fini(&o);
             return cli_report_diag(&d, cmds[i].name);
         }
         o.argv = argv;
         o.argc = argc;
-        if (o.help) {
-            cli_print_help(cmds[i].cmd);
-            cli_print_help_footer(stdout);
+        if (o.help || o.version) {
+            if (o.help) {
+                cli_print_help(cmds[i].cmd);
+                cli_print_help_footer(stdout);
+            } else {
+                print_version();
+            }
             cli_opts_fini(&o);
             return finish(EXIT_OK);
         }
