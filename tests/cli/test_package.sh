@@ -114,6 +114,29 @@ for c in "${commands[@]}"; do
   done
 done
 "$bin" sample --patients 25 --seed 3 -o "$tmp/s25.csv"
+# the fixed values of every option that has them, as the binary's own table tells them (its
+# message for a value it does not know: "expected wilson or exact, got ..."), are exactly
+# what completion offers; so a keyword option added to the table without its values in the
+# completion fails here
+keywords() { # MESSAGE: the plain words of its "expected A, B or C" / "must be 'A' or 'B'" list
+  python3 -c '
+import re, sys
+m = re.search(r"(?:expected|must be) (.*), got ", sys.argv[1])
+items = re.split(r", | or ", m.group(1)) if m else []
+words = [i.strip("\x27") for i in items]
+if len(items) > 1:
+    print(" ".join(sorted(w for w in words if re.fullmatch(r"[a-z0-9_]+|[,;]|\\t", w))))' "$1"
+}
+for c in report check sample; do
+  for o in $(grep -oE '^ {2,6}(-[A-Za-z], )?--[a-z0-9-]+ [A-Z]' "$tmp/help-$c.txt" | grep -oE -- '--[a-z0-9-]+'); do
+    case $o in --output | --config | --columns) continue ;; esac # files: nothing to ask
+    msg=$(cd "$tmp" && "$bin" "$c" "$o" zz-not-a-value "$tmp/s25.csv" 2>&1 >/dev/null | head -n 1)
+    want=$(keywords "$msg")
+    got=$(complete_words outcomes "$c" "$o" "" | tr -d "'" | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')
+    check "completion_values_${c}_$o" test "$got" = "$want"
+    [ "$got" = "$want" ] || echo "  $c $o: the binary takes '$want', completion offers '$got'"
+  done
+done
 values_ok=1
 for ov in "--date-format iso" "--ci wilson" "--ci exact" "--paper a4" "--paper letter" \
           "--endpoint induction" "--endpoint 6m" "--endpoint 12m" "--period all"; do
