@@ -122,7 +122,7 @@ keywords() { # MESSAGE: the plain words of its "expected A, B or C" / "must be '
   python3 -c '
 import re, sys
 m = re.search(r"(?:expected|must be) (.*), got ", sys.argv[1])
-items = re.split(r", | or ", m.group(1)) if m else []
+items = re.split(r", | or ", re.sub(r"^one of ", "", m.group(1))) if m else []
 words = [i.strip("\x27") for i in items]
 if len(items) > 1:
     print(" ".join(sorted(w for w in words if re.fullmatch(r"[a-z0-9_]+|[,;]|\\t", w))))' "$1"
