@@ -27,10 +27,12 @@ struct fonts {
 
 /* What the pages draw, hashed page by page from our own drawing calls, not from cairo's bytes:
  * each text as the report asks for it (a paragraph or a label whole, before it is wrapped or
- * cut to the font's widths), with its weight and size, in drawing order. So another cairo,
- * freetype or font version gives the same hashes while every word and number is the same
- * (manifest.json outputs[report.pdf].pages; verify). Chart lines are not in it: they are drawn
- * from the numbers that results.json holds and verify compares. */
+ * cut to the font's widths), with its weight, in drawing order; not sizes or positions, which
+ * the font's metrics move. So another cairo, freetype or font version gives the same hashes
+ * while every word and number is the same (manifest.json outputs[report.pdf].pages; verify).
+ * Chart lines are not in it: they are drawn from the numbers that results.json holds and
+ * verify compares. One case still follows the metrics: a stratum name that a chart cuts itself
+ * to fit beside other text (render_label_fit, then render_text: the cut form is drawn). */
 struct sha256_stream;
 struct render_content {
     struct sha256_stream *page; /* the page being drawn */

@@ -108,17 +108,17 @@ void render_content_fini(struct render_content *c)
     memset(c, 0, sizeof *c);
 }
 
-/* One drawing call into the page's hash: its kind, weight, size and limit, then the text, each
- * field ended by a NUL byte (so that no two calls hash alike). Nothing while depth > 0: the
- * lines of a paragraph, a label's cut form. */
-static void content_add(const struct fonts *f, char kind, int bold, double size, size_t limit,
-                        const char *s)
+/* One drawing call into the page's hash: its kind, weight and character limit, then the text,
+ * each ended by a NUL byte (so that no two calls hash alike). Not the size: a chart shrinks a
+ * value's size until it fits its bar, which the font's metrics decide. Nothing while depth >
+ * 0: the lines of a paragraph, a label's cut form. */
+static void content_add(const struct fonts *f, char kind, int bold, size_t limit, const char *s)
 {
     struct render_content *c = f->content;
     char head[64];
     if (!c || c->depth > 0 || c->failed)
         return;
-    int n = snprintf(head, sizeof head, "%c%d %.2f %zu", kind, bold, size, limit);
+    int n = snprintf(head, sizeof head, "%c%d %zu", kind, bold, limit);
     if (!c->page || sha256_stream_add(c->page, head, (size_t)n + 1) != 0 ||
         sha256_stream_add(c->page, s, strlen(s) + 1) != 0)
         c->failed = 1;
@@ -179,7 +179,7 @@ double render_text(cairo_t *cr, const struct fonts *f, int bold, double size, do
 {
     char buf[2048];
     s = drawable(s, buf, sizeof buf);
-    content_add(f, 'T', bold, size, 0, s);
+    content_add(f, 'T', bold, 0, s);
     double w = width_of(cr, f, bold, size, s);
     cairo_move_to(cr, x - align * w, y);
     cairo_show_text(cr, s);
@@ -214,7 +214,7 @@ double render_label(cairo_t *cr, const struct fonts *f, int bold, double size, d
 {
     char buf[1024];
     double w;
-    content_add(f, 'L', bold, size, max_chars, s);
+    content_add(f, 'L', bold, max_chars, s);
     if (f->content)
         f->content->depth++;
     w = render_text(cr, f, bold, size, x, y, align,
@@ -231,7 +231,7 @@ double render_paragraph(cairo_t *cr, const struct fonts *f, double size, double 
     char line[1024];
     size_t n = 0;
     const char *p = s;
-    content_add(f, 'P', 0, size, 0, s);
+    content_add(f, 'P', 0, 0, s);
     if (f->content)
         f->content->depth++;
     while (*p) {
