@@ -39,6 +39,25 @@ static void wrap(FILE *f, const char *text, size_t at, size_t indent)
         }
         size_t n = strcspn(p, " \n");
         size_t w = columns(p, n);
+        if (w > HELP_WIDTH - indent) { /* wider than any line (a list without blanks): cut it
+                                          after its last comma that fits, on a line of its own */
+            if (!first) {
+                fprintf(f, "\n%*s", (int)indent, "");
+                col = indent;
+            }
+            size_t cut = 0;
+            for (size_t k = 0; k < n && columns(p, k + 1) <= HELP_WIDTH - indent; k++)
+                if (p[k] == ',')
+                    cut = k + 1;
+            if (cut > 0 && cut < n) {
+                fwrite(p, 1, cut, f);
+                fprintf(f, "\n%*s", (int)indent, "");
+                col = indent;
+                first = 1;
+                p += cut;
+                continue;
+            }
+        }
         if (!first && col + 1 + w > HELP_WIDTH) {
             fprintf(f, "\n%*s", (int)indent, "");
             col = indent;

@@ -128,8 +128,9 @@ if len(items) > 1:
     print(" ".join(sorted(w for w in words if re.fullmatch(r"[a-z0-9_]+|[,;]|\\t", w))))' "$1"
 }
 for c in report check sample; do
-  for o in $(grep -oE '^ {2,6}(-[A-Za-z], )?--[a-z0-9-]+ [A-Z]' "$tmp/help-$c.txt" | grep -oE -- '--[a-z0-9-]+'); do
-    case $o in --output | --config | --columns) continue ;; esac # files: nothing to ask
+  # (options that take a FILE or a PATH complete file names: nothing to ask the binary)
+  for o in $(sed -nE 's/^ {2,6}(-[A-Za-z], )?(--[a-z0-9-]+) ([A-Z][A-Z/]*).*/\2 \3/p' "$tmp/help-$c.txt" |
+             grep -vE ' (FILE|PATH|DIR)$' | cut -d' ' -f1); do
     msg=$(cd "$tmp" && "$bin" "$c" "$o" zz-not-a-value "$tmp/s25.csv" 2>&1 >/dev/null | head -n 1)
     want=$(keywords "$msg")
     got=$(complete_words outcomes "$c" "$o" "" | tr -d "'" | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')
