@@ -434,7 +434,7 @@ static int f_choice(const struct cli_opts *o, const struct opt_def *def, struct 
 
 static int f_str(const struct cli_opts *o, const struct opt_def *def, struct words *w)
 {
-    const char *s = *CAT(o, def->dst, const char *);
+    const char *s = *CAT(o, def->dst, char *);
     return s || def->dflt ? put(w, def, s ? s : def->dflt) : 0;
 }
 
@@ -445,7 +445,7 @@ static int f_text(const struct cli_opts *o, const struct opt_def *def, struct wo
 
 static int f_strs(const struct cli_opts *o, const struct opt_def *def, struct words *w)
 {
-    const char *const *v = *CAT(o, def->dst, const char *const *);
+    const char *const *v = *CAT(o, def->dst, char *const *);
     for (size_t i = 0; i < *CAT(o, def->aux, size_t); i++)
         if (put(w, def, v[i]) != 0)
             return -1;
@@ -658,8 +658,9 @@ void cli_print_help(enum command cmd)
     for (size_t c = 0; c < sizeof commands / sizeof *commands; c++) {
         if (commands[c].cmd != cmd)
             continue;
-        printf("Usage: %s\n\n%s\n\nExample:\n  %s\n\nOptions:\n", commands[c].synopsis,
-               commands[c].what, commands[c].example);
+        printf("Usage: %s\n\n", commands[c].synopsis);
+        cli_help_paragraph(stdout, commands[c].what);
+        printf("\nExample:\n  %s\n\nOptions:\n", commands[c].example);
     }
     for (size_t i = 0; i < NDEFS; i++) {
         if (!(defs[i].commands & cmd))
@@ -669,11 +670,13 @@ void cli_print_help(enum command cmd)
             snprintf(shortopt, sizeof shortopt, "-%c, ", defs[i].short_name);
         snprintf(left, sizeof left, "%s--%s%s%s", shortopt, defs[i].name, defs[i].arg ? " " : "",
                  defs[i].arg ? defs[i].arg : "");
-        printf("  %-30s %s\n", left, defs[i].help);
         if (defs[i].parse == p_instrument) { /* the list comes from the column table */
-            char names[256];
+            char text[512], names[256];
             instrument_names(names, sizeof names);
-            printf("  %-30s   %s\n", "", names);
+            snprintf(text, sizeof text, "%s\n%s", defs[i].help, names);
+            cli_help_option(stdout, left, text);
+        } else {
+            cli_help_option(stdout, left, defs[i].help);
         }
     }
 }

@@ -1,5 +1,7 @@
 /* csv_out.c: episodes.csv and rejects.csv. Fields that need it (a delimiter, quote, line break
- * or surrounding blank) are quoted with libcsv's csv_write; others are written as they are.
+ * or surrounding blank) are quoted with libcsv's csv_write; others are written as they are. A
+ * text that a spreadsheet would run as a formula gets a leading apostrophe
+ * (report_csv_formula_risk); numbers and dates are written by their own writers, untouched.
  * Display numbers (pct_change, mg_per_kg) are rounded to fixed decimals; absent values are
  * empty fields. LF line ends. */
 #include <csv.h>
@@ -13,6 +15,7 @@
 #include "outcomes/date.h"
 #include "outcomes/numfmt.h"
 #include "outcomes/report.h"
+#include "report_int.h"
 
 struct out {
     char *s;
@@ -51,9 +54,70 @@ static void sep(struct out *o, int last)
         o->s[o->n++] = last ? '\n' : ',';
 }
 
+/* 1 when s[0, n) is a decimal number as a spreadsheet reads one: [+-]digits[.digits][e[+-]digits]
+ * (at least one digit before the exponent). */
+static int plain_number(const char *s, size_t n)
+{
+    size_t i = 0, digits = 0;
+    if (i < n && (s[i] == '+' || s[i] == '-'))
+        i++;
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+        digits++;
+    if (i < n && s[i] == '.')
+        for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+            digits++;
+    if (!digits)
+        return 0;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        size_t e = 0;
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+            e++;
+        if (!e)
+            return 0;
+    }
+    return i == n;
+}
+
+int report_csv_formula_risk(const char *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    switch (s[0]) {
+    case '=':
+    case '@':
+    case '\t':
+    case '\r': return 1;
+    case '+':
+    case '-': return !plain_number(s, n);
+    default: return 0;
+    }
+}
+
+static void field_quoted(struct out *o, const char *s, size_t n, int last);
+
 /* Text of n bytes, quoted by libcsv's csv_write when it holds a delimiter, quote, tab or line break
  * or starts or ends with a blank; then a comma (last = 0) or a line end (last = 1). */
 static void field_text(struct out *o, const char *s, size_t n, int last)
+{
+    if (report_csv_formula_risk(s, n)) { /* rare: the apostrophe, then the text, in a copy */
+        char *g = malloc(n + 1);
+        if (!g) {
+            o->oom = 1;
+            return;
+        }
+        g[0] = '\'';
+        memcpy(g + 1, s, n);
+        field_quoted(o, g, n + 1, last);
+        free(g);
+        return;
+    }
+    field_quoted(o, s, n, last);
+}
+
+static void field_quoted(struct out *o, const char *s, size_t n, int last)
 {
     int quote = n && (s[0] == ' ' || s[n - 1] == ' ');
     for (size_t i = 0; i < n && !quote; i++) /* a tab too: a multi-line note may hold one */

@@ -29,6 +29,12 @@ void report_funnel_page(cairo_t *cr, const struct fonts *f, const struct analysi
                         double x, double y, double w, double h);
 /* The Definitions page's paragraph on the funnels, into buf. */
 void report_funnel_definition(const struct analysis *a, char *buf, size_t n);
+/* 1 when a CSV text cell of these n bytes would be read by a spreadsheet as a formula: it
+ * begins with '=', '+', '-' or '@' (or a tab or carriage return, which some spreadsheets skip
+ * before one) and is not a plain decimal number ("-3", "+1.5e2" stay numbers). The CSV writers
+ * (episodes.csv, rejects.csv, review.csv) then write it with a leading apostrophe (README
+ * "Outputs": CSV files and spreadsheets); number columns are never passed here. */
+int report_csv_formula_risk(const char *s, size_t n);
 
 /* results.json's number rules for the writers of other keys (results_json.c): a number (null
  * for NaN, an integer when integral), a pair, a count (null when withheld), a proportion as the

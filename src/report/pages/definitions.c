@@ -108,10 +108,13 @@ static void draw_definitions(struct doc *d)
     double w = d->w - 72, size = 9;
     cairo_surface_t *rs = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
     cairo_t *real = d->cr, *m = cairo_create(rs);
+    struct render_content *content = d->f.content; /* the trial layouts are not page content */
     d->cr = m;
+    d->f.content = NULL;
     while (size > 7 && layout(d, p, np, size, w) > d->h - 34)
         size -= 0.5;
     d->cr = real;
+    d->f.content = content;
     cairo_destroy(m);
     cairo_surface_destroy(rs);
     layout(d, p, np, size, w);
