@@ -189,6 +189,7 @@ struct run {
     int begun; /* report_out_begin done, not yet committed */
     /* the other outputs, in the order written */
     char *json, *rejects, *pdf, *manifest;
+    struct render_content content; /* report.pdf's content hash per page, for the manifest */
     struct out_file files[MAX_OUT];
     size_t nfiles;
 };
@@ -347,9 +348,14 @@ static int other_outputs(struct run *r)
     if (pdf_date(rq->source_date_epoch, r->a.as_of, date_iso, sizeof date_iso, r->d) != 0)
         return r->d->code;
     struct pdf_opts po = {rq->title ? rq->title : "Quality review", rq->letter, date_iso,
-                          rq->period_label, rq->km_min_at_risk};
+                          rq->period_label, rq->km_min_at_risk, &r->content};
+    if (render_content_init(&r->content) != 0)
+        return oom(r);
     if (report_pdf(&r->ri, &r->a, &po, &r->pdf, &npdf, r->d) != 0)
         return r->d->code;
+    if (r->content.failed)
+        return diag_set(r->d, DIAG_IO, NULL, 0, 0,
+                        "out of memory while hashing the PDF's content");
     r->t5 = now();
     if (r->ehashing) {
         pthread_join(r->ehasher, NULL);
@@ -422,6 +428,10 @@ static int build_manifest(struct run *r)
     m.ninputs = r->out->in.nfiles;
     m.outputs = outputs;
     m.noutputs = r->nfiles;
+    m.pdf_pages = (const char(*)[65])r->content.sha;
+    m.npdf_pages = r->content.npages;
+    m.font_file = r->content.font_file;
+    m.font_sha256 = r->content.font_sha256;
     size_t len = 0;
     if (!(r->manifest = report_manifest_json(&m, &len)))
         return oom(r);
@@ -471,6 +481,7 @@ static void finish(struct run *r)
     free(r->pdf);
     free(r->manifest);
     free(r->rejects);
+    render_content_fini(&r->content);
     model_fini(&r->a);
     ingest_colmap_fini(&r->colmap);
     benchmarks_fini(&r->benchmarks);
