@@ -20,7 +20,7 @@ enum opt_id {
     OPT_QUIET, OPT_TIMINGS, OPT_CONFIG, OPT_PATIENTS, OPT_SEED, OPT_MONTHS, OPT_OUTPUT, OPT_HELP,
     OPT_INSTRUMENT, OPT_BASELINE_WINDOW, OPT_MIN_BASELINE, OPT_REMISSION_MAX, OPT_ENDPOINT,
     OPT_EPISODE_GAP, OPT_CI, OPT_PERIOD, OPT_BP_PRE, OPT_BP_POST, OPT_TITLE, OPT_PAPER,
-    OPT_SUPPRESS, OPT_TIMEZONE, OPT_SHAPE,
+    OPT_SUPPRESS, OPT_TIMEZONE, OPT_SHAPE, OPT_INDUCTION,
 };
 
 struct opt_def {
@@ -61,6 +61,9 @@ static const struct opt_def defs[] = {
      "endpoint window: induction (days 14-42, default), 6m (120-240), 12m (305-425), FROM:TO"},
     {"episode-gap", 0, 1, OPT_EPISODE_GAP, CMD_REPORT, "DAYS",
      "a treatment more than DAYS after the previous starts a new episode (default 90)"},
+    {"induction", 0, 1, OPT_INDUCTION, CMD_REPORT, "K:D",
+     "induction completed: K treatment dates within D days of the index date, the index "
+     "included (default 6:21; 1 <= K <= D <= 365)"},
     {"ci", 0, 1, OPT_CI, CMD_REPORT, "METHOD",
      "95 % intervals: wilson (default, as prop.test) or exact (Clopper-Pearson, as binom.test)"},
     {"bp-pre", 0, 1, OPT_BP_PRE, CMD_REPORT, "S/D",
@@ -329,6 +332,26 @@ static int apply(struct cli_opts *o, const struct opt_def *def, const char *val,
     bad_endpoint:
         return diag_set(d, DIAG_USAGE, NULL, 0, 0,
                         "%s: expected induction, 6m, 12m or FROM:TO days (1 <= FROM <= TO), got "
+                        "'%s'",
+                        where, val);
+    }
+    case OPT_INDUCTION: {
+        const char *colon = strchr(val, ':');
+        char k[16], dd[16];
+        long kv, dv;
+        if (!colon || (size_t)(colon - val) >= sizeof k || strlen(colon + 1) >= sizeof dd)
+            goto bad_induction;
+        memcpy(k, val, (size_t)(colon - val));
+        k[colon - val] = '\0';
+        strcpy(dd, colon + 1);
+        if (parse_long(k, 1, 365, &kv) != 0 || parse_long(dd, 1, 365, &dv) != 0 || kv > dv)
+            goto bad_induction;
+        o->model.induction_k = (int)kv;
+        o->model.induction_d = (int)dv;
+        return 0;
+    bad_induction:
+        return diag_set(d, DIAG_USAGE, NULL, 0, 0,
+                        "%s: expected K:D, K sessions within D days (1 <= K <= D <= 365), got "
                         "'%s'",
                         where, val);
     }
@@ -676,6 +699,8 @@ int cli_effective_options(const struct cli_opts *o, char ***w, size_t *n)
     rc |= add_word(w, n, "--endpoint", m->endpoint_name);
     snprintf(buf, sizeof buf, "%d", m->episode_gap);
     rc |= add_word(w, n, "--episode-gap", buf);
+    snprintf(buf, sizeof buf, "%d:%d", m->induction_k, m->induction_d);
+    rc |= add_word(w, n, "--induction", buf);
     rc |= add_word(w, n, "--ci", m->ci == CI_EXACT ? "exact" : "wilson");
     snprintf(buf, sizeof buf, "%d/%d", m->bp_pre_sys, m->bp_pre_dia);
     rc |= add_word(w, n, "--bp-pre", buf);

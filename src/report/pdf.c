@@ -540,8 +540,10 @@ static int pick_values(const struct stratum *st, int max, int *idx)
 
 static const char *var_title(int v)
 {
-    static const char *const t[SV_COUNT] = {"Site", "Clinician", "Route", "Drug",
-                                            "Concurrent therapy", "Dose (mg/kg)"};
+    static const char *const t[SV_COUNT] = {"Site",         "Clinician",
+                                            "Route",        "Drug",
+                                            "Concurrent therapy", "Dose (mg/kg)",
+                                            "Induction sessions"};
     return t[v];
 }
 
@@ -608,10 +610,11 @@ static void page_strata_km(struct doc *d)
     page_begin(d, "Breakdowns: time to response by stratum",
                "Kaplan-Meier by the value of the index session (at most 5 values, the largest; "
                "confidence bands on page 2 only), with the log-rank test over all values.");
-    double w = (d->w - 72 - 2 * 16) / 3, h = (d->h - 72 - 40 - 14) / 2;
+    /* four panels a row: the six variables of the index session and the induction frequency */
+    double w = (d->w - 72 - 3 * 16) / 4, h = (d->h - 72 - 40 - 14) / 2;
     for (int v = 0; v < SV_COUNT; v++) {
         const struct stratum *st = &a->strata[v];
-        struct box b = {36 + (v % 3) * (w + 16), 70 + (v / 3) * (h + 14), w, h};
+        struct box b = {36 + (v % 4) * (w + 16), 70 + (v / 4) * (h + 14), w, h};
         char test[160];
         if (a->disc.logrank[v])
             snprintf(test, sizeof test, "log-rank: withheld (built on counts below %d)",
