@@ -92,7 +92,8 @@ static struct km_at km_at_time(const struct km *k, double t)
         at.lower = k->curve[j - 1].lower;
         at.upper = k->curve[j - 1].upper;
     }
-    at.n_risk = j < k->ncurve ? k->curve[j].n_risk : 0;
+    size_t q = j > 0 && k->curve[j - 1].time == t ? j - 1 : j; /* the first at or after t */
+    at.n_risk = q < k->ncurve ? k->curve[q].n_risk : 0;
     return at;
 }
 
