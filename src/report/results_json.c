@@ -440,8 +440,8 @@ static void durability(json_t *root, const struct analysis *a)
                                     dd->maint_sessions_median || dd->maint_interval_median));
     o = json_object();
     t = json_object();
-    json_object_set_new(t, "sessions", json_integer(a->opts.induction_k));
-    json_object_set_new(t, "days", json_integer(a->opts.induction_d));
+    json_object_set_new(t, "min_sessions", json_integer(a->opts.induction_k));
+    json_object_set_new(t, "within_days", json_integer(a->opts.induction_d));
     json_object_set_new(o, "definition", t);
     json_object_set_new(o, "completed", proportion_d(&u->completed, dd->completed));
     json_t *arr = json_array();
@@ -456,7 +456,7 @@ static void durability(json_t *root, const struct analysis *a)
     arr = json_array();
     for (int k = 0; k < u->nbins; k++) {
         json_t *b = json_object();
-        json_object_set_new(b, "sessions", json_integer(k + 1));
+        json_object_set_new(b, "sessions_in_window", json_integer(k + 1));
         json_object_set_new(b, "and_more", json_boolean(k + 1 == u->nbins));
         json_object_set_new(b, "episodes", count(u->sessions[k], dd->sessions[k]));
         json_array_append_new(arr, mark(b, dd->sessions[k]));

@@ -23,8 +23,8 @@ for bad in 0:0 7:6 6 6:x :21 6:366 -1:21; do
 done
 "$bin" report --quiet --induction 8:30 -o "$tmp/k8" "$data"
 check induction_8_30_exit_0 test $? -eq 0
-check induction_k_in_json test "$(val k8 induction.definition.sessions)" = 8
-check induction_d_in_json test "$(val k8 induction.definition.days)" = 30
+check induction_k_in_json test "$(val k8 induction.definition.min_sessions)" = 8
+check induction_d_in_json test "$(val k8 induction.definition.within_days)" = 30
 check induction_in_manifest grep -q '"--induction",' "$tmp/k8/manifest.json"
 check induction_value_in_manifest grep -q '"8:30"' "$tmp/k8/manifest.json"
 "$bin" verify "$tmp/k8" >/dev/null
@@ -32,8 +32,8 @@ check induction_verify test $? -eq 0
 
 "$bin" report --quiet -o "$tmp/s" "$data"
 check default_exit_0 test $? -eq 0
-check default_k_6 test "$(val s induction.definition.sessions)" = 6
-check default_d_21 test "$(val s induction.definition.days)" = 21
+check default_k_6 test "$(val s induction.definition.min_sessions)" = 6
+check default_d_21 test "$(val s induction.definition.within_days)" = 21
 header=$(head -1 "$tmp/s/episodes.csv")
 check episodes_csv_columns_at_end test "${header##*dose_band,}" = \
   "induction_sessions,induction_complete,frequency,loss_event,loss_date,days_to_loss,maintenance_sessions"

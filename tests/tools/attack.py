@@ -69,7 +69,8 @@ def is_int(v):
 NOT_COUNTS = {"time", "session", "above", "threshold", "schema", "from", "to", "min", "max",
               "q1", "q3", "median", "mean", "baseline_window_days", "min_baseline",
               "remission_max", "episode_gap_days", "suppress_below", "df", "chisq", "p",
-              "median_ci", "surv", "lower", "upper", "rate", "centre", "ci"}
+              "median_ci", "surv", "lower", "upper", "rate", "centre", "ci",
+              "definition", "sessions_in_window", "sessions_median", "interval_median_days"}
 
 
 def count_paths(doc):
@@ -88,7 +89,7 @@ name = lambda p: ".".join(str(k) for k in p)
 
 # 0. no per-step rows, no small published count
 for k in ("time_to_response", "time_to_remission", "sessions_to_response",
-          "sessions_to_remission"):
+          "sessions_to_remission", "durability"):
     if get(sup, (k, "curve")):
         find(f"{k}: per-step curve rows published under suppression")
 for path, v in published_counts.items():
@@ -206,6 +207,34 @@ if "endpoint_change_histogram" in sup:
     group(("response", "events"), H[:5], "histogram")
 else:
     find("no endpoint_change_histogram under suppression")
+# durability, maintenance and induction (SPEC 12)
+D, M, I = ("durability",), ("maintenance",), ("induction",)
+pair(D + ("n",), D + ("events",), "durability")
+pair(("time_to_response", "events"), D + ("n",), "durability")
+pair(D + ("n",), M + ("episodes",), "maintenance")
+pair(M + ("episodes",), M + ("episodes_with_sessions",), "maintenance")
+IC = I + ("completed",)
+pair(F + ("eligible",), IC + ("n",), "induction")
+pair(IC + ("n",), IC + ("events",), "induction")
+routes = raw["induction"]["by_route"]
+group(IC + ("n",), [I + ("by_route", i, "n") for i in range(len(routes))], "induction by route")
+group(IC + ("events",), [I + ("by_route", i, "events") for i in range(len(routes))], "induction by route")
+for i in range(len(routes)):
+    pair(I + ("by_route", i, "n"), I + ("by_route", i, "events"), "induction by route")
+bins = [I + ("sessions", i, "episodes") for i in range(len(raw["induction"]["sessions"]))]
+K = raw["induction"]["definition"]["min_sessions"]
+group(IC + ("n",), bins, "induction sessions")
+group(IC + ("events",), bins[K - 1:], "induction sessions")
+for c in ("response_completers", "response_noncompleters"):
+    pair(I + (c, "n"), I + (c, "events"), c)
+group(F + ("mature",), [I + ("response_completers", "n"), I + ("response_noncompleters", "n")], "completers")
+group(("response", "events"), [I + ("response_completers", "events"),
+                               I + ("response_noncompleters", "events")], "completers")
+pair(IC + ("events",), I + ("response_completers", "n"), "completers")
+band_bins = {"1-3": bins[0:3], "4-5": bins[3:5], "6-8": bins[5:8], "9+": bins[8:]}
+for i, v in enumerate(raw["strata"].get("frequency", [])):
+    for key in (("response", "n"), ("time_to_response", "n")):
+        group(("strata", "frequency", i) + key, band_bins[v["value"]], "frequency bins")
 sf = ("safety",)
 group(sf + ("sbp_rise", "n"), [sf + ("sbp_rise", "histogram", i, "sessions") for i in range(8)], "sbp bins")
 nb = len(raw["safety"]["cadss"]["by_session"])
@@ -286,7 +315,8 @@ group(dq + ("primary_instrument_at_treatment", "treatment_sessions"), [sf + ("se
 # row against S = 1, se = 0 at time 0 (no censoring before it: n itself, attack 12c)
 z = 1.959963984540054
 kms = [((k,), get(sup, (k,))) for k in ("time_to_response", "time_to_remission",
-                                       "sessions_to_response", "sessions_to_remission")]
+                                       "sessions_to_response", "sessions_to_remission",
+                                       "durability")]
 for var, vals in sup["strata"].items():
     if var != "logrank":
         kms += [(("strata", var, i, "time_to_response"), v.get("time_to_response")) for i, v in enumerate(vals)]
