@@ -16,8 +16,9 @@
 #include "outcomes/render.h"
 #include "outcomes/report.h"
 #include "outcomes/text.h"
+#include "pages/durability.h"
 
-#define NPAGES 10
+#define NPAGES 11
 
 struct doc {
     long flow[F_COUNT];         /* the flow's counts */
@@ -550,7 +551,7 @@ static const char *var_title(int v)
 static void page_forest(struct doc *d)
 {
     const struct analysis *a = d->a;
-    page_begin(d, "Breakdowns: rates by site, clinician, route, drug, therapy and dose",
+    page_begin(d, "Breakdowns: rates by site, clinician, route, drug, therapy, dose, frequency",
                "Mature eligible episodes by the value of their index session; squares grow "
                "with n. At most 5 values per variable (the largest); all are in results.json.");
     struct forest_row rows[2][64];
@@ -669,6 +670,15 @@ static void page_strata_km(struct doc *d)
         else
             render_km(d->cr, &d->f, b, km, show, names, shown, "days", "responded (%)", 0);
     }
+    page_end(d);
+}
+
+static void page_durability(struct doc *d)
+{
+    page_begin(d, "Durability: does the response last?",
+               "After a first response: how long it holds, who completes the induction "
+               "series, and maintenance sessions after the endpoint window.");
+    report_page_durability(d->cr, &d->f, d->a, d->w, d->h);
     page_end(d);
 }
 
@@ -1114,6 +1124,7 @@ int report_pdf(const struct ingest_result *in, const struct analysis *a,
     page_monthly(&d);
     page_forest(&d);
     page_strata_km(&d);
+    page_durability(&d);
     page_safety(&d);
     page_quality(&d);
     page_definitions(&d);
