@@ -1,8 +1,8 @@
 /* pdf.c: report.pdf, the quality-review report of SPEC section 6, drawn with cairo.
  *
- * Ten landscape pages (A4 or Letter): summary with the flow, time to response and remission,
+ * Eleven landscape pages (A4 or Letter): summary with the flow, time to response and remission,
  * score trajectory, waterfall, monthly trend, rates by stratum, time to response by stratum,
- * safety, data quality, definitions. Every number comes from the struct analysis that
+ * durability (pages/durability.c), safety, data quality, definitions. Every number comes from the struct analysis that
  * results.json is written from. Every page has a footer (clinic, period, as-of date, instrument
  * and thresholds, tool version, page n of N). No patient identifier is drawn. The document's
  * dates are set explicitly (cairo would use the clock), so reruns give the same bytes. */
@@ -1095,6 +1095,16 @@ static void page_definitions(struct doc *d)
     cairo_set_source_rgb(d->cr, 0, 0, 0);
     for (int i = 0; i < (o->suppress_below > 1 ? 11 : 10); i++)
         y = render_paragraph(d->cr, &d->f, 9, 36, y, w, p[i]) + 6;
+    snprintf(p[11], sizeof p[11],
+             "Durability: after an eligible episode's first response, loss of response is the "
+             "first of two consecutive follow-up scores that both fail the response criterion "
+             "(Kaplan-Meier in days from the response; censored at the last follow-up score). "
+             "Induction completed: at least %d treatment dates within %d days of the index date "
+             "(the index session counts), over eligible episodes whose %d days have passed; "
+             "frequency bands the same count (1-3, 4-5, 6-8, 9+). Maintenance: treatment dates "
+             "after day %d of mature episodes with a response.",
+             o->induction_k, o->induction_d, o->induction_d, o->endpoint_to);
+    render_paragraph(d->cr, &d->f, 9, 36, y, w, p[11]);
     page_end(d);
 }
 

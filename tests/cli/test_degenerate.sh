@@ -97,8 +97,8 @@ run_case() {
     fi
   fi
   if command -v pdfinfo >/dev/null &&
-    [ "$(pdfinfo "$out/report.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')" != 10 ]; then
-    fail "$name: report.pdf is not a ten-page PDF"
+    [ "$(pdfinfo "$out/report.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')" != 11 ]; then
+    fail "$name: report.pdf is not an eleven-page PDF"
     return 1
   fi
   passed=$((passed + 1))

@@ -451,6 +451,32 @@ for r_ in reasons:
     m = re.search(r"\n\s+" + re.escape(r_) + r"\s+" + V + r"\s", pdf)
     if m:
         shown_as(dq + ("rejected_by_reason", r_), m.group(1), "reasons")
+# the Durability page (its text in reading order, one line)
+flat = " ".join(subprocess.run(["pdftotext", sup_dir + "/report.pdf", "-"], check=True,
+                               capture_output=True, text=True).stdout.split())
+PCT = r"(?:[\d.]+%\s+\()?"
+for pattern, paths, label in (
+        (r"Responders \(eligible episodes with a response event\): " + V + r"; lost response: " + V,
+         [("durability", "n"), ("durability", "events")], "durability"),
+        (r"(?<!\w)completed: (?:no eligible episode|" + PCT + V + " of " + V + ")",
+         [IC + ("events",), IC + ("n",)], "induction"),
+        (r"completed induction: (?:no mature|" + PCT + V + " of " + V + ")",
+         [I + ("response_completers", "events"), I + ("response_completers", "n")], "completers"),
+        (r"did not complete: (?:no mature|" + PCT + V + " of " + V + ")",
+         [I + ("response_noncompleters", "events"), I + ("response_noncompleters", "n")], "completers"),
+        (r"Responders with a mature episode: " + V + r"; with a maintenance session: " + V,
+         [M + ("episodes",), M + ("episodes_with_sessions",)], "maintenance")):
+    m = re.search(pattern, flat)
+    if not m:
+        find(f"PDF: the Durability page's {label} line was not found")
+        continue
+    for k, path in enumerate(paths):
+        shown_as(path, m.group(k + 1), label)
+for i, r_ in enumerate(sup["induction"]["by_route"]):
+    m = re.search(r"\b" + re.escape(r_["value"]) + ": " + PCT + V + " of " + V, flat)
+    if m:
+        shown_as(I + ("by_route", i, "events"), m.group(1), "induction by route")
+        shown_as(I + ("by_route", i, "n"), m.group(2), "induction by route")
 # centre lines and log-rank tests only where results.json has them
 for key, title in (("monthly", "Response"), ("monthly_remission", "Remission")):
     c = next((m_["centre"] for m_ in sup[key] if m_["centre"] is not None), None)

@@ -114,12 +114,14 @@ void report_page_durability(cairo_t *cr, const struct fonts *f, const struct ana
     y = line(cr, f, rx, y, rw, 1, buf);
     prop_text(f, buf, sizeof buf, &u->completed, dd->completed,
               "no eligible episode whose induction window has closed");
-    y = line(cr, f, rx, y, rw, 0, buf);
+    char item[600];
+    snprintf(item, sizeof item, "completed: %s", buf);
+    y = line(cr, f, rx, y, rw, 0, item);
     for (size_t k = 0; k < u->nroutes; k++) {
-        char p[200], item[260];
+        char p[200], ritem[260];
         prop_text(f, p, sizeof p, &u->by_route[k].completed, dd->by_route[k], "none");
-        snprintf(item, sizeof item, "  %s: %s", ingest_route_name(u->by_route[k].route), p);
-        y = line(cr, f, rx, y, rw, 0, item);
+        snprintf(ritem, sizeof ritem, "  %s: %s", ingest_route_name(u->by_route[k].route), p);
+        y = line(cr, f, rx, y, rw, 0, ritem);
     }
     /* sessions in the window */
     int nb = u->nbins;
@@ -148,7 +150,6 @@ void report_page_durability(cairo_t *cr, const struct fonts *f, const struct ana
     y += bh + 18;
     y = line(cr, f, rx, y, rw, 1, "Endpoint response (mature episodes)");
     prop_text(f, buf, sizeof buf, &u->resp_completers, dd->resp_completers, "no mature completer");
-    char item[600];
     snprintf(item, sizeof item, "completed induction: %s", buf);
     y = line(cr, f, rx, y, rw, 0, item);
     prop_text(f, buf, sizeof buf, &u->resp_noncompleters, dd->resp_noncompleters,
