@@ -9,10 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "outcomes/model.h"
-#include "outcomes/render.h"
-#include "outcomes/report.h"
-#include "durability.h"
+#include "pages.h"
 
 /* "x of n (r %; 95 % CI lo-hi %)", or what suppression leaves of it. */
 static void prop_text(const struct fonts *f, char *buf, size_t n, const struct proportion *p,
@@ -53,9 +50,14 @@ static void days_text(char *buf, size_t n, double v)
         snprintf(buf, n, "%.1f days", v);
 }
 
-void report_page_durability(cairo_t *cr, const struct fonts *f, const struct analysis *a,
-                            double page_w, double page_h)
+static void draw_durability(struct doc *d)
 {
+    page_begin(d, "After a first response: how long it holds, who completes the induction "
+                  "series, and maintenance sessions after the endpoint window.");
+    cairo_t *cr = d->cr;
+    const struct fonts *f = &d->f;
+    const struct analysis *a = d->a;
+    const double page_w = d->w, page_h = d->h;
     const struct durability *u = &a->durability;
     const struct disc_durability *dd = &a->disc.durability;
     const struct model_opts *o = &a->opts;
@@ -180,4 +182,8 @@ void report_page_durability(cairo_t *cr, const struct fonts *f, const struct ana
              "Sessions per responder (median): %s; days between maintenance sessions (median): %s.",
              c1, c2);
     line(cr, f, rx, y, rw, 0, buf);
+    page_end(d);
 }
+
+const struct page_info page_durability = {"Durability: does the response last?",
+                                          draw_durability};
