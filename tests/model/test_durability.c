@@ -478,6 +478,44 @@ static void test_durability_suppression(void **state)
     ingest_result_fini(&in);
 }
 
+static void test_durability_suppression_completers_group(void **state)
+{
+    (void)state;
+    struct model_opts o;
+    struct ingest_result in;
+    struct analysis a;
+    model_opts_default(&o, COL_PHQ9);
+    o.suppress_below = 11;
+    /* 15 mature episodes complete the induction (6 sessions, days 0-15), 3 do not (one
+     * session): the non-completers' mature n, 3, is small; completers + non-completers = the
+     * flow's 18 mature, so the completers' 15 must be withheld too (15 = 18 - 3 otherwise) */
+    struct sbuf b = {0};
+    sbuf_printf(&b, "patient_id,session_date,session_type,phq9\n");
+    for (int p = 0; p < 18; p++) {
+        int sessions = p < 15 ? 6 : 1;
+        for (int k = 0; k < sessions; k++)
+            sbuf_printf(&b, "C%02d,2026-01-%02d,treatment,%s\n", p, 1 + 3 * k, k ? "" : "20");
+        sbuf_printf(&b, "C%02d,2026-01-31,assessment,%d\n", p, p % 2 ? 8 : 15);
+    }
+    assert_int_equal(analyse(b.s, &o, "2026-06-30", &in, &a), 0);
+    free(b.s);
+    const struct durability *u = &a.durability;
+    assert_int_equal(u->resp_completers.n, 15);
+    assert_int_equal(u->resp_noncompleters.n, 3);
+    const struct disc_durability *dd = &a.disc.durability;
+    assert_int_equal(a.disc.flow[F_MATURE], DISC_SHOWN);
+    assert_int_equal(dd->resp_noncompleters.n, DISC_SMALL);
+    assert_int_equal(dd->resp_completers.n, DISC_WITHHELD);
+    assert_int_equal(dd->resp_completers.rate, DISC_WITHHELD);
+    /* the completed count: 15 of 18 closed windows, its complement 3 is small: withheld */
+    assert_int_equal(dd->completed.events, DISC_WITHHELD);
+    /* the bins: 6 sessions 15 (withheld: 18 - 3), 1 session 3 (small) */
+    assert_int_equal(dd->sessions[0], DISC_SMALL);
+    assert_int_equal(dd->sessions[5], DISC_WITHHELD);
+    model_fini(&a);
+    ingest_result_fini(&in);
+}
+
 int main(void)
 {
     stats_init();
@@ -489,6 +527,7 @@ int main(void)
         cmocka_unit_test(test_durability_curve_matches_r),
         cmocka_unit_test(test_durability_at_past_the_end_matches_r),
         cmocka_unit_test(test_durability_suppression),
+        cmocka_unit_test(test_durability_suppression_completers_group),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
