@@ -315,11 +315,12 @@ static void durability_cells(struct eng *e, const struct analysis *a, const size
     /* sessions in the window: the bins add up to the closed windows, those from K on to the
      * completers, the others to the non-completers; a frequency band's bins to that value's
      * counts when every such episode is in both */
-    size_t K = (size_t)a->opts.induction_k, nb = (size_t)u->nbins;
+    size_t K = a->opts.induction_k > 0 ? (size_t)a->opts.induction_k : 1,
+           nb = u->sessions && u->nbins > 0 ? (size_t)u->nbins : 0;
     dc->sess0 = e->nc;
     for (size_t k = 0; k < nb; k++)
         cell(e, u->sessions[k]);
-    size_t *sb = malloc(nb * sizeof *sb);
+    size_t *sb = calloc(nb ? nb : 1, sizeof *sb);
     if (!sb) {
         e->oom = 1;
         return;
@@ -327,8 +328,10 @@ static void durability_cells(struct eng *e, const struct analysis *a, const size
     for (size_t k = 0; k < nb; k++)
         sb[k] = dc->sess0 + k;
     group_sum(e, dc->ic, sb, nb);
-    group_sum(e, dc->cx, sb + K - 1, nb - K + 1);
-    group_sum(e, dc->ccomp, sb, K - 1);
+    if (K < nb) { /* always, as the model sizes the bins (K + 1 at least) */
+        group_sum(e, dc->cx, sb + K - 1, nb - K + 1);
+        group_sum(e, dc->ccomp, sb, K - 1);
+    }
     static const size_t band_from[FREQUENCY_BANDS] = {0, 3, 5, 8};
     for (size_t v = 0; v < fs->nvalues; v++)
         for (int b = 0; b < FREQUENCY_BANDS; b++) {

@@ -132,12 +132,17 @@ static void draw_durability(struct doc *d)
     double vals[64];
     unsigned char wh[64];
     if (nb > 64)
-        nb = 64; /* --induction K:D with K above 63: the last bin pools the rest */
+        nb = 64; /* --induction K:D with K above 63: the last bar pools the rest */
     for (int k = 0; k < nb; k++) {
-        snprintf(labels[k], sizeof labels[k], k + 1 == u->nbins ? "%d+" : "%d", k + 1);
+        snprintf(labels[k], sizeof labels[k], k + 1 == nb ? "%d+" : "%d", k + 1);
         lp[k] = labels[k];
         vals[k] = (double)u->sessions[k];
         wh[k] = dd->sessions[k];
+    }
+    for (int k = nb; k < u->nbins; k++) { /* pooled: withheld when any part is */
+        vals[nb - 1] += (double)u->sessions[k];
+        if (dd->sessions[k] > wh[nb - 1])
+            wh[nb - 1] = dd->sessions[k];
     }
     y += 4;
     double bh = page_h * 0.26;
