@@ -164,7 +164,12 @@ void render_sustained(cairo_t *cr, const struct fonts *f, struct box b, const st
         cairo_set_source_rgb(cr, 0.55, 0.1, 0.1);
         cairo_set_line_width(cr, 1.3);
         cairo_stroke(cr);
-        render_text(cr, f, 1, 7.5, x + 7, y - 5, 0, refs[i].label);
+        /* the label on the side away from the curve: below when the curve runs above */
+        double s_at = 1;
+        for (size_t j = 0; j < rows && k->curve[j].time <= refs[i].time; j++)
+            s_at = k->curve[j].surv;
+        render_text(cr, f, 1, 7.5, x + 7, s_at >= refs[i].surv ? y + 11 : y - 5, 0,
+                    refs[i].label);
     }
     /* legend: the curve and the reference */
     cairo_set_source_rgb(cr, 0, 0, 0);

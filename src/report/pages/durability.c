@@ -131,8 +131,9 @@ static void draw_durability(struct doc *d)
     const char *lp[64];
     double vals[64];
     unsigned char wh[64];
-    if (nb > 64)
-        nb = 64; /* --induction K:D with K above 63: the last bar pools the rest */
+    if (nb > 24)
+        nb = 24; /* --induction K:D with K above 23: the last bar pools the rest, so that the
+                    labels stay apart */
     for (int k = 0; k < nb; k++) {
         snprintf(labels[k], sizeof labels[k], k + 1 == nb ? "%d+" : "%d", k + 1);
         lp[k] = labels[k];
