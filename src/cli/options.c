@@ -405,7 +405,7 @@ static int f_choice(const struct cli_opts *o, const struct opt_def *def, struct 
 
 static int f_str(const struct cli_opts *o, const struct opt_def *def, struct words *w)
 {
-    const char *s = *CAT(o, def->dst, const char *);
+    const char *s = *CAT(o, def->dst, char *);
     return s || def->dflt ? put(w, def, s ? s : def->dflt) : 0;
 }
 
@@ -416,7 +416,7 @@ static int f_text(const struct cli_opts *o, const struct opt_def *def, struct wo
 
 static int f_strs(const struct cli_opts *o, const struct opt_def *def, struct words *w)
 {
-    const char *const *v = *CAT(o, def->dst, const char *const *);
+    const char *const *v = *CAT(o, def->dst, char *const *);
     for (size_t i = 0; i < *CAT(o, def->aux, size_t); i++)
         if (put(w, def, v[i]) != 0)
             return -1;
