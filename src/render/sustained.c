@@ -199,7 +199,7 @@ void render_sustained(cairo_t *cr, const struct fonts *f, struct box b, const st
         if (t > last)
             break;
         render_count(f, at_risk(k, t), 0, buf, sizeof buf);
-        render_text(cr, f, 0, 7, render_axis_map(&ax, t), ty + 11, 0.5, buf);
+        render_text(cr, f, 0, 7.5, render_axis_map(&ax, t), ty + 11, 0.5, buf);
     }
     cairo_restore(cr);
 }

@@ -91,18 +91,20 @@ static void draw_definitions(struct doc *d)
                  o->suppress_below, o->suppress_below);
     double y = 80, w = d->w - 72;
     cairo_set_source_rgb(d->cr, 0, 0, 0);
+    /* 8.5 pt and 4 pt between paragraphs: with suppression on, page 1's comparisons and the
+     * durability paragraph, the page is full */
     for (int i = 0; i < (o->suppress_below > 1 ? 11 : 10); i++)
-        y = render_paragraph(d->cr, &d->f, 9, 36, y, w, p[i]) + 6;
+        y = render_paragraph(d->cr, &d->f, 8.5, 36, y, w, p[i]) + 4;
     snprintf(p[11], sizeof p[11],
-             "Durability: after an eligible episode's first response, loss of response is the "
-             "first of two consecutive follow-up scores that both fail the response criterion "
-             "(Kaplan-Meier in days from the response; censored at the last follow-up score). "
-             "Induction completed: at least %d treatment dates within %d days of the index date "
-             "(the index session counts), over eligible episodes whose %d days have passed; "
-             "frequency bands the same count (1-3, 4-5, 6-8, 9+). Maintenance: treatment dates "
-             "after day %d of mature episodes with a response.",
+             "Durability: loss of response is the first of two consecutive follow-up scores "
+             "after the first response that both fail the criterion (Kaplan-Meier in days from "
+             "the response, censored at the last score). Induction completed: %d treatment "
+             "dates within %d days of the index date, of eligible episodes whose %d days have "
+             "passed; frequency bands that count (1-3, 4-5, 6-8, 9+). Maintenance: treatment "
+             "dates after day %d of mature episodes with a response.",
              o->induction_k, o->induction_d, o->induction_d, o->endpoint_to);
-    render_paragraph(d->cr, &d->f, 9, 36, y, w, p[11]);
+    y = render_paragraph(d->cr, &d->f, 8.5, 36, y, w, p[11]) + 4;
+    definitions_summary(d, y, w); /* summary.c: page 1's comparisons, the curves as drawn */
     page_end(d);
 }
 

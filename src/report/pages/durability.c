@@ -111,7 +111,7 @@ static void draw_durability(struct doc *d)
     /* right: induction, then maintenance */
     double rx = 36 + lw + 28, rw = page_w - 36 - rx;
     y = 80;
-    snprintf(buf, sizeof buf, "Induction completed: %d sessions within %d days", o->induction_k,
+    snprintf(buf, sizeof buf, "Induction: %d sessions within %d days", o->induction_k,
              o->induction_d);
     y = line(cr, f, rx, y, rw, 1, buf);
     prop_text(f, buf, sizeof buf, &u->completed, dd->completed,
@@ -131,9 +131,9 @@ static void draw_durability(struct doc *d)
     const char *lp[64];
     double vals[64];
     unsigned char wh[64];
-    if (nb > 24)
-        nb = 24; /* --induction K:D with K above 23: the last bar pools the rest, so that the
-                    labels stay apart */
+    int fit = (int)((rw - 46) / 11); /* bars whose labels ("23", "24+") stay apart */
+    if (nb > fit)
+        nb = fit > 2 ? fit : 2; /* --induction K:D with a large K: the last bar pools the rest */
     for (int k = 0; k < nb; k++) {
         snprintf(labels[k], sizeof labels[k], k + 1 == nb ? "%d+" : "%d", k + 1);
         lp[k] = labels[k];
@@ -151,10 +151,9 @@ static void draw_durability(struct doc *d)
         render_empty(cr, f, (struct box){rx, y, rw, bh}, "no closed induction window");
     else
         render_bars(cr, f, (struct box){rx, y, rw, bh}, lp, vals, wh, nb, "episodes", 0);
-    snprintf(buf, sizeof buf, "treatment dates in days 0-%d (the index session counts)",
-             o->induction_d);
+    snprintf(buf, sizeof buf, "sessions in days 0-%d (index included)", o->induction_d);
     cairo_set_source_rgb(cr, 0, 0, 0);
-    render_text(cr, f, 0, 8, rx + 40 + (rw - 46) / 2, y + bh + 2, 0.5, buf);
+    render_text(cr, f, 0, 8, rx + rw / 2, y + bh + 2, 0.5, buf);
     y += bh + 18;
     y = line(cr, f, rx, y, rw, 1, "Endpoint response (mature episodes)");
     prop_text(f, buf, sizeof buf, &u->resp_completers, dd->resp_completers, "no mature completer");
