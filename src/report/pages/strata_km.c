@@ -27,11 +27,19 @@ static void draw_strata_km(struct doc *d)
              "0-%d, curves stop below %ld at risk; log-rank over all values and follow-up.",
              STRATA_KM_DAYS, km_min_at_risk(d));
     page_begin(d, sub);
-    double w = (d->w - 72 - 2 * 16) / 3, h = (d->h - 72 - 40 - 14 - 10) / 2;
+    /* seven panels: the free-text variables (site, clinician, therapy) three to the first row,
+     * so that their values' names fit the legends; the four of fixed short names (route, drug,
+     * dose band, the induction frequency) to the second */
+    static const int order[SV_COUNT] = {SV_SITE,  SV_CLINICIAN, SV_THERAPY,  SV_ROUTE,
+                                        SV_DRUG,  SV_DOSE_BAND, SV_FREQUENCY};
+    double w3 = (d->w - 72 - 2 * 16) / 3, w4 = (d->w - 72 - 3 * 16) / 4,
+           h = (d->h - 72 - 40 - 14 - 10) / 2;
     int shortened = 0;
-    for (int v = 0; v < SV_COUNT; v++) {
+    for (int i = 0; i < SV_COUNT; i++) {
+        const int v = order[i];
         const struct stratum *st = &a->strata[v];
-        struct box b = {36 + (v % 3) * (w + 16), 70 + (v / 3) * (h + 14), w, h};
+        struct box b = i < 3 ? (struct box){36 + i * (w3 + 16), 70, w3, h}
+                             : (struct box){36 + (i - 3) * (w4 + 16), 70 + h + 14, w4, h};
         char test[160];
         if (a->disc.logrank[v])
             snprintf(test, sizeof test, "log-rank: withheld (built on counts below %d)",
