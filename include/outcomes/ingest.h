@@ -183,6 +183,9 @@ struct ingest_file {
     char *path;        /* as given, owned */
     uint64_t size;     /* bytes */
     long rows_read;    /* data records (blank lines excluded) */
+    long rows_accepted, rows_rejected, rows_duplicate; /* this file's part of the accounting:
+                                                         rows_read = their sum (a duplicate is
+                                                         counted in the file of the extra copy) */
     long lines;        /* physical lines */
     uint64_t fingerprint; /* of the bytes the readers consumed (fingerprint.h): the input
                              hasher compares its own, so that the digest is of these bytes */

@@ -191,6 +191,13 @@ struct disc_month {
 #define PCT_BINS 16 /* percent change at the endpoint in 10-point bins (README "Definitions") */
 const char *model_pct_bin_name(int bin);
 
+/* One input file's accounting and its FHIR resources skipped (results.json data_quality.files,
+ * the data-quality page), as the decision flags each count. */
+struct disc_file {
+    uint8_t accepted, rejected, duplicate;
+    uint8_t skipped, skipped_type, skipped_code, skipped_drug;
+};
+
 struct disclosure {
     int below;                           /* N, or 0 when off */
     uint8_t flow[F_COUNT], patients;
@@ -217,7 +224,8 @@ struct disclosure {
     uint8_t rejected_by_reason[REASON_COUNT], conflicts_total, conflicts_by_col[N_CONFLICT_COLS];
     uint8_t missing_rows, treatment_sessions;
     struct disc_prop missing[N_INT_COLS], without_score;
-    uint8_t *file_rows;                  /* per input file (owned) */
+    uint8_t *file_rows;                  /* per input file: its rows_read (owned) */
+    struct disc_file *files;             /* per input file: its accounting (owned) */
 };
 
 struct analysis {

@@ -145,6 +145,7 @@ check bad_skipped has "bad.ndjson: note: FHIR resources skipped (not rows): 1 of
 # 23 lines, one blank, two skipped (Encounter, midazolam): 20 rows; the 3 MB Patient line is
 # rejected unread (its type cannot be known without reading it): a row
 check bad_summary has "20 rows read: 3 accepted, 16 rejected, 1 duplicate"
+check bad_file_counts has "bad.ndjson: fhir, 20 rows read: 3 accepted, 16 rejected, 1 duplicate; 2 resources skipped (not rows)"
 check bad_no_names bash -c "! grep -q 'Jane' '$tmp/out' '$tmp/err'"
 check bad_report run 0 "$bin" report --quiet -o b bad.ndjson
 check bad_accounting is b/results.json flow.rows_read 20
@@ -152,6 +153,11 @@ check bad_accepted is b/results.json flow.rows_accepted 3
 check bad_rejected is b/results.json flow.rows_rejected 16
 check bad_duplicate is b/results.json flow.rows_duplicate 1
 check bad_status_reason is b/results.json data_quality.rejected_by_reason.status_not_usable 1
+check bad_file_shape is b/results.json data_quality.files.0.shape fhir
+check bad_file_accepted is b/results.json data_quality.files.0.rows_accepted 3
+check bad_file_rejected is b/results.json data_quality.files.0.rows_rejected 16
+check bad_file_duplicate is b/results.json data_quality.files.0.rows_duplicate 1
+check bad_file_skipped is b/results.json data_quality.files.0.resources_skipped.total 2
 check bad_rejects_status grep -qx 'bad.ndjson,3,,preliminary,status_not_usable' b/rejects.csv
 check bad_rejects_range grep -qx 'bad.ndjson,2,phq9,31,out_of_range' b/rejects.csv
 check bad_rejects_long grep -qx 'bad.ndjson,19,,,too_long' b/rejects.csv
