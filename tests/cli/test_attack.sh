@@ -112,7 +112,7 @@ check attacker_finds_a_leak bash -c "! python3 tests/tools/attack.py '$tmp/p25-r
     sed -n '2p' "$tmp/sh-treatments.csv" | sed 's/^P[0-9]*,/bad id,/'
     sed -n '2p' "$tmp/sh-treatments.csv" | sed 's/,20[0-9][0-9]-/,19-/'; } >"$tmp/sh-wide.csv" &&
   { cat "$tmp/sh-scores.csv"; echo 'P0000001,2026-01-05,44261-6,99,,'; } >"$tmp/sh-long.csv"
-rx='"medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"6130"}]}'
+rx='"medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"238083"}]}'
 { for d in 05 06; do
     echo "{\"resourceType\":\"MedicationAdministration\",\"status\":\"completed\",$rx,\"subject\":{\"reference\":\"Patient/F1\"},\"effectiveDateTime\":\"2026-01-$d\",\"dosage\":{\"dose\":{\"value\":35,\"unit\":\"mg\"}}}"
   done
