@@ -199,6 +199,18 @@ check ingredient_counts has "ingredient.ndjson: fhir, 2 rows read: 2 accepted, 0
 check skipped_only run 0 "$bin" check patients.ndjson
 check skipped_only_note has "patients.ndjson: note: no Observation or MedicationAdministration to read"
 
+# a 1 GB line (a sparse file): rejected unread, in bounded memory
+printf '{"resourceType":"Patient","id":"' >huge.ndjson && truncate -s 1G huge.ndjson && echo >>huge.ndjson && echo "$ok_obs" >>huge.ndjson
+if command -v /usr/bin/time >/dev/null; then
+  check huge_line run 1 /usr/bin/time -f "peak %M KB" -o huge.time "$bin" check huge.ndjson
+  check huge_line_memory awk '/^peak/ { k = $2 } END { exit !(k > 0 && k < 100000) }' huge.time
+else
+  check huge_line run 1 "$bin" check huge.ndjson
+fi
+check huge_line_msg has "huge.ndjson:1: line: longer than 1048576 bytes (not read; one resource a line is expected)"
+check huge_line_next has "huge.ndjson: fhir, 2 rows read: 1 accepted, 1 rejected, 0 duplicate"
+rm -f huge.ndjson
+
 # --- the bundled example ------------------------------------------------------------------------
 check sample_fhir run 0 "$bin" check "$src"/sample-data/fhir/*.ndjson
 check sample_fhir_clean has " 0 rejected, 0 duplicate"
