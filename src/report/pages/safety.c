@@ -53,44 +53,60 @@ static double vitals_tables(struct doc *d, double colw)
     return label_table(d, 36, y + 6, colw, "PHQ-9 item 9 (thoughts of self-harm)", l9, v9, 4);
 }
 
-/* The 10 most frequent adverse events (by sessions; ties: byte order) from y, as shares of
- * sessions and episodes (counts when suppression withholds them). */
+/* One adverse-event line's value: shares of sessions and episodes (counts when suppression
+ * withholds them). */
+static void ae_value(struct doc *d, char *buf, size_t n, size_t k)
+{
+    const struct safety *s = &d->a->safety;
+    const struct disclosure *dc = &d->a->disc;
+    if (hidden(dc->ae_sessions[k]) || hidden(dc->ae_episodes[k]))
+        snprintf(buf, n, "%s sessions, %s episodes",
+                 C(d, s->ae_sessions[k], dc->ae_sessions[k].events),
+                 C(d, s->ae_episodes[k], dc->ae_episodes[k].events));
+    else
+        snprintf(buf, n, "%.1f%% of sessions, %.1f%% of episodes",
+                 s->sessions ? 100.0 * (double)s->ae_sessions[k] / (double)s->sessions : 0.0,
+                 s->episodes ? 100.0 * (double)s->ae_episodes[k] / (double)s->episodes : 0.0);
+}
+
+/* The 10 most frequent adverse events (by sessions; ties: byte order) from y, then the codes
+ * the model pooled as "other" (beyond the MODEL_AE_LISTED listed, or rare under suppression). */
 static void adverse_events(struct doc *d, double y, double colw)
 {
     const struct safety *s = &d->a->safety;
     const struct disclosure *dc = &d->a->disc;
-    char ael[10][TEXT_ROOM(40)], aev[10][96];
-    const char *aelp[10], *aevp[10];
+    char ael[11][TEXT_ROOM(40)], aev[11][96];
+    const char *aelp[11], *aevp[11];
+    size_t listed = s->ae_other_codes > 0 ? s->nae - 1 : s->nae; /* "other" is last */
     int nae = 0;
-    for (size_t k = 0; k < s->nae && nae < 10; k++) {
+    for (size_t k = 0; k < listed && nae < 10; k++) {
         /* the 10 most frequent, by sessions (ties: byte order) */
-        size_t best = s->nae;
-        for (size_t j = 0; j < s->nae; j++) {
+        size_t best = listed;
+        for (size_t j = 0; j < listed; j++) {
             int used = 0;
             for (int q = 0; q < nae; q++)
                 used |= strcmp(aelp[q], s->ae_code[j]) == 0;
-            if (!used && (best == s->nae || s->ae_sessions[j] > s->ae_sessions[best]))
+            if (!used && (best == listed || s->ae_sessions[j] > s->ae_sessions[best]))
                 best = j;
         }
-        if (best == s->nae)
+        if (best == listed)
             break;
         text_display(ael[nae], sizeof ael[nae], s->ae_code[best], 40);
-        if (hidden(dc->ae_sessions[best]) || hidden(dc->ae_episodes[best]))
-            snprintf(aev[nae], sizeof aev[nae], "%s sessions, %s episodes",
-                     C(d, s->ae_sessions[best], dc->ae_sessions[best].events),
-                     C(d, s->ae_episodes[best], dc->ae_episodes[best].events));
-        else
-            snprintf(aev[nae], sizeof aev[nae], "%.1f%% of sessions, %.1f%% of episodes",
-                     s->sessions ? 100.0 * (double)s->ae_sessions[best] / (double)s->sessions
-                                 : 0.0,
-                     s->episodes ? 100.0 * (double)s->ae_episodes[best] / (double)s->episodes
-                                 : 0.0);
+        ae_value(d, aev[nae], sizeof aev[nae], best);
         aelp[nae] = s->ae_code[best];
         aevp[nae] = aev[nae];
         nae++;
     }
     for (int k = 0; k < nae; k++)
         aelp[k] = ael[k];
+    if (listed < s->nae) {
+        snprintf(ael[nae], sizeof ael[nae], "other (%s codes)",
+                 C(d, s->ae_other_codes, dc->ae_other_codes));
+        ae_value(d, aev[nae], sizeof aev[nae], listed);
+        aelp[nae] = ael[nae];
+        aevp[nae] = aev[nae];
+        nae++;
+    }
     if (nae)
         label_table(d, 36, y + 6, colw, "Adverse events (the 10 most frequent)", aelp, aevp, nae);
     else {
