@@ -341,6 +341,13 @@ struct disc_durability {
     uint8_t *sessions;                  /* nbins (owned) */
 };
 
+/* One input file's accounting and its FHIR resources skipped (results.json data_quality.files,
+ * the data-quality page), as the decision flags each count. */
+struct disc_file {
+    uint8_t accepted, rejected, duplicate;
+    uint8_t skipped, skipped_type, skipped_code, skipped_drug;
+};
+
 /* A comparison period: its rates, and the two differences (withheld when either side's rate
  * is). */
 struct disc_comparison {
@@ -378,7 +385,8 @@ struct disclosure {
     uint8_t rejected_by_reason[REASON_COUNT], conflicts_total, conflicts_by_col[N_CONFLICT_COLS];
     uint8_t missing_rows, treatment_sessions;
     struct disc_prop missing[N_INT_COLS], without_score;
-    uint8_t *file_rows;                  /* per input file (owned) */
+    uint8_t *file_rows;                  /* per input file: its rows_read (owned) */
+    struct disc_file *files;             /* per input file: its accounting (owned) */
     struct disc_funnel funnel;
     struct disc_durability durability;   /* SPEC 12 */
 };

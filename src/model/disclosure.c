@@ -240,6 +240,7 @@ void model_disclosure_fini(struct disclosure *d)
     free(d->file_rows);
     free(d->durability.by_route);
     free(d->durability.sessions);
+    free(d->files);
     free(d->benchmark_position);
     memset(d, 0, sizeof *d);
 }
@@ -285,6 +286,41 @@ static int strata_cells(struct eng *e, const struct stratum *st, struct strata_t
     }
     free(tmp);
     return e->oom ? -1 : 0;
+}
+
+/* Each input file's accounting (results.json data_quality.files, the data-quality page): per
+ * file FILE_CELLS cells from the returned index on, in the order accepted, rejected, duplicate,
+ * skipped, skipped_type, skipped_code, skipped_drug; its rows_read (cell fr0 + f) is the sum of
+ * the first three, the skipped the sum of the last three, and over the files the rows read,
+ * accepted, rejected and duplicate add up to the flow's. */
+#define FILE_CELLS 7
+static size_t file_cells(struct eng *e, const struct ingest_result *in, size_t fr0,
+                         const size_t *F)
+{
+    size_t base = e->nc, n = in->nfiles;
+    for (size_t f = 0; f < n; f++) {
+        const struct ingest_file *fl = &in->files[f];
+        size_t b = cell(e, fl->rows_accepted), r = cell(e, fl->rows_rejected),
+               u = cell(e, fl->rows_duplicate), k = cell(e, fl->fhir.resources_skipped);
+        size_t t = cell(e, fl->fhir.skipped_other_type), c = cell(e, fl->fhir.skipped_other_code),
+               g = cell(e, fl->fhir.skipped_other_drug);
+        size_t rows[3] = {b, r, u}, skipped[3] = {t, c, g};
+        group_sum(e, fr0 + f, rows, 3);
+        group_sum(e, k, skipped, 3);
+    }
+    size_t *tmp = malloc((n + 1) * sizeof *tmp);
+    if (!tmp) {
+        e->oom = 1;
+        return base;
+    }
+    static const int flow_of[4] = {F_ROWS_READ, F_ACCEPTED, F_REJECTED, F_DUPLICATE};
+    for (int k = 0; k < 4; k++) {
+        for (size_t f = 0; f < n; f++)
+            tmp[f] = k == 0 ? fr0 + f : base + FILE_CELLS * f + (size_t)(k - 1);
+        group_sum(e, F[flow_of[k]], tmp, n);
+    }
+    free(tmp);
+    return base;
 }
 
 /* The funnel's cells (SPEC 11): its n, observed and with-endpoint counts within the flow's
@@ -536,6 +572,7 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
     d->ae_sessions = calloc(s->nae + 1, sizeof *d->ae_sessions);
     d->ae_episodes = calloc(s->nae + 1, sizeof *d->ae_episodes);
     d->file_rows = calloc(in->nfiles + 1, 1);
+    d->files = calloc(in->nfiles + 1, sizeof *d->files);
     for (int v = 0; v < FUNNEL_VARS; v++)
         if (!(d->funnel.units[v] = calloc(a->funnel.units[v].nvalues + 1,
                                           sizeof *d->funnel.units[v])))
@@ -543,8 +580,8 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
     d->durability.by_route = calloc(a->durability.nroutes + 1, sizeof *d->durability.by_route);
     d->durability.sessions = calloc((size_t)a->durability.nbins + 1, 1);
     d->benchmark_position = calloc(a->nbenchmarks + 1, 1);
-    if (!d->ae_sessions || !d->ae_episodes || !d->file_rows || !d->durability.by_route ||
-        !d->durability.sessions || !d->benchmark_position)
+    if (!d->ae_sessions || !d->ae_episodes || !d->file_rows || !d->files ||
+        !d->durability.by_route || !d->durability.sessions || !d->benchmark_position)
         goto oom;
     const struct km *fits[4] = {&a->time_to_response, &a->time_to_remission,
                                 &a->sessions_to_response, &a->sessions_to_remission};
@@ -759,15 +796,7 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
     size_t fr0 = e.nc;
     for (size_t f = 0; f < in->nfiles; f++)
         cell(&e, in->files[f].rows_read);
-    {
-        size_t *tmp = malloc((in->nfiles + 1) * sizeof *tmp);
-        if (!tmp)
-            goto oom_e;
-        for (size_t f = 0; f < in->nfiles; f++)
-            tmp[f] = fr0 + f;
-        group_sum(&e, F[F_ROWS_READ], tmp, in->nfiles);
-        free(tmp);
-    }
+    size_t fa0 = file_cells(&e, in, fr0, F);
     struct dur_cells dcells;
     durability_cells(&e, a, F, kc[0], sbase[SV_FREQUENCY], &dcells);
     if (e.oom)
@@ -891,8 +920,13 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
                             : (struct disc_prop){0};
     d->treatment_sessions = flag(&e, ts);
     d->without_score = prop(&e, tw, ts, twc);
-    for (size_t f = 0; f < in->nfiles; f++)
+    for (size_t f = 0; f < in->nfiles; f++) {
         d->file_rows[f] = flag(&e, fr0 + f);
+        size_t b = fa0 + FILE_CELLS * f;
+        d->files[f] = (struct disc_file){flag(&e, b), flag(&e, b + 1), flag(&e, b + 2),
+                                         flag(&e, b + 3), flag(&e, b + 4), flag(&e, b + 5),
+                                         flag(&e, b + 6)};
+    }
     funnel_flags(&e, a, &fcl, &d->funnel);
     for (int v = 0; v < FUNNEL_VARS; v++)
         free(fcl.u[v]);

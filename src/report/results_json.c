@@ -331,6 +331,33 @@ static json_t *safety(const struct analysis *a)
     return o;
 }
 
+/* One input file's shape and its part of the accounting (README "Outputs": data_quality.files),
+ * each count as the disclosure decision flags it (rows the file's rows_read, k the others);
+ * returns 1 when any of them is withheld. */
+static int file_counts(json_t *fo, const struct ingest_file *fl, uint8_t rows,
+                       const struct disc_file *k)
+{
+    json_object_set_new(fo, "shape", json_string(ingest_shape_name(fl->shape)));
+    json_object_set_new(fo, "rows_read", count(fl->rows_read, rows));
+    json_object_set_new(fo, "rows_accepted", count(fl->rows_accepted, k->accepted));
+    json_object_set_new(fo, "rows_rejected", count(fl->rows_rejected, k->rejected));
+    json_object_set_new(fo, "rows_duplicate", count(fl->rows_duplicate, k->duplicate));
+    int any = rows || k->accepted || k->rejected || k->duplicate;
+    if (fl->shape == SHAPE_FHIR) { /* resources that are not rows */
+        const struct fhir_counts *c = &fl->fhir;
+        json_t *sk = json_object();
+        json_object_set_new(sk, "total", count(c->resources_skipped, k->skipped));
+        json_object_set_new(sk, "other_resource_type",
+                            count(c->skipped_other_type, k->skipped_type));
+        json_object_set_new(sk, "observation_other_code",
+                            count(c->skipped_other_code, k->skipped_code));
+        json_object_set_new(sk, "other_drug", count(c->skipped_other_drug, k->skipped_drug));
+        json_object_set_new(fo, "resources_skipped", sk);
+        any |= k->skipped || k->skipped_type || k->skipped_code || k->skipped_drug;
+    }
+    return any;
+}
+
 static json_t *data_quality(const struct report_input *in, const struct analysis *a)
 {
     const struct disclosure *d = &a->disc;
@@ -384,20 +411,9 @@ static json_t *data_quality(const struct report_input *in, const struct analysis
     for (size_t f = 0; f < in->nfiles; f++) {
         json_t *fo = json_object();
         report_json_set_path(fo, "path", in->files[f].path);
-        json_object_set_new(fo, "shape", json_string(ingest_shape_name(in->files[f].shape)));
-        json_object_set_new(fo, "rows_read", count(in->files[f].rows_read, d->file_rows[f]));
-        if (in->files[f].shape == SHAPE_FHIR) { /* resources that are not rows */
-            const struct fhir_counts *k = &in->files[f].fhir;
-            json_t *sk = json_object();
-            json_object_set_new(sk, "total", count(k->resources_skipped, d->file_rows[f]));
-            json_object_set_new(sk, "other_resource_type",
-                                count(k->skipped_other_type, d->file_rows[f]));
-            json_object_set_new(sk, "observation_other_code",
-                                count(k->skipped_other_code, d->file_rows[f]));
-            json_object_set_new(sk, "other_drug", count(k->skipped_other_drug, d->file_rows[f]));
-            json_object_set_new(fo, "resources_skipped", sk);
-        }
-        json_array_append_new(files, mark(fo, d->file_rows[f]));
+        json_array_append_new(files,
+                              mark(fo, file_counts(fo, &in->files[f], d->file_rows[f],
+                                                   &d->files[f])));
     }
     json_object_set_new(o, "files", files);
     return o;

@@ -50,7 +50,11 @@ check report_shuffled run 0 "$bin" report --quiet -o "$tmp/c" "$tmp/shuffled.csv
 # results.json names its input files: compare all but that list
 check shuffled_results cmp -s <(grep -v '"path"' "$tmp/a/results.json") <(grep -v '"path"' "$tmp/c/results.json")
 check shuffled_episodes cmp -s "$tmp/a/episodes.csv" "$tmp/c/episodes.csv"
-check shuffled_pdf cmp -s "$tmp/a/report.pdf" "$tmp/c/report.pdf"
+# the PDF names its input files too (the data-quality page): the shuffled rows under the same
+# relative path give the same PDF
+mkdir -p "$tmp/sh/sample-data" && cp "$tmp/shuffled.csv" "$tmp/sh/sample-data/sessions.csv"
+check report_shuffled_same_name bash -c "cd '$tmp/sh' && '$bin' report --quiet -o '$tmp/c2' sample-data/sessions.csv"
+check shuffled_pdf cmp -s "$tmp/a/report.pdf" "$tmp/c2/report.pdf"
 # one thread or two: the same bytes
 check report_one_thread run 0 "$bin" report --quiet --threads 1 -o "$tmp/d" sample-data/sessions.csv
 # --timings: one line on standard error naming every stage; the outputs do not change

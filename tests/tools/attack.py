@@ -7,7 +7,8 @@ RAW_DIR holds results.json of a run without suppression, SUP_DIR results.json an
 of the same run with --suppress-below N. Known from RAW: every value; the attacker sees only
 SUP. Tries to recover each withheld count from what SUP publishes:
   - a published rate (or centre) times every published count;
-  - a published total minus its published parts (flow, reasons, files, strata values, bins,
+  - a published total minus its published parts (flow, reasons, files and each file's
+    accounting and FHIR resources skipped, strata values, bins,
     months, CADSS by session), and a withheld total from its published parts;
   - a count and a published part of it (n - events, item 9 >= 1 - >= 2, sessions - measured,
     consecutive CADSS n per session): the difference must not be from 1 to N-1;
@@ -202,7 +203,15 @@ reasons = raw["data_quality"]["rejected_by_reason"]
 group(F + ("rows_rejected",), [dq + ("rejected_by_reason", r) for r in reasons], "reasons")
 conf = [k for k in raw["data_quality"]["conflicting_same_day_scores"] if k != "total"]
 group(dq + ("conflicting_same_day_scores", "total"), [dq + ("conflicting_same_day_scores", k) for k in conf], "conflicts")
-group(F + ("rows_read",), [dq + ("files", i, "rows_read") for i in range(len(raw["data_quality"]["files"]))], "files")
+nfiles = len(raw["data_quality"]["files"])
+for k in ("rows_read", "rows_accepted", "rows_rejected", "rows_duplicate"):
+    group(F + (k,), [dq + ("files", i, k) for i in range(nfiles)], "files")
+for i in range(nfiles):
+    Fi = dq + ("files", i)
+    group(Fi + ("rows_read",), [Fi + (k,) for k in ("rows_accepted", "rows_rejected", "rows_duplicate")], "file")
+    if get(raw, Fi + ("resources_skipped",)) is not None:
+        S = Fi + ("resources_skipped",)
+        group(S + ("total",), [S + (k,) for k in ("other_resource_type", "observation_other_code", "other_drug")], "file skipped")
 for col in raw["data_quality"]["missing_scores"]:
     if col != "rows":
         pair(dq + ("missing_scores", "rows"), dq + ("missing_scores", col, "missing"), "missing")
