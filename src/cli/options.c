@@ -20,7 +20,7 @@ enum opt_id {
     OPT_QUIET, OPT_TIMINGS, OPT_CONFIG, OPT_PATIENTS, OPT_SEED, OPT_MONTHS, OPT_OUTPUT, OPT_HELP,
     OPT_INSTRUMENT, OPT_BASELINE_WINDOW, OPT_MIN_BASELINE, OPT_REMISSION_MAX, OPT_ENDPOINT,
     OPT_EPISODE_GAP, OPT_CI, OPT_PERIOD, OPT_BP_PRE, OPT_BP_POST, OPT_TITLE, OPT_PAPER,
-    OPT_SUPPRESS, OPT_TIMEZONE, OPT_SHAPE,
+    OPT_SUPPRESS, OPT_TIMEZONE, OPT_SHAPE, OPT_BP_HOLD, OPT_ITEM9_FOLLOWUP,
 };
 
 struct opt_def {
@@ -67,12 +67,16 @@ static const struct opt_def defs[] = {
      "flag pre-dose blood pressure at or above S/D mmHg (default 140/90)"},
     {"bp-post", 0, 1, OPT_BP_POST, CMD_REPORT, "S/D",
      "flag post-dose blood pressure at or above S/D mmHg (default 180/110)"},
+    {"bp-hold", 0, 1, OPT_BP_HOLD, CMD_REPORT, "S/D",
+     "flag a dose given at a pre-dose pressure at or above S/D mmHg (default 160/100)"},
+    {"item9-followup-days", 0, 1, OPT_ITEM9_FOLLOWUP, CMD_REPORT, "DAYS",
+     "PHQ-9 item 9 >= 2 followed by another encounter within DAYS (default 7)"},
     {"title", 0, 1, OPT_TITLE, CMD_REPORT, "TEXT",
      "the clinic's name on every page (default \"Quality review\")"},
     {"paper", 0, 1, OPT_PAPER, CMD_REPORT, "SIZE", "a4 (default) or letter, landscape"},
     {"suppress-below", 0, 1, OPT_SUPPRESS, CMD_REPORT, "N",
      "show counts 1..N-1 and figures built on them as \"< N\" (11: CMS policy); no "
-     "episodes.csv or rejects.csv"},
+     "episodes.csv, review.csv or rejects.csv"},
     {"strict", 0, 0, OPT_STRICT, CMD_REPORT, NULL, "fail (exit 1) when any row is rejected"},
     {"quiet", 'q', 0, OPT_QUIET, READING | CMD_SAMPLE, NULL, "print nothing but errors"},
     {"timings", 0, 0, OPT_TIMINGS, READING, NULL, "print the time of each stage on stderr"},
@@ -282,6 +286,12 @@ static int apply(struct cli_opts *o, const struct opt_def *def, const char *val,
         else
             o->model.episode_gap = (int)v;
         return 0;
+    case OPT_ITEM9_FOLLOWUP:
+        if (parse_long(val, 1, 365, &v) != 0)
+            return diag_set(d, DIAG_USAGE, NULL, 0, 0,
+                            "%s: expected a number of days 1-365, got '%s'", where, val);
+        o->model.item9_followup_days = (int)v;
+        return 0;
     case OPT_MIN_BASELINE:
     case OPT_REMISSION_MAX:
         if (parse_long(val, 0, 92, &v) != 0)
@@ -402,7 +412,8 @@ static int apply(struct cli_opts *o, const struct opt_def *def, const char *val,
                         where, val);
     }
     case OPT_BP_PRE:
-    case OPT_BP_POST: {
+    case OPT_BP_POST:
+    case OPT_BP_HOLD: {
         const char *slash = strchr(val, '/');
         long sys, dia;
         char a[16];
@@ -415,6 +426,9 @@ static int apply(struct cli_opts *o, const struct opt_def *def, const char *val,
         if (def->id == OPT_BP_PRE) {
             o->model.bp_pre_sys = (int)sys;
             o->model.bp_pre_dia = (int)dia;
+        } else if (def->id == OPT_BP_HOLD) {
+            o->model.bp_hold_sys = (int)sys;
+            o->model.bp_hold_dia = (int)dia;
         } else {
             o->model.bp_post_sys = (int)sys;
             o->model.bp_post_dia = (int)dia;
@@ -681,6 +695,10 @@ int cli_effective_options(const struct cli_opts *o, char ***w, size_t *n)
     rc |= add_word(w, n, "--bp-pre", buf);
     snprintf(buf, sizeof buf, "%d/%d", m->bp_post_sys, m->bp_post_dia);
     rc |= add_word(w, n, "--bp-post", buf);
+    snprintf(buf, sizeof buf, "%d/%d", m->bp_hold_sys, m->bp_hold_dia);
+    rc |= add_word(w, n, "--bp-hold", buf);
+    snprintf(buf, sizeof buf, "%d", m->item9_followup_days);
+    rc |= add_word(w, n, "--item9-followup-days", buf);
     if (m->suppress_below > 1) {
         snprintf(buf, sizeof buf, "%d", m->suppress_below);
         rc |= add_word(w, n, "--suppress-below", buf);

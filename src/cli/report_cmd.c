@@ -222,9 +222,9 @@ int cli_report(const struct cli_opts *o)
     struct hash_job hj = {0};
     pthread_t hasher, releaser;
     int hashing = 0, releasing = 0;
-    char *json = NULL, *rejects = NULL, *pdf = NULL, *manifest = NULL;
+    char *json = NULL, *rejects = NULL, *review = NULL, *pdf = NULL, *manifest = NULL;
     char *dir = NULL; /* the output directory, allocated to its length (no cut path) */
-    size_t njson = 0, nrejects = 0, npdf = 0, nmanifest = 0;
+    size_t njson = 0, nrejects = 0, nreview = 0, npdf = 0, nmanifest = 0;
     struct progress pg;
     progress_start(&pg, o->quiet, o->files, o->nfiles);
     hashes = calloc(o->nfiles ? o->nfiles : 1, sizeof *hashes);
@@ -332,7 +332,8 @@ int cli_report(const struct cli_opts *o)
     double t4 = now();
     json = report_results_json(&in, &a, &njson);
     rejects = row_level ? report_rejects_csv(&in, &nrejects) : NULL;
-    if (!json || (row_level && !rejects)) {
+    review = row_level ? report_review_csv(&in, &a, &nreview) : NULL;
+    if (!json || (row_level && (!rejects || !review))) {
         diag_set(&d, DIAG_IO, NULL, 0, 0, "out of memory while writing the results");
         goto fail;
     }
@@ -356,13 +357,14 @@ int cli_report(const struct cli_opts *o)
         goto fail;
     }
     /* the outputs as the manifest lists them (episodes.csv is written already) */
-    struct out_file files[5];
+    struct out_file files[6];
     size_t nfiles = 0;
     files[nfiles++] = (struct out_file){"report.pdf", pdf, npdf};
     files[nfiles++] = (struct out_file){"results.json", json, njson};
     if (row_level) {
         files[nfiles++] = (struct out_file){"rejects.csv", rejects, nrejects};
         files[nfiles++] = (struct out_file){"episodes.csv", NULL, elens[0] + elens[1]};
+        files[nfiles++] = (struct out_file){"review.csv", review, nreview};
     }
     double wait = now();
     if (hashing) {
@@ -443,6 +445,7 @@ out:
     free(pdf);
     free(manifest);
     free(rejects);
+    free(review);
     free(dir);
     model_fini(&a);
     ingest_result_fini(&in);

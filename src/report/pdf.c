@@ -733,11 +733,13 @@ static void page_safety(struct doc *d)
     double y = table(d, 36, 80, colw, "Blood pressure and dissociation", labels, values, 4);
     share(d, v[4], sizeof v[4], s->item9_ge1, s->item9_n, dc->item9_ge1);
     share(d, v[5], sizeof v[5], s->item9_ge2, s->item9_n, dc->item9_ge2);
-    share(d, v[6], sizeof v[6], s->item9_resolved, s->item9_episodes, dc->item9_resolved);
-    share(d, v[7], sizeof v[7], s->item9_worsened, s->item9_episodes, dc->item9_worsened);
+    share(d, v[6], sizeof v[6], s->item9_resolved.events, s->item9_resolved.n,
+          dc->item9_resolved);
+    share(d, v[7], sizeof v[7], s->item9_worsened.events, s->item9_worsened.n,
+          dc->item9_worsened);
     const char *l9[4] = {"encounters with item 9 >= 1", "encounters with item 9 >= 2",
                          "episodes: item 9 resolved (baseline >= 1, last 0)",
-                         "episodes: item 9 worsened (last above baseline)"};
+                         "episodes: item 9 worsened (baseline 0, later >= 1)"};
     const char *v9[4] = {v[4], v[5], v[6], v[7]};
     y = table(d, 36, y + 6, colw, "PHQ-9 item 9 (thoughts of self-harm)", l9, v9, 4);
     /* adverse events */

@@ -22,7 +22,7 @@ has() { grep -qF -- "$1" "$tmp/out" "$tmp/err"; }
 check report_sample run 0 "$bin" report -o "$tmp/a" sample-data/sessions.csv
 check report_summary has "$tmp/a: 5962 rows read, 5962 accepted, 0 rejected, 0 duplicate"
 check report_files test -s "$tmp/a/results.json" -a -s "$tmp/a/episodes.csv" -a -s "$tmp/a/rejects.csv"
-check report_no_temp_files test -z "$(ls -A "$tmp/a" | grep -v -e '^results.json$' -e '^episodes.csv$' -e '^rejects.csv$' -e '^report.pdf$' -e '^manifest.json$')"
+check report_no_temp_files test -z "$(ls -A "$tmp/a" | grep -v -e '^results.json$' -e '^episodes.csv$' -e '^rejects.csv$' -e '^review.csv$' -e '^report.pdf$' -e '^manifest.json$')"
 check rejects_header_only test "$(cat "$tmp/a/rejects.csv")" = "file,line,column,value,reason"
 check episodes_header test "$(head -1 "$tmp/a/episodes.csv" | cut -d, -f1-5)" = "patient_id,episode,index_date,baseline_date,baseline_score"
 

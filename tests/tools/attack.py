@@ -69,7 +69,8 @@ def is_int(v):
 NOT_COUNTS = {"time", "session", "above", "threshold", "schema", "from", "to", "min", "max",
               "q1", "q3", "median", "mean", "baseline_window_days", "min_baseline",
               "remission_max", "episode_gap_days", "suppress_below", "df", "chisq", "p",
-              "median_ci", "surv", "lower", "upper", "rate", "centre", "ci"}
+              "median_ci", "surv", "lower", "upper", "rate", "centre", "ci", "followup_days",
+              "minimum_minutes", "limits95", "limits998"}
 
 
 def count_paths(doc):
@@ -229,8 +230,62 @@ i9 = sf + ("phq9_item9",)
 pair(i9 + ("encounters",), i9 + ("encounters_ge1",), "item 9")
 pair(i9 + ("encounters",), i9 + ("encounters_ge2",), "item 9")
 pair(i9 + ("encounters_ge1",), i9 + ("encounters_ge2",), "item 9")
-pair(i9 + ("episodes_with_baseline_and_followup",), i9 + ("episodes_resolved",), "item 9")
-pair(i9 + ("episodes_with_baseline_and_followup",), i9 + ("episodes_worsened",), "item 9")
+pair(i9 + ("encounters",), i9 + ("encounters_eq3",), "item 9")
+pair(i9 + ("encounters_ge2",), i9 + ("encounters_eq3",), "item 9")
+pair(i9 + ("encounters_ge2",), i9 + ("ge2_followed", "events"), "item 9")
+pair(i9 + ("ge2_followed", "n"), i9 + ("ge2_followed", "events"), "item 9")
+pair(dq + ("missing_scores", "phq9", "missing"), i9 + ("rows_without_phq9_total",), "item 9")
+for k in ("resolved", "worsened"):
+    pair(sf + ("item9_course", k, "n"), sf + ("item9_course", k, "events"), "item 9 course")
+# safety monitoring (SPEC 13): vital-sign pairs by route, clinician and month; hold level;
+# monitoring time; the review list's counts
+VT = sf + ("vitals",)
+PAIRS = ("pre_pair", "post_pair", "all_four")
+def vitals_pairs(p, label):
+    for k in PAIRS:
+        pair(p + ("sessions",), p + (k, "events"), label)
+    pair(p + ("pre_pair", "events"), p + ("all_four", "events"), label)
+    pair(p + ("post_pair", "events"), p + ("all_four", "events"), label)
+vitals_pairs(VT + ("overall",), "vitals")
+pair(sf + ("sessions",), VT + ("overall", "sessions"), "vitals")
+for k in ("pre_incomplete", "post_incomplete"):
+    pair(VT + (k, "n"), VT + (k, "events"), "vitals")
+for k, inc in (("pre_pair", "pre_incomplete"), ("post_pair", "post_incomplete")):
+    group(VT + ("overall", "sessions"), [VT + ("overall", k, "events"), VT + (inc, "events")], "vitals")
+units = [("by_route", VT + ("by_route",), len(raw["safety"]["vitals"]["by_route"])),
+         ("clinicians", VT + ("funnel_clinician", "clinicians"), len(raw["safety"]["vitals"]["funnel_clinician"]["clinicians"])),
+         ("by_month", VT + ("by_month",), 12)]
+for label, base, nu in units:
+    extra = [VT + ("funnel_clinician", "no_clinician")] if label == "clinicians" else []
+    for i in range(nu):
+        vitals_pairs(base + (i,), f"vitals {label}")
+    parts = [base + (i,) for i in range(nu)] + extra
+    group(VT + ("overall", "sessions"), [p + ("sessions",) for p in parts], f"vitals {label}")
+    for k in PAIRS:
+        group(VT + ("overall", k, "events"), [p + (k, "events") for p in parts], f"vitals {label}")
+group(dq + ("primary_instrument_at_treatment", "treatment_sessions"),
+      [VT + ("by_month", i, "sessions") for i in range(12)], "vitals by month")
+H_ = sf + ("bp_hold", "dosed")
+pair(H_ + ("n",), H_ + ("events",), "bp hold")
+pair(sf + ("sessions",), H_ + ("n",), "bp hold")
+pair(sf + ("bp_pre", "sessions_measured"), H_ + ("n",), "bp hold")
+pair(sf + ("bp_pre", "sessions_at_or_above"), H_ + ("events",), "bp hold")
+M_ = sf + ("monitoring",)
+for k in ("under_minimum", "without_value"):
+    pair(M_ + ("intranasal_sessions",), M_ + (k, "events"), "monitoring")
+ri = [i for i, r in enumerate(raw["safety"]["vitals"]["by_route"]) if r["route"] == "intranasal"]
+for i in ri:
+    group(M_ + ("intranasal_sessions",), [VT + ("by_route", i, "sessions")], "monitoring")
+RV = sf + ("review",)
+pair(RV + ("no_response_after_6", "n"), RV + ("no_response_after_6", "events"), "review")
+pair(F + ("eligible",), RV + ("no_response_after_6", "n"), "review")
+for flag, other in (("bp_hold_dosed", H_ + ("events",)), ("bp_post_high", sf + ("bp_post", "sessions_at_or_above")),
+                    ("cadss_high", sf + ("cadss", "sessions_above")), ("item9_3", i9 + ("encounters_eq3",)),
+                    ("monitoring_short", M_ + ("under_minimum", "events")),
+                    ("no_response_after_6", RV + ("no_response_after_6", "events"))):
+    if get(raw, RV + ("flags", flag)) == get(raw, other) and (get(sup, RV + ("flags", flag)) is None) != (get(sup, other) is None):
+        find(f"review flag {flag} and {name(other)}: one count, published in one place only")
+group(i9 + ("encounters_ge2",), [i9 + ("ge2_followed", "events"), RV + ("flags", "item9_no_followup")], "review")
 # codes' sessions (episodes) against the sessions (episodes) with any: when no session lists
 # two codes they add up, and the pooled "other" was the difference (attack 12d)
 for tot, key in (("sessions_any", "sessions"), ("episodes_any", "episodes")):
@@ -394,10 +449,7 @@ else:
 # item 9 and the other "x of n" tables
 for label, x, n in (("encounters with item 9 >= 1", "encounters_ge1", "encounters"),
                     ("encounters with item 9 >= 2", "encounters_ge2", "encounters"),
-                    (r"episodes: item 9 resolved \(baseline >= 1, last 0\)", "episodes_resolved",
-                     "episodes_with_baseline_and_followup"),
-                    (r"episodes: item 9 worsened \(last above baseline\)", "episodes_worsened",
-                     "episodes_with_baseline_and_followup")):
+                    ):
     m = re.search(label + r"\s+" + V + " of " + V, pdf)
     if m:
         shown_as(i9 + (x,), m.group(1), "item 9")
@@ -452,8 +504,7 @@ for k in ("bp_pre", "bp_post"):
 ratio(S_["cadss"]["sessions_above"], S_["cadss"]["sessions_measured"])
 for k in ("encounters_ge1", "encounters_ge2"):
     ratio(S_["phq9_item9"][k], S_["phq9_item9"]["encounters"])
-for k in ("episodes_resolved", "episodes_worsened"):
-    ratio(S_["phq9_item9"][k], S_["phq9_item9"]["episodes_with_baseline_and_followup"])
+ratio(S_["phq9_item9"]["encounters_eq3"], S_["phq9_item9"]["encounters"])
 P_ = sup["data_quality"]["primary_instrument_at_treatment"]
 ratio(P_["without_score"], P_["treatment_sessions"])
 for path, v in walk(raw):
