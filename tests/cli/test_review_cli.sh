@@ -169,5 +169,30 @@ check suppressed_ok test $? -eq 0
 check suppressed_no_review test ! -e out/review.csv
 check suppressed_file_null test "$(j safety.review.file)" = null
 
+# degenerate shapes: no treatment session at all (nothing to flag: the header only, rates null);
+# one patient dosed once, on one day, with every flag of a session at once
+printf 'patient_id,session_date,phq9,phq9_item9\nZ,2026-01-01,20,3\nZ,2026-01-20,10,0\n' >none.csv
+"$bin" report --quiet -o none none.csv
+check none_ok test $? -eq 0
+check none_header_only test "$(cat none/review.csv)" = "patient_id,episode,date,file,line,flag,value"
+check none_sessions test "$("$get" none/results.json safety.vitals.overall.sessions)" = 0
+check none_rate_null test "$("$get" none/results.json safety.vitals.overall.all_four.rate)" = null
+check none_no_clinicians test "$("$get" none/results.json safety.vitals.funnel_clinician.clinicians)" = "[]"
+printf 'patient_id,session_date,session_type,dose_mg,phq9,phq9_item9,cadss,sbp_pre,dbp_pre,sbp_post,dbp_post\nY,2026-01-01,treatment,56,20,3,30,170,110,190,120\n' >one.csv
+"$bin" report --quiet -o one one.csv
+check one_ok test $? -eq 0
+# item 9 = 3 on the index date: listed, and (no later encounter, the cut that same day) not
+# followed with the days not over
+cat >want1.csv <<'EOF2'
+patient_id,episode,date,file,line,flag,value
+Y,1,2026-01-01,one.csv,2,bp_hold_dosed,170/110
+Y,1,2026-01-01,one.csv,2,bp_post_high,190/120
+Y,1,2026-01-01,one.csv,2,cadss_high,30
+Y,1,2026-01-01,one.csv,2,item9_3,3
+Y,1,2026-01-01,one.csv,2,item9_no_followup,3 (days not over)
+EOF2
+check one_all_flags cmp -s want1.csv one/review.csv || diff want1.csv one/review.csv
+check one_open test "$("$get" one/results.json safety.phq9_item9.ge2_not_followed_days_open)" = 1
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]
