@@ -15,8 +15,9 @@
 #define RENDER_PI 3.14159265358979323846
 
 /* What every chart draws with: the fonts, and N for the text "< N" of a withheld count. Charts
- * never decide what is withheld: they take the flags of the model's disclosure decision
- * (struct disclosure in outcomes/model.h: 0 shown, 1 a small count, 2 withheld). */
+ * never decide what is withheld: the report hands them the flags of the model's disclosure
+ * decision (0 shown, 1 a small count, 2 withheld) in render's own types (struct km_show, struct
+ * month_show, arrays of flags); render never includes the model. */
 struct fonts {
     cairo_font_face_t *regular, *bold;
     char file[512];     /* the regular face's file, as fontconfig resolved it */
@@ -25,9 +26,6 @@ struct fonts {
 
 /* v as text as its withheld flag says: the number, or "< N" for any withheld flag; returns buf. */
 const char *render_count(const struct fonts *f, long v, int withheld, char *buf, size_t n);
-
-struct disc_km;
-struct disc_month;
 
 int render_fonts_open(struct fonts *f, struct diag *d);
 /* Releases cairo's and fontconfig's process-wide caches (call once, at exit, after the last
@@ -68,16 +66,25 @@ struct box {
  * censor ticks, the median marked, and a number-at-risk table (at risk / events / censored per
  * series) exactly under the x-axis ticks. names label the series. */
 /* show[s] (the disclosure decision for the series): counts and median withheld, and the curve
- * drawn only over its rows [0, show->rows) (the at-risk table to the last of them); a series
+ * drawn only over its rows [0, show[s].rows) (the at-risk table to the last of them); a series
  * not drawn is left out, and with none left the box says why. */
+struct km_show {
+    unsigned char n, events, median; /* withheld flags of the series' n, events and median */
+    unsigned char drawn;             /* 1: the curve is drawn */
+    size_t rows;                     /* curve rows drawn */
+};
 void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km *const *km,
-               const struct disc_km *const *show, const char *const *names, int nseries,
+               const struct km_show *show, const char *const *names, int nseries,
                const char *xunit, const char *ylabel, int risk_table);
 
 /* A p-chart: monthly rates with the centre line, 3-sigma limits, signals marked. */
 /* show[k]: what is withheld of month k; centre_withheld: the centre line (and every limit). */
+struct month_show {
+    unsigned char n, rate; /* withheld flags of the month's n and rate */
+    unsigned char limits;  /* its limits and signal */
+};
 void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
-                   const struct pchart_point *pts, const struct disc_month *show,
+                   const struct pchart_point *pts, const struct month_show *show,
                    int centre_withheld, int npts, int month0, const char *title);
 
 /* One row of a forest plot: a label and a proportion (a header row when p is NULL). */
@@ -96,16 +103,24 @@ void render_forest(cairo_t *cr, const struct fonts *f, struct box b,
 void render_waterfall(cairo_t *cr, const struct fonts *f, struct box b, const double *pct,
                       const unsigned char *cls, size_t n);
 
+/* The trajectory chart's own types: the report hands it these (it never reads the model). */
+/* A mean with its 95 % interval at one x position; lo, hi NaN when not computable. */
+struct chart_mean {
+    long n;
+    double mean, lo, hi;
+};
+/* One faint individual line: n points (x[i], y[i]) in x order; several points at one x draw
+ * the last of them. */
+struct chart_line {
+    const double *x, *y;
+    size_t n;
+};
 /* Mean score by position (sessions or weeks 0..npts-1) with 95 % intervals and n, over faint
- * individual lines (x from each point's session (by_week 0) or week (by_week 1)); withheld[k]
- * (or NULL) withholds point k's n, mean and interval. */
-struct trajectory_point;
-struct traj_line;
-struct traj_pt;
+ * individual lines; withheld[k] (or NULL) withholds point k's n, mean and interval. */
 void render_trajectory(cairo_t *cr, const struct fonts *f, struct box b,
-                       const struct trajectory_point *pts, int npts, const struct traj_line *lines,
-                       size_t nlines, const struct traj_pt *tp, const unsigned char *withheld,
-                       int by_week, double ymax, const char *xlabel, const char *ylabel);
+                       const struct chart_mean *pts, int npts, const struct chart_line *lines,
+                       size_t nlines, const unsigned char *withheld, double ymax,
+                       const char *xlabel, const char *ylabel);
 
 /* Vertical bars with labels under them and values above. withheld (or NULL): the flags of the
  * counts behind each bar; a withheld bar is not drawn and says "< N". */

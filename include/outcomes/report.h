@@ -40,6 +40,10 @@ struct pdf_opts {
  * a diag code (a missing font, a cairo failure). */
 int report_pdf(const struct ingest_result *in, const struct analysis *a,
                const struct pdf_opts *o, char **out, size_t *len, struct diag *d);
+/* report.pdf's pages, from its page table (src/report/pages/table.c): how many, and page i's
+ * heading (0-based; NULL for the summary page, whose heading is the report's --title). */
+size_t report_page_count(void);
+const char *report_page_title(size_t i);
 
 /* What manifest.json records (SPEC section 5). Borrowed strings. */
 struct manifest_file {

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "outcomes/model.h"
 #include "outcomes/render.h"
 #include "outcomes/text.h"
 
@@ -151,9 +150,9 @@ void render_waterfall(cairo_t *cr, const struct fonts *f, struct box b, const do
 }
 
 void render_trajectory(cairo_t *cr, const struct fonts *f, struct box b,
-                       const struct trajectory_point *pts, int npts, const struct traj_line *lines,
-                       size_t nlines, const struct traj_pt *tp, const unsigned char *withheld,
-                       int by_week, double ymax, const char *xlabel, const char *ylabel)
+                       const struct chart_mean *pts, int npts, const struct chart_line *lines,
+                       size_t nlines, const unsigned char *withheld, double ymax,
+                       const char *xlabel, const char *ylabel)
 {
     cairo_save(cr);
     long total = 0;
@@ -173,16 +172,12 @@ void render_trajectory(cairo_t *cr, const struct fonts *f, struct box b,
     cairo_set_source_rgba(cr, 0.3, 0.3, 0.3, 0.12);
     cairo_set_line_width(cr, 0.5);
     for (size_t l = 0; l < nlines; l++) {
+        const struct chart_line *ln = &lines[l];
         int started = 0;
-        for (uint32_t k = 0; k < lines[l].count; k++) {
-            const struct traj_pt *q = &tp[lines[l].first + k];
-            int xq = by_week ? q->week : q->session;
-            if (k + 1 < lines[l].count) { /* several scores at one x: the last one */
-                const struct traj_pt *nx = &tp[lines[l].first + k + 1];
-                if ((by_week ? nx->week : nx->session) == xq)
-                    continue;
-            }
-            double x = render_axis_map(&ax, xq), y = render_axis_map(&ay, q->score);
+        for (size_t k = 0; k < ln->n; k++) {
+            if (k + 1 < ln->n && ln->x[k + 1] == ln->x[k])
+                continue; /* several scores at one x: the last one */
+            double x = render_axis_map(&ax, ln->x[k]), y = render_axis_map(&ay, ln->y[k]);
             if (!started)
                 cairo_move_to(cr, x, y);
             else

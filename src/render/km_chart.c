@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "outcomes/model.h"
 #include "outcomes/render.h"
 #include "outcomes/text.h"
 
@@ -40,7 +39,7 @@ static void fmt_num(char *buf, size_t n, double v)
 
 /* The time up to which series s may be shown: its last drawable row's (all rows when nothing
  * is withheld). */
-static double shown_until(const struct km *k, const struct disc_km *show)
+static double shown_until(const struct km *k, const struct km_show *show)
 {
     if (show->rows >= k->ncurve)
         return INFINITY;
@@ -48,7 +47,7 @@ static double shown_until(const struct km *k, const struct disc_km *show)
 }
 
 void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km *const *km,
-               const struct disc_km *const *show, const char *const *names, int nseries,
+               const struct km_show *show, const char *const *names, int nseries,
                const char *xunit, const char *ylabel, int risk_table)
 {
     cairo_save(cr);
@@ -57,9 +56,9 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
     int drawn = 0;
     for (int s = 0; s < nseries; s++) {
         n += km[s]->n;
-        size_t rows = show[s]->rows;
-        drawn += show[s]->drawn;
-        if (show[s]->drawn && rows && km[s]->curve[rows - 1].time > tmax)
+        size_t rows = show[s].rows;
+        drawn += show[s].drawn;
+        if (show[s].drawn && rows && km[s]->curve[rows - 1].time > tmax)
             tmax = km[s]->curve[rows - 1].time;
     }
     if (n == 0) {
@@ -119,7 +118,7 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
      * curves */
     for (int s = 0; s < nseries && risk_table; s++) {
         const struct km *k = km[s];
-        if (!show[s]->drawn)
+        if (!show[s].drawn)
             continue;
         double r, g, bl;
         render_series_rgb(s, &r, &g, &bl);
@@ -127,7 +126,7 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
         double prev_t = 0, lo = 0, hi = 0; /* 1 - upper, 1 - lower */
         for (size_t i = 0; i < k->ncurve; i++) {
             const struct km_row *row = &k->curve[i];
-            if (isnan(row->lower) || i >= show[s]->rows)
+            if (isnan(row->lower) || i >= show[s].rows)
                 break;
             double x0 = render_axis_map(&ax, prev_t), x1 = render_axis_map(&ax, row->time);
             cairo_rectangle(cr, x0, render_axis_map(&ay, 100 * hi), x1 - x0,
@@ -140,14 +139,14 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
     }
     for (int s = 0; s < nseries; s++) {
         const struct km *k = km[s];
-        if (!show[s]->drawn)
+        if (!show[s].drawn)
             continue;
         render_series_style(cr, s);
         cairo_set_line_width(cr, 1.6);
         double level = 0;
         cairo_move_to(cr, render_axis_map(&ax, 0), render_axis_map(&ay, 0));
         for (size_t i = 0; i < k->ncurve; i++) {
-            if (i >= show[s]->rows)
+            if (i >= show[s].rows)
                 break; /* suppression: the curve ends where fewer remain at risk */
             double x = render_axis_map(&ax, k->curve[i].time);
             cairo_line_to(cr, x, render_axis_map(&ay, 100 * level));
@@ -159,7 +158,7 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
         cairo_set_line_width(cr, 0.9);
         level = 0;
         for (size_t i = 0; i < k->ncurve; i++) {
-            if (i >= show[s]->rows)
+            if (i >= show[s].rows)
                 break;
             level = 1 - k->curve[i].surv;
             if (k->curve[i].n_censor > 0) {
@@ -175,8 +174,8 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
     static const double guide[] = {2, 2};
     for (int s = 0; s < nseries && risk_table; s++) {
         const struct km *k = km[s];
-        if (isnan(k->median) || show[s]->median || !show[s]->drawn ||
-            k->median > shown_until(k, show[s]))
+        if (isnan(k->median) || show[s].median || !show[s].drawn ||
+            k->median > shown_until(k, &show[s]))
             continue;
         double x = render_axis_map(&ax, k->median), y = render_axis_map(&ay, 50);
         cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
@@ -193,11 +192,11 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
     for (int s = 0; s < nseries; s++) {
         const struct km *k = km[s];
         char med[64], item[TEXT_ROOM(24) + 160], rest[160], cn[24], ce[24], name[TEXT_ROOM(24)];
-        render_count(f, k->n, show[s]->n, cn, sizeof cn);
-        render_count(f, k->events, show[s]->events, ce, sizeof ce);
-        if (!show[s]->drawn)
+        render_count(f, k->n, show[s].n, cn, sizeof cn);
+        render_count(f, k->events, show[s].events, ce, sizeof ce);
+        if (!show[s].drawn)
             snprintf(med, sizeof med, "not drawn (n withheld)");
-        else if (show[s]->median)
+        else if (show[s].median)
             snprintf(med, sizeof med, "suppressed");
         else if (isnan(k->median))
             snprintf(med, sizeof med, "not reached");
@@ -239,7 +238,7 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
         render_text(cr, f, 1, 7.5, b.x, ty, 0, "Number at risk");
         int nwh = 0;
         for (int s = 0; s < nseries; s++)
-            nwh |= show[s]->drawn && show[s]->n;
+            nwh |= show[s].drawn && show[s].n;
         if (nwh) {
             char note[160];
             snprintf(note, sizeof note,
@@ -268,7 +267,7 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
                         between(km[s], i == 0 ? -INFINITY : ax.tick[i - 1], t, &ev, &ce);
                         v = rr == 1 ? ev : ce;
                     }
-                    if (!show[s]->drawn || show[s]->n || t > shown_until(km[s], show[s]))
+                    if (!show[s].drawn || show[s].n || t > shown_until(km[s], &show[s]))
                         buf[0] = '\0'; /* past the last row with enough at risk, or n withheld */
                     else
                         render_count(f, v, 0, buf, sizeof buf);

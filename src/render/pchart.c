@@ -4,11 +4,10 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "outcomes/model.h"
 #include "outcomes/render.h"
 
 void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
-                   const struct pchart_point *pts, const struct disc_month *show,
+                   const struct pchart_point *pts, const struct month_show *show,
                    int centre_withheld, int npts, int month0, const char *title)
 {
     static const char *const mon[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",

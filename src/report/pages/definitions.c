@@ -1,0 +1,99 @@
+/* definitions.c: how every number in the report was made, in the options of this run. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "outcomes/text.h"
+#include "pages.h"
+
+static void draw_definitions(struct doc *d)
+{
+    const struct analysis *a = d->a;
+    const struct model_opts *o = &a->opts;
+    page_begin(d, "How every number in this report was made.");
+    char p[12][768];
+    snprintf(p[0], sizeof p[0],
+             "Episode: a patient's course of treatment sessions; a session more than %d days "
+             "after the previous one starts a new episode. Its first session is the index date "
+             "(day 0). Episodes are in the period when their index date is.",
+             o->episode_gap);
+    snprintf(p[1], sizeof p[1],
+             "Baseline: the latest %s score from %d days before the index date to the index "
+             "date (a score on a session day is taken before the dose). Eligible: baseline at "
+             "least %d.",
+             instrument_label(o->instrument), o->baseline_window, o->min_baseline);
+    snprintf(p[2], sizeof p[2],
+             "Follow-up: scores after the index date and before the next episode's baseline "
+             "window. Two different scores on one day make that day's score unusable; the tool "
+             "never picks one.");
+    snprintf(p[3], sizeof p[3],
+             "Response: a score at least 50%% below baseline (2 x (baseline - score) >= "
+             "baseline). Remission: a score of %d or less. Endpoint (%s): the last follow-up "
+             "score from day %d to day %d; an episode is mature when day %d has passed by the "
+             "as-of date. Response and remission rates count mature eligible episodes; a "
+             "missing endpoint score counts as not met (as CMS159 and NCQA DRR-E do). The "
+             "observed rates count only episodes with an endpoint score.",
+             o->remission_max, o->endpoint_name, o->endpoint_from, o->endpoint_to,
+             o->endpoint_to);
+    snprintf(p[4], sizeof p[4],
+             "Intervals: 95%% %s intervals for proportions (R %s).",
+             o->ci == CI_EXACT ? "Clopper-Pearson (exact)" : "Wilson score",
+             o->ci == CI_EXACT ? "binom.test(x, n)" : "prop.test(x, n, correct = FALSE)");
+    snprintf(p[5], sizeof p[5],
+             "Time to response and remission: Kaplan-Meier estimates exactly as R "
+             "survival::survfit(Surv(time, event) ~ 1): Greenwood variance, log-transformed 95%% "
+             "limits, ties with events before censorings; medians and their limits as "
+             "quantile.survfit. The event is the first follow-up score meeting the criterion; "
+             "other episodes are censored at their last follow-up score. Sessions: the "
+             "episode's treatment dates before that score. Kaplan-Meier treats drop-out as "
+             "non-informative censoring: if patients who stop coming are those doing worse, "
+             "these curves are optimistic.");
+    snprintf(p[6], sizeof p[6],
+             "Strata take the value of the index session. Log-rank tests as R "
+             "survdiff(rho = 0) on days to response. Dose bands use mg/kg of the index session "
+             "rounded to hundredths: <0.50, 0.50-0.74, 0.75-0.99, >=1.00.");
+    snprintf(p[7], sizeof p[7],
+             "Monthly trend: p-charts over the 12 months ending with the period's last month "
+             "(all episodes, not only the period's); centre = all responders / all mature "
+             "episodes of those months; limits centre +- 3 sqrt(p(1-p)/n) clipped to 0-100%%; "
+             "a month signals outside its limits or in a run of 6 or more months on one side "
+             "of the centre.");
+    snprintf(p[8], sizeof p[8],
+             "Safety: pre-dose blood pressure flagged at or above %d/%d mmHg (either reading), "
+             "post-dose at or above %d/%d; CADSS above %d counted; adverse events as recorded "
+             "(codes split at |); PHQ-9 item 9 over every encounter from the baseline window to "
+             "the end of follow-up.",
+             o->bp_pre_sys, o->bp_pre_dia, o->bp_post_sys, o->bp_post_dia, o->cadss_above);
+    snprintf(p[9], sizeof p[9],
+             "Data: rows with a missing required value, an impossible date, a value out of "
+             "range or of the wrong type are rejected whole and listed in rejects.csv; exact "
+             "duplicates count once. results.json holds every number of this report; "
+             "episodes.csv holds each episode's derivation, so each figure can be recomputed.");
+    if (o->suppress_below > 1)
+        snprintf(p[9], sizeof p[9],
+                 "Data: rows with a missing required value, an impossible date, a value out of "
+                 "range or of the wrong type are rejected whole; exact duplicates count once. "
+                 "results.json holds every number of this report that suppression does not "
+                 "withhold; episodes.csv and rejects.csv (one row per episode or rejected row) "
+                 "are not written.");
+    if (o->suppress_below > 1)
+        snprintf(p[10], sizeof p[10],
+                 "Small cells (--suppress-below %d; 11 follows the CMS cell-size policy): every "
+                 "count from 1 to %d reads \"< %d\"; so that none can be worked back by "
+                 "subtraction, in every group of counts adding up to a shown total the next "
+                 "smallest is withheld too and reads the same (it may be larger); every rate, "
+                 "interval, median, centre line, test or bin built on a withheld count is "
+                 "withheld. No chart draws "
+                 "one mark per episode: the waterfall becomes a histogram, individual score "
+                 "lines are not drawn, curves stop where fewer than %d remain at risk, and "
+                 "adverse-event codes seen fewer than %d times are pooled as \"other\".",
+                 o->suppress_below, o->suppress_below - 1, o->suppress_below,
+                 o->suppress_below, o->suppress_below);
+    double y = 80, w = d->w - 72;
+    cairo_set_source_rgb(d->cr, 0, 0, 0);
+    for (int i = 0; i < (o->suppress_below > 1 ? 11 : 10); i++)
+        y = render_paragraph(d->cr, &d->f, 9, 36, y, w, p[i]) + 6;
+    page_end(d);
+}
+
+const struct page_info page_definitions = {"Definitions", draw_definitions};

@@ -1,0 +1,155 @@
+/* draw.c: the drawing helpers every page of report.pdf uses: counts as the disclosure decision
+ * shows them, rates and medians as text, the instrument's label, the page's heading and
+ * footer, and a table of label / value lines. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "outcomes/date.h"
+#include "outcomes/text.h"
+#include "pages.h"
+
+/* A count as text for the page as the disclosure decision flags it: "< N" (withheld: small,
+ * or withheld so that a small one cannot be worked back; one label for both) or the number (a
+ * rotating buffer: up to 32 live). */
+const char *C(struct doc *d, long v, int withheld)
+{
+    char *b = d->cbuf[d->ci++ % 32];
+    return render_count(&d->f, v, withheld, b, sizeof d->cbuf[0]);
+}
+
+/* A flow count. */
+const char *F(struct doc *d, int var)
+{
+    return C(d, d->flow[var], d->hid[var]);
+}
+
+const char *instrument_label(int col)
+{
+    switch (col) {
+    case COL_PHQ9: return "PHQ-9";
+    case COL_MADRS: return "MADRS";
+    case COL_QIDS_SR16: return "QIDS-SR16";
+    case COL_HAMD17: return "HAM-D17";
+    case COL_BDI2: return "BDI-II";
+    default: return "GAD-7";
+    }
+}
+
+int instrument_max(int col)
+{
+    switch (col) {
+    case COL_MADRS: return 60;
+    case COL_HAMD17: return 52;
+    case COL_BDI2: return 63;
+    case COL_GAD7: return 21;
+    default: return 27;
+    }
+}
+
+void pct_ci(struct doc *d, char *buf, size_t n, const struct proportion *p, struct disc_prop dp)
+{
+    if (p->n == 0)
+        snprintf(buf, n, "no mature episode");
+    else if (hidden(dp))
+        snprintf(buf, n, "suppressed (%s of %s)", C(d, p->events, dp.events), C(d, p->n, dp.n));
+    else
+        snprintf(buf, n, "%.1f%%  (%ld of %ld; 95%% CI %.1f-%.1f%%)", 100 * p->rate, p->events,
+                 p->n, 100 * p->lo, 100 * p->hi);
+}
+
+void median_text(char *buf, size_t n, double v, const char *unit)
+{
+    if (isnan(v))
+        snprintf(buf, n, "not reached");
+    else if (v == floor(v))
+        snprintf(buf, n, "%.0f %s", v, unit);
+    else
+        snprintf(buf, n, "%.1f %s", v, unit);
+}
+
+/* Starts a page with its title (d->title) and subtitle; returns the y where content starts. */
+double page_begin(struct doc *d, const char *subtitle)
+{
+    d->page++;
+    cairo_t *cr = d->cr;
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_set_source_rgb(cr, 0.12, 0.31, 0.47);
+    cairo_rectangle(cr, 0, 0, d->w, 6);
+    cairo_fill(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    render_label(cr, &d->f, 1, 16, 36, 36, 0, d->w - 72, TEXT_ALL, d->title);
+    if (subtitle) {
+        cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+        render_text(cr, &d->f, 0, 9, 36, 51, 0, subtitle);
+    }
+    return 64;
+}
+
+void page_end(struct doc *d)
+{
+    cairo_t *cr = d->cr;
+    const struct analysis *a = d->a;
+    const struct model_opts *o = &a->opts;
+    char as_of[11], left[512], right[128], from[8], to[8], title[TEXT_ROOM(40)];
+    date_format(a->as_of, as_of);
+    report_month_label(a->period_from, from);
+    report_month_label(a->period_to, to);
+    text_display(title, sizeof title, d->o->title, 40); /* the footer holds 40 characters */
+    snprintf(left, sizeof left,
+             "%s  |  period %s%s%s  |  as of %s  |  %s: eligible baseline >= %d, remission <= %d, "
+             "endpoint days %d-%d",
+             title, from, strcmp(from, to) ? " to " : "", strcmp(from, to) ? to : "", as_of,
+             instrument_label(o->instrument), o->min_baseline, o->remission_max,
+             o->endpoint_from, o->endpoint_to);
+    int npages = (int)report_page_count();
+    snprintf(right, sizeof right, "%soutcomes %s  |  page %d of %d",
+             d->f.suppress_below > 1 ? "counts < " : "", OUTCOMES_VERSION, d->page, npages);
+    if (d->f.suppress_below > 1)
+        snprintf(right, sizeof right, "counts < %d suppressed  |  outcomes %s  |  page %d of %d",
+                 d->f.suppress_below, OUTCOMES_VERSION, d->page, npages);
+    cairo_set_source_rgb(cr, 0.75, 0.75, 0.75);
+    cairo_set_line_width(cr, 0.5);
+    cairo_move_to(cr, 36, d->h - 26);
+    cairo_line_to(cr, d->w - 36, d->h - 26);
+    cairo_stroke(cr);
+    cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+    render_text(cr, &d->f, 0, 7, 36, d->h - 15, 0, left);
+    render_text(cr, &d->f, 0, 7, d->w - 36, d->h - 15, 1, right);
+    cairo_show_page(cr);
+}
+
+struct km_show km_show_of(const struct disc_km *k)
+{
+    return (struct km_show){k->n, k->events, k->median, k->drawn, k->rows};
+}
+
+void month_shows(const struct disc_month *m, int n, struct month_show *out)
+{
+    for (int k = 0; k < n; k++)
+        out[k] = (struct month_show){m[k].n, m[k].rate, m[k].limits};
+}
+
+/* A two-column table of label / value lines; returns the y after it. */
+double label_table(struct doc *d, double x, double y, double w, const char *title,
+                   const char *const *labels, const char *const *values, int n)
+{
+    cairo_t *cr = d->cr;
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    render_text(cr, &d->f, 1, 10, x, y, 0, title);
+    y += 14;
+    for (int i = 0; i < n; i++) {
+        if (i % 2 == 0) {
+            cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
+            cairo_rectangle(cr, x, y - 9, w, 12);
+            cairo_fill(cr);
+        }
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        double vw = render_text(cr, &d->f, 0, 8, x + w - 4, y, 1, values[i]);
+        /* a label (an adverse-event code) never runs into its value */
+        render_label(cr, &d->f, 0, 8, x + 4, y, 0, w - 16 - vw, TEXT_ALL, labels[i]);
+        y += 12;
+    }
+    return y + 8;
+}

@@ -1,0 +1,76 @@
+/* strata_km.c: Kaplan-Meier time to response by the values of each stratum variable, with the
+ * log-rank test over all values. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "outcomes/text.h"
+#include "pages.h"
+
+static void draw_strata_km(struct doc *d)
+{
+    const struct analysis *a = d->a;
+    page_begin(d, "Kaplan-Meier by the value of the index session (at most 5 values, the largest; "
+                  "confidence bands on page 2 only), with the log-rank test over all values.");
+    double w = (d->w - 72 - 2 * 16) / 3, h = (d->h - 72 - 40 - 14) / 2;
+    for (int v = 0; v < SV_COUNT; v++) {
+        const struct stratum *st = &a->strata[v];
+        struct box b = {36 + (v % 3) * (w + 16), 70 + (v / 3) * (h + 14), w, h};
+        char test[160];
+        if (a->disc.logrank[v])
+            snprintf(test, sizeof test, "log-rank: withheld (built on counts below %d)",
+                     d->f.suppress_below);
+        else if (isnan(st->p))
+            snprintf(test, sizeof test, "log-rank: not testable: %s",
+                     st->logrank_reason ? st->logrank_reason : "fewer than two values");
+        else
+            snprintf(test, sizeof test, "log-rank p = %.3g (chi-square %.2f, df %.0f)", st->p,
+                     st->chisq, st->df);
+        cairo_set_source_rgb(d->cr, 0, 0, 0);
+        render_text(d->cr, &d->f, 1, 9, b.x, b.y + 8, 0, var_title(v));
+        int idx[PICK_MAX], n = pick_values(st, PICK_MAX, idx);
+        const struct km *km[PICK_MAX];
+        struct km_show show[PICK_MAX];
+        const char *names[PICK_MAX];
+        int shown = 0, withheld = 0;
+        for (int k = 0; k < n; k++) {
+            const struct disc_value *dv = &a->disc.strata[v][idx[k]];
+            if (!dv->km.drawn) {
+                withheld++; /* fewer than N */
+                continue;
+            }
+            km[shown] = &st->values[idx[k]].km;
+            show[shown] = km_show_of(&dv->km);
+            names[shown++] = st->values[idx[k]].value;
+        }
+        if (shown && withheld) { /* say which are left out, and why */
+            size_t tl = strlen(test);
+            if (a->disc.logrank[v])
+                snprintf(test, sizeof test, "log-rank: withheld");
+            tl = strlen(test);
+            snprintf(test + tl, sizeof test - tl, "; %d %s not drawn (n < %d or withheld)",
+                     withheld, withheld > 1 ? "values" : "value", d->f.suppress_below);
+        }
+        /* the test's line wraps within the panel (a reason can be longer than its width) */
+        double below = render_paragraph(d->cr, &d->f, 7.5, b.x, b.y + 18, b.w, test) -
+                       (b.y + 18) - 7.5 * 1.35;
+        if (below < 0)
+            below = 0;
+        b.y += 20 + below;
+        b.h -= 20 + below;
+        if (shown == 0 && withheld) {
+            char msg[240];
+            snprintf(msg, sizeof msg, "Not drawn: every value has fewer than %d episodes, or "
+                     "a number withheld so that such a count cannot be worked back (a curve's "
+                     "steps would give it away; small-cell suppression).",
+                     d->f.suppress_below);
+            render_withheld(d->cr, &d->f, b, msg);
+        } else if (shown == 0)
+            render_empty(d->cr, &d->f, b, "no values in this period");
+        else
+            render_km(d->cr, &d->f, b, km, show, names, shown, "days", "responded (%)", 0);
+    }
+    page_end(d);
+}
+
+const struct page_info page_strata_km = {"Breakdowns: time to response by stratum", draw_strata_km};
