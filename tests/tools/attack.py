@@ -447,28 +447,66 @@ if m:
 else:
     find("PDF: the headline tiles were not found")
 # item 9 and the other "x of n" tables
-for label, x, n in (("encounters with item 9 >= 1", "encounters_ge1", "encounters"),
-                    ("encounters with item 9 >= 2", "encounters_ge2", "encounters"),
-                    ):
-    m = re.search(label + r"\s+" + V + " of " + V, pdf)
+# the safety pages (SPEC 13): counts with thousands separators, "x of n" at the line's end
+VC = r"(< \d+|\(suppressed\)|\d[\d,]*)"
+def shown_c(path, text, label):
+    shown_as(path, None if text is None else text.replace(",", ""), label)
+VT, RV, i9c = sf + ("vitals",), sf + ("review",), sf + ("item9_course",)
+safety_lines = [
+    (r"before the dose \(both values\)", VT + ("overall", "pre_pair", "events"), VT + ("overall", "sessions")),
+    (r"after the dose \(both values\)", VT + ("overall", "post_pair", "events"), VT + ("overall", "sessions")),
+    (r"before and after \(all four values\)", VT + ("overall", "all_four", "events"), VT + ("overall", "sessions")),
+    (r"dosed at >= \d+/\d+ before the dose \(hold level\)", sf + ("bp_hold", "dosed", "events"), sf + ("bp_hold", "dosed", "n")),
+    (r">= \d+/\d+ before the dose \(to review\)", sf + ("bp_pre", "sessions_at_or_above"), sf + ("bp_pre", "sessions_measured")),
+    (r">= \d+/\d+ after the dose", sf + ("bp_post", "sessions_at_or_above"), sf + ("bp_post", "sessions_measured")),
+    (r"monitored for less than 120 minutes", sf + ("monitoring", "under_minimum", "events"), sf + ("monitoring", "intranasal_sessions")),
+    (r"no monitoring time recorded", sf + ("monitoring", "without_value", "events"), sf + ("monitoring", "intranasal_sessions")),
+    (r"item 9 = 3 \(nearly every day\)", i9 + ("encounters_eq3",), i9 + ("encounters",)),
+    (r"item 9 of 2 or 3", i9 + ("encounters_ge2",), i9 + ("encounters",)),
+    (r"of these, seen again within \d+ days", i9 + ("ge2_followed", "events"), i9 + ("ge2_followed", "n")),
+    (r"of these, not seen again within \d+ days \(listed\)", RV + ("flags", "item9_no_followup"), i9 + ("encounters_ge2",)),
+    (r"item 9 of 1 or more", i9 + ("encounters_ge1",), i9 + ("encounters",)),
+    (r"resolved: baseline 1 or more, last follow-up 0", i9c + ("resolved", "events"), i9c + ("resolved", "n")),
+    (r"worsened: baseline 0, a later value of 1 or more", i9c + ("worsened", "events"), i9c + ("worsened", "n")),
+]
+for i, r_ in enumerate(raw["safety"]["vitals"]["by_route"]):
+    safety_lines.append((r"\n\s+" + re.escape(r_["route"] or "no route recorded"),
+                         VT + ("by_route", i, "all_four", "events"), VT + ("by_route", i, "sessions")))
+shown_clin = raw["safety"]["vitals"]["funnel_clinician"]["clinicians"]
+for i, c_ in enumerate(shown_clin):  # the page lists at most 10: those not found are not shown
+    lab = r"(?:\n|\s{2,})\s*" + re.escape(c_["clinician"]) + r"(?:  \([^)\n]*\))?"
+    if re.search(lab + r"\s{2,}", pdf):
+        safety_lines.append((lab, VT + ("funnel_clinician", "clinicians", i, "all_four", "events"),
+                             VT + ("funnel_clinician", "clinicians", i, "sessions")))
+for label, x, n in safety_lines:
+    m = re.search(label + r"[^\n]*?\s{2,}" + VC + " of " + VC + r"(?:\s{2}|\n|$)", pdf)
     if m:
-        shown_as(i9 + (x,), m.group(1), "item 9")
-        shown_as(i9 + (n,), m.group(2), "item 9")
+        shown_c(x, m.group(1), "safety")
+        shown_c(n, m.group(2), "safety")
     else:
-        find(f"PDF: item 9 line '{label}' not found")
-for label, k in ((r"pre-dose BP >= \d+/\d+", "bp_pre"), (r"post-dose BP >= \d+/\d+", "bp_post")):
-    m = re.search(label + r"\s+" + V + " of " + V, pdf)
+        find(f"PDF: safety line '{label}' not found")
+for flag in raw["safety"]["review"]["flags"]:
+    m = re.search(re.escape(flag) + r": [^\n]*?\s{2,}" + VC + r" (?:sessions|episodes)", pdf)
     if m:
-        shown_as(sf + (k, "sessions_at_or_above"), m.group(1), k)
-        shown_as(sf + (k, "sessions_measured"), m.group(2), k)
-m = re.search(r"sessions with CADSS above \d+\s+" + V + " of " + V, pdf)
+        shown_c(RV + ("flags", flag), m.group(1), "review")
+    else:
+        find(f"PDF: review flag '{flag}' not found")
+m = re.search(r"Sessions with CADSS above \d+: [^\n]*?" + VC + " of " + VC, pdf)
 if m:
-    shown_as(sf + ("cadss", "sessions_above"), m.group(1), "cadss")
-    shown_as(sf + ("cadss", "sessions_measured"), m.group(2), "cadss")
-m = re.search(r"\(" + V + " sessions, " + V + " episodes\)", pdf)
+    shown_c(sf + ("cadss", "sessions_above"), m.group(1), "cadss")
+    shown_c(sf + ("cadss", "sessions_measured"), m.group(2), "cadss")
+else:
+    find("PDF: the CADSS line not found")
+m = re.search(r"Treatment sessions of the period's episodes: " + VC + " sessions in " + VC + " episodes", pdf)
 if m:
-    shown_as(sf + ("sessions",), m.group(1), "safety")
-    shown_as(ae + ("episodes",), m.group(2), "safety")
+    shown_c(sf + ("sessions",), m.group(1), "safety")
+    shown_c(ae + ("episodes",), m.group(2), "safety")
+else:
+    find("PDF: the safety page's sessions and episodes not found")
+m = re.search(r"Any adverse event: " + VC + " sessions, " + VC + " episodes", pdf)
+if m:
+    shown_c(ae + ("sessions_any",), m.group(1), "adverse events")
+    shown_c(ae + ("episodes_any",), m.group(2), "adverse events")
 for r_ in reasons:
     m = re.search(r"\n\s+" + re.escape(r_) + r"\s+" + V + r"\s", pdf)
     if m:
@@ -490,9 +528,15 @@ for path, v in walk(sup):
         pub_pct.add(f"{100 * v:.1f}%")
     if len(path) >= 2 and path[-2] == "ci" and isinstance(v, (int, float)):
         pub_pct.add(f"{100 * v:.1f}%")
+pub_sp = set()  # the safety pages' forms: "28 % of", "2.7 % of", "(13.8 %)"
+def sp_forms(v):
+    return {f"{100 * v:.0f} % of", f"{100 * v:.1f} % of", f"({100 * v:.1f} %)"}
 def ratio(x, n):
     if is_int(x) and is_int(n) and n > 0:
         pub_pct.add(f"{100 * x / n:.1f}%")
+        pub_sp.update(sp_forms(x / n))
+for _label, x_, n_ in safety_lines:
+    ratio(get(sup, x_), get(sup, n_))
 
 
 S_ = sup["safety"]
@@ -512,6 +556,16 @@ for path, v in walk(raw):
         t = f"{100 * v:.1f}%"
         if t not in pub_pct and v not in (0, 1) and re.search(r"(?<![\d.])" + re.escape(t), pdf):
             find(f"PDF: withheld {name(path)} printed as {t}")
+# the safety pages print shares as "28 % of ..." (one decimal below 10 % and above 90 %): no
+# withheld rate in that form either, unless a published rate or ratio prints the same
+for path, v in walk(sup):
+    if path[-1:] == ("rate",) and isinstance(v, (int, float)):
+        pub_sp |= sp_forms(v)
+for path, v in walk(raw):
+    if path[-1:] == ("rate",) and isinstance(v, (int, float)) and get(sup, path) is None and v not in (0, 1):
+        for t in sp_forms(v) - pub_sp:
+            if re.search(r"(?<![\d.])" + re.escape(t), pdf):
+                find(f"PDF: withheld {name(path)} printed as '{t}'")
 # individual-level pictures: no waterfall, no individual trajectories (no page says so)
 if "each bar is one mature eligible episode" in pdf or "faint lines" in pdf:
     find("PDF: a row-level picture is drawn under suppression")

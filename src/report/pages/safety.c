@@ -19,9 +19,9 @@ static double vitals_tables(struct doc *d, struct safety_nums *t, double x, doub
     const struct safety_checks *c = &a->checks;
     const struct disc_checks *dc = &a->disc.checks;
     const struct safety *s = &a->safety;
-    struct safety_row v[4] = {{"blood pressure before the dose (both values)", "", ""},
-                              {"blood pressure after the dose (both values)", "", ""},
-                              {"all four values", "", ""},
+    struct safety_row v[4] = {{"before the dose (both values)", "", ""},
+                              {"after the dose (both values)", "", ""},
+                              {"before and after (all four values)", "", ""},
                               {"one value of a pair only (not a reading)", "", ""}};
     safety_share(d, t, &v[0], c->all.pre, c->all.sessions, dc->all.pre, "sessions");
     safety_share(d, t, &v[1], c->all.post, c->all.sessions, dc->all.post, "sessions");
@@ -31,8 +31,7 @@ static double vitals_tables(struct doc *d, struct safety_nums *t, double x, doub
              safety_count(d, t, c->pre_incomplete, dc->pre_incomplete.events),
              safety_count(d, t, c->post_incomplete, dc->post_incomplete.events));
     safety_value(&v[3], inc);
-    y = safety_table(d, x, y, colw, "Were the vital signs taken at every treatment session?", v,
-                     4);
+    y = safety_table(d, x, y, colw, "Was blood pressure taken at every treatment session?", v, 4);
     /* by route: the routes with sessions, those without a route last */
     struct safety_row rv[ROUTE_COUNT];
     int nr = 0;
