@@ -62,7 +62,7 @@ check threads_identical cmp -s "$tmp/a/results.json" "$tmp/d/results.json"
 # one thread or two on a file big enough to be split (> 16 MB), full of quoted newlines near
 # any boundary: every multi-line value accepted (SPEC section 1), byte-identical outputs
 "$bin" sample --patients 16000 --seed 9 -o "$tmp/q.csv"
-awk 'NR > 1 && NR % 3 == 0 { sub(/,psychotherapy$/, ",\"psycho\ntherapy\"") } { print }' "$tmp/q.csv" >"$tmp/quoted.csv"
+awk 'NR > 1 && NR % 3 == 0 { sub(/,psychotherapy,/, ",\"psycho\ntherapy\",") } { print }' "$tmp/q.csv" >"$tmp/quoted.csv"
 check quoted_big test "$(stat -c %s "$tmp/quoted.csv")" -gt 16777216
 check quoted_t1 run 0 "$bin" report --quiet --threads 1 -o "$tmp/q1" "$tmp/quoted.csv"
 check quoted_t2 run 0 "$bin" report --quiet --threads 2 -o "$tmp/q2" "$tmp/quoted.csv"

@@ -473,9 +473,10 @@ for i, r_ in enumerate(raw["safety"]["vitals"]["by_route"]):
     safety_lines.append((r"\n\s+" + re.escape(r_["route"] or "no route recorded"),
                          VT + ("by_route", i, "all_four", "events"), VT + ("by_route", i, "sessions")))
 shown_clin = raw["safety"]["vitals"]["funnel_clinician"]["clinicians"]
+vit_page = next((p_ for p_ in pdf.split("\f") if "by clinician of the session" in p_), "")
 for i, c_ in enumerate(shown_clin):  # the page lists at most 10: those not found are not shown
     lab = r"(?:\n|\s{2,})\s*" + re.escape(c_["clinician"]) + r"(?:  \([^)\n]*\))?"
-    if re.search(lab + r"\s{2,}", pdf):
+    if re.search(lab + r"\s{2,}", vit_page):
         safety_lines.append((lab, VT + ("funnel_clinician", "clinicians", i, "all_four", "events"),
                              VT + ("funnel_clinician", "clinicians", i, "sessions")))
 for label, x, n in safety_lines:
@@ -483,6 +484,9 @@ for label, x, n in safety_lines:
     if m:
         shown_c(x, m.group(1), "safety")
         shown_c(n, m.group(2), "safety")
+    elif re.search(label + r"[^\n]*?\s{2,}none(?:\s{2}|\n|$)", pdf):
+        if get(sup, n) != 0:
+            find(f"PDF: safety line '{label}' says none, results.json has {get(sup, n)}")
     else:
         find(f"PDF: safety line '{label}' not found")
 for flag in raw["safety"]["review"]["flags"]:

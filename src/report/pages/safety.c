@@ -1,7 +1,7 @@
 /* safety.c: the first safety page (SPEC sections 6 and 13): were the vital signs taken at every
  * treatment session (overall, by route, by month, by clinician), was anyone dosed at a pressure
  * the protocol holds at, were intranasal sessions monitored for two hours, and the systolic
- * rise after the dose. The second page (safety_review.c) has item 9, dissociation, side
+ * rise after the dose. The second page (safety_review.c) has item 9, dissociation (CADSS), side
  * effects and the review list. */
 #include <math.h>
 #include <stdio.h>

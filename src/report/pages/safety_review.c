@@ -204,7 +204,7 @@ static void cadss_chart(struct doc *d, struct box b)
     const struct disclosure *dc = &d->a->disc;
     cairo_t *cr = d->cr;
     char head[120];
-    snprintf(head, sizeof head, "Peak dissociation (CADSS) by session number: median and IQR");
+    snprintf(head, sizeof head, "Peak CADSS (dissociative symptoms) by session number: median, IQR");
     cairo_set_source_rgb(cr, 0, 0, 0);
     render_text(cr, &d->f, 1, 10, b.x, b.y + 10, 0, head);
     struct box cb = {b.x + 44, b.y + 22, b.w - 50, b.h - 62};
@@ -304,4 +304,4 @@ static void draw_safety_review(struct doc *d)
 }
 
 const struct page_info page_safety_review = {
-    "Safety: self-harm, dissociation, side effects and the review list", draw_safety_review};
+    "Safety: self-harm (item 9), side effects, CADSS and the review list", draw_safety_review};
