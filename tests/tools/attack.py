@@ -456,7 +456,7 @@ safety_lines = [
     (r"before the dose \(both values\)", VT + ("overall", "pre_pair", "events"), VT + ("overall", "sessions")),
     (r"after the dose \(both values\)", VT + ("overall", "post_pair", "events"), VT + ("overall", "sessions")),
     (r"before and after \(all four values\)", VT + ("overall", "all_four", "events"), VT + ("overall", "sessions")),
-    (r"dosed at >= \d+/\d+ before the dose \(hold level\)", sf + ("bp_hold", "dosed", "events"), sf + ("bp_hold", "dosed", "n")),
+    (r"dosed at >= \d+/\d+ \(the hold level\)", sf + ("bp_hold", "dosed", "events"), sf + ("bp_hold", "dosed", "n")),
     (r">= \d+/\d+ before the dose \(to review\)", sf + ("bp_pre", "sessions_at_or_above"), sf + ("bp_pre", "sessions_measured")),
     (r">= \d+/\d+ after the dose", sf + ("bp_post", "sessions_at_or_above"), sf + ("bp_post", "sessions_measured")),
     (r"monitored for less than 120 minutes", sf + ("monitoring", "under_minimum", "events"), sf + ("monitoring", "intranasal_sessions")),

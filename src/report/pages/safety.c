@@ -47,7 +47,7 @@ static double vitals_tables(struct doc *d, struct safety_nums *t, double x, doub
     if (nr)
         y = safety_table(d, x, y, colw, "All four values, by route of the session", rv, nr);
     char bl[3][96];
-    snprintf(bl[0], sizeof bl[0], "dosed at >= %d/%d before the dose (hold level)",
+    snprintf(bl[0], sizeof bl[0], "dosed at >= %d/%d (the hold level)",
              a->opts.bp_hold_sys, a->opts.bp_hold_dia);
     snprintf(bl[1], sizeof bl[1], ">= %d/%d before the dose (to review)", a->opts.bp_pre_sys,
              a->opts.bp_pre_dia);

@@ -81,11 +81,12 @@ double safety_table(struct doc *d, double x, double y, double w, const char *tit
             cairo_fill(cr);
         }
         cairo_set_source_rgb(cr, 0, 0, 0);
-        render_text(cr, &d->f, 0, 8, x + w - 4, y, 1, rows[i].cnt);
+        double vw = render_text(cr, &d->f, 0, 8, x + w - 4, y, 1, rows[i].cnt);
         double pr = x + w - 4 - cw - 14; /* the shares' right edge */
         if (rows[i].pct[0])
             render_text(cr, &d->f, 1, 8, pr, y, 1, rows[i].pct);
-        double lw = (rows[i].pct[0] || pw > 0 ? pr - pw : x + w - 4 - cw) - x - 14;
+        /* the label runs up to the share's column, or (a row without one) to its value */
+        double lw = (rows[i].pct[0] ? pr - pw : x + w - 4 - vw) - x - 14;
         render_label(cr, &d->f, 0, 8, x + 4, y, 0, lw, TEXT_ALL, rows[i].label);
         y += 12;
     }
