@@ -221,7 +221,9 @@ static void cadss_chart(struct doc *d, struct box b)
             s->cadss_by_session_q3[k] > cmax)
             cmax = s->cadss_by_session_q3[k];
     struct axis ay;
-    render_axis_nice(&ay, 0, cmax > 4 ? cmax : 5, 4, cb.y + cb.h, cb.y);
+    /* the top a multiple of 5 above every drawn quartile (and the threshold line) */
+    double top = fmax(cmax, d->a->opts.cadss_above);
+    render_axis_nice(&ay, 0, 5 * ceil((top + 1) / 5), 4, cb.y + cb.h, cb.y);
     render_hgrid(cr, &d->f, cb, &ay, 0);
     double slot = cb.w / (double)s->cadss_nsessions;
     char tx[32];
