@@ -147,18 +147,16 @@ static int clinician_funnel(struct safety_checks *c, const struct rows *r, const
     return 0;
 }
 
-/* The first row of [a, b) dated d that holds a value in column col. */
-static size_t row_with(const struct rows *r, size_t a, size_t b, int32_t d, int col)
+/* The first row of [*from, b) dated d that holds a value in column col (a usable value has
+ * one); *from advances to the first row dated d, so that dates asked in order cost one pass. */
+static size_t row_with(const struct rows *r, size_t *from, size_t b, int32_t d, int col)
 {
-    size_t first = b;
-    for (size_t i = a; i < b && r->date[i] <= d; i++)
-        if (r->date[i] == d) {
-            if (first == b)
-                first = i;
-            if (r->score[INT_INDEX(col)][i] >= 0)
-                return i;
-        }
-    return first;
+    while (*from < b && r->date[*from] < d)
+        (*from)++;
+    for (size_t i = *from; i < b && r->date[i] == d; i++)
+        if (r->score[INT_INDEX(col)][i] >= 0)
+            return i;
+    return *from;
 }
 
 /* The episode's flags and counts over the rows [ra, rb) of its patient. */
@@ -232,12 +230,12 @@ static void episode_checks(struct builder *b, const struct episode *e, size_t ra
     int64_t from = (int64_t)e->index_date - o->baseline_window;
     int64_t to = e->next_index == INT32_MAX ? INT64_MAX
                                              : (int64_t)e->next_index - o->baseline_window;
-    size_t next = ra; /* the first row dated after the score's date */
+    size_t next = ra, at = ra; /* the first row dated after the score's date; on it */
     for (size_t k = 0; k < n9; k++) {
         int32_t d = scores[k].date;
         if (d < from || d >= to || scores[k].score < 2)
             continue;
-        size_t row = row_with(r, ra, rb, d, COL_PHQ9_ITEM9);
+        size_t row = row_with(r, &at, rb, d, COL_PHQ9_ITEM9);
         if (scores[k].score == 3) {
             c->item9_eq3++;
             review_add(b, e, d, row, RF_ITEM9_3, "3");
