@@ -357,7 +357,11 @@ void model_fini(struct analysis *a);
  * secondary suppression, until stable. Called by model_run; returns 0 or -1 (out of memory). */
 int model_disclose(const struct ingest_result *in, struct analysis *a);
 void model_disclosure_fini(struct disclosure *d);
+/* The rows the flow starts from: an ingest's counts. */
+struct flow_rows {
+    long read, accepted, rejected, duplicate;
+};
 /* The flow's counts v[F_COUNT] (their flags: a->disc.flow). */
-void model_flow_counts(const struct ingest_result *in, const struct analysis *a, long *v);
+void model_flow_counts(const struct flow_rows *rows, const struct analysis *a, long *v);
 
 #endif

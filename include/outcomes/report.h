@@ -13,20 +13,41 @@
 #include "outcomes/ingest.h"
 #include "outcomes/model.h"
 
+/* What the writers read of an ingest: everything but the row columns, which are freed while
+ * the outputs are made (rows_release_columns), so that no writer can read them. The string
+ * tables stay (episodes.csv's ids and labels). Borrowed from the ingest_result it was made of. */
+struct report_input {
+    const struct ingest_file *files;
+    size_t nfiles;
+    char *const *unknown;          /* unknown header names (first-seen order over files) */
+    size_t nunknown;
+    struct problem_list problems;  /* (a shallow copy) every problem, by file, line, column */
+    const struct strtab *patient_ids, *text; /* the rows' string tables */
+    int32_t as_of;
+    int have_as_of;
+    long rows_read, rows_accepted, rows_rejected, rows_duplicate;
+    long rejected_by_reason[REASON_COUNT];
+    long conflicting_same_day_scores;
+    long conflicts_by_col[N_CONFLICT_COLS];
+    long patients;
+};
+/* The report_input of in (its strings and tables borrowed). */
+void report_input_of(const struct ingest_result *in, struct report_input *out);
+
 /* results.json: every number of the report. */
-char *report_results_json(const struct ingest_result *in, const struct analysis *a,
+char *report_results_json(const struct report_input *in, const struct analysis *a,
                           size_t *len);
 /* episodes.csv: one row per cohort episode, the audit trail of every derivation, in two parts
  * that laid end to end are the file (part[1] NULL when empty); threads > 1: the parts are made
  * on two threads. On entry part[k] may be a malloc'd buffer of len[k] bytes to fill first (it is
  * taken over), or NULL. Returns 0, or -1 when out of memory. */
-int report_episodes_csv(const struct ingest_result *in, const struct analysis *a, int threads,
+int report_episodes_csv(const struct report_input *in, const struct analysis *a, int threads,
                         char *part[2], size_t len[2]);
 /* review.csv: patient_id,episode,date,file,line,flag,value for every flagged session or
  * episode (SPEC 13), in the analysis's order (patient, date, flag). */
-char *report_review_csv(const struct ingest_result *in, const struct analysis *a, size_t *len);
+char *report_review_csv(const struct report_input *in, const struct analysis *a, size_t *len);
 /* rejects.csv: file,line,column,value,reason for every rejected or set-aside row. */
-char *report_rejects_csv(const struct ingest_result *in, size_t *len);
+char *report_rejects_csv(const struct report_input *in, size_t *len);
 
 /* What the PDF shows besides the analysis. */
 struct pdf_opts {
@@ -38,7 +59,7 @@ struct pdf_opts {
 
 /* report.pdf, the quality-review report (SPEC section 6), into a malloc'd buffer. Returns 0 or
  * a diag code (a missing font, a cairo failure). */
-int report_pdf(const struct ingest_result *in, const struct analysis *a,
+int report_pdf(const struct report_input *in, const struct analysis *a,
                const struct pdf_opts *o, char **out, size_t *len, struct diag *d);
 /* report.pdf's pages, from its page table (src/report/pages/table.c): how many, and page i's
  * heading (0-based; NULL for the summary page, whose heading is the report's --title). */
@@ -106,6 +127,67 @@ int report_out_write(const char *name, const char *const *parts, const size_t *l
                      size_t nparts, struct diag *d);
 int report_out_commit(struct diag *d);
 void report_out_abort(void);
+
+/* --- the whole run ------------------------------------------------------------------------ */
+
+/* What a run is asked to do: plain data (the command line is the CLI's; src/report never reads
+ * it). Every string borrowed. */
+struct report_request {
+    const char *const *files;     /* the input files, in order */
+    size_t nfiles;
+    struct ingest_opts ingest;    /* reading options (colmap and threads: see below) */
+    const char *columns;          /* --columns FILE or NULL: loaded here into ingest.colmap, and
+                                     its digest recorded in the manifest */
+    struct model_opts model;      /* analysis options (threads: see below) */
+    int threads;                  /* worker threads, for every stage (>= 1) */
+    int strict;                   /* 1: fail (DIAG_DATA) when any row is rejected */
+    const char *title;            /* on every page ("Quality review" when NULL) */
+    int letter;                   /* US Letter, else A4 */
+    const char *period_label;     /* the period as given ("2026-10", "all") */
+    const char *dir;              /* the output directory */
+    const char *source_date_epoch; /* SOURCE_DATE_EPOCH as set, or NULL: the PDF's dates */
+    /* manifest.json: the exact command line and every effective option as words */
+    const char *const *argv;
+    size_t argc;
+    const char *const *options;
+    size_t noptions;
+    /* callbacks (each may be NULL), all given arg */
+    void (*stage)(int stage, void *arg);     /* 2 analysing, 3 formatting, 4 writing the files */
+    void (*waiting)(const char *lock, void *arg); /* another run holds dir's lock: waiting */
+    void (*after_read)(void *arg);           /* tests: between the reading and the hashing
+                                                (the inputs are then hashed after the read) */
+    void *arg;
+};
+
+/* Where a run stopped (report_outputs.stage), for the caller's message. */
+enum report_stage {
+    REPORT_READ = 1,  /* reading the inputs (a usage error there is the command line's) */
+    REPORT_STRICT,    /* --strict and rows were rejected (outputs.in lists the problems) */
+    REPORT_MODEL,     /* the analysis */
+    REPORT_WRITE,     /* making, hashing or writing the outputs */
+    REPORT_DONE,      /* the directory is written */
+};
+
+/* What a run tells its caller. in: the ingest result with its row columns freed (files,
+ * problems, counts: what messages need); released by report_outputs_fini. */
+struct report_outputs {
+    enum report_stage stage;
+    struct ingest_result in;
+    long errors;                  /* rows rejected but for the as-of date and status */
+    int no_primary;               /* no accepted row scores the primary instrument */
+    long eligible, mature;        /* episodes */
+    /* stage times in seconds, for --timings (never written to a file) */
+    double read, store, episodes, statistics, format_episodes, write_episodes, json_pdf,
+        write_rest, hashed_at, waited, total;
+};
+
+/* The whole run: reads and hashes the inputs (the digests are of the bytes analysed), runs the
+ * model, formats every output (episodes.csv into the row memory it no longer needs, the row
+ * columns freed meanwhile), writes the manifest and commits the directory as one step. Returns
+ * 0, or a diag code with d set (out->stage says where; nothing of dir changed). out is filled
+ * either way; the caller releases it with report_outputs_fini. */
+int report_run(const struct report_request *rq, struct report_outputs *out, struct diag *d);
+void report_outputs_fini(struct report_outputs *out);
 
 /* "YYYY-MM" of a month index (year * 12 + month - 1) into buf (at least 8 bytes). */
 void report_month_label(int month, char *buf);

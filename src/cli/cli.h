@@ -30,6 +30,19 @@ void cli_print_input_notes(const struct ingest_result *res);
 /* Prints one problem as file:line:column: message (a FHIR file's: file:line: path: message). */
 void cli_print_problem(FILE *out, const struct ingest_result *res, const struct problem *p);
 
+struct report_request;
+struct report_outputs;
+/* The report_request of o (borrowing o's strings): *dir, the output directory, and *words, the
+ * options as the manifest records them, are allocated for it; the caller releases them with
+ * cli_report_request_fini, also after a failure. Returns 0, or -1 when out of memory. */
+int cli_report_request(const struct cli_opts *o, struct report_request *rq, char **dir,
+                       char ***words, size_t *nwords);
+void cli_report_request_fini(char *dir, char **words, size_t nwords);
+/* Prints why report_run failed (the problems under --strict, the input notes when the analysis
+ * failed); returns the exit code. */
+int cli_report_failed(const struct cli_opts *o, const struct report_outputs *out,
+                      const struct diag *d);
+
 int cli_check(const struct cli_opts *o);
 int cli_report(const struct cli_opts *o);
 int cli_verify(const struct cli_opts *o);

@@ -87,15 +87,18 @@ int main(int argc, char **argv)
         struct cli_opts o;
         struct diag d;
         diag_clear(&d);
-        int rc = cli_opts_parse(&o, cmds[i].cmd, argc - 2, argv + 2, &d);
+        int rc = cli_opts_parse(&o, cmds[i].cmd, argc - 1, argv + 1, &d);
         if (rc) {
             cli_opts_fini(&o);
             return cli_report_diag(&d, cmds[i].name);
         }
         o.argv = argv;
         o.argc = argc;
-        if (o.help) {
-            cli_print_help(cmds[i].cmd);
+        if (o.help || o.version) {
+            if (o.help)
+                cli_print_help(cmds[i].cmd);
+            else
+                printf("outcomes %s\n", OUTCOMES_VERSION);
             cli_opts_fini(&o);
             return EXIT_OK;
         }

@@ -11,40 +11,38 @@
 
 enum command { CMD_REPORT = 1, CMD_CHECK = 2, CMD_VERIFY = 4, CMD_SAMPLE = 8 };
 
-/* Every effective option after defaults, --config and the command line. */
+/* Every effective option after defaults, --config and the command line. Each field is the
+ * destination of one row of the option table (options.c), once: the reading options are the
+ * ingest_opts handed to ingest as they are (its strings owned here), the analysis options the
+ * model_opts. */
 struct cli_opts {
     enum command command;
-    /* reading (report, check) */
-    char delimiter;
-    int date_us;
-    char *timezone;       /* --timezone ZONE (already made the process's zone), or NULL */
-    char *columns;        /* --columns FILE */
-    char **allow;         /* --allow-column, repeatable */
-    size_t nallow;
-    int have_as_of;
-    int32_t as_of;
-    int threads;
+    /* reading (report, check): delimiter, date_us, timezone, allow, as_of, threads; colmap and
+     * the progress counter are the caller's */
+    struct ingest_opts ingest;
+    const char *columns;  /* --columns FILE */
     int strict;
     int quiet;
     int timings;          /* --timings: stage times on stderr */
-    char *config;
+    const char *config;
     /* analysis (report) */
     struct model_opts model;
     int have_min_baseline, have_remission_max;
     char period_label[32];   /* "2026-10", "2025-06..2026-03" or "all" */
     char endpoint_label[32]; /* a FROM:TO endpoint as normalised text */
-    char *title;             /* --title: the clinic's label on every page */
+    const char *title;       /* --title: the clinic's label on every page */
     int letter;              /* --paper letter */
     /* sample */
     long patients;
     unsigned long seed;
     int months;
-    char *output;         /* -o: report DIR, sample FILE (or PREFIX with --shape long) */
+    const char *output;   /* -o: report DIR, sample FILE (or PREFIX with --shape long) */
     int shape;            /* sample --shape: enum file_shape (SHAPE_WIDE by default) */
     /* positional */
     char **files;
     size_t nfiles;
     int help;
+    int version;
     /* the exact command line (borrowed from main) */
     char **argv;
     int argc;
@@ -55,14 +53,19 @@ struct cli_opts {
  * frees each word and the array. */
 int cli_effective_options(const struct cli_opts *o, char ***words, size_t *n);
 
-/* Parses argv (after the command word). Fills o; returns 0, or DIAG_USAGE/DIAG_IO with d set. */
+/* Parses argv (argv[0] the command word, as getopt_long wants it) with getopt_long: long
+ * options and their unambiguous abbreviations, --name=value, -oDIR, clustered flags (-qo DIR),
+ * "--" ending the options; options and files mix in any order (files kept in order). Then
+ * --config. Fills o; returns 0, or DIAG_USAGE/DIAG_IO with d set. */
 int cli_opts_parse(struct cli_opts *o, enum command cmd, int argc, char **argv, struct diag *d);
 void cli_opts_fini(struct cli_opts *o);
 /* Prints the --help text of a command to stdout. */
 void cli_print_help(enum command cmd);
-/* The option a command-line word names for cmd ("--name" or "-x"; not "--name=value"): its
- * long name, with *has_arg 1 when it takes a value; NULL when it is no option of cmd. */
-const char *cli_option_name(const char *word, enum command cmd, int *has_arg);
+/* The option a command-line word names for cmd exactly ("--name" or "-x"; not "--name=value",
+ * no abbreviation): its long name, with *has_arg 1 when it takes a value and *rerun_ok 0 when a
+ * manifest must not hold it (it reads or writes other files: -o, --config, --help); NULL when
+ * it is no option of cmd. */
+const char *cli_option_name(const char *word, enum command cmd, int *has_arg, int *rerun_ok);
 /* Fills ingest options from o (borrowing o's strings). */
 void cli_ingest_opts(const struct cli_opts *o, const struct colmap *map, struct ingest_opts *io);
 

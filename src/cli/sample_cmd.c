@@ -156,8 +156,8 @@ int cli_sample(const struct cli_opts *o)
         diag_set(&d, DIAG_USAGE, NULL, 0, 0, "sample takes no file arguments (use -o FILE)");
         return cli_report_diag(&d, "sample");
     }
-    if (o->have_as_of)
-        so.as_of = o->as_of;
+    if (o->ingest.have_as_of)
+        so.as_of = o->ingest.as_of;
     else
         date_parse_iso(SAMPLE_DEFAULT_AS_OF, 10, &so.as_of);
     if (o->shape == SHAPE_LONG)

@@ -159,14 +159,15 @@ static int check_options(struct recorded *r, const char *mpath, struct diag *d)
     char b1[400];
     for (size_t k = 0; k < r->nwords; k++) {
         const char *w = r->words[k];
-        int has_arg = 0;
-        const char *name =
-            w[0] == '-' && !strchr(w, '=') ? cli_option_name(w, CMD_REPORT, &has_arg) : NULL;
+        int has_arg = 0, rerun_ok = 0;
+        const char *name = w[0] == '-' && !strchr(w, '=')
+                               ? cli_option_name(w, CMD_REPORT, &has_arg, &rerun_ok)
+                               : NULL;
         if (!name)
             return diag_set(d, DIAG_IO, mpath, 0, 0,
                             "options[%zu]: '%s' is not an option of outcomes report", k,
                             shown(w, b1, sizeof b1));
-        if (strcmp(name, "output") == 0 || strcmp(name, "config") == 0 || strcmp(name, "help") == 0)
+        if (!rerun_ok)
             return diag_set(d, DIAG_IO, mpath, 0, 0,
                             "options[%zu]: '%s' is refused: a rerun must not read or write "
                             "anything but the recorded files",
@@ -556,6 +557,7 @@ static int rerun(const struct recorded *r, const char *out, struct diag *d)
         diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
         return cli_report_diag(d, NULL);
     }
+    argv[n++] = (char *)"report"; /* (getopt_long's argv[0]) */
     for (size_t i = 0; i < r->nwords; i++)
         argv[n++] = r->words[i];
     argv[n++] = (char *)"--quiet";
@@ -564,6 +566,7 @@ static int rerun(const struct recorded *r, const char *out, struct diag *d)
     argv[n++] = (char *)"--"; /* an input named "-o..." is a file, not an option */
     for (size_t i = 0; i < r->ninputs; i++)
         argv[n++] = r->inputs[i].path;
+    /* the variable as the run had it: for report_run, and for the libraries under it */
     if (r->epoch)
         setenv("SOURCE_DATE_EPOCH", r->epoch, 1);
     else
@@ -572,9 +575,22 @@ static int rerun(const struct recorded *r, const char *out, struct diag *d)
     int rc = cli_opts_parse(&ro, CMD_REPORT, (int)n, argv, d);
     if (rc == 0) {
         char *rargv[] = {(char *)"outcomes", (char *)"report"};
+        struct report_request rq;
+        struct report_outputs ro_out;
+        char *dir = NULL, **words = NULL;
+        size_t nwords = 0;
         ro.argv = rargv;
         ro.argc = 2;
-        rc = cli_report(&ro);
+        if (cli_report_request(&ro, &rq, &dir, &words, &nwords) != 0) {
+            diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
+            rc = cli_report_diag(d, NULL);
+        } else {
+            rc = report_run(&rq, &ro_out, d);
+            if (rc)
+                rc = cli_report_failed(&ro, &ro_out, d);
+            report_outputs_fini(&ro_out);
+        }
+        cli_report_request_fini(dir, words, nwords);
     } else {
         rc = cli_report_diag(d, NULL);
     }

@@ -277,12 +277,12 @@ static int strata_cells(struct eng *e, const struct stratum *st, struct strata_t
     return e->oom ? -1 : 0;
 }
 
-void model_flow_counts(const struct ingest_result *in, const struct analysis *a, long *v)
+void model_flow_counts(const struct flow_rows *rows, const struct analysis *a, long *v)
 {
-    v[F_ROWS_READ] = in->rows_read;
-    v[F_ACCEPTED] = in->rows_accepted;
-    v[F_REJECTED] = in->rows_rejected;
-    v[F_DUPLICATE] = in->rows_duplicate;
+    v[F_ROWS_READ] = rows->read;
+    v[F_ACCEPTED] = rows->accepted;
+    v[F_REJECTED] = rows->rejected;
+    v[F_DUPLICATE] = rows->duplicate;
     v[F_EPISODES] = (long)a->nepisodes;
     v[F_COHORT] = a->cohort_episodes;
     v[F_OUTSIDE] = (long)a->nepisodes - a->cohort_episodes;
@@ -499,7 +499,9 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
     struct eng e = {.below = d->below};
     /* the flow */
     long fv[F_COUNT];
-    model_flow_counts(in, a, fv);
+    const struct flow_rows rows = {in->rows_read, in->rows_accepted, in->rows_rejected,
+                                   in->rows_duplicate};
+    model_flow_counts(&rows, a, fv);
     size_t F[F_COUNT];
     for (int k = 0; k < F_COUNT; k++)
         F[k] = cell(&e, fv[k]);

@@ -173,7 +173,7 @@ static const char *const exclusion_names[] = {"", "no_baseline", "baseline_below
 
 /* The rows of episodes [from, to) (cohort episodes only) appended to o. */
 struct episodes_part {
-    const struct ingest_result *in;
+    const struct report_input *in;
     const struct analysis *a;
     const struct date_texts *dates;
     size_t from, to;
@@ -185,7 +185,7 @@ static void *episodes_rows(void *arg)
     struct episodes_part *part = arg;
     struct out *o = &part->o;
     const struct analysis *a = part->a;
-    const struct rows *r = &part->in->rows;
+    const struct report_input *r = part->in;
     /* room for typical rows at once: growing a large buffer step by step remaps it, which
      * costs every other thread of the process a TLB flush */
     if (part->to > part->from)
@@ -196,7 +196,7 @@ static void *episodes_rows(void *arg)
             continue;
         int has_base = e->baseline_score >= 0, has_end = e->endpoint_score >= 0;
         int fu = e->n_followup > 0 && e->eligible;
-        field_id(o, r->patients, e->patient, 0);
+        field_id(o, r->patient_ids, e->patient, 0);
         field_long(o, e->number, 1, 0);
         field_date(o, part->dates, e->index_date, 1, 0);
         field_date(o, part->dates, e->baseline_date, has_base, 0);
@@ -232,7 +232,7 @@ static void *episodes_rows(void *arg)
     return NULL;
 }
 
-int report_episodes_csv(const struct ingest_result *in, const struct analysis *a, int threads,
+int report_episodes_csv(const struct report_input *in, const struct analysis *a, int threads,
                         char *part[2], size_t len[2])
 {
     static const char *const header[] = {
@@ -301,7 +301,7 @@ int report_episodes_csv(const struct ingest_result *in, const struct analysis *a
     return 0;
 }
 
-char *report_rejects_csv(const struct ingest_result *in, size_t *len)
+char *report_rejects_csv(const struct report_input *in, size_t *len)
 {
     struct out o = {0};
     field(&o, "file", 0);
@@ -322,7 +322,7 @@ char *report_rejects_csv(const struct ingest_result *in, size_t *len)
     return finish(&o, len);
 }
 
-char *report_review_csv(const struct ingest_result *in, const struct analysis *a, size_t *len)
+char *report_review_csv(const struct report_input *in, const struct analysis *a, size_t *len)
 {
     struct out o = {0};
     static const char *const header[] = {"patient_id", "episode", "date", "file",
@@ -332,7 +332,7 @@ char *report_review_csv(const struct ingest_result *in, const struct analysis *a
     char day[11];
     for (size_t i = 0; i < a->checks.nreview; i++) {
         const struct review_row *q = &a->checks.review[i];
-        field_id(&o, in->rows.patients, q->patient, 0);
+        field_id(&o, in->patient_ids, q->patient, 0);
         field_long(&o, q->episode, 1, 0);
         date_format(q->date, day);
         field(&o, day, 0);

@@ -43,7 +43,7 @@ static cairo_status_t write_mem(void *closure, const unsigned char *data, unsign
     return CAIRO_STATUS_SUCCESS;
 }
 
-int report_pdf(const struct ingest_result *in, const struct analysis *a,
+int report_pdf(const struct report_input *in, const struct analysis *a,
                const struct pdf_opts *o, char **out, size_t *len, struct diag *dg)
 {
     struct doc d = {.in = in, .a = a, .o = o};
@@ -53,7 +53,9 @@ int report_pdf(const struct ingest_result *in, const struct analysis *a,
         return rc;
     d.f.suppress_below = a->opts.suppress_below;
     d.hid = a->disc.flow;
-    model_flow_counts(in, a, d.flow);
+    const struct flow_rows rows = {in->rows_read, in->rows_accepted, in->rows_rejected,
+                                   in->rows_duplicate};
+    model_flow_counts(&rows, a, d.flow);
     d.w = o->letter ? 792 : 841.89;
     d.h = o->letter ? 612 : 595.28;
     cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_mem, &m, d.w, d.h);

@@ -439,7 +439,7 @@ static json_t *safety(const struct analysis *a)
     return o;
 }
 
-static json_t *data_quality(const struct ingest_result *in, const struct analysis *a)
+static json_t *data_quality(const struct report_input *in, const struct analysis *a)
 {
     const struct disclosure *d = &a->disc;
     json_t *o = json_object(), *t = json_object();
@@ -522,7 +522,7 @@ static json_t *pct_histogram(const struct analysis *a)
     return h;
 }
 
-char *report_results_json(const struct ingest_result *in, const struct analysis *a,
+char *report_results_json(const struct report_input *in, const struct analysis *a,
                           size_t *len)
 {
     const struct model_opts *op = &a->opts;

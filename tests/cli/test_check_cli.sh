@@ -106,6 +106,18 @@ expect check_bad_date_format 2 "outcomes: --date-format: date format must be 'is
 expect check_switch_value 2 "outcomes: option '--quiet' takes no value" -- "$bin" check --quiet=1 x.csv
 expect check_not_regular 3 "outcomes: /dev/null: is not a regular file" -- "$bin" check /dev/null
 expect check_equals_form 0 "5962 rows read" -- "$bin" check --delimiter=, --threads=1 sample-data/sessions.csv
+# getopt_long (src/cli/options.c): abbreviations, glued and clustered short options, "--", an
+# ambiguous prefix, --version after every command word
+expect check_abbrev 0 "5962 rows read" -- "$bin" check --del , --thr 1 sample-data/sessions.csv
+expect check_ambiguous 2 "outcomes: option '--tim' is ambiguous (--timezone, --timings)" \
+  "Try 'outcomes check --help'." -- "$bin" check --tim x.csv
+expect check_unknown_short 2 "outcomes: unknown option '-x'" -- "$bin" check -qx x.csv
+expect check_end_of_options 3 "outcomes: --quiet: cannot open" -- "$bin" check -- --quiet
+expect sample_glued_o 0 -- "$bin" sample --patients 2 -qo"$tmp/glued.csv"
+expect sample_glued_o_file 0 "patient_id" -- head -1 "$tmp/glued.csv"
+for c in report check verify sample; do
+  expect "${c}_version" 0 "outcomes 0.1.0" -- "$bin" "$c" --version
+done
 expect sample_file_argument 2 "outcomes: sample takes no file arguments (use -o FILE)" -- "$bin" sample x.csv
 
 # identifier columns stop the run; --allow-column lets a reviewed one through

@@ -34,6 +34,15 @@ check manifest_libcsv test "$("$get" out/manifest.json libraries.libcsv)" = "3.0
 check manifest_command test "$("$get" out/manifest.json command_line.1)" = report
 check manifest_period grep -q '"2026-03..2026-08"' out/manifest.json
 
+# the same run written with abbreviations and clustered short options (getopt_long): the same
+# outputs, the options recorded by their full names, and verify reruns it
+"$bin" report -qoabbrev --tit "Lakeside Clinic" --per 2026-03..2026-08 export.csv || exit 1
+for f in report.pdf results.json episodes.csv rejects.csv; do
+  check "abbrev_same_$f" cmp -s out/$f abbrev/$f
+done
+check abbrev_manifest_words grep -q '"--period",' abbrev/manifest.json
+check abbrev_verify sh -c "'$bin' verify abbrev | tail -1 | grep -qx ok"
+
 "$bin" verify out >"$tmp/v1.txt"
 check verify_ok_exit test $? -eq 0
 check verify_ok_line test "$(tail -1 "$tmp/v1.txt")" = ok

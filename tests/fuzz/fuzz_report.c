@@ -13,7 +13,12 @@
  *    tabs and line breaks, one to four files -- and the options (instrument, endpoint, episode
  *    gap, baseline window, as-of date, period, suppression, CI method, threads). Raw mutations
  *    rarely get past the header; this reaches the model and the writers with data they accept.
- *    Here results.json must parse (valid UTF-8 throughout) and the PDF must be drawn. */
+ *    Here results.json must parse (valid UTF-8 throughout) and the PDF must be drawn.
+ * Whenever the PDF is drawn, the input goes through report_run, the run `outcomes report` makes
+ * (the inputs hashed beside the reading, episodes.csv formatted into the row memory it reuses,
+ * the row columns freed on a thread of their own while the other outputs are made, the
+ * manifest and the directory's commit), into a directory of the fuzzer's own; otherwise the
+ * writers are called one by one, without the PDF (the slow part). */
 #include <gsl/gsl_errno.h>
 #include <jansson.h>
 #include <stdint.h>
@@ -34,10 +39,18 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 #define MAX_FILES 4
 
-static char path[64], paths_s[MAX_FILES][64];
+static char path[64], paths_s[MAX_FILES][64], outdir[64];
 
 static void cleanup(void)
 {
+    if (outdir[0]) { /* report_run's directory: only the names it writes */
+        char f[128];
+        for (size_t k = 0; k < report_noutput_names; k++) {
+            snprintf(f, sizeof f, "%s/%s", outdir, report_output_names[k]);
+            unlink(f);
+        }
+        rmdir(outdir);
+    }
     if (path[0])
         unlink(path);
     for (int k = 0; k < MAX_FILES; k++)
@@ -468,6 +481,74 @@ static void print_command(const struct ingest_opts *io, const struct model_opts 
     fprintf(stderr, "\n");
 }
 
+/* The whole run through report_run. must_work: valid data (structured mode): the model and
+ * the writers never fail and results.json parses. */
+static void run_all(const char *const *paths, size_t n, const struct ingest_opts *io,
+                    const struct model_opts *mo, int letter, int must_work)
+{
+    static const char *const argv[] = {"fuzz_report"};
+    if (!outdir[0])
+        snprintf(outdir, sizeof outdir, "/tmp/outcomes-fuzz-%ld-out", (long)getpid());
+    struct report_request rq;
+    memset(&rq, 0, sizeof rq);
+    rq.files = paths;
+    rq.nfiles = n;
+    rq.ingest = *io;
+    rq.model = *mo;
+    rq.threads = io->threads > 1 ? io->threads : 1;
+    rq.title = "Fuzz";
+    rq.letter = letter;
+    rq.period_label = "all";
+    rq.dir = outdir;
+    rq.argv = argv;
+    rq.argc = 1;
+    struct report_outputs out;
+    struct diag d;
+    int rc = report_run(&rq, &out, &d);
+    const struct ingest_result *in = &out.in;
+    if (out.stage > REPORT_READ &&
+        in->rows_read != in->rows_accepted + in->rows_rejected + in->rows_duplicate)
+        abort();
+    if (rc && must_work && out.stage >= REPORT_MODEL && in->rows_accepted > 0) {
+        fprintf(stderr, "report_run failed on valid data: %s\n", d.message);
+        abort();
+    }
+    if (rc == 0 && must_work) { /* results.json must be JSON, which is UTF-8 */
+        char f[128];
+        json_error_t err;
+        snprintf(f, sizeof f, "%s/results.json", outdir);
+        json_t *back = json_load_file(f, 0, &err);
+        if (!back)
+            abort();
+        json_decref(back);
+    }
+    report_outputs_fini(&out);
+}
+
+/* The writers one by one, without the PDF. */
+static void writers(const struct ingest_result *in, const struct analysis *a, int check_json)
+{
+    struct report_input ri;
+    size_t n;
+    report_input_of(in, &ri);
+    char *json = report_results_json(&ri, a, &n);
+    if (check_json) { /* results.json must be JSON, which is UTF-8 */
+        json_error_t err;
+        json_t *back = json ? json_loadb(json, n, 0, &err) : NULL;
+        if (!back)
+            abort();
+        json_decref(back);
+    }
+    free(json);
+    char *part[2] = {NULL, NULL};
+    size_t lens[2] = {0, 0};
+    if (report_episodes_csv(&ri, a, 2, part, lens) == 0) {
+        free(part[0]);
+        free(part[1]);
+    }
+    free(report_rejects_csv(&ri, &n));
+}
+
 static void structured(const uint8_t *data, size_t size)
 {
     struct gen g = {data, data + size};
@@ -482,6 +563,10 @@ static void structured(const uint8_t *data, size_t size)
         paths[f] = paths_s[f];
     if (keep_files())
         print_command(&io, &mo, nfiles, letter);
+    if (draw) {
+        run_all(paths, (size_t)nfiles, &io, &mo, letter, 1);
+        return;
+    }
     struct ingest_result in;
     struct analysis a;
     struct diag d;
@@ -494,30 +579,8 @@ static void structured(const uint8_t *data, size_t size)
             fprintf(stderr, "model_run failed on valid data: %s\n", d.message);
             abort();
         }
-        if (in.rows_accepted > 0) {
-            size_t n;
-            char *json = report_results_json(&in, &a, &n);
-            json_error_t err;
-            json_t *back = json ? json_loadb(json, n, 0, &err) : NULL;
-            if (!back) /* results.json must be JSON, which is UTF-8 */
-                abort();
-            json_decref(back);
-            free(json);
-            char *part[2] = {NULL, NULL};
-            size_t lens[2] = {0, 0};
-            if (report_episodes_csv(&in, &a, 2, part, lens) == 0) {
-                free(part[0]);
-                free(part[1]);
-            }
-            free(report_rejects_csv(&in, &n));
-            char *pdf = NULL;
-            struct pdf_opts po = {"Fuzz", letter, "2026-01-01T00:00:00Z", "all"};
-            if (draw && report_pdf(&in, &a, &po, &pdf, &n, &d) != 0) { /* valid data: drawn */
-                fprintf(stderr, "report_pdf failed: %s\n", d.message);
-                abort();
-            }
-            free(pdf);
-        }
+        if (in.rows_accepted > 0)
+            writers(&in, &a, 1);
         model_fini(&a);
     }
     ingest_result_fini(&in);
@@ -548,6 +611,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     io.threads = 1 + (opt & 1);
     io.min_chunk = 64;
     const char *paths[] = {path};
+    struct model_opts mo;
+    static const int instruments[] = {COL_PHQ9, COL_MADRS, COL_GAD7};
+    model_opts_default(&mo, instruments[(opt >> 1) % 3]);
+    if (opt & 8) {
+        mo.endpoint_from = 1;
+        mo.endpoint_to = 20;
+        mo.endpoint_name = "1:20";
+    }
+    mo.suppress_below = (opt & 16) ? 3 : 0;
+    if ((opt & 0xE0) == 0) { /* the PDF: the whole run */
+        run_all(paths, 1, &io, &mo, 0, 0);
+        return 0;
+    }
     struct ingest_result in;
     struct analysis a;
     struct diag d;
@@ -555,32 +631,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (ingest_run(paths, 1, &io, &in, &d) == 0) {
         if (in.rows_read != in.rows_accepted + in.rows_rejected + in.rows_duplicate)
             abort();
-        struct model_opts mo;
-        static const int instruments[] = {COL_PHQ9, COL_MADRS, COL_GAD7};
-        model_opts_default(&mo, instruments[(opt >> 1) % 3]);
-        if (opt & 8) {
-            mo.endpoint_from = 1;
-            mo.endpoint_to = 20;
-            mo.endpoint_name = "1:20";
-        }
-        mo.suppress_below = (opt & 16) ? 3 : 0;
-        if (model_run(&in, &mo, &a, &d) == 0) {
-            size_t n;
-            free(report_results_json(&in, &a, &n));
-            char *part[2] = {NULL, NULL};
-            size_t lens[2] = {0, 0};
-            if (report_episodes_csv(&in, &a, 2, part, lens) == 0) {
-                free(part[0]);
-                free(part[1]);
-            }
-            free(report_rejects_csv(&in, &n));
-            if ((opt & 0xE0) == 0) {
-                char *pdf = NULL;
-                struct pdf_opts po = {"Fuzz", 0, "2026-01-01T00:00:00Z", "all"};
-                if (report_pdf(&in, &a, &po, &pdf, &n, &d) == 0)
-                    free(pdf);
-            }
-        }
+        if (model_run(&in, &mo, &a, &d) == 0)
+            writers(&in, &a, 0);
         model_fini(&a);
     }
     ingest_result_fini(&in);

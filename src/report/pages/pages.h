@@ -34,10 +34,11 @@ struct doc {
     int page;                   /* the page being drawn, from 1 */
     const char *title;          /* its heading (page_begin draws it) */
     int oom;                    /* an allocation failed: the PDF is not written */
-    /* The ingest result: the pages read only its counts and lists (patients, rejected_by_reason,
+    /* What the pages read of the ingest: counts and lists (patients, rejected_by_reason,
      * conflicting_same_day_scores, conflicts_by_col, files[] shape and FHIR counts, nfiles,
-     * unknown[], nunknown; the flow's rows_* through model_flow_counts), never in->rows. */
-    const struct ingest_result *in;
+     * unknown[], nunknown; the flow's rows_* through model_flow_counts). A report_input has no
+     * row columns: they are freed while the PDF is drawn (report_run). */
+    const struct report_input *in;
     const struct analysis *a;
     const struct pdf_opts *o;
 };

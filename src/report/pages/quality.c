@@ -40,7 +40,7 @@ static double count_table(struct doc *d, double y, double colw, const char *titl
 static double accounting(struct doc *d, double colw)
 {
     const struct analysis *a = d->a;
-    const struct ingest_result *in = d->in;
+    const struct report_input *in = d->in;
     char v[6][96];
     snprintf(v[0], sizeof v[0], "%s", F(d, F_ROWS_READ));
     snprintf(v[1], sizeof v[1], "%s", F(d, F_ACCEPTED));
@@ -84,7 +84,7 @@ static double accounting(struct doc *d, double colw)
 static void ignored(struct doc *d, double y, double colw)
 {
     const struct analysis *a = d->a;
-    const struct ingest_result *in = d->in;
+    const struct report_input *in = d->in;
     cairo_set_source_rgb(d->cr, 0, 0, 0);
     render_text(d->cr, &d->f, 1, 10, 36, y + 4, 0, "Columns ignored (not in the input table)");
     char unk[1200] = "", name[TEXT_ROOM(40)];

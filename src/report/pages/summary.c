@@ -133,7 +133,7 @@ static void headline_tiles(struct doc *d, double y)
 static void flow(struct doc *d, double y)
 {
     const struct analysis *a = d->a;
-    const struct ingest_result *in = d->in;
+    const struct report_input *in = d->in;
     cairo_t *cr = d->cr;
     char buf[256];
     cairo_set_source_rgb(cr, 0, 0, 0);
