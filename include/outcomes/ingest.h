@@ -9,48 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "outcomes/columns.h"
 #include "outcomes/diag.h"
 #include "outcomes/strtab.h"
 
-/* The canonical columns of SPEC section 1, in the order of its table. */
-enum col {
-    COL_PATIENT_ID,
-    COL_SESSION_DATE,
-    COL_SESSION_TYPE,
-    COL_SITE,
-    COL_CLINICIAN,
-    COL_ROUTE,
-    COL_DRUG,
-    COL_DOSE_MG,
-    COL_WEIGHT_KG,
-    COL_PHQ9, /* first integer column: the integer columns are contiguous */
-    COL_PHQ9_ITEM9,
-    COL_MADRS,
-    COL_QIDS_SR16,
-    COL_HAMD17,
-    COL_BDI2,
-    COL_GAD7,
-    COL_CADSS,
-    COL_SBP_PRE,
-    COL_DBP_PRE,
-    COL_SBP_POST,
-    COL_DBP_POST, /* last integer column */
-    COL_ADVERSE_EVENTS,
-    COL_CONCURRENT_THERAPY,
-    COL_COUNT
-};
-/* The two columns of a long score file (SPEC section 16), after the canonical ones: a header may
- * name them and --columns may map them, but rows do not store them (a long row's score goes to
- * its instrument's column). */
-#define COL_LONG_INSTRUMENT COL_COUNT
-#define COL_LONG_SCORE (COL_COUNT + 1)
-#define SCHEMA_COLS (COL_COUNT + 2)
-#define COL_FIRST_INT COL_PHQ9
-#define N_INT_COLS (COL_DBP_POST - COL_PHQ9 + 1)
-/* Index of an integer column in rows.score[]. */
-#define INT_INDEX(col) ((col) - COL_PHQ9)
-/* The instruments for which same-day conflicts are checked: phq9 .. gad7 (7 columns). */
-#define N_CONFLICT_COLS (COL_GAD7 - COL_PHQ9 + 1)
+/* enum col, its groups (COL_FIRST_INT, N_INT_COLS, N_CONFLICT_COLS, ...) and the column table:
+ * columns.h. */
 
 /* The number of UTF-8 characters of s[0..n), or -1 (and the byte offset of the first bad byte in
  * *bad) when it is not valid UTF-8 or holds a control character other than TAB, LF and CR: the
@@ -135,6 +99,13 @@ struct rows {
 };
 
 struct intern_cache;
+
+/* Row i's value of integer column col (col_is_int(col): a score, CADSS, a blood pressure,
+ * monitoring_min), -1 when absent. */
+static inline int rows_int(const struct rows *r, int col, size_t i)
+{
+    return r->score[INT_INDEX(col)][i];
+}
 
 /* A --columns mapping: for each canonical column, the export's header name (or NULL); and the
  * SHA-256 and size of the bytes it was parsed from (for the manifest: the digest of what was

@@ -1,23 +1,16 @@
 /* instruments.h: the score instruments a long score file or a FHIR Observation may name, by our
- * column name or by LOINC code (SPEC section 16), each mapped to its score column. One table
- * (src/ingest/instruments.c), listed in README.md "Long score files"; the ranges stay with the
- * columns (ingest_int.h). */
+ * column name or by LOINC code (SPEC section 16). The names, codes and ranges are the column
+ * table's (columns.h: the conflict-checked integer columns, COL_PHQ9 .. COL_CADSS - 1), listed in
+ * README.md "Long score files". */
 #ifndef OUTCOMES_INSTRUMENTS_H
 #define OUTCOMES_INSTRUMENTS_H
 
 #include <stddef.h>
 
-struct instrument_code {
-    const char *name;  /* our score column's name, e.g. "phq9" */
-    const char *loinc; /* its LOINC code, e.g. "44261-6", or NULL when the table has none */
-    int column;        /* enum col (ingest.h), e.g. COL_PHQ9 */
-};
+#include "outcomes/columns.h"
 
-/* The entry whose name (case-insensitively) or LOINC code is s[0..n) (no surrounding blanks; s
- * need not be NUL-terminated), or NULL. The returned entry is static. */
-const struct instrument_code *ingest_instrument_lookup(const char *s, size_t n);
-
-/* The table itself, in column order, and its length (for listings and tests). */
-const struct instrument_code *ingest_instrument_table(size_t *n);
+/* The instrument whose name (case-insensitively) or LOINC code is s[0..n) (no surrounding
+ * blanks; s need not be NUL-terminated), or NULL. The returned entry is the column table's. */
+const struct column_info *ingest_instrument_lookup(const char *s, size_t n);
 
 #endif

@@ -211,15 +211,30 @@ static int p_as_of(struct cli_opts *o, const struct opt_def *def, const char *va
     return 0;
 }
 
+/* The names of the instruments that can be the --instrument (the column table's entries with
+ * defaults, columns.h), as "phq9, madrs, ...", into names (cut to its size). */
+static void instrument_names(char *names, size_t size)
+{
+    size_t n = 0;
+    int mb, rm;
+    names[0] = 0;
+    for (int c = 0, k = 0; c < COL_COUNT; c++)
+        if (model_instrument_defaults(c, &mb, &rm) == 0 && n < size)
+            n += (size_t)snprintf(names + n, size - n, "%s%s", k++ ? ", " : "",
+                                  ingest_col_name((enum col)c));
+}
+
 static int p_instrument(struct cli_opts *o, const struct opt_def *def, const char *val,
                         const char *where, struct diag *d)
 {
     (void)def;
     int col = ingest_col_find(val), mb, rm;
-    if (col < 0 || model_instrument_defaults(col, &mb, &rm) != 0)
-        return diag_set(d, DIAG_USAGE, NULL, 0, 0,
-                        "%s: expected phq9, madrs, qids_sr16, hamd17, bdi2 or gad7, got '%s'",
-                        where, val);
+    if (col < 0 || model_instrument_defaults(col, &mb, &rm) != 0) {
+        char names[256];
+        instrument_names(names, sizeof names);
+        return diag_set(d, DIAG_USAGE, NULL, 0, 0, "%s: expected one of %s, got '%s'", where,
+                        names, val);
+    }
     o->model.instrument = col;
     if (!o->have_min_baseline)
         o->model.min_baseline = mb;
@@ -460,7 +475,7 @@ static const struct opt_def defs[] = {
      .help = "cohort of episodes by index month: YYYY-MM, YYYY-MM..YYYY-MM or all (default)",
      .parse = p_period, .dst = OFF(period_label), .format = f_text},
     {.name = "instrument", .commands = CMD_REPORT, .arg = "NAME",
-     .help = "primary instrument: phq9 (default), madrs, qids_sr16, hamd17, bdi2, gad7",
+     .help = "primary instrument (default phq9): one of the instruments below",
      .parse = p_instrument, .format = f_instrument},
     {.name = "baseline-window", .commands = CMD_REPORT, .arg = "DAYS",
      .help = "baseline: latest score this many days before the index date (default 14)",
@@ -593,6 +608,11 @@ void cli_print_help(enum command cmd)
         snprintf(left, sizeof left, "%s--%s%s%s", shortopt, defs[i].name, defs[i].arg ? " " : "",
                  defs[i].arg ? defs[i].arg : "");
         printf("  %-30s %s\n", left, defs[i].help);
+        if (defs[i].parse == p_instrument) { /* the list comes from the column table */
+            char names[256];
+            instrument_names(names, sizeof names);
+            printf("  %-30s   %s\n", "", names);
+        }
     }
 }
 

@@ -26,7 +26,7 @@ struct fhir_reader;
 static int fhir_timestamp(const struct fhir_reader *r, const char *s, size_t n, int32_t *day,
                           const char **why);
 
-static const struct instrument_code *fhir_instrument(const char *s, size_t n)
+static const struct column_info *fhir_instrument(const char *s, size_t n)
 {
     return ingest_instrument_lookup(s, n);
 }
@@ -279,7 +279,7 @@ static int observation(struct res_ctx *c, json_t *res)
     char sb[48];
     struct fhir_reader *r = c->r;
     /* the code first: an Observation of something else (vital signs, labs) is skipped */
-    const struct instrument_code *ic = NULL;
+    const struct column_info *ic = NULL;
     json_t *code = json_object_get(res, "code");
     json_t *codings = json_is_object(code) ? json_object_get(code, "coding") : NULL;
     size_t i;
@@ -291,7 +291,7 @@ static int observation(struct res_ctx *c, json_t *res)
         const char *cv = json_is_object(cd) ? str_at(cd, "code", &nc) : NULL;
         if (!is_str(sys, ns, LOINC_SYSTEM) || !cv)
             continue;
-        const struct instrument_code *k = fhir_instrument(cv, nc);
+        const struct column_info *k = fhir_instrument(cv, nc);
         if (k && k->loinc && is_str(cv, nc, k->loinc)) {
             ic = k;
             break;
@@ -316,7 +316,7 @@ static int observation(struct res_ctx *c, json_t *res)
     json_t *vi = json_object_get(res, "valueInteger");
     json_t *vq = json_object_get(res, "valueQuantity");
     if (vi) {
-        if ((rc = read_int(c, vi, "valueInteger", ic->column, &value)) != 0)
+        if ((rc = read_int(c, vi, "valueInteger", ic->col, &value)) != 0)
             return rc;
     } else if (json_is_object(vq)) {
         /* the unit of a score: none, "{score}" or "1" (UCUM's unity) */
@@ -326,25 +326,25 @@ static int observation(struct res_ctx *c, json_t *res)
             const char *u = str_at(vq, keys[k], &nu);
             if (u && nu && !is_str(u, nu, "{score}") && !is_str(u, nu, "1") &&
                 !is_str(u, nu, "{Score}"))
-                return reject(c, REASON_CHOICE, ic->column, u, nu,
+                return reject(c, REASON_CHOICE, ic->col, u, nu,
                               k ? "valueQuantity.code" : "valueQuantity.unit",
                               "a %s score has no unit ({score}, 1 or none), got '%s'",
                               ic->name, shown(u, nu, sb));
         }
         json_t *v = json_object_get(vq, "value");
         if (!v)
-            return reject(c, REASON_MISSING, ic->column, NULL, 0, "valueQuantity.value",
+            return reject(c, REASON_MISSING, ic->col, NULL, 0, "valueQuantity.value",
                           "missing");
-        if ((rc = read_int(c, v, "valueQuantity.value", ic->column, &value)) != 0)
+        if ((rc = read_int(c, v, "valueQuantity.value", ic->col, &value)) != 0)
             return rc;
     } else if (vq) {
-        return reject(c, REASON_MALFORMED, ic->column, NULL, 0, "valueQuantity",
+        return reject(c, REASON_MALFORMED, ic->col, NULL, 0, "valueQuantity",
                       "expected an object");
     } else {
-        return reject(c, REASON_MISSING, ic->column, NULL, 0, "valueInteger",
+        return reject(c, REASON_MISSING, ic->col, NULL, 0, "valueInteger",
                       "missing (nor valueQuantity)");
     }
-    st.score[INT_INDEX(ic->column)] = (int16_t)value;
+    st.score[INT_INDEX(ic->col)] = (int16_t)value;
     st.file = r->file;
     st.line = (uint32_t)c->line;
     return rows_push(r->out, &st) != 0 ? -1 : 0;

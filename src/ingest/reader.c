@@ -379,14 +379,14 @@ COLD static void bad_date(struct ingest_reader *r, size_t field, int col, const 
 static void take_instrument(struct ingest_reader *r, size_t field, const char *s, size_t n)
 {
     r->filled_instrument = 1;
-    const struct instrument_code *e = ingest_instrument_lookup(s, n);
+    const struct column_info *e = ingest_instrument_lookup(s, n);
     if (e) {
-        r->long_col = e->column;
+        r->long_col = e->col;
         return;
     }
     char what[400];
-    size_t nt, o = 0;
-    const struct instrument_code *t = ingest_instrument_table(&nt);
+    size_t nt = N_CONFLICT_COLS, o = 0;
+    const struct column_info *t = &ingest_columns[COL_PHQ9];
     o += (size_t)snprintf(what + o, sizeof what - o, "unknown instrument: expected one of");
     for (size_t k = 0; k < nt && o < sizeof what; k++)
         o += (size_t)snprintf(what + o, sizeof what - o, "%s %s", k ? "," : "", t[k].name);

@@ -14,13 +14,6 @@
 
 #include "outcomes/text.h"
 
-static const char *const col_names[SCHEMA_COLS] = {
-    "patient_id", "session_date", "session_type", "site",      "clinician", "route",
-    "drug",       "dose_mg",      "weight_kg",    "phq9",      "phq9_item9", "madrs",
-    "qids_sr16",  "hamd17",       "bdi2",         "gad7",      "cadss",      "sbp_pre",
-    "dbp_pre",    "sbp_post",     "dbp_post",     "adverse_events", "concurrent_therapy",
-    "instrument", "score", /* a long score file's (COL_LONG_INSTRUMENT, COL_LONG_SCORE) */
-};
 
 /* Headers that look like direct identifiers (SPEC section 1), compared after normalising case,
  * blanks and hyphens to the underscore form. */
@@ -31,7 +24,7 @@ static const char *const identifier_names[] = {
 
 const char *ingest_col_name(enum col c)
 {
-    return (unsigned)c < SCHEMA_COLS ? col_names[c] : "";
+    return (unsigned)c < SCHEMA_COLS ? ingest_columns[c].name : "";
 }
 
 const char *ingest_shape_name(int shape)
@@ -42,7 +35,7 @@ const char *ingest_shape_name(int shape)
 int ingest_col_find(const char *name)
 {
     for (int c = 0; c < COL_COUNT; c++)
-        if (strcmp(col_names[c], name) == 0)
+        if (strcmp(ingest_columns[c].name, name) == 0)
             return c;
     return -1;
 }
@@ -180,8 +173,8 @@ static int long_shape(struct schema *s, const char *path, long header_line, stru
                         "column '%s' in a long score file (its header has 'instrument' and "
                         "'score'): a long file holds one score per row with patient_id, "
                         "session_date, site and clinician; %s",
-                        col_names[c],
-                        c >= COL_PHQ9 && c <= COL_GAD7
+                        ingest_columns[c].name,
+                        col_is_instrument(c)
                             ? "score columns belong in a wide file"
                             : "treatments and vitals belong in a file of their own");
     }
@@ -211,7 +204,7 @@ int ingest_schema_build(struct schema *s, const struct ingest_opts *opts, const 
         if (allowed)
             continue;
         for (int c = 0; c < SCHEMA_COLS; c++) {
-            const char *want = col_names[c];
+            const char *want = ingest_columns[c].name;
             if (opts->colmap && opts->colmap->header[c]) {
                 /* a mapped column answers to its export header and to its own name */
                 if (!name_equal(name, strlen(name), opts->colmap->header[c]) &&
@@ -232,7 +225,6 @@ int ingest_schema_build(struct schema *s, const struct ingest_opts *opts, const 
     int rc = long_shape(s, path, header_line, d);
     if (rc != 0)
         return rc;
-    static const int required[] = {COL_PATIENT_ID, COL_SESSION_DATE};
     char hint[80] = "";
     if (s->nfields == 1) {
         static const char *const seps[] = {";", "\t", ","};
@@ -245,17 +237,16 @@ int ingest_schema_build(struct schema *s, const struct ingest_opts *opts, const 
                 break;
             }
     }
-    for (size_t k = 0; k < sizeof required / sizeof *required; k++) {
-        int c = required[k];
-        if (s->col_field[c] < 0) {
+    for (int c = 0; c < COL_COUNT; c++) {
+        if (ingest_columns[c].required && s->col_field[c] < 0) {
             if (opts->colmap && opts->colmap->header[c])
                 return diag_set(d, DIAG_DATA, path, header_line, 0,
                                 "required column '%s' (mapped to \"%s\") is missing from the "
                                 "header",
-                                col_names[c], opts->colmap->header[c]);
+                                ingest_columns[c].name, opts->colmap->header[c]);
             return diag_set(d, DIAG_DATA, path, header_line, 0,
-                            "required column '%s' is missing from the header%s", col_names[c],
-                            hint);
+                            "required column '%s' is missing from the header%s",
+                            ingest_columns[c].name, hint);
         }
     }
     return 0;
@@ -282,9 +273,9 @@ static int colmap_handler(void *user, const char *section, const char *name, con
     for (size_t i = 0; i <= n; i++)
         lower[i] = (char)((name[i] >= 'A' && name[i] <= 'Z') ? name[i] - 'A' + 'a' : name[i]);
     int c = ingest_col_find(lower);
-    if (c < 0 && strcmp(lower, col_names[COL_LONG_INSTRUMENT]) == 0)
+    if (c < 0 && strcmp(lower, ingest_columns[COL_LONG_INSTRUMENT].name) == 0)
         c = COL_LONG_INSTRUMENT;
-    else if (c < 0 && strcmp(lower, col_names[COL_LONG_SCORE]) == 0)
+    else if (c < 0 && strcmp(lower, ingest_columns[COL_LONG_SCORE].name) == 0)
         c = COL_LONG_SCORE;
     if (c < 0) {
         snprintf(ctx->bad, sizeof ctx->bad,

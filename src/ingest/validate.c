@@ -1,5 +1,5 @@
 /* validate.c: the value rules of SPEC section 1's column table that are not date parsing:
- * integer ranges, UTF-8 text, and the problem list. Hot helpers are written by hand (no sscanf). */
+ * integer ranges (from the column table, columns.h), UTF-8 text, and the problem list. Hot helpers are written by hand (no sscanf). */
 #include "ingest_int.h"
 #include "outcomes/text.h"
 
@@ -8,17 +8,7 @@
 
 struct int_range ingest_int_range(int col)
 {
-    switch (col) {
-    case COL_PHQ9: return (struct int_range){0, 27};
-    case COL_PHQ9_ITEM9: return (struct int_range){0, 3};
-    case COL_MADRS: return (struct int_range){0, 60};
-    case COL_QIDS_SR16: return (struct int_range){0, 27};
-    case COL_HAMD17: return (struct int_range){0, 52};
-    case COL_BDI2: return (struct int_range){0, 63};
-    case COL_GAD7: return (struct int_range){0, 21};
-    case COL_CADSS: return (struct int_range){0, 92};
-    default: return (struct int_range){30, 300}; /* blood pressure, mmHg */
-    }
+    return (struct int_range){ingest_columns[col].lo, ingest_columns[col].hi};
 }
 
 long ingest_utf8_chars(const char *str, size_t n, size_t *bad)

@@ -12,22 +12,14 @@
 #include "model_int.h"
 #include "outcomes/date.h"
 
-static const struct {
-    int col, min_baseline, remission_max;
-} instruments[] = {
-    {COL_PHQ9, 10, 4},   {COL_MADRS, 20, 12}, {COL_QIDS_SR16, 11, 5},
-    {COL_HAMD17, 17, 7}, {COL_BDI2, 20, 13},  {COL_GAD7, 10, 4},
-};
-
+/* SPEC section 2's defaults, from the column table (columns.h). */
 int model_instrument_defaults(int instrument, int *min_baseline, int *remission_max)
 {
-    for (size_t i = 0; i < sizeof instruments / sizeof *instruments; i++)
-        if (instruments[i].col == instrument) {
-            *min_baseline = instruments[i].min_baseline;
-            *remission_max = instruments[i].remission_max;
-            return 0;
-        }
-    return -1;
+    if (instrument < 0 || instrument >= COL_COUNT || ingest_columns[instrument].min_baseline < 0)
+        return -1;
+    *min_baseline = ingest_columns[instrument].min_baseline;
+    *remission_max = ingest_columns[instrument].remission_max;
+    return 0;
 }
 
 void model_opts_default(struct model_opts *o, int instrument)

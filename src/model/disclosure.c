@@ -639,7 +639,10 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
         cc[k] = cell(&e, in->conflicts_by_col[k]);
     group_sum(&e, ct, cc, N_CONFLICT_COLS);
     size_t mrows = same_or_new(&e, F[F_ACCEPTED], a->dq.missing_n);
-    for (int k = 0; k < N_INT_COLS; k++) {
+    for (int k = 0; k < N_INT_COLS; k++) { /* the columns the report shows (columns.h) */
+        ms[k] = msc[k] = 0;
+        if (!ingest_columns[COL_FIRST_INT + k].dq_missing)
+            continue;
         ms[k] = cell(&e, a->dq.missing[k]);
         msc[k] = part_of(&e, mrows, ms[k]);
     }
@@ -765,7 +768,9 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
         d->conflicts_by_col[k] = flag(&e, cc[k]);
     d->missing_rows = flag(&e, mrows);
     for (int k = 0; k < N_INT_COLS; k++)
-        d->missing[k] = prop(&e, ms[k], mrows, msc[k]);
+        d->missing[k] = ingest_columns[COL_FIRST_INT + k].dq_missing
+                            ? prop(&e, ms[k], mrows, msc[k])
+                            : (struct disc_prop){0};
     d->treatment_sessions = flag(&e, ts);
     d->without_score = prop(&e, tw, ts, twc);
     for (size_t f = 0; f < in->nfiles; f++)

@@ -279,7 +279,10 @@ void render_bars(cairo_t *cr, const struct fonts *f, struct box b, const char *c
             snprintf(buf, sizeof buf, "%.1f%%", values[i]);
         else
             snprintf(buf, sizeof buf, "%.0f", values[i]);
-        render_text(cr, f, 0, 6.5, x + slot / 2, y - 2, 0.5, buf);
+        double fs = 6.5; /* smaller when the value is wider than its slot (many bars) */
+        while (fs > 4.5 && render_text_width(cr, f, 0, fs, buf) > slot - 1)
+            fs -= 0.5;
+        render_text(cr, f, 0, fs, x + slot / 2, y - 2, 0.5, buf);
     }
     render_frame(cr, p);
     ylabel_at(cr, f, b.x + 8, p.y + p.h / 2, ylabel);

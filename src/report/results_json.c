@@ -468,6 +468,8 @@ static json_t *data_quality(const struct report_input *in, const struct analysis
     json_object_set_new(t, "rows", count(a->dq.missing_n, d->missing_rows));
     mark(t, d->missing_rows);
     for (int k = 0; k < N_INT_COLS; k++) {
+        if (!ingest_columns[COL_FIRST_INT + k].dq_missing)
+            continue;
         json_t *c = json_object();
         json_object_set_new(c, "missing", count(a->dq.missing[k], d->missing[k].events));
         json_object_set_new(c, "rate",

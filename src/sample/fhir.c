@@ -9,13 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "outcomes/columns.h"
 #include "outcomes/sample.h"
 
 enum { F_PATIENT, F_DATE, F_TYPE, F_ROUTE, F_DRUG, F_DOSE, F_PHQ9, F_ITEM9, F_GAD7, F_N };
 static const char *const wanted[F_N] = {"patient_id", "session_date", "session_type", "route",
                                         "drug",       "dose_mg",      "phq9",         "phq9_item9",
                                         "gad7"};
-static const char *const loinc[3] = {"44261-6", "44260-8", "70274-6"};
+/* The instruments written as Observations, by their LOINC code (the column table, columns.h). */
+static const int score_col[3] = {COL_PHQ9, COL_PHQ9_ITEM9, COL_GAD7};
 
 static const char *route_code(const char *r)
 {
@@ -128,7 +130,7 @@ int sample_write_fhir(FILE *out, const struct sample_opts *opts, struct diag *d)
                     "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"%s\"}]},"
                     "\"subject\":{\"reference\":\"Patient/%s\"},\"effectiveDateTime\":\"%s\","
                     "\"valueInteger\":%s}\n",
-                    row, k + 1, loinc[k], v[F_PATIENT], v[F_DATE], score);
+                    row, k + 1, ingest_columns[score_col[k]].loinc, v[F_PATIENT], v[F_DATE], score);
         }
     }
     free(line);

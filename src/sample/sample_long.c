@@ -25,12 +25,8 @@ static void next_field(const char *s, size_t n, size_t *pos, const char **f, siz
 /* The name a long row gives an instrument: its LOINC code where the table has one. */
 static const char *long_name(int col)
 {
-    size_t nt;
-    const struct instrument_code *t = ingest_instrument_table(&nt);
-    for (size_t k = 0; k < nt; k++)
-        if (t[k].column == col)
-            return t[k].loinc ? t[k].loinc : t[k].name;
-    return ingest_col_name((enum col)col);
+    const struct column_info *t = &ingest_columns[col];
+    return t->loinc ? t->loinc : t->name;
 }
 
 int sample_split_long(FILE *wide, FILE *treatments, FILE *scores, struct diag *d)

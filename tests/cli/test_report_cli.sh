@@ -94,7 +94,7 @@ check threshold_kept grep -q '"min_baseline": 15' "$tmp/g/results.json"
 
 # usage errors (exit 2), with the option named
 check bad_instrument run 2 "$bin" report --instrument phq8 x.csv
-check bad_instrument_msg has "--instrument: expected phq9, madrs, qids_sr16, hamd17, bdi2 or gad7, got 'phq8'"
+check bad_instrument_msg has "--instrument: expected one of phq9, madrs, qids_sr16, hamd17, bdi2, gad7, hama, got 'phq8'"
 check bad_endpoint run 2 "$bin" report --endpoint 30:10 x.csv
 check bad_endpoint_msg has "--endpoint: expected induction, 6m, 12m or FROM:TO days (1 <= FROM <= TO), got '30:10'"
 check bad_period run 2 "$bin" report --period 2026-13 x.csv

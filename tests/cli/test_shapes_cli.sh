@@ -213,7 +213,7 @@ CSV
 expect long_errors 1 \
   "$tmp/bad-long.csv:2:4: column 'score': out of range 0-27 for phq9, got \"28\"" \
   "$tmp/bad-long.csv:3:4: column 'score': out of range 0-3 for phq9_item9, got \"4\"" \
-  "$tmp/bad-long.csv:4:3: column 'instrument': unknown instrument: expected one of phq9, phq9_item9, madrs, qids_sr16, hamd17, bdi2, gad7, or one of the LOINC codes 44261-6, 44260-8, 89209-1, 70274-6, got \"44262-0\"" \
+  "$tmp/bad-long.csv:4:3: column 'instrument': unknown instrument: expected one of phq9, phq9_item9, madrs, qids_sr16, hamd17, bdi2, gad7, hama, or one of the LOINC codes 44261-6, 44260-8, 89209-1, 70274-6, got \"44262-0\"" \
   "$tmp/bad-long.csv:5:4: column 'score': expected an integer 0-21 for gad7, got \"x\"" \
   "$tmp/bad-long.csv:6:3: column 'instrument': a value is required" \
   "$tmp/bad-long.csv:7:4: column 'score': a value is required" \

@@ -193,34 +193,27 @@ static void pool_free(struct pool *p)
         free(p->v[k].s);
 }
 
-/* The largest valid value of an integer column (SPEC section 1's table; blood pressure 30-300). */
+/* The largest valid value of an integer column (the column table, columns.h). */
 static int col_max(int c)
 {
-    switch (c) {
-    case COL_PHQ9: case COL_QIDS_SR16: return 27;
-    case COL_PHQ9_ITEM9: return 3;
-    case COL_MADRS: return 60;
-    case COL_HAMD17: return 52;
-    case COL_BDI2: return 63;
-    case COL_GAD7: return 21;
-    case COL_CADSS: return 92;
-    default: return 300;
-    }
+    return ingest_columns[c].hi;
 }
 
 /* Builds the export into up to MAX_FILES files and the options; returns the number of files. */
 static int structured_build(struct gen *g, struct ingest_opts *io, struct model_opts *mo,
                             int *pdf_letter)
 {
-    static const int instruments[] = {COL_PHQ9, COL_MADRS, COL_QIDS_SR16, COL_HAMD17, COL_BDI2,
-                                      COL_GAD7};
+    int instruments[COL_COUNT], ninstruments = 0; /* those that can be primary */
+    for (int c = 0; c < COL_COUNT; c++)
+        if (ingest_columns[c].min_baseline >= 0)
+            instruments[ninstruments++] = c;
     static const char delims[] = {',', ';', '\t'};
     char delim = delims[pick(g, 3)];
     io->delimiter = delim;
     io->date_us = pick(g, 8) == 0;
     io->threads = 1 + (int)pick(g, 4);
     io->min_chunk = 64;
-    model_opts_default(mo, instruments[pick(g, 6)]);
+    model_opts_default(mo, instruments[pick(g, (unsigned)ninstruments)]);
     mo->threads = 1 + (int)pick(g, 2);
     static const int gaps[] = {0, 1, 14, 90, 91, 365};
     mo->episode_gap = gaps[pick(g, 6)];
@@ -382,8 +375,8 @@ static int structured_build(struct gen *g, struct ingest_opts *io, struct model_
                     break;
                 }
                 default:
-                    if (c >= COL_FIRST_INT && c <= COL_DBP_POST && pick(g, 3)) {
-                        int lo = c >= COL_SBP_PRE ? 30 : 0, hi = col_max(c), x;
+                    if (col_is_int(c) && pick(g, 3)) {
+                        int lo = ingest_columns[c].lo, hi = col_max(c), x;
                         if (c == mo->instrument) { /* baselines and the thresholds */
                             const int e[] = {0, smax, mo->min_baseline, mo->min_baseline - 1,
                                              mo->remission_max, mo->remission_max + 1,
@@ -453,13 +446,10 @@ static int keep_files(void)
 static void print_command(const struct ingest_opts *io, const struct model_opts *mo, int nfiles,
                           int letter)
 {
-    static const char *const inst[COL_COUNT] = {[COL_PHQ9] = "phq9", [COL_MADRS] = "madrs",
-        [COL_QIDS_SR16] = "qids_sr16", [COL_HAMD17] = "hamd17", [COL_BDI2] = "bdi2",
-        [COL_GAD7] = "gad7"};
     char day[11];
     fprintf(stderr, "outcomes report -o fuzz-out --threads %d --instrument %s --episode-gap %d "
             "--baseline-window %d --endpoint %d:%d --ci %s",
-            io->threads, inst[mo->instrument], mo->episode_gap, mo->baseline_window,
+            io->threads, ingest_col_name((enum col)mo->instrument), mo->episode_gap, mo->baseline_window,
             mo->endpoint_from, mo->endpoint_to, mo->ci == CI_EXACT ? "exact" : "wilson");
     if (mo->suppress_below > 1)
         fprintf(stderr, " --suppress-below %d", mo->suppress_below);

@@ -107,9 +107,9 @@ static void mixed_all_sizes(void **state)
     assert_int_equal(g.counts.skipped_other_drug, 1);
     assert_int_equal(g.counts.skipped_other_code, 1);
     const char *want_rows =
-        "P1|2026-01-02|0||||||||nan|nan|12|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:1\n"
-        "P2|2026-01-03|1|intranasal|esketamine||||||56|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:4\n"
-        "P1|2026-01-06|0||||||||nan|nan|7|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:15\n";
+        "P1|2026-01-02|0||||||||nan|nan|12|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:1\n"
+        "P2|2026-01-03|1|intranasal|esketamine||||||56|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:4\n"
+        "P1|2026-01-06|0||||||||nan|nan|7|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:15\n";
     if (strcmp(g.rows, want_rows) != 0)
         fail_msg("rows:\n%s", g.rows);
     const char *want_probs =
@@ -207,8 +207,8 @@ static void administrations(void **state)
     read_all_sizes(meds, sizeof meds - 1, &g);
     assert_int_equal(g.rows_read, 8);
     const char *want_rows =
-        "P3|2026-03-01|1|sublingual|ketamine||||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:6\n"
-        "P3|2026-03-01|1|iv|ketamine||||||40|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:8\n";
+        "P3|2026-03-01|1|sublingual|ketamine||||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:6\n"
+        "P3|2026-03-01|1|iv|ketamine||||||40|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:8\n";
     if (strcmp(g.rows, want_rows) != 0)
         fail_msg("rows:\n%s", g.rows);
     const char *want_probs =

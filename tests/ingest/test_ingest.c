@@ -60,6 +60,60 @@ static void test_ingest_edge_small_accounting(void **state)
     ingest_result_fini(&res);
 }
 
+/* The columns added through the column table alone (columns.h): hama (HAM-A 0-56, a
+ * conflict-checked instrument, bit 7) and monitoring_min (0-1440, stored, not an instrument: two
+ * rows of a day that differ only in it are two encounters, neither a duplicate nor a conflict). */
+static void test_ingest_hama_monitoring_min(void **state)
+{
+    (void)state;
+    const char *data = "patient_id,session_date,hama,monitoring_min,dose_mg\n"
+                       "A,2026-01-01,30,120,56\n"   /* 2 */
+                       "A,2026-01-01,28,,\n"        /* 3: hama disagrees: conflict */
+                       "A,2026-01-02,56,1440,56\n"  /* 4: both at their maximum */
+                       "B,2026-01-05,20,100,56\n"   /* 5 */
+                       "B,2026-01-05,20,130,56\n"   /* 6: differs in monitoring_min only */
+                       "B,2026-01-06,57,0,56\n"     /* 7: hama out of range */
+                       "B,2026-01-07,0,1441,56\n"   /* 8: monitoring_min out of range */
+                       "B,2026-01-08,0,90.5,56\n"   /* 9: not an integer */
+                       "B,2026-01-09,0,-1,56\n";    /* 10: not an integer */
+    char *path = write_temp(data, strlen(data));
+    const char *paths[] = {path};
+    struct ingest_opts o = default_opts();
+    struct ingest_result res;
+    struct diag d;
+    assert_int_equal(run(paths, 1, &o, &res, &d), 0);
+    assert_int_equal(res.rows_read, 9);
+    assert_int_equal(res.rows_accepted, 5);
+    assert_int_equal(res.rows_rejected, 4);
+    assert_int_equal(res.rows_duplicate, 0);
+    assert_accounting(&res);
+    assert_int_equal(res.conflicting_same_day_scores, 1);
+    assert_int_equal(res.conflicts_by_col[INT_INDEX(COL_HAMA)], 1);
+    char *probs = problems_dump(&res.problems);
+    assert_string_equal(probs,
+                        "7:3:out_of_range:1: column 'hama': out of range 0-56, got \"57\"\n"
+                        "8:4:out_of_range:1: column 'monitoring_min': out of range 0-1440, got "
+                        "\"1441\"\n"
+                        "9:4:not_an_integer:1: column 'monitoring_min': expected an integer "
+                        "0-1440, got \"90.5\"\n"
+                        "10:4:not_an_integer:1: column 'monitoring_min': expected an integer "
+                        "0-1440, got \"-1\"\n");
+    /* store order: patient, date, content; read per row with rows_int */
+    const struct rows *r = &res.rows;
+    static const int hama[] = {28, 30, 56, 20, 20}, mon[] = {-1, 120, 1440, 100, 130};
+    static const int conflict[] = {1 << 7, 1 << 7, 0, 0, 0};
+    assert_int_equal(r->n, 5);
+    for (size_t i = 0; i < r->n; i++) {
+        assert_int_equal(rows_int(r, COL_HAMA, i), hama[i]);
+        assert_int_equal(rows_int(r, COL_MONITORING_MIN, i), mon[i]);
+        assert_int_equal(r->conflict[i], conflict[i]);
+    }
+    free(probs);
+    ingest_result_fini(&res);
+    unlink(path);
+    free(path);
+}
+
 static void test_ingest_duplicates_conflicts_as_of(void **state)
 {
     (void)state;
@@ -95,11 +149,11 @@ static void test_ingest_duplicates_conflicts_as_of(void **state)
     char *rows = rows_dump(&res.rows, 1);
     /* sorted by patient, date, content; conflict bits: phq9 = 1, madrs = 4 */
     assert_string_equal(rows,
-                        "A|2026-01-01|0|||x|||||nan|nan|10|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c1|@0:3\n"
-                        "A|2026-01-01|0|||y|||||nan|nan|-1|-1|30|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:7\n"
-                        "A|2026-01-01|0|||y|||||nan|nan|11|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c1|@0:6\n"
-                        "B|2026-01-05|0|||x|||||nan|nan|10|-1|20|-1|-1|-1|-1|-1|-1|-1|-1|-1|c4|@0:2\n"
-                        "B|2026-01-05|0|||x|||||nan|nan|10|-1|21|-1|-1|-1|-1|-1|-1|-1|-1|-1|c4|@0:8\n");
+                        "A|2026-01-01|0|||x|||||nan|nan|10|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c1|@0:3\n"
+                        "A|2026-01-01|0|||y|||||nan|nan|-1|-1|30|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:7\n"
+                        "A|2026-01-01|0|||y|||||nan|nan|11|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c1|@0:6\n"
+                        "B|2026-01-05|0|||x|||||nan|nan|10|-1|20|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c4|@0:2\n"
+                        "B|2026-01-05|0|||x|||||nan|nan|10|-1|21|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c4|@0:8\n");
     assert_int_equal(res.patients, 2);
     free(rows);
     free(probs);
@@ -504,6 +558,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ingest_edge_small_accounting),
         cmocka_unit_test(test_ingest_duplicates_conflicts_as_of),
+        cmocka_unit_test(test_ingest_hama_monitoring_min),
         cmocka_unit_test(test_ingest_several_files_pool_rows),
         cmocka_unit_test(test_ingest_row_order_does_not_matter),
         cmocka_unit_test(test_ingest_threads_give_identical_results),

@@ -24,27 +24,15 @@ const char *F(struct doc *d, int var)
     return C(d, d->flow[var], d->hid[var]);
 }
 
+/* The column table's label and range (columns.h). */
 const char *instrument_label(int col)
 {
-    switch (col) {
-    case COL_PHQ9: return "PHQ-9";
-    case COL_MADRS: return "MADRS";
-    case COL_QIDS_SR16: return "QIDS-SR16";
-    case COL_HAMD17: return "HAM-D17";
-    case COL_BDI2: return "BDI-II";
-    default: return "GAD-7";
-    }
+    return ingest_columns[col].label;
 }
 
 int instrument_max(int col)
 {
-    switch (col) {
-    case COL_MADRS: return 60;
-    case COL_HAMD17: return 52;
-    case COL_BDI2: return 63;
-    case COL_GAD7: return 21;
-    default: return 27;
-    }
+    return ingest_columns[col].hi;
 }
 
 void pct_ci(struct doc *d, char *buf, size_t n, const struct proportion *p, struct disc_prop dp)

@@ -131,16 +131,19 @@ static void missing_values(struct doc *d, double x, double colw)
 {
     const struct analysis *a = d->a;
     render_text(d->cr, &d->f, 1, 10, x, 80, 0, "Missing values by column (accepted rows)");
-    static const char *const short_names[N_INT_COLS] = {
-        "phq9", "item9", "madrs", "qids", "hamd", "bdi2", "gad7", "cadss", "sbp-", "dbp-",
-        "sbp+", "dbp+"};
+    const char *short_names[N_INT_COLS]; /* the columns the table counts (columns.h) */
     double mv[N_INT_COLS];
-    for (int k = 0; k < N_INT_COLS; k++)
-        mv[k] = a->dq.missing_n ? 100.0 * (double)a->dq.missing[k] / (double)a->dq.missing_n : 0;
     uint8_t mh[N_INT_COLS];
-    for (int k = 0; k < N_INT_COLS; k++)
-        mh[k] = a->disc.missing[k].events ? a->disc.missing[k].events : a->disc.missing[k].rate;
-    render_bars(d->cr, &d->f, (struct box){x, 88, colw, 220}, short_names, mv, mh, N_INT_COLS,
+    int nm = 0;
+    for (int k = 0; k < N_INT_COLS; k++) {
+        if (!ingest_columns[COL_FIRST_INT + k].dq_missing)
+            continue;
+        short_names[nm] = ingest_columns[COL_FIRST_INT + k].short_name;
+        mv[nm] = a->dq.missing_n ? 100.0 * (double)a->dq.missing[k] / (double)a->dq.missing_n : 0;
+        mh[nm] = a->disc.missing[k].events ? a->disc.missing[k].events : a->disc.missing[k].rate;
+        nm++;
+    }
+    render_bars(d->cr, &d->f, (struct box){x, 88, colw, 220}, short_names, mv, mh, nm,
                 "rows without a value (%)", 1);
     char t[200];
     if (hidden(a->disc.without_score) || a->disc.treatment_sessions)
