@@ -46,9 +46,7 @@ const char *model_funnel_flag_name(int flag)
 /* Minutes of monitoring of row i, or -1 when not recorded. */
 static int monitoring_min(const struct rows *r, size_t i)
 {
-    (void)r;
-    (void)i;
-    return -1;
+    return r->score[INT_INDEX(COL_MONITORING_MIN)][i];
 }
 
 static void vitals_add(struct vitals *v, int pre, int post)

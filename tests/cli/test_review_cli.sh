@@ -32,41 +32,47 @@ cd "$tmp"
 #                 on the sixth session (line 19), value "baseline 18; last 14"
 #  D (20-26)      six sessions, responds at 9 on the third (<= 6 sessions) -> nothing
 #  G, H, F        item 9 course only; F (line 34): item 9 without a PHQ-9 total
+#  E (35-38)      intranasal: 95 minutes of monitoring (line 36)   -> monitoring_short 95
+#                 130 minutes (37), none recorded (38)              -> counted, not listed
 cat >plant.csv <<'EOF'
-patient_id,session_date,session_type,clinician,route,drug,dose_mg,weight_kg,phq9,phq9_item9,cadss,sbp_pre,dbp_pre,sbp_post,dbp_post
-A,2026-01-01,assessment,,,,,,20,0,,,,,
-A,2026-01-05,treatment,c1,iv,ketamine,35,70,,,3,165,95,150,90
-A,2026-01-08,treatment,c1,iv,ketamine,35,70,,,12,120,80,185,100
-A,2026-01-12,treatment,c1,iv,ketamine,35,70,,,,150,85,150,
-A,2026-01-15,treatment,c1,iv,ketamine,35,70,,,,170,,140,80
-A,2026-01-19,treatment,c1,iv,ketamine,,,,,,170,105,,
-B,2026-01-01,assessment,,,,,,22,3,,,,,
-B,2026-01-03,treatment,c2,iv,ketamine,35,70,20,1,,,,,
-B,2026-01-10,treatment,c2,iv,ketamine,35,70,18,2,,,,,
-B,2026-01-25,treatment,c2,iv,ketamine,35,70,15,0,,,,,
-B,2026-02-01,assessment,,,,,,14,2,,,,,
-C,2026-01-01,assessment,,,,,,20,,,,,,
-C,2026-01-02,treatment,c2,iv,ketamine,35,70,18,,,,,,
-C,2026-01-05,treatment,c2,iv,ketamine,35,70,17,,,,,,
-C,2026-01-08,treatment,c2,iv,ketamine,35,70,16,,,,,,
-C,2026-01-11,treatment,c2,iv,ketamine,35,70,16,,,,,,
-C,2026-01-14,treatment,c2,iv,ketamine,35,70,15,,,,,,
-C,2026-01-17,treatment,c2,iv,ketamine,35,70,15,,,,,,
-C,2026-01-25,assessment,,,,,,14,,,,,,
-D,2026-02-01,assessment,,,,,,20,0,,,,,
-D,2026-02-02,treatment,c2,iv,ketamine,35,70,18,,,,,,
-D,2026-02-04,treatment,c2,iv,ketamine,35,70,12,1,,,,,
-D,2026-02-06,treatment,c2,iv,ketamine,35,70,9,,,,,,
-D,2026-02-09,treatment,c2,iv,ketamine,35,70,8,,,,,,
-D,2026-02-11,treatment,c2,iv,ketamine,35,70,7,,,,,,
-D,2026-02-13,treatment,c2,iv,ketamine,35,70,6,,,,,,
-G,2026-03-01,assessment,,,,,,15,2,,,,,
-G,2026-03-02,treatment,c2,iv,ketamine,35,70,14,1,,,,,
-G,2026-03-09,treatment,c2,iv,ketamine,35,70,10,0,,,,,
-H,2026-03-01,assessment,,,,,,12,0,,,,,
-H,2026-03-03,treatment,c2,iv,ketamine,35,70,11,0,,,,,
-H,2026-03-10,assessment,,,,,,10,0,,,,,
-F,2026-03-31,assessment,,,,,,,2,,,,,
+patient_id,session_date,session_type,clinician,route,drug,dose_mg,weight_kg,phq9,phq9_item9,cadss,sbp_pre,dbp_pre,sbp_post,dbp_post,monitoring_min
+A,2026-01-01,assessment,,,,,,20,0,,,,,,
+A,2026-01-05,treatment,c1,iv,ketamine,35,70,,,3,165,95,150,90,
+A,2026-01-08,treatment,c1,iv,ketamine,35,70,,,12,120,80,185,100,
+A,2026-01-12,treatment,c1,iv,ketamine,35,70,,,,150,85,150,,
+A,2026-01-15,treatment,c1,iv,ketamine,35,70,,,,170,,140,80,
+A,2026-01-19,treatment,c1,iv,ketamine,,,,,,170,105,,,
+B,2026-01-01,assessment,,,,,,22,3,,,,,,
+B,2026-01-03,treatment,c2,iv,ketamine,35,70,20,1,,,,,,
+B,2026-01-10,treatment,c2,iv,ketamine,35,70,18,2,,,,,,
+B,2026-01-25,treatment,c2,iv,ketamine,35,70,15,0,,,,,,
+B,2026-02-01,assessment,,,,,,14,2,,,,,,
+C,2026-01-01,assessment,,,,,,20,,,,,,,
+C,2026-01-02,treatment,c2,iv,ketamine,35,70,18,,,,,,,
+C,2026-01-05,treatment,c2,iv,ketamine,35,70,17,,,,,,,
+C,2026-01-08,treatment,c2,iv,ketamine,35,70,16,,,,,,,
+C,2026-01-11,treatment,c2,iv,ketamine,35,70,16,,,,,,,
+C,2026-01-14,treatment,c2,iv,ketamine,35,70,15,,,,,,,
+C,2026-01-17,treatment,c2,iv,ketamine,35,70,15,,,,,,,
+C,2026-01-25,assessment,,,,,,14,,,,,,,
+D,2026-02-01,assessment,,,,,,20,0,,,,,,
+D,2026-02-02,treatment,c2,iv,ketamine,35,70,18,,,,,,,
+D,2026-02-04,treatment,c2,iv,ketamine,35,70,12,1,,,,,,
+D,2026-02-06,treatment,c2,iv,ketamine,35,70,9,,,,,,,
+D,2026-02-09,treatment,c2,iv,ketamine,35,70,8,,,,,,,
+D,2026-02-11,treatment,c2,iv,ketamine,35,70,7,,,,,,,
+D,2026-02-13,treatment,c2,iv,ketamine,35,70,6,,,,,,,
+G,2026-03-01,assessment,,,,,,15,2,,,,,,
+G,2026-03-02,treatment,c2,iv,ketamine,35,70,14,1,,,,,,
+G,2026-03-09,treatment,c2,iv,ketamine,35,70,10,0,,,,,,
+H,2026-03-01,assessment,,,,,,12,0,,,,,,
+H,2026-03-03,treatment,c2,iv,ketamine,35,70,11,0,,,,,,
+H,2026-03-10,assessment,,,,,,10,0,,,,,,
+F,2026-03-31,assessment,,,,,,,2,,,,,,
+E,2026-03-20,assessment,,,,,,18,0,,,,,,
+E,2026-03-21,treatment,c3,intranasal,esketamine,56,,17,,,,,,,95
+E,2026-03-24,treatment,c3,intranasal,esketamine,56,,15,,,,,,,130
+E,2026-03-27,treatment,c3,intranasal,esketamine,84,,14,,,,,,,
 EOF
 "$bin" report --quiet -o out plant.csv
 check report_ok test $? -eq 0
@@ -79,6 +85,7 @@ B,1,2026-01-01,plant.csv,8,item9_3,3
 B,1,2026-01-10,plant.csv,10,item9_no_followup,2
 B,1,2026-02-01,plant.csv,12,item9_no_followup,2
 C,1,2026-01-17,plant.csv,19,no_response_after_6,baseline 18; last 14
+E,1,2026-03-21,plant.csv,36,monitoring_short,95
 EOF
 check review_exactly_planted cmp -s want.csv out/review.csv || diff want.csv out/review.csv
 j() { "$get" out/results.json "$1"; }
@@ -88,7 +95,11 @@ check flags_post test "$(j safety.review.flags.bp_post_high)" = 1
 check flags_cadss test "$(j safety.review.flags.cadss_high)" = 1
 check flags_item9_3 test "$(j safety.review.flags.item9_3)" = 1
 check flags_nofu test "$(j safety.review.flags.item9_no_followup)" = 2
-check flags_mon test "$(j safety.review.flags.monitoring_short)" = 0
+check flags_mon test "$(j safety.review.flags.monitoring_short)" = 1
+# monitoring: E's three intranasal sessions, one under 120 minutes, one without a value
+check mon_intranasal test "$(j safety.monitoring.intranasal_sessions)" = 3
+check mon_short test "$(j safety.monitoring.under_minimum.events)" = 1
+check mon_missing test "$(j safety.monitoring.without_value.events)" = 1
 check flags_nr6 test "$(j safety.review.flags.no_response_after_6)" = 1
 check review_file_named test "$(j safety.review.file)" = review.csv
 # no response after 6: C and D have six sessions (the episodes with 6), C is flagged
@@ -114,10 +125,10 @@ check i9_followed test "$(j safety.phq9_item9.ge2_followed.events)" = 2
 check i9_followed_n test "$(j safety.phq9_item9.ge2_followed.n)" = 4
 check i9_open test "$(j safety.phq9_item9.ge2_not_followed_days_open)" = 0
 check i9_no_total test "$(j safety.phq9_item9.rows_without_phq9_total)" = 1
-# Vital signs over the 23 treatment sessions (A 5, B 3, C 6, D 6, G 2, H 1); only A's carry
+# Vital signs over the 26 treatment sessions (A 5, B 3, C 6, D 6, G 2, H 1, E 3); only A's carry
 # pressures: pre pairs on lines 3, 4, 5, 7 = 4 (6 has one value); post pairs 3, 4, 6 = 3 (5 has
 # one value); all four on 3 and 4 = 2; a dose with a pre pair: 3, 4, 5 = 3, at hold level: 3
-check vit_sessions test "$(j safety.vitals.overall.sessions)" = 23
+check vit_sessions test "$(j safety.vitals.overall.sessions)" = 26
 check vit_pre test "$(j safety.vitals.overall.pre_pair.events)" = 4
 check vit_post test "$(j safety.vitals.overall.post_pair.events)" = 3
 check vit_all test "$(j safety.vitals.overall.all_four.events)" = 2
@@ -146,8 +157,8 @@ check verify_tampered_names grep -q 'review.csv' verify.txt
 cut -d, -f1-3,6,7 out/review.csv >a.txt
 cut -d, -f1-3,6,7 out2/review.csv >b.txt
 check shuffled_same_flags cmp -s a.txt b.txt
-# line 3 of plant.csv is line 34 - 3 + 2 = 33 of the reversed file
-check shuffled_line grep -q '^A,1,2026-01-05,shuffled.csv,33,bp_hold_dosed,165/95$' out2/review.csv
+# line 3 of plant.csv is line 38 - 3 + 2 = 37 of the reversed file
+check shuffled_line grep -q '^A,1,2026-01-05,shuffled.csv,37,bp_hold_dosed,165/95$' out2/review.csv
 
 # options: --bp-hold 170/110 un-flags A's 165/95; --item9-followup-days 15 follows B's 01-10
 "$bin" report --quiet --bp-hold 170/110 --item9-followup-days 15 -o out3 plant.csv
@@ -168,6 +179,16 @@ check usage_nothing_written test ! -e bad
 check suppressed_ok test $? -eq 0
 check suppressed_no_review test ! -e out/review.csv
 check suppressed_file_null test "$(j safety.review.file)" = null
+
+# bad monitoring_min: not an integer, out of range: rejected with file:line:column
+printf 'patient_id,session_date,route,dose_mg,monitoring_min\nQ,2026-01-01,intranasal,56,2h\nQ,2026-01-02,intranasal,56,1441\nQ,2026-01-03,intranasal,56,120\n' >badmon.csv
+"$bin" check badmon.csv >check.txt
+check badmon_exit test $? -eq 1
+check badmon_2h grep -qF "badmon.csv:2:5: column 'monitoring_min': expected an integer 0-1440, got \"2h\"" check.txt
+check badmon_1441 grep -qF "badmon.csv:3:5: column 'monitoring_min': out of range 0-1440, got \"1441\"" check.txt
+"$bin" report --quiet -o badmon badmon.csv
+check badmon_rejects grep -q '^badmon.csv,2,monitoring_min,2h,not_an_integer$' badmon/rejects.csv
+check badmon_one_session test "$("$get" badmon/results.json safety.monitoring.intranasal_sessions)" = 1
 
 # degenerate shapes: no treatment session at all (nothing to flag: the header only, rates null);
 # one patient dosed once, on one day, with every flag of a session at once
