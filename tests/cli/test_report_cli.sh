@@ -111,12 +111,13 @@ check report_help_lists has "--endpoint W"
 # --strict: rejected rows fail the run, list every problem, and write nothing
 check strict_fails run 1 "$bin" report --strict --columns sample-data/messy-columns.ini --date-format us --delimiter ';' -o "$tmp/h" sample-data/messy-export.csv
 check strict_lists has "sample-data/messy-export.csv:7:10: column 'phq9' (\"PHQ-9 Total\"): expected an integer 0-27, got \"2O\""
-check strict_summary has "outcomes: --strict: 13 rows rejected; nothing was written"
+check strict_summary has "outcomes: --strict: 14 rows rejected; nothing was written"
 check strict_wrote_nothing test ! -e "$tmp/h"
 # without --strict the same export is analysed and its rejects listed
 check messy_report run 0 "$bin" report --columns sample-data/messy-columns.ini --date-format us --delimiter ';' -o "$tmp/i" sample-data/messy-export.csv
-check messy_rejects test "$(wc -l <"$tmp/i/rejects.csv")" -eq 14
+check messy_rejects test "$(wc -l <"$tmp/i/rejects.csv")" -eq 15
 check messy_reject_line grep -q '^sample-data/messy-export.csv,7,phq9,2O,not_an_integer$' "$tmp/i/rejects.csv"
+check messy_monitoring_reject grep -q '^sample-data/messy-export.csv,29,monitoring_min,2h,not_an_integer$' "$tmp/i/rejects.csv"
 
 # --suppress-below 11: no count from 1 to 10 in results.json, no episodes.csv (a stale one is
 # removed), "< 11" in the PDF
@@ -252,7 +253,7 @@ for delay in 0.05 0.2 0.4 0.6 0.8 1.0; do
   wait "$pid" 2>/dev/null
   check "signal_${delay}_no_temp" test -z "$(ls -A "$tmp/sig" 2>/dev/null | grep '\.tmp$')"
   n=$(ls "$tmp/sig" 2>/dev/null | wc -l)
-  check "signal_${delay}_all_or_nothing" test "$n" -eq 0 -o "$n" -eq 5
+  check "signal_${delay}_all_or_nothing" test "$n" -eq 0 -o "$n" -eq 6
 done
 
 echo "$passed passed, $failures failed"
