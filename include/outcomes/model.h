@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "outcomes/benchmarks.h"
 #include "outcomes/diag.h"
 #include "outcomes/ingest.h"
 #include "outcomes/stats.h"
@@ -37,6 +38,7 @@ struct model_opts {
     int suppress_below;         /* show counts 1..N-1 as "< N" (0: off); outputs only */
     int threads;                /* threads for the analysis (<= 1: one); the results do not
                                    depend on it */
+    const struct benchmark_list *benchmarks; /* borrowed; NULL: none */
 };
 
 /* Fills o with SPEC's defaults for instrument (phq9 when instrument < 0). */
@@ -191,6 +193,35 @@ struct safety_checks {
     size_t nreview;
 };
 
+/* The cohort of one period (month indices from..to) with the rates of SPEC section 2: what
+ * model_run computes for the report's period, and again, with the same definitions, as-of date
+ * and episodes, for the periods it is compared with (SPEC section 10). */
+struct period_rates {
+    int from, to;                      /* month indices */
+    long cohort, no_baseline, below_min, eligible, with_followup, mature, with_endpoint;
+    struct proportion response, remission, response_observed, remission_observed, followup;
+};
+
+/* The report's period against an earlier one: its rates, and now - then for response and
+ * remission as R prop.test(c(x_now, x_then), c(n_now, n_then), correct = FALSE) (NaN when
+ * either n is 0). */
+struct comparison {
+    struct period_rates then;
+    struct prop_diff response, remission;
+};
+enum { CMP_PREVIOUS, CMP_YEAR_BEFORE, CMP_COUNT };
+const char *model_comparison_name(int k); /* "previous", "year_before" */
+
+/* A benchmark set beside the clinic's rate of the same population: where the benchmark lies
+ * against the clinic's 95 % interval (inclusive limits). */
+enum bm_position { BM_BELOW = -1, BM_INSIDE = 0, BM_ABOVE = 1, BM_NONE = 2 }; /* NONE: no CI */
+struct benchmark_result {
+    const struct benchmark *b;         /* borrowed from model_opts.benchmarks */
+    const struct proportion *clinic;   /* the analysis' rate of the same population */
+    int position;                      /* enum bm_position */
+};
+const char *model_bm_position_name(int pos); /* "below", "inside", "above", NULL */
+
 /* Data-quality figures. */
 struct data_quality {
     long missing_n;                    /* accepted rows */
@@ -282,8 +313,17 @@ struct disc_checks {
 #define PCT_BINS 16 /* percent change at the endpoint in 10-point bins (README "Definitions") */
 const char *model_pct_bin_name(int bin);
 
+/* A comparison period: its rates, and the two differences (withheld when either side's rate
+ * is). */
+struct disc_comparison {
+    struct disc_prop response, remission, response_observed, followup;
+    uint8_t diff_response, diff_remission;
+};
+
 struct disclosure {
     int below;                           /* N, or 0 when off */
+    struct disc_comparison comparison[CMP_COUNT];
+    uint8_t *benchmark_position;         /* per a->benchmarks: withheld with the clinic's rate (owned) */
     uint8_t flow[F_COUNT], patients;
     struct disc_prop response, remission, response_observed, remission_observed, followup;
     struct disc_km time_to_response, time_to_remission, sessions_to_response,
@@ -344,6 +384,9 @@ struct analysis {
     size_t nwaterfall;                 /* bars kept (evenly spaced ranks when sampled) */
     long waterfall_total;              /* episodes with an endpoint */
     long pct_hist[PCT_BINS];           /* the same episodes by percent change (10-point bins) */
+    struct comparison comparison[CMP_COUNT]; /* previous period, a year before (SPEC 10) */
+    struct benchmark_result *benchmarks; /* those of the instrument, in the list's order */
+    size_t nbenchmarks;
     struct disclosure disc;            /* what suppression withholds (all shown when off) */
 };
 

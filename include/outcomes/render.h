@@ -49,7 +49,17 @@ const char *render_label_fit(cairo_t *cr, const struct fonts *f, int bold, doubl
                              size_t n);
 double render_label(cairo_t *cr, const struct fonts *f, int bold, double size, double x,
                     double y, double align, double max_width, size_t max_chars, const char *s);
-/* Wraps s into lines of at most width; draws them from baseline y; returns the y after. */
+/* Wraps the display form of s into lines of at most width (at spaces; a word wider than a line
+ * is cut between characters), at most max_lines of them (<= 0: any number; the last one ends
+ * with an ellipsis when text is left), drawn from baseline y 1.35 x size apart; returns the
+ * baseline after the last. */
+double render_wrap(cairo_t *cr, const struct fonts *f, int bold, double size, double x,
+                   double y, double width, int max_lines, const char *s);
+/* 1 when render_wrap would draw all of s within max_lines lines (no ellipsis). */
+int render_wrap_fits(cairo_t *cr, const struct fonts *f, int bold, double size, double width,
+                     int max_lines, const char *s);
+/* Wraps s into lines of at most width; draws them from baseline y; returns the y after. A line
+ * break in s starts a new line. */
 double render_paragraph(cairo_t *cr, const struct fonts *f, double size, double x, double y,
                         double width, const char *s);
 
@@ -63,40 +73,62 @@ struct box {
 };
 
 /* Kaplan-Meier: cumulative proportion with the event (1 - S) in %, step curves with 95 % bands,
- * censor ticks, the median marked, and a number-at-risk table (at risk / events / censored per
- * series) exactly under the x-axis ticks. names label the series. */
-/* show[s] (the disclosure decision for the series): counts and median withheld, and the curve
- * drawn only over its rows [0, show[s].rows) (the at-risk table to the last of them); a series
- * not drawn is left out, and with none left the box says why. */
+ * censor ticks, the median marked, and a number-at-risk table exactly under the x-axis ticks:
+ * per series (labelled risk_names[s], or names[s] when risk_names is NULL) the number at risk at
+ * each tick and the events and censorings from 0 up to the tick, cumulative (KMunicate), the
+ * convention stated under it. names label the series in the legend, which sits outside the
+ * plot (above it with the table, below the axis in small multiples).
+ * show[s] (the disclosure decision for the series, and the display cut): counts and median
+ * withheld, and the curve drawn only over its rows [0, show[s].rows) (the at-risk table to the
+ * last of them); the x axis fits the rows drawn. min_at_risk > 0: rows stop where fewer than
+ * that many remain at risk (the legend says so for a curve with none left); a series not drawn
+ * is left out, and with none left the box says why. Returns 1 when a name in the legend was
+ * shortened (ending "..."; the page says where the whole ones are), else 0. */
 struct km_show {
     unsigned char n, events, median; /* withheld flags of the series' n, events and median */
     unsigned char drawn;             /* 1: the curve is drawn */
     size_t rows;                     /* curve rows drawn */
+    long min_at_risk;                /* the display cut rows stops at (0: none) */
 };
-void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km *const *km,
-               const struct km_show *show, const char *const *names, int nseries,
-               const char *xunit, const char *ylabel, int risk_table);
+int render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km *const *km,
+              const struct km_show *show, const char *const *names,
+              const char *const *risk_names, int nseries, const char *xunit,
+              const char *ylabel, int risk_table);
 
-/* A p-chart: monthly rates with the centre line, 3-sigma limits, signals marked. */
+/* A p-chart: monthly rates with the centre line, 3-sigma limits, signals marked; the report's
+ * period shaded; a month none of whose episodes is mature yet labelled "not yet mature", one
+ * only partly mature marked "*" (the chart says what that means). */
 /* show[k]: what is withheld of month k; centre_withheld: the centre line (and every limit). */
 struct month_show {
     unsigned char n, rate; /* withheld flags of the month's n and rate */
     unsigned char limits;  /* its limits and signal */
+    unsigned char in_period; /* 1: a month of the report's period (shaded) */
+    unsigned char maturity;  /* 0 every episode of the month mature by the as-of date, 1 some,
+                                2 none yet ("not yet mature" instead of its n) */
 };
 void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
                    const struct pchart_point *pts, const struct month_show *show,
                    int centre_withheld, int npts, int month0, const char *title);
 
-/* One row of a forest plot: a label and a proportion (a header row when p is NULL). */
+/* One row of a forest plot: a value with its response and remission, or a variable's heading
+ * (p[0] NULL). */
 struct forest_row {
     const char *label;
-    const struct proportion *p;
-    int n_withheld, rate_withheld; /* the disclosure decision's flags */
+    const struct proportion *p[2];     /* response, remission */
+    int n_withheld[2], rate_withheld[2]; /* the disclosure decision's flags */
 };
-/* Rates with 95 % intervals as points and bars on a 0-100 % axis, n and the rate as text, and a
- * dashed line at the overall rate. */
-void render_forest(cairo_t *cr, const struct fonts *f, struct box b,
-                   const struct forest_row *rows, int nrows, double overall, const char *title);
+/* The height a row takes in a forest plot b.w wide: a heading 15, a value 12, or 22 when its
+ * label needs a second line (labels wrap onto two lines, then end with an ellipsis). */
+double render_forest_row_height(cairo_t *cr, const struct fonts *f, double width,
+                                const struct forest_row *row);
+/* Response and remission side by side for rows[0..nrows) (one label column): each rate as a
+ * square growing with n and its 95 % interval as a bar on a 0-100 % axis, the rate, interval
+ * and n as text, a dashed line at the overall rates (NaN: none); the legend above the plots,
+ * outside the data. A rate on fewer than min_n episodes is given as text only ("too few to
+ * draw"). Returns 1 when a label was shortened (the page says where the full ones are). */
+int render_forest(cairo_t *cr, const struct fonts *f, struct box b,
+                  const struct forest_row *rows, int nrows, const double overall[2],
+                  long min_n);
 
 /* Percent change at the endpoint, one bar per episode (sorted), shaded by class (2 remitter,
  * 1 responder, 0 neither), a line at -50 %. */

@@ -55,6 +55,7 @@ struct pdf_opts {
     int letter;            /* 1: US Letter, else A4 (landscape either way) */
     const char *date_iso;  /* creation and modification date, "YYYY-MM-DDTHH:MM:SSZ" */
     const char *period;    /* the period as given ("2026-10", "all") */
+    int km_min_at_risk;    /* drawn Kaplan-Meier curves stop where fewer remain at risk */
 };
 
 /* report.pdf, the quality-review report (SPEC section 6), into a malloc'd buffer. Returns 0 or
@@ -143,6 +144,11 @@ struct report_request {
     int strict;                   /* 1: fail (DIAG_DATA) when any row is rejected */
     const char *title;            /* on every page ("Quality review" when NULL) */
     int letter;                   /* US Letter, else A4 */
+    const char *benchmarks;       /* --benchmarks FILE, or NULL: the shipped benchmarks.csv
+                                     (outcomes/datadir.h); read here into model.benchmarks */
+    const char *target;           /* --target LIST (benchmarks_parse_target), or NULL */
+    int km_min_at_risk;           /* drawn Kaplan-Meier curves stop below this at risk
+                                     (<= 0: 10) */
     const char *period_label;     /* the period as given ("2026-10", "all") */
     const char *dir;              /* the output directory */
     const char *source_date_epoch; /* SOURCE_DATE_EPOCH as set, or NULL: the PDF's dates */

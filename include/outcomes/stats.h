@@ -26,6 +26,15 @@ enum ci_method { CI_WILSON, CI_EXACT };
  * Clopper-Pearson as R binom.test(x, n)$conf.int. Requires 0 <= x <= n. */
 struct proportion stats_proportion(long x, long n, enum ci_method method);
 
+/* p1 - p2 of two independent proportions with its 95 % interval and the test of equality, as
+ * R prop.test(c(x1, x2), c(n1, n2), correct = FALSE): $estimate difference, $conf.int,
+ * $p.value. All NaN when n1 or n2 is 0 (R stops); p NaN when both groups are all successes or
+ * all failures (R's statistic is NaN). */
+struct prop_diff {
+    double estimate, lo, hi, p;
+};
+struct prop_diff stats_prop_diff(long x1, long n1, long x2, long n2);
+
 /* One row of a Kaplan-Meier curve: one per distinct time (event or censoring), as R's
  * summary(survfit(...), censored = TRUE). std_err is fit$std.err (of the cumulative hazard);
  * std_err, lower and upper are NaN where surv = 0. */

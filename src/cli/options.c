@@ -297,10 +297,21 @@ static int p_title(struct cli_opts *o, const struct opt_def *def, const char *va
                         "%s: %s at byte %zu: the title must be one line of UTF-8 text", where,
                         ctl ? "a control character" : "invalid UTF-8", bad + 1);
     }
-    if (chars > 120)
-        return diag_set(d, DIAG_USAGE, NULL, 0, 0, "%s: at most 120 characters, got %ld", where,
+    if (chars > 200)
+        return diag_set(d, DIAG_USAGE, NULL, 0, 0, "%s: at most 200 characters, got %ld", where,
                         chars);
     return p_str(o, def, val, where, d);
+}
+
+/* --target response=0.5,remission=0.3: checked here (a usage error names the option), read
+ * again by report_run. */
+static int p_target(struct cli_opts *o, const struct opt_def *def, const char *val,
+                    const char *where, struct diag *d)
+{
+    struct benchmark_list tmp = {0};
+    int rc = benchmarks_parse_target(val, where, &tmp, d);
+    benchmarks_fini(&tmp);
+    return rc ? rc : p_str(o, def, val, where, d);
 }
 
 static int p_period(struct cli_opts *o, const struct opt_def *def, const char *val,
@@ -522,6 +533,18 @@ static const struct opt_def defs[] = {
              "episodes.csv, review.csv or rejects.csv",
      .parse = p_int, .dst = OFF(model.suppress_below), .format = f_int_set, .lo = 2,
      .hi = 1000, .what = "a count"},
+    {.name = "benchmarks", .commands = CMD_REPORT, .arg = "FILE",
+     .help = "published rates to set beside the clinic's (CSV " BENCHMARKS_HEADER "; default: "
+             "the benchmarks.csv shipped with the tool)",
+     .parse = p_str, .dst = OFF(benchmarks), .format = f_str},
+    {.name = "target", .commands = CMD_REPORT, .arg = "LIST",
+     .help = "the clinic's own targets beside its rates, e.g. response=0.5,remission=0.3",
+     .parse = p_target, .dst = OFF(target), .format = f_str},
+    {.name = "km-min-at-risk", .commands = CMD_REPORT, .arg = "N",
+     .help = "a drawn Kaplan-Meier curve stops where fewer than N remain at risk (default 10; "
+             "results.json keeps the whole curve)",
+     .parse = p_int, .dst = OFF(km_min_at_risk), .format = f_int, .lo = 1, .hi = 1000000,
+     .what = "a number at risk"},
     {.name = "title", .commands = CMD_REPORT, .arg = "TEXT",
      .help = "the clinic's name on every page (default \"Quality review\")",
      .parse = p_title, .dst = OFF(title), .format = f_str, .dflt = "Quality review"},
@@ -722,6 +745,7 @@ static void defaults(struct cli_opts *o, enum command cmd)
     o->patients = 500;
     o->seed = 1;
     o->months = 18;
+    o->km_min_at_risk = 10;
     model_opts_default(&o->model, -1);
     snprintf(o->period_label, sizeof o->period_label, "all");
 }
@@ -855,6 +879,8 @@ void cli_opts_fini(struct cli_opts *o)
     free((void *)o->config);
     free((void *)o->output);
     free((void *)o->title);
+    free((void *)o->benchmarks);
+    free((void *)o->target);
     for (size_t i = 0; i < o->nfiles; i++)
         free(o->files[i]);
     free(o->files);

@@ -417,37 +417,29 @@ int model_run(const struct ingest_result *in, const struct model_opts *opts,
         a->period_from = opts->period_from;
         a->period_to = opts->period_to;
     }
-    /* the cohort and its flow */
-    long resp = 0, rem = 0, resp_obs = 0, rem_obs = 0;
+    /* the cohort and its flow: the same function gives the comparison periods' (comparison.c) */
+    struct period_rates pr;
+    model_period_rates(a, a->period_from, a->period_to, &pr);
     for (size_t i = 0; i < a->nepisodes; i++) {
         struct episode *e = &a->episodes[i];
         int m = date_month_index(e->index_date);
         e->in_cohort = m >= a->period_from && m <= a->period_to;
-        if (!e->in_cohort)
-            continue;
-        a->cohort_episodes++;
-        a->excluded_no_baseline += e->exclusion == EXCL_NO_BASELINE;
-        a->excluded_below_min += e->exclusion == EXCL_BELOW_MIN;
-        if (!e->eligible)
-            continue;
-        a->eligible++;
-        a->with_followup += e->n_followup > 0;
-        if (!e->mature)
-            continue;
-        a->mature++;
-        resp += e->responder;
-        rem += e->remitter;
-        if (e->endpoint_score >= 0) {
-            a->with_endpoint++;
-            resp_obs += e->responder;
-            rem_obs += e->remitter;
-        }
     }
-    a->response = stats_proportion(resp, a->mature, opts->ci);
-    a->remission = stats_proportion(rem, a->mature, opts->ci);
-    a->response_observed = stats_proportion(resp_obs, a->with_endpoint, opts->ci);
-    a->remission_observed = stats_proportion(rem_obs, a->with_endpoint, opts->ci);
-    a->followup = stats_proportion(a->with_endpoint, a->mature, opts->ci);
+    a->cohort_episodes = pr.cohort;
+    a->excluded_no_baseline = pr.no_baseline;
+    a->excluded_below_min = pr.below_min;
+    a->eligible = pr.eligible;
+    a->with_followup = pr.with_followup;
+    a->mature = pr.mature;
+    a->with_endpoint = pr.with_endpoint;
+    a->response = pr.response;
+    a->remission = pr.remission;
+    a->response_observed = pr.response_observed;
+    a->remission_observed = pr.remission_observed;
+    a->followup = pr.followup;
+    model_comparisons(a);
+    if (model_benchmarks(a) != 0)
+        goto oom;
     atomic_int next_task = 0;
     a->seconds_episodes = seconds_since(t_start);
     struct after_job aj[2] = {{a, r, pstart, &next_task, 0}, {a, r, pstart, &next_task, 0}};
@@ -486,6 +478,7 @@ void model_fini(struct analysis *a)
     model_safety_fini(&a->safety);
     model_checks_fini(&a->checks);
     model_disclosure_fini(&a->disc);
+    free(a->benchmarks);
     free(a->traj_lines);
     free(a->traj_pts);
     free(a->waterfall);

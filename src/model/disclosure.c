@@ -158,6 +158,12 @@ static struct disc_prop prop(const struct eng *e, size_t x, size_t n, size_t com
     return p;
 }
 
+/* A proportion whose rate a writer may not show. */
+static int hidden_prop(struct disc_prop p)
+{
+    return p.events || p.n || p.rate;
+}
+
 /* A fit's cells: n (shared with `ncell` when equal) and events; returns the events cell. */
 struct km_cells {
     size_t n, events, comp;
@@ -231,6 +237,7 @@ void model_disclosure_fini(struct disclosure *d)
     free(d->ae_episodes);
     free(d->file_rows);
     free(d->checks.by_clinician);
+    free(d->benchmark_position);
     memset(d, 0, sizeof *d);
 }
 
@@ -481,7 +488,9 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
     d->ae_episodes = calloc(s->nae + 1, sizeof *d->ae_episodes);
     d->file_rows = calloc(in->nfiles + 1, 1);
     d->checks.by_clinician = calloc(a->checks.nclinicians + 1, sizeof *d->checks.by_clinician);
-    if (!d->ae_sessions || !d->ae_episodes || !d->file_rows || !d->checks.by_clinician)
+    d->benchmark_position = calloc(a->nbenchmarks + 1, 1);
+    if (!d->ae_sessions || !d->ae_episodes || !d->file_rows || !d->checks.by_clinician ||
+        !d->benchmark_position)
         goto oom;
     const struct km *fits[4] = {&a->time_to_response, &a->time_to_remission,
                                 &a->sessions_to_response, &a->sessions_to_remission};
@@ -555,6 +564,27 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
         group_sum(&e, F[F_MATURE], mn + k0, nk);
         group_sum(&e, F[F_RESPONDERS], mx[0] + k0, nk);
         group_sum(&e, F[F_REMITTERS], mx[1] + k0, nk);
+    }
+    /* the comparison periods (SPEC 10): mature, responders, remitters, with an endpoint, and
+     * their complements; a period inside the 12 months shown is the sum of its months */
+    size_t cm[CMP_COUNT][4], cmc[CMP_COUNT][4];
+    for (int k = 0; k < CMP_COUNT; k++) {
+        const struct period_rates *t = &a->comparison[k].then;
+        cm[k][0] = cell(&e, t->mature);
+        cm[k][1] = cell(&e, t->response.events);
+        cm[k][2] = cell(&e, t->remission.events);
+        cm[k][3] = cell(&e, t->with_endpoint);
+        cmc[k][0] = part_of(&e, cm[k][0], cm[k][3]);  /* mature without an endpoint */
+        cmc[k][1] = part_of(&e, cm[k][0], cm[k][1]);  /* non-responders */
+        cmc[k][2] = part_of(&e, cm[k][0], cm[k][2]);  /* non-remitters */
+        cmc[k][3] = part_of(&e, cm[k][3], cm[k][1]);  /* with an endpoint, not responding */
+        part_of(&e, cm[k][3], cm[k][2]);
+        if (t->from >= a->month0 && t->to <= a->month0 + 11) {
+            size_t k0 = (size_t)(t->from - a->month0), nk = (size_t)(t->to - t->from + 1);
+            group_sum(&e, cm[k][0], mn + k0, nk);
+            group_sum(&e, cm[k][1], mx[0] + k0, nk);
+            group_sum(&e, cm[k][2], mx[1] + k0, nk);
+        }
     }
     /* trajectory: baseline n is the eligible; n only falls from one point to the next, and a
      * drop is a count */
@@ -706,6 +736,25 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
             any |= hid(&e, b + 3) || hid(&e, b + 4) || hid(&e, b + 7);
         }
         d->logrank[v] = any ? DISC_WITHHELD : DISC_SHOWN;
+    }
+    for (int k = 0; k < CMP_COUNT; k++) {
+        struct disc_comparison *dc = &d->comparison[k];
+        dc->response = prop(&e, cm[k][1], cm[k][0], cmc[k][1]);
+        dc->remission = prop(&e, cm[k][2], cm[k][0], cmc[k][2]);
+        dc->response_observed = prop(&e, cm[k][1], cm[k][3], cmc[k][3]);
+        dc->followup = prop(&e, cm[k][3], cm[k][0], cmc[k][0]);
+        dc->diff_response =
+            hidden_prop(d->response) || hidden_prop(dc->response) ? DISC_WITHHELD : 0;
+        dc->diff_remission =
+            hidden_prop(d->remission) || hidden_prop(dc->remission) ? DISC_WITHHELD : 0;
+    }
+    for (size_t k = 0; k < a->nbenchmarks; k++) {
+        const struct proportion *c = a->benchmarks[k].clinic;
+        struct disc_prop cp = c == &a->response             ? d->response
+                              : c == &a->remission          ? d->remission
+                              : c == &a->response_observed  ? d->response_observed
+                                                            : d->remission_observed;
+        d->benchmark_position[k] = hidden_prop(cp) ? DISC_WITHHELD : 0;
     }
     uint8_t centre[2] = {0, 0};
     for (int k = 0; k < 12; k++) {

@@ -1,8 +1,11 @@
 /* figures.c: the data behind the report's trajectory and waterfall pages.
- *  - Trajectory: every usable primary-instrument score of an eligible cohort episode from its
- *    baseline to the end of follow-up, placed at session = the episode's treatment dates before
- *    the score (baseline: 0) and week = ceil(days since index / 7) (days 1-7 are week 1;
- *    baseline: 0), both capped at 12. Mean with a t-based 95 % interval (mean +- t(0.975, n-1) sd / sqrt(n)).
+ *  - Trajectory (SPEC section 13): the usable primary-instrument scores of an eligible cohort
+ *    episode from its baseline to the end of follow-up, placed at session = the episode's
+ *    treatment dates before the score (baseline: 0) and week = ceil(days since index / 7) (days
+ *    1-7 are week 1; baseline: 0), both capped at 12 (12 pools 12 and later). At each x one
+ *    score per episode, the last by date in that bucket, so n counts episodes (a patient scored
+ *    twice in a week weighs as one scored once). Mean with a t-based 95 % interval
+ *    (mean +- qt(0.975, n-1) sd / sqrt(n)); none for n = 1.
  *    Individual lines: every k-th episode in the store's order, k chosen so that at most
  *    TRAJ_SAMPLE are drawn (deterministic).
  *  - Waterfall: percent change at the endpoint of mature eligible episodes that have one,
@@ -181,6 +184,9 @@ int model_figures(const struct rows *r, const size_t *pstart, struct analysis *a
         int64_t fu_end = e->next_index == INT32_MAX
                              ? INT64_MAX
                              : (int64_t)e->next_index - a->opts.baseline_window;
+        int last_s[TRAJ_POINTS], last_w[TRAJ_POINTS]; /* the bucket's last score, -1 none */
+        for (int k = 0; k < TRAJ_POINTS; k++)
+            last_s[k] = last_w[k] = -1;
         for (size_t k = 0; k < ns; k++) {
             int32_t d = sc[k].date;
             int baseline = d == e->baseline_date;
@@ -192,17 +198,25 @@ int model_figures(const struct rows *r, const size_t *pstart, struct analysis *a
                 s = 12;
             if (w > 12)
                 w = 12;
-            by_s[s].n++;
-            by_s[s].sum += sc[k].score;
-            by_s[s].sumsq += (double)sc[k].score * sc[k].score;
-            by_w[w].n++;
-            by_w[w].sum += sc[k].score;
-            by_w[w].sumsq += (double)sc[k].score * sc[k].score;
+            last_s[s] = sc[k].score; /* scores come in date order: the last one stays */
+            last_w[w] = sc[k].score;
             if (sampled) {
                 if (vec_reserve(&a->traj_pts, a->ntraj_pts, sizeof *a->traj_pts) != 0)
                     goto out;
                 a->traj_pts[a->ntraj_pts++] =
                     (struct traj_pt){(int16_t)s, (int16_t)w, (int16_t)sc[k].score};
+            }
+        }
+        for (int k = 0; k < TRAJ_POINTS; k++) {
+            if (last_s[k] >= 0) {
+                by_s[k].n++;
+                by_s[k].sum += last_s[k];
+                by_s[k].sumsq += (double)last_s[k] * last_s[k];
+            }
+            if (last_w[k] >= 0) {
+                by_w[k].n++;
+                by_w[k].sum += last_w[k];
+                by_w[k].sumsq += (double)last_w[k] * last_w[k];
             }
         }
         if (sampled && a->ntraj_pts > first) {

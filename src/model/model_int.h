@@ -37,4 +37,12 @@ void model_checks_fini(struct safety_checks *c);
 /* The trajectory and waterfall figures of the report. */
 int model_figures(const struct rows *r, const size_t *pstart, struct analysis *a);
 
+/* The cohort of the months from..to (indices) and its rates, from a->episodes. */
+void model_period_rates(const struct analysis *a, int from, int to, struct period_rates *pr);
+/* a->comparison from a's period and rates. */
+void model_comparisons(struct analysis *a);
+/* a->benchmarks: the benchmarks of a's instrument beside the clinic's rates. Returns 0 or -1
+ * (out of memory). */
+int model_benchmarks(struct analysis *a);
+
 #endif

@@ -9,6 +9,7 @@
 #include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "outcomes/render.h"
@@ -163,50 +164,116 @@ double render_label(cairo_t *cr, const struct fonts *f, int bold, double size, d
                                         sizeof buf));
 }
 
+/* The end of the longest prefix of t[0..n) (a display form: single spaces) that fits width:
+ * whole words when one fits, else as many characters as fit (at least one). */
+static size_t fit_line(cairo_t *cr, const struct fonts *f, int bold, double size, double width,
+                       const char *t, size_t n, char *tmp)
+{
+    size_t best = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && t[i] != ' ')
+            continue;
+        memcpy(tmp, t, i);
+        tmp[i] = '\0';
+        if (render_text_width(cr, f, bold, size, tmp) > width)
+            break;
+        best = i;
+    }
+    if (best > 0)
+        return best;
+    /* one word wider than the line: cut it between characters */
+    size_t k = 0, last = 0;
+    while (k < n && t[k] != ' ') {
+        size_t next = k + 1;
+        while (next < n && ((unsigned char)t[next] & 0xc0) == 0x80)
+            next++;
+        memcpy(tmp, t, next);
+        tmp[next] = '\0';
+        if (last > 0 && render_text_width(cr, f, bold, size, tmp) > width)
+            break;
+        last = next;
+        k = next;
+    }
+    return last ? last : (n ? 1 : 0);
+}
+
+double render_wrap(cairo_t *cr, const struct fonts *f, int bold, double size, double x,
+                   double y, double width, int max_lines, const char *s)
+{
+    size_t room = TEXT_ROOM(strlen(s));
+    char *t = malloc(room), *tmp = malloc(room + 4);
+    if (!t || !tmp) {
+        free(t);
+        free(tmp);
+        return y;
+    }
+    text_display(t, room, s, TEXT_ALL);
+    size_t n = strlen(t), pos = 0;
+    for (int line = 0; pos < n && (max_lines <= 0 || line < max_lines); line++) {
+        const char *rest = t + pos;
+        size_t len = n - pos;
+        if (max_lines > 0 && line == max_lines - 1 &&
+            render_text_width(cr, f, bold, size, rest) > width) {
+            render_label(cr, f, bold, size, x, y, 0, width, TEXT_ALL, rest); /* ends "..." */
+            y += size * 1.35;
+            break;
+        }
+        size_t k = fit_line(cr, f, bold, size, width, rest, len, tmp);
+        memcpy(tmp, rest, k);
+        tmp[k] = '\0';
+        render_text(cr, f, bold, size, x, y, 0, tmp);
+        y += size * 1.35;
+        pos += k;
+        while (pos < n && t[pos] == ' ')
+            pos++;
+    }
+    free(t);
+    free(tmp);
+    return y;
+}
+
+int render_wrap_fits(cairo_t *cr, const struct fonts *f, int bold, double size, double width,
+                     int max_lines, const char *s)
+{
+    size_t room = TEXT_ROOM(strlen(s));
+    char *t = malloc(room), *tmp = malloc(room + 4);
+    int fits = 0;
+    if (t && tmp) {
+        text_display(t, room, s, TEXT_ALL);
+        size_t n = strlen(t), pos = 0;
+        int line = 0;
+        while (pos < n && line < max_lines) {
+            pos += fit_line(cr, f, bold, size, width, t + pos, n - pos, tmp);
+            while (pos < n && t[pos] == ' ')
+                pos++;
+            line++;
+        }
+        fits = pos >= n;
+    }
+    free(t);
+    free(tmp);
+    return fits;
+}
+
 double render_paragraph(cairo_t *cr, const struct fonts *f, double size, double x, double y,
                         double width, const char *s)
 {
-    char line[1024];
-    size_t n = 0;
+    /* line breaks in s start new lines (the display form would make them spaces) */
     const char *p = s;
-    while (*p) {
-        const char *word = p;
-        while (*p && *p != ' ' && *p != '\n')
-            p++;
-        size_t wl = (size_t)(p - word);
-        char trial[1024];
-        if (n + wl + 2 >= sizeof line) { /* a word longer than a line: cut, not mid-character */
-            wl = sizeof line - n - 2;
-            while (wl > 0 && ((unsigned char)word[wl] & 0xc0) == 0x80)
-                wl--;
-        }
-        snprintf(trial, sizeof trial, "%.*s%s%.*s", (int)n, line, n ? " " : "", (int)wl, word);
-        if (n && render_text_width(cr, f, 0, size, trial) > width) {
-            line[n] = '\0';
-            render_text(cr, f, 0, size, x, y, 0, line);
-            y += size * 1.35;
-            n = 0;
-            snprintf(line, sizeof line, "%.*s", (int)wl, word);
-            n = strlen(line);
-        } else {
-            snprintf(line, sizeof line, "%s", trial);
-            n = strlen(line);
-        }
-        if (*p == '\n') {
-            line[n] = '\0';
-            render_text(cr, f, 0, size, x, y, 0, line);
-            y += size * 1.35;
-            n = 0;
-        }
-        while (*p == ' ' || *p == '\n')
-            p++;
+    for (;;) {
+        const char *nl = strchr(p, '\n');
+        if (!nl)
+            return render_wrap(cr, f, 0, size, x, y, width, 0, p);
+        size_t len = (size_t)(nl - p);
+        char *part = malloc(len + 1);
+        if (!part)
+            return y;
+        memcpy(part, p, len);
+        part[len] = '\0';
+        y = len ? render_wrap(cr, f, 0, size, x, y, width, 0, part) : y + size * 1.35;
+        free(part);
+        p = nl + 1;
     }
-    if (n) {
-        line[n] = '\0';
-        render_text(cr, f, 0, size, x, y, 0, line);
-        y += size * 1.35;
-    }
-    return y;
 }
 
 /* Blue solid, orange dashed, green dotted, purple dash-dot, brown long dash, grey solid. */

@@ -1,4 +1,5 @@
-/* figures.c: the forest plot, the waterfall, the score trajectory and plain bar charts. */
+/* figures.c: the waterfall, the score trajectory and plain bar charts (the forest plot is
+ * forest.c). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,77 +13,6 @@ static void ylabel_at(cairo_t *cr, const struct fonts *f, double x, double y, co
     cairo_translate(cr, x, y);
     cairo_rotate(cr, -RENDER_PI / 2);
     render_text(cr, f, 0, 8.5, 0, 0, 0.5, s);
-    cairo_restore(cr);
-}
-
-void render_forest(cairo_t *cr, const struct fonts *f, struct box b,
-                   const struct forest_row *rows, int nrows, double overall, const char *title)
-{
-    cairo_save(cr);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    render_text(cr, f, 1, 10, b.x, b.y + 10, 0, title);
-    const double label_w = 150, text_w = 110, rh = 11.5;
-    struct box p = {b.x + label_w + text_w, b.y + 30, b.w - label_w - text_w - 10, nrows * rh};
-    struct axis ax;
-    render_axis_nice(&ax, 0, 100, 4, p.x, p.x + p.w);
-    char buf[96];
-    render_text(cr, f, 1, 7.5, b.x + label_w + text_w - 6, b.y + 24, 1, "rate (95% CI), n");
-    cairo_set_line_width(cr, 0.4);
-    for (int i = 0; i < ax.nticks; i++) {
-        double x = render_axis_map(&ax, ax.tick[i]);
-        cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
-        cairo_move_to(cr, x, p.y - 4);
-        cairo_line_to(cr, x, p.y + p.h);
-        cairo_stroke(cr);
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        snprintf(buf, sizeof buf, "%.0f%%", ax.tick[i]);
-        render_text(cr, f, 0, 7.5, x, p.y + p.h + 10, 0.5, buf);
-    }
-    if (!isnan(overall)) {
-        static const double dash[] = {3, 2};
-        double x = render_axis_map(&ax, 100 * overall);
-        cairo_set_source_rgb(cr, 0.4, 0.4, 0.4);
-        cairo_set_dash(cr, dash, 2, 0);
-        cairo_move_to(cr, x, p.y - 4);
-        cairo_line_to(cr, x, p.y + p.h);
-        cairo_stroke(cr);
-        cairo_set_dash(cr, NULL, 0, 0);
-        snprintf(buf, sizeof buf, "all %.1f%%", 100 * overall);
-        render_text(cr, f, 0, 7, x + 2, p.y - 6, 0, buf);
-    }
-    for (int i = 0; i < nrows; i++) {
-        double y = p.y + (i + 0.5) * rh;
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        if (!rows[i].p) {
-            render_label(cr, f, 1, 8, b.x, y + 3, 0, label_w - 4, TEXT_ALL, rows[i].label);
-            continue;
-        }
-        render_label(cr, f, 0, 8, b.x + 8, y + 3, 0, label_w - 12, TEXT_ALL, rows[i].label);
-        const struct proportion *q = rows[i].p;
-        if (q->n == 0) {
-            render_text(cr, f, 0, 7.5, b.x + label_w + text_w - 6, y + 3, 1, "no mature episode");
-            continue;
-        }
-        if (rows[i].rate_withheld || rows[i].n_withheld) {
-            char cn[24];
-            snprintf(buf, sizeof buf, "suppressed, n %s",
-                     render_count(f, q->n, rows[i].n_withheld, cn, sizeof cn));
-            render_text(cr, f, 0, 7.5, b.x + label_w + text_w - 6, y + 3, 1, buf);
-            continue;
-        }
-        snprintf(buf, sizeof buf, "%.0f%% (%.0f-%.0f), %ld", 100 * q->rate, 100 * q->lo,
-                 100 * q->hi, q->n);
-        render_text(cr, f, 0, 7.5, b.x + label_w + text_w - 6, y + 3, 1, buf);
-        render_series_style(cr, 0);
-        cairo_set_line_width(cr, 1.2);
-        cairo_move_to(cr, render_axis_map(&ax, 100 * q->lo), y);
-        cairo_line_to(cr, render_axis_map(&ax, 100 * q->hi), y);
-        cairo_stroke(cr);
-        double x = render_axis_map(&ax, 100 * q->rate);
-        double s = 1.5 + 2.5 * fmin(1, sqrt((double)q->n / 100.0)); /* size grows with n */
-        cairo_rectangle(cr, x - s, y - s, 2 * s, 2 * s);
-        cairo_fill(cr);
-    }
     cairo_restore(cr);
 }
 
@@ -163,7 +93,7 @@ void render_trajectory(cairo_t *cr, const struct fonts *f, struct box b,
         cairo_restore(cr);
         return;
     }
-    struct box p = {b.x + 44, b.y + 8, b.w - 52, b.h - 44};
+    struct box p = {b.x + 44, b.y + 8, b.w - 52, b.h - 52};
     struct axis ax = {-0.5, npts - 0.5, p.x, p.x + p.w, {0}, 0};
     struct axis ay;
     render_axis_nice(&ay, 0, ymax, 5, p.y + p.h, p.y);
@@ -227,13 +157,23 @@ void render_trajectory(cairo_t *cr, const struct fonts *f, struct box b,
         else
             snprintf(buf, sizeof buf, "%d", k);
         render_text(cr, f, 0, 8, x, p.y + p.h + 11, 0.5, buf);
-        char cn[24];
-        snprintf(buf, sizeof buf, "n %s",
-                 render_count(f, pts[k].n, withheld ? withheld[k] : 0, cn, sizeof cn));
-        render_text(cr, f, 0, 6.5, x, p.y + p.h + 20, 0.5, buf);
+    }
+    /* n under each point, "n" once at the left; numbers too wide for their place alternate
+     * between two lines so that none touches its neighbour */
+    double step = npts > 1 ? render_axis_map(&ax, 1) - render_axis_map(&ax, 0) : p.w;
+    int stagger = 0;
+    for (int k = 0; k < npts; k++) {
+        render_count(f, pts[k].n, withheld ? withheld[k] : 0, buf, sizeof buf);
+        stagger |= render_text_width(cr, f, 0, 7.5, buf) > step - 3;
+    }
+    render_text(cr, f, 0, 7.5, p.x - 6, p.y + p.h + 20, 1, "n");
+    for (int k = 0; k < npts; k++) {
+        double x = render_axis_map(&ax, k);
+        render_count(f, pts[k].n, withheld ? withheld[k] : 0, buf, sizeof buf);
+        render_text(cr, f, 0, 7.5, x, p.y + p.h + 20 + (stagger && k % 2 ? 9 : 0), 0.5, buf);
     }
     render_frame(cr, p);
-    render_text(cr, f, 0, 8.5, p.x + p.w / 2, p.y + p.h + 32, 0.5, xlabel);
+    render_text(cr, f, 0, 8.5, p.x + p.w / 2, p.y + p.h + 32 + (stagger ? 8 : 0), 0.5, xlabel);
     ylabel_at(cr, f, b.x + 10, p.y + p.h / 2, ylabel);
     cairo_restore(cr);
 }
@@ -256,17 +196,17 @@ void render_bars(cairo_t *cr, const struct fonts *f, struct box b, const char *c
     for (int i = 0; i < n; i++) {
         double x = p.x + i * slot, y = render_axis_map(&ay, values[i]);
         cairo_set_source_rgb(cr, 0, 0, 0);
-        render_text(cr, f, 0, 7, x + slot / 2, p.y + p.h + 10, 0.5, labels[i]);
+        render_text(cr, f, 0, 7.5, x + slot / 2, p.y + p.h + 10, 0.5, labels[i]);
         if (withheld && withheld[i]) {
             char cn[24];
             render_count(f, 0, withheld[i], cn, sizeof cn);
-            if (render_text_width(cr, f, 0, 6.5, cn) <= slot - 2) {
-                render_text(cr, f, 0, 6.5, x + slot / 2, p.y + p.h - 2, 0.5, cn);
+            if (render_text_width(cr, f, 0, 7.5, cn) <= slot - 2) {
+                render_text(cr, f, 0, 7.5, x + slot / 2, p.y + p.h - 2, 0.5, cn);
             } else { /* too wide for the slot: upwards from the axis */
                 cairo_save(cr);
                 cairo_translate(cr, x + slot / 2 + 2, p.y + p.h - 3);
                 cairo_rotate(cr, -RENDER_PI / 2);
-                render_text(cr, f, 0, 6.5, 0, 0, 0, cn);
+                render_text(cr, f, 0, 7.5, 0, 0, 0, cn);
                 cairo_restore(cr);
             }
             continue;
@@ -279,10 +219,24 @@ void render_bars(cairo_t *cr, const struct fonts *f, struct box b, const char *c
             snprintf(buf, sizeof buf, "%.1f%%", values[i]);
         else
             snprintf(buf, sizeof buf, "%.0f", values[i]);
-        double fs = 6.5; /* smaller when the value is wider than its slot (many bars) */
-        while (fs > 4.5 && render_text_width(cr, f, 0, fs, buf) > slot - 1)
-            fs -= 0.5;
-        render_text(cr, f, 0, fs, x + slot / 2, y - 2, 0.5, buf);
+        if (percent && render_text_width(cr, f, 0, 7.5, buf) > slot - 2)
+            snprintf(buf, sizeof buf, "%.0f%%", values[i]); /* a narrow slot: whole percent */
+        if (render_text_width(cr, f, 0, 7.5, buf) <= slot - 2)
+            render_text(cr, f, 0, 7.5, x + slot / 2, y - 2, 0.5, buf);
+        else { /* still too wide: turned upright, inside a bar tall enough (in white), else
+                  upwards from its top */
+            double tw = render_text_width(cr, f, 0, 7.5, buf);
+            int inside = p.y + p.h - y > tw + 6;
+            cairo_save(cr);
+            if (inside) {
+                cairo_set_source_rgb(cr, 1, 1, 1);
+                cairo_translate(cr, x + slot / 2 + 2.5, y + 3 + tw);
+            } else
+                cairo_translate(cr, x + slot / 2 + 2.5, y - 3);
+            cairo_rotate(cr, -RENDER_PI / 2);
+            render_text(cr, f, 0, 7.5, 0, 0, 0, buf);
+            cairo_restore(cr);
+        }
     }
     render_frame(cr, p);
     ylabel_at(cr, f, b.x + 8, p.y + p.h / 2, ylabel);

@@ -1,9 +1,14 @@
 /* km_chart.c: the time-to-response chart. Cumulative proportion with the event (1 - S(t)) in %,
  * one step curve per series with its 95 % band (from the log-transformed limits), censor ticks
  * on the curve, the median marked (or "not reached"), and a number-at-risk table whose columns
- * are placed with the same axis mapping as the x-axis ticks, so they line up exactly. */
+ * are placed with the same axis mapping as the x-axis ticks, so they line up exactly. The table
+ * follows KMunicate (Morris et al., BMJ Open 2019): at risk at each time, and events and
+ * censored cumulative from time 0, each series' rows under its own name. The curve and the
+ * table stop at the last row drawn (where too few remain at risk), and the axis ends there, so
+ * that the rise is not squeezed into the left of a long axis. No text below 7.5 pt. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "outcomes/render.h"
@@ -46,10 +51,13 @@ static double shown_until(const struct km *k, const struct km_show *show)
     return show->rows ? k->curve[show->rows - 1].time : -1;
 }
 
-void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km *const *km,
-               const struct km_show *show, const char *const *names, int nseries,
-               const char *xunit, const char *ylabel, int risk_table)
+int render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km *const *km,
+              const struct km_show *show, const char *const *names,
+              const char *const *risk_names, int nseries, const char *xunit,
+              const char *ylabel, int risk_table)
 {
+    if (!risk_names)
+        risk_names = names;
     cairo_save(cr);
     double tmax = 0;
     long n = 0;
@@ -64,7 +72,7 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
     if (n == 0) {
         render_empty(cr, f, b, "no eligible episode with a follow-up score in this period");
         cairo_restore(cr);
-        return;
+        return 0;
     }
     if (!drawn) {
         char msg[320];
@@ -77,13 +85,73 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
                  f->suppress_below, f->suppress_below);
         render_withheld(cr, f, b, msg);
         cairo_restore(cr);
-        return;
+        return 0;
     }
-    const double label_w = 58, row_h = 10;
+    /* the legend's items: a series' name (whole, up to 64 characters) with its n and median;
+     * in small multiples an item wraps onto a second line rather than lose its name's end */
+    char(*items)[TEXT_ROOM(64) + 200] = malloc((size_t)nseries * sizeof *items);
+    int *item_lines = malloc((size_t)nseries * sizeof *item_lines);
+    if (!items || !item_lines) {
+        free(items);
+        free(item_lines);
+        cairo_restore(cr);
+        return 0;
+    }
+    const double fs = 7.5, label_w = risk_table ? 64 : 44, row_h = 10;
+    double legend_w = b.w - label_w - 22;
+    int below_lines = 0, shortened = 0;
+    for (int s = 0; s < nseries; s++) {
+        const struct km *k = km[s];
+        char med[64], rest[200], cn[24], ce[24], name[TEXT_ROOM(64)];
+        render_count(f, k->n, show[s].n, cn, sizeof cn);
+        render_count(f, k->events, show[s].events, ce, sizeof ce);
+        if (!show[s].drawn)
+            snprintf(med, sizeof med, "not drawn (n withheld)");
+        else if (show[s].median)
+            snprintf(med, sizeof med, "suppressed");
+        else if (isnan(k->median))
+            snprintf(med, sizeof med, "not reached");
+        else {
+            fmt_num(med, sizeof med, k->median);
+            snprintf(med + strlen(med), sizeof med - strlen(med), " %s", xunit);
+        }
+        int none = show[s].drawn && show[s].rows == 0 && show[s].min_at_risk > 0;
+        if (risk_table)
+            snprintf(rest, sizeof rest, " (n %s, %s events): median %s%s", cn, ce, med,
+                     none ? "; not drawn: fewer at risk than the cut" : "");
+        else if (none)
+            snprintf(rest, sizeof rest, " (n %s): fewer than %ld at risk, not drawn", cn,
+                     show[s].min_at_risk);
+        else
+            snprintf(rest, sizeof rest, " (n %s): median %s", cn, med);
+        text_display(name, sizeof name, names[s], 64);
+        snprintf(items[s], sizeof items[s], "%s%s", name, rest);
+        item_lines[s] = risk_table || render_wrap_fits(cr, f, 0, fs, legend_w, 1, items[s]) ? 1 : 2;
+        if (!risk_table && !render_wrap_fits(cr, f, 0, fs, legend_w, 2, items[s])) {
+            /* the name shortened (ending "...") until name and numbers fit two lines */
+            size_t lo = 1, hi = text_display_chars(name);
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo + 1) / 2;
+                text_display(name, sizeof name, names[s], mid);
+                snprintf(items[s], sizeof items[s], "%s%s", name, rest);
+                if (render_wrap_fits(cr, f, 0, fs, legend_w, 2, items[s]))
+                    lo = mid;
+                else
+                    hi = mid - 1;
+            }
+            text_display(name, sizeof name, names[s], lo);
+            snprintf(items[s], sizeof items[s], "%s%s", name, rest);
+            shortened = 1;
+        }
+        below_lines += item_lines[s];
+    }
     double table_h =
-        risk_table ? ((f->suppress_below > 1 ? 1 : 3) * nseries + 1) * row_h + 6 : 0;
+        risk_table ? ((f->suppress_below > 1 ? 2 : 4) * nseries + 1) * row_h + 6 + 22 : 0;
     double legend_h = risk_table ? 11.0 * nseries + 6 : 4;
-    struct box p = {b.x + label_w, b.y + legend_h, b.w - label_w - 8, b.h - legend_h - 30 - table_h};
+    double below_h = risk_table ? 0 : 9.5 * below_lines + 2; /* small multiples: legend under */
+    /* the right margin holds half of the last tick's widest at-risk number */
+    struct box p = {b.x + label_w, b.y + legend_h, b.w - label_w - (risk_table ? 22 : 8),
+                    b.h - legend_h - 30 - table_h - below_h};
     struct axis ax, ay;
     render_axis_nice(&ax, 0, tmax > 0 ? tmax : 1, 7, p.x, p.x + p.w);
     ay.lo = 0;
@@ -110,7 +178,7 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
         snprintf(buf, sizeof buf, "sessions before the score (treatment dates)");
     render_text(cr, f, 0, 8.5, p.x + p.w / 2, p.y + p.h + 24, 0.5, buf);
     cairo_save(cr);
-    cairo_translate(cr, b.x + 10, p.y + p.h / 2);
+    cairo_translate(cr, b.x + 8, p.y + p.h / 2);
     cairo_rotate(cr, -RENDER_PI / 2);
     render_text(cr, f, 0, 8.5, 0, 0, 0.5, ylabel);
     cairo_restore(cr);
@@ -187,41 +255,12 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
         cairo_stroke(cr);
         cairo_set_dash(cr, NULL, 0, 0);
     }
-    /* legend with medians: one line per series, above the plot (full charts) or inside its
-     * upper left corner (small multiples) */
-    for (int s = 0; s < nseries; s++) {
-        const struct km *k = km[s];
-        char med[64], item[TEXT_ROOM(24) + 160], rest[160], cn[24], ce[24], name[TEXT_ROOM(24)];
-        render_count(f, k->n, show[s].n, cn, sizeof cn);
-        render_count(f, k->events, show[s].events, ce, sizeof ce);
-        if (!show[s].drawn)
-            snprintf(med, sizeof med, "not drawn (n withheld)");
-        else if (show[s].median)
-            snprintf(med, sizeof med, "suppressed");
-        else if (isnan(k->median))
-            snprintf(med, sizeof med, "not reached");
-        else {
-            fmt_num(med, sizeof med, k->median);
-            snprintf(med + strlen(med), sizeof med - strlen(med), " %s", xunit);
-        }
-        double lx = risk_table ? p.x : p.x + 6;
-        double ly = risk_table ? b.y + 6 + 11.0 * s : p.y + 8 + 9.0 * s;
-        double fs = risk_table ? 8 : 6.5;
-        if (risk_table)
-            snprintf(rest, sizeof rest, " (n %s, %s events): median %s", cn, ce, med);
-        else
-            snprintf(rest, sizeof rest, " (n %s): median %s", cn, med);
-        /* a stratum value: at most 24 characters, fewer when the line would run further than
-         * 12 points past the box (into the 16-point gap between small multiples) */
-        render_label_fit(cr, f, 0, fs,
-                         b.x + b.w + 12 - lx - 22 - render_text_width(cr, f, 0, fs, rest),
-                         24, names[s], name, sizeof name);
-        snprintf(item, sizeof item, "%s%s", name, rest);
-        if (!risk_table) { /* a white backing so curves do not run through the text */
-            cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
-            cairo_rectangle(cr, lx - 2, ly - 5, 24 + render_text_width(cr, f, 0, fs, item), 9);
-            cairo_fill(cr);
-        }
+    /* the legend: above the plot (full charts) or under its x axis (small multiples), never
+     * on the curves */
+    for (int s = 0, line = 0; s < nseries; s++) {
+        double lx = p.x;
+        double ly = risk_table ? b.y + 6 + 11.0 * s : p.y + p.h + 34 + 9.5 * line;
+        line += item_lines[s];
         render_series_style(cr, s);
         cairo_set_line_width(cr, 1.6);
         cairo_move_to(cr, lx, ly);
@@ -229,9 +268,32 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
         cairo_stroke(cr);
         cairo_set_dash(cr, NULL, 0, 0);
         cairo_set_source_rgb(cr, 0, 0, 0);
-        render_text(cr, f, 0, fs, lx + 22, ly + 3, 0, item);
+        if (item_lines[s] == 1)
+            render_label(cr, f, 0, fs, lx + 22, ly + 3, 0, legend_w, TEXT_ALL, items[s]);
+        else {
+            /* 9.5-point lines: render_wrap spaces them 1.35 x 7.5 = 10.1; draw each itself */
+            char first[TEXT_ROOM(64) + 200];
+            size_t len = strlen(items[s]), cut = 0;
+            for (size_t i = 0; i <= len; i++) { /* the longest prefix at a space that fits */
+                if (i < len && items[s][i] != ' ')
+                    continue;
+                memcpy(first, items[s], i);
+                first[i] = '\0';
+                if (render_text_width(cr, f, 0, fs, first) > legend_w)
+                    break;
+                cut = i;
+            }
+            if (cut == 0)
+                cut = len / 2;
+            memcpy(first, items[s], cut);
+            first[cut] = '\0';
+            render_label(cr, f, 0, fs, lx + 22, ly + 3, 0, legend_w, TEXT_ALL, first);
+            render_label(cr, f, 0, fs, lx + 22, ly + 12.5, 0, legend_w, TEXT_ALL,
+                         items[s] + cut + (items[s][cut] == ' '));
+        }
     }
-    /* the number-at-risk table, columns at the x ticks */
+    /* the number-at-risk table, columns at the x ticks: per series its name, then at risk,
+     * events and censored (cumulative); ticks past the last row drawn are left empty */
     if (risk_table) {
         double ty = p.y + p.h + 40;
         cairo_set_source_rgb(cr, 0, 0, 0);
@@ -244,19 +306,22 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
             snprintf(note, sizeof note,
                      "withheld: the number of episodes would give a count below %d away",
                      f->suppress_below);
-            render_text(cr, f, 0, 7, b.x + 70, ty, 0, note);
+            render_text(cr, f, 0, 7.5, b.x + 80, ty, 0, note);
         }
         int nrows = f->suppress_below > 1 ? 1 : 3; /* under suppression: at risk only */
         for (int s = 0; s < nseries; s++) {
             static const char *const rows[3] = {"at risk", "events", "censored"};
+            double y0 = ty + row_h * (1 + (nrows + 1) * s);
+            char lab[TEXT_ROOM(40) + 16];
+            render_label_fit(cr, f, 1, 7.5, b.w, 40, risk_names[s], lab, sizeof lab);
+            double r, g, bl;
+            render_series_rgb(s, &r, &g, &bl);
+            cairo_set_source_rgb(cr, r, g, bl);
+            render_text(cr, f, 1, 7.5, b.x, y0, 0, lab);
             for (int rr = 0; rr < nrows; rr++) {
-                double y = ty + row_h * (1 + nrows * s + rr);
-                render_series_style(cr, s);
-                cairo_set_dash(cr, NULL, 0, 0);
-                snprintf(buf, sizeof buf, "%s %s", s == 0 ? "\xe2\x80\x94" : "- -", rows[rr]);
-                if (nseries == 1)
-                    snprintf(buf, sizeof buf, "%s", rows[rr]);
-                render_text(cr, f, rr == 0, 7, b.x, y, 0, buf);
+                double y = y0 + row_h * (1 + rr);
+                cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
+                render_text(cr, f, 0, 7.5, b.x + 8, y, 0, rows[rr]);
                 cairo_set_source_rgb(cr, 0, 0, 0);
                 for (int i = 0; i < ax.nticks; i++) {
                     double t = ax.tick[i];
@@ -264,17 +329,34 @@ void render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km
                     if (rr == 0)
                         v = at_risk(km[s], t);
                     else {
-                        between(km[s], i == 0 ? -INFINITY : ax.tick[i - 1], t, &ev, &ce);
+                        between(km[s], -INFINITY, t, &ev, &ce); /* cumulative from 0 */
                         v = rr == 1 ? ev : ce;
                     }
                     if (!show[s].drawn || show[s].n || t > shown_until(km[s], &show[s]))
-                        buf[0] = '\0'; /* past the last row with enough at risk, or n withheld */
+                        buf[0] = '\0'; /* past the last row drawn, or n withheld */
                     else
                         render_count(f, v, 0, buf, sizeof buf);
-                    render_text(cr, f, 0, 7, render_axis_map(&ax, t), y, 0.5, buf);
+                    render_text(cr, f, 0, 7.5, render_axis_map(&ax, t), y, 0.5, buf);
                 }
             }
         }
+        char conv[320];
+        double cy = ty + row_h * (1 + (nrows + 1) * nseries) + 4;
+        long cut = 0;
+        for (int s = 0; s < nseries; s++)
+            cut = show[s].min_at_risk > cut ? show[s].min_at_risk : cut;
+        snprintf(conv, sizeof conv,
+                 "At risk: episodes still followed at that %s. Events and censored: cumulative "
+                 "from 0 up to it (KMunicate).%s",
+                 xunit[0] == 's' ? "session" : "day", "");
+        if (cut > 1)
+            snprintf(conv + strlen(conv), sizeof conv - strlen(conv),
+                     " Curves stop where fewer than %ld remain at risk.", cut);
+        cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+        render_wrap(cr, f, 0, 7.5, b.x, cy, b.w, 2, conv);
     }
+    free(items);
+    free(item_lines);
     cairo_restore(cr);
+    return shortened;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "outcomes/render.h"
+#include "outcomes/text.h"
 
 void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
                    const struct pchart_point *pts, const struct month_show *show,
@@ -44,7 +45,7 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
             snprintf(buf, sizeof buf, "%s %02d", mon[m % 12], (m / 12) % 100);
             render_text(cr, f, 0, 7.5, p.x + (k + 0.5) * slot, p.y + p.h + 11, 0.5, buf);
             snprintf(buf, sizeof buf, "n %s", render_count(f, pts[k].n, show[k].n, cnt, sizeof cnt));
-            render_text(cr, f, 0, 7, p.x + (k + 0.5) * slot, p.y + p.h + 21, 0.5, buf);
+            render_text(cr, f, 0, 7.5, p.x + (k + 0.5) * slot, p.y + p.h + 21, 0.5, buf);
         }
         cairo_restore(cr);
         return;
@@ -52,6 +53,13 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
     double slot = p.w / npts;
     struct axis ay = {0, 100, p.y + p.h, p.y, {0, 25, 50, 75, 100}, 5};
     char buf[64];
+    /* the report's period, shaded behind everything */
+    for (int k = 0; k < npts; k++)
+        if (show[k].in_period) {
+            cairo_set_source_rgb(cr, 0.93, 0.93, 0.88);
+            cairo_rectangle(cr, p.x + k * slot, p.y, slot, p.h);
+            cairo_fill(cr);
+        }
     render_hgrid(cr, f, p, &ay, 1);
     /* limits band */
     cairo_set_source_rgba(cr, 0.12, 0.31, 0.47, 0.12);
@@ -114,16 +122,36 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
             cairo_fill(cr);
         }
     }
-    /* months and n */
+    /* months and n: "not yet mature" where no episode of the month is, "*" where some are */
     cairo_set_source_rgb(cr, 0, 0, 0);
+    int partly = 0;
     for (int k = 0; k < npts; k++) {
         int m = month0 + k;
         double x = p.x + (k + 0.5) * slot;
         snprintf(buf, sizeof buf, "%s %02d", mon[m % 12], (m / 12) % 100);
-        render_text(cr, f, 0, 7.5, x, p.y + p.h + 11, 0.5, buf);
+        render_text(cr, f, show[k].in_period, 7.5, x, p.y + p.h + 11, 0.5, buf);
         char cnt[24];
-        snprintf(buf, sizeof buf, "n %s", render_count(f, pts[k].n, show[k].n, cnt, sizeof cnt));
-        render_text(cr, f, 0, 7, x, p.y + p.h + 21, 0.5, buf);
+        if (show[k].maturity == 2 && pts[k].n == 0)
+            snprintf(buf, sizeof buf, "not yet mature");
+        else
+            snprintf(buf, sizeof buf, "n %s%s",
+                     render_count(f, pts[k].n, show[k].n, cnt, sizeof cnt),
+                     show[k].maturity == 1 ? "*" : "");
+        partly |= show[k].maturity == 1;
+        render_label(cr, f, 0, 7.5, x, p.y + p.h + 21, 0.5, slot - 2, TEXT_ALL, buf);
+    }
+    {
+        int any_period = 0;
+        for (int k = 0; k < npts; k++)
+            any_period |= show[k].in_period;
+        char note[200];
+        snprintf(note, sizeof note, "%s%s", any_period ? "shaded: the report's period" : "",
+                 partly ? (any_period ? ";  * some of the month's episodes not yet mature"
+                                      : "* some of the month's episodes not yet mature")
+                        : "");
+        cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+        render_text(cr, f, 0, 7.5, p.x, p.y + p.h + 31, 0, note);
+        cairo_set_source_rgb(cr, 0, 0, 0);
     }
     render_frame(cr, p);
     /* legend */

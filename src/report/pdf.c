@@ -59,15 +59,18 @@ int report_pdf(const struct report_input *in, const struct analysis *a,
     d.w = o->letter ? 792 : 841.89;
     d.h = o->letter ? 612 : 595.28;
     cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_mem, &m, d.w, d.h);
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE,
-                                   "Treatment outcomes: quality review");
+    /* the document's title is the clinic's label (UTF-8: --title is checked) */
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, o->title);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "outcomes " OUTCOMES_VERSION);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, o->date_iso);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, o->date_iso);
     d.cr = cairo_create(s);
+    for (size_t k = 0; report_page_table[k]; k++)
+        d.npages += report_page_pages(report_page_table[k], &d);
     for (size_t k = 0; report_page_table[k]; k++) {
         const struct page_info *p = report_page_table[k];
         d.title = p->title ? p->title : o->title;
+        d.outline = p->title ? NULL : "Summary"; /* the outline: one entry per page */
         p->draw(&d);
     }
     cairo_status_t st = cairo_status(d.cr);

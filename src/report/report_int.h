@@ -19,4 +19,21 @@ char *report_hex(const char *s);
  * bytes in hex (README "Outputs": paths as bytes). Returns 0, or -1 when out of memory. */
 int report_json_set_path(json_t *o, const char *key, const char *path);
 
+/* results.json's number rules for the writers of other keys (results_json.c): a number (null
+ * for NaN, an integer when integral), a pair, a count (null when withheld), a proportion as the
+ * disclosure decision allows ("suppressed": true when any part is withheld), a month label. */
+#include <stdint.h>
+struct proportion;
+struct disc_prop;
+json_t *report_json_num(double v);
+json_t *report_json_pair(double a, double b);
+json_t *report_json_count(long v, uint8_t withheld);
+json_t *report_json_proportion_d(const struct proportion *p, struct disc_prop dp);
+json_t *report_json_month(int month);
+
+/* Adds the summary page's keys (SPEC sections 10 and 13) to results.json's root:
+ * comparison {previous, year_before}, benchmarks [...] and trajectory {by_session, by_week}. */
+struct analysis;
+void report_json_summary(json_t *root, const struct analysis *a);
+
 #endif

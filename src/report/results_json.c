@@ -600,6 +600,7 @@ char *report_results_json(const struct report_input *in, const struct analysis *
     json_object_set_new(root, "monthly_remission", pchart(a->monthly_remission, a->month0,
                                                           dc->monthly_remission,
                                                           dc->centre_remission));
+    report_json_summary(root, a);
     json_object_set_new(root, "safety", safety(a));
     json_object_set_new(root, "data_quality", data_quality(in, a));
     if (below > 1)
@@ -619,4 +620,30 @@ char *report_results_json(const struct report_input *in, const struct analysis *
     out[n + 1] = '\0';
     *len = n + 1;
     return out;
+}
+
+/* The helpers above for the writers of other keys (report_int.h). */
+json_t *report_json_num(double v)
+{
+    return num(v);
+}
+
+json_t *report_json_pair(double a, double b)
+{
+    return pair(a, b);
+}
+
+json_t *report_json_count(long v, uint8_t withheld)
+{
+    return count(v, withheld);
+}
+
+json_t *report_json_proportion_d(const struct proportion *p, struct disc_prop dp)
+{
+    return proportion_d(p, dp);
+}
+
+json_t *report_json_month(int month)
+{
+    return month_str(month);
 }

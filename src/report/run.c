@@ -19,6 +19,7 @@
 
 #include "outcomes/date.h"
 #include "outcomes/render.h"
+#include "outcomes/datadir.h"
 #include "outcomes/report.h"
 #include "outcomes/sha256.h"
 
@@ -167,6 +168,7 @@ struct run {
     struct report_outputs *out;
     struct diag *d;
     struct colmap colmap;
+    struct benchmark_list benchmarks; /* model.benchmarks points here */
     struct analysis a;
     struct report_input ri;
     double t0, t1, t2, t3, t4, t5;
@@ -226,6 +228,19 @@ static int read_inputs(struct run *r)
         return diag_set(r->d, DIAG_USAGE, NULL, 0, 0, "no input file given");
     if (rq->columns && ingest_colmap_load(rq->columns, &r->colmap, r->d) != 0)
         return r->d->code;
+    /* the benchmarks (SPEC 10): --benchmarks FILE, else the file shipped with the tool, then
+     * the --target entries; a bad file stops the run as an export's unreadable header does */
+    {
+        char *path = NULL;
+        if (!rq->benchmarks && datadir_find("benchmarks.csv", &path, r->d) != 0)
+            return r->d->code;
+        int rc = benchmarks_read(rq->benchmarks ? rq->benchmarks : path, &r->benchmarks, r->d);
+        free(path);
+        if (!rc && rq->target)
+            rc = benchmarks_parse_target(rq->target, "--target", &r->benchmarks, r->d);
+        if (rc)
+            return rc;
+    }
     io.colmap = rq->columns ? &r->colmap : NULL;
     io.threads = rq->threads;
     int rc = ingest_run(rq->files, rq->nfiles, &io, &out->in, r->d);
@@ -256,6 +271,7 @@ static int analyse(struct run *r)
 {
     struct model_opts mo = r->rq->model;
     mo.threads = r->rq->threads;
+    mo.benchmarks = &r->benchmarks;
     r->out->stage = REPORT_MODEL;
     r->t1 = now();
     if (model_run(&r->out->in, &mo, &r->a, r->d) != 0)
@@ -331,7 +347,7 @@ static int other_outputs(struct run *r)
     if (pdf_date(rq->source_date_epoch, r->a.as_of, date_iso, sizeof date_iso, r->d) != 0)
         return r->d->code;
     struct pdf_opts po = {rq->title ? rq->title : "Quality review", rq->letter, date_iso,
-                          rq->period_label};
+                          rq->period_label, rq->km_min_at_risk};
     if (report_pdf(&r->ri, &r->a, &po, &r->pdf, &npdf, r->d) != 0)
         return r->d->code;
     r->t5 = now();
@@ -459,6 +475,7 @@ static void finish(struct run *r)
     free(r->review);
     model_fini(&r->a);
     ingest_colmap_fini(&r->colmap);
+    benchmarks_fini(&r->benchmarks);
 }
 
 int report_run(const struct report_request *rq, struct report_outputs *out, struct diag *d)

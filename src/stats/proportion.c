@@ -119,3 +119,39 @@ struct proportion stats_proportion(long x, long n, enum ci_method method)
     p.hi = hi > 1 ? 1 : hi;
     return p;
 }
+
+/* Two proportions x1/n1 and x2/n2 compared as R prop.test(c(x1, x2), c(n1, n2), correct =
+ * FALSE): estimate p1 - p2; conf.int p1 - p2 -+ qnorm(0.975) sqrt(sum p(1-p)/n), clipped to
+ * [-1, 1] as R clips it; p.value pchisq(X2, 1, lower.tail = FALSE) where X2 is Pearson's
+ * statistic of the 2x2 table of successes and failures against its expected counts (no Yates
+ * correction). R stops when an n is 0: everything NaN here. Where an expected count is 0 (both
+ * groups all successes or all failures) R's statistic is NaN, and so is p here; the estimate
+ * and interval stand. */
+struct prop_diff stats_prop_diff(long x1, long n1, long x2, long n2)
+{
+    struct prop_diff d = {NAN, NAN, NAN, NAN};
+    if (n1 <= 0 || n2 <= 0 || x1 < 0 || x2 < 0 || x1 > n1 || x2 > n2)
+        return d;
+    double p1 = (double)x1 / (double)n1, p2 = (double)x2 / (double)n2;
+    d.estimate = p1 - p2;
+    const double z = gsl_cdf_ugaussian_Pinv(0.975);
+    double width = z * sqrt(p1 * (1 - p1) / (double)n1 + p2 * (1 - p2) / (double)n2);
+    d.lo = fmax(d.estimate - width, -1.0);
+    d.hi = fmin(d.estimate + width, 1.0);
+    /* Pearson's X2 over the 2x2 table, as chisq.test's sum((x - E)^2 / E) inside prop.test */
+    double n = (double)(n1 + n2), s = (double)(x1 + x2), f = n - s;
+    const double obs[4] = {(double)x1, (double)(n1 - x1), (double)x2, (double)(n2 - x2)};
+    const double exp_[4] = {(double)n1 * s / n, (double)n1 * f / n, (double)n2 * s / n,
+                            (double)n2 * f / n};
+    double x2stat = 0;
+    for (int k = 0; k < 4; k++) {
+        if (exp_[k] == 0) {
+            x2stat = NAN;
+            break;
+        }
+        double dv = obs[k] - exp_[k];
+        x2stat += dv * dv / exp_[k];
+    }
+    d.p = isnan(x2stat) ? NAN : gsl_cdf_chisq_Q(x2stat, 1.0);
+    return d;
+}

@@ -94,18 +94,18 @@ printf 'site = %s\n' "$(printf 's%.0s' $(seq 300))" >long-map.ini
 check columns_long_line run 2 "$bin" check --columns long-map.ini export.csv
 check columns_long_line_msg has "outcomes: long-map.ini:1: line of 307 bytes: at most 198 allowed"
 
-# --- --title: one line of UTF-8, at most 120 characters (exit 2, a usage error) -------------
+# --- --title: one line of UTF-8, at most 200 characters (exit 2, a usage error) -------------
 check title_latin1 run 2 "$bin" report -o out-t --title "$(printf 'Z\374rich')" export.csv
 check title_latin1_msg has "outcomes: --title: invalid UTF-8 at byte 2: the title must be one line of UTF-8 text"
 check title_line_break run 2 "$bin" report -o out-t --title "$(printf 'North\nSouth')" export.csv
 check title_line_break_msg has "outcomes: --title: a control character at byte 6: the title must be one line of UTF-8 text"
-check title_121 run 2 "$bin" report -o out-t --title "$(printf '\303\274%.0s' $(seq 121))" export.csv
-check title_121_msg has "outcomes: --title: at most 120 characters, got 121"
+check title_201 run 2 "$bin" report -o out-t --title "$(printf '\303\274%.0s' $(seq 201))" export.csv
+check title_201_msg has "outcomes: --title: at most 200 characters, got 201"
 printf 'title = Z\374rich\n' >latin1.ini
 check title_config_latin1 run 2 "$bin" report -o out-t --config latin1.ini export.csv
 check title_config_latin1_msg has "outcomes: latin1.ini:1: invalid UTF-8 at byte 2: the title must be one line of UTF-8 text"
 check title_nothing_written test ! -e out-t
-check title_120_letters run 0 "$bin" report --quiet -o out-t120 --title "$(printf '\303\274%.0s' $(seq 120))" export.csv
+check title_200_letters run 0 "$bin" report --quiet -o out-t200 --title "$(printf '\303\274%.0s' $(seq 200))" export.csv
 
 # --- a file with a header and no data rows is named (check and report) ---------------------
 head -1 export.csv >empty-month.csv

@@ -52,9 +52,10 @@ med=$("$get" "$json" time_to_response.median)
 check headline_median_days contains "$tmp/p1.txt" "$(printf '%.0f' "$med") days"
 meds=$("$get" "$json" sessions_to_response.median)
 check headline_median_sessions contains "$tmp/p1.txt" "$(printf '%.0f' "$meds") sessions"
-check flow_rows contains "$tmp/p1.txt" "$("$get" "$json" flow.rows_read) rows read"
-check flow_eligible contains "$tmp/p1.txt" "$("$get" "$json" flow.eligible) eligible"
-check flow_mature contains "$tmp/p1.txt" "$("$get" "$json" flow.mature) mature"
+# the flow is page 2 (SPEC section 10)
+check flow_rows contains "$tmp/p2.txt" "$("$get" "$json" flow.rows_read) rows read"
+check flow_eligible contains "$tmp/p2.txt" "$("$get" "$json" flow.eligible) eligible"
+check flow_mature contains "$tmp/p2.txt" "$("$get" "$json" flow.mature) mature"
 
 # no patient identifier anywhere in the PDF's text
 pdftotext "$pdf" "$tmp/all.txt"

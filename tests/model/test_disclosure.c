@@ -173,6 +173,61 @@ static void test_centre_over_withheld_month(void **state)
     model_disclosure_fini(&a.disc);
 }
 
+/* The comparison periods (SPEC 10): a small count of an earlier period is withheld with its
+ * rate, the difference built on it, and its complement; a period of 12 months shown is tied to
+ * its month; a benchmark's position goes with the clinic's rate it is set beside. */
+static void test_comparison_and_benchmarks(void **state)
+{
+    (void)state;
+    struct ingest_result in;
+    struct analysis a;
+    cohort(&in, &a, 100, 100, 100, 50);
+    struct period_rates *prev = &a.comparison[CMP_PREVIOUS].then;
+    prev->from = prev->to = 99; /* month 10 of the chart */
+    prev->mature = prev->with_endpoint = 30;
+    prev->response = (struct proportion){3, 30, 0.1, 0.03, 0.25};
+    prev->remission = (struct proportion){15, 30, 0.5, 0.3, 0.7};
+    prev->response_observed = prev->response;
+    prev->followup = (struct proportion){30, 30, 1, 0.9, 1};
+    a.monthly[10] = (struct pchart_point){30, 3, 0.1, 0.5, 0.2, 0.8, 0};
+    a.monthly_remission[10] = (struct pchart_point){30, 15, 0.5, 0.5, 0.2, 0.8, 0};
+    a.comparison[CMP_PREVIOUS].response = (struct prop_diff){0.4, 0.2, 0.6, 0.001};
+    struct period_rates *yb = &a.comparison[CMP_YEAR_BEFORE].then;
+    yb->from = yb->to = 88; /* before the chart */
+    yb->mature = yb->with_endpoint = 40;
+    yb->response = (struct proportion){20, 40, 0.5, 0.35, 0.65};
+    yb->remission = (struct proportion){12, 40, 0.3, 0.2, 0.45};
+    yb->response_observed = yb->response;
+    yb->followup = (struct proportion){40, 40, 1, 0.9, 1};
+    struct benchmark_result br[2] = {{NULL, &a.response, BM_INSIDE},
+                                     {NULL, &a.remission_observed, BM_ABOVE}};
+    a.benchmarks = br;
+    a.nbenchmarks = 2;
+    assert_int_equal(model_disclose(&in, &a), 0);
+    const struct disc_comparison *dp = &a.disc.comparison[CMP_PREVIOUS],
+                                 *dy = &a.disc.comparison[CMP_YEAR_BEFORE];
+    assert_int_equal(dp->response.events, DISC_SMALL);
+    assert_int_equal(dp->response.rate, DISC_WITHHELD);
+    assert_int_equal(dp->response_observed.rate, DISC_WITHHELD);
+    assert_int_equal(dp->diff_response, DISC_WITHHELD);
+    assert_int_equal(a.disc.monthly[10].events, DISC_SMALL); /* the same count, the month's */
+    assert_int_equal(dp->remission.rate, DISC_SHOWN);        /* 15 of 30 stays */
+    assert_int_equal(dp->diff_remission, DISC_SHOWN);
+    assert_int_equal(dy->response.rate, DISC_SHOWN);
+    assert_int_equal(dy->diff_response, DISC_SHOWN);
+    assert_int_equal(a.disc.benchmark_position[0], DISC_SHOWN);
+    /* a clinic rate withheld: its benchmark's position too */
+    model_disclosure_fini(&a.disc);
+    a.remission_observed = (struct proportion){4, 100, 0.04, 0.01, 0.1};
+    a.remission = a.remission_observed;
+    assert_int_equal(model_disclose(&in, &a), 0);
+    assert_int_equal(a.disc.remission_observed.events, DISC_SMALL);
+    assert_int_equal(a.disc.benchmark_position[1], DISC_WITHHELD);
+    assert_int_equal(a.disc.benchmark_position[0], DISC_SHOWN);
+    assert_int_equal(a.disc.comparison[CMP_YEAR_BEFORE].diff_remission, DISC_WITHHELD);
+    model_disclosure_fini(&a.disc);
+}
+
 /* nvalues sites of n episodes each with events responders. */
 static void many_values(size_t nvalues, long n, long events, uint8_t want)
 {
@@ -287,6 +342,7 @@ int main(void)
         cmocka_unit_test(test_centre_over_withheld_month),
         cmocka_unit_test(test_many_sites),
         cmocka_unit_test(test_safety_checks),
+        cmocka_unit_test(test_comparison_and_benchmarks),
         cmocka_unit_test(test_off_withholds_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -311,10 +311,55 @@ static void test_model_sessions_count_treatment_dates(void **state)
     ingest_result_fini(&in);
 }
 
+/* The trajectory counts episodes, not scores (SPEC 13): A's two scores of week 1 (and of
+ * session 1) are one point, its last (10); B's one score (12). Expected with R 4.2.2:
+ * x <- c(10, 12); sprintf("%.17g", mean(x) + c(-1, 1) * qt(0.975, 1) * sd(x) / sqrt(2)):
+ * -1.7062047361746941, 23.706204736174694; the baselines c(20, 24): -3.4124094723493883,
+ * 47.412409472349388. */
+static void test_model_trajectory_one_score_per_episode(void **state)
+{
+    (void)state;
+    struct model_opts o;
+    struct ingest_result in;
+    struct analysis a;
+    model_opts_default(&o, COL_PHQ9);
+    const char *csv = "patient_id,session_date,session_type,phq9\n"
+                      "A,2026-01-05,treatment,20\n"
+                      "A,2026-01-07,assessment,16\n" /* day 2: week 1, session 1 */
+                      "A,2026-01-10,assessment,10\n" /* day 5: the same week and session */
+                      "B,2026-01-05,treatment,24\n"
+                      "B,2026-01-08,assessment,12\n";
+    assert_int_equal(analyse(csv, &o, "2026-06-30", &in, &a), 0);
+    assert_int_equal(a.by_week[0].n, 2);
+    assert_close(a.by_week[0].lo, -3.4124094723493883, 1e-12);
+    assert_close(a.by_week[0].hi, 47.412409472349388, 1e-12);
+    assert_int_equal(a.by_week[1].n, 2); /* episodes, not the 3 scores */
+    assert_close(a.by_week[1].mean, 11, 1e-15);
+    assert_close(a.by_week[1].lo, -1.7062047361746941, 1e-12);
+    assert_close(a.by_week[1].hi, 23.706204736174694, 1e-12);
+    assert_int_equal(a.by_session[1].n, 2);
+    assert_close(a.by_session[1].mean, 11, 1e-15);
+    assert_int_equal(a.by_week[2].n, 0);
+    assert_true(isnan(a.by_week[2].mean));
+    model_fini(&a);
+    ingest_result_fini(&in);
+    /* one episode: a mean without an interval (n = 1) */
+    const char *one = "patient_id,session_date,session_type,phq9\n"
+                      "A,2026-01-05,treatment,20\n"
+                      "A,2026-01-07,assessment,16\n";
+    assert_int_equal(analyse(one, &o, "2026-06-30", &in, &a), 0);
+    assert_int_equal(a.by_week[1].n, 1);
+    assert_close(a.by_week[1].mean, 16, 1e-15);
+    assert_true(isnan(a.by_week[1].lo) && isnan(a.by_week[1].hi));
+    model_fini(&a);
+    ingest_result_fini(&in);
+}
+
 int main(void)
 {
     stats_init(); /* GSL errors as values, never abort() */
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_model_trajectory_one_score_per_episode),
         cmocka_unit_test(test_model_baseline_window_boundaries),
         cmocka_unit_test(test_model_response_and_remission_thresholds),
         cmocka_unit_test(test_model_episode_gap_90_and_91),

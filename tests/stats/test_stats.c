@@ -68,6 +68,45 @@ static void test_proportion_exact_matches_binom_test(void **state)
 /* Large n, where GSL's own gsl_cdf_beta_Pinv/Qinv return NaN (x = 1, 2, 10 of a million) or
  * do not return within 20 s (a million of two million): found by the differential test (r_diff.c).
  * binom.test(x, n)$conf.int, R 4.2.2: */
+/* Two proportions: R 4.2.2, with r <- prop.test(c(x1, x2), c(n1, n2), correct = FALSE):
+ * r$estimate[1] - r$estimate[2], r$conf.int and r$p.value printed with sprintf("%.17g"). */
+static void test_prop_diff_matches_prop_test(void **state)
+{
+    (void)state;
+    static const struct {
+        long x1, n1, x2, n2;
+        double est, lo, hi, p; /* p NaN: R's p.value is NaN */
+    } cases[] = {
+        {244, 486, 221, 480, 0.041640946502057685, -0.0213213113805472, 0.10460320438466257,
+         0.19528648962919037},
+        {5, 8, 4, 8, 0.125, -0.35727412022024829, 0.60727412022024829, 0.61429466466348248},
+        {0, 10, 10, 10, -1, -1, -1, 7.7442164310440858e-06},
+        {10, 10, 10, 10, 0, 0, 0, NAN},
+        {0, 5, 0, 7, 0, 0, 0, NAN},
+        {1, 1, 0, 1, 1, 1, 1, 0.15729920705028447},
+        {53, 100, 20, 100, 0.33000000000000002, 0.20463888946144559, 0.45536111053855444,
+         1.2539440341232637e-06},
+        {3, 11, 9, 12, -0.47727272727272729, -0.83684229068200655, -0.11770316386344809,
+         0.022084024774298976},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct prop_diff d =
+            stats_prop_diff(cases[i].x1, cases[i].n1, cases[i].x2, cases[i].n2);
+        assert_close(d.estimate, cases[i].est, 1e-14);
+        assert_close(d.lo, cases[i].lo, 1e-13);
+        assert_close(d.hi, cases[i].hi, 1e-13);
+        if (isnan(cases[i].p))
+            assert_true(isnan(d.p));
+        else
+            assert_close(d.p, cases[i].p, 1e-12);
+    }
+    /* an n of 0: R stops ("elements of 'n' must be positive"); here everything is null */
+    struct prop_diff d = stats_prop_diff(0, 0, 3, 9);
+    assert_true(isnan(d.estimate) && isnan(d.lo) && isnan(d.hi) && isnan(d.p));
+    d = stats_prop_diff(3, 9, 0, 0);
+    assert_true(isnan(d.estimate) && isnan(d.p));
+}
+
 static void test_proportion_exact_large_n(void **state)
 {
     (void)state;
@@ -429,6 +468,7 @@ int main(void)
         cmocka_unit_test(test_proportion_wilson_matches_prop_test),
         cmocka_unit_test(test_proportion_exact_matches_binom_test),
         cmocka_unit_test(test_proportion_exact_large_n),
+        cmocka_unit_test(test_prop_diff_matches_prop_test),
         cmocka_unit_test(test_km_matches_survfit),
         cmocka_unit_test(test_km_non_integer_times),
         cmocka_unit_test(test_km_quantiles_match_survival_tests),

@@ -93,6 +93,7 @@ static void draw_definitions(struct doc *d)
     cairo_set_source_rgb(d->cr, 0, 0, 0);
     for (int i = 0; i < (o->suppress_below > 1 ? 11 : 10); i++)
         y = render_paragraph(d->cr, &d->f, 9, 36, y, w, p[i]) + 6;
+    definitions_summary(d, y, w); /* summary.c: page 1's comparisons, the curves as drawn */
     page_end(d);
 }
 

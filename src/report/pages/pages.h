@@ -33,6 +33,8 @@ struct doc {
     double w, h;
     int page;                   /* the page being drawn, from 1 */
     const char *title;          /* its heading (page_begin draws it) */
+    const char *outline;        /* its entry in the PDF's outline (NULL: the heading) */
+    int npages;                 /* pages in the document (the footer's N) */
     int oom;                    /* an allocation failed: the PDF is not written */
     /* What the pages read of the ingest: counts and lists (patients, rejected_by_reason,
      * conflicting_same_day_scores, conflicts_by_col, files[] shape and FHIR counts, nfiles,
@@ -52,13 +54,26 @@ struct page_info {
 /* The page table (table.c), in the report's order. */
 extern const struct page_info *const report_page_table[];
 
+/* An entry of the table that draws more than one page for some analyses (the forest plots
+ * page on when a variable has many values): how many it draws. pdf.c adds the pages up for the
+ * footer's "page n of N" before drawing. */
+struct page_count {
+    const struct page_info *page;
+    int (*count)(const struct doc *d);
+};
+extern const struct page_count report_page_counts[]; /* table.c; ends with {NULL, NULL} */
+/* The pages the table's entry p draws for d (1 unless report_page_counts says). */
+int report_page_pages(const struct page_info *p, const struct doc *d);
+
 /* The pages, one file each. */
 extern const struct page_info page_summary;     /* summary.c */
+extern const struct page_info page_flow;        /* flow.c */
 extern const struct page_info page_time;        /* time.c */
 extern const struct page_info page_trajectory;  /* trajectory.c */
 extern const struct page_info page_waterfall;   /* waterfall.c */
 extern const struct page_info page_monthly;     /* monthly.c */
 extern const struct page_info page_forest;      /* forest.c */
+int forest_page_count(const struct doc *d);     /* forest.c: its pages (one or more) */
 extern const struct page_info page_strata_km;   /* strata_km.c */
 extern const struct page_info page_safety;      /* safety.c */
 extern const struct page_info page_safety_review; /* safety_review.c */
@@ -98,11 +113,23 @@ void page_end(struct doc *d);
 /* The disclosure decision of a curve (of months) as the charts take it (render never reads the
  * model's types). */
 struct km_show km_show_of(const struct disc_km *k);
+/* The same, the rows drawn also stopping where fewer than min_at_risk remain at risk
+ * (--km-min-at-risk: a display choice; results.json keeps the whole curve). */
+struct km_show km_show_cut(const struct km *km, const struct disc_km *k, long min_at_risk);
+/* --km-min-at-risk, 10 when the options leave it 0. */
+long km_min_at_risk(const struct doc *d);
 void month_shows(const struct disc_month *m, int n, struct month_show *out);
+/* Each month's place in the report's period and its maturity on the as-of date (an episode is
+ * mature when index + the endpoint's last day <= as-of). */
+void month_context(const struct analysis *a, int n, struct month_show *out);
 
 /* A two-column table of label / value lines; returns the y after it. */
 double label_table(struct doc *d, double x, double y, double w, const char *title,
                    const char *const *labels, const char *const *values, int n);
+
+/* The Definitions page's paragraphs on the summary page's comparisons and benchmarks, the
+ * trajectory and the curves as drawn (summary.c), from y, w wide; returns the y after. */
+double definitions_summary(struct doc *d, double y, double w);
 
 /* --- the strata's helpers (strata.c), shared by the forest and the strata KM pages ----------- */
 
@@ -110,6 +137,9 @@ double label_table(struct doc *d, double x, double y, double w, const char *titl
 
 /* Up to max (<= PICK_MAX) values of a stratum into idx, the largest; returns how many. */
 int pick_values(const struct stratum *st, int max, int *idx);
+/* idx[0..n) (values of stratum var) into the order they are drawn in: byte order, dose bands
+ * by their numbers (an insertion sort: n is small or already nearly ordered). */
+void order_values(int var, const struct stratum *st, int *idx, int n);
 /* A stratum variable's heading ("Site", "Dose (mg/kg)"). */
 const char *var_title(int v);
 

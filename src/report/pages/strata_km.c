@@ -10,9 +10,14 @@
 static void draw_strata_km(struct doc *d)
 {
     const struct analysis *a = d->a;
-    page_begin(d, "Kaplan-Meier by the value of the index session (at most 5 values, the largest; "
-                  "confidence bands on page 2 only), with the log-rank test over all values.");
-    double w = (d->w - 72 - 2 * 16) / 3, h = (d->h - 72 - 40 - 14) / 2;
+    char sub[256];
+    snprintf(sub, sizeof sub,
+             "Kaplan-Meier by the value of the index session: at most 5 values (most episodes "
+             "followed); curves stop below %ld at risk; log-rank test over all values.",
+             km_min_at_risk(d));
+    page_begin(d, sub);
+    double w = (d->w - 72 - 2 * 16) / 3, h = (d->h - 72 - 40 - 14 - 10) / 2;
+    int shortened = 0;
     for (int v = 0; v < SV_COUNT; v++) {
         const struct stratum *st = &a->strata[v];
         struct box b = {36 + (v % 3) * (w + 16), 70 + (v / 3) * (h + 14), w, h};
@@ -29,6 +34,7 @@ static void draw_strata_km(struct doc *d)
         cairo_set_source_rgb(d->cr, 0, 0, 0);
         render_text(d->cr, &d->f, 1, 9, b.x, b.y + 8, 0, var_title(v));
         int idx[PICK_MAX], n = pick_values(st, PICK_MAX, idx);
+        order_values(v, st, idx, n);
         const struct km *km[PICK_MAX];
         struct km_show show[PICK_MAX];
         const char *names[PICK_MAX];
@@ -40,7 +46,7 @@ static void draw_strata_km(struct doc *d)
                 continue;
             }
             km[shown] = &st->values[idx[k]].km;
-            show[shown] = km_show_of(&dv->km);
+            show[shown] = km_show_cut(&st->values[idx[k]].km, &dv->km, km_min_at_risk(d));
             names[shown++] = st->values[idx[k]].value;
         }
         if (shown && withheld) { /* say which are left out, and why */
@@ -68,7 +74,14 @@ static void draw_strata_km(struct doc *d)
         } else if (shown == 0)
             render_empty(d->cr, &d->f, b, "no values in this period");
         else
-            render_km(d->cr, &d->f, b, km, show, names, shown, "days", "responded (%)", 0);
+            shortened |= render_km(d->cr, &d->f, b, km, show, names, NULL, shown, "days",
+                                   "responded (%)", 0);
+    }
+    if (shortened) {
+        cairo_set_source_rgb(d->cr, 0.25, 0.25, 0.25);
+        render_text(d->cr, &d->f, 0, 7.5, 36, d->h - 32, 0,
+                    "Names ending in ... are shortened: results.json (strata) holds every value "
+                    "in full.");
     }
     page_end(d);
 }

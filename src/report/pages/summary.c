@@ -1,214 +1,669 @@
-/* summary.c: page 1, the summary: four headline tiles (response, remission, median days and
- * sessions to response) and the flow from export rows to outcomes with the rates beside it. */
+/* summary.c: page 1, how the clinic did and against what (SPEC section 10): the period and the
+ * as-of date at the top; three to five sentences from fixed templates, every number in them
+ * one of results.json's (rates as percentages to one decimal, differences in percentage
+ * points, p to two significant digits); four tiles (response and remission at the endpoint
+ * with the change since the previous period, the follow-up rate, and the first response at
+ * any visit, the Kaplan-Meier median, named so that it is not read as the endpoint rate); the
+ * comparison with the previous period and the same period a year before; the published
+ * benchmarks and the clinic's targets beside the clinic's rate of the same population. The
+ * flow from export rows to outcomes is page 2 (flow.c). Withheld figures read "< N" or
+ * "suppressed", and a sentence built on one says so instead of giving it. */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "outcomes/date.h"
 #include "outcomes/text.h"
 #include "pages.h"
 
-/* A labelled box of the flow diagram; returns its bottom. */
-static double flow_box(struct doc *d, double x, double y, double w, const char *label,
-                       const char *value, int strong)
+/* A benchmark's short name: the first author (at most 40 characters shown), "et al." and a year. */
+#define BM_NAME_SIZE (TEXT_ROOM(40) + 24)
+/* One sentence of page 1: room for its longest template with every benchmark name. */
+#define SENTENCE_SIZE (6 * BM_NAME_SIZE + 1024)
+
+static const char *const month_names[12] = {"January",   "February", "March",    "April",
+                                            "May",       "June",     "July",     "August",
+                                            "September", "October",  "November", "December"};
+
+/* "October 2026", "April to June 2026", "November 2025 to January 2026" (after "In" for one
+ * month, "From" for several). */
+static void period_words(int from, int to, char *buf, size_t n)
+{
+    int y0 = from / 12, m0 = from % 12, y1 = to / 12, m1 = to % 12;
+    if (from == to)
+        snprintf(buf, n, "%s %d", month_names[m0], y0);
+    else if (y0 == y1)
+        snprintf(buf, n, "%s to %s %d", month_names[m0], month_names[m1], y1);
+    else
+        snprintf(buf, n, "%s %d to %s %d", month_names[m0], y0, month_names[m1], y1);
+}
+
+/* "by the end of induction, days 14-42", "at 6 months, days 120-240", "at the endpoint, days
+ * 20-30". */
+static void endpoint_words(const struct model_opts *o, char *buf, size_t n)
+{
+    if (strcmp(o->endpoint_name, "induction") == 0)
+        snprintf(buf, n, "by the end of induction, days %d-%d", o->endpoint_from, o->endpoint_to);
+    else if (strcmp(o->endpoint_name, "6m") == 0)
+        snprintf(buf, n, "at 6 months, days %d-%d", o->endpoint_from, o->endpoint_to);
+    else if (strcmp(o->endpoint_name, "12m") == 0)
+        snprintf(buf, n, "at 12 months, days %d-%d", o->endpoint_from, o->endpoint_to);
+    else
+        snprintf(buf, n, "at the endpoint, days %d-%d", o->endpoint_from, o->endpoint_to);
+}
+
+static void pct1(char *buf, size_t n, double v)
+{
+    snprintf(buf, n, "%.1f%%", 100 * v);
+}
+
+/* p to two significant digits, "p < 0.001" below. */
+static void p_words(char *buf, size_t n, double p)
+{
+    if (isnan(p))
+        snprintf(buf, n, "no test");
+    else if (p < 0.001)
+        snprintf(buf, n, "p < 0.001");
+    else
+        snprintf(buf, n, "p = %.2g", p);
+}
+
+/* ", 4.2 points more than in September 2026 (95% CI -2.1 to 10.5; not significant, p = 0.20)"
+ * or the reason there is no comparison. */
+static void change_words(struct doc *d, int cmp, const struct prop_diff *df, uint8_t withheld,
+                         const struct proportion *then, char *buf, size_t n)
+{
+    const struct comparison *c = &d->a->comparison[cmp];
+    char per[64], p[32];
+    period_words(c->then.from, c->then.to, per, sizeof per);
+    if (then->n == 0) {
+        snprintf(buf, n, "; %s had no mature episode to compare with", per);
+        return;
+    }
+    if (withheld || isnan(df->estimate)) {
+        snprintf(buf, n, "; the change since %s is withheld (small counts)", per);
+        return;
+    }
+    p_words(p, sizeof p, df->p);
+    double pts = 100 * df->estimate;
+    const char *sig = !isnan(df->p) && df->p < 0.05 ? "significant" : "not significant";
+    if (fabs(pts) < 0.05)
+        snprintf(buf, n, ", the same as in %s (%s, %s)", per, sig, p);
+    else
+        snprintf(buf, n, ", %.1f points %s than in %s (95%% CI %.1f to %.1f; %s, %s)", fabs(pts),
+                 pts > 0 ? "more" : "fewer", per, 100 * df->lo, 100 * df->hi, sig, p);
+}
+
+/* A benchmark's short name: the citation's first word (the first author's surname) with
+ * "et al." and the first year in it ("McInnes et al. 2022"); a target is "the clinic's target". */
+static void bm_name(const struct benchmark *b, char *buf, size_t n)
+{
+    if (b->target) {
+        snprintf(buf, n, "the clinic's target");
+        return;
+    }
+    char first[TEXT_ROOM(40)];
+    size_t k = 0;
+    const char *c = b->citation;
+    while (c[k] && c[k] != ' ' && c[k] != ',' && k < 40)
+        k++;
+    char tmp[48];
+    memcpy(tmp, c, k);
+    tmp[k] = '\0';
+    text_display(first, sizeof first, tmp, 40);
+    const char *year = NULL;
+    for (const char *q = c; *q && !year; q++)
+        if ((q[0] == '1' || q[0] == '2') && isdigit((unsigned char)q[1]) &&
+            isdigit((unsigned char)q[2]) && isdigit((unsigned char)q[3]) &&
+            !isdigit((unsigned char)q[4]) && (q == c || !isdigit((unsigned char)q[-1])))
+            year = q;
+    if (year)
+        snprintf(buf, n, "%s et al. %.4s", first, year);
+    else
+        snprintf(buf, n, "%s et al.", first);
+}
+
+static const char *position_words(int pos)
+{
+    switch (pos) {
+    case BM_BELOW:
+        return "below the clinic's 95% CI";
+    case BM_INSIDE:
+        return "inside the clinic's 95% CI";
+    case BM_ABOVE:
+        return "above the clinic's 95% CI";
+    default:
+        return "not comparable (no clinic rate)";
+    }
+}
+
+/* The sentences (3 to 5), each into s[k]; returns how many. */
+static int sentences(struct doc *d, char s[5][SENTENCE_SIZE])
+{
+    const struct analysis *a = d->a;
+    const struct disclosure *dc = &a->disc;
+    char per[64], ep[96], r[16], lo[16], hi[16], ch[256];
+    int k = 0;
+    period_words(a->period_from, a->period_to, per, sizeof per);
+    endpoint_words(&a->opts, ep, sizeof ep);
+    /* 1: response, against the previous period */
+    if (a->response.n == 0)
+        snprintf(s[k++], sizeof s[0],
+                 "%s %s no eligible episode had reached the end of its endpoint window (days "
+                 "%d-%d) by the as-of date, so no response rate can be given yet; %s episodes "
+                 "are eligible and still being followed.",
+                 a->period_from == a->period_to ? "In" : "From", per, a->opts.endpoint_from,
+                 a->opts.endpoint_to, F(d, F_ELIGIBLE));
+    else if (hidden(dc->response))
+        snprintf(s[k++], sizeof s[0],
+                 "%s %s the response rate of the %s mature eligible episodes is withheld: it "
+                 "rests on a count below %d (small-cell suppression).",
+                 a->period_from == a->period_to ? "In" : "From", per, F(d, F_MATURE),
+                 d->f.suppress_below);
+    else {
+        pct1(r, sizeof r, a->response.rate);
+        snprintf(lo, sizeof lo, "%.1f", 100 * a->response.lo);
+        pct1(hi, sizeof hi, a->response.hi);
+        change_words(d, CMP_PREVIOUS, &a->comparison[CMP_PREVIOUS].response,
+                     dc->comparison[CMP_PREVIOUS].diff_response,
+                     &a->comparison[CMP_PREVIOUS].then.response, ch, sizeof ch);
+        snprintf(s[k++], sizeof s[0],
+                 "%s %s, %s of mature eligible episodes (%ld of %ld) responded %s (95%% CI "
+                 "%s-%s)%s.",
+                 a->period_from == a->period_to ? "In" : "From", per, r, a->response.events,
+                 a->response.n, ep, lo, hi, ch);
+    }
+    /* 2: remission, against the previous period */
+    if (a->remission.n > 0 && !hidden(dc->remission)) {
+        pct1(r, sizeof r, a->remission.rate);
+        snprintf(lo, sizeof lo, "%.1f", 100 * a->remission.lo);
+        pct1(hi, sizeof hi, a->remission.hi);
+        change_words(d, CMP_PREVIOUS, &a->comparison[CMP_PREVIOUS].remission,
+                     dc->comparison[CMP_PREVIOUS].diff_remission,
+                     &a->comparison[CMP_PREVIOUS].then.remission, ch, sizeof ch);
+        snprintf(s[k++], sizeof s[0], "%s remitted (%ld of %ld; 95%% CI %s-%s)%s.", r,
+                 a->remission.events, a->remission.n, lo, hi, ch);
+    } else if (a->remission.n > 0)
+        snprintf(s[k++], sizeof s[0], "The remission rate is withheld (small counts).");
+    /* 3: a year before */
+    {
+        const struct comparison *c = &a->comparison[CMP_YEAR_BEFORE];
+        const struct disc_comparison *dy = &dc->comparison[CMP_YEAR_BEFORE];
+        char yper[96], p[32];
+        period_words(c->then.from, c->then.to, yper, sizeof yper);
+        if (c->then.to >= a->period_from) /* a period longer than a year: they overlap */
+            snprintf(yper + strlen(yper), sizeof yper - strlen(yper), ", overlapping this one");
+        if (c->then.response.n == 0)
+            snprintf(s[k++], sizeof s[0],
+                     "A year before (%s) no mature eligible episode began, so there is no "
+                     "year-on-year comparison.",
+                     yper);
+        else if (hidden(dy->response) || dy->diff_response || isnan(c->response.estimate))
+            snprintf(s[k++], sizeof s[0],
+                     "A year before (%s) the response rate is withheld (small counts).", yper);
+        else {
+            pct1(r, sizeof r, c->then.response.rate);
+            p_words(p, sizeof p, c->response.p);
+            snprintf(s[k++], sizeof s[0],
+                     "A year before (%s), %s responded (%ld of %ld): a difference of %+.1f "
+                     "points (95%% CI %.1f to %.1f; %s, %s).",
+                     yper, r, c->then.response.events, c->then.response.n,
+                     100 * c->response.estimate, 100 * c->response.lo, 100 * c->response.hi,
+                     !isnan(c->response.p) && c->response.p < 0.05 ? "significant"
+                                                                   : "not significant",
+                     p);
+        }
+    }
+    /* 4: the response benchmarks (complete case beside the observed rate) and the target */
+    {
+        char list[4 * BM_NAME_SIZE + 512] = "";
+        size_t o = 0;
+        int nb = 0;
+        const struct proportion *clinic = NULL;
+        int withheld = 0;
+        int more = 0; /* beyond the first three: "and N more in the table below" */
+        for (size_t i = 0; i < a->nbenchmarks; i++) {
+            const struct benchmark_result *br = &a->benchmarks[i];
+            if (br->b->measure != BM_RESPONSE || br->b->target ||
+                br->b->population != BM_COMPLETE_CASE)
+                continue;
+            clinic = br->clinic;
+            withheld |= dc->benchmark_position[i];
+            if (nb == 3) {
+                more++;
+                continue;
+            }
+            char nm[BM_NAME_SIZE];
+            bm_name(br->b, nm, sizeof nm);
+            o += (size_t)snprintf(list + o, sizeof list - o, "%s%s's %.1f%% lies %s",
+                                  nb ? "; " : "", nm, 100 * br->b->rate,
+                                  withheld ? "against a withheld interval"
+                                           : position_words(br->position));
+            nb++;
+        }
+        if (more && o < sizeof list)
+            snprintf(list + o, sizeof list - o, "; and %d more in the table below", more);
+        if (nb && clinic && clinic->n > 0 && !withheld) {
+            pct1(r, sizeof r, clinic->rate);
+            snprintf(lo, sizeof lo, "%.1f", 100 * clinic->lo);
+            pct1(hi, sizeof hi, clinic->hi);
+            snprintf(s[k++], sizeof s[0],
+                     "Counting only episodes with an endpoint score, as the published series "
+                     "do, %s responded (95%% CI %s-%s): %s.",
+                     r, lo, hi, list);
+        } else if (nb && clinic && clinic->n > 0)
+            snprintf(s[k++], sizeof s[0],
+                     "The response rate among episodes with an endpoint score is withheld (small "
+                     "counts), so it is not set beside the published benchmarks.");
+    }
+    /* 5: the clinic's own targets; else (or when fewer than three so far) the first response */
+    int have_target = 0;
+    for (size_t i = 0; i < a->nbenchmarks; i++)
+        have_target |= a->benchmarks[i].b->target && a->benchmarks[i].clinic->n > 0;
+    if ((!have_target || k < 3) && k < 5) {
+        const struct km *km = &a->time_to_response;
+        const struct disc_km *dk = &dc->time_to_response;
+        char med[32];
+        median_text(med, sizeof med, km->median, "");
+        size_t ml = strlen(med);
+        if (ml && med[ml - 1] == ' ')
+            med[ml - 1] = '\0';
+        if (km->n == 0)
+            snprintf(s[k++], sizeof s[0],
+                     "No eligible episode of %s has a follow-up score yet, so there is no time "
+                     "to a first response.",
+                     per);
+        else if (dk->median || dk->n || dk->events)
+            snprintf(s[k++], sizeof s[0],
+                     "The time to a first response is withheld (small counts).");
+        else if (isnan(km->median))
+            snprintf(s[k++], sizeof s[0],
+                     "Fewer than half of the %ld episodes followed had a first response at any "
+                     "visit so far (Kaplan-Meier: the median is not reached).",
+                     km->n);
+        else
+            snprintf(s[k++], sizeof s[0],
+                     "Half of the %ld episodes followed had a first response, at any visit, by "
+                     "day %s (Kaplan-Meier median; a first response is not the response at the "
+                     "endpoint).",
+                     km->n, med);
+    }
+    for (size_t i = 0; i < a->nbenchmarks && k < 5; i++) {
+        const struct benchmark_result *br = &a->benchmarks[i];
+        if (!br->b->target || br->clinic->n == 0)
+            continue;
+        char t[256] = "";
+        size_t o = 0;
+        for (size_t j = i; j < a->nbenchmarks && o < sizeof t; j++) {
+            const struct benchmark_result *bj = &a->benchmarks[j];
+            if (!bj->b->target || bj->clinic->n == 0)
+                continue;
+            const char *w = dc->benchmark_position[j]  ? "withheld (small counts)"
+                            : bj->position == BM_BELOW ? "met (the target lies below the "
+                                                         "95% CI)"
+                            : bj->position == BM_ABOVE ? "not met (the target lies above the "
+                                                         "95% CI)"
+                                                       : "within the 95% CI";
+            o += (size_t)snprintf(t + o, sizeof t - o, "%s%s %.1f%%: %s", o ? "; " : "",
+                                  benchmarks_measure_name(bj->b->measure), 100 * bj->b->rate, w);
+        }
+        snprintf(s[k++], sizeof s[0], "The clinic's targets: %s.", t);
+        break;
+    }
+    return k;
+}
+
+/* One headline tile at x: label, large value, two detail lines. */
+static void tile(struct doc *d, double x, double y, double w, double h, const char *label,
+                 const char *value, const char *detail, const char *detail2, const char *detail3)
 {
     cairo_t *cr = d->cr;
-    double h = 30;
-    cairo_set_source_rgb(cr, strong ? 0.90 : 0.96, strong ? 0.94 : 0.96, strong ? 0.98 : 0.96);
+    cairo_set_source_rgb(cr, 0.93, 0.95, 0.98);
     cairo_rectangle(cr, x, y, w, h);
-    cairo_fill_preserve(cr);
-    cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
-    cairo_set_line_width(cr, 0.7);
-    cairo_stroke(cr);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    render_text(cr, &d->f, 1, 10, x + 8, y + 13, 0, value);
-    render_text(cr, &d->f, 0, 7.5, x + 8, y + 24, 0, label);
-    return y + h;
-}
-
-static void arrow(cairo_t *cr, double x0, double y0, double x1, double y1)
-{
-    cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
-    cairo_set_line_width(cr, 0.8);
-    cairo_move_to(cr, x0, y0);
-    cairo_line_to(cr, x1, y1);
-    cairo_stroke(cr);
-    double ang = atan2(y1 - y0, x1 - x0);
-    cairo_move_to(cr, x1, y1);
-    cairo_line_to(cr, x1 - 5 * cos(ang - 0.4), y1 - 5 * sin(ang - 0.4));
-    cairo_line_to(cr, x1 - 5 * cos(ang + 0.4), y1 - 5 * sin(ang + 0.4));
-    cairo_close_path(cr);
     cairo_fill(cr);
+    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+    render_label(cr, &d->f, 1, 9, x + 8, y + 14, 0, w - 16, TEXT_ALL, label);
+    cairo_set_source_rgb(cr, 0.12, 0.31, 0.47);
+    render_label(cr, &d->f, 1, 20, x + 8, y + 38, 0, w - 16, TEXT_ALL, value);
+    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+    render_label(cr, &d->f, 0, 8, x + 8, y + 53, 0, w - 16, TEXT_ALL, detail);
+    if (detail2)
+        render_label(cr, &d->f, 0, 8, x + 8, y + 65, 0, w - 16, TEXT_ALL, detail2);
+    if (detail3)
+        render_label(cr, &d->f, 0, 8, x + 8, y + 77, 0, w - 16, TEXT_ALL, detail3);
 }
 
-/* One step of the flow diagram at *y: its box, a box to the right joined by an arrow (when
- * side_value), and an arrow down from the step before (unless first). Advances *y. */
-static void flow_step(struct doc *d, double *y, int first, const char *value, const char *label,
-                      int strong, const char *side_value, const char *side_label)
+/* "+4.2 points since 2026-09" for a tile, or why there is none. */
+static void tile_change(struct doc *d, const struct prop_diff *df, uint8_t withheld,
+                        const struct proportion *then, char *buf, size_t n)
 {
-    const double x = 36, w = 300, sx = 400, sw = 330, gap = 12;
-    if (!first)
-        arrow(d->cr, x + 40, *y - gap, x + 40, *y);
-    double bottom = flow_box(d, x, *y, w, label, value, strong);
-    if (side_value) {
-        flow_box(d, sx, *y, sw, side_label, side_value, 0);
-        arrow(d->cr, x + w, *y + 15, sx, *y + 15);
-    }
-    *y = bottom + gap;
+    char per[8];
+    report_month_label(d->a->comparison[CMP_PREVIOUS].then.to, per);
+    const struct period_rates *t = &d->a->comparison[CMP_PREVIOUS].then;
+    char pf[8];
+    report_month_label(t->from, pf);
+    char label[24];
+    snprintf(label, sizeof label, "%s%s%s", pf, t->from != t->to ? ".." : "",
+             t->from != t->to ? per : "");
+    if (then->n == 0)
+        snprintf(buf, n, "no previous period to compare with");
+    else if (withheld || isnan(df->estimate))
+        snprintf(buf, n, "change since %s: suppressed", label);
+    else
+        snprintf(buf, n, "%+.1f points since %s", 100 * df->estimate, label);
 }
 
-/* "label: rate (x of n; CI)" for a proportion, "suppressed" when it is withheld. */
-static void proportion_line(struct doc *d, char *buf, size_t n, const char *label,
-                            const struct proportion *p, struct disc_prop dp)
-{
-    char t[128];
-    pct_ci(d, t, sizeof t, p, dp);
-    snprintf(buf, n, "%s%s", label, hidden(dp) ? "suppressed" : t);
-}
-
-/* The four headline tiles at y: response and remission at the endpoint, median days and
- * sessions to response. */
-static void headline_tiles(struct doc *d, double y)
+static void tiles(struct doc *d, double y)
 {
     const struct analysis *a = d->a;
-    cairo_t *cr = d->cr;
-    struct {
-        const char *label;
-        char value[64], detail[128];
-    } tiles[4];
-    tiles[0].label = "Response at the endpoint";
-    tiles[1].label = "Remission at the endpoint";
-    tiles[2].label = "Median time to response";
-    tiles[3].label = "Median sessions to response";
+    const struct disclosure *dc = &a->disc;
+    double tw = (d->w - 72 - 30) / 4, th = 84;
     const struct proportion *pr[2] = {&a->response, &a->remission};
-    const struct disc_prop dpr[2] = {a->disc.response, a->disc.remission};
+    const struct disc_prop dpr[2] = {dc->response, dc->remission};
+    const char *labels[2] = {"Response at the endpoint", "Remission at the endpoint"};
     for (int k = 0; k < 2; k++) {
+        char value[64], detail[128], change[128];
         if (pr[k]->n == 0) {
-            snprintf(tiles[k].value, sizeof tiles[k].value, "no mature episode");
-            snprintf(tiles[k].detail, sizeof tiles[k].detail, "in this period");
+            snprintf(value, sizeof value, "no mature episode");
+            snprintf(detail, sizeof detail, "in this period");
         } else if (hidden(dpr[k])) {
-            snprintf(tiles[k].value, sizeof tiles[k].value, "suppressed");
-            snprintf(tiles[k].detail, sizeof tiles[k].detail, "%s of %s",
-                     F(d, k ? F_REMITTERS : F_RESPONDERS), F(d, F_MATURE));
+            snprintf(value, sizeof value, "suppressed");
+            snprintf(detail, sizeof detail, "%s of %s", F(d, k ? F_REMITTERS : F_RESPONDERS),
+                     F(d, F_MATURE));
         } else {
-            snprintf(tiles[k].value, sizeof tiles[k].value, "%.1f%%", 100 * pr[k]->rate);
-            snprintf(tiles[k].detail, sizeof tiles[k].detail, "%ld of %ld; 95%% CI %.1f-%.1f%%",
-                     pr[k]->events, pr[k]->n, 100 * pr[k]->lo, 100 * pr[k]->hi);
+            snprintf(value, sizeof value, "%.1f%%", 100 * pr[k]->rate);
+            snprintf(detail, sizeof detail, "%ld of %ld; 95%% CI %.1f-%.1f%%", pr[k]->events,
+                     pr[k]->n, 100 * pr[k]->lo, 100 * pr[k]->hi);
         }
+        const struct comparison *c = &a->comparison[CMP_PREVIOUS];
+        tile_change(d, k ? &c->remission : &c->response,
+                    k ? dc->comparison[CMP_PREVIOUS].diff_remission
+                      : dc->comparison[CMP_PREVIOUS].diff_response,
+                    k ? &c->then.remission : &c->then.response, change, sizeof change);
+        if (pr[k]->n == 0 || hidden(dpr[k]))
+            change[0] = '\0';
+        tile(d, 36 + k * (tw + 10), y, tw, th, labels[k], value, detail, change[0] ? change : NULL,
+             NULL);
     }
-    const struct km *km[2] = {&a->time_to_response, &a->sessions_to_response};
-    const struct disc_km *dkm[2] = {&a->disc.time_to_response, &a->disc.sessions_to_response};
-    for (int k = 0; k < 2; k++) {
-        median_text(tiles[2 + k].value, sizeof tiles[2 + k].value, km[k]->median,
-                    k ? "sessions" : "days");
-        char lo[32], hi[32];
-        median_text(lo, sizeof lo, km[k]->median_lo, ""); /* "12 ", or "not reached" */
-        median_text(hi, sizeof hi, km[k]->median_hi, k ? "sessions" : "days");
-        size_t ll = strlen(lo);
-        if (ll && lo[ll - 1] == ' ')
-            lo[ll - 1] = '\0';
-        snprintf(tiles[2 + k].detail, sizeof tiles[2 + k].detail, "95%% CI %s to %s; n %s", lo,
-                 hi, C(d, km[k]->n, dkm[k]->n));
-        if (dkm[k]->median || dkm[k]->n || dkm[k]->events) {
-            snprintf(tiles[2 + k].value, sizeof tiles[2 + k].value, "suppressed");
-            snprintf(tiles[2 + k].detail, sizeof tiles[2 + k].detail, "%s episodes, %s events",
-                     C(d, km[k]->n, dkm[k]->n), C(d, km[k]->events, dkm[k]->events));
+    {
+        char value[64], detail[128];
+        const struct proportion *p = &a->followup;
+        if (p->n == 0) {
+            snprintf(value, sizeof value, "no mature episode");
+            snprintf(detail, sizeof detail, "in this period");
+        } else if (hidden(dc->followup)) {
+            snprintf(value, sizeof value, "suppressed");
+            snprintf(detail, sizeof detail, "%s of %s", F(d, F_WITH_ENDPOINT), F(d, F_MATURE));
+        } else {
+            snprintf(value, sizeof value, "%.1f%%", 100 * p->rate);
+            snprintf(detail, sizeof detail, "%ld of %ld mature episodes have", p->events, p->n);
         }
+        tile(d, 36 + 2 * (tw + 10), y, tw, th, "Follow-up at the endpoint", value, detail,
+             "an endpoint score; a missing one", "counts as not met in the rates");
     }
-    double tw = (d->w - 72 - 30) / 4;
-    for (int k = 0; k < 4; k++) {
-        double x = 36 + k * (tw + 10);
-        cairo_set_source_rgb(cr, 0.93, 0.95, 0.98);
-        cairo_rectangle(cr, x, y + 4, tw, 70);
-        cairo_fill(cr);
-        cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-        render_text(cr, &d->f, 0, 9, x + 10, y + 20, 0, tiles[k].label);
-        cairo_set_source_rgb(cr, 0.12, 0.31, 0.47);
-        render_text(cr, &d->f, 1, 20, x + 10, y + 46, 0, tiles[k].value);
-        cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-        render_text(cr, &d->f, 0, 8, x + 10, y + 64, 0, tiles[k].detail);
+    {
+        const struct km *k = &a->time_to_response, *ks = &a->sessions_to_response;
+        const struct disc_km *dk = &dc->time_to_response, *dks = &dc->sessions_to_response;
+        char value[64], detail[128], detail2[128];
+        median_text(value, sizeof value, k->median, "days");
+        if (dk->median || dk->n || dk->events) {
+            snprintf(value, sizeof value, "suppressed");
+            snprintf(detail, sizeof detail, "%s episodes, %s first responses", C(d, k->n, dk->n),
+                     C(d, k->events, dk->events));
+        } else {
+            char lo[32], hi[32];
+            median_text(lo, sizeof lo, k->median_lo, "");
+            median_text(hi, sizeof hi, k->median_hi, "days");
+            size_t ll = strlen(lo);
+            if (ll && lo[ll - 1] == ' ')
+                lo[ll - 1] = '\0';
+            snprintf(detail, sizeof detail, "median (95%% CI %s to %s), n %s", lo, hi,
+                     C(d, k->n, dk->n));
+        }
+        if (dks->median || dks->n || dks->events)
+            snprintf(detail2, sizeof detail2, "sessions: suppressed");
+        else {
+            char ms[32];
+            median_text(ms, sizeof ms, ks->median, "sessions");
+            snprintf(detail2, sizeof detail2, "or %s (median); Kaplan-Meier,", ms);
+        }
+        tile(d, 36 + 3 * (tw + 10), y, tw, th, "First response, any visit", value, detail, detail2,
+             "not the response at the endpoint");
     }
 }
 
-/* The flow from export rows to outcomes from y, with the rates beside its last steps. */
-static void flow(struct doc *d, double y)
+/* A table row: cells at the column x positions, each cut to its column. */
+static void row(struct doc *d, double y, const double *x, int n, double right, int bold,
+                const char *const *cells)
+{
+    for (int i = 0; i < n; i++) {
+        double w = (i + 1 < n ? x[i + 1] : right) - x[i] - 6;
+        render_label(d->cr, &d->f, bold, 8, x[i], y, 0, w, TEXT_ALL, cells[i]);
+    }
+}
+
+/* A rate for a table cell: "52.0% (51/98)", "suppressed", "no mature episode". */
+static void rate_cell(struct doc *d, char *buf, size_t n, const struct proportion *p,
+                      struct disc_prop dp)
+{
+    if (p->n == 0)
+        snprintf(buf, n, "no mature episode");
+    else if (hidden(dp))
+        snprintf(buf, n, "suppressed (%s of %s)", C(d, p->events, dp.events), C(d, p->n, dp.n));
+    else
+        snprintf(buf, n, "%.1f%% (%ld of %ld)", 100 * p->rate, p->events, p->n);
+}
+
+static void diff_cell(char *buf, size_t n, const struct prop_diff *df, uint8_t withheld)
+{
+    if (isnan(df->estimate))
+        snprintf(buf, n, "-");
+    else if (withheld)
+        snprintf(buf, n, "suppressed");
+    else {
+        char p[32];
+        p_words(p, sizeof p, df->p);
+        snprintf(buf, n, "%+.1f (%.1f to %.1f), %s", 100 * df->estimate, 100 * df->lo, 100 * df->hi,
+                 p);
+    }
+}
+
+/* The comparison table at (x, y), w wide; returns the y after it. */
+static double comparison_table(struct doc *d, double x, double y, double w)
 {
     const struct analysis *a = d->a;
-    const struct report_input *in = d->in;
+    const struct disclosure *dc = &a->disc;
     cairo_t *cr = d->cr;
-    char buf[256];
     cairo_set_source_rgb(cr, 0, 0, 0);
-    render_text(cr, &d->f, 1, 11, 36, y, 0, "From export rows to outcomes");
-    y += 10;
-    char v[9][128], l[9][128], sv[9][128], sl[9][128];
-    snprintf(v[0], sizeof v[0], "%s rows read", F(d, F_ROWS_READ));
-    snprintf(sv[0], sizeof sv[0], "%s rejected, %s duplicate", F(d, F_REJECTED),
-             F(d, F_DUPLICATE));
-    snprintf(v[1], sizeof v[1], "%s rows accepted, %s patients", F(d, F_ACCEPTED),
-             C(d, in->patients, a->disc.patients));
-    snprintf(v[2], sizeof v[2], "%s treatment episodes", F(d, F_EPISODES));
-    snprintf(l[2], sizeof l[2], "all periods; a gap over %d days starts a new episode",
-             a->opts.episode_gap);
-    snprintf(sv[2], sizeof sv[2], "%s outside the period", F(d, F_OUTSIDE));
-    snprintf(v[3], sizeof v[3], "%s episodes in the period", F(d, F_COHORT));
-    snprintf(sv[3], sizeof sv[3], "%s excluded", F(d, F_EXCLUDED));
-    snprintf(sl[3], sizeof sl[3], "no baseline score %s; baseline below %d: %s",
-             F(d, F_NO_BASELINE), a->opts.min_baseline, F(d, F_BELOW_MIN));
-    snprintf(v[4], sizeof v[4], "%s eligible", F(d, F_ELIGIBLE));
-    snprintf(l[4], sizeof l[4], "%s with a follow-up score (time-to-response analyses)",
-             F(d, F_WITH_FOLLOWUP));
-    snprintf(sv[4], sizeof sv[4], "%s not yet mature", F(d, F_IMMATURE));
-    snprintf(v[5], sizeof v[5], "%s mature", F(d, F_MATURE));
-    snprintf(sv[5], sizeof sv[5], "%s without an endpoint score", F(d, F_NO_ENDPOINT));
-    snprintf(v[6], sizeof v[6], "%s with an endpoint score", F(d, F_WITH_ENDPOINT));
-    snprintf(v[7], sizeof v[7], "%s responders, %s remitters", F(d, F_RESPONDERS),
-             F(d, F_REMITTERS));
-    static const struct {
-        const char *label, *side_label;
-        int strong, side;
-    } steps[8] = {
-        {"data rows in the export files", "see the data quality page and rejects.csv", 0, 1},
-        {"valid rows; distinct patient pseudonyms", NULL, 0, 0},
-        {NULL, "index date before or after the period", 0, 1},
-        {"index date within the period", NULL, 0, 1},
-        {NULL, "endpoint window still open on the as-of date", 1, 1},
-        {"the denominator of the response and remission rates",
-         "counted as not responding (as CMS159 and DRR-E)", 1, 1},
-        {"follow-up rate in the box to the right", NULL, 0, 0},
-        {"at the endpoint score", NULL, 1, 0},
-    };
-    double step_y[8];
-    for (int k = 0; k < 8; k++) {
-        const char *side_label = steps[k].side_label ? steps[k].side_label : sl[k];
-        if (k == 0 && d->f.suppress_below > 1)
-            side_label = "see the data quality page (rejects.csv is not written)";
-        step_y[k] = y;
-        flow_step(d, &y, k == 0, v[k], steps[k].label ? steps[k].label : l[k], steps[k].strong,
-                  steps[k].side ? sv[k] : NULL, side_label);
+    render_text(cr, &d->f, 1, 10, x, y, 0,
+                "Against earlier periods (same definitions and as-of date)");
+    y += 15;
+    const double cx[5] = {x, x + 0.20 * w, x + 0.36 * w, x + 0.52 * w, x + 0.76 * w};
+    static const char *const head[5] = {"period", "response", "remission",
+                                        "response: change, points (95% CI), p",
+                                        "remission: change (95% CI), p"};
+    row(d, y, cx, 5, x + w, 1, head);
+    y += 13;
+    char c0[48], c1[80], c2[80], c3[96], c4[96];
+    const char *cells[5] = {c0, c1, c2, c3, c4};
+    char from[8], to[8];
+    report_month_label(a->period_from, from);
+    report_month_label(a->period_to, to);
+    snprintf(c0, sizeof c0, "this period %s%s%s", from, strcmp(from, to) ? ".." : "",
+             strcmp(from, to) ? to : "");
+    rate_cell(d, c1, sizeof c1, &a->response, dc->response);
+    rate_cell(d, c2, sizeof c2, &a->remission, dc->remission);
+    c3[0] = c4[0] = '\0';
+    cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
+    cairo_rectangle(cr, x, y - 9, w, 12);
+    cairo_fill(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    row(d, y, cx, 5, x + w, 0, cells);
+    y += 13;
+    static const char *const names[CMP_COUNT] = {"previous", "a year before"};
+    for (int k = 0; k < CMP_COUNT; k++) {
+        const struct comparison *c = &a->comparison[k];
+        const struct disc_comparison *dk = &dc->comparison[k];
+        report_month_label(c->then.from, from);
+        report_month_label(c->then.to, to);
+        snprintf(c0, sizeof c0, "%s %s%s%s", names[k], from, strcmp(from, to) ? ".." : "",
+                 strcmp(from, to) ? to : "");
+        rate_cell(d, c1, sizeof c1, &c->then.response, dk->response);
+        rate_cell(d, c2, sizeof c2, &c->then.remission, dk->remission);
+        diff_cell(c3, sizeof c3, &c->response, dk->diff_response);
+        diff_cell(c4, sizeof c4, &c->remission, dk->diff_remission);
+        row(d, y, cx, 5, x + w, 0, cells);
+        y += 13;
     }
-    y = step_y[6];
-    double sx = 400;
-    proportion_line(d, buf, sizeof buf, "follow-up ", &a->followup, a->disc.followup);
+    cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+    y = render_paragraph(cr, &d->f, 7.5, x, y + 2, w,
+                         "Differences as R prop.test(c(x_now, x_then), c(n_now, n_then), correct "
+                         "= FALSE); \"significant\" in the sentences above means p < 0.05.");
+    return y;
+}
+
+/* The benchmarks table at (x, y), w wide; returns the y after it. */
+static double benchmark_table(struct doc *d, double x, double y, double w, double ymax)
+{
+    const struct analysis *a = d->a;
+    cairo_t *cr = d->cr;
     cairo_set_source_rgb(cr, 0, 0, 0);
-    render_text(cr, &d->f, 0, 8, sx, y + 18, 0, buf);
-    y = step_y[7];
-    proportion_line(d, buf, sizeof buf, "response among those with a score: ",
-                    &a->response_observed, a->disc.response_observed);
-    render_text(cr, &d->f, 0, 8, sx, y + 12, 0, buf);
-    proportion_line(d, buf, sizeof buf, "remission among those with a score: ",
-                    &a->remission_observed, a->disc.remission_observed);
-    render_text(cr, &d->f, 0, 8, sx, y + 24, 0, buf);
+    render_text(cr, &d->f, 1, 10, x, y, 0, "Published benchmarks and targets (same population)");
+    y += 15;
+    if (a->nbenchmarks == 0) {
+        render_paragraph(cr, &d->f, 8, x, y, w, "No benchmark of this instrument is listed.");
+        return y + 12;
+    }
+    const double cx[6] = {x, x + 0.15 * w, x + 0.33 * w, x + 0.61 * w, x + 0.71 * w, x + 0.86 * w};
+    static const char *const head[6] = {"benchmark", "measure, population", "window",
+                                        "rate",      "clinic (95% CI)",     "benchmark lies"};
+    row(d, y, cx, 6, x + w, 1, head);
+    y += 13;
+    size_t shown = 0;
+    for (size_t i = 0; i < a->nbenchmarks && y < ymax - 24; i++, shown++) {
+        const struct benchmark_result *br = &a->benchmarks[i];
+        int wh = a->disc.benchmark_position[i];
+        char c0[BM_NAME_SIZE], c1[48], c2[80], c3[64], cm[80], cw[TEXT_ROOM(80)];
+        char nm[BM_NAME_SIZE];
+        const char *cells[6] = {c0, cm, cw, c1, c2, c3};
+        bm_name(br->b, nm, sizeof nm);
+        snprintf(c0, sizeof c0, "%s", nm);
+        snprintf(cm, sizeof cm, "%s, %s", benchmarks_measure_name(br->b->measure),
+                 br->b->population == BM_COMPLETE_CASE ? "complete case" : "missing = not met");
+        text_display(cw, sizeof cw, *br->b->window ? br->b->window : "-", 80);
+        snprintf(c1, sizeof c1, "%.1f%%", 100 * br->b->rate);
+        if (br->b->n > 0)
+            snprintf(c1, sizeof c1, "%.1f%% (n %ld)", 100 * br->b->rate, br->b->n);
+        if (br->clinic->n == 0)
+            snprintf(c2, sizeof c2, "no rate");
+        else if (wh)
+            snprintf(c2, sizeof c2, "suppressed");
+        else
+            snprintf(c2, sizeof c2, "%.1f%% (%.1f-%.1f%%)", 100 * br->clinic->rate,
+                     100 * br->clinic->lo, 100 * br->clinic->hi);
+        snprintf(c3, sizeof c3, "%s",
+                 wh                          ? "suppressed"
+                 : br->position == BM_BELOW  ? "below: clinic higher"
+                 : br->position == BM_ABOVE  ? "above: clinic lower"
+                 : br->position == BM_INSIDE ? "inside"
+                                             : "-");
+        if (i % 2 == 0) {
+            cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
+            cairo_rectangle(cr, x, y - 9, w, 12);
+            cairo_fill(cr);
+        }
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        row(d, y, cx, 6, x + w, 0, cells);
+        y += 13;
+    }
+    /* the populations and windows, then the citations */
+    char note[2600];
+    size_t o = 0;
+    if (shown < a->nbenchmarks)
+        o += (size_t)snprintf(note + o, sizeof note - o,
+                              "%zu more benchmarks are in results.json (benchmarks). ",
+                              a->nbenchmarks - shown);
+    o += (size_t)snprintf(note + o, sizeof note - o,
+                          "Complete-case benchmarks are set beside the rate among episodes with "
+                          "an endpoint score; targets beside the headline rate (a missing score "
+                          "counts as not met).");
+    for (size_t i = 0; i < a->nbenchmarks && o < sizeof note; i++) {
+        const struct benchmark *b = a->benchmarks[i].b;
+        int dup = 0;
+        for (size_t j = 0; j < i; j++)
+            dup |= strcmp(a->benchmarks[j].b->citation, b->citation) == 0;
+        if (dup || b->target)
+            continue;
+        char nm[BM_NAME_SIZE], cit[TEXT_ROOM(400)];
+        bm_name(b, nm, sizeof nm);
+        text_display(cit, sizeof cit, b->citation, 400);
+        o += (size_t)snprintf(note + o, sizeof note - o, " %s: %s", nm, cit);
+    }
+    cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+    int lines = (int)floor((ymax - (y + 2)) / (7.5 * 1.35)) + 1; /* what the page leaves */
+    if (lines < 1)
+        return y;
+    return render_wrap(cr, &d->f, 0, 7.5, x, y + 2, w, lines, note);
 }
 
 static void draw_summary(struct doc *d)
 {
-    char sub[256];
-    snprintf(sub, sizeof sub,
-             "Ketamine and esketamine treatment outcomes: quality review. Episodes starting in "
-             "the period; rates over episodes whose endpoint window has closed.");
-    double y = page_begin(d, sub);
-    headline_tiles(d, y);
-    flow(d, y + 94);
+    const struct analysis *a = d->a;
+    char top[256], per[64], as_of[11], from[8], to[8];
+    period_words(a->period_from, a->period_to, per, sizeof per);
+    date_format(a->as_of, as_of);
+    report_month_label(a->period_from, from);
+    report_month_label(a->period_to, to);
+    snprintf(top, sizeof top, "%s (episodes starting %s%s%s)  |  data as of %s  |  %s", per, from,
+             strcmp(from, to) ? " to " : "", strcmp(from, to) ? to : "", as_of,
+             instrument_label(a->opts.instrument));
+    double y = page_begin(d, NULL);
+    cairo_t *cr = d->cr;
+    cairo_set_source_rgb(cr, 0.12, 0.31, 0.47);
+    render_label(cr, &d->f, 1, 12, 36, y, 0, d->w - 72, TEXT_ALL, top);
+    y += 18;
+    char s[5][SENTENCE_SIZE];
+    int ns = sentences(d, s);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    for (int k = 0; k < ns; k++)
+        y = render_paragraph(cr, &d->f, 10, 36, y, d->w - 72, s[k]) + 3;
+    y += 6;
+    tiles(d, y);
+    y += 100;
+    y = comparison_table(d, 36, y, d->w - 72) + 12;
+    benchmark_table(d, 36, y, d->w - 72, d->h - 34);
     page_end(d);
 }
 
 const struct page_info page_summary = {NULL, draw_summary};
+
+double definitions_summary(struct doc *d, double y, double w)
+{
+    char p[3][900];
+    snprintf(p[0], sizeof p[0],
+             "Page 1: the previous period has the report period's length and ends the month "
+             "before it; a year before is the same months 12 months earlier; both are analysed "
+             "with the same definitions and as-of date. Differences now - then as R "
+             "prop.test(c(x_now, x_then), c(n_now, n_then), correct = FALSE) (its conf.int and "
+             "p.value); \"significant\" means p < 0.05. Published benchmarks "
+             "(benchmarks.csv or --benchmarks) of the report's instrument are set beside the "
+             "clinic's rate of the same population: complete case beside the rate among "
+             "episodes with an endpoint score, missing-as-not-met and --target beside the "
+             "headline rate; a benchmark lies below, inside or above the clinic's 95%% CI "
+             "(limits included). Their windows differ from this report's endpoint.");
+    snprintf(p[1], sizeof p[1],
+             "Score trajectory: one score per episode at each point (the last in that session or "
+             "week), so n counts episodes; mean +- qt(0.975, n - 1) sd / sqrt(n). Curves as "
+             "drawn: Kaplan-Meier curves stop where fewer than %ld episodes remain at risk "
+             "(--km-min-at-risk; results.json keeps the whole curve) and the axis ends there; "
+             "the at-risk table gives the number at risk at each time and the events and "
+             "censorings cumulative from 0 (KMunicate). \"First response, any visit\" is the "
+             "Kaplan-Meier median of the first response at any follow-up score, not the "
+             "response at the endpoint.",
+             km_min_at_risk(d));
+    cairo_set_source_rgb(d->cr, 0, 0, 0);
+    for (int i = 0; i < 2; i++)
+        y = render_paragraph(d->cr, &d->f, 8.5, 36, y, w, p[i]) + 5;
+    return y;
+}

@@ -4,7 +4,8 @@
 #include "pages.h"
 
 const struct page_info *const report_page_table[] = {
-    &page_summary,    /* headline rates and the flow from export rows to outcomes */
+    &page_summary,    /* how the clinic did: sentences, tiles, earlier periods, benchmarks */
+    &page_flow,       /* the flow from export rows to outcomes */
     &page_time,       /* Kaplan-Meier: time and sessions to response and remission */
     &page_trajectory, /* mean score by session and by week */
     &page_waterfall,  /* change at the endpoint (a histogram under suppression) */
@@ -29,4 +30,17 @@ size_t report_page_count(void)
 const char *report_page_title(size_t i)
 {
     return i < report_page_count() ? report_page_table[i]->title : NULL;
+}
+
+const struct page_count report_page_counts[] = {
+    {&page_forest, forest_page_count},
+    {NULL, NULL},
+};
+
+int report_page_pages(const struct page_info *p, const struct doc *d)
+{
+    for (size_t k = 0; report_page_counts[k].page; k++)
+        if (report_page_counts[k].page == p)
+            return report_page_counts[k].count(d);
+    return 1;
 }

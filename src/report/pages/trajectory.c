@@ -64,7 +64,7 @@ static void draw_trajectory(struct doc *d)
     page_begin(d, sub);
     snprintf(yl, sizeof yl, "%s score", instrument_label(a->opts.instrument));
     double w = (d->w - 72 - 24) / 2;
-    struct box b1 = {36, 76, w, d->h - 76 - 44}, b2 = {36 + w + 24, 76, w, d->h - 76 - 44};
+    struct box b1 = {36, 76, w, d->h - 76 - 58}, b2 = {36 + w + 24, 76, w, d->h - 76 - 58};
     /* under suppression no individual line (each is one episode) */
     size_t nl = d->f.suppress_below > 1 ? 0 : a->ntraj_lines;
     struct chart_mean ms[TRAJ_POINTS], mw[TRAJ_POINTS];
@@ -84,6 +84,11 @@ static void draw_trajectory(struct doc *d)
     free(buf);
     free(ls);
     free(lw);
+    cairo_set_source_rgb(d->cr, 0.25, 0.25, 0.25);
+    render_wrap(d->cr, &d->f, 0, 8, 36, d->h - 40, d->w - 72, 1,
+                "n counts episodes: at each point one score per episode, the last in that "
+                "session or week. Later points describe the episodes still followed then, not "
+                "every eligible episode.");
     page_end(d);
 }
 
