@@ -99,9 +99,9 @@ static void month_chart(struct doc *d, struct safety_nums *t, struct box b)
         char lab[8];
         report_month_label(c->month0 + m, lab);
         cairo_set_source_rgb(cr, 0, 0, 0);
-        render_text(cr, &d->f, 0, 7, xx, p.y + p.h + 10, 0.5, lab + 2); /* "25-11" */
+        render_text(cr, &d->f, 0, 7.5, xx, p.y + p.h + 10, 0.5, lab + 2); /* "25-11" */
         cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
-        render_text(cr, &d->f, 0, 6.5, xx, p.y + p.h + 19, 0.5,
+        render_text(cr, &d->f, 0, 7.5, xx, p.y + p.h + 20, 0.5,
                     safety_count(d, t, v->sessions, dv->sessions));
         if (v->sessions == 0)
             continue;

@@ -140,7 +140,7 @@ static double adverse_chart(struct doc *d, struct safety_nums *t, struct box b)
                      "no adverse event recorded");
         return b.y + 90;
     }
-    double label_w = 110, text_w = 150, rh = 14;
+    double label_w = 100, text_w = 170, rh = 14;
     struct box p = {b.x + label_w, b.y + 22, b.w - label_w - text_w, rh * n};
     double vmax = 0;
     for (int q = 0; q < n; q++)
@@ -204,7 +204,7 @@ static void cadss_chart(struct doc *d, struct box b)
     const struct disclosure *dc = &d->a->disc;
     cairo_t *cr = d->cr;
     char head[120];
-    snprintf(head, sizeof head, "Peak CADSS (dissociative symptoms) by session number: median, IQR");
+    snprintf(head, sizeof head, "Peak CADSS by session number (median, IQR)");
     cairo_set_source_rgb(cr, 0, 0, 0);
     render_text(cr, &d->f, 1, 10, b.x, b.y + 10, 0, head);
     struct box cb = {b.x + 44, b.y + 22, b.w - 50, b.h - 62};
@@ -260,7 +260,7 @@ static void cadss_chart(struct doc *d, struct box b)
         cairo_stroke(cr);
         cairo_set_dash(cr, NULL, 0, 0);
         snprintf(tx, sizeof tx, "above %d: listed (cadss_high)", d->a->opts.cadss_above);
-        render_text(cr, &d->f, 0, 7, cb.x + 3, ty - 3, 0, tx);
+        render_text(cr, &d->f, 0, 7.5, cb.x + 3, ty - 3, 0, tx);
     }
     render_frame(cr, cb);
     cairo_set_source_rgb(cr, 0, 0, 0);
