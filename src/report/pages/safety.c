@@ -66,7 +66,7 @@ static double vitals_tables(struct doc *d, struct safety_nums *t, double x, doub
     safety_share(d, t, &m[1], c->monitoring_missing, c->intranasal, dc->monitoring_missing,
                  "intranasal");
     return safety_table(d, x, y, colw,
-                        "Were intranasal (esketamine) sessions monitored for two hours?", m, 2);
+                        "Were intranasal sessions monitored for two hours?", m, 2);
 }
 
 /* The share of sessions with all four values by month: a point with its 95 % interval on a
