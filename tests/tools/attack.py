@@ -495,10 +495,10 @@ safety_lines = [
     (r"item 9 = 3 \(nearly every day\)", i9 + ("encounters_eq3",), i9 + ("encounters",)),
     (r"item 9 of 2 or 3", i9 + ("encounters_ge2",), i9 + ("encounters",)),
     (r"of these, seen again within \d+ days", i9 + ("ge2_followed", "events"), i9 + ("ge2_followed", "n")),
-    (r"of these, not seen again within \d+ days \(listed\)", RV + ("flags", "item9_no_followup"), i9 + ("encounters_ge2",)),
+    (r"of these, not seen within \d+ days \(listed\)", RV + ("flags", "item9_no_followup"), i9 + ("encounters_ge2",)),
     (r"item 9 of 1 or more", i9 + ("encounters_ge1",), i9 + ("encounters",)),
     (r"resolved: baseline 1 or more, last follow-up 0", i9c + ("resolved", "events"), i9c + ("resolved", "n")),
-    (r"worsened: baseline 0, a later value of 1 or more", i9c + ("worsened", "events"), i9c + ("worsened", "n")),
+    (r"worsened: baseline 0, later 1 or more", i9c + ("worsened", "events"), i9c + ("worsened", "n")),
 ]
 for i, r_ in enumerate(raw["safety"]["vitals"]["by_route"]):
     safety_lines.append((r"\n\s+" + re.escape(r_["route"] or "no route recorded"),

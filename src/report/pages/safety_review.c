@@ -21,7 +21,7 @@ static double item9_tables(struct doc *d, struct safety_nums *t, double x, doubl
     int days = a->opts.item9_followup_days;
     char l2[96], l3[96], l4[96], v4[96];
     snprintf(l2, sizeof l2, "of these, seen again within %d days", days);
-    snprintf(l3, sizeof l3, "of these, not seen again within %d days (listed)", days);
+    snprintf(l3, sizeof l3, "of these, not seen within %d days (listed)", days);
     snprintf(l4, sizeof l4, "not seen, and the %d days not over at the data cut", days);
     struct safety_row v[7] = {{"item 9 = 3 (nearly every day)", "", ""},
                               {"item 9 of 2 or 3", "", ""},
@@ -47,7 +47,7 @@ static double item9_tables(struct doc *d, struct safety_nums *t, double x, doubl
     y = safety_table(d, x, y, colw, "Who answered item 9 (thoughts of self-harm) with a 2 or 3?",
                      v, 7);
     struct safety_row e[2] = {{"resolved: baseline 1 or more, last follow-up 0", "", ""},
-                              {"worsened: baseline 0, a later value of 1 or more", "", ""}};
+                              {"worsened: baseline 0, later 1 or more", "", ""}};
     safety_share(d, t, &e[0], s->item9_resolved.events, s->item9_resolved.n, ds->item9_resolved,
                  "episodes");
     safety_share(d, t, &e[1], s->item9_worsened.events, s->item9_worsened.n, ds->item9_worsened,
