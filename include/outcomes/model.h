@@ -106,6 +106,8 @@ struct stratum {
     const char *logrank_reason;        /* why p is NaN (static text, stats_logrank), or NULL */
 };
 
+#define MODEL_AE_LISTED 50 /* adverse-event codes listed at most (README "Definitions") */
+
 /* Safety figures over the treatment sessions of cohort episodes (README "Definitions"). */
 struct safety {
     long sessions;                     /* treatment sessions (rows) of cohort episodes */
@@ -119,9 +121,11 @@ struct safety {
     size_t cadss_nsessions;
     long cadss_by_session_n[12];
     double cadss_by_session_median[12], cadss_by_session_q1[12], cadss_by_session_q3[12];
-    /* adverse events by code (byte order) */
+    /* adverse events by code: at most MODEL_AE_LISTED codes (the most frequent) in byte order,
+     * then "other" (the codes left out, ae_other_codes of them) when any is */
     size_t nae;
     char **ae_code;                    /* owned */
+    long ae_other_codes;               /* distinct codes pooled in "other" (0: no "other") */
     long *ae_sessions, *ae_episodes;   /* sessions with the code; episodes with it at least once */
     long ae_any_sessions, ae_any_episodes, episodes;
     /* PHQ-9 item 9 over all encounters of cohort episodes (baseline window to follow-up end) */
@@ -342,6 +346,8 @@ struct disclosure {
     uint8_t cadss_by_session[12];        /* n, median and IQR */
     struct disc_prop ae_any_sessions, ae_any_episodes; /* of sessions, of episodes */
     struct disc_prop *ae_sessions, *ae_episodes;       /* per code (owned) */
+    uint8_t ae_other_codes;              /* how many codes "other" pools (withheld with its
+                                            sessions: each pooled code has one at least) */
     uint8_t item9_n;
     struct disc_prop item9_ge1, item9_ge2, item9_resolved, item9_worsened;
     struct disc_checks checks;
@@ -395,6 +401,14 @@ struct analysis {
 int model_run(const struct ingest_result *in, const struct model_opts *opts,
               struct analysis *out, struct diag *d);
 void model_fini(struct analysis *a);
+/* The analysis of one site's (var SV_SITE) or one clinician's (SV_CLINICIAN) episodes: those of
+ * net (a model_run of the same in and options) whose index treatment row names value (an id in
+ * in->rows.text), each derived from all of its patient's rows as in net; the period and the
+ * data cut are net's, and so are the row-level figures (data quality). The same cohort rules,
+ * rates, curves, strata, trend, safety and disclosure decision follow (SPEC section 14): its
+ * rates equal net's stratum entry for value. Returns 0 or a diag code (a released on error). */
+int model_subset(const struct ingest_result *in, const struct analysis *net, int var,
+                 uint32_t value, struct analysis *a, struct diag *d);
 
 /* Fills a->disc from the analysis and the ingest counts (SPEC section 9): primary, derived and
  * secondary suppression, until stable. Called by model_run; returns 0 or -1 (out of memory). */

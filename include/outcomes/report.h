@@ -195,6 +195,18 @@ struct report_outputs {
 int report_run(const struct report_request *rq, struct report_outputs *out, struct diag *d);
 void report_outputs_fini(struct report_outputs *out);
 
+/* The directory name of the report of one site or clinician value (SPEC section 14), made from
+ * value[0..n) into out (REPORT_SAFE_NAME_MAX + 1 bytes): the bytes A-Z a-z 0-9 _ - kept, '.'
+ * kept but as the first byte, every other byte written %XX (upper-case hex; '%' itself too),
+ * so that distinct values give distinct names (the form decodes back to the bytes), and no
+ * name is empty, ".", "..", hidden or holds a '/'. A form longer than REPORT_SAFE_NAME_MAX is
+ * cut to its first REPORT_SAFE_NAME_SHORT bytes (at a byte's form) followed by '~' and the first
+ * 32 hex digits of the value's SHA-256 ('~' never appears in the plain form). Returns the
+ * name's length. */
+#define REPORT_SAFE_NAME_MAX 200
+#define REPORT_SAFE_NAME_SHORT 160
+size_t report_safe_name(const char *value, size_t n, char *out);
+
 /* "YYYY-MM" of a month index (year * 12 + month - 1) into buf (at least 8 bytes). */
 void report_month_label(int month, char *buf);
 

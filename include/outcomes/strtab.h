@@ -23,6 +23,15 @@ int strtab_intern(struct strtab *t, const char *s, size_t n, uint32_t *id);
 /* Adds s[0..n) as a new id without looking it up: for a caller that knows it is new (merging
  * tables of distinct strings). A later strtab_intern indexes such ids first. Returns 0 or -1. */
 int strtab_append(struct strtab *t, const char *s, size_t n, uint32_t *id);
+/* For a merge of tables without a copy of their strings: moves the byte buffers of srcs[0..n)
+ * into dst's (the largest taken over as it is, the others copied after it and freed one at a
+ * time), so that dst's buffer holds every string of them and of dst. Each src keeps answering
+ * strtab_get (its bytes now lie in dst's buffer, which dst owns) but takes no new string; free
+ * the srcs before dst grows. Returns 0, or -1 (nothing changed) when out of memory. */
+int strtab_adopt_bytes(struct strtab *dst, struct strtab *const *srcs, size_t n);
+/* Adds the NUL-terminated string at p, n bytes inside dst's buffer (after strtab_adopt_bytes),
+ * as a new id without copying or looking it up (as strtab_append). Returns 0 or -1. */
+int strtab_append_ref(struct strtab *t, const char *p, size_t n, uint32_t *id);
 /* Returns the NUL-terminated bytes of id (borrowed, valid until the next intern); *len if set. */
 const char *strtab_get(const struct strtab *t, uint32_t id, size_t *len);
 /* Number of ids, "" included. */

@@ -118,6 +118,14 @@ void rows_release_columns(struct rows *rows)
     rows->cap = 0;
 }
 
+void rows_release_provenance(struct rows *rows)
+{
+    free(rows->line);
+    free(rows->file);
+    rows->line = NULL;
+    rows->file = NULL;
+}
+
 #define GROW(FIELD, T)                                                                           \
     do {                                                                                         \
         T *p_ = realloc(rows->FIELD, cap * sizeof *p_);                                          \

@@ -153,6 +153,20 @@ static int rank_strings(struct strtab **tab, struct segment **segs, size_t nseg,
     size_t nheap = 0;
     if (!pos || !heap || !merged)
         goto out;
+    /* the chunks' strings move into the merged table's buffer (one copy of the smaller chunks'
+     * bytes at most, freed as it is made), and the merged ids refer to them: the text is never
+     * held twice (an export of long free text is mostly text) */
+    {
+        struct strtab **srcs = malloc((nseg ? nseg : 1) * sizeof *srcs);
+        if (!srcs)
+            goto out;
+        for (size_t s = 0; s < nseg; s++)
+            srcs[s] = which ? segs[s]->rows.text : segs[s]->rows.patients;
+        int arc = nseg ? strtab_adopt_bytes(merged, srcs, nseg) : 0;
+        free(srcs);
+        if (arc != 0)
+            goto out;
+    }
     for (size_t s = 0; s < nseg; s++) {
         struct strtab *src = which ? segs[s]->rows.text : segs[s]->rows.patients;
         if (segment_order(segs[s]) != 0 ||
@@ -176,7 +190,8 @@ static int rank_strings(struct strtab **tab, struct segment **segs, size_t nseg,
         if (!last || bytes_cmp(bs, bn, last, lastn) != 0) {
             if (bn == 0)
                 lastid = 0; /* "" is id 0 of every table */
-            else if (strtab_append(merged, bs, bn, &lastid) != 0) /* new: the merge is in order */
+            else if ((nseg ? strtab_append_ref(merged, bs, bn, &lastid)
+                           : strtab_append(merged, bs, bn, &lastid)) != 0) /* new: in order */
                 goto out;
             last = bs;
             lastn = bn;
@@ -193,6 +208,11 @@ static int rank_strings(struct strtab **tab, struct segment **segs, size_t nseg,
     strtab_free(*tab);
     *tab = merged;
     merged = NULL;
+    for (size_t s = 0; s < nseg; s++) { /* their bytes are the merged table's now */
+        struct strtab **src = which ? &segs[s]->rows.text : &segs[s]->rows.patients;
+        strtab_free(*src);
+        *src = NULL;
+    }
     rc = 0;
 out:
     free(pos);

@@ -354,6 +354,47 @@ static void run_two(void *(*fn)(void *), void *job0, void *job1, int threads)
         fn(job1);
 }
 
+/* Everything after the episodes (a->episodes, the period): the cohort and its flow, the rates,
+ * then the nine tasks on two threads, then the disclosure decision. Returns 0 or -1 (out of
+ * memory). */
+static int analyse_episodes(const struct ingest_result *in, const struct model_opts *opts,
+                            struct analysis *a, const size_t *pstart,
+                            const struct timespec *t_start)
+{
+    const struct rows *r = &in->rows;
+    /* the cohort and its flow: the same function gives the comparison periods' (comparison.c) */
+    struct period_rates pr;
+    model_period_rates(a, a->period_from, a->period_to, &pr);
+    for (size_t i = 0; i < a->nepisodes; i++) {
+        struct episode *e = &a->episodes[i];
+        int m = date_month_index(e->index_date);
+        e->in_cohort = m >= a->period_from && m <= a->period_to;
+    }
+    a->cohort_episodes = pr.cohort;
+    a->excluded_no_baseline = pr.no_baseline;
+    a->excluded_below_min = pr.below_min;
+    a->eligible = pr.eligible;
+    a->with_followup = pr.with_followup;
+    a->mature = pr.mature;
+    a->with_endpoint = pr.with_endpoint;
+    a->response = pr.response;
+    a->remission = pr.remission;
+    a->response_observed = pr.response_observed;
+    a->remission_observed = pr.remission_observed;
+    a->followup = pr.followup;
+    model_comparisons(a);
+    if (model_benchmarks(a) != 0)
+        return -1;
+    atomic_int next_task = 0;
+    if (t_start)
+        a->seconds_episodes = seconds_since(*t_start);
+    struct after_job aj[2] = {{a, r, pstart, &next_task, 0}, {a, r, pstart, &next_task, 0}};
+    run_two(after_run, &aj[0], &aj[1], opts->threads);
+    if (aj[0].rc || aj[1].rc || model_disclose(in, a) != 0)
+        return -1;
+    return 0;
+}
+
 int model_run(const struct ingest_result *in, const struct model_opts *opts,
               struct analysis *a, struct diag *d)
 {
@@ -417,34 +458,7 @@ int model_run(const struct ingest_result *in, const struct model_opts *opts,
         a->period_from = opts->period_from;
         a->period_to = opts->period_to;
     }
-    /* the cohort and its flow: the same function gives the comparison periods' (comparison.c) */
-    struct period_rates pr;
-    model_period_rates(a, a->period_from, a->period_to, &pr);
-    for (size_t i = 0; i < a->nepisodes; i++) {
-        struct episode *e = &a->episodes[i];
-        int m = date_month_index(e->index_date);
-        e->in_cohort = m >= a->period_from && m <= a->period_to;
-    }
-    a->cohort_episodes = pr.cohort;
-    a->excluded_no_baseline = pr.no_baseline;
-    a->excluded_below_min = pr.below_min;
-    a->eligible = pr.eligible;
-    a->with_followup = pr.with_followup;
-    a->mature = pr.mature;
-    a->with_endpoint = pr.with_endpoint;
-    a->response = pr.response;
-    a->remission = pr.remission;
-    a->response_observed = pr.response_observed;
-    a->remission_observed = pr.remission_observed;
-    a->followup = pr.followup;
-    model_comparisons(a);
-    if (model_benchmarks(a) != 0)
-        goto oom;
-    atomic_int next_task = 0;
-    a->seconds_episodes = seconds_since(t_start);
-    struct after_job aj[2] = {{a, r, pstart, &next_task, 0}, {a, r, pstart, &next_task, 0}};
-    run_two(after_run, &aj[0], &aj[1], opts->threads);
-    if (aj[0].rc || aj[1].rc || model_disclose(in, a) != 0)
+    if (analyse_episodes(in, opts, a, pstart, &t_start) != 0)
         goto oom;
     rc = 0;
     goto out;
@@ -484,4 +498,52 @@ void model_fini(struct analysis *a)
     free(a->waterfall);
     free(a->waterfall_class);
     memset(a, 0, sizeof *a);
+}
+
+/* The patients' row ranges of r (pstart[p] .. pstart[p + 1]); NULL when out of memory. */
+static size_t *patient_starts(const struct rows *r)
+{
+    size_t *pstart = malloc((r->n + 1) * sizeof *pstart), npat = 0;
+    if (!pstart)
+        return NULL;
+    for (size_t i = 0; i < r->n; i++)
+        if (i == 0 || r->patient[i] != r->patient[i - 1])
+            pstart[npat++] = i;
+    pstart[npat] = r->n;
+    return pstart;
+}
+
+int model_subset(const struct ingest_result *in, const struct analysis *net, int var,
+                 uint32_t value, struct analysis *a, struct diag *d)
+{
+    memset(a, 0, sizeof *a);
+    a->opts = net->opts;
+    a->as_of = net->as_of;
+    a->period_from = net->period_from;
+    a->period_to = net->period_to;
+    if (var != SV_SITE && var != SV_CLINICIAN)
+        return diag_set(d, DIAG_USAGE, NULL, 0, 0, "a report per value is made by site or by "
+                                                   "clinician");
+    size_t n = 0;
+    for (size_t i = 0; i < net->nepisodes; i++)
+        n += (var == SV_SITE ? net->episodes[i].site : net->episodes[i].clinician) == value;
+    a->episodes = malloc((n ? n : 1) * sizeof *a->episodes);
+    size_t *pstart = patient_starts(&in->rows);
+    if (!a->episodes || !pstart) {
+        free(pstart);
+        model_fini(a);
+        return diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory while analysing");
+    }
+    for (size_t i = 0; i < net->nepisodes; i++) {
+        const struct episode *e = &net->episodes[i];
+        if ((var == SV_SITE ? e->site : e->clinician) == value)
+            a->episodes[a->nepisodes++] = *e;
+    }
+    int rc = analyse_episodes(in, &a->opts, a, pstart, NULL);
+    free(pstart);
+    if (rc != 0) {
+        model_fini(a);
+        return diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory while analysing");
+    }
+    return 0;
 }

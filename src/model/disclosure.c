@@ -638,6 +638,8 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
         size_t ce_ = cell(&e, s->ae_episodes[k]);
         part_of(&e, eps, ce_);
     }
+    /* how many codes "other" pools: a count like any (and see below) */
+    size_t aoc = s->ae_other_codes > 0 ? cell(&e, s->ae_other_codes) : SIZE_MAX;
     /* when no session lists two codes, the codes' sessions add up to the sessions with any (the
      * pooled "other" was their difference); the same for episodes */
     if (s->nae > 0) {
@@ -803,6 +805,13 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
         size_t b = ae0 + 4 * k;
         d->ae_sessions[k] = prop(&e, b, sess, b + 1);
         d->ae_episodes[k] = prop(&e, b + 2, eps, b + 3);
+    }
+    /* the number of codes pooled bounds the pooled sessions from below */
+    d->ae_other_codes = DISC_SHOWN;
+    if (aoc != SIZE_MAX) {
+        d->ae_other_codes = flag(&e, aoc);
+        if (!d->ae_other_codes && d->ae_sessions[s->nae - 1].events != DISC_SHOWN)
+            d->ae_other_codes = DISC_WITHHELD;
     }
     d->item9_n = flag(&e, i9n);
     d->item9_ge1 = prop(&e, i9a, i9n, i9ac);

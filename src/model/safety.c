@@ -50,14 +50,35 @@ static double hist_quantile(const long *counts, size_t nbins, int offset, long n
     return x0 + (h - (double)lo) * (hist_rank(counts, nbins, offset, lo + 1) - x0);
 }
 
-/* The adverse-event codes of each distinct adverse_events text (an id in rows.text), split
- * once: list[first[t] .. first[t] + count[t]) are indices into s->ae_code. Codes are interned
- * in tab (id = index + 1), so a lookup is a hash probe however many codes an export has. */
-struct ae_memo {
-    uint32_t *first, *count; /* by text id; count UINT32_MAX: not split yet */
+/* ---- adverse events --------------------------------------------------------------------
+ * Codes are counted by reference: a code is (text id, offset, length) into rows.text, whose
+ * bytes stay put, so no code is copied but the MODEL_AE_LISTED listed at the end. The counters
+ * of one pass are bounded (AE_BUDGET bytes): when an export has more distinct codes than fit,
+ * the codes are split into parts by hash and each part counted in a pass of its own over the
+ * cohort's sessions (README "Performance": memory bounded for every shape). The texts of one
+ * pass are split once each (a memo by text id), so the common export (a few hundred distinct
+ * texts) costs one split per text. */
+#define AE_BUDGET ((size_t)32 << 20)
+
+struct ae_code {
+    uint32_t text, off, len;       /* the code's bytes: strtab_get(text) + off, len of them */
+    uint32_t sess, eps;            /* sessions and episodes listing it */
+    uint32_t seen_row, seen_ep;    /* the last row and episode counted (+1) */
+    uint32_t hash;
+};
+
+struct ae_pass {
+    const struct rows *r;
+    uint32_t part, nparts;         /* this pass counts the codes whose hash falls in part */
+    struct ae_code *c;
+    size_t n, cap;
+    uint32_t *slots;               /* code index + 1, 0 = empty; nslots a power of two */
+    size_t nslots;
+    uint32_t *first, *count;       /* by text id: list[first .. first + count); count
+                                      UINT32_MAX: not split in this pass */
     uint32_t *list;
     size_t nlist;
-    struct strtab *tab;
+    long sessions;                 /* sessions counted so far in this pass */
 };
 
 /* The blanks a value is trimmed of when read (space, tab, CR, LF: ingest_trim); a code is
@@ -67,147 +88,370 @@ static int is_blank(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* Splits text id t at '|' into trimmed, non-empty codes, adding new codes to s. */
-static int ae_split(struct ae_memo *m, struct safety *s, const struct rows *r, uint32_t t)
+/* The next code of text[0..len) from *q: its bytes [*b0, *b1); 0 when there is none. */
+static int next_code(const char *text, size_t len, size_t *q, size_t *b0, size_t *b1)
+{
+    while (*q < len) {
+        size_t end = *q;
+        while (end < len && text[end] != '|')
+            end++;
+        size_t x = *q, y = end;
+        while (x < y && is_blank(text[x]))
+            x++;
+        while (y > x && is_blank(text[y - 1]))
+            y--;
+        *q = end + 1;
+        if (y > x) {
+            *b0 = x;
+            *b1 = y;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static uint32_t code_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+static const char *code_bytes(const struct rows *r, const struct ae_code *c)
 {
     size_t len;
-    const char *ae = strtab_get(r->text, t, &len);
-    m->first[t] = (uint32_t)m->nlist;
-    m->count[t] = 0;
-    for (size_t q = 0; q < len;) {
-        size_t end = q;
-        while (end < len && ae[end] != '|')
-            end++;
-        size_t b0 = q, b1 = end;
-        while (b0 < b1 && is_blank(ae[b0]))
-            b0++;
-        while (b1 > b0 && is_blank(ae[b1 - 1]))
-            b1--;
-        q = end + 1;
-        if (b1 == b0)
-            continue;
-        uint32_t before = strtab_count(m->tab), id;
-        if (strtab_intern(m->tab, ae + b0, b1 - b0, &id) != 0)
-            return -1;
-        if (strtab_count(m->tab) != before) { /* a new code */
-            if (vec_reserve(&s->ae_code, s->nae, sizeof *s->ae_code) != 0 ||
-                vec_reserve(&s->ae_sessions, s->nae, sizeof *s->ae_sessions) != 0 ||
-                vec_reserve(&s->ae_episodes, s->nae, sizeof *s->ae_episodes) != 0)
-                return -1;
-            char *c = malloc(b1 - b0 + 1);
-            if (!c)
-                return -1;
-            memcpy(c, ae + b0, b1 - b0);
-            c[b1 - b0] = '\0';
-            s->ae_code[s->nae] = c;
-            s->ae_sessions[s->nae] = 0;
-            s->ae_episodes[s->nae] = 0;
-            s->nae++;
-        }
-        if (vec_reserve(&m->list, m->nlist, sizeof *m->list) != 0)
-            return -1;
-        m->list[m->nlist++] = id - 1;
-        m->count[t]++;
-    }
-    return 0;
+    return strtab_get(r->text, c->text, &len) + c->off;
 }
 
-/* Under suppression (SPEC 9): codes seen in fewer than N sessions (and a code "other") are
- * pooled as "other", with the sessions and episodes that list any of them (a second pass over
- * the cohort's treatment rows, whose texts the memo has split). */
-static int ae_pool(const struct rows *r, const size_t *pstart, const struct analysis *a,
-                   struct safety *s, const struct ae_memo *m)
+static int rehash(struct ae_pass *p, size_t nslots)
 {
-    long below = a->opts.suppress_below;
-    if (below <= 1 || s->nae == 0)
-        return 0;
-    uint8_t *rare = calloc(s->nae, 1);
-    if (!rare)
+    uint32_t *slots = calloc(nslots, sizeof *slots);
+    if (!slots)
         return -1;
-    size_t nrare = 0;
-    for (size_t k = 0; k < s->nae; k++) {
-        rare[k] = s->ae_sessions[k] < below || strcmp(s->ae_code[k], "other") == 0;
-        nrare += rare[k];
+    for (size_t k = 0; k < p->n; k++) {
+        const struct ae_code *c = &p->c[k];
+        size_t h = c->hash & (nslots - 1);
+        while (slots[h])
+            h = (h + 1) & (nslots - 1);
+        slots[h] = (uint32_t)k + 1;
     }
-    if (nrare == 0) {
-        free(rare);
-        return 0;
-    }
-    long osess = 0, oep = 0;
-    size_t p = 0;
-    for (size_t ei = 0; ei < a->nepisodes; ei++) {
-        const struct episode *e = &a->episodes[ei];
-        if (!e->in_cohort)
-            continue;
-        while (r->patient[pstart[p]] != e->patient)
-            p++;
-        int any = 0;
-        for (size_t i = pstart[p]; i < pstart[p + 1]; i++) {
-            if (r->type[i] != SESSION_TREATMENT || r->date[i] < e->index_date ||
-                r->date[i] >= e->next_index)
-                continue;
-            uint32_t t = r->adverse[i];
-            int row = 0;
-            for (uint32_t q = 0; m->count[t] != UINT32_MAX && q < m->count[t]; q++)
-                row |= rare[m->list[m->first[t] + q]];
-            osess += row;
-            any |= row;
-        }
-        oep += any;
-    }
-    char *other = malloc(6);
-    if (!other) {
-        free(rare);
-        return -1;
-    }
-    memcpy(other, "other", 6);
-    size_t n = 0;
-    for (size_t k = 0; k < s->nae; k++) {
-        if (rare[k]) {
-            free(s->ae_code[k]);
-            continue;
-        }
-        s->ae_code[n] = s->ae_code[k];
-        s->ae_sessions[n] = s->ae_sessions[k];
-        s->ae_episodes[n] = s->ae_episodes[k];
-        n++;
-    }
-    s->ae_code[n] = other; /* n < nae: at least one code was pooled */
-    s->ae_sessions[n] = osess;
-    s->ae_episodes[n] = oep;
-    s->nae = n + 1;
-    free(rare);
+    free(p->slots);
+    p->slots = slots;
+    p->nslots = nslots;
     return 0;
 }
 
-/* Sorts the codes by bytes, carrying their counts. */
-struct ae_entry {
-    char *code;
-    long sessions, episodes;
+/* The index of code text t [b0, b1) in this pass, interned when new; *k = SIZE_MAX when the
+ * code belongs to another part. Returns 0, 1 when the pass's counters would pass the budget,
+ * -1 when out of memory. */
+static int code_find(struct ae_pass *p, uint32_t t, const char *text, size_t b0, size_t b1,
+                     size_t *k)
+{
+    size_t len = b1 - b0;
+    uint32_t h = code_hash(text + b0, len);
+    *k = SIZE_MAX;
+    if ((uint32_t)(((uint64_t)h * p->nparts) >> 32) != p->part)
+        return 0;
+    size_t slot = h & (p->nslots - 1);
+    for (; p->slots[slot]; slot = (slot + 1) & (p->nslots - 1)) {
+        const struct ae_code *c = &p->c[p->slots[slot] - 1];
+        if (c->hash == h && c->len == len && memcmp(code_bytes(p->r, c), text + b0, len) == 0) {
+            *k = p->slots[slot] - 1;
+            return 0;
+        }
+    }
+    /* the budget counts what is allocated: the codes' capacity and the slots, doubled */
+    if ((p->n + 1) * sizeof *p->c + 2 * p->nslots * sizeof *p->slots > AE_BUDGET)
+        return 1;
+    if (p->n == p->cap) {
+        size_t nc = p->cap ? p->cap * 2 : 256;
+        size_t room = (AE_BUDGET - 2 * p->nslots * sizeof *p->slots) / sizeof *p->c;
+        if (nc > room)
+            nc = room; /* > n: checked above */
+        struct ae_code *g = realloc(p->c, nc * sizeof *g);
+        if (!g)
+            return -1;
+        p->c = g;
+        p->cap = nc;
+    }
+    p->c[p->n] = (struct ae_code){t, (uint32_t)b0, (uint32_t)len, 0, 0, 0, 0, h};
+    p->slots[slot] = (uint32_t)++p->n;
+    *k = p->n - 1;
+    if (p->n * 2 > p->nslots && rehash(p, p->nslots * 2) != 0)
+        return -1;
+    return 0;
+}
+
+/* Splits text t into its codes of this pass (the memo). Returns as code_find. */
+static int split_text(struct ae_pass *p, uint32_t t)
+{
+    size_t len, q = 0, b0, b1;
+    const char *text = strtab_get(p->r->text, t, &len);
+    p->first[t] = (uint32_t)p->nlist;
+    p->count[t] = 0;
+    while (next_code(text, len, &q, &b0, &b1)) {
+        size_t k;
+        int rc = code_find(p, t, text, b0, b1, &k);
+        if (rc)
+            return rc;
+        if (k == SIZE_MAX)
+            continue;
+        if (vec_reserve(&p->list, p->nlist, sizeof *p->list) != 0)
+            return -1;
+        p->list[p->nlist++] = (uint32_t)k;
+        p->count[t]++;
+    }
+    return 0;
+}
+
+/* Runs the statements given last for each treatment session of the cohort: row I of episode
+ * EI (the variables named). */
+#define FOR_EACH_SESSION(a, r, pstart, EI, I, ...)                                               \
+    do {                                                                                         \
+        size_t p_ = 0;                                                                           \
+        for (size_t EI = 0; EI < (a)->nepisodes; EI++) {                                         \
+            const struct episode *e_ = &(a)->episodes[EI];                                       \
+            if (!e_->in_cohort)                                                                  \
+                continue;                                                                        \
+            while ((r)->patient[(pstart)[p_]] != e_->patient)                                    \
+                p_++;                                                                            \
+            for (size_t I = (pstart)[p_]; I < (pstart)[p_ + 1]; I++) {                           \
+                if ((r)->type[I] != SESSION_TREATMENT || (r)->date[I] < e_->index_date ||        \
+                    (r)->date[I] >= e_->next_index)                                              \
+                    continue;                                                                    \
+                __VA_ARGS__                                                                      \
+            }                                                                                    \
+        }                                                                                        \
+    } while (0)
+
+/* One pass: counts the sessions and episodes of the codes of part p->part. Returns 0, 1 over
+ * the budget, -1 out of memory. */
+static int ae_pass_run(struct ae_pass *p, const struct analysis *a, const size_t *pstart)
+{
+    const struct rows *r = p->r;
+    uint32_t ntext = strtab_count(r->text);
+    memset(p->count, 0xff, ntext * sizeof *p->count);
+    size_t want = 1024; /* room for as many codes as the last pass had (parts are alike) */
+    while (want < 2 * p->n)
+        want *= 2;
+    p->n = p->nlist = 0;
+    p->sessions = 0;
+    free(p->slots);
+    p->slots = NULL;
+    if (rehash(p, want) != 0)
+        return -1;
+    int rc = 0;
+    FOR_EACH_SESSION(a, r, pstart, ei, i, {
+        uint32_t t = r->adverse[i];
+        if (p->count[t] == UINT32_MAX && (rc = split_text(p, t)) != 0)
+            return rc;
+        p->sessions++;
+        for (uint32_t q = 0; q < p->count[t]; q++) {
+            struct ae_code *c = &p->c[p->list[p->first[t] + q]];
+            if (c->seen_row != (uint32_t)(i + 1)) {
+                c->seen_row = (uint32_t)(i + 1);
+                c->sess++;
+            }
+            if (c->seen_ep != (uint32_t)(ei + 1)) {
+                c->seen_ep = (uint32_t)(ei + 1);
+                c->eps++;
+            }
+        }
+    });
+    return rc;
+}
+
+/* 1 when code x comes before code y in the listing's choice: more sessions, then bytes. */
+static int ae_before(const struct rows *r, const struct ae_code *x, const struct ae_code *y)
+{
+    if (x->sess != y->sess)
+        return x->sess > y->sess;
+    uint32_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(code_bytes(r, x), code_bytes(r, y), n);
+    return c != 0 ? c < 0 : x->len < y->len;
+}
+
+/* The best codes so far, a heap whose root comes last in the choice. */
+struct ae_heap {
+    struct ae_code v[MODEL_AE_LISTED];
+    size_t n;
 };
 
-static int ae_entry_cmp(const void *x, const void *y)
+static void heap_swap(struct ae_code *x, struct ae_code *y)
 {
-    return strcmp(((const struct ae_entry *)x)->code, ((const struct ae_entry *)y)->code);
+    struct ae_code t = *x;
+    *x = *y;
+    *y = t;
 }
 
-static int ae_sort(struct safety *s)
+/* Offers code c; returns 1 when a code (c or one evicted) is left out of the listing. */
+static int heap_offer(const struct rows *r, struct ae_heap *h, const struct ae_code *c)
 {
-    if (s->nae < 2)
+    struct ae_code *v = h->v;
+    if (h->n < MODEL_AE_LISTED) {
+        size_t i = h->n++;
+        v[i] = *c;
+        while (i > 0 && ae_before(r, &v[(i - 1) / 2], &v[i])) {
+            heap_swap(&v[(i - 1) / 2], &v[i]);
+            i = (i - 1) / 2;
+        }
         return 0;
-    struct ae_entry *v = malloc(s->nae * sizeof *v);
-    if (!v)
-        return -1;
-    for (size_t i = 0; i < s->nae; i++)
-        v[i] = (struct ae_entry){s->ae_code[i], s->ae_sessions[i], s->ae_episodes[i]};
-    qsort(v, s->nae, sizeof *v, ae_entry_cmp); /* codes are distinct: no ties */
-    for (size_t i = 0; i < s->nae; i++) {
-        s->ae_code[i] = v[i].code;
-        s->ae_sessions[i] = v[i].sessions;
-        s->ae_episodes[i] = v[i].episodes;
     }
-    free(v);
+    if (!ae_before(r, c, &v[0]))
+        return 1;
+    v[0] = *c;
+    for (size_t i = 0;;) {
+        size_t l = 2 * i + 1, w = i;
+        if (l < h->n && ae_before(r, &v[w], &v[l]))
+            w = l;
+        if (l + 1 < h->n && ae_before(r, &v[w], &v[l + 1]))
+            w = l + 1;
+        if (w == i)
+            break;
+        heap_swap(&v[i], &v[w]);
+        i = w;
+    }
+    return 1;
+}
+
+static const struct rows *sort_rows; /* for qsort's comparator (one thread: see ae_listing) */
+
+static int listed_cmp(const void *x, const void *y)
+{
+    const struct ae_code *a = x, *b = y;
+    uint32_t n = a->len < b->len ? a->len : b->len;
+    int c = memcmp(code_bytes(sort_rows, a), code_bytes(sort_rows, b), n);
+    return c != 0 ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+/* 1 when code [b0, b1) of text is one of the n listed (sorted by bytes). */
+static int is_listed(const struct rows *r, const struct ae_code *v, size_t n, const char *text,
+                     size_t b0, size_t b1)
+{
+    size_t lo = 0, hi = n, len = b1 - b0;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        uint32_t m = v[mid].len < len ? v[mid].len : (uint32_t)len;
+        int c = memcmp(code_bytes(r, &v[mid]), text + b0, m);
+        if (c == 0)
+            c = (v[mid].len > len) - (v[mid].len < len);
+        if (c == 0)
+            return 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return 0;
+}
+
+/* The codes listed (README "Definitions"): the MODEL_AE_LISTED most frequent (by sessions,
+ * ties in byte order), in byte order, then "other" when any code is left out: under
+ * suppression (SPEC 9) those seen in fewer than N sessions, and a code named "other", are left
+ * out too. "other" counts the sessions and episodes listing any code left out (a last pass) and
+ * how many codes it pools. The model's threads run this on one of them (sort_rows). */
+static int ae_listing(const struct rows *r, const size_t *pstart, const struct analysis *a,
+                      struct safety *s)
+{
+    long below = a->opts.suppress_below;
+    uint32_t ntext = strtab_count(r->text);
+    struct ae_pass p = {r, 0, 1, NULL, 0, 0, NULL, 0, malloc(ntext * sizeof *p.first),
+                        malloc(ntext * sizeof *p.count), NULL, 0, 0};
+    struct ae_heap *h = calloc(1, sizeof *h);
+    uint8_t *other = NULL;
+    size_t npooled = 0;
+    int rc = -1;
+    if (!p.first || !p.count || !h)
+        goto done;
+    for (uint32_t part = 0; part < p.nparts; part++) {
+        p.part = part;
+        int pr = ae_pass_run(&p, a, pstart);
+        if (pr < 0)
+            goto done;
+        if (pr == 1) { /* too many codes for one pass: more parts, from the start, as many as
+                          the share of the sessions counted before the budget ran out says */
+            if (p.nparts >= (1u << 24))
+                goto done;
+            double grow = 1.3 * (double)s->sessions / (double)(p.sessions > 0 ? p.sessions : 1);
+            p.nparts = grow < 2 ? p.nparts * 2
+                       : grow > 256 ? p.nparts * 256
+                                    : (uint32_t)((double)p.nparts * grow) + 1;
+            part = UINT32_MAX; /* the loop's ++ makes it 0 */
+            h->n = 0;
+            npooled = 0;
+            continue;
+        }
+        for (size_t k = 0; k < p.n; k++) {
+            const struct ae_code *c = &p.c[k];
+            if ((below > 1 && c->sess < (uint32_t)below) ||
+                (c->len == 5 && memcmp(code_bytes(r, c), "other", 5) == 0))
+                npooled++;
+            else
+                npooled += (size_t)heap_offer(r, h, c);
+        }
+    }
+    sort_rows = r;
+    qsort(h->v, h->n, sizeof *h->v, listed_cmp);
+    s->nae = h->n + (npooled > 0);
+    if (s->nae == 0) {
+        rc = 0;
+        goto done;
+    }
+    s->ae_code = calloc(s->nae, sizeof *s->ae_code);
+    s->ae_sessions = calloc(s->nae, sizeof *s->ae_sessions);
+    s->ae_episodes = calloc(s->nae, sizeof *s->ae_episodes);
+    if (!s->ae_code || !s->ae_sessions || !s->ae_episodes)
+        goto done;
+    for (size_t i = 0; i < h->n; i++) {
+        if (!(s->ae_code[i] = malloc(h->v[i].len + 1)))
+            goto done;
+        memcpy(s->ae_code[i], code_bytes(r, &h->v[i]), h->v[i].len);
+        s->ae_code[i][h->v[i].len] = '\0';
+        s->ae_sessions[i] = h->v[i].sess;
+        s->ae_episodes[i] = h->v[i].eps;
+    }
+    if (npooled > 0) {
+        /* by text id: 0 not looked at, 1 lists only listed codes (or none), 2 lists another */
+        if (!(other = calloc(ntext ? ntext : 1, 1)))
+            goto done;
+        long osess = 0, oep = 0;
+        size_t last_ep = SIZE_MAX;
+        FOR_EACH_SESSION(a, r, pstart, ei, i, {
+            uint32_t t = r->adverse[i];
+            if (!other[t]) {
+                size_t len, q = 0, b0, b1;
+                const char *text = strtab_get(r->text, t, &len);
+                other[t] = 1;
+                while (other[t] == 1 && next_code(text, len, &q, &b0, &b1))
+                    if (!is_listed(r, h->v, h->n, text, b0, b1))
+                        other[t] = 2;
+            }
+            if (other[t] == 2) {
+                osess++;
+                oep += last_ep != ei;
+                last_ep = ei;
+            }
+        });
+        if (!(s->ae_code[h->n] = malloc(6)))
+            goto done;
+        memcpy(s->ae_code[h->n], "other", 6);
+        s->ae_sessions[h->n] = osess;
+        s->ae_episodes[h->n] = oep;
+        s->ae_other_codes = (long)npooled;
+    }
+    rc = 0;
+done:
+    free(p.first);
+    free(p.count);
+    free(p.list);
+    free(p.c);
+    free(p.slots);
+    free(h);
+    free(other);
+    return rc;
 }
 
 int model_safety(const struct rows *r, const size_t *pstart, const struct analysis *a,
@@ -224,16 +468,12 @@ int model_safety(const struct rows *r, const size_t *pstart, const struct analys
         if (pstart[q + 1] - pstart[q] > maxrows)
             maxrows = pstart[q + 1] - pstart[q];
     struct dated_score *item9 = malloc(maxrows * sizeof *item9);
-    long *seen = NULL; /* per code: the last episode and row that listed it (+1) */
-    size_t seen_cap = 0;
     double rise_sum = 0;
     long resolved_n = 0, resolved = 0, worsened_n = 0, worsened = 0;
     uint32_t ntext = strtab_count(r->text);
-    struct ae_memo memo = {malloc(ntext * sizeof *memo.first), malloc(ntext * sizeof *memo.count),
-                           NULL, 0, strtab_new()};
-    if (!rise || !cadss || !item9 || !memo.first || !memo.count || !memo.tab)
+    uint8_t *has_code = calloc(ntext ? ntext : 1, 1); /* by text id: 0 unknown, 1 no, 2 yes */
+    if (!rise || !cadss || !item9 || !has_code)
         goto out;
-    memset(memo.count, 0xff, ntext * sizeof *memo.count);
     size_t p = 0;
     for (size_t ei = 0; ei < a->nepisodes; ei++) {
         const struct episode *e = &a->episodes[ei];
@@ -285,30 +525,15 @@ int model_safety(const struct rows *r, const size_t *pstart, const struct analys
                 s->cadss_by_session_n[k]++;
             }
             uint32_t t = r->adverse[i];
-            if (memo.count[t] == UINT32_MAX && ae_split(&memo, s, r, t) != 0)
-                goto out;
-            int row_any = memo.count[t] > 0;
-            for (uint32_t q = 0; q < memo.count[t]; q++) {
-                size_t k = memo.list[memo.first[t] + q];
-                if (k >= seen_cap) {
-                    size_t nc = k * 2 + 8;
-                    long *ns = realloc(seen, nc * 2 * sizeof *ns);
-                    if (!ns)
-                        goto out;
-                    memset(ns + seen_cap * 2, 0, (nc - seen_cap) * 2 * sizeof *ns);
-                    seen = ns;
-                    seen_cap = nc;
-                }
-                /* seen[2k]: last episode (+1) counted; seen[2k+1]: last row (+1) counted */
-                if (seen[2 * k + 1] != (long)i + 1) {
-                    seen[2 * k + 1] = (long)i + 1;
-                    s->ae_sessions[k]++;
-                }
-                if (seen[2 * k] != (long)ei + 1) {
-                    seen[2 * k] = (long)ei + 1;
-                    s->ae_episodes[k]++;
-                }
+            if (!has_code[t]) { /* a code: a byte that is neither '|' nor a blank */
+                size_t len;
+                const char *text = strtab_get(r->text, t, &len);
+                has_code[t] = 1;
+                for (size_t q = 0; q < len && has_code[t] == 1; q++)
+                    if (text[q] != '|' && !is_blank(text[q]))
+                        has_code[t] = 2;
             }
+            int row_any = has_code[t] == 2;
             s->ae_any_sessions += row_any;
             any_ae |= row_any;
         }
@@ -356,18 +581,14 @@ int model_safety(const struct rows *r, const size_t *pstart, const struct analys
         s->cadss_by_session_median[k] = hist_quantile(cadss[k], CADSS_BINS, 0, n, 0.5);
         s->cadss_by_session_q3[k] = hist_quantile(cadss[k], CADSS_BINS, 0, n, 0.75);
     }
-    if (ae_pool(r, pstart, a, s, &memo) != 0 || ae_sort(s) != 0)
+    if (ae_listing(r, pstart, a, s) != 0)
         goto out;
     rc = 0;
 out:
-    free(memo.first);
-    free(memo.count);
-    free(memo.list);
-    strtab_free(memo.tab);
+    free(has_code);
     free(rise);
     free(cadss);
     free(item9);
-    free(seen);
     if (rc)
         model_safety_fini(s);
     return rc;
@@ -383,4 +604,5 @@ void model_safety_fini(struct safety *s)
     s->ae_code = NULL;
     s->ae_sessions = s->ae_episodes = NULL;
     s->nae = 0;
+    s->ae_other_codes = 0;
 }

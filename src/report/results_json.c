@@ -420,8 +420,13 @@ static json_t *safety(const struct analysis *a)
         json_object_set_new(c, "code", json_string(s->ae_code[k]));
         json_object_set_new(c, "sessions", count(s->ae_sessions[k], d->ae_sessions[k].events));
         json_object_set_new(c, "episodes", count(s->ae_episodes[k], d->ae_episodes[k].events));
-        json_array_append_new(codes, mark(c, d->ae_sessions[k].events || d->ae_episodes[k].events));
+        int other = s->ae_other_codes > 0 && k + 1 == s->nae; /* the pooled codes */
+        if (other)
+            json_object_set_new(c, "codes", count(s->ae_other_codes, d->ae_other_codes));
+        json_array_append_new(codes, mark(c, d->ae_sessions[k].events || d->ae_episodes[k].events ||
+                                                 (other && d->ae_other_codes)));
     }
+    json_object_set_new(t, "codes_listed_max", json_integer(MODEL_AE_LISTED));
     json_object_set_new(t, "by_code", codes);
     json_object_set_new(o, "adverse_events", t);
     t = json_object();
@@ -524,22 +529,100 @@ static json_t *pct_histogram(const struct analysis *a)
     return h;
 }
 
-char *report_results_json(const struct report_input *in, const struct analysis *a,
-                          size_t *len)
+/* results.json is written one top-level key at a time (a section): each is built as a jansson
+ * tree, dumped, re-indented under the root and appended to the bytes, and freed before the
+ * next, so that no tree of the whole file is ever held (README "Outputs"). The bytes are those
+ * one json_dumps of the whole tree would give (2-space indent, keys in order). */
+struct json_out {
+    char *buf;
+    size_t len, cap;
+    int err;
+};
+
+static void out_bytes(struct json_out *w, const char *p, size_t n)
+{
+    if (w->err)
+        return;
+    if (w->len + n + 2 > w->cap) {
+        size_t nc = w->cap ? w->cap : 65536;
+        while (w->len + n + 2 > nc)
+            nc *= 2;
+        char *b = realloc(w->buf, nc);
+        if (!b) {
+            w->err = 1;
+            return;
+        }
+        w->buf = b;
+        w->cap = nc;
+    }
+    memcpy(w->buf + w->len, p, n);
+    w->len += n;
+}
+
+/* Appends "key": value (value taken over and freed) as the root object's next member. */
+static void section(struct json_out *w, const char *key, json_t *value)
+{
+    char *text = value ? json_dumps(value, JSON_PRESERVE_ORDER | JSON_INDENT(2) |
+                                               JSON_REAL_PRECISION(17) | JSON_ENCODE_ANY)
+                       : NULL;
+    json_decref(value);
+    if (!text) {
+        w->err = 1;
+        return;
+    }
+    numfmt_json_shorten(text);
+    out_bytes(w, w->len ? ",\n  \"" : "{\n  \"", 5);
+    out_bytes(w, key, strlen(key));
+    out_bytes(w, "\": ", 3);
+    /* one level deeper: every line after the first indented by two more spaces */
+    for (const char *p = text; *p;) {
+        const char *nl = strchr(p, '\n');
+        if (!nl) {
+            out_bytes(w, p, strlen(p));
+            break;
+        }
+        out_bytes(w, p, (size_t)(nl - p) + 1);
+        out_bytes(w, "  ", 2);
+        p = nl + 1;
+    }
+    free(text);
+}
+
+/* The keys of report_json_summary (results_summary.c), each as a section of its own, in order
+ * (jansson keeps an object's keys in insertion order). */
+static void summary_sections(struct json_out *w, const struct analysis *a)
+{
+    json_t *o = json_object();
+    if (!o) {
+        w->err = 1;
+        return;
+    }
+    report_json_summary(o, a);
+    const char *key;
+    json_t *v;
+    json_object_foreach(o, key, v)
+    {
+        section(w, key, json_incref(v));
+    }
+    json_decref(o);
+}
+
+char *report_results_json(const struct report_input *in, const struct analysis *a, size_t *len)
 {
     const struct model_opts *op = &a->opts;
-    json_t *root = json_object(), *t, *u;
-    json_object_set_new(root, "schema", json_integer(1));
+    struct json_out w = {NULL, 0, 0, 0}, *root = &w;
+    json_t *t, *u;
+    section(root, "schema", json_integer(1));
     t = json_object();
     json_object_set_new(t, "name", json_string("outcomes"));
     json_object_set_new(t, "version", json_string(OUTCOMES_VERSION));
-    json_object_set_new(root, "tool", t);
-    json_object_set_new(root, "instrument", json_string(ingest_col_name((enum col)op->instrument)));
-    json_object_set_new(root, "as_of", date_str(a->as_of));
+    section(root, "tool", t);
+    section(root, "instrument", json_string(ingest_col_name((enum col)op->instrument)));
+    section(root, "as_of", date_str(a->as_of));
     t = json_object();
     json_object_set_new(t, "from", month_str(a->period_from));
     json_object_set_new(t, "to", month_str(a->period_to));
-    json_object_set_new(root, "period", t);
+    section(root, "period", t);
     t = json_object();
     json_object_set_new(t, "baseline_window_days", json_integer(op->baseline_window));
     json_object_set_new(t, "min_baseline", json_integer(op->min_baseline));
@@ -553,7 +636,7 @@ char *report_results_json(const struct report_input *in, const struct analysis *
     json_object_set_new(t, "ci_method", json_string(op->ci == CI_EXACT ? "exact" : "wilson"));
     json_object_set_new(t, "suppress_below",
                         op->suppress_below > 1 ? json_integer(op->suppress_below) : json_null());
-    json_object_set_new(root, "definitions", t);
+    section(root, "definitions", t);
     t = json_object();
     const struct disclosure *dc = &a->disc;
     const uint8_t *fl = dc->flow;
@@ -573,53 +656,44 @@ char *report_results_json(const struct report_input *in, const struct analysis *
     json_object_set_new(t, "with_endpoint", count(a->with_endpoint, fl[F_WITH_ENDPOINT]));
     json_object_set_new(t, "with_followup", count(a->with_followup, fl[F_WITH_FOLLOWUP]));
     int any = dc->patients;
-    static const int shown[] = {F_ROWS_READ, F_ACCEPTED, F_REJECTED, F_DUPLICATE, F_EPISODES,
-                                F_COHORT, F_ELIGIBLE, F_MATURE, F_WITH_ENDPOINT, F_WITH_FOLLOWUP};
+    static const int shown[] = {F_ROWS_READ,     F_ACCEPTED,     F_REJECTED, F_DUPLICATE,
+                                F_EPISODES,      F_COHORT,       F_ELIGIBLE, F_MATURE,
+                                F_WITH_ENDPOINT, F_WITH_FOLLOWUP};
     for (size_t i = 0; i < sizeof shown / sizeof *shown; i++)
         any |= fl[shown[i]];
-    json_object_set_new(root, "flow", mark(t, any));
-    json_object_set_new(root, "response", proportion_d(&a->response, dc->response));
-    json_object_set_new(root, "remission", proportion_d(&a->remission, dc->remission));
-    json_object_set_new(root, "response_observed",
-                        proportion_d(&a->response_observed, dc->response_observed));
-    json_object_set_new(root, "remission_observed",
-                        proportion_d(&a->remission_observed, dc->remission_observed));
-    json_object_set_new(root, "followup", proportion_d(&a->followup, dc->followup));
+    section(root, "flow", mark(t, any));
+    section(root, "response", proportion_d(&a->response, dc->response));
+    section(root, "remission", proportion_d(&a->remission, dc->remission));
+    section(root, "response_observed", proportion_d(&a->response_observed, dc->response_observed));
+    section(root, "remission_observed",
+            proportion_d(&a->remission_observed, dc->remission_observed));
+    section(root, "followup", proportion_d(&a->followup, dc->followup));
     int below = op->suppress_below;
-    json_object_set_new(root, "time_to_response",
-                        km(&a->time_to_response, "days", below, &dc->time_to_response));
-    json_object_set_new(root, "time_to_remission",
-                        km(&a->time_to_remission, "days", below, &dc->time_to_remission));
-    json_object_set_new(root, "sessions_to_response",
-                        km(&a->sessions_to_response, "sessions", below, &dc->sessions_to_response));
-    json_object_set_new(root, "sessions_to_remission",
-                        km(&a->sessions_to_remission, "sessions", below,
-                           &dc->sessions_to_remission));
-    json_object_set_new(root, "strata", strata(a));
-    json_object_set_new(root, "monthly", pchart(a->monthly, a->month0, dc->monthly, dc->centre));
-    json_object_set_new(root, "monthly_remission", pchart(a->monthly_remission, a->month0,
-                                                          dc->monthly_remission,
-                                                          dc->centre_remission));
-    report_json_summary(root, a);
-    json_object_set_new(root, "safety", safety(a));
-    json_object_set_new(root, "data_quality", data_quality(in, a));
+    section(root, "time_to_response",
+            km(&a->time_to_response, "days", below, &dc->time_to_response));
+    section(root, "time_to_remission",
+            km(&a->time_to_remission, "days", below, &dc->time_to_remission));
+    section(root, "sessions_to_response",
+            km(&a->sessions_to_response, "sessions", below, &dc->sessions_to_response));
+    section(root, "sessions_to_remission",
+            km(&a->sessions_to_remission, "sessions", below, &dc->sessions_to_remission));
+    section(root, "strata", strata(a));
+    section(root, "monthly", pchart(a->monthly, a->month0, dc->monthly, dc->centre));
+    section(root, "monthly_remission",
+            pchart(a->monthly_remission, a->month0, dc->monthly_remission, dc->centre_remission));
+    summary_sections(root, a);
+    section(root, "safety", safety(a));
+    section(root, "data_quality", data_quality(in, a));
     if (below > 1)
-        json_object_set_new(root, "endpoint_change_histogram", pct_histogram(a));
-    char *text = json_dumps(root, JSON_PRESERVE_ORDER | JSON_INDENT(2) | JSON_REAL_PRECISION(17));
-    json_decref(root);
-    if (!text)
-        return NULL;
-    numfmt_json_shorten(text);
-    size_t n = strlen(text);
-    char *out = realloc(text, n + 2); /* a final line end */
-    if (!out) {
-        free(text);
+        section(root, "endpoint_change_histogram", pct_histogram(a));
+    out_bytes(root, "\n}\n", 3); /* the root's end, and a final line end */
+    if (w.err) {
+        free(w.buf);
         return NULL;
     }
-    out[n] = '\n';
-    out[n + 1] = '\0';
-    *len = n + 1;
-    return out;
+    w.buf[w.len] = '\0';
+    *len = w.len;
+    return w.buf;
 }
 
 /* The helpers above for the writers of other keys (report_int.h). */

@@ -244,6 +244,11 @@ static int read_inputs(struct run *r)
     io.colmap = rq->columns ? &r->colmap : NULL;
     io.threads = rq->threads;
     int rc = ingest_run(rq->files, rq->nfiles, &io, &out->in, r->d);
+    /* the provenance columns (line, file; 8 bytes a row): the review list's rows name theirs
+     * (SPEC 13), so they stay through the analysis when review.csv is written; under
+     * suppression it is not, and they go now */
+    if (!rc && rq->model.suppress_below > 1)
+        rows_release_provenance(&out->in.rows);
     if (rq->after_read && !rc)
         rq->after_read(rq->arg);
     stage(r, 2);
@@ -276,6 +281,7 @@ static int analyse(struct run *r)
     r->t1 = now();
     if (model_run(&r->out->in, &mo, &r->a, r->d) != 0)
         return r->d->code;
+    rows_release_provenance(&r->out->in.rows); /* the review rows have their lines */
     stage(r, 3);
     r->t2 = now();
     r->out->eligible = r->a.eligible;

@@ -16,6 +16,7 @@ struct strtab {
     uint32_t *slots;   /* hash slots: id + 1, 0 = empty */
     uint32_t nslots;   /* power of two */
     uint32_t indexed;  /* ids below this are in slots (strtab_append leaves the rest out) */
+    int lent;          /* bytes point into another table's buffer (strtab_adopt_bytes) */
 };
 
 static uint32_t hash_bytes(const char *s, size_t n)
@@ -47,7 +48,8 @@ void strtab_free(struct strtab *t)
 {
     if (!t)
         return;
-    free(t->bytes);
+    if (!t->lent)
+        free(t->bytes);
     free(t->offs);
     free(t->lens);
     free(t->slots);
@@ -79,6 +81,8 @@ static int store(struct strtab *t, const char *s, size_t n)
     if (n > UINT32_MAX - 1 || t->count == UINT32_MAX - 1)
         return -1;
     if (t->nbytes + n + 1 > t->capbytes) {
+        if (t->lent)
+            return -1; /* a table whose bytes are another's takes no new string */
         size_t cap = t->capbytes ? t->capbytes : 4096;
         while (cap < t->nbytes + n + 1)
             cap *= 2;
@@ -106,6 +110,69 @@ static int store(struct strtab *t, const char *s, size_t n)
     t->lens[t->count] = (uint32_t)n;
     t->nbytes += n + 1;
     t->count++;
+    return 0;
+}
+
+int strtab_adopt_bytes(struct strtab *dst, struct strtab *const *srcs, size_t n)
+{
+    size_t total = dst->nbytes, big = SIZE_MAX;
+    for (size_t k = 0; k < n; k++) {
+        total += srcs[k]->nbytes;
+        if (srcs[k]->lent || srcs[k] == dst)
+            return -1;
+        if (big == SIZE_MAX || srcs[k]->nbytes > srcs[big]->nbytes)
+            big = k;
+    }
+    if (big == SIZE_MAX || dst->lent)
+        return -1;
+    /* the largest buffer grows in place where it can (a large block is remapped, not copied) */
+    char *buf = realloc(srcs[big]->bytes, total ? total : 1);
+    if (!buf)
+        return -1;
+    size_t off = srcs[big]->nbytes;
+    srcs[big]->bytes = buf;
+    srcs[big]->capbytes = srcs[big]->nbytes;
+    srcs[big]->lent = 1;
+    memcpy(buf + off, dst->bytes, dst->nbytes); /* dst's own strings ("" at least) */
+    for (uint32_t id = 0; id < dst->count; id++)
+        dst->offs[id] += off;
+    off += dst->nbytes;
+    for (size_t k = 0; k < n; k++) {
+        if (k == big)
+            continue;
+        memcpy(buf + off, srcs[k]->bytes, srcs[k]->nbytes);
+        free(srcs[k]->bytes);
+        srcs[k]->bytes = buf + off;
+        srcs[k]->capbytes = srcs[k]->nbytes;
+        srcs[k]->lent = 1;
+        off += srcs[k]->nbytes;
+    }
+    free(dst->bytes);
+    dst->bytes = buf;
+    dst->nbytes = dst->capbytes = total;
+    return 0;
+}
+
+int strtab_append_ref(struct strtab *t, const char *p, size_t n, uint32_t *id)
+{
+    if (n > UINT32_MAX - 1 || t->count == UINT32_MAX - 1 || p < t->bytes ||
+        p + n >= t->bytes + t->nbytes || p[n] != '\0')
+        return -1;
+    if (t->count == t->capids) {
+        uint32_t cap = t->capids ? t->capids * 2 : 64;
+        uint64_t *o = realloc(t->offs, cap * sizeof *o);
+        if (!o)
+            return -1;
+        t->offs = o;
+        uint32_t *l = realloc(t->lens, cap * sizeof *l);
+        if (!l)
+            return -1;
+        t->lens = l;
+        t->capids = cap;
+    }
+    t->offs[t->count] = (uint64_t)(p - t->bytes);
+    t->lens[t->count] = (uint32_t)n;
+    *id = t->count++;
     return 0;
 }
 

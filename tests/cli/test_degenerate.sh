@@ -591,6 +591,32 @@ if wanted ae_cells; then
   fi
 fi
 
+# --- 60 distinct adverse-event codes: the 50 most frequent are listed (README "Definitions"),
+# in byte order; c50 and c51 are seen in 11 sessions each, and the tie goes by bytes (c50 is
+# listed). Code cK is seen in 61 - K sessions (c51: 11), one patient a row, and a patient X lists
+# c59 and c60: "other" pools c51..c60 (10 codes) with 11+9+8+7+6+5+4+3+3+2 = 58 listings in 57
+# sessions (X's one session lists two) and 57 episodes ---------------------------------------------
+if wanted ae_listed; then
+  gen 'BEGIN { print "patient_id,session_date,dose_mg,phq9,adverse_events"
+    for (k = 1; k <= 60; k++) { n = k == 51 ? 11 : 61 - k
+      for (i = 0; i < n; i++) printf "P%02d_%02d,2026-01-05,40,20,c%02d\n", k, i, k }
+    print "X,2026-01-05,40,20,c59|c60" }' >"$tmp/ae_listed.csv"
+  if run_case ae_listed 0 --as-of 2026-06-30 "$tmp/ae_listed.csv"; then
+    is ae_listed safety.adverse_events.codes_listed_max 50
+    is ae_listed safety.adverse_events.by_code.0.code c01
+    is ae_listed safety.adverse_events.by_code.0.sessions 60
+    is ae_listed safety.adverse_events.by_code.49.code c50
+    is ae_listed safety.adverse_events.by_code.49.sessions 11
+    is ae_listed safety.adverse_events.by_code.50.code other
+    is ae_listed safety.adverse_events.by_code.50.codes 10
+    is ae_listed safety.adverse_events.by_code.50.sessions 57
+    is ae_listed safety.adverse_events.by_code.50.episodes 57
+    is ae_listed safety.adverse_events.by_code.51.code ''
+    is ae_listed safety.adverse_events.by_code.0.codes '' # only "other" says how many it pools
+    is ae_listed safety.adverse_events.sessions_any 1832 # 1830 + 1 (c51) + X
+  fi
+fi
+
 # --- each instrument with only its column present (and the dose), and a primary instrument that
 # no row scores: every episode has no baseline, and the run says why on standard output ----------
 if wanted instrument_only; then

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "outcomes/model.h"
+#include "outcomes/sample.h"
 #include "support.h"
 
 /* Reads csv (header + rows) and runs the model with o (as_of set when as_of_str). */
@@ -311,6 +312,125 @@ static void test_model_sessions_count_treatment_dates(void **state)
     ingest_result_fini(&in);
 }
 
+
+/* The text id of value (a site or clinician), or 0 when no row has it. */
+static uint32_t text_id(const struct ingest_result *in, const char *value)
+{
+    for (uint32_t id = 1; id < strtab_count(in->rows.text); id++)
+        if (strcmp(strtab_get(in->rows.text, id, NULL), value) == 0)
+            return id;
+    return 0;
+}
+
+static void same_proportion(const struct proportion *x, const struct proportion *y)
+{
+    assert_int_equal(x->events, y->events);
+    assert_int_equal(x->n, y->n);
+    assert_true(x->rate == y->rate || (isnan(x->rate) && isnan(y->rate)));
+    assert_true(x->lo == y->lo || (isnan(x->lo) && isnan(y->lo)));
+    assert_true(x->hi == y->hi || (isnan(x->hi) && isnan(y->hi)));
+}
+
+/* SPEC 14: one site's (clinician's) report covers the episodes whose index treatment row names
+ * it, and its rates, medians and flow equal the network's stratum entry for it. On a 600-patient
+ * sample (sample_write, seed 5), for every site and clinician value of the network's strata:
+ * response and remission (events, n, rate, interval) are the stratum's, the days-to-response
+ * fit has the stratum's n, events and median, and the flow adds up to it (eligible = episodes
+ * of the value among eligible cohort ones; mature = the response denominator). The values'
+ * eligible episodes add up to the network's (every eligible episode here names a site). */
+static void test_model_subset_equals_stratum(void **state)
+{
+    (void)state;
+    struct sample_opts so = {600, 5, 12, 0};
+    date_parse_iso("2026-10-31", 10, &so.as_of);
+    char *path = write_temp("", 0);
+    FILE *f = fopen(path, "w");
+    struct diag d;
+    assert_non_null(f);
+    assert_int_equal(sample_write(f, &so, &d), 0);
+    fclose(f);
+    const char *paths[] = {path};
+    struct ingest_opts io = default_opts();
+    struct ingest_result in;
+    struct analysis net, sub;
+    struct model_opts o;
+    model_opts_default(&o, COL_PHQ9);
+    assert_int_equal(ingest_run(paths, 1, &io, &in, &d), 0);
+    unlink(path);
+    free(path);
+    assert_int_equal(model_run(&in, &o, &net, &d), 0);
+    const int vars[2] = {SV_SITE, SV_CLINICIAN};
+    for (int v = 0; v < 2; v++) {
+        const struct stratum *st = &net.strata[vars[v]];
+        long eligible = 0;
+        assert_true(st->nvalues >= 2);
+        for (size_t k = 0; k < st->nvalues; k++) {
+            const struct stratum_value *sv = &st->values[k];
+            uint32_t id = text_id(&in, sv->value);
+            assert_true(id != 0);
+            assert_int_equal(model_subset(&in, &net, vars[v], id, &sub, &d), 0);
+            same_proportion(&sub.response, &sv->response);
+            same_proportion(&sub.remission, &sv->remission);
+            assert_int_equal(sub.time_to_response.n, sv->km_n);
+            assert_int_equal(sub.time_to_response.events, sv->km_events);
+            assert_true(sub.time_to_response.median == sv->km_median ||
+                        (isnan(sub.time_to_response.median) && isnan(sv->km_median)));
+            assert_int_equal(sub.mature, sv->response.n);
+            assert_int_equal(sub.with_followup, sv->km_n);
+            /* the subset's own strata: this one value only */
+            assert_int_equal(sub.strata[vars[v]].nvalues, 1);
+            assert_string_equal(sub.strata[vars[v]].values[0].value, sv->value);
+            assert_int_equal(sub.period_from, net.period_from);
+            assert_int_equal(sub.period_to, net.period_to);
+            eligible += sub.eligible;
+            model_fini(&sub);
+        }
+        assert_int_equal(eligible, net.eligible);
+    }
+    assert_int_not_equal(model_subset(&in, &net, SV_ROUTE, 1, &sub, &d), 0);
+    model_fini(&net);
+    ingest_result_fini(&in);
+}
+
+/* A site's episodes are derived from all of the patient's rows: X's episode starts at site A
+ * and has a later session at B, so it is A's (with both sessions and its follow-up score at B),
+ * and B's report has only Y's episode. Under --suppress-below 11 each report decides on its own
+ * counts: the network's 3 eligible episodes and A's 2 are small counts in each. */
+static void test_model_subset_by_index_row(void **state)
+{
+    (void)state;
+    struct model_opts o;
+    struct ingest_result in;
+    struct analysis net, sub;
+    struct diag d;
+    model_opts_default(&o, COL_PHQ9);
+    o.suppress_below = 11;
+    const char *csv = "patient_id,session_date,session_type,site,phq9\n"
+                      "X,2026-01-05,treatment,A,20\n"
+                      "X,2026-01-12,treatment,B,14\n"
+                      "X,2026-02-02,assessment,B,8\n"
+                      "Y,2026-01-06,treatment,B,22\n"
+                      "Y,2026-02-03,assessment,,18\n"
+                      "Z,2026-01-07,treatment,A,18\n"
+                      "Z,2026-02-04,assessment,A,4\n";
+    assert_int_equal(analyse(csv, &o, "2026-06-30", &in, &net), 0);
+    assert_int_equal(net.eligible, 3);
+    assert_int_equal(model_subset(&in, &net, SV_SITE, text_id(&in, "A"), &sub, &d), 0);
+    assert_int_equal(sub.nepisodes, 2);
+    assert_int_equal(sub.eligible, 2);
+    assert_int_equal(sub.safety.sessions, 3); /* X's two (A and B) and Z's one */
+    assert_int_equal(sub.response.events, 2); /* X: 20 -> 8, Z: 18 -> 4 */
+    assert_int_equal(sub.disc.flow[F_ELIGIBLE], DISC_SMALL);
+    model_fini(&sub);
+    assert_int_equal(model_subset(&in, &net, SV_SITE, text_id(&in, "B"), &sub, &d), 0);
+    assert_int_equal(sub.nepisodes, 1);
+    assert_int_equal(sub.safety.sessions, 1);
+    assert_int_equal(sub.response.events, 0); /* Y: 22 -> 18 */
+    model_fini(&sub);
+    model_fini(&net);
+    ingest_result_fini(&in);
+}
+
 /* The trajectory counts episodes, not scores (SPEC 13): A's two scores of week 1 (and of
  * session 1) are one point, its last (10); B's one score (12). Expected with R 4.2.2:
  * x <- c(10, 12); sprintf("%.17g", mean(x) + c(-1, 1) * qt(0.975, 1) * sd(x) / sqrt(2)):
@@ -370,6 +490,8 @@ int main(void)
         cmocka_unit_test(test_model_period_and_no_treatment),
         cmocka_unit_test(test_model_no_rows_is_a_data_error),
         cmocka_unit_test(test_model_sessions_count_treatment_dates),
+        cmocka_unit_test(test_model_subset_equals_stratum),
+        cmocka_unit_test(test_model_subset_by_index_row),
     };
     apply_test_filter();
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -122,19 +122,25 @@ static double adverse_chart(struct doc *d, struct safety_nums *t, struct box b)
     cairo_set_source_rgb(cr, 0, 0, 0);
     render_text(cr, &d->f, 1, 10, b.x, b.y + 10, 0,
                 "Adverse events recorded (the 10 most frequent)");
-    size_t idx[10];
+    /* (a code may be any text: at most 40 characters of it, in its display form) */
+    /* the 10 most frequent listed codes, then the pooled "other" (last in the model's list,
+     * the codes beyond MODEL_AE_LISTED or rare under suppression) */
+    size_t listed = s->ae_other_codes > 0 && s->nae > 0 ? s->nae - 1 : s->nae;
+    size_t idx[11];
     int n = 0;
-    for (; n < 10 && (size_t)n < s->nae; n++) {
-        size_t best = s->nae;
-        for (size_t j = 0; j < s->nae; j++) {
+    for (; n < 10 && (size_t)n < listed; n++) {
+        size_t best = listed;
+        for (size_t j = 0; j < listed; j++) {
             int used = 0;
             for (int q = 0; q < n; q++)
                 used |= idx[q] == j;
-            if (!used && (best == s->nae || s->ae_sessions[j] > s->ae_sessions[best]))
+            if (!used && (best == listed || s->ae_sessions[j] > s->ae_sessions[best]))
                 best = j;
         }
         idx[n] = best;
     }
+    if (listed < s->nae)
+        idx[n++] = listed;
     if (n == 0) {
         render_empty(cr, &d->f, (struct box){b.x, b.y + 20, b.w, 60},
                      "no adverse event recorded");
@@ -164,7 +170,11 @@ static double adverse_chart(struct doc *d, struct safety_nums *t, struct box b)
         size_t k = idx[q];
         double yy = p.y + q * rh;
         char w[TEXT_ROOM(40)], txt[128];
-        ae_words(w, sizeof w, s->ae_code[k]);
+        if (k == listed && listed < s->nae)
+            snprintf(w, sizeof w, "other (%s codes)",
+                     safety_count(d, t, s->ae_other_codes, dc->ae_other_codes));
+        else
+            ae_words(w, sizeof w, s->ae_code[k]);
         cairo_set_source_rgb(cr, 0, 0, 0);
         render_label(cr, &d->f, 0, 8, b.x, yy + rh - 4, 0, label_w - 6, TEXT_ALL, w);
         struct disc_prop ps = dc->ae_sessions[k], pe = dc->ae_episodes[k];
