@@ -160,6 +160,23 @@ void render_bars(cairo_t *cr, const struct fonts *f, struct box b, const char *c
                  const double *values, const unsigned char *withheld, int n, const char *ylabel,
                  int percent);
 
+/* A funnel plot (SPEC 11; reusable: it takes plain arrays). One point per unit at (n, rate),
+ * the centre line, the 95 % and 99.8 % limits around it (stats_funnel_limits) as curves over
+ * n, points outside 95 % and 99.8 % marked apart (shape as well as colour, for grey print).
+ * Labels: every unit when label_all, else those outside 95 %; a label that would overlap
+ * another is left out and counted in a note. Points with drawn = 0 (withheld by the disclosure
+ * decision) are not drawn; centre_withheld: no centre, no limits (the box says why). */
+struct funnel_point {
+    const char *label;  /* the unit (data text: shown in its display form) */
+    double n, rate;     /* rate in [0, 1] */
+    int flag;           /* enum funnel_flag */
+    int drawn;
+};
+void render_funnel(cairo_t *cr, const struct fonts *f, struct box b,
+                   const struct funnel_point *pts, size_t npts, double centre,
+                   int centre_withheld, int label_all, const char *title, const char *ylabel,
+                   const char *xlabel);
+
 /* "no ... in this period": an honest empty chart. */
 void render_empty(cairo_t *cr, const struct fonts *f, struct box b, const char *message);
 /* A chart that suppression does not draw: no frame, the sentence saying what is withheld and

@@ -355,6 +355,39 @@ static int p_bp(struct cli_opts *o, const struct opt_def *def, const char *val,
     return 0;
 }
 
+/* --adjust: a comma list of baseline, route, drug (each once, in the model in this order), or
+ * none. */
+static int p_adjust(struct cli_opts *o, const struct opt_def *def, const char *val,
+                    const char *where, struct diag *d)
+{
+    (void)def;
+    int seen[ADJ_COUNT] = {0}, n = 0, adj[ADJ_COUNT];
+    if (strcmp(val, "none") == 0) {
+        o->model.nadjust = 0;
+        return 0;
+    }
+    for (const char *p = val;;) {
+        size_t len = strcspn(p, ",");
+        int var = -1;
+        for (int k = 0; k < ADJ_COUNT; k++)
+            if (strlen(model_adjust_name(k)) == len && strncmp(p, model_adjust_name(k), len) == 0)
+                var = k;
+        if (var < 0 || seen[var])
+            return diag_set(d, DIAG_USAGE, NULL, 0, 0,
+                            "%s: expected a comma list of baseline, route, drug (each once) or "
+                            "none, got '%s'",
+                            where, val);
+        seen[var] = 1;
+        adj[n++] = var;
+        if (p[len] == '\0')
+            break;
+        p += len + 1;
+    }
+    memcpy(o->model.adjust, adj, (size_t)n * sizeof *adj);
+    o->model.nadjust = n;
+    return 0;
+}
+
 /* --- formatters --------------------------------------------------------------------------- */
 
 static int push(struct words *w, const char *s)
@@ -446,6 +479,16 @@ static int f_bp(const struct cli_opts *o, const struct opt_def *def, struct word
     return put(w, def, buf);
 }
 
+static int f_adjust(const struct cli_opts *o, const struct opt_def *def, struct words *w)
+{
+    char buf[64] = "";
+    for (int k = 0; k < o->model.nadjust; k++) {
+        strcat(buf, k ? "," : "");
+        strcat(buf, model_adjust_name(o->model.adjust[k]));
+    }
+    return put(w, def, o->model.nadjust ? buf : "none");
+}
+
 /* --- the table ---------------------------------------------------------------------------- */
 
 static const struct choice date_formats[] = {{"iso", 0}, {"us", 1}, {NULL, 0}};
@@ -513,6 +556,10 @@ static const struct opt_def defs[] = {
              "binom.test)",
      .parse = p_choice, .dst = OFF(model.ci), .format = f_choice,
      .what = "expected wilson or exact", .choices = cis},
+    {.name = "adjust", .commands = CMD_REPORT, .arg = "LIST",
+     .help = "case-mix model of the clinician and site funnels: comma list of baseline, route, "
+             "drug (default baseline), or none",
+     .parse = p_adjust, .format = f_adjust},
     {.name = "bp-pre", .commands = CMD_REPORT, .arg = "S/D",
      .help = "flag pre-dose blood pressure at or above S/D mmHg (default 140/90)",
      .parse = p_bp, .dst = OFF(model.bp_pre_sys), .aux = OFF(model.bp_pre_dia), .format = f_bp},

@@ -5,7 +5,7 @@
  *  - Vital signs: a pair is both of its values (sbp and dbp); a session with one value of a pair
  *    is incomplete, counted as such and never as a reading. Route and clinician are the
  *    session row's own. The clinician funnel is unadjusted (SPEC 11's limits around the rate
- *    of all four over every session).
+ *    of all four over the sessions that name a clinician, stats_funnel_unadjusted).
  *  - Hold level: a session with a dose (dose_mg filled) and a pre-dose pair at or above
  *    --bp-hold (systolic >= S or diastolic >= D).
  *  - Monitoring: intranasal sessions with monitoring_min below 120, and without a value.
@@ -34,13 +34,6 @@ const char *model_review_flag_name(int flag)
         "bp_hold_dosed", "bp_post_high", "cadss_high", "item9_3", "item9_no_followup",
         "monitoring_short", "no_response_after_6"};
     return flag >= 0 && flag < RF_COUNT ? names[flag] : "";
-}
-
-const char *model_funnel_flag_name(int flag)
-{
-    static const char *const names[] = {"inside", "above_95", "above_99.8", "below_95",
-                                        "below_99.8"};
-    return flag >= 0 && flag <= FUNNEL_BELOW_998 ? names[flag] : "";
 }
 
 /* Minutes of monitoring of row i, or -1 when not recorded. */
@@ -100,14 +93,6 @@ static int review_cmp(const void *x, const void *y)
     return 0;
 }
 
-/* The limits p +- z sqrt(p (1 - p) / n), clipped to [0, 1] (SPEC 11). */
-static void funnel_limits(double p, long n, double z, double *lo, double *hi)
-{
-    double h = z * sqrt(p * (1 - p) / (double)n);
-    *lo = p - h < 0 ? 0 : p - h;
-    *hi = p + h > 1 ? 1 : p + h;
-}
-
 static int clinician_funnel(struct safety_checks *c, const struct rows *r, const struct vitals *by_id,
                             uint32_t ntext)
 {
@@ -118,10 +103,11 @@ static int clinician_funnel(struct safety_checks *c, const struct rows *r, const
     if (n == 0)
         return 0;
     c->by_clinician = calloc(n, sizeof *c->by_clinician);
-    if (!c->by_clinician)
+    struct funnel_unit *fu = calloc(n, sizeof *fu);
+    if (!c->by_clinician || !fu) {
+        free(fu);
         return -1;
-    double p = c->all.sessions ? (double)c->all.all / (double)c->all.sessions : NAN;
-    c->funnel_centre = p;
+    }
     /* text ids are byte ranks: id order is byte order */
     for (uint32_t t = 1; t < ntext; t++) {
         if (by_id[t].sessions == 0)
@@ -129,20 +115,26 @@ static int clinician_funnel(struct safety_checks *c, const struct rows *r, const
         struct vitals_unit *u = &c->by_clinician[c->nclinicians++];
         size_t len;
         const char *s = strtab_get(r->text, t, &len);
-        if (!(u->value = malloc(len + 1)))
+        if (!(u->value = malloc(len + 1))) {
+            free(fu);
             return -1;
+        }
         memcpy(u->value, s, len);
         u->value[len] = '\0';
         u->v = by_id[t];
-        funnel_limits(p, u->v.sessions, 1.959964, &u->lo95, &u->hi95);
-        funnel_limits(p, u->v.sessions, 3.090232, &u->lo998, &u->hi998);
-        double rate = (double)u->v.all / (double)u->v.sessions;
-        u->flag = rate > u->hi998   ? FUNNEL_ABOVE_998
-                  : rate > u->hi95  ? FUNNEL_ABOVE_95
-                  : rate < u->lo998 ? FUNNEL_BELOW_998
-                  : rate < u->lo95  ? FUNNEL_BELOW_95
-                                    : FUNNEL_INSIDE;
+        fu[c->nclinicians - 1] = (struct funnel_unit){.n = (double)u->v.sessions, .x = (double)u->v.all};
     }
+    /* the funnel of SPEC 11, unadjusted: the centre is the clinicians' pooled rate */
+    c->funnel_centre = stats_funnel_unadjusted(fu, n);
+    for (size_t k = 0; k < n; k++) {
+        struct vitals_unit *u = &c->by_clinician[k];
+        u->lo95 = fu[k].lim.lo95;
+        u->hi95 = fu[k].lim.hi95;
+        u->lo998 = fu[k].lim.lo998;
+        u->hi998 = fu[k].lim.hi998;
+        u->flag = fu[k].flag;
+    }
+    free(fu);
     return 0;
 }
 

@@ -169,6 +169,19 @@ static char *finish(struct out *o, size_t *len)
     return o->s;
 }
 
+/* The columns of the funnel comparison (SPEC 11), at the end of each row:
+ * fitted_response_p, the probability of response that the episode's clinician's and site's
+ * expected counts sum (the case-mix model's fitted value, or p-bar when the comparison is
+ * unadjusted), in the shortest exact form; empty outside the comparison. */
+static const char *const funnel_header[] = {"fitted_response_p"};
+
+static void episodes_funnel_fields(struct out *o, const struct analysis *a, size_t i)
+{
+    char buf[32];
+    numfmt_shortest(a->funnel.fitted_p ? a->funnel.fitted_p[i] : NAN, buf, sizeof buf);
+    field(o, buf, 1);
+}
+
 static const char *const exclusion_names[] = {"", "no_baseline", "baseline_below_min"};
 
 /* The rows of episodes [from, to) (cohort episodes only) appended to o. */
@@ -227,7 +240,8 @@ static void *episodes_rows(void *arg)
         field(o, ingest_drug_name(e->drug), 0);
         field_id(o, r->text, e->therapy, 0);
         field_fixed(o, e->mg_per_kg, 4, 0);
-        field(o, model_dose_band_name(e->dose_band), 1);
+        field(o, model_dose_band_name(e->dose_band), 0);
+        episodes_funnel_fields(o, a, i);
     }
     return NULL;
 }
@@ -275,7 +289,9 @@ int report_episodes_csv(const struct report_input *in, const struct analysis *a,
     for (int k = 0; k < 2; k++) /* buffers handed in: filled first */
         parts[k].o = (struct out){part[k], 0, part[k] ? len[k] : 0, 0};
     for (size_t k = 0; k < nh; k++)
-        field(&parts[0].o, header[k], k + 1 == nh);
+        field(&parts[0].o, header[k], 0);
+    for (size_t k = 0; k < sizeof funnel_header / sizeof *funnel_header; k++)
+        field(&parts[0].o, funnel_header[k], k + 1 == sizeof funnel_header / sizeof *funnel_header);
     pthread_t tid;
     int started = half < a->nepisodes && pthread_create(&tid, NULL, episodes_rows, &parts[1]) == 0;
     episodes_rows(&parts[0]);

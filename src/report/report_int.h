@@ -19,6 +19,17 @@ char *report_hex(const char *s);
  * bytes in hex (README "Outputs": paths as bytes). Returns 0, or -1 when out of memory. */
 int report_json_set_path(json_t *o, const char *key, const char *path);
 
+/* The body of a funnel page (src/report/pages/funnel.c): the model in words, the response and
+ * follow-up funnels of var (FUNNEL_CLINICIAN or FUNNEL_SITE) and the units outside the limits,
+ * drawn in the box (x, y, w, h) under the page's title. */
+#include <cairo.h>
+struct analysis;
+struct fonts;
+void report_funnel_page(cairo_t *cr, const struct fonts *f, const struct analysis *a, int var,
+                        double x, double y, double w, double h);
+/* The Definitions page's paragraph on the funnels, into buf. */
+void report_funnel_definition(const struct analysis *a, char *buf, size_t n);
+
 /* results.json's number rules for the writers of other keys (results_json.c): a number (null
  * for NaN, an integer when integral), a pair, a count (null when withheld), a proportion as the
  * disclosure decision allows ("suppressed": true when any part is withheld), a month label. */
@@ -33,7 +44,6 @@ json_t *report_json_month(int month);
 
 /* Adds the summary page's keys (SPEC sections 10 and 13) to results.json's root:
  * comparison {previous, year_before}, benchmarks [...] and trajectory {by_session, by_week}. */
-struct analysis;
 void report_json_summary(json_t *root, const struct analysis *a);
 
 #endif

@@ -5,6 +5,7 @@
  * effects and the review list. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "outcomes/text.h"
@@ -131,14 +132,15 @@ static void month_chart(struct doc *d, struct safety_nums *t, struct box b)
                          : "month (YY-MM) and its treatment sessions");
 }
 
-/* Clinicians: the share of their sessions with all four values against the rate of every
- * session (unadjusted funnel limits, SPEC 11): the 10 lowest, with their flags. */
-static void clinician_table(struct doc *d, struct safety_nums *t, struct box b)
+/* Clinicians: the share of their sessions with all four values on the unadjusted funnel of
+ * SPEC 11 (render_funnel, as the fair-comparison pages draw it); a clinician whose share is
+ * withheld is not drawn. */
+static void clinician_funnel(struct doc *d, struct box b)
 {
     const struct safety_checks *c = &d->a->checks;
     const struct disc_checks *dc = &d->a->disc.checks;
+    const char *title = "All four values, by clinician of the session (unadjusted funnel)";
     size_t n = c->nclinicians;
-    const char *title = "All four values, by clinician of the session (lowest first)";
     if (n == 0) {
         cairo_set_source_rgb(d->cr, 0, 0, 0);
         render_text(d->cr, &d->f, 1, 10, b.x, b.y + 10, 0, title);
@@ -146,58 +148,21 @@ static void clinician_table(struct doc *d, struct safety_nums *t, struct box b)
                      "no session names a clinician");
         return;
     }
-    enum { ROWS = 10 };
-    size_t pick[ROWS];
-    int np = 0;
-    for (; np < ROWS && (size_t)np < n; np++) { /* the lowest shown rates, then by name */
-        size_t best = n;
-        for (size_t k = 0; k < n; k++) {
-            int used = 0;
-            for (int q = 0; q < np; q++)
-                used |= pick[q] == k;
-            if (used)
-                continue;
-            if (best == n) {
-                best = k;
-                continue;
-            }
-            int hk = hidden(dc->by_clinician[k].all), hb = hidden(dc->by_clinician[best].all);
-            double rk = (double)c->by_clinician[k].v.all / (double)c->by_clinician[k].v.sessions,
-                   rb = (double)c->by_clinician[best].v.all /
-                        (double)c->by_clinician[best].v.sessions;
-            if ((!hk && hb) || (!hk && !hb && rk < rb))
-                best = k;
-        }
-        pick[np] = best;
+    struct funnel_point *pts = calloc(n, sizeof *pts);
+    if (!pts) {
+        d->oom = 1;
+        return;
     }
-    char lab[ROWS][TEXT_ROOM(24) + 32];
-    struct safety_row rows[ROWS];
-    for (int q = 0; q < np; q++) {
-        const struct vitals_unit *u = &c->by_clinician[pick[q]];
-        const struct disc_vitals *du = &dc->by_clinician[pick[q]];
-        char name[TEXT_ROOM(24)];
-        text_display(name, sizeof name, u->value, 24);
-        const char *fl = hidden(du->all) || dc->funnel_centre ? ""
-                         : u->flag == FUNNEL_BELOW_998            ? "  (below 99.8 % limit)"
-                         : u->flag == FUNNEL_BELOW_95             ? "  (below 95 % limit)"
-                         : u->flag == FUNNEL_ABOVE_998            ? "  (above 99.8 % limit)"
-                         : u->flag == FUNNEL_ABOVE_95             ? "  (above 95 % limit)"
-                                                                  : "";
-        snprintf(lab[q], sizeof lab[q], "%s%s", name, fl);
-        rows[q].label = lab[q];
-        safety_share(d, t, &rows[q], u->v.all, u->v.sessions, du->all, "sessions");
+    for (size_t k = 0; k < n; k++) {
+        const struct vitals_unit *u = &c->by_clinician[k];
+        pts[k] = (struct funnel_point){u->value, (double)u->v.sessions,
+                                       (double)u->v.all / (double)u->v.sessions, u->flag,
+                                       !hidden(dc->by_clinician[k].all)};
     }
-    double y = safety_table(d, b.x, b.y + 10, b.w, title, rows, np);
-    char note[200];
-    if (dc->funnel_centre)
-        snprintf(note, sizeof note, "%zu clinicians. Limits withheld (suppression).", n);
-    else
-        snprintf(note, sizeof note,
-                 "%zu clinicians. Limits: the rate of all %s sessions +- 1.96 and 3.09 standard "
-                 "errors at each clinician's sessions (unadjusted).",
-                 n, safety_count(d, t, c->all.sessions, dc->all.sessions));
-    cairo_set_source_rgb(d->cr, 0.25, 0.25, 0.25);
-    render_paragraph(d->cr, &d->f, 8, b.x, y, b.w, note);
+    render_funnel(d->cr, &d->f, b, pts, n, c->funnel_centre,
+                  dc->funnel_centre || isnan(c->funnel_centre), n <= 12, title,
+                  "share of sessions with all four values", "treatment sessions of the clinician");
+    free(pts);
 }
 
 /* The systolic rise after the dose, in 10 mmHg bins. */
@@ -240,7 +205,7 @@ static void draw_safety(struct doc *d)
     if (bottom - y > 110)
         sbp_rise_chart(d, (struct box){36, y, colw, bottom - y});
     month_chart(d, &t, (struct box){x2, 70, colw, 210});
-    clinician_table(d, &t, (struct box){x2, 290, colw, bottom - 290});
+    clinician_funnel(d, (struct box){x2, 290, colw, bottom - 290});
     page_end(d);
 }
 
