@@ -139,7 +139,7 @@ static void clinician_funnel(struct doc *d, struct box b)
 {
     const struct safety_checks *c = &d->a->checks;
     const struct disc_checks *dc = &d->a->disc.checks;
-    const char *title = "All four values, by clinician of the session (unadjusted funnel)";
+    const char *title = "All four values, by clinician (unadjusted funnel)";
     size_t n = c->nclinicians;
     if (n == 0) {
         cairo_set_source_rgb(d->cr, 0, 0, 0);
