@@ -188,7 +188,7 @@ struct run {
     int ehashing;
     int begun; /* report_out_begin done, not yet committed */
     /* the other outputs, in the order written */
-    char *json, *rejects, *pdf, *manifest;
+    char *json, *rejects, *review, *pdf, *manifest;
     struct render_content content; /* report.pdf's content hash per page, for the manifest */
     struct out_file files[MAX_OUT];
     size_t nfiles;
@@ -245,8 +245,11 @@ static int read_inputs(struct run *r)
     io.colmap = rq->columns ? &r->colmap : NULL;
     io.threads = rq->threads;
     int rc = ingest_run(rq->files, rq->nfiles, &io, &out->in, r->d);
-    if (!rc)
-        rows_release_provenance(&out->in.rows); /* not read after the store (8 bytes a row) */
+    /* the provenance columns (line, file; 8 bytes a row): the review list's rows name theirs
+     * (SPEC 13), so they stay through the analysis when review.csv is written; under
+     * suppression it is not, and they go now */
+    if (!rc && rq->model.suppress_below > 1)
+        rows_release_provenance(&out->in.rows);
     if (rq->after_read && !rc)
         rq->after_read(rq->arg);
     stage(r, 2);
@@ -279,6 +282,7 @@ static int analyse(struct run *r)
     r->t1 = now();
     if (model_run(&r->out->in, &mo, &r->a, r->d) != 0)
         return r->d->code;
+    rows_release_provenance(&r->out->in.rows); /* the review rows have their lines */
     stage(r, 3);
     r->t2 = now();
     r->out->eligible = r->a.eligible;
@@ -339,10 +343,12 @@ static int episodes(struct run *r)
 static int other_outputs(struct run *r)
 {
     const struct report_request *rq = r->rq;
-    size_t njson = 0, nrejects = 0, npdf = 0;
+    size_t njson = 0, nrejects = 0, nreview = 0, npdf = 0;
     r->json = report_results_json(&r->ri, &r->a, &njson);
     r->rejects = r->row_level ? report_rejects_csv(&r->ri, &nrejects) : NULL;
-    if (!r->json || (r->row_level && !r->rejects))
+    /* review.csv names patients: a row-level file (SPEC 9, 13) */
+    r->review = r->row_level ? report_review_csv(&r->ri, &r->a, &nreview) : NULL;
+    if (!r->json || (r->row_level && (!r->rejects || !r->review)))
         return diag_set(r->d, DIAG_IO, NULL, 0, 0, "out of memory while writing the results");
     char date_iso[32];
     if (pdf_date(rq->source_date_epoch, r->a.as_of, date_iso, sizeof date_iso, r->d) != 0)
@@ -373,6 +379,7 @@ static int other_outputs(struct run *r)
         r->files[r->nfiles++] = (struct out_file){"rejects.csv", r->rejects, nrejects};
         r->files[r->nfiles++] =
             (struct out_file){"episodes.csv", NULL, r->elens[0] + r->elens[1]};
+        r->files[r->nfiles++] = (struct out_file){"review.csv", r->review, nreview};
     }
     return 0;
 }
@@ -482,6 +489,7 @@ static void finish(struct run *r)
     free(r->manifest);
     free(r->rejects);
     render_content_fini(&r->content);
+    free(r->review);
     model_fini(&r->a);
     ingest_colmap_fini(&r->colmap);
     benchmarks_fini(&r->benchmarks);
