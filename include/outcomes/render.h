@@ -216,6 +216,8 @@ struct axis {
     int nticks;
 };
 void render_axis_nice(struct axis *a, double lo, double hi, int target, double p0, double p1);
+/* A 0-100 % vertical axis over box p, ticks every 25 % (the survival charts'). */
+void render_axis_percent(struct axis *a, struct box p);
 double render_axis_map(const struct axis *a, double v);
 /* Light horizontal grid lines at ay's ticks, labelled left of p: style 0 plain numbers,
  * 1 percent, 2 signed percent. */

@@ -419,6 +419,17 @@ void render_frame(cairo_t *cr, struct box p)
     cairo_stroke(cr);
 }
 
+void render_axis_percent(struct axis *a, struct box p)
+{
+    a->lo = 0;
+    a->hi = 100;
+    a->p0 = p.y + p.h;
+    a->p1 = p.y;
+    a->nticks = 5;
+    for (int i = 0; i < 5; i++)
+        a->tick[i] = 25.0 * i;
+}
+
 void render_hgrid(cairo_t *cr, const struct fonts *f, struct box p, const struct axis *ay,
                   int style)
 {

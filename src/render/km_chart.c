@@ -154,13 +154,7 @@ int render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km 
                     b.h - legend_h - 30 - table_h - below_h};
     struct axis ax, ay;
     render_axis_nice(&ax, 0, tmax > 0 ? tmax : 1, 7, p.x, p.x + p.w);
-    ay.lo = 0;
-    ay.hi = 100;
-    ay.p0 = p.y + p.h;
-    ay.p1 = p.y;
-    ay.nticks = 5;
-    for (int i = 0; i < 5; i++)
-        ay.tick[i] = 25.0 * i;
+    render_axis_percent(&ay, p);
     /* grid and axes */
     render_hgrid(cr, f, p, &ay, 1);
     render_frame(cr, p);

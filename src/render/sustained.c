@@ -71,13 +71,7 @@ void render_sustained(cairo_t *cr, const struct fonts *f, struct box b, const st
     ax.nticks = 0;
     for (double t = 0; t <= ax.hi + 1e-9 && ax.nticks < 24; t += step)
         ax.tick[ax.nticks++] = t;
-    ay.lo = 0;
-    ay.hi = 100;
-    ay.p0 = p.y + p.h;
-    ay.p1 = p.y;
-    ay.nticks = 5;
-    for (int i = 0; i < 5; i++)
-        ay.tick[i] = 25.0 * i;
+    render_axis_percent(&ay, p);
     render_hgrid(cr, f, p, &ay, 1);
     render_frame(cr, p);
     char buf[96];

@@ -156,6 +156,13 @@ void month_context(const struct analysis *a, int n, struct month_show *out)
     }
 }
 
+void row_band(cairo_t *cr, double x, double y, double w)
+{
+    cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
+    cairo_rectangle(cr, x, y - 9, w, 12);
+    cairo_fill(cr);
+}
+
 /* A two-column table of label / value lines; returns the y after it. */
 double label_table(struct doc *d, double x, double y, double w, const char *title,
                    const char *const *labels, const char *const *values, int n)
@@ -165,11 +172,8 @@ double label_table(struct doc *d, double x, double y, double w, const char *titl
     render_text(cr, &d->f, 1, 10, x, y, 0, title);
     y += 14;
     for (int i = 0; i < n; i++) {
-        if (i % 2 == 0) {
-            cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
-            cairo_rectangle(cr, x, y - 9, w, 12);
-            cairo_fill(cr);
-        }
+        if (i % 2 == 0)
+            row_band(cr, x, y, w);
         cairo_set_source_rgb(cr, 0, 0, 0);
         double vw = render_text(cr, &d->f, 0, 8, x + w - 4, y, 1, values[i]);
         /* a label (an adverse-event code) never runs into its value */

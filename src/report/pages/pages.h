@@ -126,6 +126,8 @@ void month_shows(const struct disc_month *m, int n, struct month_show *out);
  * mature when index + the endpoint's last day <= as-of). */
 void month_context(const struct analysis *a, int n, struct month_show *out);
 
+/* The light grey band behind a table's row at baseline y, x to x + w (every other row). */
+void row_band(cairo_t *cr, double x, double y, double w);
 /* A two-column table of label / value lines; returns the y after it. */
 double label_table(struct doc *d, double x, double y, double w, const char *title,
                    const char *const *labels, const char *const *values, int n);

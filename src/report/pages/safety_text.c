@@ -75,11 +75,8 @@ double safety_table(struct doc *d, double x, double y, double w, const char *tit
         pw = b > pw ? b : pw;
     }
     for (int i = 0; i < n; i++) {
-        if (i % 2 == 0) {
-            cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
-            cairo_rectangle(cr, x, y - 9, w, 12);
-            cairo_fill(cr);
-        }
+        if (i % 2 == 0)
+            row_band(cr, x, y, w);
         cairo_set_source_rgb(cr, 0, 0, 0);
         double vw = render_text(cr, &d->f, 0, 8, x + w - 4, y, 1, rows[i].cnt);
         double pr = x + w - 4 - cw - 14; /* the shares' right edge */
