@@ -18,6 +18,11 @@ static double paragraph_height(const struct doc *d, const char *s, double w)
 {
     cairo_surface_t *rs = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
     cairo_t *m = cairo_create(rs);
+    /* the PDF surface's font options (its metrics are unhinted): the same line breaks */
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_surface_get_font_options(cairo_get_target(d->cr), fo);
+    cairo_set_font_options(m, fo);
+    cairo_font_options_destroy(fo);
     struct fonts f = d->f;
     f.content = NULL;
     double h = render_paragraph(m, &f, DEF_SIZE, 36, 0, w, s);
