@@ -206,6 +206,12 @@ for e in i["reports"]:
 assert seen' "$tmp/p"
 "$bin" verify "$tmp/p" >/dev/null 2>&1
 check suppress_verify test $? -eq 0
+# the attacker (tests/tools/attack.py) on every site's report, knowing its unsuppressed run
+run praw --each site "$tmp/small.csv"
+for d in "$tmp"/praw/site/*/; do
+  name=$(basename "$d")
+  check "attack_site_$name" python3 tests/tools/attack.py "$tmp/praw/site/$name" "$tmp/p/site/$name" 11
+done
 
 # --- a file outcomes did not write in a sub-directory: refused, nothing written ---
 cp -r "$tmp/s" "$tmp/f"
