@@ -15,6 +15,10 @@
 #include "outcomes/ingest.h"
 #include "outcomes/stats.h"
 
+/* --adjust: the covariates of the case-mix model (SPEC 11), in the order given. */
+enum adjust_var { ADJ_BASELINE, ADJ_ROUTE, ADJ_DRUG, ADJ_COUNT };
+const char *model_adjust_name(int var); /* "baseline", "route", "drug"; "" otherwise */
+
 /* Every option of SPEC sections 2-4 (and the safety thresholds), after defaults. */
 struct model_opts {
     int instrument;             /* enum col of the primary instrument */
@@ -34,6 +38,8 @@ struct model_opts {
     int suppress_below;         /* show counts 1..N-1 as "< N" (0: off); outputs only */
     int threads;                /* threads for the analysis (<= 1: one); the results do not
                                    depend on it */
+    int adjust[ADJ_COUNT];      /* --adjust: covariates in order (default: baseline) */
+    int nadjust;                /* 0: responder ~ 1 (--adjust none) */
     const struct benchmark_list *benchmarks; /* borrowed; NULL: none */
 };
 
@@ -191,6 +197,47 @@ enum flow_var {
     F_NONREM, F_RESP_OBS_NON, F_REM_OBS_NON, F_COUNT
 };
 
+/* The fair comparison of clinicians and sites (SPEC 11; src/model/funnel.c). */
+struct funnel_term {
+    char *name;                        /* R's coefficient name: "(Intercept)", "routeiv" (owned) */
+    double estimate;                   /* NaN when aliased (R's NA) */
+};
+struct funnel_value {
+    char *value;                       /* the clinician or site (owned) */
+    long n, observed, with_endpoint;   /* comparison episodes, responders, with an endpoint */
+    double expected;                   /* sum of fitted probabilities, or n p-bar unadjusted */
+    double adjusted_rate;              /* observed / expected p-bar (0 when observed = 0) */
+    double followup;                   /* with_endpoint / n */
+    int flag, followup_flag;           /* enum funnel_flag */
+};
+struct funnel_units {
+    struct funnel_value *values;       /* in byte order (owned) */
+    size_t nvalues;
+    long no_value;                     /* comparison episodes without a value */
+};
+enum { FUNNEL_CLINICIAN, FUNNEL_SITE, FUNNEL_VARS };
+struct funnel {
+    char *formula;                     /* "responder ~ baseline_score + route" (owned) */
+    struct funnel_term *terms;         /* the model's coefficients, in R's order (owned) */
+    size_t nterms;
+    int fitted;                        /* 1 when the model was fitted (n > 0) */
+    int converged, iterations;
+    long n;                            /* episodes in the fit and the comparison */
+    long left_out;                     /* mature eligible episodes with an empty covariate */
+    long observed, with_endpoint;      /* responders and episodes with an endpoint among n */
+    double centre, followup_centre;    /* p-bar = observed / n; with_endpoint / n */
+    int adjusted;                      /* 1: expected from the model; 0: n p-bar */
+    const char *reason;                /* why unadjusted (static text), or NULL */
+    const char *dropped[ADJ_COUNT];    /* covariates left out of the model: one value only */
+    int ndropped;
+    long min_level;                    /* the smallest count of episodes, responders or
+                                          non-responders at one level of a factor in the model
+                                          (LONG_MAX without one): its coefficient is built on it */
+    double *fitted_p;                  /* per episode (nepisodes): the probability the
+                                          expected counts sum, NaN outside the comparison */
+    struct funnel_units units[FUNNEL_VARS];
+};
+
 /* Disclosure control (SPEC section 9; src/model/README.md): which published figures are
  * withheld, decided once (model_disclose, called by model_run) and only read by the writers.
  * Every flag is DISC_SHOWN, DISC_SMALL (a count from 1 to N-1: "< N") or DISC_WITHHELD
@@ -221,6 +268,19 @@ struct disc_value {
 struct disc_month {
     uint8_t n, events, rate; /* rate: the month's rate */
     uint8_t limits;          /* its limits and signal (built on the centre line too) */
+};
+
+/* A funnel unit: its counts; rate: expected, adjusted rate and flag; followup: the follow-up
+ * rate and its flag. */
+struct disc_funnel_value {
+    uint8_t n, observed, with_endpoint, rate, followup;
+};
+struct disc_funnel {
+    uint8_t n, left_out, observed, with_endpoint;
+    uint8_t centre, followup_centre; /* the centre lines (and so every limit) */
+    uint8_t model;                   /* the coefficients */
+    uint8_t no_value[FUNNEL_VARS];
+    struct disc_funnel_value *units[FUNNEL_VARS]; /* nvalues each (owned) */
 };
 
 #define PCT_BINS 16 /* percent change at the endpoint in 10-point bins (README "Definitions") */
@@ -264,6 +324,7 @@ struct disclosure {
     uint8_t missing_rows, treatment_sessions;
     struct disc_prop missing[N_INT_COLS], without_score;
     uint8_t *file_rows;                  /* per input file (owned) */
+    struct disc_funnel funnel;
 };
 
 struct analysis {
@@ -297,6 +358,7 @@ struct analysis {
     size_t nwaterfall;                 /* bars kept (evenly spaced ranks when sampled) */
     long waterfall_total;              /* episodes with an endpoint */
     long pct_hist[PCT_BINS];           /* the same episodes by percent change (10-point bins) */
+    struct funnel funnel;              /* clinicians and sites, case-mix adjusted (SPEC 11) */
     struct comparison comparison[CMP_COUNT]; /* previous period, a year before (SPEC 10) */
     struct benchmark_result *benchmarks; /* those of the instrument, in the list's order */
     size_t nbenchmarks;

@@ -22,7 +22,32 @@ struct fonts {
     cairo_font_face_t *regular, *bold;
     char file[512];     /* the regular face's file, as fontconfig resolved it */
     int suppress_below; /* N of "< N" (0: suppression off) */
+    struct render_content *content; /* when not NULL, what each page draws is hashed into it */
 };
+
+/* What the pages draw, hashed page by page from our own drawing calls, not from cairo's bytes:
+ * each text as the report asks for it (a paragraph or a label whole, before it is wrapped or
+ * cut to the font's widths), with its weight, in drawing order; not sizes or positions, which
+ * the font's metrics move. So another cairo, freetype or font version gives the same hashes
+ * while every word and number is the same (manifest.json outputs[report.pdf].pages; verify).
+ * Chart lines are not in it: they are drawn from the numbers that results.json holds and
+ * verify compares. One case still follows the metrics: a stratum name that a chart cuts itself
+ * to fit beside other text (render_label_fit, then render_text: the cut form is drawn). */
+struct sha256_stream;
+struct render_content {
+    struct sha256_stream *page; /* the page being drawn */
+    int depth;                  /* > 0 inside a paragraph or label: its lines not added again */
+    char (*sha)[65];            /* each finished page's hash (64 hex digits) */
+    size_t npages, cap;
+    int failed;                 /* out of memory or the hash failed: sha is not complete */
+    char font_file[512];        /* the regular face's file (struct fonts file) */
+    char font_sha256[65];       /* its SHA-256 */
+};
+/* 0, or -1 when out of memory; _fini releases (also after a failed _init). */
+int render_content_init(struct render_content *c);
+void render_content_fini(struct render_content *c);
+/* Ends the page: its content hash into f->content (when set), then cairo_show_page. */
+void render_show_page(cairo_t *cr, const struct fonts *f);
 
 /* v as text as its withheld flag says: the number, or "< N" for any withheld flag; returns buf. */
 const char *render_count(const struct fonts *f, long v, int withheld, char *buf, size_t n);
@@ -159,6 +184,22 @@ void render_trajectory(cairo_t *cr, const struct fonts *f, struct box b,
 void render_bars(cairo_t *cr, const struct fonts *f, struct box b, const char *const *labels,
                  const double *values, const unsigned char *withheld, int n, const char *ylabel,
                  int percent);
+
+/* A funnel plot (SPEC 11; reusable: it takes plain arrays). One point per unit at (n, rate),
+ * the centre line, the 95 % and 99.8 % limits around it (stats_funnel_limits) as curves over
+ * n, points outside 95 % and 99.8 % marked apart (shape as well as colour, for grey print).
+ * Labels: every unit when label_all, else those outside 95 %; a label that would overlap
+ * another is left out and counted in a note. Points with drawn = 0 (withheld by the disclosure
+ * decision) are not drawn; centre_withheld: no centre, no limits (the box says why). */
+struct funnel_point {
+    const char *label;  /* the unit (data text: shown in its display form) */
+    double n, rate;     /* rate in [0, 1] */
+    int flag;           /* enum funnel_flag */
+    int drawn;
+};
+void render_funnel(cairo_t *cr, const struct fonts *f, struct box b,
+                   const struct funnel_point *pts, size_t npts, double centre,
+                   int centre_withheld, int label_all, const char *title, const char *ylabel);
 
 /* "no ... in this period": an honest empty chart. */
 void render_empty(cairo_t *cr, const struct fonts *f, struct box b, const char *message);

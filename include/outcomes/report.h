@@ -50,12 +50,14 @@ int report_episodes_csv(const struct report_input *in, const struct analysis *a,
 char *report_rejects_csv(const struct report_input *in, size_t *len);
 
 /* What the PDF shows besides the analysis. */
+struct render_content;
 struct pdf_opts {
     const char *title;     /* the clinic's label (--title) */
     int letter;            /* 1: US Letter, else A4 (landscape either way) */
     const char *date_iso;  /* creation and modification date, "YYYY-MM-DDTHH:MM:SSZ" */
     const char *period;    /* the period as given ("2026-10", "all") */
     int km_min_at_risk;    /* drawn Kaplan-Meier curves stop where fewer remain at risk */
+    struct render_content *content; /* when not NULL: each page's content hash (render.h) */
 };
 
 /* report.pdf, the quality-review report (SPEC section 6), into a malloc'd buffer. Returns 0 or
@@ -89,6 +91,10 @@ struct manifest {
     /* a --each run: "site" or "clinician" (NULL: none); for a sub-report's manifest also the
      * value and its directory ("site/NAME"), NULL in the network's */
     const char *each_by, *each_value, *each_dir;
+    const char (*pdf_pages)[65];    /* report.pdf's content hash per page (render.h) */
+    size_t npdf_pages;
+    const char *font_file;          /* the font drawn with, and its SHA-256 ("" when none) */
+    const char *font_sha256;
 };
 
 /* manifest.json. */

@@ -18,4 +18,13 @@ int sha256_file(const char *path, char hex[65], uint64_t *size, struct diag *d);
 /* The same, and *fp (when fp is not NULL) the fingerprint (fingerprint.h) of the bytes hashed. */
 int sha256_file_fp(const char *path, char hex[65], uint64_t *size, uint64_t *fp, struct diag *d);
 
+/* A digest fed in pieces: _new (NULL when out of memory or the library fails), _add (0 or -1),
+ * _end (the digest of everything added since _new or the last _end, then a fresh start; 0 or
+ * -1), _free (NULL does nothing). */
+struct sha256_stream;
+struct sha256_stream *sha256_stream_new(void);
+int sha256_stream_add(struct sha256_stream *s, const void *data, size_t n);
+int sha256_stream_end(struct sha256_stream *s, char hex[65]);
+void sha256_stream_free(struct sha256_stream *s);
+
 #endif

@@ -30,6 +30,10 @@ void cli_print_input_notes(const struct ingest_result *res);
 /* Prints one problem as file:line:column: message (a FHIR file's: file:line: path: message). */
 void cli_print_problem(FILE *out, const struct ingest_result *res, const struct problem *p);
 
+/* The last lines of every --help: where to report problems (OUTCOMES_BUG_REPORT, set at
+ * build time). */
+void cli_print_help_footer(FILE *f);
+
 struct report_request;
 struct report_outputs;
 /* The report_request of o (borrowing o's strings): *dir, the output directory, and *words, the

@@ -17,6 +17,16 @@ int cli_read_inputs(const struct cli_opts *o, struct ingest_result *res, const c
         diag_set(&d, DIAG_USAGE, NULL, 0, 0, "no input file given");
         return cli_report_diag(&d, command);
     }
+    /* '-' is not standard input here: every input is hashed for the manifest and read again
+     * by verify, which a stream read once cannot be (README "Input") */
+    for (size_t i = 0; i < o->nfiles; i++)
+        if (strcmp(o->files[i], "-") == 0) {
+            diag_set(&d, DIAG_USAGE, NULL, 0, 0,
+                     "'-' (standard input) is not read: every input must be a file, which the "
+                     "manifest hashes and verify reads again; save the export to a file (a "
+                     "file named '-' is ./-)");
+            return cli_report_diag(&d, command);
+        }
     memset(map, 0, sizeof *map);
     if (o->columns && ingest_colmap_load(o->columns, map, &d) != 0)
         return cli_report_diag(&d, command);

@@ -1,5 +1,6 @@
 /* main.c: the `outcomes` entry point. Parses the command word and its options, runs the command
  * and maps errors to exit codes; everything else lives in the core library. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,44 @@ static void print_usage(FILE *f)
           "\n"
           "Run 'outcomes COMMAND --help' for a command's options; 'outcomes --version'.\n",
           f);
+    cli_print_help_footer(f);
+}
+
+void cli_print_help_footer(FILE *f)
+{
+    fputs("\nReport problems to " OUTCOMES_BUG_REPORT ".\n", f);
+}
+
+/* --version, as GNU tools print it (the GNU Coding Standards, "--version"). */
+static void print_version(void)
+{
+    fputs("outcomes " OUTCOMES_VERSION "\n"
+          "Copyright (C) 2026 The outcomes authors.\n"
+          "License Apache-2.0: Apache License, Version 2.0\n"
+          "<https://www.apache.org/licenses/LICENSE-2.0>.\n"
+          "This is free software: you are free to change and redistribute it.\n"
+          "There is NO WARRANTY, to the extent permitted by law.\n",
+          stdout);
+}
+
+/* The exit code after standard output is flushed and closed: a write that failed (a full
+ * disk, /dev/full, a closed pipe) is an I/O error (exit 3) with a message, never a silent 0. */
+static int finish(int rc)
+{
+    int failed = ferror(stdout) != 0;
+    errno = 0;
+    if (fflush(stdout) != 0)
+        failed = 1;
+    int e = errno;
+    if (fclose(stdout) != 0 && !failed) {
+        failed = 1;
+        e = errno;
+    }
+    if (!failed)
+        return rc;
+    fprintf(stderr, "outcomes: write error on standard output%s%s\n", e ? ": " : "",
+            e ? strerror(e) : "");
+    return EXIT_IO;
 }
 
 void cli_print_text(FILE *f, const char *s)
@@ -75,11 +114,11 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         print_usage(stdout);
-        return EXIT_OK;
+        return finish(EXIT_OK);
     }
     if (strcmp(argv[1], "--version") == 0) {
-        printf("outcomes %s\n", OUTCOMES_VERSION);
-        return EXIT_OK;
+        print_version();
+        return finish(EXIT_OK);
     }
     for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
         if (strcmp(argv[1], cmds[i].name) != 0)
@@ -95,12 +134,14 @@ int main(int argc, char **argv)
         o.argv = argv;
         o.argc = argc;
         if (o.help || o.version) {
-            if (o.help)
+            if (o.help) {
                 cli_print_help(cmds[i].cmd);
-            else
-                printf("outcomes %s\n", OUTCOMES_VERSION);
+                cli_print_help_footer(stdout);
+            } else {
+                print_version();
+            }
             cli_opts_fini(&o);
-            return EXIT_OK;
+            return finish(EXIT_OK);
         }
         switch (cmds[i].cmd) {
         case CMD_CHECK: rc = cli_check(&o); break;
@@ -114,7 +155,7 @@ int main(int argc, char **argv)
             break;
         }
         cli_opts_fini(&o);
-        return rc;
+        return finish(rc);
     }
     fprintf(stderr, "outcomes: unknown command '%s'\nTry 'outcomes --help'.\n", argv[1]);
     return EXIT_USAGE;

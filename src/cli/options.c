@@ -356,6 +356,39 @@ static int p_bp(struct cli_opts *o, const struct opt_def *def, const char *val,
     return 0;
 }
 
+/* --adjust: a comma list of baseline, route, drug (each once, in the model in this order), or
+ * none. */
+static int p_adjust(struct cli_opts *o, const struct opt_def *def, const char *val,
+                    const char *where, struct diag *d)
+{
+    (void)def;
+    int seen[ADJ_COUNT] = {0}, n = 0, adj[ADJ_COUNT];
+    if (strcmp(val, "none") == 0) {
+        o->model.nadjust = 0;
+        return 0;
+    }
+    for (const char *p = val;;) {
+        size_t len = strcspn(p, ",");
+        int var = -1;
+        for (int k = 0; k < ADJ_COUNT; k++)
+            if (strlen(model_adjust_name(k)) == len && strncmp(p, model_adjust_name(k), len) == 0)
+                var = k;
+        if (var < 0 || seen[var])
+            return diag_set(d, DIAG_USAGE, NULL, 0, 0,
+                            "%s: expected a comma list of baseline, route, drug (each once) or "
+                            "none, got '%s'",
+                            where, val);
+        seen[var] = 1;
+        adj[n++] = var;
+        if (p[len] == '\0')
+            break;
+        p += len + 1;
+    }
+    memcpy(o->model.adjust, adj, (size_t)n * sizeof *adj);
+    o->model.nadjust = n;
+    return 0;
+}
+
 /* --- formatters --------------------------------------------------------------------------- */
 
 static int push(struct words *w, const char *s)
@@ -402,7 +435,7 @@ static int f_choice(const struct cli_opts *o, const struct opt_def *def, struct 
 
 static int f_str(const struct cli_opts *o, const struct opt_def *def, struct words *w)
 {
-    const char *s = *CAT(o, def->dst, const char *);
+    const char *s = *CAT(o, def->dst, char *);
     return s || def->dflt ? put(w, def, s ? s : def->dflt) : 0;
 }
 
@@ -413,7 +446,7 @@ static int f_text(const struct cli_opts *o, const struct opt_def *def, struct wo
 
 static int f_strs(const struct cli_opts *o, const struct opt_def *def, struct words *w)
 {
-    const char *const *v = *CAT(o, def->dst, const char *const *);
+    const char *const *v = *CAT(o, def->dst, char *const *);
     for (size_t i = 0; i < *CAT(o, def->aux, size_t); i++)
         if (put(w, def, v[i]) != 0)
             return -1;
@@ -445,6 +478,16 @@ static int f_bp(const struct cli_opts *o, const struct opt_def *def, struct word
     char buf[32];
     snprintf(buf, sizeof buf, "%d/%d", *CAT(o, def->dst, int), *CAT(o, def->aux, int));
     return put(w, def, buf);
+}
+
+static int f_adjust(const struct cli_opts *o, const struct opt_def *def, struct words *w)
+{
+    char buf[64] = "";
+    for (int k = 0; k < o->model.nadjust; k++) {
+        strcat(buf, k ? "," : "");
+        strcat(buf, model_adjust_name(o->model.adjust[k]));
+    }
+    return put(w, def, o->model.nadjust ? buf : "none");
 }
 
 /* --- the table ---------------------------------------------------------------------------- */
@@ -516,6 +559,10 @@ static const struct opt_def defs[] = {
              "binom.test)",
      .parse = p_choice, .dst = OFF(model.ci), .format = f_choice,
      .what = "expected wilson or exact", .choices = cis},
+    {.name = "adjust", .commands = CMD_REPORT, .arg = "LIST",
+     .help = "case-mix model of the clinician and site funnels: comma list of baseline, route, "
+             "drug (default baseline), or none",
+     .parse = p_adjust, .format = f_adjust},
     {.name = "bp-pre", .commands = CMD_REPORT, .arg = "S/D",
      .help = "flag pre-dose blood pressure at or above S/D mmHg (default 140/90)",
      .parse = p_bp, .dst = OFF(model.bp_pre_sys), .aux = OFF(model.bp_pre_dia), .format = f_bp},
@@ -619,8 +666,9 @@ void cli_print_help(enum command cmd)
     for (size_t c = 0; c < sizeof commands / sizeof *commands; c++) {
         if (commands[c].cmd != cmd)
             continue;
-        printf("Usage: %s\n\n%s\n\nExample:\n  %s\n\nOptions:\n", commands[c].synopsis,
-               commands[c].what, commands[c].example);
+        printf("Usage: %s\n\n", commands[c].synopsis);
+        cli_help_paragraph(stdout, commands[c].what);
+        printf("\nExample:\n  %s\n\nOptions:\n", commands[c].example);
     }
     for (size_t i = 0; i < NDEFS; i++) {
         if (!(defs[i].commands & cmd))
@@ -630,11 +678,13 @@ void cli_print_help(enum command cmd)
             snprintf(shortopt, sizeof shortopt, "-%c, ", defs[i].short_name);
         snprintf(left, sizeof left, "%s--%s%s%s", shortopt, defs[i].name, defs[i].arg ? " " : "",
                  defs[i].arg ? defs[i].arg : "");
-        printf("  %-30s %s\n", left, defs[i].help);
         if (defs[i].parse == p_instrument) { /* the list comes from the column table */
-            char names[256];
+            char text[512], names[256];
             instrument_names(names, sizeof names);
-            printf("  %-30s   %s\n", "", names);
+            snprintf(text, sizeof text, "%s\n%s", defs[i].help, names);
+            cli_help_option(stdout, left, text);
+        } else {
+            cli_help_option(stdout, left, defs[i].help);
         }
     }
 }

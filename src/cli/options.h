@@ -2,6 +2,8 @@
 #ifndef OUTCOMES_CLI_OPTIONS_H
 #define OUTCOMES_CLI_OPTIONS_H
 
+#include <stdio.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -72,5 +74,11 @@ void cli_print_help(enum command cmd);
 const char *cli_option_name(const char *word, enum command cmd, int *has_arg, int *rerun_ok);
 /* Fills ingest options from o (borrowing o's strings). */
 void cli_ingest_opts(const struct cli_opts *o, const struct colmap *map, struct ingest_opts *io);
+
+/* --help layout (help.c), within 79 columns: a paragraph wrapped from column 0; an option's
+ * left part ("-o, --output PATH") from column 2 and its text from column 30, wrapped there
+ * (the text on the next line when the left part is too wide). */
+void cli_help_paragraph(FILE *f, const char *text);
+void cli_help_option(FILE *f, const char *left, const char *text);
 
 #endif

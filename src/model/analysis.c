@@ -39,6 +39,8 @@ void model_opts_default(struct model_opts *o, int instrument)
     o->bp_post_sys = 180;
     o->bp_post_dia = 110;
     o->cadss_above = 4;
+    o->adjust[0] = ADJ_BASELINE;
+    o->nadjust = 1;
 }
 
 static const char *const stratum_names[SV_COUNT] = {"site", "clinician", "route",
@@ -294,7 +296,7 @@ static void *episodes_run(void *arg)
 /* The analyses after the cohort: independent tasks that read the episodes and rows and each
  * write their own part of the analysis. Two workers take them from a shared counter, the
  * longest first, so the cores stay evenly busy whatever the data make each cost. */
-enum { TASK_STRATA, TASK_SAFETY, TASK_FIGURES, TASK_QUALITY, TASK_FIT_DAYS_RESPONSE,
+enum { TASK_STRATA, TASK_FUNNEL, TASK_SAFETY, TASK_FIGURES, TASK_QUALITY, TASK_FIT_DAYS_RESPONSE,
        TASK_FIT_DAYS_REMISSION, TASK_FIT_SESSIONS_RESPONSE, TASK_FIT_SESSIONS_REMISSION,
        TASK_MONTHLY, TASK_COUNT };
 
@@ -310,6 +312,7 @@ static int after_task(struct analysis *a, const struct rows *r, const size_t *ps
 {
     switch (task) {
     case TASK_STRATA: return strata(a, r);
+    case TASK_FUNNEL: return model_funnel(r, a);
     case TASK_SAFETY: return model_safety(r, pstart, a, &a->safety);
     case TASK_FIGURES: return model_figures(r, pstart, a);
     case TASK_QUALITY: data_quality(r, &a->opts, &a->dq); return 0;
@@ -486,6 +489,7 @@ void model_fini(struct analysis *a)
         free(a->strata[v].values);
     }
     model_safety_fini(&a->safety);
+    model_funnel_fini(&a->funnel);
     model_disclosure_fini(&a->disc);
     free(a->benchmarks);
     free(a->traj_lines);
@@ -537,7 +541,8 @@ int model_subset(const struct ingest_result *in, const struct analysis *net, int
     int rc = analyse_episodes(in, &a->opts, a, pstart, NULL);
     free(pstart);
     if (rc == 0) {
-        /* the breakdown by var has one value, the whole report, and nothing "without a value":
+        /* the breakdown (and the funnel) by var has one value, the whole report, and nothing
+         * "without a value":
          * it is left out (its cells would be the totals' with a missing part known to be 0, which
          * the disclosure decision cannot take for unknown), and the decision made again */
         struct stratum *st = &a->strata[var];
@@ -548,6 +553,13 @@ int model_subset(const struct ingest_result *in, const struct analysis *net, int
         free(st->values);
         st->values = NULL;
         st->nvalues = 0;
+        struct funnel_units *fu = &a->funnel.units[var == SV_SITE ? FUNNEL_SITE : FUNNEL_CLINICIAN];
+        for (size_t k = 0; k < fu->nvalues; k++) /* the funnel's units by var likewise */
+            free(fu->values[k].value);
+        free(fu->values);
+        fu->values = NULL;
+        fu->nvalues = 0;
+        fu->no_value = 0;
         model_disclosure_fini(&a->disc);
         rc = model_disclose(in, a);
     }

@@ -231,6 +231,8 @@ const char *model_pct_bin_name(int bin)
 
 void model_disclosure_fini(struct disclosure *d)
 {
+    for (int v = 0; v < FUNNEL_VARS; v++)
+        free(d->funnel.units[v]);
     for (int v = 0; v < SV_COUNT; v++)
         free(d->strata[v]);
     free(d->ae_sessions);
@@ -283,6 +285,110 @@ static int strata_cells(struct eng *e, const struct stratum *st, struct strata_t
     return e->oom ? -1 : 0;
 }
 
+/* The funnel's cells (SPEC 11): its n, observed and with-endpoint counts within the flow's
+ * mature, responders and with_endpoint (one cell when equal, a part with its difference
+ * otherwise); each unit's three counts, tied to the same value's stratum counts (the default
+ * model compares the very episodes the stratum's response counts: one cell; with --adjust a
+ * part of it) and adding up, with the episodes without a value, to the funnel's totals. */
+struct fcell {
+    size_t n, x, w, xc, wc; /* n, observed, with_endpoint, and the complements within n */
+};
+struct funnel_cells {
+    struct fcell tot;
+    struct fcell *u[FUNNEL_VARS]; /* per unit (owned) */
+    size_t rest[FUNNEL_VARS];     /* the comparison episodes without a value */
+};
+
+static size_t tied(struct eng *e, size_t other, long v)
+{
+    size_t c = same_or_new(e, other, v);
+    if (other < e->nc && c != other && v <= e->c[other].v)
+        part_of(e, other, c);
+    return c;
+}
+
+static int funnel_cells(struct eng *e, const struct analysis *a, const size_t *F,
+                        const size_t *sbase, struct funnel_cells *fc)
+{
+    const struct funnel *f = &a->funnel;
+    static const int sv[FUNNEL_VARS] = {SV_CLINICIAN, SV_SITE};
+    fc->tot.n = tied(e, F[F_MATURE], f->n);
+    fc->tot.x = tied(e, F[F_RESPONDERS], f->observed);
+    fc->tot.w = tied(e, F[F_WITH_ENDPOINT], f->with_endpoint);
+    fc->tot.xc = part_of(e, fc->tot.n, fc->tot.x);
+    fc->tot.wc = part_of(e, fc->tot.n, fc->tot.w);
+    for (int v = 0; v < FUNNEL_VARS; v++) {
+        const struct funnel_units *u = &f->units[v];
+        const struct stratum *st = &a->strata[sv[v]];
+        size_t nv = u->nvalues, s = 0;
+        size_t *tmp = malloc((nv + 1) * sizeof *tmp);
+        fc->u[v] = malloc((nv + 1) * sizeof *fc->u[v]);
+        if (!tmp || !fc->u[v]) {
+            free(tmp);
+            return -1;
+        }
+        long sum[3] = {0, 0, 0};
+        for (size_t k = 0; k < nv; k++) {
+            const struct funnel_value *fv = &u->values[k];
+            while (s < st->nvalues && strcmp(st->values[s].value, fv->value) < 0)
+                s++;
+            int match = s < st->nvalues && strcmp(st->values[s].value, fv->value) == 0;
+            size_t sb = match ? sbase[sv[v]] + 8 * s : SIZE_MAX;
+            struct fcell *c = &fc->u[v][k];
+            c->n = tied(e, sb, fv->n);
+            c->x = tied(e, match ? sb + 1 : SIZE_MAX, fv->observed);
+            c->w = cell(e, fv->with_endpoint);
+            c->xc = part_of(e, c->n, c->x);
+            c->wc = part_of(e, c->n, c->w);
+            sum[0] += fv->n;
+            sum[1] += fv->observed;
+            sum[2] += fv->with_endpoint;
+        }
+        const size_t tot[3] = {fc->tot.n, fc->tot.x, fc->tot.w};
+        for (int g = 0; g < 3 && !e->oom; g++) {
+            for (size_t k = 0; k < nv; k++)
+                tmp[k] = g == 0 ? fc->u[v][k].n : g == 1 ? fc->u[v][k].x : fc->u[v][k].w;
+            tmp[nv] = cell(e, e->c[tot[g]].v - sum[g]);
+            if (g == 0)
+                fc->rest[v] = tmp[nv];
+            group(e, tot[g], tmp, nv + 1);
+        }
+        free(tmp);
+    }
+    return e->oom ? -1 : 0;
+}
+
+static void funnel_flags(const struct eng *e, const struct analysis *a,
+                         const struct funnel_cells *fc, struct disc_funnel *d)
+{
+    const struct funnel *f = &a->funnel;
+    struct disc_prop p = prop(e, fc->tot.x, fc->tot.n, fc->tot.xc),
+                     q = prop(e, fc->tot.w, fc->tot.n, fc->tot.wc);
+    d->n = p.n;
+    d->observed = p.events;
+    d->with_endpoint = q.events;
+    d->left_out = hid(e, fc->tot.n) ? DISC_WITHHELD : 0; /* mature - n: their difference */
+    d->centre = p.rate;
+    d->followup_centre = q.rate;
+    /* the coefficients: built on the centre (the intercept of responder ~ 1 is its log odds)
+     * and on each factor level's responders and non-responders */
+    d->model = p.rate || f->min_level < e->below ? DISC_WITHHELD : 0;
+    for (int v = 0; v < FUNNEL_VARS; v++) {
+        d->no_value[v] = flag(e, fc->rest[v]);
+        for (size_t k = 0; k < f->units[v].nvalues; k++) {
+            const struct fcell *c = &fc->u[v][k];
+            struct disc_funnel_value *dv = &d->units[v][k];
+            struct disc_prop r = prop(e, c->x, c->n, c->xc), w = prop(e, c->w, c->n, c->wc);
+            dv->n = r.n;
+            dv->observed = r.events;
+            dv->with_endpoint = w.events;
+            /* expected, the adjusted rate and the flag give observed back with p-bar */
+            dv->rate = r.rate || p.rate ? DISC_WITHHELD : 0;
+            dv->followup = w.rate || q.rate ? DISC_WITHHELD : 0;
+        }
+    }
+}
+
 void model_flow_counts(const struct flow_rows *rows, const struct analysis *a, long *v)
 {
     v[F_ROWS_READ] = rows->read;
@@ -314,6 +420,7 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
 {
     struct disclosure *d = &a->disc;
     const struct safety *s = &a->safety;
+    struct funnel_cells fcl = {0};
     model_disclosure_fini(d);
     for (int v = 0; v < SV_COUNT; v++)
         if (!(d->strata[v] = calloc(a->strata[v].nvalues + 1, sizeof *d->strata[v])))
@@ -321,6 +428,10 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
     d->ae_sessions = calloc(s->nae + 1, sizeof *d->ae_sessions);
     d->ae_episodes = calloc(s->nae + 1, sizeof *d->ae_episodes);
     d->file_rows = calloc(in->nfiles + 1, 1);
+    for (int v = 0; v < FUNNEL_VARS; v++)
+        if (!(d->funnel.units[v] = calloc(a->funnel.units[v].nvalues + 1,
+                                          sizeof *d->funnel.units[v])))
+            goto oom;
     d->benchmark_position = calloc(a->nbenchmarks + 1, 1);
     if (!d->ae_sessions || !d->ae_episodes || !d->file_rows || !d->benchmark_position)
         goto oom;
@@ -379,6 +490,8 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
     for (int v = 0; v < SV_COUNT; v++)
         if (strata_cells(&e, &a->strata[v], tot, &sbase[v]) != 0)
             goto oom_e;
+    if (funnel_cells(&e, a, F, sbase, &fcl) != 0)
+        goto oom_e;
     /* monthly: one n per month for both charts */
     size_t mn[12], mx[2][12], mc[2][12];
     for (int k = 0; k < 12; k++) {
@@ -665,11 +778,16 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
     d->without_score = prop(&e, tw, ts, twc);
     for (size_t f = 0; f < in->nfiles; f++)
         d->file_rows[f] = flag(&e, fr0 + f);
+    funnel_flags(&e, a, &fcl, &d->funnel);
+    for (int v = 0; v < FUNNEL_VARS; v++)
+        free(fcl.u[v]);
     free(e.c);
     free(e.m);
     free(e.g);
     return 0;
 oom_e:
+    for (int v = 0; v < FUNNEL_VARS; v++)
+        free(fcl.u[v]);
     free(e.c);
     free(e.m);
     free(e.g);

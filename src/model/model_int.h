@@ -33,6 +33,9 @@ void model_safety_fini(struct safety *s);
 /* The trajectory and waterfall figures of the report. */
 int model_figures(const struct rows *r, const size_t *pstart, struct analysis *a);
 
+/* The case-mix model and the clinicians' and sites' funnels (a->funnel). Returns 0 or -1. */
+int model_funnel(const struct rows *r, struct analysis *a);
+void model_funnel_fini(struct funnel *f);
 /* The cohort of the months from..to (indices) and its rates, from a->episodes. */
 void model_period_rates(const struct analysis *a, int from, int to, struct period_rates *pr);
 /* a->comparison from a's period and rates. */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "outcomes/render.h"
+#include "outcomes/sha256.h"
 #include "outcomes/text.h"
 
 static cairo_font_face_t *face_for(const char *spec, char *file, size_t nfile, struct diag *d)
@@ -93,6 +94,58 @@ void render_fonts_close(struct fonts *f)
     f->regular = f->bold = NULL;
 }
 
+int render_content_init(struct render_content *c)
+{
+    memset(c, 0, sizeof *c);
+    c->page = sha256_stream_new();
+    return c->page ? 0 : -1;
+}
+
+void render_content_fini(struct render_content *c)
+{
+    sha256_stream_free(c->page);
+    free(c->sha);
+    memset(c, 0, sizeof *c);
+}
+
+/* One drawing call into the page's hash: its kind, weight and character limit, then the text,
+ * each ended by a NUL byte (so that no two calls hash alike). Not the size: a chart shrinks a
+ * value's size until it fits its bar, which the font's metrics decide. Nothing while depth >
+ * 0: the lines of a paragraph, a label's cut form. */
+static void content_add(const struct fonts *f, char kind, int bold, size_t limit, const char *s)
+{
+    struct render_content *c = f->content;
+    char head[64];
+    if (!c || c->depth > 0 || c->failed)
+        return;
+    int n = snprintf(head, sizeof head, "%c%d %zu", kind, bold, limit);
+    if (!c->page || sha256_stream_add(c->page, head, (size_t)n + 1) != 0 ||
+        sha256_stream_add(c->page, s, strlen(s) + 1) != 0)
+        c->failed = 1;
+}
+
+void render_show_page(cairo_t *cr, const struct fonts *f)
+{
+    struct render_content *c = f->content;
+    if (c && !c->failed) {
+        if (c->npages == c->cap) {
+            size_t cap = c->cap ? 2 * c->cap : 16;
+            char(*p)[65] = realloc(c->sha, cap * sizeof *p);
+            if (!p)
+                c->failed = 1;
+            else {
+                c->sha = p;
+                c->cap = cap;
+            }
+        }
+        if (!c->failed && sha256_stream_end(c->page, c->sha[c->npages]) != 0)
+            c->failed = 1;
+        if (!c->failed)
+            c->npages++;
+    }
+    cairo_show_page(cr);
+}
+
 static void use_font(cairo_t *cr, const struct fonts *f, int bold, double size)
 {
     cairo_set_font_face(cr, bold ? f->bold : f->regular);
@@ -126,6 +179,7 @@ double render_text(cairo_t *cr, const struct fonts *f, int bold, double size, do
 {
     char buf[2048];
     s = drawable(s, buf, sizeof buf);
+    content_add(f, 'T', bold, 0, s);
     double w = width_of(cr, f, bold, size, s);
     cairo_move_to(cr, x - align * w, y);
     cairo_show_text(cr, s);
@@ -159,9 +213,16 @@ double render_label(cairo_t *cr, const struct fonts *f, int bold, double size, d
                     double y, double align, double max_width, size_t max_chars, const char *s)
 {
     char buf[1024];
-    return render_text(cr, f, bold, size, x, y, align,
-                       render_label_fit(cr, f, bold, size, max_width, max_chars, s, buf,
-                                        sizeof buf));
+    double w;
+    content_add(f, 'L', bold, max_chars, s);
+    if (f->content)
+        f->content->depth++;
+    w = render_text(cr, f, bold, size, x, y, align,
+                    render_label_fit(cr, f, bold, size, max_width, max_chars, s, buf,
+                                     sizeof buf));
+    if (f->content)
+        f->content->depth--;
+    return w;
 }
 
 /* The end of the longest prefix of t[0..n) (a display form: single spaces) that fits width:
@@ -208,6 +269,10 @@ double render_wrap(cairo_t *cr, const struct fonts *f, int bold, double size, do
         return y;
     }
     text_display(t, room, s, TEXT_ALL);
+    /* the text whole into the page's content, not its lines (the font's widths break them) */
+    content_add(f, 'W', bold, max_lines > 0 ? (size_t)max_lines : 0, s);
+    if (f->content)
+        f->content->depth++;
     size_t n = strlen(t), pos = 0;
     for (int line = 0; pos < n && (max_lines <= 0 || line < max_lines); line++) {
         const char *rest = t + pos;
@@ -227,6 +292,8 @@ double render_wrap(cairo_t *cr, const struct fonts *f, int bold, double size, do
         while (pos < n && t[pos] == ' ')
             pos++;
     }
+    if (f->content)
+        f->content->depth--;
     free(t);
     free(tmp);
     return y;
@@ -258,22 +325,31 @@ int render_wrap_fits(cairo_t *cr, const struct fonts *f, int bold, double size, 
 double render_paragraph(cairo_t *cr, const struct fonts *f, double size, double x, double y,
                         double width, const char *s)
 {
-    /* line breaks in s start new lines (the display form would make them spaces) */
+    /* line breaks in s start new lines (the display form would make them spaces); the page's
+     * content records the paragraph whole */
     const char *p = s;
+    content_add(f, 'P', 0, 0, s);
+    if (f->content)
+        f->content->depth++;
     for (;;) {
         const char *nl = strchr(p, '\n');
-        if (!nl)
-            return render_wrap(cr, f, 0, size, x, y, width, 0, p);
+        if (!nl) {
+            y = render_wrap(cr, f, 0, size, x, y, width, 0, p);
+            break;
+        }
         size_t len = (size_t)(nl - p);
         char *part = malloc(len + 1);
         if (!part)
-            return y;
+            break;
         memcpy(part, p, len);
         part[len] = '\0';
         y = len ? render_wrap(cr, f, 0, size, x, y, width, 0, part) : y + size * 1.35;
         free(part);
         p = nl + 1;
     }
+    if (f->content)
+        f->content->depth--;
+    return y;
 }
 
 /* Blue solid, orange dashed, green dotted, purple dash-dot, brown long dash, grey solid. */

@@ -1,5 +1,7 @@
 /* csv_out.c: episodes.csv and rejects.csv. Fields that need it (a delimiter, quote, line break
- * or surrounding blank) are quoted with libcsv's csv_write; others are written as they are.
+ * or surrounding blank) are quoted with libcsv's csv_write; others are written as they are. A
+ * text that a spreadsheet would run as a formula gets a leading apostrophe
+ * (report_csv_formula_risk); numbers and dates are written by their own writers, untouched.
  * Display numbers (pct_change, mg_per_kg) are rounded to fixed decimals; absent values are
  * empty fields. LF line ends. */
 #include <csv.h>
@@ -13,6 +15,7 @@
 #include "outcomes/date.h"
 #include "outcomes/numfmt.h"
 #include "outcomes/report.h"
+#include "report_int.h"
 
 struct out {
     char *s;
@@ -51,9 +54,70 @@ static void sep(struct out *o, int last)
         o->s[o->n++] = last ? '\n' : ',';
 }
 
+/* 1 when s[0, n) is a decimal number as a spreadsheet reads one: [+-]digits[.digits][e[+-]digits]
+ * (at least one digit before the exponent). */
+static int plain_number(const char *s, size_t n)
+{
+    size_t i = 0, digits = 0;
+    if (i < n && (s[i] == '+' || s[i] == '-'))
+        i++;
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+        digits++;
+    if (i < n && s[i] == '.')
+        for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+            digits++;
+    if (!digits)
+        return 0;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        size_t e = 0;
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+            e++;
+        if (!e)
+            return 0;
+    }
+    return i == n;
+}
+
+int report_csv_formula_risk(const char *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    switch (s[0]) {
+    case '=':
+    case '@':
+    case '\t':
+    case '\r': return 1;
+    case '+':
+    case '-': return !plain_number(s, n);
+    default: return 0;
+    }
+}
+
+static void field_quoted(struct out *o, const char *s, size_t n, int last);
+
 /* Text of n bytes, quoted by libcsv's csv_write when it holds a delimiter, quote, tab or line break
  * or starts or ends with a blank; then a comma (last = 0) or a line end (last = 1). */
 static void field_text(struct out *o, const char *s, size_t n, int last)
+{
+    if (report_csv_formula_risk(s, n)) { /* rare: the apostrophe, then the text, in a copy */
+        char *g = malloc(n + 1);
+        if (!g) {
+            o->oom = 1;
+            return;
+        }
+        g[0] = '\'';
+        memcpy(g + 1, s, n);
+        field_quoted(o, g, n + 1, last);
+        free(g);
+        return;
+    }
+    field_quoted(o, s, n, last);
+}
+
+static void field_quoted(struct out *o, const char *s, size_t n, int last)
 {
     int quote = n && (s[0] == ' ' || s[n - 1] == ' ');
     for (size_t i = 0; i < n && !quote; i++) /* a tab too: a multi-line note may hold one */
@@ -169,6 +233,19 @@ static char *finish(struct out *o, size_t *len)
     return o->s;
 }
 
+/* The columns of the funnel comparison (SPEC 11), at the end of each row:
+ * fitted_response_p, the probability of response that the episode's clinician's and site's
+ * expected counts sum (the case-mix model's fitted value, or p-bar when the comparison is
+ * unadjusted), in the shortest exact form; empty outside the comparison. */
+static const char *const funnel_header[] = {"fitted_response_p"};
+
+static void episodes_funnel_fields(struct out *o, const struct analysis *a, size_t i)
+{
+    char buf[32];
+    numfmt_shortest(a->funnel.fitted_p ? a->funnel.fitted_p[i] : NAN, buf, sizeof buf);
+    field(o, buf, 1);
+}
+
 static const char *const exclusion_names[] = {"", "no_baseline", "baseline_below_min"};
 
 /* The rows of episodes [from, to) (cohort episodes only) appended to o. */
@@ -227,7 +304,8 @@ static void *episodes_rows(void *arg)
         field(o, ingest_drug_name(e->drug), 0);
         field_id(o, r->text, e->therapy, 0);
         field_fixed(o, e->mg_per_kg, 4, 0);
-        field(o, model_dose_band_name(e->dose_band), 1);
+        field(o, model_dose_band_name(e->dose_band), 0);
+        episodes_funnel_fields(o, a, i);
     }
     return NULL;
 }
@@ -275,7 +353,9 @@ int report_episodes_csv(const struct report_input *in, const struct analysis *a,
     for (int k = 0; k < 2; k++) /* buffers handed in: filled first */
         parts[k].o = (struct out){part[k], 0, part[k] ? len[k] : 0, 0};
     for (size_t k = 0; k < nh; k++)
-        field(&parts[0].o, header[k], k + 1 == nh);
+        field(&parts[0].o, header[k], 0);
+    for (size_t k = 0; k < sizeof funnel_header / sizeof *funnel_header; k++)
+        field(&parts[0].o, funnel_header[k], k + 1 == sizeof funnel_header / sizeof *funnel_header);
     pthread_t tid;
     int started = half < a->nepisodes && pthread_create(&tid, NULL, episodes_rows, &parts[1]) == 0;
     episodes_rows(&parts[0]);

@@ -1,10 +1,15 @@
 /* manifest.c: manifest.json, the record an auditor reruns from: the tool and library versions,
  * the exact command line, every effective option (as command-line words, so a rerun needs no
  * config file), each input's path (with path_hex, its exact bytes, when it is not UTF-8), size,
- * rows and SHA-256, each output's size and SHA-256.
+ * rows and SHA-256, each output's size and SHA-256, and report.pdf's content hash per page.
+ * The libraries are the versions running (not those compiled against, where the library can
+ * tell), and the font file's hash: what verify names when a rerun's PDF has other bytes.
  * Nothing here depends on the clock or the machine. */
 #include <csv.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
 #include <gsl/gsl_version.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -16,6 +21,26 @@
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
+
+/* "major.minor.micro" of a library that tells its version as numbers. */
+static json_t *version3(int major, int minor, int micro)
+{
+    char buf[48];
+    snprintf(buf, sizeof buf, "%d.%d.%d", major, minor, micro);
+    return json_string(buf);
+}
+
+/* FreeType's version as the running library tells it ("" when it cannot be started). */
+static json_t *freetype_version(void)
+{
+    FT_Library lib;
+    FT_Int major = 0, minor = 0, patch = 0;
+    if (FT_Init_FreeType(&lib) != 0)
+        return json_string("");
+    FT_Library_Version(lib, &major, &minor, &patch);
+    FT_Done_FreeType(lib);
+    return version3(major, minor, patch);
+}
 
 static json_t *file_entry(const struct manifest_file *f, int input)
 {
@@ -59,11 +84,15 @@ char *report_manifest_json(const struct manifest *m, size_t *len)
     json_object_set_new(t, "name", json_string("outcomes"));
     json_object_set_new(t, "version", json_string(OUTCOMES_VERSION));
     json_object_set_new(root, "tool", t);
+    int fc = FcGetVersion();
     json_object_set_new(lib, "cairo", json_string(cairo_version_string()));
-    json_object_set_new(lib, "gsl", json_string(GSL_VERSION));
+    json_object_set_new(lib, "fontconfig", version3(fc / 10000, fc / 100 % 100, fc % 100));
+    json_object_set_new(lib, "freetype", freetype_version());
+    json_object_set_new(lib, "gsl", json_string(gsl_version));
+    /* libcsv tells no version at run time: the headers' */
     json_object_set_new(lib, "libcsv",
                         json_string(STR(CSV_MAJOR) "." STR(CSV_MINOR) "." STR(CSV_RELEASE)));
-    json_object_set_new(lib, "jansson", json_string(JANSSON_VERSION));
+    json_object_set_new(lib, "jansson", json_string(jansson_version_str()));
     json_object_set_new(root, "libraries", lib);
     json_object_set_new(root, "command_line", strings(m->argv, m->argc, 0));
     json_object_set_new(root, "options", strings(m->options, m->noptions, 1));
@@ -95,9 +124,22 @@ char *report_manifest_json(const struct manifest *m, size_t *len)
     } else {
         json_object_set_new(root, "columns_file", json_null());
     }
-    for (size_t i = 0; i < m->noutputs; i++)
-        json_array_append_new(out, file_entry(&m->outputs[i], 0));
+    for (size_t i = 0; i < m->noutputs; i++) {
+        json_t *e = file_entry(&m->outputs[i], 0);
+        if (strcmp(m->outputs[i].path, "report.pdf") == 0 && m->npdf_pages) {
+            json_t *pages = json_array();
+            for (size_t k = 0; k < m->npdf_pages; k++)
+                json_array_append_new(pages, json_string(m->pdf_pages[k]));
+            json_object_set_new(e, "pages", pages);
+        }
+        json_array_append_new(out, e);
+    }
     json_object_set_new(root, "outputs", out);
+    /* the font drawn with (after the files, which tests and people look for first) */
+    json_t *font = json_object();
+    json_object_set_new(font, "file", json_string(m->font_file ? m->font_file : ""));
+    json_object_set_new(font, "sha256", json_string(m->font_sha256 ? m->font_sha256 : ""));
+    json_object_set_new(root, "font", font);
     char *text = json_dumps(root, JSON_PRESERVE_ORDER | JSON_INDENT(2));
     json_decref(root);
     if (!text)

@@ -2,18 +2,20 @@
  *
  * Landscape pages (A4 or Letter), one file each under pages/, drawn in the order of the page
  * table (pages/table.c): summary with the flow, time to response and remission, score
- * trajectory, waterfall, monthly trend, rates by stratum, time to response by stratum, safety,
- * data quality, definitions. Every number comes from the struct analysis that results.json is
+ * trajectory, waterfall, monthly trend, rates by stratum, time to response by stratum, the fair
+ * comparison of clinicians and of sites (funnel plots), safety, data quality, definitions. Every number comes from the struct analysis that results.json is
  * written from. Every page has a footer (clinic, period, as-of date, instrument and thresholds,
  * tool version, page n of N). No patient identifier is drawn. This file sets the document up,
  * draws the table's pages and hands the bytes back; the document's dates are set explicitly
  * (cairo would use the clock), so reruns give the same bytes. */
 #include <cairo-pdf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "outcomes/render.h"
 #include "outcomes/report.h"
+#include "outcomes/sha256.h"
 #include "pages/pages.h"
 
 /* The PDF's bytes as cairo writes them. */
@@ -52,6 +54,15 @@ int report_pdf(const struct report_input *in, const struct analysis *a,
     if (rc)
         return rc;
     d.f.suppress_below = a->opts.suppress_below;
+    d.f.content = o->content;
+    if (o->content) { /* the font's identity for the manifest: verify tells a font changed */
+        uint64_t fsize;
+        snprintf(o->content->font_file, sizeof o->content->font_file, "%s", d.f.file);
+        if (sha256_file(d.f.file, o->content->font_sha256, &fsize, dg) != 0) {
+            render_fonts_close(&d.f);
+            return DIAG_IO;
+        }
+    }
     d.hid = a->disc.flow;
     const struct flow_rows rows = {in->rows_read, in->rows_accepted, in->rows_rejected,
                                    in->rows_duplicate};

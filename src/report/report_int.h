@@ -19,6 +19,23 @@ char *report_hex(const char *s);
  * bytes in hex (README "Outputs": paths as bytes). Returns 0, or -1 when out of memory. */
 int report_json_set_path(json_t *o, const char *key, const char *path);
 
+/* The body of a funnel page (src/report/pages/funnel.c): the model in words, the response and
+ * follow-up funnels of var (FUNNEL_CLINICIAN or FUNNEL_SITE) and the units outside the limits,
+ * drawn in the box (x, y, w, h) under the page's title. */
+#include <cairo.h>
+struct analysis;
+struct fonts;
+void report_funnel_page(cairo_t *cr, const struct fonts *f, const struct analysis *a, int var,
+                        double x, double y, double w, double h);
+/* The Definitions page's paragraph on the funnels, into buf. */
+void report_funnel_definition(const struct analysis *a, char *buf, size_t n);
+/* 1 when a CSV text cell of these n bytes would be read by a spreadsheet as a formula: it
+ * begins with '=', '+', '-' or '@' (or a tab or carriage return, which some spreadsheets skip
+ * before one) and is not a plain decimal number ("-3", "+1.5e2" stay numbers). The CSV writers
+ * (episodes.csv, rejects.csv, review.csv) then write it with a leading apostrophe (README
+ * "Outputs": CSV files and spreadsheets); number columns are never passed here. */
+int report_csv_formula_risk(const char *s, size_t n);
+
 /* results.json's number rules for the writers of other keys (results_json.c): a number (null
  * for NaN, an integer when integral), a pair, a count (null when withheld), a proportion as the
  * disclosure decision allows ("suppressed": true when any part is withheld), a month label. */
@@ -33,7 +50,6 @@ json_t *report_json_month(int month);
 
 /* Adds the summary page's keys (SPEC sections 10 and 13) to results.json's root:
  * comparison {previous, year_before}, benchmarks [...] and trajectory {by_session, by_week}. */
-struct analysis;
 void report_json_summary(json_t *root, const struct analysis *a);
 
 #endif

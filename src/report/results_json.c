@@ -416,6 +416,70 @@ static json_t *pct_histogram(const struct analysis *a)
     return h;
 }
 
+/* funnel (SPEC 11): the case-mix model and every clinician's and site's comparison. */
+static json_t *funnel(const struct analysis *a)
+{
+    const struct funnel *f = &a->funnel;
+    const struct disc_funnel *df = &a->disc.funnel;
+    json_t *o = json_object(), *m = json_object(), *cov = json_array(), *co = json_array(),
+           *dr = json_array();
+    json_object_set_new(m, "formula", json_string(f->formula ? f->formula : ""));
+    for (int k = 0; k < a->opts.nadjust; k++)
+        json_array_append_new(cov, json_string(model_adjust_name(a->opts.adjust[k])));
+    json_object_set_new(m, "covariates", cov);
+    for (int k = 0; k < f->ndropped; k++)
+        json_array_append_new(dr, json_string(f->dropped[k]));
+    json_object_set_new(m, "dropped", dr);
+    for (size_t k = 0; k < f->nterms; k++) {
+        json_t *t = json_object();
+        json_object_set_new(t, "term", json_string(f->terms[k].name));
+        json_object_set_new(t, "estimate", df->model ? json_null() : num(f->terms[k].estimate));
+        json_array_append_new(co, mark(t, df->model));
+    }
+    json_object_set_new(m, "coefficients", co);
+    json_object_set_new(m, "converged", json_boolean(f->converged));
+    json_object_set_new(m, "iterations", json_integer(f->iterations));
+    json_object_set_new(m, "n", count(f->n, df->n));
+    json_object_set_new(m, "left_out", count(f->left_out, df->left_out));
+    json_object_set_new(m, "adjusted", json_boolean(f->adjusted));
+    json_object_set_new(m, "reason", f->reason ? json_string(f->reason) : json_null());
+    json_object_set_new(o, "model", mark(m, df->n || df->left_out || df->model));
+    json_object_set_new(o, "observed", count(f->observed, df->observed));
+    json_object_set_new(o, "with_endpoint", count(f->with_endpoint, df->with_endpoint));
+    json_object_set_new(o, "centre", df->centre ? json_null() : num(f->centre));
+    json_object_set_new(o, "followup_centre",
+                        df->followup_centre ? json_null() : num(f->followup_centre));
+    static const char *const names[FUNNEL_VARS] = {"clinician", "site"};
+    json_t *nv = json_object();
+    for (int v = 0; v < FUNNEL_VARS; v++) {
+        json_t *arr = json_array();
+        for (size_t k = 0; k < f->units[v].nvalues; k++) {
+            const struct funnel_value *u = &f->units[v].values[k];
+            const struct disc_funnel_value *d = &df->units[v][k];
+            json_t *it = json_object();
+            json_object_set_new(it, "value", json_string(u->value));
+            json_object_set_new(it, "n", count(u->n, d->n));
+            json_object_set_new(it, "observed", count(u->observed, d->observed));
+            json_object_set_new(it, "with_endpoint", count(u->with_endpoint, d->with_endpoint));
+            json_object_set_new(it, "expected", d->rate ? json_null() : num(u->expected));
+            json_object_set_new(it, "adjusted_rate",
+                                d->rate ? json_null() : num(u->adjusted_rate));
+            json_object_set_new(it, "followup", d->followup ? json_null() : num(u->followup));
+            json_object_set_new(it, "flag", d->rate ? json_null()
+                                                    : json_string(stats_funnel_flag_name(u->flag)));
+            json_object_set_new(it, "followup_flag",
+                                d->followup ? json_null()
+                                            : json_string(stats_funnel_flag_name(u->followup_flag)));
+            json_array_append_new(arr, mark(it, d->n || d->observed || d->with_endpoint ||
+                                                    d->rate || d->followup));
+        }
+        json_object_set_new(o, names[v], arr);
+        json_object_set_new(nv, names[v], count(f->units[v].no_value, df->no_value[v]));
+    }
+    json_object_set_new(o, "without_value", mark(nv, df->no_value[0] || df->no_value[1]));
+    return o;
+}
+
 /* results.json is written one top-level key at a time (a section): each is built as a jansson
  * tree, dumped, re-indented under the root and appended to the bytes, and freed before the
  * next, so that no tree of the whole file is ever held (README "Outputs"). The bytes are those
@@ -576,6 +640,7 @@ char *report_results_json(const struct report_input *in, const struct analysis *
     section(root, "sessions_to_remission",
             km(&a->sessions_to_remission, "sessions", below, &dc->sessions_to_remission));
     section(root, "strata", strata(a));
+    section(root, "funnel", funnel(a));
     section(root, "monthly", pchart(a->monthly, a->month0, dc->monthly, dc->centre));
     section(root, "monthly_remission",
             pchart(a->monthly_remission, a->month0, dc->monthly_remission, dc->centre_remission));

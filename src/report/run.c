@@ -200,6 +200,7 @@ struct run {
     int begun; /* report_out_begin done, not yet committed */
     /* the other outputs, in the order written */
     char *json, *rejects, *pdf, *manifest;
+    struct render_content content; /* report.pdf's content hash per page, for the manifest */
     struct out_file files[MAX_OUT];
     size_t nfiles;
     /* --each: the values' analyses (sorted by value bytes), their files as the network's
@@ -429,9 +430,14 @@ static int other_outputs(struct run *r)
     if (pdf_date(rq->source_date_epoch, r->a.as_of, date_iso, sizeof date_iso, r->d) != 0)
         return r->d->code;
     struct pdf_opts po = {rq->title ? rq->title : "Quality review", rq->letter, date_iso,
-                          rq->period_label, rq->km_min_at_risk};
+                          rq->period_label, rq->km_min_at_risk, &r->content};
+    if (render_content_init(&r->content) != 0)
+        return oom(r);
     if (report_pdf(&r->ri, &r->a, &po, &r->pdf, &npdf, r->d) != 0)
         return r->d->code;
+    if (r->content.failed)
+        return diag_set(r->d, DIAG_IO, NULL, 0, 0,
+                        "out of memory while hashing the PDF's content");
     r->t5 = now();
     if (r->ehashing) {
         pthread_join(r->ehasher, NULL);
@@ -474,7 +480,8 @@ static int inputs_hashed(struct run *r)
 
 /* A manifest.json of outputs (inputs already hashed); each_value and each_dir: a sub-report's. */
 static char *manifest_of(struct run *r, struct manifest_file *outputs, size_t noutputs,
-                         const char *each_value, const char *each_dir, size_t *len)
+                         const struct render_content *content, const char *each_value,
+                         const char *each_dir, size_t *len)
 {
     const struct report_request *rq = r->rq;
     struct manifest m = {0};
@@ -496,6 +503,10 @@ static char *manifest_of(struct run *r, struct manifest_file *outputs, size_t no
     m.ninputs = r->out->in.nfiles;
     m.outputs = outputs;
     m.noutputs = noutputs;
+    m.pdf_pages = (const char(*)[65])content->sha;
+    m.npdf_pages = content->npages;
+    m.font_file = content->font_file;
+    m.font_sha256 = content->font_sha256;
     m.each_by = rq->each ? (rq->each == REPORT_EACH_SITE ? "site" : "clinician") : NULL;
     m.each_value = each_value;
     m.each_dir = each_dir;
@@ -575,13 +586,22 @@ static int write_sub(struct run *r, struct sub *sb, size_t nrejects)
         else
             snprintf(title, n, "%s: %s %s", t, ri.each_by, value);
     }
+    struct render_content content;
+    int have_content = 0;
+    if (!rc && render_content_init(&content) != 0)
+        rc = oom(r);
+    else if (!rc)
+        have_content = 1;
     if (!rc) {
-        struct pdf_opts po = {title, rq->letter, date_iso, rq->period_label, rq->km_min_at_risk};
+        struct pdf_opts po = {title,           rq->letter,         date_iso,
+                              rq->period_label, rq->km_min_at_risk, &content};
         rc = report_pdf(&ri, &sb->a, &po, &pdf, &npdf, r->d);
     }
+    if (!rc && content.failed)
+        rc = diag_set(r->d, DIAG_IO, NULL, 0, 0, "out of memory while hashing the PDF's content");
     if (!rc)
         rc = sub_file(r, sb, "report.pdf", (const char *const *)&pdf, &npdf, 1, outs, &nouts);
-    if (!rc && !(man = manifest_of(r, outs, nouts, value, sb->dir, &nman)))
+    if (!rc && !(man = manifest_of(r, outs, nouts, &content, value, sb->dir, &nman)))
         rc = oom(r);
     if (!rc)
         rc = sub_file(r, sb, "manifest.json", (const char *const *)&man, &nman, 1, outs,
@@ -593,6 +613,8 @@ static int write_sub(struct run *r, struct sub *sb, size_t nrejects)
     free(man);
     free(title);
     free(value);
+    if (have_content)
+        render_content_fini(&content);
     model_fini(&sb->a);
     sb->have = 0;
     return rc;
@@ -668,7 +690,7 @@ static int build_manifest(struct run *r)
     for (size_t k = 0; k < r->nsubfiles; k++)
         outputs[r->nfiles + k] = r->subfiles[k];
     size_t len = 0;
-    r->manifest = manifest_of(r, outputs, nout, NULL, NULL, &len);
+    r->manifest = manifest_of(r, outputs, nout, &r->content, NULL, NULL, &len);
     free(outputs);
     if (!r->manifest)
         return oom(r);
@@ -726,6 +748,7 @@ static void finish(struct run *r)
         free((char *)r->subfiles[k].path);
     free(r->subfiles);
     free(r->index);
+    render_content_fini(&r->content);
     model_fini(&r->a);
     ingest_colmap_fini(&r->colmap);
     benchmarks_fini(&r->benchmarks);

@@ -27,6 +27,11 @@ int infile_open(const char *path, const struct infile_words *w, int *fd, uint64_
 {
     struct stat st;
     int f;
+    if (strcmp(path, "-") == 0) /* never standard input (infile.h); a file named so is ./- */
+        return diag_set(d, DIAG_USAGE, path, 0, 0,
+                        "'-' (standard input) is not read: give %s by its name (a file named "
+                        "'-' is ./-)",
+                        w->noun);
     do
         f = open(path, O_RDONLY | O_NONBLOCK);
     while (f < 0 && errno == EINTR);

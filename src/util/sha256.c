@@ -42,6 +42,47 @@ int sha256_parts_hex(const void *const *parts, const size_t *lens, size_t nparts
     return 0;
 }
 
+struct sha256_stream {
+    EVP_MD_CTX *ctx;
+};
+
+struct sha256_stream *sha256_stream_new(void)
+{
+    struct sha256_stream *s = malloc(sizeof *s);
+    if (!s)
+        return NULL;
+    s->ctx = EVP_MD_CTX_new();
+    if (!s->ctx || EVP_DigestInit_ex(s->ctx, EVP_sha256(), NULL) != 1) {
+        sha256_stream_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+int sha256_stream_add(struct sha256_stream *s, const void *data, size_t n)
+{
+    return EVP_DigestUpdate(s->ctx, data, n) == 1 ? 0 : -1;
+}
+
+int sha256_stream_end(struct sha256_stream *s, char hex[65])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (EVP_DigestFinal_ex(s->ctx, md, &len) != 1 || len != 32 ||
+        EVP_DigestInit_ex(s->ctx, EVP_sha256(), NULL) != 1)
+        return -1;
+    to_hex(md, hex);
+    return 0;
+}
+
+void sha256_stream_free(struct sha256_stream *s)
+{
+    if (!s)
+        return;
+    EVP_MD_CTX_free(s->ctx);
+    free(s);
+}
+
 int sha256_file(const char *path, char hex[65], uint64_t *size, struct diag *d)
 {
     return sha256_file_fp(path, hex, size, NULL, d);

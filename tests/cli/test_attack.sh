@@ -24,6 +24,8 @@ check attack_25b attack p25b 25 99
 check attack_40 attack p40 40 7
 check attack_60 attack p60 60 13
 check attack_60_period attack p60p 60 13 --period 2026-06..2026-10
+check attack_60_adjust attack p60a 60 13 --adjust baseline,route,drug
+check attack_120_funnel attack p120 120 5
 # hand-built shapes (attack 12, second round): the first patients of a 60-patient export; a
 # 40-patient export scored on MADRS and GAD-7 (the Kaplan-Meier n withheld while its `at`
 # estimates gave it back); one site and clinician holding all patients but one

@@ -641,5 +641,9 @@ if wanted instrument_only; then
   fi
 fi
 
+# every results.json and manifest.json left against the schemas (docs/)
+source "$(dirname "${BASH_SOURCE[0]}")/schema.sh"
+schema_check "$2" "$tmp"
+
 echo "test_degenerate: $passed passed, $failures failed"
 [ "$failures" -eq 0 ]

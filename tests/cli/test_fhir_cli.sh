@@ -184,5 +184,9 @@ check skipped_only_note has "patients.ndjson: note: no Observation or Medication
 check sample_fhir run 0 "$bin" check "$src"/sample-data/fhir/*.ndjson
 check sample_fhir_clean has " 0 rejected, 0 duplicate"
 
+# every results.json and manifest.json left against the schemas (docs/)
+source "$(dirname "${BASH_SOURCE[0]}")/schema.sh"
+schema_check "$src" "$tmp"
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -199,5 +199,9 @@ check hook_changed_exit test "$(cat "$tmp/rc")" -eq 3
 check hook_changed_msg has "outcomes: changing.csv: the file changed while it was being read (same size, other bytes: the bytes hashed are not those analysed); nothing was written"
 check hook_changed_nothing test ! -e out-changed
 
+# every results.json and manifest.json left against the schemas (docs/)
+source "$(dirname "${BASH_SOURCE[0]}")/schema.sh"
+schema_check "$src" "$tmp"
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]

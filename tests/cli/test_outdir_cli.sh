@@ -377,5 +377,9 @@ check long_path run 3 "$bin" report --quiet -o "long${slashes}x" in.csv
 check long_path_said grep -q 'File name too long' "$tmp/err"
 check long_path_nothing test -z "$(ls -A long)"
 
+# every results.json and manifest.json left against the schemas (docs/)
+source "$(dirname "${BASH_SOURCE[0]}")/schema.sh"
+schema_check "$src" "$tmp"
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]

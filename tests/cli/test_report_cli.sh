@@ -221,7 +221,13 @@ fi
 
 # progress: on a terminal (script gives one), not with --quiet, never into a pipe
 [ -s "$tmp/big.csv" ] || "$bin" sample --patients 30000 --seed 5 -o "$tmp/big.csv"
-if command -v script >/dev/null; then
+# (a machine without a terminal device, where script cannot open a pseudo-terminal: skipped,
+# and said so)
+if ! command -v script >/dev/null; then
+  echo "skip progress_on_tty, no_progress_quiet: script (util-linux) is not installed"
+elif ! script -qec true /dev/null >/dev/null 2>&1 </dev/null; then
+  echo "skip progress_on_tty, no_progress_quiet: no terminal device here (script cannot open a pseudo-terminal)"
+else
   script -qec "'$bin' report -o '$tmp/tty' '$tmp/big.csv'" /dev/null >"$tmp/tty.txt" 2>&1
   check progress_on_tty grep -qE 'reading: +[0-9]+% of [0-9]+ MB|analysing|writing the outputs|sorting' "$tmp/tty.txt"
   script -qec "'$bin' report --quiet -o '$tmp/tty2' '$tmp/big.csv'" /dev/null >"$tmp/tty2.txt" 2>&1
@@ -254,6 +260,10 @@ for delay in 0.05 0.2 0.4 0.6 0.8 1.0; do
   n=$(ls "$tmp/sig" 2>/dev/null | wc -l)
   check "signal_${delay}_all_or_nothing" test "$n" -eq 0 -o "$n" -eq 5
 done
+
+# every results.json and manifest.json left against the schemas (docs/)
+source "$(dirname "${BASH_SOURCE[0]}")/schema.sh"
+schema_check "$src" "$tmp"
 
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]

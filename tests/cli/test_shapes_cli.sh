@@ -234,5 +234,9 @@ expect long_with_score_column 1 \
 printf 'score = Value\nscore = Other\n' >"$tmp/twice.ini"
 expect map_score_twice 2 "column 'score' is mapped twice" -- "$bin" check --columns "$tmp/twice.ini" "$wide"
 
+# every results.json and manifest.json left against the schemas (docs/)
+source "$(dirname "${BASH_SOURCE[0]}")/schema.sh"
+schema_check "$src" "$tmp"
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -28,9 +28,15 @@ check manifest_input_rows test "$("$get" out/manifest.json inputs.0.rows)" = 596
 check manifest_input_size test "$("$get" out/manifest.json inputs.0.size)" = "$(stat -c %s export.csv)"
 check manifest_input_sha test "$("$get" out/manifest.json inputs.0.sha256)" = "$(sha256sum export.csv | cut -d' ' -f1)"
 check manifest_output_sha test "$("$get" out/manifest.json outputs.0.sha256)" = "$(sha256sum out/report.pdf | cut -d' ' -f1)"
-check manifest_cairo test "$("$get" out/manifest.json libraries.cairo)" = "1.16.0"
-check manifest_gsl test -n "$("$get" out/manifest.json libraries.gsl)"
-check manifest_libcsv test "$("$get" out/manifest.json libraries.libcsv)" = "3.0.3"
+# the libraries' versions as this machine's libraries tell them (none hard-coded: the test runs
+# on other Debian releases too), and the font file's hash
+for lib in cairo fontconfig freetype gsl libcsv jansson; do
+  check "manifest_$lib" grep -Eq '^[0-9]+\.[0-9]+(\.[0-9]+)?$' <<<"$("$get" out/manifest.json libraries.$lib)"
+done
+check manifest_cairo_here test "$("$get" out/manifest.json libraries.cairo)" = "$(pkg-config --modversion cairo)"
+font=$("$get" out/manifest.json font.file)
+check manifest_font_sha test "$("$get" out/manifest.json font.sha256)" = "$(sha256sum "$font" | cut -d' ' -f1)"
+check manifest_pdf_pages test "$("$get" out/manifest.json outputs.0.pages.9 | wc -c)" -eq 65
 check manifest_command test "$("$get" out/manifest.json command_line.1)" = report
 check manifest_period grep -q '"2026-03..2026-08"' out/manifest.json
 
@@ -345,6 +351,64 @@ rm -rf t_lib && cp -r out t_lib && sed -i 's|"cairo": "[^"]*"|"cairo": "9.9.9"|'
 check libraries_exit test $? -eq 0
 check libraries_note grep -q '^note: the libraries here are not the versions the manifest records' "$tmp/v24.txt"
 check libraries_no_note_normally bash -c "! grep -q '^note: the libraries' '$tmp/v1.txt'"
+
+# verify a release later (issue 19): the recorded run's report.pdf has other bytes (another
+# cairo wrote it) but draws the same text and numbers on every page. Simulated: the PDF gets
+# other bytes (a comment appended) and the manifest records them and another cairo version.
+here=$("$get" out/manifest.json libraries.cairo)
+other=1.18.4
+[ "$here" != "$other" ] || other=1.16.0
+relabel() { # DIR CAIRO-VERSION-OR-EMPTY [PAGE-TO-CHANGE]: the recorded run as another machine's
+  printf '%% written by another cairo\n' >>"$1/report.pdf"
+  python3 - "$1" "$2" "${3:-}" <<'PY'
+import hashlib, json, os, sys
+d, cairo, page = sys.argv[1], sys.argv[2], sys.argv[3]
+m = json.load(open(d + "/manifest.json"))
+pdf = open(d + "/report.pdf", "rb").read()
+for o in m["outputs"]:
+    if o["name"] == "report.pdf":
+        o["sha256"], o["size"] = hashlib.sha256(pdf).hexdigest(), len(pdf)
+        if page:  # the recorded run drew something else on that page (one number changed)
+            o["pages"][int(page) - 1] = hashlib.sha256(b"T0 9.00 0\0" + b"51 %\0").hexdigest()
+if cairo:
+    m["libraries"]["cairo"] = cairo
+json.dump(m, open(d + "/manifest.json", "w"), indent=2)
+PY
+}
+rm -rf t_rel && cp -r out t_rel && relabel t_rel "$other"
+"$bin" verify t_rel >"$tmp/v25.txt" 2>&1
+check release_same_content_exit test $? -eq 0
+check release_same_content_line grep -qxF "ok       rerun report.pdf: other bytes, same content (cairo $other recorded, $here here)" "$tmp/v25.txt"
+check release_manifest_ok grep -qx 'ok       rerun manifest.json' "$tmp/v25.txt"
+check release_ok_line test "$(tail -1 "$tmp/v25.txt")" = ok
+# the same library versions and font as recorded (a patched cairo keeps its version string):
+# the same content all the same, said so
+rm -rf t_rel2 && cp -r out t_rel2 && relabel t_rel2 ""
+"$bin" verify t_rel2 >"$tmp/v26.txt" 2>&1
+check release_same_versions_exit test $? -eq 0
+check release_same_versions_line grep -qxF 'ok       rerun report.pdf: other bytes, same content (the libraries and font as recorded: a patched library or another font configuration)' "$tmp/v26.txt"
+# another cairo and one number on page 3 other than the rerun draws: a content change, exit 1
+rm -rf t_rel3 && cp -r out t_rel3 && relabel t_rel3 "$other" 3
+"$bin" verify t_rel3 >"$tmp/v27.txt" 2>&1
+check release_content_changed_exit test $? -eq 1
+check release_content_changed_line grep -qxF 'differs  rerun report.pdf (other content on page 3)' "$tmp/v27.txt"
+check release_content_failed grep -q '^FAILED' "$tmp/v27.txt"
+# a manifest of before issue 19 (no page content): other bytes cannot be explained
+rm -rf t_rel4 && cp -r out t_rel4 && relabel t_rel4 "$other"
+python3 - t_rel4 <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1] + "/manifest.json"))
+for o in m["outputs"]:
+    o.pop("pages", None)
+json.dump(m, open(sys.argv[1] + "/manifest.json", "w"), indent=2)
+PY
+"$bin" verify t_rel4 >"$tmp/v28.txt" 2>&1
+check release_no_pages_exit test $? -eq 1
+check release_no_pages_line grep -qF 'differs  rerun report.pdf (the rerun gives other bytes; the manifest records no page content to compare)' "$tmp/v28.txt"
+
+# every results.json and manifest.json left against the schemas (docs/)
+source "$(dirname "${BASH_SOURCE[0]}")/schema.sh"
+schema_check "$src" "$tmp/out"  # (the others are tampered with on purpose)
 
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]

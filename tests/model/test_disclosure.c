@@ -262,6 +262,48 @@ static void test_many_sites(void **state)
     many_values(300, 20, 10, DISC_SHOWN); /* n 20 shown; 10 responders withheld */
 }
 
+/* The funnel (SPEC 11): three clinicians of the 100 mature episodes (40 + 55 + 5, none without
+ * a value), the model's n the flow's mature (one cell). The third's 5 is small; with it the
+ * only withheld part, 100 - 40 - 55 would give it back, so the next smallest part (40) is
+ * withheld too; each withheld unit's expected, adjusted rate, flag and follow-up go with it.
+ * The coefficients go when a factor level has fewer than N responders (min_level 7). */
+static void test_funnel_units(void **state)
+{
+    (void)state;
+    struct ingest_result in;
+    struct analysis a;
+    for (int round = 0; round < 2; round++) {
+        cohort(&in, &a, 100, 100, 100, 50);
+        struct funnel_value v[3] = {{(char *)"c1", 40, 20, 40, 20, 0.5, 1, 0, 0},
+                                    {(char *)"c2", 55, 27, 55, 27, 0.5, 1, 0, 0},
+                                    {(char *)"c3", 5, 3, 5, 3, 0.5, 1, 0, 0}};
+        struct funnel *f = &a.funnel;
+        f->n = 100;
+        f->observed = 50;
+        f->with_endpoint = 100;
+        f->centre = 0.5;
+        f->followup_centre = 1;
+        f->min_level = round == 0 ? 40 : 7;
+        f->units[FUNNEL_CLINICIAN].values = v;
+        f->units[FUNNEL_CLINICIAN].nvalues = 3;
+        assert_int_equal(model_disclose(&in, &a), 0);
+        const struct disc_funnel *d = &a.disc.funnel;
+        assert_int_equal(d->n, DISC_SHOWN);
+        assert_int_equal(d->centre, DISC_SHOWN);
+        assert_int_equal(d->units[FUNNEL_CLINICIAN][2].n, DISC_SMALL);
+        assert_int_equal(d->units[FUNNEL_CLINICIAN][2].rate, DISC_WITHHELD);
+        assert_int_equal(d->units[FUNNEL_CLINICIAN][2].followup, DISC_WITHHELD);
+        assert_int_equal(d->units[FUNNEL_CLINICIAN][0].n, DISC_WITHHELD); /* secondary */
+        assert_int_equal(d->units[FUNNEL_CLINICIAN][0].rate, DISC_WITHHELD);
+        assert_int_equal(d->units[FUNNEL_CLINICIAN][1].n, DISC_SHOWN);
+        assert_int_equal(d->units[FUNNEL_CLINICIAN][1].rate, DISC_SHOWN);
+        assert_int_equal(d->model, round == 0 ? DISC_SHOWN : DISC_WITHHELD);
+        f->units[FUNNEL_CLINICIAN].values = NULL; /* borrowed */
+        f->units[FUNNEL_CLINICIAN].nvalues = 0;
+        model_disclosure_fini(&a.disc);
+    }
+}
+
 static void test_off_withholds_nothing(void **state)
 {
     (void)state;
@@ -287,6 +329,7 @@ int main(void)
         cmocka_unit_test(test_codes_add_up),
         cmocka_unit_test(test_centre_over_withheld_month),
         cmocka_unit_test(test_many_sites),
+        cmocka_unit_test(test_funnel_units),
         cmocka_unit_test(test_comparison_and_benchmarks),
         cmocka_unit_test(test_off_withholds_nothing),
     };

@@ -70,11 +70,16 @@ NOT_COUNTS = {"time", "session", "above", "threshold", "schema", "from", "to", "
               "q1", "q3", "median", "mean", "baseline_window_days", "min_baseline",
               "remission_max", "episode_gap_days", "suppress_below", "df", "chisq", "p",
               "median_ci", "surv", "lower", "upper", "rate", "centre", "ci", "x", "estimate"}
+# the funnel's numbers that are not counts (a rate of 1 or 0 is written as an integer)
+FUNNEL_NOT_COUNTS = {"iterations", "estimate", "expected", "adjusted_rate", "followup",
+                     "centre", "followup_centre"}
 
 
 def count_paths(doc):
     for path, v in walk(doc):
         if path[0] == "definitions" or any(isinstance(k, str) and k in NOT_COUNTS for k in path):
+            continue
+        if path[0] == "funnel" and path[-1] in FUNNEL_NOT_COUNTS:
             continue
         if is_int(v):
             yield path, v
@@ -341,6 +346,40 @@ for kp, fit in kms:
         else:
             prev = None
 
+# the funnels (SPEC 11): units add up to the model's n (with the episodes without a value), each
+# unit's observed and with_endpoint are parts of its n and of the stratum's counts; the
+# adjusted rate times expected over the centre gives observed, the follow-up rate times n
+# gives with_endpoint
+FU = ("funnel",)
+if "funnel" in raw:
+    pair(F + ("mature",), FU + ("model", "n"), "funnel")
+    pair(FU + ("model", "n"), FU + ("observed",), "funnel")
+    pair(FU + ("model", "n"), FU + ("with_endpoint",), "funnel")
+    for var in ("clinician", "site"):
+        vals = raw["funnel"][var]
+        U = FU + (var,)
+        group(FU + ("model", "n"), [U + (i, "n") for i in range(len(vals))] + [FU + ("without_value", var)], f"funnel {var}")
+        group(FU + ("observed",), [U + (i, "observed") for i in range(len(vals))], f"funnel {var}")
+        group(FU + ("with_endpoint",), [U + (i, "with_endpoint") for i in range(len(vals))], f"funnel {var}")
+        strata_vals = {v["value"]: i for i, v in enumerate(raw["strata"][var])}
+        for i, u in enumerate(vals):
+            pair(U + (i, "n"), U + (i, "observed"), f"funnel {var}")
+            pair(U + (i, "n"), U + (i, "with_endpoint"), f"funnel {var}")
+            if u["value"] in strata_vals:
+                k = strata_vals[u["value"]]
+                pair(("strata", var, k, "response", "n"), U + (i, "n"), f"funnel {var} vs strata")
+                pair(("strata", var, k, "response", "events"), U + (i, "observed"), f"funnel {var} vs strata")
+            su = get(sup, U + (i,)) or {}
+            c = get(sup, FU + ("centre",))
+            if su.get("observed") is None and su.get("adjusted_rate") is not None and su.get("expected") is not None and c:
+                find(f"funnel {var} {i}: adjusted_rate x expected / centre gives withheld observed")
+            if su.get("with_endpoint") is None and su.get("followup") is not None and su.get("n") is not None:
+                find(f"funnel {var} {i}: followup x n gives withheld with_endpoint")
+            if su.get("n") is None and (su.get("expected") is not None or su.get("flag") is not None):
+                find(f"funnel {var} {i}: expected or flag published while n is withheld")
+    if get(sup, FU + ("centre",)) is None and any(c.get("estimate") is not None for c in sup["funnel"]["model"]["coefficients"]):
+        find("funnel: coefficients published while the centre is withheld")
+
 # 3. the PDF, at its labelled places
 def pdf_value(pattern):
     m = re.search(pattern, pdf)
@@ -460,6 +499,20 @@ lr_pub = sum(1 for v in sup["strata"]["logrank"].values() if v["p"] is not None)
 lr_pdf = len(re.findall(r"log-rank p = ", pdf))
 if lr_pdf > lr_pub:
     find(f"PDF: {lr_pdf} log-rank tests printed, results.json publishes {lr_pub}")
+# the funnel pages: a unit listed outside the limits has its rate published; the model's
+# sentence prints the overall rate only when results.json has it
+if "funnel" in sup:
+    for var in ("clinician", "site"):
+        for u in sup["funnel"][var]:
+            lab = re.escape(u["value"])
+            if u["adjusted_rate"] is None and re.search(r"(?<![\w-])" + lab + r" (above|below) (95|99.8) % \(\d+ %:", pdf):
+                find(f"PDF: funnel {var} {u['value']} listed while its rate is withheld")
+            if u["followup"] is None and re.search(r"(?<![\w-])" + lab + r" (above|below) (95|99.8) % \(\d+ %, ", pdf):
+                find(f"PDF: funnel {var} {u['value']} follow-up listed while withheld")
+    c = raw["funnel"]["centre"]
+    if sup["funnel"]["centre"] is None and c is not None and f"overall rate ({100 * c:.1f} %)" in pdf:
+        find("PDF: the funnel's overall rate printed while withheld")
+
 # no withheld rate printed anywhere (unless another, published, rate prints the same)
 pub_pct = set()
 for path, v in walk(sup):

@@ -74,6 +74,21 @@ static void test_infile_refuses_what_is_not_a_file(void **state)
 
 /* Lines of 198 bytes (a CR before the LF not counted) are read whole; a longer one is named by
  * its own line number; a NUL byte and a file over the size limit are refused. */
+/* '-' is not standard input: a usage error naming what to give, nothing opened */
+static void test_infile_dash_is_not_stdin(void **state)
+{
+    struct diag d;
+    int fd = -1;
+    uint64_t size = 0;
+    (void)state;
+    diag_clear(&d);
+    assert_int_equal(infile_open("-", &words, &fd, &size, &d), DIAG_USAGE);
+    assert_int_equal(fd, -1);
+    assert_string_equal(d.file, "-");
+    assert_string_equal(d.message, "'-' (standard input) is not read: give a CSV file by its "
+                                   "name (a file named '-' is ./-)");
+}
+
 static void test_infile_small_files_lines_checked(void **state)
 {
     (void)state;
@@ -150,6 +165,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_infile_refuses_what_is_not_a_file),
         cmocka_unit_test(test_infile_small_files_lines_checked),
+        cmocka_unit_test(test_infile_dash_is_not_stdin),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

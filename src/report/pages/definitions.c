@@ -4,14 +4,26 @@
 #include <string.h>
 
 #include "outcomes/text.h"
+#include "../report_int.h"
 #include "pages.h"
+
+/* The paragraphs at size from the top, then page 1's definitions (summary.c); returns the y
+ * after the last line. */
+static double layout(struct doc *d, char (*p)[1024], int np, double size, double w)
+{
+    double y = 80;
+    cairo_set_source_rgb(d->cr, 0, 0, 0);
+    for (int i = 0; i < np; i++)
+        y = render_paragraph(d->cr, &d->f, size, 36, y, w, p[i]) + 6 * size / 9;
+    return definitions_summary(d, y, w); /* summary.c: page 1's comparisons, the curves */
+}
 
 static void draw_definitions(struct doc *d)
 {
     const struct analysis *a = d->a;
     const struct model_opts *o = &a->opts;
     page_begin(d, "How every number in this report was made.");
-    char p[12][768];
+    char p[13][1024];
     snprintf(p[0], sizeof p[0],
              "Episode: a patient's course of treatment sessions; a session more than %d days "
              "after the previous one starts a new episode. Its first session is the index date "
@@ -89,11 +101,23 @@ static void draw_definitions(struct doc *d)
                  "adverse-event codes seen fewer than %d times are pooled as \"other\".",
                  o->suppress_below, o->suppress_below - 1, o->suppress_below,
                  o->suppress_below, o->suppress_below);
-    double y = 80, w = d->w - 72;
-    cairo_set_source_rgb(d->cr, 0, 0, 0);
-    for (int i = 0; i < (o->suppress_below > 1 ? 11 : 10); i++)
-        y = render_paragraph(d->cr, &d->f, 9, 36, y, w, p[i]) + 6;
-    definitions_summary(d, y, w); /* summary.c: page 1's comparisons, the curves as drawn */
+    int np = o->suppress_below > 1 ? 11 : 10;
+    report_funnel_definition(a, p[np++], sizeof p[0]);
+    /* the text at 9 pt, or smaller (to 7 pt) when it would run into the footer (under
+     * suppression it did): laid out first on a recording surface that is thrown away */
+    double w = d->w - 72, size = 9;
+    cairo_surface_t *rs = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+    cairo_t *real = d->cr, *m = cairo_create(rs);
+    struct render_content *content = d->f.content; /* the trial layouts are not page content */
+    d->cr = m;
+    d->f.content = NULL;
+    while (size > 7 && layout(d, p, np, size, w) > d->h - 34)
+        size -= 0.5;
+    d->cr = real;
+    d->f.content = content;
+    cairo_destroy(m);
+    cairo_surface_destroy(rs);
+    layout(d, p, np, size, w);
     page_end(d);
 }
 

@@ -119,7 +119,7 @@ void page_end(struct doc *d)
     double tw = render_text(cr, &d->f, 0, fs, 36, d->h - 15, 0, title);
     render_text(cr, &d->f, 0, fs, 36 + tw, d->h - 15, 0, left);
     render_text(cr, &d->f, 0, fs, d->w - 36, d->h - 15, 1, right);
-    cairo_show_page(cr);
+    render_show_page(cr, &d->f); /* the page's content hash, then cairo's page */
 }
 
 struct km_show km_show_of(const struct disc_km *k)

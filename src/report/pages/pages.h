@@ -75,6 +75,8 @@ extern const struct page_info page_monthly;     /* monthly.c */
 extern const struct page_info page_forest;      /* forest.c */
 int forest_page_count(const struct doc *d);     /* forest.c: its pages (one or more) */
 extern const struct page_info page_strata_km;   /* strata_km.c */
+extern const struct page_info page_funnel_clinician; /* funnel.c */
+extern const struct page_info page_funnel_site;      /* funnel.c */
 extern const struct page_info page_safety;      /* safety.c */
 extern const struct page_info page_quality;     /* quality.c */
 extern const struct page_info page_definitions; /* definitions.c */
