@@ -15,6 +15,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$src" || exit 1
 . tests/cli/lib.sh
+. tests/cli/schema.sh # schema_check
 data=sample-data/sessions.csv
 run() { # DIR [options] FILE: a report with the as-of date given
   local dir=$1
@@ -80,6 +81,9 @@ run c --each clinician "$data"
 check clinician_run test $? -eq 0
 check clinician_same_as_stratum same_as_stratum "$tmp/c" clinician
 check clinician_no_site test ! -e "$tmp/c/site"
+# every results.json and manifest.json of the tree against docs/*.schema.json
+schema_check "$src" "$tmp/s"
+schema_check "$src" "$tmp/c"
 
 # same input, same bytes
 run s2 --each site "$data"
@@ -160,6 +164,7 @@ v=[e["value"] for e in i["reports"]]
 assert v == ["..", ".hidden", "North Clinic", "São Paulo", "a/b"], v' \
   "$tmp/n/index.json"
 check names_ghost_no_dir test ! -e "$tmp/n/site/ghost"
+schema_check "$src" "$tmp/n"
 "$bin" verify "$tmp/n/site/a%2Fb" >/dev/null 2>&1
 check names_verify_sub test $? -eq 0
 
