@@ -40,6 +40,8 @@ struct model_opts {
                                    depend on it */
     int adjust[ADJ_COUNT];      /* --adjust: covariates in order (default: baseline) */
     int nadjust;                /* 0: responder ~ 1 (--adjust none) */
+    int induction_k, induction_d; /* induction completed: K treatment dates in [index, index + D]
+                                     (--induction K:D, default 6:21; SPEC 12) */
     const struct benchmark_list *benchmarks; /* borrowed; NULL: none */
 };
 
@@ -62,6 +64,20 @@ struct time_to {
     int32_t sessions;   /* the episode's treatment dates before that date */
     int8_t event;       /* 1 event, 0 censored */
 };
+
+/* Durability and induction of one episode (SPEC 12; durability.c, README "Definitions"). */
+struct episode_durability {
+    int16_t induction_sessions; /* the episode's treatment dates in [index, index + D] */
+    int8_t induction_complete;  /* induction_sessions >= K */
+    int8_t frequency;           /* induction_sessions banded: 0 1-3, 1 4-5, 2 6-8, 3 9+ */
+    int8_t loss_event;          /* with a response event: 1 lost, 0 censored */
+    int32_t loss_date;          /* the first of the two failing scores, or the last score */
+    int32_t days_to_loss;       /* loss_date - response date */
+    int32_t maintenance_sessions; /* treatment dates after index + endpoint_to */
+};
+
+enum { FREQUENCY_BANDS = 4 };
+const char *model_frequency_name(int band); /* "1-3", "4-5", "6-8", "9+"; "" for -1 */
 
 /* One episode; fields are sized to keep a million episodes small. */
 struct episode {
@@ -86,11 +102,12 @@ struct episode {
     struct time_to response, remission; /* valid when n_followup > 0 */
     uint32_t site, clinician, therapy; /* ids in rows.text, 0 = empty */
     double mg_per_kg;          /* NaN when dose or weight is missing */
+    struct episode_durability dur; /* SPEC 12 (durability.c) */
 };
 
 /* The strata variables, in output order. */
 enum stratum_var { SV_SITE, SV_CLINICIAN, SV_ROUTE, SV_DRUG, SV_THERAPY, SV_DOSE_BAND,
-                   SV_COUNT };
+                   SV_FREQUENCY, SV_COUNT };
 const char *model_stratum_name(int var);
 
 struct stratum_value {
@@ -135,6 +152,34 @@ struct safety {
     long item9_episodes, item9_resolved, item9_worsened;
 };
 
+/* Durability of response, maintenance and induction completion (SPEC 12; durability.c). */
+#define DURABILITY_AT 3 /* the fixed times of `at`: 28, 56, 84 days */
+struct km_at {
+    double time, surv, lower, upper; /* as R summary(fit, times, extend = TRUE) */
+    long n_risk;
+};
+struct induction_route {
+    int route;                       /* enum route of the index row (never empty) */
+    struct proportion completed;
+};
+struct durability {
+    /* loss of response: eligible cohort episodes with a response event, days from it */
+    struct km km;
+    struct km_at at[DURABILITY_AT];
+    /* maintenance: mature eligible cohort episodes with a response event */
+    long maint_episodes, maint_with_sessions, maint_intervals;
+    double maint_sessions_median, maint_interval_median; /* NaN when none */
+    /* induction: eligible cohort episodes whose D days have passed by the data cut */
+    long ind_open;                   /* eligible cohort episodes whose window is still open */
+    struct proportion completed;
+    struct induction_route *by_route; /* routes in byte order of their names (owned) */
+    size_t nroutes;
+    long ind_no_route_n, ind_no_route_events; /* episodes without a route (not listed) */
+    int nbins;                       /* sessions in the window: bins 1 .. nbins - 1, nbins+ */
+    long *sessions;                  /* episodes per bin, [0] = 1 session (owned) */
+    /* endpoint response of mature ones (window closed) that completed / did not */
+    struct proportion resp_completers, resp_noncompleters;
+};
 /* The cohort of one period (month indices from..to) with the rates of SPEC section 2: what
  * model_run computes for the report's period, and again, with the same definitions, as-of date
  * and episodes, for the periods it is compared with (SPEC section 10). */
@@ -286,6 +331,16 @@ struct disc_funnel {
 #define PCT_BINS 16 /* percent change at the endpoint in 10-point bins (README "Definitions") */
 const char *model_pct_bin_name(int bin);
 
+/* What suppression withholds of struct durability (disclosure.c, durability_cells). */
+struct disc_durability {
+    struct disc_km km;
+    int nat;                            /* at[0, nat) published (N or more at risk) */
+    uint8_t maint_episodes, maint_with_sessions, maint_sessions_median, maint_interval_median;
+    struct disc_prop completed, resp_completers, resp_noncompleters;
+    struct disc_prop *by_route;         /* nroutes (owned) */
+    uint8_t *sessions;                  /* nbins (owned) */
+};
+
 /* A comparison period: its rates, and the two differences (withheld when either side's rate
  * is). */
 struct disc_comparison {
@@ -325,6 +380,7 @@ struct disclosure {
     struct disc_prop missing[N_INT_COLS], without_score;
     uint8_t *file_rows;                  /* per input file (owned) */
     struct disc_funnel funnel;
+    struct disc_durability durability;   /* SPEC 12 */
 };
 
 struct analysis {
@@ -343,6 +399,7 @@ struct analysis {
     int month0;                        /* month index of the first p-chart month */
     struct pchart_point monthly[12], monthly_remission[12];
     struct safety safety;
+    struct durability durability;      /* SPEC 12 */
     struct data_quality dq;
     /* score trajectory of eligible cohort episodes: baseline = session 0 / week 0 */
     struct trajectory_point by_session[TRAJ_POINTS], by_week[TRAJ_POINTS];

@@ -223,4 +223,17 @@ void render_hgrid(cairo_t *cr, const struct fonts *f, struct box p, const struct
 /* The left and bottom axis lines of plot area p. */
 void render_frame(cairo_t *cr, struct box p);
 
+/* A published reference point of a sustained-response chart: S at time, with its label. */
+struct km_ref {
+    double time, surv;
+    const char *label;
+};
+/* Sustained response (SPEC 12): S(t) in % from 100 at the first response, its 95 % band,
+ * censor ticks, the median guide (median_shown), reference points (hollow diamonds, refs_label
+ * in the legend) and the number at risk; only rows [0, rows) are drawn, and nothing (a sentence
+ * saying why) when drawn is 0. */
+void render_sustained(cairo_t *cr, const struct fonts *f, struct box b, const struct km *k,
+                      size_t rows, int drawn, int median_shown, const struct km_ref *refs,
+                      int nrefs, const char *refs_label);
+
 #endif

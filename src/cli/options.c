@@ -284,6 +284,21 @@ static int p_endpoint(struct cli_opts *o, const struct opt_def *def, const char 
     return 0;
 }
 
+/* K:D (1 <= K <= D <= 365) into dst and aux: induction completed (SPEC 12). */
+static int p_induction(struct cli_opts *o, const struct opt_def *def, const char *val,
+                       const char *where, struct diag *d)
+{
+    long k, days;
+    if (pair(val, ':', 1, 365, 1, &k, &days) != 0)
+        return diag_set(d, DIAG_USAGE, NULL, 0, 0,
+                        "%s: expected K:D, K sessions within D days (1 <= K <= D <= 365), got "
+                        "'%s'",
+                        where, val);
+    *AT(o, def->dst, int) = (int)k;
+    *AT(o, def->aux, int) = (int)days;
+    return 0;
+}
+
 /* Drawn on every page: UTF-8 text on one line, counted in characters. */
 static int p_title(struct cli_opts *o, const struct opt_def *def, const char *val,
                    const char *where, struct diag *d)
@@ -490,6 +505,13 @@ static int f_adjust(const struct cli_opts *o, const struct opt_def *def, struct 
     return put(w, def, o->model.nadjust ? buf : "none");
 }
 
+static int f_induction(const struct cli_opts *o, const struct opt_def *def, struct words *w)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%d:%d", *CAT(o, def->dst, int), *CAT(o, def->aux, int));
+    return put(w, def, buf);
+}
+
 /* --- the table ---------------------------------------------------------------------------- */
 
 static const struct choice date_formats[] = {{"iso", 0}, {"us", 1}, {NULL, 0}};
@@ -554,6 +576,11 @@ static const struct opt_def defs[] = {
      .help = "a treatment more than DAYS after the previous starts a new episode (default 90)",
      .parse = p_int, .dst = OFF(model.episode_gap), .format = f_int, .lo = 0, .hi = 3650,
      .what = "a number of days"},
+    {.name = "induction", .commands = CMD_REPORT, .arg = "K:D",
+     .help = "induction completed: K treatment dates within D days of the index date, the "
+             "index included (default 6:21; 1 <= K <= D <= 365)",
+     .parse = p_induction, .dst = OFF(model.induction_k), .aux = OFF(model.induction_d),
+     .format = f_induction},
     {.name = "ci", .commands = CMD_REPORT, .arg = "METHOD",
      .help = "95 % intervals: wilson (default, as prop.test) or exact (Clopper-Pearson, as "
              "binom.test)",

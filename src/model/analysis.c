@@ -41,10 +41,12 @@ void model_opts_default(struct model_opts *o, int instrument)
     o->cadss_above = 4;
     o->adjust[0] = ADJ_BASELINE;
     o->nadjust = 1;
+    o->induction_k = 6;
+    o->induction_d = 21;
 }
 
-static const char *const stratum_names[SV_COUNT] = {"site", "clinician", "route",
-                                                    "drug", "concurrent_therapy", "dose_band"};
+static const char *const stratum_names[SV_COUNT] = {
+    "site", "clinician", "route", "drug", "concurrent_therapy", "dose_band", "frequency"};
 
 const char *model_stratum_name(int var)
 {
@@ -60,6 +62,7 @@ static const char *stratum_of(const struct rows *r, const struct episode *e, int
     case SV_ROUTE: return ingest_route_name(e->route);
     case SV_DRUG: return ingest_drug_name(e->drug);
     case SV_THERAPY: return strtab_get(r->text, e->therapy, NULL);
+    case SV_FREQUENCY: return model_frequency_name(e->dur.frequency);
     default: return model_dose_band_name(e->dose_band);
     }
 }
@@ -112,6 +115,7 @@ static uint32_t stratum_key(const struct episode *e, int var, const uint32_t *ro
     case SV_THERAPY: return e->therapy;
     case SV_ROUTE: return route_rank[e->route];
     case SV_DRUG: return drug_rank[e->drug];
+    case SV_FREQUENCY: return (uint32_t)e->dur.frequency + 1; /* "1-3" < "4-5" < "6-8" < "9+" */
     default: return band_rank[e->dose_band + 1];
     }
 }
@@ -298,7 +302,7 @@ static void *episodes_run(void *arg)
  * longest first, so the cores stay evenly busy whatever the data make each cost. */
 enum { TASK_STRATA, TASK_FUNNEL, TASK_SAFETY, TASK_FIGURES, TASK_QUALITY, TASK_FIT_DAYS_RESPONSE,
        TASK_FIT_DAYS_REMISSION, TASK_FIT_SESSIONS_RESPONSE, TASK_FIT_SESSIONS_REMISSION,
-       TASK_MONTHLY, TASK_COUNT };
+       TASK_MONTHLY, TASK_DURABILITY, TASK_COUNT };
 
 struct after_job {
     struct analysis *a;
@@ -320,6 +324,7 @@ static int after_task(struct analysis *a, const struct rows *r, const size_t *ps
     case TASK_FIT_DAYS_REMISSION: return fit(a, 1, 0, &a->time_to_remission);
     case TASK_FIT_SESSIONS_RESPONSE: return fit(a, 0, 1, &a->sessions_to_response);
     case TASK_FIT_SESSIONS_REMISSION: return fit(a, 1, 1, &a->sessions_to_remission);
+    case TASK_DURABILITY: return model_durability(r, pstart, a);
     default: monthly(a); return 0;
     }
 }
@@ -490,6 +495,7 @@ void model_fini(struct analysis *a)
     }
     model_safety_fini(&a->safety);
     model_funnel_fini(&a->funnel);
+    model_durability_fini(&a->durability);
     model_disclosure_fini(&a->disc);
     free(a->benchmarks);
     free(a->traj_lines);

@@ -238,6 +238,8 @@ void model_disclosure_fini(struct disclosure *d)
     free(d->ae_sessions);
     free(d->ae_episodes);
     free(d->file_rows);
+    free(d->durability.by_route);
+    free(d->durability.sessions);
     free(d->benchmark_position);
     memset(d, 0, sizeof *d);
 }
@@ -389,6 +391,112 @@ static void funnel_flags(const struct eng *e, const struct analysis *a,
     }
 }
 
+/* Durability, maintenance and induction (SPEC 12): their cells and groups. resp_n and resp_ev
+ * are the time-to-response fit's cells (its events are the durability curve's subjects);
+ * freq_base the frequency stratum's first cell (8 per value, as strata_cells). */
+struct dur_cells {
+    struct km_cells km;
+    size_t me, mws, ic, cx, ccomp, n1, r1, c1, n0, r0, c0, route0, sess0;
+};
+static void durability_cells(struct eng *e, const struct analysis *a, const size_t *F,
+                             struct km_cells resp, size_t freq_base, struct dur_cells *dc)
+{
+    const struct durability *u = &a->durability;
+    const struct stratum *fs = &a->strata[SV_FREQUENCY];
+    dc->km = km_cells(e, &u->km, resp.events, SIZE_MAX);
+    dc->me = cell(e, u->maint_episodes);
+    part_of(e, dc->km.n, dc->me);
+    dc->mws = cell(e, u->maint_with_sessions);
+    part_of(e, dc->me, dc->mws);
+    dc->ic = cell(e, u->completed.n);
+    part_of(e, F[F_ELIGIBLE], dc->ic); /* the complement: windows still open */
+    dc->cx = cell(e, u->completed.events);
+    dc->ccomp = part_of(e, dc->ic, dc->cx);
+    /* by route: 3 cells per route (n, completed, its complement), and the episodes without a
+     * route, which the totals give away */
+    size_t nr = u->nroutes, parts_n[ROUTE_COUNT + 1], parts_x[ROUTE_COUNT + 1];
+    dc->route0 = e->nc;
+    for (size_t k = 0; k < nr; k++) {
+        parts_n[k] = cell(e, u->by_route[k].completed.n);
+        parts_x[k] = cell(e, u->by_route[k].completed.events);
+        part_of(e, parts_n[k], parts_x[k]);
+    }
+    parts_n[nr] = cell(e, u->ind_no_route_n);
+    parts_x[nr] = cell(e, u->ind_no_route_events);
+    group_sum(e, dc->ic, parts_n, nr + 1);
+    group_sum(e, dc->cx, parts_x, nr + 1);
+    /* sessions in the window: the bins add up to the closed windows, those from K on to the
+     * completers, the others to the non-completers; a frequency band's bins to that value's
+     * counts when every such episode is in both */
+    size_t K = a->opts.induction_k > 0 ? (size_t)a->opts.induction_k : 1,
+           nb = u->sessions && u->nbins > 0 ? (size_t)u->nbins : 0;
+    dc->sess0 = e->nc;
+    for (size_t k = 0; k < nb; k++)
+        cell(e, u->sessions[k]);
+    size_t *sb = calloc(nb ? nb : 1, sizeof *sb);
+    if (!sb) {
+        e->oom = 1;
+        return;
+    }
+    for (size_t k = 0; k < nb; k++)
+        sb[k] = dc->sess0 + k;
+    group_sum(e, dc->ic, sb, nb);
+    if (K < nb) { /* always, as the model sizes the bins (K + 1 at least) */
+        group_sum(e, dc->cx, sb + K - 1, nb - K + 1);
+        group_sum(e, dc->ccomp, sb, K - 1);
+    }
+    static const size_t band_from[FREQUENCY_BANDS] = {0, 3, 5, 8};
+    for (size_t v = 0; v < fs->nvalues; v++)
+        for (int b = 0; b < FREQUENCY_BANDS; b++) {
+            if (strcmp(fs->values[v].value, model_frequency_name(b)) != 0)
+                continue;
+            size_t from = band_from[b] < nb ? band_from[b] : nb;
+            size_t to = b + 1 < FREQUENCY_BANDS && band_from[b + 1] < nb ? band_from[b + 1] : nb;
+            group_sum(e, freq_base + 8 * v, sb + from, to - from);     /* mature */
+            group_sum(e, freq_base + 8 * v + 3, sb + from, to - from); /* with follow-up */
+        }
+    free(sb);
+    /* endpoint response of completers and non-completers (mature, window closed) */
+    dc->n1 = cell(e, u->resp_completers.n);
+    dc->r1 = cell(e, u->resp_completers.events);
+    dc->c1 = part_of(e, dc->n1, dc->r1);
+    dc->n0 = cell(e, u->resp_noncompleters.n);
+    dc->r0 = cell(e, u->resp_noncompleters.events);
+    dc->c0 = part_of(e, dc->n0, dc->r0);
+    part_of(e, dc->cx, dc->n1);
+    part_of(e, dc->ccomp, dc->n0);
+    size_t pn[2] = {dc->n1, dc->n0}, pr[2] = {dc->r1, dc->r0}, pc[2] = {dc->c1, dc->c0};
+    group_sum(e, F[F_MATURE], pn, 2);
+    group_sum(e, F[F_RESPONDERS], pr, 2);
+    group_sum(e, F[F_NONRESP], pc, 2);
+}
+
+static int durability_flags(const struct eng *e, const struct analysis *a,
+                            const struct dur_cells *dc, struct disc_durability *out)
+{
+    const struct durability *u = &a->durability;
+    km_flags(e, &u->km, dc->km, 0, &out->km);
+    out->nat = 0;
+    while (out->km.drawn && out->nat < DURABILITY_AT && u->at[out->nat].n_risk >= e->below)
+        out->nat++;
+    out->maint_episodes = flag(e, dc->me);
+    out->maint_with_sessions = flag(e, dc->mws);
+    out->maint_sessions_median =
+        hid(e, dc->me) || u->maint_episodes < e->below ? DISC_WITHHELD : DISC_SHOWN;
+    out->maint_interval_median =
+        hid(e, dc->me) || u->maint_intervals < e->below ? DISC_WITHHELD : DISC_SHOWN;
+    out->completed = prop(e, dc->cx, dc->ic, dc->ccomp);
+    for (size_t k = 0; k < u->nroutes; k++) {
+        size_t b = dc->route0 + 3 * k;
+        out->by_route[k] = prop(e, b + 1, b, b + 2);
+    }
+    for (int k = 0; k < u->nbins; k++)
+        out->sessions[k] = flag(e, dc->sess0 + (size_t)k);
+    out->resp_completers = prop(e, dc->r1, dc->n1, dc->c1);
+    out->resp_noncompleters = prop(e, dc->r0, dc->n0, dc->c0);
+    return 0;
+}
+
 void model_flow_counts(const struct flow_rows *rows, const struct analysis *a, long *v)
 {
     v[F_ROWS_READ] = rows->read;
@@ -432,8 +540,11 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
         if (!(d->funnel.units[v] = calloc(a->funnel.units[v].nvalues + 1,
                                           sizeof *d->funnel.units[v])))
             goto oom;
+    d->durability.by_route = calloc(a->durability.nroutes + 1, sizeof *d->durability.by_route);
+    d->durability.sessions = calloc((size_t)a->durability.nbins + 1, 1);
     d->benchmark_position = calloc(a->nbenchmarks + 1, 1);
-    if (!d->ae_sessions || !d->ae_episodes || !d->file_rows || !d->benchmark_position)
+    if (!d->ae_sessions || !d->ae_episodes || !d->file_rows || !d->durability.by_route ||
+        !d->durability.sessions || !d->benchmark_position)
         goto oom;
     const struct km *fits[4] = {&a->time_to_response, &a->time_to_remission,
                                 &a->sessions_to_response, &a->sessions_to_remission};
@@ -445,6 +556,8 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
         for (int v = 0; v < SV_COUNT; v++)
             for (size_t k = 0; k < a->strata[v].nvalues; k++)
                 km_all_shown(&a->strata[v].values[k].km, &d->strata[v][k].km);
+        km_all_shown(&a->durability.km, &d->durability.km);
+        d->durability.nat = DURABILITY_AT;
         return 0;
     }
     d->below = a->opts.suppress_below;
@@ -655,6 +768,8 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
         group_sum(&e, F[F_ROWS_READ], tmp, in->nfiles);
         free(tmp);
     }
+    struct dur_cells dcells;
+    durability_cells(&e, a, F, kc[0], sbase[SV_FREQUENCY], &dcells);
     if (e.oom)
         goto oom_e;
     settle(&e);
@@ -781,6 +896,7 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
     funnel_flags(&e, a, &fcl, &d->funnel);
     for (int v = 0; v < FUNNEL_VARS; v++)
         free(fcl.u[v]);
+    durability_flags(&e, a, &dcells, &d->durability);
     free(e.c);
     free(e.m);
     free(e.g);

@@ -175,6 +175,7 @@ int model_patient_episodes(const struct rows *r, size_t a, size_t b, const struc
             e->responder = model_responds(e->baseline_score, e->endpoint_score);
             e->remitter = e->endpoint_score <= o->remission_max;
         }
+        model_episode_durability(e, tdates, ntd, ps->scores, ns, fu_end, o);
     }
     return 0;
 }

@@ -26,6 +26,14 @@ int model_responds(int baseline, int score);
 int model_patient_episodes(const struct rows *r, size_t a, size_t b, const struct model_opts *o,
                            int32_t as_of, struct patient_scratch *ps, struct episode **eps,
                            size_t *neps);
+/* The durability fields of episode e (SPEC 12) from its treatment dates tdates[0..ntd) and the
+ * patient's usable scores sc[0..ns); follow-up scores are those before fu_end. */
+void model_episode_durability(struct episode *e, const int32_t *tdates, size_t ntd,
+                              const struct dated_score *sc, size_t ns, int64_t fu_end,
+                              const struct model_opts *o);
+/* Durability, maintenance and induction over the cohort (a->durability). */
+int model_durability(const struct rows *r, const size_t *pstart, struct analysis *a);
+void model_durability_fini(struct durability *u);
 /* Safety figures over the cohort's episodes. */
 int model_safety(const struct rows *r, const size_t *pstart, const struct analysis *a,
                  struct safety *s);

@@ -116,7 +116,7 @@ int render_forest(cairo_t *cr, const struct fonts *f, struct box b, const struct
             }
             if (rows[i].rate_withheld[m] || rows[i].n_withheld[m]) {
                 char cn[24];
-                snprintf(buf, sizeof buf, "suppressed, n %s",
+                snprintf(buf, sizeof buf, "withheld (small counts), n %s",
                          render_count(f, q->n, rows[i].n_withheld[m], cn, sizeof cn));
                 render_text(cr, f, 0, 7.5, tx, mid + 3, 1, buf);
                 continue;

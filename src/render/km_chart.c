@@ -108,7 +108,7 @@ int render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km 
         if (!show[s].drawn)
             snprintf(med, sizeof med, "not drawn (n withheld)");
         else if (show[s].median)
-            snprintf(med, sizeof med, "suppressed");
+            snprintf(med, sizeof med, "withheld");
         else if (isnan(k->median))
             snprintf(med, sizeof med, "not reached");
         else {
@@ -345,10 +345,20 @@ int render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km 
         long cut = 0;
         for (int s = 0; s < nseries; s++)
             cut = show[s].min_at_risk > cut ? show[s].min_at_risk : cut;
-        snprintf(conv, sizeof conv,
-                 "At risk: episodes still followed at that %s. Events and censored: cumulative "
-                 "from 0 up to it (KMunicate).%s",
-                 xunit[0] == 's' ? "session" : "day", "");
+        /* under suppression the rows drawn stop at N at risk too (the disclosure decision):
+         * the sentence names the larger cut, and says why events and censored are missing */
+        if (nrows == 1 && f->suppress_below > cut)
+            cut = f->suppress_below;
+        if (nrows == 1)
+            snprintf(conv, sizeof conv,
+                     "At risk: episodes still followed at that %s. Events and censored are not "
+                     "shown under small-cell suppression.",
+                     xunit[0] == 's' ? "session" : "day");
+        else
+            snprintf(conv, sizeof conv,
+                     "At risk: episodes still followed at that %s. Events and censored: "
+                     "cumulative from 0 up to it (KMunicate).",
+                     xunit[0] == 's' ? "session" : "day");
         if (cut > 1)
             snprintf(conv + strlen(conv), sizeof conv - strlen(conv),
                      " Curves stop where fewer than %ld remain at risk.", cut);

@@ -1,15 +1,25 @@
 /* pchart.c: the monthly p-chart. Each month's rate as a point (joined), the centre line, the
  * 3-sigma limits as a step band (they widen where a month has few episodes), signals as
- * filled diamonds; n under each month. Months with no mature episode show no point. */
+ * filled diamonds; n under each month. Months with no mature episode show no point, nor do
+ * months with fewer than PCHART_MIN_N (a rate of 1 of 1 is 100 %: its n is shown, not a point
+ * or limits drawn from one or two patients; the centre still counts them). */
 #include <math.h>
 #include <stdio.h>
 
 #include "outcomes/render.h"
 #include "outcomes/text.h"
 
-void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
-                   const struct pchart_point *pts, const struct month_show *show,
-                   int centre_withheld, int npts, int month0, const char *title)
+#define PCHART_MIN_N 5 /* as the forest plots: no point on fewer episodes */
+
+/* 1 when month k has a point: episodes, at least PCHART_MIN_N, its rate not withheld. */
+static int has_point(const struct pchart_point *pt, const struct month_show *sh)
+{
+    return pt->n >= PCHART_MIN_N && !sh->rate;
+}
+
+void render_pchart(cairo_t *cr, const struct fonts *f, struct box b, const struct pchart_point *pts,
+                   const struct month_show *show, int centre_withheld, int npts, int month0,
+                   const char *title)
 {
     static const char *const mon[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -20,9 +30,12 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
     for (int k = 0; k < npts; k++)
         total += pts[k].n;
     struct box p = {b.x + 40, b.y + 22, b.w - 50, b.h - 58};
-    int any_rate = 0;
-    for (int k = 0; k < npts; k++)
-        any_rate |= pts[k].n > 0 && !show[k].rate;
+    int any_rate = 0, any_few = 0, any_open = 0;
+    for (int k = 0; k < npts; k++) {
+        any_rate |= has_point(&pts[k], &show[k]);
+        any_few |= pts[k].n > 0 && pts[k].n < PCHART_MIN_N && !show[k].n;
+        any_open |= pts[k].n > 0 && !show[k].rate;
+    }
     if (total == 0) {
         render_empty(cr, f, p, "no mature eligible episode in these 12 months");
         cairo_restore(cr);
@@ -30,11 +43,17 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
     }
     if (!any_rate) {
         char msg[320];
-        snprintf(msg, sizeof msg,
-                 "Not drawn: every month's rate is built on a count below %d, or on one "
-                 "withheld so that such a count cannot be worked back (small-cell "
-                 "suppression). The months' numbers of episodes are below, where published.",
-                 f->suppress_below);
+        if (any_open) /* the rates are published but every month is small */
+            snprintf(msg, sizeof msg,
+                     "Not drawn: no month has %d or more mature eligible episodes, too few for "
+                     "a monthly rate to mean much. The months' numbers of episodes are below.",
+                     PCHART_MIN_N);
+        else
+            snprintf(msg, sizeof msg,
+                     "Not drawn: every month's rate is built on a count below %d, or on one "
+                     "withheld so that such a count cannot be worked back (small-cell "
+                     "suppression). The months' numbers of episodes are below, where published.",
+                     f->suppress_below);
         render_withheld(cr, f, (struct box){p.x, p.y - 10, p.w, p.h}, msg);
         /* the months' n, as far as they are published */
         double slot = p.w / npts;
@@ -44,8 +63,13 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
             int m = month0 + k;
             snprintf(buf, sizeof buf, "%s %02d", mon[m % 12], (m / 12) % 100);
             render_text(cr, f, 0, 7.5, p.x + (k + 0.5) * slot, p.y + p.h + 11, 0.5, buf);
-            snprintf(buf, sizeof buf, "n %s", render_count(f, pts[k].n, show[k].n, cnt, sizeof cnt));
-            render_text(cr, f, 0, 7.5, p.x + (k + 0.5) * slot, p.y + p.h + 21, 0.5, buf);
+            if (show[k].maturity == 2 && pts[k].n == 0)
+                snprintf(buf, sizeof buf, "not yet mature");
+            else
+                snprintf(buf, sizeof buf, "n %s",
+                         render_count(f, pts[k].n, show[k].n, cnt, sizeof cnt));
+            render_label(cr, f, 0, 7.5, p.x + (k + 0.5) * slot, p.y + p.h + 21, 0.5, slot - 2,
+                         TEXT_ALL, buf);
         }
         cairo_restore(cr);
         return;
@@ -64,7 +88,7 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
     /* limits band */
     cairo_set_source_rgba(cr, 0.12, 0.31, 0.47, 0.12);
     for (int k = 0; k < npts; k++) {
-        if (pts[k].n <= 0 || isnan(pts[k].lower) || show[k].limits)
+        if (pts[k].n < PCHART_MIN_N || isnan(pts[k].lower) || show[k].limits)
             continue;
         double y0 = render_axis_map(&ay, 100 * pts[k].upper),
                y1 = render_axis_map(&ay, 100 * pts[k].lower);
@@ -92,7 +116,7 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
     cairo_set_line_width(cr, 1.4);
     int open = 0;
     for (int k = 0; k < npts; k++) {
-        if (pts[k].n <= 0 || show[k].rate) {
+        if (!has_point(&pts[k], &show[k])) {
             open = 0;
             continue;
         }
@@ -105,7 +129,7 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
     }
     cairo_stroke(cr);
     for (int k = 0; k < npts; k++) {
-        if (pts[k].n <= 0 || show[k].rate)
+        if (!has_point(&pts[k], &show[k]))
             continue;
         double x = p.x + (k + 0.5) * slot, y = render_axis_map(&ay, 100 * pts[k].rate);
         if (pts[k].signal && !show[k].limits) {
@@ -144,11 +168,13 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
         int any_period = 0;
         for (int k = 0; k < npts; k++)
             any_period |= show[k].in_period;
-        char note[200];
-        snprintf(note, sizeof note, "%s%s", any_period ? "shaded: the report's period" : "",
-                 partly ? (any_period ? ";  * some of the month's episodes not yet mature"
-                                      : "* some of the month's episodes not yet mature")
-                        : "");
+        char note[300], few[64] = "";
+        if (any_few)
+            snprintf(few, sizeof few, "no point on fewer than %d episodes", PCHART_MIN_N);
+        snprintf(note, sizeof note, "%s%s%s%s%s", any_period ? "shaded: the report's period" : "",
+                 partly && any_period ? ";  " : "",
+                 partly ? "* some of the month's episodes not yet mature" : "",
+                 *few && (any_period || partly) ? ";  " : "", few);
         cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
         render_text(cr, f, 0, 7.5, p.x, p.y + p.h + 31, 0, note);
         cairo_set_source_rgb(cr, 0, 0, 0);

@@ -248,6 +248,27 @@ static void episodes_funnel_fields(struct out *o, const struct analysis *a, size
 
 static const char *const exclusion_names[] = {"", "no_baseline", "baseline_below_min"};
 
+/* SPEC 12's columns, at the end of a row: induction_sessions, induction_complete, frequency,
+ * loss_event, loss_date, days_to_loss (eligible episodes with a response event) and
+ * maintenance_sessions (mature ones among those: the maintenance figures' episodes). */
+static const char *const durability_header[] = {
+    "induction_sessions", "induction_complete", "frequency", "loss_event", "loss_date",
+    "days_to_loss", "maintenance_sessions"};
+#define DURABILITY_COLUMNS (sizeof durability_header / sizeof *durability_header)
+static void durability_fields(struct out *o, const struct episode *e,
+                              const struct date_texts *dates, int last)
+{
+    const struct episode_durability *u = &e->dur;
+    int resp = e->eligible && e->n_followup > 0 && e->response.event;
+    field_long(o, u->induction_sessions, 1, 0);
+    field_long(o, u->induction_complete, 1, 0);
+    field(o, model_frequency_name(u->frequency), 0);
+    field_long(o, u->loss_event, resp, 0);
+    field_date(o, dates, u->loss_date, resp, 0);
+    field_long(o, u->days_to_loss, resp, 0);
+    field_long(o, u->maintenance_sessions, resp && e->mature, last);
+}
+
 /* The rows of episodes [from, to) (cohort episodes only) appended to o. */
 struct episodes_part {
     const struct report_input *in;
@@ -266,7 +287,7 @@ static void *episodes_rows(void *arg)
     /* room for typical rows at once: growing a large buffer step by step remaps it, which
      * costs every other thread of the process a TLB flush */
     if (part->to > part->from)
-        reserve(o, (part->to - part->from) * 176);
+        reserve(o, (part->to - part->from) * 200);
     for (size_t i = part->from; i < part->to && !o->oom; i++) {
         const struct episode *e = &a->episodes[i];
         if (!e->in_cohort)
@@ -305,6 +326,7 @@ static void *episodes_rows(void *arg)
         field_id(o, r->text, e->therapy, 0);
         field_fixed(o, e->mg_per_kg, 4, 0);
         field(o, model_dose_band_name(e->dose_band), 0);
+        durability_fields(o, e, part->dates, 0); /* SPEC 12's columns, then SPEC 11's */
         episodes_funnel_fields(o, a, i);
     }
     return NULL;
@@ -354,6 +376,8 @@ int report_episodes_csv(const struct report_input *in, const struct analysis *a,
         parts[k].o = (struct out){part[k], 0, part[k] ? len[k] : 0, 0};
     for (size_t k = 0; k < nh; k++)
         field(&parts[0].o, header[k], 0);
+    for (size_t k = 0; k < DURABILITY_COLUMNS; k++)
+        field(&parts[0].o, durability_header[k], 0);
     for (size_t k = 0; k < sizeof funnel_header / sizeof *funnel_header; k++)
         field(&parts[0].o, funnel_header[k], k + 1 == sizeof funnel_header / sizeof *funnel_header);
     pthread_t tid;

@@ -3,11 +3,12 @@
  * Landscape pages (A4 or Letter), one file each under pages/, drawn in the order of the page
  * table (pages/table.c): summary with the flow, time to response and remission, score
  * trajectory, waterfall, monthly trend, rates by stratum, time to response by stratum, the fair
- * comparison of clinicians and of sites (funnel plots), safety, data quality, definitions. Every number comes from the struct analysis that results.json is
- * written from. Every page has a footer (clinic, period, as-of date, instrument and thresholds,
- * tool version, page n of N). No patient identifier is drawn. This file sets the document up,
- * draws the table's pages and hands the bytes back; the document's dates are set explicitly
- * (cairo would use the clock), so reruns give the same bytes. */
+ * comparison of clinicians and of sites (funnel plots), durability, safety, data quality,
+ * definitions. Every number comes from the struct analysis that results.json is written from.
+ * Every page has a footer (clinic, period, as-of date, instrument and thresholds, tool version,
+ * page n of N). No patient identifier is drawn. This file sets the document up, draws the
+ * table's pages and hands the bytes back; the document's dates are set explicitly (cairo would
+ * use the clock), so reruns give the same bytes. */
 #include <cairo-pdf.h>
 #include <stdio.h>
 #include <stdlib.h>

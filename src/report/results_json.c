@@ -558,6 +558,66 @@ static void summary_sections(struct json_out *w, const struct analysis *a)
     json_decref(o);
 }
 
+/* SPEC 12: "durability" (the loss-of-response curve with "at" 28, 56, 84 days), "maintenance"
+ * and "induction", as the disclosure decision allows. */
+static void durability(struct json_out *w, const struct analysis *a)
+{
+    const struct durability *u = &a->durability;
+    const struct disc_durability *dd = &a->disc.durability;
+    int below = a->opts.suppress_below;
+    json_t *o = km(&u->km, "days", below, &dd->km), *at = json_array(), *t;
+    for (int k = 0; k < dd->nat && u->km.n > 0; k++) {
+        json_t *row = json_object();
+        json_object_set_new(row, "time", num(u->at[k].time));
+        json_object_set_new(row, "surv", num(u->at[k].surv));
+        json_object_set_new(row, "lower", num(u->at[k].lower));
+        json_object_set_new(row, "upper", num(u->at[k].upper));
+        json_array_append_new(at, row);
+    }
+    json_object_set_new(o, "at", at); /* replaces the 7-56 days that km() writes under suppression */
+    section(w, "durability", o);
+    t = json_object();
+    json_object_set_new(t, "episodes", count(u->maint_episodes, dd->maint_episodes));
+    json_object_set_new(t, "episodes_with_sessions",
+                        count(u->maint_with_sessions, dd->maint_with_sessions));
+    json_object_set_new(t, "sessions_median",
+                        dd->maint_sessions_median ? json_null() : num(u->maint_sessions_median));
+    json_object_set_new(t, "interval_median_days",
+                        dd->maint_interval_median ? json_null() : num(u->maint_interval_median));
+    section(w, "maintenance",
+            mark(t, dd->maint_episodes || dd->maint_with_sessions || dd->maint_sessions_median ||
+                        dd->maint_interval_median));
+    o = json_object();
+    t = json_object();
+    json_object_set_new(t, "min_sessions", json_integer(a->opts.induction_k));
+    json_object_set_new(t, "within_days", json_integer(a->opts.induction_d));
+    json_object_set_new(o, "definition", t);
+    json_object_set_new(o, "completed", proportion_d(&u->completed, dd->completed));
+    json_t *arr = json_array();
+    for (size_t k = 0; k < u->nroutes; k++) {
+        json_t *r = json_object(), *p = proportion_d(&u->by_route[k].completed, dd->by_route[k]);
+        json_object_set_new(r, "value", json_string(ingest_route_name(u->by_route[k].route)));
+        json_object_update(r, p); /* after "value", in p's order */
+        json_decref(p);
+        json_array_append_new(arr, r);
+    }
+    json_object_set_new(o, "by_route", arr);
+    arr = json_array();
+    for (int k = 0; k < u->nbins; k++) {
+        json_t *b = json_object();
+        json_object_set_new(b, "sessions_in_window", json_integer(k + 1));
+        json_object_set_new(b, "and_more", json_boolean(k + 1 == u->nbins));
+        json_object_set_new(b, "episodes", count(u->sessions[k], dd->sessions[k]));
+        json_array_append_new(arr, mark(b, dd->sessions[k]));
+    }
+    json_object_set_new(o, "sessions", arr);
+    json_object_set_new(o, "response_completers",
+                        proportion_d(&u->resp_completers, dd->resp_completers));
+    json_object_set_new(o, "response_noncompleters",
+                        proportion_d(&u->resp_noncompleters, dd->resp_noncompleters));
+    section(w, "induction", o);
+}
+
 char *report_results_json(const struct report_input *in, const struct analysis *a, size_t *len)
 {
     const struct model_opts *op = &a->opts;
@@ -644,6 +704,7 @@ char *report_results_json(const struct report_input *in, const struct analysis *
     section(root, "monthly", pchart(a->monthly, a->month0, dc->monthly, dc->centre));
     section(root, "monthly_remission",
             pchart(a->monthly_remission, a->month0, dc->monthly_remission, dc->centre_remission));
+    durability(root, a);
     summary_sections(root, a);
     section(root, "safety", safety(a));
     section(root, "data_quality", data_quality(in, a));

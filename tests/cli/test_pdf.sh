@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks report.pdf with poppler's pdfinfo and pdftotext: the page table's pages with their
 # titles (tests/tools/page_titles.c prints them from src/report/pages/table.c), the
-# footer on every page, the headline figures of page 1 equal to results.json's, no patient
+# footer on every page, the headline figures of page 1 and the Durability page's equal to
+# results.json's, no patient
 # identifier anywhere in the text, reproducible bytes, SOURCE_DATE_EPOCH, Letter paper, and an
 # honest page for an empty cohort.
 # Usage: test_pdf.sh OUTCOMES SOURCE_DIR JSON_COMPARE JSON_GET PAGE_TITLES
@@ -56,6 +57,22 @@ check headline_median_sessions contains "$tmp/p1.txt" "$(printf '%.0f' "$meds") 
 check flow_rows contains "$tmp/p2.txt" "$("$get" "$json" flow.rows_read) rows read"
 check flow_eligible contains "$tmp/p2.txt" "$("$get" "$json" flow.eligible) eligible"
 check flow_mature contains "$tmp/p2.txt" "$("$get" "$json" flow.mature) mature"
+
+# the Durability page's figures are results.json's (its text in reading order, one line)
+dp=0
+for i in $(seq 1 "$npages"); do
+  [ "${titles[$((i - 1))]}" = "Durability: does the response last?" ] && dp=$i
+done
+check durability_page test "$dp" -gt 0
+pdftotext -f "$dp" -l "$dp" "$pdf" - | tr '\n' ' ' | tr -s ' ' >"$tmp/dur.flat"
+for k in 0 1 2; do
+  t=$("$get" "$json" durability.at.$k.time)
+  s=$(pct "$("$get" "$json" durability.at.$k.surv)")
+  check "durability_at_$t" contains "$tmp/dur.flat" "Still responding at $t days: $s"
+done
+check durability_reference contains "$tmp/dur.flat" "McInnes et al. 2022"
+check durability_completed contains "$tmp/dur.flat" "completed: $(pct "$("$get" "$json" induction.completed.rate)") ($("$get" "$json" induction.completed.events) of $("$get" "$json" induction.completed.n);"
+check durability_maintenance contains "$tmp/dur.flat" "with a maintenance session: $("$get" "$json" maintenance.episodes_with_sessions)"
 
 # no patient identifier anywhere in the PDF's text
 pdftotext "$pdf" "$tmp/all.txt"

@@ -186,6 +186,12 @@ check p1_targets has1 "The clinic's targets: response 50.0%: within the 95% CI; 
 check p1_tile_change has1 "+$(pc "$("$get" "$j" comparison.previous.difference.response.estimate)") points since 2026-01..2026-03"
 check p1_tile_first_response has1 "First response, any visit"
 check p1_tile_first_response_days has1 " $("$get" "$j" time_to_response.median) days "
+# the first-response tile names its n as episodes and the sessions as a second median (not
+# "n 512 or 4 sessions (median)", which reads as two alternative counts)
+check p1_tile_first_response_n has1 "Kaplan-Meier median of $("$get" "$j" time_to_response.n) episodes;"
+check p1_tile_first_response_sessions has1 "; median $("$get" "$j" sessions_to_response.median) sessions"
+no_or_sessions() { case "$p1" in *"sessions (median)"*) return 1 ;; esac; }
+check p1_tile_no_or_sessions no_or_sessions
 check p1_comparison_row has1 "previous 2026-01..2026-03 $(pc "$("$get" "$j" comparison.previous.response.rate)")% ($("$get" "$j" comparison.previous.response.events) of $("$get" "$j" comparison.previous.response.n))"
 check p1_benchmark_row has1 "High et al. response, complete case - 90.0% (n 50)"
 no_flow() { case "$p1" in *"rows read"*) return 1 ;; esac; }
@@ -205,6 +211,23 @@ check p1_shipped_oliver has1 "Oliver et al. 2022's 50.0% lies"
 # an empty earlier period is said, not hidden
 p1=$(page1 "$tmp/e/report.pdf")
 check p1_no_previous has1 "January to March 2025 had no mature episode to compare with"
+
+# withheld rates on page 1 say "withheld" and why, never "< 11 of 23" (it reads as fewer than
+# 11 when the count was withheld because its complement is small) nor "< 11 of < 11"
+"$bin" sample --patients 25 --seed 3 -o "$tmp/w25.csv"
+"$bin" report --quiet --suppress-below 11 -o "$tmp/w25" "$tmp/w25.csv" || echo "FAIL w25"
+p1=$(page1 "$tmp/w25/report.pdf")
+no_lt_of() { case "$p1" in *"< 11 of"* | *"of < 11"* | *suppressed\ \(*) echo "  page 1: $p1"; return 1 ;; esac; }
+check p1_withheld_no_lt_of no_lt_of
+check p1_withheld_word has1 "withheld"
+# the flow says what its one label "< 11" covers (a count withheld for a small complement too)
+check flow_label_note bash -c "pdftotext -f 2 -l 2 '$tmp/w25/report.pdf' - | tr -s ' \n' '  ' | grep -qF '< 11 marks every withheld count'"
+wn=$("$get" "$tmp/w25/results.json" response.n)
+if [ "$("$get" "$tmp/w25/results.json" response.rate)" = null ] && [ "$wn" != null ]; then
+  check p1_withheld_tile_n has1 "$wn episodes; a count in it is under 11"
+else
+  check p1_withheld_case_present false
+fi
 
 # --- a 200-character title, 64-character site, clinician and therapy names, 40 clinicians:
 # every page, no text leaving its box (pdftotext -bbox), an outline entry per page, the title
@@ -232,6 +255,10 @@ check long_title_on_page1 bash -c "pdftotext -f 1 -l 1 '$tmp/long/report.pdf' - 
 "$bin" sample --patients 25 --seed 3 -o "$tmp/p25.csv"
 "$bin" report --quiet -o "$tmp/p25" "$tmp/p25.csv" || echo "FAIL p25"
 check text_boxes_25 python3 tests/tools/text_boxes.py "$tmp/p25/report.pdf"
+# too few patients: page 8 says no value keeps 10 at risk (with each n) instead of empty axes;
+# page 6 draws no monthly rate on fewer than 5 episodes
+check strata_km_none_at_risk bash -c "pdftotext -f 8 -l 8 '$tmp/p25/report.pdf' - | tr -s ' \n' '  ' | grep -qE 'No curve drawn: every value has fewer than 10 episodes at risk from the start\. [^:]+: n [0-9]+'"
+check pchart_few_not_drawn bash -c "pdftotext -f 6 -l 6 '$tmp/p25/report.pdf' - | tr -s ' \n' '  ' | grep -qF 'no month has 5 or more mature eligible episodes'"
 check text_boxes_sample python3 tests/tools/text_boxes.py "$tmp/b/report.pdf"
 # no text below 7.5 pt: the drawing code's literal sizes (the PDF's word boxes do not tell a
 # size from a rotated word's length)

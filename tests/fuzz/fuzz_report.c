@@ -233,6 +233,10 @@ static int structured_build(struct gen *g, struct ingest_opts *io, struct model_
     default: break; /* induction */
     }
     mo->ci = pick(g, 2) ? CI_WILSON : CI_EXACT;
+    /* --induction K:D from choices already made (no new pick, so the seeds keep their
+     * meaning): K 1-9, D from K to K + 29 */
+    mo->induction_k = 1 + mo->episode_gap % 9;
+    mo->induction_d = mo->induction_k + mo->baseline_window % 30;
     static const int below[] = {0, 0, 0, 2, 3, 11, 1000};
     mo->suppress_below = below[pick(g, 7)];
     *pdf_letter = (int)pick(g, 2);
@@ -453,6 +457,7 @@ static void print_command(const struct ingest_opts *io, const struct model_opts 
             mo->endpoint_from, mo->endpoint_to, mo->ci == CI_EXACT ? "exact" : "wilson");
     if (mo->suppress_below > 1)
         fprintf(stderr, " --suppress-below %d", mo->suppress_below);
+    fprintf(stderr, " --induction %d:%d", mo->induction_k, mo->induction_d);
     if (io->have_as_of) {
         date_format(io->as_of, day);
         fprintf(stderr, " --as-of %s", day);

@@ -69,7 +69,8 @@ def is_int(v):
 NOT_COUNTS = {"time", "session", "above", "threshold", "schema", "from", "to", "min", "max",
               "q1", "q3", "median", "mean", "baseline_window_days", "min_baseline",
               "remission_max", "episode_gap_days", "suppress_below", "df", "chisq", "p",
-              "median_ci", "surv", "lower", "upper", "rate", "centre", "ci", "x", "estimate"}
+              "median_ci", "surv", "lower", "upper", "rate", "centre", "ci", "x", "estimate",
+              "definition", "sessions_in_window", "sessions_median", "interval_median_days"}
 # the funnel's numbers that are not counts (a rate of 1 or 0 is written as an integer)
 FUNNEL_NOT_COUNTS = {"iterations", "estimate", "expected", "adjusted_rate", "followup",
                      "centre", "followup_centre"}
@@ -93,7 +94,7 @@ name = lambda p: ".".join(str(k) for k in p)
 
 # 0. no per-step rows, no small published count
 for k in ("time_to_response", "time_to_remission", "sessions_to_response",
-          "sessions_to_remission"):
+          "sessions_to_remission", "durability"):
     if get(sup, (k, "curve")):
         find(f"{k}: per-step curve rows published under suppression")
 for path, v in published_counts.items():
@@ -229,6 +230,34 @@ if "endpoint_change_histogram" in sup:
     group(("response", "events"), H[:5], "histogram")
 else:
     find("no endpoint_change_histogram under suppression")
+# durability, maintenance and induction (SPEC 12)
+D, M, I = ("durability",), ("maintenance",), ("induction",)
+pair(D + ("n",), D + ("events",), "durability")
+pair(("time_to_response", "events"), D + ("n",), "durability")
+pair(D + ("n",), M + ("episodes",), "maintenance")
+pair(M + ("episodes",), M + ("episodes_with_sessions",), "maintenance")
+IC = I + ("completed",)
+pair(F + ("eligible",), IC + ("n",), "induction")
+pair(IC + ("n",), IC + ("events",), "induction")
+routes = raw["induction"]["by_route"]
+group(IC + ("n",), [I + ("by_route", i, "n") for i in range(len(routes))], "induction by route")
+group(IC + ("events",), [I + ("by_route", i, "events") for i in range(len(routes))], "induction by route")
+for i in range(len(routes)):
+    pair(I + ("by_route", i, "n"), I + ("by_route", i, "events"), "induction by route")
+bins = [I + ("sessions", i, "episodes") for i in range(len(raw["induction"]["sessions"]))]
+K = raw["induction"]["definition"]["min_sessions"]
+group(IC + ("n",), bins, "induction sessions")
+group(IC + ("events",), bins[K - 1:], "induction sessions")
+for c in ("response_completers", "response_noncompleters"):
+    pair(I + (c, "n"), I + (c, "events"), c)
+group(F + ("mature",), [I + ("response_completers", "n"), I + ("response_noncompleters", "n")], "completers")
+group(("response", "events"), [I + ("response_completers", "events"),
+                               I + ("response_noncompleters", "events")], "completers")
+pair(IC + ("events",), I + ("response_completers", "n"), "completers")
+band_bins = {"1-3": bins[0:3], "4-5": bins[3:5], "6-8": bins[5:8], "9+": bins[8:]}
+for i, v in enumerate(raw["strata"].get("frequency", [])):
+    for key in (("response", "n"), ("time_to_response", "n")):
+        group(("strata", "frequency", i) + key, band_bins[v["value"]], "frequency bins")
 sf = ("safety",)
 group(sf + ("sbp_rise", "n"), [sf + ("sbp_rise", "histogram", i, "sessions") for i in range(8)], "sbp bins")
 nb = len(raw["safety"]["cadss"]["by_session"])
@@ -320,7 +349,8 @@ group(dq + ("primary_instrument_at_treatment", "treatment_sessions"), [sf + ("se
 # row against S = 1, se = 0 at time 0 (no censoring before it: n itself, attack 12c)
 z = 1.959963984540054
 kms = [((k,), get(sup, (k,))) for k in ("time_to_response", "time_to_remission",
-                                       "sessions_to_response", "sessions_to_remission")]
+                                       "sessions_to_response", "sessions_to_remission",
+                                       "durability")]
 for var, vals in sup["strata"].items():
     if var != "logrank":
         kms += [(("strata", var, i, "time_to_response"), v.get("time_to_response")) for i, v in enumerate(vals)]
@@ -450,13 +480,16 @@ for total, parts in flow_groups:
     cand = [v for v in cand if 1 <= T - v < N or 1 <= v < N]  # withheld: it or its complement is small
     if len(cand) == 1:
         find(f"PDF: {T} {name(total)} and '{lab}' {name(parts[0])}: it is {cand[0]}")
-# tiles: "x of n" under the response and remission tiles
-m = re.search(r"\n\s+" + V + " of " + V + r"(?:; 95% CI [^\n]*?)?\s{3,}" + V + " of " + V, pdf)
+# tiles: "x of n" under the response and remission tiles, or, withheld, "n episodes; a count
+# in it is under N" (n as published) or "small counts (cells under N)" (nothing counted)
+TILE = (r"(?:" + V + " of " + V + r"(?:; 95% CI [^\n]*?)?|(\d+) episodes; a count in it is under"
+        r" \d+|small counts \(cells under \d+\))")
+m = re.search(r"\n\s+" + TILE + r"\s{3,}" + TILE, pdf)
 if m:
-    shown_as(("response", "events"), m.group(1), "tile")
-    shown_as(("response", "n"), m.group(2), "tile")
-    shown_as(("remission", "events"), m.group(3), "tile")
-    shown_as(("remission", "n"), m.group(4), "tile")
+    for k, key in enumerate(("response", "remission")):
+        ev, n, n_only = m.group(3 * k + 1), m.group(3 * k + 2), m.group(3 * k + 3)
+        shown_as((key, "events"), ev, "tile")
+        shown_as((key, "n"), n if n is not None else n_only, "tile")
 else:
     find("PDF: the headline tiles were not found")
 # item 9 and the other "x of n" tables
@@ -489,6 +522,32 @@ for r_ in reasons:
     m = re.search(r"\n\s+" + re.escape(r_) + r"\s+" + V + r"\s", pdf)
     if m:
         shown_as(dq + ("rejected_by_reason", r_), m.group(1), "reasons")
+# the Durability page (its text in reading order, one line)
+flat = " ".join(subprocess.run(["pdftotext", sup_dir + "/report.pdf", "-"], check=True,
+                               capture_output=True, text=True).stdout.split())
+PCT = r"(?:[\d.]+%\s+\()?"
+for pattern, paths, label in (
+        (r"Responders \(eligible episodes with a response event\): " + V + r"; lost response: " + V,
+         [("durability", "n"), ("durability", "events")], "durability"),
+        (r"(?<!\w)completed: (?:no eligible episode|" + PCT + V + " of " + V + ")",
+         [IC + ("events",), IC + ("n",)], "induction"),
+        (r"completed induction: (?:no mature|" + PCT + V + " of " + V + ")",
+         [I + ("response_completers", "events"), I + ("response_completers", "n")], "completers"),
+        (r"did not complete: (?:no mature|" + PCT + V + " of " + V + ")",
+         [I + ("response_noncompleters", "events"), I + ("response_noncompleters", "n")], "completers"),
+        (r"Responders with a mature episode: " + V + r"; with a maintenance session: " + V,
+         [M + ("episodes",), M + ("episodes_with_sessions",)], "maintenance")):
+    m = re.search(pattern, flat)
+    if not m:
+        find(f"PDF: the Durability page's {label} line was not found")
+        continue
+    for k, path in enumerate(paths):
+        shown_as(path, m.group(k + 1), label)
+for i, r_ in enumerate(sup["induction"]["by_route"]):
+    m = re.search(r"\b" + re.escape(r_["value"]) + ": " + PCT + V + " of " + V, flat)
+    if m:
+        shown_as(I + ("by_route", i, "events"), m.group(1), "induction by route")
+        shown_as(I + ("by_route", i, "n"), m.group(2), "induction by route")
 # centre lines and log-rank tests only where results.json has them
 for key, title in (("monthly", "Response"), ("monthly_remission", "Remission")):
     c = next((m_["centre"] for m_ in sup[key] if m_["centre"] is not None), None)

@@ -23,7 +23,7 @@ static void draw_definitions(struct doc *d)
     const struct analysis *a = d->a;
     const struct model_opts *o = &a->opts;
     page_begin(d, "How every number in this report was made.");
-    char p[13][1024];
+    char p[16][1024];
     snprintf(p[0], sizeof p[0],
              "Episode: a patient's course of treatment sessions; a session more than %d days "
              "after the previous one starts a new episode. Its first session is the index date "
@@ -69,7 +69,7 @@ static void draw_definitions(struct doc *d)
              "(all episodes, not only the period's); centre = all responders / all mature "
              "episodes of those months; limits centre +- 3 sqrt(p(1-p)/n) clipped to 0-100%%; "
              "a month signals outside its limits or in a run of 6 or more months on one side "
-             "of the centre.");
+             "of the centre; a month with fewer than 5 episodes shows its n, no point.");
     snprintf(p[8], sizeof p[8],
              "Safety: pre-dose blood pressure flagged at or above %d/%d mmHg (either reading), "
              "post-dose at or above %d/%d; CADSS above %d counted; adverse events as recorded "
@@ -103,6 +103,14 @@ static void draw_definitions(struct doc *d)
                  o->suppress_below, o->suppress_below);
     int np = o->suppress_below > 1 ? 11 : 10;
     report_funnel_definition(a, p[np++], sizeof p[0]);
+    snprintf(p[np++], sizeof p[0],
+             "Durability: loss of response is the first of two consecutive follow-up scores "
+             "after the first response that both fail the criterion (Kaplan-Meier in days from "
+             "the response, censored at the last score). Induction completed: %d treatment "
+             "dates within %d days of the index date, of eligible episodes whose %d days have "
+             "passed; frequency bands that count (1-3, 4-5, 6-8, 9+). Maintenance: treatment "
+             "dates after day %d of mature episodes with a response.",
+             o->induction_k, o->induction_d, o->induction_d, o->endpoint_to);
     /* the text at 9 pt, or smaller (to 7 pt) when it would run into the footer (under
      * suppression it did): laid out first on a recording surface that is thrown away */
     double w = d->w - 72, size = 9;

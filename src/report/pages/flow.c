@@ -58,17 +58,18 @@ static void flow_step(struct doc *d, double *y, int first, const char *value, co
     *y = bottom + gap;
 }
 
-/* "label: rate (x of n; CI)" for a proportion, "suppressed" when it is withheld. */
+/* "label: rate (x of n; CI)" for a proportion, "withheld (small counts)" when it is withheld. */
 static void proportion_line(struct doc *d, char *buf, size_t n, const char *label,
                             const struct proportion *p, struct disc_prop dp)
 {
     char t[128];
     pct_ci(d, t, sizeof t, p, dp);
-    snprintf(buf, n, "%s%s", label, hidden(dp) ? "suppressed" : t);
+    snprintf(buf, n, "%s%s", label, hidden(dp) ? "withheld (small counts)" : t);
 }
 
-/* The flow from export rows to outcomes from y, with the rates beside its last steps. */
-static void flow(struct doc *d, double y)
+/* The flow from export rows to outcomes from y, with the rates beside its last steps; returns
+ * the y below it. */
+static double flow(struct doc *d, double y)
 {
     const struct analysis *a = d->a;
     const struct report_input *in = d->in;
@@ -133,6 +134,7 @@ static void flow(struct doc *d, double y)
                     "remission among those with a score: ", &a->remission_observed,
                     a->disc.remission_observed);
     render_text(cr, &d->f, 0, 8, sx, y + 24, 0, buf);
+    return y + 30 + 24;
 }
 
 static void draw_flow(struct doc *d)
@@ -145,7 +147,19 @@ static void draw_flow(struct doc *d)
                                  : "Every data row accounted for, from the export to the episodes "
                                    "behind the rates; each box to the right is the step's "
                                    "remainder.");
-    flow(d, y + 6);
+    double below = flow(d, y + 6);
+    if (d->f.suppress_below > 1) {
+        /* "< 11 eligible" above "62 with a follow-up score" reads as a contradiction unless
+         * the page says what the one label covers (SPEC 9: one label for every withheld count) */
+        char note[320];
+        snprintf(note, sizeof note,
+                 "< %d marks every withheld count: one below %d, or one withheld so that such a "
+                 "count cannot be worked back from the others (it may then be larger). Small-cell "
+                 "suppression, --suppress-below %d.",
+                 d->f.suppress_below, d->f.suppress_below, d->f.suppress_below);
+        cairo_set_source_rgb(d->cr, 0.25, 0.25, 0.25);
+        render_wrap(d->cr, &d->f, 0, 8, 36, below, d->w - 72, 2, note);
+    }
     page_end(d);
 }
 

@@ -1,5 +1,6 @@
-/* forest.c: response and remission by every value of route, drug, concurrent therapy and dose
- * band (site and clinician are compared on their own page, with funnel plots). The values run
+/* forest.c: response and remission by every value of route, drug, concurrent therapy, dose
+ * band and frequency (the induction sessions banded; site and clinician are compared on their
+ * own page, with funnel plots). The values run
  * down the page in each variable's order (byte order; dose bands by their numbers) and on to
  * further pages when they do not fit, a variable's heading repeated "(continued)"; at most
  * FOREST_MAX_PAGES pages, the last saying how many values are left to results.json. */
@@ -14,7 +15,7 @@
 #define FOREST_MAX_PAGES 25
 #define FOREST_MIN_N 5 /* a rate on fewer mature episodes is given as text, not drawn */
 
-static const int forest_vars[] = {SV_ROUTE, SV_DRUG, SV_THERAPY, SV_DOSE_BAND};
+static const int forest_vars[] = {SV_ROUTE, SV_DRUG, SV_THERAPY, SV_DOSE_BAND, SV_FREQUENCY};
 #define NVARS (int)(sizeof forest_vars / sizeof *forest_vars)
 
 /* Every row (headings and values) in order; rows[i] and heading_of[i] (the index of the
@@ -222,5 +223,5 @@ static void draw_forest(struct doc *d)
     free(heading_of);
 }
 
-const struct page_info page_forest = {"Breakdowns: rates by route, drug, therapy and dose",
-                                      draw_forest};
+const struct page_info page_forest = {
+    "Breakdowns: rates by route, drug, therapy, dose and frequency", draw_forest};

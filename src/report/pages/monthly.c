@@ -8,14 +8,13 @@
 
 /* The line under a chart: the centre is over the 12 months shown, not the headline rate. */
 static void centre_note(struct doc *d, double y, const struct pchart_point *pts,
-                        uint8_t centre_withheld, const struct proportion *head,
-                        struct disc_prop dh)
+                        uint8_t centre_withheld, const struct proportion *head, struct disc_prop dh)
 {
     char t[320], hr[64];
     if (head->n == 0)
         snprintf(hr, sizeof hr, "has no mature episode");
     else if (hidden(dh))
-        snprintf(hr, sizeof hr, "is suppressed");
+        snprintf(hr, sizeof hr, "is withheld (small counts)");
     else
         snprintf(hr, sizeof hr, "is %.1f%%", 100 * head->rate);
     if (centre_withheld || isnan(pts[0].centre))

@@ -77,6 +77,7 @@ int forest_page_count(const struct doc *d);     /* forest.c: its pages (one or m
 extern const struct page_info page_strata_km;   /* strata_km.c */
 extern const struct page_info page_funnel_clinician; /* funnel.c */
 extern const struct page_info page_funnel_site;      /* funnel.c */
+extern const struct page_info page_durability;  /* durability.c */
 extern const struct page_info page_safety;      /* safety.c */
 extern const struct page_info page_quality;     /* quality.c */
 extern const struct page_info page_definitions; /* definitions.c */

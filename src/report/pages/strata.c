@@ -55,7 +55,9 @@ void order_values(int var, const struct stratum *st, int *idx, int n)
 
 const char *var_title(int v)
 {
-    static const char *const t[SV_COUNT] = {"Site", "Clinician", "Route", "Drug",
-                                            "Concurrent therapy", "Dose (mg/kg)"};
+    static const char *const t[SV_COUNT] = {"Site",         "Clinician",
+                                            "Route",        "Drug",
+                                            "Concurrent therapy", "Dose (mg/kg)",
+                                            "Induction sessions"};
     return t[v];
 }

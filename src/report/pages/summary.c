@@ -6,8 +6,8 @@
  * any visit, the Kaplan-Meier median, named so that it is not read as the endpoint rate); the
  * comparison with the previous period and the same period a year before; the published
  * benchmarks and the clinic's targets beside the clinic's rate of the same population. The
- * flow from export rows to outcomes is page 2 (flow.c). Withheld figures read "< N" or
- * "suppressed", and a sentence built on one says so instead of giving it. */
+ * flow from export rows to outcomes is page 2 (flow.c). Withheld rates read "withheld" with
+ * the reason (small counts), and a sentence built on one says so instead of giving it. */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -334,6 +334,20 @@ static void tile(struct doc *d, double x, double y, double w, double h, const ch
         render_label(cr, &d->f, 0, 8, x + 8, y + 77, 0, w - 16, TEXT_ALL, detail3);
 }
 
+/* A withheld tile: "withheld" and why, without "< 11 of 23" (which reads as fewer than 11
+ * when the count was withheld because its complement is small): "of 23 mature episodes:" /
+ * "a count in it is under 11", or only the reason when the denominator is withheld too. */
+static void withheld_words(struct doc *d, char *value, size_t nv, char *detail, size_t nd,
+                           int denominator)
+{
+    snprintf(value, nv, "withheld");
+    if (d->hid[denominator])
+        snprintf(detail, nd, "small counts (cells under %d)", d->f.suppress_below);
+    else
+        snprintf(detail, nd, "%ld episodes; a count in it is under %d", d->flow[denominator],
+                 d->f.suppress_below);
+}
+
 /* "+4.2 points since 2026-09" for a tile, or why there is none. */
 static void tile_change(struct doc *d, const struct prop_diff *df, uint8_t withheld,
                         const struct proportion *then, char *buf, size_t n)
@@ -349,7 +363,7 @@ static void tile_change(struct doc *d, const struct prop_diff *df, uint8_t withh
     if (then->n == 0)
         snprintf(buf, n, "no previous period to compare with");
     else if (withheld || isnan(df->estimate))
-        snprintf(buf, n, "change since %s: suppressed", label);
+        snprintf(buf, n, "change since %s: withheld", label);
     else
         snprintf(buf, n, "%+.1f points since %s", 100 * df->estimate, label);
 }
@@ -368,9 +382,7 @@ static void tiles(struct doc *d, double y)
             snprintf(value, sizeof value, "no mature episode");
             snprintf(detail, sizeof detail, "in this period");
         } else if (hidden(dpr[k])) {
-            snprintf(value, sizeof value, "suppressed");
-            snprintf(detail, sizeof detail, "%s of %s", F(d, k ? F_REMITTERS : F_RESPONDERS),
-                     F(d, F_MATURE));
+            withheld_words(d, value, sizeof value, detail, sizeof detail, F_MATURE);
         } else {
             snprintf(value, sizeof value, "%.1f%%", 100 * pr[k]->rate);
             snprintf(detail, sizeof detail, "%ld of %ld; 95%% CI %.1f-%.1f%%", pr[k]->events,
@@ -393,8 +405,7 @@ static void tiles(struct doc *d, double y)
             snprintf(value, sizeof value, "no mature episode");
             snprintf(detail, sizeof detail, "in this period");
         } else if (hidden(dc->followup)) {
-            snprintf(value, sizeof value, "suppressed");
-            snprintf(detail, sizeof detail, "%s of %s", F(d, F_WITH_ENDPOINT), F(d, F_MATURE));
+            withheld_words(d, value, sizeof value, detail, sizeof detail, F_MATURE);
         } else {
             snprintf(value, sizeof value, "%.1f%%", 100 * p->rate);
             snprintf(detail, sizeof detail, "%ld of %ld mature episodes have", p->events, p->n);
@@ -405,28 +416,36 @@ static void tiles(struct doc *d, double y)
     {
         const struct km *k = &a->time_to_response, *ks = &a->sessions_to_response;
         const struct disc_km *dk = &dc->time_to_response, *dks = &dc->sessions_to_response;
-        char value[64], detail[128], detail2[128];
+        char value[64], detail[128], detail2[192], ci[96] = "";
         median_text(value, sizeof value, k->median, "days");
-        if (dk->median || dk->n || dk->events) {
-            snprintf(value, sizeof value, "suppressed");
-            snprintf(detail, sizeof detail, "%s episodes, %s first responses", C(d, k->n, dk->n),
-                     C(d, k->events, dk->events));
+        int km_hidden = dk->median || dk->n || dk->events;
+        if (km_hidden) {
+            snprintf(value, sizeof value, "withheld");
+            if (dk->n)
+                snprintf(detail, sizeof detail, "median withheld: small counts");
+            else
+                snprintf(detail, sizeof detail, "median of %ld episodes withheld:", k->n);
         } else {
+            /* "median of 512 episodes;" then "95% CI 12-15 days; 4 sessions": the count is
+             * named as episodes and the sessions as a second median, not an alternative n */
             char lo[32], hi[32];
             median_text(lo, sizeof lo, k->median_lo, "");
             median_text(hi, sizeof hi, k->median_hi, "days");
             size_t ll = strlen(lo);
             if (ll && lo[ll - 1] == ' ')
                 lo[ll - 1] = '\0';
-            snprintf(detail, sizeof detail, "median (95%% CI %s to %s), n %s", lo, hi,
-                     C(d, k->n, dk->n));
+            snprintf(detail, sizeof detail, "Kaplan-Meier median of %ld episodes;", k->n);
+            snprintf(ci, sizeof ci, "95%% CI %s%s%s", lo,
+                     isnan(k->median_lo) || isnan(k->median_hi) ? " to " : "-", hi);
         }
-        if (dks->median || dks->n || dks->events)
-            snprintf(detail2, sizeof detail2, "sessions: suppressed");
+        if (km_hidden)
+            snprintf(detail2, sizeof detail2, "%s", dk->n ? "" : "small counts");
+        else if (dks->median || dks->n || dks->events)
+            snprintf(detail2, sizeof detail2, "%s; sessions withheld", ci);
         else {
             char ms[32];
             median_text(ms, sizeof ms, ks->median, "sessions");
-            snprintf(detail2, sizeof detail2, "or %s (median); Kaplan-Meier,", ms);
+            snprintf(detail2, sizeof detail2, "%s; median %s", ci, ms);
         }
         tile(d, 36 + 3 * (tw + 10), y, tw, th, "First response, any visit", value, detail, detail2,
              "not the response at the endpoint");
@@ -443,14 +462,17 @@ static void row(struct doc *d, double y, const double *x, int n, double right, i
     }
 }
 
-/* A rate for a table cell: "52.0% (51/98)", "suppressed", "no mature episode". */
-static void rate_cell(struct doc *d, char *buf, size_t n, const struct proportion *p,
-                      struct disc_prop dp)
+/* A rate for a table cell: "52.0% (51 of 98)", "withheld (23 episodes)" (not "< 11 of 23", which
+ * reads as fewer than 11 when the count was withheld for its small complement), "withheld
+ * (small counts)" when the denominator is withheld too, or "no mature episode". */
+static void rate_cell(char *buf, size_t n, const struct proportion *p, struct disc_prop dp)
 {
     if (p->n == 0)
         snprintf(buf, n, "no mature episode");
+    else if (hidden(dp) && dp.n)
+        snprintf(buf, n, "withheld (small counts)");
     else if (hidden(dp))
-        snprintf(buf, n, "suppressed (%s of %s)", C(d, p->events, dp.events), C(d, p->n, dp.n));
+        snprintf(buf, n, "withheld (%ld episodes)", p->n);
     else
         snprintf(buf, n, "%.1f%% (%ld of %ld)", 100 * p->rate, p->events, p->n);
 }
@@ -460,7 +482,7 @@ static void diff_cell(char *buf, size_t n, const struct prop_diff *df, uint8_t w
     if (isnan(df->estimate))
         snprintf(buf, n, "-");
     else if (withheld)
-        snprintf(buf, n, "suppressed");
+        snprintf(buf, n, "withheld (small counts)");
     else {
         char p[32];
         p_words(p, sizeof p, df->p);
@@ -492,8 +514,8 @@ static double comparison_table(struct doc *d, double x, double y, double w)
     report_month_label(a->period_to, to);
     snprintf(c0, sizeof c0, "this period %s%s%s", from, strcmp(from, to) ? ".." : "",
              strcmp(from, to) ? to : "");
-    rate_cell(d, c1, sizeof c1, &a->response, dc->response);
-    rate_cell(d, c2, sizeof c2, &a->remission, dc->remission);
+    rate_cell(c1, sizeof c1, &a->response, dc->response);
+    rate_cell(c2, sizeof c2, &a->remission, dc->remission);
     c3[0] = c4[0] = '\0';
     cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
     cairo_rectangle(cr, x, y - 9, w, 12);
@@ -509,8 +531,8 @@ static double comparison_table(struct doc *d, double x, double y, double w)
         report_month_label(c->then.to, to);
         snprintf(c0, sizeof c0, "%s %s%s%s", names[k], from, strcmp(from, to) ? ".." : "",
                  strcmp(from, to) ? to : "");
-        rate_cell(d, c1, sizeof c1, &c->then.response, dk->response);
-        rate_cell(d, c2, sizeof c2, &c->then.remission, dk->remission);
+        rate_cell(c1, sizeof c1, &c->then.response, dk->response);
+        rate_cell(c2, sizeof c2, &c->then.remission, dk->remission);
         diff_cell(c3, sizeof c3, &c->response, dk->diff_response);
         diff_cell(c4, sizeof c4, &c->remission, dk->diff_remission);
         row(d, y, cx, 5, x + w, 0, cells);
@@ -558,12 +580,12 @@ static double benchmark_table(struct doc *d, double x, double y, double w, doubl
         if (br->clinic->n == 0)
             snprintf(c2, sizeof c2, "no rate");
         else if (wh)
-            snprintf(c2, sizeof c2, "suppressed");
+            snprintf(c2, sizeof c2, "withheld (small counts)");
         else
             snprintf(c2, sizeof c2, "%.1f%% (%.1f-%.1f%%)", 100 * br->clinic->rate,
                      100 * br->clinic->lo, 100 * br->clinic->hi);
         snprintf(c3, sizeof c3, "%s",
-                 wh                          ? "suppressed"
+                 wh                          ? "not compared (withheld)"
                  : br->position == BM_BELOW  ? "below: clinic higher"
                  : br->position == BM_ABOVE  ? "above: clinic lower"
                  : br->position == BM_INSIDE ? "inside"

@@ -14,6 +14,7 @@ const struct page_info *const report_page_table[] = {
     &page_strata_km,  /* time to response by stratum, with log-rank tests */
     &page_funnel_clinician, /* fair comparison: clinicians' funnels (SPEC 11) */
     &page_funnel_site,      /* fair comparison: sites' funnels */
+    &page_durability, /* loss of response, induction completion, maintenance (SPEC 12) */
     &page_safety,     /* blood pressure, dissociation, item 9, adverse events */
     &page_quality,    /* the rows' accounting, rejects, conflicts, missing values */
     &page_definitions,

@@ -1,0 +1,205 @@
+/* sustained.c: the sustained-response chart of the Durability page (SPEC 12). The share of
+ * responders still responding, S(t) in %, from 100 % at the first response: a step curve with
+ * its 95 % band (log-transformed limits), censor ticks, the median guide when reached, published
+ * reference points (hollow diamonds, labelled), and the number at risk under the x-axis ticks.
+ * The caller passes how much of the curve may be drawn (rows) and whether it is drawn at all:
+ * the disclosure decision, never the threshold. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "outcomes/render.h"
+
+static long at_risk(const struct km *k, double t)
+{
+    for (size_t i = 0; i < k->ncurve; i++)
+        if (k->curve[i].time >= t)
+            return k->curve[i].n_risk;
+    return 0;
+}
+
+static void diamond(cairo_t *cr, double x, double y, double r)
+{
+    cairo_move_to(cr, x, y - r);
+    cairo_line_to(cr, x + r, y);
+    cairo_line_to(cr, x, y + r);
+    cairo_line_to(cr, x - r, y);
+    cairo_close_path(cr);
+}
+
+void render_sustained(cairo_t *cr, const struct fonts *f, struct box b, const struct km *k,
+                      size_t rows, int drawn, int median_shown, const struct km_ref *refs,
+                      int nrefs, const char *refs_label)
+{
+    cairo_save(cr);
+    if (k->n == 0) {
+        render_empty(cr, f, b, "no eligible episode with a response in this period");
+        cairo_restore(cr);
+        return;
+    }
+    if (!drawn) {
+        char msg[320];
+        snprintf(msg, sizeof msg,
+                 "Not drawn: the number of responders is withheld (fewer than %d, or withheld so "
+                 "that such a count cannot be worked back), and a curve's steps would show single "
+                 "patients or give it away (small-cell suppression, --suppress-below %d).",
+                 f->suppress_below, f->suppress_below);
+        render_withheld(cr, f, b, msg);
+        cairo_restore(cr);
+        return;
+    }
+    if (rows > k->ncurve)
+        rows = k->ncurve;
+    /* the first half year at most, in 4-week steps (2 or 1 week when the curve is short), so
+     * that 4 and 8 weeks read off the axis; a longer curve is cut at the frame */
+    double tmax = rows ? k->curve[rows - 1].time : 0;
+    int cut = tmax > 182;
+    if (cut)
+        tmax = 182;
+    for (int i = 0; i < nrefs; i++)
+        if (refs[i].time * 1.1 > tmax)
+            tmax = refs[i].time * 1.1;
+    const double label_w = 46, legend_h = 30, table_h = 28;
+    struct box p = {b.x + label_w, b.y + legend_h, b.w - label_w - 8,
+                    b.h - legend_h - 30 - table_h};
+    struct axis ax, ay;
+    double step = tmax > 84 ? 28 : tmax > 28 ? 14 : 7;
+    ax.lo = 0;
+    ax.hi = ceil(tmax / step) * step;
+    ax.p0 = p.x;
+    ax.p1 = p.x + p.w;
+    ax.nticks = 0;
+    for (double t = 0; t <= ax.hi + 1e-9 && ax.nticks < 24; t += step)
+        ax.tick[ax.nticks++] = t;
+    ay.lo = 0;
+    ay.hi = 100;
+    ay.p0 = p.y + p.h;
+    ay.p1 = p.y;
+    ay.nticks = 5;
+    for (int i = 0; i < 5; i++)
+        ay.tick[i] = 25.0 * i;
+    render_hgrid(cr, f, p, &ay, 1);
+    render_frame(cr, p);
+    char buf[96];
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 0.6);
+    for (int i = 0; i < ax.nticks; i++) {
+        double x = render_axis_map(&ax, ax.tick[i]);
+        cairo_move_to(cr, x, p.y + p.h);
+        cairo_line_to(cr, x, p.y + p.h + 3);
+        cairo_stroke(cr);
+        snprintf(buf, sizeof buf, "%.0f", ax.tick[i]);
+        render_text(cr, f, 0, 8, x, p.y + p.h + 12, 0.5, buf);
+    }
+    render_text(cr, f, 0, 8.5, p.x + p.w / 2, p.y + p.h + 24, 0.5,
+                cut ? "days since the first response (the first 26 weeks; the whole curve is "
+                      "in results.json)"
+                    : "days since the first response");
+    cairo_save(cr); /* a curve longer than the axis is cut at the frame */
+    cairo_rectangle(cr, p.x, p.y - 6, p.w, p.h + 12);
+    cairo_clip(cr);
+    cairo_save(cr);
+    cairo_translate(cr, b.x + 10, p.y + p.h / 2);
+    cairo_rotate(cr, -RENDER_PI / 2);
+    render_text(cr, f, 0, 8.5, 0, 0, 0.5, "responders still responding (%)");
+    cairo_restore(cr);
+    /* the band, then the curve and its censor ticks */
+    double r, g, bl;
+    render_series_rgb(0, &r, &g, &bl);
+    cairo_set_source_rgba(cr, r, g, bl, 0.15);
+    double prev_t = 0, lo = 1, hi = 1;
+    for (size_t i = 0; i < rows; i++) {
+        const struct km_row *row = &k->curve[i];
+        double x0 = render_axis_map(&ax, prev_t), x1 = render_axis_map(&ax, row->time);
+        cairo_rectangle(cr, x0, render_axis_map(&ay, 100 * hi), x1 - x0,
+                        render_axis_map(&ay, 100 * lo) - render_axis_map(&ay, 100 * hi));
+        if (isnan(row->lower))
+            break;
+        prev_t = row->time;
+        lo = row->lower;
+        hi = row->upper;
+    }
+    cairo_fill(cr);
+    render_series_style(cr, 0);
+    cairo_set_line_width(cr, 1.6);
+    double level = 1;
+    cairo_move_to(cr, render_axis_map(&ax, 0), render_axis_map(&ay, 100));
+    for (size_t i = 0; i < rows; i++) {
+        double x = render_axis_map(&ax, k->curve[i].time);
+        cairo_line_to(cr, x, render_axis_map(&ay, 100 * level));
+        level = k->curve[i].surv;
+        cairo_line_to(cr, x, render_axis_map(&ay, 100 * level));
+    }
+    cairo_stroke(cr);
+    cairo_set_dash(cr, NULL, 0, 0);
+    cairo_set_line_width(cr, 0.9);
+    for (size_t i = 0; i < rows; i++)
+        if (k->curve[i].n_censor > 0) {
+            double x = render_axis_map(&ax, k->curve[i].time),
+                   y = render_axis_map(&ay, 100 * k->curve[i].surv);
+            cairo_move_to(cr, x, y - 3);
+            cairo_line_to(cr, x, y + 3);
+        }
+    cairo_stroke(cr);
+    /* the median guide */
+    if (median_shown && !isnan(k->median) && rows && k->median <= k->curve[rows - 1].time) {
+        static const double guide[] = {2, 2};
+        double x = render_axis_map(&ax, k->median), y = render_axis_map(&ay, 50);
+        cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
+        cairo_set_dash(cr, guide, 2, 0);
+        cairo_set_line_width(cr, 0.6);
+        cairo_move_to(cr, p.x, y);
+        cairo_line_to(cr, x, y);
+        cairo_line_to(cr, x, p.y + p.h);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+    }
+    cairo_restore(cr); /* the clip */
+    /* reference points: hollow diamonds with their values */
+    for (int i = 0; i < nrefs; i++) {
+        double x = render_axis_map(&ax, refs[i].time), y = render_axis_map(&ay, 100 * refs[i].surv);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        diamond(cr, x, y, 4.5);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgb(cr, 0.55, 0.1, 0.1);
+        cairo_set_line_width(cr, 1.3);
+        cairo_stroke(cr);
+        /* the label on the side away from the curve: below when the curve runs above */
+        double s_at = 1;
+        for (size_t j = 0; j < rows && k->curve[j].time <= refs[i].time; j++)
+            s_at = k->curve[j].surv;
+        render_text(cr, f, 1, 7.5, x + 7, s_at >= refs[i].surv ? y + 11 : y - 5, 0,
+                    refs[i].label);
+    }
+    /* legend: the curve and the reference */
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    render_series_style(cr, 0);
+    cairo_set_line_width(cr, 1.6);
+    cairo_move_to(cr, p.x, b.y + 8);
+    cairo_line_to(cr, p.x + 18, b.y + 8);
+    cairo_stroke(cr);
+    cairo_set_dash(cr, NULL, 0, 0);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    render_text(cr, f, 0, 8, p.x + 22, b.y + 11, 0,
+                "this clinic: Kaplan-Meier, 95% band shaded, ticks = censored");
+    if (nrefs > 0) {
+        cairo_set_source_rgb(cr, 0.55, 0.1, 0.1);
+        cairo_set_line_width(cr, 1.3);
+        diamond(cr, p.x + 9, b.y + 21, 4);
+        cairo_stroke(cr);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        render_text(cr, f, 0, 8, p.x + 22, b.y + 24, 0, refs_label);
+    }
+    /* number at risk at the ticks, while the curve is drawn */
+    double ty = p.y + p.h + 40;
+    render_text(cr, f, 1, 7.5, b.x, ty, 0, "Number at risk");
+    double last = rows ? (rows >= k->ncurve ? INFINITY : k->curve[rows - 1].time) : -1;
+    for (int i = 0; i < ax.nticks; i++) {
+        double t = ax.tick[i];
+        if (t > last)
+            break;
+        render_count(f, at_risk(k, t), 0, buf, sizeof buf);
+        render_text(cr, f, 0, 7.5, render_axis_map(&ax, t), ty + 11, 0.5, buf);
+    }
+    cairo_restore(cr);
+}

@@ -1,0 +1,194 @@
+/* pages/durability.c: the Durability page (SPEC 12). Left: the sustained-response curve
+ * (Kaplan-Meier of loss of response, in days from the first response) with McInnes et al.
+ * 2022's two figures as reference points, and its estimates at 28, 56 and 84 days. Right: the
+ * induction completion rate (overall and by route), the bar chart of sessions in the induction
+ * window, the endpoint response of completers beside non-completers (the drop-outs that the
+ * Kaplan-Meier caveat speaks of), and the maintenance figures. Every count and figure is shown
+ * as the disclosure decision (a->disc.durability) allows. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pages.h"
+
+/* "x of n (r %; 95 % CI lo-hi %)", or what suppression leaves of it. */
+static void prop_text(const struct fonts *f, char *buf, size_t n, const struct proportion *p,
+                      struct disc_prop dp, const char *none)
+{
+    char x[24], m[24];
+    if (p->n == 0 && !dp.n) {
+        snprintf(buf, n, "%s", none);
+        return;
+    }
+    render_count(f, p->events, dp.events, x, sizeof x);
+    render_count(f, p->n, dp.n, m, sizeof m);
+    if (dp.events || dp.n || dp.rate)
+        snprintf(buf, n, "%s of %s (rate suppressed)", x, m);
+    else
+        snprintf(buf, n, "%.1f%%  (%s of %s; 95%% CI %.1f-%.1f%%)", 100 * p->rate, x, m,
+                 100 * p->lo, 100 * p->hi);
+}
+
+static double line(cairo_t *cr, const struct fonts *f, double x, double y, double w, int bold,
+                   const char *s)
+{
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    if (bold) {
+        render_text(cr, f, 1, 9.5, x, y, 0, s);
+        return y + 14;
+    }
+    return render_paragraph(cr, f, 8.5, x, y, w, s) + 1.5;
+}
+
+static void days_text(char *buf, size_t n, double v)
+{
+    if (isnan(v))
+        snprintf(buf, n, "not reached");
+    else if (v == floor(v))
+        snprintf(buf, n, "%.0f days", v);
+    else
+        snprintf(buf, n, "%.1f days", v);
+}
+
+static void draw_durability(struct doc *d)
+{
+    page_begin(d, "After a first response: how long it holds, who completes the induction "
+                  "series, and maintenance sessions after the endpoint window.");
+    cairo_t *cr = d->cr;
+    const struct fonts *f = &d->f;
+    const struct analysis *a = d->a;
+    const double page_w = d->w, page_h = d->h;
+    const struct durability *u = &a->durability;
+    const struct disc_durability *dd = &a->disc.durability;
+    const struct model_opts *o = &a->opts;
+    char buf[512], c1[24], c2[24], c3[24];
+    /* left: the curve */
+    double lw = page_w * 0.56;
+    static const struct km_ref refs[2] = {{28, 0.80, "~80% at 4 weeks"},
+                                          {56, 0.60, "~60% at 8 weeks"}};
+    render_sustained(cr, f, (struct box){36, 70, lw, page_h * 0.60}, &u->km, dd->km.rows,
+                     dd->km.drawn, !dd->km.median, refs, 2,
+                     "McInnes et al. 2022 (real-world IV ketamine, without maintenance), for "
+                     "reference");
+    double y = 70 + page_h * 0.60 + 14, x = 36 + 10;
+    render_count(f, u->km.n, dd->km.n, c1, sizeof c1);
+    render_count(f, u->km.events, dd->km.events, c2, sizeof c2);
+    if (dd->km.median)
+        snprintf(c3, sizeof c3, "suppressed");
+    else
+        days_text(c3, sizeof c3, u->km.median);
+    snprintf(buf, sizeof buf,
+             "Responders (eligible episodes with a response event): %s; lost response: %s; "
+             "median time to loss: %s.",
+             c1, c2, c3);
+    y = line(cr, f, x, y, lw - 10, 0, buf);
+    for (int k = 0; k < DURABILITY_AT && u->km.n > 0; k++) {
+        const struct km_at *at = &u->at[k];
+        if (k >= dd->nat)
+            snprintf(buf, sizeof buf, "Still responding at %.0f days: withheld (fewer than %d "
+                     "at risk, or the curve is not drawn).",
+                     at->time, f->suppress_below);
+        else if (isnan(at->lower))
+            snprintf(buf, sizeof buf, "Still responding at %.0f days: %.1f%% (%ld at risk).",
+                     at->time, 100 * at->surv, at->n_risk);
+        else if (at->n_risk == 0)
+            snprintf(buf, sizeof buf,
+                     "Still responding at %.0f days: %.1f%% (95%% CI %.1f-%.1f%%; no one "
+                     "followed this long: the last estimate carried forward).",
+                     at->time, 100 * at->surv, 100 * at->lower, 100 * at->upper);
+        else
+            snprintf(buf, sizeof buf, "Still responding at %.0f days: %.1f%% (95%% CI "
+                     "%.1f-%.1f%%).",
+                     at->time, 100 * at->surv, 100 * at->lower, 100 * at->upper);
+        y = line(cr, f, x, y, lw - 10, 0, buf);
+    }
+    cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+    render_paragraph(cr, f, 7.5, x, y + 2, lw - 10,
+                     "Loss of response: the first of two consecutive follow-up scores after the "
+                     "first response that both fail the response criterion (against the "
+                     "baseline); a single failing last score is not a loss. Censored at the last "
+                     "follow-up score (drop-out treated as non-informative).");
+    /* right: induction, then maintenance */
+    double rx = 36 + lw + 28, rw = page_w - 36 - rx;
+    y = 80;
+    snprintf(buf, sizeof buf, "Induction: %d sessions within %d days", o->induction_k,
+             o->induction_d);
+    y = line(cr, f, rx, y, rw, 1, buf);
+    prop_text(f, buf, sizeof buf, &u->completed, dd->completed,
+              "no eligible episode whose induction window has closed");
+    char item[600];
+    snprintf(item, sizeof item, "completed: %s", buf);
+    y = line(cr, f, rx, y, rw, 0, item);
+    for (size_t k = 0; k < u->nroutes; k++) {
+        char p[200], ritem[260];
+        prop_text(f, p, sizeof p, &u->by_route[k].completed, dd->by_route[k], "none");
+        snprintf(ritem, sizeof ritem, "  %s: %s", ingest_route_name(u->by_route[k].route), p);
+        y = line(cr, f, rx, y, rw, 0, ritem);
+    }
+    /* sessions in the window */
+    int nb = u->nbins;
+    char labels[64][8];
+    const char *lp[64];
+    double vals[64];
+    unsigned char wh[64];
+    int fit = (int)((rw - 46) / 11); /* bars whose labels ("23", "24+") stay apart */
+    if (nb > fit)
+        nb = fit > 2 ? fit : 2; /* --induction K:D with a large K: the last bar pools the rest */
+    for (int k = 0; k < nb; k++) {
+        snprintf(labels[k], sizeof labels[k], k + 1 == nb ? "%d+" : "%d", k + 1);
+        lp[k] = labels[k];
+        vals[k] = (double)u->sessions[k];
+        wh[k] = dd->sessions[k];
+    }
+    for (int k = nb; k < u->nbins; k++) { /* pooled: withheld when any part is */
+        vals[nb - 1] += (double)u->sessions[k];
+        if (dd->sessions[k] > wh[nb - 1])
+            wh[nb - 1] = dd->sessions[k];
+    }
+    y += 4;
+    double bh = page_h * 0.26;
+    if (u->completed.n == 0 && !dd->completed.n)
+        render_empty(cr, f, (struct box){rx, y, rw, bh}, "no closed induction window");
+    else
+        render_bars(cr, f, (struct box){rx, y, rw, bh}, lp, vals, wh, nb, "episodes", 0);
+    snprintf(buf, sizeof buf, "sessions in days 0-%d (index included)", o->induction_d);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    render_text(cr, f, 0, 8, rx + rw / 2, y + bh + 2, 0.5, buf);
+    y += bh + 18;
+    y = line(cr, f, rx, y, rw, 1, "Endpoint response (mature episodes)");
+    prop_text(f, buf, sizeof buf, &u->resp_completers, dd->resp_completers, "no mature completer");
+    snprintf(item, sizeof item, "completed induction: %s", buf);
+    y = line(cr, f, rx, y, rw, 0, item);
+    prop_text(f, buf, sizeof buf, &u->resp_noncompleters, dd->resp_noncompleters,
+              "no mature non-completer");
+    snprintf(item, sizeof item, "did not complete: %s", buf);
+    y = line(cr, f, rx, y, rw, 0, item);
+    y += 4;
+    snprintf(buf, sizeof buf, "Maintenance: sessions after day %d", o->endpoint_to);
+    y = line(cr, f, rx, y, rw, 1, buf);
+    render_count(f, u->maint_episodes, dd->maint_episodes, c1, sizeof c1);
+    render_count(f, u->maint_with_sessions, dd->maint_with_sessions, c2, sizeof c2);
+    snprintf(buf, sizeof buf, "Responders with a mature episode: %s; with a maintenance session: %s.",
+             c1, c2);
+    y = line(cr, f, rx, y, rw, 0, buf);
+    if (dd->maint_sessions_median)
+        snprintf(c1, sizeof c1, "suppressed");
+    else if (isnan(u->maint_sessions_median))
+        snprintf(c1, sizeof c1, "none");
+    else
+        snprintf(c1, sizeof c1, "%g", u->maint_sessions_median);
+    if (dd->maint_interval_median)
+        snprintf(c2, sizeof c2, "withheld");
+    else
+        days_text(c2, sizeof c2, u->maint_interval_median);
+    if (!dd->maint_interval_median && isnan(u->maint_interval_median))
+        snprintf(c2, sizeof c2, "none (no two sessions)");
+    snprintf(buf, sizeof buf,
+             "Sessions per responder (median): %s; days between maintenance sessions (median): %s.",
+             c1, c2);
+    line(cr, f, rx, y, rw, 0, buf);
+    page_end(d);
+}
+
+const struct page_info page_durability = {"Durability: does the response last?",
+                                          draw_durability};
