@@ -154,6 +154,9 @@ struct ingest_file {
     char *path;        /* as given, owned */
     uint64_t size;     /* bytes */
     long rows_read;    /* data records (blank lines excluded) */
+    long rows_accepted, rows_rejected, rows_duplicate; /* this file's part of the accounting:
+                                                         rows_read = their sum (a duplicate is
+                                                         counted in the file of the extra copy) */
     long lines;        /* physical lines */
     uint64_t fingerprint; /* of the bytes the readers consumed (fingerprint.h): the input
                              hasher compares its own, so that the digest is of these bytes */
@@ -237,6 +240,7 @@ void ingest_reader_stop_after_header(struct ingest_reader *r);
 /* A FHIR NDJSON reader (src/ingest/fhir.c): feed the bytes of one file in any pieces. Rows go
  * to out, problems (column 0, message `path: message`) to probs, skipped resources to counts. */
 #define FHIR_LINE_MAX (1u << 20) /* a longer line is rejected unread (too_long) */
+#define CSV_RECORD_MAX (16u << 20) /* a longer CSV record is rejected unread (too_long) */
 struct fhir_reader;
 struct fhir_reader *fhir_reader_new(const struct ingest_opts *opts, uint32_t file_index,
                                     struct rows *out, struct problem_list *probs,

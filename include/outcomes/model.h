@@ -35,6 +35,10 @@ struct model_opts {
     int bp_pre_sys, bp_pre_dia;   /* pre-dose reading flagged at or above (140/90) */
     int bp_post_sys, bp_post_dia; /* post-dose reading flagged at or above (180/110) */
     int cadss_above;            /* sessions with CADSS above this count (4) */
+    int bp_hold_sys, bp_hold_dia; /* --bp-hold: a dose given at or above this pre-dose
+                                     reading (160/100) is flagged */
+    int item9_followup_days;    /* --item9-followup-days: item 9 >= 2 followed by another
+                                   encounter within this many days (7) */
     int suppress_below;         /* show counts 1..N-1 as "< N" (0: off); outputs only */
     int threads;                /* threads for the analysis (<= 1: one); the results do not
                                    depend on it */
@@ -149,7 +153,67 @@ struct safety {
     long ae_any_sessions, ae_any_episodes, episodes;
     /* PHQ-9 item 9 over all encounters of cohort episodes (baseline window to follow-up end) */
     long item9_n, item9_ge1, item9_ge2;
-    long item9_episodes, item9_resolved, item9_worsened;
+    /* item 9 per cohort episode (SPEC 13): resolved (baseline >= 1, last follow-up 0) over the
+     * episodes with baseline >= 1 and a follow-up value; worsened (baseline 0, any follow-up
+     * >= 1) over the episodes with baseline 0 and a follow-up value */
+    struct proportion item9_resolved, item9_worsened;
+};
+
+/* Vital signs of a group of treatment sessions (SPEC 13). A pair is both of its values; a
+ * session with one value of a pair is incomplete, never a reading. */
+struct vitals {
+    long sessions, pre, post, all; /* sessions; with the pre-dose pair, the post-dose, all four */
+};
+
+/* One clinician's sessions: the all-four rate on the (unadjusted) funnel. */
+struct vitals_unit {
+    char *value;                   /* the clinician (owned) */
+    struct vitals v;
+    double lo95, hi95, lo998, hi998; /* the limits at this n, clipped to [0, 1] */
+    int flag;                      /* enum funnel_flag (stats.h) */
+};
+
+/* The review list's flags (SPEC 13), in the byte order of their names. */
+enum review_flag { RF_BP_HOLD_DOSED, RF_BP_POST_HIGH, RF_CADSS_HIGH, RF_ITEM9_3,
+                   RF_ITEM9_NO_FOLLOWUP, RF_MONITORING_SHORT, RF_NO_RESPONSE_AFTER_6,
+                   RF_COUNT };
+const char *model_review_flag_name(int flag);
+
+/* One row of review.csv: a flagged session (its row's file and line) or episode. */
+struct review_row {
+    uint32_t patient;              /* id in rows.patients */
+    int32_t episode;               /* the episode's number within the patient */
+    int32_t date;
+    uint32_t file, line;           /* the row: input file index and physical line */
+    uint8_t flag;                  /* enum review_flag */
+    char value[48];                /* what was found ("172/104", "3", ...) */
+};
+
+/* Safety monitoring and the review list (SPEC 13; README "Definitions"), over the treatment
+ * sessions of cohort episodes unless said otherwise. */
+struct safety_checks {
+    struct vitals all;
+    struct vitals by_route[ROUTE_COUNT];   /* [ROUTE_NONE]: sessions without a route */
+    struct vitals_unit *by_clinician;      /* clinicians in byte order (owned) */
+    size_t nclinicians;
+    struct vitals no_clinician;            /* sessions without a clinician */
+    double funnel_centre;                  /* all four over the clinicians' sessions: the
+                                              funnel's centre (stats_funnel_unadjusted) */
+    int month0;                            /* month index of by_month[0] */
+    struct vitals by_month[12];            /* every treatment session dated in the month */
+    long pre_incomplete, post_incomplete;  /* one value of the pair only */
+    long dosed_pre;                        /* sessions with a dose and the pre-dose pair */
+    long hold_dosed;                       /* of those, at or above --bp-hold */
+    long intranasal, monitoring_n, monitoring_short, monitoring_missing;
+    long item9_eq3;                        /* encounters with item 9 = 3 */
+    long item9_followed;                   /* item 9 >= 2 followed within the days */
+    long item9_open;                       /* not followed, and the days not over by the cut */
+    long item9_without_total;              /* accepted rows with item 9 and no PHQ-9 total
+                                              that patient and date (every row, data quality) */
+    long no_response_n;                    /* eligible cohort episodes with 6 sessions */
+    long flags[RF_COUNT];                  /* review rows per flag */
+    struct review_row *review;             /* sorted by patient id, date, flag (owned) */
+    size_t nreview;
 };
 
 /* Durability of response, maintenance and induction completion (SPEC 12; durability.c). */
@@ -315,6 +379,28 @@ struct disc_month {
     uint8_t limits;          /* its limits and signal (built on the centre line too) */
 };
 
+/* Vital signs of a group of sessions: its sessions and the three pairs' rates. */
+struct disc_vitals {
+    uint8_t sessions;
+    struct disc_prop pre, post, all;
+};
+/* struct safety_checks's figures (SPEC 13). A clinician's funnel point is drawn when
+ * by_clinician[k].all.rate is DISC_SHOWN. */
+struct disc_checks {
+    struct disc_vitals all, by_route[ROUTE_COUNT], no_clinician, by_month[12];
+    struct disc_vitals *by_clinician;    /* nclinicians (owned) */
+    uint8_t funnel_centre;               /* the centre line and every limit */
+    struct disc_prop pre_incomplete, post_incomplete; /* of sessions */
+    uint8_t dosed_pre;
+    struct disc_prop hold_dosed;         /* of dosed_pre */
+    uint8_t intranasal;
+    struct disc_prop monitoring_short, monitoring_missing; /* of intranasal */
+    struct disc_prop item9_eq3;          /* of item-9 encounters */
+    struct disc_prop item9_followed;     /* of encounters with item 9 >= 2 */
+    uint8_t item9_open, item9_without_total;
+    struct disc_prop no_response;        /* flagged of the episodes with 6 sessions */
+    uint8_t flags[RF_COUNT];             /* review rows per flag */
+};
 /* A funnel unit: its counts; rate: expected, adjusted rate and flag; followup: the follow-up
  * rate and its flag. */
 struct disc_funnel_value {
@@ -339,6 +425,13 @@ struct disc_durability {
     struct disc_prop completed, resp_completers, resp_noncompleters;
     struct disc_prop *by_route;         /* nroutes (owned) */
     uint8_t *sessions;                  /* nbins (owned) */
+};
+
+/* One input file's accounting and its FHIR resources skipped (results.json data_quality.files,
+ * the data-quality page), as the decision flags each count. */
+struct disc_file {
+    uint8_t accepted, rejected, duplicate;
+    uint8_t skipped, skipped_type, skipped_code, skipped_drug;
 };
 
 /* A comparison period: its rates, and the two differences (withheld when either side's rate
@@ -372,13 +465,15 @@ struct disclosure {
     struct disc_prop *ae_sessions, *ae_episodes;       /* per code (owned) */
     uint8_t ae_other_codes;              /* how many codes "other" pools (withheld with its
                                             sessions: each pooled code has one at least) */
-    uint8_t item9_n, item9_episodes;
+    uint8_t item9_n;
     struct disc_prop item9_ge1, item9_ge2, item9_resolved, item9_worsened;
+    struct disc_checks checks;
     /* data quality */
     uint8_t rejected_by_reason[REASON_COUNT], conflicts_total, conflicts_by_col[N_CONFLICT_COLS];
     uint8_t missing_rows, treatment_sessions;
     struct disc_prop missing[N_INT_COLS], without_score;
-    uint8_t *file_rows;                  /* per input file (owned) */
+    uint8_t *file_rows;                  /* per input file: its rows_read (owned) */
+    struct disc_file *files;             /* per input file: its accounting (owned) */
     struct disc_funnel funnel;
     struct disc_durability durability;   /* SPEC 12 */
 };
@@ -400,6 +495,7 @@ struct analysis {
     struct pchart_point monthly[12], monthly_remission[12];
     struct safety safety;
     struct durability durability;      /* SPEC 12 */
+    struct safety_checks checks;       /* vital signs, hold level, monitoring, review list */
     struct data_quality dq;
     /* score trajectory of eligible cohort episodes: baseline = session 0 / week 0 */
     struct trajectory_point by_session[TRAJ_POINTS], by_week[TRAJ_POINTS];

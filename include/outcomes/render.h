@@ -199,7 +199,8 @@ struct funnel_point {
 };
 void render_funnel(cairo_t *cr, const struct fonts *f, struct box b,
                    const struct funnel_point *pts, size_t npts, double centre,
-                   int centre_withheld, int label_all, const char *title, const char *ylabel);
+                   int centre_withheld, int label_all, const char *title, const char *ylabel,
+                   const char *xlabel);
 
 /* "no ... in this period": an honest empty chart. */
 void render_empty(cairo_t *cr, const struct fonts *f, struct box b, const char *message);

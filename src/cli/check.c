@@ -1,6 +1,6 @@
 /* check.c: `outcomes check`: read and validate only. Prints every problem to stdout as
  * file:line:column: message (sorted by file and line), notes on files without data rows,
- * duplicates and same-day conflicts, then one summary line. Exit 0 when every row is accepted, 1
+ * duplicates and same-day conflicts, each file's shape and counts, then one summary line. Exit 0 when every row is accepted, 1
  * when any row is rejected (rows set aside by --as-of are not errors), 3 when a file cannot be
  * read. */
 #include <stdio.h>
@@ -51,6 +51,7 @@ int cli_check(const struct cli_opts *o)
             printf(":%u (same patient and date): that day's %s is not used\n",
                    res.conflicts[i].other_line, ingest_col_name((enum col)res.conflicts[i].col));
         }
+        cli_print_file_counts(&res);
         printf("%ld rows read: %ld accepted, %ld rejected, %ld duplicate", res.rows_read,
                res.rows_accepted, res.rows_rejected, res.rows_duplicate);
         if (res.rows_rejected) {

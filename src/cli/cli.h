@@ -27,6 +27,8 @@ int cli_read_inputs(const struct cli_opts *o, struct ingest_result *res, const c
 /* Prints, on stdout, a note for each input that had a header and no data row (the wrong
  * month's export, an empty query): "FILE: note: header only, no data rows ...". */
 void cli_print_input_notes(const struct ingest_result *res);
+/* Each input file's shape and counts, one line a file (check). */
+void cli_print_file_counts(const struct ingest_result *res);
 /* Prints one problem as file:line:column: message (a FHIR file's: file:line: path: message). */
 void cli_print_problem(FILE *out, const struct ingest_result *res, const struct problem *p);
 

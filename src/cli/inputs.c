@@ -62,6 +62,23 @@ void cli_print_input_notes(const struct ingest_result *res)
     }
 }
 
+/* Each file's shape and its part of the accounting, one line a file:
+ * "a.csv: wide, 7 rows read: 5 accepted, 1 rejected, 1 duplicate" (FHIR: "; N resources
+ * skipped (not rows)" after it). */
+void cli_print_file_counts(const struct ingest_result *res)
+{
+    for (size_t f = 0; f < res->nfiles; f++) {
+        const struct ingest_file *fl = &res->files[f];
+        cli_print_text(stdout, fl->path);
+        printf(": %s, %ld rows read: %ld accepted, %ld rejected, %ld duplicate",
+               ingest_shape_name(fl->shape), fl->rows_read, fl->rows_accepted,
+               fl->rows_rejected, fl->rows_duplicate);
+        if (fl->shape == SHAPE_FHIR)
+            printf("; %ld resources skipped (not rows)", fl->fhir.resources_skipped);
+        printf("\n");
+    }
+}
+
 /* One problem as file:line:column: message (a FHIR problem without a column as
  * file:line: path: message); the path and the message are data, escaped. */
 void cli_print_problem(FILE *out, const struct ingest_result *res, const struct problem *p)

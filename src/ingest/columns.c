@@ -71,7 +71,7 @@ const struct column_info ingest_columns[SCHEMA_COLS] = {
     INT(COL_DBP_PRE, "dbp_pre", "diastolic BP before dose", "dbp-", 30, 300),
     INT(COL_SBP_POST, "sbp_post", "highest systolic BP after dose", "sbp+", 30, 300),
     INT(COL_DBP_POST, "dbp_post", "highest diastolic BP after dose", "dbp+", 30, 300),
-    /* minutes from the dose to the end of monitoring (SPEC section 13): not yet in a figure */
+    /* minutes from the dose to the end of monitoring (SPEC section 13; src/model/checks.c) */
     [COL_MONITORING_MIN] = {.col = COL_MONITORING_MIN, .name = "monitoring_min",
                             .label = "monitoring time (min)", .short_name = "mon",
                             .type = COLTYPE_INT, .lo = 0, .hi = 1440, .dq_missing = 0,

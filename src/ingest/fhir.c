@@ -350,16 +350,19 @@ static int observation(struct res_ctx *c, json_t *res)
     return rows_push(r->out, &st) != 0 ? -1 : 0;
 }
 
-/* RxNorm codes (README, "FHIR"): the ingredients (ketamine 6130, esketamine 2056173) and the
- * product concepts found for them (openFDA's ketamine NDC records; ndclist.com for esketamine). */
+/* RxNorm codes (README, "FHIR"): only concepts read in a source, the product concepts of
+ * openFDA's ketamine hydrochloride NDC records and ndclist.com's esketamine nasal spray pages.
+ * The ingredient codes (6130 ketamine, 2056173 esketamine) could not be checked against a
+ * source, so they are not listed: a wrong code would silently count another drug, while an
+ * administration coded by an unlisted code is counted as "another drug", visibly, and one
+ * that also names the drug in medicationCodeableConcept.text is read by that. */
 static const struct {
     const char *rxcui;
     int drug;
 } rxnorm[] = {
-    {"6130", DRUG_KETAMINE},      {"206967", DRUG_KETAMINE},     {"206970", DRUG_KETAMINE},
-    {"206972", DRUG_KETAMINE},    {"238082", DRUG_KETAMINE},     {"238083", DRUG_KETAMINE},
-    {"238084", DRUG_KETAMINE},    {"2056173", DRUG_ESKETAMINE},  {"2201623", DRUG_ESKETAMINE},
-    {"2201625", DRUG_ESKETAMINE},
+    {"206967", DRUG_KETAMINE},     {"206970", DRUG_KETAMINE},     {"206972", DRUG_KETAMINE},
+    {"238082", DRUG_KETAMINE},     {"238083", DRUG_KETAMINE},     {"238084", DRUG_KETAMINE},
+    {"2201623", DRUG_ESKETAMINE},  {"2201625", DRUG_ESKETAMINE},
 };
 
 static int drug_of(json_t *mcc, int *drug)

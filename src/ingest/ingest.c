@@ -723,10 +723,17 @@ int ingest_run(const char *const *paths, size_t npaths, const struct ingest_opts
         if (res->problems.v[i].first) {
             res->rows_rejected++;
             res->rejected_by_reason[res->problems.v[i].reason]++;
+            res->files[res->problems.v[i].file].rows_rejected++;
         }
     }
     res->rows_duplicate = (long)res->ndups;
     res->rows_accepted = (long)res->rows.n;
+    /* each file's part of the accounting: its rows in the store, its extra copies, its rows
+     * rejected (the three add up to its rows_read; tests check it) */
+    for (size_t i = 0; i < res->ndups; i++)
+        res->files[res->dups[i].file].rows_duplicate++;
+    for (size_t i = 0; i < res->rows.n; i++)
+        res->files[res->rows.file[i]].rows_accepted++;
 out:
     for (size_t s = 0; s < segs.n; s++)
         segment_free(segs.v[s]);

@@ -60,6 +60,7 @@ struct ingest_reader {
     long line;                 /* current physical line, 1-based */
     long rec_line;             /* line where the open record started */
     int skip_to_eol;           /* discarding the rest of a line after a parse error */
+    uint64_t rec_bytes;        /* bytes of the open record given to libcsv (CSV_RECORD_MAX) */
     int in_place;              /* the open record's fields point into the caller's buffer */
     /* the open record */
     size_t nfields;
@@ -876,11 +877,35 @@ static int plain_line(struct ingest_reader *r, const char *p, size_t n)
     return 1;
 }
 
+/* A record longer than CSV_RECORD_MAX bytes (a broken export: a 1 GB line): rejected as
+ * too_long without being held (libcsv would buffer it whole), the rest of its physical line
+ * skipped; reading resumes at the next line. The piece p[0..n) is consumed. */
+COLD static int too_long(struct ingest_reader *r, size_t n, int ends_line, struct diag *d)
+{
+    char msg[160];
+    snprintf(msg, sizeof msg,
+             "record longer than %u bytes (not read; the rest of its line is skipped)",
+             (unsigned)CSV_RECORD_MAX);
+    r->rows_read++;
+    add_problem(r, 1, -1, REASON_TOO_LONG, 1, "", 0, msg);
+    csv_free(&r->csv);
+    r->csv_live = 0;
+    if (r->oom || csv_start(r) != 0)
+        return oom(r, d);
+    record_reset(r);
+    r->rec_bytes = 0;
+    r->skip_to_eol = !ends_line;
+    r->fed += n;
+    if (ends_line)
+        r->line++;
+    return 0;
+}
+
 /* Feeds one piece of at most one physical line (ending with '\n' or not). */
 static int feed_piece(struct ingest_reader *r, const char *p, size_t n, int ends_line,
                       struct diag *d)
 {
-    if (ends_line && r->have_schema && !r->skip_to_eol && !r->fatal &&
+    if (ends_line && r->have_schema && !r->skip_to_eol && !r->fatal && n <= CSV_RECORD_MAX &&
         r->csv.pstate == ROW_NOT_BEGUN && !r->opts->libcsv_only && plain_line(r, p, n)) {
         if (r->oom)
             return oom(r, d);
@@ -894,7 +919,10 @@ static int feed_piece(struct ingest_reader *r, const char *p, size_t n, int ends
             if (!r->have_schema)
                 r->header_line = r->line;
         }
+        if (r->have_schema && !r->fatal && r->rec_bytes + n > CSV_RECORD_MAX)
+            return too_long(r, n, ends_line, d);
         size_t used = csv_parse(&r->csv, p, n, on_field, on_row, r);
+        r->rec_bytes = r->csv.pstate == ROW_NOT_BEGUN ? 0 : r->rec_bytes + n;
         if (r->oom)
             return oom(r, d);
         if (r->fatal) {
@@ -928,6 +956,7 @@ static int feed_piece(struct ingest_reader *r, const char *p, size_t n, int ends
             if (csv_start(r) != 0)
                 return oom(r, d);
             record_reset(r);
+            r->rec_bytes = 0;
             r->skip_to_eol = !ends_line;
         }
     }

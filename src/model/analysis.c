@@ -39,6 +39,9 @@ void model_opts_default(struct model_opts *o, int instrument)
     o->bp_post_sys = 180;
     o->bp_post_dia = 110;
     o->cadss_above = 4;
+    o->bp_hold_sys = 160;
+    o->bp_hold_dia = 100;
+    o->item9_followup_days = 7;
     o->adjust[0] = ADJ_BASELINE;
     o->nadjust = 1;
     o->induction_k = 6;
@@ -300,7 +303,7 @@ static void *episodes_run(void *arg)
 /* The analyses after the cohort: independent tasks that read the episodes and rows and each
  * write their own part of the analysis. Two workers take them from a shared counter, the
  * longest first, so the cores stay evenly busy whatever the data make each cost. */
-enum { TASK_STRATA, TASK_FUNNEL, TASK_SAFETY, TASK_FIGURES, TASK_QUALITY, TASK_FIT_DAYS_RESPONSE,
+enum { TASK_STRATA, TASK_FUNNEL, TASK_SAFETY, TASK_CHECKS, TASK_FIGURES, TASK_QUALITY, TASK_FIT_DAYS_RESPONSE,
        TASK_FIT_DAYS_REMISSION, TASK_FIT_SESSIONS_RESPONSE, TASK_FIT_SESSIONS_REMISSION,
        TASK_MONTHLY, TASK_DURABILITY, TASK_COUNT };
 
@@ -318,6 +321,7 @@ static int after_task(struct analysis *a, const struct rows *r, const size_t *ps
     case TASK_STRATA: return strata(a, r);
     case TASK_FUNNEL: return model_funnel(r, a);
     case TASK_SAFETY: return model_safety(r, pstart, a, &a->safety);
+    case TASK_CHECKS: return model_checks(r, pstart, a, &a->checks);
     case TASK_FIGURES: return model_figures(r, pstart, a);
     case TASK_QUALITY: data_quality(r, &a->opts, &a->dq); return 0;
     case TASK_FIT_DAYS_RESPONSE: return fit(a, 0, 0, &a->time_to_response);
@@ -494,6 +498,7 @@ void model_fini(struct analysis *a)
         free(a->strata[v].values);
     }
     model_safety_fini(&a->safety);
+    model_checks_fini(&a->checks);
     model_funnel_fini(&a->funnel);
     model_durability_fini(&a->durability);
     model_disclosure_fini(&a->disc);

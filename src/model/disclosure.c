@@ -240,6 +240,8 @@ void model_disclosure_fini(struct disclosure *d)
     free(d->file_rows);
     free(d->durability.by_route);
     free(d->durability.sessions);
+    free(d->files);
+    free(d->checks.by_clinician);
     free(d->benchmark_position);
     memset(d, 0, sizeof *d);
 }
@@ -285,6 +287,41 @@ static int strata_cells(struct eng *e, const struct stratum *st, struct strata_t
     }
     free(tmp);
     return e->oom ? -1 : 0;
+}
+
+/* Each input file's accounting (results.json data_quality.files, the data-quality page): per
+ * file FILE_CELLS cells from the returned index on, in the order accepted, rejected, duplicate,
+ * skipped, skipped_type, skipped_code, skipped_drug; its rows_read (cell fr0 + f) is the sum of
+ * the first three, the skipped the sum of the last three, and over the files the rows read,
+ * accepted, rejected and duplicate add up to the flow's. */
+#define FILE_CELLS 7
+static size_t file_cells(struct eng *e, const struct ingest_result *in, size_t fr0,
+                         const size_t *F)
+{
+    size_t base = e->nc, n = in->nfiles;
+    for (size_t f = 0; f < n; f++) {
+        const struct ingest_file *fl = &in->files[f];
+        size_t b = cell(e, fl->rows_accepted), r = cell(e, fl->rows_rejected),
+               u = cell(e, fl->rows_duplicate), k = cell(e, fl->fhir.resources_skipped);
+        size_t t = cell(e, fl->fhir.skipped_other_type), c = cell(e, fl->fhir.skipped_other_code),
+               g = cell(e, fl->fhir.skipped_other_drug);
+        size_t rows[3] = {b, r, u}, skipped[3] = {t, c, g};
+        group_sum(e, fr0 + f, rows, 3);
+        group_sum(e, k, skipped, 3);
+    }
+    size_t *tmp = malloc((n + 1) * sizeof *tmp);
+    if (!tmp) {
+        e->oom = 1;
+        return base;
+    }
+    static const int flow_of[4] = {F_ROWS_READ, F_ACCEPTED, F_REJECTED, F_DUPLICATE};
+    for (int k = 0; k < 4; k++) {
+        for (size_t f = 0; f < n; f++)
+            tmp[f] = k == 0 ? fr0 + f : base + FILE_CELLS * f + (size_t)(k - 1);
+        group_sum(e, F[flow_of[k]], tmp, n);
+    }
+    free(tmp);
+    return base;
 }
 
 /* The funnel's cells (SPEC 11): its n, observed and with-endpoint counts within the flow's
@@ -524,10 +561,175 @@ void model_flow_counts(const struct flow_rows *rows, const struct analysis *a, l
     v[F_REM_OBS_NON] = a->with_endpoint - a->remission_observed.events;
 }
 
+/* ---- safety monitoring (SPEC 13, checks.c) ---------------------------------------------- */
+
+/* A group of sessions' cells: sessions, the three pairs, and their complements. */
+struct vit_cells {
+    size_t n, pre, post, all, cpre, cpost, call;
+};
+static struct vit_cells vit_cells(struct eng *e, size_t same_n, const struct vitals *v)
+{
+    struct vit_cells c;
+    c.n = same_n == SIZE_MAX ? cell(e, v->sessions) : same_or_new(e, same_n, v->sessions);
+    c.pre = cell(e, v->pre);
+    c.post = cell(e, v->post);
+    c.all = cell(e, v->all);
+    c.cpre = part_of(e, c.n, c.pre);
+    c.cpost = part_of(e, c.n, c.post);
+    c.call = part_of(e, c.n, c.all);
+    part_of(e, c.pre, c.all);
+    part_of(e, c.post, c.all);
+    return c;
+}
+static struct disc_vitals vit_flags(const struct eng *e, struct vit_cells c)
+{
+    struct disc_vitals d = {flag(e, c.n), prop(e, c.pre, c.n, c.cpre),
+                            prop(e, c.post, c.n, c.cpost), prop(e, c.all, c.n, c.call)};
+    return d;
+}
+/* Groups of sessions that add up to a total (routes, clinicians, months): each of the four
+ * counts' parts, when they add up to the total's. */
+static int vit_groups(struct eng *e, struct vit_cells tot, const struct vit_cells *parts,
+                      size_t n)
+{
+    size_t *tmp = malloc((n + 1) * sizeof *tmp);
+    if (!tmp)
+        return -1;
+    const size_t tc[4] = {tot.n, tot.pre, tot.post, tot.all};
+    for (int k = 0; k < 4; k++) {
+        for (size_t i = 0; i < n; i++)
+            tmp[i] = k == 0 ? parts[i].n : k == 1 ? parts[i].pre : k == 2 ? parts[i].post
+                                                                         : parts[i].all;
+        group_sum(e, tc[k], tmp, n);
+    }
+    free(tmp);
+    return 0;
+}
+
+/* The cells of struct safety_checks that an already published count anchors. */
+struct checks_anchor {
+    size_t sess, bp_pre_n, bp_pre_high, bp_post_high, cadss_above, item9_n, item9_ge2,
+        eligible, treatment_sessions, missing_phq9;
+};
+struct checks_cells {
+    struct vit_cells all, route[ROUTE_COUNT], none, month[12], *clin;
+    size_t pinc, pincc, qinc, qincc, dosed, hold, holdc, in, shrt, shrtc, miss, missc, eq3,
+        eq3c, fol, folc, open, wt, nrn, nr, nrc;
+};
+static int checks_cells(struct eng *e, const struct safety_checks *c, struct checks_anchor an,
+                        struct checks_cells *k)
+{
+    k->all = vit_cells(e, an.sess, &c->all);
+    for (int r = 0; r < ROUTE_COUNT; r++)
+        k->route[r] = vit_cells(e, SIZE_MAX, &c->by_route[r]);
+    k->none = vit_cells(e, SIZE_MAX, &c->no_clinician);
+    if (vit_groups(e, k->all, k->route, ROUTE_COUNT) != 0)
+        return -1;
+    if (!(k->clin = malloc((c->nclinicians + 1) * sizeof *k->clin)))
+        return -1;
+    for (size_t i = 0; i < c->nclinicians; i++)
+        k->clin[i] = vit_cells(e, SIZE_MAX, &c->by_clinician[i].v);
+    k->clin[c->nclinicians] = k->none;
+    if (vit_groups(e, k->all, k->clin, c->nclinicians + 1) != 0)
+        return -1;
+    for (int m = 0; m < 12; m++)
+        k->month[m] = vit_cells(e, SIZE_MAX, &c->by_month[m]);
+    if (vit_groups(e, k->all, k->month, 12) != 0)
+        return -1;
+    {   /* the months hold every treatment session: the data-quality count, when all shown */
+        size_t mn[12];
+        for (int m = 0; m < 12; m++)
+            mn[m] = k->month[m].n;
+        group_sum(e, an.treatment_sessions, mn, 12);
+    }
+    /* one value of a pair: a third part beside the complete pairs and the sessions without */
+    k->pinc = cell(e, c->pre_incomplete);
+    k->qinc = cell(e, c->post_incomplete);
+    k->pincc = part_of(e, k->all.n, k->pinc);
+    k->qincc = part_of(e, k->all.n, k->qinc);
+    {
+        size_t p3[3] = {k->all.pre, k->pinc,
+                        cell(e, c->all.sessions - c->all.pre - c->pre_incomplete)};
+        group(e, k->all.n, p3, 3);
+        size_t q3[3] = {k->all.post, k->qinc,
+                        cell(e, c->all.sessions - c->all.post - c->post_incomplete)};
+        group(e, k->all.n, q3, 3);
+    }
+    /* the pre-dose pair here is the safety page's reading: the same count */
+    k->all.pre = same_or_new(e, an.bp_pre_n, c->all.pre);
+    k->dosed = cell(e, c->dosed_pre);
+    part_of(e, k->all.n, k->dosed);
+    if (e->c[k->dosed].v <= e->c[an.bp_pre_n].v)
+        part_of(e, an.bp_pre_n, k->dosed);
+    k->hold = cell(e, c->hold_dosed);
+    k->holdc = part_of(e, k->dosed, k->hold);
+    if (e->c[k->hold].v <= e->c[an.bp_pre_high].v)
+        part_of(e, an.bp_pre_high, k->hold);
+    k->in = same_or_new(e, k->route[ROUTE_INTRANASAL].n, c->intranasal);
+    k->shrt = cell(e, c->monitoring_short);
+    k->miss = cell(e, c->monitoring_missing);
+    k->shrtc = part_of(e, k->in, k->shrt);
+    k->missc = part_of(e, k->in, k->miss);
+    {
+        size_t p3[3] = {k->shrt, k->miss,
+                        cell(e, c->intranasal - c->monitoring_short - c->monitoring_missing)};
+        group(e, k->in, p3, 3);
+    }
+    k->eq3 = cell(e, c->item9_eq3);
+    k->eq3c = part_of(e, an.item9_n, k->eq3);
+    part_of(e, an.item9_ge2, k->eq3);
+    k->fol = cell(e, c->item9_followed);
+    k->folc = part_of(e, an.item9_ge2, k->fol); /* the flag item9_no_followup's count */
+    k->open = cell(e, c->item9_open);
+    part_of(e, k->folc, k->open);
+    k->wt = cell(e, c->item9_without_total);
+    if (e->c[k->wt].v <= e->c[an.missing_phq9].v)
+        part_of(e, an.missing_phq9, k->wt);
+    k->nrn = cell(e, c->no_response_n);
+    part_of(e, an.eligible, k->nrn);
+    k->nr = cell(e, c->flags[RF_NO_RESPONSE_AFTER_6]);
+    k->nrc = part_of(e, k->nrn, k->nr);
+    return e->oom ? -1 : 0;
+}
+static void checks_flags(const struct eng *e, const struct safety_checks *c,
+                        struct checks_anchor an, const struct checks_cells *k,
+                        struct disc_checks *d)
+{
+    d->all = vit_flags(e, k->all);
+    for (int r = 0; r < ROUTE_COUNT; r++)
+        d->by_route[r] = vit_flags(e, k->route[r]);
+    d->no_clinician = vit_flags(e, k->none);
+    int centre = d->all.all.rate;
+    for (size_t i = 0; i < c->nclinicians; i++) {
+        d->by_clinician[i] = vit_flags(e, k->clin[i]);
+        centre |= hid(e, k->clin[i].n) || hid(e, k->clin[i].all) || hid(e, k->clin[i].call);
+    }
+    d->funnel_centre = centre ? DISC_WITHHELD : DISC_SHOWN;
+    for (int m = 0; m < 12; m++)
+        d->by_month[m] = vit_flags(e, k->month[m]);
+    d->pre_incomplete = prop(e, k->pinc, k->all.n, k->pincc);
+    d->post_incomplete = prop(e, k->qinc, k->all.n, k->qincc);
+    d->dosed_pre = flag(e, k->dosed);
+    d->hold_dosed = prop(e, k->hold, k->dosed, k->holdc);
+    d->intranasal = flag(e, k->in);
+    d->monitoring_short = prop(e, k->shrt, k->in, k->shrtc);
+    d->monitoring_missing = prop(e, k->miss, k->in, k->missc);
+    d->item9_eq3 = prop(e, k->eq3, an.item9_n, k->eq3c);
+    d->item9_followed = prop(e, k->fol, an.item9_ge2, k->folc);
+    d->item9_open = flag(e, k->open);
+    d->item9_without_total = flag(e, k->wt);
+    d->no_response = prop(e, k->nr, k->nrn, k->nrc);
+    const size_t fc[RF_COUNT] = {k->hold,  an.bp_post_high, an.cadss_above, k->eq3,
+                                 k->folc,  k->shrt,         k->nr};
+    for (int f = 0; f < RF_COUNT; f++)
+        d->flags[f] = flag(e, fc[f]);
+}
+
 int model_disclose(const struct ingest_result *in, struct analysis *a)
 {
     struct disclosure *d = &a->disc;
     const struct safety *s = &a->safety;
+    struct checks_cells ck = {0};
     struct funnel_cells fcl = {0};
     model_disclosure_fini(d);
     for (int v = 0; v < SV_COUNT; v++)
@@ -536,6 +738,8 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
     d->ae_sessions = calloc(s->nae + 1, sizeof *d->ae_sessions);
     d->ae_episodes = calloc(s->nae + 1, sizeof *d->ae_episodes);
     d->file_rows = calloc(in->nfiles + 1, 1);
+    d->files = calloc(in->nfiles + 1, sizeof *d->files);
+    d->checks.by_clinician = calloc(a->checks.nclinicians + 1, sizeof *d->checks.by_clinician);
     for (int v = 0; v < FUNNEL_VARS; v++)
         if (!(d->funnel.units[v] = calloc(a->funnel.units[v].nvalues + 1,
                                           sizeof *d->funnel.units[v])))
@@ -543,8 +747,9 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
     d->durability.by_route = calloc(a->durability.nroutes + 1, sizeof *d->durability.by_route);
     d->durability.sessions = calloc((size_t)a->durability.nbins + 1, 1);
     d->benchmark_position = calloc(a->nbenchmarks + 1, 1);
-    if (!d->ae_sessions || !d->ae_episodes || !d->file_rows || !d->durability.by_route ||
-        !d->durability.sessions || !d->benchmark_position)
+    if (!d->ae_sessions || !d->ae_episodes || !d->file_rows || !d->files ||
+        !d->durability.by_route || !d->durability.sessions || !d->checks.by_clinician ||
+        !d->benchmark_position)
         goto oom;
     const struct km *fits[4] = {&a->time_to_response, &a->time_to_remission,
                                 &a->sessions_to_response, &a->sessions_to_remission};
@@ -715,14 +920,10 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
     size_t i9n = cell(&e, s->item9_n), i9a = cell(&e, s->item9_ge1), i9b = cell(&e, s->item9_ge2);
     size_t i9ac = part_of(&e, i9n, i9a), i9bc = part_of(&e, i9n, i9b);
     part_of(&e, i9a, i9b);
-    size_t i9e = cell(&e, s->item9_episodes), i9r = cell(&e, s->item9_resolved),
-           i9w = cell(&e, s->item9_worsened);
-    size_t i9rc = part_of(&e, i9e, i9r), i9wc = part_of(&e, i9e, i9w);
-    {
-        size_t parts[3] = {i9r, i9w, cell(&e, s->item9_episodes - s->item9_resolved -
-                                                   s->item9_worsened)};
-        group(&e, i9e, parts, 3);
-    }
+    /* item 9 per episode: two denominators (SPEC 13), each with its events */
+    size_t i9rn = cell(&e, s->item9_resolved.n), i9r = cell(&e, s->item9_resolved.events);
+    size_t i9wn = cell(&e, s->item9_worsened.n), i9w = cell(&e, s->item9_worsened.events);
+    size_t i9rc = part_of(&e, i9rn, i9r), i9wc = part_of(&e, i9wn, i9w);
     /* data quality */
     size_t rr[REASON_COUNT], cc[N_CONFLICT_COLS], ms[N_INT_COLS], msc[N_INT_COLS];
     for (int r = 0; r < REASON_COUNT; r++)
@@ -756,18 +957,14 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
             group_sum(&e, mrows, parts, 2);
         }
     }
+    struct checks_anchor an = {sess, bpn[0], bph[0], bph[1], ca, i9n, i9b, F[F_ELIGIBLE], ts,
+                               ms[INT_INDEX(COL_PHQ9)]};
+    if (checks_cells(&e, &a->checks, an, &ck) != 0)
+        goto oom_e;
     size_t fr0 = e.nc;
     for (size_t f = 0; f < in->nfiles; f++)
         cell(&e, in->files[f].rows_read);
-    {
-        size_t *tmp = malloc((in->nfiles + 1) * sizeof *tmp);
-        if (!tmp)
-            goto oom_e;
-        for (size_t f = 0; f < in->nfiles; f++)
-            tmp[f] = fr0 + f;
-        group_sum(&e, F[F_ROWS_READ], tmp, in->nfiles);
-        free(tmp);
-    }
+    size_t fa0 = file_cells(&e, in, fr0, F);
     struct dur_cells dcells;
     durability_cells(&e, a, F, kc[0], sbase[SV_FREQUENCY], &dcells);
     if (e.oom)
@@ -876,9 +1073,9 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
     d->item9_n = flag(&e, i9n);
     d->item9_ge1 = prop(&e, i9a, i9n, i9ac);
     d->item9_ge2 = prop(&e, i9b, i9n, i9bc);
-    d->item9_episodes = flag(&e, i9e);
-    d->item9_resolved = prop(&e, i9r, i9e, i9rc);
-    d->item9_worsened = prop(&e, i9w, i9e, i9wc);
+    d->item9_resolved = prop(&e, i9r, i9rn, i9rc);
+    d->item9_worsened = prop(&e, i9w, i9wn, i9wc);
+    checks_flags(&e, &a->checks, an, &ck, &d->checks);
     for (int r = 0; r < REASON_COUNT; r++)
         d->rejected_by_reason[r] = flag(&e, rr[r]);
     d->conflicts_total = flag(&e, ct);
@@ -891,8 +1088,13 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
                             : (struct disc_prop){0};
     d->treatment_sessions = flag(&e, ts);
     d->without_score = prop(&e, tw, ts, twc);
-    for (size_t f = 0; f < in->nfiles; f++)
+    for (size_t f = 0; f < in->nfiles; f++) {
         d->file_rows[f] = flag(&e, fr0 + f);
+        size_t b = fa0 + FILE_CELLS * f;
+        d->files[f] = (struct disc_file){flag(&e, b), flag(&e, b + 1), flag(&e, b + 2),
+                                         flag(&e, b + 3), flag(&e, b + 4), flag(&e, b + 5),
+                                         flag(&e, b + 6)};
+    }
     funnel_flags(&e, a, &fcl, &d->funnel);
     for (int v = 0; v < FUNNEL_VARS; v++)
         free(fcl.u[v]);
@@ -900,8 +1102,10 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
     free(e.c);
     free(e.m);
     free(e.g);
+    free(ck.clin);
     return 0;
 oom_e:
+    free(ck.clin);
     for (int v = 0; v < FUNNEL_VARS; v++)
         free(fcl.u[v]);
     free(e.c);

@@ -38,6 +38,10 @@ void model_durability_fini(struct durability *u);
 int model_safety(const struct rows *r, const size_t *pstart, const struct analysis *a,
                  struct safety *s);
 void model_safety_fini(struct safety *s);
+/* Vital signs, hold level, monitoring, item 9 follow-up and the review list (checks.c). */
+int model_checks(const struct rows *r, const size_t *pstart, const struct analysis *a,
+                 struct safety_checks *c);
+void model_checks_fini(struct safety_checks *c);
 /* The trajectory and waterfall figures of the report. */
 int model_figures(const struct rows *r, const size_t *pstart, struct analysis *a);
 

@@ -1,17 +1,19 @@
 /* safety.c: the safety figures of SPEC section 6 item 7 over the cohort's episodes.
  *  - Sessions are the treatment rows dated from an episode's index date up to (not including)
  *    the next episode's; blood pressure, CADSS and adverse events are read per row.
- *  - Blood pressure: a pre-dose reading is flagged when systolic >= bp_pre_sys or diastolic >=
- *    bp_pre_dia (140/90 by default), a post-dose reading at 180/110; denominators are the rows
- *    with at least one reading of that kind.
- *  - SBP rise = sbp_post - sbp_pre where both are recorded; quantiles as R type 7, computed
+ *  - Blood pressure: a reading is both values of its pair (one alone is incomplete, SPEC 13); a
+ *    pre-dose reading is flagged when systolic >= bp_pre_sys or diastolic >= bp_pre_dia (140/90
+ *    by default), a post-dose reading at 180/110; denominators are the rows with that reading.
+ *  - SBP rise = sbp_post - sbp_pre where both readings are complete; quantiles as R type 7, computed
  *    from counts of the integer values (no per-row storage).
  *  - CADSS by session number (the episode's n-th treatment date; 12 and later pooled).
  *  - Adverse events: the codes of a row split at '|', trimmed, counted as given (case kept),
  *    once per row and once per episode.
- *  - PHQ-9 item 9: every encounter from the baseline window to the end of follow-up; an
- *    episode's item 9 resolved when its baseline-window value was >= 1 and its last follow-up
- *    value is 0, worsened when the last is above the baseline value. */
+ *  - PHQ-9 item 9: every encounter from the baseline window to the end of follow-up. Per episode
+ *    (SPEC 13): the baseline value is the latest in the baseline window; resolved = baseline
+ *    >= 1 and the last follow-up value 0, over the episodes with baseline >= 1 and a follow-up
+ *    value; worsened = baseline 0 and any follow-up value >= 1, over the episodes with
+ *    baseline 0 and a follow-up value. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -467,6 +469,7 @@ int model_safety(const struct rows *r, const size_t *pstart, const struct analys
             maxrows = pstart[q + 1] - pstart[q];
     struct dated_score *item9 = malloc(maxrows * sizeof *item9);
     double rise_sum = 0;
+    long resolved_n = 0, resolved = 0, worsened_n = 0, worsened = 0;
     uint32_t ntext = strtab_count(r->text);
     uint8_t *has_code = calloc(ntext ? ntext : 1, 1); /* by text id: 0 unknown, 1 no, 2 yes */
     if (!rise || !cadss || !item9 || !has_code)
@@ -495,15 +498,17 @@ int model_safety(const struct rows *r, const size_t *pstart, const struct analys
             int sp = r->score[INT_INDEX(COL_SBP_PRE)][i], dp = r->score[INT_INDEX(COL_DBP_PRE)][i];
             int sq = r->score[INT_INDEX(COL_SBP_POST)][i],
                 dq = r->score[INT_INDEX(COL_DBP_POST)][i];
-            if (sp >= 0 || dp >= 0) {
+            /* a reading is both values of its pair: one alone is incomplete (SPEC 13) */
+            int pre = sp >= 0 && dp >= 0, post = sq >= 0 && dq >= 0;
+            if (pre) {
                 s->bp_pre_n++;
                 s->bp_pre_high += sp >= o->bp_pre_sys || dp >= o->bp_pre_dia;
             }
-            if (sq >= 0 || dq >= 0) {
+            if (post) {
                 s->bp_post_n++;
                 s->bp_post_high += sq >= o->bp_post_sys || dq >= o->bp_post_dia;
             }
-            if (sp >= 0 && sq >= 0) {
+            if (pre && post) {
                 int d = sq - sp;
                 rise[d - RISE_MIN]++;
                 rise_sum += d;
@@ -538,7 +543,7 @@ int model_safety(const struct rows *r, const size_t *pstart, const struct analys
         int64_t from = (int64_t)e->index_date - o->baseline_window;
         int64_t to = e->next_index == INT32_MAX ? INT64_MAX
                                                  : (int64_t)e->next_index - o->baseline_window;
-        int base9 = -1, last9 = -1;
+        int base9 = -1, last9 = -1, max9 = -1;
         for (size_t k = 0; k < n9; k++) {
             int64_t dd = item9[k].date;
             if (dd < from || dd >= to)
@@ -548,15 +553,21 @@ int model_safety(const struct rows *r, const size_t *pstart, const struct analys
             s->item9_ge2 += item9[k].score >= 2;
             if (dd <= e->index_date)
                 base9 = item9[k].score;
-            else
+            else {
                 last9 = item9[k].score;
+                max9 = last9 > max9 ? last9 : max9;
+            }
         }
-        if (base9 >= 0 && last9 >= 0) {
-            s->item9_episodes++;
-            s->item9_resolved += base9 >= 1 && last9 == 0;
-            s->item9_worsened += last9 > base9;
+        if (base9 >= 1 && last9 >= 0) {
+            resolved_n++;
+            resolved += last9 == 0;
+        } else if (base9 == 0 && last9 >= 0) {
+            worsened_n++;
+            worsened += max9 >= 1;
         }
     }
+    s->item9_resolved = stats_proportion(resolved, resolved_n, o->ci);
+    s->item9_worsened = stats_proportion(worsened, worsened_n, o->ci);
     long nr = s->sbp_rise_n;
     s->sbp_rise_min = hist_quantile(rise, RISE_BINS, RISE_MIN, nr, 0);
     s->sbp_rise_q1 = hist_quantile(rise, RISE_BINS, RISE_MIN, nr, 0.25);

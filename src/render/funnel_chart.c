@@ -55,7 +55,7 @@ static void limit_curve(cairo_t *cr, const struct axis *ax, const struct axis *a
 
 void render_funnel(cairo_t *cr, const struct fonts *f, struct box b, const struct funnel_point *pts,
                    size_t npts, double centre, int centre_withheld, int label_all,
-                   const char *title, const char *ylabel)
+                   const char *title, const char *ylabel, const char *xlabel)
 {
     cairo_save(cr);
     cairo_set_source_rgb(cr, 0, 0, 0);
@@ -100,8 +100,7 @@ void render_funnel(cairo_t *cr, const struct fonts *f, struct box b, const struc
         snprintf(buf, sizeof buf, "%.0f", ax.tick[i]);
         render_text(cr, f, 0, 8, x, p.y + p.h + 11, 0.5, buf);
     }
-    render_text(cr, f, 0, 8, p.x + p.w / 2, p.y + p.h + 22, 0.5,
-                "episodes (mature, eligible) of the unit");
+    render_text(cr, f, 0, 8, p.x + p.w / 2, p.y + p.h + 22, 0.5, xlabel);
     cairo_save(cr);
     cairo_translate(cr, b.x + 8, p.y + p.h / 2);
     cairo_rotate(cr, -RENDER_PI / 2);

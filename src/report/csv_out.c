@@ -425,3 +425,25 @@ char *report_rejects_csv(const struct report_input *in, size_t *len)
     }
     return finish(&o, len);
 }
+
+char *report_review_csv(const struct report_input *in, const struct analysis *a, size_t *len)
+{
+    struct out o = {0};
+    static const char *const header[] = {"patient_id", "episode", "date", "file",
+                                         "line",       "flag",    "value"};
+    for (size_t k = 0; k < 7; k++)
+        field(&o, header[k], k == 6);
+    char day[11];
+    for (size_t i = 0; i < a->checks.nreview; i++) {
+        const struct review_row *q = &a->checks.review[i];
+        field_id(&o, in->patient_ids, q->patient, 0);
+        field_long(&o, q->episode, 1, 0);
+        date_format(q->date, day);
+        field(&o, day, 0);
+        field(&o, q->file < in->nfiles ? in->files[q->file].path : "", 0);
+        field_long(&o, (long)q->line, 1, 0);
+        field(&o, model_review_flag_name(q->flag), 0);
+        field(&o, q->value, 1);
+    }
+    return finish(&o, len);
+}

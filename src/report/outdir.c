@@ -39,8 +39,8 @@
 #include "outcomes/report.h"
 #include "outcomes/sigguard.h"
 
-const char *const report_output_names[] = {"report.pdf", "results.json", "episodes.csv",
-                                           "rejects.csv", "manifest.json",
+const char *const report_output_names[] = {"report.pdf",  "results.json", "episodes.csv",
+                                           "review.csv",  "rejects.csv",  "manifest.json",
                                            "index.json"};
 const size_t report_noutput_names = sizeof report_output_names / sizeof *report_output_names;
 

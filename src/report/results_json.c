@@ -239,6 +239,119 @@ static json_t *mark(json_t *o, int any)
     return o;
 }
 
+/* A proportion x of n (counts of the model) with the run's interval, as dp allows. */
+static json_t *share_d(long x, long n, struct disc_prop dp, enum ci_method ci)
+{
+    struct proportion p = stats_proportion(x, n, ci);
+    return proportion_d(&p, dp);
+}
+
+/* Vital signs of a group of sessions: {sessions, pre, post, all} (SPEC 13). */
+static json_t *vitals(const struct vitals *v, const struct disc_vitals *dv, enum ci_method ci)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "sessions", count(v->sessions, dv->sessions));
+    json_object_set_new(o, "pre_pair", share_d(v->pre, v->sessions, dv->pre, ci));
+    json_object_set_new(o, "post_pair", share_d(v->post, v->sessions, dv->post, ci));
+    json_object_set_new(o, "all_four", share_d(v->all, v->sessions, dv->all, ci));
+    return mark(o, dv->sessions);
+}
+
+/* The item-9 figures of SPEC 13 beside the encounter counts of phq9_item9. */
+static void safety_item9(const struct analysis *a, json_t *t)
+{
+    const struct safety_checks *c = &a->checks;
+    const struct disc_checks *dc = &a->disc.checks;
+    json_object_set_new(t, "encounters_eq3", count(c->item9_eq3, dc->item9_eq3.events));
+    json_object_set_new(t, "followup_days", json_integer(a->opts.item9_followup_days));
+    json_object_set_new(t, "ge2_followed",
+                        share_d(c->item9_followed, a->safety.item9_ge2, dc->item9_followed,
+                                a->opts.ci));
+    json_object_set_new(t, "ge2_not_followed_days_open", count(c->item9_open, dc->item9_open));
+    json_object_set_new(t, "rows_without_phq9_total",
+                        count(c->item9_without_total, dc->item9_without_total));
+    if (dc->item9_eq3.events || dc->item9_open || dc->item9_without_total)
+        json_object_set_new(t, "suppressed", json_true());
+}
+
+/* Vital-sign completeness, hold level, monitoring time and the review list's counts. */
+static void safety_checks(const struct analysis *a, json_t *o)
+{
+    const struct safety_checks *c = &a->checks;
+    const struct disc_checks *dc = &a->disc.checks;
+    enum ci_method ci = a->opts.ci;
+    json_t *v = json_object(), *arr, *t;
+    json_object_set_new(v, "overall", vitals(&c->all, &dc->all, ci));
+    json_object_set_new(v, "pre_incomplete",
+                        share_d(c->pre_incomplete, c->all.sessions, dc->pre_incomplete, ci));
+    json_object_set_new(v, "post_incomplete",
+                        share_d(c->post_incomplete, c->all.sessions, dc->post_incomplete, ci));
+    arr = json_array();
+    for (int r = 1; r <= ROUTE_COUNT; r++) { /* sessions without a route last */
+        int k = r % ROUTE_COUNT;
+        if (c->by_route[k].sessions == 0)
+            continue;
+        t = vitals(&c->by_route[k], &dc->by_route[k], ci);
+        json_object_set_new(t, "route", k ? json_string(ingest_route_name(k)) : json_null());
+        json_array_append_new(arr, t);
+    }
+    json_object_set_new(v, "by_route", arr);
+    t = json_object();
+    json_object_set_new(t, "measure", json_string("all_four"));
+    json_object_set_new(t, "adjusted", json_false());
+    json_object_set_new(t, "centre", dc->funnel_centre ? json_null() : num(c->funnel_centre));
+    arr = json_array();
+    for (size_t k = 0; k < c->nclinicians; k++) {
+        const struct vitals_unit *u = &c->by_clinician[k];
+        const struct disc_vitals *du = &dc->by_clinician[k];
+        json_t *q = vitals(&u->v, du, ci);
+        json_object_set_new(q, "clinician", text_str(u->value));
+        int lim = dc->funnel_centre || du->sessions;
+        json_object_set_new(q, "limits95", lim ? pair(NAN, NAN) : pair(u->lo95, u->hi95));
+        json_object_set_new(q, "limits998", lim ? pair(NAN, NAN) : pair(u->lo998, u->hi998));
+        json_object_set_new(q, "flag", lim || du->all.rate ? json_null()
+                                                           : json_string(stats_funnel_flag_name(u->flag)));
+        json_array_append_new(arr, mark(q, lim || du->all.rate));
+    }
+    json_object_set_new(t, "clinicians", arr);
+    json_object_set_new(t, "no_clinician", vitals(&c->no_clinician, &dc->no_clinician, ci));
+    json_object_set_new(v, "funnel_clinician", mark(t, dc->funnel_centre));
+    arr = json_array();
+    for (int m = 0; m < 12; m++) {
+        t = vitals(&c->by_month[m], &dc->by_month[m], ci);
+        json_object_set_new(t, "month", month_str(c->month0 + m));
+        json_array_append_new(arr, t);
+    }
+    json_object_set_new(v, "by_month", arr);
+    json_object_set_new(o, "vitals", v);
+    t = json_object();
+    json_object_set_new(t, "threshold", pair(a->opts.bp_hold_sys, a->opts.bp_hold_dia));
+    json_object_set_new(t, "dosed", share_d(c->hold_dosed, c->dosed_pre, dc->hold_dosed, ci));
+    json_object_set_new(o, "bp_hold", t);
+    t = json_object();
+    json_object_set_new(t, "minimum_minutes", json_integer(120));
+    json_object_set_new(t, "intranasal_sessions", count(c->intranasal, dc->intranasal));
+    json_object_set_new(t, "under_minimum",
+                        share_d(c->monitoring_short, c->intranasal, dc->monitoring_short, ci));
+    json_object_set_new(t, "without_value",
+                        share_d(c->monitoring_missing, c->intranasal, dc->monitoring_missing, ci));
+    json_object_set_new(o, "monitoring", mark(t, dc->intranasal));
+    t = json_object();
+    json_object_set_new(t, "file", a->opts.suppress_below > 1 ? json_null()
+                                                              : json_string("review.csv"));
+    json_t *fl = json_object();
+    int any = 0;
+    for (int f = 0; f < RF_COUNT; f++) {
+        json_object_set_new(fl, model_review_flag_name(f), count(c->flags[f], dc->flags[f]));
+        any |= dc->flags[f];
+    }
+    json_object_set_new(t, "flags", mark(fl, any));
+    json_object_set_new(t, "no_response_after_6",
+                        share_d(c->flags[RF_NO_RESPONSE_AFTER_6], c->no_response_n,
+                                dc->no_response, ci));
+    json_object_set_new(o, "review", t);
+}
+
 static json_t *safety(const struct analysis *a)
 {
     const struct safety *s = &a->safety;
@@ -320,15 +433,42 @@ static json_t *safety(const struct analysis *a)
     json_object_set_new(t, "encounters", count(s->item9_n, d->item9_n));
     json_object_set_new(t, "encounters_ge1", count(s->item9_ge1, d->item9_ge1.events));
     json_object_set_new(t, "encounters_ge2", count(s->item9_ge2, d->item9_ge2.events));
-    json_object_set_new(t, "episodes_with_baseline_and_followup",
-                        count(s->item9_episodes, d->item9_episodes));
-    json_object_set_new(t, "episodes_resolved", count(s->item9_resolved, d->item9_resolved.events));
-    json_object_set_new(t, "episodes_worsened", count(s->item9_worsened, d->item9_worsened.events));
+    safety_item9(a, t);
     json_object_set_new(o, "phq9_item9",
-                        mark(t, d->item9_n || d->item9_ge1.events || d->item9_ge2.events ||
-                                    d->item9_episodes || d->item9_resolved.events ||
-                                    d->item9_worsened.events));
+                        mark(t, d->item9_n || d->item9_ge1.events || d->item9_ge2.events));
+    t = json_object();
+    json_object_set_new(t, "resolved", proportion_d(&s->item9_resolved, d->item9_resolved));
+    json_object_set_new(t, "worsened", proportion_d(&s->item9_worsened, d->item9_worsened));
+    json_object_set_new(o, "item9_course", t);
+    safety_checks(a, o);
     return o;
+}
+
+/* One input file's shape and its part of the accounting (README "Outputs": data_quality.files),
+ * each count as the disclosure decision flags it (rows the file's rows_read, k the others);
+ * returns 1 when any of them is withheld. */
+static int file_counts(json_t *fo, const struct ingest_file *fl, uint8_t rows,
+                       const struct disc_file *k)
+{
+    json_object_set_new(fo, "shape", json_string(ingest_shape_name(fl->shape)));
+    json_object_set_new(fo, "rows_read", count(fl->rows_read, rows));
+    json_object_set_new(fo, "rows_accepted", count(fl->rows_accepted, k->accepted));
+    json_object_set_new(fo, "rows_rejected", count(fl->rows_rejected, k->rejected));
+    json_object_set_new(fo, "rows_duplicate", count(fl->rows_duplicate, k->duplicate));
+    int any = rows || k->accepted || k->rejected || k->duplicate;
+    if (fl->shape == SHAPE_FHIR) { /* resources that are not rows */
+        const struct fhir_counts *c = &fl->fhir;
+        json_t *sk = json_object();
+        json_object_set_new(sk, "total", count(c->resources_skipped, k->skipped));
+        json_object_set_new(sk, "other_resource_type",
+                            count(c->skipped_other_type, k->skipped_type));
+        json_object_set_new(sk, "observation_other_code",
+                            count(c->skipped_other_code, k->skipped_code));
+        json_object_set_new(sk, "other_drug", count(c->skipped_other_drug, k->skipped_drug));
+        json_object_set_new(fo, "resources_skipped", sk);
+        any |= k->skipped || k->skipped_type || k->skipped_code || k->skipped_drug;
+    }
+    return any;
 }
 
 static json_t *data_quality(const struct report_input *in, const struct analysis *a)
@@ -384,20 +524,9 @@ static json_t *data_quality(const struct report_input *in, const struct analysis
     for (size_t f = 0; f < in->nfiles; f++) {
         json_t *fo = json_object();
         report_json_set_path(fo, "path", in->files[f].path);
-        json_object_set_new(fo, "shape", json_string(ingest_shape_name(in->files[f].shape)));
-        json_object_set_new(fo, "rows_read", count(in->files[f].rows_read, d->file_rows[f]));
-        if (in->files[f].shape == SHAPE_FHIR) { /* resources that are not rows */
-            const struct fhir_counts *k = &in->files[f].fhir;
-            json_t *sk = json_object();
-            json_object_set_new(sk, "total", count(k->resources_skipped, d->file_rows[f]));
-            json_object_set_new(sk, "other_resource_type",
-                                count(k->skipped_other_type, d->file_rows[f]));
-            json_object_set_new(sk, "observation_other_code",
-                                count(k->skipped_other_code, d->file_rows[f]));
-            json_object_set_new(sk, "other_drug", count(k->skipped_other_drug, d->file_rows[f]));
-            json_object_set_new(fo, "resources_skipped", sk);
-        }
-        json_array_append_new(files, mark(fo, d->file_rows[f]));
+        json_array_append_new(files,
+                              mark(fo, file_counts(fo, &in->files[f], d->file_rows[f],
+                                                   &d->files[f])));
     }
     json_object_set_new(o, "files", files);
     return o;

@@ -199,7 +199,7 @@ struct run {
     int ehashing;
     int begun; /* report_out_begin done, not yet committed */
     /* the other outputs, in the order written */
-    char *json, *rejects, *pdf, *manifest;
+    char *json, *rejects, *review, *pdf, *manifest;
     struct render_content content; /* report.pdf's content hash per page, for the manifest */
     struct out_file files[MAX_OUT];
     size_t nfiles;
@@ -263,8 +263,11 @@ static int read_inputs(struct run *r)
     io.colmap = rq->columns ? &r->colmap : NULL;
     io.threads = rq->threads;
     int rc = ingest_run(rq->files, rq->nfiles, &io, &out->in, r->d);
-    if (!rc)
-        rows_release_provenance(&out->in.rows); /* not read after the store (8 bytes a row) */
+    /* the provenance columns (line, file; 8 bytes a row): the review list's rows name theirs
+     * (SPEC 13), so they stay through the analysis when review.csv is written; under
+     * suppression it is not, and they go now */
+    if (!rc && rq->model.suppress_below > 1)
+        rows_release_provenance(&out->in.rows);
     if (rq->after_read && !rc)
         rq->after_read(rq->arg);
     stage(r, 2);
@@ -359,10 +362,12 @@ static int analyse(struct run *r)
     r->t1 = now();
     if (model_run(&r->out->in, &mo, &r->a, r->d) != 0)
         return r->d->code;
-    stage(r, 3);
-    r->t2 = now();
+    /* --each: each value's analysis (its review rows name their lines too) */
     if (r->rq->each && make_subs(r) != 0)
         return r->d->code;
+    rows_release_provenance(&r->out->in.rows); /* the review rows have their lines */
+    stage(r, 3);
+    r->t2 = now();
     r->out->eligible = r->a.eligible;
     r->out->mature = r->a.mature;
     r->out->episodes = r->a.seconds_episodes;
@@ -421,10 +426,12 @@ static int episodes(struct run *r)
 static int other_outputs(struct run *r)
 {
     const struct report_request *rq = r->rq;
-    size_t njson = 0, nrejects = 0, npdf = 0;
+    size_t njson = 0, nrejects = 0, nreview = 0, npdf = 0;
     r->json = report_results_json(&r->ri, &r->a, &njson);
     r->rejects = r->row_level ? report_rejects_csv(&r->ri, &nrejects) : NULL;
-    if (!r->json || (r->row_level && !r->rejects))
+    /* review.csv names patients: a row-level file (SPEC 9, 13) */
+    r->review = r->row_level ? report_review_csv(&r->ri, &r->a, &nreview) : NULL;
+    if (!r->json || (r->row_level && (!r->rejects || !r->review)))
         return diag_set(r->d, DIAG_IO, NULL, 0, 0, "out of memory while writing the results");
     char date_iso[32];
     if (pdf_date(rq->source_date_epoch, r->a.as_of, date_iso, sizeof date_iso, r->d) != 0)
@@ -455,6 +462,7 @@ static int other_outputs(struct run *r)
         r->files[r->nfiles++] = (struct out_file){"rejects.csv", r->rejects, nrejects};
         r->files[r->nfiles++] =
             (struct out_file){"episodes.csv", NULL, r->elens[0] + r->elens[1]};
+        r->files[r->nfiles++] = (struct out_file){"review.csv", r->review, nreview};
     }
     return 0;
 }
@@ -551,7 +559,7 @@ static int write_sub(struct run *r, struct sub *sb, size_t nrejects)
     char *value = strndup(val, vlen);
     char *parts[2] = {NULL, NULL}, *json = NULL, *pdf = NULL, *man = NULL, *title = NULL;
     size_t lens[2] = {0, 0}, njson = 0, npdf = 0, nman = 0;
-    struct manifest_file outs[5];
+    struct manifest_file outs[6];
     size_t nouts = 0;
     int rc = 0;
     if (!value)
@@ -569,6 +577,14 @@ static int write_sub(struct run *r, struct sub *sb, size_t nrejects)
         if (!rc)
             rc = sub_file(r, sb, "rejects.csv", (const char *const *)&r->rejects, &nrejects, 1,
                           outs, &nouts);
+        size_t nreview = 0;
+        char *review = rc ? NULL : report_review_csv(&ri, &sb->a, &nreview);
+        if (!rc && !review)
+            rc = oom(r);
+        if (!rc)
+            rc = sub_file(r, sb, "review.csv", (const char *const *)&review, &nreview, 1, outs,
+                          &nouts);
+        free(review);
     }
     if (!rc && !(json = report_results_json(&ri, &sb->a, &njson)))
         rc = oom(r);
@@ -630,7 +646,7 @@ static int write_subs(struct run *r)
     for (size_t k = 0; k < r->nfiles; k++)
         if (strcmp(r->files[k].name, "rejects.csv") == 0)
             nrejects = r->files[k].len;
-    r->subfiles = calloc(r->nsubs * 5 + 1, sizeof *r->subfiles);
+    r->subfiles = calloc(r->nsubs * 6 + 1, sizeof *r->subfiles);
     if (!r->subfiles)
         return oom(r);
     if (r->nsubs && report_out_subdir(by, r->d) != 0)
@@ -749,6 +765,7 @@ static void finish(struct run *r)
     free(r->subfiles);
     free(r->index);
     render_content_fini(&r->content);
+    free(r->review);
     model_fini(&r->a);
     ingest_colmap_fini(&r->colmap);
     benchmarks_fini(&r->benchmarks);

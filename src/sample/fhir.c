@@ -97,7 +97,7 @@ int sample_write_fhir(FILE *out, const struct sample_opts *opts, struct diag *d)
         if (rc)
             break;
         if (strcmp(v[F_TYPE], "treatment") == 0) {
-            const char *rx = strcmp(v[F_DRUG], "esketamine") == 0 ? "2056173" : "6130";
+            const char *rx = strcmp(v[F_DRUG], "esketamine") == 0 ? "2201623" : "238083";
             fprintf(out,
                     "{\"resourceType\":\"MedicationAdministration\",\"id\":\"ma%ld\","
                     "\"status\":\"completed\",\"medicationCodeableConcept\":{\"coding\":[{"

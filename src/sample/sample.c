@@ -6,7 +6,8 @@
  * approaches a patient-specific improvement (responders and non-responders), drop-out, remote
  * assessments between sessions and after induction, maintenance boosters, and for some a
  * second episode months later. Vitals rise after the dose; CADSS and side effects follow the
- * drug. Rows are written patient by patient, each patient's in date order. It is a demonstration generator,
+ * drug; a few sessions lack a blood pressure (or one value of it) and esketamine's monitoring
+ * time is now and then short or unrecorded. Rows are written patient by patient, each patient's in date order. It is a demonstration generator,
  * not a clinical model: the parameters are plausible, not fitted to data. */
 #include "outcomes/sample.h"
 
@@ -93,6 +94,8 @@ struct held {
 
 struct gen {
     gsl_rng *rng;
+    gsl_rng *aux;       /* a second stream for what later versions added (monitoring time,
+                           vitals not taken), so that the first draws as it always did */
     FILE *f;
     int32_t as_of;
     int failed;
@@ -227,13 +230,21 @@ static void write_row(struct gen *g, const char *pid, int32_t day, int treatment
         int sbp = clampi(gsl_ran_gaussian(r, 14) + 127, 90, 200);
         int dbp = clampi(gsl_ran_gaussian(r, 9) + 79, 50, 125);
         int rise = clampi(gsl_ran_gaussian(r, 9) + (c->drug ? 11 : 16), -10, 70);
-        put_int(&l, sbp);
+        /* vitals not taken (from the second stream): a pair missing, or one value of it */
+        double u = gsl_rng_uniform(g->aux), w = gsl_rng_uniform(g->aux);
+        int pre = u < 0.005 ? 0 : u < 0.01 ? 1 : 2, post = w < 0.025 ? 0 : w < 0.035 ? 1 : 2;
+        if (pre)
+            put_int(&l, sbp);
         put_sep(&l);
-        put_int(&l, dbp);
+        if (pre == 2)
+            put_int(&l, dbp);
         put_sep(&l);
-        put_int(&l, clampi(sbp + rise, 90, 260));
+        if (post)
+            put_int(&l, clampi(sbp + rise, 90, 260));
         put_sep(&l);
-        put_int(&l, clampi(dbp + rise * 0.5 + gsl_ran_gaussian(r, 4), 50, 150));
+        int dpost = clampi(dbp + rise * 0.5 + gsl_ran_gaussian(r, 4), 50, 150);
+        if (post == 2)
+            put_int(&l, dpost);
         put_sep(&l);
         static const char *const ae[] = {"nausea",   "dizziness", "headache", "dissociation",
                                          "sedation", "vomiting",  "anxiety",  "blurred_vision"};
@@ -252,6 +263,15 @@ static void write_row(struct gen *g, const char *pid, int32_t day, int treatment
         put_str(&l, ",,,,,,");
     }
     put_str(&l, therapies[c->therapy]);
+    put_sep(&l);
+    if (treatment) { /* minutes of monitoring: the REMS two hours after esketamine, a few
+                        short or unrecorded; about an hour after ketamine */
+        double u = gsl_rng_uniform(g->aux), v = gsl_rng_uniform(g->aux);
+        if (c->drug && u >= 0.05)
+            put_int(&l, u < 0.08 ? 75 + (int)(40 * v) : 120 + (int)(60 * v));
+        else if (!c->drug && u >= 0.1)
+            put_int(&l, 40 + (int)(50 * v));
+    }
     l.buf[l.n++] = '\n';
     hold(g, day, &l);
 }
@@ -335,10 +355,15 @@ static void draw_course(gsl_rng *r, struct course *c, int site)
 int sample_write(FILE *f, const struct sample_opts *opts, struct diag *d)
 {
     stats_init(); /* also a library entry point: GSL errors as values, never abort() */
-    struct gen g = {.rng = gsl_rng_alloc(gsl_rng_mt19937), .f = f, .as_of = opts->as_of};
-    if (!g.rng)
+    struct gen g = {.rng = gsl_rng_alloc(gsl_rng_mt19937), .aux = gsl_rng_alloc(gsl_rng_mt19937),
+                    .f = f, .as_of = opts->as_of};
+    if (!g.rng || !g.aux) {
+        gsl_rng_free(g.rng);
+        gsl_rng_free(g.aux);
         return diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
+    }
     gsl_rng_set(g.rng, opts->seed);
+    gsl_rng_set(g.aux, opts->seed ^ 0x5afe7eUL);
     int y, m, dd;
     date_to_ymd(opts->as_of, &y, &m, &dd);
     int mi = y * 12 + (m - 1) - (opts->months - 1);
@@ -348,7 +373,7 @@ int sample_write(FILE *f, const struct sample_opts *opts, struct diag *d)
         span = 1;
     fputs("patient_id,session_date,session_type,site,clinician,route,drug,dose_mg,weight_kg,"
           "phq9,phq9_item9,madrs,gad7,cadss,sbp_pre,dbp_pre,sbp_post,dbp_post,adverse_events,"
-          "concurrent_therapy\n",
+          "concurrent_therapy,monitoring_min\n",
           f);
     for (long p = 0; p < opts->patients && !g.failed; p++) {
         char pid[32];
@@ -370,6 +395,7 @@ int sample_write(FILE *f, const struct sample_opts *opts, struct diag *d)
         flush_held(&g);
     }
     gsl_rng_free(g.rng);
+    gsl_rng_free(g.aux);
     free(g.text);
     free(g.held);
     if (g.failed || fflush(f) != 0 || ferror(f))

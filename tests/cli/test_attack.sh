@@ -104,6 +104,41 @@ EOF
 mkdir -p "$tmp/leak" && cp "$tmp/p25-sup/report.pdf" "$tmp/leak/" && cp "$tmp/leak.json" "$tmp/leak/results.json"
 check attacker_finds_a_leak bash -c "! python3 tests/tools/attack.py '$tmp/p25-raw' '$tmp/leak' 11 >/dev/null"
 
+# each input file's shape and accounting (issue 21): a wide treatment file with 3 rejected rows
+# and 2 extra copies, a long score file with 1 rejected row, a FHIR file with 2 rows and 3
+# resources skipped (2 of another type, 1 of another drug): every per-file count from 1 to 10
+# is withheld and none can be worked back from the file's total or the flow's
+"$bin" sample --patients 40 --seed 21 --shape long -o "$tmp/sh" &&
+  { cat "$tmp/sh-treatments.csv"; sed -n '2,3p' "$tmp/sh-treatments.csv"
+    sed -n '2p' "$tmp/sh-treatments.csv" | sed 's/,treatment,/,infusion,/'
+    sed -n '2p' "$tmp/sh-treatments.csv" | sed 's/^P[0-9]*,/bad id,/'
+    sed -n '2p' "$tmp/sh-treatments.csv" | sed 's/,20[0-9][0-9]-/,19-/'; } >"$tmp/sh-wide.csv" &&
+  { cat "$tmp/sh-scores.csv"; echo 'P0000001,2026-01-05,44261-6,99,,'; } >"$tmp/sh-long.csv"
+rx='"medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"238083"}]}'
+{ for d in 05 06; do
+    echo "{\"resourceType\":\"MedicationAdministration\",\"status\":\"completed\",$rx,\"subject\":{\"reference\":\"Patient/F1\"},\"effectiveDateTime\":\"2026-01-$d\",\"dosage\":{\"dose\":{\"value\":35,\"unit\":\"mg\"}}}"
+  done
+  echo '{"resourceType":"Patient","id":"F1"}'; echo '{"resourceType":"Encounter","id":"e1"}'
+  echo '{"resourceType":"MedicationAdministration","status":"completed","medicationCodeableConcept":{"text":"midazolam"},"subject":{"reference":"Patient/F1"},"effectiveDateTime":"2026-01-05"}'
+} >"$tmp/sh-med.ndjson"
+shapes_attack() {
+  "$bin" report --quiet -o "$tmp/sh-raw" "$tmp/sh-wide.csv" "$tmp/sh-long.csv" "$tmp/sh-med.ndjson" &&
+    "$bin" report --quiet --suppress-below 11 -o "$tmp/sh-sup" "$tmp/sh-wide.csv" "$tmp/sh-long.csv" "$tmp/sh-med.ndjson" &&
+    python3 tests/tools/attack.py "$tmp/sh-raw" "$tmp/sh-sup" 11
+}
+check attack_shapes shapes_attack
+check attack_shapes_counts python3 -c "
+import json
+raw = json.load(open('$tmp/sh-raw/results.json'))['data_quality']['files']
+sup = json.load(open('$tmp/sh-sup/results.json'))['data_quality']['files']
+assert [f['shape'] for f in raw] == ['wide', 'long', 'fhir'], raw
+assert [(f['rows_rejected'], f['rows_duplicate']) for f in raw] == [(3, 2), (1, 0), (0, 0)], raw
+assert raw[2]['resources_skipped'] == {'total': 3, 'other_resource_type': 2, 'observation_other_code': 0, 'other_drug': 1}, raw[2]
+assert [f['shape'] for f in sup] == ['wide', 'long', 'fhir'], sup
+assert sup[0]['rows_rejected'] is None and sup[0]['rows_duplicate'] is None and sup[0]['suppressed'], sup[0]
+assert sup[2]['rows_read'] is None and sup[2]['resources_skipped']['total'] is None, sup[2]
+"
+
 # no row-level file under suppression; a stale one (and a killed run's temporary) is removed
 # (review.csv is not an output of this version: the directory commit refuses it as foreign)
 mkdir -p "$tmp/stale" && for f in episodes.csv rejects.csv .episodes.csv.tmp .rejects.csv.tmp; do echo old >"$tmp/stale/$f"; done

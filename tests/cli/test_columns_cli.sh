@@ -33,6 +33,7 @@ $tmp/a.csv:8:7: column 'monitoring_min': expected an integer 0-1440, got "12.5"
 $tmp/a.csv:9:7: column 'monitoring_min': expected an integer 0-1440, got "-3"
 $tmp/a.csv:12: note: exact duplicate of $tmp/a.csv:11 (counted once)
 $tmp/a.csv:3: note: hama on 2026-01-05 disagrees with $tmp/a.csv:2 (same patient and date): that day's hama is not used
+$tmp/a.csv: wide, 12 rows read: 7 accepted, 4 rejected, 1 duplicate
 12 rows read: 7 accepted, 4 rejected, 1 duplicate (not_an_integer 2, out_of_range 2); 2 patients; 1 conflicting same-day scores
 EOF2
 check check_messages diff -u "$tmp/want" "$tmp/out"
@@ -45,7 +46,7 @@ check conflicts_hama [ "$(python3 -c "import json;print(json.load(open('$j'))['d
 check json_instrument grep -q '"instrument": "hama"' "$j"
 pdftotext "$tmp/r/report.pdf" "$tmp/r.txt"
 check pdf_thresholds grep -q "HAM-A: eligible baseline >= 18, remission <= 7" "$tmp/r.txt"
-# monitoring_min is read but in no figure yet: not in the missing-values listing
+# monitoring_min is read for the safety page (SPEC 13), not in the missing-values listing
 check no_monitoring_listing bash -c "! grep -q monitoring_min '$j'"
 
 # a long score file names hama

@@ -69,7 +69,7 @@ check site_sum py 'import json,sys; n=json.load(open(sys.argv[1]+"/results.json"
 import os
 i=json.load(open(sys.argv[1]+"/index.json"))
 assert sum(json.load(open(os.path.join(sys.argv[1],e["directory"],"results.json")))["flow"]["episodes"] for e in i["reports"]) == n["flow"]["episodes"]' "$tmp/s"
-for f in report.pdf results.json episodes.csv rejects.csv manifest.json; do
+for f in report.pdf results.json episodes.csv rejects.csv review.csv manifest.json; do
   check "site_east_$f" test -s "$tmp/s/site/east/$f"
 done
 check site_rejects_network cmp -s "$tmp/s/rejects.csv" "$tmp/s/site/east/rejects.csv"
@@ -195,7 +195,7 @@ check nosite_verify test $? -eq 0
 "$bin" sample --patients 60 --seed 3 -o "$tmp/small.csv"
 run p --each site --suppress-below 11 "$tmp/small.csv"
 check suppress_run test $? -eq 0
-check suppress_no_row_files test ! -e "$tmp/p/site/east/episodes.csv" -a \
+check suppress_no_row_files test ! -e "$tmp/p/site/east/episodes.csv" -a ! -e "$tmp/p/site/east/review.csv" -a \
   ! -e "$tmp/p/site/east/rejects.csv"
 check suppress_withheld py 'import json,sys,os
 d=sys.argv[1]; i=json.load(open(d+"/index.json"))

@@ -28,18 +28,18 @@ verified() { "$bin" verify "$1" >"$tmp/verify.txt" 2>&1 && [ "$(tail -1 "$tmp/ve
 # nothing of a run left beside DIR (no staging directory, no lock file)
 clean_beside() { [ -z "$(ls -A "$(dirname "$1")" | grep -F ".$(basename "$1").outcomes")" ]; }
 set_of() { ls -A "$1" 2>/dev/null | tr '\n' ' '; }
-full="episodes.csv manifest.json rejects.csv report.pdf results.json "
+full="episodes.csv manifest.json rejects.csv report.pdf results.json review.csv "
 
 # ---- planted symlinks at every temporary name: nothing outside DIR is written
 report --title Old -o d1
-for f in report.pdf results.json episodes.csv rejects.csv manifest.json; do
+for f in report.pdf results.json episodes.csv rejects.csv review.csv manifest.json; do
   echo "victim $f" >"victim-$f"
   ln -s "$tmp/victim-$f" "d1/.$f.tmp"
 done
 mkdir victimdir && echo "victim" >victimdir/results.json
 ln -s "$tmp/victimdir" .d1.outcomes-AAAAAA # the pattern of a staging directory
 check planted_run run 0 "$bin" report --quiet --title New -o d1 in.csv
-for f in report.pdf results.json episodes.csv rejects.csv manifest.json; do
+for f in report.pdf results.json episodes.csv rejects.csv review.csv manifest.json; do
   check "planted_${f}_victim_kept" test "$(cat "victim-$f")" = "victim $f"
   check "planted_${f}_regular" test -f "d1/$f" -a ! -L "d1/$f"
 done

@@ -22,7 +22,7 @@ has() { grep -qF -- "$1" "$tmp/out" "$tmp/err"; }
 check report_sample run 0 "$bin" report -o "$tmp/a" sample-data/sessions.csv
 check report_summary has "$tmp/a: 5962 rows read, 5962 accepted, 0 rejected, 0 duplicate"
 check report_files test -s "$tmp/a/results.json" -a -s "$tmp/a/episodes.csv" -a -s "$tmp/a/rejects.csv"
-check report_no_temp_files test -z "$(ls -A "$tmp/a" | grep -v -e '^results.json$' -e '^episodes.csv$' -e '^rejects.csv$' -e '^report.pdf$' -e '^manifest.json$')"
+check report_no_temp_files test -z "$(ls -A "$tmp/a" | grep -v -e '^results.json$' -e '^episodes.csv$' -e '^rejects.csv$' -e '^review.csv$' -e '^report.pdf$' -e '^manifest.json$')"
 check rejects_header_only test "$(cat "$tmp/a/rejects.csv")" = "file,line,column,value,reason"
 check episodes_header test "$(head -1 "$tmp/a/episodes.csv" | cut -d, -f1-5)" = "patient_id,episode,index_date,baseline_date,baseline_score"
 
@@ -50,7 +50,11 @@ check report_shuffled run 0 "$bin" report --quiet -o "$tmp/c" "$tmp/shuffled.csv
 # results.json names its input files: compare all but that list
 check shuffled_results cmp -s <(grep -v '"path"' "$tmp/a/results.json") <(grep -v '"path"' "$tmp/c/results.json")
 check shuffled_episodes cmp -s "$tmp/a/episodes.csv" "$tmp/c/episodes.csv"
-check shuffled_pdf cmp -s "$tmp/a/report.pdf" "$tmp/c/report.pdf"
+# the PDF names its input files too (the data-quality page): the shuffled rows under the same
+# relative path give the same PDF
+mkdir -p "$tmp/sh/sample-data" && cp "$tmp/shuffled.csv" "$tmp/sh/sample-data/sessions.csv"
+check report_shuffled_same_name bash -c "cd '$tmp/sh' && '$bin' report --quiet -o '$tmp/c2' sample-data/sessions.csv"
+check shuffled_pdf cmp -s "$tmp/a/report.pdf" "$tmp/c2/report.pdf"
 # one thread or two: the same bytes
 check report_one_thread run 0 "$bin" report --quiet --threads 1 -o "$tmp/d" sample-data/sessions.csv
 # --timings: one line on standard error naming every stage; the outputs do not change
@@ -62,7 +66,7 @@ check threads_identical cmp -s "$tmp/a/results.json" "$tmp/d/results.json"
 # one thread or two on a file big enough to be split (> 16 MB), full of quoted newlines near
 # any boundary: every multi-line value accepted (SPEC section 1), byte-identical outputs
 "$bin" sample --patients 16000 --seed 9 -o "$tmp/q.csv"
-awk 'NR > 1 && NR % 3 == 0 { sub(/,psychotherapy$/, ",\"psycho\ntherapy\"") } { print }' "$tmp/q.csv" >"$tmp/quoted.csv"
+awk 'NR > 1 && NR % 3 == 0 { sub(/,psychotherapy,/, ",\"psycho\ntherapy\",") } { print }' "$tmp/q.csv" >"$tmp/quoted.csv"
 check quoted_big test "$(stat -c %s "$tmp/quoted.csv")" -gt 16777216
 check quoted_t1 run 0 "$bin" report --quiet --threads 1 -o "$tmp/q1" "$tmp/quoted.csv"
 check quoted_t2 run 0 "$bin" report --quiet --threads 2 -o "$tmp/q2" "$tmp/quoted.csv"
@@ -111,12 +115,13 @@ check report_help_lists has "--endpoint W"
 # --strict: rejected rows fail the run, list every problem, and write nothing
 check strict_fails run 1 "$bin" report --strict --columns sample-data/messy-columns.ini --date-format us --delimiter ';' -o "$tmp/h" sample-data/messy-export.csv
 check strict_lists has "sample-data/messy-export.csv:7:10: column 'phq9' (\"PHQ-9 Total\"): expected an integer 0-27, got \"2O\""
-check strict_summary has "outcomes: --strict: 13 rows rejected; nothing was written"
+check strict_summary has "outcomes: --strict: 14 rows rejected; nothing was written"
 check strict_wrote_nothing test ! -e "$tmp/h"
 # without --strict the same export is analysed and its rejects listed
 check messy_report run 0 "$bin" report --columns sample-data/messy-columns.ini --date-format us --delimiter ';' -o "$tmp/i" sample-data/messy-export.csv
-check messy_rejects test "$(wc -l <"$tmp/i/rejects.csv")" -eq 14
+check messy_rejects test "$(wc -l <"$tmp/i/rejects.csv")" -eq 15
 check messy_reject_line grep -q '^sample-data/messy-export.csv,7,phq9,2O,not_an_integer$' "$tmp/i/rejects.csv"
+check messy_monitoring_reject grep -q '^sample-data/messy-export.csv,29,monitoring_min,2h,not_an_integer$' "$tmp/i/rejects.csv"
 
 # --suppress-below 11: no count from 1 to 10 in results.json, no episodes.csv (a stale one is
 # removed), "< 11" in the PDF
@@ -258,7 +263,7 @@ for delay in 0.05 0.2 0.4 0.6 0.8 1.0; do
   wait "$pid" 2>/dev/null
   check "signal_${delay}_no_temp" test -z "$(ls -A "$tmp/sig" 2>/dev/null | grep '\.tmp$')"
   n=$(ls "$tmp/sig" 2>/dev/null | wc -l)
-  check "signal_${delay}_all_or_nothing" test "$n" -eq 0 -o "$n" -eq 5
+  check "signal_${delay}_all_or_nothing" test "$n" -eq 0 -o "$n" -eq 6
 done
 
 # every results.json and manifest.json left against the schemas (docs/)

@@ -75,7 +75,7 @@ static const char mixed[] =
     "  \t \n"
     "{\"resourceType\":\"MedicationAdministration\",\"status\":\"completed\","
     "\"medicationCodeableConcept\":{\"coding\":[{\"system\":"
-    "\"http://www.nlm.nih.gov/research/umls/rxnorm\",\"code\":\"2056173\"}]},"
+    "\"http://www.nlm.nih.gov/research/umls/rxnorm\",\"code\":\"2201623\"}]},"
     "\"subject\":{\"reference\":\"Patient/P2\"},\"effectivePeriod\":{\"start\":"
     "\"2026-01-03T08:00:00+02:00\"},\"dosage\":{\"dose\":{\"value\":56,\"unit\":\"mg\"},"
     "\"route\":{\"text\":\"Nasal\"}}}\n"
@@ -189,7 +189,7 @@ static void line_cap_fits(void **state)
     "{\"resourceType\":\"MedicationAdministration\",\"status\":\"" status "\","                  \
     "\"medicationCodeableConcept\":" drug ",\"subject\":{\"reference\":\"Patient/P3\"},"         \
     "\"effectiveDateTime\":\"2026-03-01\"" rest "}\n"
-#define KET "{\"coding\":[{\"system\":\"http://www.nlm.nih.gov/research/umls/rxnorm\",\"code\":\"6130\"}]}"
+#define KET "{\"coding\":[{\"system\":\"http://www.nlm.nih.gov/research/umls/rxnorm\",\"code\":\"238083\"}]}"
 static const char meds[] =
     MED("completed", KET, ",\"dosage\":{\"dose\":{\"value\":0.5,\"unit\":\"mg/kg\"}}")
     MED("completed", KET, ",\"dosage\":{\"dose\":{\"value\":35}}")

@@ -304,6 +304,59 @@ static void test_funnel_units(void **state)
     }
 }
 
+/* Safety monitoring (SPEC 13): the no-follow-up flag is the complement of the followed within
+ * item 9 >= 2, so a small one withholds the followed too; routes add up to the sessions, so
+ * one small route withholds the next smallest; a clinician's withheld count withholds the
+ * funnel's centre line; the hold-level count is part of the dosed sessions. */
+static void test_safety_checks(void **state)
+{
+    (void)state;
+    struct ingest_result in;
+    struct analysis a;
+    cohort(&in, &a, 100, 100, 100, 50);
+    struct safety *s = &a.safety;
+    struct safety_checks *c = &a.checks;
+    s->sessions = 400;
+    s->bp_pre_n = 390;
+    s->bp_pre_high = 60;
+    s->item9_n = 300;
+    s->item9_ge1 = 80;
+    s->item9_ge2 = 40;
+    c->all = (struct vitals){400, 390, 380, 375};
+    c->by_route[ROUTE_IV] = (struct vitals){300, 295, 290, 288};
+    c->by_route[ROUTE_INTRANASAL] = (struct vitals){95, 90, 86, 83};
+    c->by_route[ROUTE_IM] = (struct vitals){5, 5, 4, 4}; /* small */
+    struct vitals_unit units[2] = {{(char *)"c1", {392, 383, 373, 369}, 0, 0, 0, 0, 0},
+                                   {(char *)"c2", {8, 7, 7, 6}, 0, 0, 0, 0, 0}};
+    c->by_clinician = units;
+    c->nclinicians = 2;
+    c->dosed_pre = 380;
+    c->hold_dosed = 3;
+    c->item9_eq3 = 12;
+    c->item9_followed = 36; /* so 4 not followed: small */
+    c->flags[RF_ITEM9_NO_FOLLOWUP] = 4;
+    c->flags[RF_BP_HOLD_DOSED] = 3;
+    assert_int_equal(model_disclose(&in, &a), 0);
+    const struct disc_checks *d = &a.disc.checks;
+    assert_int_equal(d->flags[RF_ITEM9_NO_FOLLOWUP], DISC_SMALL);
+    assert_int_equal(d->item9_followed.events, DISC_WITHHELD); /* 40 - 36 = 4 would follow */
+    assert_int_equal(d->by_route[ROUTE_IM].sessions, DISC_SMALL);
+    assert_int_equal(d->by_route[ROUTE_INTRANASAL].sessions, DISC_WITHHELD); /* next smallest */
+    assert_int_equal(d->by_route[ROUTE_IV].sessions, DISC_SHOWN);
+    assert_int_equal(d->by_clinician[1].sessions, DISC_SMALL);
+    assert_int_equal(d->funnel_centre, DISC_WITHHELD);
+    assert_int_equal(d->hold_dosed.events, DISC_SMALL);
+    assert_int_equal(d->hold_dosed.rate, DISC_WITHHELD);
+    assert_int_equal(d->flags[RF_BP_HOLD_DOSED], DISC_SMALL); /* one cell in both places */
+    assert_int_equal(d->all.sessions, DISC_SHOWN);
+    /* 380 with the post-dose pair, 375 with all four: the 5 between are a small cell, so all
+     * four (the smaller shown part of that pair) is withheld with them */
+    assert_int_equal(d->all.all.events, DISC_WITHHELD);
+    c->by_clinician = NULL; /* borrowed from the stack */
+    c->nclinicians = 0;
+    model_disclosure_fini(&a.disc);
+}
+
 static void test_off_withholds_nothing(void **state)
 {
     (void)state;
@@ -331,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_many_sites),
         cmocka_unit_test(test_funnel_units),
         cmocka_unit_test(test_comparison_and_benchmarks),
+        cmocka_unit_test(test_safety_checks),
         cmocka_unit_test(test_off_withholds_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

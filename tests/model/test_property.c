@@ -126,8 +126,9 @@ static void run_seed(unsigned long seed)
             memcpy(lines[total].pid, lines[i].pid, sizeof lines[i].pid);
             if (kind == D_DUP) {
                 lines[total].text = strdup(t);
-            } else { /* the same patient and date, an assessment with another phq9 */
-                snprintf(out, sizeof out, "%.*s,assessment,,,,,,,%d,,,,,,,,,,\n", (int)(c2 - t),
+            } else { /* the same patient and date, an assessment with another phq9 (the
+                        sample's 21 fields: monitoring_min last) */
+                snprintf(out, sizeof out, "%.*s,assessment,,,,,,,%d,,,,,,,,,,,\n", (int)(c2 - t),
                          t, 27);
                 lines[total].text = strdup(out);
             }

@@ -7,7 +7,8 @@ RAW_DIR holds results.json of a run without suppression, SUP_DIR results.json an
 of the same run with --suppress-below N. Known from RAW: every value; the attacker sees only
 SUP. Tries to recover each withheld count from what SUP publishes:
   - a published rate (or centre) times every published count;
-  - a published total minus its published parts (flow, reasons, files, strata values, bins,
+  - a published total minus its published parts (flow, reasons, files and each file's
+    accounting and FHIR resources skipped, strata values, bins,
     months, CADSS by session), and a withheld total from its published parts;
   - a count and a published part of it (n - events, item 9 >= 1 - >= 2, sessions - measured,
     consecutive CADSS n per session): the difference must not be from 1 to N-1;
@@ -70,7 +71,8 @@ NOT_COUNTS = {"time", "session", "above", "threshold", "schema", "from", "to", "
               "q1", "q3", "median", "mean", "baseline_window_days", "min_baseline",
               "remission_max", "episode_gap_days", "suppress_below", "df", "chisq", "p",
               "median_ci", "surv", "lower", "upper", "rate", "centre", "ci", "x", "estimate",
-              "definition", "sessions_in_window", "sessions_median", "interval_median_days"}
+              "definition", "sessions_in_window", "sessions_median", "interval_median_days",
+              "followup_days", "minimum_minutes", "limits95", "limits998"}
 # the funnel's numbers that are not counts (a rate of 1 or 0 is written as an integer)
 FUNNEL_NOT_COUNTS = {"iterations", "estimate", "expected", "adjusted_rate", "followup",
                      "centre", "followup_centre"}
@@ -108,7 +110,9 @@ for path, v in walk(sup):
 rates = []
 for path, v in walk(sup):
     if path[-1:] in (("rate",), ("centre",)) and isinstance(v, (int, float)) and v is not None:
-        if "at" not in path:
+        # a benchmark's rate and n are a paper's (benchmarks.csv), not the export's: that they
+        # multiply to a withheld count is chance, nothing is learnt from the data
+        if "at" not in path and path[0] != "benchmarks":
             rates.append((path, float(v)))
 for rpath, r in rates:
     for npath, n in published_counts.items():
@@ -202,7 +206,15 @@ reasons = raw["data_quality"]["rejected_by_reason"]
 group(F + ("rows_rejected",), [dq + ("rejected_by_reason", r) for r in reasons], "reasons")
 conf = [k for k in raw["data_quality"]["conflicting_same_day_scores"] if k != "total"]
 group(dq + ("conflicting_same_day_scores", "total"), [dq + ("conflicting_same_day_scores", k) for k in conf], "conflicts")
-group(F + ("rows_read",), [dq + ("files", i, "rows_read") for i in range(len(raw["data_quality"]["files"]))], "files")
+nfiles = len(raw["data_quality"]["files"])
+for k in ("rows_read", "rows_accepted", "rows_rejected", "rows_duplicate"):
+    group(F + (k,), [dq + ("files", i, k) for i in range(nfiles)], "files")
+for i in range(nfiles):
+    Fi = dq + ("files", i)
+    group(Fi + ("rows_read",), [Fi + (k,) for k in ("rows_accepted", "rows_rejected", "rows_duplicate")], "file")
+    if get(raw, Fi + ("resources_skipped",)) is not None:
+        S = Fi + ("resources_skipped",)
+        group(S + ("total",), [S + (k,) for k in ("other_resource_type", "observation_other_code", "other_drug")], "file skipped")
 for col in raw["data_quality"]["missing_scores"]:
     if col != "rows":
         pair(dq + ("missing_scores", "rows"), dq + ("missing_scores", col, "missing"), "missing")
@@ -281,8 +293,62 @@ i9 = sf + ("phq9_item9",)
 pair(i9 + ("encounters",), i9 + ("encounters_ge1",), "item 9")
 pair(i9 + ("encounters",), i9 + ("encounters_ge2",), "item 9")
 pair(i9 + ("encounters_ge1",), i9 + ("encounters_ge2",), "item 9")
-pair(i9 + ("episodes_with_baseline_and_followup",), i9 + ("episodes_resolved",), "item 9")
-pair(i9 + ("episodes_with_baseline_and_followup",), i9 + ("episodes_worsened",), "item 9")
+pair(i9 + ("encounters",), i9 + ("encounters_eq3",), "item 9")
+pair(i9 + ("encounters_ge2",), i9 + ("encounters_eq3",), "item 9")
+pair(i9 + ("encounters_ge2",), i9 + ("ge2_followed", "events"), "item 9")
+pair(i9 + ("ge2_followed", "n"), i9 + ("ge2_followed", "events"), "item 9")
+pair(dq + ("missing_scores", "phq9", "missing"), i9 + ("rows_without_phq9_total",), "item 9")
+for k in ("resolved", "worsened"):
+    pair(sf + ("item9_course", k, "n"), sf + ("item9_course", k, "events"), "item 9 course")
+# safety monitoring (SPEC 13): vital-sign pairs by route, clinician and month; hold level;
+# monitoring time; the review list's counts
+VT = sf + ("vitals",)
+PAIRS = ("pre_pair", "post_pair", "all_four")
+def vitals_pairs(p, label):
+    for k in PAIRS:
+        pair(p + ("sessions",), p + (k, "events"), label)
+    pair(p + ("pre_pair", "events"), p + ("all_four", "events"), label)
+    pair(p + ("post_pair", "events"), p + ("all_four", "events"), label)
+vitals_pairs(VT + ("overall",), "vitals")
+pair(sf + ("sessions",), VT + ("overall", "sessions"), "vitals")
+for k in ("pre_incomplete", "post_incomplete"):
+    pair(VT + (k, "n"), VT + (k, "events"), "vitals")
+for k, inc in (("pre_pair", "pre_incomplete"), ("post_pair", "post_incomplete")):
+    group(VT + ("overall", "sessions"), [VT + ("overall", k, "events"), VT + (inc, "events")], "vitals")
+units = [("by_route", VT + ("by_route",), len(raw["safety"]["vitals"]["by_route"])),
+         ("clinicians", VT + ("funnel_clinician", "clinicians"), len(raw["safety"]["vitals"]["funnel_clinician"]["clinicians"])),
+         ("by_month", VT + ("by_month",), 12)]
+for label, base, nu in units:
+    extra = [VT + ("funnel_clinician", "no_clinician")] if label == "clinicians" else []
+    for i in range(nu):
+        vitals_pairs(base + (i,), f"vitals {label}")
+    parts = [base + (i,) for i in range(nu)] + extra
+    group(VT + ("overall", "sessions"), [p + ("sessions",) for p in parts], f"vitals {label}")
+    for k in PAIRS:
+        group(VT + ("overall", k, "events"), [p + (k, "events") for p in parts], f"vitals {label}")
+group(dq + ("primary_instrument_at_treatment", "treatment_sessions"),
+      [VT + ("by_month", i, "sessions") for i in range(12)], "vitals by month")
+H_ = sf + ("bp_hold", "dosed")
+pair(H_ + ("n",), H_ + ("events",), "bp hold")
+pair(sf + ("sessions",), H_ + ("n",), "bp hold")
+pair(sf + ("bp_pre", "sessions_measured"), H_ + ("n",), "bp hold")
+pair(sf + ("bp_pre", "sessions_at_or_above"), H_ + ("events",), "bp hold")
+M_ = sf + ("monitoring",)
+for k in ("under_minimum", "without_value"):
+    pair(M_ + ("intranasal_sessions",), M_ + (k, "events"), "monitoring")
+ri = [i for i, r in enumerate(raw["safety"]["vitals"]["by_route"]) if r["route"] == "intranasal"]
+for i in ri:
+    group(M_ + ("intranasal_sessions",), [VT + ("by_route", i, "sessions")], "monitoring")
+RV = sf + ("review",)
+pair(RV + ("no_response_after_6", "n"), RV + ("no_response_after_6", "events"), "review")
+pair(F + ("eligible",), RV + ("no_response_after_6", "n"), "review")
+for flag, other in (("bp_hold_dosed", H_ + ("events",)), ("bp_post_high", sf + ("bp_post", "sessions_at_or_above")),
+                    ("cadss_high", sf + ("cadss", "sessions_above")), ("item9_3", i9 + ("encounters_eq3",)),
+                    ("monitoring_short", M_ + ("under_minimum", "events")),
+                    ("no_response_after_6", RV + ("no_response_after_6", "events"))):
+    if get(raw, RV + ("flags", flag)) == get(raw, other) and (get(sup, RV + ("flags", flag)) is None) != (get(sup, other) is None):
+        find(f"review flag {flag} and {name(other)}: one count, published in one place only")
+group(i9 + ("encounters_ge2",), [i9 + ("ge2_followed", "events"), RV + ("flags", "item9_no_followup")], "review")
 # codes' sessions (episodes) against the sessions (episodes) with any: when no session lists
 # two codes they add up, and the pooled "other" was the difference (attack 12d)
 for tot, key in (("sessions_any", "sessions"), ("episodes_any", "episodes")):
@@ -493,31 +559,65 @@ if m:
 else:
     find("PDF: the headline tiles were not found")
 # item 9 and the other "x of n" tables
-for label, x, n in (("encounters with item 9 >= 1", "encounters_ge1", "encounters"),
-                    ("encounters with item 9 >= 2", "encounters_ge2", "encounters"),
-                    (r"episodes: item 9 resolved \(baseline >= 1, last 0\)", "episodes_resolved",
-                     "episodes_with_baseline_and_followup"),
-                    (r"episodes: item 9 worsened \(last above baseline\)", "episodes_worsened",
-                     "episodes_with_baseline_and_followup")):
-    m = re.search(label + r"\s+" + V + " of " + V, pdf)
+# the safety pages (SPEC 13): counts with thousands separators, "x of n" at the line's end
+VC = r"(< \d+|\(suppressed\)|\d[\d,]*)"
+def shown_c(path, text, label):
+    shown_as(path, None if text is None else text.replace(",", ""), label)
+VT, RV, i9c = sf + ("vitals",), sf + ("review",), sf + ("item9_course",)
+safety_lines = [
+    (r"before the dose \(both values\)", VT + ("overall", "pre_pair", "events"), VT + ("overall", "sessions")),
+    (r"after the dose \(both values\)", VT + ("overall", "post_pair", "events"), VT + ("overall", "sessions")),
+    (r"before and after \(all four values\)", VT + ("overall", "all_four", "events"), VT + ("overall", "sessions")),
+    (r"dosed at >= \d+/\d+ \(the hold level\)", sf + ("bp_hold", "dosed", "events"), sf + ("bp_hold", "dosed", "n")),
+    (r">= \d+/\d+ before the dose \(to review\)", sf + ("bp_pre", "sessions_at_or_above"), sf + ("bp_pre", "sessions_measured")),
+    (r">= \d+/\d+ after the dose", sf + ("bp_post", "sessions_at_or_above"), sf + ("bp_post", "sessions_measured")),
+    (r"monitored for less than 120 minutes", sf + ("monitoring", "under_minimum", "events"), sf + ("monitoring", "intranasal_sessions")),
+    (r"no monitoring time recorded", sf + ("monitoring", "without_value", "events"), sf + ("monitoring", "intranasal_sessions")),
+    (r"item 9 = 3 \(nearly every day\)", i9 + ("encounters_eq3",), i9 + ("encounters",)),
+    (r"item 9 of 2 or 3", i9 + ("encounters_ge2",), i9 + ("encounters",)),
+    (r"of these, seen again within \d+ days", i9 + ("ge2_followed", "events"), i9 + ("ge2_followed", "n")),
+    (r"of these, not seen within \d+ days \(listed\)", RV + ("flags", "item9_no_followup"), i9 + ("encounters_ge2",)),
+    (r"item 9 of 1 or more", i9 + ("encounters_ge1",), i9 + ("encounters",)),
+    (r"resolved: baseline 1 or more, last follow-up 0", i9c + ("resolved", "events"), i9c + ("resolved", "n")),
+    (r"worsened: baseline 0, later 1 or more", i9c + ("worsened", "events"), i9c + ("worsened", "n")),
+]
+for i, r_ in enumerate(raw["safety"]["vitals"]["by_route"]):
+    safety_lines.append((r"\n\s+" + re.escape(r_["route"] or "no route recorded"),
+                         VT + ("by_route", i, "all_four", "events"), VT + ("by_route", i, "sessions")))
+# the clinicians are a funnel plot (render_funnel): a withheld unit is not drawn (the funnel
+# pages' checks above)
+for label, x, n in safety_lines:
+    m = re.search(label + r"[^\n]*?\s{2,}" + VC + " of " + VC + r"(?:\s{2}|\n|$)", pdf)
     if m:
-        shown_as(i9 + (x,), m.group(1), "item 9")
-        shown_as(i9 + (n,), m.group(2), "item 9")
+        shown_c(x, m.group(1), "safety")
+        shown_c(n, m.group(2), "safety")
+    elif re.search(label + r"[^\n]*?\s{2,}none(?:\s{2}|\n|$)", pdf):
+        if get(sup, n) != 0:
+            find(f"PDF: safety line '{label}' says none, results.json has {get(sup, n)}")
     else:
-        find(f"PDF: item 9 line '{label}' not found")
-for label, k in ((r"pre-dose BP >= \d+/\d+", "bp_pre"), (r"post-dose BP >= \d+/\d+", "bp_post")):
-    m = re.search(label + r"\s+" + V + " of " + V, pdf)
+        find(f"PDF: safety line '{label}' not found")
+for flag in raw["safety"]["review"]["flags"]:
+    m = re.search(re.escape(flag) + r": [^\n]*?\s{2,}" + VC + r" (?:sessions|episodes)", pdf)
     if m:
-        shown_as(sf + (k, "sessions_at_or_above"), m.group(1), k)
-        shown_as(sf + (k, "sessions_measured"), m.group(2), k)
-m = re.search(r"sessions with CADSS above \d+\s+" + V + " of " + V, pdf)
+        shown_c(RV + ("flags", flag), m.group(1), "review")
+    else:
+        find(f"PDF: review flag '{flag}' not found")
+m = re.search(r"Sessions with CADSS above \d+: [^\n]*?" + VC + " of " + VC, pdf)
 if m:
-    shown_as(sf + ("cadss", "sessions_above"), m.group(1), "cadss")
-    shown_as(sf + ("cadss", "sessions_measured"), m.group(2), "cadss")
-m = re.search(r"\(" + V + " sessions, " + V + " episodes\)", pdf)
+    shown_c(sf + ("cadss", "sessions_above"), m.group(1), "cadss")
+    shown_c(sf + ("cadss", "sessions_measured"), m.group(2), "cadss")
+else:
+    find("PDF: the CADSS line not found")
+m = re.search(r"Treatment sessions of the period's episodes: " + VC + " sessions in " + VC + " episodes", pdf)
 if m:
-    shown_as(sf + ("sessions",), m.group(1), "safety")
-    shown_as(ae + ("episodes",), m.group(2), "safety")
+    shown_c(sf + ("sessions",), m.group(1), "safety")
+    shown_c(ae + ("episodes",), m.group(2), "safety")
+else:
+    find("PDF: the safety page's sessions and episodes not found")
+m = re.search(r"Any adverse event: " + VC + " sessions, " + VC + " episodes", pdf)
+if m:
+    shown_c(ae + ("sessions_any",), m.group(1), "adverse events")
+    shown_c(ae + ("episodes_any",), m.group(2), "adverse events")
 for r_ in reasons:
     m = re.search(r"\n\s+" + re.escape(r_) + r"\s+" + V + r"\s", pdf)
     if m:
@@ -579,9 +679,15 @@ for path, v in walk(sup):
         pub_pct.add(f"{100 * v:.1f}%")
     if len(path) >= 2 and path[-2] == "ci" and isinstance(v, (int, float)):
         pub_pct.add(f"{100 * v:.1f}%")
+pub_sp = set()  # the safety pages' forms: "28 % of", "2.7 % of", "(13.8 %)"
+def sp_forms(v):
+    return {f"{100 * v:.0f} % of", f"{100 * v:.1f} % of", f"({100 * v:.1f} %)"}
 def ratio(x, n):
     if is_int(x) and is_int(n) and n > 0:
         pub_pct.add(f"{100 * x / n:.1f}%")
+        pub_sp.update(sp_forms(x / n))
+for _label, x_, n_ in safety_lines:
+    ratio(get(sup, x_), get(sup, n_))
 
 
 S_ = sup["safety"]
@@ -593,8 +699,7 @@ for k in ("bp_pre", "bp_post"):
 ratio(S_["cadss"]["sessions_above"], S_["cadss"]["sessions_measured"])
 for k in ("encounters_ge1", "encounters_ge2"):
     ratio(S_["phq9_item9"][k], S_["phq9_item9"]["encounters"])
-for k in ("episodes_resolved", "episodes_worsened"):
-    ratio(S_["phq9_item9"][k], S_["phq9_item9"]["episodes_with_baseline_and_followup"])
+ratio(S_["phq9_item9"]["encounters_eq3"], S_["phq9_item9"]["encounters"])
 P_ = sup["data_quality"]["primary_instrument_at_treatment"]
 ratio(P_["without_score"], P_["treatment_sessions"])
 for path, v in walk(raw):
@@ -602,6 +707,16 @@ for path, v in walk(raw):
         t = f"{100 * v:.1f}%"
         if t not in pub_pct and v not in (0, 1) and re.search(r"(?<![\d.])" + re.escape(t), pdf):
             find(f"PDF: withheld {name(path)} printed as {t}")
+# the safety pages print shares as "28 % of ..." (one decimal below 10 % and above 90 %): no
+# withheld rate in that form either, unless a published rate or ratio prints the same
+for path, v in walk(sup):
+    if path[-1:] == ("rate",) and isinstance(v, (int, float)):
+        pub_sp |= sp_forms(v)
+for path, v in walk(raw):
+    if path[-1:] == ("rate",) and isinstance(v, (int, float)) and get(sup, path) is None and v not in (0, 1):
+        for t in sp_forms(v) - pub_sp:
+            if re.search(r"(?<![\d.])" + re.escape(t), pdf):
+                find(f"PDF: withheld {name(path)} printed as '{t}'")
 # individual-level pictures: no waterfall, no individual trajectories (no page says so)
 if "each bar is one mature eligible episode" in pdf or "faint lines" in pdf:
     find("PDF: a row-level picture is drawn under suppression")

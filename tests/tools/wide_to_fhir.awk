@@ -10,7 +10,7 @@
 # events and therapy have no place here and are dropped.
 BEGIN {
     loinc["phq9"] = "44261-6"; loinc["phq9_item9"] = "44260-8"; loinc["gad7"] = "70274-6"
-    rx["ketamine"] = "6130"; rx["esketamine"] = "2056173"
+    rx["ketamine"] = "238083"; rx["esketamine"] = "2201623"
     sct["iv"] = "47625008"; sct["im"] = "78421000"; sct["intranasal"] = "46713006"
     sct["sublingual"] = "37839007"; sct["oral"] = "26643006"
     word["iv"] = "intravenous"; word["im"] = "intramuscular"; word["intranasal"] = "nasal"

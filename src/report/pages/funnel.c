@@ -161,11 +161,12 @@ void report_funnel_page(cairo_t *cr, const struct fonts *f, const struct analysi
         render_funnel(cr, f, (struct box){x, yy, cw, ch}, pr, u->nvalues, fn->centre,
                       df->centre || isnan(fn->centre), label_all,
                       fn->adjusted ? "Response, case-mix adjusted" : "Response (unadjusted)",
-                      fn->adjusted ? "adjusted response rate" : "response rate");
+                      fn->adjusted ? "adjusted response rate" : "response rate",
+                      "episodes (mature, eligible) of the unit");
         render_funnel(cr, f, (struct box){x + cw + 24, yy, cw, ch}, pf, u->nvalues,
                       fn->followup_centre, df->followup_centre || isnan(fn->followup_centre),
                       label_all, "Follow-up: endpoint score recorded (unadjusted)",
-                      "episodes with an endpoint score");
+                      "episodes with an endpoint score", "episodes (mature, eligible) of the unit");
     }
     free(pr);
     free(pf);

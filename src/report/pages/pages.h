@@ -79,6 +79,7 @@ extern const struct page_info page_funnel_clinician; /* funnel.c */
 extern const struct page_info page_funnel_site;      /* funnel.c */
 extern const struct page_info page_durability;  /* durability.c */
 extern const struct page_info page_safety;      /* safety.c */
+extern const struct page_info page_safety_review; /* safety_review.c */
 extern const struct page_info page_quality;     /* quality.c */
 extern const struct page_info page_definitions; /* definitions.c */
 
@@ -144,5 +145,29 @@ int pick_values(const struct stratum *st, int max, int *idx);
 void order_values(int var, const struct stratum *st, int *idx, int n);
 /* A stratum variable's heading ("Site", "Dose (mg/kg)"). */
 const char *var_title(int v);
+
+/* --- the safety pages' counts and shares (safety_text.c) ------------------------------------ */
+
+/* Rotating buffers for the counts of one page (up to 48 live). */
+struct safety_nums {
+    char b[48][32];
+    int i;
+};
+/* v with thousands separators ("1,179"), or "< N" when withheld. */
+const char *safety_count(struct doc *d, struct safety_nums *t, long v, int withheld);
+/* One line of a safety table: the question, the share ("28 % of sessions") and the count
+ * ("1,179 of 4,150"). */
+struct safety_row {
+    const char *label;
+    char pct[48], cnt[96];
+};
+/* x of n as a row's share and count; withheld: the counts as "< N", no share; of = 0: "none". */
+void safety_share(struct doc *d, struct safety_nums *t, struct safety_row *r, long x, long of,
+                  struct disc_prop dp, const char *what);
+/* A row with a text in the count's column only. */
+void safety_value(struct safety_row *r, const char *text);
+/* The rows under a title, share and count right-aligned in columns; returns the y after. */
+double safety_table(struct doc *d, double x, double y, double w, const char *title,
+                    const struct safety_row *rows, int n);
 
 #endif

@@ -1,5 +1,6 @@
 /* quality.c: the accounting of every data row, rejected rows by reason, same-day conflicts,
- * ignored columns, FHIR resources skipped and missing values by column. */
+ * ignored columns, FHIR resources skipped, missing values by column and each input file's
+ * shape and counts. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -164,6 +165,71 @@ static void missing_values(struct doc *d, double x, double colw)
     render_paragraph(d->cr, &d->f, 8.5, x, 330, colw, t);
 }
 
+/* The input files from y at x: each file's name, shape and part of the accounting (README
+ * "Outputs", data_quality.files), as many as fit above the footer. */
+static void input_files(struct doc *d, double x, double y, double colw)
+{
+    const struct report_input *in = d->in;
+    const struct disclosure *k = &d->a->disc;
+    cairo_t *cr = d->cr;
+    static const char *const head[6] = {"file", "shape", "rows read", "accepted", "rejected",
+                                        "duplicate"};
+    const double num_w = 46, shape_w = 34, name_w = colw - shape_w - 4 * num_w;
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    render_text(cr, &d->f, 1, 10, x, y, 0, "Input files (shape and rows)");
+    y += 14;
+    for (int c = 0; c < 6; c++) /* column heads: the name left, the counts right-aligned */
+        render_text(cr, &d->f, 1, 7.5,
+                    c == 0 ? x + 4 : c == 1 ? x + name_w : x + name_w + shape_w + num_w * c - num_w - 4,
+                    y, c < 2 ? 0 : 1, head[c]);
+    y += 12;
+    size_t fit = (size_t)((d->h - 60 - y) / 12), shown = in->nfiles;
+    if (shown > fit)
+        shown = fit > 0 ? fit - 1 : 0; /* the last line says how many more */
+    for (size_t f = 0; f < shown; f++) {
+        const struct ingest_file *fl = &in->files[f];
+        if (f % 2 == 0) {
+            cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
+            cairo_rectangle(cr, x, y - 9, colw, 12);
+            cairo_fill(cr);
+        }
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        /* a path too long for its column: its end, after an ellipsis (the file name and its
+         * number tell files apart; results.json has the path whole) */
+        const char *name = fl->path;
+        char tail[TEXT_ROOM(64) + 4];
+        if (render_text_width(cr, &d->f, 0, 8, name) > name_w - 8) {
+            size_t len = strlen(name), from = len > 64 ? len - 64 : 0;
+            for (;;) {
+                while (from < len && ((unsigned char)name[from] & 0xC0) == 0x80)
+                    from++; /* a character boundary */
+                snprintf(tail, sizeof tail, "\xe2\x80\xa6%s", name + from);
+                if (from >= len || render_text_width(cr, &d->f, 0, 8, tail) <= name_w - 8)
+                    break;
+                from++;
+            }
+            name = tail;
+        }
+        render_label(cr, &d->f, 0, 8, x + 4, y, 0, name_w - 8, TEXT_ALL, name);
+        render_text(cr, &d->f, 0, 8, x + name_w, y, 0,
+                    fl->shape == SHAPE_FHIR ? "FHIR" : ingest_shape_name(fl->shape));
+        const long v[4] = {fl->rows_read, fl->rows_accepted, fl->rows_rejected,
+                           fl->rows_duplicate};
+        const int w[4] = {k->file_rows[f], k->files[f].accepted, k->files[f].rejected,
+                          k->files[f].duplicate};
+        for (int c = 0; c < 4; c++)
+            render_text(cr, &d->f, 0, 8, x + name_w + shape_w + num_w * (c + 1) - 4, y, 1,
+                        C(d, v[c], w[c]));
+        y += 12;
+    }
+    if (shown < in->nfiles) {
+        char more[96];
+        snprintf(more, sizeof more, "and %zu more files (results.json lists each)",
+                 in->nfiles - shown);
+        render_text(cr, &d->f, 0, 8, x + 4, y, 0, more);
+    }
+}
+
 static void draw_quality(struct doc *d)
 {
     page_begin(d, d->in->each_by /* a --each sub-report: these are the export's rows */
@@ -181,6 +247,7 @@ static void draw_quality(struct doc *d)
     double colw = (d->w - 72 - 30) / 2;
     ignored(d, accounting(d, colw), colw);
     missing_values(d, 36 + colw + 30, colw); /* missing scores */
+    input_files(d, 36 + colw + 30, 372, colw);
     page_end(d);
 }
 

@@ -1,213 +1,213 @@
-/* safety.c: blood pressure, dissociation (CADSS), PHQ-9 item 9 and adverse events of the
- * period's treatment sessions. */
+/* safety.c: the first safety page (SPEC sections 6 and 13): were the vital signs taken at every
+ * treatment session (overall, by route, by month, by clinician), was anyone dosed at a pressure
+ * the protocol holds at, were intranasal sessions monitored for two hours, and the systolic
+ * rise after the dose. The second page (safety_review.c) has item 9, dissociation (CADSS), side
+ * effects and the review list. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "outcomes/text.h"
 #include "pages.h"
 
-static void share(struct doc *d, char *buf, size_t n, long x, long of, struct disc_prop dp)
-{
-    if (of == 0)
-        snprintf(buf, n, "none measured");
-    else if (hidden(dp))
-        snprintf(buf, n, "%s of %s", C(d, x, dp.events), C(d, of, dp.n));
-    else
-        snprintf(buf, n, "%ld of %ld (%.1f%%)", x, of, 100.0 * (double)x / (double)of);
-}
-
-/* The tables of blood pressure and dissociation, and of PHQ-9 item 9, in the left column of
- * width colw; returns the y after them. */
-static double vitals_tables(struct doc *d, double colw)
+/* The vital-sign pairs, the pressures the protocol flags and monitoring time, in the left
+ * column; returns the y after them. */
+static double vitals_tables(struct doc *d, struct safety_nums *t, double x, double y,
+                            double colw)
 {
     const struct analysis *a = d->a;
+    const struct safety_checks *c = &a->checks;
+    const struct disc_checks *dc = &a->disc.checks;
     const struct safety *s = &a->safety;
-    const struct disclosure *dc = &a->disc;
-    char v[8][96], l0[64], l1[64];
-    snprintf(l0, sizeof l0, "pre-dose BP >= %d/%d", a->opts.bp_pre_sys, a->opts.bp_pre_dia);
-    snprintf(l1, sizeof l1, "post-dose BP >= %d/%d", a->opts.bp_post_sys, a->opts.bp_post_dia);
-    share(d, v[0], sizeof v[0], s->bp_pre_high, s->bp_pre_n, dc->bp_pre);
-    share(d, v[1], sizeof v[1], s->bp_post_high, s->bp_post_n, dc->bp_post);
-    if (dc->sbp_rise_stats || dc->sbp_rise_n)
-        snprintf(v[2], sizeof v[2], "suppressed, n %s", C(d, s->sbp_rise_n, dc->sbp_rise_n));
-    else if (s->sbp_rise_n)
-        snprintf(v[2], sizeof v[2], "median %+.0f (IQR %+.0f to %+.0f), n %ld",
-                 s->sbp_rise_median, s->sbp_rise_q1, s->sbp_rise_q3, s->sbp_rise_n);
-    else
-        snprintf(v[2], sizeof v[2], "none measured");
-    share(d, v[3], sizeof v[3], s->cadss_above, s->cadss_n, dc->cadss_above);
-    char l3[64];
-    snprintf(l3, sizeof l3, "sessions with CADSS above %d", a->opts.cadss_above);
-    const char *labels[4] = {l0, l1, "SBP rise after the dose (mmHg)", l3};
-    const char *values[4] = {v[0], v[1], v[2], v[3]};
-    double y = label_table(d, 36, 80, colw, "Blood pressure and dissociation", labels, values, 4);
-    share(d, v[4], sizeof v[4], s->item9_ge1, s->item9_n, dc->item9_ge1);
-    share(d, v[5], sizeof v[5], s->item9_ge2, s->item9_n, dc->item9_ge2);
-    share(d, v[6], sizeof v[6], s->item9_resolved, s->item9_episodes, dc->item9_resolved);
-    share(d, v[7], sizeof v[7], s->item9_worsened, s->item9_episodes, dc->item9_worsened);
-    const char *l9[4] = {"encounters with item 9 >= 1", "encounters with item 9 >= 2",
-                         "episodes: item 9 resolved (baseline >= 1, last 0)",
-                         "episodes: item 9 worsened (last above baseline)"};
-    const char *v9[4] = {v[4], v[5], v[6], v[7]};
-    return label_table(d, 36, y + 6, colw, "PHQ-9 item 9 (thoughts of self-harm)", l9, v9, 4);
+    struct safety_row v[4] = {{"before the dose (both values)", "", ""},
+                              {"after the dose (both values)", "", ""},
+                              {"before and after (all four values)", "", ""},
+                              {"one value of a pair only (not a reading)", "", ""}};
+    safety_share(d, t, &v[0], c->all.pre, c->all.sessions, dc->all.pre, "sessions");
+    safety_share(d, t, &v[1], c->all.post, c->all.sessions, dc->all.post, "sessions");
+    safety_share(d, t, &v[2], c->all.all, c->all.sessions, dc->all.all, "sessions");
+    char inc[96];
+    snprintf(inc, sizeof inc, "%s before, %s after",
+             safety_count(d, t, c->pre_incomplete, dc->pre_incomplete.events),
+             safety_count(d, t, c->post_incomplete, dc->post_incomplete.events));
+    safety_value(&v[3], inc);
+    y = safety_table(d, x, y, colw, "Was blood pressure taken at every treatment session?", v, 4);
+    /* by route: the routes with sessions, those without a route last */
+    struct safety_row rv[ROUTE_COUNT];
+    int nr = 0;
+    for (int r = 1; r <= ROUTE_COUNT; r++) {
+        int k = r % ROUTE_COUNT;
+        if (c->by_route[k].sessions == 0)
+            continue;
+        rv[nr].label = k ? ingest_route_name(k) : "no route recorded";
+        safety_share(d, t, &rv[nr], c->by_route[k].all, c->by_route[k].sessions,
+                     dc->by_route[k].all, "sessions");
+        nr++;
+    }
+    if (nr)
+        y = safety_table(d, x, y, colw, "All four values, by route of the session", rv, nr);
+    char bl[3][96];
+    snprintf(bl[0], sizeof bl[0], "dosed at >= %d/%d (the hold level)",
+             a->opts.bp_hold_sys, a->opts.bp_hold_dia);
+    snprintf(bl[1], sizeof bl[1], ">= %d/%d before the dose (to review)", a->opts.bp_pre_sys,
+             a->opts.bp_pre_dia);
+    snprintf(bl[2], sizeof bl[2], ">= %d/%d after the dose", a->opts.bp_post_sys,
+             a->opts.bp_post_dia);
+    struct safety_row b[3] = {{bl[0], "", ""}, {bl[1], "", ""}, {bl[2], "", ""}};
+    safety_share(d, t, &b[0], c->hold_dosed, c->dosed_pre, dc->hold_dosed, "dosed");
+    safety_share(d, t, &b[1], s->bp_pre_high, s->bp_pre_n, a->disc.bp_pre, "readings");
+    safety_share(d, t, &b[2], s->bp_post_high, s->bp_post_n, a->disc.bp_post, "readings");
+    y = safety_table(d, x, y, colw, "Was anyone dosed at a pressure the protocol holds at?", b,
+                     3);
+    struct safety_row m[2] = {{"monitored for less than 120 minutes", "", ""},
+                              {"no monitoring time recorded", "", ""}};
+    safety_share(d, t, &m[0], c->monitoring_short, c->intranasal, dc->monitoring_short,
+                 "intranasal");
+    safety_share(d, t, &m[1], c->monitoring_missing, c->intranasal, dc->monitoring_missing,
+                 "intranasal");
+    return safety_table(d, x, y, colw,
+                        "Were intranasal sessions monitored for two hours?", m, 2);
 }
 
-/* One adverse-event line's value: shares of sessions and episodes (counts when suppression
- * withholds them). */
-static void ae_value(struct doc *d, char *buf, size_t n, size_t k)
+/* The share of sessions with all four values by month: a point with its 95 % interval on a
+ * 0-100 % axis, the month's sessions under it; a withheld month has no point. */
+static void month_chart(struct doc *d, struct safety_nums *t, struct box b)
 {
-    const struct safety *s = &d->a->safety;
-    const struct disclosure *dc = &d->a->disc;
-    if (hidden(dc->ae_sessions[k]) || hidden(dc->ae_episodes[k]))
-        snprintf(buf, n, "%s sessions, %s episodes",
-                 C(d, s->ae_sessions[k], dc->ae_sessions[k].events),
-                 C(d, s->ae_episodes[k], dc->ae_episodes[k].events));
-    else
-        snprintf(buf, n, "%.1f%% of sessions, %.1f%% of episodes",
-                 s->sessions ? 100.0 * (double)s->ae_sessions[k] / (double)s->sessions : 0.0,
-                 s->episodes ? 100.0 * (double)s->ae_episodes[k] / (double)s->episodes : 0.0);
-}
-
-/* The 10 most frequent adverse events (by sessions; ties: byte order) from y, then the codes
- * the model pooled as "other" (beyond the MODEL_AE_LISTED listed, or rare under suppression). */
-static void adverse_events(struct doc *d, double y, double colw)
-{
-    const struct safety *s = &d->a->safety;
-    const struct disclosure *dc = &d->a->disc;
-    char ael[11][TEXT_ROOM(40)], aev[11][96];
-    const char *aelp[11], *aevp[11];
-    size_t listed = s->ae_other_codes > 0 ? s->nae - 1 : s->nae; /* "other" is last */
-    int nae = 0;
-    for (size_t k = 0; k < listed && nae < 10; k++) {
-        /* the 10 most frequent, by sessions (ties: byte order) */
-        size_t best = listed;
-        for (size_t j = 0; j < listed; j++) {
-            int used = 0;
-            for (int q = 0; q < nae; q++)
-                used |= strcmp(aelp[q], s->ae_code[j]) == 0;
-            if (!used && (best == listed || s->ae_sessions[j] > s->ae_sessions[best]))
-                best = j;
+    const struct safety_checks *c = &d->a->checks;
+    const struct disc_checks *dc = &d->a->disc.checks;
+    cairo_t *cr = d->cr;
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    render_text(cr, &d->f, 1, 10, b.x, b.y + 10, 0,
+                "All four values taken, by month of the session");
+    long any = 0;
+    for (int m = 0; m < 12; m++)
+        any += c->by_month[m].sessions;
+    struct box p = {b.x + 44, b.y + 22, b.w - 50, b.h - 62};
+    if (any == 0) {
+        render_empty(cr, &d->f, p, "no treatment session in these 12 months");
+        return;
+    }
+    struct axis ay;
+    render_axis_nice(&ay, 0, 100, 5, p.y + p.h, p.y);
+    render_hgrid(cr, &d->f, p, &ay, 1);
+    double slot = p.w / 12;
+    int withheld = 0;
+    for (int m = 0; m < 12; m++) {
+        const struct vitals *v = &c->by_month[m];
+        const struct disc_vitals *dv = &dc->by_month[m];
+        double xx = p.x + (m + 0.5) * slot;
+        char lab[8];
+        report_month_label(c->month0 + m, lab);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        render_text(cr, &d->f, 0, 7.5, xx, p.y + p.h + 10, 0.5, lab + 2); /* "25-11" */
+        cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+        render_text(cr, &d->f, 0, 7.5, xx, p.y + p.h + 20, 0.5,
+                    safety_count(d, t, v->sessions, dv->sessions));
+        if (v->sessions == 0)
+            continue;
+        if (hidden(dv->all)) {
+            withheld = 1;
+            continue;
         }
-        if (best == listed)
-            break;
-        text_display(ael[nae], sizeof ael[nae], s->ae_code[best], 40);
-        ae_value(d, aev[nae], sizeof aev[nae], best);
-        aelp[nae] = s->ae_code[best];
-        aevp[nae] = aev[nae];
-        nae++;
+        struct proportion q = stats_proportion(v->all, v->sessions, d->a->opts.ci);
+        render_series_style(cr, 0);
+        cairo_set_line_width(cr, 1);
+        cairo_move_to(cr, xx, render_axis_map(&ay, 100 * q.lo));
+        cairo_line_to(cr, xx, render_axis_map(&ay, 100 * q.hi));
+        cairo_stroke(cr);
+        cairo_arc(cr, xx, render_axis_map(&ay, 100 * q.rate), 2.6, 0, 2 * RENDER_PI);
+        cairo_fill(cr);
     }
-    for (int k = 0; k < nae; k++)
-        aelp[k] = ael[k];
-    if (listed < s->nae) {
-        snprintf(ael[nae], sizeof ael[nae], "other (%s codes)",
-                 C(d, s->ae_other_codes, dc->ae_other_codes));
-        ae_value(d, aev[nae], sizeof aev[nae], listed);
-        aelp[nae] = ael[nae];
-        aevp[nae] = aev[nae];
-        nae++;
-    }
-    if (nae)
-        label_table(d, 36, y + 6, colw, "Adverse events (the 10 most frequent)", aelp, aevp, nae);
-    else {
-        cairo_set_source_rgb(d->cr, 0, 0, 0);
-        render_text(d->cr, &d->f, 0, 9, 36, y + 6, 0, "No adverse event recorded.");
-    }
+    render_frame(cr, p);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_save(cr);
+    cairo_translate(cr, b.x + 8, p.y + p.h / 2);
+    cairo_rotate(cr, -RENDER_PI / 2);
+    render_text(cr, &d->f, 0, 8, 0, 0, 0.5, "% of treatment sessions (95 % CI)");
+    cairo_restore(cr);
+    render_text(cr, &d->f, 0, 8, p.x + p.w / 2, p.y + p.h + 31, 0.5,
+                withheld ? "month (YY-MM) and its treatment sessions; no point: withheld "
+                           "(suppression)"
+                         : "month (YY-MM) and its treatment sessions");
 }
 
-/* The histogram of the systolic rise after the dose, at x in the right column. */
-static void sbp_rise_chart(struct doc *d, double x, double colw)
+/* Clinicians: the share of their sessions with all four values on the unadjusted funnel of
+ * SPEC 11 (render_funnel, as the fair-comparison pages draw it); a clinician whose share is
+ * withheld is not drawn. */
+static void clinician_funnel(struct doc *d, struct box b)
+{
+    const struct safety_checks *c = &d->a->checks;
+    const struct disc_checks *dc = &d->a->disc.checks;
+    const char *title = "All four values, by clinician (unadjusted funnel)";
+    size_t n = c->nclinicians;
+    if (n == 0) {
+        cairo_set_source_rgb(d->cr, 0, 0, 0);
+        render_text(d->cr, &d->f, 1, 10, b.x, b.y + 10, 0, title);
+        render_empty(d->cr, &d->f, (struct box){b.x, b.y + 20, b.w, 60},
+                     "no session names a clinician");
+        return;
+    }
+    struct funnel_point *pts = calloc(n, sizeof *pts);
+    if (!pts) {
+        d->oom = 1;
+        return;
+    }
+    for (size_t k = 0; k < n; k++) {
+        const struct vitals_unit *u = &c->by_clinician[k];
+        pts[k] = (struct funnel_point){u->value, (double)u->v.sessions,
+                                       (double)u->v.all / (double)u->v.sessions, u->flag,
+                                       !hidden(dc->by_clinician[k].all)};
+    }
+    render_funnel(d->cr, &d->f, b, pts, n, c->funnel_centre,
+                  dc->funnel_centre || isnan(c->funnel_centre), n <= 12, title,
+                  "share of sessions with all four values", "treatment sessions of the clinician");
+    free(pts);
+}
+
+/* The systolic rise after the dose, in 10 mmHg bins. */
+static void sbp_rise_chart(struct doc *d, struct box b)
 {
     const struct safety *s = &d->a->safety;
     cairo_set_source_rgb(d->cr, 0, 0, 0);
-    render_text(d->cr, &d->f, 1, 10, x, 80, 0, "Systolic rise after the dose (sessions)");
-    static const char *const bins[8] = {"<0", "0-9", "10-19", "20-29",
-                                        "30-39", "40-49", "50-59", ">=60"};
+    render_text(d->cr, &d->f, 1, 10, b.x, b.y + 10, 0,
+                "Systolic rise after the dose (sessions with both readings)");
+    static const char *const bins[8] = {"< 0", "0-9", "10-19", "20-29",
+                                        "30-39", "40-49", "50-59", ">= 60"};
     double hv[8];
     for (int k = 0; k < 8; k++)
         hv[k] = (double)s->sbp_rise_hist[k];
+    struct box p = {b.x, b.y + 16, b.w, b.h - 30};
     if (s->sbp_rise_n)
-        render_bars(d->cr, &d->f, (struct box){x, 86, colw, 190}, bins, hv,
-                    d->a->disc.sbp_rise_hist, 8, "sessions", 0);
+        render_bars(d->cr, &d->f, p, bins, hv, d->a->disc.sbp_rise_hist, 8, "sessions", 0);
     else
-        render_empty(d->cr, &d->f, (struct box){x, 86, colw, 190}, "no paired readings");
-}
-
-/* Peak CADSS by session number (median and IQR), below the histogram. */
-static void cadss_chart(struct doc *d, double x, double colw)
-{
-    const struct safety *s = &d->a->safety;
-    const struct disclosure *dc = &d->a->disc;
-    render_text(d->cr, &d->f, 1, 10, x, 300, 0, "Peak CADSS by session number (median, IQR)");
-    struct box cb = {x + 40, 310, colw - 46, 160};
-    long cn = 0;
-    for (size_t k = 0; k < s->cadss_nsessions; k++)
-        cn += s->cadss_by_session_n[k];
-    if (cn == 0) {
-        render_empty(d->cr, &d->f, (struct box){x, 310, colw, 180}, "no CADSS recorded");
-    } else {
-        double cmax = 0;
-        for (size_t k = 0; k < s->cadss_nsessions; k++)
-            if (s->cadss_by_session_n[k] && s->cadss_by_session_q3[k] > cmax)
-                cmax = s->cadss_by_session_q3[k];
-        struct axis ay;
-        render_axis_nice(&ay, 0, cmax > 4 ? cmax : 5, 4, cb.y + cb.h, cb.y);
-        cairo_t *cr = d->cr;
-        char t[32];
-        render_hgrid(cr, &d->f, cb, &ay, 0);
-        double slot = cb.w / (double)s->cadss_nsessions;
-        for (size_t k = 0; k < s->cadss_nsessions; k++) {
-            double xx = cb.x + (k + 0.5) * slot;
-            snprintf(t, sizeof t, k + 1 == s->cadss_nsessions ? "%zu+" : "%zu", k + 1);
-            cairo_set_source_rgb(cr, 0, 0, 0);
-            render_text(cr, &d->f, 0, 7.5, xx, cb.y + cb.h + 10, 0.5, t);
-            if (!s->cadss_by_session_n[k] || dc->cadss_by_session[k])
-                continue;
-            render_series_style(cr, 0);
-            cairo_set_line_width(cr, 1.2);
-            cairo_move_to(cr, xx, render_axis_map(&ay, s->cadss_by_session_q1[k]));
-            cairo_line_to(cr, xx, render_axis_map(&ay, s->cadss_by_session_q3[k]));
-            cairo_stroke(cr);
-            cairo_arc(cr, xx, render_axis_map(&ay, s->cadss_by_session_median[k]), 2.5, 0,
-                      2 * RENDER_PI);
-            cairo_fill(cr);
-        }
-        render_frame(cr, cb);
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        render_text(cr, &d->f, 0, 8.5, cb.x + cb.w / 2, cb.y + cb.h + 22, 0.5,
-                    "session number within the episode");
-        int wh = 0;
-        for (size_t k = 0; k < s->cadss_nsessions; k++)
-            wh |= s->cadss_by_session_n[k] > 0 && dc->cadss_by_session[k];
-        if (wh) {
-            char t2[240];
-            snprintf(t2, sizeof t2,
-                     "A session without a point: fewer than %d sessions measured, or withheld so "
-                     "that a count below %d (such as the drop-outs between two sessions) cannot "
-                     "be worked back.",
-                     d->f.suppress_below, d->f.suppress_below);
-            cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
-            render_paragraph(cr, &d->f, 8, x, cb.y + cb.h + 36, colw, t2);
-        }
-    }
+        render_empty(d->cr, &d->f, p, "no session with both readings");
+    cairo_set_source_rgb(d->cr, 0, 0, 0);
+    render_text(d->cr, &d->f, 0, 8, b.x + 40 + (b.w - 46) / 2, b.y + b.h - 2, 0.5,
+                "rise in systolic pressure, post-dose minus pre-dose (mmHg)");
 }
 
 static void draw_safety(struct doc *d)
 {
+    struct safety_nums t = {.i = 0};
     const struct safety *s = &d->a->safety;
     const struct disclosure *dc = &d->a->disc;
-    char sub[160];
+    char sub[200];
     snprintf(sub, sizeof sub,
-             "Treatment sessions of the period's episodes (%s sessions, %s episodes).",
-             C(d, s->sessions, dc->sessions), C(d, s->episodes, dc->episodes));
+             "Treatment sessions of the period's episodes: %s sessions in %s episodes. A "
+             "reading is both values of a pair.",
+             safety_count(d, &t, s->sessions, dc->sessions),
+             safety_count(d, &t, s->episodes, dc->episodes));
     page_begin(d, sub);
-    double colw = (d->w - 72 - 30) / 2;
-    adverse_events(d, vitals_tables(d, colw), colw);
-    /* charts on the right */
-    double x = 36 + colw + 30;
-    sbp_rise_chart(d, x, colw);
-    cadss_chart(d, x, colw);
+    double colw = (d->w - 72 - 30) / 2, x2 = 36 + colw + 30;
+    double y = vitals_tables(d, &t, 36, 80, colw);
+    double bottom = d->h - 40;
+    if (bottom - y > 110)
+        sbp_rise_chart(d, (struct box){36, y, colw, bottom - y});
+    month_chart(d, &t, (struct box){x2, 70, colw, 210});
+    clinician_funnel(d, (struct box){x2, 290, colw, bottom - 290});
     page_end(d);
 }
 
-const struct page_info page_safety = {"Safety", draw_safety};
+const struct page_info page_safety = {"Safety: vital signs, blood pressure and monitoring",
+                                      draw_safety};

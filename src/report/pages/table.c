@@ -15,7 +15,8 @@ const struct page_info *const report_page_table[] = {
     &page_funnel_clinician, /* fair comparison: clinicians' funnels (SPEC 11) */
     &page_funnel_site,      /* fair comparison: sites' funnels */
     &page_durability, /* loss of response, induction completion, maintenance (SPEC 12) */
-    &page_safety,     /* blood pressure, dissociation, item 9, adverse events */
+    &page_safety,     /* vital signs, blood pressure, hold level, monitoring time */
+    &page_safety_review, /* item 9, the review list, adverse events, dissociation */
     &page_quality,    /* the rows' accounting, rejects, conflicts, missing values */
     &page_definitions,
     NULL,

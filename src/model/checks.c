@@ -1,0 +1,332 @@
+/* checks.c: safety monitoring and the review list (SPEC section 13; README "Definitions").
+ *  - Sessions are the treatment rows of cohort episodes (as safety.c), except by month: there
+ *    every treatment row dated in one of the 12 months ending with the period's last, whatever
+ *    its episode's period (a trend, as the p-chart's months are).
+ *  - Vital signs: a pair is both of its values (sbp and dbp); a session with one value of a pair
+ *    is incomplete, counted as such and never as a reading. Route and clinician are the
+ *    session row's own. The clinician funnel is unadjusted (SPEC 11's limits around the rate
+ *    of all four over the sessions that name a clinician, stats_funnel_unadjusted).
+ *  - Hold level: a session with a dose (dose_mg filled) and a pre-dose pair at or above
+ *    --bp-hold (systolic >= S or diastolic >= D).
+ *  - Monitoring: intranasal sessions with monitoring_min below 120, and without a value.
+ *  - Item 9: usable item-9 values (one per date, none where same-day rows disagree) from an
+ *    episode's baseline window to the end of its follow-up; a value >= 2 is followed when the
+ *    patient has another accepted row (any encounter) dated 1 to --item9-followup-days days
+ *    later; not followed and the days not over by the data cut: counted as open.
+ *  - No response after 6: an eligible cohort episode with at least 6 treatment dates and no
+ *    response event after at most 6 of them (the event's sessions <= 6).
+ *  - The review list: one row per flagged session (the row's file and line; for item 9 the
+ *    first row of that date holding the value) or episode (its sixth session's row), sorted by
+ *    patient id, date, flag, then file and line.
+ * Nothing here depends on row order: the same rows shuffled flag the same sessions. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_int.h"
+#include "outcomes/date.h"
+#include "outcomes/vec.h"
+
+const char *model_review_flag_name(int flag)
+{
+    static const char *const names[RF_COUNT] = {
+        "bp_hold_dosed", "bp_post_high", "cadss_high", "item9_3", "item9_no_followup",
+        "monitoring_short", "no_response_after_6"};
+    return flag >= 0 && flag < RF_COUNT ? names[flag] : "";
+}
+
+/* Minutes of monitoring of row i, or -1 when not recorded. */
+static int monitoring_min(const struct rows *r, size_t i)
+{
+    return r->score[INT_INDEX(COL_MONITORING_MIN)][i];
+}
+
+static void vitals_add(struct vitals *v, int pre, int post)
+{
+    v->sessions++;
+    v->pre += pre;
+    v->post += post;
+    v->all += pre && post;
+}
+
+struct builder {
+    struct safety_checks *c;
+    const struct rows *r;
+    int oom;
+};
+
+static void review_add(struct builder *b, const struct episode *e, int32_t date, size_t row,
+                       int flag, const char *value)
+{
+    struct safety_checks *c = b->c;
+    if (b->oom || vec_reserve(&c->review, c->nreview, sizeof *c->review) != 0) {
+        b->oom = 1;
+        return;
+    }
+    struct review_row *q = &c->review[c->nreview++];
+    memset(q, 0, sizeof *q);
+    q->patient = e->patient;
+    q->episode = e->number;
+    q->date = date;
+    /* the provenance columns are freed before the analysis when review.csv is not written */
+    q->file = b->r->file ? b->r->file[row] : 0;
+    q->line = b->r->line ? b->r->line[row] : 0;
+    q->flag = (uint8_t)flag;
+    snprintf(q->value, sizeof q->value, "%s", value);
+    c->flags[flag]++;
+}
+
+static int review_cmp(const void *x, const void *y)
+{
+    const struct review_row *a = x, *b = y;
+    if (a->patient != b->patient) /* ids are byte ranks of the patient ids */
+        return a->patient < b->patient ? -1 : 1;
+    if (a->date != b->date)
+        return a->date < b->date ? -1 : 1;
+    if (a->flag != b->flag)
+        return a->flag < b->flag ? -1 : 1;
+    if (a->file != b->file)
+        return a->file < b->file ? -1 : 1;
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    return 0;
+}
+
+static int clinician_funnel(struct safety_checks *c, const struct rows *r, const struct vitals *by_id,
+                            uint32_t ntext)
+{
+    size_t n = 0;
+    for (uint32_t t = 1; t < ntext; t++)
+        n += by_id[t].sessions > 0;
+    c->nclinicians = 0;
+    if (n == 0)
+        return 0;
+    c->by_clinician = calloc(n, sizeof *c->by_clinician);
+    struct funnel_unit *fu = calloc(n, sizeof *fu);
+    if (!c->by_clinician || !fu) {
+        free(fu);
+        return -1;
+    }
+    /* text ids are byte ranks: id order is byte order */
+    for (uint32_t t = 1; t < ntext; t++) {
+        if (by_id[t].sessions == 0)
+            continue;
+        struct vitals_unit *u = &c->by_clinician[c->nclinicians++];
+        size_t len;
+        const char *s = strtab_get(r->text, t, &len);
+        if (!(u->value = malloc(len + 1))) {
+            free(fu);
+            return -1;
+        }
+        memcpy(u->value, s, len);
+        u->value[len] = '\0';
+        u->v = by_id[t];
+        fu[c->nclinicians - 1] = (struct funnel_unit){.n = (double)u->v.sessions, .x = (double)u->v.all};
+    }
+    /* the funnel of SPEC 11, unadjusted: the centre is the clinicians' pooled rate */
+    c->funnel_centre = stats_funnel_unadjusted(fu, n);
+    for (size_t k = 0; k < n; k++) {
+        struct vitals_unit *u = &c->by_clinician[k];
+        u->lo95 = fu[k].lim.lo95;
+        u->hi95 = fu[k].lim.hi95;
+        u->lo998 = fu[k].lim.lo998;
+        u->hi998 = fu[k].lim.hi998;
+        u->flag = fu[k].flag;
+    }
+    free(fu);
+    return 0;
+}
+
+/* The first row of [*from, b) dated d that holds a value in column col (a usable value has
+ * one); *from advances to the first row dated d, so that dates asked in order cost one pass. */
+static size_t row_with(const struct rows *r, size_t *from, size_t b, int32_t d, int col)
+{
+    while (*from < b && r->date[*from] < d)
+        (*from)++;
+    for (size_t i = *from; i < b && r->date[i] == d; i++)
+        if (r->score[INT_INDEX(col)][i] >= 0)
+            return i;
+    return *from;
+}
+
+/* The episode's flags and counts over the rows [ra, rb) of its patient. */
+static void episode_checks(struct builder *b, const struct episode *e, size_t ra, size_t rb,
+                           const struct analysis *a, struct vitals *by_clin,
+                           struct dated_score *scores)
+{
+    const struct rows *r = b->r;
+    const struct model_opts *o = &a->opts;
+    struct safety_checks *c = b->c;
+    char v[48];
+    int ntd = 0;
+    int32_t last_td = INT32_MIN, d6 = 0, d7 = INT32_MAX;
+    size_t row6 = ra;
+    for (size_t i = ra; i < rb; i++) {
+        if (r->type[i] != SESSION_TREATMENT || r->date[i] < e->index_date ||
+            r->date[i] >= e->next_index)
+            continue;
+        if (r->date[i] != last_td) {
+            last_td = r->date[i];
+            ntd++;
+            if (ntd == 6) {
+                d6 = r->date[i];
+                row6 = i;
+            } else if (ntd == 7) {
+                d7 = r->date[i];
+            }
+        }
+        int sp = r->score[INT_INDEX(COL_SBP_PRE)][i], dp = r->score[INT_INDEX(COL_DBP_PRE)][i];
+        int sq = r->score[INT_INDEX(COL_SBP_POST)][i], dq = r->score[INT_INDEX(COL_DBP_POST)][i];
+        int pre = sp >= 0 && dp >= 0, post = sq >= 0 && dq >= 0;
+        c->pre_incomplete += (sp >= 0) != (dp >= 0);
+        c->post_incomplete += (sq >= 0) != (dq >= 0);
+        vitals_add(&c->all, pre, post);
+        vitals_add(&c->by_route[r->route[i] < ROUTE_COUNT ? r->route[i] : ROUTE_NONE], pre, post);
+        vitals_add(r->clinician[i] ? &by_clin[r->clinician[i]] : &c->no_clinician, pre, post);
+        if (pre && !isnan(r->dose_mg[i])) {
+            c->dosed_pre++;
+            if (sp >= o->bp_hold_sys || dp >= o->bp_hold_dia) {
+                c->hold_dosed++;
+                snprintf(v, sizeof v, "%d/%d", sp, dp);
+                review_add(b, e, r->date[i], i, RF_BP_HOLD_DOSED, v);
+            }
+        }
+        if (post && (sq >= o->bp_post_sys || dq >= o->bp_post_dia)) {
+            snprintf(v, sizeof v, "%d/%d", sq, dq);
+            review_add(b, e, r->date[i], i, RF_BP_POST_HIGH, v);
+        }
+        int cadss = r->score[INT_INDEX(COL_CADSS)][i];
+        if (cadss > o->cadss_above) {
+            snprintf(v, sizeof v, "%d", cadss);
+            review_add(b, e, r->date[i], i, RF_CADSS_HIGH, v);
+        }
+        if (r->route[i] == ROUTE_INTRANASAL) {
+            c->intranasal++;
+            int m = monitoring_min(r, i);
+            if (m < 0) {
+                c->monitoring_missing++;
+            } else {
+                c->monitoring_n++;
+                if (m < 120) {
+                    c->monitoring_short++;
+                    snprintf(v, sizeof v, "%d", m);
+                    review_add(b, e, r->date[i], i, RF_MONITORING_SHORT, v);
+                }
+            }
+        }
+    }
+    /* item 9, baseline window to the end of follow-up (as safety.c counts it) */
+    size_t n9 = model_usable_scores(r, ra, rb, COL_PHQ9_ITEM9, scores);
+    int64_t from = (int64_t)e->index_date - o->baseline_window;
+    int64_t to = e->next_index == INT32_MAX ? INT64_MAX
+                                             : (int64_t)e->next_index - o->baseline_window;
+    size_t next = ra, at = ra; /* the first row dated after the score's date; on it */
+    for (size_t k = 0; k < n9; k++) {
+        int32_t d = scores[k].date;
+        if (d < from || d >= to || scores[k].score < 2)
+            continue;
+        size_t row = row_with(r, &at, rb, d, COL_PHQ9_ITEM9);
+        if (scores[k].score == 3) {
+            c->item9_eq3++;
+            review_add(b, e, d, row, RF_ITEM9_3, "3");
+        }
+        while (next < rb && r->date[next] <= d)
+            next++;
+        if (next < rb && (int64_t)r->date[next] - d <= o->item9_followup_days) {
+            c->item9_followed++;
+        } else {
+            int open = (int64_t)d + o->item9_followup_days > a->as_of;
+            c->item9_open += open;
+            snprintf(v, sizeof v, "%d%s", scores[k].score, open ? " (days not over)" : "");
+            review_add(b, e, d, row, RF_ITEM9_NO_FOLLOWUP, v);
+        }
+    }
+    /* no response after 6 sessions */
+    if (e->eligible && ntd >= 6) {
+        c->no_response_n++;
+        int responded = e->n_followup > 0 && e->response.event && e->response.sessions <= 6;
+        if (!responded) {
+            size_t ns = model_usable_scores(r, ra, rb, o->instrument, scores);
+            int last = -1;
+            for (size_t k = 0; k < ns; k++) {
+                int64_t d = scores[k].date;
+                if (d > e->index_date && d < to && d <= d7)
+                    last = scores[k].score;
+            }
+            if (last >= 0)
+                snprintf(v, sizeof v, "baseline %d; last %d", e->baseline_score, last);
+            else
+                snprintf(v, sizeof v, "baseline %d; no score", e->baseline_score);
+            review_add(b, e, d6, row6, RF_NO_RESPONSE_AFTER_6, v);
+        }
+    }
+}
+
+int model_checks(const struct rows *r, const size_t *pstart, const struct analysis *a,
+                 struct safety_checks *c)
+{
+    memset(c, 0, sizeof *c);
+    c->funnel_centre = NAN;
+    c->month0 = a->period_to - 11;
+    uint32_t ntext = strtab_count(r->text);
+    size_t maxrows = 1;
+    for (size_t q = 0; pstart[q] < r->n; q++)
+        if (pstart[q + 1] - pstart[q] > maxrows)
+            maxrows = pstart[q + 1] - pstart[q];
+    struct vitals *by_clin = calloc(ntext ? ntext : 1, sizeof *by_clin);
+    struct dated_score *scores = malloc(maxrows * sizeof *scores);
+    struct builder b = {c, r, 0};
+    if (!by_clin || !scores)
+        goto oom;
+    /* every treatment row by month; item 9 without a total that patient and date */
+    for (size_t i = 0; i < r->n;) {
+        size_t j = i;
+        int total = 0;
+        for (; j < r->n && r->patient[j] == r->patient[i] && r->date[j] == r->date[i]; j++)
+            total |= r->score[INT_INDEX(COL_PHQ9)][j] >= 0;
+        for (size_t k = i; k < j; k++) {
+            c->item9_without_total += !total && r->score[INT_INDEX(COL_PHQ9_ITEM9)][k] >= 0;
+            int m = date_month_index(r->date[k]) - c->month0;
+            if (r->type[k] != SESSION_TREATMENT || m < 0 || m >= 12)
+                continue;
+            int sp = r->score[INT_INDEX(COL_SBP_PRE)][k], dp = r->score[INT_INDEX(COL_DBP_PRE)][k];
+            int sq = r->score[INT_INDEX(COL_SBP_POST)][k],
+                dq = r->score[INT_INDEX(COL_DBP_POST)][k];
+            vitals_add(&c->by_month[m], sp >= 0 && dp >= 0, sq >= 0 && dq >= 0);
+        }
+        i = j;
+    }
+    size_t p = 0;
+    for (size_t ei = 0; ei < a->nepisodes && !b.oom; ei++) {
+        const struct episode *e = &a->episodes[ei];
+        if (!e->in_cohort)
+            continue;
+        while (r->patient[pstart[p]] != e->patient)
+            p++;
+        episode_checks(&b, e, pstart[p], pstart[p + 1], a, by_clin, scores);
+    }
+    if (b.oom || clinician_funnel(c, r, by_clin, ntext) != 0)
+        goto oom;
+    if (c->nreview > 1)
+        qsort(c->review, c->nreview, sizeof *c->review, review_cmp);
+    free(by_clin);
+    free(scores);
+    return 0;
+oom:
+    free(by_clin);
+    free(scores);
+    model_checks_fini(c);
+    return -1;
+}
+
+void model_checks_fini(struct safety_checks *c)
+{
+    for (size_t k = 0; k < c->nclinicians; k++)
+        free(c->by_clinician[k].value);
+    free(c->by_clinician);
+    free(c->review);
+    c->by_clinician = NULL;
+    c->review = NULL;
+    c->nclinicians = c->nreview = 0;
+}
