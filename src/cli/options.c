@@ -108,7 +108,7 @@ static int number(const struct opt_def *def, const char *val, const char *where,
 static int p_int(struct cli_opts *o, const struct opt_def *def, const char *val,
                  const char *where, struct diag *d)
 {
-    long v;
+    long v = 0;
     if (number(def, val, where, &v, d) != 0)
         return d->code;
     *AT(o, def->dst, int) = (int)v;
@@ -120,7 +120,7 @@ static int p_int(struct cli_opts *o, const struct opt_def *def, const char *val,
 static int p_long(struct cli_opts *o, const struct opt_def *def, const char *val,
                   const char *where, struct diag *d)
 {
-    long v;
+    long v = 0;
     if (number(def, val, where, &v, d) != 0)
         return d->code;
     *AT(o, def->dst, long) = v;
@@ -130,7 +130,7 @@ static int p_long(struct cli_opts *o, const struct opt_def *def, const char *val
 static int p_ulong(struct cli_opts *o, const struct opt_def *def, const char *val,
                    const char *where, struct diag *d)
 {
-    long v;
+    long v = 0;
     if (number(def, val, where, &v, d) != 0)
         return d->code;
     *AT(o, def->dst, unsigned long) = (unsigned long)v;

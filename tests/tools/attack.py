@@ -675,7 +675,9 @@ if "funnel" in sup:
 # no withheld rate printed anywhere (unless another, published, rate prints the same)
 pub_pct = set()
 for path, v in walk(sup):
-    if path[-1:] in (("rate",), ("centre",)) and isinstance(v, (int, float)):
+    # rates, centres, intervals and the curves' published estimates (a curve's `at` rows:
+    # "Still responding at 56 days: 95.0%" is a published survival, not a withheld 19 of 20)
+    if path[-1:] in (("rate",), ("centre",), ("surv",), ("lower",), ("upper",)) and isinstance(v, (int, float)):
         pub_pct.add(f"{100 * v:.1f}%")
     if len(path) >= 2 and path[-2] == "ci" and isinstance(v, (int, float)):
         pub_pct.add(f"{100 * v:.1f}%")

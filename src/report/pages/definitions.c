@@ -1,29 +1,62 @@
 /* definitions.c: how every number in the report was made, in the options of this run. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "outcomes/text.h"
 #include "../report_int.h"
 #include "pages.h"
 
-/* The paragraphs at size from the top, then page 1's definitions (summary.c); returns the y
- * after the last line. */
-static double layout(struct doc *d, char (*p)[1024], int np, double size, double w)
+#define DEF_SIZE 8.5   /* pt: the Definitions text (no text in the report is under 7.5 pt) */
+#define DEF_MAX 20     /* paragraphs at most (room for each module's own) */
+#define DEF_SUBTITLE "How every number in this report was made."
+
+/* The height of paragraph s at DEF_SIZE, w wide: laid out on a recording surface that is thrown
+ * away, with no page content hashed (verify's page hashes are what the real page draws). */
+static double paragraph_height(const struct doc *d, const char *s, double w)
 {
-    double y = 80;
-    cairo_set_source_rgb(d->cr, 0, 0, 0);
-    for (int i = 0; i < np; i++)
-        y = render_paragraph(d->cr, &d->f, size, 36, y, w, p[i]) + 6 * size / 9;
-    return definitions_summary(d, y, w); /* summary.c: page 1's comparisons, the curves */
+    cairo_surface_t *rs = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+    cairo_t *m = cairo_create(rs);
+    struct fonts f = d->f;
+    f.content = NULL;
+    double h = render_paragraph(m, &f, DEF_SIZE, 36, 0, w, s);
+    cairo_destroy(m);
+    cairo_surface_destroy(rs);
+    return h;
 }
 
-static void draw_definitions(struct doc *d)
+/* Lays the paragraphs out from the top of the page, going on to a further page when the next
+ * one would run into the footer; draws them when draw is set (the first page begun already).
+ * Returns the pages taken. */
+static int flow(struct doc *d, char (*p)[1024], int np, int draw)
+{
+    double w = d->w - 72, top = 80, bottom = d->h - 34, y = top;
+    int pages = 1;
+    for (int i = 0; i < np; i++) {
+        double h = paragraph_height(d, p[i], w);
+        if (y > top && y + h > bottom) { /* a paragraph is never split */
+            pages++;
+            y = top;
+            if (draw) {
+                page_end(d);
+                page_begin(d, DEF_SUBTITLE " (continued)");
+            }
+        }
+        if (draw) {
+            cairo_set_source_rgb(d->cr, 0, 0, 0);
+            render_paragraph(d->cr, &d->f, DEF_SIZE, 36, y, w, p[i]);
+        }
+        y += h + 4;
+    }
+    return pages;
+}
+
+/* Every paragraph of the page, in the options of this run, into p; returns how many. */
+static int paragraphs(const struct doc *d, char (*p)[1024])
 {
     const struct analysis *a = d->a;
     const struct model_opts *o = &a->opts;
-    page_begin(d, "How every number in this report was made.");
-    char p[16][1024];
     snprintf(p[0], sizeof p[0],
              "Episode: a patient's course of treatment sessions; a session more than %d days "
              "after the previous one starts a new episode. Its first session is the index date "
@@ -111,21 +144,43 @@ static void draw_definitions(struct doc *d)
              "passed; frequency bands that count (1-3, 4-5, 6-8, 9+). Maintenance: treatment "
              "dates after day %d of mature episodes with a response.",
              o->induction_k, o->induction_d, o->induction_d, o->endpoint_to);
-    /* the text at 9 pt, or smaller (to 7 pt) when it would run into the footer (under
-     * suppression it did): laid out first on a recording surface that is thrown away */
-    double w = d->w - 72, size = 9;
-    cairo_surface_t *rs = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
-    cairo_t *real = d->cr, *m = cairo_create(rs);
-    struct render_content *content = d->f.content; /* the trial layouts are not page content */
-    d->cr = m;
-    d->f.content = NULL;
-    while (size > 7 && layout(d, p, np, size, w) > d->h - 34)
-        size -= 0.5;
-    d->cr = real;
-    d->f.content = content;
-    cairo_destroy(m);
-    cairo_surface_destroy(rs);
-    layout(d, p, np, size, w);
+    snprintf(p[np++], sizeof p[0],
+             "Safety monitoring (SPEC 13), over treatment sessions: a blood pressure counts as a "
+             "reading only with both its values; dosed at the hold level: a dose given at a "
+             "pre-dose reading at or above %d/%d mmHg (--bp-hold); monitoring: intranasal sessions "
+             "with monitoring_min under 120 minutes, and those without a value; item 9 of 2 or 3 "
+             "followed up: another encounter of the patient within %d days "
+             "(--item9-followup-days); item 9 resolved: baseline item 9 at least 1 and the last "
+             "follow-up item 9 0, over episodes with both; worsened: baseline 0 and any follow-up "
+             "at least 1, over episodes with both. review.csv lists each flagged session with its "
+             "file and line (not written under suppression).",
+             o->bp_hold_sys, o->bp_hold_dia, o->item9_followup_days);
+    definitions_summary(d, p + np);
+    np += 2;
+    return np;
+}
+
+int definitions_page_count(const struct doc *d)
+{
+    char (*p)[1024] = malloc(DEF_MAX * sizeof *p);
+    if (!p)
+        return 1;
+    int n = flow((struct doc *)d, p, paragraphs(d, p), 0); /* measures only: d is not drawn on */
+    free(p);
+    return n;
+}
+
+static void draw_definitions(struct doc *d)
+{
+    page_begin(d, DEF_SUBTITLE);
+    char (*p)[1024] = malloc(DEF_MAX * sizeof *p);
+    if (!p) {
+        d->oom = 1;
+        page_end(d);
+        return;
+    }
+    flow(d, p, paragraphs(d, p), 1);
+    free(p);
     page_end(d);
 }
 

@@ -130,9 +130,12 @@ void month_context(const struct analysis *a, int n, struct month_show *out);
 double label_table(struct doc *d, double x, double y, double w, const char *title,
                    const char *const *labels, const char *const *values, int n);
 
-/* The Definitions page's paragraphs on the summary page's comparisons and benchmarks, the
- * trajectory and the curves as drawn (summary.c), from y, w wide; returns the y after. */
-double definitions_summary(struct doc *d, double y, double w);
+/* Page 1's two definitions paragraphs (summary.c: the comparisons and benchmarks, the curves as
+ * drawn) into p[0] and p[1], for the Definitions page. */
+void definitions_summary(const struct doc *d, char (*p)[1024]);
+/* The pages the Definitions page takes (definitions.c): its text at 8.5 pt, continued on a
+ * further page when it does not fit one. */
+int definitions_page_count(const struct doc *d);
 
 /* --- the strata's helpers (strata.c), shared by the forest and the strata KM pages ----------- */
 

@@ -660,9 +660,8 @@ static void draw_summary(struct doc *d)
 
 const struct page_info page_summary = {NULL, draw_summary};
 
-double definitions_summary(struct doc *d, double y, double w)
+void definitions_summary(const struct doc *d, char (*p)[1024])
 {
-    char p[3][900];
     snprintf(p[0], sizeof p[0],
              "Page 1: the previous period has the report period's length and ends the month "
              "before it; a year before is the same months 12 months earlier; both are analysed "
@@ -684,8 +683,4 @@ double definitions_summary(struct doc *d, double y, double w)
              "Kaplan-Meier median of the first response at any follow-up score, not the "
              "response at the endpoint.",
              km_min_at_risk(d));
-    cairo_set_source_rgb(d->cr, 0, 0, 0);
-    for (int i = 0; i < 2; i++)
-        y = render_paragraph(d->cr, &d->f, 8.5, 36, y, w, p[i]) + 5;
-    return y;
 }

@@ -37,6 +37,7 @@ const char *report_page_title(size_t i)
 
 const struct page_count report_page_counts[] = {
     {&page_forest, forest_page_count},
+    {&page_definitions, definitions_page_count},
     {NULL, NULL},
 };
 
