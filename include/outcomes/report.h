@@ -30,6 +30,9 @@ struct report_input {
     long conflicting_same_day_scores;
     long conflicts_by_col[N_CONFLICT_COLS];
     long patients;
+    /* a --each sub-report (SPEC section 14): "site" or "clinician", the value, its directory
+     * ("site/NAME"); NULL for the network's report */
+    const char *each_by, *each_value, *each_dir;
 };
 /* The report_input of in (its strings and tables borrowed). */
 void report_input_of(const struct ingest_result *in, struct report_input *out);
@@ -88,6 +91,9 @@ struct manifest {
     struct manifest_file *inputs, *outputs;
     size_t ninputs, noutputs;
     struct manifest_file columns;   /* the --columns file (path NULL when none) */
+    /* a --each run: "site" or "clinician" (NULL: none); for a sub-report's manifest also the
+     * value and its directory ("site/NAME"), NULL in the network's */
+    const char *each_by, *each_value, *each_dir;
     const char (*pdf_pages)[65];    /* report.pdf's content hash per page (render.h) */
     size_t npdf_pages;
     const char *font_file;          /* the font drawn with, and its SHA-256 ("" when none) */
@@ -134,8 +140,21 @@ int report_out_write(const char *name, const char *const *parts, const size_t *l
                      size_t nparts, struct diag *d);
 int report_out_commit(struct diag *d);
 void report_out_abort(void);
+/* A --each run's sub-directory of the staging directory (SPEC section 14): "site" or
+ * "clinician", then "site/NAME" (NAME a report_safe_name), made in that order; a file
+ * "site/NAME/FILE" (FILE one of report_output_names but index.json) may then be written. Undone
+ * with the rest. Returns 0 or DIAG_IO. */
+int report_out_subdir(const char *rel, struct diag *d);
+/* 1 when rel is "site/NAME" or "clinician/NAME" with NAME a safe name. */
+int report_each_dir_ok(const char *rel);
+/* 1 when name is an output a run writes: one of report_output_names, or "site/NAME/FILE"
+ * (report_each_dir_ok, FILE one of the names but index.json). */
+int report_output_path_ok(const char *name);
 
 /* --- the whole run ------------------------------------------------------------------------ */
+
+#define REPORT_EACH_SITE 1
+#define REPORT_EACH_CLINICIAN 2
 
 /* What a run is asked to do: plain data (the command line is the CLI's; src/report never reads
  * it). Every string borrowed. */
@@ -150,6 +169,8 @@ struct report_request {
     int strict;                   /* 1: fail (DIAG_DATA) when any row is rejected */
     const char *title;            /* on every page ("Quality review" when NULL) */
     int letter;                   /* US Letter, else A4 */
+    int each;                     /* 0, or REPORT_EACH_SITE / REPORT_EACH_CLINICIAN: a report per
+                                     value besides the network's (SPEC section 14) */
     const char *benchmarks;       /* --benchmarks FILE, or NULL: the shipped benchmarks.csv
                                      (outcomes/datadir.h); read here into model.benchmarks */
     const char *target;           /* --target LIST (benchmarks_parse_target), or NULL */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "outcomes/date.h"
+#include "outcomes/report.h"
 #include "outcomes/infile.h"
 #include "outcomes/timestamp.h"
 #include "outcomes/vec.h"
@@ -515,6 +516,8 @@ static int f_induction(const struct cli_opts *o, const struct opt_def *def, stru
 
 static const struct choice date_formats[] = {{"iso", 0}, {"us", 1}, {NULL, 0}};
 static const struct choice cis[] = {{"wilson", CI_WILSON}, {"exact", CI_EXACT}, {NULL, 0}};
+static const struct choice eaches[] = {
+    {"site", REPORT_EACH_SITE}, {"clinician", REPORT_EACH_CLINICIAN}, {NULL, 0}};
 static const struct choice papers[] = {{"a4", 0}, {"letter", 1}, {NULL, 0}};
 static const struct choice shapes[] = {
     {"wide", SHAPE_WIDE}, {"long", SHAPE_LONG}, {"fhir", SHAPE_FHIR}, {NULL, 0}};
@@ -594,6 +597,11 @@ static const struct opt_def defs[] = {
      .help = "flag post-dose blood pressure at or above S/D mmHg (default 180/110)",
      .parse = p_bp, .dst = OFF(model.bp_post_sys), .aux = OFF(model.bp_post_dia),
      .format = f_bp},
+    {.name = "each", .commands = CMD_REPORT, .arg = "VAR",
+     .help = "also one complete report per site (or clinician) in DIR/site/NAME/, listed in "
+             "DIR/index.json",
+     .parse = p_choice, .dst = OFF(each), .format = f_choice,
+     .what = "expected site or clinician", .choices = eaches},
     {.name = "bp-hold", .commands = CMD_REPORT, .arg = "S/D",
      .help = "flag a dose given at a pre-dose pressure at or above S/D mmHg (default 160/100)",
      .parse = p_bp, .dst = OFF(model.bp_hold_sys), .aux = OFF(model.bp_hold_dia),

@@ -34,6 +34,7 @@ struct cli_opts {
     char endpoint_label[32]; /* a FROM:TO endpoint as normalised text */
     const char *title;       /* --title: the clinic's label on every page */
     int letter;              /* --paper letter */
+    int each;                /* --each: 0 none, REPORT_EACH_SITE, REPORT_EACH_CLINICIAN */
     const char *benchmarks;  /* --benchmarks FILE, or NULL: the shipped benchmarks.csv */
     const char *target;      /* --target LIST as given (checked), or NULL */
     int km_min_at_risk;      /* --km-min-at-risk N: drawn curves stop below N at risk */

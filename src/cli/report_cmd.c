@@ -64,6 +64,7 @@ int cli_report_request(const struct cli_opts *o, struct report_request *rq, char
     rq->strict = o->strict;
     rq->title = o->title;
     rq->letter = o->letter;
+    rq->each = o->each;
     rq->benchmarks = o->benchmarks;
     rq->target = o->target;
     rq->km_min_at_risk = o->km_min_at_risk;

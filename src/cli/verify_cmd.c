@@ -60,6 +60,7 @@ struct recorded {
     char **words; /* the options, decoded */
     size_t nwords;
     const char *epoch; /* SOURCE_DATE_EPOCH, or NULL */
+    const char *each_dir; /* a --each sub-report: its directory in the run's ("site/NAME") */
 };
 
 static void recorded_fini(struct recorded *r)
@@ -236,8 +237,9 @@ static int parse_manifest(json_t *m, struct recorded *r, const char *mpath, stru
         const char *n = plain_string(json_object_get(f, "name"));
         if (!n)
             return diag_set(d, DIAG_IO, mpath, 0, 0, "outputs[%zu].name: expected a string", i);
-        /* a plain name of ours: never '/', "..", an absolute path or an empty name */
-        if (!report_output_name_known(n))
+        /* a plain name of ours, or a --each sub-report's "site/NAME/FILE": never "..", an
+         * absolute path or an empty name */
+        if (!report_output_path_ok(n))
             return diag_set(d, DIAG_IO, mpath, 0, 0,
                             "outputs[%zu].name: '%s' is not the name of a file outcomes writes; "
                             "nothing was checked",
@@ -284,6 +286,22 @@ static int parse_manifest(json_t *m, struct recorded *r, const char *mpath, stru
                             "source_date_epoch: expected null or seconds since 1970 as a string "
                             "(0 to 253402300799)");
         r->epoch = e;
+    }
+    json_t *each = json_object_get(m, "each");
+    if (each) { /* a --each run's: a sub-report's names its directory in the run's output */
+        json_t *dirj = json_object_get(each, "directory");
+        const char *by = plain_string(json_object_get(each, "by"));
+        if (!json_is_object(each) || !by || (strcmp(by, "site") && strcmp(by, "clinician")))
+            return diag_set(d, DIAG_IO, mpath, 0, 0,
+                            "each: expected {\"by\": \"site\" or \"clinician\", ...}");
+        if (dirj) {
+            const char *dj = plain_string(dirj);
+            if (!dj || !report_each_dir_ok(dj) || strncmp(dj, by, strlen(by)) != 0)
+                return diag_set(d, DIAG_IO, mpath, 0, 0,
+                                "each.directory: expected \"%s/NAME\" (a name outcomes makes)",
+                                by);
+            r->each_dir = dj;
+        }
     }
     /* the fields verify only shows or ignores: their types all the same */
     json_t *tool = json_object_get(m, "tool"), *cl = json_object_get(m, "command_line");
@@ -436,8 +454,11 @@ static int extra_files(FILE *out, const char *dir, const struct recorded *r)
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
         int listed = strcmp(e->d_name, "manifest.json") == 0;
-        for (size_t i = 0; i < r->noutputs && !listed; i++)
-            listed = strcmp(e->d_name, r->outputs[i].path) == 0;
+        size_t nl = strlen(e->d_name);
+        for (size_t i = 0; i < r->noutputs && !listed; i++) /* (a --each run's sub-directory) */
+            listed = strcmp(e->d_name, r->outputs[i].path) == 0 ||
+                     (strncmp(e->d_name, r->outputs[i].path, nl) == 0 &&
+                      r->outputs[i].path[nl] == '/');
         char *c = listed ? NULL : strdup(e->d_name);
         char **grown = c ? realloc(names, (n + 1) * sizeof *names) : NULL;
         if (!grown) {
@@ -459,6 +480,35 @@ static int extra_files(FILE *out, const char *dir, const struct recorded *r)
     return (int)n;
 }
 
+/* A --each rerun's TMP/out/site (or clinician): each sub-directory's files of the tool's
+ * fixed names, the sub-directory, then it. */
+static void remove_each(int ofd, const char *top)
+{
+    int dfd = openat(ofd, top, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dfd < 0)
+        return;
+    int dup_fd = dup(dfd);
+    DIR *p = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+    if (!p && dup_fd >= 0)
+        close(dup_fd);
+    struct dirent *e;
+    while (p && (e = readdir(p)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        int sfd = openat(dfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (sfd < 0)
+            continue;
+        for (size_t k = 0; k < report_noutput_names; k++)
+            unlinkat(sfd, report_output_names[k], 0);
+        close(sfd);
+        unlinkat(dfd, e->d_name, AT_REMOVEDIR);
+    }
+    if (p)
+        closedir(p);
+    close(dfd);
+    unlinkat(ofd, top, AT_REMOVEDIR);
+}
+
 /* Removes the rerun: TMP/out's files of the tool's fixed names, TMP/out, the lock file the run
  * may have left, TMP. Nothing named by the manifest. */
 static void remove_rerun(const char *tmp)
@@ -468,6 +518,8 @@ static void remove_rerun(const char *tmp)
         return;
     int ofd = openat(tfd, "out", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (ofd >= 0) {
+        remove_each(ofd, "site");
+        remove_each(ofd, "clinician");
         for (size_t k = 0; k < report_noutput_names; k++)
             unlinkat(ofd, report_output_names[k], 0);
         close(ofd);
@@ -664,7 +716,7 @@ static int same_manifest(FILE *out, json_t *recorded, json_t *again, int pdf_exp
 }
 
 /* The rerun into TMP/out with the recorded options and inputs; returns its exit code. */
-static int rerun(const struct recorded *r, const char *out, struct diag *d)
+static int rerun(const struct recorded *r, json_t *cl, const char *out, struct diag *d)
 {
     size_t n = 0, cap = r->nwords + r->ninputs + 8;
     char **argv = calloc(cap, sizeof *argv);
@@ -689,13 +741,20 @@ static int rerun(const struct recorded *r, const char *out, struct diag *d)
     struct cli_opts ro;
     int rc = cli_opts_parse(&ro, CMD_REPORT, (int)n, argv, d);
     if (rc == 0) {
+        /* the recorded command line, as the rerun's manifests record it (it is never parsed):
+         * a --each run's sub-report manifests are then the run's bytes, listed in its
+         * manifest's outputs */
         char *rargv[] = {(char *)"outcomes", (char *)"report"};
+        size_t ncl = json_array_size(cl);
+        char **cargv = ncl ? calloc(ncl, sizeof *cargv) : NULL;
+        for (size_t i = 0; cargv && i < ncl; i++)
+            cargv[i] = (char *)json_string_value(json_array_get(cl, i));
         struct report_request rq;
         struct report_outputs ro_out;
         char *dir = NULL, **words = NULL;
         size_t nwords = 0;
-        ro.argv = rargv;
-        ro.argc = 2;
+        ro.argv = cargv ? cargv : rargv;
+        ro.argc = cargv ? (int)ncl : 2;
         if (cli_report_request(&ro, &rq, &dir, &words, &nwords) != 0) {
             diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
             rc = cli_report_diag(d, NULL);
@@ -706,6 +765,7 @@ static int rerun(const struct recorded *r, const char *out, struct diag *d)
             report_outputs_fini(&ro_out);
         }
         cli_report_request_fini(dir, words, nwords);
+        free(cargv);
     } else {
         rc = cli_report_diag(d, NULL);
     }
@@ -856,7 +916,11 @@ int cli_verify(const struct cli_opts *o)
         memcpy(rerun_dir, tmp, sizeof rerun_dir);
         have_rerun_dir = 1;
         snprintf(out, sizeof out, "%s/out", tmp);
-        int rc = rerun(&r, out, &d);
+        int rc = rerun(&r, json_object_get(m, "command_line"), out, &d);
+        /* a sub-report's files are compared with its directory in the rerun's */
+        char sub[4600];
+        snprintf(sub, sizeof sub, "%s%s%s", out, r.each_dir ? "/" : "",
+                 r.each_dir ? r.each_dir : "");
         if (rc != 0) {
             printf("differs  rerun (outcomes report failed, exit %d)\n", rc);
             bad++;
@@ -865,13 +929,13 @@ int cli_verify(const struct cli_opts *o)
             json_t *again = NULL;
             int pdf_explained = 0;
             diag_clear(&d);
-            if (join(path, sizeof path, out, "manifest.json") == 0)
+            if (join(path, sizeof path, sub, "manifest.json") == 0)
                 again = load_manifest(path, &d);
             for (size_t i = 0; i < r.noutputs; i++) {
                 if (strcmp(r.outputs[i].path, "manifest.json") == 0)
                     continue;
                 int pdf = strcmp(r.outputs[i].path, "report.pdf") == 0;
-                if (join(path, sizeof path, out, r.outputs[i].path) != 0) {
+                if (join(path, sizeof path, sub, r.outputs[i].path) != 0) {
                     bad++;
                     continue;
                 }

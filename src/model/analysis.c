@@ -551,6 +551,29 @@ int model_subset(const struct ingest_result *in, const struct analysis *net, int
     }
     int rc = analyse_episodes(in, &a->opts, a, pstart, NULL);
     free(pstart);
+    if (rc == 0) {
+        /* the breakdown (and the funnel) by var has one value, the whole report, and nothing
+         * "without a value":
+         * it is left out (its cells would be the totals' with a missing part known to be 0, which
+         * the disclosure decision cannot take for unknown), and the decision made again */
+        struct stratum *st = &a->strata[var];
+        for (size_t k = 0; k < st->nvalues; k++) {
+            free(st->values[k].value);
+            stats_km_fini(&st->values[k].km);
+        }
+        free(st->values);
+        st->values = NULL;
+        st->nvalues = 0;
+        struct funnel_units *fu = &a->funnel.units[var == SV_SITE ? FUNNEL_SITE : FUNNEL_CLINICIAN];
+        for (size_t k = 0; k < fu->nvalues; k++) /* the funnel's units by var likewise */
+            free(fu->values[k].value);
+        free(fu->values);
+        fu->values = NULL;
+        fu->nvalues = 0;
+        fu->no_value = 0;
+        model_disclosure_fini(&a->disc);
+        rc = model_disclose(in, a);
+    }
     if (rc != 0) {
         model_fini(a);
         return diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory while analysing");

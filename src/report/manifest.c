@@ -100,6 +100,17 @@ char *report_manifest_json(const struct manifest *m, size_t *len)
                                                        ? json_string(m->source_date_epoch)
                                                        : json_null());
     json_object_set_new(root, "as_of", json_string(m->as_of));
+    if (m->each_by) { /* SPEC section 14: what this report is of */
+        json_t *e = json_object();
+        json_object_set_new(e, "by", json_string(m->each_by));
+        if (m->each_value) {
+            report_json_set_path(e, "value", m->each_value);
+            json_object_set_new(e, "directory", json_string(m->each_dir));
+        } else {
+            json_object_set_new(e, "index", json_string("index.json"));
+        }
+        json_object_set_new(root, "each", e);
+    }
     json_t *in = json_array(), *out = json_array();
     for (size_t i = 0; i < m->ninputs; i++)
         json_array_append_new(in, file_entry(&m->inputs[i], 1));

@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +40,8 @@
 #include "outcomes/sigguard.h"
 
 const char *const report_output_names[] = {"report.pdf",  "results.json", "episodes.csv",
-                                           "review.csv",  "rejects.csv",  "manifest.json"};
+                                           "review.csv",  "rejects.csv",  "manifest.json",
+                                           "index.json"};
 const size_t report_noutput_names = sizeof report_output_names / sizeof *report_output_names;
 
 int report_output_name_known(const char *name)
@@ -48,6 +50,57 @@ int report_output_name_known(const char *name)
         if (strcmp(name, report_output_names[i]) == 0)
             return 1;
     return 0;
+}
+
+/* "site" or "clinician": the sub-directories of a --each run (SPEC section 14). */
+static int each_top(const char *name)
+{
+    return strcmp(name, "site") == 0 || strcmp(name, "clinician") == 0;
+}
+
+/* A name report_safe_name makes: bytes A-Z a-z 0-9 _ - . % ~, not first '.', at most
+ * REPORT_SAFE_NAME_MAX bytes. */
+static int safe_component(const char *s, size_t n)
+{
+    if (n == 0 || n > REPORT_SAFE_NAME_MAX || s[0] == '.')
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-' || c == '.' || c == '%' || c == '~'))
+            return 0;
+    }
+    return 1;
+}
+
+int report_each_dir_ok(const char *rel)
+{
+    const char *slash = strchr(rel, '/');
+    if (!slash)
+        return 0;
+    char top[16];
+    size_t nt = (size_t)(slash - rel);
+    if (nt >= sizeof top)
+        return 0;
+    memcpy(top, rel, nt);
+    top[nt] = '\0';
+    return each_top(top) && safe_component(slash + 1, strlen(slash + 1));
+}
+
+int report_output_path_ok(const char *name)
+{
+    const char *last = strrchr(name, '/');
+    if (!last)
+        return report_output_name_known(name);
+    if (!report_output_name_known(last + 1) || strcmp(last + 1, "index.json") == 0)
+        return 0;
+    char dir[REPORT_SAFE_NAME_MAX + 32];
+    size_t n = (size_t)(last - name);
+    if (n >= sizeof dir)
+        return 0;
+    memcpy(dir, name, n);
+    dir[n] = '\0';
+    return report_each_dir_ok(dir);
 }
 
 /* ".NAME.tmp" for one of our names: the temporaries of earlier versions. */
@@ -125,6 +178,11 @@ static struct {
 } st = {.pfd = -1, .lockfd = -1, .sfd = -1};
 
 /* What the signal handler may look at: set only after the state it names is complete. */
+/* the sub-directories made in the staging directory ("site", then "site/NAME", ...), in the
+ * order made; subs grows only with the signals blocked */
+static char **subs;
+static size_t subs_cap;
+static volatile sig_atomic_t nsubs;
 static volatile sig_atomic_t nnames, nmade, have_lock, have_stage, committing, pending;
 
 static void unmake_dirs(void)
@@ -141,6 +199,17 @@ static void unmake_dirs(void)
 static void undo(void)
 {
     if (have_stage) {
+        while (nsubs) { /* the innermost first; each holds only files of our names */
+            const char *rel = subs[nsubs - 1];
+            int fd = openat(st.sfd, rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (fd >= 0) {
+                for (size_t k = 0; k < report_noutput_names; k++)
+                    unlinkat(fd, report_output_names[k], 0);
+                close(fd);
+            }
+            unlinkat(st.sfd, rel, AT_REMOVEDIR);
+            nsubs--;
+        }
         for (sig_atomic_t i = 0; i < nnames; i++)
             unlinkat(st.sfd, st.names[i], 0);
         unlinkat(st.pfd, st.stage, AT_REMOVEDIR);
@@ -202,7 +271,12 @@ static void release(void)
     st.parent = st.base = st.shown = st.lockname = st.made = NULL;
     st.made_ends = NULL;
     st.stage[0] = '\0';
-    nmade = nnames = 0;
+    nmade = nnames = nsubs = 0;
+    for (size_t k = 0; k < subs_cap; k++)
+        free(subs[k]);
+    free(subs);
+    subs = NULL;
+    subs_cap = 0;
 }
 
 /* mkdir -p of st.made (PARENT), remembering what it made; no limit on the depth. */
@@ -305,11 +379,55 @@ static int take_lock(void (*waiting)(const char *lock, void *arg), void *arg, st
 /* Removes one of our sets: the directory name in fd, when it is a directory of ours, with the
  * files of our names in it (and old-style temporaries); a directory that still holds anything
  * else is left as it is. kill_point: the fault point after the first file. */
+static void remove_set(int fd, const char *name, const char *kill_point);
+
+/* A --each set's "site" or "clinician" directory in fd: every sub-directory of a safe name
+ * removed as a set (remove_set), then it when empty. */
+static void remove_each(int fd, const char *top)
+{
+    int dfd = openat(fd, top, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dfd < 0)
+        return;
+    int dup_fd = dup(dfd);
+    DIR *p = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+    if (!p) {
+        if (dup_fd >= 0)
+            close(dup_fd);
+        close(dfd);
+        return;
+    }
+    char **names = NULL;
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(p)) != NULL) {
+        if (!safe_component(e->d_name, strlen(e->d_name)))
+            continue;
+        char *c = strdup(e->d_name);
+        char **grown = c ? realloc(names, (n + 1) * sizeof *names) : NULL;
+        if (!grown) {
+            free(c);
+            continue;
+        }
+        names = grown;
+        names[n++] = c;
+    }
+    closedir(p);
+    for (size_t i = 0; i < n; i++) {
+        remove_set(dfd, names[i], NULL);
+        free(names[i]);
+    }
+    free(names);
+    close(dfd);
+    unlinkat(fd, top, AT_REMOVEDIR);
+}
+
 static void remove_set(int fd, const char *name, const char *kill_point)
 {
     int dfd = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (dfd < 0)
         return;
+    remove_each(dfd, "site");
+    remove_each(dfd, "clinician");
     int first = 1;
     for (size_t i = 0; i < report_noutput_names; i++) {
         char tmp[64];
@@ -357,6 +475,65 @@ static int reserved_name(const char *name)
               (name[k] >= '0' && name[k] <= '9')))
             return 0;
     return 1;
+}
+
+/* Whether DIR's "site" or "clinician" entry (top) is a directory of ours: sub-directories of
+ * safe names holding only regular files of our names. When not, foreign gets the first entry
+ * that is not (top itself, top/NAME or top/NAME/FILE) when it sorts first. */
+static int our_each(int dfd, const char *top, char *foreign, size_t nf)
+{
+    struct stat s;
+    int tfd = -1;
+    DIR *t = NULL;
+    if (fstatat(dfd, top, &s, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(s.st_mode) ||
+        (tfd = openat(dfd, top, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+        !(t = fdopendir(tfd))) {
+        if (tfd >= 0)
+            close(tfd);
+        if (!foreign[0] || strcmp(top, foreign) < 0)
+            snprintf(foreign, nf, "%s", top);
+        return 0;
+    }
+    char bad[600] = "";
+    struct dirent *e;
+    while ((e = readdir(t)) != NULL) {
+        const char *n = e->d_name;
+        if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
+            continue;
+        char here[600] = "";
+        int sfd = -1;
+        DIR *sd = NULL;
+        if (!safe_component(n, strlen(n)) || fstatat(dirfd(t), n, &s, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISDIR(s.st_mode) ||
+            (sfd = openat(dirfd(t), n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+            !(sd = fdopendir(sfd))) {
+            if (sfd >= 0)
+                close(sfd);
+            snprintf(here, sizeof here, "%s/%s", top, n);
+        } else {
+            struct dirent *f;
+            while ((f = readdir(sd)) != NULL) {
+                const char *fn = f->d_name;
+                if (strcmp(fn, ".") == 0 || strcmp(fn, "..") == 0 ||
+                    (report_output_name_known(fn) && strcmp(fn, "index.json") != 0 &&
+                     fstatat(dirfd(sd), fn, &s, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(s.st_mode)))
+                    continue;
+                char one[600];
+                snprintf(one, sizeof one, "%s/%s/%s", top, n, fn);
+                if (!here[0] || strcmp(one, here) < 0)
+                    snprintf(here, sizeof here, "%s", one);
+            }
+            closedir(sd);
+        }
+        if (here[0] && (!bad[0] || strcmp(here, bad) < 0))
+            snprintf(bad, sizeof bad, "%s", here);
+    }
+    closedir(t);
+    if (!bad[0])
+        return 1;
+    if (!foreign[0] || strcmp(bad, foreign) < 0)
+        snprintf(foreign, nf, "%s", bad);
+    return 0;
 }
 
 /* Under the lock: what an earlier crash left of runs into DIR is removed, and DIR (when it
@@ -429,6 +606,10 @@ static int clean_and_check(mode_t *mode, struct diag *d)
         if (report_output_name_known(n) && fstatat(dirfd(t), n, &s, AT_SYMLINK_NOFOLLOW) == 0 &&
             S_ISREG(s.st_mode))
             continue;
+        if (each_top(n)) { /* a --each set's: what is not ours in it is named */
+            our_each(dirfd(t), n, foreign, sizeof foreign);
+            continue;
+        }
         if (!foreign[0] || strcmp(n, foreign) < 0) /* the first by name: the same message */
             snprintf(foreign, sizeof foreign, "%s", n);
     }
@@ -673,14 +854,26 @@ int report_out_write(const char *name, const char *const *parts, const size_t *l
 {
     if (!have_stage)
         return diag_set(d, DIAG_IO, NULL, 0, 0, "no output directory is being written");
-    if (!report_output_name_known(name) || nnames >= MAX_FILES)
-        return diag_set(d, DIAG_IO, st.shown, 0, 0, "'%s' is not an output of outcomes", name);
-    for (sig_atomic_t i = 0; i < nnames; i++)
-        if (strcmp(st.names[i], name) == 0)
-            return diag_set(d, DIAG_IO, st.shown, 0, 0, "'%s' is written twice", name);
+    const char *last = strrchr(name, '/');
     size_t k = (size_t)nnames;
-    snprintf(st.names[k], sizeof *st.names, "%s", name);
-    nnames = (sig_atomic_t)(k + 1); /* registered before it exists */
+    if (last) { /* a file of a sub-report: in a sub-directory made (and undone) as a whole */
+        int made = 0;
+        for (sig_atomic_t i = 0; i < nsubs && !made; i++)
+            made = strlen(subs[i]) == (size_t)(last - name) &&
+                   strncmp(subs[i], name, (size_t)(last - name)) == 0;
+        if (!report_output_path_ok(name) || !made)
+            return diag_set(d, DIAG_IO, st.shown, 0, 0, "'%s' is not an output of outcomes",
+                            name);
+        k = 1; /* (not the first file: no fault point) */
+    } else {
+        if (!report_output_name_known(name) || nnames >= MAX_FILES)
+            return diag_set(d, DIAG_IO, st.shown, 0, 0, "'%s' is not an output of outcomes", name);
+        for (sig_atomic_t i = 0; i < nnames; i++)
+            if (strcmp(st.names[i], name) == 0)
+                return diag_set(d, DIAG_IO, st.shown, 0, 0, "'%s' is written twice", name);
+        snprintf(st.names[k], sizeof *st.names, "%s", name);
+        nnames = (sig_atomic_t)(k + 1); /* registered before it exists */
+    }
     size_t total = 0;
     for (size_t i = 0; i < nparts; i++)
         total += lens[i];
@@ -713,6 +906,41 @@ int report_out_write(const char *name, const char *const *parts, const size_t *l
         fault_point("written");
     if (k == 0 && fault_has("pause"))
         sleep(2);
+    return 0;
+}
+
+int report_out_subdir(const char *rel, struct diag *d)
+{
+    if (!have_stage)
+        return diag_set(d, DIAG_IO, NULL, 0, 0, "no output directory is being written");
+    if (!each_top(rel) && !report_each_dir_ok(rel))
+        return diag_set(d, DIAG_IO, st.shown, 0, 0, "'%s' is not a directory outcomes writes",
+                        rel);
+    char *copy = strdup(rel);
+    if (!copy)
+        return diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
+    if ((size_t)nsubs == subs_cap) { /* grown with the signals held (the handler reads subs) */
+        size_t cap = subs_cap ? subs_cap * 2 : 16;
+        char **grown = calloc(cap, sizeof *grown);
+        if (!grown) {
+            free(copy);
+            return diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
+        }
+        sigset_t all, old;
+        sigfillset(&all);
+        pthread_sigmask(SIG_BLOCK, &all, &old);
+        if (subs_cap)
+            memcpy(grown, subs, subs_cap * sizeof *subs);
+        char **was = subs;
+        subs = grown;
+        subs_cap = cap;
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        free(was);
+    }
+    subs[nsubs] = copy;
+    nsubs = (sig_atomic_t)(nsubs + 1); /* registered before it exists */
+    if (mkdirat(st.sfd, rel, 0777) != 0)
+        return diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot make %s: %s", rel, strerror(errno));
     return 0;
 }
 

@@ -759,6 +759,17 @@ char *report_results_json(const struct report_input *in, const struct analysis *
     section(root, "tool", t);
     section(root, "instrument", json_string(ingest_col_name((enum col)op->instrument)));
     section(root, "as_of", date_str(a->as_of));
+    if (in->each_by) { /* a --each sub-report: which, and that the row counts are not its own */
+        t = json_object();
+        json_object_set_new(t, "by", json_string(in->each_by));
+        report_json_set_path(t, "value", in->each_value);
+        json_object_set_new(t, "directory", json_string(in->each_dir));
+        json_object_set_new(t, "row_counts",
+                            json_string("network: rows_read, rows_accepted, rows_rejected, "
+                                        "rows_duplicate, patients and rejects.csv are the "
+                                        "whole export's"));
+        section(root, "report_of", t);
+    }
     t = json_object();
     json_object_set_new(t, "from", month_str(a->period_from));
     json_object_set_new(t, "to", month_str(a->period_to));

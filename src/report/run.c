@@ -22,6 +22,9 @@
 #include "outcomes/datadir.h"
 #include "outcomes/report.h"
 #include "outcomes/sha256.h"
+#include "outcomes/strtab.h"
+#include <jansson.h>
+#include "report_int.h"
 
 static double now(void)
 {
@@ -162,6 +165,14 @@ static void *hash_output(void *arg)
 
 #define MAX_OUT 8 /* outputs of one run (report_output_names) */
 
+/* One value's report of a --each run (SPEC section 14). */
+struct sub {
+    uint32_t value;                      /* an id in rows.text */
+    char dir[REPORT_SAFE_NAME_MAX + 16]; /* "site/NAME" */
+    struct analysis a;
+    int have; /* a is filled */
+};
+
 /* One run's state, from the request to the committed directory. */
 struct run {
     const struct report_request *rq;
@@ -192,6 +203,13 @@ struct run {
     struct render_content content; /* report.pdf's content hash per page, for the manifest */
     struct out_file files[MAX_OUT];
     size_t nfiles;
+    /* --each: the values' analyses (sorted by value bytes), their files as the network's
+     * manifest lists them (names "site/NAME/FILE", owned), index.json */
+    struct sub *subs;
+    size_t nsubs;
+    struct manifest_file *subfiles;
+    size_t nsubfiles;
+    char *index;
 };
 
 static int oom(struct run *r)
@@ -273,6 +291,68 @@ static int read_inputs(struct run *r)
     return 0;
 }
 
+static const struct strtab *sort_tab; /* (qsort has no argument) */
+
+static int by_bytes(const void *x, const void *y)
+{
+    size_t nx, ny;
+    const char *a = strtab_get(sort_tab, *(const uint32_t *)x, &nx);
+    const char *b = strtab_get(sort_tab, *(const uint32_t *)y, &ny);
+    int c = memcmp(a, b, nx < ny ? nx : ny);
+    return c ? c : (nx > ny) - (nx < ny);
+}
+
+static int by_id(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* --each: the values the network's episodes' index rows name (an episode without one is in no
+ * value's report), sorted by their bytes, each one's analysis from the shared row store
+ * (model_subset), while the row columns are still there. */
+static int make_subs(struct run *r)
+{
+    const struct ingest_result *in = &r->out->in;
+    int site = r->rq->each == REPORT_EACH_SITE;
+    uint32_t *v = malloc((r->a.nepisodes ? r->a.nepisodes : 1) * sizeof *v);
+    if (!v)
+        return oom(r);
+    size_t n = 0;
+    for (size_t i = 0; i < r->a.nepisodes; i++) {
+        uint32_t id = site ? r->a.episodes[i].site : r->a.episodes[i].clinician;
+        if (id)
+            v[n++] = id;
+    }
+    qsort(v, n, sizeof *v, by_id);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++)
+        if (u == 0 || v[u - 1] != v[i])
+            v[u++] = v[i];
+    sort_tab = in->rows.text;
+    qsort(v, u, sizeof *v, by_bytes);
+    r->subs = calloc(u ? u : 1, sizeof *r->subs);
+    if (!r->subs) {
+        free(v);
+        return oom(r);
+    }
+    r->nsubs = u;
+    int rc = 0;
+    for (size_t k = 0; k < u && !rc; k++) {
+        struct sub *sb = &r->subs[k];
+        size_t len;
+        const char *val = strtab_get(in->rows.text, v[k], &len);
+        char name[REPORT_SAFE_NAME_MAX + 1];
+        report_safe_name(val, len, name);
+        sb->value = v[k];
+        snprintf(sb->dir, sizeof sb->dir, "%s/%s", site ? "site" : "clinician", name);
+        rc = model_subset(in, &r->a, site ? SV_SITE : SV_CLINICIAN, v[k], &sb->a, r->d);
+        sb->have = rc == 0;
+    }
+    free(v);
+    return rc;
+}
+
 static int analyse(struct run *r)
 {
     struct model_opts mo = r->rq->model;
@@ -281,6 +361,9 @@ static int analyse(struct run *r)
     r->out->stage = REPORT_MODEL;
     r->t1 = now();
     if (model_run(&r->out->in, &mo, &r->a, r->d) != 0)
+        return r->d->code;
+    /* --each: each value's analysis (its review rows name their lines too) */
+    if (r->rq->each && make_subs(r) != 0)
         return r->d->code;
     rows_release_provenance(&r->out->in.rows); /* the review rows have their lines */
     stage(r, 3);
@@ -403,25 +486,18 @@ static int inputs_hashed(struct run *r)
     return 0;
 }
 
-/* manifest.json for the outputs about to be written (inputs already hashed). */
-static int build_manifest(struct run *r)
+/* A manifest.json of outputs (inputs already hashed); each_value and each_dir: a sub-report's. */
+static char *manifest_of(struct run *r, struct manifest_file *outputs, size_t noutputs,
+                         const struct render_content *content, const char *each_value,
+                         const char *each_dir, size_t *len)
 {
     const struct report_request *rq = r->rq;
     struct manifest m = {0};
-    struct manifest_file outputs[MAX_OUT];
     char as_of[11];
     if (rq->columns) { /* the digest of the bytes the mapping was read from */
         m.columns.path = rq->columns;
         m.columns.size = r->colmap.size;
         memcpy(m.columns.sha256, r->colmap.sha256, sizeof r->colmap.sha256);
-    }
-    for (size_t k = 0; k < r->nfiles; k++) {
-        const struct out_file *f = &r->files[k];
-        outputs[k] = (struct manifest_file){f->name, f->len, -1, NULL, ""};
-        if (r->eh.rc == 0 && strcmp(f->name, r->eh.name) == 0)
-            memcpy(outputs[k].sha256, r->eh.hex, sizeof r->eh.hex);
-        else if (sha256_hex(f->data, f->len, outputs[k].sha256) != 0)
-            return diag_set(r->d, DIAG_IO, NULL, 0, 0, "hashing failed");
     }
     date_format(r->a.as_of, as_of);
     m.argv = rq->argv;
@@ -434,13 +510,205 @@ static int build_manifest(struct run *r)
     m.inputs = r->hj.inputs;
     m.ninputs = r->out->in.nfiles;
     m.outputs = outputs;
-    m.noutputs = r->nfiles;
-    m.pdf_pages = (const char(*)[65])r->content.sha;
-    m.npdf_pages = r->content.npages;
-    m.font_file = r->content.font_file;
-    m.font_sha256 = r->content.font_sha256;
+    m.noutputs = noutputs;
+    m.pdf_pages = (const char(*)[65])content->sha;
+    m.npdf_pages = content->npages;
+    m.font_file = content->font_file;
+    m.font_sha256 = content->font_sha256;
+    m.each_by = rq->each ? (rq->each == REPORT_EACH_SITE ? "site" : "clinician") : NULL;
+    m.each_value = each_value;
+    m.each_dir = each_dir;
+    return report_manifest_json(&m, len);
+}
+
+/* One file of a sub-report: written into its directory, hashed, listed in the sub-report's
+ * outputs (sub) and in the network's (r->subfiles, by its path from DIR). */
+static int sub_file(struct run *r, const struct sub *sb, const char *name,
+                    const char *const *parts, const size_t *lens, size_t nparts,
+                    struct manifest_file *sub, size_t *nsub)
+{
+    char path[REPORT_SAFE_NAME_MAX + 48];
+    snprintf(path, sizeof path, "%s/%s", sb->dir, name);
+    if (report_out_write(path, parts, lens, nparts, r->d) != 0)
+        return r->d->code;
+    struct manifest_file *f = &sub[(*nsub)++];
+    *f = (struct manifest_file){name, 0, -1, NULL, ""};
+    for (size_t k = 0; k < nparts; k++)
+        f->size += lens[k];
+    const void *p[2] = {parts[0], nparts > 1 && parts[1] ? parts[1] : ""};
+    size_t l[2] = {lens[0], nparts > 1 ? lens[1] : 0};
+    if (sha256_parts_hex(p, l, 2, f->sha256) != 0)
+        return diag_set(r->d, DIAG_IO, NULL, 0, 0, "hashing failed");
+    struct manifest_file *g = &r->subfiles[r->nsubfiles];
+    *g = *f;
+    if (!(g->path = strdup(path)))
+        return oom(r);
+    r->nsubfiles++;
+    return 0;
+}
+
+/* One value's report, written into DIR/site/NAME/ of the staging directory: its own
+ * episodes.csv, rejects.csv (the network's rows: the row-level counts are the export's),
+ * results.json, report.pdf and manifest.json. Its buffers and analysis are freed after. */
+static int write_sub(struct run *r, struct sub *sb, size_t nrejects)
+{
+    const struct report_request *rq = r->rq;
+    struct report_input ri = r->ri;
+    size_t vlen;
+    const char *val = strtab_get(r->out->in.rows.text, sb->value, &vlen);
+    char *value = strndup(val, vlen);
+    char *parts[2] = {NULL, NULL}, *json = NULL, *pdf = NULL, *man = NULL, *title = NULL;
+    size_t lens[2] = {0, 0}, njson = 0, npdf = 0, nman = 0;
+    struct manifest_file outs[6];
+    size_t nouts = 0;
+    int rc = 0;
+    if (!value)
+        return oom(r);
+    ri.each_by = rq->each == REPORT_EACH_SITE ? "site" : "clinician";
+    ri.each_value = value;
+    ri.each_dir = sb->dir;
+    rc = report_out_subdir(sb->dir, r->d);
+    if (!rc && r->row_level) {
+        if (report_episodes_csv(&ri, &sb->a, 1, parts, lens) != 0)
+            rc = oom(r);
+        if (!rc)
+            rc = sub_file(r, sb, "episodes.csv", (const char *const *)parts, lens, 2, outs,
+                          &nouts);
+        if (!rc)
+            rc = sub_file(r, sb, "rejects.csv", (const char *const *)&r->rejects, &nrejects, 1,
+                          outs, &nouts);
+        size_t nreview = 0;
+        char *review = rc ? NULL : report_review_csv(&ri, &sb->a, &nreview);
+        if (!rc && !review)
+            rc = oom(r);
+        if (!rc)
+            rc = sub_file(r, sb, "review.csv", (const char *const *)&review, &nreview, 1, outs,
+                          &nouts);
+        free(review);
+    }
+    if (!rc && !(json = report_results_json(&ri, &sb->a, &njson)))
+        rc = oom(r);
+    if (!rc)
+        rc = sub_file(r, sb, "results.json", (const char *const *)&json, &njson, 1, outs,
+                      &nouts);
+    char date_iso[32];
+    if (!rc)
+        rc = pdf_date(rq->source_date_epoch, r->a.as_of, date_iso, sizeof date_iso, r->d);
+    if (!rc) {
+        const char *t = rq->title ? rq->title : "Quality review";
+        size_t n = strlen(t) + vlen + 32;
+        if (!(title = malloc(n)))
+            rc = oom(r);
+        else
+            snprintf(title, n, "%s: %s %s", t, ri.each_by, value);
+    }
+    struct render_content content;
+    int have_content = 0;
+    if (!rc && render_content_init(&content) != 0)
+        rc = oom(r);
+    else if (!rc)
+        have_content = 1;
+    if (!rc) {
+        struct pdf_opts po = {title,           rq->letter,         date_iso,
+                              rq->period_label, rq->km_min_at_risk, &content};
+        rc = report_pdf(&ri, &sb->a, &po, &pdf, &npdf, r->d);
+    }
+    if (!rc && content.failed)
+        rc = diag_set(r->d, DIAG_IO, NULL, 0, 0, "out of memory while hashing the PDF's content");
+    if (!rc)
+        rc = sub_file(r, sb, "report.pdf", (const char *const *)&pdf, &npdf, 1, outs, &nouts);
+    if (!rc && !(man = manifest_of(r, outs, nouts, &content, value, sb->dir, &nman)))
+        rc = oom(r);
+    if (!rc)
+        rc = sub_file(r, sb, "manifest.json", (const char *const *)&man, &nman, 1, outs,
+                      &nouts);
+    free(parts[0]);
+    free(parts[1]);
+    free(json);
+    free(pdf);
+    free(man);
+    free(title);
+    free(value);
+    if (have_content)
+        render_content_fini(&content);
+    model_fini(&sb->a);
+    sb->have = 0;
+    return rc;
+}
+
+/* --each: every value's report, then DIR/index.json (value -> directory, by value bytes). */
+static int write_subs(struct run *r)
+{
+    if (!r->rq->each)
+        return 0;
+    const char *by = r->rq->each == REPORT_EACH_SITE ? "site" : "clinician";
+    size_t nrejects = 0;
+    for (size_t k = 0; k < r->nfiles; k++)
+        if (strcmp(r->files[k].name, "rejects.csv") == 0)
+            nrejects = r->files[k].len;
+    r->subfiles = calloc(r->nsubs * 6 + 1, sizeof *r->subfiles);
+    if (!r->subfiles)
+        return oom(r);
+    if (r->nsubs && report_out_subdir(by, r->d) != 0)
+        return r->d->code;
+    for (size_t k = 0; k < r->nsubs; k++)
+        if (write_sub(r, &r->subs[k], nrejects) != 0)
+            return r->d->code;
+    json_t *root = json_object(), *list = json_array();
+    json_object_set_new(root, "schema", json_integer(1));
+    json_object_set_new(root, "by", json_string(by));
+    for (size_t k = 0; k < r->nsubs; k++) {
+        size_t vlen;
+        const char *val = strtab_get(r->out->in.rows.text, r->subs[k].value, &vlen);
+        char *value = strndup(val, vlen);
+        json_t *e = json_object();
+        if (value)
+            report_json_set_path(e, "value", value);
+        json_object_set_new(e, "directory", json_string(r->subs[k].dir));
+        json_array_append_new(list, e);
+        free(value);
+    }
+    json_object_set_new(root, "reports", list);
+    char *text = json_dumps(root, JSON_PRESERVE_ORDER | JSON_INDENT(2));
+    json_decref(root);
+    size_t n = text ? strlen(text) : 0;
+    if (!text || !(r->index = malloc(n + 2))) {
+        free(text);
+        return oom(r);
+    }
+    memcpy(r->index, text, n);
+    r->index[n] = '\n';
+    r->index[n + 1] = '\0';
+    free(text);
+    r->files[r->nfiles++] = (struct out_file){"index.json", r->index, n + 1};
+    return 0;
+}
+
+/* manifest.json for the outputs about to be written (inputs already hashed): the network's
+ * files, index.json and, under --each, every sub-report's file by its path from DIR (so that
+ * `verify DIR` checks the whole). */
+static int build_manifest(struct run *r)
+{
+    size_t nout = r->nfiles + r->nsubfiles;
+    struct manifest_file *outputs = calloc(nout ? nout : 1, sizeof *outputs);
+    if (!outputs)
+        return oom(r);
+    for (size_t k = 0; k < r->nfiles; k++) {
+        const struct out_file *f = &r->files[k];
+        outputs[k] = (struct manifest_file){f->name, f->len, -1, NULL, ""};
+        if (r->eh.rc == 0 && strcmp(f->name, r->eh.name) == 0)
+            memcpy(outputs[k].sha256, r->eh.hex, sizeof r->eh.hex);
+        else if (sha256_hex(f->data, f->len, outputs[k].sha256) != 0) {
+            free(outputs);
+            return diag_set(r->d, DIAG_IO, NULL, 0, 0, "hashing failed");
+        }
+    }
+    for (size_t k = 0; k < r->nsubfiles; k++)
+        outputs[r->nfiles + k] = r->subfiles[k];
     size_t len = 0;
-    if (!(r->manifest = report_manifest_json(&m, &len)))
+    r->manifest = manifest_of(r, outputs, nout, &r->content, NULL, NULL, &len);
+    free(outputs);
+    if (!r->manifest)
         return oom(r);
     r->files[r->nfiles++] = (struct out_file){"manifest.json", r->manifest, len};
     return 0;
@@ -488,6 +756,14 @@ static void finish(struct run *r)
     free(r->pdf);
     free(r->manifest);
     free(r->rejects);
+    for (size_t k = 0; k < r->nsubs; k++)
+        if (r->subs[k].have)
+            model_fini(&r->subs[k].a);
+    free(r->subs);
+    for (size_t k = 0; k < r->nsubfiles; k++)
+        free((char *)r->subfiles[k].path);
+    free(r->subfiles);
+    free(r->index);
     render_content_fini(&r->content);
     free(r->review);
     model_fini(&r->a);
@@ -516,6 +792,8 @@ int report_run(const struct report_request *rq, struct report_outputs *out, stru
         rc = other_outputs(&r);
     if (!rc)
         rc = inputs_hashed(&r);
+    if (!rc)
+        rc = write_subs(&r);
     if (!rc)
         rc = build_manifest(&r);
     if (!rc)

@@ -377,9 +377,11 @@ static void test_model_subset_equals_stratum(void **state)
                         (isnan(sub.time_to_response.median) && isnan(sv->km_median)));
             assert_int_equal(sub.mature, sv->response.n);
             assert_int_equal(sub.with_followup, sv->km_n);
-            /* the subset's own strata: this one value only */
-            assert_int_equal(sub.strata[vars[v]].nvalues, 1);
-            assert_string_equal(sub.strata[vars[v]].values[0].value, sv->value);
+            /* the subset's own breakdown by var is left out: its one value is the whole
+             * report, and its "without a value" part a 0 that suppression cannot hide (the
+             * attacker in tests/cli/test_each_cli.sh found it); the other breakdowns stay */
+            assert_int_equal(sub.strata[vars[v]].nvalues, 0);
+            assert_true(sub.strata[vars[1 - v]].nvalues >= 1);
             assert_int_equal(sub.period_from, net.period_from);
             assert_int_equal(sub.period_to, net.period_to);
             eligible += sub.eligible;

@@ -139,8 +139,14 @@ static double flow(struct doc *d, double y)
 
 static void draw_flow(struct doc *d)
 {
-    double y = page_begin(d, "Every data row accounted for, from the export to the episodes "
-                             "behind the rates; each box to the right is the step's remainder.");
+    /* a --each sub-report: the rows are the export's, its episodes this value's */
+    double y = page_begin(d, d->in->each_by
+                                 ? "The rows are the whole export's; the episodes are those whose "
+                                   "index treatment names this one. Each box to the right is the "
+                                   "step's remainder."
+                                 : "Every data row accounted for, from the export to the episodes "
+                                   "behind the rates; each box to the right is the step's "
+                                   "remainder.");
     double below = flow(d, y + 6);
     if (d->f.suppress_below > 1) {
         /* "< 11 eligible" above "62 with a follow-up score" reads as a contradiction unless

@@ -232,7 +232,14 @@ static void input_files(struct doc *d, double x, double y, double colw)
 
 static void draw_quality(struct doc *d)
 {
-    page_begin(d, d->f.suppress_below > 1
+    page_begin(d, d->in->each_by /* a --each sub-report: these are the export's rows */
+                      ? (d->f.suppress_below > 1
+                             ? "The whole export's rows, not this report's alone: read = accepted "
+                               "+ rejected + duplicate. rejects.csv is not written when small "
+                               "counts are suppressed."
+                             : "The whole export's rows, not this report's alone: read = accepted "
+                               "+ rejected + duplicate. rejects.csv lists the export's rejects.")
+                  : d->f.suppress_below > 1
                       ? "Every data row is accounted for: read = accepted + rejected + duplicate. "
                         "rejects.csv is not written when small counts are suppressed."
                       : "Every data row is accounted for: read = accepted + rejected + duplicate. "

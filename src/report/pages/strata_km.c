@@ -96,7 +96,12 @@ static void draw_strata_km(struct doc *d)
                      "steps would give it away; small-cell suppression).",
                      d->f.suppress_below);
             render_withheld(d->cr, &d->f, b, msg);
-        } else if (shown == 0)
+        } else if (shown == 0 && d->in->each_by &&
+                   ((v == SV_SITE && strcmp(d->in->each_by, "site") == 0) ||
+                    (v == SV_CLINICIAN && strcmp(d->in->each_by, "clinician") == 0)))
+            render_empty(d->cr, &d->f, b,
+                         v == SV_SITE ? "one site: this report" : "one clinician: this report");
+        else if (shown == 0)
             render_empty(d->cr, &d->f, b, "no values in this period");
         else if (none_at_risk(show, shown)) {
             /* no value keeps enough at risk for even its first step: say so, and list the
