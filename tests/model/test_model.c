@@ -9,36 +9,9 @@
 
 #include "outcomes/model.h"
 #include "outcomes/sample.h"
-#include "support.h"
+#include "model_support.h"
 
 /* Reads csv (header + rows) and runs the model with o (as_of set when as_of_str). */
-static int analyse(const char *csv, const struct model_opts *o, const char *as_of_str,
-                   struct ingest_result *in, struct analysis *a)
-{
-    char *path = write_temp(csv, strlen(csv));
-    const char *paths[] = {path};
-    struct ingest_opts io = default_opts();
-    struct diag d;
-    if (as_of_str) {
-        io.have_as_of = 1;
-        date_parse_iso(as_of_str, 10, &io.as_of);
-    }
-    assert_int_equal(ingest_run(paths, 1, &io, in, &d), 0);
-    unlink(path);
-    free(path);
-    return model_run(in, o, a, &d);
-}
-
-static const struct episode *find(const struct analysis *a, const struct ingest_result *in,
-                                  const char *pid, int number)
-{
-    for (size_t i = 0; i < a->nepisodes; i++)
-        if (strcmp(strtab_get(in->rows.patients, a->episodes[i].patient, NULL), pid) == 0 &&
-            a->episodes[i].number == number)
-            return &a->episodes[i];
-    fail_msg("no episode %s #%d", pid, number);
-    return NULL;
-}
 
 static void test_model_baseline_window_boundaries(void **state)
 {
