@@ -216,6 +216,10 @@ struct axis {
     int nticks;
 };
 void render_axis_nice(struct axis *a, double lo, double hi, int target, double p0, double p1);
+/* The dashed guide of a survival curve's median: from the y axis along 50 % to the median's
+ * time, then down to the x axis (box p, axes ax and ay in percent). */
+void render_median_guide(cairo_t *cr, struct box p, const struct axis *ax, const struct axis *ay,
+                         double median);
 /* A 0-100 % vertical axis over box p, ticks every 25 % (the survival charts'). */
 void render_axis_percent(struct axis *a, struct box p);
 double render_axis_map(const struct axis *a, double v);

@@ -419,6 +419,21 @@ void render_frame(cairo_t *cr, struct box p)
     cairo_stroke(cr);
 }
 
+void render_median_guide(cairo_t *cr, struct box p, const struct axis *ax, const struct axis *ay,
+                         double median)
+{
+    static const double guide[] = {2, 2};
+    double x = render_axis_map(ax, median), y = render_axis_map(ay, 50);
+    cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
+    cairo_set_dash(cr, guide, 2, 0);
+    cairo_set_line_width(cr, 0.6);
+    cairo_move_to(cr, p.x, y);
+    cairo_line_to(cr, x, y);
+    cairo_line_to(cr, x, p.y + p.h);
+    cairo_stroke(cr);
+    cairo_set_dash(cr, NULL, 0, 0);
+}
+
 void render_axis_percent(struct axis *a, struct box p)
 {
     a->lo = 0;

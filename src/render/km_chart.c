@@ -233,21 +233,12 @@ int render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km 
         cairo_stroke(cr);
     }
     /* medians: a dashed guide at 50 % and down to the axis */
-    static const double guide[] = {2, 2};
     for (int s = 0; s < nseries && risk_table; s++) {
         const struct km *k = km[s];
         if (isnan(k->median) || show[s].median || !show[s].drawn ||
             k->median > shown_until(k, &show[s]))
             continue;
-        double x = render_axis_map(&ax, k->median), y = render_axis_map(&ay, 50);
-        cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
-        cairo_set_dash(cr, guide, 2, 0);
-        cairo_set_line_width(cr, 0.6);
-        cairo_move_to(cr, p.x, y);
-        cairo_line_to(cr, x, y);
-        cairo_line_to(cr, x, p.y + p.h);
-        cairo_stroke(cr);
-        cairo_set_dash(cr, NULL, 0, 0);
+        render_median_guide(cr, p, &ax, &ay, k->median);
     }
     /* the legend: above the plot (full charts) or under its x axis (small multiples), never
      * on the curves */

@@ -137,16 +137,7 @@ void render_sustained(cairo_t *cr, const struct fonts *f, struct box b, const st
     cairo_stroke(cr);
     /* the median guide */
     if (median_shown && !isnan(k->median) && rows && k->median <= k->curve[rows - 1].time) {
-        static const double guide[] = {2, 2};
-        double x = render_axis_map(&ax, k->median), y = render_axis_map(&ay, 50);
-        cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
-        cairo_set_dash(cr, guide, 2, 0);
-        cairo_set_line_width(cr, 0.6);
-        cairo_move_to(cr, p.x, y);
-        cairo_line_to(cr, x, y);
-        cairo_line_to(cr, x, p.y + p.h);
-        cairo_stroke(cr);
-        cairo_set_dash(cr, NULL, 0, 0);
+        render_median_guide(cr, p, &ax, &ay, k->median);
     }
     cairo_restore(cr); /* the clip */
     /* reference points: hollow diamonds with their values */
