@@ -99,19 +99,19 @@ static inline struct ingest_opts default_opts(void)
 }
 
 /* Runs only the tests whose name matches $TEST_FILTER (a cmocka pattern), when it is set. */
-#define apply_test_filter()                                                                      \
-    do {                                                                                         \
-        const char *f_ = getenv("TEST_FILTER");                                                  \
-        if (f_)                                                                                  \
-            cmocka_set_test_filter(f_);                                                          \
+#define apply_test_filter()                                                                        \
+    do {                                                                                           \
+        const char *f_ = getenv("TEST_FILTER");                                                    \
+        if (f_)                                                                                    \
+            cmocka_set_test_filter(f_);                                                            \
     } while (0)
 
 /* Tolerance check for doubles (cmocka 1.1.5 has no assert_double_equal). */
-#define assert_close(a, b, tol)                                                                  \
-    do {                                                                                         \
-        double a_ = (a), b_ = (b);                                                               \
-        if (!(fabs(a_ - b_) <= (tol) * (1 + fabs(b_))))                                          \
-            fail_msg("%s = %.17g, expected %.17g", #a, a_, b_);                                  \
+#define assert_close(a, b, tol)                                                                    \
+    do {                                                                                           \
+        double a_ = (a), b_ = (b);                                                                 \
+        if (!(fabs(a_ - b_) <= (tol) * (1 + fabs(b_))))                                            \
+            fail_msg("%s = %.17g, expected %.17g", #a, a_, b_);                                    \
     } while (0)
 
 #endif

@@ -15,12 +15,12 @@ enum bm_measure { BM_RESPONSE, BM_REMISSION };
 enum bm_population { BM_COMPLETE_CASE, BM_MISSING_AS_NOT_MET };
 
 struct benchmark {
-    char *id, *citation, *window;      /* window: the publication's timing, as text */
-    int instrument;                    /* enum col of an instrument; -1: a target (any) */
-    int measure, population;           /* enum bm_measure, enum bm_population */
-    double rate;                       /* 0..1 */
-    long n;                            /* the publication's n; -1 for a target or when empty */
-    int target;                        /* 1: from --target */
+    char *id, *citation, *window; /* window: the publication's timing, as text */
+    int instrument;               /* enum col of an instrument; -1: a target (any) */
+    int measure, population;      /* enum bm_measure, enum bm_population */
+    double rate;                  /* 0..1 */
+    long n;                       /* the publication's n; -1 for a target or when empty */
+    int target;                   /* 1: from --target */
 };
 
 struct benchmark_list {

@@ -63,7 +63,7 @@ enum col {
 #define COL_FIRST_INT COL_PHQ9
 #define N_INT_COLS (COL_ADVERSE_EVENTS - COL_PHQ9)
 /* Index of an integer column in rows.score[]. */
-#define INT_INDEX(col) ((col) - COL_PHQ9)
+#define INT_INDEX(col) ((col)-COL_PHQ9)
 /* The instruments for which same-day conflicts are checked, one bit each in rows.conflict. */
 #define N_CONFLICT_COLS (COL_CADSS - COL_PHQ9)
 /* rows.conflict and the conflict byte of the store are uint8_t: at most 8 such instruments. */
@@ -71,9 +71,15 @@ _Static_assert(N_CONFLICT_COLS <= 8, "conflict bits: rows.conflict is one byte")
 _Static_assert(N_CONFLICT_COLS > 0 && N_INT_COLS > N_CONFLICT_COLS, "column groups");
 
 /* 1 for an integer column (stored in rows.score[INT_INDEX(c)]). */
-static inline int col_is_int(int c) { return c >= COL_PHQ9 && c < COL_ADVERSE_EVENTS; }
+static inline int col_is_int(int c)
+{
+    return c >= COL_PHQ9 && c < COL_ADVERSE_EVENTS;
+}
 /* 1 for a score instrument whose same-day conflicts are checked (bit INT_INDEX(c)). */
-static inline int col_is_instrument(int c) { return c >= COL_PHQ9 && c < COL_CADSS; }
+static inline int col_is_instrument(int c)
+{
+    return c >= COL_PHQ9 && c < COL_CADSS;
+}
 
 enum col_type {
     COLTYPE_PATIENT_ID, /* 1-64 of [A-Za-z0-9._-] */
@@ -90,16 +96,19 @@ struct column_info {
     const char *label;      /* for people, in the report: "PHQ-9", "systolic BP before dose" */
     const char *short_name; /* axis label of the data-quality page's bars: "phq9", "sbp-" */
     enum col_type type;
-    int lo, hi;             /* COLTYPE_INT: the range; an instrument's axis runs 0..hi */
-    int required;           /* 1: a row without a value is rejected */
-    int dq_missing;         /* 1: counted in "missing values by column" (page and JSON) */
-    const char *loinc;      /* an instrument's LOINC code (long files, FHIR), or NULL */
-    int min_baseline;       /* primary instrument: eligible baseline >= (SPEC section 2), */
-    int remission_max;      /* remission: score <=; both -1 when it cannot be primary */
+    int lo, hi;        /* COLTYPE_INT: the range; an instrument's axis runs 0..hi */
+    int required;      /* 1: a row without a value is rejected */
+    int dq_missing;    /* 1: counted in "missing values by column" (page and JSON) */
+    const char *loinc; /* an instrument's LOINC code (long files, FHIR), or NULL */
+    int min_baseline;  /* primary instrument: eligible baseline >= (SPEC section 2), */
+    int remission_max; /* remission: score <=; both -1 when it cannot be primary */
 };
 
 /* The entry of column c (0 <= c < SCHEMA_COLS). */
 extern const struct column_info ingest_columns[SCHEMA_COLS];
-static inline const struct column_info *col_info(int c) { return &ingest_columns[c]; }
+static inline const struct column_info *col_info(int c)
+{
+    return &ingest_columns[c];
+}
 
 #endif

@@ -27,26 +27,33 @@ const char *ingest_col_name(enum col c);
 int ingest_col_find(const char *name);
 
 enum session_type { SESSION_ASSESSMENT = 0, SESSION_TREATMENT = 1 };
-enum route { ROUTE_NONE = 0, ROUTE_IV, ROUTE_IM, ROUTE_INTRANASAL, ROUTE_SUBLINGUAL, ROUTE_ORAL,
-             ROUTE_COUNT };
+enum route {
+    ROUTE_NONE = 0,
+    ROUTE_IV,
+    ROUTE_IM,
+    ROUTE_INTRANASAL,
+    ROUTE_SUBLINGUAL,
+    ROUTE_ORAL,
+    ROUTE_COUNT
+};
 enum drug { DRUG_NONE = 0, DRUG_KETAMINE, DRUG_ESKETAMINE, DRUG_COUNT };
 const char *ingest_route_name(int route); /* "" for ROUTE_NONE */
 const char *ingest_drug_name(int drug);   /* "" for DRUG_NONE */
 
 /* Why a row was rejected or set aside; ingest_reason_name gives the word used in rejects.csv. */
 enum reason {
-    REASON_MALFORMED,      /* CSV structure: field count, quoting */
-    REASON_MISSING,        /* a required value is empty */
-    REASON_PATIENT_ID,     /* patient_id not 1-64 of [A-Za-z0-9._-] */
-    REASON_DATE,           /* not a real calendar date in the expected style */
-    REASON_NOT_INTEGER,    /* digits only expected */
-    REASON_NOT_NUMBER,     /* plain decimal expected */
-    REASON_OUT_OF_RANGE,   /* a number outside its column's range */
-    REASON_CHOICE,         /* not one of the allowed words */
-    REASON_TOO_LONG,       /* text over its length limit */
-    REASON_TEXT,           /* invalid UTF-8 or a control character */
-    REASON_AFTER_AS_OF,    /* dated after the data cut: set aside, not an error */
-    REASON_STATUS,         /* a FHIR resource whose status is not a usable one: set aside */
+    REASON_MALFORMED,    /* CSV structure: field count, quoting */
+    REASON_MISSING,      /* a required value is empty */
+    REASON_PATIENT_ID,   /* patient_id not 1-64 of [A-Za-z0-9._-] */
+    REASON_DATE,         /* not a real calendar date in the expected style */
+    REASON_NOT_INTEGER,  /* digits only expected */
+    REASON_NOT_NUMBER,   /* plain decimal expected */
+    REASON_OUT_OF_RANGE, /* a number outside its column's range */
+    REASON_CHOICE,       /* not one of the allowed words */
+    REASON_TOO_LONG,     /* text over its length limit */
+    REASON_TEXT,         /* invalid UTF-8 or a control character */
+    REASON_AFTER_AS_OF,  /* dated after the data cut: set aside, not an error */
+    REASON_STATUS,       /* a FHIR resource whose status is not a usable one: set aside */
     REASON_COUNT
 };
 const char *ingest_reason_name(int reason);
@@ -54,15 +61,15 @@ const char *ingest_reason_name(int reason);
 /* One problem found in the input. A rejected row has one or more problems; the first of them
  * (first = 1) gives the row's reason in rejects.csv and in the counts. */
 struct problem {
-    uint32_t file;   /* index into ingest_result.files */
-    long line;       /* physical line where the record starts, 1-based */
-    long column;     /* 1-based field number in the record, 0 when not about one field */
-    int col;         /* enum col, or -1 */
-    int reason;      /* enum reason */
-    int first;       /* 1 for the problem that decides the row's reason */
-    char *value;     /* the offending value (trimmed, at most 256 bytes), owned */
-    char *message;   /* sentence for `file:line:column: message`, owned */
-    long at_line;    /* a later physical line the message names (bad quoting), or 0 */
+    uint32_t file; /* index into ingest_result.files */
+    long line;     /* physical line where the record starts, 1-based */
+    long column;   /* 1-based field number in the record, 0 when not about one field */
+    int col;       /* enum col, or -1 */
+    int reason;    /* enum reason */
+    int first;     /* 1 for the problem that decides the row's reason */
+    char *value;   /* the offending value (trimmed, at most 256 bytes), owned */
+    char *message; /* sentence for `file:line:column: message`, owned */
+    long at_line;  /* a later physical line the message names (bad quoting), or 0 */
 };
 
 struct problem_list {
@@ -74,28 +81,28 @@ struct problem_list {
  * strings id 0, route/drug 0, dose/weight NaN, integer columns -1. */
 struct rows {
     size_t n, cap;
-    uint32_t *patient;            /* id in `patients` */
-    int32_t *date;                /* day number (date.h) */
-    uint8_t *type;                /* enum session_type */
-    uint8_t *route;               /* enum route */
-    uint8_t *drug;                /* enum drug */
-    uint32_t *site;               /* id in `text` */
-    uint32_t *clinician;          /* id in `text` */
-    uint32_t *therapy;            /* concurrent_therapy, id in `text` */
-    uint32_t *adverse;            /* adverse_events as given (trimmed), id in `text` */
-    double *dose_mg;              /* NaN = absent */
-    double *weight_kg;            /* NaN = absent */
-    int16_t *score[N_INT_COLS];   /* integer columns, -1 = absent */
-    uint8_t *conflict;            /* bit i set: instrument COL_PHQ9+i conflicts on this date */
-    uint32_t *file;               /* provenance: input file index */
-    int lean;                     /* a reader's chunk: conflict and file are not stored (they
+    uint32_t *patient;          /* id in `patients` */
+    int32_t *date;              /* day number (date.h) */
+    uint8_t *type;              /* enum session_type */
+    uint8_t *route;             /* enum route */
+    uint8_t *drug;              /* enum drug */
+    uint32_t *site;             /* id in `text` */
+    uint32_t *clinician;        /* id in `text` */
+    uint32_t *therapy;          /* concurrent_therapy, id in `text` */
+    uint32_t *adverse;          /* adverse_events as given (trimmed), id in `text` */
+    double *dose_mg;            /* NaN = absent */
+    double *weight_kg;          /* NaN = absent */
+    int16_t *score[N_INT_COLS]; /* integer columns, -1 = absent */
+    uint8_t *conflict;          /* bit i set: instrument COL_PHQ9+i conflicts on this date */
+    uint32_t *file;             /* provenance: input file index */
+    int lean;                   /* a reader's chunk: conflict and file are not stored (they
                                      are constant there; the store fills them) */
-    int borrowed;                 /* the columns are a window of another store's (cap fixed,
+    int borrowed;               /* the columns are a window of another store's (cap fixed,
                                      not freed here) */
-    uint32_t *line;               /* provenance: physical line of the record */
-    struct strtab *patients;      /* patient ids */
-    struct strtab *text;          /* site, clinician, therapy, adverse event strings */
-    struct intern_cache *cache;   /* while reading: recent strings per column (rows.c) */
+    uint32_t *line;             /* provenance: physical line of the record */
+    struct strtab *patients;    /* patient ids */
+    struct strtab *text;        /* site, clinician, therapy, adverse event strings */
+    struct intern_cache *cache; /* while reading: recent strings per column (rows.c) */
 };
 
 struct intern_cache;
@@ -118,14 +125,14 @@ struct colmap {
 
 /* Options that change what is read. */
 struct ingest_opts {
-    char delimiter;               /* ',' ';' or '\t' */
-    int date_us;                  /* 1: session_date is MM/DD/YYYY */
-    const char *timezone;         /* --timezone: IANA zone that ingest_timezone_use() set, or
+    char delimiter;              /* ',' ';' or '\t' */
+    int date_us;                 /* 1: session_date is MM/DD/YYYY */
+    const char *timezone;        /* --timezone: IANA zone that ingest_timezone_use() set, or
                                      NULL (zoned date-times keep the date as written) */
-    const struct colmap *colmap;  /* NULL = canonical names only */
-    const char *const *allow;     /* --allow-column names */
+    const struct colmap *colmap; /* NULL = canonical names only */
+    const char *const *allow;    /* --allow-column names */
     size_t nallow;
-    int have_as_of;               /* 1: as_of below is the data cut */
+    int have_as_of; /* 1: as_of below is the data cut */
     int32_t as_of;
     int threads;                  /* worker threads for tokenizing; <= 1 reads sequentially */
     uint64_t min_chunk;           /* smallest chunk worth a thread, bytes (0 = 8 MiB; tests
@@ -150,38 +157,44 @@ struct fhir_counts {
 
 /* One input file as read. */
 struct ingest_file {
-    int shape;         /* enum file_shape */
-    char *path;        /* as given, owned */
-    uint64_t size;     /* bytes */
-    long rows_read;    /* data records (blank lines excluded) */
+    int shape;                                         /* enum file_shape */
+    char *path;                                        /* as given, owned */
+    uint64_t size;                                     /* bytes */
+    long rows_read;                                    /* data records (blank lines excluded) */
     long rows_accepted, rows_rejected, rows_duplicate; /* this file's part of the accounting:
                                                          rows_read = their sum (a duplicate is
                                                          counted in the file of the extra copy) */
-    long lines;        /* physical lines */
-    uint64_t fingerprint; /* of the bytes the readers consumed (fingerprint.h): the input
+    long lines;                                        /* physical lines */
+    uint64_t fingerprint;    /* of the bytes the readers consumed (fingerprint.h): the input
                              hasher compares its own, so that the digest is of these bytes */
     struct fhir_counts fhir; /* SHAPE_FHIR (first byte '{'): the resources skipped */
 };
 
 struct ingest_result {
-    struct rows rows;              /* accepted, de-duplicated, sorted by patient, date, content */
-    struct problem_list problems;  /* every problem, sorted by file, line, column */
+    struct rows rows;             /* accepted, de-duplicated, sorted by patient, date, content */
+    struct problem_list problems; /* every problem, sorted by file, line, column */
     struct ingest_file *files;
     size_t nfiles;
-    char **unknown;                /* unknown header names (first-seen order over files), owned */
+    char **unknown; /* unknown header names (first-seen order over files), owned */
     size_t nunknown;
-    int32_t as_of;                 /* the data cut actually used */
-    int have_as_of;                /* 0 when no row passed validation */
+    int32_t as_of;  /* the data cut actually used */
+    int have_as_of; /* 0 when no row passed validation */
     long rows_read, rows_accepted, rows_rejected, rows_duplicate;
     long rejected_by_reason[REASON_COUNT];
     long conflicting_same_day_scores; /* patient x date x instrument groups that disagree */
     long conflicts_by_col[N_CONFLICT_COLS];
-    long patients;                 /* distinct patient_ids among accepted rows */
+    long patients; /* distinct patient_ids among accepted rows */
     /* duplicates for the data-quality listing: (file, line) of each extra copy and its original */
-    struct { uint32_t file, line, orig_file, orig_line; } *dups;
+    struct {
+        uint32_t file, line, orig_file, orig_line;
+    } * dups;
     size_t ndups;
     /* same-day conflicts for the data-quality listing: two rows that disagree, and the column */
-    struct { uint32_t file, line, other_file, other_line; int col; int32_t date; } *conflicts;
+    struct {
+        uint32_t file, line, other_file, other_line;
+        int col;
+        int32_t date;
+    } * conflicts;
     size_t nconflicts;
     double seconds_read, seconds_store; /* stage timings (never written to an output file) */
 };
@@ -201,11 +214,11 @@ void ingest_colmap_fini(struct colmap *map);
 
 /* How the header of one file maps to columns. */
 struct schema {
-    size_t nfields;    /* fields in the header */
-    int *field_col;    /* field index -> enum col, or -1 (ignored) */
+    size_t nfields;             /* fields in the header */
+    int *field_col;             /* field index -> enum col, or -1 (ignored) */
     int col_field[SCHEMA_COLS]; /* enum col (or COL_LONG_*) -> field index, or -1 (absent) */
-    int shape;         /* enum file_shape: SHAPE_LONG when the header has instrument and score */
-    char **names;      /* the header's names as written (trimmed), owned */
+    int shape;    /* enum file_shape: SHAPE_LONG when the header has instrument and score */
+    char **names; /* the header's names as written (trimmed), owned */
 };
 void ingest_schema_fini(struct schema *s);
 
@@ -239,7 +252,7 @@ void ingest_reader_stop_after_header(struct ingest_reader *r);
 
 /* A FHIR NDJSON reader (src/ingest/fhir.c): feed the bytes of one file in any pieces. Rows go
  * to out, problems (column 0, message `path: message`) to probs, skipped resources to counts. */
-#define FHIR_LINE_MAX (1u << 20) /* a longer line is rejected unread (too_long) */
+#define FHIR_LINE_MAX (1u << 20)   /* a longer line is rejected unread (too_long) */
 #define CSV_RECORD_MAX (16u << 20) /* a longer CSV record is rejected unread (too_long) */
 struct fhir_reader;
 struct fhir_reader *fhir_reader_new(const struct ingest_opts *opts, uint32_t file_index,

@@ -21,29 +21,29 @@ const char *model_adjust_name(int var); /* "baseline", "route", "drug"; "" other
 
 /* Every option of SPEC sections 2-4 (and the safety thresholds), after defaults. */
 struct model_opts {
-    int instrument;             /* enum col of the primary instrument */
-    int baseline_window;        /* days before the index date */
-    int min_baseline;           /* eligible baseline >= */
-    int remission_max;          /* remission: score <= */
+    int instrument;                 /* enum col of the primary instrument */
+    int baseline_window;            /* days before the index date */
+    int min_baseline;               /* eligible baseline >= */
+    int remission_max;              /* remission: score <= */
     int endpoint_from, endpoint_to; /* days after the index date, closed */
-    const char *endpoint_name;  /* "induction", "6m", "12m" or "FROM:TO" as given */
-    int episode_gap;            /* a treatment more than this many days after the previous
+    const char *endpoint_name;      /* "induction", "6m", "12m" or "FROM:TO" as given */
+    int episode_gap;                /* a treatment more than this many days after the previous
                                    one starts a new episode */
     enum ci_method ci;
-    int period_all;             /* 1: the period is every month with data */
-    int period_from, period_to; /* month indices (year * 12 + month - 1), when not all */
+    int period_all;               /* 1: the period is every month with data */
+    int period_from, period_to;   /* month indices (year * 12 + month - 1), when not all */
     int bp_pre_sys, bp_pre_dia;   /* pre-dose reading flagged at or above (140/90) */
     int bp_post_sys, bp_post_dia; /* post-dose reading flagged at or above (180/110) */
-    int cadss_above;            /* sessions with CADSS above this count (4) */
+    int cadss_above;              /* sessions with CADSS above this count (4) */
     int bp_hold_sys, bp_hold_dia; /* --bp-hold: a dose given at or above this pre-dose
                                      reading (160/100) is flagged */
-    int item9_followup_days;    /* --item9-followup-days: item 9 >= 2 followed by another
+    int item9_followup_days;      /* --item9-followup-days: item 9 >= 2 followed by another
                                    encounter within this many days (7) */
-    int suppress_below;         /* show counts 1..N-1 as "< N" (0: off); outputs only */
-    int threads;                /* threads for the analysis (<= 1: one); the results do not
+    int suppress_below;           /* show counts 1..N-1 as "< N" (0: off); outputs only */
+    int threads;                  /* threads for the analysis (<= 1: one); the results do not
                                    depend on it */
-    int adjust[ADJ_COUNT];      /* --adjust: covariates in order (default: baseline) */
-    int nadjust;                /* 0: responder ~ 1 (--adjust none) */
+    int adjust[ADJ_COUNT];        /* --adjust: covariates in order (default: baseline) */
+    int nadjust;                  /* 0: responder ~ 1 (--adjust none) */
     int induction_k, induction_d; /* induction completed: K treatment dates in [index, index + D]
                                      (--induction K:D, default 6:21; SPEC 12) */
     const struct benchmark_list *benchmarks; /* borrowed; NULL: none */
@@ -63,20 +63,20 @@ const char *model_dose_band_name(int band); /* "" for -1 */
 /* Time to an event on both scales: the first qualifying follow-up score, or censored at the
  * last follow-up score. */
 struct time_to {
-    int32_t date;       /* the qualifying (or last) score's date */
-    int32_t days;       /* days since the index date */
-    int32_t sessions;   /* the episode's treatment dates before that date */
-    int8_t event;       /* 1 event, 0 censored */
+    int32_t date;     /* the qualifying (or last) score's date */
+    int32_t days;     /* days since the index date */
+    int32_t sessions; /* the episode's treatment dates before that date */
+    int8_t event;     /* 1 event, 0 censored */
 };
 
 /* Durability and induction of one episode (SPEC 12; durability.c, README "Definitions"). */
 struct episode_durability {
-    int16_t induction_sessions; /* the episode's treatment dates in [index, index + D] */
-    int8_t induction_complete;  /* induction_sessions >= K */
-    int8_t frequency;           /* induction_sessions banded: 0 1-3, 1 4-5, 2 6-8, 3 9+ */
-    int8_t loss_event;          /* with a response event: 1 lost, 0 censored */
-    int32_t loss_date;          /* the first of the two failing scores, or the last score */
-    int32_t days_to_loss;       /* loss_date - response date */
+    int16_t induction_sessions;   /* the episode's treatment dates in [index, index + D] */
+    int8_t induction_complete;    /* induction_sessions >= K */
+    int8_t frequency;             /* induction_sessions banded: 0 1-3, 1 4-5, 2 6-8, 3 9+ */
+    int8_t loss_event;            /* with a response event: 1 lost, 0 censored */
+    int32_t loss_date;            /* the first of the two failing scores, or the last score */
+    int32_t days_to_loss;         /* loss_date - response date */
     int32_t maintenance_sessions; /* treatment dates after index + endpoint_to */
 };
 
@@ -85,60 +85,68 @@ const char *model_frequency_name(int band); /* "1-3", "4-5", "6-8", "9+"; "" for
 
 /* One episode; fields are sized to keep a million episodes small. */
 struct episode {
-    uint32_t patient;          /* id in rows.patients */
-    int32_t number;            /* 1, 2, ... within the patient */
+    uint32_t patient; /* id in rows.patients */
+    int32_t number;   /* 1, 2, ... within the patient */
     int32_t index_date;
-    int32_t next_index;        /* the patient's next episode's index date, or INT32_MAX */
-    uint32_t index_row;        /* the index treatment row (first in store order that day) */
-    int32_t baseline_date;     /* baseline_score -1: none */
-    int32_t endpoint_date;     /* endpoint_score -1: none */
+    int32_t next_index;    /* the patient's next episode's index date, or INT32_MAX */
+    uint32_t index_row;    /* the index treatment row (first in store order that day) */
+    int32_t baseline_date; /* baseline_score -1: none */
+    int32_t endpoint_date; /* endpoint_score -1: none */
     int32_t last_followup_date;
-    int32_t n_followup;        /* usable follow-up scores */
+    int32_t n_followup; /* usable follow-up scores */
     int16_t baseline_score;
     int16_t endpoint_score;
-    int8_t in_cohort;          /* index date within the period */
+    int8_t in_cohort; /* index date within the period */
     int8_t eligible;
-    int8_t exclusion;          /* enum exclusion */
+    int8_t exclusion; /* enum exclusion */
     int8_t mature;
-    int8_t responder, remitter; /* at the endpoint; missing endpoint = 0 */
-    int8_t route, drug;        /* stratum values from the index treatment row */
-    int8_t dose_band;          /* -1 when mg_per_kg is NaN */
+    int8_t responder, remitter;         /* at the endpoint; missing endpoint = 0 */
+    int8_t route, drug;                 /* stratum values from the index treatment row */
+    int8_t dose_band;                   /* -1 when mg_per_kg is NaN */
     struct time_to response, remission; /* valid when n_followup > 0 */
-    uint32_t site, clinician, therapy; /* ids in rows.text, 0 = empty */
-    double mg_per_kg;          /* NaN when dose or weight is missing */
-    struct episode_durability dur; /* SPEC 12 (durability.c) */
+    uint32_t site, clinician, therapy;  /* ids in rows.text, 0 = empty */
+    double mg_per_kg;                   /* NaN when dose or weight is missing */
+    struct episode_durability dur;      /* SPEC 12 (durability.c) */
 };
 
 /* The strata variables, in output order. */
-enum stratum_var { SV_SITE, SV_CLINICIAN, SV_ROUTE, SV_DRUG, SV_THERAPY, SV_DOSE_BAND,
-                   SV_FREQUENCY, SV_COUNT };
+enum stratum_var {
+    SV_SITE,
+    SV_CLINICIAN,
+    SV_ROUTE,
+    SV_DRUG,
+    SV_THERAPY,
+    SV_DOSE_BAND,
+    SV_FREQUENCY,
+    SV_COUNT
+};
 const char *model_stratum_name(int var);
 
 struct stratum_value {
-    char *value;                       /* owned */
+    char *value; /* owned */
     struct proportion response, remission;
     long km_n, km_events;
     double km_median;
-    struct km km;                      /* days to response of this value's episodes (owned) */
+    struct km km; /* days to response of this value's episodes (owned) */
 };
 
 struct stratum {
     struct stratum_value *values;
     size_t nvalues;
-    double chisq, df, p;               /* log-rank on days to response; NaN when untestable */
-    const char *logrank_reason;        /* why p is NaN (static text, stats_logrank), or NULL */
+    double chisq, df, p;        /* log-rank on days to response; NaN when untestable */
+    const char *logrank_reason; /* why p is NaN (static text, stats_logrank), or NULL */
 };
 
 #define MODEL_AE_LISTED 50 /* adverse-event codes listed at most (README "Definitions") */
 
 /* Safety figures over the treatment sessions of cohort episodes (README "Definitions"). */
 struct safety {
-    long sessions;                     /* treatment sessions (rows) of cohort episodes */
-    long bp_pre_n, bp_pre_high;        /* sessions with a pre-dose reading; at/above threshold */
+    long sessions;              /* treatment sessions (rows) of cohort episodes */
+    long bp_pre_n, bp_pre_high; /* sessions with a pre-dose reading; at/above threshold */
     long bp_post_n, bp_post_high;
     long sbp_rise_n;
     double sbp_rise_min, sbp_rise_q1, sbp_rise_median, sbp_rise_q3, sbp_rise_max, sbp_rise_mean;
-    long sbp_rise_hist[8];             /* <0, 0-9, 10-19, 20-29, 30-39, 40-49, 50-59, >=60 */
+    long sbp_rise_hist[8]; /* <0, 0-9, 10-19, 20-29, 30-39, 40-49, 50-59, >=60 */
     long cadss_n, cadss_above;
     /* CADSS by session number 1..cadss_nsessions (the last bucket holds that number and later) */
     size_t cadss_nsessions;
@@ -147,9 +155,9 @@ struct safety {
     /* adverse events by code: at most MODEL_AE_LISTED codes (the most frequent) in byte order,
      * then "other" (the codes left out, ae_other_codes of them) when any is */
     size_t nae;
-    char **ae_code;                    /* owned */
-    long ae_other_codes;               /* distinct codes pooled in "other" (0: no "other") */
-    long *ae_sessions, *ae_episodes;   /* sessions with the code; episodes with it at least once */
+    char **ae_code;                  /* owned */
+    long ae_other_codes;             /* distinct codes pooled in "other" (0: no "other") */
+    long *ae_sessions, *ae_episodes; /* sessions with the code; episodes with it at least once */
     long ae_any_sessions, ae_any_episodes, episodes;
     /* PHQ-9 item 9 over all encounters of cohort episodes (baseline window to follow-up end) */
     long item9_n, item9_ge1, item9_ge2;
@@ -167,52 +175,59 @@ struct vitals {
 
 /* One clinician's sessions: the all-four rate on the (unadjusted) funnel. */
 struct vitals_unit {
-    char *value;                   /* the clinician (owned) */
+    char *value; /* the clinician (owned) */
     struct vitals v;
     double lo95, hi95, lo998, hi998; /* the limits at this n, clipped to [0, 1] */
-    int flag;                      /* enum funnel_flag (stats.h) */
+    int flag;                        /* enum funnel_flag (stats.h) */
 };
 
 /* The review list's flags (SPEC 13), in the byte order of their names. */
-enum review_flag { RF_BP_HOLD_DOSED, RF_BP_POST_HIGH, RF_CADSS_HIGH, RF_ITEM9_3,
-                   RF_ITEM9_NO_FOLLOWUP, RF_MONITORING_SHORT, RF_NO_RESPONSE_AFTER_6,
-                   RF_COUNT };
+enum review_flag {
+    RF_BP_HOLD_DOSED,
+    RF_BP_POST_HIGH,
+    RF_CADSS_HIGH,
+    RF_ITEM9_3,
+    RF_ITEM9_NO_FOLLOWUP,
+    RF_MONITORING_SHORT,
+    RF_NO_RESPONSE_AFTER_6,
+    RF_COUNT
+};
 const char *model_review_flag_name(int flag);
 
 /* One row of review.csv: a flagged session (its row's file and line) or episode. */
 struct review_row {
-    uint32_t patient;              /* id in rows.patients */
-    int32_t episode;               /* the episode's number within the patient */
+    uint32_t patient; /* id in rows.patients */
+    int32_t episode;  /* the episode's number within the patient */
     int32_t date;
-    uint32_t file, line;           /* the row: input file index and physical line */
-    uint8_t flag;                  /* enum review_flag */
-    char value[48];                /* what was found ("172/104", "3", ...) */
+    uint32_t file, line; /* the row: input file index and physical line */
+    uint8_t flag;        /* enum review_flag */
+    char value[48];      /* what was found ("172/104", "3", ...) */
 };
 
 /* Safety monitoring and the review list (SPEC 13; README "Definitions"), over the treatment
  * sessions of cohort episodes unless said otherwise. */
 struct safety_checks {
     struct vitals all;
-    struct vitals by_route[ROUTE_COUNT];   /* [ROUTE_NONE]: sessions without a route */
-    struct vitals_unit *by_clinician;      /* clinicians in byte order (owned) */
+    struct vitals by_route[ROUTE_COUNT]; /* [ROUTE_NONE]: sessions without a route */
+    struct vitals_unit *by_clinician;    /* clinicians in byte order (owned) */
     size_t nclinicians;
-    struct vitals no_clinician;            /* sessions without a clinician */
-    double funnel_centre;                  /* all four over the clinicians' sessions: the
+    struct vitals no_clinician;           /* sessions without a clinician */
+    double funnel_centre;                 /* all four over the clinicians' sessions: the
                                               funnel's centre (stats_funnel_unadjusted) */
-    int month0;                            /* month index of by_month[0] */
-    struct vitals by_month[12];            /* every treatment session dated in the month */
-    long pre_incomplete, post_incomplete;  /* one value of the pair only */
-    long dosed_pre;                        /* sessions with a dose and the pre-dose pair */
-    long hold_dosed;                       /* of those, at or above --bp-hold */
+    int month0;                           /* month index of by_month[0] */
+    struct vitals by_month[12];           /* every treatment session dated in the month */
+    long pre_incomplete, post_incomplete; /* one value of the pair only */
+    long dosed_pre;                       /* sessions with a dose and the pre-dose pair */
+    long hold_dosed;                      /* of those, at or above --bp-hold */
     long intranasal, monitoring_n, monitoring_short, monitoring_missing;
-    long item9_eq3;                        /* encounters with item 9 = 3 */
-    long item9_followed;                   /* item 9 >= 2 followed within the days */
-    long item9_open;                       /* not followed, and the days not over by the cut */
-    long item9_without_total;              /* accepted rows with item 9 and no PHQ-9 total
+    long item9_eq3;            /* encounters with item 9 = 3 */
+    long item9_followed;       /* item 9 >= 2 followed within the days */
+    long item9_open;           /* not followed, and the days not over by the cut */
+    long item9_without_total;  /* accepted rows with item 9 and no PHQ-9 total
                                               that patient and date (every row, data quality) */
-    long no_response_n;                    /* eligible cohort episodes with 6 sessions */
-    long flags[RF_COUNT];                  /* review rows per flag */
-    struct review_row *review;             /* sorted by patient id, date, flag (owned) */
+    long no_response_n;        /* eligible cohort episodes with 6 sessions */
+    long flags[RF_COUNT];      /* review rows per flag */
+    struct review_row *review; /* sorted by patient id, date, flag (owned) */
     size_t nreview;
 };
 
@@ -223,7 +238,7 @@ struct km_at {
     long n_risk;
 };
 struct induction_route {
-    int route;                       /* enum route of the index row (never empty) */
+    int route; /* enum route of the index row (never empty) */
     struct proportion completed;
 };
 struct durability {
@@ -234,13 +249,13 @@ struct durability {
     long maint_episodes, maint_with_sessions, maint_intervals;
     double maint_sessions_median, maint_interval_median; /* NaN when none */
     /* induction: eligible cohort episodes whose D days have passed by the data cut */
-    long ind_open;                   /* eligible cohort episodes whose window is still open */
+    long ind_open; /* eligible cohort episodes whose window is still open */
     struct proportion completed;
     struct induction_route *by_route; /* routes in byte order of their names (owned) */
     size_t nroutes;
     long ind_no_route_n, ind_no_route_events; /* episodes without a route (not listed) */
-    int nbins;                       /* sessions in the window: bins 1 .. nbins - 1, nbins+ */
-    long *sessions;                  /* episodes per bin, [0] = 1 session (owned) */
+    int nbins;      /* sessions in the window: bins 1 .. nbins - 1, nbins+ */
+    long *sessions; /* episodes per bin, [0] = 1 session (owned) */
     /* endpoint response of mature ones (window closed) that completed / did not */
     struct proportion resp_completers, resp_noncompleters;
 };
@@ -248,7 +263,7 @@ struct durability {
  * model_run computes for the report's period, and again, with the same definitions, as-of date
  * and episodes, for the periods it is compared with (SPEC section 10). */
 struct period_rates {
-    int from, to;                      /* month indices */
+    int from, to; /* month indices */
     long cohort, no_baseline, below_min, eligible, with_followup, mature, with_endpoint;
     struct proportion response, remission, response_observed, remission_observed, followup;
 };
@@ -267,32 +282,32 @@ const char *model_comparison_name(int k); /* "previous", "year_before" */
  * against the clinic's 95 % interval (inclusive limits). */
 enum bm_position { BM_BELOW = -1, BM_INSIDE = 0, BM_ABOVE = 1, BM_NONE = 2 }; /* NONE: no CI */
 struct benchmark_result {
-    const struct benchmark *b;         /* borrowed from model_opts.benchmarks */
-    const struct proportion *clinic;   /* the analysis' rate of the same population */
-    int position;                      /* enum bm_position */
+    const struct benchmark *b;       /* borrowed from model_opts.benchmarks */
+    const struct proportion *clinic; /* the analysis' rate of the same population */
+    int position;                    /* enum bm_position */
 };
 const char *model_bm_position_name(int pos); /* "below", "inside", "above", NULL */
 
 /* Data-quality figures. */
 struct data_quality {
-    long missing_n;                    /* accepted rows */
-    long missing[N_INT_COLS];          /* rows without a value, per integer column */
+    long missing_n;           /* accepted rows */
+    long missing[N_INT_COLS]; /* rows without a value, per integer column */
     long treatment_sessions, treatment_without_primary; /* primary instrument not recorded */
 };
 
 /* Mean score at one point of the trajectory, with a t-based 95 % interval of the mean. */
 struct trajectory_point {
     long n;
-    double mean, lo, hi;               /* NaN when n = 0 (lo, hi when n < 2) */
+    double mean, lo, hi; /* NaN when n = 0 (lo, hi when n < 2) */
 };
 
-#define TRAJ_POINTS 13                 /* sessions / weeks 0..12 */
-#define TRAJ_SAMPLE 200                /* individual trajectories drawn at most */
-#define WATERFALL_MAX 1500             /* waterfall bars drawn at most */
+#define TRAJ_POINTS 13     /* sessions / weeks 0..12 */
+#define TRAJ_SAMPLE 200    /* individual trajectories drawn at most */
+#define WATERFALL_MAX 1500 /* waterfall bars drawn at most */
 
 /* One sampled episode's scores, for the faint individual lines. */
 struct traj_line {
-    uint32_t first, count;             /* points [first, first + count) of traj_pts */
+    uint32_t first, count; /* points [first, first + count) of traj_pts */
 };
 struct traj_pt {
     int16_t session, week, score;
@@ -300,49 +315,69 @@ struct traj_pt {
 
 /* The flow's counts (and the differences between them that follow from two shown counts). */
 enum flow_var {
-    F_ROWS_READ, F_ACCEPTED, F_REJECTED, F_DUPLICATE, F_EPISODES, F_OUTSIDE, F_COHORT,
-    F_EXCLUDED, F_NO_BASELINE, F_BELOW_MIN, F_ELIGIBLE, F_WITH_FOLLOWUP, F_NO_FOLLOWUP,
-    F_MATURE, F_IMMATURE, F_WITH_ENDPOINT, F_NO_ENDPOINT, F_RESPONDERS, F_NONRESP, F_REMITTERS,
-    F_NONREM, F_RESP_OBS_NON, F_REM_OBS_NON, F_COUNT
+    F_ROWS_READ,
+    F_ACCEPTED,
+    F_REJECTED,
+    F_DUPLICATE,
+    F_EPISODES,
+    F_OUTSIDE,
+    F_COHORT,
+    F_EXCLUDED,
+    F_NO_BASELINE,
+    F_BELOW_MIN,
+    F_ELIGIBLE,
+    F_WITH_FOLLOWUP,
+    F_NO_FOLLOWUP,
+    F_MATURE,
+    F_IMMATURE,
+    F_WITH_ENDPOINT,
+    F_NO_ENDPOINT,
+    F_RESPONDERS,
+    F_NONRESP,
+    F_REMITTERS,
+    F_NONREM,
+    F_RESP_OBS_NON,
+    F_REM_OBS_NON,
+    F_COUNT
 };
 
 /* The fair comparison of clinicians and sites (SPEC 11; src/model/funnel.c). */
 struct funnel_term {
-    char *name;                        /* R's coefficient name: "(Intercept)", "routeiv" (owned) */
-    double estimate;                   /* NaN when aliased (R's NA) */
+    char *name;      /* R's coefficient name: "(Intercept)", "routeiv" (owned) */
+    double estimate; /* NaN when aliased (R's NA) */
 };
 struct funnel_value {
-    char *value;                       /* the clinician or site (owned) */
-    long n, observed, with_endpoint;   /* comparison episodes, responders, with an endpoint */
-    double expected;                   /* sum of fitted probabilities, or n p-bar unadjusted */
-    double adjusted_rate;              /* observed / expected p-bar (0 when observed = 0) */
-    double followup;                   /* with_endpoint / n */
-    int flag, followup_flag;           /* enum funnel_flag */
+    char *value;                     /* the clinician or site (owned) */
+    long n, observed, with_endpoint; /* comparison episodes, responders, with an endpoint */
+    double expected;                 /* sum of fitted probabilities, or n p-bar unadjusted */
+    double adjusted_rate;            /* observed / expected p-bar (0 when observed = 0) */
+    double followup;                 /* with_endpoint / n */
+    int flag, followup_flag;         /* enum funnel_flag */
 };
 struct funnel_units {
-    struct funnel_value *values;       /* in byte order (owned) */
+    struct funnel_value *values; /* in byte order (owned) */
     size_t nvalues;
-    long no_value;                     /* comparison episodes without a value */
+    long no_value; /* comparison episodes without a value */
 };
 enum { FUNNEL_CLINICIAN, FUNNEL_SITE, FUNNEL_VARS };
 struct funnel {
-    char *formula;                     /* "responder ~ baseline_score + route" (owned) */
-    struct funnel_term *terms;         /* the model's coefficients, in R's order (owned) */
+    char *formula;             /* "responder ~ baseline_score + route" (owned) */
+    struct funnel_term *terms; /* the model's coefficients, in R's order (owned) */
     size_t nterms;
-    int fitted;                        /* 1 when the model was fitted (n > 0) */
+    int fitted; /* 1 when the model was fitted (n > 0) */
     int converged, iterations;
-    long n;                            /* episodes in the fit and the comparison */
-    long left_out;                     /* mature eligible episodes with an empty covariate */
-    long observed, with_endpoint;      /* responders and episodes with an endpoint among n */
-    double centre, followup_centre;    /* p-bar = observed / n; with_endpoint / n */
-    int adjusted;                      /* 1: expected from the model; 0: n p-bar */
-    const char *reason;                /* why unadjusted (static text), or NULL */
-    const char *dropped[ADJ_COUNT];    /* covariates left out of the model: one value only */
+    long n;                         /* episodes in the fit and the comparison */
+    long left_out;                  /* mature eligible episodes with an empty covariate */
+    long observed, with_endpoint;   /* responders and episodes with an endpoint among n */
+    double centre, followup_centre; /* p-bar = observed / n; with_endpoint / n */
+    int adjusted;                   /* 1: expected from the model; 0: n p-bar */
+    const char *reason;             /* why unadjusted (static text), or NULL */
+    const char *dropped[ADJ_COUNT]; /* covariates left out of the model: one value only */
     int ndropped;
-    long min_level;                    /* the smallest count of episodes, responders or
+    long min_level;   /* the smallest count of episodes, responders or
                                           non-responders at one level of a factor in the model
                                           (LONG_MAX without one): its coefficient is built on it */
-    double *fitted_p;                  /* per episode (nepisodes): the probability the
+    double *fitted_p; /* per episode (nepisodes): the probability the
                                           expected counts sum, NaN outside the comparison */
     struct funnel_units units[FUNNEL_VARS];
 };
@@ -388,18 +423,18 @@ struct disc_vitals {
  * by_clinician[k].all.rate is DISC_SHOWN. */
 struct disc_checks {
     struct disc_vitals all, by_route[ROUTE_COUNT], no_clinician, by_month[12];
-    struct disc_vitals *by_clinician;    /* nclinicians (owned) */
-    uint8_t funnel_centre;               /* the centre line and every limit */
+    struct disc_vitals *by_clinician;                 /* nclinicians (owned) */
+    uint8_t funnel_centre;                            /* the centre line and every limit */
     struct disc_prop pre_incomplete, post_incomplete; /* of sessions */
     uint8_t dosed_pre;
-    struct disc_prop hold_dosed;         /* of dosed_pre */
+    struct disc_prop hold_dosed; /* of dosed_pre */
     uint8_t intranasal;
     struct disc_prop monitoring_short, monitoring_missing; /* of intranasal */
-    struct disc_prop item9_eq3;          /* of item-9 encounters */
-    struct disc_prop item9_followed;     /* of encounters with item 9 >= 2 */
+    struct disc_prop item9_eq3;                            /* of item-9 encounters */
+    struct disc_prop item9_followed;                       /* of encounters with item 9 >= 2 */
     uint8_t item9_open, item9_without_total;
-    struct disc_prop no_response;        /* flagged of the episodes with 6 sessions */
-    uint8_t flags[RF_COUNT];             /* review rows per flag */
+    struct disc_prop no_response; /* flagged of the episodes with 6 sessions */
+    uint8_t flags[RF_COUNT];      /* review rows per flag */
 };
 /* A funnel unit: its counts; rate: expected, adjusted rate and flag; followup: the follow-up
  * rate and its flag. */
@@ -420,11 +455,11 @@ const char *model_pct_bin_name(int bin);
 /* What suppression withholds of struct durability (disclosure.c, durability_cells). */
 struct disc_durability {
     struct disc_km km;
-    int nat;                            /* at[0, nat) published (N or more at risk) */
+    int nat; /* at[0, nat) published (N or more at risk) */
     uint8_t maint_episodes, maint_with_sessions, maint_sessions_median, maint_interval_median;
     struct disc_prop completed, resp_completers, resp_noncompleters;
-    struct disc_prop *by_route;         /* nroutes (owned) */
-    uint8_t *sessions;                  /* nbins (owned) */
+    struct disc_prop *by_route; /* nroutes (owned) */
+    uint8_t *sessions;          /* nbins (owned) */
 };
 
 /* One input file's accounting and its FHIR resources skipped (results.json data_quality.files,
@@ -442,28 +477,28 @@ struct disc_comparison {
 };
 
 struct disclosure {
-    int below;                           /* N, or 0 when off */
+    int below; /* N, or 0 when off */
     struct disc_comparison comparison[CMP_COUNT];
-    uint8_t *benchmark_position;         /* per a->benchmarks: withheld with the clinic's rate (owned) */
+    uint8_t *benchmark_position; /* per a->benchmarks: withheld with the clinic's rate (owned) */
     uint8_t flow[F_COUNT], patients;
     struct disc_prop response, remission, response_observed, remission_observed, followup;
-    struct disc_km time_to_response, time_to_remission, sessions_to_response,
-        sessions_to_remission;
+    struct disc_km time_to_response, time_to_remission, sessions_to_response, sessions_to_remission;
     struct disc_value *strata[SV_COUNT]; /* nvalues each (owned) */
     uint8_t logrank[SV_COUNT];
     struct disc_month monthly[12], monthly_remission[12];
-    uint8_t centre, centre_remission;    /* the centre line (and so every limit and signal) */
-    uint8_t by_session[TRAJ_POINTS], by_week[TRAJ_POINTS]; /* trajectory points: n, mean and interval */
+    uint8_t centre, centre_remission; /* the centre line (and so every limit and signal) */
+    uint8_t by_session[TRAJ_POINTS],
+        by_week[TRAJ_POINTS]; /* trajectory points: n, mean and interval */
     uint8_t pct_hist[PCT_BINS];
     /* safety */
     uint8_t sessions, episodes;
     struct disc_prop bp_pre, bp_post, cadss_above; /* of sessions measured */
     uint8_t bp_pre_n, bp_post_n, sbp_rise_n, sbp_rise_stats, sbp_rise_hist[8], cadss_n;
-    uint8_t sbp_rise_extremes;           /* min and max: one session's value each */
-    uint8_t cadss_by_session[12];        /* n, median and IQR */
+    uint8_t sbp_rise_extremes;                         /* min and max: one session's value each */
+    uint8_t cadss_by_session[12];                      /* n, median and IQR */
     struct disc_prop ae_any_sessions, ae_any_episodes; /* of sessions, of episodes */
     struct disc_prop *ae_sessions, *ae_episodes;       /* per code (owned) */
-    uint8_t ae_other_codes;              /* how many codes "other" pools (withheld with its
+    uint8_t ae_other_codes; /* how many codes "other" pools (withheld with its
                                             sessions: each pooled code has one at least) */
     uint8_t item9_n;
     struct disc_prop item9_ge1, item9_ge2, item9_resolved, item9_worsened;
@@ -472,56 +507,56 @@ struct disclosure {
     uint8_t rejected_by_reason[REASON_COUNT], conflicts_total, conflicts_by_col[N_CONFLICT_COLS];
     uint8_t missing_rows, treatment_sessions;
     struct disc_prop missing[N_INT_COLS], without_score;
-    uint8_t *file_rows;                  /* per input file: its rows_read (owned) */
-    struct disc_file *files;             /* per input file: its accounting (owned) */
+    uint8_t *file_rows;      /* per input file: its rows_read (owned) */
+    struct disc_file *files; /* per input file: its accounting (owned) */
     struct disc_funnel funnel;
-    struct disc_durability durability;   /* SPEC 12 */
+    struct disc_durability durability; /* SPEC 12 */
 };
 
 struct analysis {
     struct model_opts opts;
-    double seconds_episodes;           /* time spent deriving the episodes and the cohort (for
+    double seconds_episodes; /* time spent deriving the episodes and the cohort (for
                                           --timings; never written to an output) */
     int32_t as_of;
-    int period_from, period_to;        /* month indices actually used */
-    struct episode *episodes;          /* every episode (all periods), by patient and date */
+    int period_from, period_to; /* month indices actually used */
+    struct episode *episodes;   /* every episode (all periods), by patient and date */
     size_t nepisodes;
-    long cohort_episodes, excluded_no_baseline, excluded_below_min, eligible, mature,
-        with_endpoint, with_followup;
+    long cohort_episodes, excluded_no_baseline, excluded_below_min, eligible, mature, with_endpoint,
+        with_followup;
     struct proportion response, remission, response_observed, remission_observed, followup;
     struct km time_to_response, time_to_remission, sessions_to_response, sessions_to_remission;
     struct stratum strata[SV_COUNT];
-    int month0;                        /* month index of the first p-chart month */
+    int month0; /* month index of the first p-chart month */
     struct pchart_point monthly[12], monthly_remission[12];
     struct safety safety;
-    struct durability durability;      /* SPEC 12 */
-    struct safety_checks checks;       /* vital signs, hold level, monitoring, review list */
+    struct durability durability; /* SPEC 12 */
+    struct safety_checks checks;  /* vital signs, hold level, monitoring, review list */
     struct data_quality dq;
     /* score trajectory of eligible cohort episodes: baseline = session 0 / week 0 */
     struct trajectory_point by_session[TRAJ_POINTS], by_week[TRAJ_POINTS];
-    struct traj_line *traj_lines;      /* a deterministic sample (every k-th episode) */
+    struct traj_line *traj_lines; /* a deterministic sample (every k-th episode) */
     size_t ntraj_lines;
     struct traj_pt *traj_pts;
     size_t ntraj_pts;
-    long traj_episodes;                /* episodes the sample was drawn from */
+    long traj_episodes; /* episodes the sample was drawn from */
     /* waterfall: percent change at the endpoint of mature eligible episodes with one,
      * sorted from the largest rise to the largest fall; class 2 remitter, 1 responder, 0 */
     double *waterfall;
     uint8_t *waterfall_class;
-    size_t nwaterfall;                 /* bars kept (evenly spaced ranks when sampled) */
-    long waterfall_total;              /* episodes with an endpoint */
-    long pct_hist[PCT_BINS];           /* the same episodes by percent change (10-point bins) */
-    struct funnel funnel;              /* clinicians and sites, case-mix adjusted (SPEC 11) */
+    size_t nwaterfall;       /* bars kept (evenly spaced ranks when sampled) */
+    long waterfall_total;    /* episodes with an endpoint */
+    long pct_hist[PCT_BINS]; /* the same episodes by percent change (10-point bins) */
+    struct funnel funnel;    /* clinicians and sites, case-mix adjusted (SPEC 11) */
     struct comparison comparison[CMP_COUNT]; /* previous period, a year before (SPEC 10) */
-    struct benchmark_result *benchmarks; /* those of the instrument, in the list's order */
+    struct benchmark_result *benchmarks;     /* those of the instrument, in the list's order */
     size_t nbenchmarks;
-    struct disclosure disc;            /* what suppression withholds (all shown when off) */
+    struct disclosure disc; /* what suppression withholds (all shown when off) */
 };
 
 /* Derives episodes and computes every figure. Returns 0, or DIAG_IO (out of memory) or
  * DIAG_DATA (no accepted rows) with d set. */
-int model_run(const struct ingest_result *in, const struct model_opts *opts,
-              struct analysis *out, struct diag *d);
+int model_run(const struct ingest_result *in, const struct model_opts *opts, struct analysis *out,
+              struct diag *d);
 void model_fini(struct analysis *a);
 /* The analysis of one site's (var SV_SITE) or one clinician's (SV_CLINICIAN) episodes: those of
  * net (a model_run of the same in and options) whose index treatment row names value (an id in

@@ -20,8 +20,8 @@
  * month_show, arrays of flags); render never includes the model. */
 struct fonts {
     cairo_font_face_t *regular, *bold;
-    char file[512];     /* the regular face's file, as fontconfig resolved it */
-    int suppress_below; /* N of "< N" (0: suppression off) */
+    char file[512];                 /* the regular face's file, as fontconfig resolved it */
+    int suppress_below;             /* N of "< N" (0: suppression off) */
     struct render_content *content; /* when not NULL, what each page draws is hashed into it */
 };
 
@@ -39,9 +39,9 @@ struct render_content {
     int depth;                  /* > 0 inside a paragraph or label: its lines not added again */
     char (*sha)[65];            /* each finished page's hash (64 hex digits) */
     size_t npages, cap;
-    int failed;                 /* out of memory or the hash failed: sha is not complete */
-    char font_file[512];        /* the regular face's file (struct fonts file) */
-    char font_sha256[65];       /* its SHA-256 */
+    int failed;           /* out of memory or the hash failed: sha is not complete */
+    char font_file[512];  /* the regular face's file (struct fonts file) */
+    char font_sha256[65]; /* its SHA-256 */
 };
 /* 0, or -1 when out of memory; _fini releases (also after a failed _init). */
 int render_content_init(struct render_content *c);
@@ -60,10 +60,9 @@ void render_fonts_close(struct fonts *f);
 
 /* Text: align 0 left, 0.5 centre, 1 right at x; y is the baseline. Returns the width. Bytes
  * that are not valid UTF-8 and control bytes are drawn escaped (text_escape), never refused. */
-double render_text(cairo_t *cr, const struct fonts *f, int bold, double size, double x,
-                   double y, double align, const char *s);
-double render_text_width(cairo_t *cr, const struct fonts *f, int bold, double size,
-                         const char *s);
+double render_text(cairo_t *cr, const struct fonts *f, int bold, double size, double x, double y,
+                   double align, const char *s);
+double render_text_width(cairo_t *cr, const struct fonts *f, int bold, double size, const char *s);
 /* Data text (a site, a code, a header): its display form (text.h: blank runs as one space,
  * invalid UTF-8 escaped), at most max_chars characters (TEXT_ALL: no limit) and cut further,
  * ending with an ellipsis, until it is at most max_width wide (INFINITY: any width; a width
@@ -72,14 +71,14 @@ double render_text_width(cairo_t *cr, const struct fonts *f, int bold, double si
 const char *render_label_fit(cairo_t *cr, const struct fonts *f, int bold, double size,
                              double max_width, size_t max_chars, const char *s, char *buf,
                              size_t n);
-double render_label(cairo_t *cr, const struct fonts *f, int bold, double size, double x,
-                    double y, double align, double max_width, size_t max_chars, const char *s);
+double render_label(cairo_t *cr, const struct fonts *f, int bold, double size, double x, double y,
+                    double align, double max_width, size_t max_chars, const char *s);
 /* Wraps the display form of s into lines of at most width (at spaces; a word wider than a line
  * is cut between characters), at most max_lines of them (<= 0: any number; the last one ends
  * with an ellipsis when text is left), drawn from baseline y 1.35 x size apart; returns the
  * baseline after the last. */
-double render_wrap(cairo_t *cr, const struct fonts *f, int bold, double size, double x,
-                   double y, double width, int max_lines, const char *s);
+double render_wrap(cairo_t *cr, const struct fonts *f, int bold, double size, double x, double y,
+                   double width, int max_lines, const char *s);
 /* 1 when render_wrap would draw all of s within max_lines lines (no ellipsis). */
 int render_wrap_fits(cairo_t *cr, const struct fonts *f, int bold, double size, double width,
                      int max_lines, const char *s);
@@ -116,30 +115,29 @@ struct km_show {
     long min_at_risk;                /* the display cut rows stops at (0: none) */
 };
 int render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km *const *km,
-              const struct km_show *show, const char *const *names,
-              const char *const *risk_names, int nseries, const char *xunit,
-              const char *ylabel, int risk_table);
+              const struct km_show *show, const char *const *names, const char *const *risk_names,
+              int nseries, const char *xunit, const char *ylabel, int risk_table);
 
 /* A p-chart: monthly rates with the centre line, 3-sigma limits, signals marked; the report's
  * period shaded; a month none of whose episodes is mature yet labelled "not yet mature", one
  * only partly mature marked "*" (the chart says what that means). */
 /* show[k]: what is withheld of month k; centre_withheld: the centre line (and every limit). */
 struct month_show {
-    unsigned char n, rate; /* withheld flags of the month's n and rate */
-    unsigned char limits;  /* its limits and signal */
+    unsigned char n, rate;   /* withheld flags of the month's n and rate */
+    unsigned char limits;    /* its limits and signal */
     unsigned char in_period; /* 1: a month of the report's period (shaded) */
     unsigned char maturity;  /* 0 every episode of the month mature by the as-of date, 1 some,
                                 2 none yet ("not yet mature" instead of its n) */
 };
-void render_pchart(cairo_t *cr, const struct fonts *f, struct box b,
-                   const struct pchart_point *pts, const struct month_show *show,
-                   int centre_withheld, int npts, int month0, const char *title);
+void render_pchart(cairo_t *cr, const struct fonts *f, struct box b, const struct pchart_point *pts,
+                   const struct month_show *show, int centre_withheld, int npts, int month0,
+                   const char *title);
 
 /* One row of a forest plot: a value with its response and remission, or a variable's heading
  * (p[0] NULL). */
 struct forest_row {
     const char *label;
-    const struct proportion *p[2];     /* response, remission */
+    const struct proportion *p[2];       /* response, remission */
     int n_withheld[2], rate_withheld[2]; /* the disclosure decision's flags */
 };
 /* The height a row takes in a forest plot b.w wide: a heading 15, a value 12, or 22 when its
@@ -151,9 +149,8 @@ double render_forest_row_height(cairo_t *cr, const struct fonts *f, double width
  * and n as text, a dashed line at the overall rates (NaN: none); the legend above the plots,
  * outside the data. A rate on fewer than min_n episodes is given as text only ("too few to
  * draw"). Returns 1 when a label was shortened (the page says where the full ones are). */
-int render_forest(cairo_t *cr, const struct fonts *f, struct box b,
-                  const struct forest_row *rows, int nrows, const double overall[2],
-                  long min_n);
+int render_forest(cairo_t *cr, const struct fonts *f, struct box b, const struct forest_row *rows,
+                  int nrows, const double overall[2], long min_n);
 
 /* Percent change at the endpoint, one bar per episode (sorted), shaded by class (2 remitter,
  * 1 responder, 0 neither), a line at -50 %. */
@@ -192,15 +189,14 @@ void render_bars(cairo_t *cr, const struct fonts *f, struct box b, const char *c
  * another is left out and counted in a note. Points with drawn = 0 (withheld by the disclosure
  * decision) are not drawn; centre_withheld: no centre, no limits (the box says why). */
 struct funnel_point {
-    const char *label;  /* the unit (data text: shown in its display form) */
-    double n, rate;     /* rate in [0, 1] */
-    int flag;           /* enum funnel_flag */
+    const char *label; /* the unit (data text: shown in its display form) */
+    double n, rate;    /* rate in [0, 1] */
+    int flag;          /* enum funnel_flag */
     int drawn;
 };
-void render_funnel(cairo_t *cr, const struct fonts *f, struct box b,
-                   const struct funnel_point *pts, size_t npts, double centre,
-                   int centre_withheld, int label_all, const char *title, const char *ylabel,
-                   const char *xlabel);
+void render_funnel(cairo_t *cr, const struct fonts *f, struct box b, const struct funnel_point *pts,
+                   size_t npts, double centre, int centre_withheld, int label_all,
+                   const char *title, const char *ylabel, const char *xlabel);
 
 /* "no ... in this period": an honest empty chart. */
 void render_empty(cairo_t *cr, const struct fonts *f, struct box b, const char *message);
@@ -210,8 +206,8 @@ void render_withheld(cairo_t *cr, const struct fonts *f, struct box b, const cha
 
 /* Axis helpers shared with the page code. */
 struct axis {
-    double lo, hi;       /* data range */
-    double p0, p1;       /* pixel range */
+    double lo, hi; /* data range */
+    double p0, p1; /* pixel range */
     double tick[24];
     int nticks;
 };

@@ -19,9 +19,9 @@
 struct report_input {
     const struct ingest_file *files;
     size_t nfiles;
-    char *const *unknown;          /* unknown header names (first-seen order over files) */
+    char *const *unknown; /* unknown header names (first-seen order over files) */
     size_t nunknown;
-    struct problem_list problems;  /* (a shallow copy) every problem, by file, line, column */
+    struct problem_list problems; /* (a shallow copy) every problem, by file, line, column */
     const struct strtab *patient_ids, *text; /* the rows' string tables */
     int32_t as_of;
     int have_as_of;
@@ -38,8 +38,7 @@ struct report_input {
 void report_input_of(const struct ingest_result *in, struct report_input *out);
 
 /* results.json: every number of the report. */
-char *report_results_json(const struct report_input *in, const struct analysis *a,
-                          size_t *len);
+char *report_results_json(const struct report_input *in, const struct analysis *a, size_t *len);
 /* episodes.csv: one row per cohort episode, the audit trail of every derivation, in two parts
  * that laid end to end are the file (part[1] NULL when empty); threads > 1: the parts are made
  * on two threads. On entry part[k] may be a malloc'd buffer of len[k] bytes to fill first (it is
@@ -55,18 +54,18 @@ char *report_rejects_csv(const struct report_input *in, size_t *len);
 /* What the PDF shows besides the analysis. */
 struct render_content;
 struct pdf_opts {
-    const char *title;     /* the clinic's label (--title) */
-    int letter;            /* 1: US Letter, else A4 (landscape either way) */
-    const char *date_iso;  /* creation and modification date, "YYYY-MM-DDTHH:MM:SSZ" */
-    const char *period;    /* the period as given ("2026-10", "all") */
-    int km_min_at_risk;    /* drawn Kaplan-Meier curves stop where fewer remain at risk */
+    const char *title;              /* the clinic's label (--title) */
+    int letter;                     /* 1: US Letter, else A4 (landscape either way) */
+    const char *date_iso;           /* creation and modification date, "YYYY-MM-DDTHH:MM:SSZ" */
+    const char *period;             /* the period as given ("2026-10", "all") */
+    int km_min_at_risk;             /* drawn Kaplan-Meier curves stop where fewer remain at risk */
     struct render_content *content; /* when not NULL: each page's content hash (render.h) */
 };
 
 /* report.pdf, the quality-review report (SPEC section 6), into a malloc'd buffer. Returns 0 or
  * a diag code (a missing font, a cairo failure). */
-int report_pdf(const struct report_input *in, const struct analysis *a,
-               const struct pdf_opts *o, char **out, size_t *len, struct diag *d);
+int report_pdf(const struct report_input *in, const struct analysis *a, const struct pdf_opts *o,
+               char **out, size_t *len, struct diag *d);
 /* report.pdf's pages, from its page table (src/report/pages/table.c): how many, and page i's
  * heading (0-based; NULL for the summary page, whose heading is the report's --title). */
 size_t report_page_count(void);
@@ -74,29 +73,29 @@ const char *report_page_title(size_t i);
 
 /* What manifest.json records (SPEC section 5). Borrowed strings. */
 struct manifest_file {
-    const char *path;      /* input path as given, or output file name */
+    const char *path; /* input path as given, or output file name */
     uint64_t size;
-    long rows;             /* inputs: data rows read; outputs: -1 */
-    const char *shape;     /* inputs: "wide", "long" or "fhir" (ingest_shape_name); else NULL */
+    long rows;         /* inputs: data rows read; outputs: -1 */
+    const char *shape; /* inputs: "wide", "long" or "fhir" (ingest_shape_name); else NULL */
     char sha256[65];
 };
 
 struct manifest {
-    const char *const *argv;        /* the exact command line */
+    const char *const *argv; /* the exact command line */
     size_t argc;
-    const char *const *options;     /* every effective option as command-line words */
+    const char *const *options; /* every effective option as command-line words */
     size_t noptions;
-    const char *source_date_epoch;  /* SOURCE_DATE_EPOCH as set, or NULL */
-    const char *as_of;              /* the data cut used */
+    const char *source_date_epoch; /* SOURCE_DATE_EPOCH as set, or NULL */
+    const char *as_of;             /* the data cut used */
     struct manifest_file *inputs, *outputs;
     size_t ninputs, noutputs;
-    struct manifest_file columns;   /* the --columns file (path NULL when none) */
+    struct manifest_file columns; /* the --columns file (path NULL when none) */
     /* a --each run: "site" or "clinician" (NULL: none); for a sub-report's manifest also the
      * value and its directory ("site/NAME"), NULL in the network's */
     const char *each_by, *each_value, *each_dir;
-    const char (*pdf_pages)[65];    /* report.pdf's content hash per page (render.h) */
+    const char (*pdf_pages)[65]; /* report.pdf's content hash per page (render.h) */
     size_t npdf_pages;
-    const char *font_file;          /* the font drawn with, and its SHA-256 ("" when none) */
+    const char *font_file; /* the font drawn with, and its SHA-256 ("" when none) */
     const char *font_sha256;
 };
 
@@ -105,7 +104,7 @@ char *report_manifest_json(const struct manifest *m, size_t *len);
 
 /* One output file in memory. */
 struct out_file {
-    const char *name;  /* file name inside the directory */
+    const char *name; /* file name inside the directory */
     const char *data;
     size_t len;
 };
@@ -122,8 +121,7 @@ int report_output_name_known(const char *name);
  * rename; the old set is removed after. On any failure nothing of dir changes and the
  * directories made are removed. dir must be new or hold only files of report_output_names
  * (else DIAG_IO, nothing written). Returns 0 or DIAG_IO. */
-int report_write_files(const char *dir, const struct out_file *files, size_t n,
-                       struct diag *d);
+int report_write_files(const char *dir, const struct out_file *files, size_t n, struct diag *d);
 
 /* The same in steps, so that a large file can be written while other outputs are still being
  * made (one directory at a time per process). begin: makes the parents, takes the lock beside
@@ -136,8 +134,8 @@ int report_write_files(const char *dir, const struct out_file *files, size_t n,
  * return 0 or DIAG_IO. */
 int report_out_begin(const char *dir, void (*waiting)(const char *lock, void *arg), void *arg,
                      struct diag *d);
-int report_out_write(const char *name, const char *const *parts, const size_t *lens,
-                     size_t nparts, struct diag *d);
+int report_out_write(const char *name, const char *const *parts, const size_t *lens, size_t nparts,
+                     struct diag *d);
 int report_out_commit(struct diag *d);
 void report_out_abort(void);
 /* A --each run's sub-directory of the staging directory (SPEC section 14): "site" or
@@ -159,25 +157,25 @@ int report_output_path_ok(const char *name);
 /* What a run is asked to do: plain data (the command line is the CLI's; src/report never reads
  * it). Every string borrowed. */
 struct report_request {
-    const char *const *files;     /* the input files, in order */
+    const char *const *files; /* the input files, in order */
     size_t nfiles;
-    struct ingest_opts ingest;    /* reading options (colmap and threads: see below) */
-    const char *columns;          /* --columns FILE or NULL: loaded here into ingest.colmap, and
+    struct ingest_opts ingest;     /* reading options (colmap and threads: see below) */
+    const char *columns;           /* --columns FILE or NULL: loaded here into ingest.colmap, and
                                      its digest recorded in the manifest */
-    struct model_opts model;      /* analysis options (threads: see below) */
-    int threads;                  /* worker threads, for every stage (>= 1) */
-    int strict;                   /* 1: fail (DIAG_DATA) when any row is rejected */
-    const char *title;            /* on every page ("Quality review" when NULL) */
-    int letter;                   /* US Letter, else A4 */
-    int each;                     /* 0, or REPORT_EACH_SITE / REPORT_EACH_CLINICIAN: a report per
+    struct model_opts model;       /* analysis options (threads: see below) */
+    int threads;                   /* worker threads, for every stage (>= 1) */
+    int strict;                    /* 1: fail (DIAG_DATA) when any row is rejected */
+    const char *title;             /* on every page ("Quality review" when NULL) */
+    int letter;                    /* US Letter, else A4 */
+    int each;                      /* 0, or REPORT_EACH_SITE / REPORT_EACH_CLINICIAN: a report per
                                      value besides the network's (SPEC section 14) */
-    const char *benchmarks;       /* --benchmarks FILE, or NULL: the shipped benchmarks.csv
+    const char *benchmarks;        /* --benchmarks FILE, or NULL: the shipped benchmarks.csv
                                      (outcomes/datadir.h); read here into model.benchmarks */
-    const char *target;           /* --target LIST (benchmarks_parse_target), or NULL */
-    int km_min_at_risk;           /* drawn Kaplan-Meier curves stop below this at risk
+    const char *target;            /* --target LIST (benchmarks_parse_target), or NULL */
+    int km_min_at_risk;            /* drawn Kaplan-Meier curves stop below this at risk
                                      (<= 0: 10) */
-    const char *period_label;     /* the period as given ("2026-10", "all") */
-    const char *dir;              /* the output directory */
+    const char *period_label;      /* the period as given ("2026-10", "all") */
+    const char *dir;               /* the output directory */
     const char *source_date_epoch; /* SOURCE_DATE_EPOCH as set, or NULL: the PDF's dates */
     /* manifest.json: the exact command line and every effective option as words */
     const char *const *argv;
@@ -185,20 +183,20 @@ struct report_request {
     const char *const *options;
     size_t noptions;
     /* callbacks (each may be NULL), all given arg */
-    void (*stage)(int stage, void *arg);     /* 2 analysing, 3 formatting, 4 writing the files */
+    void (*stage)(int stage, void *arg); /* 2 analysing, 3 formatting, 4 writing the files */
     void (*waiting)(const char *lock, void *arg); /* another run holds dir's lock: waiting */
-    void (*after_read)(void *arg);           /* tests: between the reading and the hashing
+    void (*after_read)(void *arg);                /* tests: between the reading and the hashing
                                                 (the inputs are then hashed after the read) */
     void *arg;
 };
 
 /* Where a run stopped (report_outputs.stage), for the caller's message. */
 enum report_stage {
-    REPORT_READ = 1,  /* reading the inputs (a usage error there is the command line's) */
-    REPORT_STRICT,    /* --strict and rows were rejected (outputs.in lists the problems) */
-    REPORT_MODEL,     /* the analysis */
-    REPORT_WRITE,     /* making, hashing or writing the outputs */
-    REPORT_DONE,      /* the directory is written */
+    REPORT_READ = 1, /* reading the inputs (a usage error there is the command line's) */
+    REPORT_STRICT,   /* --strict and rows were rejected (outputs.in lists the problems) */
+    REPORT_MODEL,    /* the analysis */
+    REPORT_WRITE,    /* making, hashing or writing the outputs */
+    REPORT_DONE,     /* the directory is written */
 };
 
 /* What a run tells its caller. in: the ingest result with its row columns freed (files,
@@ -206,12 +204,12 @@ enum report_stage {
 struct report_outputs {
     enum report_stage stage;
     struct ingest_result in;
-    long errors;                  /* rows rejected but for the as-of date and status */
-    int no_primary;               /* no accepted row scores the primary instrument */
-    long eligible, mature;        /* episodes */
+    long errors;           /* rows rejected but for the as-of date and status */
+    int no_primary;        /* no accepted row scores the primary instrument */
+    long eligible, mature; /* episodes */
     /* stage times in seconds, for --timings (never written to a file) */
-    double read, store, episodes, statistics, format_episodes, write_episodes, json_pdf,
-        write_rest, hashed_at, waited, total;
+    double read, store, episodes, statistics, format_episodes, write_episodes, json_pdf, write_rest,
+        hashed_at, waited, total;
 };
 
 /* The whole run: reads and hashes the inputs (the digests are of the bytes analysed), runs the

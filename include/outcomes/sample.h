@@ -8,10 +8,10 @@
 #include "outcomes/diag.h"
 
 struct sample_opts {
-    long patients;        /* patients to simulate */
-    unsigned long seed;   /* GSL mt19937 seed: the same seed gives the same bytes */
-    int months;           /* months of clinic activity ending at as_of */
-    int32_t as_of;        /* day number of the export date; nothing is dated after it */
+    long patients;      /* patients to simulate */
+    unsigned long seed; /* GSL mt19937 seed: the same seed gives the same bytes */
+    int months;         /* months of clinic activity ending at as_of */
+    int32_t as_of;      /* day number of the export date; nothing is dated after it */
 };
 
 /* Writes a CSV export (header and rows, LF line ends) to f. Returns 0, or DIAG_IO with d set

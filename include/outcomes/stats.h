@@ -94,7 +94,6 @@ struct pchart_point {
  * break nor extend a run; a month on the centre breaks it). */
 void stats_pchart(struct pchart_point *pts, size_t nmonths);
 
-
 /* A logistic regression fitted as R glm(y ~ x, family = binomial) (stats::glm.fit with
  * glm.control() defaults; src/stats/glm.c says how). coef[j] is NaN (R's NA) for an aliased
  * column (aliased[j] = 1: the limited-pivoting QR of glm.fit found it collinear with the ones
@@ -103,9 +102,9 @@ void stats_pchart(struct pchart_point *pts, size_t nmonths);
  * within 10 DBL_EPSILON of 0 or 1 (R warns "fitted probabilities numerically 0 or 1 occurred"). */
 struct glm_fit {
     size_t p;
-    double *coef;                /* p (owned) */
-    unsigned char *aliased;      /* p (owned) */
-    double *fitted;              /* n (owned) */
+    double *coef;           /* p (owned) */
+    unsigned char *aliased; /* p (owned) */
+    double *fitted;         /* n (owned) */
     int converged, iterations, rank, boundary, separation;
     double deviance;
     const char *error;
@@ -118,16 +117,21 @@ int stats_glm_logit(const double *x, const double *y, size_t n, size_t p, struct
 /* The same fit with row i standing for cnt[i] identical observations (same x and y): R's
  * unweighted fit of the expanded data, at the cost of the distinct rows; fitted[i] is each of
  * those observations' value. */
-int stats_glm_logit_grouped(const double *x, const double *y, const double *cnt, size_t n,
-                            size_t p, struct glm_fit *out);
+int stats_glm_logit_grouped(const double *x, const double *y, const double *cnt, size_t n, size_t p,
+                            struct glm_fit *out);
 void stats_glm_fini(struct glm_fit *f);
 
 /* Funnel plot limits (SPEC 11; Spiegelhalter 2005): p +- z sqrt(p (1 - p) / n), clipped to
  * [0, 1], z = 1.959964 (95 %) and 3.090232 (99.8 %). */
 #define FUNNEL_Z95 1.959964
 #define FUNNEL_Z998 3.090232
-enum funnel_flag { FUNNEL_INSIDE, FUNNEL_ABOVE_95, FUNNEL_ABOVE_998, FUNNEL_BELOW_95,
-                   FUNNEL_BELOW_998 };
+enum funnel_flag {
+    FUNNEL_INSIDE,
+    FUNNEL_ABOVE_95,
+    FUNNEL_ABOVE_998,
+    FUNNEL_BELOW_95,
+    FUNNEL_BELOW_998
+};
 /* "inside", "above_95", "above_99.8", "below_95", "below_99.8" */
 const char *stats_funnel_flag_name(int flag);
 struct funnel_limits {
@@ -139,10 +143,10 @@ struct funnel_limits stats_funnel_limits(double centre, double n);
 int stats_funnel_flag(double centre, double n, double rate);
 /* One unit of a funnel (a clinician, a site): n and x given; rate, limits and flag filled. */
 struct funnel_unit {
-    double n, x;               /* denominator and events */
-    double rate;               /* x / n (or, for stats_funnel_classify, given by the caller) */
-    struct funnel_limits lim;  /* at this unit's n */
-    int flag;                  /* enum funnel_flag */
+    double n, x;              /* denominator and events */
+    double rate;              /* x / n (or, for stats_funnel_classify, given by the caller) */
+    struct funnel_limits lim; /* at this unit's n */
+    int flag;                 /* enum funnel_flag */
 };
 /* Limits and flags of units whose rate the caller has set, around centre. */
 void stats_funnel_classify(double centre, struct funnel_unit *u, size_t nunits);

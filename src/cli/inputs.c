@@ -71,8 +71,8 @@ void cli_print_file_counts(const struct ingest_result *res)
         const struct ingest_file *fl = &res->files[f];
         cli_print_text(stdout, fl->path);
         printf(": %s, %ld rows read: %ld accepted, %ld rejected, %ld duplicate",
-               ingest_shape_name(fl->shape), fl->rows_read, fl->rows_accepted,
-               fl->rows_rejected, fl->rows_duplicate);
+               ingest_shape_name(fl->shape), fl->rows_read, fl->rows_accepted, fl->rows_rejected,
+               fl->rows_duplicate);
         if (fl->shape == SHAPE_FHIR)
             printf("; %ld resources skipped (not rows)", fl->fhir.resources_skipped);
         printf("\n");

@@ -105,7 +105,9 @@ int main(int argc, char **argv)
     static const struct {
         const char *name;
         enum command cmd;
-    } cmds[] = {{"report", CMD_REPORT}, {"check", CMD_CHECK}, {"verify", CMD_VERIFY},
+    } cmds[] = {{"report", CMD_REPORT},
+                {"check", CMD_CHECK},
+                {"verify", CMD_VERIFY},
                 {"sample", CMD_SAMPLE}};
     stats_init(); /* GSL reports errors as values from here on, never abort() */
     if (argc < 2) {

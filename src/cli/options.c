@@ -41,27 +41,27 @@ struct choice {
 };
 
 enum {
-    F_REPEAT = 1,   /* repeatable: the config's and the command line's add up */
+    F_REPEAT = 1,    /* repeatable: the config's and the command line's add up */
     F_NO_CONFIG = 2, /* never from a config file (--config, --help, --version) */
     F_NO_RERUN = 4,  /* refused in a manifest: a rerun must not read or write other files */
     F_EARLY = 8,     /* applied while the command line is read (before --config) */
 };
 
 struct opt_def {
-    const char *name;   /* long name */
-    char short_name;    /* or 0 */
-    unsigned commands;  /* mask of enum command */
-    const char *arg;    /* argument name for --help; NULL: a flag (no value) */
+    const char *name;  /* long name */
+    char short_name;   /* or 0 */
+    unsigned commands; /* mask of enum command */
+    const char *arg;   /* argument name for --help; NULL: a flag (no value) */
     const char *help;
     parse_fn *parse;
-    size_t dst, aux;    /* offsets in struct cli_opts: the destination, a second one (a "have"
+    size_t dst, aux;   /* offsets in struct cli_opts: the destination, a second one (a "have"
                            flag, a count, the diastolic value) */
-    format_fn *format;  /* NULL: not in the manifest */
+    format_fn *format; /* NULL: not in the manifest */
     unsigned flags;
-    long lo, hi;        /* numbers: the range */
-    const char *what;   /* numbers: "a number of days"; keywords: the message's "expected ..." */
+    long lo, hi;      /* numbers: the range */
+    const char *what; /* numbers: "a number of days"; keywords: the message's "expected ..." */
     const struct choice *choices; /* keywords: {NULL} ended */
-    const char *dflt;   /* strings: the manifest's word when unset (NULL: not recorded) */
+    const char *dflt;             /* strings: the manifest's word when unset (NULL: not recorded) */
 };
 
 #define AT(o, off, type) ((type *)(void *)((char *)(o) + (off)))
@@ -86,8 +86,8 @@ static int parse_long(const char *s, long lo, long hi, long *out)
 
 /* --- parsers ------------------------------------------------------------------------------ */
 
-static int p_flag(struct cli_opts *o, const struct opt_def *def, const char *val,
-                  const char *where, struct diag *d)
+static int p_flag(struct cli_opts *o, const struct opt_def *def, const char *val, const char *where,
+                  struct diag *d)
 {
     (void)val, (void)where, (void)d;
     *AT(o, def->dst, int) = 1;
@@ -105,8 +105,8 @@ static int number(const struct opt_def *def, const char *val, const char *where,
     return 0;
 }
 
-static int p_int(struct cli_opts *o, const struct opt_def *def, const char *val,
-                 const char *where, struct diag *d)
+static int p_int(struct cli_opts *o, const struct opt_def *def, const char *val, const char *where,
+                 struct diag *d)
 {
     long v = 0;
     if (number(def, val, where, &v, d) != 0)
@@ -117,8 +117,8 @@ static int p_int(struct cli_opts *o, const struct opt_def *def, const char *val,
     return 0;
 }
 
-static int p_long(struct cli_opts *o, const struct opt_def *def, const char *val,
-                  const char *where, struct diag *d)
+static int p_long(struct cli_opts *o, const struct opt_def *def, const char *val, const char *where,
+                  struct diag *d)
 {
     long v = 0;
     if (number(def, val, where, &v, d) != 0)
@@ -148,8 +148,8 @@ static int p_choice(struct cli_opts *o, const struct opt_def *def, const char *v
     return diag_set(d, DIAG_USAGE, NULL, 0, 0, "%s: %s, got '%s'", where, def->what, val);
 }
 
-static int p_str(struct cli_opts *o, const struct opt_def *def, const char *val,
-                 const char *where, struct diag *d)
+static int p_str(struct cli_opts *o, const struct opt_def *def, const char *val, const char *where,
+                 struct diag *d)
 {
     (void)where;
     const char **dst = AT(o, def->dst, const char *);
@@ -162,8 +162,8 @@ static int p_str(struct cli_opts *o, const struct opt_def *def, const char *val,
 }
 
 /* Repeatable: appended to the array at dst, its count at aux. */
-static int p_strs(struct cli_opts *o, const struct opt_def *def, const char *val,
-                  const char *where, struct diag *d)
+static int p_strs(struct cli_opts *o, const struct opt_def *def, const char *val, const char *where,
+                  struct diag *d)
 {
     (void)where;
     const char **v; /* (the field is const char *const *: copied as bytes) */
@@ -233,8 +233,8 @@ static int p_instrument(struct cli_opts *o, const struct opt_def *def, const cha
     if (col < 0 || model_instrument_defaults(col, &mb, &rm) != 0) {
         char names[256];
         instrument_names(names, sizeof names);
-        return diag_set(d, DIAG_USAGE, NULL, 0, 0, "%s: expected one of %s, got '%s'", where,
-                        names, val);
+        return diag_set(d, DIAG_USAGE, NULL, 0, 0, "%s: expected one of %s, got '%s'", where, names,
+                        val);
     }
     o->model.instrument = col;
     if (!o->have_min_baseline)
@@ -261,8 +261,10 @@ static int pair(const char *val, char sep, long lo, long hi, int ordered, long *
 static int p_endpoint(struct cli_opts *o, const struct opt_def *def, const char *val,
                       const char *where, struct diag *d)
 {
-    static const struct { const char *name; int from, to; } named[] = {
-        {"induction", 14, 42}, {"6m", 120, 240}, {"12m", 305, 425}};
+    static const struct {
+        const char *name;
+        int from, to;
+    } named[] = {{"induction", 14, 42}, {"6m", 120, 240}, {"12m", 305, 425}};
     (void)def;
     for (size_t k = 0; k < sizeof named / sizeof *named; k++)
         if (strcmp(val, named[k].name) == 0) {
@@ -342,24 +344,24 @@ static int p_period(struct cli_opts *o, const struct opt_def *def, const char *v
     } else if (!dots && date_parse_month(val, &y1, &m1) == 0) {
         o->model.period_all = 0;
         o->model.period_from = o->model.period_to = y1 * 12 + m1 - 1;
-    } else if (dots && dots - val == 7 && (memcpy(first, val, 7), first[7] = '\0',
-                                           date_parse_month(first, &y1, &m1) == 0) &&
+    } else if (dots && dots - val == 7 &&
+               (memcpy(first, val, 7), first[7] = '\0', date_parse_month(first, &y1, &m1) == 0) &&
                date_parse_month(dots + 2, &y2, &m2) == 0 && y2 * 12 + m2 >= y1 * 12 + m1) {
         o->model.period_all = 0;
         o->model.period_from = y1 * 12 + m1 - 1;
         o->model.period_to = y2 * 12 + m2 - 1;
     } else {
         return diag_set(d, DIAG_USAGE, NULL, 0, 0,
-                        "%s: expected YYYY-MM, YYYY-MM..YYYY-MM (in order) or all, got '%s'",
-                        where, val);
+                        "%s: expected YYYY-MM, YYYY-MM..YYYY-MM (in order) or all, got '%s'", where,
+                        val);
     }
     snprintf(o->period_label, sizeof o->period_label, "%s", val);
     return 0;
 }
 
 /* SYSTOLIC/DIASTOLIC into dst and aux. */
-static int p_bp(struct cli_opts *o, const struct opt_def *def, const char *val,
-                const char *where, struct diag *d)
+static int p_bp(struct cli_opts *o, const struct opt_def *def, const char *val, const char *where,
+                struct diag *d)
 {
     long sys, dia;
     if (pair(val, '/', 30, 300, 0, &sys, &dia) != 0)
@@ -526,148 +528,330 @@ static const struct choice shapes[] = {
 #define ALL (CMD_REPORT | CMD_CHECK | CMD_VERIFY | CMD_SAMPLE)
 /* In this order in --help and in the manifest. */
 static const struct opt_def defs[] = {
-    {.name = "delimiter", .commands = READING, .arg = "C",
+    {.name = "delimiter",
+     .commands = READING,
+     .arg = "C",
      .help = "field delimiter: ',' (default), ';' or '\\t'",
-     .parse = p_delimiter, .dst = OFF(ingest.delimiter), .format = f_delimiter},
-    {.name = "date-format", .commands = READING, .arg = "STYLE",
+     .parse = p_delimiter,
+     .dst = OFF(ingest.delimiter),
+     .format = f_delimiter},
+    {.name = "date-format",
+     .commands = READING,
+     .arg = "STYLE",
      .help = "session_date style: iso (YYYY-MM-DD, default) or us (MM/DD/YYYY)",
-     .parse = p_choice, .dst = OFF(ingest.date_us), .format = f_choice,
-     .what = "date format must be 'iso' or 'us'", .choices = date_formats},
-    {.name = "timezone", .commands = READING, .arg = "ZONE",
+     .parse = p_choice,
+     .dst = OFF(ingest.date_us),
+     .format = f_choice,
+     .what = "date format must be 'iso' or 'us'",
+     .choices = date_formats},
+    {.name = "timezone",
+     .commands = READING,
+     .arg = "ZONE",
      .help = "date-times with a zone (Z, +HH:MM) count on their local date in ZONE (IANA name)",
-     .parse = p_timezone, .dst = OFF(ingest.timezone), .format = f_str},
-    {.name = "columns", .commands = READING, .arg = "FILE",
+     .parse = p_timezone,
+     .dst = OFF(ingest.timezone),
+     .format = f_str},
+    {.name = "columns",
+     .commands = READING,
+     .arg = "FILE",
      .help = "map export headers: INI lines 'canonical_name = Export Header'",
-     .parse = p_str, .dst = OFF(columns), .format = f_str},
-    {.name = "allow-column", .commands = READING, .arg = "NAME",
+     .parse = p_str,
+     .dst = OFF(columns),
+     .format = f_str},
+    {.name = "allow-column",
+     .commands = READING,
+     .arg = "NAME",
      .help = "let a reviewed identifier-like column through (never read); repeatable",
-     .parse = p_strs, .dst = OFF(ingest.allow), .aux = OFF(ingest.nallow), .format = f_strs,
+     .parse = p_strs,
+     .dst = OFF(ingest.allow),
+     .aux = OFF(ingest.nallow),
+     .format = f_strs,
      .flags = F_REPEAT},
-    {.name = "as-of", .commands = READING | CMD_SAMPLE, .arg = "DATE",
+    {.name = "as-of",
+     .commands = READING | CMD_SAMPLE,
+     .arg = "DATE",
      .help = "data cut YYYY-MM-DD (default: the latest valid session_date)",
-     .parse = p_as_of, .format = f_as_of},
-    {.name = "threads", .commands = READING, .arg = "N",
+     .parse = p_as_of,
+     .format = f_as_of},
+    {.name = "threads",
+     .commands = READING,
+     .arg = "N",
      .help = "worker threads (default: the cores available)",
-     .parse = p_int, .dst = OFF(ingest.threads), .lo = 1, .hi = 64,
+     .parse = p_int,
+     .dst = OFF(ingest.threads),
+     .lo = 1,
+     .hi = 64,
      .what = "a number of threads"},
-    {.name = "period", .commands = CMD_REPORT, .arg = "P",
+    {.name = "period",
+     .commands = CMD_REPORT,
+     .arg = "P",
      .help = "cohort of episodes by index month: YYYY-MM, YYYY-MM..YYYY-MM or all (default)",
-     .parse = p_period, .dst = OFF(period_label), .format = f_text},
-    {.name = "instrument", .commands = CMD_REPORT, .arg = "NAME",
+     .parse = p_period,
+     .dst = OFF(period_label),
+     .format = f_text},
+    {.name = "instrument",
+     .commands = CMD_REPORT,
+     .arg = "NAME",
      .help = "primary instrument (default phq9): one of the instruments below",
-     .parse = p_instrument, .format = f_instrument},
-    {.name = "baseline-window", .commands = CMD_REPORT, .arg = "DAYS",
+     .parse = p_instrument,
+     .format = f_instrument},
+    {.name = "baseline-window",
+     .commands = CMD_REPORT,
+     .arg = "DAYS",
      .help = "baseline: latest score this many days before the index date (default 14)",
-     .parse = p_int, .dst = OFF(model.baseline_window), .format = f_int, .lo = 0, .hi = 3650,
+     .parse = p_int,
+     .dst = OFF(model.baseline_window),
+     .format = f_int,
+     .lo = 0,
+     .hi = 3650,
      .what = "a number of days"},
-    {.name = "min-baseline", .commands = CMD_REPORT, .arg = "N",
+    {.name = "min-baseline",
+     .commands = CMD_REPORT,
+     .arg = "N",
      .help = "eligible baseline score at least N (default: the instrument's, phq9 10)",
-     .parse = p_int, .dst = OFF(model.min_baseline), .aux = OFF(have_min_baseline),
-     .format = f_int, .lo = 0, .hi = 92, .what = "a score"},
-    {.name = "remission-max", .commands = CMD_REPORT, .arg = "N",
+     .parse = p_int,
+     .dst = OFF(model.min_baseline),
+     .aux = OFF(have_min_baseline),
+     .format = f_int,
+     .lo = 0,
+     .hi = 92,
+     .what = "a score"},
+    {.name = "remission-max",
+     .commands = CMD_REPORT,
+     .arg = "N",
      .help = "remission: score at most N (default: the instrument's, phq9 4)",
-     .parse = p_int, .dst = OFF(model.remission_max), .aux = OFF(have_remission_max),
-     .format = f_int, .lo = 0, .hi = 92, .what = "a score"},
-    {.name = "endpoint", .commands = CMD_REPORT, .arg = "W",
+     .parse = p_int,
+     .dst = OFF(model.remission_max),
+     .aux = OFF(have_remission_max),
+     .format = f_int,
+     .lo = 0,
+     .hi = 92,
+     .what = "a score"},
+    {.name = "endpoint",
+     .commands = CMD_REPORT,
+     .arg = "W",
      .help = "endpoint window: induction (days 14-42, default), 6m (120-240), 12m (305-425), "
              "FROM:TO",
-     .parse = p_endpoint, .dst = OFF(model.endpoint_name), .format = f_str},
-    {.name = "episode-gap", .commands = CMD_REPORT, .arg = "DAYS",
+     .parse = p_endpoint,
+     .dst = OFF(model.endpoint_name),
+     .format = f_str},
+    {.name = "episode-gap",
+     .commands = CMD_REPORT,
+     .arg = "DAYS",
      .help = "a treatment more than DAYS after the previous starts a new episode (default 90)",
-     .parse = p_int, .dst = OFF(model.episode_gap), .format = f_int, .lo = 0, .hi = 3650,
+     .parse = p_int,
+     .dst = OFF(model.episode_gap),
+     .format = f_int,
+     .lo = 0,
+     .hi = 3650,
      .what = "a number of days"},
-    {.name = "induction", .commands = CMD_REPORT, .arg = "K:D",
+    {.name = "induction",
+     .commands = CMD_REPORT,
+     .arg = "K:D",
      .help = "induction completed: K treatment dates within D days of the index date, the "
              "index included (default 6:21; 1 <= K <= D <= 365)",
-     .parse = p_induction, .dst = OFF(model.induction_k), .aux = OFF(model.induction_d),
+     .parse = p_induction,
+     .dst = OFF(model.induction_k),
+     .aux = OFF(model.induction_d),
      .format = f_induction},
-    {.name = "ci", .commands = CMD_REPORT, .arg = "METHOD",
+    {.name = "ci",
+     .commands = CMD_REPORT,
+     .arg = "METHOD",
      .help = "95 % intervals: wilson (default, as prop.test) or exact (Clopper-Pearson, as "
              "binom.test)",
-     .parse = p_choice, .dst = OFF(model.ci), .format = f_choice,
-     .what = "expected wilson or exact", .choices = cis},
-    {.name = "adjust", .commands = CMD_REPORT, .arg = "LIST",
+     .parse = p_choice,
+     .dst = OFF(model.ci),
+     .format = f_choice,
+     .what = "expected wilson or exact",
+     .choices = cis},
+    {.name = "adjust",
+     .commands = CMD_REPORT,
+     .arg = "LIST",
      .help = "case-mix model of the clinician and site funnels: comma list of baseline, route, "
              "drug (default baseline), or none",
-     .parse = p_adjust, .format = f_adjust},
-    {.name = "bp-pre", .commands = CMD_REPORT, .arg = "S/D",
+     .parse = p_adjust,
+     .format = f_adjust},
+    {.name = "bp-pre",
+     .commands = CMD_REPORT,
+     .arg = "S/D",
      .help = "flag pre-dose blood pressure at or above S/D mmHg (default 140/90)",
-     .parse = p_bp, .dst = OFF(model.bp_pre_sys), .aux = OFF(model.bp_pre_dia), .format = f_bp},
-    {.name = "bp-post", .commands = CMD_REPORT, .arg = "S/D",
-     .help = "flag post-dose blood pressure at or above S/D mmHg (default 180/110)",
-     .parse = p_bp, .dst = OFF(model.bp_post_sys), .aux = OFF(model.bp_post_dia),
+     .parse = p_bp,
+     .dst = OFF(model.bp_pre_sys),
+     .aux = OFF(model.bp_pre_dia),
      .format = f_bp},
-    {.name = "each", .commands = CMD_REPORT, .arg = "VAR",
+    {.name = "bp-post",
+     .commands = CMD_REPORT,
+     .arg = "S/D",
+     .help = "flag post-dose blood pressure at or above S/D mmHg (default 180/110)",
+     .parse = p_bp,
+     .dst = OFF(model.bp_post_sys),
+     .aux = OFF(model.bp_post_dia),
+     .format = f_bp},
+    {.name = "each",
+     .commands = CMD_REPORT,
+     .arg = "VAR",
      .help = "also one complete report per site (or clinician) in DIR/site/NAME/, listed in "
              "DIR/index.json",
-     .parse = p_choice, .dst = OFF(each), .format = f_choice,
-     .what = "expected site or clinician", .choices = eaches},
-    {.name = "bp-hold", .commands = CMD_REPORT, .arg = "S/D",
+     .parse = p_choice,
+     .dst = OFF(each),
+     .format = f_choice,
+     .what = "expected site or clinician",
+     .choices = eaches},
+    {.name = "bp-hold",
+     .commands = CMD_REPORT,
+     .arg = "S/D",
      .help = "flag a dose given at a pre-dose pressure at or above S/D mmHg (default 160/100)",
-     .parse = p_bp, .dst = OFF(model.bp_hold_sys), .aux = OFF(model.bp_hold_dia),
+     .parse = p_bp,
+     .dst = OFF(model.bp_hold_sys),
+     .aux = OFF(model.bp_hold_dia),
      .format = f_bp},
-    {.name = "item9-followup-days", .commands = CMD_REPORT, .arg = "DAYS",
+    {.name = "item9-followup-days",
+     .commands = CMD_REPORT,
+     .arg = "DAYS",
      .help = "PHQ-9 item 9 >= 2 followed by another encounter within DAYS (default 7)",
-     .parse = p_int, .dst = OFF(model.item9_followup_days), .format = f_int, .lo = 1,
-     .hi = 365, .what = "a number of days"},
-    {.name = "suppress-below", .commands = CMD_REPORT, .arg = "N",
+     .parse = p_int,
+     .dst = OFF(model.item9_followup_days),
+     .format = f_int,
+     .lo = 1,
+     .hi = 365,
+     .what = "a number of days"},
+    {.name = "suppress-below",
+     .commands = CMD_REPORT,
+     .arg = "N",
      .help = "show counts 1..N-1 and figures built on them as \"< N\" (11: CMS policy); no "
              "episodes.csv, review.csv or rejects.csv",
-     .parse = p_int, .dst = OFF(model.suppress_below), .format = f_int_set, .lo = 2,
-     .hi = 1000, .what = "a count"},
-    {.name = "benchmarks", .commands = CMD_REPORT, .arg = "FILE",
+     .parse = p_int,
+     .dst = OFF(model.suppress_below),
+     .format = f_int_set,
+     .lo = 2,
+     .hi = 1000,
+     .what = "a count"},
+    {.name = "benchmarks",
+     .commands = CMD_REPORT,
+     .arg = "FILE",
      .help = "published rates to set beside the clinic's (CSV " BENCHMARKS_HEADER "; default: "
              "the benchmarks.csv shipped with the tool)",
-     .parse = p_str, .dst = OFF(benchmarks), .format = f_str},
-    {.name = "target", .commands = CMD_REPORT, .arg = "LIST",
+     .parse = p_str,
+     .dst = OFF(benchmarks),
+     .format = f_str},
+    {.name = "target",
+     .commands = CMD_REPORT,
+     .arg = "LIST",
      .help = "the clinic's own targets beside its rates, e.g. response=0.5,remission=0.3",
-     .parse = p_target, .dst = OFF(target), .format = f_str},
-    {.name = "km-min-at-risk", .commands = CMD_REPORT, .arg = "N",
+     .parse = p_target,
+     .dst = OFF(target),
+     .format = f_str},
+    {.name = "km-min-at-risk",
+     .commands = CMD_REPORT,
+     .arg = "N",
      .help = "a drawn Kaplan-Meier curve stops where fewer than N remain at risk (default 10; "
              "results.json keeps the whole curve)",
-     .parse = p_int, .dst = OFF(km_min_at_risk), .format = f_int, .lo = 1, .hi = 1000000,
+     .parse = p_int,
+     .dst = OFF(km_min_at_risk),
+     .format = f_int,
+     .lo = 1,
+     .hi = 1000000,
      .what = "a number at risk"},
-    {.name = "title", .commands = CMD_REPORT, .arg = "TEXT",
+    {.name = "title",
+     .commands = CMD_REPORT,
+     .arg = "TEXT",
      .help = "the clinic's name on every page (default \"Quality review\")",
-     .parse = p_title, .dst = OFF(title), .format = f_str, .dflt = "Quality review"},
-    {.name = "paper", .commands = CMD_REPORT, .arg = "SIZE",
+     .parse = p_title,
+     .dst = OFF(title),
+     .format = f_str,
+     .dflt = "Quality review"},
+    {.name = "paper",
+     .commands = CMD_REPORT,
+     .arg = "SIZE",
      .help = "a4 (default) or letter, landscape",
-     .parse = p_choice, .dst = OFF(letter), .format = f_choice,
-     .what = "expected a4 or letter", .choices = papers},
-    {.name = "strict", .commands = CMD_REPORT,
+     .parse = p_choice,
+     .dst = OFF(letter),
+     .format = f_choice,
+     .what = "expected a4 or letter",
+     .choices = papers},
+    {.name = "strict",
+     .commands = CMD_REPORT,
      .help = "fail (exit 1) when any row is rejected",
-     .parse = p_flag, .dst = OFF(strict), .format = f_flag},
-    {.name = "quiet", .short_name = 'q', .commands = READING | CMD_SAMPLE,
-     .help = "print nothing but errors", .parse = p_flag, .dst = OFF(quiet)},
-    {.name = "timings", .commands = READING,
-     .help = "print the time of each stage on stderr", .parse = p_flag, .dst = OFF(timings)},
-    {.name = "config", .commands = READING | CMD_SAMPLE, .arg = "FILE",
+     .parse = p_flag,
+     .dst = OFF(strict),
+     .format = f_flag},
+    {.name = "quiet",
+     .short_name = 'q',
+     .commands = READING | CMD_SAMPLE,
+     .help = "print nothing but errors",
+     .parse = p_flag,
+     .dst = OFF(quiet)},
+    {.name = "timings",
+     .commands = READING,
+     .help = "print the time of each stage on stderr",
+     .parse = p_flag,
+     .dst = OFF(timings)},
+    {.name = "config",
+     .commands = READING | CMD_SAMPLE,
+     .arg = "FILE",
      .help = "read options from an INI file (option = value); the command line wins",
-     .parse = p_str, .dst = OFF(config), .flags = F_NO_CONFIG | F_NO_RERUN | F_EARLY},
-    {.name = "patients", .commands = CMD_SAMPLE, .arg = "N",
+     .parse = p_str,
+     .dst = OFF(config),
+     .flags = F_NO_CONFIG | F_NO_RERUN | F_EARLY},
+    {.name = "patients",
+     .commands = CMD_SAMPLE,
+     .arg = "N",
      .help = "patients to simulate (default 500)",
-     .parse = p_long, .dst = OFF(patients), .lo = 1, .hi = 5000000,
+     .parse = p_long,
+     .dst = OFF(patients),
+     .lo = 1,
+     .hi = 5000000,
      .what = "a number of patients"},
-    {.name = "seed", .commands = CMD_SAMPLE, .arg = "S",
+    {.name = "seed",
+     .commands = CMD_SAMPLE,
+     .arg = "S",
      .help = "random seed (default 1); same seed, same bytes",
-     .parse = p_ulong, .dst = OFF(seed), .lo = 0, .hi = 2147483647L, .what = "a seed"},
-    {.name = "months", .commands = CMD_SAMPLE, .arg = "M",
+     .parse = p_ulong,
+     .dst = OFF(seed),
+     .lo = 0,
+     .hi = 2147483647L,
+     .what = "a seed"},
+    {.name = "months",
+     .commands = CMD_SAMPLE,
+     .arg = "M",
      .help = "months of clinic activity (default 18)",
-     .parse = p_int, .dst = OFF(months), .lo = 1, .hi = 240, .what = "a number of months"},
-    {.name = "shape", .commands = CMD_SAMPLE, .arg = "SHAPE",
+     .parse = p_int,
+     .dst = OFF(months),
+     .lo = 1,
+     .hi = 240,
+     .what = "a number of months"},
+    {.name = "shape",
+     .commands = CMD_SAMPLE,
+     .arg = "SHAPE",
      .help = "wide (default: one file), long (-o PREFIX: PREFIX-treatments.csv, "
              "PREFIX-scores.csv) or fhir (FHIR R4 NDJSON: MedicationAdministration and "
              "Observation resources)",
-     .parse = p_choice, .dst = OFF(shape), .what = "expected wide, long or fhir",
+     .parse = p_choice,
+     .dst = OFF(shape),
+     .what = "expected wide, long or fhir",
      .choices = shapes},
-    {.name = "output", .short_name = 'o', .commands = CMD_REPORT | CMD_SAMPLE, .arg = "PATH",
+    {.name = "output",
+     .short_name = 'o',
+     .commands = CMD_REPORT | CMD_SAMPLE,
+     .arg = "PATH",
      .help = "report: output directory (default reports/<period>); sample: file (default "
              "stdout)",
-     .parse = p_str, .dst = OFF(output), .flags = F_NO_RERUN},
-    {.name = "help", .short_name = 'h', .commands = ALL, .help = "show this help",
-     .parse = p_flag, .dst = OFF(help), .flags = F_NO_CONFIG | F_NO_RERUN | F_EARLY},
-    {.name = "version", .commands = ALL, .help = "print the version",
-     .parse = p_flag, .dst = OFF(version), .flags = F_NO_CONFIG | F_NO_RERUN | F_EARLY},
+     .parse = p_str,
+     .dst = OFF(output),
+     .flags = F_NO_RERUN},
+    {.name = "help",
+     .short_name = 'h',
+     .commands = ALL,
+     .help = "show this help",
+     .parse = p_flag,
+     .dst = OFF(help),
+     .flags = F_NO_CONFIG | F_NO_RERUN | F_EARLY},
+    {.name = "version",
+     .commands = ALL,
+     .help = "print the version",
+     .parse = p_flag,
+     .dst = OFF(version),
+     .flags = F_NO_CONFIG | F_NO_RERUN | F_EARLY},
 };
 #define NDEFS (sizeof defs / sizeof *defs)
 /* getopt_long's value for defs[i]: its short letter, else a number past every character */
@@ -725,14 +909,13 @@ void cli_print_help(enum command cmd)
 }
 
 /* Applies one option; where names the source for messages ("--x" or "config.ini:3"). */
-static int apply(struct cli_opts *o, const struct opt_def *def, const char *val,
-                 const char *where, struct diag *d)
+static int apply(struct cli_opts *o, const struct opt_def *def, const char *val, const char *where,
+                 struct diag *d)
 {
     return def->parse(o, def, val, where, d);
 }
 
-static int apply_cli(struct cli_opts *o, const struct opt_def *def, const char *val,
-                     struct diag *d)
+static int apply_cli(struct cli_opts *o, const struct opt_def *def, const char *val, struct diag *d)
 {
     char where[64];
     snprintf(where, sizeof where, "--%s", def->name);
@@ -777,8 +960,7 @@ static int config_handler(void *user, const char *section, const char *name, con
             return 1; /* the command line wins */
     if (!def->arg) {
         if (strcmp(value, "true") != 0 && strcmp(value, "yes") != 0 && strcmp(value, "1") != 0) {
-            if (strcmp(value, "false") == 0 || strcmp(value, "no") == 0 ||
-                strcmp(value, "0") == 0)
+            if (strcmp(value, "false") == 0 || strcmp(value, "no") == 0 || strcmp(value, "0") == 0)
                 return 1;
             c->rc = diag_set(c->d, DIAG_USAGE, c->path, lineno, 0,
                              "'%s' takes true or false, got '%s'", name, value);
@@ -804,8 +986,8 @@ static int load_config(struct cli_opts *o, const struct opt_def *const *set_on_c
     if (rc)
         return rc;
     struct infile_lines lines = {text, text + len, 0};
-    struct config_ctx c = {.o = o, .path = o->config, .set_on_cli = set_on_cli, .nset = nset,
-                           .d = d, .file = &lines};
+    struct config_ctx c = {
+        .o = o, .path = o->config, .set_on_cli = set_on_cli, .nset = nset, .d = d, .file = &lines};
     rc = ini_parse_stream(infile_lines_gets, &lines, config_handler, &c);
     free(text);
     if (c.rc)
@@ -856,8 +1038,8 @@ static void getopt_tables(enum command cmd, struct getopt_tables *t)
             if (defs[i].arg)
                 t->shorts[ns++] = ':';
         }
-        t->longs[nl++] = (struct option){defs[i].name, defs[i].arg ? required_argument
-                                                                    : no_argument, NULL, val};
+        t->longs[nl++] =
+            (struct option){defs[i].name, defs[i].arg ? required_argument : no_argument, NULL, val};
     }
     t->shorts[ns] = '\0';
     t->longs[nl] = (struct option){NULL, 0, NULL, 0};
@@ -891,8 +1073,8 @@ static int refused(int c, int optopt_, const char *word, enum command cmd, struc
             snprintf(names + strlen(names), sizeof names - strlen(names), "%s--%s",
                      nmatch > 1 ? ", " : "", defs[i].name);
     if (nmatch > 1)
-        return diag_set(d, DIAG_USAGE, NULL, 0, 0, "option '%.*s' is ambiguous (%s)",
-                        (int)len + 2, word, names);
+        return diag_set(d, DIAG_USAGE, NULL, 0, 0, "option '%.*s' is ambiguous (%s)", (int)len + 2,
+                        word, names);
     return diag_set(d, DIAG_USAGE, NULL, 0, 0, "unknown option '%s'", word);
 }
 

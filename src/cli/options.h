@@ -22,10 +22,10 @@ struct cli_opts {
     /* reading (report, check): delimiter, date_us, timezone, allow, as_of, threads; colmap and
      * the progress counter are the caller's */
     struct ingest_opts ingest;
-    const char *columns;  /* --columns FILE */
+    const char *columns; /* --columns FILE */
     int strict;
     int quiet;
-    int timings;          /* --timings: stage times on stderr */
+    int timings; /* --timings: stage times on stderr */
     const char *config;
     /* analysis (report) */
     struct model_opts model;
@@ -42,8 +42,8 @@ struct cli_opts {
     long patients;
     unsigned long seed;
     int months;
-    const char *output;   /* -o: report DIR, sample FILE (or PREFIX with --shape long) */
-    int shape;            /* sample --shape: enum file_shape (SHAPE_WIDE by default) */
+    const char *output; /* -o: report DIR, sample FILE (or PREFIX with --shape long) */
+    int shape;          /* sample --shape: enum file_shape (SHAPE_WIDE by default) */
     /* positional */
     char **files;
     size_t nfiles;

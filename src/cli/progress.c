@@ -38,8 +38,9 @@ static void *draw(void *arg)
                     el > 0 ? (double)done / 1e6 / el : 0.0);
         else
             fprintf(stderr, "\r\033[K%s (%.0f s)",
-                    stage == 1 ? "sorting and checking duplicates"
-                               : stage == 2 ? "analysing" : "writing the outputs",
+                    stage == 1   ? "sorting and checking duplicates"
+                    : stage == 2 ? "analysing"
+                                 : "writing the outputs",
                     el);
         fflush(stderr);
     }

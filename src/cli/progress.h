@@ -11,7 +11,7 @@ struct progress {
     _Atomic uint64_t bytes; /* input bytes read (the readers advance it) */
     _Atomic int stage;      /* 0 reading, 1 sorting, 2 analysing, 3 writing */
     _Atomic int stop;
-    uint64_t total;         /* input bytes in all */
+    uint64_t total; /* input bytes in all */
     pthread_t thread;
     int running;
 };

@@ -30,8 +30,10 @@ static void note_waiting(const char *lock, void *arg)
 {
     const struct report_ui *ui = arg;
     if (!ui->o->quiet)
-        fprintf(stderr, "outcomes: another run is writing this directory (lock %s): waiting "
-                        "for it to end\n", lock);
+        fprintf(stderr,
+                "outcomes: another run is writing this directory (lock %s): waiting "
+                "for it to end\n",
+                lock);
 }
 
 /* The test hook between reading and hashing (README "Tests"): with OUTCOMES_TEST_STOP_AFTER_READ
@@ -90,8 +92,7 @@ int cli_report_failed(const struct cli_opts *o, const struct report_outputs *out
                       const struct diag *d)
 {
     switch (out->stage) {
-    case REPORT_READ:
-        return cli_report_diag(d, "report");
+    case REPORT_READ: return cli_report_diag(d, "report");
     case REPORT_STRICT:
         for (size_t i = 0; i < out->in.problems.n; i++) {
             const struct problem *p = &out->in.problems.v[i];
@@ -103,8 +104,7 @@ int cli_report_failed(const struct cli_opts *o, const struct report_outputs *out
         if (!o->quiet)
             cli_print_input_notes(&out->in);
         return cli_report_diag(d, NULL);
-    default:
-        return cli_report_diag(d, NULL);
+    default: return cli_report_diag(d, NULL);
     }
 }
 
@@ -133,8 +133,8 @@ static void print_summary(const struct cli_opts *o, const struct report_outputs 
     cli_print_text(stdout, dir);
     printf(": %ld rows read, %ld accepted, %ld rejected, %ld duplicate; %ld eligible "
            "episodes, %ld mature\n",
-           in->rows_read, in->rows_accepted, in->rows_rejected, in->rows_duplicate,
-           out->eligible, out->mature);
+           in->rows_read, in->rows_accepted, in->rows_rejected, in->rows_duplicate, out->eligible,
+           out->mature);
     if (out->errors > 0 && o->model.suppress_below > 1)
         printf("rows were rejected: run outcomes check to list them\n");
     else if (out->errors > 0) {
@@ -164,10 +164,10 @@ int cli_report(const struct cli_opts *o)
     rq.ingest.bytes_done = &pg.bytes;
     rq.stage = on_stage;
     rq.waiting = note_waiting;
-    rq.after_read = getenv("OUTCOMES_TEST_STOP_AFTER_READ") &&
-                            *getenv("OUTCOMES_TEST_STOP_AFTER_READ")
-                        ? stop_after_read
-                        : NULL;
+    rq.after_read =
+        getenv("OUTCOMES_TEST_STOP_AFTER_READ") && *getenv("OUTCOMES_TEST_STOP_AFTER_READ")
+            ? stop_after_read
+            : NULL;
     rq.arg = &ui;
     rc = report_run(&rq, &out, &d);
     progress_stop(&pg);

@@ -109,15 +109,14 @@ static int sample_long(const struct cli_opts *o, const struct sample_opts *so)
         goto out;
     }
     if (!(wide = tmpfile())) {
-        rc = diag_set(&d, DIAG_IO, NULL, 0, 0, "cannot make a temporary file: %s",
-                      strerror(errno));
+        rc = diag_set(&d, DIAG_IO, NULL, 0, 0, "cannot make a temporary file: %s", strerror(errno));
         goto out;
     }
     if ((rc = sample_write(wide, so, &d)) != 0)
         goto out;
     if (fflush(wide) != 0 || fseek(wide, 0, SEEK_SET) != 0) {
-        rc = diag_set(&d, DIAG_IO, NULL, 0, 0, "cannot write a temporary file: %s",
-                      strerror(errno));
+        rc =
+            diag_set(&d, DIAG_IO, NULL, 0, 0, "cannot write a temporary file: %s", strerror(errno));
         goto out;
     }
     sample_guard(1);

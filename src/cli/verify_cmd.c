@@ -59,7 +59,7 @@ struct recorded {
     size_t ninputs, noutputs;
     char **words; /* the options, decoded */
     size_t nwords;
-    const char *epoch; /* SOURCE_DATE_EPOCH, or NULL */
+    const char *epoch;    /* SOURCE_DATE_EPOCH, or NULL */
     const char *each_dir; /* a --each sub-report: its directory in the run's ("site/NAME") */
 };
 
@@ -298,8 +298,7 @@ static int parse_manifest(json_t *m, struct recorded *r, const char *mpath, stru
             const char *dj = plain_string(dirj);
             if (!dj || !report_each_dir_ok(dj) || strncmp(dj, by, strlen(by)) != 0)
                 return diag_set(d, DIAG_IO, mpath, 0, 0,
-                                "each.directory: expected \"%s/NAME\" (a name outcomes makes)",
-                                by);
+                                "each.directory: expected \"%s/NAME\" (a name outcomes makes)", by);
             r->each_dir = dj;
         }
     }
@@ -456,9 +455,9 @@ static int extra_files(FILE *out, const char *dir, const struct recorded *r)
         int listed = strcmp(e->d_name, "manifest.json") == 0;
         size_t nl = strlen(e->d_name);
         for (size_t i = 0; i < r->noutputs && !listed; i++) /* (a --each run's sub-directory) */
-            listed = strcmp(e->d_name, r->outputs[i].path) == 0 ||
-                     (strncmp(e->d_name, r->outputs[i].path, nl) == 0 &&
-                      r->outputs[i].path[nl] == '/');
+            listed =
+                strcmp(e->d_name, r->outputs[i].path) == 0 ||
+                (strncmp(e->d_name, r->outputs[i].path, nl) == 0 && r->outputs[i].path[nl] == '/');
         char *c = listed ? NULL : strdup(e->d_name);
         char **grown = c ? realloc(names, (n + 1) * sizeof *names) : NULL;
         if (!grown) {
@@ -586,8 +585,8 @@ static json_t *output_entry(json_t *m, const char *name)
  * "cairo 1.18.4 recorded, 1.16.0 here; ..." into buf (empty when nothing does). */
 static void library_changes(json_t *recorded, json_t *again, char *buf, size_t n)
 {
-    static const char *const libs[] = {"cairo", "fontconfig", "freetype", "gsl", "libcsv",
-                                       "jansson"};
+    static const char *const libs[] = {"cairo", "fontconfig", "freetype",
+                                       "gsl",   "libcsv",     "jansson"};
     json_t *lr = json_object_get(recorded, "libraries"), *la = json_object_get(again, "libraries");
     char b1[400], b2[400];
     size_t k = 0;
@@ -634,8 +633,10 @@ static int same_pdf_content(FILE *out, json_t *recorded, json_t *again)
     }
     if (nd || nr != na) {
         if (nr != na)
-            fprintf(out, "differs  rerun report.pdf (other content: %zu pages recorded, %zu in "
-                         "the rerun)\n", nr, na);
+            fprintf(out,
+                    "differs  rerun report.pdf (other content: %zu pages recorded, %zu in "
+                    "the rerun)\n",
+                    nr, na);
         else
             fprintf(out, "differs  rerun report.pdf (other content on page%s %s%s)\n",
                     nd == 1 ? "" : "s", pages, nd > 8 ? ", ..." : "");
@@ -646,8 +647,9 @@ static int same_pdf_content(FILE *out, json_t *recorded, json_t *again)
      * update keeps cairo's version string) or another font configuration; the content is
      * the same all the same */
     fprintf(out, "ok       rerun report.pdf: other bytes, same content (%s)\n",
-            *why ? why : "the libraries and font as recorded: a patched library or another font "
-                         "configuration");
+            *why ? why
+                 : "the libraries and font as recorded: a patched library or another font "
+                   "configuration");
     return 1;
 }
 
@@ -945,8 +947,8 @@ int cli_verify(const struct cli_opts *o)
                         pdf_explained = 1;
                     else
                         bad++;
-                } else if (!check_file(stdout, "rerun", r.outputs[i].path, path,
-                                       r.outputs[i].sha, "the rerun gives other bytes")) {
+                } else if (!check_file(stdout, "rerun", r.outputs[i].path, path, r.outputs[i].sha,
+                                       "the rerun gives other bytes")) {
                     bad++;
                 }
             }

@@ -42,13 +42,13 @@ struct fhir_reader {
     struct rows *out;
     struct problem_list *probs;
     struct fhir_counts *counts;
-    char *line;        /* the current physical line, its first FHIR_LINE_MAX + 1 bytes at most */
+    char *line; /* the current physical line, its first FHIR_LINE_MAX + 1 bytes at most */
     size_t n, cap;
-    int too_long;      /* the current line has more bytes than FHIR_LINE_MAX */
-    int open;          /* a line has begun (bytes seen since the last '\n') */
-    long lines;        /* physical lines ended */
+    int too_long; /* the current line has more bytes than FHIR_LINE_MAX */
+    int open;     /* a line has begun (bytes seen since the last '\n') */
+    long lines;   /* physical lines ended */
     long rows_read;
-    int mid_file;      /* the stream starts after the file's first line: no BOM to strip */
+    int mid_file; /* the stream starts after the file's first line: no BOM to strip */
 };
 
 static int fhir_timestamp(const struct fhir_reader *r, const char *s, size_t n, int32_t *day,
@@ -328,18 +328,16 @@ static int observation(struct res_ctx *c, json_t *res)
                 !is_str(u, nu, "{Score}"))
                 return reject(c, REASON_CHOICE, ic->col, u, nu,
                               k ? "valueQuantity.code" : "valueQuantity.unit",
-                              "a %s score has no unit ({score}, 1 or none), got '%s'",
-                              ic->name, shown(u, nu, sb));
+                              "a %s score has no unit ({score}, 1 or none), got '%s'", ic->name,
+                              shown(u, nu, sb));
         }
         json_t *v = json_object_get(vq, "value");
         if (!v)
-            return reject(c, REASON_MISSING, ic->col, NULL, 0, "valueQuantity.value",
-                          "missing");
+            return reject(c, REASON_MISSING, ic->col, NULL, 0, "valueQuantity.value", "missing");
         if ((rc = read_int(c, v, "valueQuantity.value", ic->col, &value)) != 0)
             return rc;
     } else if (vq) {
-        return reject(c, REASON_MALFORMED, ic->col, NULL, 0, "valueQuantity",
-                      "expected an object");
+        return reject(c, REASON_MALFORMED, ic->col, NULL, 0, "valueQuantity", "expected an object");
     } else {
         return reject(c, REASON_MISSING, ic->col, NULL, 0, "valueInteger",
                       "missing (nor valueQuantity)");
@@ -360,9 +358,9 @@ static const struct {
     const char *rxcui;
     int drug;
 } rxnorm[] = {
-    {"206967", DRUG_KETAMINE},     {"206970", DRUG_KETAMINE},     {"206972", DRUG_KETAMINE},
-    {"238082", DRUG_KETAMINE},     {"238083", DRUG_KETAMINE},     {"238084", DRUG_KETAMINE},
-    {"2201623", DRUG_ESKETAMINE},  {"2201625", DRUG_ESKETAMINE},
+    {"206967", DRUG_KETAMINE},    {"206970", DRUG_KETAMINE},    {"206972", DRUG_KETAMINE},
+    {"238082", DRUG_KETAMINE},    {"238083", DRUG_KETAMINE},    {"238084", DRUG_KETAMINE},
+    {"2201623", DRUG_ESKETAMINE}, {"2201625", DRUG_ESKETAMINE},
 };
 
 static int drug_of(json_t *mcc, int *drug)
@@ -464,8 +462,8 @@ static int read_dose(struct res_ctx *c, json_t *dose, struct row_stage *st)
         const char *u = str_at(dose, keys[k], &nu);
         if (u && !is_str(u, nu, "mg"))
             return reject(c, REASON_CHOICE, COL_DOSE_MG, u, nu,
-                          k ? "dosage.dose.code" : "dosage.dose.unit",
-                          "expected mg, got '%s'", shown(u, nu, sb));
+                          k ? "dosage.dose.code" : "dosage.dose.unit", "expected mg, got '%s'",
+                          shown(u, nu, sb));
     }
     size_t n0 = 0, n1 = 0;
     if (!str_at(dose, "unit", &n0) && !str_at(dose, "code", &n1))
@@ -497,8 +495,7 @@ static int administration(struct res_ctx *c, json_t *res)
         if (json_object_get(res, "medicationReference"))
             return reject(c, REASON_CHOICE, COL_DRUG, NULL, 0, "medicationReference",
                           "not read: the drug must be a medicationCodeableConcept");
-        return reject(c, REASON_MISSING, COL_DRUG, NULL, 0, "medicationCodeableConcept",
-                      "missing");
+        return reject(c, REASON_MISSING, COL_DRUG, NULL, 0, "medicationCodeableConcept", "missing");
     }
     if (!json_is_object(mcc))
         return reject(c, REASON_MALFORMED, COL_DRUG, NULL, 0, "medicationCodeableConcept",
@@ -546,8 +543,8 @@ static int resource(struct fhir_reader *r, const char *s, size_t n, long line, i
     json_t *res = json_loadb(s, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
     int rc;
     if (!res) {
-        rc = reject(&c, REASON_MALFORMED, -1, NULL, 0, "line", "not JSON: %s (column %d)",
-                    err.text, err.column);
+        rc = reject(&c, REASON_MALFORMED, -1, NULL, 0, "line", "not JSON: %s (column %d)", err.text,
+                    err.column);
     } else if (!json_is_object(res)) {
         rc = reject(&c, REASON_MALFORMED, -1, NULL, 0, "line", "not a JSON object");
     } else {

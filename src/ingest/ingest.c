@@ -24,9 +24,8 @@
 #include "outcomes/infile.h"
 #include "outcomes/vec.h"
 
-#define READ_BLOCK (256u << 10)        /* bytes per read */
-#define MIN_CHUNK (8u << 20)           /* smaller files are read by one thread */
-
+#define READ_BLOCK (256u << 10) /* bytes per read */
+#define MIN_CHUNK (8u << 20)    /* smaller files are read by one thread */
 
 /* pread, again when a signal interrupts it. */
 static ssize_t read_at(int fd, void *buf, size_t n, uint64_t off)
@@ -90,13 +89,13 @@ struct chunk_job {
     uint32_t file_index;
     const struct schema *schema;
     int fd;
-    uint64_t from, to;   /* byte range */
-    int last;            /* the file's last chunk: finish the stream */
+    uint64_t from, to; /* byte range */
+    int last;          /* the file's last chunk: finish the stream */
     struct segment *seg;
     struct placement *place; /* non-NULL: read into a window of the final store */
-    int index;           /* the chunk's number in the file */
-    size_t bound;        /* at most this many rows can come from the chunk */
-    long lines;          /* physical lines fed */
+    int index;               /* the chunk's number in the file */
+    size_t bound;            /* at most this many rows can come from the chunk */
+    long lines;              /* physical lines fed */
     long rows_read;
     uint64_t fp; /* fingerprint of the bytes fed to the reader (fingerprint.h) */
     int at_boundary;
@@ -302,9 +301,14 @@ static int read_chunks(struct ingest_result *res, struct segments *segs,
         }
         seg->file = fi;
         seg->rows.lean = 1;
-        jobs[k] = (struct chunk_job){.opts = opts, .path = res->files[fi].path,
-                                     .file_index = fi, .schema = schema, .fd = fd,
-                                     .from = start, .to = end, .last = k == nchunks - 1,
+        jobs[k] = (struct chunk_job){.opts = opts,
+                                     .path = res->files[fi].path,
+                                     .file_index = fi,
+                                     .schema = schema,
+                                     .fd = fd,
+                                     .from = start,
+                                     .to = end,
+                                     .last = k == nchunks - 1,
                                      .seg = seg};
         start = end;
     }
@@ -600,8 +604,7 @@ static int read_file(struct ingest_result *res, struct segments *segs,
     /* one input file whose header line holds no record (as always but with CR-only line
      * ends): its chunks are read straight into the final store */
     struct rows *store = res->nfiles == 1 && hseg->rows.n == 0 ? &res->rows : NULL;
-    rc = read_chunks(res, segs, opts, fi, fd, schema, from, size, nchunks, header_lines, store,
-                     d);
+    rc = read_chunks(res, segs, opts, fi, fd, schema, from, size, nchunks, header_lines, store, d);
     if (rc < 0) /* a guessed split fell inside a quoted field: read the file in one piece */
         rc = read_chunks(res, segs, opts, fi, fd, schema, from, size, 1, header_lines, store, d);
 out:
@@ -611,10 +614,10 @@ out:
     return rc;
 }
 
-#define CMP_FIELD(x, y)                                                                          \
-    do {                                                                                         \
-        if ((x) != (y))                                                                          \
-            return (x) < (y) ? -1 : 1;                                                           \
+#define CMP_FIELD(x, y)                                                                            \
+    do {                                                                                           \
+        if ((x) != (y))                                                                            \
+            return (x) < (y) ? -1 : 1;                                                             \
     } while (0)
 
 static int problem_cmp(const void *a, const void *b)

@@ -6,9 +6,9 @@
 
 #include <stdint.h>
 
-#define TEXT_MAX_CHARS 64         /* site, clinician, concurrent_therapy */
-#define ADVERSE_MAX_CHARS 1024    /* adverse_events */
-#define VALUE_KEEP_BYTES 256      /* bytes of an offending value kept in a problem */
+#define TEXT_MAX_CHARS 64      /* site, clinician, concurrent_therapy */
+#define ADVERSE_MAX_CHARS 1024 /* adverse_events */
+#define VALUE_KEEP_BYTES 256   /* bytes of an offending value kept in a problem */
 
 /* Trims blanks (space, tab, CR, LF) from both ends of s[0..*n). */
 void ingest_trim(const char **s, size_t *n);
@@ -32,19 +32,23 @@ long ingest_utf8_chars(const char *s, size_t n, size_t *bad);
 
 /* Appends a problem (copies value and message). Returns 0 or -1 when out of memory. */
 int problem_list_add(struct problem_list *l, uint32_t file, long line, long column, int col,
-                     int reason, int first, const char *value, size_t nvalue,
-                     const char *message);
+                     int reason, int first, const char *value, size_t nvalue, const char *message);
 
 /* Appends one row; fields are the staged values. Returns 0 or -1 when out of memory. */
 struct row_stage {
-    const char *patient; size_t npatient;
+    const char *patient;
+    size_t npatient;
     int32_t date;
-    int type;     /* -1 = not given */
+    int type; /* -1 = not given */
     int route, drug;
-    const char *site; size_t nsite;
-    const char *clinician; size_t nclinician;
-    const char *therapy; size_t ntherapy;
-    const char *adverse; size_t nadverse;
+    const char *site;
+    size_t nsite;
+    const char *clinician;
+    size_t nclinician;
+    const char *therapy;
+    size_t ntherapy;
+    const char *adverse;
+    size_t nadverse;
     double dose_mg, weight_kg;
     int16_t score[N_INT_COLS];
     uint32_t file, line;
@@ -58,41 +62,41 @@ int rows_reserve(struct rows *rows, size_t cap);
 void rows_borrow(struct rows *window, const struct rows *store, size_t from, size_t cap);
 
 /* Applies fn(FIELD, TYPE) to every column a reader's chunk stores. */
-#define FOR_EACH_READ_COLUMN(fn)                                                                 \
-    do {                                                                                         \
-        fn(patient, uint32_t);                                                                   \
-        fn(date, int32_t);                                                                       \
-        fn(type, uint8_t);                                                                       \
-        fn(route, uint8_t);                                                                      \
-        fn(drug, uint8_t);                                                                       \
-        fn(site, uint32_t);                                                                      \
-        fn(clinician, uint32_t);                                                                 \
-        fn(therapy, uint32_t);                                                                   \
-        fn(adverse, uint32_t);                                                                   \
-        fn(dose_mg, double);                                                                     \
-        fn(weight_kg, double);                                                                   \
-        for (int k_ = 0; k_ < N_INT_COLS; k_++)                                                  \
-            fn(score[k_], int16_t);                                                              \
-        fn(line, uint32_t);                                                                      \
+#define FOR_EACH_READ_COLUMN(fn)                                                                   \
+    do {                                                                                           \
+        fn(patient, uint32_t);                                                                     \
+        fn(date, int32_t);                                                                         \
+        fn(type, uint8_t);                                                                         \
+        fn(route, uint8_t);                                                                        \
+        fn(drug, uint8_t);                                                                         \
+        fn(site, uint32_t);                                                                        \
+        fn(clinician, uint32_t);                                                                   \
+        fn(therapy, uint32_t);                                                                     \
+        fn(adverse, uint32_t);                                                                     \
+        fn(dose_mg, double);                                                                       \
+        fn(weight_kg, double);                                                                     \
+        for (int k_ = 0; k_ < N_INT_COLS; k_++)                                                    \
+            fn(score[k_], int16_t);                                                                \
+        fn(line, uint32_t);                                                                        \
     } while (0)
 
 /* Applies fn(FIELD, TYPE) to every column of the final store. */
-#define FOR_EACH_COLUMN(fn)                                                                      \
-    do {                                                                                         \
-        FOR_EACH_READ_COLUMN(fn);                                                                \
-        fn(conflict, uint8_t);                                                                   \
-        fn(file, uint32_t);                                                                      \
+#define FOR_EACH_COLUMN(fn)                                                                        \
+    do {                                                                                           \
+        FOR_EACH_READ_COLUMN(fn);                                                                  \
+        fn(conflict, uint8_t);                                                                     \
+        fn(file, uint32_t);                                                                        \
     } while (0)
 
 /* The output of one reader over one record-aligned chunk of a file. */
 struct segment {
     struct rows rows;
     struct problem_list probs;
-    long line_base;   /* physical lines before the chunk */
-    uint32_t file;    /* the input file the chunk belongs to */
+    long line_base;     /* physical lines before the chunk */
+    uint32_t file;      /* the input file the chunk belongs to */
     uint32_t *order[2]; /* rows.patients (0) and rows.text (1) ids in byte order, made by the
                            chunk's own thread (segment_order) so the merge is linear */
-    int placed;       /* rows is a window of the final store, from row `base` */
+    int placed;         /* rows is a window of the final store, from row `base` */
     size_t base;
 };
 

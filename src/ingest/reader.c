@@ -40,28 +40,28 @@ struct ingest_reader {
     const char *path;
     uint32_t file_index;
     struct csv_parser csv;
-    int csv_live;              /* csv initialised */
-    struct schema schema;      /* valid once have_schema */
+    int csv_live;         /* csv initialised */
+    struct schema schema; /* valid once have_schema */
     int have_schema;
-    int stop_after_header;     /* stop feeding after the header's line */
-    int stopped;               /* ... and that happened */
-    uint64_t fed;              /* bytes seen so far, BOM included */
-    uint64_t header_end;       /* offset just past the header's last line */
+    int stop_after_header; /* stop feeding after the header's line */
+    int stopped;           /* ... and that happened */
+    uint64_t fed;          /* bytes seen so far, BOM included */
+    uint64_t header_end;   /* offset just past the header's last line */
     /* header collection */
     char **hdr;
     size_t nhdr, caphdr;
     long header_line;
-    int header_done_in_line;   /* the header ended inside the current line */
+    int header_done_in_line; /* the header ended inside the current line */
     /* BOM detection at the stream start */
     unsigned char bom[3];
     int nbom;
     int bom_decided;
     /* position */
-    long line;                 /* current physical line, 1-based */
-    long rec_line;             /* line where the open record started */
-    int skip_to_eol;           /* discarding the rest of a line after a parse error */
-    uint64_t rec_bytes;        /* bytes of the open record given to libcsv (CSV_RECORD_MAX) */
-    int in_place;              /* the open record's fields point into the caller's buffer */
+    long line;          /* current physical line, 1-based */
+    long rec_line;      /* line where the open record started */
+    int skip_to_eol;    /* discarding the rest of a line after a parse error */
+    uint64_t rec_bytes; /* bytes of the open record given to libcsv (CSV_RECORD_MAX) */
+    int in_place;       /* the open record's fields point into the caller's buffer */
     /* the open record */
     size_t nfields;
     int any_filled;
@@ -72,8 +72,8 @@ struct ingest_reader {
     /* a long score file's row (SPEC section 16): its score is checked against its instrument's
      * range once the record ends (the two fields may come in either order) */
     int filled_instrument, filled_score;
-    int long_col;              /* the instrument's score column, or -1 */
-    int score_rc, score_v;     /* parse_uint of the score */
+    int long_col;          /* the instrument's score column, or -1 */
+    int score_rc, score_v; /* parse_uint of the score */
     size_t score_field;
     char score_text[VALUE_KEEP_BYTES + 1];
     size_t nscore_text;
@@ -85,8 +85,8 @@ struct ingest_reader {
     struct rows *out;
     struct problem_list *probs;
     long rows_read;
-    int oom;                   /* out of memory inside a callback */
-    int fatal;                 /* header problem found inside a callback */
+    int oom;   /* out of memory inside a callback */
+    int fatal; /* header problem found inside a callback */
     struct diag fatal_diag;
     char **unknown;
     size_t nunknown;
@@ -130,8 +130,7 @@ static void show_value(const char *s, size_t n, char *out, size_t outn)
 #define LABEL_ROOM (TEXT_ROOM(60) + 48) /* col_label's longest text */
 
 /* "column 'phq9'" or, when the header names it differently, "column 'phq9' (\"PHQ-9 Total\")" */
-static void col_label(const struct ingest_reader *r, int col, size_t field, char *out,
-                      size_t outn)
+static void col_label(const struct ingest_reader *r, int col, size_t field, char *out, size_t outn)
 {
     const char *name = ingest_col_name((enum col)col);
     const char *hdr = field < r->schema.nfields ? r->schema.names[field] : name;
@@ -150,8 +149,8 @@ static void col_label(const struct ingest_reader *r, int col, size_t field, char
 #endif
 
 /* Error paths are kept out of line so the per-field hot path stays small. */
-COLD static void pend(struct ingest_reader *r, size_t field, int col, int reason,
-                      const char *s, size_t n, const char *what)
+COLD static void pend(struct ingest_reader *r, size_t field, int col, int reason, const char *s,
+                      size_t n, const char *what)
 {
     if (r->npend == r->cappend) {
         size_t cap = r->cappend ? r->cappend * 2 : 8;
@@ -254,7 +253,10 @@ struct word {
     const char *text;
     size_t n;
 };
-#define WORD(s) {s, sizeof s - 1}
+#define WORD(s)                                                                                    \
+    {                                                                                              \
+        s, sizeof s - 1                                                                            \
+    }
 static const struct word route_words[] = {WORD("iv"), WORD("im"), WORD("intranasal"),
                                           WORD("sublingual"), WORD("oral")};
 static const struct word drug_words[] = {WORD("ketamine"), WORD("esketamine")};
@@ -288,8 +290,8 @@ const char *ingest_drug_name(int drug)
 }
 
 /* Validates text against UTF-8, control characters and a length limit; copies it to dst. */
-COLD static void bad_text(struct ingest_reader *r, size_t field, int col, const char *s,
-                         size_t n, long chars, size_t bad, long max_chars)
+COLD static void bad_text(struct ingest_reader *r, size_t field, int col, const char *s, size_t n,
+                          long chars, size_t bad, long max_chars)
 {
     char what[96];
     if (chars < 0) {
@@ -321,7 +323,7 @@ static inline int printable_ascii(const char *s, size_t n)
         uint64_t w;
         memcpy(&w, s + i, 8);
         uint64_t x = w ^ (ones * 0x7F);
-        uint64_t del = ~(((x & low7) + low7) | x | low7); /* bytes equal to 0x7F */
+        uint64_t del = ~(((x & low7) + low7) | x | low7);  /* bytes equal to 0x7F */
         uint64_t ctl = ~((w & low7) + ones * 0x60) & high; /* low seven bits below 0x20 */
         if ((w & high) | del | ctl)
             return 0;
@@ -351,7 +353,7 @@ static void take_text(struct ingest_reader *r, size_t field, int col, const char
 }
 
 COLD static void bad_integer(struct ingest_reader *r, size_t field, int col, const char *s,
-                            size_t n, int rc)
+                             size_t n, int rc)
 {
     char what[96];
     struct int_range rg = ingest_int_range(col);
@@ -435,15 +437,14 @@ static void finish_long_row(struct ingest_reader *r)
 #endif
 
 /* The characters of a patient_id: A-Z a-z 0-9 . _ - */
-#define ID_RANGE(a, z) [a] = 1, [a + 1] = 1, [a + 2] = 1, [a + 3] = 1, [a + 4] = 1, \
-                       [a + 5] = 1, [a + 6] = 1, [a + 7] = 1, [a + 8] = 1, [a + 9] = 1
+#define ID_RANGE(a, z)                                                                             \
+    [a] = 1, [a + 1] = 1, [a + 2] = 1, [a + 3] = 1, [a + 4] = 1, [a + 5] = 1, [a + 6] = 1,         \
+    [a + 7] = 1, [a + 8] = 1, [a + 9] = 1
 static const unsigned char id_char[256] = {
-    ID_RANGE('0', '9'),
-    ID_RANGE('A', 'J'), ID_RANGE('K', 'T'), ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
-    ['Y'] = 1, ['Z'] = 1,
-    ID_RANGE('a', 'j'), ID_RANGE('k', 't'), ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
-    ['y'] = 1, ['z'] = 1,
-    ['.'] = 1, ['_'] = 1, ['-'] = 1};
+    ID_RANGE('0', '9'), ID_RANGE('A', 'J'), ID_RANGE('K', 'T'), ['U'] = 1, ['V'] = 1,
+    ['W'] = 1,          ['X'] = 1,          ['Y'] = 1,          ['Z'] = 1, ID_RANGE('a', 'j'),
+    ID_RANGE('k', 't'), ['u'] = 1,          ['v'] = 1,          ['w'] = 1, ['x'] = 1,
+    ['y'] = 1,          ['z'] = 1,          ['.'] = 1,          ['_'] = 1, ['-'] = 1};
 #undef ID_RANGE
 
 static HOT_INLINE void take_value(struct ingest_reader *r, size_t field, int col, const char *s,
@@ -471,8 +472,8 @@ static HOT_INLINE void take_value(struct ingest_reader *r, size_t field, int col
     }
     case COL_SESSION_DATE: {
         r->filled_date = 1;
-        int rc = r->opts->date_us ? date_parse_us(s, n, &r->st.date)
-                                  : date_parse_iso(s, n, &r->st.date);
+        int rc =
+            r->opts->date_us ? date_parse_us(s, n, &r->st.date) : date_parse_iso(s, n, &r->st.date);
         if (rc != 0)
             bad_date(r, field, col, s, n); /* a date-time, or not a date */
         return;
@@ -536,9 +537,7 @@ static HOT_INLINE void take_value(struct ingest_reader *r, size_t field, int col
         take_text(r, field, col, s, n, r->adverse, sizeof r->adverse, ADVERSE_MAX_CHARS,
                   &r->st.adverse, &r->st.nadverse);
         return;
-    case COL_LONG_INSTRUMENT:
-        take_instrument(r, field, s, n);
-        return;
+    case COL_LONG_INSTRUMENT: take_instrument(r, field, s, n); return;
     case COL_LONG_SCORE:
         r->filled_score = 1;
         r->score_rc = parse_uint(s, n, &r->score_v);
@@ -696,8 +695,8 @@ static void on_row(int c, void *ctx)
         }
     }
     for (size_t i = 0; i < r->npend; i++, nrows_problems++)
-        add_problem(r, r->pend[i].column, r->pend[i].col, r->pend[i].reason,
-                    nrows_problems == 0, r->pend[i].value, r->pend[i].nvalue, r->pend[i].message);
+        add_problem(r, r->pend[i].column, r->pend[i].col, r->pend[i].reason, nrows_problems == 0,
+                    r->pend[i].value, r->pend[i].nvalue, r->pend[i].message);
     if (nrows_problems == 0) {
         if (r->st.type < 0)
             r->st.type = (r->st.dose_mg == r->st.dose_mg || r->st.route) ? SESSION_TREATMENT

@@ -13,7 +13,7 @@
 #define CACHE_BYTES 46
 struct cache_slot {
     uint32_t id;
-    uint16_t len;                  /* 0 = empty slot (the empty string never needs a lookup) */
+    uint16_t len; /* 0 = empty slot (the empty string never needs a lookup) */
     char bytes[CACHE_BYTES];
 };
 enum { CACHE_PATIENT, CACHE_SITE, CACHE_CLINICIAN, CACHE_THERAPY, CACHE_ADVERSE, CACHE_COLUMNS };
@@ -106,10 +106,10 @@ void rows_fini(struct rows *rows)
 
 void rows_release_columns(struct rows *rows)
 {
-#define RELEASE_COLUMN(FIELD, T)                                                                 \
-    do {                                                                                         \
-        free(rows->FIELD);                                                                       \
-        rows->FIELD = NULL;                                                                      \
+#define RELEASE_COLUMN(FIELD, T)                                                                   \
+    do {                                                                                           \
+        free(rows->FIELD);                                                                         \
+        rows->FIELD = NULL;                                                                        \
     } while (0)
     FOR_EACH_COLUMN(RELEASE_COLUMN);
 #undef RELEASE_COLUMN
@@ -126,12 +126,12 @@ void rows_release_provenance(struct rows *rows)
     rows->file = NULL;
 }
 
-#define GROW(FIELD, T)                                                                           \
-    do {                                                                                         \
-        T *p_ = realloc(rows->FIELD, cap * sizeof *p_);                                          \
-        if (!p_)                                                                                 \
-            return -1;                                                                           \
-        rows->FIELD = p_;                                                                        \
+#define GROW(FIELD, T)                                                                             \
+    do {                                                                                           \
+        T *p_ = realloc(rows->FIELD, cap * sizeof *p_);                                            \
+        if (!p_)                                                                                   \
+            return -1;                                                                             \
+        rows->FIELD = p_;                                                                          \
     } while (0)
 
 int rows_reserve(struct rows *rows, size_t cap)

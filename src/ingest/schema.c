@@ -14,12 +14,11 @@
 
 #include "outcomes/text.h"
 
-
 /* Headers that look like direct identifiers (SPEC section 1), compared after normalising case,
  * blanks and hyphens to the underscore form. */
 static const char *const identifier_names[] = {
-    "name",  "first_name", "last_name", "dob",   "date_of_birth", "birth_date", "ssn",
-    "mrn",   "email",      "phone",     "address", "street",      "zip",        "postcode",
+    "name", "first_name", "last_name", "dob",     "date_of_birth", "birth_date", "ssn",
+    "mrn",  "email",      "phone",     "address", "street",        "zip",        "postcode",
 };
 
 const char *ingest_col_name(enum col c)
@@ -59,8 +58,8 @@ void ingest_trim(const char **s, size_t *n)
         p++;
         len--;
     }
-    while (len && (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '\r' ||
-                   p[len - 1] == '\n'))
+    while (len &&
+           (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '\r' || p[len - 1] == '\n'))
         len--;
     *s = p;
     *n = len;

@@ -22,10 +22,10 @@
 #include "outcomes/vec.h"
 #include "outcomes/sort.h"
 
-#define CMP_FIELD(x, y)                                                                          \
-    do {                                                                                         \
-        if ((x) != (y))                                                                          \
-            return (x) < (y) ? -1 : 1;                                                           \
+#define CMP_FIELD(x, y)                                                                            \
+    do {                                                                                           \
+        if ((x) != (y))                                                                            \
+            return (x) < (y) ? -1 : 1;                                                             \
     } while (0)
 
 static int cmp_double(double a, double b)
@@ -169,8 +169,7 @@ static int rank_strings(struct strtab **tab, struct segment **segs, size_t nseg,
     }
     for (size_t s = 0; s < nseg; s++) {
         struct strtab *src = which ? segs[s]->rows.text : segs[s]->rows.patients;
-        if (segment_order(segs[s]) != 0 ||
-            !(maps[s] = malloc(strtab_count(src) * sizeof **maps)))
+        if (segment_order(segs[s]) != 0 || !(maps[s] = malloc(strtab_count(src) * sizeof **maps)))
             goto out;
         if (strtab_count(src)) {
             heap[nheap].seg = s;
@@ -309,9 +308,9 @@ struct gather_job {
     size_t n;
     const struct column_desc *cols;
     size_t ncols;
-    int parity;  /* this job gathers the columns whose index has this parity */
-    int concat;  /* 1: the rows are already in order: concatenate instead of gathering */
-    int placed;  /* 1: ... and already in dst, in windows: close the gaps between them */
+    int parity; /* this job gathers the columns whose index has this parity */
+    int concat; /* 1: the rows are already in order: concatenate instead of gathering */
+    int placed; /* 1: ... and already in dst, in windows: close the gaps between them */
     int rc;
 };
 
@@ -342,8 +341,7 @@ static int close_gaps(struct rows *dst, const struct source *src, struct column_
 /* Concatenates one column of every chunk: the first chunk's array is grown in place (realloc
  * moves pages, it does not copy them) and the others are appended, so only the appended part
  * touches fresh memory. */
-static int concat_column(struct rows *dst, const struct source *src, size_t n,
-                         struct column_desc c)
+static int concat_column(struct rows *dst, const struct source *src, size_t n, struct column_desc c)
 {
     void **first = COLUMN_PTR(&src->segs[0]->rows, c);
     char *col = realloc(*first, (n ? n : 1) * c.size);
@@ -365,8 +363,8 @@ static int concat_column(struct rows *dst, const struct source *src, size_t n,
 /* Gathers one column: dst[i] = the value of source row perm[i]; frees the chunks' column.
  * Runs of consecutive source rows (the usual case: exports list a patient's rows together) are
  * copied with one memcpy. */
-static int gather_column(struct rows *dst, const struct source *src, const uint32_t *perm,
-                         size_t n, struct column_desc c)
+static int gather_column(struct rows *dst, const struct source *src, const uint32_t *perm, size_t n,
+                         struct column_desc c)
 {
     char *col = malloc((n ? n : 1) * c.size);
     const char **base = malloc((src->nseg ? src->nseg : 1) * sizeof *base);
@@ -410,7 +408,7 @@ static void *gather_run(void *arg)
     struct gather_job *j = arg;
     j->rc = 0;
     for (size_t k = (size_t)j->parity; k < j->ncols && !j->rc; k += 2)
-        j->rc = j->placed ? close_gaps(j->dst, j->src, j->cols[k])
+        j->rc = j->placed   ? close_gaps(j->dst, j->src, j->cols[k])
                 : j->concat ? concat_column(j->dst, j->src, j->n, j->cols[k])
                             : gather_column(j->dst, j->src, j->perm, j->n, j->cols[k]);
     return NULL;
@@ -477,12 +475,12 @@ static int rows_permute_range(struct rows *r, size_t base, size_t k, const uint3
     } *tmp = malloc(k * sizeof *tmp);
     if (!tmp)
         return -1;
-#define PERMUTE(FIELD, T)                                                                        \
-    do {                                                                                         \
-        for (size_t q_ = 0; q_ < k; q_++)                                                        \
-            memcpy(&tmp[q_], &r->FIELD[base + order[q_]], sizeof(T));                            \
-        for (size_t q_ = 0; q_ < k; q_++)                                                        \
-            memcpy(&r->FIELD[base + q_], &tmp[q_], sizeof(T));                                   \
+#define PERMUTE(FIELD, T)                                                                          \
+    do {                                                                                           \
+        for (size_t q_ = 0; q_ < k; q_++)                                                          \
+            memcpy(&tmp[q_], &r->FIELD[base + order[q_]], sizeof(T));                              \
+        for (size_t q_ = 0; q_ < k; q_++)                                                          \
+            memcpy(&r->FIELD[base + q_], &tmp[q_], sizeof(T));                                     \
     } while (0)
     FOR_EACH_COLUMN(PERMUTE);
 #undef PERMUTE
@@ -538,9 +536,8 @@ static int compact(struct ingest_result *res, const int *date_field)
             date_format(res->as_of, d2);
             snprintf(msg, sizeof msg,
                      "column 'session_date': %s is after the as-of date %s (set aside)", d1, d2);
-            if (problem_list_add(&res->problems, r->file[i], r->line[i],
-                                 date_field[r->file[i]] + 1, COL_SESSION_DATE,
-                                 REASON_AFTER_AS_OF, 1, d1, 10, msg) != 0)
+            if (problem_list_add(&res->problems, r->file[i], r->line[i], date_field[r->file[i]] + 1,
+                                 COL_SESSION_DATE, REASON_AFTER_AS_OF, 1, d1, 10, msg) != 0)
                 return -1;
             continue;
         }
@@ -648,8 +645,7 @@ int store_build(struct ingest_result *res, struct segment **segs, size_t nseg,
     for (size_t s = 0; s < nseg && in_order; s++) {
         const struct rows *r = &segs[s]->rows;
         for (size_t i = 0; i < r->n; i++) {
-            if (r->patient[i] < prev_pat ||
-                (r->patient[i] == prev_pat && r->date[i] < prev_date)) {
+            if (r->patient[i] < prev_pat || (r->patient[i] == prev_pat && r->date[i] < prev_date)) {
                 in_order = 0;
                 break;
             }

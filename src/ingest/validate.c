@@ -43,8 +43,7 @@ long ingest_text_chars(const char *s, size_t n, size_t *bad)
 }
 
 int problem_list_add(struct problem_list *l, uint32_t file, long line, long column, int col,
-                     int reason, int first, const char *value, size_t nvalue,
-                     const char *message)
+                     int reason, int first, const char *value, size_t nvalue, const char *message)
 {
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 64;

@@ -291,8 +291,8 @@ static void *episodes_run(void *arg)
     if (ps.tdate && ps.trow && ps.scores) {
         j->rc = 0;
         for (size_t p = j->p0; p < j->p1 && !j->rc; p++)
-            j->rc = model_patient_episodes(j->r, j->pstart[p], j->pstart[p + 1], j->opts,
-                                           j->as_of, &ps, &j->eps, &j->neps);
+            j->rc = model_patient_episodes(j->r, j->pstart[p], j->pstart[p + 1], j->opts, j->as_of,
+                                           &ps, &j->eps, &j->neps);
     }
     free(ps.tdate);
     free(ps.trow);
@@ -303,9 +303,21 @@ static void *episodes_run(void *arg)
 /* The analyses after the cohort: independent tasks that read the episodes and rows and each
  * write their own part of the analysis. Two workers take them from a shared counter, the
  * longest first, so the cores stay evenly busy whatever the data make each cost. */
-enum { TASK_STRATA, TASK_FUNNEL, TASK_SAFETY, TASK_CHECKS, TASK_FIGURES, TASK_QUALITY, TASK_FIT_DAYS_RESPONSE,
-       TASK_FIT_DAYS_REMISSION, TASK_FIT_SESSIONS_RESPONSE, TASK_FIT_SESSIONS_REMISSION,
-       TASK_MONTHLY, TASK_DURABILITY, TASK_COUNT };
+enum {
+    TASK_STRATA,
+    TASK_FUNNEL,
+    TASK_SAFETY,
+    TASK_CHECKS,
+    TASK_FIGURES,
+    TASK_QUALITY,
+    TASK_FIT_DAYS_RESPONSE,
+    TASK_FIT_DAYS_REMISSION,
+    TASK_FIT_SESSIONS_RESPONSE,
+    TASK_FIT_SESSIONS_REMISSION,
+    TASK_MONTHLY,
+    TASK_DURABILITY,
+    TASK_COUNT
+};
 
 struct after_job {
     struct analysis *a;
@@ -403,8 +415,8 @@ static int analyse_episodes(const struct ingest_result *in, const struct model_o
     return 0;
 }
 
-int model_run(const struct ingest_result *in, const struct model_opts *opts,
-              struct analysis *a, struct diag *d)
+int model_run(const struct ingest_result *in, const struct model_opts *opts, struct analysis *a,
+              struct diag *d)
 {
     const struct rows *r = &in->rows;
     size_t *pstart = NULL;
@@ -437,8 +449,8 @@ int model_run(const struct ingest_result *in, const struct model_opts *opts,
     while (half < npat && pstart[half] < r->n / 2)
         half++;
     for (int k = 0; k < 2; k++)
-        ej[k] = (struct episodes_job){r, pstart, k ? half : 0, k ? npat : half, maxrows, opts,
-                                      a->as_of, NULL, 0, 0};
+        ej[k] = (struct episodes_job){
+            r, pstart, k ? half : 0, k ? npat : half, maxrows, opts, a->as_of, NULL, 0, 0};
     run_two(episodes_run, &ej[0], &ej[1], opts->threads);
     if (ej[0].rc || ej[1].rc)
         goto oom;
@@ -532,8 +544,9 @@ int model_subset(const struct ingest_result *in, const struct analysis *net, int
     a->period_from = net->period_from;
     a->period_to = net->period_to;
     if (var != SV_SITE && var != SV_CLINICIAN)
-        return diag_set(d, DIAG_USAGE, NULL, 0, 0, "a report per value is made by site or by "
-                                                   "clinician");
+        return diag_set(d, DIAG_USAGE, NULL, 0, 0,
+                        "a report per value is made by site or by "
+                        "clinician");
     size_t n = 0;
     for (size_t i = 0; i < net->nepisodes; i++)
         n += (var == SV_SITE ? net->episodes[i].site : net->episodes[i].clinician) == value;

@@ -13,14 +13,10 @@
 const char *model_bm_position_name(int pos)
 {
     switch (pos) {
-    case BM_BELOW:
-        return "below";
-    case BM_INSIDE:
-        return "inside";
-    case BM_ABOVE:
-        return "above";
-    default:
-        return NULL;
+    case BM_BELOW: return "below";
+    case BM_INSIDE: return "inside";
+    case BM_ABOVE: return "above";
+    default: return NULL;
     }
 }
 

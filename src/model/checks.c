@@ -31,8 +31,8 @@
 const char *model_review_flag_name(int flag)
 {
     static const char *const names[RF_COUNT] = {
-        "bp_hold_dosed", "bp_post_high", "cadss_high", "item9_3", "item9_no_followup",
-        "monitoring_short", "no_response_after_6"};
+        "bp_hold_dosed",     "bp_post_high",     "cadss_high",         "item9_3",
+        "item9_no_followup", "monitoring_short", "no_response_after_6"};
     return flag >= 0 && flag < RF_COUNT ? names[flag] : "";
 }
 
@@ -93,8 +93,8 @@ static int review_cmp(const void *x, const void *y)
     return 0;
 }
 
-static int clinician_funnel(struct safety_checks *c, const struct rows *r, const struct vitals *by_id,
-                            uint32_t ntext)
+static int clinician_funnel(struct safety_checks *c, const struct rows *r,
+                            const struct vitals *by_id, uint32_t ntext)
 {
     size_t n = 0;
     for (uint32_t t = 1; t < ntext; t++)
@@ -122,7 +122,8 @@ static int clinician_funnel(struct safety_checks *c, const struct rows *r, const
         memcpy(u->value, s, len);
         u->value[len] = '\0';
         u->v = by_id[t];
-        fu[c->nclinicians - 1] = (struct funnel_unit){.n = (double)u->v.sessions, .x = (double)u->v.all};
+        fu[c->nclinicians - 1] =
+            (struct funnel_unit){.n = (double)u->v.sessions, .x = (double)u->v.all};
     }
     /* the funnel of SPEC 11, unadjusted: the centre is the clinicians' pooled rate */
     c->funnel_centre = stats_funnel_unadjusted(fu, n);
@@ -219,8 +220,8 @@ static void episode_checks(struct builder *b, const struct episode *e, size_t ra
     /* item 9, baseline window to the end of follow-up (as safety.c counts it) */
     size_t n9 = model_usable_scores(r, ra, rb, COL_PHQ9_ITEM9, scores);
     int64_t from = (int64_t)e->index_date - o->baseline_window;
-    int64_t to = e->next_index == INT32_MAX ? INT64_MAX
-                                             : (int64_t)e->next_index - o->baseline_window;
+    int64_t to =
+        e->next_index == INT32_MAX ? INT64_MAX : (int64_t)e->next_index - o->baseline_window;
     size_t next = ra, at = ra; /* the first row dated after the score's date; on it */
     for (size_t k = 0; k < n9; k++) {
         int32_t d = scores[k].date;

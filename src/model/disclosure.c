@@ -295,8 +295,7 @@ static int strata_cells(struct eng *e, const struct stratum *st, struct strata_t
  * the first three, the skipped the sum of the last three, and over the files the rows read,
  * accepted, rejected and duplicate add up to the flow's. */
 #define FILE_CELLS 7
-static size_t file_cells(struct eng *e, const struct ingest_result *in, size_t fr0,
-                         const size_t *F)
+static size_t file_cells(struct eng *e, const struct ingest_result *in, size_t fr0, const size_t *F)
 {
     size_t base = e->nc, n = in->nfiles;
     for (size_t f = 0; f < n; f++) {
@@ -589,8 +588,7 @@ static struct disc_vitals vit_flags(const struct eng *e, struct vit_cells c)
 }
 /* Groups of sessions that add up to a total (routes, clinicians, months): each of the four
  * counts' parts, when they add up to the total's. */
-static int vit_groups(struct eng *e, struct vit_cells tot, const struct vit_cells *parts,
-                      size_t n)
+static int vit_groups(struct eng *e, struct vit_cells tot, const struct vit_cells *parts, size_t n)
 {
     size_t *tmp = malloc((n + 1) * sizeof *tmp);
     if (!tmp)
@@ -598,8 +596,10 @@ static int vit_groups(struct eng *e, struct vit_cells tot, const struct vit_cell
     const size_t tc[4] = {tot.n, tot.pre, tot.post, tot.all};
     for (int k = 0; k < 4; k++) {
         for (size_t i = 0; i < n; i++)
-            tmp[i] = k == 0 ? parts[i].n : k == 1 ? parts[i].pre : k == 2 ? parts[i].post
-                                                                         : parts[i].all;
+            tmp[i] = k == 0   ? parts[i].n
+                     : k == 1 ? parts[i].pre
+                     : k == 2 ? parts[i].post
+                              : parts[i].all;
         group_sum(e, tc[k], tmp, n);
     }
     free(tmp);
@@ -608,13 +608,13 @@ static int vit_groups(struct eng *e, struct vit_cells tot, const struct vit_cell
 
 /* The cells of struct safety_checks that an already published count anchors. */
 struct checks_anchor {
-    size_t sess, bp_pre_n, bp_pre_high, bp_post_high, cadss_above, item9_n, item9_ge2,
-        eligible, treatment_sessions, missing_phq9;
+    size_t sess, bp_pre_n, bp_pre_high, bp_post_high, cadss_above, item9_n, item9_ge2, eligible,
+        treatment_sessions, missing_phq9;
 };
 struct checks_cells {
     struct vit_cells all, route[ROUTE_COUNT], none, month[12], *clin;
-    size_t pinc, pincc, qinc, qincc, dosed, hold, holdc, in, shrt, shrtc, miss, missc, eq3,
-        eq3c, fol, folc, open, wt, nrn, nr, nrc;
+    size_t pinc, pincc, qinc, qincc, dosed, hold, holdc, in, shrt, shrtc, miss, missc, eq3, eq3c,
+        fol, folc, open, wt, nrn, nr, nrc;
 };
 static int checks_cells(struct eng *e, const struct safety_checks *c, struct checks_anchor an,
                         struct checks_cells *k)
@@ -636,7 +636,7 @@ static int checks_cells(struct eng *e, const struct safety_checks *c, struct che
         k->month[m] = vit_cells(e, SIZE_MAX, &c->by_month[m]);
     if (vit_groups(e, k->all, k->month, 12) != 0)
         return -1;
-    {   /* the months hold every treatment session: the data-quality count, when all shown */
+    { /* the months hold every treatment session: the data-quality count, when all shown */
         size_t mn[12];
         for (int m = 0; m < 12; m++)
             mn[m] = k->month[m].n;
@@ -692,8 +692,8 @@ static int checks_cells(struct eng *e, const struct safety_checks *c, struct che
     return e->oom ? -1 : 0;
 }
 static void checks_flags(const struct eng *e, const struct safety_checks *c,
-                        struct checks_anchor an, const struct checks_cells *k,
-                        struct disc_checks *d)
+                         struct checks_anchor an, const struct checks_cells *k,
+                         struct disc_checks *d)
 {
     d->all = vit_flags(e, k->all);
     for (int r = 0; r < ROUTE_COUNT; r++)
@@ -719,8 +719,8 @@ static void checks_flags(const struct eng *e, const struct safety_checks *c,
     d->item9_open = flag(e, k->open);
     d->item9_without_total = flag(e, k->wt);
     d->no_response = prop(e, k->nr, k->nrn, k->nrc);
-    const size_t fc[RF_COUNT] = {k->hold,  an.bp_post_high, an.cadss_above, k->eq3,
-                                 k->folc,  k->shrt,         k->nr};
+    const size_t fc[RF_COUNT] = {k->hold, an.bp_post_high, an.cadss_above, k->eq3,
+                                 k->folc, k->shrt,         k->nr};
     for (int f = 0; f < RF_COUNT; f++)
         d->flags[f] = flag(e, fc[f]);
 }
@@ -741,8 +741,8 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
     d->files = calloc(in->nfiles + 1, sizeof *d->files);
     d->checks.by_clinician = calloc(a->checks.nclinicians + 1, sizeof *d->checks.by_clinician);
     for (int v = 0; v < FUNNEL_VARS; v++)
-        if (!(d->funnel.units[v] = calloc(a->funnel.units[v].nvalues + 1,
-                                          sizeof *d->funnel.units[v])))
+        if (!(d->funnel.units[v] =
+                  calloc(a->funnel.units[v].nvalues + 1, sizeof *d->funnel.units[v])))
             goto oom;
     d->durability.by_route = calloc(a->durability.nroutes + 1, sizeof *d->durability.by_route);
     d->durability.sessions = calloc((size_t)a->durability.nbins + 1, 1);
@@ -753,8 +753,8 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
         goto oom;
     const struct km *fits[4] = {&a->time_to_response, &a->time_to_remission,
                                 &a->sessions_to_response, &a->sessions_to_remission};
-    struct disc_km *dk[4] = {&d->time_to_response, &d->time_to_remission,
-                             &d->sessions_to_response, &d->sessions_to_remission};
+    struct disc_km *dk[4] = {&d->time_to_response, &d->time_to_remission, &d->sessions_to_response,
+                             &d->sessions_to_remission};
     if (a->opts.suppress_below <= 1) {
         for (int i = 0; i < 4; i++)
             km_all_shown(fits[i], dk[i]);
@@ -803,8 +803,7 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
     kc[3] = km_cells(&e, fits[3], kc[0].n, kc[1].events);
     /* strata */
     size_t sbase[SV_COUNT];
-    struct strata_tot tot = {F[F_MATURE], F[F_RESPONDERS], F[F_REMITTERS], kc[0].n,
-                             kc[0].events};
+    struct strata_tot tot = {F[F_MATURE], F[F_RESPONDERS], F[F_REMITTERS], kc[0].n, kc[0].events};
     for (int v = 0; v < SV_COUNT; v++)
         if (strata_cells(&e, &a->strata[v], tot, &sbase[v]) != 0)
             goto oom_e;
@@ -837,10 +836,10 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
         cm[k][1] = cell(&e, t->response.events);
         cm[k][2] = cell(&e, t->remission.events);
         cm[k][3] = cell(&e, t->with_endpoint);
-        cmc[k][0] = part_of(&e, cm[k][0], cm[k][3]);  /* mature without an endpoint */
-        cmc[k][1] = part_of(&e, cm[k][0], cm[k][1]);  /* non-responders */
-        cmc[k][2] = part_of(&e, cm[k][0], cm[k][2]);  /* non-remitters */
-        cmc[k][3] = part_of(&e, cm[k][3], cm[k][1]);  /* with an endpoint, not responding */
+        cmc[k][0] = part_of(&e, cm[k][0], cm[k][3]); /* mature without an endpoint */
+        cmc[k][1] = part_of(&e, cm[k][0], cm[k][1]); /* non-responders */
+        cmc[k][2] = part_of(&e, cm[k][0], cm[k][2]); /* non-remitters */
+        cmc[k][3] = part_of(&e, cm[k][3], cm[k][1]); /* with an endpoint, not responding */
         part_of(&e, cm[k][3], cm[k][2]);
         if (t->from >= a->month0 && t->to <= a->month0 + 11) {
             size_t k0 = (size_t)(t->from - a->month0), nk = (size_t)(t->to - t->from + 1);
@@ -855,8 +854,8 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
     for (int w = 0; w < 2; w++) {
         const struct trajectory_point *pt = w ? a->by_week : a->by_session;
         for (int k = 0; k < TRAJ_POINTS; k++) {
-            tj[w][k] = k == 0 ? same_or_new(&e, w ? tj[0][0] : F[F_ELIGIBLE], pt[0].n)
-                              : cell(&e, pt[k].n);
+            tj[w][k] =
+                k == 0 ? same_or_new(&e, w ? tj[0][0] : F[F_ELIGIBLE], pt[0].n) : cell(&e, pt[k].n);
             if (k > 0 && pt[k].n <= pt[k - 1].n)
                 part_of(&e, tj[w][k - 1], tj[w][k]);
         }
@@ -957,8 +956,8 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
             group_sum(&e, mrows, parts, 2);
         }
     }
-    struct checks_anchor an = {sess, bpn[0], bph[0], bph[1], ca, i9n, i9b, F[F_ELIGIBLE], ts,
-                               ms[INT_INDEX(COL_PHQ9)]};
+    struct checks_anchor an = {sess, bpn[0], bph[0],        bph[1], ca,
+                               i9n,  i9b,    F[F_ELIGIBLE], ts,     ms[INT_INDEX(COL_PHQ9)]};
     if (checks_cells(&e, &a->checks, an, &ck) != 0)
         goto oom_e;
     size_t fr0 = e.nc;
@@ -1009,10 +1008,10 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
     }
     for (size_t k = 0; k < a->nbenchmarks; k++) {
         const struct proportion *c = a->benchmarks[k].clinic;
-        struct disc_prop cp = c == &a->response             ? d->response
-                              : c == &a->remission          ? d->remission
-                              : c == &a->response_observed  ? d->response_observed
-                                                            : d->remission_observed;
+        struct disc_prop cp = c == &a->response            ? d->response
+                              : c == &a->remission         ? d->remission
+                              : c == &a->response_observed ? d->response_observed
+                                                           : d->remission_observed;
         d->benchmark_position[k] = hidden_prop(cp) ? DISC_WITHHELD : 0;
     }
     uint8_t centre[2] = {0, 0};
@@ -1091,9 +1090,9 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
     for (size_t f = 0; f < in->nfiles; f++) {
         d->file_rows[f] = flag(&e, fr0 + f);
         size_t b = fa0 + FILE_CELLS * f;
-        d->files[f] = (struct disc_file){flag(&e, b), flag(&e, b + 1), flag(&e, b + 2),
-                                         flag(&e, b + 3), flag(&e, b + 4), flag(&e, b + 5),
-                                         flag(&e, b + 6)};
+        d->files[f] =
+            (struct disc_file){flag(&e, b),     flag(&e, b + 1), flag(&e, b + 2), flag(&e, b + 3),
+                               flag(&e, b + 4), flag(&e, b + 5), flag(&e, b + 6)};
     }
     funnel_flags(&e, a, &fcl, &d->funnel);
     for (int v = 0; v < FUNNEL_VARS; v++)

@@ -103,9 +103,8 @@ int model_patient_episodes(const struct rows *r, size_t a, size_t b, const struc
         const int32_t *tdates = ps->tdate + t0;
         const size_t ntd = t1 - t0;
         e->patient = r->patient[a];
-        e->number = *neps > 1 && (*eps)[*neps - 2].patient == e->patient
-                        ? (*eps)[*neps - 2].number + 1
-                        : 1;
+        e->number =
+            *neps > 1 && (*eps)[*neps - 2].patient == e->patient ? (*eps)[*neps - 2].number + 1 : 1;
         e->index_date = I;
         e->next_index = next;
         e->index_row = ps->trow[t0];
@@ -128,7 +127,7 @@ int model_patient_episodes(const struct rows *r, size_t a, size_t b, const struc
                 e->baseline_date = ps->scores[k].date;
                 e->baseline_score = ps->scores[k].score;
             }
-        e->exclusion = e->baseline_score < 0                   ? EXCL_NO_BASELINE
+        e->exclusion = e->baseline_score < 0                 ? EXCL_NO_BASELINE
                        : e->baseline_score < o->min_baseline ? EXCL_BELOW_MIN
                                                              : EXCL_NONE;
         e->eligible = e->exclusion == EXCL_NONE;
@@ -153,19 +152,25 @@ int model_patient_episodes(const struct rows *r, size_t a, size_t b, const struc
                 continue;
             if (!resp_found && model_responds(e->baseline_score, s)) {
                 resp_found = 1;
-                e->response = (struct time_to){.event = 1, .date = d, .days = days,
+                e->response = (struct time_to){.event = 1,
+                                               .date = d,
+                                               .days = days,
                                                .sessions = model_count_before(tdates, ntd, d)};
             }
             if (!rem_found && s <= o->remission_max) {
                 rem_found = 1;
-                e->remission = (struct time_to){.event = 1, .date = d, .days = days,
+                e->remission = (struct time_to){.event = 1,
+                                                .date = d,
+                                                .days = days,
                                                 .sessions = model_count_before(tdates, ntd, d)};
             }
         }
         if (e->n_followup > 0) {
             int32_t d = e->last_followup_date;
-            struct time_to censored = {.event = 0, .date = d, .days = d - I,
-                                      .sessions = model_count_before(tdates, ntd, d)};
+            struct time_to censored = {.event = 0,
+                                       .date = d,
+                                       .days = d - I,
+                                       .sessions = model_count_before(tdates, ntd, d)};
             if (!resp_found)
                 e->response = censored;
             if (!rem_found)

@@ -119,8 +119,8 @@ static int waterfall(struct analysis *a)
         if (!count[key])
             continue;
         int base = (int)(key / 3 / side), end = (int)(key / 3 % side);
-        groups[ngroups++] = (struct wf){100.0 * (end - base) / base, (uint8_t)(key % 3),
-                                        count[key]};
+        groups[ngroups++] =
+            (struct wf){100.0 * (end - base) / base, (uint8_t)(key % 3), count[key]};
     }
     free(count);
     qsort(groups, ngroups, sizeof *groups, wf_cmp);

@@ -71,8 +71,7 @@ enum { MAX_LEVELS = (int)ROUTE_COUNT > (int)DRUG_COUNT ? (int)ROUTE_COUNT : (int
 struct levels {
     int code[MAX_LEVELS];
     int n;
-    int column[MAX_LEVELS]; /* design column of a code
-                                                                         (-1: reference) */
+    int column[MAX_LEVELS]; /* design column of a code (-1: reference) */
 };
 
 static char *dup_printf2(const char *a, const char *b)

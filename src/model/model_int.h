@@ -11,8 +11,8 @@ struct dated_score {
 
 /* Scratch arrays sized for the largest patient (rows). */
 struct patient_scratch {
-    int32_t *tdate;            /* treatment dates */
-    size_t *trow;              /* first treatment row of each date */
+    int32_t *tdate; /* treatment dates */
+    size_t *trow;   /* first treatment row of each date */
     struct dated_score *scores;
 };
 

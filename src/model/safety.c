@@ -61,24 +61,24 @@ static double hist_quantile(const long *counts, size_t nbins, int offset, long n
 #define AE_BUDGET ((size_t)32 << 20)
 
 struct ae_code {
-    uint32_t text, off, len;       /* the code's bytes: strtab_get(text) + off, len of them */
-    uint32_t sess, eps;            /* sessions and episodes listing it */
-    uint32_t seen_row, seen_ep;    /* the last row and episode counted (+1) */
+    uint32_t text, off, len;    /* the code's bytes: strtab_get(text) + off, len of them */
+    uint32_t sess, eps;         /* sessions and episodes listing it */
+    uint32_t seen_row, seen_ep; /* the last row and episode counted (+1) */
     uint32_t hash;
 };
 
 struct ae_pass {
     const struct rows *r;
-    uint32_t part, nparts;         /* this pass counts the codes whose hash falls in part */
+    uint32_t part, nparts; /* this pass counts the codes whose hash falls in part */
     struct ae_code *c;
     size_t n, cap;
-    uint32_t *slots;               /* code index + 1, 0 = empty; nslots a power of two */
+    uint32_t *slots; /* code index + 1, 0 = empty; nslots a power of two */
     size_t nslots;
-    uint32_t *first, *count;       /* by text id: list[first .. first + count); count
+    uint32_t *first, *count; /* by text id: list[first .. first + count); count
                                       UINT32_MAX: not split in this pass */
     uint32_t *list;
     size_t nlist;
-    long sessions;                 /* sessions counted so far in this pass */
+    long sessions; /* sessions counted so far in this pass */
 };
 
 /* The blanks a value is trimmed of when read (space, tab, CR, LF: ingest_trim); a code is
@@ -209,22 +209,22 @@ static int split_text(struct ae_pass *p, uint32_t t)
 
 /* Runs the statements given last for each treatment session of the cohort: row I of episode
  * EI (the variables named). */
-#define FOR_EACH_SESSION(a, r, pstart, EI, I, ...)                                               \
-    do {                                                                                         \
-        size_t p_ = 0;                                                                           \
-        for (size_t EI = 0; EI < (a)->nepisodes; EI++) {                                         \
-            const struct episode *e_ = &(a)->episodes[EI];                                       \
-            if (!e_->in_cohort)                                                                  \
-                continue;                                                                        \
-            while ((r)->patient[(pstart)[p_]] != e_->patient)                                    \
-                p_++;                                                                            \
-            for (size_t I = (pstart)[p_]; I < (pstart)[p_ + 1]; I++) {                           \
-                if ((r)->type[I] != SESSION_TREATMENT || (r)->date[I] < e_->index_date ||        \
-                    (r)->date[I] >= e_->next_index)                                              \
-                    continue;                                                                    \
-                __VA_ARGS__                                                                      \
-            }                                                                                    \
-        }                                                                                        \
+#define FOR_EACH_SESSION(a, r, pstart, EI, I, ...)                                                 \
+    do {                                                                                           \
+        size_t p_ = 0;                                                                             \
+        for (size_t EI = 0; EI < (a)->nepisodes; EI++) {                                           \
+            const struct episode *e_ = &(a)->episodes[EI];                                         \
+            if (!e_->in_cohort)                                                                    \
+                continue;                                                                          \
+            while ((r)->patient[(pstart)[p_]] != e_->patient)                                      \
+                p_++;                                                                              \
+            for (size_t I = (pstart)[p_]; I < (pstart)[p_ + 1]; I++) {                             \
+                if ((r)->type[I] != SESSION_TREATMENT || (r)->date[I] < e_->index_date ||          \
+                    (r)->date[I] >= e_->next_index)                                                \
+                    continue;                                                                      \
+                __VA_ARGS__                                                                        \
+            }                                                                                      \
+        }                                                                                          \
     } while (0)
 
 /* One pass: counts the sessions and episodes of the codes of part p->part. Returns 0, 1 over
@@ -358,8 +358,19 @@ static int ae_listing(const struct rows *r, const size_t *pstart, const struct a
 {
     long below = a->opts.suppress_below;
     uint32_t ntext = strtab_count(r->text);
-    struct ae_pass p = {r, 0, 1, NULL, 0, 0, NULL, 0, malloc(ntext * sizeof *p.first),
-                        malloc(ntext * sizeof *p.count), NULL, 0, 0};
+    struct ae_pass p = {r,
+                        0,
+                        1,
+                        NULL,
+                        0,
+                        0,
+                        NULL,
+                        0,
+                        malloc(ntext * sizeof *p.first),
+                        malloc(ntext * sizeof *p.count),
+                        NULL,
+                        0,
+                        0};
     struct ae_heap *h = calloc(1, sizeof *h);
     uint8_t *other = NULL;
     size_t npooled = 0;
@@ -376,7 +387,7 @@ static int ae_listing(const struct rows *r, const size_t *pstart, const struct a
             if (p.nparts >= (1u << 24))
                 goto done;
             double grow = 1.3 * (double)s->sessions / (double)(p.sessions > 0 ? p.sessions : 1);
-            p.nparts = grow < 2 ? p.nparts * 2
+            p.nparts = grow < 2     ? p.nparts * 2
                        : grow > 256 ? p.nparts * 256
                                     : (uint32_t)((double)p.nparts * grow) + 1;
             part = UINT32_MAX; /* the loop's ++ makes it 0 */
@@ -462,7 +473,7 @@ int model_safety(const struct rows *r, const size_t *pstart, const struct analys
     memset(s, 0, sizeof *s);
     s->cadss_nsessions = 12;
     long *rise = calloc(RISE_BINS, sizeof *rise);
-    long (*cadss)[CADSS_BINS] = calloc(12, sizeof *cadss);
+    long(*cadss)[CADSS_BINS] = calloc(12, sizeof *cadss);
     size_t maxrows = 1;
     for (size_t q = 0; pstart[q] < r->n; q++)
         if (pstart[q + 1] - pstart[q] > maxrows)
@@ -541,8 +552,8 @@ int model_safety(const struct rows *r, const size_t *pstart, const struct analys
         /* item 9 over the baseline window and follow-up */
         size_t n9 = model_usable_scores(r, ra, rb, COL_PHQ9_ITEM9, item9);
         int64_t from = (int64_t)e->index_date - o->baseline_window;
-        int64_t to = e->next_index == INT32_MAX ? INT64_MAX
-                                                 : (int64_t)e->next_index - o->baseline_window;
+        int64_t to =
+            e->next_index == INT32_MAX ? INT64_MAX : (int64_t)e->next_index - o->baseline_window;
         int base9 = -1, last9 = -1, max9 = -1;
         for (size_t k = 0; k < n9; k++) {
             int64_t dd = item9[k].date;

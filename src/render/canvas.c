@@ -167,15 +167,14 @@ static double width_of(cairo_t *cr, const struct fonts *f, int bold, double size
     return ext.x_advance;
 }
 
-double render_text_width(cairo_t *cr, const struct fonts *f, int bold, double size,
-                         const char *s)
+double render_text_width(cairo_t *cr, const struct fonts *f, int bold, double size, const char *s)
 {
     char buf[2048];
     return width_of(cr, f, bold, size, drawable(s, buf, sizeof buf));
 }
 
-double render_text(cairo_t *cr, const struct fonts *f, int bold, double size, double x,
-                   double y, double align, const char *s)
+double render_text(cairo_t *cr, const struct fonts *f, int bold, double size, double x, double y,
+                   double align, const char *s)
 {
     char buf[2048];
     s = drawable(s, buf, sizeof buf);
@@ -187,8 +186,7 @@ double render_text(cairo_t *cr, const struct fonts *f, int bold, double size, do
 }
 
 const char *render_label_fit(cairo_t *cr, const struct fonts *f, int bold, double size,
-                             double max_width, size_t max_chars, const char *s, char *buf,
-                             size_t n)
+                             double max_width, size_t max_chars, const char *s, char *buf, size_t n)
 {
     text_display(buf, n, s, max_chars);
     if (width_of(cr, f, bold, size, buf) <= max_width)
@@ -209,8 +207,8 @@ const char *render_label_fit(cairo_t *cr, const struct fonts *f, int bold, doubl
     return text_display(buf, n, s, lo);
 }
 
-double render_label(cairo_t *cr, const struct fonts *f, int bold, double size, double x,
-                    double y, double align, double max_width, size_t max_chars, const char *s)
+double render_label(cairo_t *cr, const struct fonts *f, int bold, double size, double x, double y,
+                    double align, double max_width, size_t max_chars, const char *s)
 {
     char buf[1024];
     double w;
@@ -218,8 +216,7 @@ double render_label(cairo_t *cr, const struct fonts *f, int bold, double size, d
     if (f->content)
         f->content->depth++;
     w = render_text(cr, f, bold, size, x, y, align,
-                    render_label_fit(cr, f, bold, size, max_width, max_chars, s, buf,
-                                     sizeof buf));
+                    render_label_fit(cr, f, bold, size, max_width, max_chars, s, buf, sizeof buf));
     if (f->content)
         f->content->depth--;
     return w;
@@ -258,8 +255,8 @@ static size_t fit_line(cairo_t *cr, const struct fonts *f, int bold, double size
     return last ? last : (n ? 1 : 0);
 }
 
-double render_wrap(cairo_t *cr, const struct fonts *f, int bold, double size, double x,
-                   double y, double width, int max_lines, const char *s)
+double render_wrap(cairo_t *cr, const struct fonts *f, int bold, double size, double x, double y,
+                   double width, int max_lines, const char *s)
 {
     size_t room = TEXT_ROOM(strlen(s));
     char *t = malloc(room), *tmp = malloc(room + 4);

@@ -52,9 +52,8 @@ static double shown_until(const struct km *k, const struct km_show *show)
 }
 
 int render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km *const *km,
-              const struct km_show *show, const char *const *names,
-              const char *const *risk_names, int nseries, const char *xunit,
-              const char *ylabel, int risk_table)
+              const struct km_show *show, const char *const *names, const char *const *risk_names,
+              int nseries, const char *xunit, const char *ylabel, int risk_table)
 {
     if (!risk_names)
         risk_names = names;

@@ -153,8 +153,7 @@ void render_sustained(cairo_t *cr, const struct fonts *f, struct box b, const st
         double s_at = 1;
         for (size_t j = 0; j < rows && k->curve[j].time <= refs[i].time; j++)
             s_at = k->curve[j].surv;
-        render_text(cr, f, 1, 7.5, x + 7, s_at >= refs[i].surv ? y + 11 : y - 5, 0,
-                    refs[i].label);
+        render_text(cr, f, 1, 7.5, x + 7, s_at >= refs[i].surv ? y + 11 : y - 5, 0, refs[i].label);
     }
     /* legend: the curve and the reference */
     cairo_set_source_rgb(cr, 0, 0, 0);

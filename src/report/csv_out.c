@@ -179,8 +179,7 @@ struct date_texts {
     char *text;
 };
 
-static void field_date(struct out *o, const struct date_texts *t, int32_t d, int present,
-                       int last)
+static void field_date(struct out *o, const struct date_texts *t, int32_t d, int present, int last)
 {
     if (reserve(o, 12) != 0)
         return;
@@ -252,8 +251,8 @@ static const char *const exclusion_names[] = {"", "no_baseline", "baseline_below
  * loss_event, loss_date, days_to_loss (eligible episodes with a response event) and
  * maintenance_sessions (mature ones among those: the maintenance figures' episodes). */
 static const char *const durability_header[] = {
-    "induction_sessions", "induction_complete", "frequency", "loss_event", "loss_date",
-    "days_to_loss", "maintenance_sessions"};
+    "induction_sessions", "induction_complete", "frequency",           "loss_event",
+    "loss_date",          "days_to_loss",       "maintenance_sessions"};
 #define DURABILITY_COLUMNS (sizeof durability_header / sizeof *durability_header)
 static void durability_fields(struct out *o, const struct episode *e,
                               const struct date_texts *dates, int last)
@@ -303,9 +302,10 @@ static void *episodes_rows(void *arg)
         field(o, exclusion_names[e->exclusion], 0);
         field_date(o, part->dates, e->endpoint_date, has_end, 0);
         field_long(o, e->endpoint_score, has_end, 0);
-        field_fixed(o, has_base && has_end && e->baseline_score > 0
-                           ? 100.0 * (e->endpoint_score - e->baseline_score) / e->baseline_score
-                           : NAN,
+        field_fixed(o,
+                    has_base && has_end && e->baseline_score > 0
+                        ? 100.0 * (e->endpoint_score - e->baseline_score) / e->baseline_score
+                        : NAN,
                     2, 0);
         field_long(o, e->responder, e->eligible, 0);
         field_long(o, e->remitter, e->eligible, 0);
@@ -335,13 +335,36 @@ static void *episodes_rows(void *arg)
 int report_episodes_csv(const struct report_input *in, const struct analysis *a, int threads,
                         char *part[2], size_t len[2])
 {
-    static const char *const header[] = {
-        "patient_id", "episode", "index_date", "baseline_date", "baseline_score", "eligible",
-        "exclusion_reason", "endpoint_date", "endpoint_score", "pct_change", "responder",
-        "remitter", "mature", "followup_scores", "response_event", "response_date",
-        "days_to_response", "sessions_to_response", "remission_event", "remission_date",
-        "days_to_remission", "sessions_to_remission", "last_followup_date", "site", "clinician",
-        "route", "drug", "concurrent_therapy", "mg_per_kg", "dose_band"};
+    static const char *const header[] = {"patient_id",
+                                         "episode",
+                                         "index_date",
+                                         "baseline_date",
+                                         "baseline_score",
+                                         "eligible",
+                                         "exclusion_reason",
+                                         "endpoint_date",
+                                         "endpoint_score",
+                                         "pct_change",
+                                         "responder",
+                                         "remitter",
+                                         "mature",
+                                         "followup_scores",
+                                         "response_event",
+                                         "response_date",
+                                         "days_to_response",
+                                         "sessions_to_response",
+                                         "remission_event",
+                                         "remission_date",
+                                         "days_to_remission",
+                                         "sessions_to_remission",
+                                         "last_followup_date",
+                                         "site",
+                                         "clinician",
+                                         "route",
+                                         "drug",
+                                         "concurrent_therapy",
+                                         "mg_per_kg",
+                                         "dose_band"};
     const size_t nh = sizeof header / sizeof *header;
     /* the episodes in two halves, the second on a thread of its own */
     size_t half = threads > 1 && a->nepisodes > 10000 ? a->nepisodes / 2 : a->nepisodes;
@@ -352,8 +375,8 @@ int report_episodes_csv(const struct report_input *in, const struct analysis *a,
         const struct episode *e = &a->episodes[i];
         if (!e->in_cohort)
             continue;
-        const int32_t ds[2] = {e->index_date, e->baseline_score >= 0 ? e->baseline_date
-                                                                    : e->index_date};
+        const int32_t ds[2] = {e->index_date,
+                               e->baseline_score >= 0 ? e->baseline_date : e->index_date};
         lo = ds[1] < lo ? ds[1] : ds[0] < lo ? ds[0] : lo;
         hi = e->last_followup_date > hi ? e->last_followup_date : hi;
         hi = e->endpoint_date > hi ? e->endpoint_date : hi;

@@ -96,9 +96,8 @@ char *report_manifest_json(const struct manifest *m, size_t *len)
     json_object_set_new(root, "libraries", lib);
     json_object_set_new(root, "command_line", strings(m->argv, m->argc, 0));
     json_object_set_new(root, "options", strings(m->options, m->noptions, 1));
-    json_object_set_new(root, "source_date_epoch", m->source_date_epoch
-                                                       ? json_string(m->source_date_epoch)
-                                                       : json_null());
+    json_object_set_new(root, "source_date_epoch",
+                        m->source_date_epoch ? json_string(m->source_date_epoch) : json_null());
     json_object_set_new(root, "as_of", json_string(m->as_of));
     if (m->each_by) { /* SPEC section 14: what this report is of */
         json_t *e = json_object();

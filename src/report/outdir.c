@@ -39,8 +39,8 @@
 #include "outcomes/report.h"
 #include "outcomes/sigguard.h"
 
-const char *const report_output_names[] = {"report.pdf",  "results.json", "episodes.csv",
-                                           "review.csv",  "rejects.csv",  "manifest.json",
+const char *const report_output_names[] = {"report.pdf", "results.json", "episodes.csv",
+                                           "review.csv", "rejects.csv",  "manifest.json",
                                            "index.json"};
 const size_t report_noutput_names = sizeof report_output_names / sizeof *report_output_names;
 
@@ -862,8 +862,7 @@ int report_out_write(const char *name, const char *const *parts, const size_t *l
             made = strlen(subs[i]) == (size_t)(last - name) &&
                    strncmp(subs[i], name, (size_t)(last - name)) == 0;
         if (!report_output_path_ok(name) || !made)
-            return diag_set(d, DIAG_IO, st.shown, 0, 0, "'%s' is not an output of outcomes",
-                            name);
+            return diag_set(d, DIAG_IO, st.shown, 0, 0, "'%s' is not an output of outcomes", name);
         k = 1; /* (not the first file: no fault point) */
     } else {
         if (!report_output_name_known(name) || nnames >= MAX_FILES)
@@ -914,8 +913,7 @@ int report_out_subdir(const char *rel, struct diag *d)
     if (!have_stage)
         return diag_set(d, DIAG_IO, NULL, 0, 0, "no output directory is being written");
     if (!each_top(rel) && !report_each_dir_ok(rel))
-        return diag_set(d, DIAG_IO, st.shown, 0, 0, "'%s' is not a directory outcomes writes",
-                        rel);
+        return diag_set(d, DIAG_IO, st.shown, 0, 0, "'%s' is not a directory outcomes writes", rel);
     char *copy = strdup(rel);
     if (!copy)
         return diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");

@@ -46,8 +46,8 @@ static cairo_status_t write_mem(void *closure, const unsigned char *data, unsign
     return CAIRO_STATUS_SUCCESS;
 }
 
-int report_pdf(const struct report_input *in, const struct analysis *a,
-               const struct pdf_opts *o, char **out, size_t *len, struct diag *dg)
+int report_pdf(const struct report_input *in, const struct analysis *a, const struct pdf_opts *o,
+               char **out, size_t *len, struct diag *dg)
 {
     struct doc d = {.in = in, .a = a, .o = o};
     struct membuf m = {0};

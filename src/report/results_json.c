@@ -137,8 +137,8 @@ static json_t *km(const struct km *k, const char *unit, int below, const struct 
     json_object_set_new(o, "n", count(k->n, dk->n));
     json_object_set_new(o, "events", count(k->events, dk->events));
     json_object_set_new(o, "median", dk->median ? json_null() : num(k->median));
-    json_object_set_new(o, "median_ci", dk->median ? pair(NAN, NAN)
-                                                   : pair(k->median_lo, k->median_hi));
+    json_object_set_new(o, "median_ci",
+                        dk->median ? pair(NAN, NAN) : pair(k->median_lo, k->median_hi));
     if (dk->n || dk->events || dk->median)
         json_object_set_new(o, "suppressed", json_true());
     if (below > 1) {
@@ -264,9 +264,9 @@ static void safety_item9(const struct analysis *a, json_t *t)
     const struct disc_checks *dc = &a->disc.checks;
     json_object_set_new(t, "encounters_eq3", count(c->item9_eq3, dc->item9_eq3.events));
     json_object_set_new(t, "followup_days", json_integer(a->opts.item9_followup_days));
-    json_object_set_new(t, "ge2_followed",
-                        share_d(c->item9_followed, a->safety.item9_ge2, dc->item9_followed,
-                                a->opts.ci));
+    json_object_set_new(
+        t, "ge2_followed",
+        share_d(c->item9_followed, a->safety.item9_ge2, dc->item9_followed, a->opts.ci));
     json_object_set_new(t, "ge2_not_followed_days_open", count(c->item9_open, dc->item9_open));
     json_object_set_new(t, "rows_without_phq9_total",
                         count(c->item9_without_total, dc->item9_without_total));
@@ -309,8 +309,9 @@ static void safety_checks(const struct analysis *a, json_t *o)
         int lim = dc->funnel_centre || du->sessions;
         json_object_set_new(q, "limits95", lim ? pair(NAN, NAN) : pair(u->lo95, u->hi95));
         json_object_set_new(q, "limits998", lim ? pair(NAN, NAN) : pair(u->lo998, u->hi998));
-        json_object_set_new(q, "flag", lim || du->all.rate ? json_null()
-                                                           : json_string(stats_funnel_flag_name(u->flag)));
+        json_object_set_new(q, "flag",
+                            lim || du->all.rate ? json_null()
+                                                : json_string(stats_funnel_flag_name(u->flag)));
         json_array_append_new(arr, mark(q, lim || du->all.rate));
     }
     json_object_set_new(t, "clinicians", arr);
@@ -337,8 +338,8 @@ static void safety_checks(const struct analysis *a, json_t *o)
                         share_d(c->monitoring_missing, c->intranasal, dc->monitoring_missing, ci));
     json_object_set_new(o, "monitoring", mark(t, dc->intranasal));
     t = json_object();
-    json_object_set_new(t, "file", a->opts.suppress_below > 1 ? json_null()
-                                                              : json_string("review.csv"));
+    json_object_set_new(t, "file",
+                        a->opts.suppress_below > 1 ? json_null() : json_string("review.csv"));
     json_t *fl = json_object();
     int any = 0;
     for (int f = 0; f < RF_COUNT; f++) {
@@ -346,9 +347,9 @@ static void safety_checks(const struct analysis *a, json_t *o)
         any |= dc->flags[f];
     }
     json_object_set_new(t, "flags", mark(fl, any));
-    json_object_set_new(t, "no_response_after_6",
-                        share_d(c->flags[RF_NO_RESPONSE_AFTER_6], c->no_response_n,
-                                dc->no_response, ci));
+    json_object_set_new(
+        t, "no_response_after_6",
+        share_d(c->flags[RF_NO_RESPONSE_AFTER_6], c->no_response_n, dc->no_response, ci));
     json_object_set_new(o, "review", t);
 }
 
@@ -504,11 +505,11 @@ static json_t *data_quality(const struct report_input *in, const struct analysis
             continue;
         json_t *c = json_object();
         json_object_set_new(c, "missing", count(a->dq.missing[k], d->missing[k].events));
-        json_object_set_new(c, "rate",
-                            d->missing[k].rate ? json_null()
-                            : num(a->dq.missing_n ? (double)a->dq.missing[k] /
-                                                        (double)a->dq.missing_n
-                                                  : NAN));
+        json_object_set_new(
+            c, "rate",
+            d->missing[k].rate
+                ? json_null()
+                : num(a->dq.missing_n ? (double)a->dq.missing[k] / (double)a->dq.missing_n : NAN));
         json_object_set_new(t, ingest_col_name((enum col)(COL_PHQ9 + k)),
                             mark(c, d->missing[k].events || d->missing[k].rate));
     }
@@ -524,9 +525,8 @@ static json_t *data_quality(const struct report_input *in, const struct analysis
     for (size_t f = 0; f < in->nfiles; f++) {
         json_t *fo = json_object();
         report_json_set_path(fo, "path", in->files[f].path);
-        json_array_append_new(files,
-                              mark(fo, file_counts(fo, &in->files[f], d->file_rows[f],
-                                                   &d->files[f])));
+        json_array_append_new(
+            files, mark(fo, file_counts(fo, &in->files[f], d->file_rows[f], &d->files[f])));
     }
     json_object_set_new(o, "files", files);
     return o;
@@ -591,16 +591,15 @@ static json_t *funnel(const struct analysis *a)
             json_object_set_new(it, "observed", count(u->observed, d->observed));
             json_object_set_new(it, "with_endpoint", count(u->with_endpoint, d->with_endpoint));
             json_object_set_new(it, "expected", d->rate ? json_null() : num(u->expected));
-            json_object_set_new(it, "adjusted_rate",
-                                d->rate ? json_null() : num(u->adjusted_rate));
+            json_object_set_new(it, "adjusted_rate", d->rate ? json_null() : num(u->adjusted_rate));
             json_object_set_new(it, "followup", d->followup ? json_null() : num(u->followup));
-            json_object_set_new(it, "flag", d->rate ? json_null()
-                                                    : json_string(stats_funnel_flag_name(u->flag)));
-            json_object_set_new(it, "followup_flag",
-                                d->followup ? json_null()
-                                            : json_string(stats_funnel_flag_name(u->followup_flag)));
-            json_array_append_new(arr, mark(it, d->n || d->observed || d->with_endpoint ||
-                                                    d->rate || d->followup));
+            json_object_set_new(
+                it, "flag", d->rate ? json_null() : json_string(stats_funnel_flag_name(u->flag)));
+            json_object_set_new(
+                it, "followup_flag",
+                d->followup ? json_null() : json_string(stats_funnel_flag_name(u->followup_flag)));
+            json_array_append_new(
+                arr, mark(it, d->n || d->observed || d->with_endpoint || d->rate || d->followup));
         }
         json_object_set_new(o, names[v], arr);
         json_object_set_new(nv, names[v], count(f->units[v].no_value, df->no_value[v]));
@@ -703,7 +702,8 @@ static void durability(struct json_out *w, const struct analysis *a)
         json_object_set_new(row, "upper", num(u->at[k].upper));
         json_array_append_new(at, row);
     }
-    json_object_set_new(o, "at", at); /* replaces the 7-56 days that km() writes under suppression */
+    json_object_set_new(o, "at",
+                        at); /* replaces the 7-56 days that km() writes under suppression */
     section(w, "durability", o);
     t = json_object();
     json_object_set_new(t, "episodes", count(u->maint_episodes, dd->maint_episodes));

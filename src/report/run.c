@@ -221,12 +221,16 @@ static int oom(struct run *r)
 static int start_hashing(struct run *r)
 {
     size_t n = r->rq->nfiles ? r->rq->nfiles : 1;
-    r->hj = (struct hash_job){r->rq->files, r->rq->nfiles, calloc(n, sizeof *r->hj.inputs),
-                              calloc(n, sizeof *r->hj.fp), 0, {0}, 0};
+    r->hj = (struct hash_job){r->rq->files,
+                              r->rq->nfiles,
+                              calloc(n, sizeof *r->hj.inputs),
+                              calloc(n, sizeof *r->hj.fp),
+                              0,
+                              {0},
+                              0};
     if (!r->hj.inputs || !r->hj.fp)
         return oom(r);
-    r->hashing = !r->rq->after_read &&
-                 pthread_create(&r->hasher, NULL, hash_thread, &r->hj) == 0;
+    r->hashing = !r->rq->after_read && pthread_create(&r->hasher, NULL, hash_thread, &r->hj) == 0;
     return 0;
 }
 
@@ -400,15 +404,15 @@ static int episodes(struct run *r)
     }
     /* a thread of its own frees the row columns while the outputs are written (freeing 800 MB
      * takes a tenth of a second) */
-    r->releasing = r->rq->threads > 1 &&
-                   pthread_create(&r->releaser, NULL, release_rows, rows) == 0;
+    r->releasing =
+        r->rq->threads > 1 && pthread_create(&r->releaser, NULL, release_rows, rows) == 0;
     r->t3 = now();
     if (report_out_begin(r->rq->dir, r->rq->waiting, r->rq->arg, r->d) != 0)
         return r->d->code;
     r->begun = 1;
     if (r->row_level) {
-        if (report_out_write("episodes.csv", (const char *const *)r->eparts, r->elens, 2,
-                             r->d) != 0)
+        if (report_out_write("episodes.csv", (const char *const *)r->eparts, r->elens, 2, r->d) !=
+            0)
             return r->d->code;
         r->eh.parts[0] = r->eparts[0];
         r->eh.parts[1] = r->eparts[1] ? r->eparts[1] : "";
@@ -436,15 +440,18 @@ static int other_outputs(struct run *r)
     char date_iso[32];
     if (pdf_date(rq->source_date_epoch, r->a.as_of, date_iso, sizeof date_iso, r->d) != 0)
         return r->d->code;
-    struct pdf_opts po = {rq->title ? rq->title : "Quality review", rq->letter, date_iso,
-                          rq->period_label, rq->km_min_at_risk, &r->content};
+    struct pdf_opts po = {rq->title ? rq->title : "Quality review",
+                          rq->letter,
+                          date_iso,
+                          rq->period_label,
+                          rq->km_min_at_risk,
+                          &r->content};
     if (render_content_init(&r->content) != 0)
         return oom(r);
     if (report_pdf(&r->ri, &r->a, &po, &r->pdf, &npdf, r->d) != 0)
         return r->d->code;
     if (r->content.failed)
-        return diag_set(r->d, DIAG_IO, NULL, 0, 0,
-                        "out of memory while hashing the PDF's content");
+        return diag_set(r->d, DIAG_IO, NULL, 0, 0, "out of memory while hashing the PDF's content");
     r->t5 = now();
     if (r->ehashing) {
         pthread_join(r->ehasher, NULL);
@@ -460,8 +467,7 @@ static int other_outputs(struct run *r)
     r->files[r->nfiles++] = (struct out_file){"results.json", r->json, njson};
     if (r->row_level) {
         r->files[r->nfiles++] = (struct out_file){"rejects.csv", r->rejects, nrejects};
-        r->files[r->nfiles++] =
-            (struct out_file){"episodes.csv", NULL, r->elens[0] + r->elens[1]};
+        r->files[r->nfiles++] = (struct out_file){"episodes.csv", NULL, r->elens[0] + r->elens[1]};
         r->files[r->nfiles++] = (struct out_file){"review.csv", r->review, nreview};
     }
     return 0;
@@ -523,9 +529,8 @@ static char *manifest_of(struct run *r, struct manifest_file *outputs, size_t no
 
 /* One file of a sub-report: written into its directory, hashed, listed in the sub-report's
  * outputs (sub) and in the network's (r->subfiles, by its path from DIR). */
-static int sub_file(struct run *r, const struct sub *sb, const char *name,
-                    const char *const *parts, const size_t *lens, size_t nparts,
-                    struct manifest_file *sub, size_t *nsub)
+static int sub_file(struct run *r, const struct sub *sb, const char *name, const char *const *parts,
+                    const size_t *lens, size_t nparts, struct manifest_file *sub, size_t *nsub)
 {
     char path[REPORT_SAFE_NAME_MAX + 48];
     snprintf(path, sizeof path, "%s/%s", sb->dir, name);
@@ -572,8 +577,7 @@ static int write_sub(struct run *r, struct sub *sb, size_t nrejects)
         if (report_episodes_csv(&ri, &sb->a, 1, parts, lens) != 0)
             rc = oom(r);
         if (!rc)
-            rc = sub_file(r, sb, "episodes.csv", (const char *const *)parts, lens, 2, outs,
-                          &nouts);
+            rc = sub_file(r, sb, "episodes.csv", (const char *const *)parts, lens, 2, outs, &nouts);
         if (!rc)
             rc = sub_file(r, sb, "rejects.csv", (const char *const *)&r->rejects, &nrejects, 1,
                           outs, &nouts);
@@ -589,8 +593,7 @@ static int write_sub(struct run *r, struct sub *sb, size_t nrejects)
     if (!rc && !(json = report_results_json(&ri, &sb->a, &njson)))
         rc = oom(r);
     if (!rc)
-        rc = sub_file(r, sb, "results.json", (const char *const *)&json, &njson, 1, outs,
-                      &nouts);
+        rc = sub_file(r, sb, "results.json", (const char *const *)&json, &njson, 1, outs, &nouts);
     char date_iso[32];
     if (!rc)
         rc = pdf_date(rq->source_date_epoch, r->a.as_of, date_iso, sizeof date_iso, r->d);
@@ -609,8 +612,8 @@ static int write_sub(struct run *r, struct sub *sb, size_t nrejects)
     else if (!rc)
         have_content = 1;
     if (!rc) {
-        struct pdf_opts po = {title,           rq->letter,         date_iso,
-                              rq->period_label, rq->km_min_at_risk, &content};
+        struct pdf_opts po = {title,   rq->letter, date_iso, rq->period_label, rq->km_min_at_risk,
+                              &content};
         rc = report_pdf(&ri, &sb->a, &po, &pdf, &npdf, r->d);
     }
     if (!rc && content.failed)
@@ -620,8 +623,7 @@ static int write_sub(struct run *r, struct sub *sb, size_t nrejects)
     if (!rc && !(man = manifest_of(r, outs, nouts, &content, value, sb->dir, &nman)))
         rc = oom(r);
     if (!rc)
-        rc = sub_file(r, sb, "manifest.json", (const char *const *)&man, &nman, 1, outs,
-                      &nouts);
+        rc = sub_file(r, sb, "manifest.json", (const char *const *)&man, &nman, 1, outs, &nouts);
     free(parts[0]);
     free(parts[1]);
     free(json);

@@ -9,8 +9,8 @@
 
 static int kept(unsigned char c, size_t at)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-' || (c == '.' && at > 0);
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || (c == '.' && at > 0);
 }
 
 size_t report_safe_name(const char *value, size_t n, char *out)

@@ -13,16 +13,18 @@
 #include "outcomes/sample.h"
 
 enum { F_PATIENT, F_DATE, F_TYPE, F_ROUTE, F_DRUG, F_DOSE, F_PHQ9, F_ITEM9, F_GAD7, F_N };
-static const char *const wanted[F_N] = {"patient_id", "session_date", "session_type", "route",
-                                        "drug",       "dose_mg",      "phq9",         "phq9_item9",
-                                        "gad7"};
+static const char *const wanted[F_N] = {"patient_id", "session_date", "session_type",
+                                        "route",      "drug",         "dose_mg",
+                                        "phq9",       "phq9_item9",   "gad7"};
 /* The instruments written as Observations, by their LOINC code (the column table, columns.h). */
 static const int score_col[3] = {COL_PHQ9, COL_PHQ9_ITEM9, COL_GAD7};
 
 static const char *route_code(const char *r)
 {
-    static const char *const map[][2] = {{"iv", "47625008"},        {"im", "78421000"},
-                                         {"intranasal", "46713006"}, {"sublingual", "37839007"},
+    static const char *const map[][2] = {{"iv", "47625008"},
+                                         {"im", "78421000"},
+                                         {"intranasal", "46713006"},
+                                         {"sublingual", "37839007"},
                                          {"oral", "26643006"}};
     for (size_t i = 0; i < sizeof map / sizeof *map; i++)
         if (strcmp(map[i][0], r) == 0)
@@ -83,8 +85,7 @@ int sample_write_fhir(FILE *out, const struct sample_opts *opts, struct diag *d)
                     if (strcmp(field[i], wanted[k]) == 0)
                         at[k] = (int)i;
                 if (at[k] < 0)
-                    rc = diag_set(d, DIAG_IO, NULL, 0, 0, "the sample has no column %s",
-                                  wanted[k]);
+                    rc = diag_set(d, DIAG_IO, NULL, 0, 0, "the sample has no column %s", wanted[k]);
             }
             continue;
         }

@@ -76,12 +76,12 @@ static int clampi(double v, int lo, int hi)
 
 /* A patient's course parameters. */
 struct course {
-    int drug;          /* 0 ketamine, 1 esketamine */
+    int drug; /* 0 ketamine, 1 esketamine */
     const char *route;
     double weight;
-    double baseline;   /* latent PHQ-9 at day 0 */
-    double gain;       /* fraction of the score that improves at most */
-    double tau;        /* days to approach it */
+    double baseline; /* latent PHQ-9 at day 0 */
+    double gain;     /* fraction of the score that improves at most */
+    double tau;      /* days to approach it */
     int site, clinician, therapy;
 };
 
@@ -94,12 +94,12 @@ struct held {
 
 struct gen {
     gsl_rng *rng;
-    gsl_rng *aux;       /* a second stream for what later versions added (monitoring time,
+    gsl_rng *aux; /* a second stream for what later versions added (monitoring time,
                            vitals not taken), so that the first draws as it always did */
     FILE *f;
     int32_t as_of;
     int failed;
-    char *text;         /* held rows' bytes */
+    char *text; /* held rows' bytes */
     size_t ntext, captext;
     struct held *held;
     size_t nheld, capheld;
@@ -149,7 +149,8 @@ static void flush_held(struct gen *g)
 {
     qsort(g->held, g->nheld, sizeof *g->held, held_cmp);
     for (size_t i = 0; i < g->nheld && !g->failed; i++)
-        if ((i == 0 || g->held[i].day != g->held[i - 1].day) && fwrite(g->text + g->held[i].off, 1, g->held[i].len, g->f) != g->held[i].len)
+        if ((i == 0 || g->held[i].day != g->held[i - 1].day) &&
+            fwrite(g->text + g->held[i].off, 1, g->held[i].len, g->f) != g->held[i].len)
             g->failed = 1;
     g->nheld = 0;
     g->ntext = 0;
@@ -355,8 +356,10 @@ static void draw_course(gsl_rng *r, struct course *c, int site)
 int sample_write(FILE *f, const struct sample_opts *opts, struct diag *d)
 {
     stats_init(); /* also a library entry point: GSL errors as values, never abort() */
-    struct gen g = {.rng = gsl_rng_alloc(gsl_rng_mt19937), .aux = gsl_rng_alloc(gsl_rng_mt19937),
-                    .f = f, .as_of = opts->as_of};
+    struct gen g = {.rng = gsl_rng_alloc(gsl_rng_mt19937),
+                    .aux = gsl_rng_alloc(gsl_rng_mt19937),
+                    .f = f,
+                    .as_of = opts->as_of};
     if (!g.rng || !g.aux) {
         gsl_rng_free(g.rng);
         gsl_rng_free(g.aux);

@@ -115,10 +115,9 @@ int sample_split_long(FILE *wide, FILE *treatments, FILE *scores, struct diag *d
         }
         for (k = 0; k < nf; k++)
             if (score[k] && fl[k])
-                fprintf(scores, "%.*s,%.*s,%s,%.*s,%.*s,%.*s\n", (int)fl[f_patient],
-                        fv[f_patient], (int)fl[f_date], fv[f_date], long_name(col[k]),
-                        (int)fl[k], fv[k], (int)fl[f_site], fv[f_site], (int)fl[f_clin],
-                        fv[f_clin]);
+                fprintf(scores, "%.*s,%.*s,%s,%.*s,%.*s,%.*s\n", (int)fl[f_patient], fv[f_patient],
+                        (int)fl[f_date], fv[f_date], long_name(col[k]), (int)fl[k], fv[k],
+                        (int)fl[f_site], fv[f_site], (int)fl[f_clin], fv[f_clin]);
     }
     if (ferror(wide))
         rc = diag_set(d, DIAG_IO, NULL, 0, 0, "cannot read the sample back: %s", strerror(errno));

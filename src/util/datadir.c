@@ -49,8 +49,8 @@ static int exe_dir(char *buf, size_t n)
 
 /* Tries dir/sub/name: 1 with *path set when it is a file; -1 when memory ran out; else 0 and
  * the place appended to the list of places looked. */
-static int try_dir(const char *dir, const char *sub, const char *name, char **path,
-                   char *looked, size_t n)
+static int try_dir(const char *dir, const char *sub, const char *name, char **path, char *looked,
+                   size_t n)
 {
     char *p = join(dir, sub, name);
     size_t used = strlen(looked);

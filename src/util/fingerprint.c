@@ -114,8 +114,7 @@ uint64_t fingerprint_piece(const void *buf, size_t n, uint64_t off)
         sum = reduce(reduce(sum) + reduce(mul_add(lanes, power(R, first), 0)));
     }
     if (tail)
-        sum = reduce(reduce(sum) +
-                     reduce(mul_add(reduce(partial_word(p + 8 * words, tail, 0)),
-                                    power(R, first + words), 0)));
+        sum = reduce(reduce(sum) + reduce(mul_add(reduce(partial_word(p + 8 * words, tail, 0)),
+                                                  power(R, first + words), 0)));
     return reduce(sum);
 }

@@ -6,17 +6,17 @@
 #include <string.h>
 
 struct strtab {
-    char *bytes;       /* all strings, each NUL-terminated */
-    size_t nbytes;     /* bytes used */
-    size_t capbytes;   /* bytes allocated */
-    uint64_t *offs;    /* offs[id]: offset of string id in bytes */
-    uint32_t *lens;    /* lens[id]: its length */
-    uint32_t count;    /* number of ids */
-    uint32_t capids;   /* entries allocated in offs/lens */
-    uint32_t *slots;   /* hash slots: id + 1, 0 = empty */
-    uint32_t nslots;   /* power of two */
-    uint32_t indexed;  /* ids below this are in slots (strtab_append leaves the rest out) */
-    int lent;          /* bytes point into another table's buffer (strtab_adopt_bytes) */
+    char *bytes;      /* all strings, each NUL-terminated */
+    size_t nbytes;    /* bytes used */
+    size_t capbytes;  /* bytes allocated */
+    uint64_t *offs;   /* offs[id]: offset of string id in bytes */
+    uint32_t *lens;   /* lens[id]: its length */
+    uint32_t count;   /* number of ids */
+    uint32_t capids;  /* entries allocated in offs/lens */
+    uint32_t *slots;  /* hash slots: id + 1, 0 = empty */
+    uint32_t nslots;  /* power of two */
+    uint32_t indexed; /* ids below this are in slots (strtab_append leaves the rest out) */
+    int lent;         /* bytes point into another table's buffer (strtab_adopt_bytes) */
 };
 
 static uint32_t hash_bytes(const char *s, size_t n)

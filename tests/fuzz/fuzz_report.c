@@ -127,10 +127,19 @@ static void puts_(struct buf *b, const char *s)
  * are rejected by the reader, as they must be. */
 static void gen_text(struct gen *g, char delim, struct buf *out)
 {
-    static const char *const common[] = {"a", "e", "k", "Z", "1", " ", "\xc3\xa9", "\xc3\xbc",
-                                         "\xe2\x82\xac", "\xe6\x9d\xb1", "\xf0\x9f\x98\x80"};
-    static const char *const rare[] = {"\"", "|", "-", "\t", "\n", "\r\n", "  ",
-                                       "\xe9" /* Latin-1 */};
+    static const char *const common[] = {"a",
+                                         "e",
+                                         "k",
+                                         "Z",
+                                         "1",
+                                         " ",
+                                         "\xc3\xa9",
+                                         "\xc3\xbc",
+                                         "\xe2\x82\xac",
+                                         "\xe6\x9d\xb1",
+                                         "\xf0\x9f\x98\x80"};
+    static const char *const rare[] = {"\"", "|",    "-",  "\t",
+                                       "\n", "\r\n", "  ", "\xe9" /* Latin-1 */};
     unsigned len = 1 + pick(g, pick(g, 8) == 0 ? 70 : 12);
     for (unsigned k = 0; k < len; k++) {
         unsigned c = pick(g, 64);
@@ -220,8 +229,15 @@ static int structured_build(struct gen *g, struct ingest_opts *io, struct model_
     static const int windows[] = {0, 1, 14, 30};
     mo->baseline_window = windows[pick(g, 4)];
     switch (pick(g, 5)) {
-    case 0: mo->endpoint_from = mo->endpoint_to = 1; mo->endpoint_name = "1:1"; break;
-    case 1: mo->endpoint_from = 120; mo->endpoint_to = 240; mo->endpoint_name = "6m"; break;
+    case 0:
+        mo->endpoint_from = mo->endpoint_to = 1;
+        mo->endpoint_name = "1:1";
+        break;
+    case 1:
+        mo->endpoint_from = 120;
+        mo->endpoint_to = 240;
+        mo->endpoint_name = "6m";
+        break;
     case 2: {
         static char name[24];
         mo->endpoint_from = 1 + (int)pick(g, 60);
@@ -335,9 +351,10 @@ static int structured_build(struct gen *g, struct ingest_opts *io, struct model_
                 }
                 case COL_SESSION_TYPE: {
                     static const char *const t[] = {"", "treatment", "assessment", "Treatment"};
-                    snprintf(v, sizeof v, "%s", pick(g, 4) == 0 ? t[pick(g, 4)]
-                                                                : treat ? "treatment"
-                                                                        : "assessment");
+                    snprintf(v, sizeof v, "%s",
+                             pick(g, 4) == 0 ? t[pick(g, 4)]
+                             : treat         ? "treatment"
+                                             : "assessment");
                     break;
                 }
                 case COL_SITE: tv = &site.v[pick(g, 8) ? s_site : pick(g, site.n)]; break;
@@ -357,8 +374,8 @@ static int structured_build(struct gen *g, struct ingest_opts *io, struct model_
                     }
                     break;
                 case COL_ROUTE: {
-                    static const char *const t[] = {"", "iv", "im", "intranasal", "sublingual",
-                                                    "oral", "IV"};
+                    static const char *const t[] = {"",           "iv",   "im", "intranasal",
+                                                    "sublingual", "oral", "IV"};
                     snprintf(v, sizeof v, "%s", treat ? t[pick(g, 7)] : "");
                     break;
                 }
@@ -368,8 +385,8 @@ static int structured_build(struct gen *g, struct ingest_opts *io, struct model_
                     break;
                 }
                 case COL_DOSE_MG: {
-                    static const char *const t[] = {"", "0.5", ".5", "12", "12.5", "40", "56",
-                                                    "84", "1000"};
+                    static const char *const t[] = {"",   "0.5", ".5", "12",  "12.5",
+                                                    "40", "56",  "84", "1000"};
                     snprintf(v, sizeof v, "%s", treat ? t[pick(g, 9)] : "");
                     break;
                 }
@@ -382,9 +399,14 @@ static int structured_build(struct gen *g, struct ingest_opts *io, struct model_
                     if (col_is_int(c) && pick(g, 3)) {
                         int lo = ingest_columns[c].lo, hi = col_max(c), x;
                         if (c == mo->instrument) { /* baselines and the thresholds */
-                            const int e[] = {0, smax, mo->min_baseline, mo->min_baseline - 1,
-                                             mo->remission_max, mo->remission_max + 1,
-                                             mo->min_baseline / 2, smax / 2};
+                            const int e[] = {0,
+                                             smax,
+                                             mo->min_baseline,
+                                             mo->min_baseline - 1,
+                                             mo->remission_max,
+                                             mo->remission_max + 1,
+                                             mo->min_baseline / 2,
+                                             smax / 2};
                             x = edge(g, e, 8, 0, smax);
                         } else if (lo == 30) { /* blood pressure */
                             const int e[] = {30, 300, 89, 90, 109, 110, 139, 140, 179, 180};
@@ -423,8 +445,8 @@ static int structured_build(struct gen *g, struct ingest_opts *io, struct model_
     }
     for (int f = 0; f < nfiles; f++) {
         if (!paths_s[f][0])
-            snprintf(paths_s[f], sizeof paths_s[f], "/tmp/outcomes-fuzz-%ld-%d.csv",
-                     (long)getpid(), f);
+            snprintf(paths_s[f], sizeof paths_s[f], "/tmp/outcomes-fuzz-%ld-%d.csv", (long)getpid(),
+                     f);
         FILE *fp = fopen(paths_s[f], "wb");
         if (!fp || fwrite(out[f].s, 1, out[f].n, fp) != out[f].n)
             abort();
@@ -451,10 +473,12 @@ static void print_command(const struct ingest_opts *io, const struct model_opts 
                           int letter)
 {
     char day[11];
-    fprintf(stderr, "outcomes report -o fuzz-out --threads %d --instrument %s --episode-gap %d "
+    fprintf(stderr,
+            "outcomes report -o fuzz-out --threads %d --instrument %s --episode-gap %d "
             "--baseline-window %d --endpoint %d:%d --ci %s",
-            io->threads, ingest_col_name((enum col)mo->instrument), mo->episode_gap, mo->baseline_window,
-            mo->endpoint_from, mo->endpoint_to, mo->ci == CI_EXACT ? "exact" : "wilson");
+            io->threads, ingest_col_name((enum col)mo->instrument), mo->episode_gap,
+            mo->baseline_window, mo->endpoint_from, mo->endpoint_to,
+            mo->ci == CI_EXACT ? "exact" : "wilson");
     if (mo->suppress_below > 1)
         fprintf(stderr, " --suppress-below %d", mo->suppress_below);
     fprintf(stderr, " --induction %d:%d", mo->induction_k, mo->induction_d);

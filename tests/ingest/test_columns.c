@@ -84,10 +84,12 @@ static void test_spec_values(void **state)
     static const struct {
         int col, lo, hi, min_baseline, remission_max;
     } spec[] = {
-        {COL_PHQ9, 0, 27, 10, 4},       {COL_PHQ9_ITEM9, 0, 3, -1, -1}, {COL_MADRS, 0, 60, 20, 12},
-        {COL_QIDS_SR16, 0, 27, 11, 5},  {COL_HAMD17, 0, 52, 17, 7},     {COL_BDI2, 0, 63, 20, 13},
-        {COL_GAD7, 0, 21, 10, 4},       {COL_CADSS, 0, 92, -1, -1},     {COL_SBP_PRE, 30, 300, -1, -1},
-        {COL_DBP_PRE, 30, 300, -1, -1}, {COL_SBP_POST, 30, 300, -1, -1}, {COL_DBP_POST, 30, 300, -1, -1},
+        {COL_PHQ9, 0, 27, 10, 4},        {COL_PHQ9_ITEM9, 0, 3, -1, -1},
+        {COL_MADRS, 0, 60, 20, 12},      {COL_QIDS_SR16, 0, 27, 11, 5},
+        {COL_HAMD17, 0, 52, 17, 7},      {COL_BDI2, 0, 63, 20, 13},
+        {COL_GAD7, 0, 21, 10, 4},        {COL_CADSS, 0, 92, -1, -1},
+        {COL_SBP_PRE, 30, 300, -1, -1},  {COL_DBP_PRE, 30, 300, -1, -1},
+        {COL_SBP_POST, 30, 300, -1, -1}, {COL_DBP_POST, 30, 300, -1, -1},
     };
     for (size_t i = 0; i < sizeof spec / sizeof *spec; i++) {
         const struct column_info *e = col_info(spec[i].col);

@@ -33,8 +33,7 @@ static void read_pieces(const char *data, size_t n, size_t piece, struct got *g)
     struct fhir_reader *r = fhir_reader_new(&o, 0, &rows, &probs, &g->counts);
     assert_non_null(r);
     for (size_t off = 0; off < n; off += piece)
-        assert_int_equal(fhir_reader_feed(r, data + off, n - off < piece ? n - off : piece, &d),
-                         0);
+        assert_int_equal(fhir_reader_feed(r, data + off, n - off < piece ? n - off : piece, &d), 0);
     assert_int_equal(fhir_reader_finish(r, &d), 0);
     g->lines = fhir_reader_lines(r);
     g->rows_read = fhir_reader_rows_read(r);
@@ -61,13 +60,14 @@ static void read_all_sizes(const char *data, size_t n, struct got *whole)
     }
 }
 
-#define OBS(status, subject, when, value)                                                        \
-    "{\"resourceType\":\"Observation\",\"status\":\"" status "\",\"code\":{\"coding\":[{"      \
+#define OBS(status, subject, when, value)                                                          \
+    "{\"resourceType\":\"Observation\",\"status\":\"" status "\",\"code\":{\"coding\":[{"          \
     "\"system\":\"http://loinc.org\",\"code\":\"44261-6\"}]}," subject "," when "," value "}"
 #define P1 "\"subject\":{\"reference\":\"Patient/P1\",\"display\":\"Jane Doe\"}"
 
 /* BOM, CRLF, blank lines, a row of each kind, each kind of problem, a skipped resource of each
  * kind, and a last line without a line end. */
+/* clang-format off */
 static const char mixed[] =
     "\xEF\xBB\xBF" OBS("final", P1, "\"effectiveDateTime\":\"2026-01-02\"", "\"valueInteger\":12")
     "\r\n"
@@ -94,6 +94,7 @@ static const char mixed[] =
     OBS("final", P1, "\"effectiveDateTime\":\"2026-01-05\"",
         "\"valueQuantity\":{\"value\":7,\"unit\":\"{score}\",\"code\":\"mg\"}") "\n"
     OBS("final", P1, "\"effectiveDateTime\":\"2026-01-06\"", "\"valueQuantity\":{\"value\":7}");
+/* clang-format on */
 
 static void mixed_all_sizes(void **state)
 {
@@ -108,7 +109,8 @@ static void mixed_all_sizes(void **state)
     assert_int_equal(g.counts.skipped_other_code, 1);
     const char *want_rows =
         "P1|2026-01-02|0||||||||nan|nan|12|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:1\n"
-        "P2|2026-01-03|1|intranasal|esketamine||||||56|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:4\n"
+        "P2|2026-01-03|1|intranasal|esketamine||||||56|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-"
+        "1|c0|@0:4\n"
         "P1|2026-01-06|0||||||||nan|nan|7|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:15\n";
     if (strcmp(g.rows, want_rows) != 0)
         fail_msg("rows:\n%s", g.rows);
@@ -117,9 +119,12 @@ static void mixed_all_sizes(void **state)
         "9:0:status_not_usable:1: status: 'registered' is not a usable status (set aside)\n"
         "10:0:malformed:1: line: not JSON: string or '}' expected near 'oops' (column 5)\n"
         "11:0:malformed:1: line: not a JSON object\n"
-        "12:0:invalid_patient_id:1: subject.reference: the id must be 1-64 characters of A-Z a-z 0-9 . _ -\n"
-        "13:0:invalid_date:1: effectiveDateTime: expected a real calendar date YYYY-MM-DD (years 1900-2199), got '2026-02-30'\n"
-        "14:0:invalid_choice:1: valueQuantity.code: a phq9 score has no unit ({score}, 1 or none), got 'mg'\n";
+        "12:0:invalid_patient_id:1: subject.reference: the id must be 1-64 characters of A-Z a-z "
+        "0-9 . _ -\n"
+        "13:0:invalid_date:1: effectiveDateTime: expected a real calendar date YYYY-MM-DD (years "
+        "1900-2199), got '2026-02-30'\n"
+        "14:0:invalid_choice:1: valueQuantity.code: a phq9 score has no unit ({score}, 1 or none), "
+        "got 'mg'\n";
     if (strcmp(g.probs, want_probs) != 0)
         fail_msg("problems:\n%s", g.probs);
     assert_null(strstr(g.rows, "Jane"));
@@ -185,11 +190,14 @@ static void line_cap_fits(void **state)
 }
 
 /* A MedicationAdministration's checks, one line each. */
-#define MED(status, drug, rest)                                                                   \
-    "{\"resourceType\":\"MedicationAdministration\",\"status\":\"" status "\","                  \
-    "\"medicationCodeableConcept\":" drug ",\"subject\":{\"reference\":\"Patient/P3\"},"         \
+#define MED(status, drug, rest)                                                                    \
+    "{\"resourceType\":\"MedicationAdministration\",\"status\":\"" status "\","                    \
+    "\"medicationCodeableConcept\":" drug ",\"subject\":{\"reference\":\"Patient/P3\"},"           \
     "\"effectiveDateTime\":\"2026-03-01\"" rest "}\n"
+/* clang-format off */
 #define KET "{\"coding\":[{\"system\":\"http://www.nlm.nih.gov/research/umls/rxnorm\",\"code\":\"238083\"}]}"
+/* clang-format on */
+/* clang-format off */
 static const char meds[] =
     MED("completed", KET, ",\"dosage\":{\"dose\":{\"value\":0.5,\"unit\":\"mg/kg\"}}")
     MED("completed", KET, ",\"dosage\":{\"dose\":{\"value\":35}}")
@@ -199,6 +207,7 @@ static const char meds[] =
     MED("completed", "{\"text\":\" KETAMINE \"}", ",\"dosage\":{\"route\":{\"coding\":[{\"system\":\"http://snomed.info/sct\",\"code\":\"37839007\"}]}}")
     "{\"resourceType\":\"MedicationAdministration\",\"status\":\"completed\",\"medicationReference\":{\"reference\":\"Medication/1\"}}\n"
     MED("in-progress", KET, ",\"dosage\":{\"dose\":{\"value\":40,\"unit\":\"mg\",\"code\":\"mg\"},\"route\":{\"text\":\"IV\"}}");
+/* clang-format on */
 
 static void administrations(void **state)
 {
@@ -206,18 +215,21 @@ static void administrations(void **state)
     struct got g;
     read_all_sizes(meds, sizeof meds - 1, &g);
     assert_int_equal(g.rows_read, 8);
-    const char *want_rows =
-        "P3|2026-03-01|1|sublingual|ketamine||||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:6\n"
-        "P3|2026-03-01|1|iv|ketamine||||||40|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:8\n";
+    const char *want_rows = "P3|2026-03-01|1|sublingual|ketamine||||||nan|nan|-1|-1|-1|-1|-1|-1|-1|"
+                            "-1|-1|-1|-1|-1|-1|-1|c0|@0:6\n"
+                            "P3|2026-03-01|1|iv|ketamine||||||40|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|"
+                            "-1|-1|-1|-1|c0|@0:8\n";
     if (strcmp(g.rows, want_rows) != 0)
         fail_msg("rows:\n%s", g.rows);
     const char *want_probs =
         "1:0:invalid_choice:1: dosage.dose.unit: expected mg, got 'mg/kg'\n"
         "2:0:invalid_choice:1: dosage.dose.unit: missing (the dose must be in mg)\n"
         "3:0:out_of_range:1: dosage.dose.value: out of range (0, 1000] mg, got 1200\n"
-        "4:0:invalid_choice:1: dosage.route.coding: SNOMED CT code 34206005 is not one of the routes read (47625008, 78421000, 46713006, 37839007, 26643006)\n"
+        "4:0:invalid_choice:1: dosage.route.coding: SNOMED CT code 34206005 is not one of the "
+        "routes read (47625008, 78421000, 46713006, 37839007, 26643006)\n"
         "5:0:status_not_usable:1: status: 'not-done' is not a usable status (set aside)\n"
-        "7:0:invalid_choice:1: medicationReference: not read: the drug must be a medicationCodeableConcept\n";
+        "7:0:invalid_choice:1: medicationReference: not read: the drug must be a "
+        "medicationCodeableConcept\n";
     if (strcmp(g.probs, want_probs) != 0)
         fail_msg("problems:\n%s", g.probs);
     got_free(&g);
@@ -237,10 +249,11 @@ static void chunks_any_threads(void **state)
                  1 + i % 28);
         if (i % 23 == 1) /* an exact repeat: a duplicate */
             for (int k = 0; k < 2; k++)
-                sbuf_printf(&b, "{\"resourceType\":\"Observation\",\"status\":\"final\","
-                                "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":"
-                                "\"70274-6\"}]},\"subject\":{\"reference\":\"Patient/D%d\"},%s,"
-                                "\"valueInteger\":4}\n",
+                sbuf_printf(&b,
+                            "{\"resourceType\":\"Observation\",\"status\":\"final\","
+                            "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":"
+                            "\"70274-6\"}]},\"subject\":{\"reference\":\"Patient/D%d\"},%s,"
+                            "\"valueInteger\":4}\n",
                             i, when);
         else if (i % 11 == 0)
             sbuf_printf(&b, "\r\n\n");
@@ -327,8 +340,8 @@ static void sniff(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(mixed_all_sizes), cmocka_unit_test(line_cap),
-        cmocka_unit_test(line_cap_fits),   cmocka_unit_test(administrations),
+        cmocka_unit_test(mixed_all_sizes),    cmocka_unit_test(line_cap),
+        cmocka_unit_test(line_cap_fits),      cmocka_unit_test(administrations),
         cmocka_unit_test(chunks_any_threads), cmocka_unit_test(sniff),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -67,15 +67,15 @@ static void test_ingest_hama_monitoring_min(void **state)
 {
     (void)state;
     const char *data = "patient_id,session_date,hama,monitoring_min,dose_mg\n"
-                       "A,2026-01-01,30,120,56\n"   /* 2 */
-                       "A,2026-01-01,28,,\n"        /* 3: hama disagrees: conflict */
-                       "A,2026-01-02,56,1440,56\n"  /* 4: both at their maximum */
-                       "B,2026-01-05,20,100,56\n"   /* 5 */
-                       "B,2026-01-05,20,130,56\n"   /* 6: differs in monitoring_min only */
-                       "B,2026-01-06,57,0,56\n"     /* 7: hama out of range */
-                       "B,2026-01-07,0,1441,56\n"   /* 8: monitoring_min out of range */
-                       "B,2026-01-08,0,90.5,56\n"   /* 9: not an integer */
-                       "B,2026-01-09,0,-1,56\n";    /* 10: not an integer */
+                       "A,2026-01-01,30,120,56\n"  /* 2 */
+                       "A,2026-01-01,28,,\n"       /* 3: hama disagrees: conflict */
+                       "A,2026-01-02,56,1440,56\n" /* 4: both at their maximum */
+                       "B,2026-01-05,20,100,56\n"  /* 5 */
+                       "B,2026-01-05,20,130,56\n"  /* 6: differs in monitoring_min only */
+                       "B,2026-01-06,57,0,56\n"    /* 7: hama out of range */
+                       "B,2026-01-07,0,1441,56\n"  /* 8: monitoring_min out of range */
+                       "B,2026-01-08,0,90.5,56\n"  /* 9: not an integer */
+                       "B,2026-01-09,0,-1,56\n";   /* 10: not an integer */
     char *path = write_temp(data, strlen(data));
     const char *paths[] = {path};
     struct ingest_opts o = default_opts();
@@ -148,12 +148,12 @@ static void test_ingest_duplicates_conflicts_as_of(void **state)
                                "the as-of date 2026-01-31 (set aside)\n");
     char *rows = rows_dump(&res.rows, 1);
     /* sorted by patient, date, content; conflict bits: phq9 = 1, madrs = 4 */
-    assert_string_equal(rows,
-                        "A|2026-01-01|0|||x|||||nan|nan|10|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c1|@0:3\n"
-                        "A|2026-01-01|0|||y|||||nan|nan|-1|-1|30|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:7\n"
-                        "A|2026-01-01|0|||y|||||nan|nan|11|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c1|@0:6\n"
-                        "B|2026-01-05|0|||x|||||nan|nan|10|-1|20|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c4|@0:2\n"
-                        "B|2026-01-05|0|||x|||||nan|nan|10|-1|21|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c4|@0:8\n");
+    assert_string_equal(
+        rows, "A|2026-01-01|0|||x|||||nan|nan|10|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c1|@0:3\n"
+              "A|2026-01-01|0|||y|||||nan|nan|-1|-1|30|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:7\n"
+              "A|2026-01-01|0|||y|||||nan|nan|11|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c1|@0:6\n"
+              "B|2026-01-05|0|||x|||||nan|nan|10|-1|20|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c4|@0:2\n"
+              "B|2026-01-05|0|||x|||||nan|nan|10|-1|21|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c4|@0:8\n");
     assert_int_equal(res.patients, 2);
     free(rows);
     free(probs);
@@ -273,22 +273,22 @@ static void test_ingest_threads_give_identical_results(void **state)
     sbuf_printf(&b, "patient_id,session_date,phq9,concurrent_therapy,site\n");
     for (int i = 0; i < 400; i++) {
         if (i % 7 == 0)
-            sbuf_printf(&b, "P%d,2026-01-%02d,%d,\"note\nsecond line\",s%d\n", i % 50,
-                        1 + i % 28, i % 30, i % 3);
+            sbuf_printf(&b, "P%d,2026-01-%02d,%d,\"note\nsecond line\",s%d\n", i % 50, 1 + i % 28,
+                        i % 30, i % 3);
         else if (i % 11 == 0)
-            sbuf_printf(&b, "P%d,2026-01-%02d,%d,\"a,\"\"b\"\"\",s%d\n", i % 50, 1 + i % 28,
-                        i % 27, i % 3);
+            sbuf_printf(&b, "P%d,2026-01-%02d,%d,\"a,\"\"b\"\"\",s%d\n", i % 50, 1 + i % 28, i % 27,
+                        i % 3);
         else if (i % 13 == 0)
             sbuf_printf(&b, "P%d,2026-01-%02d,%d,x\"y,s%d\n", i % 50, 1 + i % 28, i % 27, i % 3);
         else if (i % 17 == 0) /* a record ended by a lone CR: the next one shares its line */
-            sbuf_printf(&b, "P%d,2026-01-%02d,%d,psychotherapy,s%d\r", i % 50, 1 + i % 28,
-                        i % 27, i % 3);
+            sbuf_printf(&b, "P%d,2026-01-%02d,%d,psychotherapy,s%d\r", i % 50, 1 + i % 28, i % 27,
+                        i % 3);
         else if (i % 19 == 0) /* then a run of blank lines: more line ends than rows */
-            sbuf_printf(&b, "P%d,2026-01-%02d,%d,psychotherapy,s%d\n%s", i % 50, 1 + i % 28,
-                        i % 27, i % 3, "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n");
+            sbuf_printf(&b, "P%d,2026-01-%02d,%d,psychotherapy,s%d\n%s", i % 50, 1 + i % 28, i % 27,
+                        i % 3, "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n");
         else
-            sbuf_printf(&b, "P%d,2026-01-%02d,%d,psychotherapy,s%d\r\n", i % 50, 1 + i % 28,
-                        i % 27, i % 3);
+            sbuf_printf(&b, "P%d,2026-01-%02d,%d,psychotherapy,s%d\r\n", i % 50, 1 + i % 28, i % 27,
+                        i % 3);
     }
     char *path = write_temp(b.s, b.n);
     const char *paths[] = {path};
@@ -338,8 +338,8 @@ static void test_ingest_forty_files_any_threads(void **state)
         struct sbuf b = {0};
         sbuf_printf(&b, "patient_id,session_date,phq9,site\n");
         for (int i = 0; i < 30; i++)
-            sbuf_printf(&b, "P%02d,2026-%02d-%02d,%d,\"site\n%d\"\n", (i * 7 + f) % 25,
-                        1 + f % 12, 1 + i % 28, (i + f) % 30, f % 5);
+            sbuf_printf(&b, "P%02d,2026-%02d-%02d,%d,\"site\n%d\"\n", (i * 7 + f) % 25, 1 + f % 12,
+                        1 + i % 28, (i + f) % 30, f % 5);
         sbuf_printf(&b, "P00,2026-01-01,9,same\n"); /* in every file: 39 duplicates */
         paths[f] = write_temp(b.s, b.n);
         data[f] = b;

@@ -51,8 +51,8 @@ static void read_all_sizes(const char *data, const struct ingest_opts *o, char *
     char *crows, *cprobs;
     assert_int_equal(read_pieces(data, n, n ? n : 1, &only, &crows, &cprobs, &d), 0);
     if (strcmp(crows, *rows_out) != 0 || strcmp(cprobs, *probs_out) != 0)
-        fail_msg("libcsv alone differs:\n%s%s\nvs plain-line path:\n%s%s", crows, cprobs,
-                 *rows_out, *probs_out);
+        fail_msg("libcsv alone differs:\n%s%s\nvs plain-line path:\n%s%s", crows, cprobs, *rows_out,
+                 *probs_out);
     free(crows);
     free(cprobs);
     for (size_t piece = 1; piece < n; piece++) {
@@ -68,17 +68,16 @@ static void read_all_sizes(const char *data, const struct ingest_opts *o, char *
 
 /* BOM, CRLF, a quoted delimiter and quotes, a blank line, a quoted newline, a bad date, text
  * after a closing quote, and a last line without a line end. */
-static const char mixed[] =
-    "\xEF\xBB\xBF"
-    "Patient_ID , session_date,phq9,site\r\n"
-    "P1,2026-01-02,12,\"North, \"\"A\"\"\"\r\n"
-    "\r\n"
-    "P2,2026-01-03,,\"multi\nline\"\r\n"
-    "P3,2026-13-01,5,x\r\n"
-    "P4,2026-01-05,\"7\"x,y\n"
-    "   \n"
-    ",,,\n"
-    "P5,2026-01-06,3,z";
+static const char mixed[] = "\xEF\xBB\xBF"
+                            "Patient_ID , session_date,phq9,site\r\n"
+                            "P1,2026-01-02,12,\"North, \"\"A\"\"\"\r\n"
+                            "\r\n"
+                            "P2,2026-01-03,,\"multi\nline\"\r\n"
+                            "P3,2026-13-01,5,x\r\n"
+                            "P4,2026-01-05,\"7\"x,y\n"
+                            "   \n"
+                            ",,,\n"
+                            "P5,2026-01-06,3,z";
 
 static void test_reader_every_piece_size_mixed(void **state)
 {
@@ -86,9 +85,13 @@ static void test_reader_every_piece_size_mixed(void **state)
     struct ingest_opts o = default_opts();
     char *rows, *probs;
     read_all_sizes(mixed, &o, &rows, &probs);
-    assert_string_equal(rows, "P1|2026-01-02|0|||North, \"A\"|||||nan|nan|12|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
-                              "P2|2026-01-03|0|||multi\nline|||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:4\n"
-                              "P5|2026-01-06|0|||z|||||nan|nan|3|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:10\n");
+    assert_string_equal(
+        rows,
+        "P1|2026-01-02|0|||North, "
+        "\"A\"|||||nan|nan|12|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
+        "P2|2026-01-03|0|||multi\nline|||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:"
+        "4\n"
+        "P5|2026-01-06|0|||z|||||nan|nan|3|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:10\n");
     assert_string_equal(
         probs,
         "6:2:invalid_date:1: column 'session_date': expected a real calendar date YYYY-MM-DD "
@@ -104,8 +107,8 @@ static void test_reader_every_piece_size_unterminated_quote(void **state)
     (void)state;
     struct ingest_opts o = default_opts();
     char *rows, *probs;
-    read_all_sizes("patient_id,session_date,site\nA,2026-01-01,\"open\nB,2026-01-02,x\n", &o,
-                   &rows, &probs);
+    read_all_sizes("patient_id,session_date,site\nA,2026-01-01,\"open\nB,2026-01-02,x\n", &o, &rows,
+                   &probs);
     assert_string_equal(rows, "");
     assert_string_equal(probs, "2:3:malformed:1: unterminated quoted field: the record runs "
                                "from line 2 to the end of the file\n");
@@ -133,11 +136,12 @@ static void test_reader_plain_lines_as_libcsv(void **state)
                    "P7,2026-01-08,8,\x01x\n"
                    ",2026-01-09,9,z\n",
                    &o, &rows, &probs);
-    assert_string_equal(rows,
-                        "P1|2026-01-02|0|||North  Wing|||||nan|nan|12|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
-                        "P2|2026-01-03|0||||||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:5\n"
-                        "P3|2026-01-04|0|||a|||||nan|nan|4|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:7\n"
-                        "P4|2026-01-05|0|||b|||||nan|nan|5|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:7\n");
+    assert_string_equal(
+        rows, "P1|2026-01-02|0|||North  "
+              "Wing|||||nan|nan|12|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
+              "P2|2026-01-03|0||||||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:5\n"
+              "P3|2026-01-04|0|||a|||||nan|nan|4|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:7\n"
+              "P4|2026-01-05|0|||b|||||nan|nan|5|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:7\n");
     assert_string_equal(
         probs,
         "8:4:malformed:1: record has 3 fields, the header has 4\n"
@@ -155,9 +159,10 @@ static void test_reader_plain_lines_as_libcsv(void **state)
                    "  \n"
                    "P2\t2026-01-03\t\n",
                    &o, &rows, &probs);
-    assert_string_equal(rows,
-                        "P1|2026-01-02|0|||a b|||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
-                        "P2|2026-01-03|0||||||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:5\n");
+    assert_string_equal(
+        rows,
+        "P1|2026-01-02|0|||a b|||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
+        "P2|2026-01-03|0||||||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:5\n");
     assert_string_equal(probs, "");
     free(rows);
     free(probs);
@@ -179,8 +184,10 @@ static void test_reader_record_after_cr_on_its_own_line(void **state)
         probs,
         "3:2:invalid_date:1: column 'session_date': expected a real calendar date YYYY-MM-DD "
         "(1900-2199), got \"2026-13-01\"\n");
-    assert_string_equal(rows, "P1|2026-01-02|0|||a\nb|||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
-                              "P3|2026-01-04|0|||y|||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:4\n");
+    assert_string_equal(
+        rows,
+        "P1|2026-01-02|0|||a\nb|||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
+        "P3|2026-01-04|0|||y|||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:4\n");
     free(rows);
     free(probs);
 }
@@ -196,7 +203,9 @@ static void test_reader_field_count_and_quote_in_unquoted(void **state)
                    "C,2026-01-03,Dr \"Bob\"\n"
                    "D,2026-01-04,ok\n",
                    &o, &rows, &probs);
-    assert_string_equal(rows, "D|2026-01-04|0|||ok|||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:5\n");
+    assert_string_equal(
+        rows,
+        "D|2026-01-04|0|||ok|||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:5\n");
     assert_string_equal(probs,
                         "2:3:malformed:1: record has 2 fields, the header has 3\n"
                         "3:4:malformed:1: record has 4 fields, the header has 3\n"
@@ -218,7 +227,9 @@ static void test_reader_quote_error_inside_multiline_record(void **state)
                    &o, &rows, &probs);
     assert_string_equal(probs, "2:3:malformed:1: malformed quoting at line 3 (a quote inside an "
                                "unquoted field, or text after a closing quote)\n");
-    assert_string_equal(rows, "B|2026-01-02|0|||||ok|||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:4\n");
+    assert_string_equal(
+        rows,
+        "B|2026-01-02|0|||||ok|||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:4\n");
     free(rows);
     free(probs);
 }
@@ -252,16 +263,20 @@ static void test_reader_multiline_text_accepted(void **state)
         "got \"c\\x0A\\x1F\"\n"
         "11:6:invalid_text:1: column 'concurrent_therapy': a control character (byte 1) is not "
         "allowed, got \"\\x7F\"\n"
-        "15:3:too_long:1: column 'site': 65 characters, at most 64 allowed, got \"" E20 E10 "...\"\n");
-    assert_string_equal(rows, "P1|2026-01-02|0|||North\nWing|Dr\tA|talk\rtherapy|nausea\r\nheadache||"
-                              "nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
-                              "P5|2026-01-06|0|||" E62 "\nx|||||"
-                              "nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:13\n");
+        "15:3:too_long:1: column 'site': 65 characters, at most 64 allowed, got \"" E20 E10
+        "...\"\n");
+    assert_string_equal(rows,
+                        "P1|2026-01-02|0|||North\nWing|Dr\tA|talk\rtherapy|nausea\r\nheadache||"
+                        "nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
+                        "P5|2026-01-06|0|||" E62 "\nx|||||"
+                        "nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:13\n");
     free(rows);
     free(probs);
 }
 /* 8 euro signs (3 bytes each) */
-#define E8 "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"
+#define E8                                                                                         \
+    "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82" \
+    "\xac"
 
 /* One table row per value rule: the input value, the column, the expected message. */
 static const struct {
@@ -321,8 +336,7 @@ static const struct {
      "\"123456789012345678901234567890123456789012345678901234567890...\"\n"},
     /* a long value is shown shortened before a character, never inside one: 60 bytes end
      * inside the 20th euro sign (3 bytes each), so it is kept whole */
-    {"patient_id,session_date,clinician",
-     "A,2026-01-01,a" E8 E8 E8 E8 E8 E8 E8 E8,
+    {"patient_id,session_date,clinician", "A,2026-01-01,a" E8 E8 E8 E8 E8 E8 E8 E8,
      "2:3:too_long:1: column 'clinician': 65 characters, at most 64 allowed, got "
      "\"a" E8 E8 "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac...\"\n"},
     /* two problems in one row: both listed, the first decides the reason */
@@ -368,8 +382,8 @@ static void test_reader_text_bytes_checked_everywhere(void **state)
                          value);
                 char *rows, *probs, want[64];
                 struct diag d;
-                assert_int_equal(read_pieces(data, strlen(data), strlen(data), &o, &rows, &probs, &d),
-                                 0);
+                assert_int_equal(
+                    read_pieces(data, strlen(data), strlen(data), &o, &rows, &probs, &d), 0);
                 assert_string_equal(rows, "");
                 snprintf(want, sizeof want, "(byte %zu) is not allowed", at + 1);
                 if (!strstr(probs, want))
@@ -402,11 +416,13 @@ static void test_reader_values_accepted_and_normalised(void **state)
                    &o, &rows, &probs);
     assert_string_equal(probs, "");
     /* session_type: empty with a dose or a route -> treatment (1), else assessment (0) */
-    assert_string_equal(rows,
-                        "a.B_c-9|2024-02-29|1|iv|ketamine|||none|nausea|headache||35.5|71|0|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
-                        "X|2026-01-01|1||||||||0.5|nan|27|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:3\n"
-                        "Y|2026-01-01|0|intranasal|||||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:4\n"
-                        "Z|2026-01-01|0||||||||nan|350|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:5\n");
+    assert_string_equal(
+        rows, "a.B_c-9|2024-02-29|1|iv|ketamine|||none|nausea|headache||35.5|71|0|-1|-1|-1|-1|-1|-"
+              "1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
+              "X|2026-01-01|1||||||||0.5|nan|27|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:3\n"
+              "Y|2026-01-01|0|intranasal|||||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|"
+              "c0|@0:4\n"
+              "Z|2026-01-01|0||||||||nan|350|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:5\n");
     free(rows);
     free(probs);
 }
@@ -420,7 +436,9 @@ static void test_reader_semicolon_us_dates_and_tab(void **state)
     o.date_us = 1;
     read_all_sizes("patient_id;session_date;site\nA;10/31/2026;\"a;b\"\nB;2026-10-31;x\n", &o,
                    &rows, &probs);
-    assert_string_equal(rows, "A|2026-10-31|0|||a;b|||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n");
+    assert_string_equal(
+        rows,
+        "A|2026-10-31|0|||a;b|||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n");
     assert_string_equal(probs, "3:2:invalid_date:1: column 'session_date': expected a real "
                                "calendar date MM/DD/YYYY (1900-2199), got \"2026-10-31\"\n");
     free(rows);
@@ -430,8 +448,10 @@ static void test_reader_semicolon_us_dates_and_tab(void **state)
     read_all_sizes("patient_id\tsession_date\tsite\nA\t2026-01-01\t two words \nB\t2026-01-02\t\n",
                    &o, &rows, &probs);
     assert_string_equal(probs, "");
-    assert_string_equal(rows, "A|2026-01-01|0|||two words|||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
-                              "B|2026-01-02|0||||||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:3\n");
+    assert_string_equal(
+        rows,
+        "A|2026-01-01|0|||two words|||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
+        "B|2026-01-02|0||||||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:3\n");
     free(rows);
     free(probs);
 }
@@ -505,8 +525,10 @@ static void test_reader_allow_column_and_mapping(void **state)
     map.header[COL_PHQ9] = hdr;
     snprintf(csv, sizeof csv, "pseudonym,session_date,%s\nK1,2026-01-01,30\n", hdr);
     read_all_sizes(csv, &o, &rows, &probs);
-    snprintf(want, sizeof want, "2:3:out_of_range:1: column 'phq9' (\"%.118s\xe2\x80\xa6\"): out of "
-             "range 0-27, got \"30\"\n", hdr);
+    snprintf(want, sizeof want,
+             "2:3:out_of_range:1: column 'phq9' (\"%.118s\xe2\x80\xa6\"): out of "
+             "range 0-27, got \"30\"\n",
+             hdr);
     assert_string_equal(probs, want);
     map.header[COL_PHQ9] = (char *)"PHQ-9 Total";
     free(rows);
@@ -544,9 +566,10 @@ static void test_reader_every_piece_size_timestamps(void **state)
                    "B,2026-10-05T12:30:00+24:00,20\n"
                    "B,2026-10-05T12:30:00 PM,20\n",
                    &o, &rows, &probs);
-    assert_string_equal(rows, "A|2026-10-05|0||||||||nan|nan|20|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
-                              "A|2026-10-06|0||||||||nan|nan|18|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:3\n"
-                              "A|2026-10-20|0||||||||nan|nan|8|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:4\n");
+    assert_string_equal(
+        rows, "A|2026-10-05|0||||||||nan|nan|20|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
+              "A|2026-10-06|0||||||||nan|nan|18|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:3\n"
+              "A|2026-10-20|0||||||||nan|nan|8|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:4\n");
     assert_string_equal(
         probs,
         "5:2:invalid_date:1: column 'session_date': impossible time: the hour must be 00-23, got "
@@ -566,8 +589,9 @@ static void test_reader_every_piece_size_timestamps(void **state)
                    "A,10/06/2026 09:15:00,18\n"
                    "B,10/5/2026 13:00 PM,20\n",
                    &o, &rows, &probs);
-    assert_string_equal(rows, "A|2026-10-05|0||||||||nan|nan|20|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
-                              "A|2026-10-06|0||||||||nan|nan|18|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:3\n");
+    assert_string_equal(
+        rows, "A|2026-10-05|0||||||||nan|nan|20|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
+              "A|2026-10-06|0||||||||nan|nan|18|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:3\n");
     assert_string_equal(probs, "4:2:invalid_date:1: column 'session_date': impossible time: the "
                                "hour must be 1-12 with AM or PM, got \"10/5/2026 13:00 PM\"\n");
     free(rows);
@@ -595,22 +619,26 @@ static void test_reader_every_piece_size_long(void **state)
                    "5,B,2026-10-07,,\n"
                    "64,B,2026-10-07,89209-1,\n",
                    &o, &rows, &probs);
-    assert_string_equal(rows, "A|2026-10-05|0|||north|||||nan|nan|20|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
-                              "A|2026-10-05|0|||north|||||nan|nan|-1|1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:3\n"
-                              "A|2026-10-07|0|||south, 2|||||nan|nan|-1|-1|-1|-1|-1|-1|21|-1|-1|-1|-1|-1|-1|-1|c0|@0:4\n"
-                              "A|2026-10-07|0||||||||nan|nan|-1|-1|-1|-1|-1|-1|9|-1|-1|-1|-1|-1|-1|-1|c0|@0:5\n"
-                              "B|2026-10-07|0||||||||nan|nan|-1|-1|31|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:6\n");
+    assert_string_equal(
+        rows,
+        "A|2026-10-05|0|||north|||||nan|nan|20|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
+        "A|2026-10-05|0|||north|||||nan|nan|-1|1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:3\n"
+        "A|2026-10-07|0|||south, 2|||||nan|nan|-1|-1|-1|-1|-1|-1|21|-1|-1|-1|-1|-1|-1|-1|c0|@0:4\n"
+        "A|2026-10-07|0||||||||nan|nan|-1|-1|-1|-1|-1|-1|9|-1|-1|-1|-1|-1|-1|-1|c0|@0:5\n"
+        "B|2026-10-07|0||||||||nan|nan|-1|-1|31|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:6\n");
     assert_string_equal(
         probs,
         "7:1:out_of_range:1: column 'score': out of range 0-21 for gad7, got \"22\"\n"
         "8:1:not_an_integer:1: column 'score': expected an integer 0-27 for qids_sr16, got "
         "\"x\"\n"
         "9:4:invalid_choice:1: column 'instrument' (\"Instrument\"): unknown instrument: expected "
-        "one of phq9, phq9_item9, madrs, qids_sr16, hamd17, bdi2, gad7, hama, or one of the LOINC codes "
+        "one of phq9, phq9_item9, madrs, qids_sr16, hamd17, bdi2, gad7, hama, or one of the LOINC "
+        "codes "
         "44261-6, 44260-8, 89209-1, 70274-6, got \"44262-0\"\n"
         /* the instrument decides the reason: the score is checked once the record ends */
         "10:4:invalid_choice:1: column 'instrument' (\"Instrument\"): unknown instrument: "
-        "expected one of phq9, phq9_item9, madrs, qids_sr16, hamd17, bdi2, gad7, hama, or one of the "
+        "expected one of phq9, phq9_item9, madrs, qids_sr16, hamd17, bdi2, gad7, hama, or one of "
+        "the "
         "LOINC codes 44261-6, 44260-8, 89209-1, 70274-6, got \"phq\"\n"
         "10:1:not_an_integer:0: column 'score': expected an integer, got \"y\"\n"
         "11:1:missing_required:1: column 'score': a value is required\n"
@@ -634,15 +662,18 @@ static void test_reader_long_header(void **state)
                    "A,2026-10-05,44261-6,12,c1,x\n"
                    "A,2026-10-05,44261-6,13,c1,x\n",
                    &o, &rows, &probs);
-    assert_string_equal(rows, "A|2026-10-05|0||||c1||||nan|nan|12|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
-                              "A|2026-10-05|0||||c1||||nan|nan|13|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:3\n");
+    assert_string_equal(
+        rows,
+        "A|2026-10-05|0||||c1||||nan|nan|12|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n"
+        "A|2026-10-05|0||||c1||||nan|nan|13|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:3\n");
     assert_string_equal(probs, "");
     free(rows);
     free(probs);
     o.colmap = NULL;
     /* one of the two alone: an unknown column of a wide file */
     read_all_sizes("patient_id,session_date,score\nA,2026-10-05,12\n", &o, &rows, &probs);
-    assert_string_equal(rows, "A|2026-10-05|0||||||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n");
+    assert_string_equal(
+        rows, "A|2026-10-05|0||||||||nan|nan|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|-1|c0|@0:2\n");
     free(rows);
     free(probs);
     static const struct {

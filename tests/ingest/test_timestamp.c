@@ -37,12 +37,18 @@ static void test_timestamp_iso_forms(void **state)
 {
     (void)state;
     const int32_t oct5 = date_from_ymd(2026, 10, 5);
-    static const char *const ok[] = {
-        "2026-10-05",           "2026-10-05T14:30",          "2026-10-05 14:30",
-        "2026-10-05T14:30:00",  "2026-10-05T14:30:00Z",      "2026-10-05 09:15:00",
-        "2026-10-05T10:00:00-05:00", "2026-10-05T23:59:59.999999+14:00",
-        "2026-10-05T00:00:00.5Z", "2026-10-05T23:59:60Z",    "2026-10-05T00:00+00:00",
-        "2026-10-05T23:30:00-23:59"};
+    static const char *const ok[] = {"2026-10-05",
+                                     "2026-10-05T14:30",
+                                     "2026-10-05 14:30",
+                                     "2026-10-05T14:30:00",
+                                     "2026-10-05T14:30:00Z",
+                                     "2026-10-05 09:15:00",
+                                     "2026-10-05T10:00:00-05:00",
+                                     "2026-10-05T23:59:59.999999+14:00",
+                                     "2026-10-05T00:00:00.5Z",
+                                     "2026-10-05T23:59:60Z",
+                                     "2026-10-05T00:00+00:00",
+                                     "2026-10-05T23:30:00-23:59"};
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
         assert_int_equal(parse_ok(ok[i], 0, NULL), oct5); /* the date as written */
     assert_int_equal(parse_ok("2024-02-29T12:00:00Z", 0, NULL), date_from_ymd(2024, 2, 29));
@@ -52,10 +58,16 @@ static void test_timestamp_us_forms(void **state)
 {
     (void)state;
     const int32_t oct5 = date_from_ymd(2026, 10, 5);
-    static const char *const ok[] = {"10/5/2026",          "10/05/2026",        "10/5/2026 2:30",
-                                     "10/5/2026 14:30",    "10/5/2026 14:30:15", "10/5/2026 2:30 PM",
-                                     "10/5/2026 12:00 AM", "10/5/2026 12:59:59 pm",
-                                     "10/5/2026 1:00:00 Am", "10/5/2026 0:00"};
+    static const char *const ok[] = {"10/5/2026",
+                                     "10/05/2026",
+                                     "10/5/2026 2:30",
+                                     "10/5/2026 14:30",
+                                     "10/5/2026 14:30:15",
+                                     "10/5/2026 2:30 PM",
+                                     "10/5/2026 12:00 AM",
+                                     "10/5/2026 12:59:59 pm",
+                                     "10/5/2026 1:00:00 Am",
+                                     "10/5/2026 0:00"};
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
         assert_int_equal(parse_ok(ok[i], 1, NULL), oct5);
 }
@@ -79,13 +91,20 @@ static void test_timestamp_rejects_with_reason(void **state)
         {"2026-02-30T12:30", 0, "expected a real calendar date YYYY-MM-DD (1900-2199)"},
         {"2026-10-5 12:30", 0, "expected a real calendar date YYYY-MM-DD (1900-2199)"},
         {"10/05/2026", 0, "expected a real calendar date YYYY-MM-DD (1900-2199)"},
-        {"2026-10-05T", 0, NULL},         {"2026-10-05T1:30", 0, NULL},
-        {"2026-10-05T12", 0, NULL},       {"2026-10-05T12:3", 0, NULL},
-        {"2026-10-05T12:30:", 0, NULL},   {"2026-10-05T12:30:00.", 0, NULL},
-        {"2026-10-05T12:30.5", 0, NULL},  {"2026-10-05T12:30:00z", 0, NULL},
-        {"2026-10-05T12:30-0500", 0, NULL}, {"2026-10-05T12:30-05", 0, NULL},
-        {"2026-10-05T12:30Z ", 0, NULL},  {"2026-10-05x12:30", 0, NULL},
-        {"2026-10-05T12:30 PM", 0, NULL}, {"2026-10-05  12:30", 0, NULL},
+        {"2026-10-05T", 0, NULL},
+        {"2026-10-05T1:30", 0, NULL},
+        {"2026-10-05T12", 0, NULL},
+        {"2026-10-05T12:3", 0, NULL},
+        {"2026-10-05T12:30:", 0, NULL},
+        {"2026-10-05T12:30:00.", 0, NULL},
+        {"2026-10-05T12:30.5", 0, NULL},
+        {"2026-10-05T12:30:00z", 0, NULL},
+        {"2026-10-05T12:30-0500", 0, NULL},
+        {"2026-10-05T12:30-05", 0, NULL},
+        {"2026-10-05T12:30Z ", 0, NULL},
+        {"2026-10-05x12:30", 0, NULL},
+        {"2026-10-05T12:30 PM", 0, NULL},
+        {"2026-10-05  12:30", 0, NULL},
         {"10/5/2026 13:00 PM", 1, "impossible time: the hour must be 1-12 with AM or PM"},
         {"10/5/2026 0:30 AM", 1, "impossible time: the hour must be 1-12 with AM or PM"},
         {"10/5/2026 25:00", 1, "impossible time: the hour must be 00-23"},
@@ -95,10 +114,14 @@ static void test_timestamp_rejects_with_reason(void **state)
         {"10/5/26 12:30", 1, "expected a real calendar date MM/DD/YYYY (1900-2199)"},
         {"2026-10-05", 1, "expected a real calendar date MM/DD/YYYY (1900-2199)"},
         {"10/5/2026T12:30", 1, "expected a real calendar date MM/DD/YYYY (1900-2199)"},
-        {"10/5/2026 ", 1, NULL},          {"10/5/2026 12", 1, NULL},
-        {"10/5/2026 123:00", 1, NULL},    {"10/5/2026 12:3", 1, NULL},
-        {"10/5/2026 12:30 XM", 1, NULL},  {"10/5/2026 12:30PM", 1, NULL},
-        {"10/5/2026 12:30 PMX", 1, NULL}, {"10/5/2026 12:30:00.5", 1, NULL},
+        {"10/5/2026 ", 1, NULL},
+        {"10/5/2026 12", 1, NULL},
+        {"10/5/2026 123:00", 1, NULL},
+        {"10/5/2026 12:3", 1, NULL},
+        {"10/5/2026 12:30 XM", 1, NULL},
+        {"10/5/2026 12:30PM", 1, NULL},
+        {"10/5/2026 12:30 PMX", 1, NULL},
+        {"10/5/2026 12:30:00.5", 1, NULL},
         {"10/5/2026 12:30Z", 1, NULL},
     };
     static const char iso_shape[] =
@@ -163,15 +186,22 @@ static void test_timestamp_timezone_converts_zoned_only(void **state)
 static void test_timezone_rejects_unknown_names(void **state)
 {
     (void)state;
-    static const char *const bad[] = {"Mars/Olympus", "", "/etc/passwd", "../../etc/passwd",
-                                      "America/../../../etc/passwd", "America", "UTC ",
-                                      "America/Chicago\n", "zone.tab"};
+    static const char *const bad[] = {"Mars/Olympus",
+                                      "",
+                                      "/etc/passwd",
+                                      "../../etc/passwd",
+                                      "America/../../../etc/passwd",
+                                      "America",
+                                      "UTC ",
+                                      "America/Chicago\n",
+                                      "zone.tab"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         const char *why = NULL;
         if (ingest_timezone_use(bad[i], &why) != -1)
             fail_msg("accepted \"%s\"", bad[i]);
         assert_string_equal(
-            why, "not a time zone of the tz database (an IANA name such as America/Chicago or UTC)");
+            why,
+            "not a time zone of the tz database (an IANA name such as America/Chicago or UTC)");
     }
 }
 
@@ -181,18 +211,20 @@ static void test_instrument_lookup_names_and_loinc(void **state)
     static const struct {
         const char *s;
         int col;
-    } ok[] = {{"phq9", COL_PHQ9},       {"PHQ9", COL_PHQ9},           {"44261-6", COL_PHQ9},
-              {"phq9_item9", COL_PHQ9_ITEM9}, {"44260-8", COL_PHQ9_ITEM9}, {"madrs", COL_MADRS},
-              {"qids_sr16", COL_QIDS_SR16}, {"hamd17", COL_HAMD17}, {"bdi2", COL_BDI2},
-              {"89209-1", COL_BDI2},    {"gad7", COL_GAD7},           {"70274-6", COL_GAD7}};
+    } ok[] = {{"phq9", COL_PHQ9},           {"PHQ9", COL_PHQ9},
+              {"44261-6", COL_PHQ9},        {"phq9_item9", COL_PHQ9_ITEM9},
+              {"44260-8", COL_PHQ9_ITEM9},  {"madrs", COL_MADRS},
+              {"qids_sr16", COL_QIDS_SR16}, {"hamd17", COL_HAMD17},
+              {"bdi2", COL_BDI2},           {"89209-1", COL_BDI2},
+              {"gad7", COL_GAD7},           {"70274-6", COL_GAD7}};
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
         const struct column_info *e = ingest_instrument_lookup(ok[i].s, strlen(ok[i].s));
         assert_non_null(e);
         assert_int_equal(e->col, ok[i].col);
         assert_string_equal(e->name, ingest_col_name(e->col));
     }
-    static const char *const bad[] = {"", "phq", "phq9x", "44261", "44261-7", "cadss", "dose_mg",
-                                      "sbp_pre", "PHQ-9", " phq9"};
+    static const char *const bad[] = {"",      "phq",     "phq9x",   "44261", "44261-7",
+                                      "cadss", "dose_mg", "sbp_pre", "PHQ-9", " phq9"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         assert_null(ingest_instrument_lookup(bad[i], strlen(bad[i])));
     assert_non_null(ingest_instrument_lookup("gad7xyz", 4)); /* n bytes only */

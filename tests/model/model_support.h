@@ -14,7 +14,7 @@
 /* Reads csv (written to a temporary file) with the default reading options, cut at as_of_str
  * (YYYY-MM-DD) when given, into in, and runs the model with o into a; returns model_run's. */
 static inline int analyse(const char *csv, const struct model_opts *o, const char *as_of_str,
-                   struct ingest_result *in, struct analysis *a)
+                          struct ingest_result *in, struct analysis *a)
 {
     char *path = write_temp(csv, strlen(csv));
     const char *paths[] = {path};

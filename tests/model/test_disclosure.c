@@ -45,15 +45,15 @@ static void test_flow_complement_and_secondary(void **state)
     cohort(&in, &a, 25, 24, 21, 5);
     assert_int_equal(model_disclose(&in, &a), 0);
     const struct disclosure *d = &a.disc;
-    assert_int_equal(d->flow[F_BELOW_MIN], DISC_SMALL);    /* 1 */
-    assert_int_equal(d->flow[F_ELIGIBLE], DISC_WITHHELD);  /* 25 - 24 = 1 would follow */
+    assert_int_equal(d->flow[F_BELOW_MIN], DISC_SMALL);   /* 1 */
+    assert_int_equal(d->flow[F_ELIGIBLE], DISC_WITHHELD); /* 25 - 24 = 1 would follow */
     assert_int_equal(d->flow[F_COHORT], DISC_SHOWN);
-    assert_int_equal(d->flow[F_RESPONDERS], DISC_SMALL);   /* 5 */
-    assert_int_equal(d->flow[F_NONRESP], DISC_WITHHELD);   /* 16: mature - 5 */
-    assert_int_equal(d->flow[F_MATURE], DISC_SHOWN);       /* 21: 24 - 21 = 3 hides 24 */
+    assert_int_equal(d->flow[F_RESPONDERS], DISC_SMALL); /* 5 */
+    assert_int_equal(d->flow[F_NONRESP], DISC_WITHHELD); /* 16: mature - 5 */
+    assert_int_equal(d->flow[F_MATURE], DISC_SHOWN);     /* 21: 24 - 21 = 3 hides 24 */
     assert_int_equal(d->response.events, DISC_SMALL);
     assert_int_equal(d->response.n, DISC_SHOWN);
-    assert_int_equal(d->response.rate, DISC_WITHHELD);     /* 5 / 21 */
+    assert_int_equal(d->response.rate, DISC_WITHHELD); /* 5 / 21 */
     /* Kaplan-Meier n equals the withheld with_followup: the same cell, withheld; so the curve
      * (24 subjects) is not drawn and has no `at` estimates: the first of them, before any
      * censoring, gives n = (1 - S) / (S se^2) exactly (attack 12c: found on a MADRS export) */
@@ -166,7 +166,7 @@ static void test_centre_over_withheld_month(void **state)
     assert_int_equal(a.disc.monthly[4].events, DISC_SMALL);
     assert_int_equal(a.disc.monthly[4].rate, DISC_WITHHELD);
     assert_int_equal(a.disc.centre, DISC_WITHHELD);
-    assert_int_equal(a.disc.monthly[3].rate, DISC_SHOWN);     /* 15 / 30 stays */
+    assert_int_equal(a.disc.monthly[3].rate, DISC_SHOWN);      /* 15 / 30 stays */
     assert_int_equal(a.disc.monthly[3].limits, DISC_WITHHELD); /* built on the centre */
     assert_int_equal(a.disc.centre_remission, DISC_SHOWN);
     model_disclosure_fini(&a.disc);

@@ -154,9 +154,10 @@ static void test_durability_induction_and_frequency(void **state)
     static const struct {
         const char *id, *route;
         int n, days[10];
-    } pts[] = {{"S6", "iv", 6, {0, 4, 8, 12, 16, 21}}, {"S5", "iv", 6, {0, 4, 8, 12, 16, 22}},
-               {"S3", "im", 4, {0, 1, 2, 2}},        {"S4", "im", 4, {0, 1, 2, 3}},
-               {"S8", "", 8, {0, 1, 2, 3, 4, 5, 6, 7}}, {"S9", "iv", 9, {0, 2, 4, 6, 8, 10, 12, 14, 16}}};
+    } pts[] = {
+        {"S6", "iv", 6, {0, 4, 8, 12, 16, 21}},  {"S5", "iv", 6, {0, 4, 8, 12, 16, 22}},
+        {"S3", "im", 4, {0, 1, 2, 2}},           {"S4", "im", 4, {0, 1, 2, 3}},
+        {"S8", "", 8, {0, 1, 2, 3, 4, 5, 6, 7}}, {"S9", "iv", 9, {0, 2, 4, 6, 8, 10, 12, 14, 16}}};
     for (size_t p = 0; p < sizeof pts / sizeof *pts; p++)
         for (int k = 0; k < pts[p].n; k++) {
             char day[11];
@@ -176,9 +177,9 @@ static void test_durability_induction_and_frequency(void **state)
         const char *id;
         int sessions, complete;
         const char *band;
-    } want[] = {{"S6", 6, 1, "6-8"}, {"S5", 5, 0, "4-5"}, {"S3", 3, 0, "1-3"}, {"S4", 4, 0, "4-5"},
-                {"S8", 8, 1, "6-8"}, {"S9", 9, 1, "9+"},  {"OPEN", 1, 0, "1-3"},
-                {"EDGE", 1, 0, "1-3"}};
+    } want[] = {{"S6", 6, 1, "6-8"},   {"S5", 5, 0, "4-5"},  {"S3", 3, 0, "1-3"},
+                {"S4", 4, 0, "4-5"},   {"S8", 8, 1, "6-8"},  {"S9", 9, 1, "9+"},
+                {"OPEN", 1, 0, "1-3"}, {"EDGE", 1, 0, "1-3"}};
     for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
         const struct episode *e = find(&a, &in, want[k].id, 1);
         assert_int_equal(e->dur.induction_sessions, want[k].sessions);

@@ -21,9 +21,9 @@ static void test_model_baseline_window_boundaries(void **state)
     struct analysis a;
     model_opts_default(&o, COL_PHQ9);
     const char *csv = "patient_id,session_date,session_type,phq9\n"
-                      "IN,2026-01-01,assessment,20\n"   /* day -14 of 2026-01-15: inside */
+                      "IN,2026-01-01,assessment,20\n" /* day -14 of 2026-01-15: inside */
                       "IN,2026-01-15,treatment,\n"
-                      "OUT,2026-01-01,assessment,20\n"  /* day -15 of 2026-01-16: outside */
+                      "OUT,2026-01-01,assessment,20\n" /* day -15 of 2026-01-16: outside */
                       "OUT,2026-01-16,treatment,\n"
                       "LATEST,2026-01-05,assessment,25\n"
                       "LATEST,2026-01-10,assessment,9\n" /* the latest in the window wins */
@@ -59,14 +59,14 @@ static void test_model_response_and_remission_thresholds(void **state)
     /* baselines 20 / 21 / 10; endpoint window days 14-42 */
     const char *csv = "patient_id,session_date,session_type,phq9\n"
                       "HALF,2026-01-01,treatment,20\n"
-                      "HALF,2026-01-20,assessment,10\n"  /* exactly 50 %: responder */
+                      "HALF,2026-01-20,assessment,10\n" /* exactly 50 %: responder */
                       "ODD,2026-01-01,treatment,21\n"
-                      "ODD,2026-01-20,assessment,11\n"   /* 2 x 10 < 21: not a responder */
+                      "ODD,2026-01-20,assessment,11\n" /* 2 x 10 < 21: not a responder */
                       "REM,2026-01-01,treatment,10\n"
-                      "REM,2026-01-10,assessment,4\n"    /* day 9: before the window */
-                      "REM,2026-01-15,assessment,5\n"    /* day 14: 5 > 4, not a remitter */
-                      "REM,2026-02-12,assessment,4\n"    /* day 42: last in window -> remits */
-                      "REM,2026-02-13,assessment,9\n";   /* day 43: outside */
+                      "REM,2026-01-10,assessment,4\n"  /* day 9: before the window */
+                      "REM,2026-01-15,assessment,5\n"  /* day 14: 5 > 4, not a remitter */
+                      "REM,2026-02-12,assessment,4\n"  /* day 42: last in window -> remits */
+                      "REM,2026-02-13,assessment,9\n"; /* day 43: outside */
     assert_int_equal(analyse(csv, &o, "2026-06-30", &in, &a), 0);
     const struct episode *e = find(&a, &in, "HALF", 1);
     assert_int_equal(e->responder, 1);
@@ -81,7 +81,7 @@ static void test_model_response_and_remission_thresholds(void **state)
     assert_int_equal(e->endpoint_score, 4);
     assert_int_equal(e->endpoint_date, date_from_ymd(2026, 2, 12));
     assert_int_equal(e->remitter, 1);
-    assert_int_equal(e->responder, 1); /* 2 x (10 - 4) >= 10 */
+    assert_int_equal(e->responder, 1);      /* 2 x (10 - 4) >= 10 */
     assert_int_equal(e->remission.days, 9); /* the first remitting score, day 9 */
     assert_int_equal(e->remission.sessions, 1);
     assert_int_equal(a.response.events, 2);
@@ -100,7 +100,7 @@ static void test_model_episode_gap_90_and_91(void **state)
     model_opts_default(&o, COL_PHQ9);
     const char *csv = "patient_id,session_date,session_type,phq9\n"
                       "G90,2026-01-01,treatment,20\n"
-                      "G90,2026-04-01,treatment,18\n"  /* 90 days later: same episode */
+                      "G90,2026-04-01,treatment,18\n" /* 90 days later: same episode */
                       "G91,2026-01-01,treatment,20\n"
                       "G91,2026-04-02,treatment,18\n"; /* 91 days later: a new episode */
     assert_int_equal(analyse(csv, &o, "2026-06-30", &in, &a), 0);
@@ -126,7 +126,7 @@ static void test_model_followup_stops_before_next_baseline_window(void **state)
     const char *csv = "patient_id,session_date,session_type,phq9\n"
                       "P,2026-01-01,treatment,20\n"
                       "P,2026-01-10,assessment,15\n"
-                      "P,2026-02-16,assessment,14\n"  /* day -14 of the next index: its baseline */
+                      "P,2026-02-16,assessment,14\n" /* day -14 of the next index: its baseline */
                       "P,2026-03-02,treatment,13\n";
     assert_int_equal(analyse(csv, &o, "2026-06-30", &in, &a), 0);
     const struct episode *e1 = find(&a, &in, "P", 1), *e2 = find(&a, &in, "P", 2);
@@ -146,9 +146,9 @@ static void test_model_same_day_conflict_is_unusable(void **state)
     model_opts_default(&o, COL_PHQ9);
     const char *csv = "patient_id,session_date,session_type,phq9\n"
                       "C,2026-01-01,treatment,20\n"
-                      "C,2026-01-01,assessment,20\n"  /* same value twice: one usable score */
+                      "C,2026-01-01,assessment,20\n" /* same value twice: one usable score */
                       "C,2026-01-20,assessment,12\n"
-                      "C,2026-01-30,assessment,5\n"   /* these two disagree: unusable */
+                      "C,2026-01-30,assessment,5\n" /* these two disagree: unusable */
                       "C,2026-01-30,assessment,15\n";
     assert_int_equal(analyse(csv, &o, "2026-06-30", &in, &a), 0);
     const struct episode *e = find(&a, &in, "C", 1);
@@ -171,7 +171,7 @@ static void test_model_immature_episode_counts_in_km_only(void **state)
     const char *csv = "patient_id,session_date,session_type,phq9\n"
                       "M,2026-01-01,treatment,20\n"
                       "M,2026-01-20,assessment,8\n"
-                      "Y,2026-05-20,treatment,20\n"   /* 2026-05-20 + 42 > 2026-06-30 */
+                      "Y,2026-05-20,treatment,20\n" /* 2026-05-20 + 42 > 2026-06-30 */
                       "Y,2026-05-25,assessment,8\n";
     assert_int_equal(analyse(csv, &o, "2026-06-30", &in, &a), 0);
     assert_int_equal(find(&a, &in, "M", 1)->mature, 1);
@@ -274,7 +274,7 @@ static void test_model_sessions_count_treatment_dates(void **state)
     const char *csv = "patient_id,session_date,session_type,phq9,site\n"
                       "S,2026-01-01,treatment,20,a\n"
                       "S,2026-01-03,treatment,,a\n"
-                      "S,2026-01-03,treatment,,b\n" /* two rows, one session */
+                      "S,2026-01-03,treatment,,b\n"   /* two rows, one session */
                       "S,2026-01-06,treatment,9,a\n"; /* taken before the third dose */
     assert_int_equal(analyse(csv, &o, "2026-06-30", &in, &a), 0);
     const struct episode *e = find(&a, &in, "S", 1);
@@ -284,7 +284,6 @@ static void test_model_sessions_count_treatment_dates(void **state)
     model_fini(&a);
     ingest_result_fini(&in);
 }
-
 
 /* The text id of value (a site or clinician), or 0 when no row has it. */
 static uint32_t text_id(const struct ingest_result *in, const char *value)

@@ -29,8 +29,7 @@ struct line {
 };
 
 /* One line per episode of each patient, keyed by patient id. */
-static char *episodes_of(const struct ingest_result *in, const struct analysis *a,
-                         const char *pid)
+static char *episodes_of(const struct ingest_result *in, const struct analysis *a, const char *pid)
 {
     struct sbuf b = {0};
     sbuf_printf(&b, "%s", "");
@@ -128,8 +127,8 @@ static void run_seed(unsigned long seed)
                 lines[total].text = strdup(t);
             } else { /* the same patient and date, an assessment with another phq9 (the
                         sample's 21 fields: monitoring_min last) */
-                snprintf(out, sizeof out, "%.*s,assessment,,,,,,,%d,,,,,,,,,,,\n", (int)(c2 - t),
-                         t, 27);
+                snprintf(out, sizeof out, "%.*s,assessment,,,,,,,%d,,,,,,,,,,,\n", (int)(c2 - t), t,
+                         27);
                 lines[total].text = strdup(out);
             }
             total++;
@@ -172,9 +171,8 @@ static void run_seed(unsigned long seed)
     for (size_t i = 0; i < total; i++) {
         int reason = lines[i].defect == D_DATE    ? REASON_DATE
                      : lines[i].defect == D_RANGE ? REASON_OUT_OF_RANGE
-                     : lines[i].defect == D_QUOTE || lines[i].defect == D_TRUNC
-                         ? REASON_MALFORMED
-                         : -1;
+                     : lines[i].defect == D_QUOTE || lines[i].defect == D_TRUNC ? REASON_MALFORMED
+                                                                                : -1;
         want_dups += lines[i].defect == D_DUP;
         conflicts += lines[i].defect == D_CONFLICT;
         if (reason < 0)

@@ -47,8 +47,9 @@ static int teardown(void **state)
 static void test_render_text_never_fails_on_bytes(void **state)
 {
     struct fixture *fx = *state;
-    static const char *const texts[] = {"Unbekannt\xe9", "Z\xc3", "\xff\xfe", "a\tb\nc\rd",
-                                        "\x1b[31m", "\xed\xa0\x80", "Z\xc3\xbcrich", ""};
+    static const char *const texts[] = {"Unbekannt\xe9", "Z\xc3",    "\xff\xfe",
+                                        "a\tb\nc\rd",    "\x1b[31m", "\xed\xa0\x80",
+                                        "Z\xc3\xbcrich", ""};
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
         double w = render_text(fx->cr, &fx->f, 0, 8, 0, 20, 0, texts[i]);
         assert_int_equal(cairo_status(fx->cr), CAIRO_STATUS_SUCCESS);
@@ -96,8 +97,7 @@ static void test_render_label_fit_widest_cut(void **state)
 
 /* Draws a small page (a heading, a number, a paragraph wrapped to width, a label) on cr and
  * returns its content hash in hex. */
-static void draw_page(cairo_t *cr, struct fonts *f, const char *number, double width,
-                      char hex[65])
+static void draw_page(cairo_t *cr, struct fonts *f, const char *number, double width, char hex[65])
 {
     struct render_content c;
     assert_int_equal(render_content_init(&c), 0);

@@ -38,8 +38,9 @@ static void test_safename_forms(void **state)
 static void test_safename_distinct(void **state)
 {
     (void)state;
-    const char *v[] = {"e\xCC\x81", "\xC3\xA9", "%41", "A", "a", "a b", "a_b", "a%20b", "a/b",
-                       "a%2Fb", ".a", "%2Ea", "a.", "-", "_", " ", "  ", "\xE2\x82\xAC"};
+    const char *v[] = {"e\xCC\x81", "\xC3\xA9", "%41", "A",     "a",  "a b",
+                       "a_b",       "a%20b",    "a/b", "a%2Fb", ".a", "%2Ea",
+                       "a.",        "-",        "_",   " ",     "  ", "\xE2\x82\xAC"};
     size_t n = sizeof v / sizeof *v;
     char names[sizeof v / sizeof *v][REPORT_SAFE_NAME_MAX + 1];
     for (size_t i = 0; i < n; i++) {

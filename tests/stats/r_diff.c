@@ -82,33 +82,19 @@ static void draw_case(long i, struct scase *c)
     long tmax;
     double pev;
     switch (shape) {
-    case 0:
-        n = (size_t)rng_int(1, 40), G = (int)rng_int(1, 4), tmax = 4, pev = 0.5;
-        break;
-    case 1:
-        n = (size_t)rng_int(1, 30), G = (int)rng_int(1, 3), tmax = 10, pev = 1;
-        break;
-    case 2:
-        n = (size_t)rng_int(1, 30), G = (int)rng_int(1, 3), tmax = 10, pev = 0;
-        break;
-    case 3:
-        n = 1, G = (int)rng_int(1, 2), tmax = 20, pev = 0.5;
-        break;
-    case 5:
-        n = (size_t)rng_int(2, 40), G = 1, tmax = 30, pev = rng_unit();
-        break;
+    case 0: n = (size_t)rng_int(1, 40), G = (int)rng_int(1, 4), tmax = 4, pev = 0.5; break;
+    case 1: n = (size_t)rng_int(1, 30), G = (int)rng_int(1, 3), tmax = 10, pev = 1; break;
+    case 2: n = (size_t)rng_int(1, 30), G = (int)rng_int(1, 3), tmax = 10, pev = 0; break;
+    case 3: n = 1, G = (int)rng_int(1, 2), tmax = 20, pev = 0.5; break;
+    case 5: n = (size_t)rng_int(2, 40), G = 1, tmax = 30, pev = rng_unit(); break;
     case 6:
         n = (size_t)rng_int(10, 80), G = (int)rng_int(5, 15), tmax = 40, pev = rng_unit();
         break;
     case 7: /* one subject per group, everyone responding on one day: singular (R stops) */
         n = (size_t)rng_int(2, 6), G = (int)n, tmax = 14, pev = 1;
         break;
-    case 10:
-        n = (size_t)rng_int(2, 60), G = (int)rng_int(2, 3), tmax = 3, pev = 0.8;
-        break;
-    default:
-        n = (size_t)rng_int(2, 60), G = (int)rng_int(2, 5), tmax = 60, pev = rng_unit();
-        break;
+    case 10: n = (size_t)rng_int(2, 60), G = (int)rng_int(2, 3), tmax = 3, pev = 0.8; break;
+    default: n = (size_t)rng_int(2, 60), G = (int)rng_int(2, 5), tmax = 60, pev = rng_unit(); break;
     }
     if (i % 60 == 6) { /* many groups, up to the log-rank limit */
         G = (int)rng_int(16, STATS_LOGRANK_MAX_GROUPS);

@@ -90,8 +90,7 @@ static void test_prop_diff_matches_prop_test(void **state)
          0.022084024774298976},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        struct prop_diff d =
-            stats_prop_diff(cases[i].x1, cases[i].n1, cases[i].x2, cases[i].n2);
+        struct prop_diff d = stats_prop_diff(cases[i].x1, cases[i].n1, cases[i].x2, cases[i].n2);
         assert_close(d.estimate, cases[i].est, 1e-14);
         assert_close(d.lo, cases[i].lo, 1e-13);
         assert_close(d.hi, cases[i].hi, 1e-13);
@@ -242,8 +241,7 @@ static void test_km_edge_cases(void **state)
     assert_int_equal(stats_km_fit(t, all, 3, &km), 0);
     assert_close(km.curve[0].surv, 2.0 / 3, 1e-15);
     assert_close(km.curve[1].surv, 0, 0);
-    assert_true(isnan(km.curve[1].std_err) && isnan(km.curve[1].lower) &&
-                isnan(km.curve[1].upper));
+    assert_true(isnan(km.curve[1].std_err) && isnan(km.curve[1].lower) && isnan(km.curve[1].upper));
     assert_close(km.median, 5, 0);
     stats_km_fini(&km);
     /* a cohort of one, with its event at 7: S = 0 at 7, median 7 */
@@ -268,8 +266,8 @@ static void test_km_edge_cases(void **state)
 static void test_logrank_matches_survdiff_aml(void **state)
 {
     (void)state;
-    const double t[] = {9, 13, 13, 18, 23, 28, 31, 34, 45, 48, 161,
-                        5, 5,  8,  8,  12, 16, 23, 27, 30, 33, 43, 45};
+    const double t[] = {9, 13, 13, 18, 23, 28, 31, 34, 45, 48, 161, 5,
+                        5, 8,  8,  12, 16, 23, 27, 30, 33, 43, 45};
     const int e[] = {1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1};
     int g[23];
     for (int i = 0; i < 23; i++)
@@ -290,8 +288,8 @@ static void test_logrank_matches_edge_small(void **state)
 {
     (void)state;
     /* episodes in README order: D1 D2 D5 D6 D7#1 D7#2 D8 D9 D10 */
-    const int site[] = {0, 0, 1, 0, 0, 0, 1, 1, 0};   /* east 0, west 1 */
-    const int clin[] = {0, 0, 1, 1, 0, 0, 0, 1, 1};   /* k1 0, k2 1 */
+    const int site[] = {0, 0, 1, 0, 0, 0, 1, 1, 0}; /* east 0, west 1 */
+    const int clin[] = {0, 0, 1, 1, 0, 0, 0, 1, 1}; /* k1 0, k2 1 */
     const double t[] = {9, 16, 10, 20, 30, 9, 16, 10, 5};
     const int e[] = {1, 1, 1, 1, 0, 1, 0, 1, 0};
     double chisq, df, p;
@@ -386,8 +384,8 @@ static void test_logrank_group_limit(void **state)
     assert_null(why);
     assert_true(isfinite(chisq) && isfinite(p));
     /* the aml test with its two groups numbered 0 and 9999 of 10,000 */
-    const double ta[] = {9, 13, 13, 18, 23, 28, 31, 34, 45, 48, 161,
-                         5, 5,  8,  8,  12, 16, 23, 27, 30, 33, 43, 45};
+    const double ta[] = {9, 13, 13, 18, 23, 28, 31, 34, 45, 48, 161, 5,
+                         5, 8,  8,  12, 16, 23, 27, 30, 33, 43, 45};
     const int ea[] = {1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1};
     int ga[23];
     for (int i = 0; i < 23; i++)

@@ -29,10 +29,10 @@ static void test_date_epoch_and_roundtrip(void **state)
 static void test_date_parse_iso_rejects_impossible(void **state)
 {
     (void)state;
-    static const char *const bad[] = {"2025-13-01", "2025-02-29", "2024-02-30", "2025-04-31",
-                                      "2025-00-10", "2025-01-00", "2025-1-01",  "2025/01/01",
+    static const char *const bad[] = {"2025-13-01", "2025-02-29",  "2024-02-30", "2025-04-31",
+                                      "2025-00-10", "2025-01-00",  "2025-1-01",  "2025/01/01",
                                       "25-01-01",   "2025-01-01 ", "1899-12-31", "2200-01-01",
-                                      "",           "2025-01-0x", "+025-01-01"};
+                                      "",           "2025-01-0x",  "+025-01-01"};
     int32_t d;
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         assert_int_equal(date_parse_iso(bad[i], strlen(bad[i]), &d), -1);
@@ -51,8 +51,8 @@ static void test_date_parse_us(void **state)
     assert_int_equal(d, date_from_ymd(2026, 10, 31));
     assert_int_equal(date_parse_us("1/5/2026", 8, &d), 0);
     assert_int_equal(d, date_from_ymd(2026, 1, 5));
-    static const char *const bad[] = {"13/01/2026", "02/30/2026", "2026-01-05", "1/5/26",
-                                      "01/05/2026x", "/05/2026",  "001/05/2026"};
+    static const char *const bad[] = {"13/01/2026",  "02/30/2026", "2026-01-05", "1/5/26",
+                                      "01/05/2026x", "/05/2026",   "001/05/2026"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         assert_int_equal(date_parse_us(bad[i], strlen(bad[i]), &d), -1);
 }

@@ -43,8 +43,8 @@ static void test_diag_set_cuts_on_a_character(void **state)
             size_t room[2] = {sizeof d.message, sizeof d.file};
             for (int k = 0; k < 2; k++) {
                 size_t n = strlen(got[k]);
-                assert_true((n - pad) % cl == 0);       /* whole characters only */
-                assert_true(n + cl >= room[k] - 1);      /* nothing more was dropped */
+                assert_true((n - pad) % cl == 0);   /* whole characters only */
+                assert_true(n + cl >= room[k] - 1); /* nothing more was dropped */
                 assert_memory_equal(got[k], text, n);
             }
         }

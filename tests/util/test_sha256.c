@@ -31,8 +31,8 @@ static void test_sha256_known_vectors(void **state)
     assert_int_equal(sha256_file("/dev/zero", hex, &size, &d), DIAG_IO);
     assert_string_equal(d.file, "/dev/zero");
     assert_int_equal(d.line, 0);
-    assert_string_equal(d.message,
-                        "is not a regular file (a character device): only regular files are hashed");
+    assert_string_equal(
+        d.message, "is not a regular file (a character device): only regular files are hashed");
     assert_int_equal(sha256_file("/tmp", hex, &size, &d), DIAG_IO);
     assert_string_equal(d.message, "is a directory, not a file");
     /* the fingerprint of the bytes hashed is the whole file's */

@@ -68,7 +68,13 @@ static void test_strtab_rank_orders_bytes(void **state)
 {
     (void)state;
     struct strtab *t = strtab_new();
-    const char *words[] = {"north", "East", "east", "\xc3\xa9" "ast", "ea", "z"};
+    const char *words[] = {"north",
+                           "East",
+                           "east",
+                           "\xc3\xa9"
+                           "ast",
+                           "ea",
+                           "z"};
     uint32_t ids[6];
     for (int i = 0; i < 6; i++)
         assert_int_equal(strtab_intern(t, words[i], strlen(words[i]), &ids[i]), 0);
@@ -84,7 +90,8 @@ static void test_strtab_rank_orders_bytes(void **state)
     assert_int_equal(rank[ids[3]], 6);
     struct strtab *sorted = strtab_sorted_copy(t, rank);
     assert_string_equal(strtab_get(sorted, 3, NULL), "east");
-    assert_string_equal(strtab_get(sorted, 6, NULL), "\xc3\xa9" "ast");
+    assert_string_equal(strtab_get(sorted, 6, NULL), "\xc3\xa9"
+                                                     "ast");
     strtab_free(sorted);
     strtab_free(t);
 }

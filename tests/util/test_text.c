@@ -83,10 +83,10 @@ static void test_text_display_table(void **state)
         {"ab\xe9z", 6, "ab\xe2\x80\xa6"},
         {"\x1b[31mred", TEXT_ALL, "\\x1B[31mred"},
         {"del\x7f", TEXT_ALL, "del\\x7F"},
-        {"c1\xc2\x85", TEXT_ALL, "c1\\xC2\\x85"},        /* U+0085, a C1 control */
-        {"\xc3\xa9\xc3", TEXT_ALL, "\xc3\xa9\\xC3"},     /* a sequence cut short */
-        {"\xc0\xaf", TEXT_ALL, "\\xC0\\xAF"},            /* an overlong '/' */
-        {"\xed\xa0\x80", TEXT_ALL, "\\xED\\xA0\\x80"},   /* a surrogate */
+        {"c1\xc2\x85", TEXT_ALL, "c1\\xC2\\x85"},               /* U+0085, a C1 control */
+        {"\xc3\xa9\xc3", TEXT_ALL, "\xc3\xa9\\xC3"},            /* a sequence cut short */
+        {"\xc0\xaf", TEXT_ALL, "\\xC0\\xAF"},                   /* an overlong '/' */
+        {"\xed\xa0\x80", TEXT_ALL, "\\xED\\xA0\\x80"},          /* a surrogate */
         {"\xf4\x90\x80\x80", TEXT_ALL, "\\xF4\\x90\\x80\\x80"}, /* above U+10FFFF */
         {"\xe2\x82", TEXT_ALL, "\\xE2\\x82"},
     };
@@ -144,9 +144,9 @@ static void test_text_escape_keeps_blanks(void **state)
 static void test_text_display_always_valid(void **state)
 {
     (void)state;
-    static const unsigned char alpha[] = {0x00, 0x09, 0x0a, 0x20, 0x41, 0x7f, 0x80, 0xbf,
-                                          0xc2, 0xc3, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4,
-                                          0xf5, 0xff, 0xa9, 0x9f, 0x1b};
+    static const unsigned char alpha[] = {0x00, 0x09, 0x0a, 0x20, 0x41, 0x7f, 0x80,
+                                          0xbf, 0xc2, 0xc3, 0xdf, 0xe0, 0xed, 0xef,
+                                          0xf0, 0xf4, 0xf5, 0xff, 0xa9, 0x9f, 0x1b};
     const size_t na = sizeof alpha;
     char in[8], full[64], out[64];
     for (size_t len = 0; len <= 3; len++) {

@@ -8,8 +8,8 @@
 #include "../report_int.h"
 #include "pages.h"
 
-#define DEF_SIZE 8.5   /* pt: the Definitions text (no text in the report is under 7.5 pt) */
-#define DEF_MAX 20     /* paragraphs at most (room for each module's own) */
+#define DEF_SIZE 8.5 /* pt: the Definitions text (no text in the report is under 7.5 pt) */
+#define DEF_MAX 20   /* paragraphs at most (room for each module's own) */
 #define DEF_SUBTITLE "How every number in this report was made."
 
 /* The height of paragraph s at DEF_SIZE, w wide: laid out on a recording surface that is thrown
@@ -83,10 +83,8 @@ static int paragraphs(const struct doc *d, char (*p)[1024])
              "as-of date. Response and remission rates count mature eligible episodes; a "
              "missing endpoint score counts as not met (as CMS159 and NCQA DRR-E do). The "
              "observed rates count only episodes with an endpoint score.",
-             o->remission_max, o->endpoint_name, o->endpoint_from, o->endpoint_to,
-             o->endpoint_to);
-    snprintf(p[4], sizeof p[4],
-             "Intervals: 95%% %s intervals for proportions (R %s).",
+             o->remission_max, o->endpoint_name, o->endpoint_from, o->endpoint_to, o->endpoint_to);
+    snprintf(p[4], sizeof p[4], "Intervals: 95%% %s intervals for proportions (R %s).",
              o->ci == CI_EXACT ? "Clopper-Pearson (exact)" : "Wilson score",
              o->ci == CI_EXACT ? "binom.test(x, n)" : "prop.test(x, n, correct = FALSE)");
     snprintf(p[5], sizeof p[5],
@@ -137,8 +135,8 @@ static int paragraphs(const struct doc *d, char (*p)[1024])
                  "one mark per episode: the waterfall becomes a histogram, individual score "
                  "lines are not drawn, curves stop where fewer than %d remain at risk, and "
                  "adverse-event codes seen fewer than %d times are pooled as \"other\".",
-                 o->suppress_below, o->suppress_below - 1, o->suppress_below,
-                 o->suppress_below, o->suppress_below);
+                 o->suppress_below, o->suppress_below - 1, o->suppress_below, o->suppress_below,
+                 o->suppress_below);
     int np = o->suppress_below > 1 ? 11 : 10;
     report_funnel_definition(a, p[np++], sizeof p[0]);
     snprintf(p[np++], sizeof p[0],
@@ -167,7 +165,7 @@ static int paragraphs(const struct doc *d, char (*p)[1024])
 
 int definitions_page_count(const struct doc *d)
 {
-    char (*p)[1024] = malloc(DEF_MAX * sizeof *p);
+    char(*p)[1024] = malloc(DEF_MAX * sizeof *p);
     if (!p)
         return 1;
     int n = flow((struct doc *)d, p, paragraphs(d, p), 0); /* measures only: d is not drawn on */
@@ -178,7 +176,7 @@ int definitions_page_count(const struct doc *d)
 static void draw_definitions(struct doc *d)
 {
     page_begin(d, DEF_SUBTITLE);
-    char (*p)[1024] = malloc(DEF_MAX * sizeof *p);
+    char(*p)[1024] = malloc(DEF_MAX * sizeof *p);
     if (!p) {
         d->oom = 1;
         page_end(d);

@@ -98,8 +98,8 @@ void page_end(struct doc *d)
              "  |  period %s%s%s  |  as of %s  |  %s: eligible baseline >= %d, remission <= %d, "
              "endpoint days %d-%d",
              from, strcmp(from, to) ? " to " : "", strcmp(from, to) ? to : "", as_of,
-             instrument_label(o->instrument), o->min_baseline, o->remission_max,
-             o->endpoint_from, o->endpoint_to);
+             instrument_label(o->instrument), o->min_baseline, o->remission_max, o->endpoint_from,
+             o->endpoint_to);
     int npages = d->npages ? d->npages : (int)report_page_count();
     snprintf(right, sizeof right, "outcomes %s  |  page %d of %d", OUTCOMES_VERSION, d->page,
              npages);

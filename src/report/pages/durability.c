@@ -85,7 +85,8 @@ static void draw_durability(struct doc *d)
     for (int k = 0; k < DURABILITY_AT && u->km.n > 0; k++) {
         const struct km_at *at = &u->at[k];
         if (k >= dd->nat)
-            snprintf(buf, sizeof buf, "Still responding at %.0f days: withheld (fewer than %d "
+            snprintf(buf, sizeof buf,
+                     "Still responding at %.0f days: withheld (fewer than %d "
                      "at risk, or the curve is not drawn).",
                      at->time, f->suppress_below);
         else if (isnan(at->lower))
@@ -97,7 +98,8 @@ static void draw_durability(struct doc *d)
                      "followed this long: the last estimate carried forward).",
                      at->time, 100 * at->surv, 100 * at->lower, 100 * at->upper);
         else
-            snprintf(buf, sizeof buf, "Still responding at %.0f days: %.1f%% (95%% CI "
+            snprintf(buf, sizeof buf,
+                     "Still responding at %.0f days: %.1f%% (95%% CI "
                      "%.1f-%.1f%%).",
                      at->time, 100 * at->surv, 100 * at->lower, 100 * at->upper);
         y = line(cr, f, x, y, lw - 10, 0, buf);
@@ -168,8 +170,8 @@ static void draw_durability(struct doc *d)
     y = line(cr, f, rx, y, rw, 1, buf);
     render_count(f, u->maint_episodes, dd->maint_episodes, c1, sizeof c1);
     render_count(f, u->maint_with_sessions, dd->maint_with_sessions, c2, sizeof c2);
-    snprintf(buf, sizeof buf, "Responders with a mature episode: %s; with a maintenance session: %s.",
-             c1, c2);
+    snprintf(buf, sizeof buf,
+             "Responders with a mature episode: %s; with a maintenance session: %s.", c1, c2);
     y = line(cr, f, rx, y, rw, 0, buf);
     if (dd->maint_sessions_median)
         snprintf(c1, sizeof c1, "suppressed");
@@ -190,5 +192,4 @@ static void draw_durability(struct doc *d)
     page_end(d);
 }
 
-const struct page_info page_durability = {"Durability: does the response last?",
-                                          draw_durability};
+const struct page_info page_durability = {"Durability: does the response last?", draw_durability};

@@ -24,18 +24,18 @@
 /* The document being drawn: the cairo context, the page size, the inputs and the state the
  * helpers below keep. */
 struct doc {
-    long flow[F_COUNT];         /* the flow's counts */
-    const uint8_t *hid;         /* which the disclosure decision withholds (a->disc.flow) */
+    long flow[F_COUNT]; /* the flow's counts */
+    const uint8_t *hid; /* which the disclosure decision withholds (a->disc.flow) */
     cairo_t *cr;
-    struct fonts f;             /* fonts and the suppression setting */
-    char cbuf[32][24];          /* rotating buffers for counts as text (C()) */
+    struct fonts f;    /* fonts and the suppression setting */
+    char cbuf[32][24]; /* rotating buffers for counts as text (C()) */
     int ci;
     double w, h;
-    int page;                   /* the page being drawn, from 1 */
-    const char *title;          /* its heading (page_begin draws it) */
-    const char *outline;        /* its entry in the PDF's outline (NULL: the heading) */
-    int npages;                 /* pages in the document (the footer's N) */
-    int oom;                    /* an allocation failed: the PDF is not written */
+    int page;            /* the page being drawn, from 1 */
+    const char *title;   /* its heading (page_begin draws it) */
+    const char *outline; /* its entry in the PDF's outline (NULL: the heading) */
+    int npages;          /* pages in the document (the footer's N) */
+    int oom;             /* an allocation failed: the PDF is not written */
     /* What the pages read of the ingest: counts and lists (patients, rejected_by_reason,
      * conflicting_same_day_scores, conflicts_by_col, files[] shape and FHIR counts, nfiles,
      * unknown[], nunknown; the flow's rows_* through model_flow_counts). A report_input has no
@@ -66,22 +66,22 @@ extern const struct page_count report_page_counts[]; /* table.c; ends with {NULL
 int report_page_pages(const struct page_info *p, const struct doc *d);
 
 /* The pages, one file each. */
-extern const struct page_info page_summary;     /* summary.c */
-extern const struct page_info page_flow;        /* flow.c */
-extern const struct page_info page_time;        /* time.c */
-extern const struct page_info page_trajectory;  /* trajectory.c */
-extern const struct page_info page_waterfall;   /* waterfall.c */
-extern const struct page_info page_monthly;     /* monthly.c */
-extern const struct page_info page_forest;      /* forest.c */
-int forest_page_count(const struct doc *d);     /* forest.c: its pages (one or more) */
-extern const struct page_info page_strata_km;   /* strata_km.c */
+extern const struct page_info page_summary;          /* summary.c */
+extern const struct page_info page_flow;             /* flow.c */
+extern const struct page_info page_time;             /* time.c */
+extern const struct page_info page_trajectory;       /* trajectory.c */
+extern const struct page_info page_waterfall;        /* waterfall.c */
+extern const struct page_info page_monthly;          /* monthly.c */
+extern const struct page_info page_forest;           /* forest.c */
+int forest_page_count(const struct doc *d);          /* forest.c: its pages (one or more) */
+extern const struct page_info page_strata_km;        /* strata_km.c */
 extern const struct page_info page_funnel_clinician; /* funnel.c */
 extern const struct page_info page_funnel_site;      /* funnel.c */
-extern const struct page_info page_durability;  /* durability.c */
-extern const struct page_info page_safety;      /* safety.c */
-extern const struct page_info page_safety_review; /* safety_review.c */
-extern const struct page_info page_quality;     /* quality.c */
-extern const struct page_info page_definitions; /* definitions.c */
+extern const struct page_info page_durability;       /* durability.c */
+extern const struct page_info page_safety;           /* safety.c */
+extern const struct page_info page_safety_review;    /* safety_review.c */
+extern const struct page_info page_quality;          /* quality.c */
+extern const struct page_info page_definitions;      /* definitions.c */
 
 /* --- drawing helpers (draw.c) ---------------------------------------------------------------- */
 

@@ -11,8 +11,8 @@
 /* The non-zero counts of a group (by reason, by instrument) as a table; hid[] marks counts
  * that suppression hides. With none: "none" under the title when show_none, else nothing. */
 static double count_table(struct doc *d, double y, double colw, const char *title,
-                          const char *const *names, const long *counts, const uint8_t *hid,
-                          int n, int show_none)
+                          const char *const *names, const long *counts, const uint8_t *hid, int n,
+                          int show_none)
 {
     char lab[16][64], val[16][32];
     const char *lp[16], *vp[16];
@@ -64,9 +64,12 @@ static double accounting(struct doc *d, double colw)
         if (o < sizeof v[5])
             snprintf(v[5] + o, sizeof v[5] - o, ")");
     }
-    const char *l[6] = {"rows read", "accepted", "rejected or set aside (after the as-of date)",
+    const char *l[6] = {"rows read",
+                        "accepted",
+                        "rejected or set aside (after the as-of date)",
                         "exact duplicates (counted once)",
-                        "conflicting same-day scores (patient, date, instrument)", "files"};
+                        "conflicting same-day scores (patient, date, instrument)",
+                        "files"};
     const char *vp[6] = {v[0], v[1], v[2], v[3], v[4], v[5]};
     double y = label_table(d, 36, 80, colw, "Accounting", l, vp, d->f.suppress_below > 1 ? 5 : 6);
     const uint8_t *hr = a->disc.rejected_by_reason, *hc = a->disc.conflicts_by_col;
@@ -75,8 +78,8 @@ static double accounting(struct doc *d, double colw)
         reason_names[r] = ingest_reason_name(r);
     for (int k = 0; k < N_CONFLICT_COLS; k++)
         conflict_names[k] = ingest_col_name((enum col)(COL_PHQ9 + k));
-    y = count_table(d, y, colw, "Rejected rows by reason", reason_names,
-                    in->rejected_by_reason, hr, REASON_COUNT, 1);
+    y = count_table(d, y, colw, "Rejected rows by reason", reason_names, in->rejected_by_reason, hr,
+                    REASON_COUNT, 1);
     return count_table(d, y, colw, "Conflicting same-day scores (not used)", conflict_names,
                        in->conflicts_by_col, hc, N_CONFLICT_COLS, 0);
 }
@@ -99,8 +102,7 @@ static void ignored(struct doc *d, double y, double colw)
     if (in->nunknown == 0)
         snprintf(unk, sizeof unk, "none");
     else if (shown < in->nunknown)
-        snprintf(unk + o, sizeof unk - o, " and more (results.json lists all %zu)",
-                 in->nunknown);
+        snprintf(unk + o, sizeof unk - o, " and more (results.json lists all %zu)", in->nunknown);
     double yu = render_paragraph(d->cr, &d->f, 8.5, 36, y + 18, colw, unk);
     { /* FHIR resources that are not rows (README "FHIR"), unless a file's count is withheld */
         long sk[3] = {0, 0, 0};
@@ -172,15 +174,17 @@ static void input_files(struct doc *d, double x, double y, double colw)
     const struct report_input *in = d->in;
     const struct disclosure *k = &d->a->disc;
     cairo_t *cr = d->cr;
-    static const char *const head[6] = {"file", "shape", "rows read", "accepted", "rejected",
-                                        "duplicate"};
+    static const char *const head[6] = {"file",     "shape",    "rows read",
+                                        "accepted", "rejected", "duplicate"};
     const double num_w = 46, shape_w = 34, name_w = colw - shape_w - 4 * num_w;
     cairo_set_source_rgb(cr, 0, 0, 0);
     render_text(cr, &d->f, 1, 10, x, y, 0, "Input files (shape and rows)");
     y += 14;
     for (int c = 0; c < 6; c++) /* column heads: the name left, the counts right-aligned */
         render_text(cr, &d->f, 1, 7.5,
-                    c == 0 ? x + 4 : c == 1 ? x + name_w : x + name_w + shape_w + num_w * c - num_w - 4,
+                    c == 0   ? x + 4
+                    : c == 1 ? x + name_w
+                             : x + name_w + shape_w + num_w * c - num_w - 4,
                     y, c < 2 ? 0 : 1, head[c]);
     y += 12;
     size_t fit = (size_t)((d->h - 60 - y) / 12), shown = in->nfiles;
@@ -213,8 +217,7 @@ static void input_files(struct doc *d, double x, double y, double colw)
         render_label(cr, &d->f, 0, 8, x + 4, y, 0, name_w - 8, TEXT_ALL, name);
         render_text(cr, &d->f, 0, 8, x + name_w, y, 0,
                     fl->shape == SHAPE_FHIR ? "FHIR" : ingest_shape_name(fl->shape));
-        const long v[4] = {fl->rows_read, fl->rows_accepted, fl->rows_rejected,
-                           fl->rows_duplicate};
+        const long v[4] = {fl->rows_read, fl->rows_accepted, fl->rows_rejected, fl->rows_duplicate};
         const int w[4] = {k->file_rows[f], k->files[f].accepted, k->files[f].rejected,
                           k->files[f].duplicate};
         for (int c = 0; c < 4; c++)
@@ -232,18 +235,19 @@ static void input_files(struct doc *d, double x, double y, double colw)
 
 static void draw_quality(struct doc *d)
 {
-    page_begin(d, d->in->each_by /* a --each sub-report: these are the export's rows */
-                      ? (d->f.suppress_below > 1
-                             ? "The whole export's rows, not this report's alone: read = accepted "
-                               "+ rejected + duplicate. rejects.csv is not written when small "
-                               "counts are suppressed."
-                             : "The whole export's rows, not this report's alone: read = accepted "
-                               "+ rejected + duplicate. rejects.csv lists the export's rejects.")
-                  : d->f.suppress_below > 1
-                      ? "Every data row is accounted for: read = accepted + rejected + duplicate. "
-                        "rejects.csv is not written when small counts are suppressed."
-                      : "Every data row is accounted for: read = accepted + rejected + duplicate. "
-                        "Rejected rows are listed with their line in rejects.csv.");
+    page_begin(
+        d, d->in->each_by /* a --each sub-report: these are the export's rows */
+               ? (d->f.suppress_below > 1
+                      ? "The whole export's rows, not this report's alone: read = accepted "
+                        "+ rejected + duplicate. rejects.csv is not written when small "
+                        "counts are suppressed."
+                      : "The whole export's rows, not this report's alone: read = accepted "
+                        "+ rejected + duplicate. rejects.csv lists the export's rejects.")
+               : d->f.suppress_below > 1
+                     ? "Every data row is accounted for: read = accepted + rejected + duplicate. "
+                       "rejects.csv is not written when small counts are suppressed."
+                     : "Every data row is accounted for: read = accepted + rejected + duplicate. "
+                       "Rejected rows are listed with their line in rejects.csv.");
     double colw = (d->w - 72 - 30) / 2;
     ignored(d, accounting(d, colw), colw);
     missing_values(d, 36 + colw + 30, colw); /* missing scores */

@@ -13,8 +13,7 @@
 
 /* The vital-sign pairs, the pressures the protocol flags and monitoring time, in the left
  * column; returns the y after them. */
-static double vitals_tables(struct doc *d, struct safety_nums *t, double x, double y,
-                            double colw)
+static double vitals_tables(struct doc *d, struct safety_nums *t, double x, double y, double colw)
 {
     const struct analysis *a = d->a;
     const struct safety_checks *c = &a->checks;
@@ -48,8 +47,8 @@ static double vitals_tables(struct doc *d, struct safety_nums *t, double x, doub
     if (nr)
         y = safety_table(d, x, y, colw, "All four values, by route of the session", rv, nr);
     char bl[3][96];
-    snprintf(bl[0], sizeof bl[0], "dosed at >= %d/%d (the hold level)",
-             a->opts.bp_hold_sys, a->opts.bp_hold_dia);
+    snprintf(bl[0], sizeof bl[0], "dosed at >= %d/%d (the hold level)", a->opts.bp_hold_sys,
+             a->opts.bp_hold_dia);
     snprintf(bl[1], sizeof bl[1], ">= %d/%d before the dose (to review)", a->opts.bp_pre_sys,
              a->opts.bp_pre_dia);
     snprintf(bl[2], sizeof bl[2], ">= %d/%d after the dose", a->opts.bp_post_sys,
@@ -58,16 +57,14 @@ static double vitals_tables(struct doc *d, struct safety_nums *t, double x, doub
     safety_share(d, t, &b[0], c->hold_dosed, c->dosed_pre, dc->hold_dosed, "dosed");
     safety_share(d, t, &b[1], s->bp_pre_high, s->bp_pre_n, a->disc.bp_pre, "readings");
     safety_share(d, t, &b[2], s->bp_post_high, s->bp_post_n, a->disc.bp_post, "readings");
-    y = safety_table(d, x, y, colw, "Was anyone dosed at a pressure the protocol holds at?", b,
-                     3);
+    y = safety_table(d, x, y, colw, "Was anyone dosed at a pressure the protocol holds at?", b, 3);
     struct safety_row m[2] = {{"monitored for less than 120 minutes", "", ""},
                               {"no monitoring time recorded", "", ""}};
     safety_share(d, t, &m[0], c->monitoring_short, c->intranasal, dc->monitoring_short,
                  "intranasal");
     safety_share(d, t, &m[1], c->monitoring_missing, c->intranasal, dc->monitoring_missing,
                  "intranasal");
-    return safety_table(d, x, y, colw,
-                        "Were intranasal sessions monitored for two hours?", m, 2);
+    return safety_table(d, x, y, colw, "Were intranasal sessions monitored for two hours?", m, 2);
 }
 
 /* The share of sessions with all four values by month: a point with its 95 % interval on a
@@ -172,7 +169,7 @@ static void sbp_rise_chart(struct doc *d, struct box b)
     cairo_set_source_rgb(d->cr, 0, 0, 0);
     render_text(d->cr, &d->f, 1, 10, b.x, b.y + 10, 0,
                 "Systolic rise after the dose (sessions with both readings)");
-    static const char *const bins[8] = {"< 0", "0-9", "10-19", "20-29",
+    static const char *const bins[8] = {"< 0",   "0-9",   "10-19", "20-29",
                                         "30-39", "40-49", "50-59", ">= 60"};
     double hv[8];
     for (int k = 0; k < 8; k++)

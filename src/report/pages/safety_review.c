@@ -10,8 +10,7 @@
 #include "pages.h"
 
 /* Item 9: the encounters and the episodes' course; returns the y after them. */
-static double item9_tables(struct doc *d, struct safety_nums *t, double x, double y,
-                           double colw)
+static double item9_tables(struct doc *d, struct safety_nums *t, double x, double y, double colw)
 {
     const struct analysis *a = d->a;
     const struct safety *s = &a->safety;
@@ -44,8 +43,8 @@ static double item9_tables(struct doc *d, struct safety_nums *t, double x, doubl
     snprintf(v6, sizeof v6, "%s",
              safety_count(d, t, c->item9_without_total, dc->item9_without_total));
     safety_value(&v[6], v6);
-    y = safety_table(d, x, y, colw, "Who answered item 9 (thoughts of self-harm) with a 2 or 3?",
-                     v, 7);
+    y = safety_table(d, x, y, colw, "Who answered item 9 (thoughts of self-harm) with a 2 or 3?", v,
+                     7);
     struct safety_row e[2] = {{"resolved: baseline 1 or more, last follow-up 0", "", ""},
                               {"worsened: baseline 0, later 1 or more", "", ""}};
     safety_share(d, t, &e[0], s->item9_resolved.events, s->item9_resolved.n, ds->item9_resolved,
@@ -56,8 +55,7 @@ static double item9_tables(struct doc *d, struct safety_nums *t, double x, doubl
 }
 
 /* The review list: one line per flag with its count, and where the list is. */
-static double review_table(struct doc *d, struct safety_nums *t, double x, double y,
-                           double colw)
+static double review_table(struct doc *d, struct safety_nums *t, double x, double y, double colw)
 {
     const struct analysis *a = d->a;
     const struct safety_checks *c = &a->checks;
@@ -68,8 +66,7 @@ static double review_table(struct doc *d, struct safety_nums *t, double x, doubl
              a->opts.bp_hold_sys, a->opts.bp_hold_dia);
     snprintf(l[RF_BP_POST_HIGH], sizeof l[0], "bp_post_high: >= %d/%d after the dose",
              a->opts.bp_post_sys, a->opts.bp_post_dia);
-    snprintf(l[RF_CADSS_HIGH], sizeof l[0], "cadss_high: peak CADSS above %d",
-             a->opts.cadss_above);
+    snprintf(l[RF_CADSS_HIGH], sizeof l[0], "cadss_high: peak CADSS above %d", a->opts.cadss_above);
     snprintf(l[RF_ITEM9_3], sizeof l[0], "item9_3: PHQ-9 item 9 = 3");
     snprintf(l[RF_ITEM9_NO_FOLLOWUP], sizeof l[0],
              "item9_no_followup: item 9 of 2 or 3, not seen within %d days",
@@ -85,8 +82,7 @@ static double review_table(struct doc *d, struct safety_nums *t, double x, doubl
         r[f].label = l[f];
         safety_value(&r[f], v);
     }
-    y = safety_table(d, x, y, colw, "The review list: what a clinician should open", r,
-                     RF_COUNT);
+    y = safety_table(d, x, y, colw, "The review list: what a clinician should open", r, RF_COUNT);
     char note[320];
     if (a->opts.suppress_below > 1)
         snprintf(note, sizeof note,
@@ -142,8 +138,7 @@ static double adverse_chart(struct doc *d, struct safety_nums *t, struct box b)
     if (listed < s->nae)
         idx[n++] = listed;
     if (n == 0) {
-        render_empty(cr, &d->f, (struct box){b.x, b.y + 20, b.w, 60},
-                     "no adverse event recorded");
+        render_empty(cr, &d->f, (struct box){b.x, b.y + 20, b.w, 60}, "no adverse event recorded");
         return b.y + 90;
     }
     double label_w = 100, text_w = 170, rh = 14;

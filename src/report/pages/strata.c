@@ -45,8 +45,7 @@ static int draw_rank(int var, const struct stratum *st, int k)
 void order_values(int var, const struct stratum *st, int *idx, int n)
 {
     for (int i = 1; i < n; i++)
-        for (int j = i; j > 0 && draw_rank(var, st, idx[j - 1]) > draw_rank(var, st, idx[j]);
-             j--) {
+        for (int j = i; j > 0 && draw_rank(var, st, idx[j - 1]) > draw_rank(var, st, idx[j]); j--) {
             int t = idx[j];
             idx[j] = idx[j - 1];
             idx[j - 1] = t;
@@ -55,9 +54,8 @@ void order_values(int var, const struct stratum *st, int *idx, int n)
 
 const char *var_title(int v)
 {
-    static const char *const t[SV_COUNT] = {"Site",         "Clinician",
-                                            "Route",        "Drug",
-                                            "Concurrent therapy", "Dose (mg/kg)",
-                                            "Induction sessions"};
+    static const char *const t[SV_COUNT] = {
+        "Site",         "Clinician",         "Route", "Drug", "Concurrent therapy",
+        "Dose (mg/kg)", "Induction sessions"};
     return t[v];
 }

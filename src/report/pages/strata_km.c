@@ -30,8 +30,8 @@ static void draw_strata_km(struct doc *d)
     /* seven panels: the free-text variables (site, clinician, therapy) three to the first row,
      * so that their values' names fit the legends; the four of fixed short names (route, drug,
      * dose band, the induction frequency) to the second */
-    static const int order[SV_COUNT] = {SV_SITE,  SV_CLINICIAN, SV_THERAPY,  SV_ROUTE,
-                                        SV_DRUG,  SV_DOSE_BAND, SV_FREQUENCY};
+    static const int order[SV_COUNT] = {SV_SITE, SV_CLINICIAN, SV_THERAPY,  SV_ROUTE,
+                                        SV_DRUG, SV_DOSE_BAND, SV_FREQUENCY};
     double w3 = (d->w - 72 - 2 * 16) / 3, w4 = (d->w - 72 - 3 * 16) / 4,
            h = (d->h - 72 - 40 - 14 - 10) / 2;
     int shortened = 0;

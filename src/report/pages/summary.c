@@ -127,14 +127,10 @@ static void bm_name(const struct benchmark *b, char *buf, size_t n)
 static const char *position_words(int pos)
 {
     switch (pos) {
-    case BM_BELOW:
-        return "below the clinic's 95% CI";
-    case BM_INSIDE:
-        return "inside the clinic's 95% CI";
-    case BM_ABOVE:
-        return "above the clinic's 95% CI";
-    default:
-        return "not comparable (no clinic rate)";
+    case BM_BELOW: return "below the clinic's 95% CI";
+    case BM_INSIDE: return "inside the clinic's 95% CI";
+    case BM_ABOVE: return "above the clinic's 95% CI";
+    default: return "not comparable (no clinic rate)";
     }
 }
 

@@ -4,20 +4,20 @@
 #include "pages.h"
 
 const struct page_info *const report_page_table[] = {
-    &page_summary,    /* how the clinic did: sentences, tiles, earlier periods, benchmarks */
-    &page_flow,       /* the flow from export rows to outcomes */
-    &page_time,       /* Kaplan-Meier: time and sessions to response and remission */
-    &page_trajectory, /* mean score by session and by week */
-    &page_waterfall,  /* change at the endpoint (a histogram under suppression) */
-    &page_monthly,    /* p-charts by index month */
-    &page_forest,     /* rates by stratum */
-    &page_strata_km,  /* time to response by stratum, with log-rank tests */
+    &page_summary,          /* how the clinic did: sentences, tiles, earlier periods, benchmarks */
+    &page_flow,             /* the flow from export rows to outcomes */
+    &page_time,             /* Kaplan-Meier: time and sessions to response and remission */
+    &page_trajectory,       /* mean score by session and by week */
+    &page_waterfall,        /* change at the endpoint (a histogram under suppression) */
+    &page_monthly,          /* p-charts by index month */
+    &page_forest,           /* rates by stratum */
+    &page_strata_km,        /* time to response by stratum, with log-rank tests */
     &page_funnel_clinician, /* fair comparison: clinicians' funnels (SPEC 11) */
     &page_funnel_site,      /* fair comparison: sites' funnels */
-    &page_durability, /* loss of response, induction completion, maintenance (SPEC 12) */
-    &page_safety,     /* vital signs, blood pressure, hold level, monitoring time */
-    &page_safety_review, /* item 9, the review list, adverse events, dissociation */
-    &page_quality,    /* the rows' accounting, rejects, conflicts, missing values */
+    &page_durability,       /* loss of response, induction completion, maintenance (SPEC 12) */
+    &page_safety,           /* vital signs, blood pressure, hold level, monitoring time */
+    &page_safety_review,    /* item 9, the review list, adverse events, dissociation */
+    &page_quality,          /* the rows' accounting, rejects, conflicts, missing values */
     &page_definitions,
     NULL,
 };

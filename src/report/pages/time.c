@@ -34,8 +34,8 @@ static void draw_time(struct doc *d)
                                   km_show_cut(days[1], &a->disc.time_to_remission, cut)};
     const struct km_show ss[2] = {km_show_cut(sess[0], &a->disc.sessions_to_response, cut),
                                   km_show_cut(sess[1], &a->disc.sessions_to_remission, cut)};
-    render_km(d->cr, &d->f, b1, days, sd, names, risk, 2, "days",
-              "episodes with a first event (%)", 1);
+    render_km(d->cr, &d->f, b1, days, sd, names, risk, 2, "days", "episodes with a first event (%)",
+              1);
     render_km(d->cr, &d->f, b2, sess, ss, names, risk, 2, "sessions",
               "episodes with a first event (%)", 1);
     page_end(d);

@@ -44,8 +44,7 @@ static void draw_histogram(struct doc *d)
         page_end(d);
         return;
     } else
-        render_bars(d->cr, &d->f, b, labels, v, a->disc.pct_hist, PCT_BINS,
-                    "episodes", 0);
+        render_bars(d->cr, &d->f, b, labels, v, a->disc.pct_hist, PCT_BINS, "episodes", 0);
     cairo_set_source_rgb(d->cr, 0, 0, 0);
     render_text(d->cr, &d->f, 0, 8.5, d->w / 2, d->h - 48, 0.5,
                 "change from baseline at the endpoint (%), each bin up to and including "
