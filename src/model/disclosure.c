@@ -725,16 +725,16 @@ static void checks_flags(const struct eng *e, const struct safety_checks *c,
         d->flags[f] = flag(e, fc[f]);
 }
 
-int model_disclose(const struct ingest_result *in, struct analysis *a)
+/* ---- model_disclose: each table's cells, in the order they are made, then their flags ---- */
+
+/* The arrays of struct disclosure sized by data, one more than their count each. */
+static int disclosure_alloc(const struct ingest_result *in, const struct analysis *a,
+                            struct disclosure *d)
 {
-    struct disclosure *d = &a->disc;
     const struct safety *s = &a->safety;
-    struct checks_cells ck = {0};
-    struct funnel_cells fcl = {0};
-    model_disclosure_fini(d);
     for (int v = 0; v < SV_COUNT; v++)
         if (!(d->strata[v] = calloc(a->strata[v].nvalues + 1, sizeof *d->strata[v])))
-            goto oom;
+            return -1;
     d->ae_sessions = calloc(s->nae + 1, sizeof *d->ae_sessions);
     d->ae_episodes = calloc(s->nae + 1, sizeof *d->ae_episodes);
     d->file_rows = calloc(in->nfiles + 1, 1);
@@ -743,38 +743,57 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
     for (int v = 0; v < FUNNEL_VARS; v++)
         if (!(d->funnel.units[v] =
                   calloc(a->funnel.units[v].nvalues + 1, sizeof *d->funnel.units[v])))
-            goto oom;
+            return -1;
     d->durability.by_route = calloc(a->durability.nroutes + 1, sizeof *d->durability.by_route);
     d->durability.sessions = calloc((size_t)a->durability.nbins + 1, 1);
     d->benchmark_position = calloc(a->nbenchmarks + 1, 1);
     if (!d->ae_sessions || !d->ae_episodes || !d->file_rows || !d->files ||
         !d->durability.by_route || !d->durability.sessions || !d->checks.by_clinician ||
         !d->benchmark_position)
-        goto oom;
-    const struct km *fits[4] = {&a->time_to_response, &a->time_to_remission,
-                                &a->sessions_to_response, &a->sessions_to_remission};
-    struct disc_km *dk[4] = {&d->time_to_response, &d->time_to_remission, &d->sessions_to_response,
-                             &d->sessions_to_remission};
-    if (a->opts.suppress_below <= 1) {
-        for (int i = 0; i < 4; i++)
-            km_all_shown(fits[i], dk[i]);
-        for (int v = 0; v < SV_COUNT; v++)
-            for (size_t k = 0; k < a->strata[v].nvalues; k++)
-                km_all_shown(&a->strata[v].values[k].km, &d->strata[v][k].km);
-        km_all_shown(&a->durability.km, &d->durability.km);
-        d->durability.nat = DURABILITY_AT;
-        return 0;
-    }
-    d->below = a->opts.suppress_below;
-    struct eng e = {.below = d->below};
-    /* the flow */
+        return -1;
+    return 0;
+}
+
+/* The four overall Kaplan-Meier fits and their flags, in one order: time to response, to
+ * remission, sessions to response, to remission. */
+struct overall_km {
+    const struct km *fit[4];
+    struct disc_km *out[4];
+};
+static struct overall_km overall_km(struct analysis *a)
+{
+    struct disclosure *d = &a->disc;
+    struct overall_km k = {{&a->time_to_response, &a->time_to_remission, &a->sessions_to_response,
+                            &a->sessions_to_remission},
+                           {&d->time_to_response, &d->time_to_remission, &d->sessions_to_response,
+                            &d->sessions_to_remission}};
+    return k;
+}
+
+/* No suppression: every curve drawn whole. */
+static void disclose_all(struct analysis *a, const struct overall_km *km)
+{
+    struct disclosure *d = &a->disc;
+    for (int i = 0; i < 4; i++)
+        km_all_shown(km->fit[i], km->out[i]);
+    for (int v = 0; v < SV_COUNT; v++)
+        for (size_t k = 0; k < a->strata[v].nvalues; k++)
+            km_all_shown(&a->strata[v].values[k].km, &d->strata[v][k].km);
+    km_all_shown(&a->durability.km, &d->durability.km);
+    d->durability.nat = DURABILITY_AT;
+}
+
+/* The flow: a cell per count (F[k] for flow count k) and the sums it is made of; returns the
+ * patients' cell. */
+static size_t flow_cells(struct eng *e, const struct ingest_result *in, const struct analysis *a,
+                         size_t *F)
+{
     long fv[F_COUNT];
     const struct flow_rows rows = {in->rows_read, in->rows_accepted, in->rows_rejected,
                                    in->rows_duplicate};
     model_flow_counts(&rows, a, fv);
-    size_t F[F_COUNT];
     for (int k = 0; k < F_COUNT; k++)
-        F[k] = cell(&e, fv[k]);
+        F[k] = cell(e, fv[k]);
     static const int sums[][4] = {
         {F_ROWS_READ, F_ACCEPTED, F_REJECTED, F_DUPLICATE},
         {F_EPISODES, F_COHORT, F_OUTSIDE, -1},
@@ -792,215 +811,270 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
         size_t parts[3], np = 0;
         for (int t = 1; t < 4 && sums[i][t] >= 0; t++)
             parts[np++] = F[sums[i][t]];
-        group(&e, F[sums[i][0]], parts, np);
+        group(e, F[sums[i][0]], parts, np);
     }
-    size_t patients = cell(&e, in->patients);
-    /* Kaplan-Meier: n is the episodes with a follow-up score */
-    struct km_cells kc[4];
-    kc[0] = km_cells(&e, fits[0], F[F_WITH_FOLLOWUP], SIZE_MAX);
-    kc[1] = km_cells(&e, fits[1], kc[0].n, SIZE_MAX);
-    kc[2] = km_cells(&e, fits[2], kc[0].n, kc[0].events);
-    kc[3] = km_cells(&e, fits[3], kc[0].n, kc[1].events);
-    /* strata */
-    size_t sbase[SV_COUNT];
-    struct strata_tot tot = {F[F_MATURE], F[F_RESPONDERS], F[F_REMITTERS], kc[0].n, kc[0].events};
-    for (int v = 0; v < SV_COUNT; v++)
-        if (strata_cells(&e, &a->strata[v], tot, &sbase[v]) != 0)
-            goto oom_e;
-    if (funnel_cells(&e, a, F, sbase, &fcl) != 0)
-        goto oom_e;
-    /* monthly: one n per month for both charts */
-    size_t mn[12], mx[2][12], mc[2][12];
+    return cell(e, in->patients);
+}
+
+/* The last 12 months of the p-charts: one n per month for both charts (r 0: response,
+ * 1: remission), its events and their complements. */
+struct month_cells {
+    size_t n[12], x[2][12], c[2][12];
+};
+static void monthly_cells(struct eng *e, const struct analysis *a, const size_t *F,
+                          struct month_cells *mo)
+{
     for (int k = 0; k < 12; k++) {
-        mn[k] = cell(&e, a->monthly[k].n);
+        mo->n[k] = cell(e, a->monthly[k].n);
         for (int r = 0; r < 2; r++) {
             const struct pchart_point *q = r ? &a->monthly_remission[k] : &a->monthly[k];
-            mx[r][k] = cell(&e, q->events);
-            mc[r][k] = part_of(&e, mn[k], mx[r][k]);
+            mo->x[r][k] = cell(e, q->events);
+            mo->c[r][k] = part_of(e, mo->n[k], mo->x[r][k]);
         }
     }
     /* the period's months among the 12 add up to the flow's mature, responders, remitters */
     if (a->period_from >= a->month0 && a->period_to <= a->month0 + 11) {
         size_t k0 = (size_t)(a->period_from - a->month0),
                nk = (size_t)(a->period_to - a->period_from + 1);
-        group_sum(&e, F[F_MATURE], mn + k0, nk);
-        group_sum(&e, F[F_RESPONDERS], mx[0] + k0, nk);
-        group_sum(&e, F[F_REMITTERS], mx[1] + k0, nk);
+        group_sum(e, F[F_MATURE], mo->n + k0, nk);
+        group_sum(e, F[F_RESPONDERS], mo->x[0] + k0, nk);
+        group_sum(e, F[F_REMITTERS], mo->x[1] + k0, nk);
     }
-    /* the comparison periods (SPEC 10): mature, responders, remitters, with an endpoint, and
-     * their complements; a period inside the 12 months shown is the sum of its months */
-    size_t cm[CMP_COUNT][4], cmc[CMP_COUNT][4];
+}
+
+/* The comparison periods (SPEC 10): mature, responders, remitters, with an endpoint, and
+ * their complements; a period inside the 12 months shown is the sum of its months. */
+struct cmp_cells {
+    size_t m[CMP_COUNT][4], c[CMP_COUNT][4];
+};
+static void comparison_cells(struct eng *e, const struct analysis *a, const struct month_cells *mo,
+                             struct cmp_cells *cc)
+{
     for (int k = 0; k < CMP_COUNT; k++) {
         const struct period_rates *t = &a->comparison[k].then;
-        cm[k][0] = cell(&e, t->mature);
-        cm[k][1] = cell(&e, t->response.events);
-        cm[k][2] = cell(&e, t->remission.events);
-        cm[k][3] = cell(&e, t->with_endpoint);
-        cmc[k][0] = part_of(&e, cm[k][0], cm[k][3]); /* mature without an endpoint */
-        cmc[k][1] = part_of(&e, cm[k][0], cm[k][1]); /* non-responders */
-        cmc[k][2] = part_of(&e, cm[k][0], cm[k][2]); /* non-remitters */
-        cmc[k][3] = part_of(&e, cm[k][3], cm[k][1]); /* with an endpoint, not responding */
-        part_of(&e, cm[k][3], cm[k][2]);
+        size_t *m = cc->m[k], *c = cc->c[k];
+        m[0] = cell(e, t->mature);
+        m[1] = cell(e, t->response.events);
+        m[2] = cell(e, t->remission.events);
+        m[3] = cell(e, t->with_endpoint);
+        c[0] = part_of(e, m[0], m[3]); /* mature without an endpoint */
+        c[1] = part_of(e, m[0], m[1]); /* non-responders */
+        c[2] = part_of(e, m[0], m[2]); /* non-remitters */
+        c[3] = part_of(e, m[3], m[1]); /* with an endpoint, not responding */
+        part_of(e, m[3], m[2]);
         if (t->from >= a->month0 && t->to <= a->month0 + 11) {
             size_t k0 = (size_t)(t->from - a->month0), nk = (size_t)(t->to - t->from + 1);
-            group_sum(&e, cm[k][0], mn + k0, nk);
-            group_sum(&e, cm[k][1], mx[0] + k0, nk);
-            group_sum(&e, cm[k][2], mx[1] + k0, nk);
+            group_sum(e, m[0], mo->n + k0, nk);
+            group_sum(e, m[1], mo->x[0] + k0, nk);
+            group_sum(e, m[2], mo->x[1] + k0, nk);
         }
     }
-    /* trajectory: baseline n is the eligible; n only falls from one point to the next, and a
-     * drop is a count */
-    size_t tj[2][TRAJ_POINTS];
+}
+
+/* The trajectory (by session, by week): baseline n is the eligible; n only falls from one
+ * point to the next, and a drop is a count. Then the percent-change histogram: its bins add up
+ * to the episodes with an endpoint, bins 0-4 to the responders, the others to the
+ * non-responders with an endpoint. */
+struct figure_cells {
+    size_t tj[2][TRAJ_POINTS], ph[PCT_BINS];
+};
+static void figure_cells(struct eng *e, const struct analysis *a, const size_t *F,
+                         struct figure_cells *fg)
+{
     for (int w = 0; w < 2; w++) {
         const struct trajectory_point *pt = w ? a->by_week : a->by_session;
         for (int k = 0; k < TRAJ_POINTS; k++) {
-            tj[w][k] =
-                k == 0 ? same_or_new(&e, w ? tj[0][0] : F[F_ELIGIBLE], pt[0].n) : cell(&e, pt[k].n);
+            fg->tj[w][k] = k == 0 ? same_or_new(e, w ? fg->tj[0][0] : F[F_ELIGIBLE], pt[0].n)
+                                  : cell(e, pt[k].n);
             if (k > 0 && pt[k].n <= pt[k - 1].n)
-                part_of(&e, tj[w][k - 1], tj[w][k]);
+                part_of(e, fg->tj[w][k - 1], fg->tj[w][k]);
         }
     }
-    /* the percent-change histogram: its bins add up to the episodes with an endpoint, bins 0-4
-     * to the responders, the others to the non-responders with an endpoint */
-    size_t ph[PCT_BINS];
     for (int k = 0; k < PCT_BINS; k++)
-        ph[k] = cell(&e, a->pct_hist[k]);
-    group_sum(&e, F[F_WITH_ENDPOINT], ph, PCT_BINS);
-    group_sum(&e, F[F_RESPONDERS], ph, 5);
-    group_sum(&e, F[F_RESP_OBS_NON], ph + 5, PCT_BINS - 5);
-    /* safety */
-    size_t sess = cell(&e, s->sessions), eps = same_or_new(&e, F[F_COHORT], s->episodes);
-    size_t bpn[2], bph[2], bpc[2];
+        fg->ph[k] = cell(e, a->pct_hist[k]);
+    group_sum(e, F[F_WITH_ENDPOINT], fg->ph, PCT_BINS);
+    group_sum(e, F[F_RESPONDERS], fg->ph, 5);
+    group_sum(e, F[F_RESP_OBS_NON], fg->ph + 5, PCT_BINS - 5);
+}
+
+/* The safety page's cells (struct safety). */
+struct safety_cells {
+    size_t sess, eps, bpn[2], bph[2], bpc[2], sbp, sh[8], cn, ca, cac, cs[12];
+    size_t aas, aae, aasc, aaec, ae0, aoc;
+    size_t i9n, i9a, i9b, i9ac, i9bc, i9rn, i9r, i9wn, i9w, i9rc, i9wc;
+};
+/* sessions and episodes, blood pressure, the systolic rise and CADSS */
+static void safety_vitals_cells(struct eng *e, const struct safety *s, const size_t *F,
+                                struct safety_cells *sc)
+{
+    sc->sess = cell(e, s->sessions);
+    sc->eps = same_or_new(e, F[F_COHORT], s->episodes);
     for (int k = 0; k < 2; k++) {
-        bpn[k] = cell(&e, k ? s->bp_post_n : s->bp_pre_n);
-        part_of(&e, sess, bpn[k]);
-        bph[k] = cell(&e, k ? s->bp_post_high : s->bp_pre_high);
-        bpc[k] = part_of(&e, bpn[k], bph[k]);
+        sc->bpn[k] = cell(e, k ? s->bp_post_n : s->bp_pre_n);
+        part_of(e, sc->sess, sc->bpn[k]);
+        sc->bph[k] = cell(e, k ? s->bp_post_high : s->bp_pre_high);
+        sc->bpc[k] = part_of(e, sc->bpn[k], sc->bph[k]);
     }
-    size_t sbp = cell(&e, s->sbp_rise_n), sh[8];
-    part_of(&e, sess, sbp);
+    sc->sbp = cell(e, s->sbp_rise_n);
+    part_of(e, sc->sess, sc->sbp);
     for (int k = 0; k < 8; k++)
-        sh[k] = cell(&e, s->sbp_rise_hist[k]);
-    group_sum(&e, sbp, sh, 8);
-    size_t cn = cell(&e, s->cadss_n), ca = cell(&e, s->cadss_above), cs[12];
-    part_of(&e, sess, cn);
-    size_t cac = part_of(&e, cn, ca);
+        sc->sh[k] = cell(e, s->sbp_rise_hist[k]);
+    group_sum(e, sc->sbp, sc->sh, 8);
+    sc->cn = cell(e, s->cadss_n);
+    sc->ca = cell(e, s->cadss_above);
+    part_of(e, sc->sess, sc->cn);
+    sc->cac = part_of(e, sc->cn, sc->ca);
     for (size_t k = 0; k < s->cadss_nsessions && k < 12; k++) {
-        cs[k] = cell(&e, s->cadss_by_session_n[k]);
+        sc->cs[k] = cell(e, s->cadss_by_session_n[k]);
         if (k > 0 && s->cadss_by_session_n[k] <= s->cadss_by_session_n[k - 1])
-            part_of(&e, cs[k - 1], cs[k]);
+            part_of(e, sc->cs[k - 1], sc->cs[k]);
     }
-    group_sum(&e, cn, cs, s->cadss_nsessions < 12 ? s->cadss_nsessions : 12);
-    size_t aas = cell(&e, s->ae_any_sessions), aae = cell(&e, s->ae_any_episodes);
-    size_t aasc = part_of(&e, sess, aas), aaec = part_of(&e, eps, aae);
-    size_t ae0 = e.nc; /* 4 cells per code: sessions, its complement, episodes, complement */
+    group_sum(e, sc->cn, sc->cs, s->cadss_nsessions < 12 ? s->cadss_nsessions : 12);
+}
+/* adverse events: sessions and episodes with any, and per code */
+static int adverse_event_cells(struct eng *e, const struct safety *s, struct safety_cells *sc)
+{
+    sc->aas = cell(e, s->ae_any_sessions);
+    sc->aae = cell(e, s->ae_any_episodes);
+    sc->aasc = part_of(e, sc->sess, sc->aas);
+    sc->aaec = part_of(e, sc->eps, sc->aae);
+    sc->ae0 = e->nc; /* 4 cells per code: sessions, its complement, episodes, complement */
     for (size_t k = 0; k < s->nae; k++) {
-        size_t cs_ = cell(&e, s->ae_sessions[k]);
-        part_of(&e, sess, cs_);
-        size_t ce_ = cell(&e, s->ae_episodes[k]);
-        part_of(&e, eps, ce_);
+        size_t cs_ = cell(e, s->ae_sessions[k]);
+        part_of(e, sc->sess, cs_);
+        size_t ce_ = cell(e, s->ae_episodes[k]);
+        part_of(e, sc->eps, ce_);
     }
     /* how many codes "other" pools: a count like any (and see below) */
-    size_t aoc = s->ae_other_codes > 0 ? cell(&e, s->ae_other_codes) : SIZE_MAX;
+    sc->aoc = s->ae_other_codes > 0 ? cell(e, s->ae_other_codes) : SIZE_MAX;
     /* when no session lists two codes, the codes' sessions add up to the sessions with any (the
      * pooled "other" was their difference); the same for episodes */
     if (s->nae > 0) {
         size_t *tmp = malloc(2 * s->nae * sizeof *tmp);
         if (!tmp)
-            goto oom_e;
+            return -1;
         for (size_t k = 0; k < s->nae; k++) {
-            tmp[k] = ae0 + 4 * k;
-            tmp[s->nae + k] = ae0 + 4 * k + 2;
+            tmp[k] = sc->ae0 + 4 * k;
+            tmp[s->nae + k] = sc->ae0 + 4 * k + 2;
         }
-        group_sum(&e, aas, tmp, s->nae);
-        group_sum(&e, aae, tmp + s->nae, s->nae);
+        group_sum(e, sc->aas, tmp, s->nae);
+        group_sum(e, sc->aae, tmp + s->nae, s->nae);
         free(tmp);
     }
-    size_t i9n = cell(&e, s->item9_n), i9a = cell(&e, s->item9_ge1), i9b = cell(&e, s->item9_ge2);
-    size_t i9ac = part_of(&e, i9n, i9a), i9bc = part_of(&e, i9n, i9b);
-    part_of(&e, i9a, i9b);
+    return 0;
+}
+/* PHQ-9 item 9: encounters, and per episode */
+static void item9_cells(struct eng *e, const struct safety *s, struct safety_cells *sc)
+{
+    sc->i9n = cell(e, s->item9_n);
+    sc->i9a = cell(e, s->item9_ge1);
+    sc->i9b = cell(e, s->item9_ge2);
+    sc->i9ac = part_of(e, sc->i9n, sc->i9a);
+    sc->i9bc = part_of(e, sc->i9n, sc->i9b);
+    part_of(e, sc->i9a, sc->i9b);
     /* item 9 per episode: two denominators (SPEC 13), each with its events */
-    size_t i9rn = cell(&e, s->item9_resolved.n), i9r = cell(&e, s->item9_resolved.events);
-    size_t i9wn = cell(&e, s->item9_worsened.n), i9w = cell(&e, s->item9_worsened.events);
-    size_t i9rc = part_of(&e, i9rn, i9r), i9wc = part_of(&e, i9wn, i9w);
-    /* data quality */
-    size_t rr[REASON_COUNT], cc[N_CONFLICT_COLS], ms[N_INT_COLS], msc[N_INT_COLS];
+    sc->i9rn = cell(e, s->item9_resolved.n);
+    sc->i9r = cell(e, s->item9_resolved.events);
+    sc->i9wn = cell(e, s->item9_worsened.n);
+    sc->i9w = cell(e, s->item9_worsened.events);
+    sc->i9rc = part_of(e, sc->i9rn, sc->i9r);
+    sc->i9wc = part_of(e, sc->i9wn, sc->i9w);
+}
+
+/* The data-quality page's cells: rejections by reason, same-day conflicts, missing values by
+ * column, treatment sessions without a primary score. */
+struct dq_cells {
+    size_t rr[REASON_COUNT], ct, cc[N_CONFLICT_COLS], mrows, ms[N_INT_COLS], msc[N_INT_COLS];
+    size_t ts, tw, twc;
+};
+static void dq_cells(struct eng *e, const struct ingest_result *in, const struct analysis *a,
+                     const size_t *F, struct dq_cells *q)
+{
     for (int r = 0; r < REASON_COUNT; r++)
-        rr[r] = cell(&e, in->rejected_by_reason[r]);
-    group_sum(&e, F[F_REJECTED], rr, REASON_COUNT);
-    size_t ct = cell(&e, in->conflicting_same_day_scores);
+        q->rr[r] = cell(e, in->rejected_by_reason[r]);
+    group_sum(e, F[F_REJECTED], q->rr, REASON_COUNT);
+    q->ct = cell(e, in->conflicting_same_day_scores);
     for (int k = 0; k < N_CONFLICT_COLS; k++)
-        cc[k] = cell(&e, in->conflicts_by_col[k]);
-    group_sum(&e, ct, cc, N_CONFLICT_COLS);
-    size_t mrows = same_or_new(&e, F[F_ACCEPTED], a->dq.missing_n);
+        q->cc[k] = cell(e, in->conflicts_by_col[k]);
+    group_sum(e, q->ct, q->cc, N_CONFLICT_COLS);
+    q->mrows = same_or_new(e, F[F_ACCEPTED], a->dq.missing_n);
     for (int k = 0; k < N_INT_COLS; k++) { /* the columns the report shows (columns.h) */
-        ms[k] = msc[k] = 0;
+        q->ms[k] = q->msc[k] = 0;
         if (!ingest_columns[COL_FIRST_INT + k].dq_missing)
             continue;
-        ms[k] = cell(&e, a->dq.missing[k]);
-        msc[k] = part_of(&e, mrows, ms[k]);
+        q->ms[k] = cell(e, a->dq.missing[k]);
+        q->msc[k] = part_of(e, q->mrows, q->ms[k]);
     }
-    size_t ts = cell(&e, a->dq.treatment_sessions), tw = cell(&e, a->dq.treatment_without_primary);
-    size_t twc = part_of(&e, ts, tw);
-    /* Counts of two tables that measure the same rows: the safety page's sessions are the data
-     * quality page's treatment sessions, and its encounters with item 9 (sessions with CADSS,
-     * with a blood pressure) and the rows without that value add up to the accepted rows
-     * whenever every row belongs to an episode of the period. An attacker who guesses the
-     * relation can check it, so it is a group whenever the numbers hold it. */
-    group_sum(&e, ts, &sess, 1);
-    {
-        static const int cols[4] = {COL_PHQ9_ITEM9, COL_CADSS, COL_SBP_PRE, COL_SBP_POST};
-        const size_t safety_n[4] = {i9n, cn, bpn[0], bpn[1]};
-        for (int k = 0; k < 4; k++) {
-            size_t parts[2] = {ms[INT_INDEX(cols[k])], safety_n[k]};
-            group_sum(&e, mrows, parts, 2);
-        }
-    }
-    struct checks_anchor an = {sess, bpn[0], bph[0],        bph[1], ca,
-                               i9n,  i9b,    F[F_ELIGIBLE], ts,     ms[INT_INDEX(COL_PHQ9)]};
-    if (checks_cells(&e, &a->checks, an, &ck) != 0)
-        goto oom_e;
-    size_t fr0 = e.nc;
-    for (size_t f = 0; f < in->nfiles; f++)
-        cell(&e, in->files[f].rows_read);
-    size_t fa0 = file_cells(&e, in, fr0, F);
-    struct dur_cells dcells;
-    durability_cells(&e, a, F, kc[0], sbase[SV_FREQUENCY], &dcells);
-    if (e.oom)
-        goto oom_e;
-    settle(&e);
+    q->ts = cell(e, a->dq.treatment_sessions);
+    q->tw = cell(e, a->dq.treatment_without_primary);
+    q->twc = part_of(e, q->ts, q->tw);
+}
 
-    /* read the decision out */
+/* Counts of two tables that measure the same rows: the safety page's sessions are the data
+ * quality page's treatment sessions, and its encounters with item 9 (sessions with CADSS,
+ * with a blood pressure) and the rows without that value add up to the accepted rows
+ * whenever every row belongs to an episode of the period. An attacker who guesses the
+ * relation can check it, so it is a group whenever the numbers hold it. */
+static void same_rows_groups(struct eng *e, const struct safety_cells *sc, const struct dq_cells *q)
+{
+    group_sum(e, q->ts, &sc->sess, 1);
+    static const int cols[4] = {COL_PHQ9_ITEM9, COL_CADSS, COL_SBP_PRE, COL_SBP_POST};
+    const size_t safety_n[4] = {sc->i9n, sc->cn, sc->bpn[0], sc->bpn[1]};
+    for (int k = 0; k < 4; k++) {
+        size_t parts[2] = {q->ms[INT_INDEX(cols[k])], safety_n[k]};
+        group_sum(e, q->mrows, parts, 2);
+    }
+}
+
+/* The flow's flags and its rates, and the overall fits'. */
+static void flow_flags(const struct eng *e, const size_t *F, size_t patients,
+                       const struct overall_km *km, const struct km_cells *kc, struct disclosure *d)
+{
     for (int k = 0; k < F_COUNT; k++)
-        d->flow[k] = flag(&e, F[k]);
-    d->patients = flag(&e, patients);
-    d->response = prop(&e, F[F_RESPONDERS], F[F_MATURE], F[F_NONRESP]);
-    d->remission = prop(&e, F[F_REMITTERS], F[F_MATURE], F[F_NONREM]);
-    d->response_observed = prop(&e, F[F_RESPONDERS], F[F_WITH_ENDPOINT], F[F_RESP_OBS_NON]);
-    d->remission_observed = prop(&e, F[F_REMITTERS], F[F_WITH_ENDPOINT], F[F_REM_OBS_NON]);
-    d->followup = prop(&e, F[F_WITH_ENDPOINT], F[F_MATURE], F[F_NO_ENDPOINT]);
+        d->flow[k] = flag(e, F[k]);
+    d->patients = flag(e, patients);
+    d->response = prop(e, F[F_RESPONDERS], F[F_MATURE], F[F_NONRESP]);
+    d->remission = prop(e, F[F_REMITTERS], F[F_MATURE], F[F_NONREM]);
+    d->response_observed = prop(e, F[F_RESPONDERS], F[F_WITH_ENDPOINT], F[F_RESP_OBS_NON]);
+    d->remission_observed = prop(e, F[F_REMITTERS], F[F_WITH_ENDPOINT], F[F_REM_OBS_NON]);
+    d->followup = prop(e, F[F_WITH_ENDPOINT], F[F_MATURE], F[F_NO_ENDPOINT]);
     for (int i = 0; i < 4; i++)
-        km_flags(&e, fits[i], kc[i], i >= 2, dk[i]);
+        km_flags(e, km->fit[i], kc[i], i >= 2, km->out[i]);
+}
+
+/* Each stratum value's rates and curve (cells from sbase[v], 8 per value as strata_cells); a
+ * log-rank test is withheld when any of its values' curve cells is. */
+static void strata_flags(const struct eng *e, const struct analysis *a, const size_t *sbase,
+                         struct disclosure *d)
+{
     for (int v = 0; v < SV_COUNT; v++) {
         const struct stratum *st = &a->strata[v];
         int any = 0;
         for (size_t k = 0; k < st->nvalues; k++) {
             size_t b = sbase[v] + 8 * k;
             struct disc_value *dv = &d->strata[v][k];
-            dv->response = prop(&e, b + 1, b, b + 5);
-            dv->remission = prop(&e, b + 2, b, b + 6);
+            dv->response = prop(e, b + 1, b, b + 5);
+            dv->remission = prop(e, b + 2, b, b + 6);
             struct km_cells kv = {b + 3, b + 4, b + 7};
-            km_flags(&e, &st->values[k].km, kv, 0, &dv->km);
-            any |= hid(&e, b + 3) || hid(&e, b + 4) || hid(&e, b + 7);
+            km_flags(e, &st->values[k].km, kv, 0, &dv->km);
+            any |= hid(e, b + 3) || hid(e, b + 4) || hid(e, b + 7);
         }
         d->logrank[v] = any ? DISC_WITHHELD : DISC_SHOWN;
     }
+}
+
+/* The comparison periods' rates and differences, and the benchmarks' positions (built on the
+ * clinic's rate they sit beside). */
+static void comparison_flags(const struct eng *e, const struct analysis *a,
+                             const struct cmp_cells *cc, struct disclosure *d)
+{
     for (int k = 0; k < CMP_COUNT; k++) {
         struct disc_comparison *dc = &d->comparison[k];
-        dc->response = prop(&e, cm[k][1], cm[k][0], cmc[k][1]);
-        dc->remission = prop(&e, cm[k][2], cm[k][0], cmc[k][2]);
-        dc->response_observed = prop(&e, cm[k][1], cm[k][3], cmc[k][3]);
-        dc->followup = prop(&e, cm[k][3], cm[k][0], cmc[k][0]);
+        const size_t *m = cc->m[k], *c = cc->c[k];
+        dc->response = prop(e, m[1], m[0], c[1]);
+        dc->remission = prop(e, m[2], m[0], c[2]);
+        dc->response_observed = prop(e, m[1], m[3], c[3]);
+        dc->followup = prop(e, m[3], m[0], c[0]);
         dc->diff_response =
             hidden_prop(d->response) || hidden_prop(dc->response) ? DISC_WITHHELD : 0;
         dc->diff_remission =
@@ -1014,15 +1088,21 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
                                                            : d->remission_observed;
         d->benchmark_position[k] = hidden_prop(cp) ? DISC_WITHHELD : 0;
     }
+}
+
+/* The p-charts' months; a centre line is withheld when any month's cells are, and the limits
+ * and signals with it. */
+static void monthly_flags(const struct eng *e, const struct month_cells *mo, struct disclosure *d)
+{
     uint8_t centre[2] = {0, 0};
     for (int k = 0; k < 12; k++) {
         for (int r = 0; r < 2; r++) {
             struct disc_month *dm = r ? &d->monthly_remission[k] : &d->monthly[k];
-            struct disc_prop p = prop(&e, mx[r][k], mn[k], mc[r][k]);
+            struct disc_prop p = prop(e, mo->x[r][k], mo->n[k], mo->c[r][k]);
             dm->n = p.n;
             dm->events = p.events;
             dm->rate = dm->limits = p.rate;
-            if (hid(&e, mn[k]) || hid(&e, mx[r][k]) || hid(&e, mc[r][k]))
+            if (hid(e, mo->n[k]) || hid(e, mo->x[r][k]) || hid(e, mo->c[r][k]))
                 centre[r] = DISC_WITHHELD;
         }
     }
@@ -1032,68 +1112,157 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
         for (int r = 0; r < 2; r++)
             if (centre[r])
                 (r ? &d->monthly_remission[k] : &d->monthly[k])->limits = DISC_WITHHELD;
+}
+
+static void figure_flags(const struct eng *e, const struct figure_cells *fg, struct disclosure *d)
+{
     for (int k = 0; k < TRAJ_POINTS; k++) {
-        d->by_session[k] = flag(&e, tj[0][k]);
-        d->by_week[k] = flag(&e, tj[1][k]);
+        d->by_session[k] = flag(e, fg->tj[0][k]);
+        d->by_week[k] = flag(e, fg->tj[1][k]);
     }
     for (int k = 0; k < PCT_BINS; k++)
-        d->pct_hist[k] = flag(&e, ph[k]);
-    d->sessions = flag(&e, sess);
-    d->episodes = flag(&e, eps);
-    d->bp_pre_n = flag(&e, bpn[0]);
-    d->bp_post_n = flag(&e, bpn[1]);
-    d->bp_pre = prop(&e, bph[0], bpn[0], bpc[0]);
-    d->bp_post = prop(&e, bph[1], bpn[1], bpc[1]);
-    d->sbp_rise_n = flag(&e, sbp);
-    d->sbp_rise_stats = hid(&e, sbp) || s->sbp_rise_n < d->below ? DISC_WITHHELD : 0;
+        d->pct_hist[k] = flag(e, fg->ph[k]);
+}
+
+static void safety_flags(const struct eng *e, const struct safety *s, const struct safety_cells *sc,
+                         struct disclosure *d)
+{
+    d->sessions = flag(e, sc->sess);
+    d->episodes = flag(e, sc->eps);
+    d->bp_pre_n = flag(e, sc->bpn[0]);
+    d->bp_post_n = flag(e, sc->bpn[1]);
+    d->bp_pre = prop(e, sc->bph[0], sc->bpn[0], sc->bpc[0]);
+    d->bp_post = prop(e, sc->bph[1], sc->bpn[1], sc->bpc[1]);
+    d->sbp_rise_n = flag(e, sc->sbp);
+    d->sbp_rise_stats = hid(e, sc->sbp) || s->sbp_rise_n < d->below ? DISC_WITHHELD : 0;
     /* the smallest and largest rise are single sessions' values (one patient's reading, the
      * outlier a reader may know): row-level, so withheld whenever suppression is on */
     d->sbp_rise_extremes = DISC_WITHHELD;
     for (int k = 0; k < 8; k++)
-        d->sbp_rise_hist[k] = flag(&e, sh[k]);
-    d->cadss_n = flag(&e, cn);
-    d->cadss_above = prop(&e, ca, cn, cac);
+        d->sbp_rise_hist[k] = flag(e, sc->sh[k]);
+    d->cadss_n = flag(e, sc->cn);
+    d->cadss_above = prop(e, sc->ca, sc->cn, sc->cac);
     for (size_t k = 0; k < s->cadss_nsessions && k < 12; k++)
-        d->cadss_by_session[k] = flag(&e, cs[k]);
-    d->ae_any_sessions = prop(&e, aas, sess, aasc);
-    d->ae_any_episodes = prop(&e, aae, eps, aaec);
+        d->cadss_by_session[k] = flag(e, sc->cs[k]);
+    d->ae_any_sessions = prop(e, sc->aas, sc->sess, sc->aasc);
+    d->ae_any_episodes = prop(e, sc->aae, sc->eps, sc->aaec);
     for (size_t k = 0; k < s->nae; k++) {
-        size_t b = ae0 + 4 * k;
-        d->ae_sessions[k] = prop(&e, b, sess, b + 1);
-        d->ae_episodes[k] = prop(&e, b + 2, eps, b + 3);
+        size_t b = sc->ae0 + 4 * k;
+        d->ae_sessions[k] = prop(e, b, sc->sess, b + 1);
+        d->ae_episodes[k] = prop(e, b + 2, sc->eps, b + 3);
     }
     /* the number of codes pooled bounds the pooled sessions from below */
     d->ae_other_codes = DISC_SHOWN;
-    if (aoc != SIZE_MAX) {
-        d->ae_other_codes = flag(&e, aoc);
+    if (sc->aoc != SIZE_MAX) {
+        d->ae_other_codes = flag(e, sc->aoc);
         if (!d->ae_other_codes && d->ae_sessions[s->nae - 1].events != DISC_SHOWN)
             d->ae_other_codes = DISC_WITHHELD;
     }
-    d->item9_n = flag(&e, i9n);
-    d->item9_ge1 = prop(&e, i9a, i9n, i9ac);
-    d->item9_ge2 = prop(&e, i9b, i9n, i9bc);
-    d->item9_resolved = prop(&e, i9r, i9rn, i9rc);
-    d->item9_worsened = prop(&e, i9w, i9wn, i9wc);
-    checks_flags(&e, &a->checks, an, &ck, &d->checks);
+    d->item9_n = flag(e, sc->i9n);
+    d->item9_ge1 = prop(e, sc->i9a, sc->i9n, sc->i9ac);
+    d->item9_ge2 = prop(e, sc->i9b, sc->i9n, sc->i9bc);
+    d->item9_resolved = prop(e, sc->i9r, sc->i9rn, sc->i9rc);
+    d->item9_worsened = prop(e, sc->i9w, sc->i9wn, sc->i9wc);
+}
+
+/* The data-quality page's flags, and each file's (rows read from cell fr0, the other counts
+ * FILE_CELLS per file from fa0, as file_cells). */
+static void dq_flags(const struct eng *e, const struct ingest_result *in, const struct dq_cells *q,
+                     size_t fr0, size_t fa0, struct disclosure *d)
+{
     for (int r = 0; r < REASON_COUNT; r++)
-        d->rejected_by_reason[r] = flag(&e, rr[r]);
-    d->conflicts_total = flag(&e, ct);
+        d->rejected_by_reason[r] = flag(e, q->rr[r]);
+    d->conflicts_total = flag(e, q->ct);
     for (int k = 0; k < N_CONFLICT_COLS; k++)
-        d->conflicts_by_col[k] = flag(&e, cc[k]);
-    d->missing_rows = flag(&e, mrows);
+        d->conflicts_by_col[k] = flag(e, q->cc[k]);
+    d->missing_rows = flag(e, q->mrows);
     for (int k = 0; k < N_INT_COLS; k++)
         d->missing[k] = ingest_columns[COL_FIRST_INT + k].dq_missing
-                            ? prop(&e, ms[k], mrows, msc[k])
+                            ? prop(e, q->ms[k], q->mrows, q->msc[k])
                             : (struct disc_prop){0};
-    d->treatment_sessions = flag(&e, ts);
-    d->without_score = prop(&e, tw, ts, twc);
+    d->treatment_sessions = flag(e, q->ts);
+    d->without_score = prop(e, q->tw, q->ts, q->twc);
     for (size_t f = 0; f < in->nfiles; f++) {
-        d->file_rows[f] = flag(&e, fr0 + f);
+        d->file_rows[f] = flag(e, fr0 + f);
         size_t b = fa0 + FILE_CELLS * f;
         d->files[f] =
-            (struct disc_file){flag(&e, b),     flag(&e, b + 1), flag(&e, b + 2), flag(&e, b + 3),
-                               flag(&e, b + 4), flag(&e, b + 5), flag(&e, b + 6)};
+            (struct disc_file){flag(e, b),     flag(e, b + 1), flag(e, b + 2), flag(e, b + 3),
+                               flag(e, b + 4), flag(e, b + 5), flag(e, b + 6)};
     }
+}
+
+int model_disclose(const struct ingest_result *in, struct analysis *a)
+{
+    struct disclosure *d = &a->disc;
+    const struct safety *s = &a->safety;
+    struct checks_cells ck = {0};
+    struct funnel_cells fcl = {0};
+    model_disclosure_fini(d);
+    if (disclosure_alloc(in, a, d) != 0)
+        goto oom;
+    const struct overall_km km = overall_km(a);
+    if (a->opts.suppress_below <= 1) {
+        disclose_all(a, &km);
+        return 0;
+    }
+    d->below = a->opts.suppress_below;
+    struct eng e = {.below = d->below};
+    size_t F[F_COUNT];
+    size_t patients = flow_cells(&e, in, a, F);
+    /* Kaplan-Meier: n is the episodes with a follow-up score */
+    struct km_cells kc[4];
+    kc[0] = km_cells(&e, km.fit[0], F[F_WITH_FOLLOWUP], SIZE_MAX);
+    kc[1] = km_cells(&e, km.fit[1], kc[0].n, SIZE_MAX);
+    kc[2] = km_cells(&e, km.fit[2], kc[0].n, kc[0].events);
+    kc[3] = km_cells(&e, km.fit[3], kc[0].n, kc[1].events);
+    /* strata */
+    size_t sbase[SV_COUNT];
+    struct strata_tot tot = {F[F_MATURE], F[F_RESPONDERS], F[F_REMITTERS], kc[0].n, kc[0].events};
+    for (int v = 0; v < SV_COUNT; v++)
+        if (strata_cells(&e, &a->strata[v], tot, &sbase[v]) != 0)
+            goto oom_e;
+    if (funnel_cells(&e, a, F, sbase, &fcl) != 0)
+        goto oom_e;
+    struct month_cells mo;
+    monthly_cells(&e, a, F, &mo);
+    struct cmp_cells cm;
+    comparison_cells(&e, a, &mo, &cm);
+    struct figure_cells fg;
+    figure_cells(&e, a, F, &fg);
+    /* safety */
+    struct safety_cells sc;
+    safety_vitals_cells(&e, s, F, &sc);
+    if (adverse_event_cells(&e, s, &sc) != 0)
+        goto oom_e;
+    item9_cells(&e, s, &sc);
+    /* data quality */
+    struct dq_cells dq;
+    dq_cells(&e, in, a, F, &dq);
+    same_rows_groups(&e, &sc, &dq);
+    struct checks_anchor an = {
+        sc.sess, sc.bpn[0], sc.bph[0],     sc.bph[1], sc.ca,
+        sc.i9n,  sc.i9b,    F[F_ELIGIBLE], dq.ts,     dq.ms[INT_INDEX(COL_PHQ9)]};
+    if (checks_cells(&e, &a->checks, an, &ck) != 0)
+        goto oom_e;
+    size_t fr0 = e.nc;
+    for (size_t f = 0; f < in->nfiles; f++)
+        cell(&e, in->files[f].rows_read);
+    size_t fa0 = file_cells(&e, in, fr0, F);
+    struct dur_cells dcells;
+    durability_cells(&e, a, F, kc[0], sbase[SV_FREQUENCY], &dcells);
+    if (e.oom)
+        goto oom_e;
+    settle(&e);
+
+    /* read the decision out */
+    flow_flags(&e, F, patients, &km, kc, d);
+    strata_flags(&e, a, sbase, d);
+    comparison_flags(&e, a, &cm, d);
+    monthly_flags(&e, &mo, d);
+    figure_flags(&e, &fg, d);
+    safety_flags(&e, s, &sc, d);
+    checks_flags(&e, &a->checks, an, &ck, &d->checks);
+    dq_flags(&e, in, &dq, fr0, fa0, d);
     funnel_flags(&e, a, &fcl, &d->funnel);
     for (int v = 0; v < FUNNEL_VARS; v++)
         free(fcl.u[v]);
