@@ -149,27 +149,26 @@ out:
     return rc;
 }
 
-int model_funnel(const struct rows *r, struct analysis *a)
+/* The model's design: which requested covariates are in it (use[k] for o->adjust[k]: a factor
+ * with one level is left out), each factor's levels and design columns, and p, the columns
+ * with the intercept. */
+struct design {
+    struct levels lv[ADJ_COUNT];
+    int use[ADJ_COUNT];
+    size_t p;
+};
+
+/* The comparison set: the indices of its episodes into idx (returns their count); n, observed,
+ * with_endpoint, the centres and left_out of f. */
+static size_t comparison_set(const struct analysis *a, struct funnel *f, size_t *idx)
 {
-    struct funnel *f = &a->funnel;
-    const struct model_opts *o = &a->opts;
-    double *xm = NULL, *y = NULL, *cnt = NULL;
-    size_t *idx = NULL, *gid = NULL, *grp = NULL;
-    struct glm_fit fit = {0};
-    int rc = -1;
-    memset(f, 0, sizeof *f);
-    f->fitted_p = malloc((a->nepisodes ? a->nepisodes : 1) * sizeof *f->fitted_p);
-    idx = malloc((a->nepisodes ? a->nepisodes : 1) * sizeof *idx);
-    if (!f->fitted_p || !idx)
-        goto out;
-    /* the comparison set */
     size_t n = 0;
     for (size_t i = 0; i < a->nepisodes; i++) {
         const struct episode *e = &a->episodes[i];
         f->fitted_p[i] = NAN;
         if (!e->in_cohort || !e->eligible || !e->mature)
             continue;
-        if (!in_comparison(e, o)) {
+        if (!in_comparison(e, &a->opts)) {
             f->left_out++;
             continue;
         }
@@ -180,108 +179,142 @@ int model_funnel(const struct rows *r, struct analysis *a)
     f->n = (long)n;
     f->centre = n ? (double)f->observed / (double)n : NAN;
     f->followup_centre = n ? (double)f->with_endpoint / (double)n : NAN;
-    /* the design: intercept, then each covariate */
-    struct levels lv[ADJ_COUNT];
-    int use[ADJ_COUNT] = {0};
-    size_t p = 1;
+    return n;
+}
+
+/* The design: intercept, then each covariate (a dropped factor named in f->dropped). */
+static void design_columns(const struct analysis *a, const size_t *idx, size_t n, struct funnel *f,
+                           struct design *d)
+{
+    const struct model_opts *o = &a->opts;
+    d->p = 1;
     for (int k = 0; k < o->nadjust; k++) {
         int var = o->adjust[k];
-        use[k] = 1;
+        struct levels *lv = &d->lv[k];
+        d->use[k] = 1;
         if (var == ADJ_BASELINE) {
-            p++;
+            d->p++;
             continue;
         }
         int ncodes = var == ADJ_ROUTE ? ROUTE_COUNT : DRUG_COUNT;
         int present[MAX_LEVELS] = {0};
         for (size_t q = 0; q < n; q++)
             present[factor_code(&a->episodes[idx[q]], var)] = 1;
-        lv[k].n = 0;
+        lv->n = 0;
         for (int c = 1; c < ncodes; c++)
             if (present[c])
-                lv[k].code[lv[k].n++] = c;
-        for (int i = 1; i < lv[k].n; i++) /* byte order of the names (insertion sort) */
-            for (int j = i; j > 0 && strcmp(factor_level_name(var, lv[k].code[j - 1]),
-                                            factor_level_name(var, lv[k].code[j])) > 0;
+                lv->code[lv->n++] = c;
+        for (int i = 1; i < lv->n; i++) /* byte order of the names (insertion sort) */
+            for (int j = i; j > 0 && strcmp(factor_level_name(var, lv->code[j - 1]),
+                                            factor_level_name(var, lv->code[j])) > 0;
                  j--) {
-                int t = lv[k].code[j];
-                lv[k].code[j] = lv[k].code[j - 1];
-                lv[k].code[j - 1] = t;
+                int t = lv->code[j];
+                lv->code[j] = lv->code[j - 1];
+                lv->code[j - 1] = t;
             }
-        if (n > 0 && lv[k].n < 2) {
-            use[k] = 0;
+        if (n > 0 && lv->n < 2) {
+            d->use[k] = 0;
             f->dropped[f->ndropped++] = factor_column(var);
             continue;
         }
         for (int c = 0; c < ncodes; c++)
-            lv[k].column[c] = -1;
-        for (int j = 1; j < lv[k].n; j++)
-            lv[k].column[lv[k].code[j]] = (int)(p + (size_t)j - 1);
-        p += (size_t)(lv[k].n > 0 ? lv[k].n - 1 : 0);
+            lv->column[c] = -1;
+        for (int j = 1; j < lv->n; j++)
+            lv->column[lv->code[j]] = (int)(d->p + (size_t)j - 1);
+        d->p += (size_t)(lv->n > 0 ? lv->n - 1 : 0);
     }
-    /* formula and term names */
-    {
-        size_t len = 32;
-        for (int k = 0; k < o->nadjust; k++)
-            len += 20;
-        if (!(f->formula = malloc(len)) || !(f->terms = calloc(p, sizeof *f->terms)))
-            goto out;
-        strcpy(f->formula, "responder ~ ");
-        int first = 1;
-        f->nterms = p;
-        if (!(f->terms[0].name = strdup("(Intercept)")))
-            goto out;
-        size_t col = 1;
-        for (int k = 0; k < o->nadjust; k++) {
-            if (!use[k])
-                continue;
-            int var = o->adjust[k];
-            strcat(f->formula, first ? "" : " + ");
-            strcat(f->formula, var == ADJ_BASELINE ? "baseline_score" : factor_column(var));
-            first = 0;
-            if (var == ADJ_BASELINE) {
-                if (!(f->terms[col++].name = strdup("baseline_score")))
-                    goto out;
-                continue;
-            }
-            for (int j = 1; j < lv[k].n; j++)
-                if (!(f->terms[col++].name =
-                          dup_printf2(factor_column(var), factor_level_name(var, lv[k].code[j]))))
-                    goto out;
+}
+
+/* The formula and term names (as R's), every estimate NaN until the fit. */
+static int formula_and_terms(const struct model_opts *o, const struct design *d, struct funnel *f)
+{
+    size_t len = 32, p = d->p;
+    for (int k = 0; k < o->nadjust; k++)
+        len += 20;
+    if (!(f->formula = malloc(len)) || !(f->terms = calloc(p, sizeof *f->terms)))
+        return -1;
+    strcpy(f->formula, "responder ~ ");
+    int first = 1;
+    f->nterms = p;
+    if (!(f->terms[0].name = strdup("(Intercept)")))
+        return -1;
+    size_t col = 1;
+    for (int k = 0; k < o->nadjust; k++) {
+        if (!d->use[k])
+            continue;
+        int var = o->adjust[k];
+        strcat(f->formula, first ? "" : " + ");
+        strcat(f->formula, var == ADJ_BASELINE ? "baseline_score" : factor_column(var));
+        first = 0;
+        if (var == ADJ_BASELINE) {
+            if (!(f->terms[col++].name = strdup("baseline_score")))
+                return -1;
+            continue;
         }
-        if (first)
-            strcat(f->formula, "1");
-        for (size_t j = 0; j < p; j++)
-            f->terms[j].estimate = NAN;
+        for (int j = 1; j < d->lv[k].n; j++)
+            if (!(f->terms[col++].name =
+                      dup_printf2(factor_column(var), factor_level_name(var, d->lv[k].code[j]))))
+                return -1;
     }
-    if (n == 0) {
-        f->reason = "no mature eligible episode to fit the model on";
-        rc = 0;
-        goto units;
-    }
-    f->min_level = LONG_MAX;
+    if (first)
+        strcat(f->formula, "1");
+    for (size_t j = 0; j < p; j++)
+        f->terms[j].estimate = NAN;
+    return 0;
+}
+
+/* The smallest count of responders or non-responders at one level of a factor in the model
+ * (LONG_MAX without a factor): the disclosure decision withholds the coefficients below N. */
+static long smallest_level(const struct analysis *a, const size_t *idx, size_t n,
+                           const struct design *d)
+{
+    const struct model_opts *o = &a->opts;
+    long min_level = LONG_MAX;
     for (int k = 0; k < o->nadjust; k++) {
         int var = o->adjust[k];
-        if (!use[k] || var == ADJ_BASELINE)
+        if (!d->use[k] || var == ADJ_BASELINE)
             continue;
-        for (int j = 0; j < lv[k].n; j++) {
+        for (int j = 0; j < d->lv[k].n; j++) {
             long ln = 0, lx = 0;
             for (size_t q = 0; q < n; q++)
-                if (factor_code(&a->episodes[idx[q]], var) == lv[k].code[j]) {
+                if (factor_code(&a->episodes[idx[q]], var) == d->lv[k].code[j]) {
                     ln++;
                     lx += a->episodes[idx[q]].responder;
                 }
             long m = ln < lx ? ln : lx;
             m = ln - lx < m ? ln - lx : m;
-            f->min_level = m < f->min_level ? m : f->min_level;
+            min_level = m < min_level ? m : min_level;
         }
     }
-    /* The design, one row per distinct (covariates, responder): episodes alike in every
-     * covariate of the model and in the outcome are one row with their count (the same fit as
-     * R's on every episode, stats_glm_logit_grouped), so that the fit costs the few hundred
-     * distinct rows, not the episodes. Rows in key order: the same whatever the episodes'. */
+    return min_level;
+}
+
+/* The grouped design: ng rows of p columns (xm), their outcome y and count cnt; grp[q] the row
+ * of the comparison set's episode q. */
+struct grouped {
+    double *xm, *y, *cnt;
+    size_t *grp, ng;
+};
+static void grouped_fini(struct grouped *g)
+{
+    free(g->xm);
+    free(g->y);
+    free(g->cnt);
+    free(g->grp);
+}
+
+/* The design, one row per distinct (covariates, responder): episodes alike in every
+ * covariate of the model and in the outcome are one row with their count (the same fit as
+ * R's on every episode, stats_glm_logit_grouped), so that the fit costs the few hundred
+ * distinct rows, not the episodes. Rows in key order: the same whatever the episodes'. */
+static int grouped_design(const struct analysis *a, const size_t *idx, size_t n,
+                          const struct design *d, struct grouped *g)
+{
+    const struct model_opts *o = &a->opts;
+    size_t p = d->p;
     int use_b = 0, use_r = 0, use_d = 0;
     for (int k = 0; k < o->nadjust; k++)
-        if (use[k]) {
+        if (d->use[k]) {
             use_b |= o->adjust[k] == ADJ_BASELINE;
             use_r |= o->adjust[k] == ADJ_ROUTE;
             use_d |= o->adjust[k] == ADJ_DRUG;
@@ -290,11 +323,12 @@ int model_funnel(const struct rows *r, struct analysis *a)
     for (size_t q = 0; q < n && use_b; q++)
         maxb =
             a->episodes[idx[q]].baseline_score > maxb ? a->episodes[idx[q]].baseline_score : maxb;
-    size_t nkeys = ((size_t)maxb + 1) * ROUTE_COUNT * DRUG_COUNT * 2, ng = 0;
-    gid = malloc(nkeys * sizeof *gid);
-    grp = malloc(n * sizeof *grp);
-    if (!gid || !grp)
-        goto out;
+    size_t nkeys = ((size_t)maxb + 1) * ROUTE_COUNT * DRUG_COUNT * 2;
+    size_t *gid = malloc(nkeys * sizeof *gid), *grp = g->grp = malloc(n * sizeof *grp);
+    if (!gid || !grp) {
+        free(gid);
+        return -1;
+    }
     for (size_t k = 0; k < nkeys; k++)
         gid[k] = SIZE_MAX;
     for (size_t q = 0; q < n; q++) {
@@ -306,62 +340,102 @@ int model_funnel(const struct rows *r, struct analysis *a)
     }
     for (size_t k = 0; k < nkeys; k++)
         if (gid[k] != SIZE_MAX)
-            gid[k] = ng++;
-    xm = calloc(ng * p, sizeof *xm);
-    y = malloc(ng * sizeof *y);
-    cnt = calloc(ng, sizeof *cnt);
-    if (!xm || !y || !cnt)
-        goto out;
+            gid[k] = g->ng++;
+    g->xm = calloc(g->ng * p, sizeof *g->xm);
+    g->y = malloc(g->ng * sizeof *g->y);
+    g->cnt = calloc(g->ng, sizeof *g->cnt);
+    if (!g->xm || !g->y || !g->cnt) {
+        free(gid);
+        return -1;
+    }
     for (size_t q = 0; q < n; q++) {
-        size_t g = grp[q] = gid[grp[q]];
-        if (cnt[g]++ > 0)
+        size_t r = grp[q] = gid[grp[q]];
+        if (g->cnt[r]++ > 0)
             continue;
         const struct episode *e = &a->episodes[idx[q]];
-        double *row = xm + g * p;
+        double *row = g->xm + r * p;
         row[0] = 1;
         size_t col = 1;
         for (int k = 0; k < o->nadjust; k++) {
-            if (!use[k])
+            if (!d->use[k])
                 continue;
             int var = o->adjust[k];
             if (var == ADJ_BASELINE) {
                 row[col++] = e->baseline_score;
                 continue;
             }
-            int c = lv[k].column[factor_code(e, var)];
+            int c = d->lv[k].column[factor_code(e, var)];
             if (c >= 0)
                 row[c] = 1;
-            col += (size_t)(lv[k].n - 1);
+            col += (size_t)(d->lv[k].n - 1);
         }
-        y[g] = e->responder;
+        g->y[r] = e->responder;
     }
-    if (stats_glm_logit_grouped(xm, y, cnt, ng, p, &fit) != 0)
+    free(gid);
+    return 0;
+}
+
+/* Why the comparison is unadjusted (NULL: the model is used). */
+static const char *unadjusted_reason(const struct funnel *f, const struct glm_fit *fit, size_t p)
+{
+    if (f->observed == 0 || f->observed == f->n)
+        return f->observed ? "every episode in the comparison responded: the model has "
+                             "nothing to adjust (its intercept is infinite)"
+                           : "no episode in the comparison responded: the model has "
+                             "nothing to adjust (its intercept is infinite)";
+    if (fit->error)
+        return "the model could not be fitted (R's glm.fit stops: no valid set of "
+               "coefficients)";
+    if (!fit->converged)
+        return "the model did not converge in 25 iterations";
+    if (fit->rank < (int)p)
+        return "the design is rank-deficient: a covariate is collinear with the others "
+               "(R gives it an NA coefficient)";
+    if (fit->separation)
+        return "the model separates: fitted probabilities numerically 0 or 1 (some "
+               "estimates are infinite)";
+    return NULL;
+}
+
+int model_funnel(const struct rows *r, struct analysis *a)
+{
+    struct funnel *f = &a->funnel;
+    struct grouped g = {0};
+    struct glm_fit fit = {0};
+    struct design d;
+    int rc = -1;
+    memset(f, 0, sizeof *f);
+    f->fitted_p = malloc((a->nepisodes ? a->nepisodes : 1) * sizeof *f->fitted_p);
+    size_t *idx = malloc((a->nepisodes ? a->nepisodes : 1) * sizeof *idx);
+    if (!f->fitted_p || !idx)
+        goto out;
+    /* the comparison set */
+    size_t n = comparison_set(a, f, idx);
+    /* the design: intercept, then each covariate */
+    design_columns(a, idx, n, f, &d);
+    /* formula and term names */
+    if (formula_and_terms(&a->opts, &d, f) != 0)
+        goto out;
+    if (n == 0) {
+        f->reason = "no mature eligible episode to fit the model on";
+        rc = 0;
+        goto units;
+    }
+    f->min_level = smallest_level(a, idx, n, &d);
+    if (grouped_design(a, idx, n, &d, &g) != 0)
+        goto out;
+    if (stats_glm_logit_grouped(g.xm, g.y, g.cnt, g.ng, d.p, &fit) != 0)
         goto out;
     f->fitted = 1;
     f->converged = fit.converged;
     f->iterations = fit.iterations;
     if (!fit.error)
-        for (size_t j = 0; j < p; j++)
+        for (size_t j = 0; j < d.p; j++)
             f->terms[j].estimate = fit.coef[j];
-    if (f->observed == 0 || f->observed == f->n)
-        f->reason = f->observed ? "every episode in the comparison responded: the model has "
-                                  "nothing to adjust (its intercept is infinite)"
-                                : "no episode in the comparison responded: the model has "
-                                  "nothing to adjust (its intercept is infinite)";
-    else if (fit.error)
-        f->reason = "the model could not be fitted (R's glm.fit stops: no valid set of "
-                    "coefficients)";
-    else if (!fit.converged)
-        f->reason = "the model did not converge in 25 iterations";
-    else if (fit.rank < (int)p)
-        f->reason = "the design is rank-deficient: a covariate is collinear with the others "
-                    "(R gives it an NA coefficient)";
-    else if (fit.separation)
-        f->reason = "the model separates: fitted probabilities numerically 0 or 1 (some "
-                    "estimates are infinite)";
+    f->reason = unadjusted_reason(f, &fit, d.p);
     f->adjusted = !f->reason;
     for (size_t q = 0; q < n; q++)
-        f->fitted_p[idx[q]] = f->adjusted ? fit.fitted[grp[q]] : f->centre;
+        f->fitted_p[idx[q]] = f->adjusted ? fit.fitted[g.grp[q]] : f->centre;
     rc = 0;
 units:
     if (rc == 0)
@@ -369,11 +443,7 @@ units:
             rc = units(r, a, f->fitted_p, v, &f->units[v]);
 out:
     stats_glm_fini(&fit);
-    free(xm);
-    free(y);
-    free(cnt);
+    grouped_fini(&g);
     free(idx);
-    free(gid);
-    free(grp);
     return rc;
 }
