@@ -465,6 +465,149 @@ done:
     return rc;
 }
 
+/* What model_safety counts over the cohort's sessions beside struct safety's fields: the SBP
+ * rises and CADSS values by session number (counts of each integer value), the item 9 episodes,
+ * and the scratch of one patient's item 9 scores and of the texts' "has a code". */
+struct safety_acc {
+    long *rise;                /* RISE_BINS */
+    long (*cadss)[CADSS_BINS]; /* 12 session numbers */
+    struct dated_score *item9; /* one patient's rows at most */
+    uint8_t *has_code;         /* by text id: 0 unknown, 1 no, 2 yes */
+    double rise_sum;
+    long resolved_n, resolved, worsened_n, worsened;
+};
+
+/* Blood pressure, the SBP rise and CADSS of treatment row i, the episode's session-th. */
+static void session_vitals(const struct rows *r, size_t i, int session, const struct model_opts *o,
+                           struct safety *s, struct safety_acc *acc)
+{
+    int sp = r->score[INT_INDEX(COL_SBP_PRE)][i], dp = r->score[INT_INDEX(COL_DBP_PRE)][i];
+    int sq = r->score[INT_INDEX(COL_SBP_POST)][i], dq = r->score[INT_INDEX(COL_DBP_POST)][i];
+    /* a reading is both values of its pair: one alone is incomplete (SPEC 13) */
+    int pre = sp >= 0 && dp >= 0, post = sq >= 0 && dq >= 0;
+    if (pre) {
+        s->bp_pre_n++;
+        s->bp_pre_high += sp >= o->bp_pre_sys || dp >= o->bp_pre_dia;
+    }
+    if (post) {
+        s->bp_post_n++;
+        s->bp_post_high += sq >= o->bp_post_sys || dq >= o->bp_post_dia;
+    }
+    if (pre && post) {
+        int d = sq - sp;
+        acc->rise[d - RISE_MIN]++;
+        acc->rise_sum += d;
+        s->sbp_rise_n++;
+        int bin = d < 0 ? 0 : d >= 60 ? 7 : 1 + d / 10;
+        s->sbp_rise_hist[bin]++;
+    }
+    int c = r->score[INT_INDEX(COL_CADSS)][i];
+    if (c >= 0) {
+        s->cadss_n++;
+        s->cadss_above += c > o->cadss_above;
+        int k = session > 12 ? 11 : session - 1;
+        acc->cadss[k][c]++;
+        s->cadss_by_session_n[k]++;
+    }
+}
+
+/* 1 when treatment row i lists an adverse-event code: a byte that is neither '|' nor a blank
+ * (memo by text id in has_code). */
+static int row_has_code(const struct rows *r, size_t i, uint8_t *has_code)
+{
+    uint32_t t = r->adverse[i];
+    if (!has_code[t]) {
+        size_t len;
+        const char *text = strtab_get(r->text, t, &len);
+        has_code[t] = 1;
+        for (size_t q = 0; q < len && has_code[t] == 1; q++)
+            if (text[q] != '|' && !is_blank(text[q]))
+                has_code[t] = 2;
+    }
+    return has_code[t] == 2;
+}
+
+/* The treatment sessions of episode e (its patient's rows [ra, rb)): sessions, vitals, adverse
+ * events. */
+static void episode_sessions(const struct rows *r, size_t ra, size_t rb, const struct episode *e,
+                             const struct model_opts *o, struct safety *s, struct safety_acc *acc)
+{
+    int session = 0;
+    int32_t last_tdate = -1;
+    int any_ae = 0;
+    for (size_t i = ra; i < rb; i++) {
+        if (r->type[i] != SESSION_TREATMENT || r->date[i] < e->index_date ||
+            r->date[i] >= e->next_index)
+            continue;
+        if (r->date[i] != last_tdate) {
+            session++;
+            last_tdate = r->date[i];
+        }
+        s->sessions++;
+        session_vitals(r, i, session, o, s, acc);
+        int row_any = row_has_code(r, i, acc->has_code);
+        s->ae_any_sessions += row_any;
+        any_ae |= row_any;
+    }
+    s->ae_any_episodes += any_ae;
+}
+
+/* Item 9 of episode e over the baseline window and follow-up: encounters, and whether the
+ * episode resolved or worsened. */
+static void episode_item9(const struct rows *r, size_t ra, size_t rb, const struct episode *e,
+                          const struct model_opts *o, struct safety *s, struct safety_acc *acc)
+{
+    struct dated_score *item9 = acc->item9;
+    size_t n9 = model_usable_scores(r, ra, rb, COL_PHQ9_ITEM9, item9);
+    int64_t from = (int64_t)e->index_date - o->baseline_window;
+    int64_t to =
+        e->next_index == INT32_MAX ? INT64_MAX : (int64_t)e->next_index - o->baseline_window;
+    int base9 = -1, last9 = -1, max9 = -1;
+    for (size_t k = 0; k < n9; k++) {
+        int64_t dd = item9[k].date;
+        if (dd < from || dd >= to)
+            continue;
+        s->item9_n++;
+        s->item9_ge1 += item9[k].score >= 1;
+        s->item9_ge2 += item9[k].score >= 2;
+        if (dd <= e->index_date)
+            base9 = item9[k].score;
+        else {
+            last9 = item9[k].score;
+            max9 = last9 > max9 ? last9 : max9;
+        }
+    }
+    if (base9 >= 1 && last9 >= 0) {
+        acc->resolved_n++;
+        acc->resolved += last9 == 0;
+    } else if (base9 == 0 && last9 >= 0) {
+        acc->worsened_n++;
+        acc->worsened += max9 >= 1;
+    }
+}
+
+/* The item 9 proportions, the SBP rise's quantiles and mean, CADSS's quartiles by session. */
+static void safety_summaries(const struct safety_acc *acc, const struct model_opts *o,
+                             struct safety *s)
+{
+    s->item9_resolved = stats_proportion(acc->resolved, acc->resolved_n, o->ci);
+    s->item9_worsened = stats_proportion(acc->worsened, acc->worsened_n, o->ci);
+    const long *rise = acc->rise;
+    long nr = s->sbp_rise_n;
+    s->sbp_rise_min = hist_quantile(rise, RISE_BINS, RISE_MIN, nr, 0);
+    s->sbp_rise_q1 = hist_quantile(rise, RISE_BINS, RISE_MIN, nr, 0.25);
+    s->sbp_rise_median = hist_quantile(rise, RISE_BINS, RISE_MIN, nr, 0.5);
+    s->sbp_rise_q3 = hist_quantile(rise, RISE_BINS, RISE_MIN, nr, 0.75);
+    s->sbp_rise_max = hist_quantile(rise, RISE_BINS, RISE_MIN, nr, 1);
+    s->sbp_rise_mean = nr ? acc->rise_sum / (double)nr : NAN;
+    for (int k = 0; k < 12; k++) {
+        long n = s->cadss_by_session_n[k];
+        s->cadss_by_session_q1[k] = hist_quantile(acc->cadss[k], CADSS_BINS, 0, n, 0.25);
+        s->cadss_by_session_median[k] = hist_quantile(acc->cadss[k], CADSS_BINS, 0, n, 0.5);
+        s->cadss_by_session_q3[k] = hist_quantile(acc->cadss[k], CADSS_BINS, 0, n, 0.75);
+    }
+}
+
 int model_safety(const struct rows *r, const size_t *pstart, const struct analysis *a,
                  struct safety *s)
 {
@@ -472,18 +615,16 @@ int model_safety(const struct rows *r, const size_t *pstart, const struct analys
     int rc = -1;
     memset(s, 0, sizeof *s);
     s->cadss_nsessions = 12;
-    long *rise = calloc(RISE_BINS, sizeof *rise);
-    long(*cadss)[CADSS_BINS] = calloc(12, sizeof *cadss);
     size_t maxrows = 1;
     for (size_t q = 0; pstart[q] < r->n; q++)
         if (pstart[q + 1] - pstart[q] > maxrows)
             maxrows = pstart[q + 1] - pstart[q];
-    struct dated_score *item9 = malloc(maxrows * sizeof *item9);
-    double rise_sum = 0;
-    long resolved_n = 0, resolved = 0, worsened_n = 0, worsened = 0;
     uint32_t ntext = strtab_count(r->text);
-    uint8_t *has_code = calloc(ntext ? ntext : 1, 1); /* by text id: 0 unknown, 1 no, 2 yes */
-    if (!rise || !cadss || !item9 || !has_code)
+    struct safety_acc acc = {.rise = calloc(RISE_BINS, sizeof *acc.rise),
+                             .cadss = calloc(12, sizeof *acc.cadss),
+                             .item9 = malloc(maxrows * sizeof *acc.item9),
+                             .has_code = calloc(ntext ? ntext : 1, 1)};
+    if (!acc.rise || !acc.cadss || !acc.item9 || !acc.has_code)
         goto out;
     size_t p = 0;
     for (size_t ei = 0; ei < a->nepisodes; ei++) {
@@ -493,113 +634,19 @@ int model_safety(const struct rows *r, const size_t *pstart, const struct analys
         s->episodes++;
         while (r->patient[pstart[p]] != e->patient)
             p++;
-        size_t ra = pstart[p], rb = pstart[p + 1];
-        int session = 0;
-        int32_t last_tdate = -1;
-        int any_ae = 0;
-        for (size_t i = ra; i < rb; i++) {
-            if (r->type[i] != SESSION_TREATMENT || r->date[i] < e->index_date ||
-                r->date[i] >= e->next_index)
-                continue;
-            if (r->date[i] != last_tdate) {
-                session++;
-                last_tdate = r->date[i];
-            }
-            s->sessions++;
-            int sp = r->score[INT_INDEX(COL_SBP_PRE)][i], dp = r->score[INT_INDEX(COL_DBP_PRE)][i];
-            int sq = r->score[INT_INDEX(COL_SBP_POST)][i],
-                dq = r->score[INT_INDEX(COL_DBP_POST)][i];
-            /* a reading is both values of its pair: one alone is incomplete (SPEC 13) */
-            int pre = sp >= 0 && dp >= 0, post = sq >= 0 && dq >= 0;
-            if (pre) {
-                s->bp_pre_n++;
-                s->bp_pre_high += sp >= o->bp_pre_sys || dp >= o->bp_pre_dia;
-            }
-            if (post) {
-                s->bp_post_n++;
-                s->bp_post_high += sq >= o->bp_post_sys || dq >= o->bp_post_dia;
-            }
-            if (pre && post) {
-                int d = sq - sp;
-                rise[d - RISE_MIN]++;
-                rise_sum += d;
-                s->sbp_rise_n++;
-                int bin = d < 0 ? 0 : d >= 60 ? 7 : 1 + d / 10;
-                s->sbp_rise_hist[bin]++;
-            }
-            int c = r->score[INT_INDEX(COL_CADSS)][i];
-            if (c >= 0) {
-                s->cadss_n++;
-                s->cadss_above += c > o->cadss_above;
-                int k = session > 12 ? 11 : session - 1;
-                cadss[k][c]++;
-                s->cadss_by_session_n[k]++;
-            }
-            uint32_t t = r->adverse[i];
-            if (!has_code[t]) { /* a code: a byte that is neither '|' nor a blank */
-                size_t len;
-                const char *text = strtab_get(r->text, t, &len);
-                has_code[t] = 1;
-                for (size_t q = 0; q < len && has_code[t] == 1; q++)
-                    if (text[q] != '|' && !is_blank(text[q]))
-                        has_code[t] = 2;
-            }
-            int row_any = has_code[t] == 2;
-            s->ae_any_sessions += row_any;
-            any_ae |= row_any;
-        }
-        s->ae_any_episodes += any_ae;
+        episode_sessions(r, pstart[p], pstart[p + 1], e, o, s, &acc);
         /* item 9 over the baseline window and follow-up */
-        size_t n9 = model_usable_scores(r, ra, rb, COL_PHQ9_ITEM9, item9);
-        int64_t from = (int64_t)e->index_date - o->baseline_window;
-        int64_t to =
-            e->next_index == INT32_MAX ? INT64_MAX : (int64_t)e->next_index - o->baseline_window;
-        int base9 = -1, last9 = -1, max9 = -1;
-        for (size_t k = 0; k < n9; k++) {
-            int64_t dd = item9[k].date;
-            if (dd < from || dd >= to)
-                continue;
-            s->item9_n++;
-            s->item9_ge1 += item9[k].score >= 1;
-            s->item9_ge2 += item9[k].score >= 2;
-            if (dd <= e->index_date)
-                base9 = item9[k].score;
-            else {
-                last9 = item9[k].score;
-                max9 = last9 > max9 ? last9 : max9;
-            }
-        }
-        if (base9 >= 1 && last9 >= 0) {
-            resolved_n++;
-            resolved += last9 == 0;
-        } else if (base9 == 0 && last9 >= 0) {
-            worsened_n++;
-            worsened += max9 >= 1;
-        }
+        episode_item9(r, pstart[p], pstart[p + 1], e, o, s, &acc);
     }
-    s->item9_resolved = stats_proportion(resolved, resolved_n, o->ci);
-    s->item9_worsened = stats_proportion(worsened, worsened_n, o->ci);
-    long nr = s->sbp_rise_n;
-    s->sbp_rise_min = hist_quantile(rise, RISE_BINS, RISE_MIN, nr, 0);
-    s->sbp_rise_q1 = hist_quantile(rise, RISE_BINS, RISE_MIN, nr, 0.25);
-    s->sbp_rise_median = hist_quantile(rise, RISE_BINS, RISE_MIN, nr, 0.5);
-    s->sbp_rise_q3 = hist_quantile(rise, RISE_BINS, RISE_MIN, nr, 0.75);
-    s->sbp_rise_max = hist_quantile(rise, RISE_BINS, RISE_MIN, nr, 1);
-    s->sbp_rise_mean = nr ? rise_sum / (double)nr : NAN;
-    for (int k = 0; k < 12; k++) {
-        long n = s->cadss_by_session_n[k];
-        s->cadss_by_session_q1[k] = hist_quantile(cadss[k], CADSS_BINS, 0, n, 0.25);
-        s->cadss_by_session_median[k] = hist_quantile(cadss[k], CADSS_BINS, 0, n, 0.5);
-        s->cadss_by_session_q3[k] = hist_quantile(cadss[k], CADSS_BINS, 0, n, 0.75);
-    }
+    safety_summaries(&acc, o, s);
     if (ae_listing(r, pstart, a, s) != 0)
         goto out;
     rc = 0;
 out:
-    free(has_code);
-    free(rise);
-    free(cadss);
-    free(item9);
+    free(acc.has_code);
+    free(acc.rise);
+    free(acc.cadss);
+    free(acc.item9);
     if (rc)
         model_safety_fini(s);
     return rc;
