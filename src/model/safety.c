@@ -317,14 +317,22 @@ static int heap_offer(const struct rows *r, struct ae_heap *h, const struct ae_c
     return 1;
 }
 
-static const struct rows *sort_rows; /* for qsort's comparator (one thread: see ae_listing) */
-
-static int listed_cmp(const void *x, const void *y)
+/* 1 when code x comes before code y in byte order (the listing's order). */
+static int listed_before(const struct rows *r, const struct ae_code *x, const struct ae_code *y)
 {
-    const struct ae_code *a = x, *b = y;
-    uint32_t n = a->len < b->len ? a->len : b->len;
-    int c = memcmp(code_bytes(sort_rows, a), code_bytes(sort_rows, b), n);
-    return c != 0 ? c : (a->len > b->len) - (a->len < b->len);
+    uint32_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(code_bytes(r, x), code_bytes(r, y), n);
+    return c != 0 ? c < 0 : x->len < y->len;
+}
+
+/* Sorts the n (at most MODEL_AE_LISTED, distinct) listed codes in byte order: an insertion
+ * sort, which needs the rows beside the comparison where qsort's comparator would need them in
+ * a global. */
+static void sort_listed(const struct rows *r, struct ae_code *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && listed_before(r, &v[j], &v[j - 1]); j--)
+            heap_swap(&v[j], &v[j - 1]);
 }
 
 /* 1 when code [b0, b1) of text is one of the n listed (sorted by bytes). */
@@ -348,64 +356,101 @@ static int is_listed(const struct rows *r, const struct ae_code *v, size_t n, co
     return 0;
 }
 
+/* Counts the codes in passes (as many parts as the budget needs) and keeps the listed ones in
+ * h; *npooled counts those left out. */
+static int ae_count_codes(struct ae_pass *p, const size_t *pstart, const struct analysis *a,
+                          const struct safety *s, struct ae_heap *h, size_t *npooled)
+{
+    const struct rows *r = p->r;
+    long below = a->opts.suppress_below;
+    for (uint32_t part = 0; part < p->nparts; part++) {
+        p->part = part;
+        int pr = ae_pass_run(p, a, pstart);
+        if (pr < 0)
+            return -1;
+        if (pr == 1) { /* too many codes for one pass: more parts, from the start, as many as
+                          the share of the sessions counted before the budget ran out says */
+            if (p->nparts >= (1u << 24))
+                return -1;
+            double grow = 1.3 * (double)s->sessions / (double)(p->sessions > 0 ? p->sessions : 1);
+            p->nparts = grow < 2     ? p->nparts * 2
+                        : grow > 256 ? p->nparts * 256
+                                     : (uint32_t)((double)p->nparts * grow) + 1;
+            part = UINT32_MAX; /* the loop's ++ makes it 0 */
+            h->n = 0;
+            *npooled = 0;
+            continue;
+        }
+        for (size_t k = 0; k < p->n; k++) {
+            const struct ae_code *c = &p->c[k];
+            if ((below > 1 && c->sess < (uint32_t)below) ||
+                (c->len == 5 && memcmp(code_bytes(r, c), "other", 5) == 0))
+                (*npooled)++;
+            else
+                *npooled += (size_t)heap_offer(r, h, c);
+        }
+    }
+    return 0;
+}
+
+/* "other": the sessions and episodes listing any code not among the h->n listed (a last pass
+ * over the cohort's sessions), into entry h->n of s. */
+static int ae_other(const struct rows *r, const size_t *pstart, const struct analysis *a,
+                    const struct ae_heap *h, struct safety *s)
+{
+    uint32_t ntext = strtab_count(r->text);
+    /* by text id: 0 not looked at, 1 lists only listed codes (or none), 2 lists another */
+    uint8_t *other = calloc(ntext ? ntext : 1, 1);
+    if (!other)
+        return -1;
+    long osess = 0, oep = 0;
+    size_t last_ep = SIZE_MAX;
+    FOR_EACH_SESSION(a, r, pstart, ei, i, {
+        uint32_t t = r->adverse[i];
+        if (!other[t]) {
+            size_t len, q = 0, b0, b1;
+            const char *text = strtab_get(r->text, t, &len);
+            other[t] = 1;
+            while (other[t] == 1 && next_code(text, len, &q, &b0, &b1))
+                if (!is_listed(r, h->v, h->n, text, b0, b1))
+                    other[t] = 2;
+        }
+        if (other[t] == 2) {
+            osess++;
+            oep += last_ep != ei;
+            last_ep = ei;
+        }
+    });
+    free(other);
+    if (!(s->ae_code[h->n] = malloc(6)))
+        return -1;
+    memcpy(s->ae_code[h->n], "other", 6);
+    s->ae_sessions[h->n] = osess;
+    s->ae_episodes[h->n] = oep;
+    return 0;
+}
+
 /* The codes listed (README "Definitions"): the MODEL_AE_LISTED most frequent (by sessions,
  * ties in byte order), in byte order, then "other" when any code is left out: under
  * suppression (SPEC 9) those seen in fewer than N sessions, and a code named "other", are left
  * out too. "other" counts the sessions and episodes listing any code left out (a last pass) and
- * how many codes it pools. The model's threads run this on one of them (sort_rows). */
+ * how many codes it pools. */
 static int ae_listing(const struct rows *r, const size_t *pstart, const struct analysis *a,
                       struct safety *s)
 {
-    long below = a->opts.suppress_below;
     uint32_t ntext = strtab_count(r->text);
-    struct ae_pass p = {r,
-                        0,
-                        1,
-                        NULL,
-                        0,
-                        0,
-                        NULL,
-                        0,
-                        malloc(ntext * sizeof *p.first),
-                        malloc(ntext * sizeof *p.count),
-                        NULL,
-                        0,
-                        0};
+    struct ae_pass p = {.r = r,
+                        .nparts = 1,
+                        .first = malloc(ntext * sizeof *p.first),
+                        .count = malloc(ntext * sizeof *p.count)};
     struct ae_heap *h = calloc(1, sizeof *h);
-    uint8_t *other = NULL;
     size_t npooled = 0;
     int rc = -1;
     if (!p.first || !p.count || !h)
         goto done;
-    for (uint32_t part = 0; part < p.nparts; part++) {
-        p.part = part;
-        int pr = ae_pass_run(&p, a, pstart);
-        if (pr < 0)
-            goto done;
-        if (pr == 1) { /* too many codes for one pass: more parts, from the start, as many as
-                          the share of the sessions counted before the budget ran out says */
-            if (p.nparts >= (1u << 24))
-                goto done;
-            double grow = 1.3 * (double)s->sessions / (double)(p.sessions > 0 ? p.sessions : 1);
-            p.nparts = grow < 2     ? p.nparts * 2
-                       : grow > 256 ? p.nparts * 256
-                                    : (uint32_t)((double)p.nparts * grow) + 1;
-            part = UINT32_MAX; /* the loop's ++ makes it 0 */
-            h->n = 0;
-            npooled = 0;
-            continue;
-        }
-        for (size_t k = 0; k < p.n; k++) {
-            const struct ae_code *c = &p.c[k];
-            if ((below > 1 && c->sess < (uint32_t)below) ||
-                (c->len == 5 && memcmp(code_bytes(r, c), "other", 5) == 0))
-                npooled++;
-            else
-                npooled += (size_t)heap_offer(r, h, c);
-        }
-    }
-    sort_rows = r;
-    qsort(h->v, h->n, sizeof *h->v, listed_cmp);
+    if (ae_count_codes(&p, pstart, a, s, h, &npooled) != 0)
+        goto done;
+    sort_listed(r, h->v, h->n);
     s->nae = h->n + (npooled > 0);
     if (s->nae == 0) {
         rc = 0;
@@ -425,32 +470,8 @@ static int ae_listing(const struct rows *r, const size_t *pstart, const struct a
         s->ae_episodes[i] = h->v[i].eps;
     }
     if (npooled > 0) {
-        /* by text id: 0 not looked at, 1 lists only listed codes (or none), 2 lists another */
-        if (!(other = calloc(ntext ? ntext : 1, 1)))
+        if (ae_other(r, pstart, a, h, s) != 0)
             goto done;
-        long osess = 0, oep = 0;
-        size_t last_ep = SIZE_MAX;
-        FOR_EACH_SESSION(a, r, pstart, ei, i, {
-            uint32_t t = r->adverse[i];
-            if (!other[t]) {
-                size_t len, q = 0, b0, b1;
-                const char *text = strtab_get(r->text, t, &len);
-                other[t] = 1;
-                while (other[t] == 1 && next_code(text, len, &q, &b0, &b1))
-                    if (!is_listed(r, h->v, h->n, text, b0, b1))
-                        other[t] = 2;
-            }
-            if (other[t] == 2) {
-                osess++;
-                oep += last_ep != ei;
-                last_ep = ei;
-            }
-        });
-        if (!(s->ae_code[h->n] = malloc(6)))
-            goto done;
-        memcpy(s->ae_code[h->n], "other", 6);
-        s->ae_sessions[h->n] = osess;
-        s->ae_episodes[h->n] = oep;
         s->ae_other_codes = (long)npooled;
     }
     rc = 0;
@@ -461,7 +482,6 @@ done:
     free(p.c);
     free(p.slots);
     free(h);
-    free(other);
     return rc;
 }
 
