@@ -118,22 +118,16 @@ static int route_cmp(const void *a, const void *b)
     return strcmp(ingest_route_name(x->route), ingest_route_name(y->route));
 }
 
-int model_durability(const struct rows *r, const size_t *pstart, struct analysis *a)
+/* Loss of response: the Kaplan-Meier of days from the response to its loss, and its estimate
+ * at 28, 56 and 84 days. */
+static int loss_of_response(const struct analysis *a, struct durability *u)
 {
-    struct durability *u = &a->durability;
-    const struct model_opts *o = &a->opts;
     size_t cap = a->nepisodes ? a->nepisodes : 1;
-    double *t = malloc(cap * sizeof *t), *ms = malloc(cap * sizeof *ms), *gaps = NULL;
+    double *t = malloc(cap * sizeof *t);
     int *ev = malloc(cap * sizeof *ev);
-    size_t ngaps = 0;
     int rc = -1;
-    memset(u, 0, sizeof *u);
-    u->maint_sessions_median = u->maint_interval_median = NAN;
-    u->nbins = o->induction_k + 1 > 12 ? o->induction_k + 1 : 12;
-    u->sessions = calloc((size_t)u->nbins, sizeof *u->sessions);
-    if (!t || !ms || !ev || !u->sessions)
+    if (!t || !ev)
         goto out;
-    /* loss of response */
     size_t n = 0;
     for (size_t i = 0; i < a->nepisodes; i++) {
         const struct episode *e = &a->episodes[i];
@@ -148,9 +142,47 @@ int model_durability(const struct rows *r, const size_t *pstart, struct analysis
     static const double times[DURABILITY_AT] = {28, 56, 84};
     for (int k = 0; k < DURABILITY_AT; k++)
         u->at[k] = km_at_time(&u->km, times[k]);
-    /* maintenance: counts per episode, and the days between consecutive maintenance sessions
-     * of one episode, pooled (the rows give the dates again) */
-    size_t p = 0, nms = 0;
+    rc = 0;
+out:
+    free(t);
+    free(ev);
+    return rc;
+}
+
+/* Appends to *gaps the days between consecutive maintenance sessions of episode e (its
+ * patient's rows [ra, rb)). */
+static int maintenance_gaps(const struct rows *r, size_t ra, size_t rb, const struct episode *e,
+                            const struct model_opts *o, double **gaps, size_t *ngaps)
+{
+    int64_t after = (int64_t)e->index_date + o->endpoint_to;
+    int32_t prev = 0;
+    int have = 0;
+    for (size_t q = ra; q < rb; q++) {
+        int32_t d = r->date[q];
+        if (r->type[q] != SESSION_TREATMENT || d <= after || d >= e->next_index ||
+            (have && d == prev))
+            continue;
+        if (have) {
+            if (vec_reserve(gaps, *ngaps, sizeof **gaps) != 0)
+                return -1;
+            (*gaps)[(*ngaps)++] = d - prev;
+        }
+        prev = d;
+        have = 1;
+    }
+    return 0;
+}
+
+/* Maintenance: counts per episode, and the days between consecutive maintenance sessions of
+ * one episode, pooled (the rows give the dates again). */
+static int maintenance(const struct rows *r, const size_t *pstart, const struct analysis *a,
+                       struct durability *u)
+{
+    double *ms = malloc((a->nepisodes ? a->nepisodes : 1) * sizeof *ms), *gaps = NULL;
+    size_t p = 0, nms = 0, ngaps = 0;
+    int rc = -1;
+    if (!ms)
+        goto out;
     for (size_t i = 0; i < a->nepisodes; i++) {
         const struct episode *e = &a->episodes[i];
         if (!responding(e) || !e->mature)
@@ -164,27 +196,25 @@ int model_durability(const struct rows *r, const size_t *pstart, struct analysis
             continue;
         while (r->patient[pstart[p]] != e->patient)
             p++;
-        int64_t after = (int64_t)e->index_date + o->endpoint_to;
-        int32_t prev = 0;
-        int have = 0;
-        for (size_t q = pstart[p]; q < pstart[p + 1]; q++) {
-            int32_t d = r->date[q];
-            if (r->type[q] != SESSION_TREATMENT || d <= after || d >= e->next_index ||
-                (have && d == prev))
-                continue;
-            if (have) {
-                if (vec_reserve(&gaps, ngaps, sizeof *gaps) != 0)
-                    goto out;
-                gaps[ngaps++] = d - prev;
-            }
-            prev = d;
-            have = 1;
-        }
+        if (maintenance_gaps(r, pstart[p], pstart[p + 1], e, &a->opts, &gaps, &ngaps) != 0)
+            goto out;
     }
     u->maint_intervals = (long)ngaps;
     u->maint_sessions_median = median_of(ms, nms);
     u->maint_interval_median = median_of(gaps, ngaps);
-    /* induction completion over eligible cohort episodes whose window has closed */
+    rc = 0;
+out:
+    free(ms);
+    free(gaps);
+    return rc;
+}
+
+/* Induction completion over eligible cohort episodes whose window has closed: overall, by
+ * route, the sessions in the window, and the endpoint response of completers and
+ * non-completers. */
+static int induction_completion(const struct analysis *a, struct durability *u)
+{
+    const struct model_opts *o = &a->opts;
     long rc_counts[ROUTE_COUNT][2] = {{0}};
     long completed = 0, closed = 0, cm[2][2] = {{0}}; /* [completed][n, responders] */
     for (size_t i = 0; i < a->nepisodes; i++) {
@@ -212,7 +242,7 @@ int model_durability(const struct rows *r, const size_t *pstart, struct analysis
     u->ind_no_route_events = rc_counts[ROUTE_NONE][1];
     u->by_route = calloc(ROUTE_COUNT, sizeof *u->by_route);
     if (!u->by_route)
-        goto out;
+        return -1;
     for (int k = 1; k < ROUTE_COUNT; k++)
         if (rc_counts[k][0] > 0) {
             struct induction_route *ir = &u->by_route[u->nroutes++];
@@ -222,13 +252,27 @@ int model_durability(const struct rows *r, const size_t *pstart, struct analysis
     qsort(u->by_route, u->nroutes, sizeof *u->by_route, route_cmp);
     u->resp_completers = stats_proportion(cm[1][1], cm[1][0], o->ci);
     u->resp_noncompleters = stats_proportion(cm[0][1], cm[0][0], o->ci);
-    rc = 0;
-out:
-    free(t);
-    free(ms);
-    free(ev);
-    free(gaps);
-    return rc;
+    return 0;
+}
+
+int model_durability(const struct rows *r, const size_t *pstart, struct analysis *a)
+{
+    struct durability *u = &a->durability;
+    const struct model_opts *o = &a->opts;
+    memset(u, 0, sizeof *u);
+    u->maint_sessions_median = u->maint_interval_median = NAN;
+    u->nbins = o->induction_k + 1 > 12 ? o->induction_k + 1 : 12;
+    u->sessions = calloc((size_t)u->nbins, sizeof *u->sessions);
+    if (!u->sessions)
+        return -1;
+    /* loss of response */
+    if (loss_of_response(a, u) != 0)
+        return -1;
+    /* maintenance */
+    if (maintenance(r, pstart, a, u) != 0)
+        return -1;
+    /* induction completion over eligible cohort episodes whose window has closed */
+    return induction_completion(a, u);
 }
 
 void model_durability_fini(struct durability *u)
