@@ -151,77 +151,74 @@ static size_t row_with(const struct rows *r, size_t *from, size_t b, int32_t d, 
     return *from;
 }
 
-/* The episode's flags and counts over the rows [ra, rb) of its patient. */
-static void episode_checks(struct builder *b, const struct episode *e, size_t ra, size_t rb,
-                           const struct analysis *a, struct vitals *by_clin,
-                           struct dated_score *scores)
+/* The end (exclusive) of an episode's item 9 and follow-up window: the baseline window before
+ * the next episode's index date. */
+static int64_t follow_up_end(const struct episode *e, const struct model_opts *o)
+{
+    return e->next_index == INT32_MAX ? INT64_MAX : (int64_t)e->next_index - o->baseline_window;
+}
+
+/* Treatment row i of episode e: its vital-sign pairs (overall, by route and clinician), a dose
+ * at a hold-level pressure, a high post-dose pressure, a high CADSS and intranasal monitoring
+ * time. */
+static void session_checks(struct builder *b, const struct episode *e, size_t i,
+                           const struct model_opts *o, struct vitals *by_clin)
+{
+    const struct rows *r = b->r;
+    struct safety_checks *c = b->c;
+    char v[48];
+    int sp = r->score[INT_INDEX(COL_SBP_PRE)][i], dp = r->score[INT_INDEX(COL_DBP_PRE)][i];
+    int sq = r->score[INT_INDEX(COL_SBP_POST)][i], dq = r->score[INT_INDEX(COL_DBP_POST)][i];
+    int pre = sp >= 0 && dp >= 0, post = sq >= 0 && dq >= 0;
+    c->pre_incomplete += (sp >= 0) != (dp >= 0);
+    c->post_incomplete += (sq >= 0) != (dq >= 0);
+    vitals_add(&c->all, pre, post);
+    vitals_add(&c->by_route[r->route[i] < ROUTE_COUNT ? r->route[i] : ROUTE_NONE], pre, post);
+    vitals_add(r->clinician[i] ? &by_clin[r->clinician[i]] : &c->no_clinician, pre, post);
+    if (pre && !isnan(r->dose_mg[i])) {
+        c->dosed_pre++;
+        if (sp >= o->bp_hold_sys || dp >= o->bp_hold_dia) {
+            c->hold_dosed++;
+            snprintf(v, sizeof v, "%d/%d", sp, dp);
+            review_add(b, e, r->date[i], i, RF_BP_HOLD_DOSED, v);
+        }
+    }
+    if (post && (sq >= o->bp_post_sys || dq >= o->bp_post_dia)) {
+        snprintf(v, sizeof v, "%d/%d", sq, dq);
+        review_add(b, e, r->date[i], i, RF_BP_POST_HIGH, v);
+    }
+    int cadss = r->score[INT_INDEX(COL_CADSS)][i];
+    if (cadss > o->cadss_above) {
+        snprintf(v, sizeof v, "%d", cadss);
+        review_add(b, e, r->date[i], i, RF_CADSS_HIGH, v);
+    }
+    if (r->route[i] == ROUTE_INTRANASAL) {
+        c->intranasal++;
+        int m = monitoring_min(r, i);
+        if (m < 0) {
+            c->monitoring_missing++;
+        } else {
+            c->monitoring_n++;
+            if (m < 120) {
+                c->monitoring_short++;
+                snprintf(v, sizeof v, "%d", m);
+                review_add(b, e, r->date[i], i, RF_MONITORING_SHORT, v);
+            }
+        }
+    }
+}
+
+/* Item 9, baseline window to the end of follow-up (as safety.c counts it): a 3, and a 2 or 3
+ * without another encounter within the follow-up days. */
+static void item9_checks(struct builder *b, const struct episode *e, size_t ra, size_t rb,
+                         const struct analysis *a, struct dated_score *scores)
 {
     const struct rows *r = b->r;
     const struct model_opts *o = &a->opts;
     struct safety_checks *c = b->c;
     char v[48];
-    int ntd = 0;
-    int32_t last_td = INT32_MIN, d6 = 0, d7 = INT32_MAX;
-    size_t row6 = ra;
-    for (size_t i = ra; i < rb; i++) {
-        if (r->type[i] != SESSION_TREATMENT || r->date[i] < e->index_date ||
-            r->date[i] >= e->next_index)
-            continue;
-        if (r->date[i] != last_td) {
-            last_td = r->date[i];
-            ntd++;
-            if (ntd == 6) {
-                d6 = r->date[i];
-                row6 = i;
-            } else if (ntd == 7) {
-                d7 = r->date[i];
-            }
-        }
-        int sp = r->score[INT_INDEX(COL_SBP_PRE)][i], dp = r->score[INT_INDEX(COL_DBP_PRE)][i];
-        int sq = r->score[INT_INDEX(COL_SBP_POST)][i], dq = r->score[INT_INDEX(COL_DBP_POST)][i];
-        int pre = sp >= 0 && dp >= 0, post = sq >= 0 && dq >= 0;
-        c->pre_incomplete += (sp >= 0) != (dp >= 0);
-        c->post_incomplete += (sq >= 0) != (dq >= 0);
-        vitals_add(&c->all, pre, post);
-        vitals_add(&c->by_route[r->route[i] < ROUTE_COUNT ? r->route[i] : ROUTE_NONE], pre, post);
-        vitals_add(r->clinician[i] ? &by_clin[r->clinician[i]] : &c->no_clinician, pre, post);
-        if (pre && !isnan(r->dose_mg[i])) {
-            c->dosed_pre++;
-            if (sp >= o->bp_hold_sys || dp >= o->bp_hold_dia) {
-                c->hold_dosed++;
-                snprintf(v, sizeof v, "%d/%d", sp, dp);
-                review_add(b, e, r->date[i], i, RF_BP_HOLD_DOSED, v);
-            }
-        }
-        if (post && (sq >= o->bp_post_sys || dq >= o->bp_post_dia)) {
-            snprintf(v, sizeof v, "%d/%d", sq, dq);
-            review_add(b, e, r->date[i], i, RF_BP_POST_HIGH, v);
-        }
-        int cadss = r->score[INT_INDEX(COL_CADSS)][i];
-        if (cadss > o->cadss_above) {
-            snprintf(v, sizeof v, "%d", cadss);
-            review_add(b, e, r->date[i], i, RF_CADSS_HIGH, v);
-        }
-        if (r->route[i] == ROUTE_INTRANASAL) {
-            c->intranasal++;
-            int m = monitoring_min(r, i);
-            if (m < 0) {
-                c->monitoring_missing++;
-            } else {
-                c->monitoring_n++;
-                if (m < 120) {
-                    c->monitoring_short++;
-                    snprintf(v, sizeof v, "%d", m);
-                    review_add(b, e, r->date[i], i, RF_MONITORING_SHORT, v);
-                }
-            }
-        }
-    }
-    /* item 9, baseline window to the end of follow-up (as safety.c counts it) */
     size_t n9 = model_usable_scores(r, ra, rb, COL_PHQ9_ITEM9, scores);
-    int64_t from = (int64_t)e->index_date - o->baseline_window;
-    int64_t to =
-        e->next_index == INT32_MAX ? INT64_MAX : (int64_t)e->next_index - o->baseline_window;
+    int64_t from = (int64_t)e->index_date - o->baseline_window, to = follow_up_end(e, o);
     size_t next = ra, at = ra; /* the first row dated after the score's date; on it */
     for (size_t k = 0; k < n9; k++) {
         int32_t d = scores[k].date;
@@ -243,25 +240,74 @@ static void episode_checks(struct builder *b, const struct episode *e, size_t ra
             review_add(b, e, d, row, RF_ITEM9_NO_FOLLOWUP, v);
         }
     }
-    /* no response after 6 sessions */
-    if (e->eligible && ntd >= 6) {
-        c->no_response_n++;
-        int responded = e->n_followup > 0 && e->response.event && e->response.sessions <= 6;
-        if (!responded) {
-            size_t ns = model_usable_scores(r, ra, rb, o->instrument, scores);
-            int last = -1;
-            for (size_t k = 0; k < ns; k++) {
-                int64_t d = scores[k].date;
-                if (d > e->index_date && d < to && d <= d7)
-                    last = scores[k].score;
-            }
-            if (last >= 0)
-                snprintf(v, sizeof v, "baseline %d; last %d", e->baseline_score, last);
-            else
-                snprintf(v, sizeof v, "baseline %d; no score", e->baseline_score);
-            review_add(b, e, d6, row6, RF_NO_RESPONSE_AFTER_6, v);
-        }
+}
+
+/* The episode's treatment dates counted: how many, the 6th (and its first row) and the 7th
+ * (INT32_MAX without one). */
+struct treatment_dates {
+    int n;
+    int32_t d6, d7;
+    size_t row6;
+};
+
+/* No response after 6 sessions: an eligible episode with 6 treatment dates or more that did
+ * not respond by the 6th; the value names the baseline and the last score by the 7th date. */
+static void no_response_check(struct builder *b, const struct episode *e, size_t ra, size_t rb,
+                              const struct model_opts *o, struct treatment_dates td,
+                              struct dated_score *scores)
+{
+    const struct rows *r = b->r;
+    struct safety_checks *c = b->c;
+    char v[48];
+    if (!e->eligible || td.n < 6)
+        return;
+    c->no_response_n++;
+    int responded = e->n_followup > 0 && e->response.event && e->response.sessions <= 6;
+    if (responded)
+        return;
+    size_t ns = model_usable_scores(r, ra, rb, o->instrument, scores);
+    int64_t to = follow_up_end(e, o);
+    int last = -1;
+    for (size_t k = 0; k < ns; k++) {
+        int64_t d = scores[k].date;
+        if (d > e->index_date && d < to && d <= td.d7)
+            last = scores[k].score;
     }
+    if (last >= 0)
+        snprintf(v, sizeof v, "baseline %d; last %d", e->baseline_score, last);
+    else
+        snprintf(v, sizeof v, "baseline %d; no score", e->baseline_score);
+    review_add(b, e, td.d6, td.row6, RF_NO_RESPONSE_AFTER_6, v);
+}
+
+/* The episode's flags and counts over the rows [ra, rb) of its patient. */
+static void episode_checks(struct builder *b, const struct episode *e, size_t ra, size_t rb,
+                           const struct analysis *a, struct vitals *by_clin,
+                           struct dated_score *scores)
+{
+    const struct rows *r = b->r;
+    struct treatment_dates td = {0, 0, INT32_MAX, ra};
+    int32_t last_td = INT32_MIN;
+    for (size_t i = ra; i < rb; i++) {
+        if (r->type[i] != SESSION_TREATMENT || r->date[i] < e->index_date ||
+            r->date[i] >= e->next_index)
+            continue;
+        if (r->date[i] != last_td) {
+            last_td = r->date[i];
+            td.n++;
+            if (td.n == 6) {
+                td.d6 = r->date[i];
+                td.row6 = i;
+            } else if (td.n == 7) {
+                td.d7 = r->date[i];
+            }
+        }
+        session_checks(b, e, i, &a->opts, by_clin);
+    }
+    /* item 9, baseline window to the end of follow-up (as safety.c counts it) */
+    item9_checks(b, e, ra, rb, a, scores);
+    /* no response after 6 sessions */
+    no_response_check(b, e, ra, rb, &a->opts, td, scores);
 }
 
 int model_checks(const struct rows *r, const size_t *pstart, const struct analysis *a,
