@@ -193,6 +193,150 @@ int stats_glm_logit(const double *x, const double *y, size_t n, size_t p, struct
     return stats_glm_logit_grouped(x, y, NULL, n, p, out);
 }
 
+/* One fit's data and work areas: n rows of p columns x (row-major), y, cnt (NULL: one each);
+ * eta and mu (out->fitted) per row; the coefficients tried (start), the previous iteration's
+ * (coefold, have_old) and the least-squares step; the weighted design a (p x n) and response
+ * zw. */
+struct irls {
+    const double *x, *y, *cnt;
+    size_t n, p;
+    double *eta, *mu, *start, *coefold, *step;
+    size_t *piv;
+    gsl_matrix *a;
+    gsl_vector *zw;
+    int have_old;
+};
+
+static void irls_free(struct irls *w)
+{
+    free(w->eta);
+    free(w->start);
+    free(w->coefold);
+    free(w->step);
+    free(w->piv);
+    gsl_matrix_free(w->a);
+    gsl_vector_free(w->zw);
+}
+
+/* The least-squares step of one iteration into w->step: z*w on X*w; returns the rank (-1 out of
+ * memory). */
+static int irls_step(struct irls *w, double tol)
+{
+    size_t n = w->n, p = w->p;
+    for (size_t i = 0; i < n; i++) {
+        double me = mu_eta(w->eta[i]), var = w->mu[i] * (1 - w->mu[i]);
+        double z = w->eta[i] + (w->y[i] - w->mu[i]) / me, wt = sqrt(me * me / var);
+        if (w->cnt) /* cnt[i] equal rows: the same normal equations as one row of weight cnt */
+            wt *= sqrt(w->cnt[i]);
+        for (size_t j = 0; j < p; j++)
+            w->a->data[j * w->a->tda + i] = w->x[i * p + j] * wt;
+        w->zw->data[i * w->zw->stride] = z * wt;
+    }
+    return wls(w->a, w->zw, tol, w->piv, w->step);
+}
+
+/* Moves the coefficients tried half-way back to the previous iteration's, and predicts. */
+static void halve_step(struct irls *w)
+{
+    for (size_t j = 0; j < w->p; j++)
+        w->start[j] = (w->start[j] + w->coefold[j]) / 2;
+    predict(w->x, w->n, w->p, w->start, w->eta, w->mu);
+}
+
+/* R's step halving after a step to w->start with deviance *dev: halved until the deviance is
+ * finite (inner loop 1), then until the fitted values are valid (inner loop 2). Returns 1 with
+ * out->error when R stops (no previous coefficients to go back to, or 25 halvings), else 0. */
+static int correct_step(struct irls *w, struct glm_fit *out, double *dev)
+{
+    out->boundary = 0;
+    if (!isfinite(*dev)) {
+        if (!w->have_old) {
+            out->error = "no valid set of coefficients has been found";
+            return 1;
+        }
+        for (int ii = 1; !isfinite(*dev); ii++) {
+            if (ii > GLM_MAXIT) {
+                out->error = "inner loop 1; cannot correct step size";
+                return 1;
+            }
+            halve_step(w);
+            *dev = deviance(w->y, w->cnt, w->mu, w->n);
+        }
+        out->boundary = 1;
+    }
+    if (!valid_mu(w->mu, w->n)) {
+        if (!w->have_old) {
+            out->error = "no valid set of coefficients has been found";
+            return 1;
+        }
+        for (int ii = 1; !valid_mu(w->mu, w->n); ii++) {
+            if (ii > GLM_MAXIT) {
+                out->error = "inner loop 2; cannot correct step size";
+                return 1;
+            }
+            halve_step(w);
+        }
+        out->boundary = 1;
+        *dev = deviance(w->y, w->cnt, w->mu, w->n);
+    }
+    return 0;
+}
+
+/* The IRLS iterations from the starting values in eta and mu: out->coef, iterations,
+ * converged (or error); *dev and *rank those of the last iteration. Returns 0, 1 when R stops
+ * without a fit (out->error), -1 out of memory. */
+static int irls_iterate(struct irls *w, struct glm_fit *out, double *dev, int *rank)
+{
+    size_t n = w->n, p = w->p;
+    double devold = deviance(w->y, w->cnt, w->mu, n);
+    const double tol = fmin(1e-7, GLM_EPSILON / 1000);
+    *dev = devold;
+    *rank = (int)p;
+    for (int iter = 1; iter <= GLM_MAXIT; iter++) {
+        out->iterations = iter;
+        *rank = irls_step(w, tol);
+        if (*rank < 0)
+            return -1;
+        int finite = 1;
+        for (size_t j = 0; j < p; j++)
+            finite &= isfinite(w->step[j]) != 0;
+        if (!finite) { /* R warns and breaks, unconverged */
+            out->error = "non-finite coefficients";
+            out->converged = 0;
+            break;
+        }
+        memcpy(w->start, w->step, p * sizeof *w->start);
+        predict(w->x, n, p, w->start, w->eta, w->mu);
+        *dev = deviance(w->y, w->cnt, w->mu, n);
+        if (correct_step(w, out, dev) != 0)
+            return 1;
+        memcpy(out->coef, w->start, p * sizeof *w->start);
+        if (fabs(*dev - devold) / (fabs(*dev) + 0.1) < GLM_EPSILON) {
+            out->converged = 1;
+            break;
+        }
+        devold = *dev;
+        memcpy(w->coefold, w->start, p * sizeof *w->start);
+        w->have_old = 1;
+    }
+    return 0;
+}
+
+/* Starting values: eta and mu at mustart; 0, or 1 with out->error when they are not valid. */
+static int irls_start(struct irls *w, struct glm_fit *out)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        double m = (w->y[i] + 0.5) / 2; /* mustart with weights 1 */
+        w->eta[i] = log(m / (1 - m));
+        w->mu[i] = linkinv(w->eta[i]);
+    }
+    if (!valid_mu(w->mu, w->n)) {
+        out->error = "cannot find valid starting values";
+        return 1;
+    }
+    return 0;
+}
+
 int stats_glm_logit_grouped(const double *x, const double *y, const double *cnt, size_t n, size_t p,
                             struct glm_fit *out)
 {
@@ -201,15 +345,23 @@ int stats_glm_logit_grouped(const double *x, const double *y, const double *cnt,
     out->coef = calloc(p ? p : 1, sizeof *out->coef);
     out->aliased = calloc(p ? p : 1, sizeof *out->aliased);
     out->fitted = malloc((n ? n : 1) * sizeof *out->fitted);
-    double *eta = malloc((n ? n : 1) * sizeof *eta), *start = calloc(p ? p : 1, sizeof *start),
-           *coefold = calloc(p ? p : 1, sizeof *coefold), *step = calloc(p ? p : 1, sizeof *step);
-    size_t *piv = malloc((p ? p : 1) * sizeof *piv);
-    gsl_matrix *a = n && p ? gsl_matrix_alloc(p, n) : NULL;
-    gsl_vector *zw = n ? gsl_vector_alloc(n) : NULL;
+    struct irls w = {.x = x,
+                     .y = y,
+                     .cnt = cnt,
+                     .n = n,
+                     .p = p,
+                     .eta = malloc((n ? n : 1) * sizeof *w.eta),
+                     .mu = out->fitted,
+                     .start = calloc(p ? p : 1, sizeof *w.start),
+                     .coefold = calloc(p ? p : 1, sizeof *w.coefold),
+                     .step = calloc(p ? p : 1, sizeof *w.step),
+                     .piv = malloc((p ? p : 1) * sizeof *w.piv),
+                     .a = n && p ? gsl_matrix_alloc(p, n) : NULL,
+                     .zw = n ? gsl_vector_alloc(n) : NULL};
     double *mu = out->fitted;
-    int rc = -1, have_old = 0;
-    if (!out->coef || !out->aliased || !mu || !eta || !start || !coefold || !step || !piv ||
-        (n && p && !a) || (n && !zw))
+    int rc = -1;
+    if (!out->coef || !out->aliased || !mu || !w.eta || !w.start || !w.coefold || !w.step ||
+        !w.piv || (n && p && !w.a) || (n && !w.zw))
         goto out;
     if (n == 0) {
         out->error = "no observation to fit";
@@ -218,103 +370,27 @@ int stats_glm_logit_grouped(const double *x, const double *y, const double *cnt,
     }
     if (p == 0) { /* R's EMPTY model: eta = 0, converged at iteration 0 */
         for (size_t i = 0; i < n; i++)
-            mu[i] = linkinv(eta[i] = 0);
+            mu[i] = linkinv(w.eta[i] = 0);
         out->deviance = deviance(y, cnt, mu, n);
         out->converged = 1;
         rc = 0;
         goto out;
     }
-    for (size_t i = 0; i < n; i++) {
-        double m = (y[i] + 0.5) / 2; /* mustart with weights 1 */
-        eta[i] = log(m / (1 - m));
-        mu[i] = linkinv(eta[i]);
-    }
-    if (!valid_mu(mu, n)) {
-        out->error = "cannot find valid starting values";
+    if (irls_start(&w, out) != 0) {
         rc = 0;
         goto out;
     }
-    double devold = deviance(y, cnt, mu, n), dev = devold;
-    const double tol = fmin(1e-7, GLM_EPSILON / 1000);
-    int rank = (int)p;
-    for (int iter = 1; iter <= GLM_MAXIT; iter++) {
-        out->iterations = iter;
-        for (size_t i = 0; i < n; i++) {
-            double me = mu_eta(eta[i]), var = mu[i] * (1 - mu[i]);
-            double z = eta[i] + (y[i] - mu[i]) / me, w = sqrt(me * me / var);
-            if (cnt) /* cnt[i] equal rows: the same normal equations as one row of weight cnt */
-                w *= sqrt(cnt[i]);
-            for (size_t j = 0; j < p; j++)
-                a->data[j * a->tda + i] = x[i * p + j] * w;
-            zw->data[i * zw->stride] = z * w;
-        }
-        rank = wls(a, zw, tol, piv, step);
-        if (rank < 0)
-            goto out;
-        int finite = 1;
-        for (size_t j = 0; j < p; j++)
-            finite &= isfinite(step[j]) != 0;
-        if (!finite) { /* R warns and breaks, unconverged */
-            out->error = "non-finite coefficients";
-            out->converged = 0;
-            break;
-        }
-        memcpy(start, step, p * sizeof *start);
-        predict(x, n, p, start, eta, mu);
-        dev = deviance(y, cnt, mu, n);
-        out->boundary = 0;
-        if (!isfinite(dev)) {
-            if (!have_old) {
-                out->error = "no valid set of coefficients has been found";
-                rc = 0;
-                goto out;
-            }
-            for (int ii = 1; !isfinite(dev); ii++) {
-                if (ii > GLM_MAXIT) {
-                    out->error = "inner loop 1; cannot correct step size";
-                    rc = 0;
-                    goto out;
-                }
-                for (size_t j = 0; j < p; j++)
-                    start[j] = (start[j] + coefold[j]) / 2;
-                predict(x, n, p, start, eta, mu);
-                dev = deviance(y, cnt, mu, n);
-            }
-            out->boundary = 1;
-        }
-        if (!valid_mu(mu, n)) {
-            if (!have_old) {
-                out->error = "no valid set of coefficients has been found";
-                rc = 0;
-                goto out;
-            }
-            for (int ii = 1; !valid_mu(mu, n); ii++) {
-                if (ii > GLM_MAXIT) {
-                    out->error = "inner loop 2; cannot correct step size";
-                    rc = 0;
-                    goto out;
-                }
-                for (size_t j = 0; j < p; j++)
-                    start[j] = (start[j] + coefold[j]) / 2;
-                predict(x, n, p, start, eta, mu);
-            }
-            out->boundary = 1;
-            dev = deviance(y, cnt, mu, n);
-        }
-        memcpy(out->coef, start, p * sizeof *start);
-        if (fabs(dev - devold) / (fabs(dev) + 0.1) < GLM_EPSILON) {
-            out->converged = 1;
-            break;
-        }
-        devold = dev;
-        memcpy(coefold, start, p * sizeof *start);
-        have_old = 1;
+    double dev;
+    int rank, it = irls_iterate(&w, out, &dev, &rank);
+    if (it != 0) {
+        rc = it > 0 ? 0 : -1;
+        goto out;
     }
     out->deviance = dev;
     out->rank = rank;
     for (size_t j = (size_t)rank; j < p; j++) {
-        out->aliased[piv[j]] = 1;
-        out->coef[piv[j]] = NAN; /* R: NA */
+        out->aliased[w.piv[j]] = 1;
+        out->coef[w.piv[j]] = NAN; /* R: NA */
     }
     const double eps = 10 * DBL_EPSILON;
     for (size_t i = 0; i < n; i++)
@@ -322,13 +398,7 @@ int stats_glm_logit_grouped(const double *x, const double *y, const double *cnt,
             out->separation = 1;
     rc = 0;
 out:
-    free(eta);
-    free(start);
-    free(coefold);
-    free(step);
-    free(piv);
-    gsl_matrix_free(a);
-    gsl_vector_free(zw);
+    irls_free(&w);
     if (rc)
         stats_glm_fini(out);
     return rc;
