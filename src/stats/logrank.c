@@ -73,97 +73,93 @@ out:
     return rc;
 }
 
-int stats_logrank(const double *time, const int *event, const int *group, size_t n, int ngroups,
-                  double *chisq, double *df, double *p, const char **reason)
+/* Numbers the groups with a subject (R sees only these) 0..G-1 in order of group number into
+ * slot (-1: no subject); returns G. */
+static size_t number_groups(const int *group, size_t n, int ngroups, int *slot)
 {
-    *chisq = *df = *p = NAN;
-    *reason = why_groups;
-    if (ngroups < 2)
-        return 0;
-    int rc = -1;
-    struct tally ty = {0};
-    double *O = NULL, *E = NULL, *V = NULL;
-    long *risk = NULL, *dg = NULL;
-    gsl_matrix *m = NULL;
-    gsl_vector *b = NULL, *x = NULL;
-    int *keep = NULL, *slot = calloc((size_t)ngroups, sizeof *slot), *grp = NULL;
-    if (!slot)
-        goto out;
-    /* groups with a subject (R sees only these), numbered 0..G-1 in order of group number */
     size_t G = 0;
     for (size_t i = 0; i < n; i++)
         slot[group[i]] = 1;
     for (int g = 0; g < ngroups; g++)
         slot[g] = slot[g] ? (int)G++ : -1;
-    if (G < 2 || G > STATS_LOGRANK_MAX_GROUPS) {
-        *reason = G < 2 ? why_groups : why_many;
-        rc = 0;
-        goto out;
-    }
-    grp = malloc(n * sizeof *grp);
-    risk = calloc(G, sizeof *risk);
-    O = calloc(G, sizeof *O);
-    E = calloc(G, sizeof *E);
-    V = calloc(G * G, sizeof *V);
-    dg = calloc(G, sizeof *dg);
-    keep = calloc(G, sizeof *keep);
-    if (!grp || !risk || !O || !E || !V || !dg || !keep)
-        goto out;
-    for (size_t i = 0; i < n; i++) {
-        grp[i] = slot[group[i]];
-        risk[grp[i]]++;
-    }
-    if (stats_tally(time, event, grp, (int)G, n, &ty) != 0)
-        goto out;
-    *reason = NULL;
-    long at_risk = (long)n;
-    for (size_t i = 0; i < ty.k; i++) {
+    return G;
+}
+
+/* Observed and expected events and the variance of O - E over G groups, with the sums' work
+ * arrays: at risk and events per group at one time. */
+struct oev {
+    size_t G;
+    double *O, *E, *V; /* G, G, G x G */
+    long *risk, *dg;
+};
+static int oev_alloc(struct oev *s, size_t G)
+{
+    s->G = G;
+    s->risk = calloc(G, sizeof *s->risk);
+    s->O = calloc(G, sizeof *s->O);
+    s->E = calloc(G, sizeof *s->E);
+    s->V = calloc(G * G, sizeof *s->V);
+    s->dg = calloc(G, sizeof *s->dg);
+    return s->risk && s->O && s->E && s->V && s->dg ? 0 : -1;
+}
+static void oev_free(struct oev *s)
+{
+    free(s->O);
+    free(s->E);
+    free(s->V);
+    free(s->risk);
+    free(s->dg);
+}
+
+/* The sums over the distinct times of ty, n subjects at risk at first (s->risk per group). */
+static void oev_sum(struct oev *s, const struct tally *ty, size_t n)
+{
+    size_t G = s->G;
+    long at_risk = (long)n, *risk = s->risk, *dg = s->dg;
+    for (size_t i = 0; i < ty->k; i++) {
         long d = 0, gone = 0;
         for (size_t g = 0; g < G; g++) {
-            dg[g] = ty.d[i * G + g];
+            dg[g] = ty->d[i * G + g];
             d += dg[g];
-            gone += dg[g] + ty.c[i * G + g];
+            gone += dg[g] + ty->c[i * G + g];
         }
         if (d > 0) {
             double nn = (double)at_risk;
             for (size_t g = 0; g < G; g++) {
-                O[g] += (double)dg[g];
-                E[g] += (double)d * (double)risk[g] / nn;
+                s->O[g] += (double)dg[g];
+                s->E[g] += (double)d * (double)risk[g] / nn;
             }
             if (at_risk > 1) {
                 double f = (double)d * (nn - (double)d) / (nn - 1);
                 for (size_t g = 0; g < G; g++)
                     for (size_t h = 0; h < G; h++)
-                        V[g * G + h] += f * ((double)risk[g] / nn) *
-                                        ((g == h ? 1.0 : 0.0) - (double)risk[h] / nn);
+                        s->V[g * G + h] += f * ((double)risk[g] / nn) *
+                                           ((g == h ? 1.0 : 0.0) - (double)risk[h] / nn);
             }
         }
         for (size_t g = 0; g < G; g++)
-            risk[g] -= ty.d[i * G + g] + ty.c[i * G + g];
+            risk[g] -= ty->d[i * G + g] + ty->c[i * G + g];
         at_risk -= gone;
     }
-    size_t kept = 0;
-    for (size_t g = 0; g < G; g++)
-        if (E[g] > 0)
-            keep[kept++] = (int)g;
-    *df = (double)kept - 1;
-    if (kept < 2) {
-        *chisq = 0;
-        *reason = kept ? why_one : why_events;
-        rc = 0;
-        goto out; /* p stays NaN: nothing to test */
-    }
-    size_t k = kept - 1;
-    m = gsl_matrix_alloc(k, k);
-    b = gsl_vector_alloc(k);
-    x = gsl_vector_alloc(k);
+}
+
+/* chisq = (O-E)' V^-1 (O-E) over the kept groups less the first (keep[1 .. kept)), and its
+ * p-value on df degrees of freedom into *q (NaN: V singular as R's solve() finds it). Returns
+ * 0, or -1 out of memory. */
+static int quadratic_form(const struct oev *s, const int *keep, size_t kept, double df,
+                          double *chi_out, double *q_out)
+{
+    size_t k = kept - 1, G = s->G;
+    gsl_matrix *m = gsl_matrix_alloc(k, k);
+    gsl_vector *b = gsl_vector_alloc(k), *x = gsl_vector_alloc(k);
+    int rc = -1;
     if (!m || !b || !x)
         goto out;
     for (size_t r = 0; r < k; r++) {
         size_t g = (size_t)keep[r + 1];
-        gsl_vector_set(b, r, O[g] - E[g]);
+        gsl_vector_set(b, r, s->O[g] - s->E[g]);
         for (size_t c = 0; c < k; c++)
-            gsl_matrix_set(m, r, c, V[g * G + (size_t)keep[c + 1]]);
+            gsl_matrix_set(m, r, c, s->V[g * G + (size_t)keep[c + 1]]);
     }
     int solved = solve_like_r(m, b, x);
     if (solved < 0)
@@ -173,7 +169,62 @@ int stats_logrank(const double *time, const int *event, const int *group, size_t
         chi += gsl_vector_get(x, r) * gsl_vector_get(b, r);
     /* chi may round to just below 0 (R's too; its pchisq gives 1 there). gsl_cdf_chisq_Q returns
      * NaN (no abort, stats_init) on arguments it rejects. */
-    double q = solved != 0 || !isfinite(chi) ? NAN : chi <= 0 ? 1.0 : gsl_cdf_chisq_Q(chi, *df);
+    *q_out = solved != 0 || !isfinite(chi) ? NAN : chi <= 0 ? 1.0 : gsl_cdf_chisq_Q(chi, df);
+    *chi_out = chi;
+    rc = 0;
+out:
+    gsl_matrix_free(m);
+    gsl_vector_free(b);
+    gsl_vector_free(x);
+    return rc;
+}
+
+int stats_logrank(const double *time, const int *event, const int *group, size_t n, int ngroups,
+                  double *chisq, double *df, double *p, const char **reason)
+{
+    *chisq = *df = *p = NAN;
+    *reason = why_groups;
+    if (ngroups < 2)
+        return 0;
+    int rc = -1;
+    struct tally ty = {0};
+    struct oev s = {0};
+    int *keep = NULL, *slot = calloc((size_t)ngroups, sizeof *slot), *grp = NULL;
+    if (!slot)
+        goto out;
+    /* groups with a subject (R sees only these), numbered 0..G-1 in order of group number */
+    size_t G = number_groups(group, n, ngroups, slot);
+    if (G < 2 || G > STATS_LOGRANK_MAX_GROUPS) {
+        *reason = G < 2 ? why_groups : why_many;
+        rc = 0;
+        goto out;
+    }
+    grp = malloc(n * sizeof *grp);
+    keep = calloc(G, sizeof *keep);
+    if (oev_alloc(&s, G) != 0 || !grp || !keep)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        grp[i] = slot[group[i]];
+        s.risk[grp[i]]++;
+    }
+    if (stats_tally(time, event, grp, (int)G, n, &ty) != 0)
+        goto out;
+    *reason = NULL;
+    oev_sum(&s, &ty, n);
+    size_t kept = 0;
+    for (size_t g = 0; g < G; g++)
+        if (s.E[g] > 0)
+            keep[kept++] = (int)g;
+    *df = (double)kept - 1;
+    if (kept < 2) {
+        *chisq = 0;
+        *reason = kept ? why_one : why_events;
+        rc = 0;
+        goto out; /* p stays NaN: nothing to test */
+    }
+    double chi, q;
+    if (quadratic_form(&s, keep, kept, *df, &chi, &q) != 0)
+        goto out;
     if (isnan(q)) {
         *df = NAN;
         *reason = why_singular;
@@ -183,15 +234,8 @@ int stats_logrank(const double *time, const int *event, const int *group, size_t
     }
     rc = 0;
 out:
-    gsl_matrix_free(m);
-    gsl_vector_free(b);
-    gsl_vector_free(x);
     stats_tally_fini(&ty);
-    free(O);
-    free(E);
-    free(V);
-    free(risk);
-    free(dg);
+    oev_free(&s);
     free(keep);
     free(slot);
     free(grp);
