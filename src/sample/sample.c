@@ -163,13 +163,117 @@ static double latent_phq9(const struct course *c, double day)
     return c->baseline * (1 - c->gain * (1 - exp(-day / c->tau)));
 }
 
+/* route, drug, dose_mg and weight_kg of a treatment (session_no from 0); empty for an
+ * assessment. */
+static void put_dose(struct line *l, gsl_rng *r, int treatment, const struct course *c,
+                     int session_no)
+{
+    if (!treatment) {
+        put_str(l, ",,,,");
+        return;
+    }
+    put_str(l, c->route);
+    put_sep(l);
+    put_str(l, c->drug ? "esketamine" : "ketamine");
+    put_sep(l);
+    double dose;
+    if (c->drug)
+        dose = session_no < 3 ? 56 : (gsl_rng_uniform(r) < 0.6 ? 84 : 56);
+    else if (strcmp(c->route, "sublingual") == 0)
+        dose = session_no < 2 ? 100 : 150;
+    else
+        dose = c->weight * (session_no < 2 ? 0.5 : (gsl_rng_uniform(r) < 0.3 ? 0.75 : 0.5));
+    put_tenths(l, dose);
+    put_sep(l);
+    put_tenths(l, c->weight);
+    put_sep(l);
+}
+
+/* phq9 (now and then missing, with its item 9), madrs and gad7 around the latent PHQ-9. */
+static void put_scores(struct line *l, gsl_rng *r, double latent, int with_madrs, int with_gad7)
+{
+    int phq9 = clampi(latent + gsl_ran_gaussian(r, 1.8), 0, 27);
+    int missing = gsl_rng_uniform(r) < 0.04;
+    if (!missing) {
+        put_int(l, phq9);
+        put_sep(l);
+        double p9 = phq9 >= 20 ? 0.45 : phq9 >= 15 ? 0.3 : phq9 >= 10 ? 0.12 : 0.03;
+        int item9 = 0;
+        if (gsl_rng_uniform(r) < p9)
+            item9 = gsl_rng_uniform(r) < 0.7 ? 1 : (gsl_rng_uniform(r) < 0.8 ? 2 : 3);
+        put_int(l, item9);
+        put_sep(l);
+    } else {
+        put_str(l, ",,");
+    }
+    if (with_madrs) {
+        put_int(l, clampi(latent * 1.75 + gsl_ran_gaussian(r, 3.0), 0, 60));
+    }
+    put_sep(l);
+    if (with_gad7) {
+        put_int(l, clampi(latent * 0.62 + gsl_ran_gaussian(r, 2.0), 0, 21));
+    }
+    put_sep(l);
+}
+
+/* cadss, the four blood-pressure values and the adverse events of a treatment. */
+static void put_vitals(struct gen *g, struct line *l, const struct course *c, int session_no)
+{
+    gsl_rng *r = g->rng;
+    double cadss_mean = (c->drug ? 12.0 : 18.0) * (session_no < 3 ? 1.0 : 0.7);
+    put_int(l, clampi(cadss_mean + gsl_ran_gaussian(r, 7.0), 0, 92));
+    put_sep(l);
+    int sbp = clampi(gsl_ran_gaussian(r, 14) + 127, 90, 200);
+    int dbp = clampi(gsl_ran_gaussian(r, 9) + 79, 50, 125);
+    int rise = clampi(gsl_ran_gaussian(r, 9) + (c->drug ? 11 : 16), -10, 70);
+    /* vitals not taken (from the second stream): a pair missing, or one value of it */
+    double u = gsl_rng_uniform(g->aux), w = gsl_rng_uniform(g->aux);
+    int pre = u < 0.005 ? 0 : u < 0.01 ? 1 : 2, post = w < 0.025 ? 0 : w < 0.035 ? 1 : 2;
+    if (pre)
+        put_int(l, sbp);
+    put_sep(l);
+    if (pre == 2)
+        put_int(l, dbp);
+    put_sep(l);
+    if (post)
+        put_int(l, clampi(sbp + rise, 90, 260));
+    put_sep(l);
+    int dpost = clampi(dbp + rise * 0.5 + gsl_ran_gaussian(r, 4), 50, 150);
+    if (post == 2)
+        put_int(l, dpost);
+    put_sep(l);
+    static const char *const ae[] = {"nausea",   "dizziness", "headache", "dissociation",
+                                     "sedation", "vomiting",  "anxiety",  "blurred_vision"};
+    const double pk[] = {0.17, 0.2, 0.11, c->drug ? 0.3 : 0.2, 0.14, 0.03, 0.05, 0.06};
+    int first = 1;
+    for (int k = 0; k < 8; k++) {
+        if (gsl_rng_uniform(r) < pk[k] * (session_no < 3 ? 1.0 : 0.6)) {
+            if (!first)
+                l->buf[l->n++] = '|';
+            put_str(l, ae[k]);
+            first = 0;
+        }
+    }
+    put_sep(l);
+}
+
+/* Minutes of monitoring: the REMS two hours after esketamine, a few short or unrecorded;
+ * about an hour after ketamine. */
+static void put_monitoring(struct gen *g, struct line *l, const struct course *c)
+{
+    double u = gsl_rng_uniform(g->aux), v = gsl_rng_uniform(g->aux);
+    if (c->drug && u >= 0.05)
+        put_int(l, u < 0.08 ? 75 + (int)(40 * v) : 120 + (int)(60 * v));
+    else if (!c->drug && u >= 0.1)
+        put_int(l, 40 + (int)(50 * v));
+}
+
 static void write_row(struct gen *g, const char *pid, int32_t day, int treatment,
                       const struct course *c, int session_no, double latent, int with_madrs,
                       int with_gad7)
 {
     struct line l = {.n = 0};
     char date[11];
-    gsl_rng *r = g->rng;
     if (day > g->as_of || g->failed)
         return;
     date_format(day, date);
@@ -183,96 +287,16 @@ static void write_row(struct gen *g, const char *pid, int32_t day, int treatment
     put_sep(&l);
     put_str(&l, clinicians[c->site][c->clinician]);
     put_sep(&l);
-    if (treatment) {
-        put_str(&l, c->route);
-        put_sep(&l);
-        put_str(&l, c->drug ? "esketamine" : "ketamine");
-        put_sep(&l);
-        double dose;
-        if (c->drug)
-            dose = session_no < 3 ? 56 : (gsl_rng_uniform(r) < 0.6 ? 84 : 56);
-        else if (strcmp(c->route, "sublingual") == 0)
-            dose = session_no < 2 ? 100 : 150;
-        else
-            dose = c->weight * (session_no < 2 ? 0.5 : (gsl_rng_uniform(r) < 0.3 ? 0.75 : 0.5));
-        put_tenths(&l, dose);
-        put_sep(&l);
-        put_tenths(&l, c->weight);
-        put_sep(&l);
-    } else {
-        put_str(&l, ",,,,");
-    }
-    int phq9 = clampi(latent + gsl_ran_gaussian(r, 1.8), 0, 27);
-    int missing = gsl_rng_uniform(r) < 0.04;
-    if (!missing) {
-        put_int(&l, phq9);
-        put_sep(&l);
-        double p9 = phq9 >= 20 ? 0.45 : phq9 >= 15 ? 0.3 : phq9 >= 10 ? 0.12 : 0.03;
-        int item9 = 0;
-        if (gsl_rng_uniform(r) < p9)
-            item9 = gsl_rng_uniform(r) < 0.7 ? 1 : (gsl_rng_uniform(r) < 0.8 ? 2 : 3);
-        put_int(&l, item9);
-        put_sep(&l);
-    } else {
-        put_str(&l, ",,");
-    }
-    if (with_madrs) {
-        put_int(&l, clampi(latent * 1.75 + gsl_ran_gaussian(r, 3.0), 0, 60));
-    }
-    put_sep(&l);
-    if (with_gad7) {
-        put_int(&l, clampi(latent * 0.62 + gsl_ran_gaussian(r, 2.0), 0, 21));
-    }
-    put_sep(&l);
-    if (treatment) {
-        double cadss_mean = (c->drug ? 12.0 : 18.0) * (session_no < 3 ? 1.0 : 0.7);
-        put_int(&l, clampi(cadss_mean + gsl_ran_gaussian(r, 7.0), 0, 92));
-        put_sep(&l);
-        int sbp = clampi(gsl_ran_gaussian(r, 14) + 127, 90, 200);
-        int dbp = clampi(gsl_ran_gaussian(r, 9) + 79, 50, 125);
-        int rise = clampi(gsl_ran_gaussian(r, 9) + (c->drug ? 11 : 16), -10, 70);
-        /* vitals not taken (from the second stream): a pair missing, or one value of it */
-        double u = gsl_rng_uniform(g->aux), w = gsl_rng_uniform(g->aux);
-        int pre = u < 0.005 ? 0 : u < 0.01 ? 1 : 2, post = w < 0.025 ? 0 : w < 0.035 ? 1 : 2;
-        if (pre)
-            put_int(&l, sbp);
-        put_sep(&l);
-        if (pre == 2)
-            put_int(&l, dbp);
-        put_sep(&l);
-        if (post)
-            put_int(&l, clampi(sbp + rise, 90, 260));
-        put_sep(&l);
-        int dpost = clampi(dbp + rise * 0.5 + gsl_ran_gaussian(r, 4), 50, 150);
-        if (post == 2)
-            put_int(&l, dpost);
-        put_sep(&l);
-        static const char *const ae[] = {"nausea",   "dizziness", "headache", "dissociation",
-                                         "sedation", "vomiting",  "anxiety",  "blurred_vision"};
-        const double pk[] = {0.17, 0.2, 0.11, c->drug ? 0.3 : 0.2, 0.14, 0.03, 0.05, 0.06};
-        int first = 1;
-        for (int k = 0; k < 8; k++) {
-            if (gsl_rng_uniform(r) < pk[k] * (session_no < 3 ? 1.0 : 0.6)) {
-                if (!first)
-                    l.buf[l.n++] = '|';
-                put_str(&l, ae[k]);
-                first = 0;
-            }
-        }
-        put_sep(&l);
-    } else {
+    put_dose(&l, g->rng, treatment, c, session_no);
+    put_scores(&l, g->rng, latent, with_madrs, with_gad7);
+    if (treatment)
+        put_vitals(g, &l, c, session_no);
+    else
         put_str(&l, ",,,,,,");
-    }
     put_str(&l, therapies[c->therapy]);
     put_sep(&l);
-    if (treatment) { /* minutes of monitoring: the REMS two hours after esketamine, a few
-                        short or unrecorded; about an hour after ketamine */
-        double u = gsl_rng_uniform(g->aux), v = gsl_rng_uniform(g->aux);
-        if (c->drug && u >= 0.05)
-            put_int(&l, u < 0.08 ? 75 + (int)(40 * v) : 120 + (int)(60 * v));
-        else if (!c->drug && u >= 0.1)
-            put_int(&l, 40 + (int)(50 * v));
-    }
+    if (treatment)
+        put_monitoring(g, &l, c);
     l.buf[l.n++] = '\n';
     hold(g, day, &l);
 }
