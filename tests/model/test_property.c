@@ -13,11 +13,11 @@
 #include "outcomes/sample.h"
 #include "support.h"
 
-static unsigned long rng;
-static unsigned long next_rand(void)
+/* The generator of the defects' places and the shuffle (one state per seed). */
+static unsigned long next_rand(unsigned long *rng)
 {
-    rng = rng * 6364136223846793005ul + 1442695040888963407ul;
-    return rng >> 33;
+    *rng = *rng * 6364136223846793005ul + 1442695040888963407ul;
+    return *rng >> 33;
 }
 
 enum defect { D_NONE, D_DATE, D_RANGE, D_QUOTE, D_DUP, D_CONFLICT, D_TRUNC };
@@ -26,6 +26,14 @@ struct line {
     char *text;
     int defect;
     char pid[32];
+};
+
+/* An export's lines: the header, the n lines of the clean export, and total with the copies
+ * (duplicates and conflicts) added after them. */
+struct export_lines {
+    char *header;
+    struct line *v;
+    size_t n, total;
 };
 
 /* One line per episode of each patient, keyed by patient id. */
@@ -59,7 +67,8 @@ static void analyse(const char *path, struct ingest_result *in, struct analysis 
     assert_int_equal(model_run(in, &mo, a, &d), 0);
 }
 
-static void run_seed(unsigned long seed)
+/* The clean export of the seed (80 patients over 12 months) in a temporary file. */
+static char *write_sample(unsigned long seed)
 {
     char *clean = write_temp("", 0);
     FILE *f = fopen(clean, "w");
@@ -68,38 +77,44 @@ static void run_seed(unsigned long seed)
     date_parse_iso("2026-10-31", 10, &so.as_of);
     assert_int_equal(sample_write(f, &so, &d), 0);
     fclose(f);
-    /* read the lines */
-    f = fopen(clean, "r");
-    char buf[1024], *header = NULL;
-    struct line *lines = NULL;
-    size_t n = 0, cap = 0;
+    return clean;
+}
+
+/* read the lines */
+static void read_lines(const char *path, struct export_lines *x)
+{
+    FILE *f = fopen(path, "r");
+    char buf[1024];
+    size_t cap = 0;
     while (fgets(buf, sizeof buf, f)) {
-        if (!header) {
-            header = strdup(buf);
+        if (!x->header) {
+            x->header = strdup(buf);
             continue;
         }
-        if (n == cap) {
+        if (x->n == cap) {
             cap = cap ? cap * 2 : 1024;
-            lines = realloc(lines, cap * sizeof *lines);
+            x->v = realloc(x->v, cap * sizeof *x->v);
         }
-        lines[n].text = strdup(buf);
-        lines[n].defect = D_NONE;
-        sscanf(buf, "%31[^,]", lines[n].pid);
-        n++;
+        struct line *l = &x->v[x->n];
+        l->text = strdup(buf);
+        l->defect = D_NONE;
+        sscanf(buf, "%31[^,]", l->pid);
+        x->n++;
     }
     fclose(f);
-    struct ingest_result in0;
-    struct analysis a0;
-    analyse(clean, &in0, &a0);
-    /* inject: 24 defects on distinct lines (the last line is truncated separately) */
-    rng = seed * 7919 + 1;
-    size_t extra_cap = n + 64, total = n;
-    lines = realloc(lines, extra_cap * sizeof *lines);
+    x->total = x->n;
+}
+
+/* inject: 24 defects on distinct lines (the last line is truncated separately) */
+static void inject_defects(struct export_lines *x, unsigned long *rng)
+{
+    size_t n = x->n, extra_cap = n + 64;
+    struct line *lines = x->v = realloc(x->v, extra_cap * sizeof *x->v);
     for (int k = 0; k < 24; k++) {
-        size_t i = next_rand() % (n - 1);
+        size_t i = next_rand(rng) % (n - 1);
         if (lines[i].defect != D_NONE)
             continue;
-        int kind = 1 + (int)(next_rand() % 5);
+        int kind = 1 + (int)(next_rand(rng) % 5);
         char *t = lines[i].text, out[1100];
         char *c1 = strchr(t, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
         switch (kind) {
@@ -121,17 +136,18 @@ static void run_seed(unsigned long seed)
         }
         case D_DUP:
         case D_CONFLICT: {
-            lines[total].defect = kind;
-            memcpy(lines[total].pid, lines[i].pid, sizeof lines[i].pid);
+            struct line *copy = &lines[x->total];
+            copy->defect = kind;
+            memcpy(copy->pid, lines[i].pid, sizeof lines[i].pid);
             if (kind == D_DUP) {
-                lines[total].text = strdup(t);
+                copy->text = strdup(t);
             } else { /* the same patient and date, an assessment with another phq9 (the
                         sample's 21 fields: monitoring_min last) */
                 snprintf(out, sizeof out, "%.*s,assessment,,,,,,,%d,,,,,,,,,,,\n", (int)(c2 - t), t,
                          27);
-                lines[total].text = strdup(out);
+                copy->text = strdup(out);
             }
-            total++;
+            x->total++;
             continue;
         }
         }
@@ -140,35 +156,46 @@ static void run_seed(unsigned long seed)
         lines[i].defect = kind;
     }
     /* the last line is cut after its date */
-    {
-        struct line *l = &lines[n - 1];
-        char *c2 = strchr(strchr(l->text, ',') + 1, ',');
-        *c2 = '\0';
-        l->defect = D_TRUNC;
-    }
-    /* shuffle everything but the truncated last line, which must stay last */
-    size_t last = n - 1;
+    struct line *l = &lines[n - 1];
+    char *c2 = strchr(strchr(l->text, ',') + 1, ',');
+    *c2 = '\0';
+    l->defect = D_TRUNC;
+}
+
+/* shuffle everything but the truncated last line, which must stay last */
+static void shuffle_lines(struct export_lines *x, unsigned long *rng)
+{
+    struct line *lines = x->v;
+    size_t last = x->n - 1, total = x->total;
     struct line t = lines[last];
     lines[last] = lines[total - 1];
     lines[total - 1] = t;
     for (size_t i = total - 2; i > 0; i--) {
-        size_t j = next_rand() % (i + 1);
+        size_t j = next_rand(rng) % (i + 1);
         struct line s = lines[i];
         lines[i] = lines[j];
         lines[j] = s;
     }
+}
+
+static char *write_lines(const struct export_lines *x)
+{
     char *dirty = write_temp("", 0);
-    f = fopen(dirty, "w");
-    fputs(header, f);
-    for (size_t i = 0; i < total; i++)
-        fputs(lines[i].text, f);
+    FILE *f = fopen(dirty, "w");
+    fputs(x->header, f);
+    for (size_t i = 0; i < x->total; i++)
+        fputs(x->v[i].text, f);
     fclose(f);
-    struct ingest_result in1;
-    struct analysis a1;
-    analyse(dirty, &in1, &a1);
-    /* every rejecting defect at its line (header = line 1) with its reason */
+    return dirty;
+}
+
+/* every rejecting defect at its line (header = line 1) with its reason */
+static void check_rejected(const struct export_lines *x, const struct ingest_result *in1,
+                           unsigned long seed)
+{
+    const struct line *lines = x->v;
     long want_rejected = 0, want_dups = 0, conflicts = 0;
-    for (size_t i = 0; i < total; i++) {
+    for (size_t i = 0; i < x->total; i++) {
         int reason = lines[i].defect == D_DATE    ? REASON_DATE
                      : lines[i].defect == D_RANGE ? REASON_OUT_OF_RANGE
                      : lines[i].defect == D_QUOTE || lines[i].defect == D_TRUNC ? REASON_MALFORMED
@@ -179,41 +206,69 @@ static void run_seed(unsigned long seed)
             continue;
         want_rejected++;
         int found = 0;
-        for (size_t p = 0; p < in1.problems.n; p++)
-            found |= in1.problems.v[p].first && in1.problems.v[p].line == (long)i + 2 &&
-                     in1.problems.v[p].reason == reason;
+        for (size_t p = 0; p < in1->problems.n; p++)
+            found |= in1->problems.v[p].first && in1->problems.v[p].line == (long)i + 2 &&
+                     in1->problems.v[p].reason == reason;
         if (!found)
             fail_msg("seed %lu: defect %d at line %zu not reported", seed, lines[i].defect, i + 2);
     }
-    assert_int_equal(in1.rows_rejected, want_rejected);
-    assert_true(in1.rows_duplicate >= want_dups);
-    assert_true(conflicts == 0 || in1.conflicting_same_day_scores > 0);
-    /* untouched patients: the same episodes as before */
+    assert_int_equal(in1->rows_rejected, want_rejected);
+    assert_true(in1->rows_duplicate >= want_dups);
+    assert_true(conflicts == 0 || in1->conflicting_same_day_scores > 0);
+}
+
+/* One run's ingest result and analysis. */
+struct run {
+    struct ingest_result in;
+    struct analysis a;
+};
+
+/* untouched patients: the same episodes as before */
+static void check_untouched(const struct export_lines *x, const struct run *r0,
+                            const struct run *r1, unsigned long seed)
+{
+    const struct line *lines = x->v;
     long compared = 0;
-    for (size_t i = 0; i < total; i++) {
+    for (size_t i = 0; i < x->total; i++) {
         const char *pid = lines[i].pid;
         int touched = 0;
-        for (size_t k = 0; k < total && !touched; k++)
+        for (size_t k = 0; k < x->total && !touched; k++)
             touched = strcmp(lines[k].pid, pid) == 0 && lines[k].defect != D_NONE &&
                       lines[k].defect != D_DUP;
         if (touched)
             continue;
-        char *x = episodes_of(&in0, &a0, pid), *y = episodes_of(&in1, &a1, pid);
-        if (strcmp(x, y) != 0)
-            fail_msg("seed %lu: patient %s changed:\n%s\nvs\n%s", seed, pid, x, y);
+        char *a = episodes_of(&r0->in, &r0->a, pid), *b = episodes_of(&r1->in, &r1->a, pid);
+        if (strcmp(a, b) != 0)
+            fail_msg("seed %lu: patient %s changed:\n%s\nvs\n%s", seed, pid, a, b);
         compared++;
-        free(x);
-        free(y);
+        free(a);
+        free(b);
     }
     assert_true(compared > 100);
-    model_fini(&a0);
-    model_fini(&a1);
-    ingest_result_fini(&in0);
-    ingest_result_fini(&in1);
-    for (size_t i = 0; i < total; i++)
-        free(lines[i].text);
-    free(lines);
-    free(header);
+}
+
+static void run_seed(unsigned long seed)
+{
+    char *clean = write_sample(seed);
+    struct export_lines x = {0};
+    read_lines(clean, &x);
+    struct run r0, r1;
+    analyse(clean, &r0.in, &r0.a);
+    unsigned long rng = seed * 7919 + 1;
+    inject_defects(&x, &rng);
+    shuffle_lines(&x, &rng);
+    char *dirty = write_lines(&x);
+    analyse(dirty, &r1.in, &r1.a);
+    check_rejected(&x, &r1.in, seed);
+    check_untouched(&x, &r0, &r1, seed);
+    model_fini(&r0.a);
+    model_fini(&r1.a);
+    ingest_result_fini(&r0.in);
+    ingest_result_fini(&r1.in);
+    for (size_t i = 0; i < x.total; i++)
+        free(x.v[i].text);
+    free(x.v);
+    free(x.header);
     unlink(clean);
     unlink(dirty);
     free(clean);
