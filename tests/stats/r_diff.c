@@ -328,23 +328,19 @@ static void same_count(const char *kind, long id, const char *what, long ours, d
 
 static long n_rows, n_r_stops, n_r_singular, n_df0, n_many, n_tested;
 
-static void compare_survival(struct reader *r, const struct scase *c, long id)
+/* survfit: every curve row of R's fit against ours. */
+static void compare_survfit(struct reader *r, const struct km *km, long id)
 {
-    struct km km;
-    if (stats_km_fit(c->t, c->e, c->n, &km) != 0) {
-        fputs("r_diff: out of memory\n", stderr);
-        exit(2);
-    }
     expect(r, "K");
     double nrow = number(r);
-    same_count("survfit", id, "number of curve rows", (long)km.ncurve, nrow);
+    same_count("survfit", id, "number of curve rows", (long)km->ncurve, nrow);
     for (size_t k = 0; k < (size_t)nrow; k++) {
         double v[8];
         for (int j = 0; j < 8; j++)
             v[j] = number(r);
-        if (k >= km.ncurve)
+        if (k >= km->ncurve)
             continue;
-        const struct km_row *w = &km.curve[k];
+        const struct km_row *w = &km->curve[k];
         char what[64];
         snprintf(what, sizeof what, "row %zu time", k);
         same("survfit", id, what, w->time, v[0]);
@@ -364,16 +360,21 @@ static void compare_survival(struct reader *r, const struct scase *c, long id)
         same("survfit", id, what, w->upper, v[7]);
         n_rows++;
     }
+}
+
+/* quantile(fit, c(.25, .5, .75), conf.int = TRUE): the fit's median and stats_km_quantile. */
+static void compare_quantiles(struct reader *r, const struct km *km, long id)
+{
     expect(r, "Q");
     static const double probs[3] = {0.25, 0.5, 0.75};
     for (int j = 0; j < 3; j++) {
         double q = number(r), lo = number(r), hi = number(r), oq, olo, ohi;
-        if (stats_km_quantile(&km, probs[j], &oq, &olo, &ohi) != 0)
+        if (stats_km_quantile(km, probs[j], &oq, &olo, &ohi) != 0)
             exit(2);
         if (j == 1) { /* the fit's own median is what the report prints */
-            same("quantile", id, "median", km.median, q);
-            same("quantile", id, "median lower", km.median_lo, lo);
-            same("quantile", id, "median upper", km.median_hi, hi);
+            same("quantile", id, "median", km->median, q);
+            same("quantile", id, "median lower", km->median_lo, lo);
+            same("quantile", id, "median upper", km->median_hi, hi);
         }
         char what[48];
         snprintf(what, sizeof what, "quantile %g", probs[j]);
@@ -383,8 +384,25 @@ static void compare_survival(struct reader *r, const struct scase *c, long id)
         snprintf(what, sizeof what, "quantile %g upper", probs[j]);
         same("quantile", id, what, ohi, hi);
     }
-    stats_km_fini(&km);
+}
 
+/* The groups with a subject in case c. */
+static int groups_present(const struct scase *c)
+{
+    int present = 0;
+    char *seen = calloc((size_t)c->ngroups, 1);
+    if (!seen)
+        exit(2);
+    for (size_t k = 0; k < c->n; k++)
+        present += !seen[c->g[k]]++;
+    free(seen);
+    return present;
+}
+
+/* survdiff: chisq, df and p, or where R stops (or has df < 1, or there are more groups than
+ * the limit) ours null with a reason. */
+static void compare_logrank(struct reader *r, const struct scase *c, long id)
+{
     double chisq, df, p;
     const char *why;
     if (stats_logrank(c->t, c->e, c->g, c->n, c->ngroups, &chisq, &df, &p, &why) != 0) {
@@ -393,15 +411,7 @@ static void compare_survival(struct reader *r, const struct scase *c, long id)
     }
     expect(r, "L");
     char msg[256];
-    int present = 0;
-    {
-        char *seen = calloc((size_t)c->ngroups, 1);
-        if (!seen)
-            exit(2);
-        for (size_t k = 0; k < c->n; k++)
-            present += !seen[c->g[k]]++;
-        free(seen);
-    }
+    int present = groups_present(c);
     int r_stops = r_error(r, msg, sizeof msg);
     double rc = 0, rdf = 0, rp = 0;
     if (!r_stops) {
@@ -435,6 +445,19 @@ static void compare_survival(struct reader *r, const struct scase *c, long id)
         same("survdiff", id, "df", df, rdf);
         same("survdiff", id, "p", p, rp);
     }
+}
+
+static void compare_survival(struct reader *r, const struct scase *c, long id)
+{
+    struct km km;
+    if (stats_km_fit(c->t, c->e, c->n, &km) != 0) {
+        fputs("r_diff: out of memory\n", stderr);
+        exit(2);
+    }
+    compare_survfit(r, &km, id);
+    compare_quantiles(r, &km, id);
+    stats_km_fini(&km);
+    compare_logrank(r, c, id);
 }
 
 static void compare_proportion(struct reader *r, const struct pcase *pc, long id)
