@@ -208,17 +208,30 @@ static int col_max(int c)
     return ingest_columns[c].hi;
 }
 
-/* Builds the export into up to MAX_FILES files and the options; returns the number of files. */
-static int structured_build(struct gen *g, struct ingest_opts *io, struct model_opts *mo,
-                            int *pdf_letter)
+/* The export under construction: its delimiter, date style and line end, the columns in file
+ * order (canonical ones by enum col, unknown ones negative), the files' bytes, a scratch field,
+ * and the pools of text values. */
+struct export
+{
+    char delim;
+    int date_us;
+    const char *eol;
+    int cols[COL_COUNT + 4], ncols, nfiles;
+    struct buf out[MAX_FILES], field;
+    struct pool site, clin, ther, ae;
+};
+
+/* The options: delimiter, date style, threads, instrument, episode gap, baseline window,
+ * endpoint (a FROM:TO name written into name), CI method, induction, suppression, paper. */
+static void pick_options(struct gen *g, struct ingest_opts *io, struct model_opts *mo,
+                         int *pdf_letter, char *name, size_t name_size)
 {
     int instruments[COL_COUNT], ninstruments = 0; /* those that can be primary */
     for (int c = 0; c < COL_COUNT; c++)
         if (ingest_columns[c].min_baseline >= 0)
             instruments[ninstruments++] = c;
     static const char delims[] = {',', ';', '\t'};
-    char delim = delims[pick(g, 3)];
-    io->delimiter = delim;
+    io->delimiter = delims[pick(g, 3)];
     io->date_us = pick(g, 8) == 0;
     io->threads = 1 + (int)pick(g, 4);
     io->min_chunk = 64;
@@ -238,14 +251,12 @@ static int structured_build(struct gen *g, struct ingest_opts *io, struct model_
         mo->endpoint_to = 240;
         mo->endpoint_name = "6m";
         break;
-    case 2: {
-        static char name[24];
+    case 2:
         mo->endpoint_from = 1 + (int)pick(g, 60);
         mo->endpoint_to = mo->endpoint_from + (int)pick(g, 90);
-        snprintf(name, sizeof name, "%d:%d", mo->endpoint_from, mo->endpoint_to);
+        snprintf(name, name_size, "%d:%d", mo->endpoint_from, mo->endpoint_to);
         mo->endpoint_name = name;
         break;
-    }
     default: break; /* induction */
     }
     mo->ci = pick(g, 2) ? CI_WILSON : CI_EXACT;
@@ -256,7 +267,12 @@ static int structured_build(struct gen *g, struct ingest_opts *io, struct model_
     static const int below[] = {0, 0, 0, 2, 3, 11, 1000};
     mo->suppress_below = below[pick(g, 7)];
     *pdf_letter = (int)pick(g, 2);
-    /* days near the reader's limits, or today */
+}
+
+/* Days near the reader's limits, or today: returns the first day of the data; an --as-of and
+ * a --period near it now and then. */
+static int32_t pick_dates(struct gen *g, struct ingest_opts *io, struct model_opts *mo)
+{
     static const int y0[] = {2026, 2026, 1900, 2199};
     int year = y0[pick(g, 4)];
     int32_t day0 = year == 2199 ? date_from_ymd(2199, 9, 1) : date_from_ymd(year, 1, 1);
@@ -270,8 +286,13 @@ static int structured_build(struct gen *g, struct ingest_opts *io, struct model_
         mo->period_from = m0;
         mo->period_to = m0 + (int)pick(g, 13);
     }
-    /* columns: the two required ones, a choice of the others, unknown ones; in any order */
-    int cols[COL_COUNT + 4], ncols = 0;
+    return day0;
+}
+
+/* Columns: the two required ones, a choice of the others, unknown ones; in any order. */
+static void pick_columns(struct gen *g, const struct model_opts *mo, struct export *x)
+{
+    int *cols = x->cols, ncols = 0;
     cols[ncols++] = COL_PATIENT_ID;
     cols[ncols++] = COL_SESSION_DATE;
     for (int c = COL_SESSION_TYPE; c < COL_COUNT; c++)
@@ -285,180 +306,230 @@ static int structured_build(struct gen *g, struct ingest_opts *io, struct model_
         cols[k] = cols[j];
         cols[j] = t;
     }
-    struct pool site, clin, ther, ae;
-    pool_fill(g, &site, delim);
-    pool_fill(g, &clin, delim);
-    pool_fill(g, &ther, delim);
-    pool_fill(g, &ae, delim);
-    int nfiles = 1 + (int)pick(g, MAX_FILES);
-    struct buf out[MAX_FILES] = {{0}}, field = {0};
-    const char *eol = pick(g, 4) ? "\n" : "\r\n";
-    for (int f = 0; f < nfiles; f++) {
+    x->ncols = ncols;
+}
+
+/* Each file's header line (a byte-order mark now and then). */
+static void write_headers(struct gen *g, struct export *x)
+{
+    for (int f = 0; f < x->nfiles; f++) {
         if (pick(g, 8) == 0)
-            puts_(&out[f], "\xef\xbb\xbf");
-        for (int k = 0; k < ncols; k++) {
-            field.n = 0;
-            puts_(&field, "");
-            if (cols[k] >= 0) {
-                puts_(&field, ingest_col_name((enum col)cols[k]));
+            puts_(&x->out[f], "\xef\xbb\xbf");
+        for (int k = 0; k < x->ncols; k++) {
+            x->field.n = 0;
+            puts_(&x->field, "");
+            if (x->cols[k] >= 0) {
+                puts_(&x->field, ingest_col_name((enum col)x->cols[k]));
                 if (pick(g, 8) == 0)
-                    field.s[0] = (char)(field.s[0] - 'a' + 'A'); /* names match in any case */
+                    x->field.s[0] = (char)(x->field.s[0] - 'a' + 'A'); /* names match in any case */
             } else {
-                puts_(&field, "x-");
-                gen_text(g, delim, &field); /* an unknown header: anything, Latin-1 too */
+                puts_(&x->field, "x-");
+                gen_text(g, x->delim, &x->field); /* an unknown header: anything, Latin-1 too */
             }
             if (k)
-                put(&out[f], &delim, 1);
-            put_field(g, &out[f], field.s, field.n, delim);
+                put(&x->out[f], &x->delim, 1);
+            put_field(g, &x->out[f], x->field.s, x->field.n, x->delim);
         }
-        puts_(&out[f], eol);
+        puts_(&x->out[f], x->eol);
     }
-    /* patients: rows in courses of treatments with scores, at the thresholds often */
-    unsigned npatients = 1 + pick(g, pick(g, 4) == 0 ? 400 : 12);
-    int smax = col_max(mo->instrument);
-    for (unsigned pt = 0; pt < npatients && g->p < g->end; pt++) {
-        char pid[80];
-        if (pick(g, 32) == 0) { /* the longest id */
-            memset(pid, 'x', 64);
-            snprintf(pid + 60, sizeof pid - 60, "%04u", pt % 10000);
-        } else {
-            snprintf(pid, sizeof pid, "P%u", pt);
-        }
-        int32_t day = day0 + (int32_t)pick(g, 120);
-        unsigned nrows = 1 + pick(g, pick(g, 8) == 0 ? 90 : 10);
-        int file = (int)pick(g, (unsigned)nfiles);
-        unsigned s_site = pick(g, site.n), s_clin = pick(g, clin.n), s_ther = pick(g, ther.n);
-        for (unsigned r = 0; r < nrows && g->p < g->end; r++) {
-            struct buf *o = &out[file];
-            size_t row_start = o->n;
-            static const int steps[] = {0, 1, 3, 7, 14, 28, 42, 43, 91, 120};
-            day += steps[pick(g, 10)];
-            int treat = pick(g, 3) != 0;
-            for (int k = 0; k < ncols; k++) {
-                char v[64] = "";
-                const struct buf *tv = NULL;
-                int c = cols[k];
-                switch (c) {
-                case COL_PATIENT_ID: snprintf(v, sizeof v, "%s", pid); break;
-                case COL_SESSION_DATE: {
-                    int y, m, d;
-                    date_to_ymd(day, &y, &m, &d);
-                    if (io->date_us)
-                        snprintf(v, sizeof v, "%d/%d/%04d", m, d, y);
-                    else
-                        date_format(day, v);
-                    break;
-                }
-                case COL_SESSION_TYPE: {
-                    static const char *const t[] = {"", "treatment", "assessment", "Treatment"};
-                    snprintf(v, sizeof v, "%s",
-                             pick(g, 4) == 0 ? t[pick(g, 4)]
-                             : treat         ? "treatment"
-                                             : "assessment");
-                    break;
-                }
-                case COL_SITE: tv = &site.v[pick(g, 8) ? s_site : pick(g, site.n)]; break;
-                case COL_CLINICIAN: tv = &clin.v[pick(g, 8) ? s_clin : pick(g, clin.n)]; break;
-                case COL_CONCURRENT_THERAPY: tv = &ther.v[s_ther]; break;
-                case COL_ADVERSE_EVENTS:
-                    if (pick(g, 2) == 0) {
-                        field.n = 0;
-                        puts_(&field, "");
-                        for (unsigned q = 0, nq = 1 + pick(g, 3); q < nq; q++) {
-                            if (q)
-                                puts_(&field, "|");
-                            const struct buf *code = &ae.v[pick(g, ae.n)];
-                            put(&field, code->s, code->n);
-                        }
-                        tv = &field;
-                    }
-                    break;
-                case COL_ROUTE: {
-                    static const char *const t[] = {"",           "iv",   "im", "intranasal",
-                                                    "sublingual", "oral", "IV"};
-                    snprintf(v, sizeof v, "%s", treat ? t[pick(g, 7)] : "");
-                    break;
-                }
-                case COL_DRUG: {
-                    static const char *const t[] = {"", "ketamine", "esketamine", "Esketamine"};
-                    snprintf(v, sizeof v, "%s", treat ? t[pick(g, 4)] : "");
-                    break;
-                }
-                case COL_DOSE_MG: {
-                    static const char *const t[] = {"",   "0.5", ".5", "12",  "12.5",
-                                                    "40", "56",  "84", "1000"};
-                    snprintf(v, sizeof v, "%s", treat ? t[pick(g, 9)] : "");
-                    break;
-                }
-                case COL_WEIGHT_KG: {
-                    static const char *const t[] = {"", "20", "70.5", "80", "350"};
-                    snprintf(v, sizeof v, "%s", t[pick(g, 5)]);
-                    break;
-                }
-                default:
-                    if (col_is_int(c) && pick(g, 3)) {
-                        int lo = ingest_columns[c].lo, hi = col_max(c), x;
-                        if (c == mo->instrument) { /* baselines and the thresholds */
-                            const int e[] = {0,
-                                             smax,
-                                             mo->min_baseline,
-                                             mo->min_baseline - 1,
-                                             mo->remission_max,
-                                             mo->remission_max + 1,
-                                             mo->min_baseline / 2,
-                                             smax / 2};
-                            x = edge(g, e, 8, 0, smax);
-                        } else if (lo == 30) { /* blood pressure */
-                            const int e[] = {30, 300, 89, 90, 109, 110, 139, 140, 179, 180};
-                            x = edge(g, e, 10, 30, 300);
-                        } else {
-                            const int e[] = {0, 4, 5, hi};
-                            x = edge(g, e, 4, lo, hi);
-                        }
-                        x = x < lo ? lo : x > hi ? hi : x; /* item 9 is 0-3 */
-                        snprintf(v, sizeof v, "%d", x);
-                    } else if (c < 0) {
-                        snprintf(v, sizeof v, "%s", pick(g, 4) ? "" : "note");
-                    }
-                    break;
-                }
-                if (k)
-                    put(o, &delim, 1);
-                if (tv)
-                    put_field(g, o, tv->s, tv->n, delim);
-                else
-                    put_field(g, o, v, strlen(v), delim);
-            }
-            puts_(o, eol);
-            if (pick(g, 12) == 0) { /* an exact duplicate of the row */
-                size_t len = o->n - row_start;
-                char *copy = malloc(len);
-                if (!copy)
-                    abort();
-                memcpy(copy, o->s + row_start, len);
-                put(o, copy, len);
-                free(copy);
-            }
-            if (pick(g, 32) == 0)
-                puts_(o, eol); /* a blank line */
-        }
+}
+
+/* One patient's choices: id, and the site, clinician and therapy of most rows. */
+struct patient {
+    char pid[80];
+    unsigned site, clin, ther;
+};
+
+/* An integer column's value: for the primary instrument baselines and the thresholds, for
+ * blood pressure the flag levels, else the range's ends and 4, 5. */
+static int int_value(struct gen *g, const struct model_opts *mo, int c)
+{
+    int lo = ingest_columns[c].lo, hi = col_max(c), smax = col_max(mo->instrument), x;
+    if (c == mo->instrument) { /* baselines and the thresholds */
+        const int e[] = {0,
+                         smax,
+                         mo->min_baseline,
+                         mo->min_baseline - 1,
+                         mo->remission_max,
+                         mo->remission_max + 1,
+                         mo->min_baseline / 2,
+                         smax / 2};
+        x = edge(g, e, 8, 0, smax);
+    } else if (lo == 30) { /* blood pressure */
+        const int e[] = {30, 300, 89, 90, 109, 110, 139, 140, 179, 180};
+        x = edge(g, e, 10, 30, 300);
+    } else {
+        const int e[] = {0, 4, 5, hi};
+        x = edge(g, e, 4, lo, hi);
     }
-    for (int f = 0; f < nfiles; f++) {
+    return x < lo ? lo : x > hi ? hi : x; /* item 9 is 0-3 */
+}
+
+/* The value of column c in a row of patient pt on day (a treatment when treat): into v, or a
+ * text value of the pools returned (v unused then). */
+static const struct buf *column_value(struct gen *g, struct export *x, const struct model_opts *mo,
+                                      const struct patient *pt, int c, int32_t day, int treat,
+                                      char *v, size_t vsize)
+{
+    switch (c) {
+    case COL_PATIENT_ID: snprintf(v, vsize, "%s", pt->pid); break;
+    case COL_SESSION_DATE: {
+        int y, m, d;
+        date_to_ymd(day, &y, &m, &d);
+        if (x->date_us)
+            snprintf(v, vsize, "%d/%d/%04d", m, d, y);
+        else
+            date_format(day, v);
+        break;
+    }
+    case COL_SESSION_TYPE: {
+        static const char *const t[] = {"", "treatment", "assessment", "Treatment"};
+        snprintf(v, vsize, "%s",
+                 pick(g, 4) == 0 ? t[pick(g, 4)]
+                 : treat         ? "treatment"
+                                 : "assessment");
+        break;
+    }
+    case COL_SITE: return &x->site.v[pick(g, 8) ? pt->site : pick(g, x->site.n)];
+    case COL_CLINICIAN: return &x->clin.v[pick(g, 8) ? pt->clin : pick(g, x->clin.n)];
+    case COL_CONCURRENT_THERAPY: return &x->ther.v[pt->ther];
+    case COL_ADVERSE_EVENTS:
+        if (pick(g, 2) == 0) {
+            x->field.n = 0;
+            puts_(&x->field, "");
+            for (unsigned q = 0, nq = 1 + pick(g, 3); q < nq; q++) {
+                if (q)
+                    puts_(&x->field, "|");
+                const struct buf *code = &x->ae.v[pick(g, x->ae.n)];
+                put(&x->field, code->s, code->n);
+            }
+            return &x->field;
+        }
+        break;
+    case COL_ROUTE: {
+        static const char *const t[] = {"", "iv", "im", "intranasal", "sublingual", "oral", "IV"};
+        snprintf(v, vsize, "%s", treat ? t[pick(g, 7)] : "");
+        break;
+    }
+    case COL_DRUG: {
+        static const char *const t[] = {"", "ketamine", "esketamine", "Esketamine"};
+        snprintf(v, vsize, "%s", treat ? t[pick(g, 4)] : "");
+        break;
+    }
+    case COL_DOSE_MG: {
+        static const char *const t[] = {"", "0.5", ".5", "12", "12.5", "40", "56", "84", "1000"};
+        snprintf(v, vsize, "%s", treat ? t[pick(g, 9)] : "");
+        break;
+    }
+    case COL_WEIGHT_KG: {
+        static const char *const t[] = {"", "20", "70.5", "80", "350"};
+        snprintf(v, vsize, "%s", t[pick(g, 5)]);
+        break;
+    }
+    default:
+        if (col_is_int(c) && pick(g, 3))
+            snprintf(v, vsize, "%d", int_value(g, mo, c));
+        else if (c < 0)
+            snprintf(v, vsize, "%s", pick(g, 4) ? "" : "note");
+        break;
+    }
+    return NULL;
+}
+
+/* Patient pt's rows into one of the files: in courses of treatments with scores, at the
+ * thresholds often; now and then an exact duplicate of a row, or a blank line. */
+static void write_patient(struct gen *g, struct export *x, const struct model_opts *mo,
+                          int32_t day0, unsigned pt)
+{
+    struct patient p;
+    if (pick(g, 32) == 0) { /* the longest id */
+        memset(p.pid, 'x', 64);
+        snprintf(p.pid + 60, sizeof p.pid - 60, "%04u", pt % 10000);
+    } else {
+        snprintf(p.pid, sizeof p.pid, "P%u", pt);
+    }
+    int32_t day = day0 + (int32_t)pick(g, 120);
+    unsigned nrows = 1 + pick(g, pick(g, 8) == 0 ? 90 : 10);
+    struct buf *o = &x->out[pick(g, (unsigned)x->nfiles)];
+    p.site = pick(g, x->site.n);
+    p.clin = pick(g, x->clin.n);
+    p.ther = pick(g, x->ther.n);
+    for (unsigned r = 0; r < nrows && g->p < g->end; r++) {
+        size_t row_start = o->n;
+        static const int steps[] = {0, 1, 3, 7, 14, 28, 42, 43, 91, 120};
+        day += steps[pick(g, 10)];
+        int treat = pick(g, 3) != 0;
+        for (int k = 0; k < x->ncols; k++) {
+            char v[64] = "";
+            const struct buf *tv = column_value(g, x, mo, &p, x->cols[k], day, treat, v, sizeof v);
+            if (k)
+                put(o, &x->delim, 1);
+            if (tv)
+                put_field(g, o, tv->s, tv->n, x->delim);
+            else
+                put_field(g, o, v, strlen(v), x->delim);
+        }
+        puts_(o, x->eol);
+        if (pick(g, 12) == 0) { /* an exact duplicate of the row */
+            size_t len = o->n - row_start;
+            char *copy = malloc(len);
+            if (!copy)
+                abort();
+            memcpy(copy, o->s + row_start, len);
+            put(o, copy, len);
+            free(copy);
+        }
+        if (pick(g, 32) == 0)
+            puts_(o, x->eol); /* a blank line */
+    }
+}
+
+/* Writes the files (paths_s) and frees the export. */
+static void write_files(struct export *x)
+{
+    for (int f = 0; f < x->nfiles; f++) {
         if (!paths_s[f][0])
             snprintf(paths_s[f], sizeof paths_s[f], "/tmp/outcomes-fuzz-%ld-%d.csv", (long)getpid(),
                      f);
         FILE *fp = fopen(paths_s[f], "wb");
-        if (!fp || fwrite(out[f].s, 1, out[f].n, fp) != out[f].n)
+        if (!fp || fwrite(x->out[f].s, 1, x->out[f].n, fp) != x->out[f].n)
             abort();
         fclose(fp);
-        free(out[f].s);
+        free(x->out[f].s);
     }
-    free(field.s);
-    pool_free(&site);
-    pool_free(&clin);
-    pool_free(&ther);
-    pool_free(&ae);
-    return nfiles;
+    free(x->field.s);
+    pool_free(&x->site);
+    pool_free(&x->clin);
+    pool_free(&x->ther);
+    pool_free(&x->ae);
+}
+
+/* Builds the export into up to MAX_FILES files and the options (a FROM:TO endpoint's name into
+ * endpoint_name); returns the number of files. */
+static int structured_build(struct gen *g, struct ingest_opts *io, struct model_opts *mo,
+                            int *pdf_letter, char *endpoint_name, size_t name_size)
+{
+    struct export x = {0};
+    pick_options(g, io, mo, pdf_letter, endpoint_name, name_size);
+    x.delim = io->delimiter;
+    x.date_us = io->date_us;
+    /* days near the reader's limits, or today */
+    int32_t day0 = pick_dates(g, io, mo);
+    /* columns: the two required ones, a choice of the others, unknown ones; in any order */
+    pick_columns(g, mo, &x);
+    pool_fill(g, &x.site, x.delim);
+    pool_fill(g, &x.clin, x.delim);
+    pool_fill(g, &x.ther, x.delim);
+    pool_fill(g, &x.ae, x.delim);
+    x.nfiles = 1 + (int)pick(g, MAX_FILES);
+    x.eol = pick(g, 4) ? "\n" : "\r\n";
+    write_headers(g, &x);
+    /* patients: rows in courses of treatments with scores, at the thresholds often */
+    unsigned npatients = 1 + pick(g, pick(g, 4) == 0 ? 400 : 12);
+    for (unsigned pt = 0; pt < npatients && g->p < g->end; pt++)
+        write_patient(g, &x, mo, day0, pt);
+    write_files(&x);
+    return x.nfiles;
 }
 
 /* FUZZ_REPORT_KEEP=1 fuzz_report INPUT: keeps the files a structured input built and prints
@@ -574,8 +645,9 @@ static void structured(const uint8_t *data, size_t size)
     struct ingest_opts io;
     struct model_opts mo;
     int letter = 0;
+    char endpoint_name[24];
     memset(&io, 0, sizeof io);
-    int nfiles = structured_build(&g, &io, &mo, &letter);
+    int nfiles = structured_build(&g, &io, &mo, &letter, endpoint_name, sizeof endpoint_name);
     int draw = pick(&g, 2) == 0; /* the PDF for one input in two: it is the slow part */
     const char *paths[MAX_FILES];
     for (int f = 0; f < nfiles; f++)
