@@ -137,13 +137,10 @@ static void test_durability_no_responders(void **state)
     ingest_result_fini(&in);
 }
 
-static void test_durability_induction_and_frequency(void **state)
+/* The induction export: six patients' treatment days from the index 2026-01-01, and two whose
+ * window is open or just closed at the as-of 2026-06-30. */
+static char *induction_export(void)
 {
-    (void)state;
-    struct model_opts o;
-    struct ingest_result in;
-    struct analysis a;
-    model_opts_default(&o, COL_PHQ9); /* K = 6, D = 21 */
     struct sbuf b = {0};
     sbuf_printf(&b, "patient_id,session_date,session_type,route,phq9\n");
     /* treatment days (from the index 2026-01-01) and the expected count in [0, 21]:
@@ -171,8 +168,12 @@ static void test_durability_induction_and_frequency(void **state)
     /* OPEN: index 2026-06-10, as-of 2026-06-30 = day 20 < 21: the window is open, the episode
      * is left out of the rate; EDGE: index 2026-06-09, day 21 = the as-of: closed, counted */
     sbuf_printf(&b, "OPEN,2026-06-10,treatment,iv,20\nEDGE,2026-06-09,treatment,iv,20\n");
-    assert_int_equal(analyse(b.s, &o, "2026-06-30", &in, &a), 0);
-    free(b.s);
+    return b.s;
+}
+
+/* Each episode's induction sessions, completion and frequency band. */
+static void check_induction_episodes(const struct analysis *a, const struct ingest_result *in)
+{
     static const struct {
         const char *id;
         int sessions, complete;
@@ -181,12 +182,17 @@ static void test_durability_induction_and_frequency(void **state)
                 {"S4", 4, 0, "4-5"},   {"S8", 8, 1, "6-8"},  {"S9", 9, 1, "9+"},
                 {"OPEN", 1, 0, "1-3"}, {"EDGE", 1, 0, "1-3"}};
     for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
-        const struct episode *e = find(&a, &in, want[k].id, 1);
+        const struct episode *e = find(a, in, want[k].id, 1);
         assert_int_equal(e->dur.induction_sessions, want[k].sessions);
         assert_int_equal(e->dur.induction_complete, want[k].complete);
         assert_string_equal(model_frequency_name(e->dur.frequency), want[k].band);
     }
-    const struct durability *u = &a.durability;
+}
+
+/* The completion rate overall and by route, the sessions' bins, the endpoint response of
+ * completers and non-completers. */
+static void check_induction_rates(const struct durability *u)
+{
     assert_int_equal(u->ind_open, 1);
     assert_int_equal(u->completed.n, 7);      /* all but OPEN */
     assert_int_equal(u->completed.events, 3); /* S6, S8, S9 */
@@ -211,6 +217,44 @@ static void test_durability_induction_and_frequency(void **state)
     assert_int_equal(u->resp_completers.events, 2);
     assert_int_equal(u->resp_noncompleters.n, 3);
     assert_int_equal(u->resp_noncompleters.events, 0);
+}
+
+/* --induction 8:30: K8 (8 dates, days 0-28) completes, K7 (7 dates, days 0-30) does not */
+static void check_induction_8_30(struct model_opts *o)
+{
+    struct ingest_result in;
+    struct analysis a;
+    o->induction_k = 8;
+    o->induction_d = 30;
+    struct sbuf c = {0};
+    sbuf_printf(&c, "patient_id,session_date,session_type,phq9\n");
+    for (int k = 0; k < 8; k++)
+        sbuf_printf(&c, "K8,2026-01-%02d,treatment,%s\n", 1 + 4 * k, k ? "" : "20"); /* day 28 */
+    for (int k = 0; k < 8; k++)
+        sbuf_printf(&c, "K7,2026-01-%02d,treatment,%s\n", 1 + 5 * k < 32 ? 1 + 5 * k : 31,
+                    k ? "" : "20"); /* days 0 5 .. 30, 30: seven dates (the last twice) */
+    assert_int_equal(analyse(c.s, o, "2026-06-30", &in, &a), 0);
+    free(c.s);
+    assert_int_equal(find(&a, &in, "K8", 1)->dur.induction_complete, 1);
+    assert_int_equal(find(&a, &in, "K7", 1)->dur.induction_sessions, 7);
+    assert_int_equal(find(&a, &in, "K7", 1)->dur.induction_complete, 0);
+    assert_int_equal(a.durability.nbins, 12);
+    model_fini(&a);
+    ingest_result_fini(&in);
+}
+
+static void test_durability_induction_and_frequency(void **state)
+{
+    (void)state;
+    struct model_opts o;
+    struct ingest_result in;
+    struct analysis a;
+    model_opts_default(&o, COL_PHQ9); /* K = 6, D = 21 */
+    char *csv = induction_export();
+    assert_int_equal(analyse(csv, &o, "2026-06-30", &in, &a), 0);
+    free(csv);
+    check_induction_episodes(&a, &in);
+    check_induction_rates(&a.durability);
     /* the frequency stratum: values in byte order 1-3, 4-5, 6-8, 9+ */
     const struct stratum *fs = &a.strata[SV_FREQUENCY];
     assert_int_equal(fs->nvalues, 4);
@@ -221,23 +265,7 @@ static void test_durability_induction_and_frequency(void **state)
     model_fini(&a);
     ingest_result_fini(&in);
     /* --induction 8:30: K8 (8 dates, days 0-28) completes, K7 (7 dates, days 0-30) does not */
-    o.induction_k = 8;
-    o.induction_d = 30;
-    struct sbuf c = {0};
-    sbuf_printf(&c, "patient_id,session_date,session_type,phq9\n");
-    for (int k = 0; k < 8; k++)
-        sbuf_printf(&c, "K8,2026-01-%02d,treatment,%s\n", 1 + 4 * k, k ? "" : "20"); /* day 28 */
-    for (int k = 0; k < 8; k++)
-        sbuf_printf(&c, "K7,2026-01-%02d,treatment,%s\n", 1 + 5 * k < 32 ? 1 + 5 * k : 31,
-                    k ? "" : "20"); /* days 0 5 .. 30, 30: seven dates (the last twice) */
-    assert_int_equal(analyse(c.s, &o, "2026-06-30", &in, &a), 0);
-    free(c.s);
-    assert_int_equal(find(&a, &in, "K8", 1)->dur.induction_complete, 1);
-    assert_int_equal(find(&a, &in, "K7", 1)->dur.induction_sessions, 7);
-    assert_int_equal(find(&a, &in, "K7", 1)->dur.induction_complete, 0);
-    assert_int_equal(a.durability.nbins, 12);
-    model_fini(&a);
-    ingest_result_fini(&in);
+    check_induction_8_30(&o);
 }
 
 static void test_durability_maintenance(void **state)
