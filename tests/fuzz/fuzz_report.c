@@ -211,8 +211,7 @@ static int col_max(int c)
 /* The export under construction: its delimiter, date style and line end, the columns in file
  * order (canonical ones by enum col, unknown ones negative), the files' bytes, a scratch field,
  * and the pools of text values. */
-struct export
-{
+struct built_export {
     char delim;
     int date_us;
     const char *eol;
@@ -290,7 +289,7 @@ static int32_t pick_dates(struct gen *g, struct ingest_opts *io, struct model_op
 }
 
 /* Columns: the two required ones, a choice of the others, unknown ones; in any order. */
-static void pick_columns(struct gen *g, const struct model_opts *mo, struct export *x)
+static void pick_columns(struct gen *g, const struct model_opts *mo, struct built_export *x)
 {
     int *cols = x->cols, ncols = 0;
     cols[ncols++] = COL_PATIENT_ID;
@@ -310,7 +309,7 @@ static void pick_columns(struct gen *g, const struct model_opts *mo, struct expo
 }
 
 /* Each file's header line (a byte-order mark now and then). */
-static void write_headers(struct gen *g, struct export *x)
+static void write_headers(struct gen *g, struct built_export *x)
 {
     for (int f = 0; f < x->nfiles; f++) {
         if (pick(g, 8) == 0)
@@ -367,9 +366,9 @@ static int int_value(struct gen *g, const struct model_opts *mo, int c)
 
 /* The value of column c in a row of patient pt on day (a treatment when treat): into v, or a
  * text value of the pools returned (v unused then). */
-static const struct buf *column_value(struct gen *g, struct export *x, const struct model_opts *mo,
-                                      const struct patient *pt, int c, int32_t day, int treat,
-                                      char *v, size_t vsize)
+static const struct buf *column_value(struct gen *g, struct built_export *x,
+                                      const struct model_opts *mo, const struct patient *pt, int c,
+                                      int32_t day, int treat, char *v, size_t vsize)
 {
     switch (c) {
     case COL_PATIENT_ID: snprintf(v, vsize, "%s", pt->pid); break;
@@ -438,7 +437,7 @@ static const struct buf *column_value(struct gen *g, struct export *x, const str
 
 /* Patient pt's rows into one of the files: in courses of treatments with scores, at the
  * thresholds often; now and then an exact duplicate of a row, or a blank line. */
-static void write_patient(struct gen *g, struct export *x, const struct model_opts *mo,
+static void write_patient(struct gen *g, struct built_export *x, const struct model_opts *mo,
                           int32_t day0, unsigned pt)
 {
     struct patient p;
@@ -485,7 +484,7 @@ static void write_patient(struct gen *g, struct export *x, const struct model_op
 }
 
 /* Writes the files (paths_s) and frees the export. */
-static void write_files(struct export *x)
+static void write_files(struct built_export *x)
 {
     for (int f = 0; f < x->nfiles; f++) {
         if (!paths_s[f][0])
@@ -509,7 +508,7 @@ static void write_files(struct export *x)
 static int structured_build(struct gen *g, struct ingest_opts *io, struct model_opts *mo,
                             int *pdf_letter, char *endpoint_name, size_t name_size)
 {
-    struct export x = {0};
+    struct built_export x = {0};
     pick_options(g, io, mo, pdf_letter, endpoint_name, name_size);
     x.delim = io->delimiter;
     x.date_us = io->date_us;
