@@ -816,6 +816,17 @@ static size_t flow_cells(struct eng *e, const struct ingest_result *in, const st
     return cell(e, in->patients);
 }
 
+/* The overall fits' cells: n is the episodes with a follow-up score, shared by the four; the
+ * sessions-to fits' events are the time-to fits'. */
+static void overall_km_cells(struct eng *e, const struct overall_km *km, const size_t *F,
+                             struct km_cells *kc)
+{
+    kc[0] = km_cells(e, km->fit[0], F[F_WITH_FOLLOWUP], SIZE_MAX);
+    kc[1] = km_cells(e, km->fit[1], kc[0].n, SIZE_MAX);
+    kc[2] = km_cells(e, km->fit[2], kc[0].n, kc[0].events);
+    kc[3] = km_cells(e, km->fit[3], kc[0].n, kc[1].events);
+}
+
 /* The last 12 months of the p-charts: one n per month for both charts (r 0: response,
  * 1: remission), its events and their complements. */
 struct month_cells {
@@ -1211,10 +1222,7 @@ int model_disclose(const struct ingest_result *in, struct analysis *a)
     size_t patients = flow_cells(&e, in, a, F);
     /* Kaplan-Meier: n is the episodes with a follow-up score */
     struct km_cells kc[4];
-    kc[0] = km_cells(&e, km.fit[0], F[F_WITH_FOLLOWUP], SIZE_MAX);
-    kc[1] = km_cells(&e, km.fit[1], kc[0].n, SIZE_MAX);
-    kc[2] = km_cells(&e, km.fit[2], kc[0].n, kc[0].events);
-    kc[3] = km_cells(&e, km.fit[3], kc[0].n, kc[1].events);
+    overall_km_cells(&e, &km, F, kc);
     /* strata */
     size_t sbase[SV_COUNT];
     struct strata_tot tot = {F[F_MATURE], F[F_RESPONDERS], F[F_REMITTERS], kc[0].n, kc[0].events};
