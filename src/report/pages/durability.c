@@ -50,27 +50,46 @@ static void days_text(char *buf, size_t n, double v)
         snprintf(buf, n, "%.1f days", v);
 }
 
-static void draw_durability(struct doc *d)
+/* "Still responding at 28 days: ..." for estimate k of the curve, or why it is withheld. */
+static void still_responding_text(const struct doc *d, int k, char *buf, size_t n)
 {
-    page_begin(d, "After a first response: how long it holds, who completes the induction "
-                  "series, and maintenance sessions after the endpoint window.");
+    const struct km_at *at = &d->a->durability.at[k];
+    if (k >= d->a->disc.durability.nat)
+        snprintf(buf, n,
+                 "Still responding at %.0f days: withheld (fewer than %d "
+                 "at risk, or the curve is not drawn).",
+                 at->time, d->f.suppress_below);
+    else if (isnan(at->lower))
+        snprintf(buf, n, "Still responding at %.0f days: %.1f%% (%ld at risk).", at->time,
+                 100 * at->surv, at->n_risk);
+    else if (at->n_risk == 0)
+        snprintf(buf, n,
+                 "Still responding at %.0f days: %.1f%% (95%% CI %.1f-%.1f%%; no one "
+                 "followed this long: the last estimate carried forward).",
+                 at->time, 100 * at->surv, 100 * at->lower, 100 * at->upper);
+    else
+        snprintf(buf, n,
+                 "Still responding at %.0f days: %.1f%% (95%% CI "
+                 "%.1f-%.1f%%).",
+                 at->time, 100 * at->surv, 100 * at->lower, 100 * at->upper);
+}
+
+/* The left column, lw wide: the sustained-response curve, its counts and median, its
+ * estimates at 28, 56 and 84 days, and the definition of a loss. */
+static void draw_curve_column(struct doc *d, double lw)
+{
     cairo_t *cr = d->cr;
     const struct fonts *f = &d->f;
-    const struct analysis *a = d->a;
-    const double page_w = d->w, page_h = d->h;
-    const struct durability *u = &a->durability;
-    const struct disc_durability *dd = &a->disc.durability;
-    const struct model_opts *o = &a->opts;
+    const struct durability *u = &d->a->durability;
+    const struct disc_durability *dd = &d->a->disc.durability;
     char buf[512], c1[24], c2[24], c3[24];
-    /* left: the curve */
-    double lw = page_w * 0.56;
     static const struct km_ref refs[2] = {{28, 0.80, "~80% at 4 weeks"},
                                           {56, 0.60, "~60% at 8 weeks"}};
-    render_sustained(cr, f, (struct box){36, 70, lw, page_h * 0.60}, &u->km, dd->km.rows,
+    render_sustained(cr, f, (struct box){36, 70, lw, d->h * 0.60}, &u->km, dd->km.rows,
                      dd->km.drawn, !dd->km.median, refs, 2,
                      "McInnes et al. 2022 (real-world IV ketamine, without maintenance), for "
                      "reference");
-    double y = 70 + page_h * 0.60 + 14, x = 36 + 10;
+    double y = 70 + d->h * 0.60 + 14, x = 36 + 10;
     render_count(f, u->km.n, dd->km.n, c1, sizeof c1);
     render_count(f, u->km.events, dd->km.events, c2, sizeof c2);
     if (dd->km.median)
@@ -83,25 +102,7 @@ static void draw_durability(struct doc *d)
              c1, c2, c3);
     y = line(cr, f, x, y, lw - 10, 0, buf);
     for (int k = 0; k < DURABILITY_AT && u->km.n > 0; k++) {
-        const struct km_at *at = &u->at[k];
-        if (k >= dd->nat)
-            snprintf(buf, sizeof buf,
-                     "Still responding at %.0f days: withheld (fewer than %d "
-                     "at risk, or the curve is not drawn).",
-                     at->time, f->suppress_below);
-        else if (isnan(at->lower))
-            snprintf(buf, sizeof buf, "Still responding at %.0f days: %.1f%% (%ld at risk).",
-                     at->time, 100 * at->surv, at->n_risk);
-        else if (at->n_risk == 0)
-            snprintf(buf, sizeof buf,
-                     "Still responding at %.0f days: %.1f%% (95%% CI %.1f-%.1f%%; no one "
-                     "followed this long: the last estimate carried forward).",
-                     at->time, 100 * at->surv, 100 * at->lower, 100 * at->upper);
-        else
-            snprintf(buf, sizeof buf,
-                     "Still responding at %.0f days: %.1f%% (95%% CI "
-                     "%.1f-%.1f%%).",
-                     at->time, 100 * at->surv, 100 * at->lower, 100 * at->upper);
+        still_responding_text(d, k, buf, sizeof buf);
         y = line(cr, f, x, y, lw - 10, 0, buf);
     }
     cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
@@ -110,15 +111,22 @@ static void draw_durability(struct doc *d)
                      "first response that both fail the response criterion (against the "
                      "baseline); a single failing last score is not a loss. Censored at the last "
                      "follow-up score (drop-out treated as non-informative).");
-    /* right: induction, then maintenance */
-    double rx = 36 + lw + 28, rw = page_w - 36 - rx;
-    y = 80;
-    snprintf(buf, sizeof buf, "Induction: %d sessions within %d days", o->induction_k,
-             o->induction_d);
+}
+
+/* The induction completion rate, overall and by route, at (rx, y), rw wide; returns the y
+ * after it. */
+static double draw_induction(struct doc *d, double rx, double y, double rw)
+{
+    cairo_t *cr = d->cr;
+    const struct fonts *f = &d->f;
+    const struct durability *u = &d->a->durability;
+    const struct disc_durability *dd = &d->a->disc.durability;
+    char buf[512], item[600];
+    snprintf(buf, sizeof buf, "Induction: %d sessions within %d days", d->a->opts.induction_k,
+             d->a->opts.induction_d);
     y = line(cr, f, rx, y, rw, 1, buf);
     prop_text(f, buf, sizeof buf, &u->completed, dd->completed,
               "no eligible episode whose induction window has closed");
-    char item[600];
     snprintf(item, sizeof item, "completed: %s", buf);
     y = line(cr, f, rx, y, rw, 0, item);
     for (size_t k = 0; k < u->nroutes; k++) {
@@ -127,9 +135,19 @@ static void draw_durability(struct doc *d)
         snprintf(ritem, sizeof ritem, "  %s: %s", ingest_route_name(u->by_route[k].route), p);
         y = line(cr, f, rx, y, rw, 0, ritem);
     }
-    /* sessions in the window */
+    return y;
+}
+
+/* The bar chart of sessions in the induction window at (rx, y), rw wide, bh high; the last
+ * bar pools the rest when there are more than the width keeps apart. */
+static void draw_sessions(struct doc *d, double rx, double y, double rw, double bh)
+{
+    cairo_t *cr = d->cr;
+    const struct fonts *f = &d->f;
+    const struct durability *u = &d->a->durability;
+    const struct disc_durability *dd = &d->a->disc.durability;
     int nb = u->nbins;
-    char labels[64][8];
+    char labels[64][8], buf[96];
     const char *lp[64];
     double vals[64];
     unsigned char wh[64];
@@ -147,16 +165,24 @@ static void draw_durability(struct doc *d)
         if (dd->sessions[k] > wh[nb - 1])
             wh[nb - 1] = dd->sessions[k];
     }
-    y += 4;
-    double bh = page_h * 0.26;
     if (u->completed.n == 0 && !dd->completed.n)
         render_empty(cr, f, (struct box){rx, y, rw, bh}, "no closed induction window");
     else
         render_bars(cr, f, (struct box){rx, y, rw, bh}, lp, vals, wh, nb, "episodes", 0);
-    snprintf(buf, sizeof buf, "sessions in days 0-%d (index included)", o->induction_d);
+    snprintf(buf, sizeof buf, "sessions in days 0-%d (index included)", d->a->opts.induction_d);
     cairo_set_source_rgb(cr, 0, 0, 0);
     render_text(cr, f, 0, 8, rx + rw / 2, y + bh + 2, 0.5, buf);
-    y += bh + 18;
+}
+
+/* The endpoint response of completers beside non-completers at (rx, y), rw wide; returns the
+ * y after it. */
+static double draw_endpoint_by_completion(struct doc *d, double rx, double y, double rw)
+{
+    cairo_t *cr = d->cr;
+    const struct fonts *f = &d->f;
+    const struct durability *u = &d->a->durability;
+    const struct disc_durability *dd = &d->a->disc.durability;
+    char buf[512], item[600];
     y = line(cr, f, rx, y, rw, 1, "Endpoint response (mature episodes)");
     prop_text(f, buf, sizeof buf, &u->resp_completers, dd->resp_completers, "no mature completer");
     snprintf(item, sizeof item, "completed induction: %s", buf);
@@ -164,9 +190,18 @@ static void draw_durability(struct doc *d)
     prop_text(f, buf, sizeof buf, &u->resp_noncompleters, dd->resp_noncompleters,
               "no mature non-completer");
     snprintf(item, sizeof item, "did not complete: %s", buf);
-    y = line(cr, f, rx, y, rw, 0, item);
-    y += 4;
-    snprintf(buf, sizeof buf, "Maintenance: sessions after day %d", o->endpoint_to);
+    return line(cr, f, rx, y, rw, 0, item);
+}
+
+/* The maintenance figures at (rx, y), rw wide. */
+static void draw_maintenance(struct doc *d, double rx, double y, double rw)
+{
+    cairo_t *cr = d->cr;
+    const struct fonts *f = &d->f;
+    const struct durability *u = &d->a->durability;
+    const struct disc_durability *dd = &d->a->disc.durability;
+    char buf[512], c1[24], c2[24];
+    snprintf(buf, sizeof buf, "Maintenance: sessions after day %d", d->a->opts.endpoint_to);
     y = line(cr, f, rx, y, rw, 1, buf);
     render_count(f, u->maint_episodes, dd->maint_episodes, c1, sizeof c1);
     render_count(f, u->maint_with_sessions, dd->maint_with_sessions, c2, sizeof c2);
@@ -189,6 +224,26 @@ static void draw_durability(struct doc *d)
              "Sessions per responder (median): %s; days between maintenance sessions (median): %s.",
              c1, c2);
     line(cr, f, rx, y, rw, 0, buf);
+}
+
+static void draw_durability(struct doc *d)
+{
+    page_begin(d, "After a first response: how long it holds, who completes the induction "
+                  "series, and maintenance sessions after the endpoint window.");
+    /* left: the curve */
+    double lw = d->w * 0.56;
+    draw_curve_column(d, lw);
+    /* right: induction, then maintenance */
+    double rx = 36 + lw + 28, rw = d->w - 36 - rx;
+    double y = draw_induction(d, rx, 80, rw);
+    /* sessions in the window */
+    y += 4;
+    double bh = d->h * 0.26;
+    draw_sessions(d, rx, y, rw, bh);
+    y += bh + 18;
+    y = draw_endpoint_by_completion(d, rx, y, rw);
+    y += 4;
+    draw_maintenance(d, rx, y, rw);
     page_end(d);
 }
 
