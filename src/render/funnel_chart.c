@@ -24,16 +24,6 @@ static int overlaps(const struct rect *r, size_t n, struct rect q)
     return 0;
 }
 
-static void diamond(cairo_t *cr, double x, double y, double s)
-{
-    cairo_move_to(cr, x, y - s);
-    cairo_line_to(cr, x + s, y);
-    cairo_line_to(cr, x, y + s);
-    cairo_line_to(cr, x - s, y);
-    cairo_close_path(cr);
-    cairo_fill(cr);
-}
-
 /* How each pair of limits is drawn, in the chart and in its legend: 0 the 95 %, 1 the
  * 99.8 %. */
 static const struct {
@@ -66,7 +56,8 @@ static void funnel_marker(cairo_t *cr, int layer, double x, double y, double r, 
 {
     if (layer == 2) {
         cairo_set_source_rgb(cr, 0.75, 0.1, 0.1);
-        diamond(cr, x, y, r);
+        render_diamond(cr, x, y, r);
+        cairo_fill(cr);
     } else if (layer == 1) {
         cairo_set_source_rgb(cr, 0.12, 0.31, 0.47);
         cairo_arc(cr, x, y, r, 0, 2 * RENDER_PI);

@@ -71,19 +71,6 @@ struct km_chart {
     int *item_lines;                     /* the lines each item takes (1 or 2) */
 };
 
-/* No curve drawn for any series: one sentence whether n is small or withheld with a small one
- * (the reader must not learn which). */
-static void km_draw_none_drawn(cairo_t *cr, const struct fonts *f, struct box b)
-{
-    char msg[320];
-    snprintf(msg, sizeof msg,
-             "Not drawn: the number of episodes is withheld (fewer than %d, or withheld so "
-             "that such a count cannot be worked back), and a curve's steps would show "
-             "single patients or give it away (small-cell suppression, --suppress-below %d).",
-             f->suppress_below, f->suppress_below);
-    render_withheld(cr, f, b, msg);
-}
-
 /* Series s's median as the legend gives it, into med[0..n). */
 static void km_median_text(const struct km_chart *c, int s, char *med, size_t n)
 {
@@ -404,7 +391,7 @@ int render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km 
         return 0;
     }
     if (!drawn) {
-        km_draw_none_drawn(cr, f, b);
+        render_curve_withheld(cr, f, b, "episodes");
         cairo_restore(cr);
         return 0;
     }

@@ -134,11 +134,7 @@ static void pchart_draw_centre(const struct pchart *c, int centre_withheld)
 static void pchart_signal(cairo_t *cr, double x, double y, double r)
 {
     cairo_set_source_rgb(cr, 0.75, 0.1, 0.1);
-    cairo_move_to(cr, x, y - r);
-    cairo_line_to(cr, x + r, y);
-    cairo_line_to(cr, x, y + r);
-    cairo_line_to(cr, x - r, y);
-    cairo_close_path(cr);
+    render_diamond(cr, x, y, r);
     cairo_fill(cr);
 }
 

@@ -18,15 +18,6 @@ static long at_risk(const struct km *k, double t)
     return 0;
 }
 
-static void diamond(cairo_t *cr, double x, double y, double r)
-{
-    cairo_move_to(cr, x, y - r);
-    cairo_line_to(cr, x + r, y);
-    cairo_line_to(cr, x, y + r);
-    cairo_line_to(cr, x - r, y);
-    cairo_close_path(cr);
-}
-
 /* One sustained-response chart's inputs and the geometry its parts are drawn with (set by
  * render_sustained). */
 struct sustained_chart {
@@ -129,7 +120,7 @@ static void sustained_draw_refs(const struct sustained_chart *c, const struct km
         double x = render_axis_map(&c->ax, refs[i].time),
                y = render_axis_map(&c->ay, 100 * refs[i].surv);
         cairo_set_source_rgb(cr, 1, 1, 1);
-        diamond(cr, x, y, 4.5);
+        render_diamond(cr, x, y, 4.5);
         cairo_fill_preserve(cr);
         cairo_set_source_rgb(cr, 0.55, 0.1, 0.1);
         cairo_set_line_width(cr, 1.3);
@@ -162,7 +153,7 @@ static void sustained_draw_legend(const struct sustained_chart *c, int nrefs,
     if (nrefs > 0) {
         cairo_set_source_rgb(cr, 0.55, 0.1, 0.1);
         cairo_set_line_width(cr, 1.3);
-        diamond(cr, p.x + 9, b.y + 21, 4);
+        render_diamond(cr, p.x + 9, b.y + 21, 4);
         cairo_stroke(cr);
         cairo_set_source_rgb(cr, 0, 0, 0);
         render_text(cr, c->f, 0, 8, p.x + 22, b.y + 24, 0, refs_label);
@@ -197,13 +188,7 @@ void render_sustained(cairo_t *cr, const struct fonts *f, struct box b, const st
         return;
     }
     if (!drawn) {
-        char msg[320];
-        snprintf(msg, sizeof msg,
-                 "Not drawn: the number of responders is withheld (fewer than %d, or withheld so "
-                 "that such a count cannot be worked back), and a curve's steps would show single "
-                 "patients or give it away (small-cell suppression, --suppress-below %d).",
-                 f->suppress_below, f->suppress_below);
-        render_withheld(cr, f, b, msg);
+        render_curve_withheld(cr, f, b, "responders");
         cairo_restore(cr);
         return;
     }
