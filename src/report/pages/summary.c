@@ -522,6 +522,20 @@ static void row(struct doc *d, double y, const double *x, int n, double right, i
     }
 }
 
+/* A body row of a table w wide from x[0]: a light band behind it when shade, then its
+ * cells. */
+static void body_row(struct doc *d, double y, const double *x, int n, double w, int shade,
+                     const char *const *cells)
+{
+    if (shade) {
+        cairo_set_source_rgb(d->cr, 0.95, 0.95, 0.95);
+        cairo_rectangle(d->cr, x[0], y - 9, w, 12);
+        cairo_fill(d->cr);
+    }
+    cairo_set_source_rgb(d->cr, 0, 0, 0);
+    row(d, y, x, n, x[0] + w, 0, cells);
+}
+
 /* A rate for a table cell: "52.0% (51 of 98)", "withheld (23 episodes)" (not "< 11 of 23", which
  * reads as fewer than 11 when the count was withheld for its small complement), "withheld
  * (small counts)" when the denominator is withheld too, or "no mature episode". */
@@ -577,11 +591,7 @@ static double comparison_table(struct doc *d, double x, double y, double w)
     rate_cell(c1, sizeof c1, &a->response, dc->response);
     rate_cell(c2, sizeof c2, &a->remission, dc->remission);
     c3[0] = c4[0] = '\0';
-    cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
-    cairo_rectangle(cr, x, y - 9, w, 12);
-    cairo_fill(cr);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    row(d, y, cx, 5, x + w, 0, cells);
+    body_row(d, y, cx, 5, w, 1, cells);
     y += 13;
     static const char *const names[CMP_COUNT] = {"previous", "a year before"};
     for (int k = 0; k < CMP_COUNT; k++) {
@@ -595,7 +605,7 @@ static double comparison_table(struct doc *d, double x, double y, double w)
         rate_cell(c2, sizeof c2, &c->then.remission, dk->remission);
         diff_cell(c3, sizeof c3, &c->response, dk->diff_response);
         diff_cell(c4, sizeof c4, &c->remission, dk->diff_remission);
-        row(d, y, cx, 5, x + w, 0, cells);
+        body_row(d, y, cx, 5, w, 0, cells);
         y += 13;
     }
     cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
@@ -650,13 +660,7 @@ static double benchmark_table(struct doc *d, double x, double y, double w, doubl
                  : br->position == BM_ABOVE  ? "above: clinic lower"
                  : br->position == BM_INSIDE ? "inside"
                                              : "-");
-        if (i % 2 == 0) {
-            cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
-            cairo_rectangle(cr, x, y - 9, w, 12);
-            cairo_fill(cr);
-        }
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        row(d, y, cx, 6, x + w, 0, cells);
+        body_row(d, y, cx, 6, w, i % 2 == 0, cells);
         y += 13;
     }
     /* the populations and windows, then the citations */
