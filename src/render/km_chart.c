@@ -368,6 +368,35 @@ static void km_draw_at_risk_table(const struct km_chart *c)
     km_draw_risk_convention(c, nrows, ty + c->row_h * (1 + (nrows + 1) * c->nseries) + 4);
 }
 
+/* The plot's box and axes: the legend above it (full charts) or below_lines of it under the
+ * x axis (small multiples), the at-risk table under it; the x axis to tmax. */
+static void km_layout(struct km_chart *c, double tmax, int below_lines)
+{
+    const struct box b = c->b;
+    const int risk_table = c->risk_table, nseries = c->nseries;
+    double table_h =
+        risk_table ? ((c->f->suppress_below > 1 ? 2 : 4) * nseries + 1) * c->row_h + 6 + 22 : 0;
+    double legend_h = risk_table ? 11.0 * nseries + 6 : 4;
+    double below_h = risk_table ? 0 : 9.5 * below_lines + 2; /* small multiples: legend under */
+    /* the right margin holds half of the last tick's widest at-risk number */
+    c->p = (struct box){b.x + c->label_w, b.y + legend_h, b.w - c->label_w - (risk_table ? 22 : 8),
+                        b.h - legend_h - 30 - table_h - below_h};
+    render_axis_nice(&c->ax, 0, tmax > 0 ? tmax : 1, 7, c->p.x, c->p.x + c->p.w);
+    render_axis_percent(&c->ay, c->p);
+}
+
+/* The medians' dashed guides, where a median is shown and within the curve drawn. */
+static void km_draw_medians(const struct km_chart *c)
+{
+    for (int s = 0; s < c->nseries; s++) {
+        const struct km *k = c->km[s];
+        const struct km_show *sh = &c->show[s];
+        if (isnan(k->median) || sh->median || !sh->drawn || k->median > shown_until(k, sh))
+            continue;
+        render_median_guide(c->cr, c->p, &c->ax, &c->ay, k->median);
+    }
+}
+
 int render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km *const *km,
               const struct km_show *show, const char *const *names, const char *const *risk_names,
               int nseries, const char *xunit, const char *ylabel, int risk_table)
@@ -422,15 +451,7 @@ int render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km 
         shortened |= km_legend_item(&c, s);
         below_lines += c.item_lines[s];
     }
-    double table_h =
-        risk_table ? ((f->suppress_below > 1 ? 2 : 4) * nseries + 1) * c.row_h + 6 + 22 : 0;
-    double legend_h = risk_table ? 11.0 * nseries + 6 : 4;
-    double below_h = risk_table ? 0 : 9.5 * below_lines + 2; /* small multiples: legend under */
-    /* the right margin holds half of the last tick's widest at-risk number */
-    c.p = (struct box){b.x + c.label_w, b.y + legend_h, b.w - c.label_w - (risk_table ? 22 : 8),
-                       b.h - legend_h - 30 - table_h - below_h};
-    render_axis_nice(&c.ax, 0, tmax > 0 ? tmax : 1, 7, c.p.x, c.p.x + c.p.w);
-    render_axis_percent(&c.ay, c.p);
+    km_layout(&c, tmax, below_lines);
     /* grid and axes */
     km_draw_axes(&c, ylabel);
     /* bands (full charts only), then curves */
@@ -438,13 +459,8 @@ int render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km 
         km_draw_bands(&c);
     km_draw_curves(&c);
     /* medians: a dashed guide at 50 % and down to the axis */
-    for (int s = 0; s < nseries && risk_table; s++) {
-        const struct km *k = km[s];
-        if (isnan(k->median) || show[s].median || !show[s].drawn ||
-            k->median > shown_until(k, &show[s]))
-            continue;
-        render_median_guide(cr, c.p, &c.ax, &c.ay, k->median);
-    }
+    if (risk_table)
+        km_draw_medians(&c);
     km_draw_legend(&c);
     if (risk_table)
         km_draw_at_risk_table(&c);
