@@ -215,14 +215,14 @@ void render_sustained(cairo_t *cr, const struct fonts *f, struct box b, const st
     sustained_axis(&c.ax, tmax, p);
     render_axis_percent(&c.ay, p);
     sustained_draw_axes(&c, cut);
-    cairo_save(cr); /* a curve longer than the axis is cut at the frame */
-    cairo_rectangle(cr, p.x, p.y - 6, p.w, p.h + 12);
-    cairo_clip(cr);
     cairo_save(cr);
     cairo_translate(cr, b.x + 10, p.y + p.h / 2);
     cairo_rotate(cr, -RENDER_PI / 2);
     render_text(cr, f, 0, 8.5, 0, 0, 0.5, "responders still responding (%)");
     cairo_restore(cr);
+    cairo_save(cr); /* a curve longer than the axis is cut at the frame */
+    cairo_rectangle(cr, p.x, p.y - 6, p.w, p.h + 12);
+    cairo_clip(cr);
     sustained_draw_curve(&c);
     /* the median guide */
     if (median_shown && !isnan(k->median) && rows && k->median <= k->curve[rows - 1].time) {
