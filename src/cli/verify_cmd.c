@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "outcomes/datadir.h"
 #include "outcomes/report.h"
 #include "outcomes/sha256.h"
 #include "outcomes/sigguard.h"
@@ -56,6 +57,10 @@ struct entry {
 
 struct recorded {
     struct entry *inputs, *outputs, columns; /* columns.path NULL: none */
+    /* benchmarks_file: --benchmarks FILE's (path), or the shipped file's (path NULL and
+     * benchmarks_shipped); benchmarks.sha NULL: not recorded (a manifest from before) */
+    struct entry benchmarks;
+    int benchmarks_shipped;
     size_t ninputs, noutputs;
     char **words; /* the options, decoded */
     size_t nwords;
@@ -75,6 +80,7 @@ static void recorded_fini(struct recorded *r)
     free(r->outputs);
     free(r->words);
     free(r->columns.path);
+    free(r->benchmarks.path);
 }
 
 /* Hex digits into bytes (malloc'd, NUL-terminated); NULL when not an even run of hex digits
@@ -158,6 +164,7 @@ static int file_entry(json_t *f, const char *where, struct entry *e, const char 
 static int check_options(struct recorded *r, const char *mpath, struct diag *d)
 {
     char b1[400];
+    int benchmarks_option = 0;
     for (size_t k = 0; k < r->nwords; k++) {
         const char *w = r->words[k];
         int has_arg = 0, rerun_ok = 0;
@@ -184,7 +191,41 @@ static int check_options(struct recorded *r, const char *mpath, struct diag *d)
             return diag_set(d, DIAG_IO, mpath, 0, 0,
                             "options[%zu]: --columns '%s' is not the recorded columns_file", k,
                             shown(r->words[k], b1, sizeof b1));
+        if (strcmp(name, "benchmarks") == 0 &&
+            (!r->benchmarks.path || strcmp(r->words[k], r->benchmarks.path) != 0))
+            return diag_set(d, DIAG_IO, mpath, 0, 0,
+                            "options[%zu]: --benchmarks '%s' is not the recorded benchmarks_file",
+                            k, shown(r->words[k], b1, sizeof b1));
+        benchmarks_option |= strcmp(name, "benchmarks") == 0;
     }
+    if (r->benchmarks.path && !benchmarks_option)
+        return diag_set(d, DIAG_IO, mpath, 0, 0,
+                        "benchmarks_file: '%s' is recorded, but the options have no --benchmarks",
+                        shown(r->benchmarks.path, b1, sizeof b1));
+    return 0;
+}
+
+/* benchmarks_file: {path, size, sha256} (--benchmarks FILE) or {shipped: true, size, sha256};
+ * absent from a manifest written before it was recorded (the rerun's manifest then differs). */
+static int parse_benchmarks(json_t *b, struct recorded *r, const char *mpath, struct diag *d)
+{
+    if (!b)
+        return 0;
+    if (!json_is_object(b))
+        return diag_set(d, DIAG_IO, mpath, 0, 0, "benchmarks_file: expected an object");
+    json_t *shipped = json_object_get(b, "shipped");
+    if (!shipped)
+        return file_entry(b, "benchmarks_file", &r->benchmarks, mpath, d);
+    if (!json_is_true(shipped) || json_object_get(b, "path") || json_object_get(b, "path_hex"))
+        return diag_set(d, DIAG_IO, mpath, 0, 0,
+                        "benchmarks_file: expected a path or \"shipped\": true, not both");
+    r->benchmarks_shipped = 1;
+    r->benchmarks.sha = plain_string(json_object_get(b, "sha256"));
+    if (!is_sha(r->benchmarks.sha))
+        return diag_set(d, DIAG_IO, mpath, 0, 0, "benchmarks_file.sha256: expected 64 hex digits");
+    if (!json_is_integer(json_object_get(b, "size")) ||
+        json_integer_value(json_object_get(b, "size")) < 0)
+        return diag_set(d, DIAG_IO, mpath, 0, 0, "benchmarks_file.size: expected a byte count");
     return 0;
 }
 
@@ -342,6 +383,8 @@ static int parse_manifest(json_t *m, struct recorded *r, const char *mpath, stru
     } else if (!json_is_null(cols) && cols) {
         return diag_set(d, DIAG_IO, mpath, 0, 0, "columns_file: expected an object or null");
     }
+    if (parse_benchmarks(json_object_get(m, "benchmarks_file"), r, mpath, d) != 0)
+        return d->code;
     if (parse_outputs(outputs, r, mpath, d) != 0 || parse_words(options, r, mpath, d) != 0 ||
         parse_epoch_each(m, r, mpath, d) != 0 || check_shown_fields(m, mpath, d) != 0)
         return d->code;
@@ -408,7 +451,9 @@ static json_t *load_manifest(const char *path, struct diag *d)
 }
 
 /* Compares a file's hash with the recorded one; prints a line; returns 1 when it matches. Only
- * a regular file is read (a FIFO or a device named by a manifest is not opened). */
+ * a regular file is read (a FIFO or a device named by a manifest is not opened). A file read
+ * (input, columns, benchmarks) may be a symbolic link; an output may not. what_if_differs NULL:
+ * "KIND file changed: " and both digests. */
 static int check_file(FILE *out, const char *kind, const char *label, const char *path,
                       const char *want, const char *what_if_differs)
 {
@@ -421,7 +466,8 @@ static int check_file(FILE *out, const char *kind, const char *label, const char
         fprintf(out, "missing  %s %s\n", kind, label);
         return 0;
     }
-    if (S_ISLNK(s.st_mode) && strcmp(kind, "input") != 0 && strcmp(kind, "columns") != 0) {
+    if (S_ISLNK(s.st_mode) && strcmp(kind, "input") != 0 && strcmp(kind, "columns") != 0 &&
+        strcmp(kind, "benchmarks") != 0) {
         fprintf(out, "differs  %s %s (a symbolic link, not the file written)\n", kind, label);
         return 0;
     }
@@ -431,6 +477,11 @@ static int check_file(FILE *out, const char *kind, const char *label, const char
     }
     if (sha256_file(path, hex, &size, &d) != 0) {
         fprintf(out, "missing  %s %s (%s)\n", kind, label, d.message);
+        return 0;
+    }
+    if (strcmp(hex, want) != 0 && !what_if_differs) {
+        fprintf(out, "differs  %s %s (%s file changed: %s recorded, %s here)\n", kind, label, kind,
+                want, hex);
         return 0;
     }
     if (strcmp(hex, want) != 0) {
@@ -885,7 +936,27 @@ static int read_outputs(const char *dir, const char *mpath, json_t **m, struct r
     }
 }
 
-/* The recorded inputs and columns file, one line each; returns how many did not match and
+/* The benchmarks file the rerun would read (--benchmarks FILE, or the shipped file where report
+ * finds it) against the recorded digest; prints a line; returns 1 when it matches. */
+static int check_benchmarks(const struct recorded *r)
+{
+    if (r->benchmarks.path)
+        return check_file(stdout, "benchmarks", r->benchmarks.path, r->benchmarks.path,
+                          r->benchmarks.sha, NULL);
+    char *path = NULL, label[4300];
+    struct diag d;
+    diag_clear(&d);
+    if (datadir_find("benchmarks.csv", &path, &d) != 0) {
+        printf("missing  benchmarks the shipped benchmarks.csv (%s)\n", d.message);
+        return 0;
+    }
+    snprintf(label, sizeof label, "%s (shipped with the tool)", path);
+    int ok = check_file(stdout, "benchmarks", label, path, r->benchmarks.sha, NULL);
+    free(path);
+    return ok;
+}
+
+/* The recorded inputs, columns and benchmarks files, one line each; returns how many did not match and
  * sets *inputs_ok. */
 static int check_inputs(const struct recorded *r, int *inputs_ok)
 {
@@ -903,6 +974,12 @@ static int check_inputs(const struct recorded *r, int *inputs_ok)
                                        r->columns.sha, "its content changed since the run")) {
         bad++;
         *inputs_ok = 0;
+    }
+    if (r->benchmarks.sha && !check_benchmarks(r)) {
+        bad++;
+        *inputs_ok = 0;
+        relative_missing |= r->benchmarks.path && r->benchmarks.path[0] != '/' &&
+                            lstat(r->benchmarks.path, &is) != 0;
     }
     if (relative_missing)
         printf("note: relative input paths are found from the working directory: run verify "
