@@ -512,48 +512,88 @@ static int join(char *out, size_t n, const char *dir, const char *name)
     return k < 0 || (size_t)k >= n ? -1 : 0;
 }
 
+/* An entry of DIR the manifest does not list: its path from DIR; linked: where the run wrote a
+ * sub-report directory, a symbolic link or another file stands. */
+struct unlisted_entry {
+    char *name;
+    int linked;
+};
+
 static int by_name(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(((const struct unlisted_entry *)a)->name,
+                  ((const struct unlisted_entry *)b)->name);
 }
 
-/* Entries of DIR the manifest does not list (a leftover temporary, a file added after): each
- * printed as "extra"; returns how many. */
-static int extra_files(FILE *out, const char *dir, const struct recorded *r)
+/* Appends a copy of name to *v (a failure to grow drops it, as out of memory). */
+static void add_unlisted(struct unlisted_entry **v, size_t *n, const char *name, int linked)
 {
-    DIR *dp = opendir(dir);
+    char *c = strdup(name);
+    struct unlisted_entry *grown = c ? realloc(*v, (*n + 1) * sizeof **v) : NULL;
+    if (!grown) {
+        free(c);
+        return;
+    }
+    *v = grown;
+    (*v)[(*n)++] = (struct unlisted_entry){c, linked};
+}
+
+/* The entries of DIR/rel (rel "" for DIR) the manifest does not list, by their path from DIR,
+ * into *v; a sub-directory some output lies in (a --each run's site/ and site/NAME/) is looked
+ * into in turn, never through a symbolic link (one there is named). */
+static void unlisted(const char *dir, const char *rel, const struct recorded *r,
+                     struct unlisted_entry **v, size_t *n)
+{
+    char path[4200], sub[4200];
+    if (snprintf(path, sizeof path, "%s%s%s", dir, *rel ? "/" : "", rel) >= (int)sizeof path)
+        return;
+    DIR *dp = opendir(path);
     if (!dp)
-        return 0;
-    char **names = NULL;
-    size_t n = 0;
+        return;
     struct dirent *e;
     while ((e = readdir(dp)) != NULL) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
-        int listed = strcmp(e->d_name, "manifest.json") == 0;
-        size_t nl = strlen(e->d_name);
-        for (size_t i = 0; i < r->noutputs && !listed; i++) /* (a --each run's sub-directory) */
-            listed =
-                strcmp(e->d_name, r->outputs[i].path) == 0 ||
-                (strncmp(e->d_name, r->outputs[i].path, nl) == 0 && r->outputs[i].path[nl] == '/');
-        char *c = listed ? NULL : strdup(e->d_name);
-        char **grown = c ? realloc(names, (n + 1) * sizeof *names) : NULL;
-        if (!grown) {
-            free(c);
+        if (snprintf(sub, sizeof sub, "%s%s%s", rel, *rel ? "/" : "", e->d_name) >= (int)sizeof sub)
             continue;
+        int listed = !*rel && strcmp(e->d_name, "manifest.json") == 0, holds = 0;
+        size_t nl = strlen(sub);
+        for (size_t i = 0; i < r->noutputs && !listed; i++) {
+            listed = strcmp(sub, r->outputs[i].path) == 0;
+            holds |= strncmp(sub, r->outputs[i].path, nl) == 0 && r->outputs[i].path[nl] == '/';
         }
-        names = grown;
-        names[n++] = c;
+        struct stat st;
+        int is_dir =
+            fstatat(dirfd(dp), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+        if (!listed && holds && is_dir)
+            unlisted(dir, sub, r, v, n); /* (its listed files are checked one by one) */
+        else if (!listed)
+            add_unlisted(v, n, sub, holds);
     }
     closedir(dp);
+}
+
+/* Entries of DIR the manifest does not list (a leftover temporary, a file added after), in
+ * DIR and in every sub-report directory of a --each run: each printed as "extra"; returns how
+ * many. */
+static int extra_files(FILE *out, const char *dir, const struct recorded *r)
+{
+    struct unlisted_entry *v = NULL;
+    size_t n = 0;
+    unlisted(dir, "", r, &v, &n);
     if (n)
-        qsort(names, n, sizeof *names, by_name);
+        qsort(v, n, sizeof *v, by_name);
     for (size_t i = 0; i < n; i++) {
         char b1[400];
-        fprintf(out, "extra    output %s (not in the manifest)\n", shown(names[i], b1, sizeof b1));
-        free(names[i]);
+        if (v[i].linked)
+            fprintf(out, "differs  output %s (not the directory the run wrote)\n",
+                    shown(v[i].name, b1, sizeof b1));
+        else
+            fprintf(out, "extra    output %s (not in the manifest)\n",
+                    shown(v[i].name, b1, sizeof b1));
+        free(v[i].name);
     }
-    free(names);
+    free(v);
     return (int)n;
 }
 
