@@ -3,8 +3,9 @@
 # DIR/site/NAME/ has the rates, medians and flow of the network report's stratum entry for that
 # value; safe, distinct directory names for values with spaces, slashes, dots and non-ASCII
 # bytes; index.json; verify on the whole and on one sub-report (a tampered sub-report file is
-# caught; a foreign file in a sub-report directory is listed by both); a second run replaces the set; a bad value is a usage error; one site; a site that
-# no episode's index row names; suppression per report; a foreign file in a sub-directory.
+# caught; a foreign file in a sub-report directory is listed by both); a second run replaces
+# the set; a bad value is a usage error; one site; a site that no episode's index row names;
+# suppression per report; a foreign file in a sub-directory.
 # The expected figures are the network report's own strata (computed by the same R-checked
 # code; tests/model/test_model.c checks model_subset against them too).
 # Usage: test_each_cli.sh OUTCOMES SOURCE_DIR JSON_COMPARE JSON_GET
