@@ -45,18 +45,74 @@ static void limit_curve(cairo_t *cr, const struct axis *ax, const struct axis *a
         struct funnel_limits l = stats_funnel_limits(centre, n);
         double v = k == 0 ? l.lo95 : k == 1 ? l.hi95 : k == 2 ? l.lo998 : l.hi998;
         double x = render_axis_map(ax, n), y = render_axis_map(ay, 100 * v);
+        if (i == 0 && ay->lo > 0) { /* a zoomed axis: the curves leave the plot at small n */
+            cairo_save(cr);
+            cairo_rectangle(cr, ax->p0, ay->p1, ax->p1 - ax->p0, ay->p0 - ay->p1);
+            cairo_clip(cr);
+        }
         if (i == 0)
             cairo_move_to(cr, x, y);
         else
             cairo_line_to(cr, x, y);
     }
     cairo_stroke(cr);
+    if (ay->lo > 0)
+        cairo_restore(cr);
+}
+
+/* FUNNEL_ZOOM_Y: ay from a round value below every drawn point, the centre and the 99.8 %
+ * limits at each drawn point's n (centre NaN: withheld, left out), and at most 90 %, to 100 %,
+ * in steps of 2, 5 or 10 %; 1 when that leaves out more than half of 0-100 %, else 0 and ay as
+ * it was. */
+static int zoom_y(struct axis *ay, const struct funnel_point *pts, size_t npts, double centre)
+{
+    double lo = isnan(centre) ? 1 : centre;
+    for (size_t k = 0; k < npts; k++) {
+        const struct funnel_point *q = &pts[k];
+        if (!q->drawn || !(q->n > 0) || isnan(q->rate))
+            continue;
+        if (q->rate > 1)
+            return 0; /* (an adjusted rate past 100 %: the plain axis) */
+        lo = q->rate < lo ? q->rate : lo;
+        double l998 = isnan(centre) ? 1 : stats_funnel_limits(centre, q->n).lo998;
+        lo = l998 < lo ? l998 : lo;
+    }
+    double span = 100 * (1 - lo), step = span <= 8 ? 2 : span <= 20 ? 5 : 10;
+    double from = floor((100 * lo - step / 4) / step) * step; /* (no point on the frame) */
+    if (from < 50)
+        return 0;
+    if (from > 90) /* at least 10 points of %: a few units near 100 % are not blown up */
+        from = 90;
+    ay->lo = from;
+    ay->hi = 100;
+    ay->nticks = 0;
+    for (double t = from; t <= 100 + 1e-9 && ay->nticks < 24; t += step)
+        ay->tick[ay->nticks++] = t;
+    return 1;
+}
+
+/* The mark of an axis that does not start at 0: two slanted strokes across the left side of
+ * plot p, near its foot, over a gap in it. */
+static void axis_break(cairo_t *cr, struct box p)
+{
+    double x = p.x, y = p.y + p.h - 12; /* (clear of the lowest tick's label) */
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_rectangle(cr, x - 1, y - 2, 2, 4);
+    cairo_fill(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 0.8);
+    for (int k = -1; k <= 1; k += 2) {
+        cairo_move_to(cr, x - 4, y + 2 * k + 1.5);
+        cairo_line_to(cr, x + 4, y + 2 * k - 1.5);
+    }
+    cairo_stroke(cr);
 }
 
 void render_funnel(cairo_t *cr, const struct fonts *f, struct box b, const struct funnel_point *pts,
-                   size_t npts, double centre, int centre_withheld, int label_all,
-                   const char *title, const char *ylabel, const char *xlabel)
+                   size_t npts, double centre, int centre_withheld, int flags, const char *title,
+                   const char *ylabel, const char *xlabel)
 {
+    int label_all = flags & FUNNEL_LABEL_ALL;
     cairo_save(cr);
     cairo_set_source_rgb(cr, 0, 0, 0);
     render_text(cr, f, 1, 10, b.x, b.y + 10, 0, title);
@@ -89,6 +145,11 @@ void render_funnel(cairo_t *cr, const struct fonts *f, struct box b, const struc
     while (ay.hi < 100 * rmax && ay.nticks < 9) {
         ay.hi += 25;
         ay.tick[ay.nticks++] = ay.hi;
+    }
+    char yzoom[240];
+    if ((flags & FUNNEL_ZOOM_Y) && zoom_y(&ay, pts, npts, centre_withheld ? NAN : centre)) {
+        snprintf(yzoom, sizeof yzoom, "%s (axis from %.0f %%)", ylabel, ay.lo);
+        ylabel = yzoom;
     }
     /* a little room right of the largest unit, so that no point sits on the frame */
     render_axis_nice(&ax, 0, nmax < 2 ? 2 : nmax * 1.02, 6, p.x, p.x + p.w);
@@ -136,6 +197,7 @@ void render_funnel(cairo_t *cr, const struct fonts *f, struct box b, const struc
         msg = (struct rect){p.x + p.w - 4 - tw, p.y + 2, p.x + p.w - 4, p.y + 12};
     }
     /* points: inside first (grey), then outside 95 %, then 99.8 %, so the flagged are on top */
+    cairo_new_path(cr); /* (a text leaves a current point: the first arc would join it) */
     double rad = npts > 500 ? 1.4 : npts > 60 ? 2.0 : 2.8;
     for (int layer = 0; layer < 3; layer++)
         for (size_t k = 0; k < npts; k++) {
@@ -197,6 +259,8 @@ void render_funnel(cairo_t *cr, const struct fonts *f, struct box b, const struc
         }
     free(placed);
     render_frame(cr, p);
+    if (ay.lo > 0)
+        axis_break(cr, p);
     /* legend */
     double lx = p.x + 4, ly = b.y + 24;
     cairo_set_source_rgba(cr, 0.35, 0.35, 0.35, 0.8);

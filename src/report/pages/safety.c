@@ -157,7 +157,8 @@ static void clinician_funnel(struct doc *d, struct box b)
                                        !hidden(dc->by_clinician[k].all)};
     }
     render_funnel(d->cr, &d->f, b, pts, n, c->funnel_centre,
-                  dc->funnel_centre || isnan(c->funnel_centre), n <= 12, title,
+                  dc->funnel_centre || isnan(c->funnel_centre),
+                  (n <= 12 ? FUNNEL_LABEL_ALL : 0) | FUNNEL_ZOOM_Y, title,
                   "share of sessions with all four values", "treatment sessions of the clinician");
     free(pts);
 }
