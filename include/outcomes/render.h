@@ -118,8 +118,8 @@ int render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km 
               const struct km_show *show, const char *const *names, const char *const *risk_names,
               int nseries, const char *xunit, const char *ylabel, int risk_table);
 
-/* A p-chart: monthly rates with the centre line, 3-sigma limits, signals marked; the report's
- * period shaded; a month none of whose episodes is mature yet labelled "not yet mature", one
+/* A p-chart: monthly rates with the centre line (its rate right of the frame), 3-sigma limits,
+ * signals marked; the report's period shaded; a month none of whose episodes is mature yet labelled "not yet mature", one
  * only partly mature marked "*" (the chart says what that means). */
 /* show[k]: what is withheld of month k; centre_withheld: the centre line (and every limit). */
 struct month_show {
@@ -132,6 +132,9 @@ struct month_show {
 void render_pchart(cairo_t *cr, const struct fonts *f, struct box b, const struct pchart_point *pts,
                    const struct month_show *show, int centre_withheld, int npts, int month0,
                    const char *title);
+/* 1 when render_pchart draws the chart (some month has a point), 0 when it says "Not drawn" or
+ * that there is no mature episode: then it draws no centre line either. */
+int render_pchart_drawn(const struct pchart_point *pts, const struct month_show *show, int npts);
 
 /* One row of a forest plot: a value with its response and remission, or a variable's heading
  * (p[0] NULL). */

@@ -17,6 +17,14 @@ static int has_point(const struct pchart_point *pt, const struct month_show *sh)
     return pt->n >= PCHART_MIN_N && !sh->rate;
 }
 
+int render_pchart_drawn(const struct pchart_point *pts, const struct month_show *show, int npts)
+{
+    for (int k = 0; k < npts; k++)
+        if (has_point(&pts[k], &show[k]))
+            return 1;
+    return 0;
+}
+
 void render_pchart(cairo_t *cr, const struct fonts *f, struct box b, const struct pchart_point *pts,
                    const struct month_show *show, int centre_withheld, int npts, int month0,
                    const char *title)
@@ -29,7 +37,7 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b, const struc
     long total = 0;
     for (int k = 0; k < npts; k++)
         total += pts[k].n;
-    struct box p = {b.x + 40, b.y + 22, b.w - 50, b.h - 58};
+    struct box p = {b.x + 36, b.y + 22, b.w - 64, b.h - 58}; /* room right for the centre */
     int any_rate = 0, any_few = 0, any_open = 0;
     for (int k = 0; k < npts; k++) {
         any_rate |= has_point(&pts[k], &show[k]);
@@ -103,8 +111,10 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b, const struc
         cairo_move_to(cr, p.x, y);
         cairo_line_to(cr, p.x + p.w, y);
         cairo_stroke(cr);
-        snprintf(buf, sizeof buf, "centre %.1f%%", 100 * pts[0].centre);
-        render_text(cr, f, 0, 7.5, p.x + p.w, y - 3, 1, buf);
+        /* right of the frame: never on the shaded period or a point */
+        snprintf(buf, sizeof buf, "%.1f%%", 100 * pts[0].centre);
+        render_text(cr, f, 0, 7.5, p.x + p.w + 3, y - 1, 0, "centre");
+        render_text(cr, f, 0, 7.5, p.x + p.w + 3, y + 7, 0, buf);
     } else if (centre_withheld) {
         snprintf(buf, sizeof buf, "centre line and limits withheld (built on counts below %d)",
                  f->suppress_below);

@@ -2,7 +2,8 @@
 # Checks report.pdf with poppler's pdfinfo and pdftotext: the page table's pages with their
 # titles (tests/tools/page_titles.c prints them from src/report/pages/table.c), the
 # footer on every page, the headline figures of page 1 and the Durability page's equal to
-# results.json's, the Safety page's clinician funnel's zoomed axis, no patient
+# results.json's, the Safety page's clinician funnel's zoomed axis, the Monthly trend's centre
+# label and note, no patient
 # identifier anywhere in the text, reproducible bytes, SOURCE_DATE_EPOCH, Letter paper, and an
 # honest page for an empty cohort.
 # Usage: test_pdf.sh OUTCOMES SOURCE_DIR JSON_COMPARE JSON_GET PAGE_TITLES
@@ -130,6 +131,34 @@ check safety_axis_plain bash -c "! grep -q 'axis from' '$tmp/safety_g.txt'"
 check safety_axis_plain_title contains "$tmp/safety_g.txt" "share of sessions with all four values"
 check safety_axis_plain_zero bash -c "sed -n '/unadjusted funnel/,\$p' '$tmp/safety_g.txt' | grep -qx '0%'"
 
+# the Monthly trend page: each chart's centre rate right of its frame (past every month's label,
+# so never on the shaded period or a point), "centre" above it; with no month drawn, the note
+# under a chart names no centre line
+mp=0
+for i in $(seq 1 "$ntable"); do
+  [ "${titles[$((i - 1))]}" = "Monthly trend" ] && mp=$i
+done
+check monthly_page test "$mp" -gt 0
+centre_right_of_months() { # PDF PAGE: 0 when every chart's centre label is right of its months
+  pdftotext -f "$2" -l "$2" -bbox "$1" - | python3 -c '
+import re, sys
+w = [(float(a), float(b), float(c), t) for a, b, c, t in re.findall(
+    r"<word xMin=\"([0-9.]+)\" yMin=\"([0-9.]+)\" xMax=\"([0-9.]+)\" yMax=\"[0-9.]+\">([^<]*)<", sys.stdin.read())]
+months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "mature", "mat..."}
+right = max(x1 for x0, y0, x1, t in w if t in months)
+labels = [(x0, y0) for i, (x0, y0, x1, t) in enumerate(w) if t == "centre" and i + 1 < len(w)
+          and re.fullmatch(r"[0-9]+\.[0-9]%", w[i + 1][3]) and abs(w[i + 1][0] - x0) < 0.5]
+sys.exit(0 if len(labels) == int(sys.argv[1]) and all(x0 > right for x0, y0 in labels) else 1)' "$3"
+}
+check monthly_centre_right centre_right_of_months "$pdf" "$mp" 2
+check monthly_centre_note grep -q "The centre line, $(pct "$("$get" "$json" monthly.0.centre)")" "$tmp/p$mp.txt"
+"$bin" sample --patients 25 -o "$tmp/s25.csv"
+"$bin" report --quiet --suppress-below 11 -o "$tmp/q25" "$tmp/s25.csv"
+pdftotext -f "$mp" -l "$mp" "$tmp/q25/report.pdf" "$tmp/m25.txt"
+check monthly_none_drawn test "$(grep -c '^Not drawn' "$tmp/m25.txt")" -eq 2
+check monthly_none_no_centre bash -c "! grep -q 'centre line' '$tmp/m25.txt'"
+check monthly_none_headline test "$(grep -c "^The period's headline rate (page 1) is" "$tmp/m25.txt")" -eq 2
+
 # no patient identifier anywhere in the PDF's text
 pdftotext "$pdf" "$tmp/all.txt"
 tail -n +2 sample-data/sessions.csv | cut -d, -f1 | sort -u >"$tmp/ids.txt"
@@ -167,6 +196,9 @@ pdftotext -layout "$tmp/t/report.pdf" "$tmp/tiny.txt"
 check tiny_no_mature contains "$tmp/tiny.txt" "no mature episode"
 check tiny_pages test "$(pdfinfo "$tmp/t/report.pdf" | awk '/^Pages:/ { print $2 }')" -ge "$ntable"
 check tiny_not_reached contains "$tmp/tiny.txt" "not reached"
+pdftotext -f "$mp" -l "$mp" "$tmp/t/report.pdf" "$tmp/tiny_m.txt"
+check tiny_monthly_no_centre bash -c "! grep -q 'centre line' '$tmp/tiny_m.txt'"
+check tiny_monthly_headline grep -q "The period's headline rate (page 1) has no mature episode." "$tmp/tiny_m.txt"
 
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]
