@@ -8,6 +8,7 @@
 #define OUTCOMES_BENCHMARKS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "outcomes/diag.h"
 
@@ -26,6 +27,10 @@ struct benchmark {
 struct benchmark_list {
     struct benchmark *v;
     size_t n;
+    /* the file benchmarks_read parsed: its size and the SHA-256 of those bytes (for the
+     * manifest); sha256 "" before a file is read */
+    uint64_t size;
+    char sha256[65];
 };
 
 void benchmarks_fini(struct benchmark_list *b);
@@ -43,7 +48,8 @@ const char *benchmarks_population_name(int p); /* "complete_case", "missing_as_n
  * complete_case|missing_as_not_met, rate a decimal 0-1, n empty or a whole number >= 1.
  * The first problem stops the read: DIAG_DATA (DIAG_IO when the file cannot be read) with d
  * holding file:line:column (line of the record's start, column the field's number) and what is
- * wrong. Returns 0 or that code; on failure *out is as it was. */
+ * wrong. Returns 0 or that code; on failure *out is as it was. On success out->size and
+ * out->sha256 are those of the bytes parsed. */
 int benchmarks_read(const char *path, struct benchmark_list *out, struct diag *d);
 
 /* Parses --target "response=0.5,remission=0.3" (each measure at most once, a rate 0-1, as a

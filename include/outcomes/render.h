@@ -118,8 +118,8 @@ int render_km(cairo_t *cr, const struct fonts *f, struct box b, const struct km 
               const struct km_show *show, const char *const *names, const char *const *risk_names,
               int nseries, const char *xunit, const char *ylabel, int risk_table);
 
-/* A p-chart: monthly rates with the centre line, 3-sigma limits, signals marked; the report's
- * period shaded; a month none of whose episodes is mature yet labelled "not yet mature", one
+/* A p-chart: monthly rates with the centre line (its rate right of the frame), 3-sigma limits,
+ * signals marked; the report's period shaded; a month none of whose episodes is mature yet labelled "not yet mature", one
  * only partly mature marked "*" (the chart says what that means). */
 /* show[k]: what is withheld of month k; centre_withheld: the centre line (and every limit). */
 struct month_show {
@@ -132,6 +132,9 @@ struct month_show {
 void render_pchart(cairo_t *cr, const struct fonts *f, struct box b, const struct pchart_point *pts,
                    const struct month_show *show, int centre_withheld, int npts, int month0,
                    const char *title);
+/* 1 when render_pchart draws the chart (some month has a point), 0 when it says "Not drawn" or
+ * that there is no mature episode: then it draws no centre line either. */
+int render_pchart_drawn(const struct pchart_point *pts, const struct month_show *show, int npts);
 
 /* One row of a forest plot: a value with its response and remission, or a variable's heading
  * (p[0] NULL). */
@@ -185,18 +188,24 @@ void render_bars(cairo_t *cr, const struct fonts *f, struct box b, const char *c
 /* A funnel plot (SPEC 11; reusable: it takes plain arrays). One point per unit at (n, rate),
  * the centre line, the 95 % and 99.8 % limits around it (stats_funnel_limits) as curves over
  * n, points outside 95 % and 99.8 % marked apart (shape as well as colour, for grey print).
- * Labels: every unit when label_all, else those outside 95 %; a label that would overlap
- * another is left out and counted in a note. Points with drawn = 0 (withheld by the disclosure
- * decision) are not drawn; centre_withheld: no centre, no limits (the box says why). */
+ * Labels: every unit with FUNNEL_LABEL_ALL in flags, else those outside 95 %; a label that
+ * would overlap another is left out and counted in a note. Points with drawn = 0 (withheld by
+ * the disclosure decision) are not drawn; centre_withheld: no centre, no limits (the box says
+ * why). FUNNEL_ZOOM_Y: rates near 100 % (a share of complete records) get a y axis from a round
+ * value below every drawn point, the centre and the 99.8 % limits at each drawn point's n (at
+ * most 90 %), up to 100 %, when that leaves out more than half of 0-100 %; the axis title then
+ * says "axis from N %" and the axis carries a break mark (the limits leave the plot at small
+ * n). */
 struct funnel_point {
     const char *label; /* the unit (data text: shown in its display form) */
     double n, rate;    /* rate in [0, 1] */
     int flag;          /* enum funnel_flag */
     int drawn;
 };
+enum { FUNNEL_LABEL_ALL = 1, FUNNEL_ZOOM_Y = 2 }; /* render_funnel's flags */
 void render_funnel(cairo_t *cr, const struct fonts *f, struct box b, const struct funnel_point *pts,
-                   size_t npts, double centre, int centre_withheld, int label_all,
-                   const char *title, const char *ylabel, const char *xlabel);
+                   size_t npts, double centre, int centre_withheld, int flags, const char *title,
+                   const char *ylabel, const char *xlabel);
 
 /* "no ... in this period": an honest empty chart. */
 void render_empty(cairo_t *cr, const struct fonts *f, struct box b, const char *message);

@@ -90,6 +90,9 @@ struct manifest {
     struct manifest_file *inputs, *outputs;
     size_t ninputs, noutputs;
     struct manifest_file columns; /* the --columns file (path NULL when none) */
+    /* the benchmarks file read: --benchmarks FILE (path), or the one shipped with the tool
+     * (path NULL: its place depends on the install, so it is not recorded) */
+    struct manifest_file benchmarks;
     /* a --each run: "site" or "clinician" (NULL: none); for a sub-report's manifest also the
      * value and its directory ("site/NAME"), NULL in the network's */
     const char *each_by, *each_value, *each_dir;

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "outcomes/datadir.h"
 #include "outcomes/report.h"
 #include "outcomes/sha256.h"
 #include "outcomes/sigguard.h"
@@ -56,6 +57,10 @@ struct entry {
 
 struct recorded {
     struct entry *inputs, *outputs, columns; /* columns.path NULL: none */
+    /* benchmarks_file: --benchmarks FILE's (path), or the shipped file's (path NULL and
+     * benchmarks_shipped); benchmarks.sha NULL: not recorded (a manifest from before) */
+    struct entry benchmarks;
+    int benchmarks_shipped;
     size_t ninputs, noutputs;
     char **words; /* the options, decoded */
     size_t nwords;
@@ -75,6 +80,7 @@ static void recorded_fini(struct recorded *r)
     free(r->outputs);
     free(r->words);
     free(r->columns.path);
+    free(r->benchmarks.path);
 }
 
 /* Hex digits into bytes (malloc'd, NUL-terminated); NULL when not an even run of hex digits
@@ -158,6 +164,7 @@ static int file_entry(json_t *f, const char *where, struct entry *e, const char 
 static int check_options(struct recorded *r, const char *mpath, struct diag *d)
 {
     char b1[400];
+    int benchmarks_option = 0;
     for (size_t k = 0; k < r->nwords; k++) {
         const char *w = r->words[k];
         int has_arg = 0, rerun_ok = 0;
@@ -184,14 +191,161 @@ static int check_options(struct recorded *r, const char *mpath, struct diag *d)
             return diag_set(d, DIAG_IO, mpath, 0, 0,
                             "options[%zu]: --columns '%s' is not the recorded columns_file", k,
                             shown(r->words[k], b1, sizeof b1));
+        if (strcmp(name, "benchmarks") == 0 &&
+            (!r->benchmarks.path || strcmp(r->words[k], r->benchmarks.path) != 0))
+            return diag_set(d, DIAG_IO, mpath, 0, 0,
+                            "options[%zu]: --benchmarks '%s' is not the recorded benchmarks_file",
+                            k, shown(r->words[k], b1, sizeof b1));
+        benchmarks_option |= strcmp(name, "benchmarks") == 0;
     }
+    if (r->benchmarks.path && !benchmarks_option)
+        return diag_set(d, DIAG_IO, mpath, 0, 0,
+                        "benchmarks_file: '%s' is recorded, but the options have no --benchmarks",
+                        shown(r->benchmarks.path, b1, sizeof b1));
+    return 0;
+}
+
+/* benchmarks_file: {path, size, sha256} (--benchmarks FILE) or {shipped: true, size, sha256};
+ * absent from a manifest written before it was recorded (the rerun's manifest then differs). */
+static int parse_benchmarks(json_t *b, struct recorded *r, const char *mpath, struct diag *d)
+{
+    if (!b)
+        return 0;
+    if (!json_is_object(b))
+        return diag_set(d, DIAG_IO, mpath, 0, 0, "benchmarks_file: expected an object");
+    json_t *shipped = json_object_get(b, "shipped");
+    if (!shipped)
+        return file_entry(b, "benchmarks_file", &r->benchmarks, mpath, d);
+    if (!json_is_true(shipped) || json_object_get(b, "path") || json_object_get(b, "path_hex"))
+        return diag_set(d, DIAG_IO, mpath, 0, 0,
+                        "benchmarks_file: expected a path or \"shipped\": true, not both");
+    r->benchmarks_shipped = 1;
+    r->benchmarks.sha = plain_string(json_object_get(b, "sha256"));
+    if (!is_sha(r->benchmarks.sha))
+        return diag_set(d, DIAG_IO, mpath, 0, 0, "benchmarks_file.sha256: expected 64 hex digits");
+    if (!json_is_integer(json_object_get(b, "size")) ||
+        json_integer_value(json_object_get(b, "size")) < 0)
+        return diag_set(d, DIAG_IO, mpath, 0, 0, "benchmarks_file.size: expected a byte count");
+    return 0;
+}
+
+/* The outputs: each a name this tool writes, listed once, with its sha256 and size. */
+static int parse_outputs(json_t *outputs, struct recorded *r, const char *mpath, struct diag *d)
+{
+    char b1[400];
+    for (size_t i = 0; i < r->noutputs; i++) {
+        json_t *f = json_array_get(outputs, i);
+        if (!json_is_object(f))
+            return diag_set(d, DIAG_IO, mpath, 0, 0, "outputs[%zu]: expected an object", i);
+        const char *n = plain_string(json_object_get(f, "name"));
+        if (!n)
+            return diag_set(d, DIAG_IO, mpath, 0, 0, "outputs[%zu].name: expected a string", i);
+        /* a plain name of ours, or a --each sub-report's "site/NAME/FILE": never "..", an
+         * absolute path or an empty name */
+        if (!report_output_path_ok(n))
+            return diag_set(d, DIAG_IO, mpath, 0, 0,
+                            "outputs[%zu].name: '%s' is not the name of a file outcomes writes; "
+                            "nothing was checked",
+                            i, shown(n, b1, sizeof b1));
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(r->outputs[k].path, n) == 0)
+                return diag_set(d, DIAG_IO, mpath, 0, 0, "outputs[%zu].name: '%s' is listed twice",
+                                i, n);
+        r->outputs[i].sha = plain_string(json_object_get(f, "sha256"));
+        if (!is_sha(r->outputs[i].sha))
+            return diag_set(d, DIAG_IO, mpath, 0, 0, "outputs[%zu].sha256: expected 64 hex digits",
+                            i);
+        if (!json_is_integer(json_object_get(f, "size")) ||
+            json_integer_value(json_object_get(f, "size")) < 0)
+            return diag_set(d, DIAG_IO, mpath, 0, 0, "outputs[%zu].size: expected a byte count", i);
+        if (!(r->outputs[i].path = strdup(n)))
+            return diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
+    }
+    return 0;
+}
+
+/* The options' words: strings, or {"hex": bytes} for a word that is not UTF-8. */
+static int parse_words(json_t *options, struct recorded *r, const char *mpath, struct diag *d)
+{
+    for (size_t i = 0; i < r->nwords; i++) {
+        json_t *w = json_array_get(options, i);
+        const char *s = plain_string(w);
+        char *word = NULL;
+        if (s)
+            word = strdup(s);
+        else if (json_is_object(w) && json_object_size(w) == 1 &&
+                 (s = plain_string(json_object_get(w, "hex"))) != NULL)
+            word = unhex(s);
+        else
+            return diag_set(d, DIAG_IO, mpath, 0, 0,
+                            "options[%zu]: expected a string (or {\"hex\": bytes})", i);
+        if (!word)
+            return diag_set(d, DIAG_IO, mpath, 0, 0, "options[%zu]: not a word's bytes in hex", i);
+        r->words[i] = word;
+    }
+    return 0;
+}
+
+/* source_date_epoch (null or seconds as a string) and each (a --each run's). */
+static int parse_epoch_each(json_t *m, struct recorded *r, const char *mpath, struct diag *d)
+{
+    json_t *epoch = json_object_get(m, "source_date_epoch");
+    if (epoch && !json_is_null(epoch)) {
+        /* what report takes (strtoll, 0 to the end of 9999): "+1700000000" and leading
+         * zeros included, since the manifest records the variable as it was */
+        const char *e = plain_string(epoch);
+        char *end = NULL;
+        errno = 0;
+        long long secs = e && *e ? strtoll(e, &end, 10) : -1;
+        if (!e || !*e || end == e || *end || errno || secs < 0 || secs > 253402300799LL)
+            return diag_set(d, DIAG_IO, mpath, 0, 0,
+                            "source_date_epoch: expected null or seconds since 1970 as a string "
+                            "(0 to 253402300799)");
+        r->epoch = e;
+    }
+    json_t *each = json_object_get(m, "each");
+    if (each) { /* a --each run's: a sub-report's names its directory in the run's output */
+        json_t *dirj = json_object_get(each, "directory");
+        const char *by = plain_string(json_object_get(each, "by"));
+        if (!json_is_object(each) || !by || (strcmp(by, "site") && strcmp(by, "clinician")))
+            return diag_set(d, DIAG_IO, mpath, 0, 0,
+                            "each: expected {\"by\": \"site\" or \"clinician\", ...}");
+        if (dirj) {
+            const char *dj = plain_string(dirj);
+            if (!dj || !report_each_dir_ok(dj) || strncmp(dj, by, strlen(by)) != 0)
+                return diag_set(d, DIAG_IO, mpath, 0, 0,
+                                "each.directory: expected \"%s/NAME\" (a name outcomes makes)", by);
+            r->each_dir = dj;
+        }
+    }
+    return 0;
+}
+
+/* The fields verify only shows or ignores: their types all the same. */
+static int check_shown_fields(json_t *m, const char *mpath, struct diag *d)
+{
+    json_t *tool = json_object_get(m, "tool"), *cl = json_object_get(m, "command_line");
+    const char *tname = plain_string(json_object_get(tool, "name"));
+    if (!json_is_object(tool) || !tname || strcmp(tname, "outcomes") != 0 ||
+        !plain_string(json_object_get(tool, "version")))
+        return diag_set(d, DIAG_IO, mpath, 0, 0,
+                        "tool: expected {\"name\": \"outcomes\", \"version\": ...}");
+    if (!json_is_object(json_object_get(m, "libraries")))
+        return diag_set(d, DIAG_IO, mpath, 0, 0, "libraries: expected an object");
+    if (!plain_string(json_object_get(m, "as_of")))
+        return diag_set(d, DIAG_IO, mpath, 0, 0, "as_of: expected a date string");
+    if (!json_is_array(cl))
+        return diag_set(d, DIAG_IO, mpath, 0, 0, "command_line: expected an array of strings");
+    for (size_t i = 0; i < json_array_size(cl); i++)
+        if (!plain_string(json_array_get(cl, i)))
+            return diag_set(d, DIAG_IO, mpath, 0, 0, "command_line[%zu]: expected a string", i);
     return 0;
 }
 
 /* Every field verify uses, checked and decoded into r. */
 static int parse_manifest(json_t *m, struct recorded *r, const char *mpath, struct diag *d)
 {
-    char where[64], b1[400];
+    char where[64];
     memset(r, 0, sizeof *r);
     if (!json_is_object(m))
         return diag_set(d, DIAG_IO, mpath, 0, 0, "not a manifest of outcomes (not an object)");
@@ -200,7 +354,6 @@ static int parse_manifest(json_t *m, struct recorded *r, const char *mpath, stru
         return diag_set(d, DIAG_IO, mpath, 0, 0, "schema: expected 1");
     json_t *inputs = json_object_get(m, "inputs"), *outputs = json_object_get(m, "outputs");
     json_t *options = json_object_get(m, "options"), *cols = json_object_get(m, "columns_file");
-    json_t *epoch = json_object_get(m, "source_date_epoch");
     if (!json_is_array(inputs) || !json_is_array(outputs) || !json_is_array(options))
         return diag_set(d, DIAG_IO, mpath, 0, 0,
                         "not a manifest of outcomes (inputs, outputs or options missing or not "
@@ -230,94 +383,11 @@ static int parse_manifest(json_t *m, struct recorded *r, const char *mpath, stru
     } else if (!json_is_null(cols) && cols) {
         return diag_set(d, DIAG_IO, mpath, 0, 0, "columns_file: expected an object or null");
     }
-    for (size_t i = 0; i < no; i++) {
-        json_t *f = json_array_get(outputs, i);
-        if (!json_is_object(f))
-            return diag_set(d, DIAG_IO, mpath, 0, 0, "outputs[%zu]: expected an object", i);
-        const char *n = plain_string(json_object_get(f, "name"));
-        if (!n)
-            return diag_set(d, DIAG_IO, mpath, 0, 0, "outputs[%zu].name: expected a string", i);
-        /* a plain name of ours, or a --each sub-report's "site/NAME/FILE": never "..", an
-         * absolute path or an empty name */
-        if (!report_output_path_ok(n))
-            return diag_set(d, DIAG_IO, mpath, 0, 0,
-                            "outputs[%zu].name: '%s' is not the name of a file outcomes writes; "
-                            "nothing was checked",
-                            i, shown(n, b1, sizeof b1));
-        for (size_t k = 0; k < i; k++)
-            if (strcmp(r->outputs[k].path, n) == 0)
-                return diag_set(d, DIAG_IO, mpath, 0, 0, "outputs[%zu].name: '%s' is listed twice",
-                                i, n);
-        r->outputs[i].sha = plain_string(json_object_get(f, "sha256"));
-        if (!is_sha(r->outputs[i].sha))
-            return diag_set(d, DIAG_IO, mpath, 0, 0, "outputs[%zu].sha256: expected 64 hex digits",
-                            i);
-        if (!json_is_integer(json_object_get(f, "size")) ||
-            json_integer_value(json_object_get(f, "size")) < 0)
-            return diag_set(d, DIAG_IO, mpath, 0, 0, "outputs[%zu].size: expected a byte count", i);
-        if (!(r->outputs[i].path = strdup(n)))
-            return diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
-    }
-    for (size_t i = 0; i < nw; i++) {
-        json_t *w = json_array_get(options, i);
-        const char *s = plain_string(w);
-        char *word = NULL;
-        if (s)
-            word = strdup(s);
-        else if (json_is_object(w) && json_object_size(w) == 1 &&
-                 (s = plain_string(json_object_get(w, "hex"))) != NULL)
-            word = unhex(s);
-        else
-            return diag_set(d, DIAG_IO, mpath, 0, 0,
-                            "options[%zu]: expected a string (or {\"hex\": bytes})", i);
-        if (!word)
-            return diag_set(d, DIAG_IO, mpath, 0, 0, "options[%zu]: not a word's bytes in hex", i);
-        r->words[i] = word;
-    }
-    if (epoch && !json_is_null(epoch)) {
-        /* what report takes (strtoll, 0 to the end of 9999): "+1700000000" and leading
-         * zeros included, since the manifest records the variable as it was */
-        const char *e = plain_string(epoch);
-        char *end = NULL;
-        errno = 0;
-        long long secs = e && *e ? strtoll(e, &end, 10) : -1;
-        if (!e || !*e || end == e || *end || errno || secs < 0 || secs > 253402300799LL)
-            return diag_set(d, DIAG_IO, mpath, 0, 0,
-                            "source_date_epoch: expected null or seconds since 1970 as a string "
-                            "(0 to 253402300799)");
-        r->epoch = e;
-    }
-    json_t *each = json_object_get(m, "each");
-    if (each) { /* a --each run's: a sub-report's names its directory in the run's output */
-        json_t *dirj = json_object_get(each, "directory");
-        const char *by = plain_string(json_object_get(each, "by"));
-        if (!json_is_object(each) || !by || (strcmp(by, "site") && strcmp(by, "clinician")))
-            return diag_set(d, DIAG_IO, mpath, 0, 0,
-                            "each: expected {\"by\": \"site\" or \"clinician\", ...}");
-        if (dirj) {
-            const char *dj = plain_string(dirj);
-            if (!dj || !report_each_dir_ok(dj) || strncmp(dj, by, strlen(by)) != 0)
-                return diag_set(d, DIAG_IO, mpath, 0, 0,
-                                "each.directory: expected \"%s/NAME\" (a name outcomes makes)", by);
-            r->each_dir = dj;
-        }
-    }
-    /* the fields verify only shows or ignores: their types all the same */
-    json_t *tool = json_object_get(m, "tool"), *cl = json_object_get(m, "command_line");
-    const char *tname = plain_string(json_object_get(tool, "name"));
-    if (!json_is_object(tool) || !tname || strcmp(tname, "outcomes") != 0 ||
-        !plain_string(json_object_get(tool, "version")))
-        return diag_set(d, DIAG_IO, mpath, 0, 0,
-                        "tool: expected {\"name\": \"outcomes\", \"version\": ...}");
-    if (!json_is_object(json_object_get(m, "libraries")))
-        return diag_set(d, DIAG_IO, mpath, 0, 0, "libraries: expected an object");
-    if (!plain_string(json_object_get(m, "as_of")))
-        return diag_set(d, DIAG_IO, mpath, 0, 0, "as_of: expected a date string");
-    if (!json_is_array(cl))
-        return diag_set(d, DIAG_IO, mpath, 0, 0, "command_line: expected an array of strings");
-    for (size_t i = 0; i < json_array_size(cl); i++)
-        if (!plain_string(json_array_get(cl, i)))
-            return diag_set(d, DIAG_IO, mpath, 0, 0, "command_line[%zu]: expected a string", i);
+    if (parse_benchmarks(json_object_get(m, "benchmarks_file"), r, mpath, d) != 0)
+        return d->code;
+    if (parse_outputs(outputs, r, mpath, d) != 0 || parse_words(options, r, mpath, d) != 0 ||
+        parse_epoch_each(m, r, mpath, d) != 0 || check_shown_fields(m, mpath, d) != 0)
+        return d->code;
     return check_options(r, mpath, d);
 }
 
@@ -381,7 +451,9 @@ static json_t *load_manifest(const char *path, struct diag *d)
 }
 
 /* Compares a file's hash with the recorded one; prints a line; returns 1 when it matches. Only
- * a regular file is read (a FIFO or a device named by a manifest is not opened). */
+ * a regular file is read (a FIFO or a device named by a manifest is not opened). A file read
+ * (input, columns, benchmarks) may be a symbolic link; an output may not. what_if_differs NULL:
+ * "KIND file changed: " and both digests. */
 static int check_file(FILE *out, const char *kind, const char *label, const char *path,
                       const char *want, const char *what_if_differs)
 {
@@ -394,7 +466,8 @@ static int check_file(FILE *out, const char *kind, const char *label, const char
         fprintf(out, "missing  %s %s\n", kind, label);
         return 0;
     }
-    if (S_ISLNK(s.st_mode) && strcmp(kind, "input") != 0 && strcmp(kind, "columns") != 0) {
+    if (S_ISLNK(s.st_mode) && strcmp(kind, "input") != 0 && strcmp(kind, "columns") != 0 &&
+        strcmp(kind, "benchmarks") != 0) {
         fprintf(out, "differs  %s %s (a symbolic link, not the file written)\n", kind, label);
         return 0;
     }
@@ -404,6 +477,11 @@ static int check_file(FILE *out, const char *kind, const char *label, const char
     }
     if (sha256_file(path, hex, &size, &d) != 0) {
         fprintf(out, "missing  %s %s (%s)\n", kind, label, d.message);
+        return 0;
+    }
+    if (strcmp(hex, want) != 0 && !what_if_differs) {
+        fprintf(out, "differs  %s %s (%s file changed: %s recorded, %s here)\n", kind, label, kind,
+                want, hex);
         return 0;
     }
     if (strcmp(hex, want) != 0) {
@@ -434,48 +512,88 @@ static int join(char *out, size_t n, const char *dir, const char *name)
     return k < 0 || (size_t)k >= n ? -1 : 0;
 }
 
+/* An entry of DIR the manifest does not list: its path from DIR; linked: where the run wrote a
+ * sub-report directory, a symbolic link or another file stands. */
+struct unlisted_entry {
+    char *name;
+    int linked;
+};
+
 static int by_name(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(((const struct unlisted_entry *)a)->name,
+                  ((const struct unlisted_entry *)b)->name);
 }
 
-/* Entries of DIR the manifest does not list (a leftover temporary, a file added after): each
- * printed as "extra"; returns how many. */
-static int extra_files(FILE *out, const char *dir, const struct recorded *r)
+/* Appends a copy of name to *v (a failure to grow drops it, as out of memory). */
+static void add_unlisted(struct unlisted_entry **v, size_t *n, const char *name, int linked)
 {
-    DIR *dp = opendir(dir);
+    char *c = strdup(name);
+    struct unlisted_entry *grown = c ? realloc(*v, (*n + 1) * sizeof **v) : NULL;
+    if (!grown) {
+        free(c);
+        return;
+    }
+    *v = grown;
+    (*v)[(*n)++] = (struct unlisted_entry){c, linked};
+}
+
+/* The entries of DIR/rel (rel "" for DIR) the manifest does not list, by their path from DIR,
+ * into *v; a sub-directory some output lies in (a --each run's site/ and site/NAME/) is looked
+ * into in turn, never through a symbolic link (one there is named). */
+static void unlisted(const char *dir, const char *rel, const struct recorded *r,
+                     struct unlisted_entry **v, size_t *n)
+{
+    char path[4200], sub[4200];
+    if (snprintf(path, sizeof path, "%s%s%s", dir, *rel ? "/" : "", rel) >= (int)sizeof path)
+        return;
+    DIR *dp = opendir(path);
     if (!dp)
-        return 0;
-    char **names = NULL;
-    size_t n = 0;
+        return;
     struct dirent *e;
     while ((e = readdir(dp)) != NULL) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
-        int listed = strcmp(e->d_name, "manifest.json") == 0;
-        size_t nl = strlen(e->d_name);
-        for (size_t i = 0; i < r->noutputs && !listed; i++) /* (a --each run's sub-directory) */
-            listed =
-                strcmp(e->d_name, r->outputs[i].path) == 0 ||
-                (strncmp(e->d_name, r->outputs[i].path, nl) == 0 && r->outputs[i].path[nl] == '/');
-        char *c = listed ? NULL : strdup(e->d_name);
-        char **grown = c ? realloc(names, (n + 1) * sizeof *names) : NULL;
-        if (!grown) {
-            free(c);
+        if (snprintf(sub, sizeof sub, "%s%s%s", rel, *rel ? "/" : "", e->d_name) >= (int)sizeof sub)
             continue;
+        int listed = !*rel && strcmp(e->d_name, "manifest.json") == 0, holds = 0;
+        size_t nl = strlen(sub);
+        for (size_t i = 0; i < r->noutputs && !listed; i++) {
+            listed = strcmp(sub, r->outputs[i].path) == 0;
+            holds |= strncmp(sub, r->outputs[i].path, nl) == 0 && r->outputs[i].path[nl] == '/';
         }
-        names = grown;
-        names[n++] = c;
+        struct stat st;
+        int is_dir =
+            fstatat(dirfd(dp), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+        if (!listed && holds && is_dir)
+            unlisted(dir, sub, r, v, n); /* (its listed files are checked one by one) */
+        else if (!listed)
+            add_unlisted(v, n, sub, holds);
     }
     closedir(dp);
+}
+
+/* Entries of DIR the manifest does not list (a leftover temporary, a file added after), in
+ * DIR and in every sub-report directory of a --each run: each printed as "extra"; returns how
+ * many. */
+static int extra_files(FILE *out, const char *dir, const struct recorded *r)
+{
+    struct unlisted_entry *v = NULL;
+    size_t n = 0;
+    unlisted(dir, "", r, &v, &n);
     if (n)
-        qsort(names, n, sizeof *names, by_name);
+        qsort(v, n, sizeof *v, by_name);
     for (size_t i = 0; i < n; i++) {
         char b1[400];
-        fprintf(out, "extra    output %s (not in the manifest)\n", shown(names[i], b1, sizeof b1));
-        free(names[i]);
+        if (v[i].linked)
+            fprintf(out, "differs  output %s (not the directory the run wrote)\n",
+                    shown(v[i].name, b1, sizeof b1));
+        else
+            fprintf(out, "extra    output %s (not in the manifest)\n",
+                    shown(v[i].name, b1, sizeof b1));
+        free(v[i].name);
     }
-    free(names);
+    free(v);
     return (int)n;
 }
 
@@ -805,6 +923,188 @@ static void verify_pause(const char *what)
 
 #define READ_TRIES 5 /* DIR replaced this often while it is read: verify gives up */
 
+/* DIR's manifest and outputs, read into *m, *r and *lines (the lines of the outputs' checks,
+ * printed after the inputs'); *bad counts what did not match. DIR's files are read by path: a
+ * run that replaces DIR meanwhile (another set, swapped in whole) would give a mix of two sets.
+ * DIR's identity before and after tells; then it is read again. What is printed of a reading
+ * comes from one set. Returns 0, or the exit code (the message printed). */
+static int read_outputs(const char *dir, const char *mpath, json_t **m, struct recorded *r,
+                        char **lines, int *bad, struct diag *d)
+{
+    char path[4200];
+    size_t nlines = 0;
+    for (int tries = 0;; tries++) {
+        struct stat before, after;
+        int have_before = stat(dir, &before) == 0;
+        diag_clear(d);
+        *m = load_manifest(mpath, d);
+        if (*m && tries == 0)
+            verify_pause("verify-pause");
+        int rc = !*m ? (int)d->code : parse_manifest(*m, r, mpath, d);
+        FILE *out = rc ? NULL : open_memstream(lines, &nlines);
+        *bad = 0;
+        if (!rc && !out)
+            rc = diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
+        for (size_t i = 0; !rc && i < r->noutputs; i++)
+            if (join(path, sizeof path, dir, r->outputs[i].path) != 0 ||
+                !check_file(out, "output", r->outputs[i].path, path, r->outputs[i].sha,
+                            "changed since the run"))
+                (*bad)++;
+        if (!rc)
+            *bad += extra_files(out, dir, r);
+        if (out)
+            fclose(out);
+        int changed = !have_before || stat(dir, &after) != 0 || !same_dir(&before, &after) ||
+                      verify_fault("verify-replaced");
+        if (!changed && rc == 0)
+            return 0;
+        recorded_fini(r);
+        memset(r, 0, sizeof *r);
+        json_decref(*m);
+        *m = NULL;
+        free(*lines);
+        *lines = NULL;
+        if (changed && tries + 1 < READ_TRIES) /* read again */
+            continue;
+        if (rc)
+            return cli_report_diag(d, NULL);
+        diag_set(d, DIAG_IO, dir, 0, 0,
+                 "the directory was replaced %d times while verify read it (a run is writing "
+                 "it): nothing was checked",
+                 READ_TRIES);
+        return cli_report_diag(d, NULL);
+    }
+}
+
+/* The benchmarks file the rerun would read (--benchmarks FILE, or the shipped file where report
+ * finds it) against the recorded digest; prints a line; returns 1 when it matches. */
+static int check_benchmarks(const struct recorded *r)
+{
+    if (r->benchmarks.path)
+        return check_file(stdout, "benchmarks", r->benchmarks.path, r->benchmarks.path,
+                          r->benchmarks.sha, NULL);
+    char *path = NULL, label[4300];
+    struct diag d;
+    diag_clear(&d);
+    if (datadir_find("benchmarks.csv", &path, &d) != 0) {
+        printf("missing  benchmarks the shipped benchmarks.csv (%s)\n", d.message);
+        return 0;
+    }
+    snprintf(label, sizeof label, "%s (shipped with the tool)", path);
+    int ok = check_file(stdout, "benchmarks", label, path, r->benchmarks.sha, NULL);
+    free(path);
+    return ok;
+}
+
+/* The recorded inputs, columns and benchmarks files, one line each; returns how many did not match and
+ * sets *inputs_ok. */
+static int check_inputs(const struct recorded *r, int *inputs_ok)
+{
+    int bad = 0, relative_missing = 0;
+    struct stat is;
+    *inputs_ok = 1;
+    for (size_t i = 0; i < r->ninputs; i++)
+        if (!check_file(stdout, "input", r->inputs[i].path, r->inputs[i].path, r->inputs[i].sha,
+                        "its content changed since the run")) {
+            bad++;
+            *inputs_ok = 0;
+            relative_missing |= r->inputs[i].path[0] != '/' && lstat(r->inputs[i].path, &is) != 0;
+        }
+    if (r->columns.path && !check_file(stdout, "columns", r->columns.path, r->columns.path,
+                                       r->columns.sha, "its content changed since the run")) {
+        bad++;
+        *inputs_ok = 0;
+    }
+    if (r->benchmarks.sha && !check_benchmarks(r)) {
+        bad++;
+        *inputs_ok = 0;
+        relative_missing |= r->benchmarks.path && r->benchmarks.path[0] != '/' &&
+                            lstat(r->benchmarks.path, &is) != 0;
+    }
+    if (relative_missing)
+        printf("note: relative input paths are found from the working directory: run verify "
+               "where the report was made\n");
+    return bad;
+}
+
+/* The rerun's files in sub (its directory, or a sub-report's in it) against the recorded
+ * outputs and manifest m; returns how many did not match. */
+static int compare_rerun(const struct recorded *r, json_t *m, const char *sub, struct diag *d)
+{
+    char path[4200];
+    int bad = 0, pdf_explained = 0;
+    json_t *again = NULL;
+    diag_clear(d);
+    if (join(path, sizeof path, sub, "manifest.json") == 0)
+        again = load_manifest(path, d);
+    for (size_t i = 0; i < r->noutputs; i++) {
+        if (strcmp(r->outputs[i].path, "manifest.json") == 0)
+            continue;
+        int pdf = strcmp(r->outputs[i].path, "report.pdf") == 0;
+        if (join(path, sizeof path, sub, r->outputs[i].path) != 0) {
+            bad++;
+            continue;
+        }
+        if (pdf && again && file_has_other_bytes(path, r->outputs[i].sha)) {
+            /* the bytes differ: does what the pages draw? */
+            if (same_pdf_content(stdout, m, again))
+                pdf_explained = 1;
+            else
+                bad++;
+        } else if (!check_file(stdout, "rerun", r->outputs[i].path, path, r->outputs[i].sha,
+                               "the rerun gives other bytes")) {
+            bad++;
+        }
+    }
+    if (!again) {
+        printf("missing  rerun manifest.json (%s)\n", d->message);
+        bad++;
+    } else if (!same_manifest(stdout, m, again, pdf_explained)) {
+        bad++;
+    }
+    json_decref(again);
+    return bad;
+}
+
+/* The rerun, into a directory of its own, and its comparison; returns how many checks did not
+ * match. */
+static int rerun_and_compare(const struct recorded *r, json_t *m, struct diag *d)
+{
+    const char *tmpbase = getenv("TMPDIR");
+    char tmp[4200], out[4300];
+    int bad = 0;
+    if (join(tmp, sizeof tmp, tmpbase && *tmpbase ? tmpbase : "/tmp", "outcomes-verify-XXXXXX"))
+        snprintf(tmp, sizeof tmp, "/tmp/outcomes-verify-XXXXXX");
+    if (!mkdtemp(tmp)) {
+        printf("not rerun: cannot make a temporary directory: %s\n", strerror(errno));
+        return 1;
+    }
+    /* from here by its resolved path: a symbolic link in TMPDIR re-pointed meanwhile must
+     * not send the rerun's files, or their removal, elsewhere */
+    char *real = realpath(tmp, NULL);
+    if (real && strlen(real) < sizeof tmp)
+        memcpy(tmp, real, strlen(real) + 1);
+    free(real);
+    memcpy(rerun_dir, tmp, sizeof rerun_dir);
+    have_rerun_dir = 1;
+    snprintf(out, sizeof out, "%s/out", tmp);
+    int rc = rerun(r, json_object_get(m, "command_line"), out, d);
+    /* a sub-report's files are compared with its directory in the rerun's */
+    char sub[4600];
+    snprintf(sub, sizeof sub, "%s%s%s", out, r->each_dir ? "/" : "",
+             r->each_dir ? r->each_dir : "");
+    if (rc != 0) {
+        printf("differs  rerun (outcomes report failed, exit %d)\n", rc);
+        bad++;
+    } else {
+        verify_pause("verify-pause-rerun");
+        bad += compare_rerun(r, m, sub, d);
+    }
+    remove_rerun(tmp); /* (a signal meanwhile removes what is left, again) */
+    have_rerun_dir = 0;
+    return bad;
+}
+
 int cli_verify(const struct cli_opts *o)
 {
     struct diag d;
@@ -814,7 +1114,7 @@ int cli_verify(const struct cli_opts *o)
         return cli_report_diag(&d, "verify");
     }
     const char *dir = o->files[0];
-    char path[4200], mpath[4200];
+    char mpath[4200];
     if (!*dir) { /* (joined, "" would be the root directory) */
         diag_set(&d, DIAG_USAGE, NULL, 0, 0, "the directory name is empty");
         return cli_report_diag(&d, "verify");
@@ -823,146 +1123,23 @@ int cli_verify(const struct cli_opts *o)
         diag_set(&d, DIAG_USAGE, NULL, 0, 0, "the directory name is too long");
         return cli_report_diag(&d, "verify");
     }
-    /* DIR's files are read by path: a run that replaces DIR meanwhile (another set, swapped in
-     * whole) would give a mix of two sets. DIR's identity before and after tells; then it is
-     * read again. What is printed of a reading comes from one set. */
     json_t *m = NULL;
     struct recorded r;
     memset(&r, 0, sizeof r);
     char *lines = NULL;
-    size_t nlines = 0;
-    int bad = 0, tries = 0;
-    for (;; tries++) {
-        struct stat before, after;
-        int have_before = stat(dir, &before) == 0;
-        diag_clear(&d);
-        m = load_manifest(mpath, &d);
-        if (m && tries == 0)
-            verify_pause("verify-pause");
-        int rc = !m ? (int)d.code : parse_manifest(m, &r, mpath, &d);
-        FILE *out = rc ? NULL : open_memstream(&lines, &nlines);
-        bad = 0;
-        if (!rc && !out)
-            rc = diag_set(&d, DIAG_IO, NULL, 0, 0, "out of memory");
-        for (size_t i = 0; !rc && i < r.noutputs; i++)
-            if (join(path, sizeof path, dir, r.outputs[i].path) != 0 ||
-                !check_file(out, "output", r.outputs[i].path, path, r.outputs[i].sha,
-                            "changed since the run"))
-                bad++;
-        if (!rc)
-            bad += extra_files(out, dir, &r);
-        if (out)
-            fclose(out);
-        int changed = !have_before || stat(dir, &after) != 0 || !same_dir(&before, &after) ||
-                      verify_fault("verify-replaced");
-        if (!changed && rc == 0)
-            break;
-        if (changed && tries + 1 < READ_TRIES) { /* read again */
-            recorded_fini(&r);
-            memset(&r, 0, sizeof r);
-            json_decref(m);
-            m = NULL;
-            free(lines);
-            lines = NULL;
-            continue;
-        }
-        recorded_fini(&r);
-        json_decref(m);
-        free(lines);
-        if (rc)
-            return cli_report_diag(&d, NULL);
-        diag_set(&d, DIAG_IO, dir, 0, 0,
-                 "the directory was replaced %d times while verify read it (a run is writing "
-                 "it): nothing was checked",
-                 READ_TRIES);
-        return cli_report_diag(&d, NULL);
-    }
-    int inputs_ok = 1, relative_missing = 0;
-    struct stat is;
-    for (size_t i = 0; i < r.ninputs; i++)
-        if (!check_file(stdout, "input", r.inputs[i].path, r.inputs[i].path, r.inputs[i].sha,
-                        "its content changed since the run")) {
-            bad++;
-            inputs_ok = 0;
-            relative_missing |= r.inputs[i].path[0] != '/' && lstat(r.inputs[i].path, &is) != 0;
-        }
-    if (r.columns.path && !check_file(stdout, "columns", r.columns.path, r.columns.path,
-                                      r.columns.sha, "its content changed since the run")) {
-        bad++;
-        inputs_ok = 0;
-    }
-    if (relative_missing)
-        printf("note: relative input paths are found from the working directory: run verify "
-               "where the report was made\n");
+    int bad = 0, inputs_ok;
+    int rc = read_outputs(dir, mpath, &m, &r, &lines, &bad, &d);
+    if (rc)
+        return rc;
+    bad += check_inputs(&r, &inputs_ok);
     fputs(lines ? lines : "", stdout);
     free(lines);
-    /* the rerun, into a directory of its own */
-    const char *tmpbase = getenv("TMPDIR");
-    char tmp[4200], out[4300];
-    if (join(tmp, sizeof tmp, tmpbase && *tmpbase ? tmpbase : "/tmp", "outcomes-verify-XXXXXX"))
-        snprintf(tmp, sizeof tmp, "/tmp/outcomes-verify-XXXXXX");
     fflush(stdout);
     verify_guard(1);
-    if (!inputs_ok) {
+    if (!inputs_ok)
         printf("not rerun: an input is missing or changed\n");
-    } else if (!mkdtemp(tmp)) {
-        printf("not rerun: cannot make a temporary directory: %s\n", strerror(errno));
-        bad++;
-    } else {
-        /* from here by its resolved path: a symbolic link in TMPDIR re-pointed meanwhile must
-         * not send the rerun's files, or their removal, elsewhere */
-        char *real = realpath(tmp, NULL);
-        if (real && strlen(real) < sizeof tmp)
-            memcpy(tmp, real, strlen(real) + 1);
-        free(real);
-        memcpy(rerun_dir, tmp, sizeof rerun_dir);
-        have_rerun_dir = 1;
-        snprintf(out, sizeof out, "%s/out", tmp);
-        int rc = rerun(&r, json_object_get(m, "command_line"), out, &d);
-        /* a sub-report's files are compared with its directory in the rerun's */
-        char sub[4600];
-        snprintf(sub, sizeof sub, "%s%s%s", out, r.each_dir ? "/" : "",
-                 r.each_dir ? r.each_dir : "");
-        if (rc != 0) {
-            printf("differs  rerun (outcomes report failed, exit %d)\n", rc);
-            bad++;
-        } else {
-            verify_pause("verify-pause-rerun");
-            json_t *again = NULL;
-            int pdf_explained = 0;
-            diag_clear(&d);
-            if (join(path, sizeof path, sub, "manifest.json") == 0)
-                again = load_manifest(path, &d);
-            for (size_t i = 0; i < r.noutputs; i++) {
-                if (strcmp(r.outputs[i].path, "manifest.json") == 0)
-                    continue;
-                int pdf = strcmp(r.outputs[i].path, "report.pdf") == 0;
-                if (join(path, sizeof path, sub, r.outputs[i].path) != 0) {
-                    bad++;
-                    continue;
-                }
-                if (pdf && again && file_has_other_bytes(path, r.outputs[i].sha)) {
-                    /* the bytes differ: does what the pages draw? */
-                    if (same_pdf_content(stdout, m, again))
-                        pdf_explained = 1;
-                    else
-                        bad++;
-                } else if (!check_file(stdout, "rerun", r.outputs[i].path, path, r.outputs[i].sha,
-                                       "the rerun gives other bytes")) {
-                    bad++;
-                }
-            }
-            if (!again) {
-                printf("missing  rerun manifest.json (%s)\n", d.message);
-                bad++;
-            } else if (!same_manifest(stdout, m, again, pdf_explained)) {
-                bad++;
-            }
-            json_decref(again);
-        }
-        remove_rerun(tmp); /* (a signal meanwhile removes what is left, again) */
-        have_rerun_dir = 0;
-    }
+    else
+        bad += rerun_and_compare(&r, m, &d);
     verify_guard(0);
     recorded_fini(&r);
     json_decref(m);

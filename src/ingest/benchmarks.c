@@ -21,6 +21,7 @@
 #include "outcomes/infile.h"
 #include "outcomes/ingest.h"
 #include "outcomes/columns.h"
+#include "outcomes/sha256.h"
 #include "outcomes/vec.h"
 
 enum {
@@ -393,7 +394,14 @@ int benchmarks_read(const char *path, struct benchmark_list *out, struct diag *d
     csv_free(&p);
     for (int k = 0; k < BC_COUNT; k++)
         free(c.val[k]);
+    char hex[65]; /* the digest of the bytes parsed, for the manifest */
+    if (!c.failed && sha256_hex(text, len, hex) != 0)
+        c.failed = diag_set(d, DIAG_IO, path, 0, 0, "hashing failed") != 0;
     free(text);
+    if (!c.failed) {
+        out->size = len;
+        memcpy(out->sha256, hex, sizeof hex);
+    }
     if (c.failed) {
         truncate_list(out, keep);
         return d->code ? (int)d->code : DIAG_DATA;

@@ -80,10 +80,65 @@ static void limit_curve(cairo_t *cr, const struct axis *ax, const struct axis *a
         struct funnel_limits l = stats_funnel_limits(centre, n);
         double v = k == 0 ? l.lo95 : k == 1 ? l.hi95 : k == 2 ? l.lo998 : l.hi998;
         double x = render_axis_map(ax, n), y = render_axis_map(ay, 100 * v);
+        if (i == 0 && ay->lo > 0) { /* a zoomed axis: the curves leave the plot at small n */
+            cairo_save(cr);
+            cairo_rectangle(cr, ax->p0, ay->p1, ax->p1 - ax->p0, ay->p0 - ay->p1);
+            cairo_clip(cr);
+        }
         if (i == 0)
             cairo_move_to(cr, x, y);
         else
             cairo_line_to(cr, x, y);
+    }
+    cairo_stroke(cr);
+    if (ay->lo > 0)
+        cairo_restore(cr);
+}
+
+/* FUNNEL_ZOOM_Y: ay from a round value below every drawn point, the centre and the 99.8 %
+ * limits at each drawn point's n (centre NaN: withheld, left out), and at most 90 %, to 100 %,
+ * in steps of 2, 5 or 10 %; 1 when that leaves out more than half of 0-100 %, else 0 and ay as
+ * it was. */
+static int zoom_y(struct axis *ay, const struct funnel_point *pts, size_t npts, double centre)
+{
+    double lo = isnan(centre) ? 1 : centre;
+    for (size_t k = 0; k < npts; k++) {
+        const struct funnel_point *q = &pts[k];
+        if (!drawable(q))
+            continue;
+        if (q->rate > 1)
+            return 0; /* (an adjusted rate past 100 %: the plain axis) */
+        lo = q->rate < lo ? q->rate : lo;
+        double l998 = isnan(centre) ? 1 : stats_funnel_limits(centre, q->n).lo998;
+        lo = l998 < lo ? l998 : lo;
+    }
+    double span = 100 * (1 - lo), step = span <= 8 ? 2 : span <= 20 ? 5 : 10;
+    double from = floor((100 * lo - step / 4) / step) * step; /* (no point on the frame) */
+    if (from < 50)
+        return 0;
+    if (from > 90) /* at least 10 points of %: a few units near 100 % are not blown up */
+        from = 90;
+    ay->lo = from;
+    ay->hi = 100;
+    ay->nticks = 0;
+    for (double t = from; t <= 100 + 1e-9 && ay->nticks < 24; t += step)
+        ay->tick[ay->nticks++] = t;
+    return 1;
+}
+
+/* The mark of an axis that does not start at 0: two slanted strokes across the left side of
+ * plot p, near its foot, over a gap in it. */
+static void axis_break(cairo_t *cr, struct box p)
+{
+    double x = p.x, y = p.y + p.h - 12; /* (clear of the lowest tick's label) */
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_rectangle(cr, x - 1, y - 2, 2, 4);
+    cairo_fill(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 0.8);
+    for (int k = -1; k <= 1; k += 2) {
+        cairo_move_to(cr, x - 4, y + 2 * k + 1.5);
+        cairo_line_to(cr, x + 4, y + 2 * k - 1.5);
     }
     cairo_stroke(cr);
 }
@@ -152,6 +207,7 @@ static struct rect funnel_draw_centre(const struct funnel_chart *c)
  * top. */
 static void funnel_draw_points(const struct funnel_chart *c)
 {
+    cairo_new_path(c->cr); /* (a text leaves a current point: the first arc would join it) */
     for (int layer = 0; layer < 3; layer++)
         for (size_t k = 0; k < c->npts; k++) {
             const struct funnel_point *q = &c->pts[k];
@@ -279,8 +335,8 @@ static void funnel_draw_note(const struct funnel_chart *c, size_t skipped, size_
 }
 
 void render_funnel(cairo_t *cr, const struct fonts *f, struct box b, const struct funnel_point *pts,
-                   size_t npts, double centre, int centre_withheld, int label_all,
-                   const char *title, const char *ylabel, const char *xlabel)
+                   size_t npts, double centre, int centre_withheld, int flags, const char *title,
+                   const char *ylabel, const char *xlabel)
 {
     cairo_save(cr);
     cairo_set_source_rgb(cr, 0, 0, 0);
@@ -315,7 +371,7 @@ void render_funnel(cairo_t *cr, const struct fonts *f, struct box b, const struc
                              .npts = npts,
                              .centre = centre,
                              .centre_withheld = centre_withheld,
-                             .label_all = label_all,
+                             .label_all = flags & FUNNEL_LABEL_ALL,
                              .b = b,
                              .p = p,
                              .ay = {0, 100, p.y + p.h, p.y, {0, 25, 50, 75, 100}, 5},
@@ -327,6 +383,11 @@ void render_funnel(cairo_t *cr, const struct fonts *f, struct box b, const struc
         c.ay.hi += 25;
         c.ay.tick[c.ay.nticks++] = c.ay.hi;
     }
+    char yzoom[240];
+    if ((flags & FUNNEL_ZOOM_Y) && zoom_y(&c.ay, pts, npts, centre_withheld ? NAN : centre)) {
+        snprintf(yzoom, sizeof yzoom, "%s (axis from %.0f %%)", ylabel, c.ay.lo);
+        ylabel = yzoom;
+    }
     /* a little room right of the largest unit, so that no point sits on the frame */
     render_axis_nice(&c.ax, 0, nmax < 2 ? 2 : nmax * 1.02, 6, p.x, p.x + p.w);
     funnel_draw_axes(&c, ylabel, xlabel);
@@ -335,6 +396,8 @@ void render_funnel(cairo_t *cr, const struct fonts *f, struct box b, const struc
     funnel_draw_points(&c);
     size_t skipped = funnel_draw_labels(&c, msg);
     render_frame(cr, p);
+    if (c.ay.lo > 0)
+        axis_break(cr, p);
     funnel_draw_legend(&c);
     funnel_draw_note(&c, skipped, ndrawn);
     cairo_restore(cr);

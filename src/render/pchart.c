@@ -17,6 +17,14 @@ static int has_point(const struct pchart_point *pt, const struct month_show *sh)
     return pt->n >= PCHART_MIN_N && !sh->rate;
 }
 
+int render_pchart_drawn(const struct pchart_point *pts, const struct month_show *show, int npts)
+{
+    for (int k = 0; k < npts; k++)
+        if (has_point(&pts[k], &show[k]))
+            return 1;
+    return 0;
+}
+
 /* One p-chart's inputs and the geometry its parts are drawn with (set by render_pchart). */
 struct pchart {
     cairo_t *cr;
@@ -107,7 +115,8 @@ static void pchart_draw_limits(const struct pchart *c)
     cairo_fill(cr);
 }
 
-/* The centre line with its rate, or the sentence that it and the limits are withheld. */
+/* The centre line with its rate (right of the frame: never on the shaded period or a point),
+ * or the sentence that it and the limits are withheld. */
 static void pchart_draw_centre(const struct pchart *c, int centre_withheld)
 {
     cairo_t *cr = c->cr;
@@ -120,8 +129,9 @@ static void pchart_draw_centre(const struct pchart *c, int centre_withheld)
         cairo_move_to(cr, p.x, y);
         cairo_line_to(cr, p.x + p.w, y);
         cairo_stroke(cr);
-        snprintf(buf, sizeof buf, "centre %.1f%%", 100 * c->pts[0].centre);
-        render_text(cr, c->f, 0, 7.5, p.x + p.w, y - 3, 1, buf);
+        snprintf(buf, sizeof buf, "%.1f%%", 100 * c->pts[0].centre);
+        render_text(cr, c->f, 0, 7.5, p.x + p.w + 3, y - 1, 0, "centre");
+        render_text(cr, c->f, 0, 7.5, p.x + p.w + 3, y + 7, 0, buf);
     } else if (centre_withheld) {
         snprintf(buf, sizeof buf, "centre line and limits withheld (built on counts below %d)",
                  c->f->suppress_below);
@@ -222,7 +232,7 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b, const struc
     long total = 0;
     for (int k = 0; k < npts; k++)
         total += pts[k].n;
-    struct box p = {b.x + 40, b.y + 22, b.w - 50, b.h - 58};
+    struct box p = {b.x + 36, b.y + 22, b.w - 64, b.h - 58}; /* room right for the centre */
     int any_rate = 0, any_few = 0, any_open = 0;
     for (int k = 0; k < npts; k++) {
         any_rate |= has_point(&pts[k], &show[k]);

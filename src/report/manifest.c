@@ -1,7 +1,8 @@
 /* manifest.c: manifest.json, the record an auditor reruns from: the tool and library versions,
  * the exact command line, every effective option (as command-line words, so a rerun needs no
  * config file), each input's path (with path_hex, its exact bytes, when it is not UTF-8), size,
- * rows and SHA-256, each output's size and SHA-256, and report.pdf's content hash per page.
+ * rows and SHA-256, the --columns and benchmarks files' size and SHA-256, each output's size
+ * and SHA-256, and report.pdf's content hash per page.
  * The libraries are the versions running (not those compiled against, where the library can
  * tell), and the font file's hash: what verify names when a rerun's PDF has other bytes.
  * Nothing here depends on the clock or the machine. */
@@ -123,6 +124,16 @@ char *report_manifest_json(const struct manifest *m, size_t *len)
     } else {
         json_object_set_new(root, "columns_file", json_null());
     }
+    /* the digest of the benchmarks file parsed (page 1's comparison): a changed shipped file
+     * is named by verify, not only seen as other results */
+    json_t *b = json_object();
+    if (m->benchmarks.path)
+        report_json_set_path(b, "path", m->benchmarks.path);
+    else
+        json_object_set_new(b, "shipped", json_true());
+    json_object_set_new(b, "size", json_integer((json_int_t)m->benchmarks.size));
+    json_object_set_new(b, "sha256", json_string(m->benchmarks.sha256));
+    json_object_set_new(root, "benchmarks_file", b);
     for (size_t i = 0; i < m->noutputs; i++) {
         json_t *e = file_entry(&m->outputs[i], 0);
         if (strcmp(m->outputs[i].path, "report.pdf") == 0 && m->npdf_pages) {

@@ -120,7 +120,8 @@ static int old_style_temp(const char *name)
 /* ---- fault injection (tests only) ------------------------------------------------------
  * OUTCOMES_TEST_FAULT is a comma-separated list of: "kill:POINT" (SIGKILL at that point, as a
  * crash would), "fail:STEP" (that rename fails with EIO), "noexchange" (behave as a file system
- * without RENAME_EXCHANGE) and "pause" (sleep 2 s holding the lock, after the first file). Points:
+ * without RENAME_EXCHANGE), "pause" (sleep 2 s holding the lock, after the first file) and "stop"
+ * (SIGSTOP at that point: the test that sends SIGCONT knows the run is there). Points:
  * written (the first file written), before-swap, after-aside (fallback only), after-swap,
  * removing-old (one old file removed). Steps: swap (the exchange), aside, install. */
 static char fault[256];
@@ -905,6 +906,8 @@ int report_out_write(const char *name, const char *const *parts, const size_t *l
         fault_point("written");
     if (k == 0 && fault_has("pause"))
         sleep(2);
+    if (k == 0 && fault_has("stop")) /* until a SIGCONT: a test acts at this point, however late */
+        raise(SIGSTOP);
     return 0;
 }
 

@@ -505,6 +505,9 @@ static char *manifest_of(struct run *r, struct manifest_file *outputs, size_t no
         m.columns.size = r->colmap.size;
         memcpy(m.columns.sha256, r->colmap.sha256, sizeof r->colmap.sha256);
     }
+    m.benchmarks.path = rq->benchmarks; /* (NULL: the shipped file) */
+    m.benchmarks.size = r->benchmarks.size;
+    memcpy(m.benchmarks.sha256, r->benchmarks.sha256, sizeof r->benchmarks.sha256);
     date_format(r->a.as_of, as_of);
     m.argv = rq->argv;
     m.argc = rq->argc;

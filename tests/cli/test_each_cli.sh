@@ -3,8 +3,9 @@
 # DIR/site/NAME/ has the rates, medians and flow of the network report's stratum entry for that
 # value; safe, distinct directory names for values with spaces, slashes, dots and non-ASCII
 # bytes; index.json; verify on the whole and on one sub-report (a tampered sub-report file is
-# caught); a second run replaces the set; a bad value is a usage error; one site; a site that
-# no episode's index row names; suppression per report; a foreign file in a sub-directory.
+# caught; a foreign file in a sub-report directory is listed by both); a second run replaces
+# the set; a bad value is a usage error; one site; a site that no episode's index row names;
+# suppression per report; a foreign file in a sub-directory.
 # The expected figures are the network report's own strata (computed by the same R-checked
 # code; tests/model/test_model.c checks model_subset against them too).
 # Usage: test_each_cli.sh OUTCOMES SOURCE_DIR JSON_COMPARE JSON_GET
@@ -114,6 +115,34 @@ rm "$tmp/t2/site/south/episodes.csv"
 "$bin" verify "$tmp/t2/site/south" >"$tmp/v5" 2>&1
 check verify_missing_sub_file test $? -eq 1
 check verify_missing_named grep -q "missing  output episodes.csv" "$tmp/v5"
+# foreign files inside the sub-report directories: the whole-run verify lists each, as it does
+# at the top level (and as verify DIR/site/NAME does)
+cp -r "$tmp/s" "$tmp/fv"
+echo "P0000001" >"$tmp/fv/site/east/.episodes.csv.tmp"
+echo note >"$tmp/fv/site/east/notes.txt"
+echo x >"$tmp/fv/site/stray.csv"
+mkdir "$tmp/fv/site/zz" && echo x >"$tmp/fv/site/zz/report.pdf"
+echo x >"$tmp/fv/extra.txt"
+"$bin" verify "$tmp/fv" >"$tmp/v7" 2>&1
+check verify_foreign_exit test $? -eq 1
+check verify_foreign_lines test "$(grep '^extra' "$tmp/v7")" = "$(printf '%s\n' \
+  'extra    output extra.txt (not in the manifest)' \
+  'extra    output site/east/.episodes.csv.tmp (not in the manifest)' \
+  'extra    output site/east/notes.txt (not in the manifest)' \
+  'extra    output site/stray.csv (not in the manifest)' \
+  'extra    output site/zz (not in the manifest)')"
+check verify_foreign_count grep -qx 'FAILED: 5 checks did not match' "$tmp/v7"
+check verify_foreign_rest_ok test "$(grep -c '^ok       output site/' "$tmp/v7")" -eq "$(grep -c '^ok       output site/' "$tmp/v1")"
+"$bin" verify "$tmp/fv/site/east" >"$tmp/v8" 2>&1
+check verify_foreign_sub test "$(grep -c '^extra' "$tmp/v8")" -eq 2
+# a sub-report directory replaced by a symbolic link is named, not looked through
+cp -r "$tmp/s" "$tmp/lv"
+mv "$tmp/lv/site/east" "$tmp/lv-east" && ln -s "$tmp/lv-east" "$tmp/lv/site/east"
+echo x >"$tmp/lv-east/notes.txt"
+"$bin" verify "$tmp/lv" >"$tmp/v9" 2>&1
+check verify_linked_sub_exit test $? -eq 1
+check verify_linked_sub_line grep -qx 'differs  output site/east (not the directory the run wrote)' "$tmp/v9"
+check verify_linked_sub_not_followed sh -c "! grep -q notes.txt '$tmp/v9'"
 # a manifest naming a directory outcomes does not make is refused unread
 sed 's|"directory": "site/east"|"directory": "site/../../etc"|' "$tmp/s/site/east/manifest.json" \
   >"$tmp/t/site/east/manifest.json"

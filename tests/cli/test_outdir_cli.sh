@@ -28,6 +28,28 @@ verified() { "$bin" verify "$1" >"$tmp/verify.txt" 2>&1 && [ "$(tail -1 "$tmp/ve
 # nothing of a run left beside DIR (no staging directory, no lock file)
 clean_beside() { [ -z "$(ls -A "$(dirname "$1")" | grep -F ".$(basename "$1").outcomes")" ]; }
 set_of() { ls -A "$1" 2>/dev/null | tr '\n' ' '; }
+# No step below depends on how fast this machine is: a run that must be caught holding the lock
+# stops itself there (OUTCOMES_TEST_FAULT=stop, SIGSTOP after its first file) and goes on only
+# when sent SIGCONT; a signal sent meanwhile is delivered at that point. The waits poll up to
+# 120 s, however loaded the machine, and fail loudly instead of going on unsynchronised.
+stopped() { # PID: it has stopped itself
+  local i
+  for i in $(seq 1 1200); do
+    [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" = T ] && return 0
+    sleep 0.1
+  done
+  echo "  process $1 did not stop at the fault point"
+  return 1
+}
+said() { # FILE TEXT: a waiting run has written TEXT in FILE
+  local i
+  for i in $(seq 1 1200); do
+    grep -qF -- "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "  no '$2' in $1"
+  return 1
+}
 full="episodes.csv manifest.json rejects.csv report.pdf results.json review.csv "
 
 # ---- planted symlinks at every temporary name: nothing outside DIR is written
@@ -59,7 +81,7 @@ check planted_lock_set_kept test "$(title_of d1)" = New
 rm .d1.outcomes.lock
 # a FIFO as the lock file: refused, no hang
 mkfifo .d1.outcomes.lock
-check fifo_lock run 3 timeout 20 "$bin" report --quiet -o d1 in.csv
+check fifo_lock run 3 timeout 120 "$bin" report --quiet -o d1 in.csv # (a hang, not slowness)
 check fifo_lock_msg has "the lock file is not a regular file"
 rm .d1.outcomes.lock
 
@@ -92,15 +114,18 @@ for i in 1 2 3 4 5 6 7 8 9 10; do
   check "race_${i}_full" test "$(set_of race)" = "$full"
   check "race_${i}_nothing_beside" clean_beside race
 done
-# deterministic contention: A holds the lock (paused after its first file), B starts then
-OUTCOMES_TEST_FAULT=pause "$bin" report --title A -o race2 in.csv >"$tmp/a.out" 2>"$tmp/a.err" &
+# deterministic contention: A holds the lock (stopped after its first file), B starts then and
+# says it waits; A goes on only after that
+OUTCOMES_TEST_FAULT=stop "$bin" report --title A -o race2 in.csv >"$tmp/a.out" 2>"$tmp/a.err" &
 pa=$!
-for _ in $(seq 1 200); do ls -A | grep -q '^\.race2\.outcomes-' && break; sleep 0.05; done
-"$bin" report --title B -o race2 in.csv >"$tmp/b.out" 2>"$tmp/b.err"
-rb=$?
+check contention_a_holds stopped "$pa"
+"$bin" report --title B -o race2 in.csv >"$tmp/b.out" 2>"$tmp/b.err" &
+pb=$!
+check contention_waited said "$tmp/b.err" "another run is writing this directory (lock ./.race2.outcomes.lock): waiting for it to end"
+kill -CONT "$pa"
 wait "$pa"; ra=$?
+wait "$pb"; rb=$?
 check contention_exits test "$ra" -eq 0 -a "$rb" -eq 0
-check contention_waited grep -q "another run is writing this directory (lock ./.race2.outcomes.lock): waiting for it to end" "$tmp/b.err"
 check contention_last_wins test "$(title_of race2)" = B
 check contention_verify verified race2
 check contention_clean clean_beside race2
@@ -215,10 +240,11 @@ check mode_kept test "$(stat -c %a real)" = 750
 
 # ---- a signal while the lock is held removes the staging directory and the lock file
 rm -rf sg && report --title Old -o sg
-OUTCOMES_TEST_FAULT=pause "$bin" report --quiet --title New -o sg in.csv &
+OUTCOMES_TEST_FAULT=stop "$bin" report --quiet --title New -o sg in.csv &
 p=$!
-for _ in $(seq 1 200); do ls -A | grep -q '^\.sg\.outcomes-' && break; sleep 0.05; done
+check signal_staged stopped "$p"
 kill -TERM "$p"
+kill -CONT "$p"
 wait "$p"
 check signal_exit test $? -eq 143
 check signal_clean clean_beside sg
@@ -254,10 +280,11 @@ fi
 # the run must not kill it (the commit's guard used to install its handler regardless)
 for sig in HUP INT; do
   rm -rf ig && report --title Old -o ig
-  (trap '' "$sig"; exec env OUTCOMES_TEST_FAULT=pause "$bin" report --quiet --title New -o ig in.csv) &
+  (trap '' "$sig"; exec env OUTCOMES_TEST_FAULT=stop "$bin" report --quiet --title New -o ig in.csv) &
   p=$!
-  for _ in $(seq 1 200); do ls -A | grep -q '^\.ig\.outcomes-' && break; sleep 0.05; done
+  check "ignored_${sig}_staged" stopped "$p"
   kill -"$sig" "$p"
+  kill -CONT "$p"
   wait "$p"
   check "ignored_${sig}_survives" test $? -eq 0
   check "ignored_${sig}_new_set" test "$(title_of ig)" = New
@@ -265,11 +292,25 @@ for sig in HUP INT; do
   check "ignored_${sig}_clean" clean_beside ig
 done
 
-# ---- sample -o FILE killed while it writes: its temporary (hundreds of MB) is removed
+# ---- sample -o FILE killed while it writes: its temporary (hundreds of MB) is removed. It is
+# stopped once its temporary is there, and seen to be still writing, before the signal
 "$bin" sample --patients 1000000 -o big.csv &
 p=$!
-for _ in $(seq 1 200); do ls -A | grep -q '^\.big\.csv\.' && break; sleep 0.05; done
+said_temp() {
+  local i
+  for i in $(seq 1 1200); do
+    ls -A | grep -q '^\.big\.csv\.' && return 0
+    sleep 0.1
+  done
+  echo "  no temporary of big.csv"
+  return 1
+}
+check sample_temp_made said_temp
+kill -STOP "$p"
+check sample_stopped stopped "$p"
+check sample_stopped_writing test -n "$(ls -A | grep '^\.big\.csv\.')" -a ! -e big.csv
 kill -TERM "$p"
+kill -CONT "$p"
 wait "$p"
 check sample_killed_exit test $? -eq 143
 check sample_killed_no_temp test -z "$(ls -A | grep '^\.big\.csv\.')"
@@ -309,13 +350,16 @@ check hardlink_lock_gone test ! -e .hl.outcomes.lock
 # link) take the same lock: each waits for the run holding it
 rm -rf sp splink && mkdir -p sp && ln -s sp splink && report -o sp/x && ln -sfn sp/x spx
 for spelling in './sp//x/' 'splink/x' 'spx'; do
-  OUTCOMES_TEST_FAULT=pause "$bin" report --quiet --title A -o sp/x in.csv &
+  OUTCOMES_TEST_FAULT=stop "$bin" report --quiet --title A -o sp/x in.csv &
   pa=$!
-  for _ in $(seq 1 200); do ls -A sp | grep -q '^\.x\.outcomes-' && break; sleep 0.05; done
-  "$bin" report --title B -o "$spelling" in.csv >"$tmp/b.out" 2>"$tmp/b.err"
-  rb=$?
+  check "spelling_${spelling//[\/.]/_}_a_holds" stopped "$pa"
+  "$bin" report --title B -o "$spelling" in.csv >"$tmp/b.out" 2>"$tmp/b.err" &
+  pb=$!
+  check "spelling_${spelling//[\/.]/_}_waited" said "$tmp/b.err" "waiting for it to end"
+  kill -CONT "$pa"
   wait "$pa"
-  check "spelling_${spelling//[\/.]/_}_waited" grep -q "waiting for it to end" "$tmp/b.err"
+  wait "$pb"
+  rb=$?
   check "spelling_${spelling//[\/.]/_}_exit" test "$rb" -eq 0
   check "spelling_${spelling//[\/.]/_}_last" test "$(title_of sp/x)" = B
 done
@@ -333,10 +377,11 @@ else
 fi
 # SIGPIPE (stderr's reader gone) while the set is staged: cleaned up like SIGTERM
 rm -rf sp2 && report --title Old -o sp2
-OUTCOMES_TEST_FAULT=pause "$bin" report --quiet --title New -o sp2 in.csv &
+OUTCOMES_TEST_FAULT=stop "$bin" report --quiet --title New -o sp2 in.csv &
 p=$!
-for _ in $(seq 1 200); do ls -A | grep -q '^\.sp2\.outcomes-' && break; sleep 0.05; done
+check sigpipe_staged stopped "$p"
 kill -PIPE "$p"
+kill -CONT "$p"
 wait "$p"
 check sigpipe_exit test $? -eq 141
 check sigpipe_clean clean_beside sp2
@@ -359,10 +404,11 @@ check umask000_files test "$(stat -c %a um0/* | sort -u | tr '\n' ' ')" = "666 "
 # SIGINT (not ignored: `trap - INT` undoes the background job's ignoring) while the set is
 # staged, then verify: the old set, complete, nothing beside it
 rm -rf si && report --title Old -o si
-(trap - INT; exec env OUTCOMES_TEST_FAULT=pause "$bin" report --quiet --title New -o si in.csv) &
+(trap - INT; exec env OUTCOMES_TEST_FAULT=stop "$bin" report --quiet --title New -o si in.csv) &
 p=$!
-for _ in $(seq 1 200); do ls -A | grep -q '^\.si\.outcomes-' && break; sleep 0.05; done
+check sigint_staged stopped "$p"
 kill -INT "$p"
+kill -CONT "$p"
 wait "$p"
 check sigint_exit test $? -eq 130
 check sigint_clean clean_beside si

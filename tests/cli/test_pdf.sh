@@ -2,7 +2,8 @@
 # Checks report.pdf with poppler's pdfinfo and pdftotext: the page table's pages with their
 # titles (tests/tools/page_titles.c prints them from src/report/pages/table.c), the
 # footer on every page, the headline figures of page 1 and the Durability page's equal to
-# results.json's, no patient
+# results.json's, the Safety page's clinician funnel's zoomed axis, the Monthly trend's centre
+# label and note, no patient
 # identifier anywhere in the text, reproducible bytes, SOURCE_DATE_EPOCH, Letter paper, and an
 # honest page for an empty cohort.
 # Usage: test_pdf.sh OUTCOMES SOURCE_DIR JSON_COMPARE JSON_GET PAGE_TITLES
@@ -77,6 +78,87 @@ check durability_reference contains "$tmp/dur.flat" "McInnes et al. 2022"
 check durability_completed contains "$tmp/dur.flat" "completed: $(pct "$("$get" "$json" induction.completed.rate)") ($("$get" "$json" induction.completed.events) of $("$get" "$json" induction.completed.n);"
 check durability_maintenance contains "$tmp/dur.flat" "with a maintenance session: $("$get" "$json" maintenance.episodes_with_sessions)"
 
+# the Safety page's clinician funnel: rates near 100 % get a y axis from a round value below
+# every point, the centre and each point's 99.8 % limits (results.json's, at its n), at most
+# 90 %, said in the axis title; the fair-comparison funnels keep 0-100 %
+sp=0
+for i in $(seq 1 "$ntable"); do
+  [ "${titles[$((i - 1))]}" = "Safety: vital signs, blood pressure and monitoring" ] && sp=$i
+done
+check safety_page test "$sp" -gt 0
+axis_from() { # RESULTS_JSON: the floor the rule gives ("" for the plain axis)
+  python3 - "$1" <<'PY'
+import json, math, sys
+f = json.load(open(sys.argv[1]))["safety"]["vitals"]["funnel_clinician"]
+c = f["centre"]
+lo = 1 if c is None else c
+for u in f["clinicians"]:
+    r = (u.get("all_four") or {}).get("rate")
+    if r is None:
+        continue
+    lo = min(lo, r, 1 if c is None else u["limits998"][0])
+span = 100 * (1 - lo)
+step = 2 if span <= 8 else 5 if span <= 20 else 10
+frm = math.floor((100 * lo - step / 4) / step) * step
+print("" if frm < 50 else min(frm, 90))
+PY
+}
+want=$(axis_from "$json")
+check safety_axis_rule test "$want" = 85 # (the sample's: rates 93-99 %, smallest n 106)
+pdftotext -f "$sp" -l "$sp" "$pdf" "$tmp/safety.txt"
+check safety_axis_said contains "$tmp/safety.txt" "share of sessions with all four values (axis from $want %)"
+check safety_axis_tick grep -qx "$want%" "$tmp/safety.txt"
+check safety_axis_no_zero bash -c "! grep -qx '0%' <(sed -n '/unadjusted funnel/,\$p' '$tmp/safety.txt')"
+for t in "Fair comparison: clinicians" "Fair comparison: sites"; do
+  for i in $(seq 1 "$npages"); do
+    if grep -qF "$t" "$tmp/p$i.txt"; then
+      check "fair_axis_plain_${t##* }" bash -c "! grep -q 'axis from' '$tmp/p$i.txt'"
+    fi
+  done
+done
+# under suppression: only the drawn points (the centre is withheld) make the range
+"$bin" report --quiet --suppress-below 11 -o "$tmp/q" sample-data/sessions.csv
+want=$(axis_from "$tmp/q/results.json")
+check safety_axis_suppressed_rule test "$want" = 90
+pdftotext -f "$sp" -l "$sp" "$tmp/q/report.pdf" "$tmp/safety_q.txt"
+check safety_axis_suppressed contains "$tmp/safety_q.txt" "(axis from $want %)"
+# shares far from 100 % (four sessions in five without a post-dose systolic): the plain axis
+awk -F, -v OFS=, 'NR > 1 && NR % 5 { $17 = "" } 1' sample-data/sessions.csv >"$tmp/gaps.csv"
+"$bin" report --quiet -o "$tmp/g" "$tmp/gaps.csv"
+check safety_axis_plain_rule test "$(axis_from "$tmp/g/results.json")" = ""
+pdftotext -f "$sp" -l "$sp" "$tmp/g/report.pdf" "$tmp/safety_g.txt"
+check safety_axis_plain bash -c "! grep -q 'axis from' '$tmp/safety_g.txt'"
+check safety_axis_plain_title contains "$tmp/safety_g.txt" "share of sessions with all four values"
+check safety_axis_plain_zero bash -c "sed -n '/unadjusted funnel/,\$p' '$tmp/safety_g.txt' | grep -qx '0%'"
+
+# the Monthly trend page: each chart's centre rate right of its frame (past every month's label,
+# so never on the shaded period or a point), "centre" above it; with no month drawn, the note
+# under a chart names no centre line
+mp=0
+for i in $(seq 1 "$ntable"); do
+  [ "${titles[$((i - 1))]}" = "Monthly trend" ] && mp=$i
+done
+check monthly_page test "$mp" -gt 0
+centre_right_of_months() { # PDF PAGE: 0 when every chart's centre label is right of its months
+  pdftotext -f "$2" -l "$2" -bbox "$1" - | python3 -c '
+import re, sys
+w = [(float(a), float(b), float(c), t) for a, b, c, t in re.findall(
+    r"<word xMin=\"([0-9.]+)\" yMin=\"([0-9.]+)\" xMax=\"([0-9.]+)\" yMax=\"[0-9.]+\">([^<]*)<", sys.stdin.read())]
+months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "mature", "mat..."}
+right = max(x1 for x0, y0, x1, t in w if t in months)
+labels = [(x0, y0) for i, (x0, y0, x1, t) in enumerate(w) if t == "centre" and i + 1 < len(w)
+          and re.fullmatch(r"[0-9]+\.[0-9]%", w[i + 1][3]) and abs(w[i + 1][0] - x0) < 0.5]
+sys.exit(0 if len(labels) == int(sys.argv[1]) and all(x0 > right for x0, y0 in labels) else 1)' "$3"
+}
+check monthly_centre_right centre_right_of_months "$pdf" "$mp" 2
+check monthly_centre_note grep -q "The centre line, $(pct "$("$get" "$json" monthly.0.centre)")" "$tmp/p$mp.txt"
+"$bin" sample --patients 25 -o "$tmp/s25.csv"
+"$bin" report --quiet --suppress-below 11 -o "$tmp/q25" "$tmp/s25.csv"
+pdftotext -f "$mp" -l "$mp" "$tmp/q25/report.pdf" "$tmp/m25.txt"
+check monthly_none_drawn test "$(grep -c '^Not drawn' "$tmp/m25.txt")" -eq 2
+check monthly_none_no_centre bash -c "! grep -q 'centre line' '$tmp/m25.txt'"
+check monthly_none_headline test "$(grep -c "^The period's headline rate (page 1) is" "$tmp/m25.txt")" -eq 2
+
 # no patient identifier anywhere in the PDF's text
 pdftotext "$pdf" "$tmp/all.txt"
 tail -n +2 sample-data/sessions.csv | cut -d, -f1 | sort -u >"$tmp/ids.txt"
@@ -114,6 +196,9 @@ pdftotext -layout "$tmp/t/report.pdf" "$tmp/tiny.txt"
 check tiny_no_mature contains "$tmp/tiny.txt" "no mature episode"
 check tiny_pages test "$(pdfinfo "$tmp/t/report.pdf" | awk '/^Pages:/ { print $2 }')" -ge "$ntable"
 check tiny_not_reached contains "$tmp/tiny.txt" "not reached"
+pdftotext -f "$mp" -l "$mp" "$tmp/t/report.pdf" "$tmp/tiny_m.txt"
+check tiny_monthly_no_centre bash -c "! grep -q 'centre line' '$tmp/tiny_m.txt'"
+check tiny_monthly_headline grep -q "The period's headline rate (page 1) has no mature episode." "$tmp/tiny_m.txt"
 
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]

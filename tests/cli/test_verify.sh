@@ -4,7 +4,8 @@
 # manifest's content, and verify under attack (issue 13): a tampered manifest (traversal and
 # absolute output names, non-string options, -o and --config in the options, wrong types, a
 # huge file, a FIFO), inputs that are FIFOs or look like options, files DIR holds beyond the
-# manifest, and paths that are not UTF-8. None crashes, touches a file outside DIR or leaves
+# manifest, and paths that are not UTF-8; the benchmarks file's digest (--benchmarks FILE and the
+# shipped one: unchanged, changed, missing). None crashes, touches a file outside DIR or leaves
 # anything in TMPDIR. Usage: test_verify.sh OUTCOMES SOURCE_DIR ... JSON_GET
 set -uo pipefail
 bin=$1
@@ -220,6 +221,64 @@ check bytes_columns_hex test "$("$get" out10/manifest.json columns_file.path_hex
 check bytes_option_hex test "$("$get" out10/manifest.json options.5.hex)" = 636f6c73ff2e696e69
 "$bin" verify out10 >"$tmp/v10.txt"
 check bytes_columns_verify test $? -eq 0
+
+# ---- the benchmarks file page 1 compares with: its digest is recorded (the bytes parsed) and
+# verify checks the file the rerun would read: --benchmarks FILE, or the shipped one
+shipped_sha=$(sha256sum "$src/data/benchmarks.csv" | cut -d' ' -f1)
+check bm_manifest_shipped test "$("$get" out/manifest.json benchmarks_file.shipped)" = true
+check bm_manifest_shipped_sha test "$("$get" out/manifest.json benchmarks_file.sha256)" = "$shipped_sha"
+check bm_manifest_shipped_size test "$("$get" out/manifest.json benchmarks_file.size)" = "$(stat -c %s "$src/data/benchmarks.csv")"
+check bm_verify_shipped_line grep -Eq '^ok       benchmarks .*/benchmarks\.csv \(shipped with the tool\)$' "$tmp/v1.txt"
+cp "$src/data/benchmarks.csv" bm.csv
+"$bin" report --quiet --benchmarks bm.csv -o out_bm export.csv || exit 1
+check bm_manifest_path test "$("$get" out_bm/manifest.json benchmarks_file.path)" = bm.csv
+check bm_manifest_no_shipped test "$("$get" out_bm/manifest.json benchmarks_file.shipped)" = ""
+check bm_manifest_sha test "$("$get" out_bm/manifest.json benchmarks_file.sha256)" = "$shipped_sha"
+"$bin" verify out_bm >"$tmp/vb.txt"
+check bm_copy_ok_exit test $? -eq 0
+check bm_copy_ok_line grep -q '^ok       benchmarks bm.csv$' "$tmp/vb.txt"
+# a changed copy: named with both digests, not rerun, exit 1 (as a changed input)
+sed -i 's/0\.536/0.537/' bm.csv
+changed_sha=$(sha256sum bm.csv | cut -d' ' -f1)
+check bm_copy_really_changed test "$changed_sha" != "$shipped_sha"
+"$bin" verify out_bm >"$tmp/vb.txt"
+check bm_changed_exit test $? -eq 1
+check bm_changed_line grep -qx "differs  benchmarks bm.csv (benchmarks file changed: $shipped_sha recorded, $changed_sha here)" "$tmp/vb.txt"
+check bm_changed_not_rerun grep -qx 'not rerun: an input is missing or changed' "$tmp/vb.txt"
+check bm_changed_count grep -qx 'FAILED: 1 check did not match' "$tmp/vb.txt"
+rm bm.csv
+"$bin" verify out_bm >"$tmp/vb.txt"
+check bm_missing_exit test $? -eq 1
+check bm_missing_line grep -qx 'missing  benchmarks bm.csv' "$tmp/vb.txt"
+check bm_missing_note grep -q '^note: relative input paths are found from the working directory' "$tmp/vb.txt"
+# the shipped file, where report finds it ($OUTCOMES_DATADIR here): unchanged, changed, missing
+mkdir -p share_ok share_empty
+cp "$src/data/benchmarks.csv" share_ok/benchmarks.csv
+OUTCOMES_DATADIR="$tmp/share_ok" "$bin" report --quiet -o out_sh export.csv || exit 1
+OUTCOMES_DATADIR="$tmp/share_ok" "$bin" verify out_sh >"$tmp/vs.txt"
+check bm_shipped_ok_exit test $? -eq 0
+check bm_shipped_ok_line grep -qx "ok       benchmarks $tmp/share_ok/benchmarks.csv (shipped with the tool)" "$tmp/vs.txt"
+sed -i 's/0\.536/0.537/' share_ok/benchmarks.csv
+OUTCOMES_DATADIR="$tmp/share_ok" "$bin" verify out_sh >"$tmp/vs.txt"
+check bm_shipped_changed_exit test $? -eq 1
+check bm_shipped_changed_line grep -qx "differs  benchmarks $tmp/share_ok/benchmarks.csv (shipped with the tool) (benchmarks file changed: $shipped_sha recorded, $changed_sha here)" "$tmp/vs.txt"
+check bm_shipped_changed_not_rerun grep -qx 'not rerun: an input is missing or changed' "$tmp/vs.txt"
+OUTCOMES_DATADIR="$tmp/share_empty" "$bin" verify out_sh >"$tmp/vs.txt"
+check bm_shipped_missing_exit test $? -eq 1
+check bm_shipped_missing_line grep -q '^missing  benchmarks the shipped benchmarks.csv (' "$tmp/vs.txt"
+check bm_shipped_missing_not_rerun grep -qx 'not rerun: an input is missing or changed' "$tmp/vs.txt"
+# tampered: --benchmarks must name the recorded file, a recorded path needs its option
+check bm_option_other tamper "options[1]: --benchmarks '/etc/passwd' is not the recorded benchmarks_file" 's|"options": \[|"options": ["--benchmarks", "/etc/passwd", |'
+check bm_path_no_option tamper "benchmarks_file: '/etc/passwd' is recorded, but the options have no --benchmarks" 's|"shipped": true|"path": "/etc/passwd"|'
+check bm_shipped_false tamper "benchmarks_file: expected a path or \"shipped\": true, not both" 's|"shipped": true|"shipped": false|'
+check bm_both tamper "benchmarks_file: expected a path or \"shipped\": true, not both" 's|"shipped": true|"shipped": true, "path": "x"|'
+check bm_array tamper "benchmarks_file: expected an object" 's|"benchmarks_file": {|"benchmarks_file": [], "x": {|'
+check bm_sha tamper "benchmarks_file.sha256: expected 64 hex digits" "s|\"sha256\": \"$shipped_sha\"|\"sha256\": \"x\"|"
+# a manifest from before the digest was recorded: checked all the same, the rerun's names it
+rm -rf t_nobm && cp -r out t_nobm && sed -i '/"benchmarks_file": {/,/^  },$/d' t_nobm/manifest.json
+"$bin" verify t_nobm >"$tmp/vn.txt" 2>&1
+check bm_old_manifest_exit test $? -eq 1
+check bm_old_manifest_line grep -q '^differs  rerun manifest.json (benchmarks_file: not what the run records)$' "$tmp/vn.txt"
 
 # ---- verify attacked (issue 13, second round)
 # a manifest that lists no outputs, beside no outputs: the rerun's manifest names what is

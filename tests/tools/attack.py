@@ -652,7 +652,8 @@ for i, r_ in enumerate(sup["induction"]["by_route"]):
 for key, title in (("monthly", "Response"), ("monthly_remission", "Remission")):
     c = next((m_["centre"] for m_ in sup[key] if m_["centre"] is not None), None)
     rc = next((m_["centre"] for m_ in raw[key] if m_["centre"] is not None), None)
-    if c is None and rc is not None and f"centre {100 * rc:.1f}%" in pdf:
+    # (the chart's label: "centre" over its rate, right of the frame; the note: "centre line, X%")
+    if c is None and rc is not None and re.search(r"centre(?: line,)? " + re.escape(f"{100 * rc:.1f}%"), flat):
         find(f"PDF: centre line {100 * rc:.1f}% of {key} printed while withheld")
 lr_pub = sum(1 for v in sup["strata"]["logrank"].values() if v["p"] is not None)
 lr_pdf = len(re.findall(r"log-rank p = ", pdf))

@@ -157,7 +157,7 @@ void report_funnel_page(cairo_t *cr, const struct fonts *f, const struct analysi
             pf[k] = (struct funnel_point){v->value, (double)v->n, v->followup, v->followup_flag,
                                           !dv->followup};
         }
-        int label_all = u->nvalues <= LABEL_ALL_MAX;
+        int label_all = u->nvalues <= LABEL_ALL_MAX ? FUNNEL_LABEL_ALL : 0;
         render_funnel(cr, f, (struct box){x, yy, cw, ch}, pr, u->nvalues, fn->centre,
                       df->centre || isnan(fn->centre), label_all,
                       fn->adjusted ? "Response, case-mix adjusted" : "Response (unadjusted)",

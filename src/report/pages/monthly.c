@@ -6,9 +6,11 @@
 #include "outcomes/text.h"
 #include "pages.h"
 
-/* The line under a chart: the centre is over the 12 months shown, not the headline rate. */
+/* The line under a chart: the centre is over the 12 months shown, not the headline rate; with
+ * no month drawn (no centre line either) only the headline rate. */
 static void centre_note(struct doc *d, double y, const struct pchart_point *pts,
-                        uint8_t centre_withheld, const struct proportion *head, struct disc_prop dh)
+                        const struct month_show *show, uint8_t centre_withheld,
+                        const struct proportion *head, struct disc_prop dh)
 {
     char t[320], hr[64];
     if (head->n == 0)
@@ -17,7 +19,9 @@ static void centre_note(struct doc *d, double y, const struct pchart_point *pts,
         snprintf(hr, sizeof hr, "is withheld (small counts)");
     else
         snprintf(hr, sizeof hr, "is %.1f%%", 100 * head->rate);
-    if (centre_withheld || isnan(pts[0].centre))
+    if (!render_pchart_drawn(pts, show, 12))
+        snprintf(t, sizeof t, "The period's headline rate (page 1) %s.", hr);
+    else if (centre_withheld || isnan(pts[0].centre))
         snprintf(t, sizeof t,
                  "The centre line is over the 12 months shown (all their mature episodes); the "
                  "period's headline rate (page 1) %s.",
@@ -45,11 +49,11 @@ static void draw_monthly(struct doc *d)
     h -= 10;
     render_pchart(d->cr, &d->f, (struct box){36, 70, d->w - 72, h}, a->monthly, resp,
                   a->disc.centre, 12, a->month0, "Response");
-    centre_note(d, 70 + h + 4, a->monthly, a->disc.centre, &a->response, a->disc.response);
+    centre_note(d, 70 + h + 4, a->monthly, resp, a->disc.centre, &a->response, a->disc.response);
     double y2 = 70 + h + 26;
     render_pchart(d->cr, &d->f, (struct box){36, y2, d->w - 72, h}, a->monthly_remission, rem,
                   a->disc.centre_remission, 12, a->month0, "Remission");
-    centre_note(d, y2 + h + 4, a->monthly_remission, a->disc.centre_remission, &a->remission,
+    centre_note(d, y2 + h + 4, a->monthly_remission, rem, a->disc.centre_remission, &a->remission,
                 a->disc.remission);
     page_end(d);
 }

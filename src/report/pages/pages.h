@@ -151,7 +151,7 @@ void order_values(int var, const struct stratum *st, int *idx, int n);
 /* A stratum variable's heading ("Site", "Dose (mg/kg)"). */
 const char *var_title(int v);
 
-/* --- the safety pages' counts and shares (safety_text.c) ------------------------------------ */
+/* --- the safety pages' counts, shares, tables and layout (safety_text.c) -------------------- */
 
 /* Rotating buffers for the counts of one page (up to 48 live). */
 struct safety_nums {
@@ -174,5 +174,12 @@ void safety_value(struct safety_row *r, const char *text);
 /* The rows under a title, share and count right-aligned in columns; returns the y after. */
 double safety_table(struct doc *d, double x, double y, double w, const char *title,
                     const struct safety_row *rows, int n);
+/* Begins a safety page with its subtitle: two columns colw wide (the left at 36), the right
+ * one's x in *x2; returns colw. */
+double safety_page_begin(struct doc *d, const char *sub, double *x2);
+/* A safety chart's frame around plot p, its y title rotated left of p (at b.x) and its x title
+ * centred dy under p's foot. */
+void safety_chart_titles(struct doc *d, struct box b, struct box p, const char *ytitle,
+                         const char *xtitle, double dy);
 
 #endif

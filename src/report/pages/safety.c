@@ -116,17 +116,11 @@ static void month_chart(struct doc *d, struct safety_nums *t, struct box b)
         cairo_arc(cr, xx, render_axis_map(&ay, 100 * q.rate), 2.6, 0, 2 * RENDER_PI);
         cairo_fill(cr);
     }
-    render_frame(cr, p);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_save(cr);
-    cairo_translate(cr, b.x + 8, p.y + p.h / 2);
-    cairo_rotate(cr, -RENDER_PI / 2);
-    render_text(cr, &d->f, 0, 8, 0, 0, 0.5, "% of treatment sessions (95 % CI)");
-    cairo_restore(cr);
-    render_text(cr, &d->f, 0, 8, p.x + p.w / 2, p.y + p.h + 31, 0.5,
-                withheld ? "month (YY-MM) and its treatment sessions; no point: withheld "
-                           "(suppression)"
-                         : "month (YY-MM) and its treatment sessions");
+    safety_chart_titles(d, b, p, "% of treatment sessions (95 % CI)",
+                        withheld ? "month (YY-MM) and its treatment sessions; no point: withheld "
+                                   "(suppression)"
+                                 : "month (YY-MM) and its treatment sessions",
+                        31);
 }
 
 /* Clinicians: the share of their sessions with all four values on the unadjusted funnel of
@@ -157,7 +151,8 @@ static void clinician_funnel(struct doc *d, struct box b)
                                        !hidden(dc->by_clinician[k].all)};
     }
     render_funnel(d->cr, &d->f, b, pts, n, c->funnel_centre,
-                  dc->funnel_centre || isnan(c->funnel_centre), n <= 12, title,
+                  dc->funnel_centre || isnan(c->funnel_centre),
+                  (n <= 12 ? FUNNEL_LABEL_ALL : 0) | FUNNEL_ZOOM_Y, title,
                   "share of sessions with all four values", "treatment sessions of the clinician");
     free(pts);
 }
@@ -195,8 +190,7 @@ static void draw_safety(struct doc *d)
              "reading is both values of a pair.",
              safety_count(d, &t, s->sessions, dc->sessions),
              safety_count(d, &t, s->episodes, dc->episodes));
-    page_begin(d, sub);
-    double colw = (d->w - 72 - 30) / 2, x2 = 36 + colw + 30;
+    double x2, colw = safety_page_begin(d, sub, &x2);
     double y = vitals_tables(d, &t, 36, 80, colw);
     double bottom = d->h - 40;
     if (bottom - y > 110)

@@ -267,16 +267,10 @@ static void cadss_chart(struct doc *d, struct box b)
         snprintf(tx, sizeof tx, "above %d: listed (cadss_high)", d->a->opts.cadss_above);
         render_text(cr, &d->f, 0, 7.5, cb.x + 3, ty - 3, 0, tx);
     }
-    render_frame(cr, cb);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_save(cr);
-    cairo_translate(cr, b.x + 8, cb.y + cb.h / 2);
-    cairo_rotate(cr, -RENDER_PI / 2);
-    render_text(cr, &d->f, 0, 8, 0, 0, 0.5, "peak CADSS (points, 0-92)");
-    cairo_restore(cr);
-    render_text(cr, &d->f, 0, 8, cb.x + cb.w / 2, cb.y + cb.h + 22, 0.5,
-                wh ? "session number within the episode (no point: withheld, suppression)"
-                   : "session number within the episode");
+    safety_chart_titles(d, b, cb, "peak CADSS (points, 0-92)",
+                        wh ? "session number within the episode (no point: withheld, suppression)"
+                           : "session number within the episode",
+                        22);
     struct safety_nums t = {.i = 0};
     struct safety_row r = {"", "", ""};
     safety_share(d, &t, &r, s->cadss_above, s->cadss_n, dc->cadss_above, "sessions measured");
@@ -298,8 +292,7 @@ static void draw_safety_review(struct doc *d)
              "treatment sessions.",
              safety_count(d, &t, s->item9_n, dc->item9_n),
              safety_count(d, &t, s->sessions, dc->sessions));
-    page_begin(d, sub);
-    double colw = (d->w - 72 - 30) / 2, x2 = 36 + colw + 30;
+    double x2, colw = safety_page_begin(d, sub, &x2);
     double y = item9_tables(d, &t, 36, 80, colw);
     review_table(d, &t, 36, y, colw);
     double bottom = d->h - 40;

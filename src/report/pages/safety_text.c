@@ -1,7 +1,8 @@
 /* safety_text.c: counts and shares as the two safety pages print them: "28 % of sessions"
  * beside "1,179 of 4,150" (SPEC 13: sessions, not only percentages), as the disclosure decision
- * allows (a withheld count is "< N" and no share is printed that is built on one), and the
- * three-column table (question, share, count) they are set in. */
+ * allows (a withheld count is "< N" and no share is printed that is built on one), the
+ * three-column table (question, share, count) they are set in, and the layout both pages share
+ * (two columns; a chart's frame and axis titles). */
 #include <stdio.h>
 #include <string.h>
 
@@ -88,4 +89,26 @@ double safety_table(struct doc *d, double x, double y, double w, const char *tit
         y += 12;
     }
     return y + 8;
+}
+
+double safety_page_begin(struct doc *d, const char *sub, double *x2)
+{
+    page_begin(d, sub);
+    double colw = (d->w - 72 - 30) / 2;
+    *x2 = 36 + colw + 30;
+    return colw;
+}
+
+void safety_chart_titles(struct doc *d, struct box b, struct box p, const char *ytitle,
+                         const char *xtitle, double dy)
+{
+    cairo_t *cr = d->cr;
+    render_frame(cr, p);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_save(cr);
+    cairo_translate(cr, b.x + 8, p.y + p.h / 2);
+    cairo_rotate(cr, -RENDER_PI / 2);
+    render_text(cr, &d->f, 0, 8, 0, 0, 0.5, ytitle);
+    cairo_restore(cr);
+    render_text(cr, &d->f, 0, 8, p.x + p.w / 2, p.y + p.h + dy, 0.5, xtitle);
 }
