@@ -335,7 +335,12 @@ static int after_task(struct analysis *a, const struct rows *r, const size_t *ps
     case TASK_SAFETY: return model_safety(r, pstart, a, &a->safety);
     case TASK_CHECKS: return model_checks(r, pstart, a, &a->checks);
     case TASK_FIGURES: return model_figures(r, pstart, a);
-    case TASK_QUALITY: data_quality(r, &a->opts, &a->dq); return 0;
+    case TASK_QUALITY: /* every row's: a subset's are the network's */
+        if (a->net)
+            a->dq = a->net->dq;
+        else
+            data_quality(r, &a->opts, &a->dq);
+        return 0;
     case TASK_FIT_DAYS_RESPONSE: return fit(a, 0, 0, &a->time_to_response);
     case TASK_FIT_DAYS_REMISSION: return fit(a, 1, 0, &a->time_to_remission);
     case TASK_FIT_SESSIONS_RESPONSE: return fit(a, 0, 1, &a->sessions_to_response);
@@ -540,6 +545,8 @@ int model_subset(const struct ingest_result *in, const struct analysis *net, int
 {
     memset(a, 0, sizeof *a);
     a->opts = net->opts;
+    a->opts.threads = 1; /* on the calling thread: a caller makes several at once */
+    a->net = net;
     a->as_of = net->as_of;
     a->period_from = net->period_from;
     a->period_to = net->period_to;
@@ -564,6 +571,7 @@ int model_subset(const struct ingest_result *in, const struct analysis *net, int
     }
     int rc = analyse_episodes(in, &a->opts, a, pstart, NULL);
     free(pstart);
+    a->net = NULL;
     if (rc == 0) {
         /* the breakdown (and the funnel) by var has one value, the whole report, and nothing
          * "without a value":

@@ -119,7 +119,8 @@ static int old_style_temp(const char *name)
 
 /* ---- fault injection (tests only) ------------------------------------------------------
  * OUTCOMES_TEST_FAULT is a comma-separated list of: "kill:POINT" (SIGKILL at that point, as a
- * crash would), "fail:STEP" (that rename fails with EIO), "noexchange" (behave as a file system
+ * crash would), "fail:STEP" (that rename fails with EIO), "fail:write:NAME" (writing the output
+ * NAME, such as site/east/review.csv, fails with EIO), "noexchange" (behave as a file system
  * without RENAME_EXCHANGE) and "pause" (sleep 2 s holding the lock, after the first file). Points:
  * written (the first file written), before-swap, after-aside (fallback only), after-swap,
  * removing-old (one old file removed). Steps: swap (the exchange), aside, install. */
@@ -876,6 +877,10 @@ int report_out_write(const char *name, const char *const *parts, const size_t *l
     size_t total = 0;
     for (size_t i = 0; i < nparts; i++)
         total += lens[i];
+    char key[80];
+    snprintf(key, sizeof key, "fail:write:%s", name);
+    if (fault_has(key))
+        return diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot write %s: %s", name, strerror(EIO));
     /* the staging directory is new and ours: O_EXCL | O_NOFOLLOW all the same */
     int fd = openat(st.sfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd < 0)
