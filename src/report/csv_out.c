@@ -339,6 +339,35 @@ static void *episodes_rows(void *arg)
     return NULL;
 }
 
+/* The days the cohort episodes' dates span (index, baseline, endpoint, events, last follow-up)
+ * into t (t->text NULL when out of memory or too many: each date is then formatted). */
+static void date_texts_make(const struct analysis *a, struct date_texts *t)
+{
+    int32_t lo = INT32_MAX, hi = INT32_MIN;
+    for (size_t i = 0; i < a->nepisodes; i++) {
+        const struct episode *e = &a->episodes[i];
+        if (!e->in_cohort)
+            continue;
+        const int32_t ds[2] = {e->index_date,
+                               e->baseline_score >= 0 ? e->baseline_date : e->index_date};
+        lo = ds[1] < lo ? ds[1] : ds[0] < lo ? ds[0] : lo;
+        hi = e->last_followup_date > hi ? e->last_followup_date : hi;
+        hi = e->endpoint_date > hi ? e->endpoint_date : hi;
+        hi = e->index_date > hi ? e->index_date : hi;
+    }
+    if (lo <= hi && (int64_t)hi - lo < 400000)
+        t->text = malloc(((size_t)(hi - lo) + 1) * 10);
+    if (t->text) {
+        t->first = lo;
+        t->n = (size_t)(hi - lo) + 1;
+        char buf[11];
+        for (size_t k = 0; k < t->n; k++) {
+            date_format(lo + (int32_t)k, buf);
+            memcpy(t->text + k * 10, buf, 10);
+        }
+    }
+}
+
 int report_episodes_csv(const struct report_input *in, const struct analysis *a, int threads,
                         char *part[2], size_t len[2])
 {
@@ -381,31 +410,8 @@ int report_episodes_csv_indexed(const struct report_input *in, const struct anal
     const size_t nh = sizeof header / sizeof *header;
     /* the episodes in two halves, the second on a thread of its own */
     size_t half = threads > 1 && a->nepisodes > 10000 ? a->nepisodes / 2 : a->nepisodes;
-    /* the days the episodes' dates span (index, baseline, endpoint, events, last follow-up) */
     struct date_texts dates = {0, 0, NULL};
-    int32_t lo = INT32_MAX, hi = INT32_MIN;
-    for (size_t i = 0; i < a->nepisodes; i++) {
-        const struct episode *e = &a->episodes[i];
-        if (!e->in_cohort)
-            continue;
-        const int32_t ds[2] = {e->index_date,
-                               e->baseline_score >= 0 ? e->baseline_date : e->index_date};
-        lo = ds[1] < lo ? ds[1] : ds[0] < lo ? ds[0] : lo;
-        hi = e->last_followup_date > hi ? e->last_followup_date : hi;
-        hi = e->endpoint_date > hi ? e->endpoint_date : hi;
-        hi = e->index_date > hi ? e->index_date : hi;
-    }
-    if (lo <= hi && (int64_t)hi - lo < 400000)
-        dates.text = malloc(((size_t)(hi - lo) + 1) * 10);
-    if (dates.text) {
-        dates.first = lo;
-        dates.n = (size_t)(hi - lo) + 1;
-        char buf[11];
-        for (size_t k = 0; k < dates.n; k++) {
-            date_format(lo + (int32_t)k, buf);
-            memcpy(dates.text + k * 10, buf, 10);
-        }
-    }
+    date_texts_make(a, &dates);
     if (idx) {
         memset(idx, 0, sizeof *idx);
         idx->start = malloc((a->nepisodes ? a->nepisodes : 1) * sizeof *idx->start);

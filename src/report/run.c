@@ -300,10 +300,12 @@ static int analyse(struct run *r)
         return r->d->code;
     /* --each: each value's analysis, while the row columns are there (each.h) */
     if (r->rq->each) {
+        double t = now();
         r->each_on = 1;
         if (each_analyse(&r->each, &r->out->in, &r->a, r->rq->each == REPORT_EACH_CLINICIAN,
                          r->rq->threads, r->rq->model.suppress_below <= 1, r->d) != 0)
             return r->d->code;
+        r->out->each_analyses = now() - t;
     }
     rows_release_provenance(&r->out->in.rows); /* the review rows have their lines */
     stage(r, 3);
@@ -619,8 +621,11 @@ int report_run(const struct report_request *rq, struct report_outputs *out, stru
         rc = start_each(&r);
     if (!rc)
         rc = other_outputs(&r);
-    if (!rc && rq->each)
+    if (!rc && rq->each) {
+        double t = now();
         rc = each_outputs(&r.each, d);
+        out->each_files = now() - t;
+    }
     if (!rc)
         rc = inputs_hashed(&r);
     if (!rc)

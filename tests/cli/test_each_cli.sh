@@ -252,6 +252,8 @@ for by in site clinician; do
   check "threads_same_$by" diff -r -q -x manifest.json "$tmp/t1$by" "$tmp/t2$by"
   check "threads_same_manifests_$by" same_outputs "$tmp/t1$by" "$tmp/t2$by"
 done
+run tm --each site --timings "$data" 2>"$tmp/etm"
+check each_timings grep -qE "\(--each: the sub-reports' analyses [0-9.]+ s, their files after the network's [0-9.]+ s\)$" "$tmp/etm"
 check threads_split_halves test "$(wc -l <"$tmp/t1site/episodes.csv")" -gt 10001
 # a sub-report's episodes.csv and review.csv are its episodes' rows of the network's
 check threads_rows_of_network py 'import csv,sys,os,json
