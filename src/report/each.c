@@ -26,11 +26,12 @@ struct each_sub {
     int have;       /* a is filled */
     size_t nreview; /* a.checks.nreview, kept for its review.csv after a is freed */
     struct manifest_file outs[OUT_SLOTS];
-    unsigned written; /* a bit per slot */
+    unsigned char written[OUT_SLOTS];
     struct render_content content;
     int have_content;
-    int rc;
-    struct diag d;
+    /* the jobs' results: its review.csv's job may run beside its other files' */
+    int rc, rc_review;
+    struct diag d, d_review;
 };
 
 static int oom(struct diag *d)
@@ -149,14 +150,14 @@ static int job_analyse(struct each *e, struct each_sub *sb)
 }
 
 /* One file of a sub-report written into its directory, hashed (sha: its hash already known)
- * and put in its slot. */
-static int put(struct each_sub *sb, int slot, const char *const *parts, const size_t *lens,
-               size_t nparts, const char *sha)
+ * and put in its slot; d gets a failure. */
+static int put(struct each_sub *sb, struct diag *d, int slot, const char *const *parts,
+               const size_t *lens, size_t nparts, const char *sha)
 {
     char path[REPORT_SAFE_NAME_MAX + 48];
     snprintf(path, sizeof path, "%s/%s", sb->dir, slot_name[slot]);
-    if (report_out_write(path, parts, lens, nparts, &sb->d) != 0)
-        return sb->d.code;
+    if (report_out_write(path, parts, lens, nparts, d) != 0)
+        return d->code;
     struct manifest_file *f = &sb->outs[slot];
     *f = (struct manifest_file){slot_name[slot], 0, -1, NULL, ""};
     for (size_t k = 0; k < nparts; k++)
@@ -167,19 +168,19 @@ static int put(struct each_sub *sb, int slot, const char *const *parts, const si
         const void *p[2] = {parts[0], nparts > 1 && parts[1] ? parts[1] : ""};
         size_t l[2] = {lens[0], nparts > 1 ? lens[1] : 0};
         if (sha256_parts_hex(p, l, 2, f->sha256) != 0)
-            return diag_set(&sb->d, DIAG_IO, NULL, 0, 0, "hashing failed");
+            return diag_set(d, DIAG_IO, NULL, 0, 0, "hashing failed");
     }
-    sb->written |= 1u << slot;
+    sb->written[slot] = 1;
     return 0;
 }
 
 /* A made buffer put in its slot and freed; NULL: out of memory (or, for the files taken from
  * the network's, its rows not those of the value's analysis). */
-static int put_made(struct each_sub *sb, int slot, char *buf, size_t len)
+static int put_made(struct each_sub *sb, struct diag *d, int slot, char *buf, size_t len)
 {
-    int rc = buf ? put(sb, slot, (const char *const *)&buf, &len, 1, NULL)
-                 : diag_set(&sb->d, DIAG_IO, NULL, 0, 0,
-                            "out of memory while writing the results (%s)", sb->dir);
+    int rc = buf ? put(sb, d, slot, (const char *const *)&buf, &len, 1, NULL)
+                 : diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory while writing the results (%s)",
+                            sb->dir);
     free(buf);
     return rc;
 }
@@ -203,7 +204,7 @@ static int sub_pdf(struct each *e, struct each_sub *sb, const struct report_inpu
     if (!rc && sb->content.failed)
         rc = diag_set(&sb->d, DIAG_IO, NULL, 0, 0, "out of memory while hashing the PDF's content");
     if (!rc)
-        rc = put(sb, OUT_PDF, (const char *const *)&pdf, &npdf, 1, NULL);
+        rc = put(sb, &sb->d, OUT_PDF, (const char *const *)&pdf, &npdf, 1, NULL);
     free(pdf);
     free(title);
     return rc;
@@ -221,13 +222,13 @@ static int job_files(struct each *e, struct each_sub *sb)
     if (e->row_level) {
         char *eps = report_episodes_csv_of(e->eparts, &e->eidx, e->net, e->clinician, sb->value,
                                            &sb->a, &n);
-        rc = put_made(sb, OUT_EPISODES, eps, n);
+        rc = put_made(sb, &sb->d, OUT_EPISODES, eps, n);
         if (!rc)
-            rc = put(sb, OUT_REJECTS, &e->rejects, &e->nrejects, 1, e->rejects_sha);
+            rc = put(sb, &sb->d, OUT_REJECTS, &e->rejects, &e->nrejects, 1, e->rejects_sha);
     }
     if (!rc) {
         char *json = report_results_json(&ri, &sb->a, &n);
-        rc = put_made(sb, OUT_JSON, json, n);
+        rc = put_made(sb, &sb->d, OUT_JSON, json, n);
     }
     if (!rc)
         rc = sub_pdf(e, sb, &ri);
@@ -251,7 +252,7 @@ static int job_review(struct each *e, struct each_sub *sb)
     size_t n = 0;
     char *text = report_review_csv_of(e->review, &e->ridx, e->net->checks.nreview, e->rowner,
                                       sb->value, sb->nreview, &n);
-    return sb->rc = put_made(sb, OUT_REVIEW, text, n);
+    return sb->rc_review = put_made(sb, &sb->d_review, OUT_REVIEW, text, n);
 }
 
 static int job(struct each *e, size_t j)
@@ -301,8 +302,8 @@ static int join(struct each *e, struct diag *d)
         e->working = 0;
     }
     for (size_t k = 0; k < e->nsubs; k++)
-        if (e->subs[k].rc) {
-            *d = e->subs[k].d;
+        if (e->subs[k].rc || e->subs[k].rc_review) {
+            *d = e->subs[k].rc ? e->subs[k].d : e->subs[k].d_review;
             return d->code ? d->code : DIAG_IO;
         }
     return atomic_load(&e->failed) ? (d->code ? d->code : DIAG_IO) : 0;
@@ -443,15 +444,15 @@ int each_manifests(struct each *e, each_manifest_fn manifest, void *arg,
         struct manifest_file outs[OUT_SLOTS];
         size_t n = 0, len = 0;
         for (int s = 0; s < OUT_MANIFEST; s++)
-            if (sb->written & (1u << s))
+            if (sb->written[s])
                 outs[n++] = sb->outs[s];
         char *man = manifest(arg, outs, n, &sb->content, sb->text, sb->dir, &len);
-        if (put_made(sb, OUT_MANIFEST, man, len) != 0) {
+        if (put_made(sb, &sb->d, OUT_MANIFEST, man, len) != 0) {
             *d = sb->d;
             return d->code;
         }
         for (int s = 0; s < OUT_SLOTS; s++) { /* listed by the network by path from DIR */
-            if (!(sb->written & (1u << s)))
+            if (!sb->written[s])
                 continue;
             struct manifest_file *g = &(*files)[*nfiles];
             char path[REPORT_SAFE_NAME_MAX + 48];
