@@ -203,6 +203,14 @@ void render_empty(cairo_t *cr, const struct fonts *f, struct box b, const char *
 /* A chart that suppression does not draw: no frame, the sentence saying what is withheld and
  * why, wrapped, at the top of b. */
 void render_withheld(cairo_t *cr, const struct fonts *f, struct box b, const char *message);
+/* A survival chart that suppression does not draw at all, because the number of its what
+ * ("episodes", "responders") is withheld: render_withheld with the one sentence every such
+ * chart gives, whether n is small or withheld with a small one (the reader must not learn
+ * which). */
+void render_curve_withheld(cairo_t *cr, const struct fonts *f, struct box b, const char *what);
+/* The path (not filled or stroked) of a diamond centred at (x, y), r from the centre to each
+ * corner: the charts' mark of a signal or a reference point. */
+void render_diamond(cairo_t *cr, double x, double y, double r);
 
 /* Axis helpers shared with the page code. */
 struct axis {

@@ -482,3 +482,23 @@ void render_withheld(cairo_t *cr, const struct fonts *f, struct box b, const cha
     render_paragraph(cr, f, 9.5, b.x, b.y + 24, b.w > 360 ? 360 : b.w, message);
     cairo_restore(cr);
 }
+
+void render_curve_withheld(cairo_t *cr, const struct fonts *f, struct box b, const char *what)
+{
+    char msg[320];
+    snprintf(msg, sizeof msg,
+             "Not drawn: the number of %s is withheld (fewer than %d, or withheld so that such a "
+             "count cannot be worked back), and a curve's steps would show single patients or "
+             "give it away (small-cell suppression, --suppress-below %d).",
+             what, f->suppress_below, f->suppress_below);
+    render_withheld(cr, f, b, msg);
+}
+
+void render_diamond(cairo_t *cr, double x, double y, double r)
+{
+    cairo_move_to(cr, x, y - r);
+    cairo_line_to(cr, x + r, y);
+    cairo_line_to(cr, x, y + r);
+    cairo_line_to(cr, x - r, y);
+    cairo_close_path(cr);
+}

@@ -1,5 +1,7 @@
 /* definitions.c: how every number in the report was made, in the options of this run. */
+#include <assert.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,110 +59,147 @@ static int flow(struct doc *d, char (*p)[1024], int np, int draw)
     return pages;
 }
 
+/* The paragraphs being written: each goes into the next of p[0..DEF_MAX). */
+struct def_list {
+    char (*p)[1024];
+    int n; /* paragraphs written */
+};
+
+/* Appends one paragraph, formatted as printf. */
+static void def_add(struct def_list *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void def_add(struct def_list *l, const char *fmt, ...)
+{
+    assert(l->n < DEF_MAX);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(l->p[l->n++], sizeof l->p[0], fmt, ap);
+    va_end(ap);
+}
+
+/* Episode, baseline, follow-up, response and remission at the endpoint. */
+static void def_episodes(struct def_list *l, const struct model_opts *o)
+{
+    def_add(l,
+            "Episode: a patient's course of treatment sessions; a session more than %d days "
+            "after the previous one starts a new episode. Its first session is the index date "
+            "(day 0). Episodes are in the period when their index date is.",
+            o->episode_gap);
+    def_add(l,
+            "Baseline: the latest %s score from %d days before the index date to the index "
+            "date (a score on a session day is taken before the dose). Eligible: baseline at "
+            "least %d.",
+            instrument_label(o->instrument), o->baseline_window, o->min_baseline);
+    def_add(l, "Follow-up: scores after the index date and before the next episode's baseline "
+               "window. Two different scores on one day make that day's score unusable; the tool "
+               "never picks one.");
+    def_add(l,
+            "Response: a score at least 50%% below baseline (2 x (baseline - score) >= "
+            "baseline). Remission: a score of %d or less. Endpoint (%s): the last follow-up "
+            "score from day %d to day %d; an episode is mature when day %d has passed by the "
+            "as-of date. Response and remission rates count mature eligible episodes; a "
+            "missing endpoint score counts as not met (as CMS159 and NCQA DRR-E do). The "
+            "observed rates count only episodes with an endpoint score.",
+            o->remission_max, o->endpoint_name, o->endpoint_from, o->endpoint_to, o->endpoint_to);
+}
+
+/* The methods: intervals, Kaplan-Meier, strata and log-rank, the monthly p-charts. */
+static void def_methods(struct def_list *l, const struct model_opts *o)
+{
+    def_add(l, "Intervals: 95%% %s intervals for proportions (R %s).",
+            o->ci == CI_EXACT ? "Clopper-Pearson (exact)" : "Wilson score",
+            o->ci == CI_EXACT ? "binom.test(x, n)" : "prop.test(x, n, correct = FALSE)");
+    def_add(l, "Time to response and remission: Kaplan-Meier estimates exactly as R "
+               "survival::survfit(Surv(time, event) ~ 1): Greenwood variance, log-transformed 95%% "
+               "limits, ties with events before censorings; medians and their limits as "
+               "quantile.survfit. The event is the first follow-up score meeting the criterion; "
+               "other episodes are censored at their last follow-up score. Sessions: the "
+               "episode's treatment dates before that score. Kaplan-Meier treats drop-out as "
+               "non-informative censoring: if patients who stop coming are those doing worse, "
+               "these curves are optimistic.");
+    def_add(l, "Strata take the value of the index session. Log-rank tests as R "
+               "survdiff(rho = 0) on days to response. Dose bands use mg/kg of the index session "
+               "rounded to hundredths: <0.50, 0.50-0.74, 0.75-0.99, >=1.00.");
+    def_add(l, "Monthly trend: p-charts over the 12 months ending with the period's last month "
+               "(all episodes, not only the period's); centre = all responders / all mature "
+               "episodes of those months; limits centre +- 3 sqrt(p(1-p)/n) clipped to 0-100%%; "
+               "a month signals outside its limits or in a run of 6 or more months on one side "
+               "of the centre; a month with fewer than 5 episodes shows its n, no point.");
+}
+
+/* Safety flags, the data's rejects and files, and (under --suppress-below) small cells. */
+static void def_safety_and_data(struct def_list *l, const struct model_opts *o)
+{
+    int sup = o->suppress_below > 1;
+    def_add(l,
+            "Safety: pre-dose blood pressure flagged at or above %d/%d mmHg (either reading), "
+            "post-dose at or above %d/%d; CADSS above %d counted; adverse events as recorded "
+            "(codes split at |); PHQ-9 item 9 over every encounter from the baseline window to "
+            "the end of follow-up.",
+            o->bp_pre_sys, o->bp_pre_dia, o->bp_post_sys, o->bp_post_dia, o->cadss_above);
+    def_add(l,
+            "Data: rows with a missing required value, an impossible date, a value out of "
+            "range or of the wrong type are rejected whole%s; exact duplicates count once. "
+            "results.json holds every number of this report%s; %s",
+            sup ? "" : " and listed in rejects.csv",
+            sup ? " that suppression does not withhold" : "",
+            sup ? "episodes.csv and rejects.csv (one row per episode or rejected row) are not "
+                  "written."
+                : "episodes.csv holds each episode's derivation, so each figure can be "
+                  "recomputed.");
+    if (sup)
+        def_add(l,
+                "Small cells (--suppress-below %d; 11 follows the CMS cell-size policy): every "
+                "count from 1 to %d reads \"< %d\"; so that none can be worked back by "
+                "subtraction, in every group of counts adding up to a shown total the next "
+                "smallest is withheld too and reads the same (it may be larger); every rate, "
+                "interval, median, centre line, test or bin built on a withheld count is "
+                "withheld. No chart draws "
+                "one mark per episode: the waterfall becomes a histogram, individual score "
+                "lines are not drawn, curves stop where fewer than %d remain at risk, and "
+                "adverse-event codes seen fewer than %d times are pooled as \"other\".",
+                o->suppress_below, o->suppress_below - 1, o->suppress_below, o->suppress_below,
+                o->suppress_below);
+}
+
+/* The pages' own: the funnels, durability, safety monitoring and page 1's (the last two
+ * written by summary.c). */
+static void def_pages(struct def_list *l, const struct doc *d)
+{
+    const struct model_opts *o = &d->a->opts;
+    report_funnel_definition(d->a, l->p[l->n++], sizeof l->p[0]);
+    def_add(l,
+            "Durability: loss of response is the first of two consecutive follow-up scores "
+            "after the first response that both fail the criterion (Kaplan-Meier in days from "
+            "the response, censored at the last score). Induction completed: %d treatment "
+            "dates within %d days of the index date, of eligible episodes whose %d days have "
+            "passed; frequency bands that count (1-3, 4-5, 6-8, 9+). Maintenance: treatment "
+            "dates after day %d of mature episodes with a response.",
+            o->induction_k, o->induction_d, o->induction_d, o->endpoint_to);
+    def_add(l,
+            "Safety monitoring (SPEC 13), over treatment sessions: a blood pressure counts as a "
+            "reading only with both its values; dosed at the hold level: a dose given at a "
+            "pre-dose reading at or above %d/%d mmHg (--bp-hold); monitoring: intranasal sessions "
+            "with monitoring_min under 120 minutes, and those without a value; item 9 of 2 or 3 "
+            "followed up: another encounter of the patient within %d days "
+            "(--item9-followup-days); item 9 resolved: baseline item 9 at least 1 and the last "
+            "follow-up item 9 0, over episodes with both; worsened: baseline 0 and any follow-up "
+            "at least 1, over episodes with both. review.csv lists each flagged session with its "
+            "file and line (not written under suppression).",
+            o->bp_hold_sys, o->bp_hold_dia, o->item9_followup_days);
+    assert(l->n + 2 <= DEF_MAX);
+    definitions_summary(d, l->p + l->n);
+    l->n += 2;
+}
+
 /* Every paragraph of the page, in the options of this run, into p; returns how many. */
 static int paragraphs(const struct doc *d, char (*p)[1024])
 {
-    const struct analysis *a = d->a;
-    const struct model_opts *o = &a->opts;
-    snprintf(p[0], sizeof p[0],
-             "Episode: a patient's course of treatment sessions; a session more than %d days "
-             "after the previous one starts a new episode. Its first session is the index date "
-             "(day 0). Episodes are in the period when their index date is.",
-             o->episode_gap);
-    snprintf(p[1], sizeof p[1],
-             "Baseline: the latest %s score from %d days before the index date to the index "
-             "date (a score on a session day is taken before the dose). Eligible: baseline at "
-             "least %d.",
-             instrument_label(o->instrument), o->baseline_window, o->min_baseline);
-    snprintf(p[2], sizeof p[2],
-             "Follow-up: scores after the index date and before the next episode's baseline "
-             "window. Two different scores on one day make that day's score unusable; the tool "
-             "never picks one.");
-    snprintf(p[3], sizeof p[3],
-             "Response: a score at least 50%% below baseline (2 x (baseline - score) >= "
-             "baseline). Remission: a score of %d or less. Endpoint (%s): the last follow-up "
-             "score from day %d to day %d; an episode is mature when day %d has passed by the "
-             "as-of date. Response and remission rates count mature eligible episodes; a "
-             "missing endpoint score counts as not met (as CMS159 and NCQA DRR-E do). The "
-             "observed rates count only episodes with an endpoint score.",
-             o->remission_max, o->endpoint_name, o->endpoint_from, o->endpoint_to, o->endpoint_to);
-    snprintf(p[4], sizeof p[4], "Intervals: 95%% %s intervals for proportions (R %s).",
-             o->ci == CI_EXACT ? "Clopper-Pearson (exact)" : "Wilson score",
-             o->ci == CI_EXACT ? "binom.test(x, n)" : "prop.test(x, n, correct = FALSE)");
-    snprintf(p[5], sizeof p[5],
-             "Time to response and remission: Kaplan-Meier estimates exactly as R "
-             "survival::survfit(Surv(time, event) ~ 1): Greenwood variance, log-transformed 95%% "
-             "limits, ties with events before censorings; medians and their limits as "
-             "quantile.survfit. The event is the first follow-up score meeting the criterion; "
-             "other episodes are censored at their last follow-up score. Sessions: the "
-             "episode's treatment dates before that score. Kaplan-Meier treats drop-out as "
-             "non-informative censoring: if patients who stop coming are those doing worse, "
-             "these curves are optimistic.");
-    snprintf(p[6], sizeof p[6],
-             "Strata take the value of the index session. Log-rank tests as R "
-             "survdiff(rho = 0) on days to response. Dose bands use mg/kg of the index session "
-             "rounded to hundredths: <0.50, 0.50-0.74, 0.75-0.99, >=1.00.");
-    snprintf(p[7], sizeof p[7],
-             "Monthly trend: p-charts over the 12 months ending with the period's last month "
-             "(all episodes, not only the period's); centre = all responders / all mature "
-             "episodes of those months; limits centre +- 3 sqrt(p(1-p)/n) clipped to 0-100%%; "
-             "a month signals outside its limits or in a run of 6 or more months on one side "
-             "of the centre; a month with fewer than 5 episodes shows its n, no point.");
-    snprintf(p[8], sizeof p[8],
-             "Safety: pre-dose blood pressure flagged at or above %d/%d mmHg (either reading), "
-             "post-dose at or above %d/%d; CADSS above %d counted; adverse events as recorded "
-             "(codes split at |); PHQ-9 item 9 over every encounter from the baseline window to "
-             "the end of follow-up.",
-             o->bp_pre_sys, o->bp_pre_dia, o->bp_post_sys, o->bp_post_dia, o->cadss_above);
-    snprintf(p[9], sizeof p[9],
-             "Data: rows with a missing required value, an impossible date, a value out of "
-             "range or of the wrong type are rejected whole and listed in rejects.csv; exact "
-             "duplicates count once. results.json holds every number of this report; "
-             "episodes.csv holds each episode's derivation, so each figure can be recomputed.");
-    if (o->suppress_below > 1)
-        snprintf(p[9], sizeof p[9],
-                 "Data: rows with a missing required value, an impossible date, a value out of "
-                 "range or of the wrong type are rejected whole; exact duplicates count once. "
-                 "results.json holds every number of this report that suppression does not "
-                 "withhold; episodes.csv and rejects.csv (one row per episode or rejected row) "
-                 "are not written.");
-    if (o->suppress_below > 1)
-        snprintf(p[10], sizeof p[10],
-                 "Small cells (--suppress-below %d; 11 follows the CMS cell-size policy): every "
-                 "count from 1 to %d reads \"< %d\"; so that none can be worked back by "
-                 "subtraction, in every group of counts adding up to a shown total the next "
-                 "smallest is withheld too and reads the same (it may be larger); every rate, "
-                 "interval, median, centre line, test or bin built on a withheld count is "
-                 "withheld. No chart draws "
-                 "one mark per episode: the waterfall becomes a histogram, individual score "
-                 "lines are not drawn, curves stop where fewer than %d remain at risk, and "
-                 "adverse-event codes seen fewer than %d times are pooled as \"other\".",
-                 o->suppress_below, o->suppress_below - 1, o->suppress_below, o->suppress_below,
-                 o->suppress_below);
-    int np = o->suppress_below > 1 ? 11 : 10;
-    report_funnel_definition(a, p[np++], sizeof p[0]);
-    snprintf(p[np++], sizeof p[0],
-             "Durability: loss of response is the first of two consecutive follow-up scores "
-             "after the first response that both fail the criterion (Kaplan-Meier in days from "
-             "the response, censored at the last score). Induction completed: %d treatment "
-             "dates within %d days of the index date, of eligible episodes whose %d days have "
-             "passed; frequency bands that count (1-3, 4-5, 6-8, 9+). Maintenance: treatment "
-             "dates after day %d of mature episodes with a response.",
-             o->induction_k, o->induction_d, o->induction_d, o->endpoint_to);
-    snprintf(p[np++], sizeof p[0],
-             "Safety monitoring (SPEC 13), over treatment sessions: a blood pressure counts as a "
-             "reading only with both its values; dosed at the hold level: a dose given at a "
-             "pre-dose reading at or above %d/%d mmHg (--bp-hold); monitoring: intranasal sessions "
-             "with monitoring_min under 120 minutes, and those without a value; item 9 of 2 or 3 "
-             "followed up: another encounter of the patient within %d days "
-             "(--item9-followup-days); item 9 resolved: baseline item 9 at least 1 and the last "
-             "follow-up item 9 0, over episodes with both; worsened: baseline 0 and any follow-up "
-             "at least 1, over episodes with both. review.csv lists each flagged session with its "
-             "file and line (not written under suppression).",
-             o->bp_hold_sys, o->bp_hold_dia, o->item9_followup_days);
-    definitions_summary(d, p + np);
-    np += 2;
-    return np;
+    struct def_list l = {p, 0};
+    def_episodes(&l, &d->a->opts);
+    def_methods(&l, &d->a->opts);
+    def_safety_and_data(&l, &d->a->opts);
+    def_pages(&l, d);
+    return l.n;
 }
 
 int definitions_page_count(const struct doc *d)

@@ -50,27 +50,57 @@ static void days_text(char *buf, size_t n, double v)
         snprintf(buf, n, "%.1f days", v);
 }
 
-static void draw_durability(struct doc *d)
+/* What the page's parts draw from, and where its right column is. */
+struct dur_page {
+    const struct doc *d;
+    cairo_t *cr;
+    const struct fonts *f;
+    const struct durability *u;
+    const struct disc_durability *dd; /* the disclosure decision of u */
+    const struct model_opts *opts;
+    double rx, rw; /* the right column's x and width */
+};
+
+/* "Still responding at 28 days: ..." for estimate k of the curve, or why it is withheld. */
+static void still_responding_text(const struct dur_page *pg, int k, char *buf, size_t n)
 {
-    page_begin(d, "After a first response: how long it holds, who completes the induction "
-                  "series, and maintenance sessions after the endpoint window.");
-    cairo_t *cr = d->cr;
-    const struct fonts *f = &d->f;
-    const struct analysis *a = d->a;
-    const double page_w = d->w, page_h = d->h;
-    const struct durability *u = &a->durability;
-    const struct disc_durability *dd = &a->disc.durability;
-    const struct model_opts *o = &a->opts;
+    const struct km_at *at = &pg->u->at[k];
+    if (k >= pg->dd->nat)
+        snprintf(buf, n,
+                 "Still responding at %.0f days: withheld (fewer than %d "
+                 "at risk, or the curve is not drawn).",
+                 at->time, pg->f->suppress_below);
+    else if (isnan(at->lower))
+        snprintf(buf, n, "Still responding at %.0f days: %.1f%% (%ld at risk).", at->time,
+                 100 * at->surv, at->n_risk);
+    else if (at->n_risk == 0)
+        snprintf(buf, n,
+                 "Still responding at %.0f days: %.1f%% (95%% CI %.1f-%.1f%%; no one "
+                 "followed this long: the last estimate carried forward).",
+                 at->time, 100 * at->surv, 100 * at->lower, 100 * at->upper);
+    else
+        snprintf(buf, n,
+                 "Still responding at %.0f days: %.1f%% (95%% CI "
+                 "%.1f-%.1f%%).",
+                 at->time, 100 * at->surv, 100 * at->lower, 100 * at->upper);
+}
+
+/* The left column, lw wide: the sustained-response curve, its counts and median, its
+ * estimates at 28, 56 and 84 days, and the definition of a loss. */
+static void draw_curve_column(const struct dur_page *pg, double lw)
+{
+    cairo_t *cr = pg->cr;
+    const struct fonts *f = pg->f;
+    const struct durability *u = pg->u;
+    const struct disc_durability *dd = pg->dd;
     char buf[512], c1[24], c2[24], c3[24];
-    /* left: the curve */
-    double lw = page_w * 0.56;
     static const struct km_ref refs[2] = {{28, 0.80, "~80% at 4 weeks"},
                                           {56, 0.60, "~60% at 8 weeks"}};
-    render_sustained(cr, f, (struct box){36, 70, lw, page_h * 0.60}, &u->km, dd->km.rows,
+    render_sustained(cr, f, (struct box){36, 70, lw, pg->d->h * 0.60}, &u->km, dd->km.rows,
                      dd->km.drawn, !dd->km.median, refs, 2,
                      "McInnes et al. 2022 (real-world IV ketamine, without maintenance), for "
                      "reference");
-    double y = 70 + page_h * 0.60 + 14, x = 36 + 10;
+    double y = 70 + pg->d->h * 0.60 + 14, x = 36 + 10;
     render_count(f, u->km.n, dd->km.n, c1, sizeof c1);
     render_count(f, u->km.events, dd->km.events, c2, sizeof c2);
     if (dd->km.median)
@@ -83,25 +113,7 @@ static void draw_durability(struct doc *d)
              c1, c2, c3);
     y = line(cr, f, x, y, lw - 10, 0, buf);
     for (int k = 0; k < DURABILITY_AT && u->km.n > 0; k++) {
-        const struct km_at *at = &u->at[k];
-        if (k >= dd->nat)
-            snprintf(buf, sizeof buf,
-                     "Still responding at %.0f days: withheld (fewer than %d "
-                     "at risk, or the curve is not drawn).",
-                     at->time, f->suppress_below);
-        else if (isnan(at->lower))
-            snprintf(buf, sizeof buf, "Still responding at %.0f days: %.1f%% (%ld at risk).",
-                     at->time, 100 * at->surv, at->n_risk);
-        else if (at->n_risk == 0)
-            snprintf(buf, sizeof buf,
-                     "Still responding at %.0f days: %.1f%% (95%% CI %.1f-%.1f%%; no one "
-                     "followed this long: the last estimate carried forward).",
-                     at->time, 100 * at->surv, 100 * at->lower, 100 * at->upper);
-        else
-            snprintf(buf, sizeof buf,
-                     "Still responding at %.0f days: %.1f%% (95%% CI "
-                     "%.1f-%.1f%%).",
-                     at->time, 100 * at->surv, 100 * at->lower, 100 * at->upper);
+        still_responding_text(pg, k, buf, sizeof buf);
         y = line(cr, f, x, y, lw - 10, 0, buf);
     }
     cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
@@ -110,26 +122,54 @@ static void draw_durability(struct doc *d)
                      "first response that both fail the response criterion (against the "
                      "baseline); a single failing last score is not a loss. Censored at the last "
                      "follow-up score (drop-out treated as non-informative).");
-    /* right: induction, then maintenance */
-    double rx = 36 + lw + 28, rw = page_w - 36 - rx;
-    y = 80;
-    snprintf(buf, sizeof buf, "Induction: %d sessions within %d days", o->induction_k,
-             o->induction_d);
-    y = line(cr, f, rx, y, rw, 1, buf);
-    prop_text(f, buf, sizeof buf, &u->completed, dd->completed,
-              "no eligible episode whose induction window has closed");
-    char item[600];
-    snprintf(item, sizeof item, "completed: %s", buf);
-    y = line(cr, f, rx, y, rw, 0, item);
+}
+
+/* A line of the right column from y (bold: a heading); returns the y after it. */
+static double col_line(const struct dur_page *pg, double y, int bold, const char *s)
+{
+    return line(pg->cr, pg->f, pg->rx, y, pg->rw, bold, s);
+}
+
+/* "label: x of n (r %; 95 % CI ...)" in the right column from y (none: the text when p has no
+ * episode); returns the y after it. */
+static double prop_line(const struct dur_page *pg, double y, const char *label,
+                        const struct proportion *p, struct disc_prop dp, const char *none)
+{
+    char buf[512], item[600];
+    prop_text(pg->f, buf, sizeof buf, p, dp, none);
+    snprintf(item, sizeof item, "%s: %s", label, buf);
+    return col_line(pg, y, 0, item);
+}
+
+/* The induction completion rate, overall and by route, from y; returns the y after it. */
+static double draw_induction(const struct dur_page *pg, double y)
+{
+    const struct durability *u = pg->u;
+    char buf[96];
+    snprintf(buf, sizeof buf, "Induction: %d sessions within %d days", pg->opts->induction_k,
+             pg->opts->induction_d);
+    y = col_line(pg, y, 1, buf);
+    y = prop_line(pg, y, "completed", &u->completed, pg->dd->completed,
+                  "no eligible episode whose induction window has closed");
     for (size_t k = 0; k < u->nroutes; k++) {
-        char p[200], ritem[260];
-        prop_text(f, p, sizeof p, &u->by_route[k].completed, dd->by_route[k], "none");
-        snprintf(ritem, sizeof ritem, "  %s: %s", ingest_route_name(u->by_route[k].route), p);
-        y = line(cr, f, rx, y, rw, 0, ritem);
+        char label[64];
+        snprintf(label, sizeof label, "  %s", ingest_route_name(u->by_route[k].route));
+        y = prop_line(pg, y, label, &u->by_route[k].completed, pg->dd->by_route[k], "none");
     }
-    /* sessions in the window */
+    return y;
+}
+
+/* The bar chart of sessions in the induction window from y, bh high; the last bar pools the
+ * rest when there are more than the width keeps apart. */
+static void draw_sessions(const struct dur_page *pg, double y, double bh)
+{
+    const double rx = pg->rx, rw = pg->rw;
+    cairo_t *cr = pg->cr;
+    const struct fonts *f = pg->f;
+    const struct durability *u = pg->u;
+    const struct disc_durability *dd = pg->dd;
     int nb = u->nbins;
-    char labels[64][8];
+    char labels[64][8], buf[96];
     const char *lp[64];
     double vals[64];
     unsigned char wh[64];
@@ -147,32 +187,39 @@ static void draw_durability(struct doc *d)
         if (dd->sessions[k] > wh[nb - 1])
             wh[nb - 1] = dd->sessions[k];
     }
-    y += 4;
-    double bh = page_h * 0.26;
     if (u->completed.n == 0 && !dd->completed.n)
         render_empty(cr, f, (struct box){rx, y, rw, bh}, "no closed induction window");
     else
         render_bars(cr, f, (struct box){rx, y, rw, bh}, lp, vals, wh, nb, "episodes", 0);
-    snprintf(buf, sizeof buf, "sessions in days 0-%d (index included)", o->induction_d);
+    snprintf(buf, sizeof buf, "sessions in days 0-%d (index included)", pg->opts->induction_d);
     cairo_set_source_rgb(cr, 0, 0, 0);
     render_text(cr, f, 0, 8, rx + rw / 2, y + bh + 2, 0.5, buf);
-    y += bh + 18;
-    y = line(cr, f, rx, y, rw, 1, "Endpoint response (mature episodes)");
-    prop_text(f, buf, sizeof buf, &u->resp_completers, dd->resp_completers, "no mature completer");
-    snprintf(item, sizeof item, "completed induction: %s", buf);
-    y = line(cr, f, rx, y, rw, 0, item);
-    prop_text(f, buf, sizeof buf, &u->resp_noncompleters, dd->resp_noncompleters,
-              "no mature non-completer");
-    snprintf(item, sizeof item, "did not complete: %s", buf);
-    y = line(cr, f, rx, y, rw, 0, item);
-    y += 4;
-    snprintf(buf, sizeof buf, "Maintenance: sessions after day %d", o->endpoint_to);
-    y = line(cr, f, rx, y, rw, 1, buf);
+}
+
+/* The endpoint response of completers beside non-completers from y; returns the y after it. */
+static double draw_endpoint_by_completion(const struct dur_page *pg, double y)
+{
+    y = col_line(pg, y, 1, "Endpoint response (mature episodes)");
+    y = prop_line(pg, y, "completed induction", &pg->u->resp_completers, pg->dd->resp_completers,
+                  "no mature completer");
+    return prop_line(pg, y, "did not complete", &pg->u->resp_noncompleters,
+                     pg->dd->resp_noncompleters, "no mature non-completer");
+}
+
+/* The maintenance figures from y. */
+static void draw_maintenance(const struct dur_page *pg, double y)
+{
+    const struct fonts *f = pg->f;
+    const struct durability *u = pg->u;
+    const struct disc_durability *dd = pg->dd;
+    char buf[512], c1[24], c2[24];
+    snprintf(buf, sizeof buf, "Maintenance: sessions after day %d", pg->opts->endpoint_to);
+    y = col_line(pg, y, 1, buf);
     render_count(f, u->maint_episodes, dd->maint_episodes, c1, sizeof c1);
     render_count(f, u->maint_with_sessions, dd->maint_with_sessions, c2, sizeof c2);
     snprintf(buf, sizeof buf,
              "Responders with a mature episode: %s; with a maintenance session: %s.", c1, c2);
-    y = line(cr, f, rx, y, rw, 0, buf);
+    y = col_line(pg, y, 0, buf);
     if (dd->maint_sessions_median)
         snprintf(c1, sizeof c1, "suppressed");
     else if (isnan(u->maint_sessions_median))
@@ -188,7 +235,34 @@ static void draw_durability(struct doc *d)
     snprintf(buf, sizeof buf,
              "Sessions per responder (median): %s; days between maintenance sessions (median): %s.",
              c1, c2);
-    line(cr, f, rx, y, rw, 0, buf);
+    col_line(pg, y, 0, buf);
+}
+
+static void draw_durability(struct doc *d)
+{
+    page_begin(d, "After a first response: how long it holds, who completes the induction "
+                  "series, and maintenance sessions after the endpoint window.");
+    /* left: the curve */
+    double lw = d->w * 0.56;
+    struct dur_page pg = {.d = d,
+                          .cr = d->cr,
+                          .f = &d->f,
+                          .u = &d->a->durability,
+                          .dd = &d->a->disc.durability,
+                          .opts = &d->a->opts,
+                          .rx = 36 + lw + 28};
+    pg.rw = d->w - 36 - pg.rx;
+    draw_curve_column(&pg, lw);
+    /* right: induction, then maintenance */
+    double y = draw_induction(&pg, 80);
+    /* sessions in the window */
+    y += 4;
+    double bh = d->h * 0.26;
+    draw_sessions(&pg, y, bh);
+    y += bh + 18;
+    y = draw_endpoint_by_completion(&pg, y);
+    y += 4;
+    draw_maintenance(&pg, y);
     page_end(d);
 }
 

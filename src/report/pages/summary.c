@@ -134,158 +134,198 @@ static const char *position_words(int pos)
     }
 }
 
-/* The sentences (3 to 5), each into s[k]; returns how many. */
-static int sentences(struct doc *d, char s[5][SENTENCE_SIZE])
+/* A rate and its interval as the sentences give them: "52.0%", "41.9" and "62.0%". */
+struct rate_words {
+    char r[16], lo[16], hi[16];
+};
+
+static struct rate_words rate_words(const struct proportion *p)
+{
+    struct rate_words w;
+    pct1(w.r, sizeof w.r, p->rate);
+    snprintf(w.lo, sizeof w.lo, "%.1f", 100 * p->lo);
+    pct1(w.hi, sizeof w.hi, p->hi);
+    return w;
+}
+
+/* Sentence 1 into out (SENTENCE_SIZE): the response in period per (words) at endpoint ep, and
+ * its change since the previous period. */
+static void sentence_response(struct doc *d, const char *per, const char *ep, char *out)
 {
     const struct analysis *a = d->a;
     const struct disclosure *dc = &a->disc;
-    char per[64], ep[96], r[16], lo[16], hi[16], ch[256];
-    int k = 0;
-    period_words(a->period_from, a->period_to, per, sizeof per);
-    endpoint_words(&a->opts, ep, sizeof ep);
-    /* 1: response, against the previous period */
+    const char *in = a->period_from == a->period_to ? "In" : "From";
     if (a->response.n == 0)
-        snprintf(s[k++], sizeof s[0],
+        snprintf(out, SENTENCE_SIZE,
                  "%s %s no eligible episode had reached the end of its endpoint window (days "
                  "%d-%d) by the as-of date, so no response rate can be given yet; %s episodes "
                  "are eligible and still being followed.",
-                 a->period_from == a->period_to ? "In" : "From", per, a->opts.endpoint_from,
-                 a->opts.endpoint_to, F(d, F_ELIGIBLE));
+                 in, per, a->opts.endpoint_from, a->opts.endpoint_to, F(d, F_ELIGIBLE));
     else if (hidden(dc->response))
-        snprintf(s[k++], sizeof s[0],
+        snprintf(out, SENTENCE_SIZE,
                  "%s %s the response rate of the %s mature eligible episodes is withheld: it "
                  "rests on a count below %d (small-cell suppression).",
-                 a->period_from == a->period_to ? "In" : "From", per, F(d, F_MATURE),
-                 d->f.suppress_below);
+                 in, per, F(d, F_MATURE), d->f.suppress_below);
     else {
-        pct1(r, sizeof r, a->response.rate);
-        snprintf(lo, sizeof lo, "%.1f", 100 * a->response.lo);
-        pct1(hi, sizeof hi, a->response.hi);
+        char ch[256];
+        struct rate_words w = rate_words(&a->response);
         change_words(d, CMP_PREVIOUS, &a->comparison[CMP_PREVIOUS].response,
                      dc->comparison[CMP_PREVIOUS].diff_response,
                      &a->comparison[CMP_PREVIOUS].then.response, ch, sizeof ch);
-        snprintf(s[k++], sizeof s[0],
+        snprintf(out, SENTENCE_SIZE,
                  "%s %s, %s of mature eligible episodes (%ld of %ld) responded %s (95%% CI "
                  "%s-%s)%s.",
-                 a->period_from == a->period_to ? "In" : "From", per, r, a->response.events,
-                 a->response.n, ep, lo, hi, ch);
+                 in, per, w.r, a->response.events, a->response.n, ep, w.lo, w.hi, ch);
     }
-    /* 2: remission, against the previous period */
+}
+
+/* Sentence 2 into out: the remission and its change since the previous period; returns 0
+ * (nothing written) when no episode is mature. */
+static int sentence_remission(struct doc *d, char *out)
+{
+    const struct analysis *a = d->a;
+    const struct disclosure *dc = &a->disc;
     if (a->remission.n > 0 && !hidden(dc->remission)) {
-        pct1(r, sizeof r, a->remission.rate);
-        snprintf(lo, sizeof lo, "%.1f", 100 * a->remission.lo);
-        pct1(hi, sizeof hi, a->remission.hi);
+        char ch[256];
+        struct rate_words w = rate_words(&a->remission);
         change_words(d, CMP_PREVIOUS, &a->comparison[CMP_PREVIOUS].remission,
                      dc->comparison[CMP_PREVIOUS].diff_remission,
                      &a->comparison[CMP_PREVIOUS].then.remission, ch, sizeof ch);
-        snprintf(s[k++], sizeof s[0], "%s remitted (%ld of %ld; 95%% CI %s-%s)%s.", r,
-                 a->remission.events, a->remission.n, lo, hi, ch);
-    } else if (a->remission.n > 0)
-        snprintf(s[k++], sizeof s[0], "The remission rate is withheld (small counts).");
-    /* 3: a year before */
-    {
-        const struct comparison *c = &a->comparison[CMP_YEAR_BEFORE];
-        const struct disc_comparison *dy = &dc->comparison[CMP_YEAR_BEFORE];
-        char yper[96], p[32];
-        period_words(c->then.from, c->then.to, yper, sizeof yper);
-        if (c->then.to >= a->period_from) /* a period longer than a year: they overlap */
-            snprintf(yper + strlen(yper), sizeof yper - strlen(yper), ", overlapping this one");
-        if (c->then.response.n == 0)
-            snprintf(s[k++], sizeof s[0],
-                     "A year before (%s) no mature eligible episode began, so there is no "
-                     "year-on-year comparison.",
-                     yper);
-        else if (hidden(dy->response) || dy->diff_response || isnan(c->response.estimate))
-            snprintf(s[k++], sizeof s[0],
-                     "A year before (%s) the response rate is withheld (small counts).", yper);
-        else {
-            pct1(r, sizeof r, c->then.response.rate);
-            p_words(p, sizeof p, c->response.p);
-            snprintf(s[k++], sizeof s[0],
-                     "A year before (%s), %s responded (%ld of %ld): a difference of %+.1f "
-                     "points (95%% CI %.1f to %.1f; %s, %s).",
-                     yper, r, c->then.response.events, c->then.response.n,
-                     100 * c->response.estimate, 100 * c->response.lo, 100 * c->response.hi,
-                     !isnan(c->response.p) && c->response.p < 0.05 ? "significant"
-                                                                   : "not significant",
-                     p);
-        }
+        snprintf(out, SENTENCE_SIZE, "%s remitted (%ld of %ld; 95%% CI %s-%s)%s.", w.r,
+                 a->remission.events, a->remission.n, w.lo, w.hi, ch);
+        return 1;
+    } else if (a->remission.n > 0) {
+        snprintf(out, SENTENCE_SIZE, "The remission rate is withheld (small counts).");
+        return 1;
     }
-    /* 4: the response benchmarks (complete case beside the observed rate) and the target */
-    {
-        char list[4 * BM_NAME_SIZE + 512] = "";
-        size_t o = 0;
-        int nb = 0;
-        const struct proportion *clinic = NULL;
-        int withheld = 0;
-        int more = 0; /* beyond the first three: "and N more in the table below" */
-        for (size_t i = 0; i < a->nbenchmarks; i++) {
-            const struct benchmark_result *br = &a->benchmarks[i];
-            if (br->b->measure != BM_RESPONSE || br->b->target ||
-                br->b->population != BM_COMPLETE_CASE)
-                continue;
-            clinic = br->clinic;
-            withheld |= dc->benchmark_position[i];
-            if (nb == 3) {
-                more++;
-                continue;
-            }
-            char nm[BM_NAME_SIZE];
-            bm_name(br->b, nm, sizeof nm);
-            o += (size_t)snprintf(list + o, sizeof list - o, "%s%s's %.1f%% lies %s",
-                                  nb ? "; " : "", nm, 100 * br->b->rate,
-                                  withheld ? "against a withheld interval"
-                                           : position_words(br->position));
-            nb++;
-        }
-        if (more && o < sizeof list)
-            snprintf(list + o, sizeof list - o, "; and %d more in the table below", more);
-        if (nb && clinic && clinic->n > 0 && !withheld) {
-            pct1(r, sizeof r, clinic->rate);
-            snprintf(lo, sizeof lo, "%.1f", 100 * clinic->lo);
-            pct1(hi, sizeof hi, clinic->hi);
-            snprintf(s[k++], sizeof s[0],
-                     "Counting only episodes with an endpoint score, as the published series "
-                     "do, %s responded (95%% CI %s-%s): %s.",
-                     r, lo, hi, list);
-        } else if (nb && clinic && clinic->n > 0)
-            snprintf(s[k++], sizeof s[0],
-                     "The response rate among episodes with an endpoint score is withheld (small "
-                     "counts), so it is not set beside the published benchmarks.");
+    return 0;
+}
+
+/* Sentence 3 into out: the response a year before and the difference. */
+static void sentence_year_before(struct doc *d, char *out)
+{
+    const struct analysis *a = d->a;
+    const struct comparison *c = &a->comparison[CMP_YEAR_BEFORE];
+    const struct disc_comparison *dy = &a->disc.comparison[CMP_YEAR_BEFORE];
+    char yper[96], p[32], r[16];
+    period_words(c->then.from, c->then.to, yper, sizeof yper);
+    if (c->then.to >= a->period_from) /* a period longer than a year: they overlap */
+        snprintf(yper + strlen(yper), sizeof yper - strlen(yper), ", overlapping this one");
+    if (c->then.response.n == 0)
+        snprintf(out, SENTENCE_SIZE,
+                 "A year before (%s) no mature eligible episode began, so there is no "
+                 "year-on-year comparison.",
+                 yper);
+    else if (hidden(dy->response) || dy->diff_response || isnan(c->response.estimate))
+        snprintf(out, SENTENCE_SIZE,
+                 "A year before (%s) the response rate is withheld (small counts).", yper);
+    else {
+        pct1(r, sizeof r, c->then.response.rate);
+        p_words(p, sizeof p, c->response.p);
+        snprintf(out, SENTENCE_SIZE,
+                 "A year before (%s), %s responded (%ld of %ld): a difference of %+.1f "
+                 "points (95%% CI %.1f to %.1f; %s, %s).",
+                 yper, r, c->then.response.events, c->then.response.n, 100 * c->response.estimate,
+                 100 * c->response.lo, 100 * c->response.hi,
+                 !isnan(c->response.p) && c->response.p < 0.05 ? "significant" : "not significant",
+                 p);
     }
-    /* 5: the clinic's own targets; else (or when fewer than three so far) the first response */
-    int have_target = 0;
+}
+
+/* Sentence 4 into out: the response benchmarks (complete case beside the observed rate);
+ * returns 0 (nothing written) when there are none or the clinic has no such rate. */
+static int sentence_benchmarks(struct doc *d, char *out)
+{
+    const struct analysis *a = d->a;
+    const struct disclosure *dc = &a->disc;
+    char list[4 * BM_NAME_SIZE + 512] = "";
+    size_t o = 0;
+    int nb = 0;
+    const struct proportion *clinic = NULL;
+    int withheld = 0;
+    int more = 0; /* beyond the first three: "and N more in the table below" */
+    for (size_t i = 0; i < a->nbenchmarks; i++) {
+        const struct benchmark_result *br = &a->benchmarks[i];
+        if (br->b->measure != BM_RESPONSE || br->b->target || br->b->population != BM_COMPLETE_CASE)
+            continue;
+        clinic = br->clinic;
+        withheld |= dc->benchmark_position[i];
+        if (nb == 3) {
+            more++;
+            continue;
+        }
+        char nm[BM_NAME_SIZE];
+        bm_name(br->b, nm, sizeof nm);
+        o += (size_t)snprintf(list + o, sizeof list - o, "%s%s's %.1f%% lies %s", nb ? "; " : "",
+                              nm, 100 * br->b->rate,
+                              withheld ? "against a withheld interval"
+                                       : position_words(br->position));
+        nb++;
+    }
+    if (more && o < sizeof list)
+        snprintf(list + o, sizeof list - o, "; and %d more in the table below", more);
+    if (!nb || !clinic || clinic->n <= 0)
+        return 0;
+    if (!withheld) {
+        struct rate_words w = rate_words(clinic);
+        snprintf(out, SENTENCE_SIZE,
+                 "Counting only episodes with an endpoint score, as the published series "
+                 "do, %s responded (95%% CI %s-%s): %s.",
+                 w.r, w.lo, w.hi, list);
+    } else
+        snprintf(out, SENTENCE_SIZE,
+                 "The response rate among episodes with an endpoint score is withheld (small "
+                 "counts), so it is not set beside the published benchmarks.");
+    return 1;
+}
+
+/* Sentence 5 into out when there is no target: the time to a first response in period per
+ * (words). */
+static void sentence_first_response(struct doc *d, const char *per, char *out)
+{
+    const struct km *km = &d->a->time_to_response;
+    const struct disc_km *dk = &d->a->disc.time_to_response;
+    char med[32];
+    median_text(med, sizeof med, km->median, "");
+    size_t ml = strlen(med);
+    if (ml && med[ml - 1] == ' ')
+        med[ml - 1] = '\0';
+    if (km->n == 0)
+        snprintf(out, SENTENCE_SIZE,
+                 "No eligible episode of %s has a follow-up score yet, so there is no time "
+                 "to a first response.",
+                 per);
+    else if (dk->median || dk->n || dk->events)
+        snprintf(out, SENTENCE_SIZE, "The time to a first response is withheld (small counts).");
+    else if (isnan(km->median))
+        snprintf(out, SENTENCE_SIZE,
+                 "Fewer than half of the %ld episodes followed had a first response at any "
+                 "visit so far (Kaplan-Meier: the median is not reached).",
+                 km->n);
+    else
+        snprintf(out, SENTENCE_SIZE,
+                 "Half of the %ld episodes followed had a first response, at any visit, by "
+                 "day %s (Kaplan-Meier median; a first response is not the response at the "
+                 "endpoint).",
+                 km->n, med);
+}
+
+/* 1 when a target of the clinic's has a clinic rate to stand beside. */
+static int have_target(const struct analysis *a)
+{
+    int have = 0;
     for (size_t i = 0; i < a->nbenchmarks; i++)
-        have_target |= a->benchmarks[i].b->target && a->benchmarks[i].clinic->n > 0;
-    if ((!have_target || k < 3) && k < 5) {
-        const struct km *km = &a->time_to_response;
-        const struct disc_km *dk = &dc->time_to_response;
-        char med[32];
-        median_text(med, sizeof med, km->median, "");
-        size_t ml = strlen(med);
-        if (ml && med[ml - 1] == ' ')
-            med[ml - 1] = '\0';
-        if (km->n == 0)
-            snprintf(s[k++], sizeof s[0],
-                     "No eligible episode of %s has a follow-up score yet, so there is no time "
-                     "to a first response.",
-                     per);
-        else if (dk->median || dk->n || dk->events)
-            snprintf(s[k++], sizeof s[0],
-                     "The time to a first response is withheld (small counts).");
-        else if (isnan(km->median))
-            snprintf(s[k++], sizeof s[0],
-                     "Fewer than half of the %ld episodes followed had a first response at any "
-                     "visit so far (Kaplan-Meier: the median is not reached).",
-                     km->n);
-        else
-            snprintf(s[k++], sizeof s[0],
-                     "Half of the %ld episodes followed had a first response, at any visit, by "
-                     "day %s (Kaplan-Meier median; a first response is not the response at the "
-                     "endpoint).",
-                     km->n, med);
-    }
-    for (size_t i = 0; i < a->nbenchmarks && k < 5; i++) {
+        have |= a->benchmarks[i].b->target && a->benchmarks[i].clinic->n > 0;
+    return have;
+}
+
+/* The sentence of the clinic's own targets into out, each met, not met or within the 95 %
+ * CI; returns 0 (nothing written) when none has a clinic rate. */
+static int sentence_targets(struct doc *d, char *out)
+{
+    const struct analysis *a = d->a;
+    const struct disclosure *dc = &a->disc;
+    for (size_t i = 0; i < a->nbenchmarks; i++) {
         const struct benchmark_result *br = &a->benchmarks[i];
         if (!br->b->target || br->clinic->n == 0)
             continue;
@@ -304,9 +344,33 @@ static int sentences(struct doc *d, char s[5][SENTENCE_SIZE])
             o += (size_t)snprintf(t + o, sizeof t - o, "%s%s %.1f%%: %s", o ? "; " : "",
                                   benchmarks_measure_name(bj->b->measure), 100 * bj->b->rate, w);
         }
-        snprintf(s[k++], sizeof s[0], "The clinic's targets: %s.", t);
-        break;
+        snprintf(out, SENTENCE_SIZE, "The clinic's targets: %s.", t);
+        return 1;
     }
+    return 0;
+}
+
+/* The sentences (3 to 5), each into s[k]; returns how many. */
+static int sentences(struct doc *d, char s[5][SENTENCE_SIZE])
+{
+    const struct analysis *a = d->a;
+    char per[64], ep[96];
+    int k = 0;
+    period_words(a->period_from, a->period_to, per, sizeof per);
+    endpoint_words(&a->opts, ep, sizeof ep);
+    /* 1: response, against the previous period */
+    sentence_response(d, per, ep, s[k++]);
+    /* 2: remission, against the previous period */
+    k += sentence_remission(d, s[k]);
+    /* 3: a year before */
+    sentence_year_before(d, s[k++]);
+    /* 4: the response benchmarks (complete case beside the observed rate) and the target */
+    k += sentence_benchmarks(d, s[k]);
+    /* 5: the clinic's own targets; else (or when fewer than three so far) the first response */
+    if ((!have_target(a) || k < 3) && k < 5)
+        sentence_first_response(d, per, s[k++]);
+    if (k < 5)
+        k += sentence_targets(d, s[k]);
     return k;
 }
 
@@ -458,6 +522,20 @@ static void row(struct doc *d, double y, const double *x, int n, double right, i
     }
 }
 
+/* A body row of a table w wide from x[0]: a light band behind it when shade, then its
+ * cells. */
+static void body_row(struct doc *d, double y, const double *x, int n, double w, int shade,
+                     const char *const *cells)
+{
+    if (shade) {
+        cairo_set_source_rgb(d->cr, 0.95, 0.95, 0.95);
+        cairo_rectangle(d->cr, x[0], y - 9, w, 12);
+        cairo_fill(d->cr);
+    }
+    cairo_set_source_rgb(d->cr, 0, 0, 0);
+    row(d, y, x, n, x[0] + w, 0, cells);
+}
+
 /* A rate for a table cell: "52.0% (51 of 98)", "withheld (23 episodes)" (not "< 11 of 23", which
  * reads as fewer than 11 when the count was withheld for its small complement), "withheld
  * (small counts)" when the denominator is withheld too, or "no mature episode". */
@@ -513,11 +591,7 @@ static double comparison_table(struct doc *d, double x, double y, double w)
     rate_cell(c1, sizeof c1, &a->response, dc->response);
     rate_cell(c2, sizeof c2, &a->remission, dc->remission);
     c3[0] = c4[0] = '\0';
-    cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
-    cairo_rectangle(cr, x, y - 9, w, 12);
-    cairo_fill(cr);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    row(d, y, cx, 5, x + w, 0, cells);
+    body_row(d, y, cx, 5, w, 1, cells);
     y += 13;
     static const char *const names[CMP_COUNT] = {"previous", "a year before"};
     for (int k = 0; k < CMP_COUNT; k++) {
@@ -531,7 +605,7 @@ static double comparison_table(struct doc *d, double x, double y, double w)
         rate_cell(c2, sizeof c2, &c->then.remission, dk->remission);
         diff_cell(c3, sizeof c3, &c->response, dk->diff_response);
         diff_cell(c4, sizeof c4, &c->remission, dk->diff_remission);
-        row(d, y, cx, 5, x + w, 0, cells);
+        body_row(d, y, cx, 5, w, 0, cells);
         y += 13;
     }
     cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
@@ -586,13 +660,7 @@ static double benchmark_table(struct doc *d, double x, double y, double w, doubl
                  : br->position == BM_ABOVE  ? "above: clinic lower"
                  : br->position == BM_INSIDE ? "inside"
                                              : "-");
-        if (i % 2 == 0) {
-            cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
-            cairo_rectangle(cr, x, y - 9, w, 12);
-            cairo_fill(cr);
-        }
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        row(d, y, cx, 6, x + w, 0, cells);
+        body_row(d, y, cx, 6, w, i % 2 == 0, cells);
         y += 13;
     }
     /* the populations and windows, then the citations */
