@@ -575,32 +575,39 @@ char *report_review_csv_indexed(const struct report_input *in, const struct anal
     return text;
 }
 
-char *report_review_csv_of(const char *net, const struct csv_index *idx, size_t nnet,
-                           const uint32_t *owner, uint32_t value, size_t nrows, size_t *len)
+int report_review_parts_of(const char *net, const struct csv_index *idx, size_t nnet,
+                           const uint32_t *owner, uint32_t value, size_t nrows, const char ***parts,
+                           size_t **lens, size_t *nparts)
 {
-    size_t need = idx->header, n = 0;
+    size_t nruns = 0, n = 0;
     for (size_t i = 0; i < nnet; i++)
         if (owner[i] == value) {
-            need += idx->start[i + 1] - idx->start[i];
             n++;
+            nruns += i == 0 || owner[i - 1] != value;
         }
+    *parts = NULL;
+    *lens = NULL;
+    *nparts = 0;
     if (n != nrows) /* the subset counted its own rows: they are these */
-        return NULL;
-    char *s = malloc(need + 1);
-    if (!s)
-        return NULL;
-    memcpy(s, net, idx->header);
-    size_t at = idx->header;
-    for (size_t i = 0; i < nnet; i++) /* runs of consecutive rows copied at once */
+        return -1;
+    if (!(*parts = malloc((nruns + 1) * sizeof **parts)) ||
+        !(*lens = malloc((nruns + 1) * sizeof **lens))) {
+        free(*parts);
+        *parts = NULL;
+        return -1;
+    }
+    (*parts)[0] = net;
+    (*lens)[0] = idx->header;
+    *nparts = 1;
+    for (size_t i = 0; i < nnet; i++) /* runs of consecutive rows */
         if (owner[i] == value) {
             size_t j = i + 1;
             while (j < nnet && owner[j] == value)
                 j++;
-            memcpy(s + at, net + idx->start[i], idx->start[j] - idx->start[i]);
-            at += idx->start[j] - idx->start[i];
+            (*parts)[*nparts] = net + idx->start[i];
+            (*lens)[*nparts] = idx->start[j] - idx->start[i];
+            (*nparts)++;
             i = j - 1;
         }
-    s[at] = '\0';
-    *len = at;
-    return s;
+    return 0;
 }

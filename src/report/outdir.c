@@ -34,6 +34,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "outcomes/report.h"
@@ -796,6 +797,38 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
+/* The parts laid end to end, up to IOV_MAX a writev(2) (a sub-report's review.csv is many runs
+ * of the network's rows). 0, or -1 with errno set. */
+static int write_parts(int fd, const char *const *parts, const size_t *lens, size_t nparts)
+{
+    enum { BATCH = 1024 }; /* IOV_MAX on Linux */
+    struct iovec v[BATCH];
+    for (size_t i = 0; i < nparts;) {
+        int n = 0;
+        for (; i < nparts && n < BATCH; i++)
+            if (lens[i]) {
+                v[n].iov_base = (void *)parts[i];
+                v[n++].iov_len = lens[i];
+            }
+        ssize_t w = n ? writev(fd, v, n) : 0;
+        if (w < 0 && errno != EINTR)
+            return -1;
+        /* what writev did not write (a short write, a signal): one part at a time */
+        size_t done = w < 0 ? 0 : (size_t)w;
+        for (int k = 0; k < n; k++) {
+            size_t len = v[k].iov_len;
+            if (done >= len) {
+                done -= len;
+                continue;
+            }
+            if (write_all(fd, (const char *)v[k].iov_base + done, len - done) != 0)
+                return -1;
+            done = 0;
+        }
+    }
+    return 0;
+}
+
 #if defined(O_DIRECT)
 /* A large file is written with direct I/O where the file system allows it: the data goes from
  * an aligned staging buffer to the disk, without the page cache, whose filling and flushing
@@ -894,11 +927,8 @@ int report_out_write(const char *name, const char *const *parts, const size_t *l
             fcntl(fd, F_SETFL, fl);
     }
 #endif
-    if (rc == 1) {
-        rc = 0;
-        for (size_t i = 0; i < nparts && rc == 0; i++)
-            rc = write_all(fd, parts[i], lens[i]);
-    }
+    if (rc == 1)
+        rc = write_parts(fd, parts, lens, nparts);
     int err = rc ? errno : 0;
     if (!err && fsync(fd) != 0)
         err = errno;

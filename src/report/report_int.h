@@ -78,8 +78,11 @@ char *report_episodes_csv_of(const char *const net[2], const struct csv_index *i
                              const struct analysis *net_a, int clinician, uint32_t value,
                              const struct analysis *sub, size_t *len);
 /* A sub-report's review.csv: the network's rows (net, nnet of them) whose owner (per review
- * row) is value; NULL when out of memory or when they are not nrows (the subset's count). */
-char *report_review_csv_of(const char *net, const struct csv_index *idx, size_t nnet,
-                           const uint32_t *owner, uint32_t value, size_t nrows, size_t *len);
+ * row) is value, as the parts of net that laid end to end make it (the header, then each run of
+ * consecutive rows; *parts and *lens malloc'd): nothing copied. 0, or -1 when out of memory or
+ * when they are not nrows (the subset's count). */
+int report_review_parts_of(const char *net, const struct csv_index *idx, size_t nnet,
+                           const uint32_t *owner, uint32_t value, size_t nrows, const char ***parts,
+                           size_t **lens, size_t *nparts);
 
 #endif
