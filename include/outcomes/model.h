@@ -573,6 +573,14 @@ void model_fini(struct analysis *a);
  * released on error). */
 int model_subset(const struct ingest_result *in, const struct analysis *net, int var,
                  uint32_t value, struct analysis *a, struct diag *d);
+/* The same with starts, model_patient_starts of in->rows, made once for several (NULL: made
+ * here). */
+int model_subset_of(const struct ingest_result *in, const struct analysis *net,
+                    const size_t *starts, int var, uint32_t value, struct analysis *a,
+                    struct diag *d);
+/* The patients' row ranges of the store r (patient p's rows are starts[p] .. starts[p + 1]; the
+ * last is r->n); malloc'd, NULL when out of memory. */
+size_t *model_patient_starts(const struct rows *r);
 
 /* Fills a->disc from the analysis and the ingest counts (SPEC section 9): primary, derived and
  * secondary suppression, until stable. Called by model_run; returns 0 or -1 (out of memory). */

@@ -527,8 +527,7 @@ void model_fini(struct analysis *a)
     memset(a, 0, sizeof *a);
 }
 
-/* The patients' row ranges of r (pstart[p] .. pstart[p + 1]); NULL when out of memory. */
-static size_t *patient_starts(const struct rows *r)
+size_t *model_patient_starts(const struct rows *r)
 {
     size_t *pstart = malloc((r->n + 1) * sizeof *pstart), npat = 0;
     if (!pstart)
@@ -542,6 +541,13 @@ static size_t *patient_starts(const struct rows *r)
 
 int model_subset(const struct ingest_result *in, const struct analysis *net, int var,
                  uint32_t value, struct analysis *a, struct diag *d)
+{
+    return model_subset_of(in, net, NULL, var, value, a, d);
+}
+
+int model_subset_of(const struct ingest_result *in, const struct analysis *net,
+                    const size_t *starts, int var, uint32_t value, struct analysis *a,
+                    struct diag *d)
 {
     memset(a, 0, sizeof *a);
     a->opts = net->opts;
@@ -558,9 +564,10 @@ int model_subset(const struct ingest_result *in, const struct analysis *net, int
     for (size_t i = 0; i < net->nepisodes; i++)
         n += (var == SV_SITE ? net->episodes[i].site : net->episodes[i].clinician) == value;
     a->episodes = malloc((n ? n : 1) * sizeof *a->episodes);
-    size_t *pstart = patient_starts(&in->rows);
+    size_t *own = starts ? NULL : model_patient_starts(&in->rows);
+    const size_t *pstart = starts ? starts : own;
     if (!a->episodes || !pstart) {
-        free(pstart);
+        free(own);
         model_fini(a);
         return diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory while analysing");
     }
@@ -570,7 +577,7 @@ int model_subset(const struct ingest_result *in, const struct analysis *net, int
             a->episodes[a->nepisodes++] = *e;
     }
     int rc = analyse_episodes(in, &a->opts, a, pstart, NULL);
-    free(pstart);
+    free(own);
     a->net = NULL;
     if (rc == 0) {
         /* the breakdown (and the funnel) by var has one value, the whole report, and nothing

@@ -141,8 +141,8 @@ static int find_values(struct each *e, struct diag *d)
 
 static int job_analyse(struct each *e, struct each_sub *sb)
 {
-    sb->rc = model_subset(e->in, e->net, e->clinician ? SV_CLINICIAN : SV_SITE, sb->value, &sb->a,
-                          &sb->d);
+    sb->rc = model_subset_of(e->in, e->net, e->starts, e->clinician ? SV_CLINICIAN : SV_SITE,
+                             sb->value, &sb->a, &sb->d);
     sb->have = sb->rc == 0;
     if (sb->have)
         sb->nreview = sb->a.checks.nreview;
@@ -334,8 +334,13 @@ int each_analyse(struct each *e, const struct ingest_result *in, const struct an
     e->sync_ok = 1;
     if (find_values(e, d) != 0)
         return d->code;
+    if (e->nsubs && !(e->starts = model_patient_starts(&in->rows)))
+        return oom(d);
     start(e, 0, e->nsubs);
-    return join(e, d);
+    int rc = join(e, d);
+    free(e->starts); /* (the analyses are made) */
+    e->starts = NULL;
+    return rc;
 }
 
 /* Per network review row, its episode's value: the rows are sorted by patient (as the

@@ -38,7 +38,8 @@ struct each {
     const struct analysis *net;
     struct each_sub *subs; /* sorted by the value's bytes */
     size_t nsubs;
-    size_t *order; /* subs, the most episodes first */
+    size_t *order;  /* subs, the most episodes first */
+    size_t *starts; /* the patients' row ranges, while the analyses are made */
     /* what the sub-reports take from the network's outputs (each_start, each_review) */
     struct report_input ri;
     const char *eparts[2];
