@@ -551,6 +551,11 @@ struct analysis {
     struct benchmark_result *benchmarks;     /* those of the instrument, in the list's order */
     size_t nbenchmarks;
     struct disclosure disc; /* what suppression withholds (all shown when off) */
+    /* model_subset: the network's analysis this one is a part of, while it is made (else NULL):
+     * the row-level figures (data quality, the checks' every-row counts) are taken from it, and
+     * the review list is counted, not kept (checks.nreview and flags are set, checks.review is
+     * NULL): the review rows of a subset are the network's of its episodes, in the same order */
+    const struct analysis *net;
 };
 
 /* Derives episodes and computes every figure. Returns 0, or DIAG_IO (out of memory) or
@@ -563,9 +568,19 @@ void model_fini(struct analysis *a);
  * in->rows.text), each derived from all of its patient's rows as in net; the period and the
  * data cut are net's, and so are the row-level figures (data quality). The same cohort rules,
  * rates, curves, strata, trend, safety and disclosure decision follow (SPEC section 14): its
- * rates equal net's stratum entry for value. Returns 0 or a diag code (a released on error). */
+ * rates equal net's stratum entry for value. It runs on the calling thread (a caller makes
+ * several at once), and keeps no review list (see analysis.net). Returns 0 or a diag code (a
+ * released on error). */
 int model_subset(const struct ingest_result *in, const struct analysis *net, int var,
                  uint32_t value, struct analysis *a, struct diag *d);
+/* The same with starts, model_patient_starts of in->rows, made once for several (NULL: made
+ * here). */
+int model_subset_of(const struct ingest_result *in, const struct analysis *net,
+                    const size_t *starts, int var, uint32_t value, struct analysis *a,
+                    struct diag *d);
+/* The patients' row ranges of the store r (patient p's rows are starts[p] .. starts[p + 1]; the
+ * last is r->n); malloc'd, NULL when out of memory. */
+size_t *model_patient_starts(const struct rows *r);
 
 /* Fills a->disc from the analysis and the ingest counts (SPEC section 9): primary, derived and
  * secondary suppression, until stable. Called by model_run; returns 0 or -1 (out of memory). */

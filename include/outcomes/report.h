@@ -213,6 +213,9 @@ struct report_outputs {
     /* stage times in seconds, for --timings (never written to a file) */
     double read, store, episodes, statistics, format_episodes, write_episodes, json_pdf, write_rest,
         hashed_at, waited, total;
+    /* --each: the sub-reports' analyses (within statistics) and the wait for their files after
+     * the network's outputs (within write_rest) */
+    double each_analyses, each_files;
 };
 
 /* The whole run: reads and hashes the inputs (the digests are of the bytes analysed), runs the

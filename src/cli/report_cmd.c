@@ -114,9 +114,15 @@ static void print_timings(const struct report_outputs *t)
             "timings: read and validate %.3f s, sort and de-duplicate %.3f s, derive "
             "episodes %.3f s, statistics %.3f s, format episodes.csv %.3f s, write it "
             "%.3f s, JSON and PDF %.3f s, write the rest %.3f s (inputs hashed at %.3f s, "
-            "waited for %.3f s); total %.3f s\n",
+            "waited for %.3f s); total %.3f s",
             t->read, t->store, t->episodes, t->statistics, t->format_episodes, t->write_episodes,
             t->json_pdf, t->write_rest, t->hashed_at, t->waited, t->total);
+    if (t->each_analyses > 0 || t->each_files > 0)
+        fprintf(
+            stderr,
+            " (--each: the sub-reports' analyses %.3f s, their files after the network's %.3f s)",
+            t->each_analyses, t->each_files);
+    fputc('\n', stderr);
 }
 
 /* The notes and the summary line on stdout. */

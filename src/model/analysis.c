@@ -335,7 +335,12 @@ static int after_task(struct analysis *a, const struct rows *r, const size_t *ps
     case TASK_SAFETY: return model_safety(r, pstart, a, &a->safety);
     case TASK_CHECKS: return model_checks(r, pstart, a, &a->checks);
     case TASK_FIGURES: return model_figures(r, pstart, a);
-    case TASK_QUALITY: data_quality(r, &a->opts, &a->dq); return 0;
+    case TASK_QUALITY: /* every row's: a subset's are the network's */
+        if (a->net)
+            a->dq = a->net->dq;
+        else
+            data_quality(r, &a->opts, &a->dq);
+        return 0;
     case TASK_FIT_DAYS_RESPONSE: return fit(a, 0, 0, &a->time_to_response);
     case TASK_FIT_DAYS_REMISSION: return fit(a, 1, 0, &a->time_to_remission);
     case TASK_FIT_SESSIONS_RESPONSE: return fit(a, 0, 1, &a->sessions_to_response);
@@ -522,8 +527,7 @@ void model_fini(struct analysis *a)
     memset(a, 0, sizeof *a);
 }
 
-/* The patients' row ranges of r (pstart[p] .. pstart[p + 1]); NULL when out of memory. */
-static size_t *patient_starts(const struct rows *r)
+size_t *model_patient_starts(const struct rows *r)
 {
     size_t *pstart = malloc((r->n + 1) * sizeof *pstart), npat = 0;
     if (!pstart)
@@ -538,8 +542,17 @@ static size_t *patient_starts(const struct rows *r)
 int model_subset(const struct ingest_result *in, const struct analysis *net, int var,
                  uint32_t value, struct analysis *a, struct diag *d)
 {
+    return model_subset_of(in, net, NULL, var, value, a, d);
+}
+
+int model_subset_of(const struct ingest_result *in, const struct analysis *net,
+                    const size_t *starts, int var, uint32_t value, struct analysis *a,
+                    struct diag *d)
+{
     memset(a, 0, sizeof *a);
     a->opts = net->opts;
+    a->opts.threads = 1; /* on the calling thread: a caller makes several at once */
+    a->net = net;
     a->as_of = net->as_of;
     a->period_from = net->period_from;
     a->period_to = net->period_to;
@@ -551,9 +564,10 @@ int model_subset(const struct ingest_result *in, const struct analysis *net, int
     for (size_t i = 0; i < net->nepisodes; i++)
         n += (var == SV_SITE ? net->episodes[i].site : net->episodes[i].clinician) == value;
     a->episodes = malloc((n ? n : 1) * sizeof *a->episodes);
-    size_t *pstart = patient_starts(&in->rows);
+    size_t *own = starts ? NULL : model_patient_starts(&in->rows);
+    const size_t *pstart = starts ? starts : own;
     if (!a->episodes || !pstart) {
-        free(pstart);
+        free(own);
         model_fini(a);
         return diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory while analysing");
     }
@@ -563,7 +577,8 @@ int model_subset(const struct ingest_result *in, const struct analysis *net, int
             a->episodes[a->nepisodes++] = *e;
     }
     int rc = analyse_episodes(in, &a->opts, a, pstart, NULL);
-    free(pstart);
+    free(own);
+    a->net = NULL;
     if (rc == 0) {
         /* the breakdown (and the funnel) by var has one value, the whole report, and nothing
          * "without a value":

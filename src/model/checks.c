@@ -54,12 +54,18 @@ struct builder {
     struct safety_checks *c;
     const struct rows *r;
     int oom;
+    int count_only; /* a subset's (analysis.net): the review rows counted, not kept */
 };
 
 static void review_add(struct builder *b, const struct episode *e, int32_t date, size_t row,
                        int flag, const char *value)
 {
     struct safety_checks *c = b->c;
+    if (b->count_only) {
+        c->nreview++;
+        c->flags[flag]++;
+        return;
+    }
     if (b->oom || vec_reserve(&c->review, c->nreview, sizeof *c->review) != 0) {
         b->oom = 1;
         return;
@@ -323,11 +329,15 @@ int model_checks(const struct rows *r, const size_t *pstart, const struct analys
             maxrows = pstart[q + 1] - pstart[q];
     struct vitals *by_clin = calloc(ntext ? ntext : 1, sizeof *by_clin);
     struct dated_score *scores = malloc(maxrows * sizeof *scores);
-    struct builder b = {c, r, 0};
+    struct builder b = {c, r, 0, a->net != NULL};
     if (!by_clin || !scores)
         goto oom;
+    if (a->net) { /* every row's counts: a subset's are the network's */
+        memcpy(c->by_month, a->net->checks.by_month, sizeof c->by_month);
+        c->item9_without_total = a->net->checks.item9_without_total;
+    }
     /* every treatment row by month; item 9 without a total that patient and date */
-    for (size_t i = 0; i < r->n;) {
+    for (size_t i = 0; i < r->n && !a->net;) {
         size_t j = i;
         int total = 0;
         for (; j < r->n && r->patient[j] == r->patient[i] && r->date[j] == r->date[i]; j++)
@@ -355,7 +365,7 @@ int model_checks(const struct rows *r, const size_t *pstart, const struct analys
     }
     if (b.oom || clinician_funnel(c, r, by_clin, ntext) != 0)
         goto oom;
-    if (c->nreview > 1)
+    if (c->review && c->nreview > 1)
         qsort(c->review, c->nreview, sizeof *c->review, review_cmp);
     free(by_clin);
     free(scores);

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,13 +269,15 @@ static void durability_fields(struct out *o, const struct episode *e,
     field_long(o, u->maintenance_sessions, resp && e->mature, last);
 }
 
-/* The rows of episodes [from, to) (cohort episodes only) appended to o. */
+/* The rows of episodes [from, to) (cohort episodes only) appended to o; idx, when not NULL,
+ * gets where each row is. */
 struct episodes_part {
     const struct report_input *in;
     const struct analysis *a;
     const struct date_texts *dates;
     size_t from, to;
     struct out o;
+    struct csv_index *idx;
 };
 
 static void *episodes_rows(void *arg)
@@ -291,6 +294,8 @@ static void *episodes_rows(void *arg)
         const struct episode *e = &a->episodes[i];
         if (!e->in_cohort)
             continue;
+        if (part->idx)
+            part->idx->start[i] = o->n;
         int has_base = e->baseline_score >= 0, has_end = e->endpoint_score >= 0;
         int fu = e->n_followup > 0 && e->eligible;
         field_id(o, r->patient_ids, e->patient, 0);
@@ -327,13 +332,50 @@ static void *episodes_rows(void *arg)
         field_fixed(o, e->mg_per_kg, 4, 0);
         field(o, model_dose_band_name(e->dose_band), 0);
         durability_fields(o, e, part->dates, 0); /* SPEC 12's columns, then SPEC 11's */
+        if (part->idx)
+            part->idx->cut[i] = o->n;
         episodes_funnel_fields(o, a, i);
     }
     return NULL;
 }
 
+/* The days the cohort episodes' dates span (index, baseline, endpoint, events, last follow-up)
+ * into t (t->text NULL when out of memory or too many: each date is then formatted). */
+static void date_texts_make(const struct analysis *a, struct date_texts *t)
+{
+    int32_t lo = INT32_MAX, hi = INT32_MIN;
+    for (size_t i = 0; i < a->nepisodes; i++) {
+        const struct episode *e = &a->episodes[i];
+        if (!e->in_cohort)
+            continue;
+        const int32_t ds[2] = {e->index_date,
+                               e->baseline_score >= 0 ? e->baseline_date : e->index_date};
+        lo = ds[1] < lo ? ds[1] : ds[0] < lo ? ds[0] : lo;
+        hi = e->last_followup_date > hi ? e->last_followup_date : hi;
+        hi = e->endpoint_date > hi ? e->endpoint_date : hi;
+        hi = e->index_date > hi ? e->index_date : hi;
+    }
+    if (lo <= hi && (int64_t)hi - lo < 400000)
+        t->text = malloc(((size_t)(hi - lo) + 1) * 10);
+    if (t->text) {
+        t->first = lo;
+        t->n = (size_t)(hi - lo) + 1;
+        char buf[11];
+        for (size_t k = 0; k < t->n; k++) {
+            date_format(lo + (int32_t)k, buf);
+            memcpy(t->text + k * 10, buf, 10);
+        }
+    }
+}
+
 int report_episodes_csv(const struct report_input *in, const struct analysis *a, int threads,
                         char *part[2], size_t len[2])
+{
+    return report_episodes_csv_indexed(in, a, threads, part, len, NULL);
+}
+
+int report_episodes_csv_indexed(const struct report_input *in, const struct analysis *a,
+                                int threads, char *part[2], size_t len[2], struct csv_index *idx)
 {
     static const char *const header[] = {"patient_id",
                                          "episode",
@@ -368,33 +410,23 @@ int report_episodes_csv(const struct report_input *in, const struct analysis *a,
     const size_t nh = sizeof header / sizeof *header;
     /* the episodes in two halves, the second on a thread of its own */
     size_t half = threads > 1 && a->nepisodes > 10000 ? a->nepisodes / 2 : a->nepisodes;
-    /* the days the episodes' dates span (index, baseline, endpoint, events, last follow-up) */
     struct date_texts dates = {0, 0, NULL};
-    int32_t lo = INT32_MAX, hi = INT32_MIN;
-    for (size_t i = 0; i < a->nepisodes; i++) {
-        const struct episode *e = &a->episodes[i];
-        if (!e->in_cohort)
-            continue;
-        const int32_t ds[2] = {e->index_date,
-                               e->baseline_score >= 0 ? e->baseline_date : e->index_date};
-        lo = ds[1] < lo ? ds[1] : ds[0] < lo ? ds[0] : lo;
-        hi = e->last_followup_date > hi ? e->last_followup_date : hi;
-        hi = e->endpoint_date > hi ? e->endpoint_date : hi;
-        hi = e->index_date > hi ? e->index_date : hi;
-    }
-    if (lo <= hi && (int64_t)hi - lo < 400000)
-        dates.text = malloc(((size_t)(hi - lo) + 1) * 10);
-    if (dates.text) {
-        dates.first = lo;
-        dates.n = (size_t)(hi - lo) + 1;
-        char buf[11];
-        for (size_t k = 0; k < dates.n; k++) {
-            date_format(lo + (int32_t)k, buf);
-            memcpy(dates.text + k * 10, buf, 10);
+    date_texts_make(a, &dates);
+    if (idx) {
+        memset(idx, 0, sizeof *idx);
+        idx->start = malloc((a->nepisodes ? a->nepisodes : 1) * sizeof *idx->start);
+        idx->cut = malloc((a->nepisodes ? a->nepisodes : 1) * sizeof *idx->cut);
+        if (!idx->start || !idx->cut) {
+            report_csv_index_fini(idx);
+            free(dates.text);
+            return -1;
         }
+        for (size_t i = 0; i < a->nepisodes; i++)
+            idx->start[i] = SIZE_MAX;
+        idx->half = half;
     }
-    struct episodes_part parts[2] = {{in, a, &dates, 0, half, {0}},
-                                     {in, a, &dates, half, a->nepisodes, {0}}};
+    struct episodes_part parts[2] = {{in, a, &dates, 0, half, {0}, idx},
+                                     {in, a, &dates, half, a->nepisodes, {0}, idx}};
     for (int k = 0; k < 2; k++) /* buffers handed in: filled first */
         parts[k].o = (struct out){part[k], 0, part[k] ? len[k] : 0, 0};
     for (size_t k = 0; k < nh; k++)
@@ -403,6 +435,8 @@ int report_episodes_csv(const struct report_input *in, const struct analysis *a,
         field(&parts[0].o, durability_header[k], 0);
     for (size_t k = 0; k < sizeof funnel_header / sizeof *funnel_header; k++)
         field(&parts[0].o, funnel_header[k], k + 1 == sizeof funnel_header / sizeof *funnel_header);
+    if (idx)
+        idx->header = parts[0].o.n;
     pthread_t tid;
     int started = half < a->nepisodes && pthread_create(&tid, NULL, episodes_rows, &parts[1]) == 0;
     episodes_rows(&parts[0]);
@@ -423,9 +457,60 @@ int report_episodes_csv(const struct report_input *in, const struct analysis *a,
         free(part[0]);
         free(part[1]);
         part[0] = part[1] = NULL;
+        if (idx)
+            report_csv_index_fini(idx);
         return -1;
     }
     return 0;
+}
+
+void report_csv_index_fini(struct csv_index *idx)
+{
+    free(idx->start);
+    free(idx->cut);
+    memset(idx, 0, sizeof *idx);
+}
+
+/* The site (or clinician) of episode e. */
+static uint32_t episode_owner(const struct episode *e, int clinician)
+{
+    return clinician ? e->clinician : e->site;
+}
+
+char *report_episodes_csv_of(const char *const net[2], const struct csv_index *idx,
+                             const struct analysis *net_a, int clinician, uint32_t value,
+                             const struct analysis *sub, size_t *len)
+{
+    size_t need = idx->header, n = 0;
+    for (size_t i = 0; i < net_a->nepisodes; i++)
+        if (episode_owner(&net_a->episodes[i], clinician) == value && idx->start[i] != SIZE_MAX)
+            need += idx->cut[i] - idx->start[i] + 32;
+    struct out o = {malloc(need + 1), 0, need + 1, 0};
+    if (!o.s)
+        return NULL;
+    memcpy(o.s, net[0], idx->header);
+    o.n = idx->header;
+    for (size_t i = 0; i < net_a->nepisodes && !o.oom; i++) {
+        if (episode_owner(&net_a->episodes[i], clinician) != value)
+            continue;
+        /* the subset's episodes are the network's of value, in order (model_subset) */
+        if (n >= sub->nepisodes || sub->episodes[n].patient != net_a->episodes[i].patient ||
+            sub->episodes[n].number != net_a->episodes[i].number)
+            o.oom = 1;
+        else if (idx->start[i] != SIZE_MAX) {
+            const char *p = net[i >= idx->half] + idx->start[i];
+            size_t k = idx->cut[i] - idx->start[i];
+            if (reserve(&o, k) == 0) {
+                memcpy(o.s + o.n, p, k);
+                o.n += k;
+                episodes_funnel_fields(&o, sub, n); /* the subset's own comparison */
+            }
+        }
+        n++;
+    }
+    if (n != sub->nepisodes)
+        o.oom = 1;
+    return finish(&o, len);
 }
 
 char *report_rejects_csv(const struct report_input *in, size_t *len)
@@ -451,14 +536,28 @@ char *report_rejects_csv(const struct report_input *in, size_t *len)
 
 char *report_review_csv(const struct report_input *in, const struct analysis *a, size_t *len)
 {
+    return report_review_csv_indexed(in, a, len, NULL);
+}
+
+char *report_review_csv_indexed(const struct report_input *in, const struct analysis *a,
+                                size_t *len, struct csv_index *idx)
+{
     struct out o = {0};
     static const char *const header[] = {"patient_id", "episode", "date", "file",
                                          "line",       "flag",    "value"};
     for (size_t k = 0; k < 7; k++)
         field(&o, header[k], k == 6);
     char day[11];
-    for (size_t i = 0; i < a->checks.nreview; i++) {
+    if (idx) {
+        memset(idx, 0, sizeof *idx);
+        if (!(idx->start = malloc((a->checks.nreview + 1) * sizeof *idx->start)))
+            o.oom = 1;
+        idx->header = o.n;
+    }
+    for (size_t i = 0; i < a->checks.nreview && !o.oom; i++) {
         const struct review_row *q = &a->checks.review[i];
+        if (idx)
+            idx->start[i] = o.n;
         field_id(&o, in->patient_ids, q->patient, 0);
         field_long(&o, q->episode, 1, 0);
         date_format(q->date, day);
@@ -468,5 +567,47 @@ char *report_review_csv(const struct report_input *in, const struct analysis *a,
         field(&o, model_review_flag_name(q->flag), 0);
         field(&o, q->value, 1);
     }
-    return finish(&o, len);
+    if (idx && !o.oom)
+        idx->start[a->checks.nreview] = o.n;
+    char *text = finish(&o, len);
+    if (!text && idx)
+        report_csv_index_fini(idx);
+    return text;
+}
+
+int report_review_parts_of(const char *net, const struct csv_index *idx, size_t nnet,
+                           const uint32_t *owner, uint32_t value, size_t nrows, const char ***parts,
+                           size_t **lens, size_t *nparts)
+{
+    size_t nruns = 0, n = 0;
+    for (size_t i = 0; i < nnet; i++)
+        if (owner[i] == value) {
+            n++;
+            nruns += i == 0 || owner[i - 1] != value;
+        }
+    *parts = NULL;
+    *lens = NULL;
+    *nparts = 0;
+    if (n != nrows) /* the subset counted its own rows: they are these */
+        return -1;
+    if (!(*parts = malloc((nruns + 1) * sizeof **parts)) ||
+        !(*lens = malloc((nruns + 1) * sizeof **lens))) {
+        free(*parts);
+        *parts = NULL;
+        return -1;
+    }
+    (*parts)[0] = net;
+    (*lens)[0] = idx->header;
+    *nparts = 1;
+    for (size_t i = 0; i < nnet; i++) /* runs of consecutive rows */
+        if (owner[i] == value) {
+            size_t j = i + 1;
+            while (j < nnet && owner[j] == value)
+                j++;
+            (*parts)[*nparts] = net + idx->start[i];
+            (*lens)[*nparts] = idx->start[j] - idx->start[i];
+            (*nparts)++;
+            i = j - 1;
+        }
+    return 0;
 }

@@ -34,6 +34,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "outcomes/report.h"
@@ -119,7 +120,8 @@ static int old_style_temp(const char *name)
 
 /* ---- fault injection (tests only) ------------------------------------------------------
  * OUTCOMES_TEST_FAULT is a comma-separated list of: "kill:POINT" (SIGKILL at that point, as a
- * crash would), "fail:STEP" (that rename fails with EIO), "noexchange" (behave as a file system
+ * crash would), "fail:STEP" (that rename fails with EIO), "fail:write:NAME" (writing the output
+ * NAME, such as site/east/review.csv, fails with EIO), "noexchange" (behave as a file system
  * without RENAME_EXCHANGE), "pause" (sleep 2 s holding the lock, after the first file) and "stop"
  * (SIGSTOP at that point: the test that sends SIGCONT knows the run is there). Points:
  * written (the first file written), before-swap, after-aside (fallback only), after-swap,
@@ -796,6 +798,38 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
+/* The parts laid end to end, up to IOV_MAX a writev(2) (a sub-report's review.csv is many runs
+ * of the network's rows). 0, or -1 with errno set. */
+static int write_parts(int fd, const char *const *parts, const size_t *lens, size_t nparts)
+{
+    enum { BATCH = 1024 }; /* IOV_MAX on Linux */
+    struct iovec v[BATCH];
+    for (size_t i = 0; i < nparts;) {
+        int n = 0;
+        for (; i < nparts && n < BATCH; i++)
+            if (lens[i]) {
+                v[n].iov_base = (void *)parts[i];
+                v[n++].iov_len = lens[i];
+            }
+        ssize_t w = n ? writev(fd, v, n) : 0;
+        if (w < 0 && errno != EINTR)
+            return -1;
+        /* what writev did not write (a short write, a signal): one part at a time */
+        size_t done = w < 0 ? 0 : (size_t)w;
+        for (int k = 0; k < n; k++) {
+            size_t len = v[k].iov_len;
+            if (done >= len) {
+                done -= len;
+                continue;
+            }
+            if (write_all(fd, (const char *)v[k].iov_base + done, len - done) != 0)
+                return -1;
+            done = 0;
+        }
+    }
+    return 0;
+}
+
 #if defined(O_DIRECT)
 /* A large file is written with direct I/O where the file system allows it: the data goes from
  * an aligned staging buffer to the disk, without the page cache, whose filling and flushing
@@ -877,6 +911,10 @@ int report_out_write(const char *name, const char *const *parts, const size_t *l
     size_t total = 0;
     for (size_t i = 0; i < nparts; i++)
         total += lens[i];
+    char key[80];
+    snprintf(key, sizeof key, "fail:write:%s", name);
+    if (fault_has(key))
+        return diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot write %s: %s", name, strerror(EIO));
     /* the staging directory is new and ours: O_EXCL | O_NOFOLLOW all the same */
     int fd = openat(st.sfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd < 0)
@@ -890,11 +928,8 @@ int report_out_write(const char *name, const char *const *parts, const size_t *l
             fcntl(fd, F_SETFL, fl);
     }
 #endif
-    if (rc == 1) {
-        rc = 0;
-        for (size_t i = 0; i < nparts && rc == 0; i++)
-            rc = write_all(fd, parts[i], lens[i]);
-    }
+    if (rc == 1)
+        rc = write_parts(fd, parts, lens, nparts);
     int err = rc ? errno : 0;
     if (!err && fsync(fd) != 0)
         err = errno;

@@ -10,6 +10,7 @@
  * table's pages and hands the bytes back; the document's dates are set explicitly (cairo would
  * use the clock), so reruns give the same bytes. */
 #include <cairo-pdf.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,8 +47,8 @@ static cairo_status_t write_mem(void *closure, const unsigned char *data, unsign
     return CAIRO_STATUS_SUCCESS;
 }
 
-int report_pdf(const struct report_input *in, const struct analysis *a, const struct pdf_opts *o,
-               char **out, size_t *len, struct diag *dg)
+static int draw_pdf(const struct report_input *in, const struct analysis *a,
+                    const struct pdf_opts *o, char **out, size_t *len, struct diag *dg)
 {
     struct doc d = {.in = in, .a = a, .o = o};
     struct membuf m = {0};
@@ -100,4 +101,18 @@ int report_pdf(const struct report_input *in, const struct analysis *a, const st
     *out = m.s;
     *len = m.n;
     return 0;
+}
+
+/* One PDF at a time, whatever the thread (--each draws the sub-reports' beside the network's):
+ * fontconfig's first configuration and the time zone cairo reads are not safe to make from two
+ * threads at once. */
+static pthread_mutex_t drawing = PTHREAD_MUTEX_INITIALIZER;
+
+int report_pdf(const struct report_input *in, const struct analysis *a, const struct pdf_opts *o,
+               char **out, size_t *len, struct diag *dg)
+{
+    pthread_mutex_lock(&drawing);
+    int rc = draw_pdf(in, a, o, out, len, dg);
+    pthread_mutex_unlock(&drawing);
+    return rc;
 }

@@ -52,4 +52,37 @@ json_t *report_json_month(int month);
  * comparison {previous, year_before}, benchmarks [...] and trajectory {by_session, by_week}. */
 void report_json_summary(json_t *root, const struct analysis *a);
 
+/* --each (run.c): where each line of the network's episodes.csv or review.csv is, so that a
+ * sub-report takes its lines from the network's file rather than formatting them again. For
+ * episodes.csv, per network episode: start, the offset of its row in its part (part 1 from
+ * episode half on; SIZE_MAX: no row, not in the cohort) and cut, the offset of its last field
+ * (fitted_response_p, which is each report's own); for review.csv, start[i] is review row i's
+ * offset (nreview + 1 of them). header: the header line's length. */
+#include <stddef.h>
+struct csv_index {
+    size_t *start, *cut;
+    size_t half, header;
+};
+struct report_input;
+int report_episodes_csv_indexed(const struct report_input *in, const struct analysis *a,
+                                int threads, char *part[2], size_t len[2], struct csv_index *idx);
+char *report_review_csv_indexed(const struct report_input *in, const struct analysis *a,
+                                size_t *len, struct csv_index *idx);
+void report_csv_index_fini(struct csv_index *idx);
+/* A sub-report's episodes.csv: the network's rows (net, its parts; net_a, its analysis) of the
+ * episodes whose site (clinician: 1, their clinician) is value, each with sub's
+ * fitted_response_p; sub
+ * is model_subset's analysis of those episodes. NULL when out of memory or when sub's episodes
+ * are not those. */
+char *report_episodes_csv_of(const char *const net[2], const struct csv_index *idx,
+                             const struct analysis *net_a, int clinician, uint32_t value,
+                             const struct analysis *sub, size_t *len);
+/* A sub-report's review.csv: the network's rows (net, nnet of them) whose owner (per review
+ * row) is value, as the parts of net that laid end to end make it (the header, then each run of
+ * consecutive rows; *parts and *lens malloc'd): nothing copied. 0, or -1 when out of memory or
+ * when they are not nrows (the subset's count). */
+int report_review_parts_of(const char *net, const struct csv_index *idx, size_t nnet,
+                           const uint32_t *owner, uint32_t value, size_t nrows, const char ***parts,
+                           size_t **lens, size_t *nparts);
+
 #endif

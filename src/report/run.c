@@ -25,6 +25,7 @@
 #include "outcomes/strtab.h"
 #include <jansson.h>
 #include "report_int.h"
+#include "each.h"
 
 static double now(void)
 {
@@ -165,14 +166,6 @@ static void *hash_output(void *arg)
 
 #define MAX_OUT 8 /* outputs of one run (report_output_names) */
 
-/* One value's report of a --each run (SPEC section 14). */
-struct sub {
-    uint32_t value;                      /* an id in rows.text */
-    char dir[REPORT_SAFE_NAME_MAX + 16]; /* "site/NAME" */
-    struct analysis a;
-    int have; /* a is filled */
-};
-
 /* One run's state, from the request to the committed directory. */
 struct run {
     const struct report_request *rq;
@@ -200,13 +193,14 @@ struct run {
     int begun; /* report_out_begin done, not yet committed */
     /* the other outputs, in the order written */
     char *json, *rejects, *review, *pdf, *manifest;
+    size_t nrejects;
     struct render_content content; /* report.pdf's content hash per page, for the manifest */
     struct out_file files[MAX_OUT];
     size_t nfiles;
-    /* --each: the values' analyses (sorted by value bytes), their files as the network's
-     * manifest lists them (names "site/NAME/FILE", owned), index.json */
-    struct sub *subs;
-    size_t nsubs;
+    /* --each: the sub-reports (each.h), their files as the network's manifest lists them
+     * (paths "site/NAME/FILE", owned), index.json */
+    struct each each;
+    int each_on; /* each_analyse called */
     struct manifest_file *subfiles;
     size_t nsubfiles;
     char *index;
@@ -295,68 +289,6 @@ static int read_inputs(struct run *r)
     return 0;
 }
 
-static const struct strtab *sort_tab; /* (qsort has no argument) */
-
-static int by_bytes(const void *x, const void *y)
-{
-    size_t nx, ny;
-    const char *a = strtab_get(sort_tab, *(const uint32_t *)x, &nx);
-    const char *b = strtab_get(sort_tab, *(const uint32_t *)y, &ny);
-    int c = memcmp(a, b, nx < ny ? nx : ny);
-    return c ? c : (nx > ny) - (nx < ny);
-}
-
-static int by_id(const void *x, const void *y)
-{
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    return (a > b) - (a < b);
-}
-
-/* --each: the values the network's episodes' index rows name (an episode without one is in no
- * value's report), sorted by their bytes, each one's analysis from the shared row store
- * (model_subset), while the row columns are still there. */
-static int make_subs(struct run *r)
-{
-    const struct ingest_result *in = &r->out->in;
-    int site = r->rq->each == REPORT_EACH_SITE;
-    uint32_t *v = malloc((r->a.nepisodes ? r->a.nepisodes : 1) * sizeof *v);
-    if (!v)
-        return oom(r);
-    size_t n = 0;
-    for (size_t i = 0; i < r->a.nepisodes; i++) {
-        uint32_t id = site ? r->a.episodes[i].site : r->a.episodes[i].clinician;
-        if (id)
-            v[n++] = id;
-    }
-    qsort(v, n, sizeof *v, by_id);
-    size_t u = 0;
-    for (size_t i = 0; i < n; i++)
-        if (u == 0 || v[u - 1] != v[i])
-            v[u++] = v[i];
-    sort_tab = in->rows.text;
-    qsort(v, u, sizeof *v, by_bytes);
-    r->subs = calloc(u ? u : 1, sizeof *r->subs);
-    if (!r->subs) {
-        free(v);
-        return oom(r);
-    }
-    r->nsubs = u;
-    int rc = 0;
-    for (size_t k = 0; k < u && !rc; k++) {
-        struct sub *sb = &r->subs[k];
-        size_t len;
-        const char *val = strtab_get(in->rows.text, v[k], &len);
-        char name[REPORT_SAFE_NAME_MAX + 1];
-        report_safe_name(val, len, name);
-        sb->value = v[k];
-        snprintf(sb->dir, sizeof sb->dir, "%s/%s", site ? "site" : "clinician", name);
-        rc = model_subset(in, &r->a, site ? SV_SITE : SV_CLINICIAN, v[k], &sb->a, r->d);
-        sb->have = rc == 0;
-    }
-    free(v);
-    return rc;
-}
-
 static int analyse(struct run *r)
 {
     struct model_opts mo = r->rq->model;
@@ -366,9 +298,15 @@ static int analyse(struct run *r)
     r->t1 = now();
     if (model_run(&r->out->in, &mo, &r->a, r->d) != 0)
         return r->d->code;
-    /* --each: each value's analysis (its review rows name their lines too) */
-    if (r->rq->each && make_subs(r) != 0)
-        return r->d->code;
+    /* --each: each value's analysis, while the row columns are there (each.h) */
+    if (r->rq->each) {
+        double t = now();
+        r->each_on = 1;
+        if (each_analyse(&r->each, &r->out->in, &r->a, r->rq->each == REPORT_EACH_CLINICIAN,
+                         r->rq->threads, r->rq->model.suppress_below <= 1, r->d) != 0)
+            return r->d->code;
+        r->out->each_analyses = now() - t;
+    }
     rows_release_provenance(&r->out->in.rows); /* the review rows have their lines */
     stage(r, 3);
     r->t2 = now();
@@ -399,7 +337,8 @@ static int episodes(struct run *r)
         r->eparts[1] = (char *)rows->weight_kg;
         r->elens[0] = r->elens[1] = rows->n * sizeof *rows->dose_mg;
         rows->dose_mg = rows->weight_kg = NULL;
-        if (report_episodes_csv(&r->ri, &r->a, r->rq->threads, r->eparts, r->elens) != 0)
+        if (report_episodes_csv_indexed(&r->ri, &r->a, r->rq->threads, r->eparts, r->elens,
+                                        r->rq->each ? &r->each.eidx : NULL) != 0)
             return diag_set(r->d, DIAG_IO, NULL, 0, 0, "out of memory while writing the results");
     }
     /* a thread of its own frees the row columns while the outputs are written (freeing 800 MB
@@ -426,15 +365,42 @@ static int episodes(struct run *r)
     return 0;
 }
 
-/* results.json, rejects.csv and report.pdf; then episodes.csv's hash is waited for. */
+/* --each: the sub-reports' files begun on a worker (each.h), from the network's episodes.csv
+ * (formatted) and rejects.csv (made now). */
+static int start_each(struct run *r)
+{
+    const struct report_request *rq = r->rq;
+    if (!rq->each)
+        return 0;
+    if (r->row_level && !(r->rejects = report_rejects_csv(&r->ri, &r->nrejects)))
+        return diag_set(r->d, DIAG_IO, NULL, 0, 0, "out of memory while writing the results");
+    char date_iso[32];
+    if (pdf_date(rq->source_date_epoch, r->a.as_of, date_iso, sizeof date_iso, r->d) != 0)
+        return r->d->code;
+    struct pdf_opts po = {rq->title ? rq->title : "Quality review",
+                          rq->letter,
+                          date_iso,
+                          rq->period_label,
+                          rq->km_min_at_risk,
+                          NULL};
+    return each_start(&r->each, &r->ri, r->eparts, r->rejects, r->nrejects, &po, r->d);
+}
+
+/* review.csv (first: the sub-reports take theirs from it), results.json, rejects.csv and
+ * report.pdf; then episodes.csv's hash is waited for. */
 static int other_outputs(struct run *r)
 {
     const struct report_request *rq = r->rq;
-    size_t njson = 0, nrejects = 0, nreview = 0, npdf = 0;
-    r->json = report_results_json(&r->ri, &r->a, &njson);
-    r->rejects = r->row_level ? report_rejects_csv(&r->ri, &nrejects) : NULL;
+    size_t njson = 0, nreview = 0, npdf = 0;
     /* review.csv names patients: a row-level file (SPEC 9, 13) */
-    r->review = r->row_level ? report_review_csv(&r->ri, &r->a, &nreview) : NULL;
+    r->review = r->row_level ? report_review_csv_indexed(&r->ri, &r->a, &nreview,
+                                                         rq->each ? &r->each.ridx : NULL)
+                             : NULL;
+    if (rq->each)
+        each_review(&r->each, r->review);
+    r->json = report_results_json(&r->ri, &r->a, &njson);
+    if (r->row_level && !r->rejects)
+        r->rejects = report_rejects_csv(&r->ri, &r->nrejects);
     if (!r->json || (r->row_level && (!r->rejects || !r->review)))
         return diag_set(r->d, DIAG_IO, NULL, 0, 0, "out of memory while writing the results");
     char date_iso[32];
@@ -457,16 +423,18 @@ static int other_outputs(struct run *r)
         pthread_join(r->ehasher, NULL);
         r->ehashing = 0;
     }
-    free(r->eparts[0]);
-    free(r->eparts[1]);
-    r->eparts[0] = r->eparts[1] = NULL;
+    if (!rq->each) { /* (else the sub-reports' rows are taken from it: freed at the end) */
+        free(r->eparts[0]);
+        free(r->eparts[1]);
+        r->eparts[0] = r->eparts[1] = NULL;
+    }
     if (r->row_level && r->eh.rc != 0)
         return diag_set(r->d, DIAG_IO, NULL, 0, 0, "hashing failed");
     /* the outputs as the manifest lists them (episodes.csv is written already) */
     r->files[r->nfiles++] = (struct out_file){"report.pdf", r->pdf, npdf};
     r->files[r->nfiles++] = (struct out_file){"results.json", r->json, njson};
     if (r->row_level) {
-        r->files[r->nfiles++] = (struct out_file){"rejects.csv", r->rejects, nrejects};
+        r->files[r->nfiles++] = (struct out_file){"rejects.csv", r->rejects, r->nrejects};
         r->files[r->nfiles++] = (struct out_file){"episodes.csv", NULL, r->elens[0] + r->elens[1]};
         r->files[r->nfiles++] = (struct out_file){"review.csv", r->review, nreview};
     }
@@ -530,162 +498,23 @@ static char *manifest_of(struct run *r, struct manifest_file *outputs, size_t no
     return report_manifest_json(&m, len);
 }
 
-/* One file of a sub-report: written into its directory, hashed, listed in the sub-report's
- * outputs (sub) and in the network's (r->subfiles, by its path from DIR). */
-static int sub_file(struct run *r, const struct sub *sb, const char *name, const char *const *parts,
-                    const size_t *lens, size_t nparts, struct manifest_file *sub, size_t *nsub)
+static char *sub_manifest(void *arg, struct manifest_file *outputs, size_t n,
+                          const struct render_content *content, const char *value, const char *dir,
+                          size_t *len)
 {
-    char path[REPORT_SAFE_NAME_MAX + 48];
-    snprintf(path, sizeof path, "%s/%s", sb->dir, name);
-    if (report_out_write(path, parts, lens, nparts, r->d) != 0)
-        return r->d->code;
-    struct manifest_file *f = &sub[(*nsub)++];
-    *f = (struct manifest_file){name, 0, -1, NULL, ""};
-    for (size_t k = 0; k < nparts; k++)
-        f->size += lens[k];
-    const void *p[2] = {parts[0], nparts > 1 && parts[1] ? parts[1] : ""};
-    size_t l[2] = {lens[0], nparts > 1 ? lens[1] : 0};
-    if (sha256_parts_hex(p, l, 2, f->sha256) != 0)
-        return diag_set(r->d, DIAG_IO, NULL, 0, 0, "hashing failed");
-    struct manifest_file *g = &r->subfiles[r->nsubfiles];
-    *g = *f;
-    if (!(g->path = strdup(path)))
-        return oom(r);
-    r->nsubfiles++;
-    return 0;
+    return manifest_of(arg, outputs, n, content, value, dir, len);
 }
 
-/* One value's report, written into DIR/site/NAME/ of the staging directory: its own
- * episodes.csv, rejects.csv (the network's rows: the row-level counts are the export's),
- * results.json, report.pdf and manifest.json. Its buffers and analysis are freed after. */
-static int write_sub(struct run *r, struct sub *sb, size_t nrejects)
-{
-    const struct report_request *rq = r->rq;
-    struct report_input ri = r->ri;
-    size_t vlen;
-    const char *val = strtab_get(r->out->in.rows.text, sb->value, &vlen);
-    char *value = strndup(val, vlen);
-    char *parts[2] = {NULL, NULL}, *json = NULL, *pdf = NULL, *man = NULL, *title = NULL;
-    size_t lens[2] = {0, 0}, njson = 0, npdf = 0, nman = 0;
-    struct manifest_file outs[6];
-    size_t nouts = 0;
-    int rc = 0;
-    if (!value)
-        return oom(r);
-    ri.each_by = rq->each == REPORT_EACH_SITE ? "site" : "clinician";
-    ri.each_value = value;
-    ri.each_dir = sb->dir;
-    rc = report_out_subdir(sb->dir, r->d);
-    if (!rc && r->row_level) {
-        if (report_episodes_csv(&ri, &sb->a, 1, parts, lens) != 0)
-            rc = oom(r);
-        if (!rc)
-            rc = sub_file(r, sb, "episodes.csv", (const char *const *)parts, lens, 2, outs, &nouts);
-        if (!rc)
-            rc = sub_file(r, sb, "rejects.csv", (const char *const *)&r->rejects, &nrejects, 1,
-                          outs, &nouts);
-        size_t nreview = 0;
-        char *review = rc ? NULL : report_review_csv(&ri, &sb->a, &nreview);
-        if (!rc && !review)
-            rc = oom(r);
-        if (!rc)
-            rc = sub_file(r, sb, "review.csv", (const char *const *)&review, &nreview, 1, outs,
-                          &nouts);
-        free(review);
-    }
-    if (!rc && !(json = report_results_json(&ri, &sb->a, &njson)))
-        rc = oom(r);
-    if (!rc)
-        rc = sub_file(r, sb, "results.json", (const char *const *)&json, &njson, 1, outs, &nouts);
-    char date_iso[32];
-    if (!rc)
-        rc = pdf_date(rq->source_date_epoch, r->a.as_of, date_iso, sizeof date_iso, r->d);
-    if (!rc) {
-        const char *t = rq->title ? rq->title : "Quality review";
-        size_t n = strlen(t) + vlen + 32;
-        if (!(title = malloc(n)))
-            rc = oom(r);
-        else
-            snprintf(title, n, "%s: %s %s", t, ri.each_by, value);
-    }
-    struct render_content content;
-    int have_content = 0;
-    if (!rc && render_content_init(&content) != 0)
-        rc = oom(r);
-    else if (!rc)
-        have_content = 1;
-    if (!rc) {
-        struct pdf_opts po = {title,   rq->letter, date_iso, rq->period_label, rq->km_min_at_risk,
-                              &content};
-        rc = report_pdf(&ri, &sb->a, &po, &pdf, &npdf, r->d);
-    }
-    if (!rc && content.failed)
-        rc = diag_set(r->d, DIAG_IO, NULL, 0, 0, "out of memory while hashing the PDF's content");
-    if (!rc)
-        rc = sub_file(r, sb, "report.pdf", (const char *const *)&pdf, &npdf, 1, outs, &nouts);
-    if (!rc && !(man = manifest_of(r, outs, nouts, &content, value, sb->dir, &nman)))
-        rc = oom(r);
-    if (!rc)
-        rc = sub_file(r, sb, "manifest.json", (const char *const *)&man, &nman, 1, outs, &nouts);
-    free(parts[0]);
-    free(parts[1]);
-    free(json);
-    free(pdf);
-    free(man);
-    free(title);
-    free(value);
-    if (have_content)
-        render_content_fini(&content);
-    model_fini(&sb->a);
-    sb->have = 0;
-    return rc;
-}
-
-/* --each: every value's report, then DIR/index.json (value -> directory, by value bytes). */
+/* --each: every value's manifest.json (the inputs are hashed), then DIR/index.json. */
 static int write_subs(struct run *r)
 {
     if (!r->rq->each)
         return 0;
-    const char *by = r->rq->each == REPORT_EACH_SITE ? "site" : "clinician";
-    size_t nrejects = 0;
-    for (size_t k = 0; k < r->nfiles; k++)
-        if (strcmp(r->files[k].name, "rejects.csv") == 0)
-            nrejects = r->files[k].len;
-    r->subfiles = calloc(r->nsubs * 6 + 1, sizeof *r->subfiles);
-    if (!r->subfiles)
-        return oom(r);
-    if (r->nsubs && report_out_subdir(by, r->d) != 0)
+    size_t n = 0;
+    if (each_manifests(&r->each, sub_manifest, r, &r->subfiles, &r->nsubfiles, &r->index, &n,
+                       r->d) != 0)
         return r->d->code;
-    for (size_t k = 0; k < r->nsubs; k++)
-        if (write_sub(r, &r->subs[k], nrejects) != 0)
-            return r->d->code;
-    json_t *root = json_object(), *list = json_array();
-    json_object_set_new(root, "schema", json_integer(1));
-    json_object_set_new(root, "by", json_string(by));
-    for (size_t k = 0; k < r->nsubs; k++) {
-        size_t vlen;
-        const char *val = strtab_get(r->out->in.rows.text, r->subs[k].value, &vlen);
-        char *value = strndup(val, vlen);
-        json_t *e = json_object();
-        if (value)
-            report_json_set_path(e, "value", value);
-        json_object_set_new(e, "directory", json_string(r->subs[k].dir));
-        json_array_append_new(list, e);
-        free(value);
-    }
-    json_object_set_new(root, "reports", list);
-    char *text = json_dumps(root, JSON_PRESERVE_ORDER | JSON_INDENT(2));
-    json_decref(root);
-    size_t n = text ? strlen(text) : 0;
-    if (!text || !(r->index = malloc(n + 2))) {
-        free(text);
-        return oom(r);
-    }
-    memcpy(r->index, text, n);
-    r->index[n] = '\n';
-    r->index[n + 1] = '\0';
-    free(text);
-    r->files[r->nfiles++] = (struct out_file){"index.json", r->index, n + 1};
+    r->files[r->nfiles++] = (struct out_file){"index.json", r->index, n};
     return 0;
 }
 
@@ -745,6 +574,8 @@ static void finish(struct run *r)
 {
     if (r->ehashing)
         pthread_join(r->ehasher, NULL);
+    if (r->each_on)
+        each_fini(&r->each); /* its worker stopped before the directory is removed */
     if (r->begun)
         report_out_abort();
     if (r->hashing)
@@ -761,10 +592,6 @@ static void finish(struct run *r)
     free(r->pdf);
     free(r->manifest);
     free(r->rejects);
-    for (size_t k = 0; k < r->nsubs; k++)
-        if (r->subs[k].have)
-            model_fini(&r->subs[k].a);
-    free(r->subs);
     for (size_t k = 0; k < r->nsubfiles; k++)
         free((char *)r->subfiles[k].path);
     free(r->subfiles);
@@ -794,7 +621,14 @@ int report_run(const struct report_request *rq, struct report_outputs *out, stru
     if (!rc)
         rc = episodes(&r);
     if (!rc)
+        rc = start_each(&r);
+    if (!rc)
         rc = other_outputs(&r);
+    if (!rc && rq->each) {
+        double t = now();
+        rc = each_outputs(&r.each, d);
+        out->each_files = now() - t;
+    }
     if (!rc)
         rc = inputs_hashed(&r);
     if (!rc)

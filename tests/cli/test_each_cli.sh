@@ -5,7 +5,8 @@
 # bytes; index.json; verify on the whole and on one sub-report (a tampered sub-report file is
 # caught; a foreign file in a sub-report directory is listed by both); a second run replaces
 # the set; a bad value is a usage error; one site; a site that no episode's index row names;
-# suppression per report; a foreign file in a sub-directory.
+# suppression per report; a foreign file in a sub-directory; the same bytes on one thread and
+# two; a sub-report file that cannot be written leaves no mixed set.
 # The expected figures are the network report's own strata (computed by the same R-checked
 # code; tests/model/test_model.c checks model_subset against them too).
 # Usage: test_each_cli.sh OUTCOMES SOURCE_DIR JSON_COMPARE JSON_GET
@@ -254,6 +255,73 @@ run f --each site "$data" 2>"$tmp/e2"
 check foreign_exit test $? -eq 3
 check foreign_named grep -q "holds 'site/east/notes.txt'" "$tmp/e2"
 check foreign_kept test -f "$tmp/f/site/east/notes.txt"
+
+# --- one thread or two, the same bytes: the sub-reports' analyses and files are made by two
+# workers (the most episodes first) beside the network's outputs; 12,000 patients give over
+# 10,000 episodes, so that the network's episodes.csv is made in two halves too ---
+"$bin" sample --patients 12000 --seed 4 -o "$tmp/big.csv"
+same_outputs() { # the manifests' outputs but the manifests (their command lines differ)
+  py 'import json,sys,os
+a,b=sys.argv[1],sys.argv[2]
+def outs(m):
+    return [o for o in m["outputs"] if not o["name"].endswith("manifest.json")]
+for root,_,files in os.walk(a):
+    for f in files:
+        if f == "manifest.json":
+            p=os.path.join(root,f); q=os.path.join(b,os.path.relpath(p,a))
+            x,y=json.load(open(p)),json.load(open(q))
+            assert outs(x) == outs(y), p
+            assert x.get("each") == y.get("each"), p' "$1" "$2"
+}
+for by in site clinician; do
+  run "t1$by" --each "$by" --threads 1 "$tmp/big.csv"
+  check "threads_run_$by" test $? -eq 0
+  run "t2$by" --each "$by" --threads 2 "$tmp/big.csv"
+  check "threads_run2_$by" test $? -eq 0
+  check "threads_same_$by" diff -r -q -x manifest.json "$tmp/t1$by" "$tmp/t2$by"
+  check "threads_same_manifests_$by" same_outputs "$tmp/t1$by" "$tmp/t2$by"
+done
+run tm --each site --timings "$data" 2>"$tmp/etm"
+check each_timings grep -qE "\(--each: the sub-reports' analyses [0-9.]+ s, their files after the network's [0-9.]+ s\)$" "$tmp/etm"
+check threads_split_halves test "$(wc -l <"$tmp/t1site/episodes.csv")" -gt 10001
+# a sub-report's episodes.csv and review.csv are its episodes' rows of the network's
+check threads_rows_of_network py 'import csv,sys,os,json
+d=sys.argv[1]
+net=list(csv.reader(open(d+"/episodes.csv")))
+rev=list(csv.reader(open(d+"/review.csv")))
+i=json.load(open(d+"/index.json"))
+n=r=0
+for e in i["reports"]:
+    sub=list(csv.reader(open(os.path.join(d,e["directory"],"episodes.csv"))))
+    assert sub[0] == net[0]
+    mine=[x[:-1] for x in net[1:] if x[23] == e["value"]]
+    assert [x[:-1] for x in sub[1:]] == mine, e
+    keys={(x[0],x[1]) for x in sub[1:]}
+    srev=list(csv.reader(open(os.path.join(d,e["directory"],"review.csv"))))
+    assert srev[1:] == [x for x in rev[1:] if (x[0],x[1]) in keys], e
+    n+=len(sub)-1; r+=len(srev)-1
+assert n == len(net)-1 and r == len(rev)-1, (n, r)' "$tmp/t2site"
+
+# --- a file of one sub-report that cannot be written: the run fails naming it (exit 3) and
+# leaves no mixed set: a new DIR is not made, an existing DIR keeps its old set whole ---
+for f in site/north/review.csv site/east/episodes.csv site/telehealth-hub/manifest.json \
+  site/south/report.pdf report.pdf index.json; do
+  for th in 1 2; do
+    name=$(echo "$f" | tr '/.' '__')_$th
+    OUTCOMES_TEST_FAULT=fail:write:$f "$bin" report --quiet --as-of 2026-10-31 -o "$tmp/w" \
+      --each site --threads "$th" "$data" 2>"$tmp/ew"
+    check "write_fail_exit_$name" test $? -eq 3
+    check "write_fail_named_$name" grep -q "cannot write $f" "$tmp/ew"
+    check "write_fail_nothing_$name" test ! -e "$tmp/w"
+  done
+done
+check write_fail_no_leftovers test -z "$(ls -A "$tmp" | grep outcomes)"
+run k --each clinician "$data"
+cp -r "$tmp/k" "$tmp/k0"
+OUTCOMES_TEST_FAULT=fail:write:site/south/results.json "$bin" report --quiet --as-of 2026-10-31 \
+  -o "$tmp/k" --each site "$data" 2>/dev/null
+check write_fail_existing_exit test $? -eq 3
+check write_fail_existing_kept diff -r "$tmp/k0" "$tmp/k"
 
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]
