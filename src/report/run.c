@@ -367,6 +367,22 @@ static int episodes(struct run *r)
 
 /* --each: the sub-reports' files begun on a worker (each.h), from the network's episodes.csv
  * (formatted) and rejects.csv (made now). */
+/* The PDF's options from the request; date_iso (32 bytes) receives its date. */
+static int pdf_opts_of(struct run *r, char *date_iso, struct render_content *content,
+                       struct pdf_opts *po)
+{
+    const struct report_request *rq = r->rq;
+    if (pdf_date(rq->source_date_epoch, r->a.as_of, date_iso, 32, r->d) != 0)
+        return r->d->code;
+    *po = (struct pdf_opts){rq->title ? rq->title : "Quality review",
+                            rq->letter,
+                            date_iso,
+                            rq->period_label,
+                            rq->km_min_at_risk,
+                            content};
+    return 0;
+}
+
 static int start_each(struct run *r)
 {
     const struct report_request *rq = r->rq;
@@ -375,14 +391,9 @@ static int start_each(struct run *r)
     if (r->row_level && !(r->rejects = report_rejects_csv(&r->ri, &r->nrejects)))
         return diag_set(r->d, DIAG_IO, NULL, 0, 0, "out of memory while writing the results");
     char date_iso[32];
-    if (pdf_date(rq->source_date_epoch, r->a.as_of, date_iso, sizeof date_iso, r->d) != 0)
+    struct pdf_opts po;
+    if (pdf_opts_of(r, date_iso, NULL, &po) != 0)
         return r->d->code;
-    struct pdf_opts po = {rq->title ? rq->title : "Quality review",
-                          rq->letter,
-                          date_iso,
-                          rq->period_label,
-                          rq->km_min_at_risk,
-                          NULL};
     return each_start(&r->each, &r->ri, r->eparts, r->rejects, r->nrejects, &po, r->d);
 }
 
@@ -404,14 +415,9 @@ static int other_outputs(struct run *r)
     if (!r->json || (r->row_level && (!r->rejects || !r->review)))
         return diag_set(r->d, DIAG_IO, NULL, 0, 0, "out of memory while writing the results");
     char date_iso[32];
-    if (pdf_date(rq->source_date_epoch, r->a.as_of, date_iso, sizeof date_iso, r->d) != 0)
+    struct pdf_opts po;
+    if (pdf_opts_of(r, date_iso, &r->content, &po) != 0)
         return r->d->code;
-    struct pdf_opts po = {rq->title ? rq->title : "Quality review",
-                          rq->letter,
-                          date_iso,
-                          rq->period_label,
-                          rq->km_min_at_risk,
-                          &r->content};
     if (render_content_init(&r->content) != 0)
         return oom(r);
     if (report_pdf(&r->ri, &r->a, &po, &r->pdf, &npdf, r->d) != 0)
