@@ -142,8 +142,10 @@ cmp -s "$tmp/a.csv" "$tmp/c.csv" && { echo "FAIL sample_other_seed"; failures=$(
 "$bin" sample --patients 40 --seed 3 >"$tmp/stdout.csv"
 cmp -s "$tmp/a.csv" "$tmp/stdout.csv" || { echo "FAIL sample_stdout"; failures=$((failures + 1)); }
 expect sample_checks_clean 0 "rows read" "0 rejected" -- "$bin" check "$tmp/a.csv"
-expect sample_bad_patients 2 "--patients: expected a number of patients 1-5000000, got '0'" \
+expect sample_bad_patients 2 "--patients: expected a number of patients 1-9999999, got '0'" \
   -- "$bin" sample --patients 0
+expect sample_too_many_patients 2 "--patients: expected a number of patients 1-9999999, got '10000000'" \
+  -- "$bin" sample --patients 10000000
 expect sample_unwritable 3 "outcomes: /nonexistent/dir/x.csv: cannot write: No such file or directory" \
   -- "$bin" sample -o /nonexistent/dir/x.csv
 expect sample_full_disk 3 "outcomes: /dev/full" -- "$bin" sample --patients 2000 -o /dev/full
