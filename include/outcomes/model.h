@@ -194,15 +194,21 @@ enum review_flag {
 };
 const char *model_review_flag_name(int flag);
 
-/* One row of review.csv: a flagged session (its row's file and line) or episode. */
+/* One row of review.csv: a flagged session (its row's file and line) or episode; 28 bytes (a
+ * 10 M-row export flags some 7 M sessions at the default --cadss-above). */
 struct review_row {
     uint32_t patient; /* id in rows.patients */
     int32_t episode;  /* the episode's number within the patient */
     int32_t date;
     uint32_t file, line; /* the row: input file index and physical line */
+    int16_t v1, v2;      /* what was found, as numbers: model_review_value */
     uint8_t flag;        /* enum review_flag */
-    char value[48];      /* what was found ("172/104", "3", ...) */
+    uint8_t open;        /* item9_no_followup: the follow-up days not over by the data cut */
 };
+
+/* The value column of review.csv for q ("172/104", "3", "2 (days not over)", "baseline 18;
+ * last 15", ...) into buf (size bytes, 48 is enough); returns its length, as snprintf. */
+int model_review_value(const struct review_row *q, char *buf, size_t size);
 
 /* Safety monitoring and the review list (SPEC 13; README "Definitions"), over the treatment
  * sessions of cohort episodes unless said otherwise. */

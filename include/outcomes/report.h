@@ -139,6 +139,11 @@ int report_out_begin(const char *dir, void (*waiting)(const char *lock, void *ar
                      struct diag *d);
 int report_out_write(const char *name, const char *const *parts, const size_t *lens, size_t nparts,
                      struct diag *d);
+/* The same for a file made in pieces while it is written (review.csv: never held whole):
+ * next(arg, &p, &n) gives the next piece (1), says the end (0) or fails (-1: out of memory).
+ * sha and *size receive the digest and the length of what was written. */
+int report_out_write_stream(const char *name, int (*next)(void *arg, const char **p, size_t *n),
+                            void *arg, char sha[65], uint64_t *size, struct diag *d);
 int report_out_commit(struct diag *d);
 void report_out_abort(void);
 /* A --each run's sub-directory of the staging directory (SPEC section 14): "site" or

@@ -534,80 +534,77 @@ char *report_rejects_csv(const struct report_input *in, size_t *len)
     return finish(&o, len);
 }
 
-char *report_review_csv(const struct report_input *in, const struct analysis *a, size_t *len)
+/* review.csv's header (header 1), then its rows [*at, ...) of owner value (owner NULL: every
+ * row) into o until it holds at least want bytes or the rows end; *rows counts the rows. */
+static void review_rows(struct out *o, const struct report_input *in, const struct safety_checks *c,
+                        const uint32_t *owner, uint32_t value, int header_too, size_t *at,
+                        size_t *rows, size_t want)
 {
-    return report_review_csv_indexed(in, a, len, NULL);
-}
-
-char *report_review_csv_indexed(const struct report_input *in, const struct analysis *a,
-                                size_t *len, struct csv_index *idx)
-{
-    struct out o = {0};
     static const char *const header[] = {"patient_id", "episode", "date", "file",
                                          "line",       "flag",    "value"};
-    for (size_t k = 0; k < 7; k++)
-        field(&o, header[k], k == 6);
-    char day[11];
-    if (idx) {
-        memset(idx, 0, sizeof *idx);
-        if (!(idx->start = malloc((a->checks.nreview + 1) * sizeof *idx->start)))
-            o.oom = 1;
-        idx->header = o.n;
-    }
-    for (size_t i = 0; i < a->checks.nreview && !o.oom; i++) {
-        const struct review_row *q = &a->checks.review[i];
-        if (idx)
-            idx->start[i] = o.n;
-        field_id(&o, in->patient_ids, q->patient, 0);
-        field_long(&o, q->episode, 1, 0);
+    if (header_too)
+        for (size_t k = 0; k < 7; k++)
+            field(o, header[k], k == 6);
+    char day[11], v[48];
+    size_t i = *at;
+    for (; i < c->nreview && o->n < want && !o->oom; i++) {
+        const struct review_row *q = &c->review[i];
+        if (owner && owner[i] != value)
+            continue;
+        field_id(o, in->patient_ids, q->patient, 0);
+        field_long(o, q->episode, 1, 0);
         date_format(q->date, day);
-        field(&o, day, 0);
-        field(&o, q->file < in->nfiles ? in->files[q->file].path : "", 0);
-        field_long(&o, (long)q->line, 1, 0);
-        field(&o, model_review_flag_name(q->flag), 0);
-        field(&o, q->value, 1);
+        field(o, day, 0);
+        field(o, q->file < in->nfiles ? in->files[q->file].path : "", 0);
+        field_long(o, (long)q->line, 1, 0);
+        field(o, model_review_flag_name(q->flag), 0);
+        model_review_value(q, v, sizeof v);
+        field(o, v, 1);
+        (*rows)++;
     }
-    if (idx && !o.oom)
-        idx->start[a->checks.nreview] = o.n;
-    char *text = finish(&o, len);
-    if (!text && idx)
-        report_csv_index_fini(idx);
-    return text;
+    *at = i;
 }
 
-int report_review_parts_of(const char *net, const struct csv_index *idx, size_t nnet,
-                           const uint32_t *owner, uint32_t value, size_t nrows, const char ***parts,
-                           size_t **lens, size_t *nparts)
+void report_review_stream_init(struct review_stream *rs, const struct report_input *in,
+                               const struct analysis *a, const uint32_t *owner, uint32_t value)
 {
-    size_t nruns = 0, n = 0;
-    for (size_t i = 0; i < nnet; i++)
-        if (owner[i] == value) {
-            n++;
-            nruns += i == 0 || owner[i - 1] != value;
-        }
-    *parts = NULL;
-    *lens = NULL;
-    *nparts = 0;
-    if (n != nrows) /* the subset counted its own rows: they are these */
+    memset(rs, 0, sizeof *rs);
+    rs->in = in;
+    rs->c = &a->checks;
+    rs->owner = owner;
+    rs->value = value;
+}
+
+int report_review_stream_next(void *arg, const char **p, size_t *n)
+{
+    struct review_stream *rs = arg;
+    struct out o = {rs->buf, 0, rs->cap, 0};
+    if (rs->done)
+        return 0;
+    review_rows(&o, rs->in, rs->c, rs->owner, rs->value, !rs->started, &rs->at, &rs->rows,
+                REVIEW_PIECE);
+    rs->started = 1;
+    rs->buf = o.s;
+    rs->cap = o.cap;
+    if (o.oom)
         return -1;
-    if (!(*parts = malloc((nruns + 1) * sizeof **parts)) ||
-        !(*lens = malloc((nruns + 1) * sizeof **lens))) {
-        free(*parts);
-        *parts = NULL;
-        return -1;
-    }
-    (*parts)[0] = net;
-    (*lens)[0] = idx->header;
-    *nparts = 1;
-    for (size_t i = 0; i < nnet; i++) /* runs of consecutive rows */
-        if (owner[i] == value) {
-            size_t j = i + 1;
-            while (j < nnet && owner[j] == value)
-                j++;
-            (*parts)[*nparts] = net + idx->start[i];
-            (*lens)[*nparts] = idx->start[j] - idx->start[i];
-            (*nparts)++;
-            i = j - 1;
-        }
-    return 0;
+    rs->done = rs->at >= rs->c->nreview;
+    *p = o.s;
+    *n = o.n;
+    return o.n > 0 || !rs->done ? 1 : 0;
+}
+
+void report_review_stream_fini(struct review_stream *rs)
+{
+    free(rs->buf);
+    rs->buf = NULL;
+    rs->cap = 0;
+}
+
+char *report_review_csv(const struct report_input *in, const struct analysis *a, size_t *len)
+{
+    struct out o = {0};
+    size_t at = 0, rows = 0;
+    review_rows(&o, in, &a->checks, NULL, 0, 1, &at, &rows, SIZE_MAX);
+    return finish(&o, len);
 }

@@ -235,28 +235,25 @@ static int job_files(struct each *e, struct each_sub *sb)
     return sb->rc = rc;
 }
 
-/* A value's review.csv: the network's rows of its episodes, once the network's is made. */
+/* A value's review.csv: the network's review rows of its episodes, formatted as they are
+ * written (report_out_write_stream), never held whole. */
 static int job_review(struct each *e, struct each_sub *sb)
 {
-    pthread_mutex_lock(&e->mu);
-    while (e->review_state == 0)
-        pthread_cond_wait(&e->cv, &e->mu);
-    int state = e->review_state;
-    pthread_mutex_unlock(&e->mu);
-    if (state < 0) { /* the network's failed: its error is the run's */
-        atomic_store(&e->failed, 1);
-        return 0;
-    }
-    const char **parts;
-    size_t *lens, nparts;
-    if (report_review_parts_of(e->review, &e->ridx, e->net->checks.nreview, e->rowner, sb->value,
-                               sb->nreview, &parts, &lens, &nparts) != 0)
-        return sb->rc_review = put_made(sb, &sb->d_review, OUT_REVIEW, NULL, 0);
-    /* written from the network's text as it lies (outdir.c: writev, or its direct-I/O buffer) */
-    sb->rc_review = put(sb, &sb->d_review, OUT_REVIEW, parts, lens, nparts, NULL);
-    free(parts);
-    free(lens);
-    return sb->rc_review;
+    char path[REPORT_SAFE_NAME_MAX + 48];
+    snprintf(path, sizeof path, "%s/%s", sb->dir, slot_name[OUT_REVIEW]);
+    struct manifest_file *f = &sb->outs[OUT_REVIEW];
+    *f = (struct manifest_file){slot_name[OUT_REVIEW], 0, -1, NULL, ""};
+    struct review_stream rs;
+    report_review_stream_init(&rs, &e->ri, e->net, e->rowner, sb->value);
+    int rc = report_out_write_stream(path, report_review_stream_next, &rs, f->sha256, &f->size,
+                                     &sb->d_review);
+    if (!rc && rs.rows != sb->nreview) /* the subset counted its own rows: they are these */
+        rc = diag_set(&sb->d_review, DIAG_IO, NULL, 0, 0,
+                      "internal error: %zu review rows for %s, its analysis counted %zu", rs.rows,
+                      sb->dir, sb->nreview);
+    report_review_stream_fini(&rs);
+    sb->written[OUT_REVIEW] = rc == 0;
+    return sb->rc_review = rc;
 }
 
 static int job(struct each *e, size_t j)
@@ -325,13 +322,6 @@ int each_analyse(struct each *e, const struct ingest_result *in, const struct an
     e->net = net;
     atomic_init(&e->next, 0);
     atomic_init(&e->failed, 0);
-    if (pthread_mutex_init(&e->mu, NULL) != 0)
-        return oom(d);
-    if (pthread_cond_init(&e->cv, NULL) != 0) {
-        pthread_mutex_destroy(&e->mu);
-        return oom(d);
-    }
-    e->sync_ok = 1;
     if (find_values(e, d) != 0)
         return d->code;
     if (e->nsubs && !(e->starts = model_patient_starts(&in->rows)))
@@ -393,19 +383,6 @@ int each_start(struct each *e, const struct report_input *ri, char *const eparts
             return d->code;
     start(e, 1, e->row_level ? 2 * e->nsubs : e->nsubs);
     return 0;
-}
-
-void each_review(struct each *e, const char *review)
-{
-    if (!e->sync_ok)
-        return;
-    pthread_mutex_lock(&e->mu);
-    if (e->review_state == 0) {
-        e->review = review;
-        e->review_state = review ? 1 : -1;
-    }
-    pthread_cond_broadcast(&e->cv);
-    pthread_mutex_unlock(&e->mu);
 }
 
 int each_outputs(struct each *e, struct diag *d)
@@ -481,7 +458,6 @@ void each_fini(struct each *e)
 {
     if (e->working) { /* stopped at its next job */
         atomic_store(&e->failed, 1);
-        each_review(e, NULL);
         pthread_join(e->worker, NULL);
         e->working = 0;
     }
@@ -497,10 +473,5 @@ void each_fini(struct each *e)
     free(e->order);
     free(e->rowner);
     report_csv_index_fini(&e->eidx);
-    report_csv_index_fini(&e->ridx);
-    if (e->sync_ok) {
-        pthread_mutex_destroy(&e->mu);
-        pthread_cond_destroy(&e->cv);
-    }
     memset(e, 0, sizeof *e);
 }

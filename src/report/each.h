@@ -7,9 +7,9 @@
  *  2. each_start, once the network's episodes.csv is formatted (with a csv_index) and the
  *     staging directory begun: the sub-directories are made and a worker starts on the values'
  *     files (episodes.csv from the network's rows, rejects.csv, results.json, report.pdf),
- *     written as each is made and freed before the next, while the caller makes the network's
- *     outputs; each_review hands over the network's review.csv, from which each value's is
- *     taken; each_outputs joins the work until every file is written.
+ *     written as each is made and freed before the next, and review.csv, formatted from the
+ *     network's review list as it is written, while the caller makes the network's outputs;
+ *     each_outputs joins the work until every file is written.
  *  3. each_manifests, once the inputs are hashed: each value's manifest.json (in value order),
  *     every sub-report file as the network's manifest lists it, and index.json.
  * The files are the same bytes whatever the number of threads: each is made from one value's
@@ -40,17 +40,15 @@ struct each {
     size_t nsubs;
     size_t *order;  /* subs, the most episodes first */
     size_t *starts; /* the patients' row ranges, while the analyses are made */
-    /* what the sub-reports take from the network's outputs (each_start, each_review) */
+    /* what the sub-reports take from the network's outputs (each_start) */
     struct report_input ri;
     const char *eparts[2];
     struct csv_index eidx; /* filled by the caller's report_episodes_csv_indexed (owned) */
     const char *rejects;
     size_t nrejects;
     char rejects_sha[65];
-    const char *review;
-    struct csv_index ridx; /* filled by the caller's report_review_csv_indexed (owned) */
-    uint32_t *rowner;      /* per network review row: its episode's value */
-    struct pdf_opts po;    /* title NULL: "Quality review"; date_iso: date */
+    uint32_t *rowner;   /* per network review row: its episode's value */
+    struct pdf_opts po; /* title NULL: "Quality review"; date_iso: date */
     char date[32];
     /* the work */
     int phase; /* 0: analyses, 1: files */
@@ -59,10 +57,6 @@ struct each {
     atomic_int failed;
     pthread_t worker;
     int working;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int sync_ok;      /* mu and cv made */
-    int review_state; /* 0: not yet, 1: review and ridx set, -1: none will be */
 };
 
 /* The values the network's episodes' index rows name, sorted by their bytes, and each one's
@@ -74,8 +68,6 @@ int each_analyse(struct each *e, const struct ingest_result *in, const struct an
  * row-level), po the network's PDF options (title as given). Returns 0 or a diag code. */
 int each_start(struct each *e, const struct report_input *ri, char *const eparts[2],
                const char *rejects, size_t nrejects, const struct pdf_opts *po, struct diag *d);
-/* The network's review.csv (e->ridx filled), or NULL when it will not be made (a failure). */
-void each_review(struct each *e, const char *review);
 /* Every sub-report's files written (the caller works too). Returns 0 or a diag code. */
 int each_outputs(struct each *e, struct diag *d);
 /* A manifest.json of outputs for a sub-report of value in directory dir (run.c's). */

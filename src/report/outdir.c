@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "outcomes/report.h"
+#include "outcomes/sha256.h"
 #include "outcomes/sigguard.h"
 
 const char *const report_output_names[] = {"report.pdf", "results.json", "episodes.csv",
@@ -830,36 +831,77 @@ static int write_parts(int fd, const char *const *parts, const size_t *lens, siz
     return 0;
 }
 
+/* Where a file's bytes come from: its pieces in turn (next: 1 with a piece, 0 at the end, -1
+ * when it failed), each added to the digest sha when one is kept. */
+struct source {
+    int (*next)(void *arg, const char **p, size_t *n);
+    void *arg;
+    const char *p; /* the rest of the piece being taken */
+    size_t n;
+    struct sha256_stream *sha;
+    uint64_t taken;
+    int ended, failed;
+};
+
+/* Up to cap bytes of src copied to buf; returns how many (fewer than cap: src is at its end, or
+ * failed). */
+static size_t take(struct source *src, char *buf, size_t cap)
+{
+    size_t fill = 0;
+    while (fill < cap && !src->ended && !src->failed) {
+        if (src->n == 0) {
+            int rc = src->next(src->arg, &src->p, &src->n);
+            if (rc <= 0) {
+                src->ended = rc == 0;
+                src->failed = rc < 0;
+                src->n = 0;
+            } else if (src->sha && src->n && sha256_stream_add(src->sha, src->p, src->n) != 0) {
+                src->failed = 1;
+            }
+            continue;
+        }
+        size_t k = src->n < cap - fill ? src->n : cap - fill;
+        memcpy(buf + fill, src->p, k);
+        fill += k;
+        src->p += k;
+        src->n -= k;
+    }
+    src->taken += fill;
+    return fill;
+}
+
+/* The pieces of a parts array (report_out_write's), as a source. */
+struct parts_at {
+    const char *const *parts;
+    const size_t *lens;
+    size_t nparts, i;
+};
+
+static int next_part(void *arg, const char **p, size_t *n)
+{
+    struct parts_at *pa = arg;
+    if (pa->i >= pa->nparts)
+        return 0;
+    *p = pa->parts[pa->i];
+    *n = pa->lens[pa->i++];
+    return 1;
+}
+
+enum { ALIGN = 4096, STAGE = 4 << 20 };
+
 #if defined(O_DIRECT)
 /* A large file is written with direct I/O where the file system allows it: the data goes from
  * an aligned staging buffer to the disk, without the page cache, whose filling and flushing
- * cost several times more (150 MB: 0.12 s against 0.65 s on the benchmark machine). The last
- * block is padded and the file cut to its length after. Returns 0; 1 when the file system
+ * cost several times more (150 MB: 0.12 s against 0.65 s on the benchmark machine). stage holds
+ * the first fill bytes of src (taken by the caller); the rest is taken a stage at a time. The
+ * last block is padded and the file cut to its length after. Returns 0; 1 when the file system
  * refuses direct I/O before anything was written (the caller writes through the page cache);
  * or -1 with errno set. */
-static int write_direct(int fd, const char *const *parts, const size_t *lens, size_t nparts,
-                        size_t total)
+static int write_direct(int fd, struct source *src, char *stage, size_t fill)
 {
-    enum { ALIGN = 4096, STAGE = 4 << 20 };
-    void *mem;
-    if (posix_memalign(&mem, ALIGN, STAGE) != 0)
-        return 1;
-    char *stage = mem;
-    size_t part = 0, in_part = 0;
     off_t at = 0;
     int rc = 0;
-    while ((size_t)at < total && rc == 0) {
-        size_t fill = 0;
-        while (fill < STAGE && part < nparts) {
-            size_t take = lens[part] - in_part < STAGE - fill ? lens[part] - in_part : STAGE - fill;
-            memcpy(stage + fill, parts[part] + in_part, take);
-            fill += take;
-            in_part += take;
-            if (in_part == lens[part]) {
-                part++;
-                in_part = 0;
-            }
-        }
+    while (fill > 0 && rc == 0) {
         size_t out = (fill + ALIGN - 1) / ALIGN * ALIGN;
         memset(stage + fill, 0, out - fill);
         for (size_t done = 0; done < out && rc == 0;) {
@@ -874,62 +916,56 @@ static int write_direct(int fd, const char *const *parts, const size_t *lens, si
                 done += (size_t)w;
         }
         at += (off_t)fill;
+        fill = rc == 0 && fill == STAGE ? take(src, stage, STAGE) : 0;
     }
-    int err = errno;
-    free(stage);
-    if (rc == 0 && ftruncate(fd, (off_t)total) != 0)
+    if (rc == 0 && ftruncate(fd, at) != 0)
         return -1;
-    errno = err;
     return rc;
 }
 #endif
 
-int report_out_write(const char *name, const char *const *parts, const size_t *lens, size_t nparts,
-                     struct diag *d)
+/* A new file of the staging directory for name (one of the outputs), registered; *first: 1
+ * when it is the set's first (its fault points). Returns the descriptor, or -1 with d set. */
+static int open_output(const char *name, int *first, struct diag *d)
 {
+    *first = 0;
     if (!have_stage)
-        return diag_set(d, DIAG_IO, NULL, 0, 0, "no output directory is being written");
+        return diag_set(d, DIAG_IO, NULL, 0, 0, "no output directory is being written"), -1;
     const char *last = strrchr(name, '/');
-    size_t k = (size_t)nnames;
     if (last) { /* a file of a sub-report: in a sub-directory made (and undone) as a whole */
         int made = 0;
         for (sig_atomic_t i = 0; i < nsubs && !made; i++)
             made = strlen(subs[i]) == (size_t)(last - name) &&
                    strncmp(subs[i], name, (size_t)(last - name)) == 0;
         if (!report_output_path_ok(name) || !made)
-            return diag_set(d, DIAG_IO, st.shown, 0, 0, "'%s' is not an output of outcomes", name);
-        k = 1; /* (not the first file: no fault point) */
+            return diag_set(d, DIAG_IO, st.shown, 0, 0, "'%s' is not an output of outcomes", name),
+                   -1;
     } else {
         if (!report_output_name_known(name) || nnames >= MAX_FILES)
-            return diag_set(d, DIAG_IO, st.shown, 0, 0, "'%s' is not an output of outcomes", name);
+            return diag_set(d, DIAG_IO, st.shown, 0, 0, "'%s' is not an output of outcomes", name),
+                   -1;
         for (sig_atomic_t i = 0; i < nnames; i++)
             if (strcmp(st.names[i], name) == 0)
-                return diag_set(d, DIAG_IO, st.shown, 0, 0, "'%s' is written twice", name);
-        snprintf(st.names[k], sizeof *st.names, "%s", name);
-        nnames = (sig_atomic_t)(k + 1); /* registered before it exists */
+                return diag_set(d, DIAG_IO, st.shown, 0, 0, "'%s' is written twice", name), -1;
+        *first = nnames == 0;
+        snprintf(st.names[nnames], sizeof *st.names, "%s", name);
+        nnames = (sig_atomic_t)(nnames + 1); /* registered before it exists */
     }
-    size_t total = 0;
-    for (size_t i = 0; i < nparts; i++)
-        total += lens[i];
     char key[80];
     snprintf(key, sizeof key, "fail:write:%s", name);
     if (fault_has(key))
-        return diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot write %s: %s", name, strerror(EIO));
+        return diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot write %s: %s", name, strerror(EIO)), -1;
     /* the staging directory is new and ours: O_EXCL | O_NOFOLLOW all the same */
     int fd = openat(st.sfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd < 0)
-        return diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot write %s: %s", name, strerror(errno));
-    int rc = 1; /* rc 1: not written yet */
-#if defined(O_DIRECT)
-    int fl = fcntl(fd, F_GETFL);
-    if (total >= (8u << 20) && fl >= 0 && fcntl(fd, F_SETFL, fl | O_DIRECT) == 0) {
-        rc = write_direct(fd, parts, lens, nparts, total);
-        if (rc == 1) /* refused: through the page cache below, from offset 0 */
-            fcntl(fd, F_SETFL, fl);
-    }
-#endif
-    if (rc == 1)
-        rc = write_parts(fd, parts, lens, nparts);
+        diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot write %s: %s", name, strerror(errno));
+    return fd;
+}
+
+/* The file flushed and closed (rc: the writing's result, errno its error), then the set's
+ * first file's fault points. Returns 0 or DIAG_IO. */
+static int close_output(int fd, int rc, const char *name, int first, struct diag *d)
+{
     int err = rc ? errno : 0;
     if (!err && fsync(fd) != 0)
         err = errno;
@@ -937,13 +973,89 @@ int report_out_write(const char *name, const char *const *parts, const size_t *l
         err = errno;
     if (err)
         return diag_set(d, DIAG_IO, st.shown, 0, 0, "cannot write %s: %s", name, strerror(err));
-    if (k == 0)
+    if (first)
         fault_point("written");
-    if (k == 0 && fault_has("pause"))
+    if (first && fault_has("pause"))
         sleep(2);
-    if (k == 0 && fault_has("stop")) /* until a SIGCONT: a test acts at this point, however late */
+    if (first && fault_has("stop")) /* until a SIGCONT: a test acts at this point, however late */
         raise(SIGSTOP);
     return 0;
+}
+
+/* src written to fd from the start, with direct I/O when it is at least min_direct bytes (its
+ * first stage full) and the file system allows it, else through the page cache. A parts array
+ * (pa not NULL) written through the page cache goes from its parts (writev), not the stage.
+ * Returns 0, or -1 with errno set (ENOMEM when the source failed). */
+static int write_source(int fd, struct source *src, const struct parts_at *pa, size_t min_direct)
+{
+    void *mem;
+    if (posix_memalign(&mem, ALIGN, STAGE) != 0)
+        return pa ? write_parts(fd, pa->parts, pa->lens, pa->nparts) : (errno = ENOMEM, -1);
+    char *stage = mem;
+    size_t fill = take(src, stage, STAGE);
+    int rc = 1; /* rc 1: not written yet */
+#if defined(O_DIRECT)
+    int fl = fcntl(fd, F_GETFL);
+    if (!src->failed && fill == STAGE && min_direct >= STAGE && fl >= 0 &&
+        fcntl(fd, F_SETFL, fl | O_DIRECT) == 0) {
+        rc = write_direct(fd, src, stage, fill);
+        if (rc == 1) /* refused: through the page cache below, from offset 0 */
+            fcntl(fd, F_SETFL, fl);
+    }
+#else
+    (void)min_direct;
+#endif
+    if (rc == 1 && pa) {
+        rc = write_parts(fd, pa->parts, pa->lens, pa->nparts);
+    } else if (rc == 1) {
+        rc = write_all(fd, stage, fill);
+        while (rc == 0 && fill == STAGE && (fill = take(src, stage, STAGE)) > 0)
+            rc = write_all(fd, stage, fill);
+    }
+    free(stage);
+    if (rc == 0 && src->failed)
+        return errno = ENOMEM, -1;
+    return rc;
+}
+
+int report_out_write(const char *name, const char *const *parts, const size_t *lens, size_t nparts,
+                     struct diag *d)
+{
+    int first;
+    int fd = open_output(name, &first, d);
+    if (fd < 0)
+        return d->code;
+    size_t total = 0;
+    for (size_t i = 0; i < nparts; i++)
+        total += lens[i];
+    struct parts_at pa = {parts, lens, nparts, 0};
+    struct source src = {next_part, &pa, NULL, 0, NULL, 0, 0, 0};
+    int rc;
+    if (total >= (8u << 20))
+        rc = write_source(fd, &src, &pa, total);
+    else
+        rc = write_parts(fd, parts, lens, nparts);
+    return close_output(fd, rc, name, first, d);
+}
+
+int report_out_write_stream(const char *name, int (*next)(void *arg, const char **p, size_t *n),
+                            void *arg, char sha[65], uint64_t *size, struct diag *d)
+{
+    int first;
+    int fd = open_output(name, &first, d);
+    if (fd < 0)
+        return d->code;
+    struct source src = {next, arg, NULL, 0, sha256_stream_new(), 0, 0, 0};
+    int rc = src.sha ? write_source(fd, &src, NULL, SIZE_MAX) : (errno = ENOMEM, -1);
+    if (rc == 0 && sha256_stream_end(src.sha, sha) != 0)
+        rc = -1, errno = ENOMEM;
+    sha256_stream_free(src.sha);
+    *size = src.taken;
+    if (rc != 0 && errno == ENOMEM) {
+        close(fd);
+        return diag_set(d, DIAG_IO, st.shown, 0, 0, "out of memory while writing %s", name);
+    }
+    return close_output(fd, rc, name, first, d);
 }
 
 int report_out_subdir(const char *rel, struct diag *d)

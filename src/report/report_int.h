@@ -66,8 +66,6 @@ struct csv_index {
 struct report_input;
 int report_episodes_csv_indexed(const struct report_input *in, const struct analysis *a,
                                 int threads, char *part[2], size_t len[2], struct csv_index *idx);
-char *report_review_csv_indexed(const struct report_input *in, const struct analysis *a,
-                                size_t *len, struct csv_index *idx);
 void report_csv_index_fini(struct csv_index *idx);
 /* A sub-report's episodes.csv: the network's rows (net, its parts; net_a, its analysis) of the
  * episodes whose site (clinician: 1, their clinician) is value, each with sub's
@@ -77,12 +75,24 @@ void report_csv_index_fini(struct csv_index *idx);
 char *report_episodes_csv_of(const char *const net[2], const struct csv_index *idx,
                              const struct analysis *net_a, int clinician, uint32_t value,
                              const struct analysis *sub, size_t *len);
-/* A sub-report's review.csv: the network's rows (net, nnet of them) whose owner (per review
- * row) is value, as the parts of net that laid end to end make it (the header, then each run of
- * consecutive rows; *parts and *lens malloc'd): nothing copied. 0, or -1 when out of memory or
- * when they are not nrows (the subset's count). */
-int report_review_parts_of(const char *net, const struct csv_index *idx, size_t nnet,
-                           const uint32_t *owner, uint32_t value, size_t nrows, const char ***parts,
-                           size_t **lens, size_t *nparts);
+/* review.csv made in pieces of about REVIEW_PIECE bytes as it is written
+ * (report_out_write_stream): the rows of the analysis's review list whose owner (per row; NULL:
+ * every row) is value. rows: how many were formatted (a sub-report checks them against its
+ * count). _next is the stream's next(); _fini frees its buffer. */
+#define REVIEW_PIECE (1u << 20)
+struct review_stream {
+    const struct report_input *in;
+    const struct safety_checks *c;
+    const uint32_t *owner;
+    uint32_t value;
+    size_t at, rows;
+    char *buf;
+    size_t cap;
+    int started, done;
+};
+void report_review_stream_init(struct review_stream *rs, const struct report_input *in,
+                               const struct analysis *a, const uint32_t *owner, uint32_t value);
+int report_review_stream_next(void *arg, const char **p, size_t *n);
+void report_review_stream_fini(struct review_stream *rs);
 
 #endif

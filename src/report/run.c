@@ -192,7 +192,9 @@ struct run {
     int ehashing;
     int begun; /* report_out_begin done, not yet committed */
     /* the other outputs, in the order written */
-    char *json, *rejects, *review, *pdf, *manifest;
+    char *json, *rejects, *pdf, *manifest;
+    char review_sha[65]; /* review.csv: written as it is made, hashed on the way */
+    uint64_t review_size;
     size_t nrejects;
     struct render_content content; /* report.pdf's content hash per page, for the manifest */
     struct out_file files[MAX_OUT];
@@ -397,22 +399,30 @@ static int start_each(struct run *r)
     return each_start(&r->each, &r->ri, r->eparts, r->rejects, r->nrejects, &po, r->d);
 }
 
-/* review.csv (first: the sub-reports take theirs from it), results.json, rejects.csv and
- * report.pdf; then episodes.csv's hash is waited for. */
+/* review.csv, written in pieces as it is made (never held whole: a 10 M-row export flags some
+ * 7 M sessions) and hashed on the way. It names patients: a row-level file (SPEC 9, 13). */
+static int review_file(struct run *r)
+{
+    struct review_stream rs;
+    report_review_stream_init(&rs, &r->ri, &r->a, NULL, 0);
+    int rc = report_out_write_stream("review.csv", report_review_stream_next, &rs, r->review_sha,
+                                     &r->review_size, r->d);
+    report_review_stream_fini(&rs);
+    return rc;
+}
+
+/* review.csv, results.json, rejects.csv and report.pdf; then episodes.csv's hash is waited
+ * for. */
 static int other_outputs(struct run *r)
 {
     const struct report_request *rq = r->rq;
-    size_t njson = 0, nreview = 0, npdf = 0;
-    /* review.csv names patients: a row-level file (SPEC 9, 13) */
-    r->review = r->row_level ? report_review_csv_indexed(&r->ri, &r->a, &nreview,
-                                                         rq->each ? &r->each.ridx : NULL)
-                             : NULL;
-    if (rq->each)
-        each_review(&r->each, r->review);
+    size_t njson = 0, npdf = 0;
+    if (r->row_level && review_file(r) != 0)
+        return r->d->code;
     r->json = report_results_json(&r->ri, &r->a, &njson);
     if (r->row_level && !r->rejects)
         r->rejects = report_rejects_csv(&r->ri, &r->nrejects);
-    if (!r->json || (r->row_level && (!r->rejects || !r->review)))
+    if (!r->json || (r->row_level && !r->rejects))
         return diag_set(r->d, DIAG_IO, NULL, 0, 0, "out of memory while writing the results");
     char date_iso[32];
     struct pdf_opts po;
@@ -442,7 +452,7 @@ static int other_outputs(struct run *r)
     if (r->row_level) {
         r->files[r->nfiles++] = (struct out_file){"rejects.csv", r->rejects, r->nrejects};
         r->files[r->nfiles++] = (struct out_file){"episodes.csv", NULL, r->elens[0] + r->elens[1]};
-        r->files[r->nfiles++] = (struct out_file){"review.csv", r->review, nreview};
+        r->files[r->nfiles++] = (struct out_file){"review.csv", NULL, (size_t)r->review_size};
     }
     return 0;
 }
@@ -538,6 +548,8 @@ static int build_manifest(struct run *r)
         outputs[k] = (struct manifest_file){f->name, f->len, -1, NULL, ""};
         if (r->eh.rc == 0 && strcmp(f->name, r->eh.name) == 0)
             memcpy(outputs[k].sha256, r->eh.hex, sizeof r->eh.hex);
+        else if (strcmp(f->name, "review.csv") == 0)
+            memcpy(outputs[k].sha256, r->review_sha, sizeof r->review_sha);
         else if (sha256_hex(f->data, f->len, outputs[k].sha256) != 0) {
             free(outputs);
             return diag_set(r->d, DIAG_IO, NULL, 0, 0, "hashing failed");
@@ -603,7 +615,6 @@ static void finish(struct run *r)
     free(r->subfiles);
     free(r->index);
     render_content_fini(&r->content);
-    free(r->review);
     model_fini(&r->a);
     ingest_colmap_fini(&r->colmap);
     benchmarks_fini(&r->benchmarks);

@@ -215,5 +215,27 @@ EOF2
 check one_all_flags cmp -s want1.csv one/review.csv || diff want1.csv one/review.csv
 check one_open test "$("$get" one/results.json safety.phq9_item9.ge2_not_followed_days_open)" = 1
 
+# a review.csv of many pieces (written as it is made, in 1 MiB pieces, with direct I/O past
+# 4 MiB): its rows are results.json's flag counts, the manifest's digest is of its bytes,
+# verify passes; under --each site every sub-report's rows are, in order, the network's rows of
+# its episodes (here every episode has a site: together they are the network's rows)
+"$bin" sample --patients 12000 --seed 4 -o big.csv
+"$bin" report --quiet --each site -o big big.csv
+check big_many_pieces test "$(stat -c %s big/review.csv)" -gt $((4 << 20))
+flags=$(python3 -c 'import json,sys; print(sum(json.load(open(sys.argv[1]))["safety"]["review"]["flags"].values()))' big/results.json 2>/dev/null)
+check big_rows_are_flags test "$(($(wc -l <big/review.csv) - 1))" = "$flags"
+check big_digest test "$(python3 -c 'import json,sys; print([f["sha256"] for f in json.load(open(sys.argv[1]))["outputs"] if f["name"] == "review.csv"][0])' big/manifest.json)" = "$(sha256sum big/review.csv | cut -d' ' -f1)"
+"$bin" verify big >big-verify.txt
+check big_verify test $? -eq 0
+for d in big/site/*/; do tail -n +2 "$d/review.csv"; done | sort >subs.txt
+tail -n +2 big/review.csv | sort >net.txt
+check big_subs_are_net cmp -s subs.txt net.txt
+ok=1
+for d in big/site/*/; do
+  head -1 "$d/review.csv" | cmp -s - <(head -1 big/review.csv) || ok=0
+  tail -n +2 "$d/review.csv" | cmp -s - <(grep -Fxf <(tail -n +2 "$d/review.csv") <(tail -n +2 big/review.csv)) || ok=0
+done
+check big_subs_in_order test "$ok" = 1
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -449,6 +449,43 @@ static void test_model_trajectory_one_score_per_episode(void **state)
     ingest_result_fini(&in);
 }
 
+/* review.csv's value column from a review row's numbers: the strings the list held as text
+ * before it kept numbers (tests/cli/test_review_cli.sh finds them planted in exports). */
+static void test_model_review_value_every_flag(void **state)
+{
+    (void)state;
+    static const struct {
+        int flag, v1, v2, open;
+        const char *want;
+    } cases[] = {
+        {RF_BP_HOLD_DOSED, 172, 104, 0, "172/104"},
+        {RF_BP_POST_HIGH, 181, 99, 0, "181/99"},
+        {RF_BP_POST_HIGH, 300, 200, 0, "300/200"},
+        {RF_CADSS_HIGH, 5, 0, 0, "5"},
+        {RF_CADSS_HIGH, 92, 0, 0, "92"},
+        {RF_ITEM9_3, 3, 0, 0, "3"},
+        {RF_ITEM9_NO_FOLLOWUP, 2, 0, 0, "2"},
+        {RF_ITEM9_NO_FOLLOWUP, 3, 0, 1, "3 (days not over)"},
+        {RF_MONITORING_SHORT, 0, 0, 0, "0"},
+        {RF_MONITORING_SHORT, 119, 0, 0, "119"},
+        {RF_NO_RESPONSE_AFTER_6, 18, 15, 0, "baseline 18; last 15"},
+        {RF_NO_RESPONSE_AFTER_6, 27, 0, 0, "baseline 27; last 0"},
+        {RF_NO_RESPONSE_AFTER_6, 14, -1, 0, "baseline 14; no score"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        struct review_row q = {0};
+        q.flag = (uint8_t)cases[k].flag;
+        q.v1 = (int16_t)cases[k].v1;
+        q.v2 = (int16_t)cases[k].v2;
+        q.open = (uint8_t)cases[k].open;
+        char buf[48];
+        int n = model_review_value(&q, buf, sizeof buf);
+        assert_string_equal(buf, cases[k].want);
+        assert_int_equal(n, (int)strlen(cases[k].want));
+    }
+    assert_true(sizeof(struct review_row) <= 28);
+}
+
 int main(void)
 {
     stats_init(); /* GSL errors as values, never abort() */
@@ -466,6 +503,7 @@ int main(void)
         cmocka_unit_test(test_model_sessions_count_treatment_dates),
         cmocka_unit_test(test_model_subset_equals_stratum),
         cmocka_unit_test(test_model_subset_by_index_row),
+        cmocka_unit_test(test_model_review_value_every_flag),
     };
     apply_test_filter();
     return cmocka_run_group_tests(tests, NULL, NULL);
