@@ -60,6 +60,10 @@ void stats_km_fini(struct km *km);
 /* The p-quantile (0 < p <= 1) of the time distribution and its limits, by the same rule as the
  * median (quantile.survfit with probs = p). Returns 0, or -1 when out of memory. */
 int stats_km_quantile(const struct km *km, double p, double *q, double *lo, double *hi);
+/* The number at risk at time t, as R's summary(fit, times = t)$n.risk: those whose time is t
+ * or later, the n_risk of the first curve row at or after t (n before the first row, 0 after
+ * the last). */
+long stats_km_at_risk(const struct km *km, double t);
 
 /* Above this many groups (values with at least one subject) the log-rank test is not computed:
  * it would mean nothing to a reader, and its variance matrix is dense. */

@@ -14,15 +14,6 @@
 #include "outcomes/render.h"
 #include "outcomes/text.h"
 
-/* At risk at t: n_risk of the first curve row at or after t (0 past the end). */
-static long at_risk(const struct km *k, double t)
-{
-    for (size_t i = 0; i < k->ncurve; i++)
-        if (k->curve[i].time >= t)
-            return k->curve[i].n_risk;
-    return 0;
-}
-
 /* Events and censorings in (a, b]. */
 static void between(const struct km *k, double a, double b, long *ev, long *ce)
 {
@@ -299,7 +290,7 @@ static void km_draw_risk_rows(const struct km_chart *c, int s, double y0, int nr
             double t = c->ax.tick[i];
             long v = 0, ev, ce;
             if (rr == 0)
-                v = at_risk(k, t);
+                v = stats_km_at_risk(k, t);
             else {
                 between(k, -INFINITY, t, &ev, &ce); /* cumulative from 0 */
                 v = rr == 1 ? ev : ce;

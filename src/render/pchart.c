@@ -34,6 +34,7 @@ struct pchart {
     int npts, month0; /* months, the first as year * 12 + month - 1 */
     struct box b, p;  /* the chart's box and its plot */
     double slot;      /* the width of a month */
+    double stack;     /* "not yet mature" on two lines, this far apart (0: on one) */
     struct axis ay;   /* % */
 };
 
@@ -55,6 +56,11 @@ static int pchart_draw_months(const struct pchart *c, int bold_period, int mark_
         const struct month_show *sh = &c->show[k];
         snprintf(buf, sizeof buf, "%s %02d", mon[m % 12], (m / 12) % 100);
         render_text(cr, c->f, bold_period && sh->in_period, 7.5, x, p.y + p.h + 11, 0.5, buf);
+        if (sh->maturity == 2 && c->pts[k].n == 0 && c->stack > 0) {
+            render_text(cr, c->f, 0, 7.5, x, p.y + p.h + 21, 0.5, "not yet");
+            render_text(cr, c->f, 0, 7.5, x, p.y + p.h + 21 + c->stack, 0.5, "mature");
+            continue;
+        }
         if (sh->maturity == 2 && c->pts[k].n == 0)
             snprintf(buf, sizeof buf, "not yet mature");
         else
@@ -198,7 +204,7 @@ static void pchart_draw_note(const struct pchart *c, int partly, int any_few)
              partly ? "* some of the month's episodes not yet mature" : "",
              *few && (any_period || partly) ? ";  " : "", few);
     cairo_set_source_rgb(c->cr, 0.3, 0.3, 0.3);
-    render_text(c->cr, c->f, 0, 7.5, c->p.x, c->p.y + c->p.h + 31, 0, note);
+    render_text(c->cr, c->f, 0, 7.5, c->p.x, c->p.y + c->p.h + 31 + c->stack, 0, note);
     cairo_set_source_rgb(c->cr, 0, 0, 0);
 }
 
@@ -232,7 +238,14 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b, const struc
     long total = 0;
     for (int k = 0; k < npts; k++)
         total += pts[k].n;
-    struct box p = {b.x + 36, b.y + 22, b.w - 64, b.h - 58}; /* room right for the centre */
+    /* a month too narrow for "not yet mature" (Letter) sets it on two lines, the plot that much
+     * lower */
+    double stack = 0;
+    for (int k = 0; k < npts; k++)
+        if (show[k].maturity == 2 && pts[k].n == 0 &&
+            render_text_width(cr, f, 0, 7.5, "not yet mature") > (b.w - 64) / npts - 2)
+            stack = 9;
+    struct box p = {b.x + 36, b.y + 22, b.w - 64, b.h - 58 - stack}; /* room right: the centre */
     int any_rate = 0, any_few = 0, any_open = 0;
     for (int k = 0; k < npts; k++) {
         any_rate |= has_point(&pts[k], &show[k]);
@@ -253,6 +266,7 @@ void render_pchart(cairo_t *cr, const struct fonts *f, struct box b, const struc
                        .b = b,
                        .p = p,
                        .slot = p.w / npts,
+                       .stack = stack,
                        .ay = {0, 100, p.y + p.h, p.y, {0, 25, 50, 75, 100}, 5}};
     if (!any_rate) {
         pchart_draw_none(&c, any_open);

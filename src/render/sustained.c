@@ -10,14 +10,6 @@
 
 #include "outcomes/render.h"
 
-static long at_risk(const struct km *k, double t)
-{
-    for (size_t i = 0; i < k->ncurve; i++)
-        if (k->curve[i].time >= t)
-            return k->curve[i].n_risk;
-    return 0;
-}
-
 /* One sustained-response chart's inputs and the geometry its parts are drawn with (set by
  * render_sustained). */
 struct sustained_chart {
@@ -172,7 +164,7 @@ static void sustained_draw_at_risk(const struct sustained_chart *c)
         double t = c->ax.tick[i];
         if (t > last)
             break;
-        render_count(c->f, at_risk(k, t), 0, buf, sizeof buf);
+        render_count(c->f, stats_km_at_risk(k, t), 0, buf, sizeof buf);
         render_text(c->cr, c->f, 0, 7.5, render_axis_map(&c->ax, t), ty + 11, 0.5, buf);
     }
 }

@@ -158,6 +158,14 @@ out:
     return rc;
 }
 
+long stats_km_at_risk(const struct km *km, double t)
+{
+    for (size_t i = 0; i < km->ncurve; i++)
+        if (km->curve[i].time >= t)
+            return km->curve[i].n_risk;
+    return 0;
+}
+
 int stats_km_quantile(const struct km *km, double p, double *q, double *lo, double *hi)
 {
     *q = *lo = *hi = NAN;

@@ -81,5 +81,17 @@ else
   echo "skip: Rscript with survival not found (the auditor snippet is not run)"
 fi
 
+# 25 patients under --suppress-below 11: every bar of the sessions histogram is withheld, so the
+# page says so instead of drawing an empty axis
+"$bin" sample --patients 25 --seed 1 -o "$tmp/s25.csv"
+"$bin" report --quiet --suppress-below 11 -o "$tmp/p25" "$tmp/s25.csv"
+check sup25_exit_0 test $? -eq 0
+pdftotext -f 11 -l 11 "$tmp/p25/report.pdf" "$tmp/p25.txt"
+check sup25_durability_page grep -q "Durability: does the response last" "$tmp/p25.txt"
+check sup25_sessions_withheld_said grep -q "induction window: not drawn" "$tmp/p25.txt"
+check sup25_no_empty_axis_title bash -c "! grep -q 'sessions in days 0-21' '$tmp/p25.txt'"
+pdftotext -f 11 -l 11 "$tmp/s/report.pdf" "$tmp/s11.txt"
+check plain_sessions_drawn grep -q "sessions in days 0-21" "$tmp/s11.txt"
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]

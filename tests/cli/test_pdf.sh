@@ -187,6 +187,22 @@ check epoch_bad_msg contains "$tmp/err" "SOURCE_DATE_EPOCH must be seconds since
 # Letter paper
 "$bin" report --quiet --paper letter -o "$tmp/l" sample-data/sessions.csv
 check letter contains <(pdfinfo "$tmp/l/report.pdf") "792 x 612 pts (letter)"
+# the p-chart's "not yet mature" is whole on Letter (two lines where a month is too narrow) and
+# on A4, and no text leaves its box or runs into another
+pdftotext -layout -f "$mp" -l "$mp" "$tmp/l/report.pdf" "$tmp/l_m.txt"
+check letter_not_yet_mature_whole bash -c "grep -q 'not yet' '$tmp/l_m.txt' && ! grep -q 'mat…' '$tmp/l_m.txt'"
+check letter_text_boxes python3 tests/tools/text_boxes.py "$tmp/l/report.pdf"
+"$bin" report --quiet -o "$tmp/a4" sample-data/sessions.csv
+pdftotext -layout -f "$mp" -l "$mp" "$tmp/a4/report.pdf" "$tmp/a4_m.txt"
+check a4_not_yet_mature_whole contains "$tmp/a4_m.txt" "not yet mature"
+
+# item 9 under --suppress-below 11 with 11 encounters of 2 or 3: the followed-up and the not
+# followed-up are "withheld (11 encounters)", not "< 11 of 11"
+"$bin" sample --patients 25 --seed 6 -o "$tmp/s25_6.csv"
+"$bin" report --quiet --suppress-below 11 -o "$tmp/i9" "$tmp/s25_6.csv"
+pdftotext -layout "$tmp/i9/report.pdf" "$tmp/i9.txt"
+check item9_withheld_of_n contains "$tmp/i9.txt" "withheld (11 encounters)"
+check item9_no_lt_n_of_n bash -c "! grep -q '< 11 of 11\b' '$tmp/i9.txt'"
 
 # an empty or tiny cohort gives honest pages, not broken charts
 printf 'patient_id,session_date,session_type,phq9\nA,2026-10-20,treatment,20\nA,2026-10-25,assessment,18\n' >"$tmp/tiny.csv"

@@ -163,7 +163,15 @@ static void test_km_matches_survfit(void **state)
     assert_close(km.median, 13, 0);
     assert_close(km.median_lo, 10, 0);
     assert_true(isnan(km.median_hi));
+    /* at risk as summary(fit, times = t)$n.risk: all 9 before the first time, those still
+     * followed at t (a time on a row counts its row), none after the last */
+    static const double at_t[] = {0, 5, 6, 9, 9.5, 16, 29, 30, 31};
+    static const long at_n[] = {9, 9, 8, 8, 6, 4, 1, 1, 0};
+    for (size_t i = 0; i < 9; i++)
+        assert_int_equal(stats_km_at_risk(&km, at_t[i]), at_n[i]);
     stats_km_fini(&km);
+    struct km none = {0};
+    assert_int_equal(stats_km_at_risk(&none, 0), 0);
 }
 
 /* Times that are not integers take the sorting path: halved times give the same curve with

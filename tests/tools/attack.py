@@ -588,9 +588,14 @@ for i, r_ in enumerate(raw["safety"]["vitals"]["by_route"]):
 # pages' checks above)
 for label, x, n in safety_lines:
     m = re.search(label + r"[^\n]*?\s{2,}" + VC + " of " + VC + r"(?:\s{2}|\n|$)", pdf)
+    # a withheld count over a small published denominator: "withheld (11 encounters)"
+    w = re.search(label + r"[^\n]*?\s{2,}withheld \((\d[\d,]*) [a-z ]+\)(?:\s{2}|\n|$)", pdf)
     if m:
         shown_c(x, m.group(1), "safety")
         shown_c(n, m.group(2), "safety")
+    elif w:
+        shown_c(x, f"< {N}", "safety")
+        shown_c(n, w.group(1), "safety")
     elif re.search(label + r"[^\n]*?\s{2,}none(?:\s{2}|\n|$)", pdf):
         if get(sup, n) != 0:
             find(f"PDF: safety line '{label}' says none, results.json has {get(sup, n)}")

@@ -169,7 +169,7 @@ static void draw_sessions(const struct dur_page *pg, double y, double bh)
     const struct durability *u = pg->u;
     const struct disc_durability *dd = pg->dd;
     int nb = u->nbins;
-    char labels[64][8], buf[96];
+    char labels[64][8], buf[192];
     const char *lp[64];
     double vals[64];
     unsigned char wh[64];
@@ -187,9 +187,21 @@ static void draw_sessions(const struct dur_page *pg, double y, double bh)
         if (dd->sessions[k] > wh[nb - 1])
             wh[nb - 1] = dd->sessions[k];
     }
+    int drawn = 0, any = 0; /* a bar drawn; a bar holding episodes (drawn or withheld) */
+    for (int k = 0; k < nb; k++) {
+        drawn |= vals[k] > 0 && !wh[k];
+        any |= vals[k] > 0 || wh[k];
+    }
     if (u->completed.n == 0 && !dd->completed.n)
         render_empty(cr, f, (struct box){rx, y, rw, bh}, "no closed induction window");
-    else
+    else if (any && !drawn) { /* an axis with nothing on it says nothing: why, instead */
+        snprintf(buf, sizeof buf,
+                 "Sessions in the induction window: not drawn, every bar holding episodes is "
+                 "withheld (fewer than %d episodes, or withheld with one).",
+                 f->suppress_below);
+        render_withheld(cr, f, (struct box){rx, y - 24, rw, bh}, buf);
+        return;
+    } else
         render_bars(cr, f, (struct box){rx, y, rw, bh}, lp, vals, wh, nb, "episodes", 0);
     snprintf(buf, sizeof buf, "sessions in days 0-%d (index included)", pg->opts->induction_d);
     cairo_set_source_rgb(cr, 0, 0, 0);

@@ -46,6 +46,15 @@ void safety_share(struct doc *d, struct safety_nums *t, struct safety_row *r, lo
         snprintf(r->cnt, sizeof r->cnt, "none");
         return;
     }
+    long lim = d->f.suppress_below;
+    if (dp.events && !dp.n && lim > 1 && of <= 2 * lim - 2) {
+        /* a denominator this small withholds every count in it for its small complement too:
+         * "< 11 of 11" would read as a tautology, "< 11 of 15" as a bound a count of 12 (its
+         * complement 3) does not keep; as the summary page: withheld, and of how many */
+        snprintf(r->cnt, sizeof r->cnt, "withheld (%s %s)", safety_count(d, t, of, 0),
+                 strcmp(what, "them") == 0 ? "encounters" : what);
+        return;
+    }
     const char *xs = safety_count(d, t, x, dp.events), *ns = safety_count(d, t, of, dp.n);
     snprintf(r->cnt, sizeof r->cnt, "%s of %s", xs, ns);
     if (hidden(dp))
