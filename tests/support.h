@@ -71,7 +71,7 @@ static inline char *rows_dump(const struct rows *r, int with_lines)
             sbuf_printf(&b, "|%d", r->score[k][i]);
         sbuf_printf(&b, "|c%u", r->conflict[i]);
         if (with_lines)
-            sbuf_printf(&b, "|@%u:%u", r->file[i], r->line[i]);
+            sbuf_printf(&b, "|@%u:%u", rows_file(r, i), r->line[i]);
         sbuf_printf(&b, "\n");
     }
     return b.s;

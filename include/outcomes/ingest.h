@@ -94,7 +94,8 @@ struct rows {
     double *weight_kg;          /* NaN = absent */
     int16_t *score[N_INT_COLS]; /* integer columns, -1 = absent */
     uint8_t *conflict;          /* bit i set: instrument COL_PHQ9+i conflicts on this date */
-    uint32_t *file;             /* provenance: input file index */
+    uint32_t *file;             /* provenance: input file index; NULL when all are 0 (read
+                                     it with rows_file) */
     int lean;                   /* a reader's chunk: conflict and file are not stored (they
                                      are constant there; the store fills them) */
     int borrowed;               /* the columns are a window of another store's (cap fixed,
@@ -112,6 +113,13 @@ struct intern_cache;
 static inline int rows_int(const struct rows *r, int col, size_t i)
 {
     return r->score[INT_INDEX(col)][i];
+}
+
+/* Row i's input file index. The store keeps no file column when every row comes from input
+ * file 0 (r->file == NULL then). */
+static inline uint32_t rows_file(const struct rows *r, size_t i)
+{
+    return r->file ? r->file[i] : 0;
 }
 
 /* A --columns mapping: for each canonical column, the export's header name (or NULL); and the

@@ -69,7 +69,7 @@ static int group_cmp(uint32_t a, uint32_t b, const void *vctx)
     int c = row_content_cmp(g->rows, g->base + a, g->base + b);
     if (c)
         return c;
-    CMP_FIELD(g->rows->file[g->base + a], g->rows->file[g->base + b]);
+    CMP_FIELD(rows_file(g->rows, g->base + a), rows_file(g->rows, g->base + b));
     CMP_FIELD(g->rows->line[g->base + a], g->rows->line[g->base + b]);
     return 0;
 }
@@ -439,9 +439,18 @@ static int gather(struct rows *dst, const struct source *src, const uint32_t *pe
     /* the columns a chunk does not store: its file, no conflicts yet */
     free(dst->file);
     free(dst->conflict);
-    dst->file = malloc((n ? n : 1) * sizeof *dst->file);
+    dst->file = NULL;
     dst->conflict = calloc(n ? n : 1, sizeof *dst->conflict);
-    if (!dst->file || !dst->conflict)
+    if (!dst->conflict)
+        return -1;
+    int one_file = 1; /* every row from file 0: no file column (rows_file) */
+    for (size_t s = 0; s < src->nseg; s++)
+        one_file &= src->segs[s]->file == 0 || src->off[s + 1] == src->off[s];
+    if (one_file) {
+        dst->n = dst->cap = n;
+        return 0;
+    }
+    if (!(dst->file = malloc((n ? n : 1) * sizeof *dst->file)))
         return -1;
     if (perm) {
         for (size_t i = 0; i < n; i++)
@@ -458,7 +467,11 @@ static int gather(struct rows *dst, const struct source *src, const uint32_t *pe
 /* Copies row from to row to (to <= from) in every column. */
 static void row_move(struct rows *r, size_t to, size_t from)
 {
-#define MOVE(FIELD, T) r->FIELD[to] = r->FIELD[from]
+#define MOVE(FIELD, T)                                                                             \
+    do {                                                                                           \
+        if (r->FIELD)                                                                              \
+            r->FIELD[to] = r->FIELD[from];                                                         \
+    } while (0)
     FOR_EACH_COLUMN(MOVE);
 #undef MOVE
 }
@@ -477,6 +490,8 @@ static int rows_permute_range(struct rows *r, size_t base, size_t k, const uint3
         return -1;
 #define PERMUTE(FIELD, T)                                                                          \
     do {                                                                                           \
+        if (!r->FIELD)                                                                             \
+            break;                                                                                 \
         for (size_t q_ = 0; q_ < k; q_++)                                                          \
             memcpy(&tmp[q_], &r->FIELD[base + order[q_]], sizeof(T));                              \
         for (size_t q_ = 0; q_ < k; q_++)                                                          \
@@ -536,8 +551,9 @@ static int compact(struct ingest_result *res, const int *date_field)
             date_format(res->as_of, d2);
             snprintf(msg, sizeof msg,
                      "column 'session_date': %s is after the as-of date %s (set aside)", d1, d2);
-            if (problem_list_add(&res->problems, r->file[i], r->line[i], date_field[r->file[i]] + 1,
-                                 COL_SESSION_DATE, REASON_AFTER_AS_OF, 1, d1, 10, msg) != 0)
+            if (problem_list_add(&res->problems, rows_file(r, i), r->line[i],
+                                 date_field[rows_file(r, i)] + 1, COL_SESSION_DATE,
+                                 REASON_AFTER_AS_OF, 1, d1, 10, msg) != 0)
                 return -1;
             continue;
         }
@@ -545,9 +561,9 @@ static int compact(struct ingest_result *res, const int *date_field)
             row_content_cmp(r, kept - 1, i) == 0) {
             if (vec_reserve(&res->dups, res->ndups, sizeof *res->dups) != 0)
                 return -1;
-            res->dups[res->ndups].file = r->file[i];
+            res->dups[res->ndups].file = rows_file(r, i);
             res->dups[res->ndups].line = r->line[i];
-            res->dups[res->ndups].orig_file = r->file[kept - 1];
+            res->dups[res->ndups].orig_file = rows_file(r, kept - 1);
             res->dups[res->ndups].orig_line = r->line[kept - 1];
             res->ndups++;
             continue;
@@ -584,9 +600,9 @@ static int mark_conflicts(struct ingest_result *res)
                 continue;
             if (vec_reserve(&res->conflicts, res->nconflicts, sizeof *res->conflicts) != 0)
                 return -1;
-            res->conflicts[res->nconflicts].file = r->file[first];
+            res->conflicts[res->nconflicts].file = rows_file(r, first);
             res->conflicts[res->nconflicts].line = r->line[first];
-            res->conflicts[res->nconflicts].other_file = r->file[other];
+            res->conflicts[res->nconflicts].other_file = rows_file(r, other);
             res->conflicts[res->nconflicts].other_line = r->line[other];
             res->conflicts[res->nconflicts].col = COL_PHQ9 + k;
             res->conflicts[res->nconflicts].date = r->date[i];

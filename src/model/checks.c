@@ -77,7 +77,7 @@ static void review_add(struct builder *b, const struct episode *e, int32_t date,
     q->episode = e->number;
     q->date = date;
     /* the provenance columns are freed before the analysis when review.csv is not written */
-    q->file = b->r->file ? b->r->file[row] : 0;
+    q->file = rows_file(b->r, row);
     q->line = b->r->line ? b->r->line[row] : 0;
     q->flag = (uint8_t)flag;
     q->v1 = (int16_t)v1;

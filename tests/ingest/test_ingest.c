@@ -47,6 +47,8 @@ static void test_ingest_edge_small_accounting(void **state)
     assert_int_equal(res.rows_rejected, 3);
     assert_int_equal(res.rows_duplicate, 1);
     assert_int_equal(res.patients, 10);
+    assert_null(res.rows.file); /* one input file: no file column, rows_file is 0 */
+    assert_int_equal(rows_file(&res.rows, 40), 0);
     assert_int_equal(res.rejected_by_reason[REASON_DATE], 1);
     assert_int_equal(res.rejected_by_reason[REASON_OUT_OF_RANGE], 1);
     assert_int_equal(res.rejected_by_reason[REASON_PATIENT_ID], 1);
@@ -399,6 +401,38 @@ static void test_ingest_unknown_header_bytes_as_given(void **state)
     free(p);
 }
 
+/* The store keeps a file column only when some row comes from a file other than the first: a
+ * second file with no rows, or rows only from the second, are told apart. */
+static void test_ingest_file_column(void **state)
+{
+    (void)state;
+    const char *rows = "patient_id,session_date\nA,2026-01-01\nB,2026-01-02\n";
+    const char *none = "patient_id,session_date\n";
+    char *pr = write_temp(rows, strlen(rows)), *pn = write_temp(none, strlen(none));
+    struct ingest_opts o = default_opts();
+    struct ingest_result res;
+    struct diag d;
+    const char *first[] = {pr, pn};
+    assert_int_equal(run(first, 2, &o, &res, &d), 0);
+    assert_int_equal(res.rows_accepted, 2);
+    assert_null(res.rows.file);
+    assert_int_equal(rows_file(&res.rows, 1), 0);
+    assert_int_equal(res.files[0].rows_accepted, 2);
+    ingest_result_fini(&res);
+    const char *second[] = {pn, pr};
+    assert_int_equal(run(second, 2, &o, &res, &d), 0);
+    assert_int_equal(res.rows_accepted, 2);
+    assert_non_null(res.rows.file);
+    assert_int_equal(rows_file(&res.rows, 0), 1);
+    assert_int_equal(rows_file(&res.rows, 1), 1);
+    assert_int_equal(res.files[1].rows_accepted, 2);
+    ingest_result_fini(&res);
+    unlink(pr);
+    unlink(pn);
+    free(pr);
+    free(pn);
+}
+
 /* Found by fuzz_report: with CR-only line ends the whole file is one physical line, read by the
  * header reader; its records must be counted (rows_read) and attributed to their file. */
 static void test_ingest_cr_only_line_ends(void **state)
@@ -418,8 +452,9 @@ static void test_ingest_cr_only_line_ends(void **state)
     assert_accounting(&res);
     assert_int_equal(res.problems.v[0].file, 1);
     assert_int_equal(res.problems.v[0].line, 1);
-    assert_int_equal(res.rows.file[0], 1); /* A, from the second file */
-    assert_int_equal(res.rows.file[1], 0); /* Z */
+    assert_int_equal(rows_file(&res.rows, 0), 1); /* A, from the second file */
+    assert_int_equal(rows_file(&res.rows, 1), 0); /* Z */
+    assert_non_null(res.rows.file);
     assert_fingerprint(&res, 0, a, strlen(a));
     assert_fingerprint(&res, 1, b, strlen(b));
     ingest_result_fini(&res);
@@ -564,6 +599,7 @@ int main(void)
         cmocka_unit_test(test_ingest_threads_give_identical_results),
         cmocka_unit_test(test_ingest_forty_files_any_threads),
         cmocka_unit_test(test_ingest_unknown_header_bytes_as_given),
+        cmocka_unit_test(test_ingest_file_column),
         cmocka_unit_test(test_ingest_cr_only_line_ends),
         cmocka_unit_test(test_ingest_unreadable_inputs),
         cmocka_unit_test(test_ingest_hostile_contents),
