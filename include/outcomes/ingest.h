@@ -109,11 +109,17 @@ struct rows {
 struct intern_cache;
 
 /* Row i's value of integer column col (col_is_int(col): a score, CADSS, a blood pressure,
- * monitoring_min), -1 when absent. */
+ * monitoring_min), -1 when absent. A column no accepted row has a value in is not stored
+ * (score[k] NULL, rows_drop_absent_ints): 2 bytes a row for each, 4 of 14 in the sample. */
 static inline int rows_int(const struct rows *r, int col, size_t i)
 {
-    return r->score[INT_INDEX(col)][i];
+    const int16_t *c = r->score[INT_INDEX(col)];
+    return c ? c[i] : -1;
 }
+
+/* The integer columns without a value in any row freed (score[k] NULL), once the store is
+ * built (ingest_run). */
+void rows_drop_absent_ints(struct rows *r);
 
 /* Row i's input file index. The store keeps no file column when every row comes from input
  * file 0 (r->file == NULL then). */

@@ -118,6 +118,22 @@ void rows_release_columns(struct rows *rows)
     rows->cap = 0;
 }
 
+void rows_drop_absent_ints(struct rows *r)
+{
+    if (r->borrowed)
+        return;
+    for (int k = 0; k < N_INT_COLS; k++) {
+        const int16_t *c = r->score[k];
+        size_t i = 0;
+        while (c && i < r->n && c[i] < 0)
+            i++;
+        if (c && i == r->n) {
+            free(r->score[k]);
+            r->score[k] = NULL;
+        }
+    }
+}
+
 void rows_release_provenance(struct rows *rows)
 {
     free(rows->line);

@@ -39,7 +39,7 @@ const char *model_review_flag_name(int flag)
 /* Minutes of monitoring of row i, or -1 when not recorded. */
 static int monitoring_min(const struct rows *r, size_t i)
 {
-    return r->score[INT_INDEX(COL_MONITORING_MIN)][i];
+    return rows_int(r, COL_MONITORING_MIN, i);
 }
 
 static void vitals_add(struct vitals *v, int pre, int post)
@@ -185,7 +185,7 @@ static size_t row_with(const struct rows *r, size_t *from, size_t b, int32_t d, 
     while (*from < b && r->date[*from] < d)
         (*from)++;
     for (size_t i = *from; i < b && r->date[i] == d; i++)
-        if (r->score[INT_INDEX(col)][i] >= 0)
+        if (rows_int(r, col, i) >= 0)
             return i;
     return *from;
 }
@@ -205,8 +205,8 @@ static void session_checks(struct builder *b, const struct episode *e, size_t i,
 {
     const struct rows *r = b->r;
     struct safety_checks *c = b->c;
-    int sp = r->score[INT_INDEX(COL_SBP_PRE)][i], dp = r->score[INT_INDEX(COL_DBP_PRE)][i];
-    int sq = r->score[INT_INDEX(COL_SBP_POST)][i], dq = r->score[INT_INDEX(COL_DBP_POST)][i];
+    int sp = rows_int(r, COL_SBP_PRE, i), dp = rows_int(r, COL_DBP_PRE, i);
+    int sq = rows_int(r, COL_SBP_POST, i), dq = rows_int(r, COL_DBP_POST, i);
     int pre = sp >= 0 && dp >= 0, post = sq >= 0 && dq >= 0;
     c->pre_incomplete += (sp >= 0) != (dp >= 0);
     c->post_incomplete += (sq >= 0) != (dq >= 0);
@@ -223,7 +223,7 @@ static void session_checks(struct builder *b, const struct episode *e, size_t i,
     if (post && (sq >= o->bp_post_sys || dq >= o->bp_post_dia)) {
         review_add(b, e, r->date[i], i, RF_BP_POST_HIGH, sq, dq, 0);
     }
-    int cadss = r->score[INT_INDEX(COL_CADSS)][i];
+    int cadss = rows_int(r, COL_CADSS, i);
     if (cadss > o->cadss_above) {
         review_add(b, e, r->date[i], i, RF_CADSS_HIGH, cadss, 0, 0);
     }
@@ -362,15 +362,14 @@ int model_checks(const struct rows *r, const size_t *pstart, const struct analys
         size_t j = i;
         int total = 0;
         for (; j < r->n && r->patient[j] == r->patient[i] && r->date[j] == r->date[i]; j++)
-            total |= r->score[INT_INDEX(COL_PHQ9)][j] >= 0;
+            total |= rows_int(r, COL_PHQ9, j) >= 0;
         for (size_t k = i; k < j; k++) {
-            c->item9_without_total += !total && r->score[INT_INDEX(COL_PHQ9_ITEM9)][k] >= 0;
+            c->item9_without_total += !total && rows_int(r, COL_PHQ9_ITEM9, k) >= 0;
             int m = date_month_index(r->date[k]) - c->month0;
             if (r->type[k] != SESSION_TREATMENT || m < 0 || m >= 12)
                 continue;
-            int sp = r->score[INT_INDEX(COL_SBP_PRE)][k], dp = r->score[INT_INDEX(COL_DBP_PRE)][k];
-            int sq = r->score[INT_INDEX(COL_SBP_POST)][k],
-                dq = r->score[INT_INDEX(COL_DBP_POST)][k];
+            int sp = rows_int(r, COL_SBP_PRE, k), dp = rows_int(r, COL_DBP_PRE, k);
+            int sq = rows_int(r, COL_SBP_POST, k), dq = rows_int(r, COL_DBP_POST, k);
             vitals_add(&c->by_month[m], sp >= 0 && dp >= 0, sq >= 0 && dq >= 0);
         }
         i = j;

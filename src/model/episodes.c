@@ -20,6 +20,8 @@ size_t model_usable_scores(const struct rows *r, size_t a, size_t b, int col,
     size_t n = 0;
     int k = INT_INDEX(col);
     int conflict_bit = k < N_CONFLICT_COLS ? 1 << k : 0;
+    if (!r->score[k]) /* no row has the column */
+        return 0;
     for (size_t i = a; i < b;) {
         size_t j = i;
         int value = -1, bad = 0;

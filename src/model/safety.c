@@ -501,8 +501,8 @@ struct safety_acc {
 static void session_vitals(const struct rows *r, size_t i, int session, const struct model_opts *o,
                            struct safety *s, struct safety_acc *acc)
 {
-    int sp = r->score[INT_INDEX(COL_SBP_PRE)][i], dp = r->score[INT_INDEX(COL_DBP_PRE)][i];
-    int sq = r->score[INT_INDEX(COL_SBP_POST)][i], dq = r->score[INT_INDEX(COL_DBP_POST)][i];
+    int sp = rows_int(r, COL_SBP_PRE, i), dp = rows_int(r, COL_DBP_PRE, i);
+    int sq = rows_int(r, COL_SBP_POST, i), dq = rows_int(r, COL_DBP_POST, i);
     /* a reading is both values of its pair: one alone is incomplete (SPEC 13) */
     int pre = sp >= 0 && dp >= 0, post = sq >= 0 && dq >= 0;
     if (pre) {
@@ -521,7 +521,7 @@ static void session_vitals(const struct rows *r, size_t i, int session, const st
         int bin = d < 0 ? 0 : d >= 60 ? 7 : 1 + d / 10;
         s->sbp_rise_hist[bin]++;
     }
-    int c = r->score[INT_INDEX(COL_CADSS)][i];
+    int c = rows_int(r, COL_CADSS, i);
     if (c >= 0) {
         s->cadss_n++;
         s->cadss_above += c > o->cadss_above;

@@ -278,7 +278,7 @@ static int read_inputs(struct run *r)
      * episode lacks a baseline */
     out->no_primary = in->rows.n > 0;
     for (size_t i = 0; out->no_primary && i < in->rows.n; i++)
-        out->no_primary = in->rows.score[INT_INDEX(rq->model.instrument)][i] < 0;
+        out->no_primary = rows_int(&in->rows, rq->model.instrument, i) < 0;
     out->errors = in->rows_rejected - in->rejected_by_reason[REASON_AFTER_AS_OF] -
                   in->rejected_by_reason[REASON_STATUS];
     out->read = in->seconds_read;

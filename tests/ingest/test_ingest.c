@@ -433,6 +433,37 @@ static void test_ingest_file_column(void **state)
     free(pn);
 }
 
+/* An integer column no accepted row has a value in is not stored (rows_drop_absent_ints):
+ * madrs in the header with every value empty, qids_sr16 not in it; phq9 kept; a value only on a
+ * rejected row does not keep a column; rows_int reads -1 from a dropped column. */
+static void test_ingest_absent_int_columns(void **state)
+{
+    (void)state;
+    const char *text = "patient_id,session_date,phq9,madrs,cadss\n"
+                       "A,2026-01-01,12,,\n"
+                       "B,2026-01-02,,,\n"
+                       "C,2026-13-40,,,5\n";
+    char *p = write_temp(text, strlen(text));
+    struct ingest_opts o = default_opts();
+    struct ingest_result res;
+    struct diag d;
+    const char *files[] = {p};
+    assert_int_equal(run(files, 1, &o, &res, &d), 0);
+    assert_int_equal(res.rows_accepted, 2);
+    assert_int_equal(res.rows_rejected, 1);
+    assert_non_null(res.rows.score[INT_INDEX(COL_PHQ9)]);
+    assert_null(res.rows.score[INT_INDEX(COL_MADRS)]);
+    assert_null(res.rows.score[INT_INDEX(COL_QIDS_SR16)]);
+    assert_null(res.rows.score[INT_INDEX(COL_CADSS)]);
+    assert_int_equal(rows_int(&res.rows, COL_PHQ9, 0), 12);
+    assert_int_equal(rows_int(&res.rows, COL_PHQ9, 1), -1);
+    assert_int_equal(rows_int(&res.rows, COL_MADRS, 1), -1);
+    assert_int_equal(rows_int(&res.rows, COL_CADSS, 0), -1);
+    ingest_result_fini(&res);
+    unlink(p);
+    free(p);
+}
+
 /* Found by fuzz_report: with CR-only line ends the whole file is one physical line, read by the
  * header reader; its records must be counted (rows_read) and attributed to their file. */
 static void test_ingest_cr_only_line_ends(void **state)
@@ -600,6 +631,7 @@ int main(void)
         cmocka_unit_test(test_ingest_forty_files_any_threads),
         cmocka_unit_test(test_ingest_unknown_header_bytes_as_given),
         cmocka_unit_test(test_ingest_file_column),
+        cmocka_unit_test(test_ingest_absent_int_columns),
         cmocka_unit_test(test_ingest_cr_only_line_ends),
         cmocka_unit_test(test_ingest_unreadable_inputs),
         cmocka_unit_test(test_ingest_hostile_contents),
