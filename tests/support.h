@@ -68,7 +68,7 @@ static inline char *rows_dump(const struct rows *r, int with_lines)
                     "");
         sbuf_printf(&b, "%.17g|%.17g", r->dose_mg[i], r->weight_kg[i]);
         for (int k = 0; k < N_INT_COLS; k++)
-            sbuf_printf(&b, "|%d", r->score[k] ? r->score[k][i] : -1);
+            sbuf_printf(&b, "|%d", rows_int(r, COL_FIRST_INT + k, i));
         sbuf_printf(&b, "|c%u", r->conflict[i]);
         if (with_lines)
             sbuf_printf(&b, "|@%u:%u", rows_file(r, i), r->line[i]);

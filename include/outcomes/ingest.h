@@ -92,7 +92,9 @@ struct rows {
     uint32_t *adverse;          /* adverse_events as given (trimmed), id in `text` */
     double *dose_mg;            /* NaN = absent */
     double *weight_kg;          /* NaN = absent */
-    int16_t *score[N_INT_COLS]; /* integer columns, -1 = absent */
+    int16_t *score[N_INT_COLS]; /* integer columns, -1 = absent; read them with rows_int */
+    int8_t *small[N_INT_COLS];  /* once the store is built, a column whose every value fits in
+                                     a byte is kept here instead (score[k] NULL) */
     uint8_t *conflict;          /* bit i set: instrument COL_PHQ9+i conflicts on this date */
     uint32_t *file;             /* provenance: input file index; NULL when all are 0 (read
                                      it with rows_file) */
@@ -113,12 +115,22 @@ struct intern_cache;
  * (score[k] NULL, rows_drop_absent_ints): 2 bytes a row for each, 4 of 14 in the sample. */
 static inline int rows_int(const struct rows *r, int col, size_t i)
 {
+    const int8_t *s = r->small[INT_INDEX(col)];
+    if (s)
+        return s[i];
     const int16_t *c = r->score[INT_INDEX(col)];
     return c ? c[i] : -1;
 }
 
-/* The integer columns without a value in any row freed (score[k] NULL), once the store is
- * built (ingest_run). */
+/* 1 when integer column col has a value in some row (it is stored). */
+static inline int rows_has_int(const struct rows *r, int col)
+{
+    return r->small[INT_INDEX(col)] || r->score[INT_INDEX(col)];
+}
+
+/* Once the store is built (ingest_run): the integer columns without a value in any row freed
+ * (score[k] NULL), and those whose values all fit in a byte (the scores, CADSS: -1 to 127)
+ * moved to small[k], one column at a time. */
 void rows_drop_absent_ints(struct rows *r);
 
 /* Row i's input file index. The store keeps no file column when every row comes from input

@@ -95,8 +95,11 @@ void rows_fini(struct rows *rows)
     if (!rows)
         return;
 #define FREE_COLUMN(FIELD, T) free(rows->FIELD)
-    if (!rows->borrowed)
+    if (!rows->borrowed) {
         FOR_EACH_COLUMN(FREE_COLUMN);
+        for (int k = 0; k < N_INT_COLS; k++)
+            free(rows->small[k]);
+    }
 #undef FREE_COLUMN
     strtab_free(rows->patients);
     strtab_free(rows->text);
@@ -112,6 +115,8 @@ void rows_release_columns(struct rows *rows)
         rows->FIELD = NULL;                                                                        \
     } while (0)
     FOR_EACH_COLUMN(RELEASE_COLUMN);
+    for (int k = 0; k < N_INT_COLS; k++)
+        RELEASE_COLUMN(small[k], int8_t);
 #undef RELEASE_COLUMN
     free(rows->cache);
     rows->cache = NULL;
@@ -124,12 +129,21 @@ void rows_drop_absent_ints(struct rows *r)
         return;
     for (int k = 0; k < N_INT_COLS; k++) {
         const int16_t *c = r->score[k];
-        size_t i = 0;
-        while (c && i < r->n && c[i] < 0)
-            i++;
-        if (c && i == r->n) {
+        if (!c)
+            continue;
+        int lo = 0, hi = -1;
+        for (size_t i = 0; i < r->n; i++) {
+            lo = c[i] < lo ? c[i] : lo;
+            hi = c[i] > hi ? c[i] : hi;
+        }
+        int8_t *s = hi < 0 || lo < INT8_MIN || hi > INT8_MAX ? NULL : malloc(r->n ? r->n : 1);
+        if (s) /* (else, out of memory: the column stays as it is) */
+            for (size_t i = 0; i < r->n; i++)
+                s[i] = (int8_t)c[i];
+        if (hi < 0 || s) {
             free(r->score[k]);
             r->score[k] = NULL;
+            r->small[k] = s;
         }
     }
 }

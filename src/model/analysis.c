@@ -249,17 +249,17 @@ static void data_quality(const struct rows *r, const struct model_opts *o, struc
 {
     memset(q, 0, sizeof *q);
     q->missing_n = (long)r->n;
-    const int16_t *primary = r->score[INT_INDEX(o->instrument)]; /* (NULL: no row has one) */
+
     for (size_t i = 0; i < r->n;) {
         /* one patient's rows of one date (the store is sorted so): a treatment has a score when
          * any of them carries one, so that a score from a long score file counts (SPEC 16) */
         size_t j = i;
         int scored = 0;
         for (; j < r->n && r->patient[j] == r->patient[i] && r->date[j] == r->date[i]; j++)
-            scored |= primary && primary[j] >= 0;
+            scored |= rows_int(r, o->instrument, j) >= 0;
         for (; i < j; i++) {
             for (int k = 0; k < N_INT_COLS; k++)
-                q->missing[k] += !r->score[k] || r->score[k][i] < 0;
+                q->missing[k] += rows_int(r, COL_FIRST_INT + k, i) < 0;
             if (r->type[i] == SESSION_TREATMENT) {
                 q->treatment_sessions++;
                 q->treatment_without_primary += !scored;

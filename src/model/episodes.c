@@ -20,13 +20,13 @@ size_t model_usable_scores(const struct rows *r, size_t a, size_t b, int col,
     size_t n = 0;
     int k = INT_INDEX(col);
     int conflict_bit = k < N_CONFLICT_COLS ? 1 << k : 0;
-    if (!r->score[k]) /* no row has the column */
+    if (!rows_has_int(r, col)) /* no row has the column */
         return 0;
     for (size_t i = a; i < b;) {
         size_t j = i;
         int value = -1, bad = 0;
         for (; j < b && r->date[j] == r->date[i]; j++) {
-            int16_t s = r->score[k][j];
+            int s = rows_int(r, col, j);
             if (s < 0)
                 continue;
             if (r->conflict[j] & conflict_bit)

@@ -434,15 +434,16 @@ static void test_ingest_file_column(void **state)
 }
 
 /* An integer column no accepted row has a value in is not stored (rows_drop_absent_ints):
- * madrs in the header with every value empty, qids_sr16 not in it; phq9 kept; a value only on a
- * rejected row does not keep a column; rows_int reads -1 from a dropped column. */
+ * madrs in the header with every value empty, qids_sr16 not in it, cadss with a value only on a
+ * rejected row; a column whose values fit in a byte (-1 to 127) is kept in a byte, one with a
+ * larger value in two; rows_int reads each, -1 from a dropped one. */
 static void test_ingest_absent_int_columns(void **state)
 {
     (void)state;
-    const char *text = "patient_id,session_date,phq9,madrs,cadss\n"
-                       "A,2026-01-01,12,,\n"
-                       "B,2026-01-02,,,\n"
-                       "C,2026-13-40,,,5\n";
+    const char *text = "patient_id,session_date,phq9,madrs,cadss,sbp_pre,monitoring_min\n"
+                       "A,2026-01-01,12,,,128,127\n"
+                       "B,2026-01-02,,,,,\n"
+                       "C,2026-13-40,,,5,,\n";
     char *p = write_temp(text, strlen(text));
     struct ingest_opts o = default_opts();
     struct ingest_result res;
@@ -451,14 +452,24 @@ static void test_ingest_absent_int_columns(void **state)
     assert_int_equal(run(files, 1, &o, &res, &d), 0);
     assert_int_equal(res.rows_accepted, 2);
     assert_int_equal(res.rows_rejected, 1);
-    assert_non_null(res.rows.score[INT_INDEX(COL_PHQ9)]);
-    assert_null(res.rows.score[INT_INDEX(COL_MADRS)]);
-    assert_null(res.rows.score[INT_INDEX(COL_QIDS_SR16)]);
-    assert_null(res.rows.score[INT_INDEX(COL_CADSS)]);
-    assert_int_equal(rows_int(&res.rows, COL_PHQ9, 0), 12);
-    assert_int_equal(rows_int(&res.rows, COL_PHQ9, 1), -1);
-    assert_int_equal(rows_int(&res.rows, COL_MADRS, 1), -1);
-    assert_int_equal(rows_int(&res.rows, COL_CADSS, 0), -1);
+    const struct rows *r = &res.rows;
+    assert_non_null(r->small[INT_INDEX(COL_PHQ9)]);
+    assert_null(r->score[INT_INDEX(COL_PHQ9)]);
+    assert_non_null(r->small[INT_INDEX(COL_MONITORING_MIN)]);
+    assert_non_null(r->score[INT_INDEX(COL_SBP_PRE)]);
+    assert_null(r->small[INT_INDEX(COL_SBP_PRE)]);
+    for (int col = COL_MADRS; col <= COL_CADSS; col += COL_CADSS - COL_MADRS) {
+        assert_false(rows_has_int(r, col));
+        assert_int_equal(rows_int(r, col, 0), -1);
+    }
+    assert_false(rows_has_int(r, COL_QIDS_SR16));
+    assert_true(rows_has_int(r, COL_PHQ9));
+    assert_int_equal(rows_int(r, COL_PHQ9, 0), 12);
+    assert_int_equal(rows_int(r, COL_PHQ9, 1), -1);
+    assert_int_equal(rows_int(r, COL_SBP_PRE, 0), 128);
+    assert_int_equal(rows_int(r, COL_SBP_PRE, 1), -1);
+    assert_int_equal(rows_int(r, COL_MONITORING_MIN, 0), 127);
+    assert_int_equal(rows_int(r, COL_MONITORING_MIN, 1), -1);
     ingest_result_fini(&res);
     unlink(p);
     free(p);
