@@ -111,8 +111,8 @@ struct rows {
 struct intern_cache;
 
 /* Row i's value of integer column col (col_is_int(col): a score, CADSS, a blood pressure,
- * monitoring_min), -1 when absent. A column no accepted row has a value in is not stored
- * (score[k] NULL, rows_drop_absent_ints): 2 bytes a row for each, 4 of 14 in the sample. */
+ * monitoring_min), -1 when absent. Once the store is built (rows_narrow_ints) a column no
+ * accepted row has a value in is not stored, and one whose values fit in a byte is in small[k]. */
 static inline int rows_int(const struct rows *r, int col, size_t i)
 {
     const int8_t *s = r->small[INT_INDEX(col)];
@@ -131,7 +131,7 @@ static inline int rows_has_int(const struct rows *r, int col)
 /* Once the store is built (ingest_run): the integer columns without a value in any row freed
  * (score[k] NULL), and those whose values all fit in a byte (the scores, CADSS: -1 to 127)
  * moved to small[k], one column at a time. */
-void rows_drop_absent_ints(struct rows *r);
+void rows_narrow_ints(struct rows *r);
 
 /* Row i's input file index. The store keeps no file column when every row comes from input
  * file 0 (r->file == NULL then). */

@@ -45,9 +45,6 @@ char *report_results_json(const struct report_input *in, const struct analysis *
  * taken over), or NULL. Returns 0, or -1 when out of memory. */
 int report_episodes_csv(const struct report_input *in, const struct analysis *a, int threads,
                         char *part[2], size_t len[2]);
-/* review.csv: patient_id,episode,date,file,line,flag,value for every flagged session or
- * episode (SPEC 13), in the analysis's order (patient, date, flag). */
-char *report_review_csv(const struct report_input *in, const struct analysis *a, size_t *len);
 /* rejects.csv: file,line,column,value,reason for every rejected or set-aside row. */
 char *report_rejects_csv(const struct report_input *in, size_t *len);
 

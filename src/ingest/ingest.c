@@ -737,7 +737,7 @@ int ingest_run(const char *const *paths, size_t npaths, const struct ingest_opts
         res->files[res->dups[i].file].rows_duplicate++;
     for (size_t i = 0; i < res->rows.n; i++)
         res->files[rows_file(&res->rows, i)].rows_accepted++;
-    rows_drop_absent_ints(&res->rows);
+    rows_narrow_ints(&res->rows);
 out:
     for (size_t s = 0; s < segs.n; s++)
         segment_free(segs.v[s]);

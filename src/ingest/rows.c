@@ -123,7 +123,7 @@ void rows_release_columns(struct rows *rows)
     rows->cap = 0;
 }
 
-void rows_drop_absent_ints(struct rows *r)
+void rows_narrow_ints(struct rows *r)
 {
     if (r->borrowed)
         return;

@@ -249,7 +249,6 @@ static void data_quality(const struct rows *r, const struct model_opts *o, struc
 {
     memset(q, 0, sizeof *q);
     q->missing_n = (long)r->n;
-
     for (size_t i = 0; i < r->n;) {
         /* one patient's rows of one date (the store is sorted so): a treatment has a score when
          * any of them carries one, so that a score from a long score file counts (SPEC 16) */

@@ -600,11 +600,3 @@ void report_review_stream_fini(struct review_stream *rs)
     rs->buf = NULL;
     rs->cap = 0;
 }
-
-char *report_review_csv(const struct report_input *in, const struct analysis *a, size_t *len)
-{
-    struct out o = {0};
-    size_t at = 0, rows = 0;
-    review_rows(&o, in, &a->checks, NULL, 0, 1, &at, &rows, SIZE_MAX);
-    return finish(&o, len);
-}

@@ -982,11 +982,12 @@ static int close_output(int fd, int rc, const char *name, int first, struct diag
     return 0;
 }
 
-/* src written to fd from the start, with direct I/O when it is at least min_direct bytes (its
- * first stage full) and the file system allows it, else through the page cache. A parts array
+/* src written to fd from the start, with direct I/O when its first stage fills (4 MiB; a
+ * parts array is given only from 8 MiB) and the file system allows it, else through the page
+ * cache. A parts array
  * (pa not NULL) written through the page cache goes from its parts (writev), not the stage.
  * Returns 0, or -1 with errno set (ENOMEM when the source failed). */
-static int write_source(int fd, struct source *src, const struct parts_at *pa, size_t min_direct)
+static int write_source(int fd, struct source *src, const struct parts_at *pa)
 {
     void *mem;
     if (posix_memalign(&mem, ALIGN, STAGE) != 0)
@@ -996,14 +997,11 @@ static int write_source(int fd, struct source *src, const struct parts_at *pa, s
     int rc = 1; /* rc 1: not written yet */
 #if defined(O_DIRECT)
     int fl = fcntl(fd, F_GETFL);
-    if (!src->failed && fill == STAGE && min_direct >= STAGE && fl >= 0 &&
-        fcntl(fd, F_SETFL, fl | O_DIRECT) == 0) {
+    if (!src->failed && fill == STAGE && fl >= 0 && fcntl(fd, F_SETFL, fl | O_DIRECT) == 0) {
         rc = write_direct(fd, src, stage, fill);
         if (rc == 1) /* refused: through the page cache below, from offset 0 */
             fcntl(fd, F_SETFL, fl);
     }
-#else
-    (void)min_direct;
 #endif
     if (rc == 1 && pa) {
         rc = write_parts(fd, pa->parts, pa->lens, pa->nparts);
@@ -1032,7 +1030,7 @@ int report_out_write(const char *name, const char *const *parts, const size_t *l
     struct source src = {next_part, &pa, NULL, 0, NULL, 0, 0, 0};
     int rc;
     if (total >= (8u << 20))
-        rc = write_source(fd, &src, &pa, total);
+        rc = write_source(fd, &src, &pa);
     else
         rc = write_parts(fd, parts, lens, nparts);
     return close_output(fd, rc, name, first, d);
@@ -1046,7 +1044,7 @@ int report_out_write_stream(const char *name, int (*next)(void *arg, const char 
     if (fd < 0)
         return d->code;
     struct source src = {next, arg, NULL, 0, sha256_stream_new(), 0, 0, 0};
-    int rc = src.sha ? write_source(fd, &src, NULL, SIZE_MAX) : (errno = ENOMEM, -1);
+    int rc = src.sha ? write_source(fd, &src, NULL) : (errno = ENOMEM, -1);
     if (rc == 0 && sha256_stream_end(src.sha, sha) != 0)
         rc = -1, errno = ENOMEM;
     sha256_stream_free(src.sha);

@@ -433,7 +433,7 @@ static void test_ingest_file_column(void **state)
     free(pn);
 }
 
-/* An integer column no accepted row has a value in is not stored (rows_drop_absent_ints):
+/* An integer column no accepted row has a value in is not stored (rows_narrow_ints):
  * madrs in the header with every value empty, qids_sr16 not in it, cadss with a value only on a
  * rejected row; a column whose values fit in a byte (-1 to 127) is kept in a byte, one with a
  * larger value in two; rows_int reads each, -1 from a dropped one. */
