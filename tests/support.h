@@ -63,10 +63,11 @@ static inline char *rows_dump(const struct rows *r, int with_lines)
         date_format(r->date[i], d);
         sbuf_printf(&b, "%s|%s|%u|%s|%s|%s|%s|%s|%s|%s|", strtab_get(r->patients, r->patient[i], 0),
                     d, r->type[i], ingest_route_name(r->route[i]), ingest_drug_name(r->drug[i]),
-                    strtab_get(r->text, r->site[i], 0), strtab_get(r->text, r->clinician[i], 0),
-                    strtab_get(r->text, r->therapy[i], 0), strtab_get(r->text, r->adverse[i], 0),
-                    "");
-        sbuf_printf(&b, "%.17g|%.17g", r->dose_mg[i], r->weight_kg[i]);
+                    strtab_get(r->text, rows_text(r, TEXT_SITE, i), 0),
+                    strtab_get(r->text, rows_text(r, TEXT_CLINICIAN, i), 0),
+                    strtab_get(r->text, rows_text(r, TEXT_THERAPY, i), 0),
+                    strtab_get(r->text, rows_text(r, TEXT_ADVERSE, i), 0), "");
+        sbuf_printf(&b, "%.17g|%.17g", rows_dose(r, i), rows_weight(r, i));
         for (int k = 0; k < N_INT_COLS; k++)
             sbuf_printf(&b, "|%d", rows_int(r, COL_FIRST_INT + k, i));
         sbuf_printf(&b, "|c%u", r->conflict[i]);

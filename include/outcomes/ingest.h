@@ -6,6 +6,7 @@
 #ifndef OUTCOMES_INGEST_H
 #define OUTCOMES_INGEST_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -77,6 +78,20 @@ struct problem_list {
     size_t n, cap;
 };
 
+_Static_assert(N_INT_COLS <= 32, "rows.int_unread holds a bit per integer column");
+
+/* Input files one run reads at most (the review list names a row's file in 16 bits). */
+#define INGEST_MAX_FILES 65535
+
+/* The four text columns of a row (ids in rows.text): rows_text(r, TEXT_SITE, i). */
+enum text_col { TEXT_SITE, TEXT_CLINICIAN, TEXT_THERAPY, TEXT_ADVERSE, TEXT_COLS };
+
+/* A text column narrowed once the store is built: ids in width (1 or 2) bytes. */
+struct narrow_ids {
+    void *p;
+    int width;
+};
+
 /* Accepted rows, one array per column (SPEC section 1's columns, parsed). Absent values:
  * strings id 0, route/drug 0, dose/weight NaN, integer columns -1. */
 struct rows {
@@ -93,16 +108,26 @@ struct rows {
     double *dose_mg;            /* NaN = absent */
     double *weight_kg;          /* NaN = absent */
     int16_t *score[N_INT_COLS]; /* integer columns, -1 = absent; read them with rows_int */
-    int8_t *small[N_INT_COLS];  /* once the store is built, a column whose every value fits in
-                                     a byte is kept here instead (score[k] NULL) */
-    uint8_t *conflict;          /* bit i set: instrument COL_PHQ9+i conflicts on this date */
-    uint32_t *file;             /* provenance: input file index; NULL when all are 0 (read
+    int8_t *score8[N_INT_COLS]; /* while the store is built, a column whose range (the column
+                                   table's) fits in a byte is here instead (rows_int_byte) */
+    uint8_t *small[N_INT_COLS]; /* once the store is built, a column whose values span at most
+                                     255 numbers is kept here instead (score[k] NULL): 0 absent,
+                                     else the value - small_off[k] */
+    int16_t small_off[N_INT_COLS];
+    uint32_t *dose_dec, *weight_dec;  /* once the store is built, dose_mg and weight_kg as
+                                        decimals (rows_decimal), that column NULL then */
+    struct narrow_ids ids[TEXT_COLS]; /* once the store is built, a text column whose ids fit in
+                                         one or two bytes (its uint32_t column NULL then) */
+    uint8_t *conflict;                /* bit i set: instrument COL_PHQ9+i conflicts on this date */
+    uint32_t *file;                   /* provenance: input file index; NULL when all are 0 (read
                                      it with rows_file) */
-    int lean;                   /* a reader's chunk: conflict and file are not stored (they
+    uint32_t int_unread; /* while reading: bit k, integer column k is not in the file's header, so
+                            a reader leaves it as it is (ingest.c frees it after the read) */
+    int lean;            /* a reader's chunk: conflict and file are not stored (they
                                      are constant there; the store fills them) */
-    int borrowed;               /* the columns are a window of another store's (cap fixed,
+    int borrowed;        /* the columns are a window of another store's (cap fixed,
                                      not freed here) */
-    uint32_t *line;             /* provenance: physical line of the record */
+    uint32_t *line;      /* provenance: physical line of the record */
     struct strtab *patients;    /* patient ids */
     struct strtab *text;        /* site, clinician, therapy, adverse event strings */
     struct intern_cache *cache; /* while reading: recent strings per column (rows.c) */
@@ -111,27 +136,75 @@ struct rows {
 struct intern_cache;
 
 /* Row i's value of integer column col (col_is_int(col): a score, CADSS, a blood pressure,
- * monitoring_min), -1 when absent. Once the store is built (rows_narrow_ints) a column no
+ * monitoring_min), -1 when absent. Once the store is built (rows_narrow) a column no
  * accepted row has a value in is not stored, and one whose values fit in a byte is in small[k]. */
 static inline int rows_int(const struct rows *r, int col, size_t i)
 {
-    const int8_t *s = r->small[INT_INDEX(col)];
-    if (s)
-        return s[i];
+    const uint8_t *s = r->small[INT_INDEX(col)];
+    if (s) {
+        int v = s[i];
+        return v ? v + r->small_off[INT_INDEX(col)] : -1;
+    }
     const int16_t *c = r->score[INT_INDEX(col)];
-    return c ? c[i] : -1;
+    if (c)
+        return c[i];
+    const int8_t *b = r->score8[INT_INDEX(col)];
+    return b ? b[i] : -1;
+}
+
+/* Row i's id (in rows.text) of text column c (enum text_col), 0 = empty. Once the store is
+ * built (rows_narrow) the column may be held in one or two bytes. */
+static inline uint32_t rows_text(const struct rows *r, int c, size_t i)
+{
+    const struct narrow_ids *n = &r->ids[c];
+    if (n->p)
+        return n->width == 1 ? ((const uint8_t *)n->p)[i] : ((const uint16_t *)n->p)[i];
+    const uint32_t *w = c == TEXT_SITE        ? r->site
+                        : c == TEXT_CLINICIAN ? r->clinician
+                        : c == TEXT_THERAPY   ? r->therapy
+                                              : r->adverse;
+    return w[i];
+}
+
+/* A decimal of a narrowed dose or weight column: (v << 4) | k for the value v / 10^k, exactly
+ * the double the reader made (the division is the one that made it); ROWS_DEC_ABSENT none. */
+#define ROWS_DEC_ABSENT UINT32_MAX
+static inline double rows_decimal(uint32_t x)
+{
+    static const double p10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    return x == ROWS_DEC_ABSENT ? NAN : (double)(x >> 4) / p10[x & 15];
+}
+
+/* Row i's dose in mg and weight in kg, NaN when absent. */
+static inline double rows_dose(const struct rows *r, size_t i)
+{
+    return r->dose_mg ? r->dose_mg[i] : rows_decimal(r->dose_dec[i]);
+}
+static inline double rows_weight(const struct rows *r, size_t i)
+{
+    return r->weight_kg ? r->weight_kg[i] : rows_decimal(r->weight_dec[i]);
 }
 
 /* 1 when integer column col has a value in some row (it is stored). */
 static inline int rows_has_int(const struct rows *r, int col)
 {
-    return r->small[INT_INDEX(col)] || r->score[INT_INDEX(col)];
+    return r->small[INT_INDEX(col)] || r->score[INT_INDEX(col)] || r->score8[INT_INDEX(col)];
 }
 
-/* Once the store is built (ingest_run): the integer columns without a value in any row freed
- * (score[k] NULL), and those whose values all fit in a byte (the scores, CADSS: -1 to 127)
- * moved to small[k], one column at a time. */
-void rows_narrow_ints(struct rows *r);
+/* 1 when integer column k (INT_INDEX) is read into a byte (score8[k]): its range in the column
+ * table is within -1..127 (the scores, CADSS); the others into two (score[k]). */
+static inline int rows_int_byte(int k)
+{
+    return ingest_columns[COL_FIRST_INT + k].hi <= INT8_MAX;
+}
+
+/* Once the store is built (ingest_run), one column at a time: the integer columns without a
+ * value in any row freed (score[k] NULL), those whose values span at most 255 numbers (the
+ * scores, CADSS, most blood pressures) moved to small[k] as offsets, the text columns
+ * whose ids fit in one or two bytes moved to ids[c], and dose and weight moved to four bytes
+ * when every value is a decimal of at most 28 bits (rows_decimal). */
+void rows_narrow(struct rows *r);
 
 /* Row i's input file index. The store keeps no file column when every row comes from input
  * file 0 (r->file == NULL then). */

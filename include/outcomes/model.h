@@ -197,13 +197,13 @@ const char *model_review_flag_name(int flag);
 /* One row of review.csv: a flagged session (its row's file and line) or episode; 28 bytes (a
  * 10 M-row export flags some 7 M sessions at the default --cadss-above). */
 struct review_row {
-    uint32_t patient; /* id in rows.patients */
-    int32_t episode;  /* the episode's number within the patient */
+    uint32_t episode; /* index into analysis.episodes (its patient and number) */
     int32_t date;
-    uint32_t file, line; /* the row: input file index and physical line */
-    int16_t v1, v2;      /* what was found, as numbers: model_review_value */
-    uint8_t flag;        /* enum review_flag */
-    uint8_t open;        /* item9_no_followup: the follow-up days not over by the data cut */
+    uint32_t line;  /* the row: physical line, and input file index (file) */
+    int16_t v1, v2; /* what was found, as numbers: model_review_value */
+    uint8_t flag;   /* enum review_flag */
+    uint8_t open;   /* item9_no_followup: the follow-up days not over by the data cut */
+    uint16_t file;  /* (more input files than this holds are refused: INGEST_MAX_FILES) */
 };
 
 /* The value column of review.csv for q ("172/104", "3", "2 (days not over)", "baseline 18;
@@ -233,7 +233,7 @@ struct safety_checks {
                                               that patient and date (every row, data quality) */
     long no_response_n;        /* eligible cohort episodes with 6 sessions */
     long flags[RF_COUNT];      /* review rows per flag */
-    struct review_row *review; /* sorted by patient id, date, flag (owned) */
+    struct review_row *review; /* sorted by patient id, date, flag, file, line (owned) */
     size_t nreview;
 };
 

@@ -507,6 +507,39 @@ static int read_fhir(struct ingest_result *res, struct segments *segs,
 }
 
 /* Reads one file: the header (stop after it), then the data in chunks. */
+/* The integer columns a wide file's header lacks (bit k: column COL_FIRST_INT + k); none for a
+ * long score file, whose score goes to the column its instrument names. */
+static uint32_t unread_ints(const struct schema *schema)
+{
+    uint32_t m = 0;
+    if (schema->shape == SHAPE_LONG)
+        return 0;
+    for (int k = 0; k < N_INT_COLS; k++)
+        if (schema->col_field[COL_FIRST_INT + k] < 0)
+            m |= 1u << k;
+    return m;
+}
+
+/* After a read into the store: the columns its readers left unwritten freed (untouched, they
+ * were virtual memory only), in the store and in the chunks' windows of it. */
+static void free_unread(struct rows *store, struct segments *segs)
+{
+    for (int k = 0; k < N_INT_COLS; k++) {
+        if (!(store->int_unread >> k & 1))
+            continue;
+        free(store->score[k]);
+        free(store->score8[k]);
+        store->score[k] = NULL;
+        store->score8[k] = NULL;
+        for (size_t s = 0; s < segs->n; s++)
+            if (segs->v[s]->placed) {
+                segs->v[s]->rows.score[k] = NULL;
+                segs->v[s]->rows.score8[k] = NULL;
+            }
+    }
+    store->int_unread = 0;
+}
+
 static int read_file(struct ingest_result *res, struct segments *segs,
                      const struct ingest_opts *opts, uint32_t fi, int *date_field,
                      struct strtab *seen_unknown, struct diag *d)
@@ -604,9 +637,13 @@ static int read_file(struct ingest_result *res, struct segments *segs,
     /* one input file whose header line holds no record (as always but with CR-only line
      * ends): its chunks are read straight into the final store */
     struct rows *store = res->nfiles == 1 && hseg->rows.n == 0 ? &res->rows : NULL;
+    if (store) /* the integer columns its header lacks are never written, so never touched */
+        store->int_unread = unread_ints(schema);
     rc = read_chunks(res, segs, opts, fi, fd, schema, from, size, nchunks, header_lines, store, d);
     if (rc < 0) /* a guessed split fell inside a quoted field: read the file in one piece */
         rc = read_chunks(res, segs, opts, fi, fd, schema, from, size, 1, header_lines, store, d);
+    if (store && !rc)
+        free_unread(store, segs);
 out:
     ingest_reader_free(hr);
     free(buf);
@@ -684,6 +721,10 @@ int ingest_run(const char *const *paths, size_t npaths, const struct ingest_opts
     int *date_field = NULL;
     struct strtab *seen_unknown = NULL;
     memset(res, 0, sizeof *res);
+    if (npaths > INGEST_MAX_FILES)
+        return diag_set(d, DIAG_USAGE, NULL, 0, 0,
+                        "%zu input files: at most %d can be read in one run", npaths,
+                        INGEST_MAX_FILES);
     if (rows_init(&res->rows) != 0)
         return diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
     res->files = calloc(npaths ? npaths : 1, sizeof *res->files);
@@ -737,7 +778,7 @@ int ingest_run(const char *const *paths, size_t npaths, const struct ingest_opts
         res->files[res->dups[i].file].rows_duplicate++;
     for (size_t i = 0; i < res->rows.n; i++)
         res->files[rows_file(&res->rows, i)].rows_accepted++;
-    rows_narrow_ints(&res->rows);
+    rows_narrow(&res->rows);
 out:
     for (size_t s = 0; s < segs.n; s++)
         segment_free(segs.v[s]);

@@ -75,8 +75,12 @@ void rows_borrow(struct rows *window, const struct rows *store, size_t from, siz
         fn(adverse, uint32_t);                                                                     \
         fn(dose_mg, double);                                                                       \
         fn(weight_kg, double);                                                                     \
-        for (int k_ = 0; k_ < N_INT_COLS; k_++)                                                    \
-            fn(score[k_], int16_t);                                                                \
+        for (int k_ = 0; k_ < N_INT_COLS; k_++) {                                                  \
+            if (rows_int_byte(k_))                                                                 \
+                fn(score8[k_], int8_t);                                                            \
+            else                                                                                   \
+                fn(score[k_], int16_t);                                                            \
+        }                                                                                          \
         fn(line, uint32_t);                                                                        \
     } while (0)
 
@@ -87,6 +91,12 @@ void rows_borrow(struct rows *window, const struct rows *store, size_t from, siz
         fn(conflict, uint8_t);                                                                     \
         fn(file, uint32_t);                                                                        \
     } while (0)
+
+/* Integer column k of row i while the store is built (score8 or score; -1 when not stored). */
+static inline int store_int(const struct rows *r, int k, size_t i)
+{
+    return r->score8[k] ? r->score8[k][i] : r->score[k] ? r->score[k][i] : -1;
+}
 
 /* The output of one reader over one record-aligned chunk of a file. */
 struct segment {

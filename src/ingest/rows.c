@@ -99,6 +99,10 @@ void rows_fini(struct rows *rows)
         FOR_EACH_COLUMN(FREE_COLUMN);
         for (int k = 0; k < N_INT_COLS; k++)
             free(rows->small[k]);
+        for (int c = 0; c < TEXT_COLS; c++)
+            free(rows->ids[c].p);
+        free(rows->dose_dec);
+        free(rows->weight_dec);
     }
 #undef FREE_COLUMN
     strtab_free(rows->patients);
@@ -116,36 +120,135 @@ void rows_release_columns(struct rows *rows)
     } while (0)
     FOR_EACH_COLUMN(RELEASE_COLUMN);
     for (int k = 0; k < N_INT_COLS; k++)
-        RELEASE_COLUMN(small[k], int8_t);
+        RELEASE_COLUMN(small[k], uint8_t);
+    for (int c = 0; c < TEXT_COLS; c++)
+        RELEASE_COLUMN(ids[c].p, void);
+    RELEASE_COLUMN(dose_dec, uint32_t);
+    RELEASE_COLUMN(weight_dec, uint32_t);
 #undef RELEASE_COLUMN
     free(rows->cache);
     rows->cache = NULL;
     rows->cap = 0;
 }
 
-void rows_narrow_ints(struct rows *r)
+/* Integer column k: freed when no row has a value, else moved to a byte a row when its values
+ * span at most 255 numbers (byte 0 = absent, else value - small_off[k]). */
+static void narrow_int(struct rows *r, int k)
+{
+    int lo = INT16_MAX, hi = -1;
+    for (size_t i = 0; i < r->n; i++) {
+        int v = store_int(r, k, i);
+        if (v >= 0) {
+            lo = v < lo ? v : lo;
+            hi = v > hi ? v : hi;
+        }
+    }
+    uint8_t *s = hi < 0 || hi - lo > 254 ? NULL : malloc(r->n ? r->n : 1);
+    if (s) { /* (else, out of memory: the column stays as it is) */
+        int off = lo - 1;
+        for (size_t i = 0; i < r->n; i++) {
+            int v = store_int(r, k, i);
+            s[i] = v < 0 ? 0 : (uint8_t)(v - off);
+        }
+        r->small_off[k] = (int16_t)off;
+    }
+    if (hi < 0 || s) {
+        free(r->score[k]);
+        free(r->score8[k]);
+        r->score[k] = NULL;
+        r->score8[k] = NULL;
+        r->small[k] = s;
+    }
+}
+
+/* Text column c (*w): moved to one or two bytes a row when its largest id allows. */
+static void narrow_text(struct rows *r, int c, uint32_t **w)
+{
+    const uint32_t *v = *w;
+    uint32_t hi = 0;
+    for (size_t i = 0; i < r->n; i++)
+        hi = v[i] > hi ? v[i] : hi;
+    int width = hi <= UINT8_MAX ? 1 : hi <= UINT16_MAX ? 2 : 4;
+    void *p = width == 4 ? NULL : malloc((r->n ? r->n : 1) * (size_t)width);
+    if (!p) /* (wide ids, or out of memory: the column stays as it is) */
+        return;
+    if (width == 1)
+        for (size_t i = 0; i < r->n; i++)
+            ((uint8_t *)p)[i] = (uint8_t)v[i];
+    else
+        for (size_t i = 0; i < r->n; i++)
+            ((uint16_t *)p)[i] = (uint16_t)v[i];
+    free(*w);
+    *w = NULL;
+    r->ids[c] = (struct narrow_ids){p, width};
+}
+
+/* d as (v << 4) | k with v / 10^k == d exactly and v < 2^28 - 1 (the smallest k), NaN as
+ * ROWS_DEC_ABSENT; 0 when there is none (then the column stays in doubles). */
+static int pack_decimal(double d, uint32_t *out)
+{
+    static const double p10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    if (isnan(d)) {
+        *out = ROWS_DEC_ABSENT;
+        return 1;
+    }
+    if (!(d >= 0))
+        return 0;
+    for (uint32_t k = 0; k < 16; k++) {
+        double x = nearbyint(d * p10[k]);
+        if (!(x < (double)((1u << 28) - 1)))
+            return 0;
+        uint32_t q = ((uint32_t)x << 4) | k;
+        if (rows_decimal(q) == d && !signbit(d)) {
+            *out = q;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The dose or weight column *w: moved to four bytes a row (*dec) when every value packs. */
+static void narrow_decimal(struct rows *r, double **w, uint32_t **dec)
+{
+    uint32_t *p = malloc((r->n ? r->n : 1) * sizeof *p);
+    if (!p)
+        return;
+    const double *v = *w;
+    double last = NAN;
+    uint32_t lastq = ROWS_DEC_ABSENT;
+    for (size_t i = 0; i < r->n; i++) {
+        if (v[i] == last || (isnan(v[i]) && isnan(last))) { /* (runs: a patient's dose) */
+            p[i] = lastq;
+            continue;
+        }
+        if (!pack_decimal(v[i], &p[i])) {
+            free(p);
+            return;
+        }
+        last = v[i];
+        lastq = p[i];
+    }
+    free(*w);
+    *w = NULL;
+    *dec = p;
+}
+
+void rows_narrow(struct rows *r)
 {
     if (r->borrowed)
         return;
-    for (int k = 0; k < N_INT_COLS; k++) {
-        const int16_t *c = r->score[k];
-        if (!c)
-            continue;
-        int lo = 0, hi = -1;
-        for (size_t i = 0; i < r->n; i++) {
-            lo = c[i] < lo ? c[i] : lo;
-            hi = c[i] > hi ? c[i] : hi;
-        }
-        int8_t *s = hi < 0 || lo < INT8_MIN || hi > INT8_MAX ? NULL : malloc(r->n ? r->n : 1);
-        if (s) /* (else, out of memory: the column stays as it is) */
-            for (size_t i = 0; i < r->n; i++)
-                s[i] = (int8_t)c[i];
-        if (hi < 0 || s) {
-            free(r->score[k]);
-            r->score[k] = NULL;
-            r->small[k] = s;
-        }
-    }
+    for (int k = 0; k < N_INT_COLS; k++)
+        if (r->score[k] || r->score8[k])
+            narrow_int(r, k);
+    uint32_t **text[TEXT_COLS] = {&r->site, &r->clinician, &r->therapy, &r->adverse};
+    for (int c = 0; c < TEXT_COLS; c++)
+        if (*text[c] && !r->ids[c].p)
+            narrow_text(r, c, text[c]);
+    if (r->dose_mg)
+        narrow_decimal(r, &r->dose_mg, &r->dose_dec);
+    if (r->weight_kg)
+        narrow_decimal(r, &r->weight_kg, &r->weight_dec);
 }
 
 void rows_release_provenance(struct rows *rows)
@@ -184,6 +287,7 @@ void rows_borrow(struct rows *window, const struct rows *store, size_t from, siz
 #define WINDOW(FIELD, T) window->FIELD = store->FIELD + from
     FOR_EACH_READ_COLUMN(WINDOW);
 #undef WINDOW
+    window->int_unread = store->int_unread;
     window->n = 0;
     window->cap = cap;
     window->lean = 1;
@@ -214,7 +318,12 @@ int rows_push(struct rows *rows, const struct row_stage *st)
     rows->dose_mg[i] = st->dose_mg;
     rows->weight_kg[i] = st->weight_kg;
     for (int k = 0; k < N_INT_COLS; k++)
-        rows->score[k][i] = st->score[k];
+        if (rows->int_unread >> k & 1)
+            continue;
+        else if (rows_int_byte(k))
+            rows->score8[k][i] = (int8_t)st->score[k];
+        else
+            rows->score[k][i] = st->score[k];
     if (!rows->lean) {
         rows->conflict[i] = 0;
         rows->file[i] = st->file;

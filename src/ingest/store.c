@@ -52,8 +52,8 @@ static int row_content_cmp(const struct rows *r, size_t a, size_t b)
         return c;
     if ((c = cmp_double(r->weight_kg[a], r->weight_kg[b])) != 0)
         return c;
-    for (int k = 0; k < N_INT_COLS; k++)
-        CMP_FIELD(r->score[k][a], r->score[k][b]);
+    for (int k = 0; k < N_INT_COLS; k++) /* (a column no input file has is -1: ingest.c) */
+        CMP_FIELD(store_int(r, k, a), store_int(r, k, b));
     return 0;
 }
 
@@ -403,12 +403,33 @@ static int gather_column(struct rows *dst, const struct source *src, const uint3
     return 0;
 }
 
+/* 1 when column c is an integer column that no segment with rows stores (no input file has it:
+ * ingest.c frees it after the read); the segments' own are freed and dst keeps none. */
+static int unstored(struct rows *dst, const struct source *src, struct column_desc c)
+{
+    int wide = c.off >= offsetof(struct rows, score) &&
+               c.off < offsetof(struct rows, score) + sizeof dst->score;
+    int byte = c.off >= offsetof(struct rows, score8) &&
+               c.off < offsetof(struct rows, score8) + sizeof dst->score8;
+    if (!wide && !byte)
+        return 0;
+    for (size_t s = 0; s < src->nseg; s++)
+        if (src->off[s + 1] > src->off[s] && *COLUMN_PTR(&src->segs[s]->rows, c))
+            return 0;
+    for (size_t s = 0; s < src->nseg; s++)
+        release_column(src->segs[s], c);
+    free(*COLUMN_PTR(dst, c));
+    *COLUMN_PTR(dst, c) = NULL;
+    return 1;
+}
+
 static void *gather_run(void *arg)
 {
     struct gather_job *j = arg;
     j->rc = 0;
     for (size_t k = (size_t)j->parity; k < j->ncols && !j->rc; k += 2)
-        j->rc = j->placed   ? close_gaps(j->dst, j->src, j->cols[k])
+        j->rc = unstored(j->dst, j->src, j->cols[k]) ? 0
+                : j->placed                          ? close_gaps(j->dst, j->src, j->cols[k])
                 : j->concat ? concat_column(j->dst, j->src, j->n, j->cols[k])
                             : gather_column(j->dst, j->src, j->perm, j->n, j->cols[k]);
     return NULL;
@@ -485,6 +506,7 @@ static int rows_permute_range(struct rows *r, size_t base, size_t k, const uint3
         uint8_t u8;
         double f64;
         int16_t i16;
+        int8_t i8;
     } *tmp = malloc(k * sizeof *tmp);
     if (!tmp)
         return -1;
@@ -588,12 +610,15 @@ static int mark_conflicts(struct ingest_result *res)
             continue;
         for (int k = 0; k < N_CONFLICT_COLS; k++) {
             size_t first = j, other = j;
+            if (!r->score[k] && !r->score8[k])
+                continue;
             for (size_t q = i; q < j && other == j; q++) {
-                if (r->score[k][q] < 0)
+                int v = store_int(r, k, q);
+                if (v < 0)
                     continue;
                 if (first == j)
                     first = q;
-                else if (r->score[k][q] != r->score[k][first])
+                else if (v != store_int(r, k, first))
                     other = q;
             }
             if (other == j)
@@ -610,7 +635,7 @@ static int mark_conflicts(struct ingest_result *res)
             res->conflicting_same_day_scores++;
             res->conflicts_by_col[k]++;
             for (size_t q = i; q < j; q++)
-                if (r->score[k][q] >= 0)
+                if (store_int(r, k, q) >= 0)
                     r->conflict[q] |= (uint8_t)(1u << k);
         }
     }

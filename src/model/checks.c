@@ -53,6 +53,7 @@ static void vitals_add(struct vitals *v, int pre, int post)
 struct builder {
     struct safety_checks *c;
     const struct rows *r;
+    const struct episode *episodes; /* the analysis's: review rows name theirs by index */
     int oom;
     int count_only; /* a subset's (analysis.net): the review rows counted, not kept */
 };
@@ -73,11 +74,10 @@ static void review_add(struct builder *b, const struct episode *e, int32_t date,
     }
     struct review_row *q = &c->review[c->nreview++];
     memset(q, 0, sizeof *q);
-    q->patient = e->patient;
-    q->episode = e->number;
+    q->episode = (uint32_t)(e - b->episodes);
     q->date = date;
     /* the provenance columns are freed before the analysis when review.csv is not written */
-    q->file = rows_file(b->r, row);
+    q->file = (uint16_t)rows_file(b->r, row);
     q->line = b->r->line ? b->r->line[row] : 0;
     q->flag = (uint8_t)flag;
     q->v1 = (int16_t)v1;
@@ -103,9 +103,7 @@ int model_review_value(const struct review_row *q, char *buf, size_t size)
 
 static int review_cmp(const void *x, const void *y)
 {
-    const struct review_row *a = x, *b = y;
-    if (a->patient != b->patient) /* ids are byte ranks of the patient ids */
-        return a->patient < b->patient ? -1 : 1;
+    const struct review_row *a = x, *b = y; /* (of one patient) */
     if (a->date != b->date)
         return a->date < b->date ? -1 : 1;
     if (a->flag != b->flag)
@@ -120,11 +118,12 @@ static int review_cmp(const void *x, const void *y)
 /* The rows come patient by patient (the episodes' order, patient ids being byte ranks): each
  * patient's run sorted alone, so that the sort's scratch is a patient's rows, not a copy of
  * the whole list (7 M rows on a 10 M-row export). Same order as one sort by review_cmp. */
-static void sort_review(struct safety_checks *c)
+static void sort_review(struct safety_checks *c, const struct episode *eps)
 {
     for (size_t i = 0; c->review && i < c->nreview;) { /* (a subset's: counted, not kept) */
         size_t j = i + 1;
-        while (j < c->nreview && c->review[j].patient == c->review[i].patient)
+        uint32_t patient = eps[c->review[i].episode].patient;
+        while (j < c->nreview && eps[c->review[j].episode].patient == patient)
             j++;
         if (j - i > 1)
             qsort(c->review + i, j - i, sizeof *c->review, review_cmp);
@@ -212,8 +211,9 @@ static void session_checks(struct builder *b, const struct episode *e, size_t i,
     c->post_incomplete += (sq >= 0) != (dq >= 0);
     vitals_add(&c->all, pre, post);
     vitals_add(&c->by_route[r->route[i] < ROUTE_COUNT ? r->route[i] : ROUTE_NONE], pre, post);
-    vitals_add(r->clinician[i] ? &by_clin[r->clinician[i]] : &c->no_clinician, pre, post);
-    if (pre && !isnan(r->dose_mg[i])) {
+    uint32_t clin = rows_text(r, TEXT_CLINICIAN, i);
+    vitals_add(clin ? &by_clin[clin] : &c->no_clinician, pre, post);
+    if (pre && !isnan(rows_dose(r, i))) {
         c->dosed_pre++;
         if (sp >= o->bp_hold_sys || dp >= o->bp_hold_dia) {
             c->hold_dosed++;
@@ -350,7 +350,7 @@ int model_checks(const struct rows *r, const size_t *pstart, const struct analys
             maxrows = pstart[q + 1] - pstart[q];
     struct vitals *by_clin = calloc(ntext ? ntext : 1, sizeof *by_clin);
     struct dated_score *scores = malloc(maxrows * sizeof *scores);
-    struct builder b = {c, r, 0, a->net != NULL};
+    struct builder b = {c, r, a->episodes, 0, a->net != NULL};
     if (!by_clin || !scores)
         goto oom;
     if (a->net) { /* every row's counts: a subset's are the network's */
@@ -385,7 +385,7 @@ int model_checks(const struct rows *r, const size_t *pstart, const struct analys
     }
     if (b.oom || clinician_funnel(c, r, by_clin, ntext) != 0)
         goto oom;
-    sort_review(c);
+    sort_review(c, a->episodes);
     free(by_clin);
     free(scores);
     return 0;

@@ -114,14 +114,13 @@ int model_patient_episodes(const struct rows *r, size_t a, size_t b, const struc
         e->baseline_date = e->endpoint_date = e->last_followup_date = 0;
         /* strata from the index row */
         size_t ir = e->index_row;
-        e->site = r->site[ir];
-        e->clinician = r->clinician[ir];
-        e->therapy = r->therapy[ir];
+        e->site = rows_text(r, TEXT_SITE, ir);
+        e->clinician = rows_text(r, TEXT_CLINICIAN, ir);
+        e->therapy = rows_text(r, TEXT_THERAPY, ir);
         e->route = r->route[ir];
         e->drug = r->drug[ir];
-        e->mg_per_kg = (!isnan(r->dose_mg[ir]) && !isnan(r->weight_kg[ir]))
-                           ? r->dose_mg[ir] / r->weight_kg[ir]
-                           : NAN;
+        double dose = rows_dose(r, ir), weight = rows_weight(r, ir);
+        e->mg_per_kg = (!isnan(dose) && !isnan(weight)) ? dose / weight : NAN;
         e->dose_band = dose_band(e->mg_per_kg);
         /* baseline: the latest usable score in [I - window, I] */
         for (size_t k = 0; k < ns && ps->scores[k].date <= I; k++)

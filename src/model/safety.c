@@ -245,7 +245,7 @@ static int ae_pass_run(struct ae_pass *p, const struct analysis *a, const size_t
         return -1;
     int rc = 0;
     FOR_EACH_SESSION(a, r, pstart, ei, i, {
-        uint32_t t = r->adverse[i];
+        uint32_t t = rows_text(r, TEXT_ADVERSE, i);
         if (p->count[t] == UINT32_MAX && (rc = split_text(p, t)) != 0)
             return rc;
         p->sessions++;
@@ -406,7 +406,7 @@ static int ae_other(const struct rows *r, const size_t *pstart, const struct ana
     long osess = 0, oep = 0;
     size_t last_ep = SIZE_MAX;
     FOR_EACH_SESSION(a, r, pstart, ei, i, {
-        uint32_t t = r->adverse[i];
+        uint32_t t = rows_text(r, TEXT_ADVERSE, i);
         if (!other[t]) {
             size_t len, q = 0, b0, b1;
             const char *text = strtab_get(r->text, t, &len);
@@ -535,7 +535,7 @@ static void session_vitals(const struct rows *r, size_t i, int session, const st
  * (memo by text id in has_code). */
 static int row_has_code(const struct rows *r, size_t i, uint8_t *has_code)
 {
-    uint32_t t = r->adverse[i];
+    uint32_t t = rows_text(r, TEXT_ADVERSE, i);
     if (!has_code[t]) {
         size_t len;
         const char *text = strtab_get(r->text, t, &len);

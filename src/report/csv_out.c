@@ -536,7 +536,7 @@ char *report_rejects_csv(const struct report_input *in, size_t *len)
 
 /* review.csv's header (header 1), then its rows [*at, ...) of owner value (owner NULL: every
  * row) into o until it holds at least want bytes or the rows end; *rows counts the rows. */
-static void review_rows(struct out *o, const struct report_input *in, const struct safety_checks *c,
+static void review_rows(struct out *o, const struct report_input *in, const struct analysis *a,
                         const uint32_t *owner, uint32_t value, int header_too, size_t *at,
                         size_t *rows, size_t want)
 {
@@ -546,13 +546,15 @@ static void review_rows(struct out *o, const struct report_input *in, const stru
         for (size_t k = 0; k < 7; k++)
             field(o, header[k], k == 6);
     char day[11], v[48];
+    const struct safety_checks *c = &a->checks;
     size_t i = *at;
     for (; i < c->nreview && o->n < want && !o->oom; i++) {
         const struct review_row *q = &c->review[i];
         if (owner && owner[i] != value)
             continue;
-        field_id(o, in->patient_ids, q->patient, 0);
-        field_long(o, q->episode, 1, 0);
+        const struct episode *e = &a->episodes[q->episode];
+        field_id(o, in->patient_ids, e->patient, 0);
+        field_long(o, e->number, 1, 0);
         date_format(q->date, day);
         field(o, day, 0);
         field(o, q->file < in->nfiles ? in->files[q->file].path : "", 0);
@@ -570,7 +572,7 @@ void report_review_stream_init(struct review_stream *rs, const struct report_inp
 {
     memset(rs, 0, sizeof *rs);
     rs->in = in;
-    rs->c = &a->checks;
+    rs->a = a;
     rs->owner = owner;
     rs->value = value;
 }
@@ -581,14 +583,14 @@ int report_review_stream_next(void *arg, const char **p, size_t *n)
     struct out o = {rs->buf, 0, rs->cap, 0};
     if (rs->done)
         return 0;
-    review_rows(&o, rs->in, rs->c, rs->owner, rs->value, !rs->started, &rs->at, &rs->rows,
+    review_rows(&o, rs->in, rs->a, rs->owner, rs->value, !rs->started, &rs->at, &rs->rows,
                 REVIEW_PIECE);
     rs->started = 1;
     rs->buf = o.s;
     rs->cap = o.cap;
     if (o.oom)
         return -1;
-    rs->done = rs->at >= rs->c->nreview;
+    rs->done = rs->at >= rs->a->checks.nreview;
     *p = o.s;
     *n = o.n;
     return o.n > 0 || !rs->done ? 1 : 0;

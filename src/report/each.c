@@ -333,27 +333,14 @@ int each_analyse(struct each *e, const struct ingest_result *in, const struct an
     return rc;
 }
 
-/* Per network review row, its episode's value: the rows are sorted by patient (as the
- * episodes are), then by date, so each patient's episodes are found by one walk. */
+/* Per network review row, its episode's value. */
 static int review_owners(struct each *e, struct diag *d)
 {
     const struct safety_checks *c = &e->net->checks;
-    const struct episode *eps = e->net->episodes;
-    size_t n = e->net->nepisodes, p = 0;
     if (!(e->rowner = malloc((c->nreview ? c->nreview : 1) * sizeof *e->rowner)))
         return oom(d);
-    for (size_t q = 0; q < c->nreview; q++) {
-        const struct review_row *rr = &c->review[q];
-        while (p < n && eps[p].patient < rr->patient)
-            p++;
-        size_t k = p;
-        while (k < n && eps[k].patient == rr->patient && eps[k].number != rr->episode)
-            k++;
-        if (k == n || eps[k].patient != rr->patient)
-            return diag_set(d, DIAG_IO, NULL, 0, 0, "a review row of no episode (patient %u)",
-                            (unsigned)rr->patient);
-        e->rowner[q] = owner_of(e, &eps[k]);
-    }
+    for (size_t q = 0; q < c->nreview; q++)
+        e->rowner[q] = owner_of(e, &e->net->episodes[c->review[q].episode]);
     return 0;
 }
 

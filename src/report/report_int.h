@@ -82,7 +82,7 @@ char *report_episodes_csv_of(const char *const net[2], const struct csv_index *i
 #define REVIEW_PIECE (1u << 20)
 struct review_stream {
     const struct report_input *in;
-    const struct safety_checks *c;
+    const struct analysis *a;
     const uint32_t *owner;
     uint32_t value;
     size_t at, rows;

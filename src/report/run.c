@@ -319,6 +319,15 @@ static int analyse(struct run *r)
     return 0;
 }
 
+/* A dose or weight column, in whichever width it is kept, as a buffer of its bytes. */
+static void take_buffer(double **wide, uint32_t **dec, size_t n, char **buf, size_t *len)
+{
+    *buf = *wide ? (char *)*wide : (char *)*dec;
+    *len = *wide ? n * sizeof **wide : *dec ? n * sizeof **dec : 0;
+    *wide = NULL;
+    *dec = NULL;
+}
+
 /* episodes.csv, formatted into row memory, then written first and hashed on a thread of its
  * own while the other outputs are made; the row columns are freed meanwhile. */
 static int episodes(struct run *r)
@@ -330,23 +339,23 @@ static int episodes(struct run *r)
      * written: their rows are small counts, and `outcomes check` lists the rejects */
     r->row_level = r->rq->model.suppress_below <= 1;
     r->eh = (struct out_hash){"episodes.csv", {NULL, NULL}, {0, 0}, "", -1};
-    /* the outputs need the string tables, not the row columns. Two columns of 8 bytes a row
-     * become the buffers episodes.csv is formatted into (memory already in place, where fresh
-     * pages would each cost a fault), so that peak memory is the row store, not the store and
-     * the outputs; the other columns are freed once it is formatted */
+    /* the outputs need the string tables, not the row columns. The dose and weight columns (4
+     * or 8 bytes a row) become the buffers episodes.csv is formatted into (memory already in
+     * place, where fresh pages would each cost a fault); the other columns are freed while it
+     * is formatted, on a thread of their own (freeing 500 MB takes a tenth of a second), so
+     * that the growing buffers take the place of the freed columns */
     if (r->row_level) {
-        r->eparts[0] = (char *)rows->dose_mg;
-        r->eparts[1] = (char *)rows->weight_kg;
-        r->elens[0] = r->elens[1] = rows->n * sizeof *rows->dose_mg;
-        rows->dose_mg = rows->weight_kg = NULL;
-        if (report_episodes_csv_indexed(&r->ri, &r->a, r->rq->threads, r->eparts, r->elens,
-                                        r->rq->each ? &r->each.eidx : NULL) != 0)
-            return diag_set(r->d, DIAG_IO, NULL, 0, 0, "out of memory while writing the results");
+        take_buffer(&rows->dose_mg, &rows->dose_dec, rows->n, &r->eparts[0], &r->elens[0]);
+        take_buffer(&rows->weight_kg, &rows->weight_dec, rows->n, &r->eparts[1], &r->elens[1]);
     }
-    /* a thread of its own frees the row columns while the outputs are written (freeing 800 MB
-     * takes a tenth of a second) */
     r->releasing =
         r->rq->threads > 1 && pthread_create(&r->releaser, NULL, release_rows, rows) == 0;
+    if (!r->releasing)
+        rows_release_columns(rows);
+    if (r->row_level &&
+        report_episodes_csv_indexed(&r->ri, &r->a, r->rq->threads, r->eparts, r->elens,
+                                    r->rq->each ? &r->each.eidx : NULL) != 0)
+        return diag_set(r->d, DIAG_IO, NULL, 0, 0, "out of memory while writing the results");
     r->t3 = now();
     if (report_out_begin(r->rq->dir, r->rq->waiting, r->rq->arg, r->d) != 0)
         return r->d->code;

@@ -433,43 +433,93 @@ static void test_ingest_file_column(void **state)
     free(pn);
 }
 
-/* An integer column no accepted row has a value in is not stored (rows_narrow_ints):
+/* An integer column no accepted row has a value in is not stored (rows_narrow):
  * madrs in the header with every value empty, qids_sr16 not in it, cadss with a value only on a
- * rejected row; a column whose values fit in a byte (-1 to 127) is kept in a byte, one with a
- * larger value in two; rows_int reads each, -1 from a dropped one. */
+ * rejected row; a column whose values span at most 255 numbers is kept in a byte (dbp_pre 30 to
+ * 284, exactly 255; sbp_pre one value), one spanning more in two (sbp_post 30 to 285, 256;
+ * monitoring_min 0 to 1440); rows_int reads each, -1 from a dropped one. */
 static void test_ingest_absent_int_columns(void **state)
 {
     (void)state;
-    const char *text = "patient_id,session_date,phq9,madrs,cadss,sbp_pre,monitoring_min\n"
-                       "A,2026-01-01,12,,,128,127\n"
-                       "B,2026-01-02,,,,,\n"
-                       "C,2026-13-40,,,5,,\n";
+    const char *text =
+        "patient_id,session_date,phq9,madrs,cadss,sbp_pre,dbp_pre,sbp_post,monitoring_min\n"
+        "A,2026-01-01,12,,,128,30,30,1440\n"
+        "B,2026-01-02,,,,,284,285,0\n"
+        "B,2026-01-03,0,,,,,,\n"
+        "C,2026-13-40,,,5,,,,\n";
     char *p = write_temp(text, strlen(text));
     struct ingest_opts o = default_opts();
     struct ingest_result res;
     struct diag d;
     const char *files[] = {p};
     assert_int_equal(run(files, 1, &o, &res, &d), 0);
-    assert_int_equal(res.rows_accepted, 2);
+    assert_int_equal(res.rows_accepted, 3);
     assert_int_equal(res.rows_rejected, 1);
     const struct rows *r = &res.rows;
-    assert_non_null(r->small[INT_INDEX(COL_PHQ9)]);
-    assert_null(r->score[INT_INDEX(COL_PHQ9)]);
-    assert_non_null(r->small[INT_INDEX(COL_MONITORING_MIN)]);
-    assert_non_null(r->score[INT_INDEX(COL_SBP_PRE)]);
-    assert_null(r->small[INT_INDEX(COL_SBP_PRE)]);
+    static const int in_byte[] = {COL_PHQ9, COL_SBP_PRE, COL_DBP_PRE};
+    for (size_t k = 0; k < sizeof in_byte / sizeof *in_byte; k++) {
+        assert_non_null(r->small[INT_INDEX(in_byte[k])]);
+        assert_null(r->score[INT_INDEX(in_byte[k])]);
+    }
+    static const int in_two[] = {COL_SBP_POST, COL_MONITORING_MIN};
+    for (size_t k = 0; k < sizeof in_two / sizeof *in_two; k++) {
+        assert_non_null(r->score[INT_INDEX(in_two[k])]);
+        assert_null(r->small[INT_INDEX(in_two[k])]);
+    }
     for (int col = COL_MADRS; col <= COL_CADSS; col += COL_CADSS - COL_MADRS) {
         assert_false(rows_has_int(r, col));
         assert_int_equal(rows_int(r, col, 0), -1);
     }
     assert_false(rows_has_int(r, COL_QIDS_SR16));
     assert_true(rows_has_int(r, COL_PHQ9));
-    assert_int_equal(rows_int(r, COL_PHQ9, 0), 12);
-    assert_int_equal(rows_int(r, COL_PHQ9, 1), -1);
-    assert_int_equal(rows_int(r, COL_SBP_PRE, 0), 128);
-    assert_int_equal(rows_int(r, COL_SBP_PRE, 1), -1);
-    assert_int_equal(rows_int(r, COL_MONITORING_MIN, 0), 127);
-    assert_int_equal(rows_int(r, COL_MONITORING_MIN, 1), -1);
+    static const int want[][4] = {
+        /* the column, then its values in rows A, B (day 2), B (day 3) */
+        {COL_PHQ9, 12, -1, 0},       {COL_SBP_PRE, 128, -1, -1},        {COL_DBP_PRE, 30, 284, -1},
+        {COL_SBP_POST, 30, 285, -1}, {COL_MONITORING_MIN, 1440, 0, -1},
+    };
+    for (size_t k = 0; k < sizeof want / sizeof *want; k++)
+        for (size_t i = 0; i < 3; i++)
+            assert_int_equal(rows_int(r, want[k][0], i), want[k][i + 1]);
+    ingest_result_fini(&res);
+    unlink(p);
+    free(p);
+}
+
+/* Text ids in one byte when the column's largest id allows (256 strings or fewer in the whole
+ * text table, ids ranked by bytes), two when it is at most 65,535, else four; rows_text reads
+ * each width. 70,000 rows: site one value ("s", ranked last: id 70,301, four bytes), clinician
+ * 300 (ids 1-300: two), adverse event one each (four), therapy none (one). */
+static void test_ingest_narrow_text(void **state)
+{
+    (void)state;
+    struct sbuf b = {0};
+    sbuf_printf(&b, "%s", "patient_id,session_date,phq9,site,clinician,adverse_events\n");
+    enum { N = 70000 };
+    for (int i = 0; i < N; i++)
+        sbuf_printf(&b, "P%05d,2026-01-01,3,s,c%03d,e%05d\n", i, i % 300, i);
+    char *p = write_temp(b.s, b.n);
+    free(b.s);
+    struct ingest_opts o = default_opts();
+    struct ingest_result res;
+    struct diag d;
+    const char *files[] = {p};
+    assert_int_equal(run(files, 1, &o, &res, &d), 0);
+    assert_int_equal(res.rows_accepted, N);
+    const struct rows *r = &res.rows;
+    assert_int_equal(r->ids[TEXT_THERAPY].width, 1); /* every id 0 */
+    assert_null(r->ids[TEXT_ADVERSE].p);             /* 70,301 strings: four bytes */
+    assert_non_null(r->adverse);
+    assert_int_equal(r->ids[TEXT_CLINICIAN].width, 2);
+    assert_null(r->ids[TEXT_SITE].p);
+    for (size_t i = 0; i < (size_t)N; i += 997) {
+        char want[16];
+        assert_string_equal(strtab_get(r->text, rows_text(r, TEXT_SITE, i), 0), "s");
+        snprintf(want, sizeof want, "c%03d", (int)(i % 300));
+        assert_string_equal(strtab_get(r->text, rows_text(r, TEXT_CLINICIAN, i), 0), want);
+        snprintf(want, sizeof want, "e%05d", (int)i);
+        assert_string_equal(strtab_get(r->text, rows_text(r, TEXT_ADVERSE, i), 0), want);
+        assert_int_equal(rows_text(r, TEXT_THERAPY, i), 0);
+    }
     ingest_result_fini(&res);
     unlink(p);
     free(p);
@@ -643,6 +693,7 @@ int main(void)
         cmocka_unit_test(test_ingest_unknown_header_bytes_as_given),
         cmocka_unit_test(test_ingest_file_column),
         cmocka_unit_test(test_ingest_absent_int_columns),
+        cmocka_unit_test(test_ingest_narrow_text),
         cmocka_unit_test(test_ingest_cr_only_line_ends),
         cmocka_unit_test(test_ingest_unreadable_inputs),
         cmocka_unit_test(test_ingest_hostile_contents),
