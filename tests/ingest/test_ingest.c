@@ -1,6 +1,7 @@
 /* test_ingest.c: ingest_run over files: accounting, duplicates, same-day conflicts, the as-of
  * cut, several files, row-order independence, parallel chunks against sequential reading, and
  * hostile inputs (each with the message it must give). */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -485,6 +486,62 @@ static void test_ingest_absent_int_columns(void **state)
     free(p);
 }
 
+/* Dose and weight kept as exact decimals (rows_dose, rows_weight give strtod's double) when
+ * every value packs in 28 bits; a column with one value that does not (17 significant digits,
+ * read with strtod) stays in doubles, the other column packs on its own. */
+static void test_ingest_narrow_decimals(void **state)
+{
+    (void)state;
+    static const char *const dose[] = {"37.9", "0.5", "1000", "12.345678", "0.000001"};
+    static const char *const weight[] = {"70.3", "20", "349.99", "72.345678901234567", "80.1"};
+    struct sbuf b = {0};
+    sbuf_printf(&b, "%s", "patient_id,session_date,session_type,dose_mg,weight_kg\n");
+    for (int i = 0; i < 5; i++)
+        sbuf_printf(&b, "P%d,2026-01-0%d,treatment,%s,%s\n", i, i + 1, dose[i], weight[i]);
+    sbuf_printf(&b, "%s", "P9,2026-02-01,treatment,,\n");
+    char *p = write_temp(b.s, b.n);
+    free(b.s);
+    struct ingest_opts o = default_opts();
+    struct ingest_result res;
+    struct diag d;
+    const char *files[] = {p};
+    assert_int_equal(run(files, 1, &o, &res, &d), 0);
+    assert_int_equal(res.rows_accepted, 6);
+    const struct rows *r = &res.rows;
+    assert_null(r->dose_mg);
+    assert_non_null(r->dose_dec);
+    assert_non_null(r->weight_kg); /* 72.345678901234567 does not pack */
+    assert_null(r->weight_dec);
+    for (size_t i = 0; i < 5; i++) {
+        double want_d = strtod(dose[i], NULL), want_w = strtod(weight[i], NULL);
+        assert_memory_equal(&(double){rows_dose(r, i)}, &want_d, sizeof want_d);
+        assert_memory_equal(&(double){rows_weight(r, i)}, &want_w, sizeof want_w);
+    }
+    assert_true(isnan(rows_dose(r, 5)) && isnan(rows_weight(r, 5)));
+    ingest_result_fini(&res);
+    unlink(p);
+    free(p);
+}
+
+/* More input files than the review list can name (INGEST_MAX_FILES) are refused before any is
+ * opened, as a usage error. */
+static void test_ingest_too_many_files(void **state)
+{
+    (void)state;
+    size_t n = (size_t)INGEST_MAX_FILES + 1;
+    const char **files = malloc(n * sizeof *files);
+    assert_non_null(files);
+    for (size_t i = 0; i < n; i++)
+        files[i] = "/nonexistent/never-opened.csv";
+    struct ingest_opts o = default_opts();
+    struct ingest_result res;
+    struct diag d;
+    assert_int_equal(run(files, n, &o, &res, &d), DIAG_USAGE);
+    assert_non_null(strstr(d.message, "65536 input files: at most 65535"));
+    ingest_result_fini(&res);
+    free(files);
+}
+
 /* Text ids in one byte when the column's largest id allows (256 strings or fewer in the whole
  * text table, ids ranked by bytes), two when it is at most 65,535, else four; rows_text reads
  * each width. 70,000 rows: site one value ("s", ranked last: id 70,301, four bytes), clinician
@@ -694,6 +751,8 @@ int main(void)
         cmocka_unit_test(test_ingest_file_column),
         cmocka_unit_test(test_ingest_absent_int_columns),
         cmocka_unit_test(test_ingest_narrow_text),
+        cmocka_unit_test(test_ingest_narrow_decimals),
+        cmocka_unit_test(test_ingest_too_many_files),
         cmocka_unit_test(test_ingest_cr_only_line_ends),
         cmocka_unit_test(test_ingest_unreadable_inputs),
         cmocka_unit_test(test_ingest_hostile_contents),
