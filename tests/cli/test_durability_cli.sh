@@ -90,6 +90,14 @@ pdftotext -f 11 -l 11 "$tmp/p25/report.pdf" "$tmp/p25.txt"
 check sup25_durability_page grep -q "Durability: does the response last" "$tmp/p25.txt"
 check sup25_sessions_withheld_said grep -q "induction window: not drawn" "$tmp/p25.txt"
 check sup25_no_empty_axis_title bash -c "! grep -q 'sessions in days 0-21' '$tmp/p25.txt'"
+# the induction lines: a total withheld for its complement is not shown as "< 11" (it is 23 or
+# more there), a count withheld over a total of 2N - 2 or less is "withheld (n episodes)", not
+# "< 11 of 11"; both withheld: "withheld (small counts)"
+check sup25_no_lt_total bash -c "! grep -q 'of < 11' '$tmp/p25.txt'"
+check sup25_no_lt_of_small_total bash -c "! grep -q '< 11 of 11' '$tmp/p25.txt'"
+check sup25_total_withheld grep -q "completed: 23 of a withheld number (rate suppressed)" "$tmp/p25.txt"
+check sup25_small_total grep -q "iv: withheld (11 episodes)" "$tmp/p25.txt"
+check sup25_both_withheld grep -q "im: withheld (small counts)" "$tmp/p25.txt"
 pdftotext -f 11 -l 11 "$tmp/s/report.pdf" "$tmp/s11.txt"
 check plain_sessions_drawn grep -q "sessions in days 0-21" "$tmp/s11.txt"
 

@@ -631,14 +631,27 @@ for r_ in reasons:
 flat = " ".join(subprocess.run(["pdftotext", sup_dir + "/report.pdf", "-"], check=True,
                                capture_output=True, text=True).stdout.split())
 PCT = r"(?:[\d.]+%\s+\()?"
+# a proportion's forms there (prop_text): "x of n", "x of a withheld number", "withheld (n
+# episodes)", "withheld (small counts)"; the two counts as printed ("< N" where withheld)
+PROP = (PCT + V + " of " + V + r"|" + V + r" of a withheld number|withheld \((\d+) episodes\)|"
+        r"withheld \(small counts\)")
+def prop_counts(m, k):
+    """The x and n texts of the PROP match starting at group k of m."""
+    if m.group(k) is not None:
+        return m.group(k), m.group(k + 1)
+    if m.group(k + 2) is not None:
+        return m.group(k + 2), f"< {N}"
+    if m.group(k + 3) is not None:
+        return f"< {N}", m.group(k + 3)
+    return f"< {N}", f"< {N}"
 for pattern, paths, label in (
         (r"Responders \(eligible episodes with a response event\): " + V + r"; lost response: " + V,
          [("durability", "n"), ("durability", "events")], "durability"),
-        (r"(?<!\w)completed: (?:no eligible episode|" + PCT + V + " of " + V + ")",
+        (r"(?<!\w)completed: (?:no eligible episode|" + PROP + ")",
          [IC + ("events",), IC + ("n",)], "induction"),
-        (r"completed induction: (?:no mature|" + PCT + V + " of " + V + ")",
+        (r"completed induction: (?:no mature|" + PROP + ")",
          [I + ("response_completers", "events"), I + ("response_completers", "n")], "completers"),
-        (r"did not complete: (?:no mature|" + PCT + V + " of " + V + ")",
+        (r"did not complete: (?:no mature|" + PROP + ")",
          [I + ("response_noncompleters", "events"), I + ("response_noncompleters", "n")], "completers"),
         (r"Responders with a mature episode: " + V + r"; with a maintenance session: " + V,
          [M + ("episodes",), M + ("episodes_with_sessions",)], "maintenance")):
@@ -646,13 +659,20 @@ for pattern, paths, label in (
     if not m:
         find(f"PDF: the Durability page's {label} line was not found")
         continue
-    for k, path in enumerate(paths):
-        shown_as(path, m.group(k + 1), label)
+    if PROP in pattern:
+        if m.group(0).endswith(("episode", "mature")):
+            continue
+        texts = prop_counts(m, 1)
+    else:
+        texts = (m.group(1), m.group(2))
+    for path, text in zip(paths, texts):
+        shown_as(path, text, label)
 for i, r_ in enumerate(sup["induction"]["by_route"]):
-    m = re.search(r"\b" + re.escape(r_["value"]) + ": " + PCT + V + " of " + V, flat)
+    m = re.search(r"\b" + re.escape(r_["value"]) + ": (?:" + PROP + ")", flat)
     if m:
-        shown_as(I + ("by_route", i, "events"), m.group(1), "induction by route")
-        shown_as(I + ("by_route", i, "n"), m.group(2), "induction by route")
+        x, n = prop_counts(m, 1)
+        shown_as(I + ("by_route", i, "events"), x, "induction by route")
+        shown_as(I + ("by_route", i, "n"), n, "induction by route")
 # centre lines and log-rank tests only where results.json has them
 for key, title in (("monthly", "Response"), ("monthly_remission", "Remission")):
     c = next((m_["centre"] for m_ in sup[key] if m_["centre"] is not None), None)

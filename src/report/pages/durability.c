@@ -22,7 +22,20 @@ static void prop_text(const struct fonts *f, char *buf, size_t n, const struct p
     }
     render_count(f, p->events, dp.events, x, sizeof x);
     render_count(f, p->n, dp.n, m, sizeof m);
-    if (dp.events || dp.n || dp.rate)
+    long lim = f->suppress_below;
+    if (dp.events && !dp.n && lim > 1 && p->n <= 2 * lim - 2) {
+        /* as the safety pages: "< 11 of 11" would read as a tautology, "< 11 of 15" as a bound
+         * a count withheld for its small complement does not keep */
+        snprintf(buf, n, "withheld (%ld episodes)", p->n);
+        return;
+    }
+    if (dp.events && dp.n) {
+        snprintf(buf, n, "withheld (small counts)");
+        return;
+    }
+    if (dp.n) /* a total withheld for its complement is not below the limit ("23 of < 11") */
+        snprintf(buf, n, "%s of a withheld number (rate suppressed)", x);
+    else if (dp.events || dp.rate)
         snprintf(buf, n, "%s of %s (rate suppressed)", x, m);
     else
         snprintf(buf, n, "%.1f%%  (%s of %s; 95%% CI %.1f-%.1f%%)", 100 * p->rate, x, m,
