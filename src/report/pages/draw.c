@@ -84,7 +84,7 @@ double page_begin(struct doc *d, const char *subtitle)
 }
 
 /* The footer: the clinic's label (shortened to what the line leaves), the period, as-of date,
- * instrument and thresholds on the left, suppression, version and page n of N on the right. */
+ * instrument and thresholds (the instrument alone where the label would be cut) on the left, suppression, version and page n of N on the right. */
 void page_end(struct doc *d)
 {
     cairo_t *cr = d->cr;
@@ -109,6 +109,15 @@ void page_end(struct doc *d)
     const double fs = 7.5;
     double room = d->w - 72 - render_text_width(cr, &d->f, 0, fs, right) -
                   render_text_width(cr, &d->f, 0, fs, left) - 16;
+    if (room < render_text_width(cr, &d->f, 0, fs, d->o->title)) {
+        /* a narrow page (Letter, with the suppression note): the thresholds give way before
+         * the clinic's name (the Definitions page and page 1 state them) */
+        snprintf(left, sizeof left, "  |  period %s%s%s  |  as of %s  |  %s", from,
+                 strcmp(from, to) ? " to " : "", strcmp(from, to) ? to : "", as_of,
+                 instrument_label(o->instrument));
+        room = d->w - 72 - render_text_width(cr, &d->f, 0, fs, right) -
+               render_text_width(cr, &d->f, 0, fs, left) - 16;
+    }
     render_label_fit(cr, &d->f, 0, fs, room, 40, d->o->title, title, sizeof title);
     cairo_set_source_rgb(cr, 0.75, 0.75, 0.75);
     cairo_set_line_width(cr, 0.5);
