@@ -114,6 +114,11 @@ struct rows {
                                      255 numbers is kept here instead (score[k] NULL): 0 absent,
                                      else the value - small_off[k] */
     int16_t small_off[N_INT_COLS];
+    uint8_t *kind;    /* once the store is built: type | route << 1 | drug << 4 (rows_type,
+                        rows_route, rows_drug), those three columns NULL then */
+    uint16_t *date16; /* once the store is built, when the dates span at most 65,535 days:
+                         date - date_base (rows_date), date NULL then */
+    int32_t date_base;
     uint32_t *dose_dec, *weight_dec;  /* once the store is built, dose_mg and weight_kg as
                                         decimals (rows_decimal), that column NULL then */
     struct narrow_ids ids[TEXT_COLS]; /* once the store is built, a text column whose ids fit in
@@ -184,6 +189,28 @@ static inline double rows_dose(const struct rows *r, size_t i)
 static inline double rows_weight(const struct rows *r, size_t i)
 {
     return r->weight_kg ? r->weight_kg[i] : rows_decimal(r->weight_dec[i]);
+}
+
+/* Row i's session date (day number), type, route and drug (enums), same-day conflict bits. */
+static inline int32_t rows_date(const struct rows *r, size_t i)
+{
+    return r->date16 ? r->date_base + r->date16[i] : r->date[i];
+}
+static inline int rows_type(const struct rows *r, size_t i)
+{
+    return r->kind ? r->kind[i] & 1 : r->type[i];
+}
+static inline int rows_route(const struct rows *r, size_t i)
+{
+    return r->kind ? r->kind[i] >> 1 & 7 : r->route[i];
+}
+static inline int rows_drug(const struct rows *r, size_t i)
+{
+    return r->kind ? r->kind[i] >> 4 : r->drug[i];
+}
+static inline unsigned rows_conflict(const struct rows *r, size_t i)
+{
+    return r->conflict ? r->conflict[i] : 0; /* (no column when no row has a conflict) */
 }
 
 /* 1 when integer column col has a value in some row (it is stored). */

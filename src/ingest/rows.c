@@ -103,6 +103,8 @@ void rows_fini(struct rows *rows)
             free(rows->ids[c].p);
         free(rows->dose_dec);
         free(rows->weight_dec);
+        free(rows->kind);
+        free(rows->date16);
     }
 #undef FREE_COLUMN
     strtab_free(rows->patients);
@@ -124,6 +126,8 @@ void rows_release_columns(struct rows *rows)
     for (int c = 0; c < TEXT_COLS; c++)
         RELEASE_COLUMN(ids[c].p, void);
     RELEASE_COLUMN(dose_dec, uint32_t);
+    RELEASE_COLUMN(kind, uint8_t);
+    RELEASE_COLUMN(date16, uint16_t);
     RELEASE_COLUMN(weight_dec, uint32_t);
 #undef RELEASE_COLUMN
     free(rows->cache);
@@ -234,6 +238,48 @@ static void narrow_decimal(struct rows *r, double **w, uint32_t **dec)
     *dec = p;
 }
 
+/* type, route and drug in one byte; the dates as offsets when they span 65,535 days or fewer;
+ * the conflict bits freed when no row has one. */
+static void narrow_row_kind(struct rows *r)
+{
+    int fits = 1;
+    for (size_t i = 0; i < r->n && fits; i++)
+        fits = r->type[i] <= 1 && r->route[i] <= 7 && r->drug[i] <= 15;
+    uint8_t *k = fits ? malloc(r->n ? r->n : 1) : NULL;
+    if (k) {
+        for (size_t i = 0; i < r->n; i++)
+            k[i] = (uint8_t)(r->type[i] | r->route[i] << 1 | r->drug[i] << 4);
+        free(r->type);
+        free(r->route);
+        free(r->drug);
+        r->type = r->route = r->drug = NULL;
+        r->kind = k;
+    }
+    int32_t lo = INT32_MAX, hi = INT32_MIN;
+    for (size_t i = 0; i < r->n; i++) {
+        lo = r->date[i] < lo ? r->date[i] : lo;
+        hi = r->date[i] > hi ? r->date[i] : hi;
+    }
+    uint16_t *d = r->n && (int64_t)hi - lo <= UINT16_MAX ? malloc(r->n * sizeof *d) : NULL;
+    if (d) {
+        for (size_t i = 0; i < r->n; i++)
+            d[i] = (uint16_t)(r->date[i] - lo);
+        free(r->date);
+        r->date = NULL;
+        r->date16 = d;
+        r->date_base = lo;
+    }
+    if (r->conflict) {
+        size_t i = 0;
+        while (i < r->n && !r->conflict[i])
+            i++;
+        if (i == r->n) {
+            free(r->conflict);
+            r->conflict = NULL;
+        }
+    }
+}
+
 void rows_narrow(struct rows *r)
 {
     if (r->borrowed)
@@ -245,6 +291,8 @@ void rows_narrow(struct rows *r)
     for (int c = 0; c < TEXT_COLS; c++)
         if (*text[c] && !r->ids[c].p)
             narrow_text(r, c, text[c]);
+    if (r->type && r->route && r->drug && r->date)
+        narrow_row_kind(r);
     if (r->dose_mg)
         narrow_decimal(r, &r->dose_mg, &r->dose_dec);
     if (r->weight_kg)

@@ -254,12 +254,13 @@ static void data_quality(const struct rows *r, const struct model_opts *o, struc
          * any of them carries one, so that a score from a long score file counts (SPEC 16) */
         size_t j = i;
         int scored = 0;
-        for (; j < r->n && r->patient[j] == r->patient[i] && r->date[j] == r->date[i]; j++)
+        for (; j < r->n && r->patient[j] == r->patient[i] && rows_date(r, j) == rows_date(r, i);
+             j++)
             scored |= rows_int(r, o->instrument, j) >= 0;
         for (; i < j; i++) {
             for (int k = 0; k < N_INT_COLS; k++)
                 q->missing[k] += rows_int(r, COL_FIRST_INT + k, i) < 0;
-            if (r->type[i] == SESSION_TREATMENT) {
+            if (rows_type(r, i) == SESSION_TREATMENT) {
                 q->treatment_sessions++;
                 q->treatment_without_primary += !scored;
             }
@@ -472,10 +473,10 @@ int model_run(const struct ingest_result *in, const struct model_opts *opts, str
     ej[0].eps = NULL;
     /* the period */
     if (opts->period_all) {
-        int32_t first = r->date[0];
+        int32_t first = rows_date(r, 0);
         for (size_t i = 1; i < r->n; i++)
-            if (r->date[i] < first)
-                first = r->date[i];
+            if (rows_date(r, i) < first)
+                first = rows_date(r, i);
         a->period_from = date_month_index(first);
         a->period_to = date_month_index(a->as_of);
     } else {

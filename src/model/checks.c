@@ -181,9 +181,9 @@ static int clinician_funnel(struct safety_checks *c, const struct rows *r,
  * one); *from advances to the first row dated d, so that dates asked in order cost one pass. */
 static size_t row_with(const struct rows *r, size_t *from, size_t b, int32_t d, int col)
 {
-    while (*from < b && r->date[*from] < d)
+    while (*from < b && rows_date(r, *from) < d)
         (*from)++;
-    for (size_t i = *from; i < b && r->date[i] == d; i++)
+    for (size_t i = *from; i < b && rows_date(r, i) == d; i++)
         if (rows_int(r, col, i) >= 0)
             return i;
     return *from;
@@ -210,24 +210,25 @@ static void session_checks(struct builder *b, const struct episode *e, size_t i,
     c->pre_incomplete += (sp >= 0) != (dp >= 0);
     c->post_incomplete += (sq >= 0) != (dq >= 0);
     vitals_add(&c->all, pre, post);
-    vitals_add(&c->by_route[r->route[i] < ROUTE_COUNT ? r->route[i] : ROUTE_NONE], pre, post);
+    vitals_add(&c->by_route[rows_route(r, i) < ROUTE_COUNT ? rows_route(r, i) : ROUTE_NONE], pre,
+               post);
     uint32_t clin = rows_text(r, TEXT_CLINICIAN, i);
     vitals_add(clin ? &by_clin[clin] : &c->no_clinician, pre, post);
     if (pre && !isnan(rows_dose(r, i))) {
         c->dosed_pre++;
         if (sp >= o->bp_hold_sys || dp >= o->bp_hold_dia) {
             c->hold_dosed++;
-            review_add(b, e, r->date[i], i, RF_BP_HOLD_DOSED, sp, dp, 0);
+            review_add(b, e, rows_date(r, i), i, RF_BP_HOLD_DOSED, sp, dp, 0);
         }
     }
     if (post && (sq >= o->bp_post_sys || dq >= o->bp_post_dia)) {
-        review_add(b, e, r->date[i], i, RF_BP_POST_HIGH, sq, dq, 0);
+        review_add(b, e, rows_date(r, i), i, RF_BP_POST_HIGH, sq, dq, 0);
     }
     int cadss = rows_int(r, COL_CADSS, i);
     if (cadss > o->cadss_above) {
-        review_add(b, e, r->date[i], i, RF_CADSS_HIGH, cadss, 0, 0);
+        review_add(b, e, rows_date(r, i), i, RF_CADSS_HIGH, cadss, 0, 0);
     }
-    if (r->route[i] == ROUTE_INTRANASAL) {
+    if (rows_route(r, i) == ROUTE_INTRANASAL) {
         c->intranasal++;
         int m = monitoring_min(r, i);
         if (m < 0) {
@@ -236,7 +237,7 @@ static void session_checks(struct builder *b, const struct episode *e, size_t i,
             c->monitoring_n++;
             if (m < 120) {
                 c->monitoring_short++;
-                review_add(b, e, r->date[i], i, RF_MONITORING_SHORT, m, 0, 0);
+                review_add(b, e, rows_date(r, i), i, RF_MONITORING_SHORT, m, 0, 0);
             }
         }
     }
@@ -262,9 +263,9 @@ static void item9_checks(struct builder *b, const struct episode *e, size_t ra, 
             c->item9_eq3++;
             review_add(b, e, d, row, RF_ITEM9_3, 3, 0, 0);
         }
-        while (next < rb && r->date[next] <= d)
+        while (next < rb && rows_date(r, next) <= d)
             next++;
-        if (next < rb && (int64_t)r->date[next] - d <= o->item9_followup_days) {
+        if (next < rb && (int64_t)rows_date(r, next) - d <= o->item9_followup_days) {
             c->item9_followed++;
         } else {
             int open = (int64_t)d + o->item9_followup_days > a->as_of;
@@ -316,17 +317,17 @@ static void episode_checks(struct builder *b, const struct episode *e, size_t ra
     struct treatment_dates td = {0, 0, INT32_MAX, ra};
     int32_t last_td = INT32_MIN;
     for (size_t i = ra; i < rb; i++) {
-        if (r->type[i] != SESSION_TREATMENT || r->date[i] < e->index_date ||
-            r->date[i] >= e->next_index)
+        if (rows_type(r, i) != SESSION_TREATMENT || rows_date(r, i) < e->index_date ||
+            rows_date(r, i) >= e->next_index)
             continue;
-        if (r->date[i] != last_td) {
-            last_td = r->date[i];
+        if (rows_date(r, i) != last_td) {
+            last_td = rows_date(r, i);
             td.n++;
             if (td.n == 6) {
-                td.d6 = r->date[i];
+                td.d6 = rows_date(r, i);
                 td.row6 = i;
             } else if (td.n == 7) {
-                td.d7 = r->date[i];
+                td.d7 = rows_date(r, i);
             }
         }
         session_checks(b, e, i, &a->opts, by_clin);
@@ -361,12 +362,13 @@ int model_checks(const struct rows *r, const size_t *pstart, const struct analys
     for (size_t i = 0; i < r->n && !a->net;) {
         size_t j = i;
         int total = 0;
-        for (; j < r->n && r->patient[j] == r->patient[i] && r->date[j] == r->date[i]; j++)
+        for (; j < r->n && r->patient[j] == r->patient[i] && rows_date(r, j) == rows_date(r, i);
+             j++)
             total |= rows_int(r, COL_PHQ9, j) >= 0;
         for (size_t k = i; k < j; k++) {
             c->item9_without_total += !total && rows_int(r, COL_PHQ9_ITEM9, k) >= 0;
-            int m = date_month_index(r->date[k]) - c->month0;
-            if (r->type[k] != SESSION_TREATMENT || m < 0 || m >= 12)
+            int m = date_month_index(rows_date(r, k)) - c->month0;
+            if (rows_type(r, k) != SESSION_TREATMENT || m < 0 || m >= 12)
                 continue;
             int sp = rows_int(r, COL_SBP_PRE, k), dp = rows_int(r, COL_DBP_PRE, k);
             int sq = rows_int(r, COL_SBP_POST, k), dq = rows_int(r, COL_DBP_POST, k);

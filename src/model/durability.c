@@ -158,8 +158,8 @@ static int maintenance_gaps(const struct rows *r, size_t ra, size_t rb, const st
     int32_t prev = 0;
     int have = 0;
     for (size_t q = ra; q < rb; q++) {
-        int32_t d = r->date[q];
-        if (r->type[q] != SESSION_TREATMENT || d <= after || d >= e->next_index ||
+        int32_t d = rows_date(r, q);
+        if (rows_type(r, q) != SESSION_TREATMENT || d <= after || d >= e->next_index ||
             (have && d == prev))
             continue;
         if (have) {

@@ -25,16 +25,16 @@ size_t model_usable_scores(const struct rows *r, size_t a, size_t b, int col,
     for (size_t i = a; i < b;) {
         size_t j = i;
         int value = -1, bad = 0;
-        for (; j < b && r->date[j] == r->date[i]; j++) {
+        for (; j < b && rows_date(r, j) == rows_date(r, i); j++) {
             int s = rows_int(r, col, j);
             if (s < 0)
                 continue;
-            if (r->conflict[j] & conflict_bit)
+            if (rows_conflict(r, j) & conflict_bit)
                 bad = 1;
             value = s;
         }
         if (value >= 0 && !bad)
-            out[n++] = (struct dated_score){r->date[i], value};
+            out[n++] = (struct dated_score){rows_date(r, i), value};
         i = j;
     }
     return n;
@@ -81,11 +81,11 @@ int model_patient_episodes(const struct rows *r, size_t a, size_t b, const struc
     /* treatment dates, and the first treatment row of each */
     size_t nt = 0;
     for (size_t i = a; i < b; i++) {
-        if (r->type[i] != SESSION_TREATMENT)
+        if (rows_type(r, i) != SESSION_TREATMENT)
             continue;
-        if (nt > 0 && ps->tdate[nt - 1] == r->date[i])
+        if (nt > 0 && ps->tdate[nt - 1] == rows_date(r, i))
             continue;
-        ps->tdate[nt] = r->date[i];
+        ps->tdate[nt] = rows_date(r, i);
         ps->trow[nt] = i;
         nt++;
     }
@@ -117,8 +117,8 @@ int model_patient_episodes(const struct rows *r, size_t a, size_t b, const struc
         e->site = rows_text(r, TEXT_SITE, ir);
         e->clinician = rows_text(r, TEXT_CLINICIAN, ir);
         e->therapy = rows_text(r, TEXT_THERAPY, ir);
-        e->route = r->route[ir];
-        e->drug = r->drug[ir];
+        e->route = rows_route(r, ir);
+        e->drug = rows_drug(r, ir);
         double dose = rows_dose(r, ir), weight = rows_weight(r, ir);
         e->mg_per_kg = (!isnan(dose) && !isnan(weight)) ? dose / weight : NAN;
         e->dose_band = dose_band(e->mg_per_kg);

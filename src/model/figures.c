@@ -178,9 +178,9 @@ int model_figures(const struct rows *r, const size_t *pstart, struct analysis *a
         size_t ns = model_usable_scores(r, ra, rb, a->opts.instrument, sc);
         size_t ntd = 0;
         for (size_t i = ra; i < rb; i++)
-            if (r->type[i] == SESSION_TREATMENT && r->date[i] >= e->index_date &&
-                r->date[i] < e->next_index && (ntd == 0 || td[ntd - 1] != r->date[i]))
-                td[ntd++] = r->date[i];
+            if (rows_type(r, i) == SESSION_TREATMENT && rows_date(r, i) >= e->index_date &&
+                rows_date(r, i) < e->next_index && (ntd == 0 || td[ntd - 1] != rows_date(r, i)))
+                td[ntd++] = rows_date(r, i);
         int64_t fu_end = e->next_index == INT32_MAX
                              ? INT64_MAX
                              : (int64_t)e->next_index - a->opts.baseline_window;

@@ -219,8 +219,8 @@ static int split_text(struct ae_pass *p, uint32_t t)
             while ((r)->patient[(pstart)[p_]] != e_->patient)                                      \
                 p_++;                                                                              \
             for (size_t I = (pstart)[p_]; I < (pstart)[p_ + 1]; I++) {                             \
-                if ((r)->type[I] != SESSION_TREATMENT || (r)->date[I] < e_->index_date ||          \
-                    (r)->date[I] >= e_->next_index)                                                \
+                if (rows_type((r), I) != SESSION_TREATMENT ||                                      \
+                    rows_date((r), I) < e_->index_date || rows_date((r), I) >= e_->next_index)     \
                     continue;                                                                      \
                 __VA_ARGS__                                                                        \
             }                                                                                      \
@@ -556,12 +556,12 @@ static void episode_sessions(const struct rows *r, size_t ra, size_t rb, const s
     int32_t last_tdate = -1;
     int any_ae = 0;
     for (size_t i = ra; i < rb; i++) {
-        if (r->type[i] != SESSION_TREATMENT || r->date[i] < e->index_date ||
-            r->date[i] >= e->next_index)
+        if (rows_type(r, i) != SESSION_TREATMENT || rows_date(r, i) < e->index_date ||
+            rows_date(r, i) >= e->next_index)
             continue;
-        if (r->date[i] != last_tdate) {
+        if (rows_date(r, i) != last_tdate) {
             session++;
-            last_tdate = r->date[i];
+            last_tdate = rows_date(r, i);
         }
         s->sessions++;
         session_vitals(r, i, session, o, s, acc);

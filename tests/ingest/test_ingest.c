@@ -109,7 +109,7 @@ static void test_ingest_hama_monitoring_min(void **state)
     for (size_t i = 0; i < r->n; i++) {
         assert_int_equal(rows_int(r, COL_HAMA, i), hama[i]);
         assert_int_equal(rows_int(r, COL_MONITORING_MIN, i), mon[i]);
-        assert_int_equal(r->conflict[i], conflict[i]);
+        assert_int_equal(rows_conflict(r, i), conflict[i]);
     }
     free(probs);
     ingest_result_fini(&res);
@@ -542,6 +542,63 @@ static void test_ingest_too_many_files(void **state)
     free(files);
 }
 
+/* Type, route and drug in one byte; dates as 2-byte offsets when they span 65,535 days or fewer
+ * (2026-01-01 to 2199-12-31: 63,551; 1900-01-01 to 2199-12-31, 109,572, stay in 4 bytes); the
+ * conflict bits freed when no row has one, kept when one has. rows_date, rows_type,
+ * rows_route, rows_drug and rows_conflict read each form. */
+static void test_ingest_narrow_kind_date(void **state)
+{
+    (void)state;
+    const char *narrow = "patient_id,session_date,session_type,route,drug,dose_mg,phq9\n"
+                         "A,2026-01-01,treatment,iv,esketamine,50,12\n"
+                         "A,2026-02-01,assessment,,,,10\n"
+                         "B,2205-01-01,treatment,oral,ketamine,40,9\n"
+                         "B,2199-12-31,treatment,sublingual,ketamine,40,9\n";
+    const char *wide = "patient_id,session_date,phq9\n"
+                       "A,1900-01-01,12\n"
+                       "A,2199-12-31,10\n"
+                       "A,2199-12-31,11\n";
+    struct ingest_opts o = default_opts();
+    struct ingest_result res;
+    struct diag d;
+    char *p = write_temp(narrow, strlen(narrow));
+    const char *files[] = {p};
+    assert_int_equal(run(files, 1, &o, &res, &d), 0);
+    assert_int_equal(res.rows_accepted, 3); /* 2205 is not a date */
+    const struct rows *r = &res.rows;
+    assert_non_null(r->kind);
+    assert_null(r->type);
+    assert_null(r->date);
+    assert_null(r->conflict);
+    static const int want[][4] = {{SESSION_TREATMENT, ROUTE_IV, DRUG_ESKETAMINE, 0},
+                                  {SESSION_ASSESSMENT, ROUTE_NONE, DRUG_NONE, 31},
+                                  {SESSION_TREATMENT, ROUTE_SUBLINGUAL, DRUG_KETAMINE, 63551}};
+    int32_t day0 = rows_date(r, 0);
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(rows_type(r, i), want[i][0]);
+        assert_int_equal(rows_route(r, i), want[i][1]);
+        assert_int_equal(rows_drug(r, i), want[i][2]);
+        assert_int_equal(rows_date(r, i) - day0, want[i][3]);
+        assert_int_equal(rows_conflict(r, i), 0);
+    }
+    ingest_result_fini(&res);
+    unlink(p);
+    free(p);
+    p = write_temp(wide, strlen(wide));
+    files[0] = p;
+    assert_int_equal(run(files, 1, &o, &res, &d), 0);
+    r = &res.rows;
+    assert_non_null(r->date); /* 109,572 days */
+    assert_null(r->date16);
+    assert_int_equal(rows_date(r, 1) - rows_date(r, 0), 109572);
+    assert_non_null(r->conflict); /* two PHQ-9 scores on 2199-12-31 */
+    assert_int_equal(rows_conflict(r, 0), 0);
+    assert_int_equal(rows_conflict(r, 1), 1);
+    ingest_result_fini(&res);
+    unlink(p);
+    free(p);
+}
+
 /* Text ids in one byte when the column's largest id allows (256 strings or fewer in the whole
  * text table, ids ranked by bytes), two when it is at most 65,535, else four; rows_text reads
  * each width. 70,000 rows: site one value ("s", ranked last: id 70,301, four bytes), clinician
@@ -751,6 +808,7 @@ int main(void)
         cmocka_unit_test(test_ingest_file_column),
         cmocka_unit_test(test_ingest_absent_int_columns),
         cmocka_unit_test(test_ingest_narrow_text),
+        cmocka_unit_test(test_ingest_narrow_kind_date),
         cmocka_unit_test(test_ingest_narrow_decimals),
         cmocka_unit_test(test_ingest_too_many_files),
         cmocka_unit_test(test_ingest_cr_only_line_ends),
