@@ -80,9 +80,6 @@ struct problem_list {
 
 _Static_assert(N_INT_COLS <= 32, "rows.int_unread holds a bit per integer column");
 
-/* Input files one run reads at most (the review list names a row's file in 16 bits). */
-#define INGEST_MAX_FILES 65535
-
 /* The four text columns of a row (ids in rows.text): rows_text(r, TEXT_SITE, i). */
 enum text_col { TEXT_SITE, TEXT_CLINICIAN, TEXT_THERAPY, TEXT_ADVERSE, TEXT_COLS };
 

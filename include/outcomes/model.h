@@ -194,17 +194,18 @@ enum review_flag {
 };
 const char *model_review_flag_name(int flag);
 
-/* One row of review.csv: a flagged session (its row's file and line) or episode; 28 bytes (a
- * 10 M-row export flags some 7 M sessions at the default --cadss-above). */
+/* One row of review.csv: a flagged session or episode, 12 bytes (a 10 M-row export flags some
+ * 7 M sessions at the default --cadss-above). Its date, file and line are its store row's
+ * (report_input.prov when review.csv is written). */
 struct review_row {
-    uint32_t episode; /* index into analysis.episodes (its patient and number) */
-    int32_t date;
-    uint32_t line;  /* the row: physical line, and input file index (file) */
-    int16_t v1, v2; /* what was found, as numbers: model_review_value */
-    uint8_t flag;   /* enum review_flag */
-    uint8_t open;   /* item9_no_followup: the follow-up days not over by the data cut */
-    uint16_t file;  /* (more input files than this holds are refused: INGEST_MAX_FILES) */
+    uint32_t row;          /* the flagged row (or the episode's sixth treatment's) in the store */
+    uint32_t episode;      /* index into analysis.episodes (its patient and number) */
+    unsigned int v1 : 12;  /* what was found, as model_review_value writes it: a column value */
+    signed int v2 : 12;    /* (the column table's ranges are within 0-4095), -1 for none */
+    unsigned int flag : 4; /* enum review_flag */
+    unsigned int open : 1; /* item9_no_followup: the follow-up days not over by the data cut */
 };
+_Static_assert(RF_COUNT <= 16, "review_row.flag holds 4 bits");
 
 /* The value column of review.csv for q ("172/104", "3", "2 (days not over)", "baseline 18;
  * last 15", ...) into buf (size bytes, 48 is enough); returns its length, as snprintf. */

@@ -721,10 +721,6 @@ int ingest_run(const char *const *paths, size_t npaths, const struct ingest_opts
     int *date_field = NULL;
     struct strtab *seen_unknown = NULL;
     memset(res, 0, sizeof *res);
-    if (npaths > INGEST_MAX_FILES)
-        return diag_set(d, DIAG_USAGE, NULL, 0, 0,
-                        "%zu input files: at most %d can be read in one run", npaths,
-                        INGEST_MAX_FILES);
     if (rows_init(&res->rows) != 0)
         return diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
     res->files = calloc(npaths ? npaths : 1, sizeof *res->files);

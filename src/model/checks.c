@@ -26,6 +26,7 @@
 
 #include "model_int.h"
 #include "outcomes/date.h"
+#include "outcomes/sort.h"
 #include "outcomes/vec.h"
 
 const char *model_review_flag_name(int flag)
@@ -59,8 +60,8 @@ struct builder {
 };
 
 /* A review row; v1, v2 and open: the value found, as model_review_value writes it. */
-static void review_add(struct builder *b, const struct episode *e, int32_t date, size_t row,
-                       int flag, int v1, int v2, int open)
+static void review_add(struct builder *b, const struct episode *e, size_t row, int flag, int v1,
+                       int v2, int open)
 {
     struct safety_checks *c = b->c;
     if (b->count_only) {
@@ -74,15 +75,12 @@ static void review_add(struct builder *b, const struct episode *e, int32_t date,
     }
     struct review_row *q = &c->review[c->nreview++];
     memset(q, 0, sizeof *q);
+    q->row = (uint32_t)row;
     q->episode = (uint32_t)(e - b->episodes);
-    q->date = date;
-    /* the provenance columns are freed before the analysis when review.csv is not written */
-    q->file = (uint16_t)rows_file(b->r, row);
-    q->line = b->r->line ? b->r->line[row] : 0;
-    q->flag = (uint8_t)flag;
-    q->v1 = (int16_t)v1;
-    q->v2 = (int16_t)v2;
-    q->open = (uint8_t)open;
+    q->flag = (unsigned)flag & 15u;
+    q->v1 = (unsigned)v1 & 4095u; /* (0-4095: test_columns checks the table's ranges) */
+    q->v2 = v2;
+    q->open = (unsigned)open & 1u;
     c->flags[flag]++;
 }
 
@@ -101,34 +99,69 @@ int model_review_value(const struct review_row *q, char *buf, size_t size)
     }
 }
 
-static int review_cmp(const void *x, const void *y)
+/* Review rows of one patient by date, flag, file and line (their store rows'). */
+struct review_order {
+    const struct review_row *v;
+    const struct rows *r;
+};
+static int review_cmp(uint32_t x, uint32_t y, const void *ctx)
 {
-    const struct review_row *a = x, *b = y; /* (of one patient) */
-    if (a->date != b->date)
-        return a->date < b->date ? -1 : 1;
+    const struct review_order *o = ctx;
+    const struct review_row *a = &o->v[x], *b = &o->v[y];
+    int32_t da = rows_date(o->r, a->row), db = rows_date(o->r, b->row);
+    if (da != db)
+        return da < db ? -1 : 1;
     if (a->flag != b->flag)
         return a->flag < b->flag ? -1 : 1;
-    if (a->file != b->file)
-        return a->file < b->file ? -1 : 1;
-    if (a->line != b->line)
-        return a->line < b->line ? -1 : 1;
+    uint32_t fa = rows_file(o->r, a->row), fb = rows_file(o->r, b->row);
+    if (fa != fb)
+        return fa < fb ? -1 : 1;
+    uint32_t la = o->r->line ? o->r->line[a->row] : 0, lb = o->r->line ? o->r->line[b->row] : 0;
+    if (la != lb)
+        return la < lb ? -1 : 1;
     return 0;
 }
 
 /* The rows come patient by patient (the episodes' order, patient ids being byte ranks): each
- * patient's run sorted alone, so that the sort's scratch is a patient's rows, not a copy of
- * the whole list (7 M rows on a 10 M-row export). Same order as one sort by review_cmp. */
-static void sort_review(struct safety_checks *c, const struct episode *eps)
+ * patient's run sorted alone (a stable merge sort of its indices), so that the scratch is a
+ * patient's rows, not a copy of the whole list (7 M rows on a 10 M-row export). */
+static int sort_review(struct safety_checks *c, const struct episode *eps, const struct rows *r)
 {
-    for (size_t i = 0; c->review && i < c->nreview;) { /* (a subset's: counted, not kept) */
+    uint32_t *idx = NULL, *tmp = NULL;
+    struct review_row *run = NULL;
+    size_t cap = 0;
+    int rc = 0;
+    for (size_t i = 0; c->review && i < c->nreview && !rc;) { /* (a subset's: not kept) */
         size_t j = i + 1;
         uint32_t patient = eps[c->review[i].episode].patient;
         while (j < c->nreview && eps[c->review[j].episode].patient == patient)
             j++;
-        if (j - i > 1)
-            qsort(c->review + i, j - i, sizeof *c->review, review_cmp);
+        size_t k = j - i;
+        if (k > 1 && k > cap) {
+            free(idx);
+            free(tmp);
+            free(run);
+            cap = k;
+            idx = malloc(cap * sizeof *idx);
+            tmp = malloc(cap * sizeof *tmp);
+            run = malloc(cap * sizeof *run);
+            rc = !idx || !tmp || !run ? -1 : 0;
+        }
+        if (k > 1 && !rc) {
+            for (size_t q = 0; q < k; q++)
+                idx[q] = (uint32_t)q;
+            struct review_order o = {c->review + i, r};
+            sort_indices(idx, k, review_cmp, &o, tmp);
+            for (size_t q = 0; q < k; q++)
+                run[q] = c->review[i + idx[q]];
+            memcpy(c->review + i, run, k * sizeof *run);
+        }
         i = j;
     }
+    free(idx);
+    free(tmp);
+    free(run);
+    return rc;
 }
 
 static int clinician_funnel(struct safety_checks *c, const struct rows *r,
@@ -218,15 +251,15 @@ static void session_checks(struct builder *b, const struct episode *e, size_t i,
         c->dosed_pre++;
         if (sp >= o->bp_hold_sys || dp >= o->bp_hold_dia) {
             c->hold_dosed++;
-            review_add(b, e, rows_date(r, i), i, RF_BP_HOLD_DOSED, sp, dp, 0);
+            review_add(b, e, i, RF_BP_HOLD_DOSED, sp, dp, 0);
         }
     }
     if (post && (sq >= o->bp_post_sys || dq >= o->bp_post_dia)) {
-        review_add(b, e, rows_date(r, i), i, RF_BP_POST_HIGH, sq, dq, 0);
+        review_add(b, e, i, RF_BP_POST_HIGH, sq, dq, 0);
     }
     int cadss = rows_int(r, COL_CADSS, i);
     if (cadss > o->cadss_above) {
-        review_add(b, e, rows_date(r, i), i, RF_CADSS_HIGH, cadss, 0, 0);
+        review_add(b, e, i, RF_CADSS_HIGH, cadss, 0, 0);
     }
     if (rows_route(r, i) == ROUTE_INTRANASAL) {
         c->intranasal++;
@@ -237,7 +270,7 @@ static void session_checks(struct builder *b, const struct episode *e, size_t i,
             c->monitoring_n++;
             if (m < 120) {
                 c->monitoring_short++;
-                review_add(b, e, rows_date(r, i), i, RF_MONITORING_SHORT, m, 0, 0);
+                review_add(b, e, i, RF_MONITORING_SHORT, m, 0, 0);
             }
         }
     }
@@ -261,7 +294,7 @@ static void item9_checks(struct builder *b, const struct episode *e, size_t ra, 
         size_t row = row_with(r, &at, rb, d, COL_PHQ9_ITEM9);
         if (scores[k].score == 3) {
             c->item9_eq3++;
-            review_add(b, e, d, row, RF_ITEM9_3, 3, 0, 0);
+            review_add(b, e, row, RF_ITEM9_3, 3, 0, 0);
         }
         while (next < rb && rows_date(r, next) <= d)
             next++;
@@ -270,7 +303,7 @@ static void item9_checks(struct builder *b, const struct episode *e, size_t ra, 
         } else {
             int open = (int64_t)d + o->item9_followup_days > a->as_of;
             c->item9_open += open;
-            review_add(b, e, d, row, RF_ITEM9_NO_FOLLOWUP, scores[k].score, 0, open);
+            review_add(b, e, row, RF_ITEM9_NO_FOLLOWUP, scores[k].score, 0, open);
         }
     }
 }
@@ -305,7 +338,7 @@ static void no_response_check(struct builder *b, const struct episode *e, size_t
         if (d > e->index_date && d < to && d <= td.d7)
             last = scores[k].score;
     }
-    review_add(b, e, td.d6, td.row6, RF_NO_RESPONSE_AFTER_6, e->baseline_score, last, 0);
+    review_add(b, e, td.row6, RF_NO_RESPONSE_AFTER_6, e->baseline_score, last, 0);
 }
 
 /* The episode's flags and counts over the rows [ra, rb) of its patient. */
@@ -385,9 +418,8 @@ int model_checks(const struct rows *r, const size_t *pstart, const struct analys
             p++;
         episode_checks(&b, e, pstart[p], pstart[p + 1], a, by_clin, scores);
     }
-    if (b.oom || clinician_funnel(c, r, by_clin, ntext) != 0)
+    if (b.oom || clinician_funnel(c, r, by_clin, ntext) != 0 || sort_review(c, a->episodes, r) != 0)
         goto oom;
-    sort_review(c, a->episodes);
     free(by_clin);
     free(scores);
     return 0;

@@ -168,6 +168,7 @@ static void *hash_output(void *arg)
 
 /* One run's state, from the request to the committed directory. */
 struct run {
+    void *prov[4]; /* the store's line, file and date columns kept for review.csv (owned) */
     const struct report_request *rq;
     struct report_outputs *out;
     struct diag *d;
@@ -309,7 +310,6 @@ static int analyse(struct run *r)
             return r->d->code;
         r->out->each_analyses = now() - t;
     }
-    rows_release_provenance(&r->out->in.rows); /* the review rows have their lines */
     stage(r, 3);
     r->t2 = now();
     r->out->eligible = r->a.eligible;
@@ -317,6 +317,21 @@ static int analyse(struct run *r)
     r->out->episodes = r->a.seconds_episodes;
     r->out->statistics = r->t2 - r->t1 - r->a.seconds_episodes;
     return 0;
+}
+
+/* The columns review.csv reads (the date, the file and the line of each review row's store
+ * row) taken from the store, so that they outlive the others; finish frees them. */
+static void keep_provenance(struct run *r, struct rows *rows)
+{
+    r->ri.prov =
+        (struct row_provenance){rows->line, rows->file, rows->date16, rows->date, rows->date_base};
+    r->prov[0] = rows->line;
+    r->prov[1] = rows->file;
+    r->prov[2] = rows->date16;
+    r->prov[3] = rows->date;
+    rows->line = rows->file = NULL;
+    rows->date16 = NULL;
+    rows->date = NULL;
 }
 
 /* A dose or weight column, in whichever width it is kept, as a buffer of its bytes. */
@@ -335,6 +350,8 @@ static int episodes(struct run *r)
     struct rows *rows = &r->out->in.rows;
     r->out->stage = REPORT_WRITE;
     report_input_of(&r->out->in, &r->ri);
+    if (r->rq->model.suppress_below <= 1) /* review.csv: its rows' dates, files and lines */
+        keep_provenance(r, rows);
     /* under suppression, the row-level files (one row per episode, per rejected row) are not
      * written: their rows are small counts, and `outcomes check` lists the rejects */
     r->row_level = r->rq->model.suppress_below <= 1;
@@ -611,6 +628,8 @@ static void finish(struct run *r)
         pthread_join(r->releaser, NULL);
     free(r->eparts[0]);
     free(r->eparts[1]);
+    for (int k = 0; k < 4; k++)
+        free(r->prov[k]);
     free(r->hj.inputs);
     free(r->hj.fp);
     if (r->pdf)

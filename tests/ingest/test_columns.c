@@ -35,8 +35,8 @@ static void test_table_complete(void **state)
 }
 
 /* The integer columns are exactly the contiguous group the rows store; the conflict-checked
- * instruments its first N_CONFLICT_COLS; each has a range, a chart name and the report's
- * instruments their defaults. */
+ * instruments its first N_CONFLICT_COLS; each has a range (within 0-2047: a review row holds
+ * its values in 12 bits), a chart name and the report's instruments their defaults. */
 static void test_groups(void **state)
 {
     (void)state;
@@ -50,6 +50,7 @@ static void test_groups(void **state)
             assert_true(col_is_int(c) && INT_INDEX(c) < N_CONFLICT_COLS);
         if (col_is_int(c)) {
             assert_true(e->lo >= 0 && e->lo < e->hi && e->hi <= INT16_MAX);
+            assert_true(e->hi <= 2047); /* review_row keeps a value in 12 bits (v2 signed) */
             if (e->dq_missing)
                 assert_true(e->short_name[0] != '\0');
         } else {

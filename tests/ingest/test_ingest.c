@@ -523,25 +523,6 @@ static void test_ingest_narrow_decimals(void **state)
     free(p);
 }
 
-/* More input files than the review list can name (INGEST_MAX_FILES) are refused before any is
- * opened, as a usage error. */
-static void test_ingest_too_many_files(void **state)
-{
-    (void)state;
-    size_t n = (size_t)INGEST_MAX_FILES + 1;
-    const char **files = malloc(n * sizeof *files);
-    assert_non_null(files);
-    for (size_t i = 0; i < n; i++)
-        files[i] = "/nonexistent/never-opened.csv";
-    struct ingest_opts o = default_opts();
-    struct ingest_result res;
-    struct diag d;
-    assert_int_equal(run(files, n, &o, &res, &d), DIAG_USAGE);
-    assert_non_null(strstr(d.message, "65536 input files: at most 65535"));
-    ingest_result_fini(&res);
-    free(files);
-}
-
 /* Type, route and drug in one byte; dates as 2-byte offsets when they span 65,535 days or fewer
  * (2026-01-01 to 2199-12-31: 63,551; 1900-01-01 to 2199-12-31, 109,572, stay in 4 bytes); the
  * conflict bits freed when no row has one, kept when one has. rows_date, rows_type,
@@ -810,7 +791,6 @@ int main(void)
         cmocka_unit_test(test_ingest_narrow_text),
         cmocka_unit_test(test_ingest_narrow_kind_date),
         cmocka_unit_test(test_ingest_narrow_decimals),
-        cmocka_unit_test(test_ingest_too_many_files),
         cmocka_unit_test(test_ingest_cr_only_line_ends),
         cmocka_unit_test(test_ingest_unreadable_inputs),
         cmocka_unit_test(test_ingest_hostile_contents),
