@@ -116,7 +116,11 @@ struct rows {
     uint16_t *date16; /* once the store is built, when the dates span at most 65,535 days:
                          date - date_base (rows_date), date NULL then */
     int32_t date_base;
-    uint32_t *dose_dec, *weight_dec;  /* once the store is built, dose_mg and weight_kg as
+    uint32_t *dose_dec, *weight_dec;
+    int dec_read; /* while the store is built: dose and weight read into dose_dec, weight_dec
+                       (one input file; ingest.c reads it again in doubles when dec_failed) */
+    int dec_failed;
+    /* a reader's chunk in dec_read: a value with no 28-bit decimal form */ /* once the store is built, dose_mg and weight_kg as
                                         decimals (rows_decimal), that column NULL then */
     struct narrow_ids ids[TEXT_COLS]; /* once the store is built, a text column whose ids fit in
                                          one or two bytes (its uint32_t column NULL then) */
@@ -171,6 +175,7 @@ static inline uint32_t rows_text(const struct rows *r, int c, size_t i)
 /* A decimal of a narrowed dose or weight column: (v << 4) | k for the value v / 10^k, exactly
  * the double the reader made (the division is the one that made it); ROWS_DEC_ABSENT none. */
 #define ROWS_DEC_ABSENT UINT32_MAX
+#define ROWS_DEC_NOPACK (UINT32_MAX - 1) /* (while reading: a value with no such form) */
 static inline double rows_decimal(uint32_t x)
 {
     static const double p10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,

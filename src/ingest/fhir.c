@@ -307,6 +307,7 @@ static int observation(struct res_ctx *c, json_t *res)
     st.patient = st.site = st.clinician = st.therapy = st.adverse = "";
     st.type = SESSION_ASSESSMENT;
     st.dose_mg = st.weight_kg = NAN;
+    st.dose_q = st.weight_q = ROWS_DEC_ABSENT;
     for (int k = 0; k < N_INT_COLS; k++)
         st.score[k] = -1;
     if ((rc = read_status(c, res, obs_status_ok, 3)) != 0 || (rc = read_subject(c, res, &st)) ||
@@ -482,6 +483,7 @@ static int read_dose(struct res_ctx *c, json_t *dose, struct row_stage *st)
         return reject(c, REASON_OUT_OF_RANGE, COL_DOSE_MG, buf, strlen(buf), "dosage.dose.value",
                       "out of range (0, 1000] mg, got %s", buf);
     st->dose_mg = x;
+    st->dose_q = ROWS_DEC_NOPACK; /* (a FHIR file is never read into decimals) */
     return 0;
 }
 
@@ -509,6 +511,7 @@ static int administration(struct res_ctx *c, json_t *res)
     st.type = SESSION_TREATMENT;
     st.drug = drug;
     st.dose_mg = st.weight_kg = NAN;
+    st.dose_q = st.weight_q = ROWS_DEC_ABSENT;
     for (int k = 0; k < N_INT_COLS; k++)
         st.score[k] = -1;
     if ((rc = read_status(c, res, med_status_ok, 3)) != 0 || (rc = read_subject(c, res, &st)) ||

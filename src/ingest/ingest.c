@@ -357,6 +357,8 @@ static int read_chunks(struct ingest_result *res, struct segments *segs,
         }
         if (!rc && k < nchunks - 1 && !jobs[k].at_boundary)
             rc = -1;
+        if (!rc && store && jobs[k].seg->rows.dec_failed)
+            rc = -2; /* a dose or weight with no decimal form: read it again in doubles */
         jobs[k].seg->line_base = base;
         base += jobs[k].lines;
     }
@@ -520,6 +522,20 @@ static uint32_t unread_ints(const struct schema *schema)
     return m;
 }
 
+/* The store's dose and weight columns as doubles (a value had no 28-bit decimal form): the
+ * decimals freed, room for cap doubles each; 0, or -1 when out of memory. */
+static int store_in_doubles(struct rows *store)
+{
+    free(store->dose_dec);
+    free(store->weight_dec);
+    store->dose_dec = store->weight_dec = NULL;
+    store->dec_read = 0;
+    size_t cap = store->cap ? store->cap : 1;
+    store->dose_mg = malloc(cap * sizeof *store->dose_mg);
+    store->weight_kg = malloc(cap * sizeof *store->weight_kg);
+    return store->dose_mg && store->weight_kg ? 0 : -1;
+}
+
 /* After a read into the store: the columns its readers left unwritten freed (untouched, they
  * were virtual memory only), in the store and in the chunks' windows of it. */
 static void free_unread(struct rows *store, struct segments *segs)
@@ -637,11 +653,25 @@ static int read_file(struct ingest_result *res, struct segments *segs,
     /* one input file whose header line holds no record (as always but with CR-only line
      * ends): its chunks are read straight into the final store */
     struct rows *store = res->nfiles == 1 && hseg->rows.n == 0 ? &res->rows : NULL;
-    if (store) /* the integer columns its header lacks are never written, so never touched */
+    if (store) { /* the integer columns its header lacks are never written, so never touched;
+                    dose and weight read as decimals, 4 bytes each */
         store->int_unread = unread_ints(schema);
-    rc = read_chunks(res, segs, opts, fi, fd, schema, from, size, nchunks, header_lines, store, d);
-    if (rc < 0) /* a guessed split fell inside a quoted field: read the file in one piece */
-        rc = read_chunks(res, segs, opts, fi, fd, schema, from, size, 1, header_lines, store, d);
+        store->dec_read = 1;
+    }
+    for (;;) {
+        rc = read_chunks(res, segs, opts, fi, fd, schema, from, size, nchunks, header_lines, store,
+                         d);
+        if (rc == -1 && nchunks > 1) { /* a guessed split fell inside a quoted field: read the
+                                          file in one piece */
+            nchunks = 1;
+            continue;
+        }
+        if (rc == -2 && store_in_doubles(store) == 0)
+            continue;
+        break;
+    }
+    if (rc == -2)
+        rc = diag_set(d, DIAG_IO, path, 0, 0, "out of memory");
     if (store && !rc)
         free_unread(store, segs);
 out:

@@ -50,6 +50,7 @@ struct row_stage {
     const char *adverse;
     size_t nadverse;
     double dose_mg, weight_kg;
+    uint32_t dose_q, weight_q; /* the same as decimals (ROWS_DEC_ABSENT, ROWS_DEC_NOPACK) */
     int16_t score[N_INT_COLS];
     uint32_t file, line;
 };
@@ -61,8 +62,9 @@ int rows_reserve(struct rows *rows, size_t cap);
  * The window never grows: cap must bound the records its reader can receive. */
 void rows_borrow(struct rows *window, const struct rows *store, size_t from, size_t cap);
 
-/* Applies fn(FIELD, TYPE) to every column a reader's chunk stores. */
-#define FOR_EACH_READ_COLUMN(fn)                                                                   \
+/* Applies fn(FIELD, TYPE) to every column a reader's chunk stores (the dose and weight columns
+ * in the width rows R reads them in). */
+#define FOR_EACH_READ_COLUMN(fn, R)                                                                \
     do {                                                                                           \
         fn(patient, uint32_t);                                                                     \
         fn(date, int32_t);                                                                         \
@@ -73,8 +75,13 @@ void rows_borrow(struct rows *window, const struct rows *store, size_t from, siz
         fn(clinician, uint32_t);                                                                   \
         fn(therapy, uint32_t);                                                                     \
         fn(adverse, uint32_t);                                                                     \
-        fn(dose_mg, double);                                                                       \
-        fn(weight_kg, double);                                                                     \
+        if ((R)->dec_read) {                                                                       \
+            fn(dose_dec, uint32_t);                                                                \
+            fn(weight_dec, uint32_t);                                                              \
+        } else {                                                                                   \
+            fn(dose_mg, double);                                                                   \
+            fn(weight_kg, double);                                                                 \
+        }                                                                                          \
         for (int k_ = 0; k_ < N_INT_COLS; k_++) {                                                  \
             if (rows_int_byte(k_))                                                                 \
                 fn(score8[k_], int8_t);                                                            \
@@ -85,9 +92,9 @@ void rows_borrow(struct rows *window, const struct rows *store, size_t from, siz
     } while (0)
 
 /* Applies fn(FIELD, TYPE) to every column of the final store. */
-#define FOR_EACH_COLUMN(fn)                                                                        \
+#define FOR_EACH_COLUMN(fn, R)                                                                     \
     do {                                                                                           \
-        FOR_EACH_READ_COLUMN(fn);                                                                  \
+        FOR_EACH_READ_COLUMN(fn, R);                                                               \
         fn(conflict, uint8_t);                                                                     \
         fn(file, uint32_t);                                                                        \
     } while (0)

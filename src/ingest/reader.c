@@ -203,7 +203,7 @@ static int all_digits(const char *s, size_t n)
  * most 15 significant digits the value is N / 10^k with N and 10^k exact doubles, and IEEE
  * division rounds that correctly: the same double strtod (and R) gives, without its cost.
  * Longer inputs go through strtod. */
-static int parse_decimal(const char *s, size_t n, double *out)
+static int parse_decimal(const char *s, size_t n, double *out, uint32_t *q)
 {
     static const double pow10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
@@ -227,11 +227,19 @@ static int parse_decimal(const char *s, size_t n, double *out)
         return -1;
     if (digits <= 15) {
         *out = (double)v / pow10[frac];
+        /* the same value as a row store decimal: v / 10^frac with v's trailing zeros taken
+         * off is the same quotient, so its division gives the same double */
+        while (frac > 0 && v % 10 == 0) {
+            v /= 10;
+            frac--;
+        }
+        *q = v < (1u << 28) - 1 ? (uint32_t)(v << 4) | (uint32_t)frac : ROWS_DEC_NOPACK;
         return 0;
     }
     memcpy(buf, s, n);
     buf[n] = '\0';
     *out = strtod(buf, NULL);
+    *q = ROWS_DEC_NOPACK;
     return 0;
 }
 
@@ -503,8 +511,9 @@ static HOT_INLINE void take_value(struct ingest_reader *r, size_t field, int col
     case COL_DOSE_MG:
     case COL_WEIGHT_KG: {
         double v;
+        uint32_t q;
         int dose = col == COL_DOSE_MG;
-        if (parse_decimal(s, n, &v) != 0) {
+        if (parse_decimal(s, n, &v, &q) != 0) {
             pend(r, field, col, REASON_NOT_NUMBER, s, n,
                  "expected a plain decimal number such as 12.5 (no sign, no exponent)");
             return;
@@ -515,10 +524,13 @@ static HOT_INLINE void take_value(struct ingest_reader *r, size_t field, int col
                       : "expected a weight from 20 to 350 kg");
             return;
         }
-        if (dose)
+        if (dose) {
             r->st.dose_mg = v;
-        else
+            r->st.dose_q = q;
+        } else {
             r->st.weight_kg = v;
+            r->st.weight_q = q;
+        }
         return;
     }
     case COL_SITE:
@@ -575,6 +587,7 @@ static void record_reset(struct ingest_reader *r)
     r->st.type = -1;
     r->st.patient = r->st.site = r->st.clinician = r->st.therapy = r->st.adverse = "";
     r->st.dose_mg = r->st.weight_kg = NAN;
+    r->st.dose_q = r->st.weight_q = ROWS_DEC_ABSENT;
     for (int k = 0; k < N_INT_COLS; k++)
         r->st.score[k] = -1;
 }

@@ -94,9 +94,13 @@ void rows_fini(struct rows *rows)
 {
     if (!rows)
         return;
-#define FREE_COLUMN(FIELD, T) free(rows->FIELD)
+#define FREE_COLUMN(FIELD, T)                                                                      \
+    do {                                                                                           \
+        free(rows->FIELD);                                                                         \
+        rows->FIELD = NULL;                                                                        \
+    } while (0)
     if (!rows->borrowed) {
-        FOR_EACH_COLUMN(FREE_COLUMN);
+        FOR_EACH_COLUMN(FREE_COLUMN, rows);
         for (int k = 0; k < N_INT_COLS; k++)
             free(rows->small[k]);
         for (int c = 0; c < TEXT_COLS; c++)
@@ -120,7 +124,7 @@ void rows_release_columns(struct rows *rows)
         free(rows->FIELD);                                                                         \
         rows->FIELD = NULL;                                                                        \
     } while (0)
-    FOR_EACH_COLUMN(RELEASE_COLUMN);
+    FOR_EACH_COLUMN(RELEASE_COLUMN, rows);
     for (int k = 0; k < N_INT_COLS; k++)
         RELEASE_COLUMN(small[k], uint8_t);
     for (int c = 0; c < TEXT_COLS; c++)
@@ -284,6 +288,7 @@ void rows_narrow(struct rows *r)
 {
     if (r->borrowed)
         return;
+    r->dec_read = 0; /* (its dose_dec, weight_dec are the narrow form) */
     for (int k = 0; k < N_INT_COLS; k++)
         if (r->score[k] || r->score8[k])
             narrow_int(r, k);
@@ -322,9 +327,9 @@ int rows_reserve(struct rows *rows, size_t cap)
     if (rows->borrowed)
         return -1; /* a window never grows (its size bounds the records it can receive) */
     if (rows->lean)
-        FOR_EACH_READ_COLUMN(GROW);
+        FOR_EACH_READ_COLUMN(GROW, rows);
     else
-        FOR_EACH_COLUMN(GROW);
+        FOR_EACH_COLUMN(GROW, rows);
     rows->cap = cap;
     return 0;
 }
@@ -333,7 +338,8 @@ int rows_reserve(struct rows *rows, size_t cap)
 void rows_borrow(struct rows *window, const struct rows *store, size_t from, size_t cap)
 {
 #define WINDOW(FIELD, T) window->FIELD = store->FIELD + from
-    FOR_EACH_READ_COLUMN(WINDOW);
+    window->dec_read = store->dec_read;
+    FOR_EACH_READ_COLUMN(WINDOW, store);
 #undef WINDOW
     window->int_unread = store->int_unread;
     window->n = 0;
@@ -363,8 +369,14 @@ int rows_push(struct rows *rows, const struct row_stage *st)
         intern_cached(rows->text, cache[CACHE_ADVERSE], st->adverse, st->nadverse,
                       &rows->adverse[i]) != 0)
         return -1;
-    rows->dose_mg[i] = st->dose_mg;
-    rows->weight_kg[i] = st->weight_kg;
+    if (rows->dec_read) {
+        rows->dose_dec[i] = st->dose_q;
+        rows->weight_dec[i] = st->weight_q;
+        rows->dec_failed |= st->dose_q == ROWS_DEC_NOPACK || st->weight_q == ROWS_DEC_NOPACK;
+    } else {
+        rows->dose_mg[i] = st->dose_mg;
+        rows->weight_kg[i] = st->weight_kg;
+    }
     for (int k = 0; k < N_INT_COLS; k++)
         if (rows->int_unread >> k & 1)
             continue;

@@ -47,10 +47,10 @@ static int row_content_cmp(const struct rows *r, size_t a, size_t b)
     CMP_FIELD(r->clinician[a], r->clinician[b]);
     CMP_FIELD(r->therapy[a], r->therapy[b]);
     CMP_FIELD(r->adverse[a], r->adverse[b]);
-    int c = cmp_double(r->dose_mg[a], r->dose_mg[b]);
+    int c = cmp_double(rows_dose(r, a), rows_dose(r, b));
     if (c)
         return c;
-    if ((c = cmp_double(r->weight_kg[a], r->weight_kg[b])) != 0)
+    if ((c = cmp_double(rows_weight(r, a), rows_weight(r, b))) != 0)
         return c;
     for (int k = 0; k < N_INT_COLS; k++) /* (a column no input file has is -1: ingest.c) */
         CMP_FIELD(store_int(r, k, a), store_int(r, k, b));
@@ -289,11 +289,11 @@ struct column_desc {
     size_t size;
 };
 
-static size_t column_descs(struct column_desc *d)
+static size_t column_descs(struct column_desc *d, const struct rows *r)
 {
     size_t n = 0;
 #define DESC(FIELD, T) d[n++] = (struct column_desc){offsetof(struct rows, FIELD), sizeof(T)}
-    FOR_EACH_READ_COLUMN(DESC);
+    FOR_EACH_READ_COLUMN(DESC, r);
 #undef DESC
     return n;
 }
@@ -441,7 +441,7 @@ static void *gather_run(void *arg)
 static int gather(struct rows *dst, const struct source *src, const uint32_t *perm, size_t n)
 {
     struct column_desc cols[MAX_COLUMNS];
-    size_t ncols = column_descs(cols);
+    size_t ncols = column_descs(cols, dst);
     struct gather_job jobs[2];
     int placed = perm == NULL;
     for (size_t s = 0; s < src->nseg; s++)
@@ -493,7 +493,7 @@ static void row_move(struct rows *r, size_t to, size_t from)
         if (r->FIELD)                                                                              \
             r->FIELD[to] = r->FIELD[from];                                                         \
     } while (0)
-    FOR_EACH_COLUMN(MOVE);
+    FOR_EACH_COLUMN(MOVE, r);
 #undef MOVE
 }
 
@@ -519,7 +519,7 @@ static int rows_permute_range(struct rows *r, size_t base, size_t k, const uint3
         for (size_t q_ = 0; q_ < k; q_++)                                                          \
             memcpy(&r->FIELD[base + q_], &tmp[q_], sizeof(T));                                     \
     } while (0)
-    FOR_EACH_COLUMN(PERMUTE);
+    FOR_EACH_COLUMN(PERMUTE, r);
 #undef PERMUTE
     free(tmp);
     return 0;

@@ -487,40 +487,65 @@ static void test_ingest_absent_int_columns(void **state)
 }
 
 /* Dose and weight kept as exact decimals (rows_dose, rows_weight give strtod's double) when
- * every value packs in 28 bits; a column with one value that does not (17 significant digits,
- * read with strtod) stays in doubles, the other column packs on its own. */
+ * every value packs in 28 bits: read so from the start (one input file), and when a value does
+ * not (17 significant digits, read with strtod), the file read again in doubles (here in its
+ * last chunk, with 64 chunks of 16 bytes at least, and in one piece: the same rows), then the
+ * column that packs narrowed once the store is built, the other kept in doubles. */
 static void test_ingest_narrow_decimals(void **state)
 {
     (void)state;
-    static const char *const dose[] = {"37.9", "0.5", "1000", "12.345678", "0.000001"};
-    static const char *const weight[] = {"70.3", "20", "349.99", "72.345678901234567", "80.1"};
-    struct sbuf b = {0};
-    sbuf_printf(&b, "%s", "patient_id,session_date,session_type,dose_mg,weight_kg\n");
-    for (int i = 0; i < 5; i++)
-        sbuf_printf(&b, "P%d,2026-01-0%d,treatment,%s,%s\n", i, i + 1, dose[i], weight[i]);
-    sbuf_printf(&b, "%s", "P9,2026-02-01,treatment,,\n");
-    char *p = write_temp(b.s, b.n);
-    free(b.s);
-    struct ingest_opts o = default_opts();
-    struct ingest_result res;
-    struct diag d;
-    const char *files[] = {p};
-    assert_int_equal(run(files, 1, &o, &res, &d), 0);
-    assert_int_equal(res.rows_accepted, 6);
-    const struct rows *r = &res.rows;
-    assert_null(r->dose_mg);
-    assert_non_null(r->dose_dec);
-    assert_non_null(r->weight_kg); /* 72.345678901234567 does not pack */
-    assert_null(r->weight_dec);
-    for (size_t i = 0; i < 5; i++) {
-        double want_d = strtod(dose[i], NULL), want_w = strtod(weight[i], NULL);
-        assert_memory_equal(&(double){rows_dose(r, i)}, &want_d, sizeof want_d);
-        assert_memory_equal(&(double){rows_weight(r, i)}, &want_w, sizeof want_w);
+    static const char *const dose[] = {"37.9", "0.5", "1000", "12.345678", "0.000001", "56.250"};
+    static const char *const weight[] = {"70.3",  "20",   "349.99",
+                                         "80.10", "80.1", "72.345678901234567"};
+    enum { N = 6, REPEAT = 8 };
+    for (int tail = 0; tail < 2; tail++) { /* tail 0: every value packs */
+        struct sbuf b = {0};
+        sbuf_printf(&b, "%s", "patient_id,session_date,session_type,dose_mg,weight_kg\n");
+        for (int k = 0; k < REPEAT; k++)
+            for (int i = 0; i < N - 1 + tail; i++)
+                sbuf_printf(&b, "P%d%d,2026-01-0%d,treatment,%s,%s\n", k, i, i + 1, dose[i],
+                            weight[i]);
+        sbuf_printf(&b, "%s", "Q9,2026-02-01,treatment,,\n");
+        char *p = write_temp(b.s, b.n);
+        free(b.s);
+        char *ref = NULL;
+        for (int pass = 0; pass < 2; pass++) {
+            struct ingest_opts o = default_opts();
+            o.threads = pass ? 64 : 1;
+            o.min_chunk = pass ? 16 : 0;
+            struct ingest_result res;
+            struct diag d;
+            const char *files[] = {p};
+            assert_int_equal(run(files, 1, &o, &res, &d), 0);
+            assert_int_equal(res.rows_accepted, REPEAT * (N - 1 + tail) + 1);
+            const struct rows *r = &res.rows;
+            assert_null(r->dose_mg);
+            assert_non_null(r->dose_dec);
+            if (tail) {
+                assert_non_null(r->weight_kg); /* 72.345678901234567 does not pack */
+                assert_null(r->weight_dec);
+            } else {
+                assert_null(r->weight_kg);
+                assert_non_null(r->weight_dec);
+            }
+            for (size_t i = 0; i + 1 < r->n; i++) { /* (P00..P75 sort by patient: i % N) */
+                size_t k = i % (size_t)(N - 1 + tail);
+                double want_d = strtod(dose[k], NULL), want_w = strtod(weight[k], NULL);
+                assert_memory_equal(&(double){rows_dose(r, i)}, &want_d, sizeof want_d);
+                assert_memory_equal(&(double){rows_weight(r, i)}, &want_w, sizeof want_w);
+            }
+            assert_true(isnan(rows_dose(r, r->n - 1)) && isnan(rows_weight(r, r->n - 1)));
+            char *dump = rows_dump(r, 1);
+            if (pass)
+                assert_string_equal(dump, ref);
+            free(ref);
+            ref = dump;
+            ingest_result_fini(&res);
+        }
+        free(ref);
+        unlink(p);
+        free(p);
     }
-    assert_true(isnan(rows_dose(r, 5)) && isnan(rows_weight(r, 5)));
-    ingest_result_fini(&res);
-    unlink(p);
-    free(p);
 }
 
 /* Type, route and drug in one byte; dates as 2-byte offsets when they span 65,535 days or fewer
