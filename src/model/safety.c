@@ -553,7 +553,7 @@ static void episode_sessions(const struct rows *r, size_t ra, size_t rb, const s
                              const struct model_opts *o, struct safety *s, struct safety_acc *acc)
 {
     int session = 0;
-    int32_t last_tdate = -1;
+    int32_t last_tdate = INT32_MIN; /* (day -1 is 1969-12-31, a date) */
     int any_ae = 0;
     for (size_t i = ra; i < rb; i++) {
         if (rows_type(r, i) != SESSION_TREATMENT || rows_date(r, i) < e->index_date ||

@@ -641,6 +641,20 @@ if wanted instrument_only; then
   fi
 fi
 
+# an episode whose first treatment is on 1969-12-31 (day number -1, once the "no session yet"
+# mark of the safety page's session count: the session was not counted and CADSS by session
+# was written before its array, found by a helper's ASan run with --episode-gap 1)
+printf '%s\n' "patient_id,session_date,session_type,phq9,cadss" \
+  "A,1969-12-24,assessment,20," "A,1969-12-31,treatment,,10" "A,1970-01-02,treatment,,20" \
+  "A,1970-01-20,assessment,8," >"$tmp/day_minus_1.csv"
+if run_case day_minus_1 0 --period 1969-12 --as-of 1970-03-31 "$tmp/day_minus_1.csv"; then
+  is day_minus_1 safety.cadss.sessions_measured 2
+  is day_minus_1 safety.cadss.by_session.0.n 1
+  is day_minus_1 safety.cadss.by_session.0.median 10
+  is day_minus_1 safety.cadss.by_session.1.n 1
+  is day_minus_1 safety.cadss.by_session.1.median 20
+fi
+
 # every results.json and manifest.json left against the schemas (docs/)
 source "$(dirname "${BASH_SOURCE[0]}")/schema.sh"
 schema_check "$2" "$tmp"
