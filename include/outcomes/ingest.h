@@ -116,16 +116,16 @@ struct rows {
     uint16_t *date16; /* once the store is built, when the dates span at most 65,535 days:
                          date - date_base (rows_date), date NULL then */
     int32_t date_base;
-    uint32_t *dose_dec, *weight_dec;
-    int dec_read; /* while the store is built: dose and weight read into dose_dec, weight_dec
+    uint32_t *dose_dec, *weight_dec; /* dose_mg and weight_kg as decimals (rows_decimal, that
+                                        column NULL then): as read (dec_read), or once built */
+    int dec_read;   /* while the store is built: dose and weight read into dose_dec, weight_dec
                        (one input file; ingest.c reads it again in doubles when dec_failed) */
-    int dec_failed;
-    /* a reader's chunk in dec_read: a value with no 28-bit decimal form */ /* once the store is built, dose_mg and weight_kg as
-                                        decimals (rows_decimal), that column NULL then */
+    int dec_failed; /* a reader's chunk in dec_read: a value with no 28-bit decimal form */
     struct narrow_ids ids[TEXT_COLS]; /* once the store is built, a text column whose ids fit in
                                          one or two bytes (its uint32_t column NULL then) */
-    uint8_t *conflict;                /* bit i set: instrument COL_PHQ9+i conflicts on this date */
-    uint32_t *file;                   /* provenance: input file index; NULL when all are 0 (read
+    uint8_t *conflict;   /* bit i set: instrument COL_PHQ9+i conflicts on this date; NULL once built
+                          when no row has one (read it with rows_conflict) */
+    uint32_t *file;      /* provenance: input file index; NULL when all are 0 (read
                                      it with rows_file) */
     uint32_t int_unread; /* while reading: bit k, integer column k is not in the file's header, so
                             a reader leaves it as it is (ingest.c frees it after the read) */
@@ -143,7 +143,8 @@ struct intern_cache;
 
 /* Row i's value of integer column col (col_is_int(col): a score, CADSS, a blood pressure,
  * monitoring_min), -1 when absent. Once the store is built (rows_narrow) a column no
- * accepted row has a value in is not stored, and one whose values fit in a byte is in small[k]. */
+ * accepted row has a value in is not stored, and one whose values span at most 255 numbers is
+ * in small[k] (offsets). */
 static inline int rows_int(const struct rows *r, int col, size_t i)
 {
     const uint8_t *s = r->small[INT_INDEX(col)];
