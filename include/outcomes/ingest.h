@@ -177,11 +177,12 @@ static inline uint32_t rows_text(const struct rows *r, int c, size_t i)
  * the double the reader made (the division is the one that made it); ROWS_DEC_ABSENT none. */
 #define ROWS_DEC_ABSENT UINT32_MAX
 #define ROWS_DEC_NOPACK (UINT32_MAX - 1) /* (while reading: a value with no such form) */
+/* 10^k for k 0..15: exact doubles (the reader's decimals and the store's, one table) */
+static const double rows_pow10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
 static inline double rows_decimal(uint32_t x)
 {
-    static const double p10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-    return x == ROWS_DEC_ABSENT ? NAN : (double)(x >> 4) / p10[x & 15];
+    return x == ROWS_DEC_ABSENT ? NAN : (double)(x >> 4) / rows_pow10[x & 15];
 }
 
 /* Row i's dose in mg and weight in kg, NaN when absent. */

@@ -33,14 +33,10 @@ struct report_input {
     /* a --each sub-report (SPEC section 14): "site" or "clinician", the value, its directory
      * ("site/NAME"); NULL for the network's report */
     const char *each_by, *each_value, *each_dir;
-    /* the review rows' dates, files and lines: the store's columns, kept past the others for
-     * review.csv (report_run; line NULL when review.csv is not written) */
-    struct row_provenance {
-        const uint32_t *line, *file; /* file NULL: every row from file 0 */
-        const uint16_t *date16;      /* date16 NULL: date */
-        const int32_t *date;
-        int32_t date_base;
-    } prov;
+    /* the review rows' dates, files and lines: the store's line, file and date columns, kept
+     * past the others for review.csv (report_run; NULL when review.csv is not written): read
+     * them with rows_date, rows_file */
+    const struct rows *prov;
 };
 /* The report_input of in (its strings and tables borrowed). */
 void report_input_of(const struct ingest_result *in, struct report_input *out);

@@ -508,7 +508,6 @@ static int read_fhir(struct ingest_result *res, struct segments *segs,
     return 0;
 }
 
-/* Reads one file: the header (stop after it), then the data in chunks. */
 /* The integer columns a wide file's header lacks (bit k: column COL_FIRST_INT + k); none for a
  * long score file, whose score goes to the column its instrument names. */
 static uint32_t unread_ints(const struct schema *schema)
@@ -556,6 +555,7 @@ static void free_unread(struct rows *store, struct segments *segs)
     store->int_unread = 0;
 }
 
+/* Reads one file: the header (stop after it), then the data in chunks. */
 static int read_file(struct ingest_result *res, struct segments *segs,
                      const struct ingest_opts *opts, uint32_t fi, int *date_field,
                      struct strtab *seen_unknown, struct diag *d)

@@ -99,12 +99,6 @@ void rows_borrow(struct rows *window, const struct rows *store, size_t from, siz
         fn(file, uint32_t);                                                                        \
     } while (0)
 
-/* Integer column k of row i while the store is built (score8 or score; -1 when not stored). */
-static inline int store_int(const struct rows *r, int k, size_t i)
-{
-    return r->score8[k] ? r->score8[k][i] : r->score[k] ? r->score[k][i] : -1;
-}
-
 /* The output of one reader over one record-aligned chunk of a file. */
 struct segment {
     struct rows rows;

@@ -205,8 +205,6 @@ static int all_digits(const char *s, size_t n)
  * Longer inputs go through strtod. */
 static int parse_decimal(const char *s, size_t n, double *out, uint32_t *q)
 {
-    static const double pow10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                     1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
     char buf[64];
     int digits = 0, dots = 0, frac = 0;
     uint64_t v = 0;
@@ -226,7 +224,7 @@ static int parse_decimal(const char *s, size_t n, double *out, uint32_t *q)
     if (!digits)
         return -1;
     if (digits <= 15) {
-        *out = (double)v / pow10[frac];
+        *out = (double)v / rows_pow10[frac];
         /* the same value as a row store decimal: v / 10^frac with v's trailing zeros taken
          * off is the same quotient, so its division gives the same double */
         while (frac > 0 && v % 10 == 0) {

@@ -145,7 +145,7 @@ static void narrow_int(struct rows *r, int k)
 {
     int lo = INT16_MAX, hi = -1;
     for (size_t i = 0; i < r->n; i++) {
-        int v = store_int(r, k, i);
+        int v = rows_int(r, COL_FIRST_INT + k, i);
         if (v >= 0) {
             lo = v < lo ? v : lo;
             hi = v > hi ? v : hi;
@@ -155,7 +155,7 @@ static void narrow_int(struct rows *r, int k)
     if (s) { /* (else, out of memory: the column stays as it is) */
         int off = lo - 1;
         for (size_t i = 0; i < r->n; i++) {
-            int v = store_int(r, k, i);
+            int v = rows_int(r, COL_FIRST_INT + k, i);
             s[i] = v < 0 ? 0 : (uint8_t)(v - off);
         }
         r->small_off[k] = (int16_t)off;
@@ -195,20 +195,18 @@ static void narrow_text(struct rows *r, int c, uint32_t **w)
  * ROWS_DEC_ABSENT; 0 when there is none (then the column stays in doubles). */
 static int pack_decimal(double d, uint32_t *out)
 {
-    static const double p10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
     if (isnan(d)) {
         *out = ROWS_DEC_ABSENT;
         return 1;
     }
-    if (!(d >= 0))
+    if (!(d >= 0) || signbit(d))
         return 0;
     for (uint32_t k = 0; k < 16; k++) {
-        double x = nearbyint(d * p10[k]);
+        double x = nearbyint(d * rows_pow10[k]);
         if (!(x < (double)((1u << 28) - 1)))
             return 0;
         uint32_t q = ((uint32_t)x << 4) | k;
-        if (rows_decimal(q) == d && !signbit(d)) {
+        if (rows_decimal(q) == d) {
             *out = q;
             return 1;
         }
@@ -242,46 +240,51 @@ static void narrow_decimal(struct rows *r, double **w, uint32_t **dec)
     *dec = p;
 }
 
-/* type, route and drug in one byte; the dates as offsets when they span 65,535 days or fewer;
- * the conflict bits freed when no row has one. */
-static void narrow_row_kind(struct rows *r)
+/* Type, route and drug in one byte (kind). */
+static void narrow_kind(struct rows *r)
 {
-    int fits = 1;
-    for (size_t i = 0; i < r->n && fits; i++)
-        fits = r->type[i] <= 1 && r->route[i] <= 7 && r->drug[i] <= 15;
-    uint8_t *k = fits ? malloc(r->n ? r->n : 1) : NULL;
-    if (k) {
-        for (size_t i = 0; i < r->n; i++)
-            k[i] = (uint8_t)(r->type[i] | r->route[i] << 1 | r->drug[i] << 4);
-        free(r->type);
-        free(r->route);
-        free(r->drug);
-        r->type = r->route = r->drug = NULL;
-        r->kind = k;
-    }
+    for (size_t i = 0; i < r->n; i++)
+        if (r->type[i] > 1 || r->route[i] > 7 || r->drug[i] > 15)
+            return;
+    uint8_t *k = malloc(r->n ? r->n : 1);
+    if (!k) /* (out of memory: the columns stay as they are) */
+        return;
+    for (size_t i = 0; i < r->n; i++)
+        k[i] = (uint8_t)(r->type[i] | r->route[i] << 1 | r->drug[i] << 4);
+    free(r->type);
+    free(r->route);
+    free(r->drug);
+    r->type = r->route = r->drug = NULL;
+    r->kind = k;
+}
+
+/* The dates as 2-byte offsets from the first (date16) when they span 65,535 days or fewer. */
+static void narrow_dates(struct rows *r)
+{
     int32_t lo = INT32_MAX, hi = INT32_MIN;
     for (size_t i = 0; i < r->n; i++) {
         lo = r->date[i] < lo ? r->date[i] : lo;
         hi = r->date[i] > hi ? r->date[i] : hi;
     }
     uint16_t *d = r->n && (int64_t)hi - lo <= UINT16_MAX ? malloc(r->n * sizeof *d) : NULL;
-    if (d) {
-        for (size_t i = 0; i < r->n; i++)
-            d[i] = (uint16_t)(r->date[i] - lo);
-        free(r->date);
-        r->date = NULL;
-        r->date16 = d;
-        r->date_base = lo;
-    }
-    if (r->conflict) {
-        size_t i = 0;
-        while (i < r->n && !r->conflict[i])
-            i++;
-        if (i == r->n) {
-            free(r->conflict);
-            r->conflict = NULL;
-        }
-    }
+    if (!d)
+        return;
+    for (size_t i = 0; i < r->n; i++)
+        d[i] = (uint16_t)(r->date[i] - lo);
+    free(r->date);
+    r->date = NULL;
+    r->date16 = d;
+    r->date_base = lo;
+}
+
+/* The conflict bits freed when no row has one (rows_conflict reads 0 then). */
+static void narrow_conflicts(struct rows *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (r->conflict[i])
+            return;
+    free(r->conflict);
+    r->conflict = NULL;
 }
 
 void rows_narrow(struct rows *r)
@@ -296,8 +299,12 @@ void rows_narrow(struct rows *r)
     for (int c = 0; c < TEXT_COLS; c++)
         if (*text[c] && !r->ids[c].p)
             narrow_text(r, c, text[c]);
-    if (r->type && r->route && r->drug && r->date)
-        narrow_row_kind(r);
+    if (r->type && r->route && r->drug)
+        narrow_kind(r);
+    if (r->date)
+        narrow_dates(r);
+    if (r->conflict)
+        narrow_conflicts(r);
     if (r->dose_mg)
         narrow_decimal(r, &r->dose_mg, &r->dose_dec);
     if (r->weight_kg)

@@ -53,7 +53,7 @@ static int row_content_cmp(const struct rows *r, size_t a, size_t b)
     if ((c = cmp_double(rows_weight(r, a), rows_weight(r, b))) != 0)
         return c;
     for (int k = 0; k < N_INT_COLS; k++) /* (a column no input file has is -1: ingest.c) */
-        CMP_FIELD(store_int(r, k, a), store_int(r, k, b));
+        CMP_FIELD(rows_int(r, COL_FIRST_INT + k, a), rows_int(r, COL_FIRST_INT + k, b));
     return 0;
 }
 
@@ -613,12 +613,12 @@ static int mark_conflicts(struct ingest_result *res)
             if (!r->score[k] && !r->score8[k])
                 continue;
             for (size_t q = i; q < j && other == j; q++) {
-                int v = store_int(r, k, q);
+                int v = rows_int(r, COL_FIRST_INT + k, q);
                 if (v < 0)
                     continue;
                 if (first == j)
                     first = q;
-                else if (v != store_int(r, k, first))
+                else if (v != rows_int(r, COL_FIRST_INT + k, first))
                     other = q;
             }
             if (other == j)
@@ -635,7 +635,7 @@ static int mark_conflicts(struct ingest_result *res)
             res->conflicting_same_day_scores++;
             res->conflicts_by_col[k]++;
             for (size_t q = i; q < j; q++)
-                if (store_int(r, k, q) >= 0)
+                if (rows_int(r, COL_FIRST_INT + k, q) >= 0)
                     r->conflict[q] |= (uint8_t)(1u << k);
         }
     }

@@ -553,14 +553,13 @@ static void review_rows(struct out *o, const struct report_input *in, const stru
         if (owner && owner[i] != value)
             continue;
         const struct episode *e = &a->episodes[q->episode];
-        const struct row_provenance *pv = &in->prov;
-        uint32_t file = pv->file ? pv->file[q->row] : 0;
+        uint32_t file = rows_file(in->prov, q->row);
         field_id(o, in->patient_ids, e->patient, 0);
         field_long(o, e->number, 1, 0);
-        date_format(pv->date16 ? pv->date_base + pv->date16[q->row] : pv->date[q->row], day);
+        date_format(rows_date(in->prov, q->row), day);
         field(o, day, 0);
         field(o, file < in->nfiles ? in->files[file].path : "", 0);
-        field_long(o, (long)pv->line[q->row], 1, 0);
+        field_long(o, (long)in->prov->line[q->row], 1, 0);
         field(o, model_review_flag_name(q->flag), 0);
         model_review_value(q, v, sizeof v);
         field(o, v, 1);

@@ -168,7 +168,7 @@ static void *hash_output(void *arg)
 
 /* One run's state, from the request to the committed directory. */
 struct run {
-    void *prov[4]; /* the store's line, file and date columns kept for review.csv (owned) */
+    struct rows prov; /* the store's line, file and date columns kept for review.csv (owned) */
     const struct report_request *rq;
     struct report_outputs *out;
     struct diag *d;
@@ -323,15 +323,15 @@ static int analyse(struct run *r)
  * row) taken from the store, so that they outlive the others; finish frees them. */
 static void keep_provenance(struct run *r, struct rows *rows)
 {
-    r->ri.prov =
-        (struct row_provenance){rows->line, rows->file, rows->date16, rows->date, rows->date_base};
-    r->prov[0] = rows->line;
-    r->prov[1] = rows->file;
-    r->prov[2] = rows->date16;
-    r->prov[3] = rows->date;
+    r->prov = (struct rows){.line = rows->line,
+                            .file = rows->file,
+                            .date = rows->date,
+                            .date16 = rows->date16,
+                            .date_base = rows->date_base};
+    r->ri.prov = &r->prov;
     rows->line = rows->file = NULL;
-    rows->date16 = NULL;
     rows->date = NULL;
+    rows->date16 = NULL;
 }
 
 /* A dose or weight column, in whichever width it is kept, as a buffer of its bytes. */
@@ -628,8 +628,7 @@ static void finish(struct run *r)
         pthread_join(r->releaser, NULL);
     free(r->eparts[0]);
     free(r->eparts[1]);
-    for (int k = 0; k < 4; k++)
-        free(r->prov[k]);
+    rows_release_columns(&r->prov);
     free(r->hj.inputs);
     free(r->hj.fp);
     if (r->pdf)
