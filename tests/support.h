@@ -61,9 +61,9 @@ static inline char *rows_dump(const struct rows *r, int with_lines)
     for (size_t i = 0; i < r->n; i++) {
         char d[11];
         date_format(rows_date(r, i), d);
-        sbuf_printf(&b, "%s|%s|%u|%s|%s|%s|%s|%s|%s|%s|", strtab_get(r->patients, r->patient[i], 0),
-                    d, rows_type(r, i), ingest_route_name(rows_route(r, i)),
-                    ingest_drug_name(rows_drug(r, i)),
+        sbuf_printf(&b, "%s|%s|%u|%s|%s|%s|%s|%s|%s|%s|",
+                    strtab_get(r->patients, rows_patient(r, i), 0), d, rows_type(r, i),
+                    ingest_route_name(rows_route(r, i)), ingest_drug_name(rows_drug(r, i)),
                     strtab_get(r->text, rows_text(r, TEXT_SITE, i), 0),
                     strtab_get(r->text, rows_text(r, TEXT_CLINICIAN, i), 0),
                     strtab_get(r->text, rows_text(r, TEXT_THERAPY, i), 0),
@@ -73,7 +73,7 @@ static inline char *rows_dump(const struct rows *r, int with_lines)
             sbuf_printf(&b, "|%d", rows_int(r, COL_FIRST_INT + k, i));
         sbuf_printf(&b, "|c%u", rows_conflict(r, i));
         if (with_lines)
-            sbuf_printf(&b, "|@%u:%u", rows_file(r, i), r->line[i]);
+            sbuf_printf(&b, "|@%u:%u", rows_file(r, i), rows_line(r, i));
         sbuf_printf(&b, "\n");
     }
     return b.s;

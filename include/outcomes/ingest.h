@@ -93,7 +93,11 @@ struct narrow_ids {
  * strings id 0, route/drug 0, dose/weight NaN, integer columns -1. */
 struct rows {
     size_t n, cap;
-    uint32_t *patient;          /* id in `patients` */
+    uint32_t *patient; /* id in `patients`; once the store is built, NULL: prow, pid */
+    uint32_t *prow;    /* once the store is built (sorted by patient): patient p's rows are prow[p]
+                       .. prow[p + 1] (npatients + 1 entries) */
+    uint32_t *pid;     /* once built: patient p's id in `patients` (rows_pid) */
+    size_t npatients;
     int32_t *date;              /* day number (date.h) */
     uint8_t *type;              /* enum session_type */
     uint8_t *route;             /* enum route */
@@ -111,16 +115,28 @@ struct rows {
                                      255 numbers is kept here instead (score[k] NULL): 0 absent,
                                      else the value - small_off[k] */
     int16_t small_off[N_INT_COLS];
-    uint8_t *kind;    /* once the store is built: type | route << 1 | drug << 4 (rows_type,
-                        rows_route, rows_drug), those three columns NULL then */
-    uint16_t *date16; /* once the store is built, when the dates span at most 65,535 days:
-                         date - date_base (rows_date), date NULL then */
+    uint8_t *kind;    /* as read (narrow_read) or once the store is built: type | route << 1 |
+                        drug << 4 (rows_type, rows_route, rows_drug), those three columns NULL
+                        then */
+    uint16_t *date16; /* as read (narrow_read: date_base ROWS_DATE16_READ_BASE), or once the store
+                         is built when the dates span at most 65,535 days: date - date_base
+                         (rows_date), date NULL then */
     int32_t date_base;
     uint32_t *dose_dec, *weight_dec; /* dose_mg and weight_kg as decimals (rows_decimal, that
-                                        column NULL then): as read (dec_read), or once built */
-    int dec_read;   /* while the store is built: dose and weight read into dose_dec, weight_dec
-                       (one input file; ingest.c reads it again in doubles when dec_failed) */
-    int dec_failed; /* a reader's chunk in dec_read: a value with no 28-bit decimal form */
+                                        column NULL then): as read (narrow_read), or once built */
+    uint16_t *dose16, *weight16;     /* once built, when every value is v / 10^k with v < 4095: the
+                                    same decimals in two bytes (rows_decimal16; the other forms
+                                    NULL then) */
+    uint16_t *text16[TEXT_COLS];     /* while the store is built (narrow_text): the text ids in two
+                                    bytes (the uint32_t columns NULL then) */
+    int narrow_read;   /* while the store is built: dates read into date16, dose and weight into
+                          dose_dec, weight_dec, type/route/drug into kind, text ids into text16
+                          (one input file; ingest.c reads it again wide when narrow_failed) */
+    int narrow_text;   /* text16 holds the text ids (from narrow_read until the build widens
+                          them, when the merged string table has more than 65,536) */
+    int narrow_failed; /* a reader's chunk in narrow_read: a date outside 1900-01-01..2079-06-06,
+                          a value with no 28-bit decimal form, or more than 65,535 distinct
+                          strings in the chunk */
     struct narrow_ids ids[TEXT_COLS]; /* once the store is built, a text column whose ids fit in
                                          one or two bytes (its uint32_t column NULL then) */
     uint8_t *conflict;   /* bit i set: instrument COL_PHQ9+i conflicts on this date; NULL once built
@@ -133,7 +149,10 @@ struct rows {
                                      are constant there; the store fills them) */
     int borrowed;        /* the columns are a window of another store's (cap fixed,
                                      not freed here) */
-    uint32_t *line;      /* provenance: physical line of the record */
+    uint32_t *line;      /* provenance: physical line of the record (read it with rows_line) */
+    struct narrow_ids line_n; /* once built, when line - row number spans at most 65,535: row
+                                 i's line is i + line_base + that offset (line NULL then) */
+    int64_t line_base;
     struct strtab *patients;    /* patient ids */
     struct strtab *text;        /* site, clinician, therapy, adverse event strings */
     struct intern_cache *cache; /* while reading: recent strings per column (rows.c) */
@@ -166,6 +185,8 @@ static inline uint32_t rows_text(const struct rows *r, int c, size_t i)
     const struct narrow_ids *n = &r->ids[c];
     if (n->p)
         return n->width == 1 ? ((const uint8_t *)n->p)[i] : ((const uint16_t *)n->p)[i];
+    if (r->text16[c])
+        return r->text16[c][i];
     const uint32_t *w = c == TEXT_SITE        ? r->site
                         : c == TEXT_CLINICIAN ? r->clinician
                         : c == TEXT_THERAPY   ? r->therapy
@@ -185,14 +206,53 @@ static inline double rows_decimal(uint32_t x)
     return x == ROWS_DEC_ABSENT ? NAN : (double)(x >> 4) / rows_pow10[x & 15];
 }
 
+/* The same in two bytes: (v << 4) | k with v < 4095; ROWS_DEC16_ABSENT none. */
+#define ROWS_DEC16_ABSENT UINT16_MAX
+static inline double rows_decimal16(uint16_t x)
+{
+    return x == ROWS_DEC16_ABSENT ? NAN : (double)(x >> 4) / rows_pow10[x & 15];
+}
+
 /* Row i's dose in mg and weight in kg, NaN when absent. */
 static inline double rows_dose(const struct rows *r, size_t i)
 {
-    return r->dose_mg ? r->dose_mg[i] : rows_decimal(r->dose_dec[i]);
+    return r->dose16     ? rows_decimal16(r->dose16[i])
+           : r->dose_dec ? rows_decimal(r->dose_dec[i])
+                         : r->dose_mg[i];
 }
 static inline double rows_weight(const struct rows *r, size_t i)
 {
-    return r->weight_kg ? r->weight_kg[i] : rows_decimal(r->weight_dec[i]);
+    return r->weight16     ? rows_decimal16(r->weight16[i])
+           : r->weight_dec ? rows_decimal(r->weight_dec[i])
+                           : r->weight_kg[i];
+}
+
+/* The id (in rows.patients) of the built store's patient p, whose rows are prow[p] ..
+ * prow[p + 1]. */
+static inline uint32_t rows_pid(const struct rows *r, size_t p)
+{
+    return r->pid[p];
+}
+
+/* The base of dates read into two bytes (narrow_read): 1900-01-01, so that 1900-01-01 to
+ * 2079-06-06 are read so (a file with another is read again wide). */
+#define ROWS_DATE16_READ_BASE (-25567)
+
+/* Row i's patient id (in rows.patients): the patient column's, or once the store is built a
+ * binary search of prow (for checks and tests; a loop over rows goes patient by patient). */
+static inline uint32_t rows_patient(const struct rows *r, size_t i)
+{
+    if (r->patient)
+        return r->patient[i];
+    size_t lo = 0, hi = r->npatients; /* the p with prow[p] <= i < prow[p + 1] */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->prow[mid] <= i)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return r->pid[lo];
 }
 
 /* Row i's session date (day number), type, route and drug (enums), same-day conflict bits. */
@@ -230,12 +290,26 @@ static inline int rows_int_byte(int k)
     return ingest_columns[COL_FIRST_INT + k].hi <= INT8_MAX;
 }
 
-/* Once the store is built (ingest_run), one column at a time: the integer columns without a
+/* Once the store is built (ingest_run), one column at a time: the patient column replaced by
+ * the patients' row ranges (prow, pid), the integer columns without a
  * value in any row freed (score[k] NULL), those whose values span at most 255 numbers (the
  * scores, CADSS, most blood pressures) moved to small[k] as offsets, the text columns
  * whose ids fit in one or two bytes moved to ids[c], and dose and weight moved to four bytes
- * when every value is a decimal of at most 28 bits (rows_decimal). */
-void rows_narrow(struct rows *r);
+ * when every value is a decimal of at most 28 bits (rows_decimal). 0, or -1 when out of
+ * memory for the row ranges. */
+int rows_narrow(struct rows *r);
+
+/* Row i's physical line, 0 when the store keeps none (rows_release_provenance). */
+static inline uint32_t rows_line(const struct rows *r, size_t i)
+{
+    if (r->line)
+        return r->line[i];
+    const struct narrow_ids *n = &r->line_n;
+    if (!n->p)
+        return 0;
+    uint32_t d = n->width == 1 ? ((const uint8_t *)n->p)[i] : ((const uint16_t *)n->p)[i];
+    return (uint32_t)((int64_t)i + r->line_base + d);
+}
 
 /* Row i's input file index. The store keeps no file column when every row comes from input
  * file 0 (r->file == NULL then). */

@@ -47,6 +47,11 @@ struct model_opts {
     int induction_k, induction_d; /* induction completed: K treatment dates in [index, index + D]
                                      (--induction K:D, default 6:21; SPEC 12) */
     const struct benchmark_list *benchmarks; /* borrowed; NULL: none */
+    /* model_run: called (unless NULL) once the episodes are derived, before anything else reads
+     * the rows: from then on the weight, site and concurrent_therapy columns are read no more
+     * (the episodes hold theirs), so that the caller may free them (run.c) */
+    void (*episodes_done)(void *arg);
+    void *episodes_done_arg;
 };
 
 /* Fills o with SPEC's defaults for instrument (phq9 when instrument < 0). */
@@ -586,8 +591,9 @@ int model_subset_of(const struct ingest_result *in, const struct analysis *net,
                     const size_t *starts, int var, uint32_t value, struct analysis *a,
                     struct diag *d);
 /* The patients' row ranges of the store r (patient p's rows are starts[p] .. starts[p + 1]; the
- * last is r->n); malloc'd, NULL when out of memory. */
-size_t *model_patient_starts(const struct rows *r);
+ * last is r->n), one entry a patient and one more, their number in *npatients (unless NULL);
+ * malloc'd, NULL when out of memory. */
+size_t *model_patient_starts(const struct rows *r, size_t *npatients);
 
 /* Fills a->disc from the analysis and the ingest counts (SPEC section 9): primary, derived and
  * secondary suppression, until stable. Called by model_run; returns 0 or -1 (out of memory). */

@@ -188,9 +188,9 @@ static int feed_fhir(void *reader, const char *buf, size_t len, struct diag *d)
  * that ends early is an error: it changed while it was read. Returns 0 or the status, d set. */
 static int feed_range(int fd, const char *path, uint64_t from, uint64_t to, char *buf,
                       const struct ingest_opts *opts, feed_fn feed, void *reader, uint64_t *fp,
-                      struct diag *d)
+                      const int *stop, struct diag *d)
 {
-    for (uint64_t off = from; off < to;) {
+    for (uint64_t off = from; off < to && !(stop && *stop);) { /* (stop: it will be read again) */
         size_t want = to - off < READ_BLOCK ? (size_t)(to - off) : READ_BLOCK;
         ssize_t got = read_at(fd, buf, want, off);
         if (got < 0)
@@ -232,7 +232,9 @@ static void *chunk_run(void *arg)
         goto out;
     }
     if ((j->rc = feed_range(j->fd, j->path, j->from, j->to, buf, j->opts, feed_csv, r, &j->fp,
-                            &j->d)) != 0)
+                            &j->seg->rows.narrow_failed, &j->d)) != 0)
+        goto out;
+    if (j->seg->rows.narrow_failed) /* (read again wide: read_chunks) */
         goto out;
     j->at_boundary = ingest_reader_at_boundary(r);
     if (j->last)
@@ -266,9 +268,34 @@ static int next_line_start(int fd, uint64_t off, uint64_t size, uint64_t *out)
     return 0;
 }
 
+/* What the chunks' reads came to: 0, a diag code (d set), -2 when a chunk read into the store
+ * met a value with no narrow form (a date outside the two-byte range, a dose or weight with no
+ * decimal form, more than 65,535 strings in a chunk: read it again wide; that chunk's read
+ * stopped there, so this comes before its boundary is looked at), -1 when a split was not at a
+ * record boundary. Sets each segment's line_base. */
+static int chunks_status(struct chunk_job *jobs, int nchunks, int store, long line_base,
+                         struct diag *d)
+{
+    int rc = 0;
+    long base = line_base;
+    for (int k = 0; k < nchunks; k++) {
+        if (jobs[k].rc && !rc) {
+            rc = jobs[k].rc;
+            *d = jobs[k].d;
+        }
+        if (!rc && store && jobs[k].seg->rows.narrow_failed)
+            rc = -2;
+        if (!rc && k < nchunks - 1 && !jobs[k].at_boundary)
+            rc = -1;
+        jobs[k].seg->line_base = base;
+        base += jobs[k].lines;
+    }
+    return rc;
+}
+
 /* Reads the data records of [from, size) in nchunks chunks; with a store, into windows of it
- * (struct placement). Returns 0, <0 when a split was not at a record boundary (the segments are
- * dropped), or a diag code. */
+ * (struct placement). Returns 0, -1 or -2 (chunks_status; the segments are dropped), or a
+ * diag code. */
 static int read_chunks(struct ingest_result *res, struct segments *segs,
                        const struct ingest_opts *opts, uint32_t fi, int fd,
                        const struct schema *schema, uint64_t from, uint64_t size, int nchunks,
@@ -349,19 +376,7 @@ static int read_chunks(struct ingest_result *res, struct segments *segs,
         pthread_mutex_destroy(&pl.mu);
         pthread_cond_destroy(&pl.cv);
     }
-    long base = line_base;
-    for (int k = 0; k < nchunks; k++) {
-        if (jobs[k].rc && !rc) {
-            rc = jobs[k].rc;
-            *d = jobs[k].d;
-        }
-        if (!rc && k < nchunks - 1 && !jobs[k].at_boundary)
-            rc = -1;
-        if (!rc && store && jobs[k].seg->rows.dec_failed)
-            rc = -2; /* a dose or weight with no decimal form: read it again in doubles */
-        jobs[k].seg->line_base = base;
-        base += jobs[k].lines;
-    }
+    rc = chunks_status(jobs, nchunks, store != NULL, line_base, d);
     if (rc) {
         segments_pop(segs, (size_t)nchunks);
         return rc;
@@ -424,7 +439,7 @@ static void *fhir_run(void *arg)
     if (j->from > 0)
         fhir_reader_mid_file(r);
     if ((j->rc = feed_range(j->fd, j->path, j->from, j->to, buf, j->opts, feed_fhir, r, &j->fp,
-                            &j->d)) != 0)
+                            NULL, &j->d)) != 0)
         goto out;
     if ((j->rc = fhir_reader_finish(r, &j->d)) != 0)
         goto out;
@@ -521,18 +536,38 @@ static uint32_t unread_ints(const struct schema *schema)
     return m;
 }
 
-/* The store's dose and weight columns as doubles (a value had no 28-bit decimal form): the
- * decimals freed, room for cap doubles each; 0, or -1 when out of memory. */
-static int store_in_doubles(struct rows *store)
+/* The store's columns in their wide form (a value had no narrow one: rows.narrow_failed): dates
+ * in four bytes, dose and weight in doubles, type/route/drug in a byte each, text ids in four bytes, room for cap
+ * rows; the narrow columns freed. 0, or -1 when out of memory. */
+static int store_wide(struct rows *store)
 {
     free(store->dose_dec);
     free(store->weight_dec);
+    free(store->kind);
+    free(store->date16);
     store->dose_dec = store->weight_dec = NULL;
-    store->dec_read = 0;
+    store->kind = NULL;
+    store->date16 = NULL;
+    store->date_base = 0;
+    for (int c = 0; c < TEXT_COLS; c++) {
+        free(store->text16[c]);
+        store->text16[c] = NULL;
+    }
+    store->narrow_read = store->narrow_text = 0;
     size_t cap = store->cap ? store->cap : 1;
     store->dose_mg = malloc(cap * sizeof *store->dose_mg);
     store->weight_kg = malloc(cap * sizeof *store->weight_kg);
-    return store->dose_mg && store->weight_kg ? 0 : -1;
+    store->date = malloc(cap * sizeof *store->date);
+    store->type = malloc(cap);
+    store->route = malloc(cap);
+    store->drug = malloc(cap);
+    uint32_t **text[TEXT_COLS] = {&store->site, &store->clinician, &store->therapy,
+                                  &store->adverse};
+    int ok = store->dose_mg && store->weight_kg && store->date && store->type && store->route &&
+             store->drug;
+    for (int c = 0; c < TEXT_COLS; c++)
+        ok &= (*text[c] = malloc(cap * sizeof **text[c])) != NULL;
+    return ok ? 0 : -1;
 }
 
 /* After a read into the store: the columns its readers left unwritten freed (untouched, they
@@ -654,9 +689,11 @@ static int read_file(struct ingest_result *res, struct segments *segs,
      * ends): its chunks are read straight into the final store */
     struct rows *store = res->nfiles == 1 && hseg->rows.n == 0 ? &res->rows : NULL;
     if (store) { /* the integer columns its header lacks are never written, so never touched;
-                    dose and weight read as decimals, 4 bytes each */
+                    dose and weight read as decimals, 4 bytes each, type/route/drug into one
+                    byte, text ids into two */
         store->int_unread = unread_ints(schema);
-        store->dec_read = 1;
+        store->narrow_read = store->narrow_text = 1;
+        store->date_base = ROWS_DATE16_READ_BASE;
     }
     for (;;) {
         rc = read_chunks(res, segs, opts, fi, fd, schema, from, size, nchunks, header_lines, store,
@@ -666,7 +703,7 @@ static int read_file(struct ingest_result *res, struct segments *segs,
             nchunks = 1;
             continue;
         }
-        if (rc == -2 && store_in_doubles(store) == 0)
+        if (rc == -2 && store_wide(store) == 0)
             continue;
         break;
     }
@@ -804,7 +841,8 @@ int ingest_run(const char *const *paths, size_t npaths, const struct ingest_opts
         res->files[res->dups[i].file].rows_duplicate++;
     for (size_t i = 0; i < res->rows.n; i++)
         res->files[rows_file(&res->rows, i)].rows_accepted++;
-    rows_narrow(&res->rows);
+    if (rows_narrow(&res->rows) != 0)
+        rc = diag_set(d, DIAG_IO, NULL, 0, 0, "out of memory");
 out:
     for (size_t s = 0; s < segs.n; s++)
         segment_free(segs.v[s]);

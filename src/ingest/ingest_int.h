@@ -62,20 +62,39 @@ int rows_reserve(struct rows *rows, size_t cap);
  * The window never grows: cap must bound the records its reader can receive. */
 void rows_borrow(struct rows *window, const struct rows *store, size_t from, size_t cap);
 
-/* Applies fn(FIELD, TYPE) to every column a reader's chunk stores (the dose and weight columns
- * in the width rows R reads them in). */
+/* The wide (4-byte) column of text column c (enum text_col). */
+static inline uint32_t **rows_text_wide(struct rows *r, int c)
+{
+    return c == TEXT_SITE        ? &r->site
+           : c == TEXT_CLINICIAN ? &r->clinician
+           : c == TEXT_THERAPY   ? &r->therapy
+                                 : &r->adverse;
+}
+
+/* Applies fn(FIELD, TYPE) to every column a reader's chunk stores (type/route/drug, the text
+ * ids, dose and weight in the form rows R reads them in: narrow_read, narrow_text). */
 #define FOR_EACH_READ_COLUMN(fn, R)                                                                \
     do {                                                                                           \
         fn(patient, uint32_t);                                                                     \
-        fn(date, int32_t);                                                                         \
-        fn(type, uint8_t);                                                                         \
-        fn(route, uint8_t);                                                                        \
-        fn(drug, uint8_t);                                                                         \
-        fn(site, uint32_t);                                                                        \
-        fn(clinician, uint32_t);                                                                   \
-        fn(therapy, uint32_t);                                                                     \
-        fn(adverse, uint32_t);                                                                     \
-        if ((R)->dec_read) {                                                                       \
+        if ((R)->narrow_read) {                                                                    \
+            fn(date16, uint16_t);                                                                  \
+            fn(kind, uint8_t);                                                                     \
+        } else {                                                                                   \
+            fn(date, int32_t);                                                                     \
+            fn(type, uint8_t);                                                                     \
+            fn(route, uint8_t);                                                                    \
+            fn(drug, uint8_t);                                                                     \
+        }                                                                                          \
+        if ((R)->narrow_text) {                                                                    \
+            for (int c_ = 0; c_ < TEXT_COLS; c_++)                                                 \
+                fn(text16[c_], uint16_t);                                                          \
+        } else {                                                                                   \
+            fn(site, uint32_t);                                                                    \
+            fn(clinician, uint32_t);                                                               \
+            fn(therapy, uint32_t);                                                                 \
+            fn(adverse, uint32_t);                                                                 \
+        }                                                                                          \
+        if ((R)->narrow_read) {                                                                    \
             fn(dose_dec, uint32_t);                                                                \
             fn(weight_dec, uint32_t);                                                              \
         } else {                                                                                   \

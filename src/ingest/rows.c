@@ -103,12 +103,19 @@ void rows_fini(struct rows *rows)
         FOR_EACH_COLUMN(FREE_COLUMN, rows);
         for (int k = 0; k < N_INT_COLS; k++)
             free(rows->small[k]);
-        for (int c = 0; c < TEXT_COLS; c++)
+        for (int c = 0; c < TEXT_COLS; c++) {
             free(rows->ids[c].p);
+            free(rows->text16[c]);
+        }
         free(rows->dose_dec);
         free(rows->weight_dec);
         free(rows->kind);
         free(rows->date16);
+        free(rows->prow);
+        free(rows->pid);
+        free(rows->dose16);
+        free(rows->weight16);
+        free(rows->line_n.p);
     }
 #undef FREE_COLUMN
     strtab_free(rows->patients);
@@ -127,12 +134,19 @@ void rows_release_columns(struct rows *rows)
     FOR_EACH_COLUMN(RELEASE_COLUMN, rows);
     for (int k = 0; k < N_INT_COLS; k++)
         RELEASE_COLUMN(small[k], uint8_t);
-    for (int c = 0; c < TEXT_COLS; c++)
+    for (int c = 0; c < TEXT_COLS; c++) {
         RELEASE_COLUMN(ids[c].p, void);
+        RELEASE_COLUMN(text16[c], uint16_t);
+    }
     RELEASE_COLUMN(dose_dec, uint32_t);
     RELEASE_COLUMN(kind, uint8_t);
     RELEASE_COLUMN(date16, uint16_t);
     RELEASE_COLUMN(weight_dec, uint32_t);
+    RELEASE_COLUMN(dose16, uint16_t);
+    RELEASE_COLUMN(line_n.p, void);
+    RELEASE_COLUMN(weight16, uint16_t);
+    RELEASE_COLUMN(prow, uint32_t);
+    RELEASE_COLUMN(pid, uint32_t);
 #undef RELEASE_COLUMN
     free(rows->cache);
     rows->cache = NULL;
@@ -169,25 +183,36 @@ static void narrow_int(struct rows *r, int k)
     }
 }
 
-/* Text column c (*w): moved to one or two bytes a row when its largest id allows. */
-static void narrow_text(struct rows *r, int c, uint32_t **w)
+/* Text column c: its ids as read in two bytes (text16) become ids[c]; then the column moves to
+ * one or two bytes a row when its largest id allows and it is wider. */
+static void narrow_text(struct rows *r, int c)
 {
-    const uint32_t *v = *w;
+    if (r->text16[c]) {
+        r->ids[c] = (struct narrow_ids){r->text16[c], 2};
+        r->text16[c] = NULL;
+    }
+    uint32_t **w = rows_text_wide(r, c);
+    if (!*w && !r->ids[c].p)
+        return;
     uint32_t hi = 0;
-    for (size_t i = 0; i < r->n; i++)
-        hi = v[i] > hi ? v[i] : hi;
+    for (size_t i = 0; i < r->n; i++) {
+        uint32_t v = rows_text(r, c, i);
+        hi = v > hi ? v : hi;
+    }
     int width = hi <= UINT8_MAX ? 1 : hi <= UINT16_MAX ? 2 : 4;
-    void *p = width == 4 ? NULL : malloc((r->n ? r->n : 1) * (size_t)width);
-    if (!p) /* (wide ids, or out of memory: the column stays as it is) */
+    int now = r->ids[c].p ? r->ids[c].width : 4;
+    void *p = width >= now ? NULL : malloc((r->n ? r->n : 1) * (size_t)width);
+    if (!p) /* (no narrower, or out of memory: the column stays as it is) */
         return;
     if (width == 1)
         for (size_t i = 0; i < r->n; i++)
-            ((uint8_t *)p)[i] = (uint8_t)v[i];
+            ((uint8_t *)p)[i] = (uint8_t)rows_text(r, c, i);
     else
         for (size_t i = 0; i < r->n; i++)
-            ((uint16_t *)p)[i] = (uint16_t)v[i];
+            ((uint16_t *)p)[i] = (uint16_t)rows_text(r, c, i);
     free(*w);
     *w = NULL;
+    free(r->ids[c].p);
     r->ids[c] = (struct narrow_ids){p, width};
 }
 
@@ -240,6 +265,51 @@ static void narrow_decimal(struct rows *r, double **w, uint32_t **dec)
     *dec = p;
 }
 
+/* The decimals *dec moved to two bytes a row (*dec16) when every one allows (v < 4095). */
+static void narrow_decimal16(struct rows *r, uint32_t **dec, uint16_t **dec16)
+{
+    const uint32_t *q = *dec;
+    for (size_t i = 0; i < r->n; i++)
+        if (q[i] != ROWS_DEC_ABSENT && q[i] >> 4 >= 4095)
+            return;
+    uint16_t *p = malloc((r->n ? r->n : 1) * sizeof *p);
+    if (!p) /* (out of memory: the column stays as it is) */
+        return;
+    for (size_t i = 0; i < r->n; i++)
+        p[i] = q[i] == ROWS_DEC_ABSENT ? ROWS_DEC16_ABSENT : (uint16_t)q[i];
+    free(*dec);
+    *dec = NULL;
+    *dec16 = p;
+}
+
+/* The lines as offsets from line_base + the row number, in one or two bytes, when they span
+ * few enough (an export in patient order: a constant but for rejected rows and records of
+ * several lines). */
+static void narrow_lines(struct rows *r)
+{
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (size_t i = 0; i < r->n; i++) {
+        int64_t d = (int64_t)r->line[i] - (int64_t)i;
+        lo = d < lo ? d : lo;
+        hi = d > hi ? d : hi;
+    }
+    int width = !r->n || hi - lo > UINT16_MAX ? 0 : hi - lo <= UINT8_MAX ? 1 : 2;
+    void *p = width ? malloc(r->n * (size_t)width) : NULL;
+    if (!p) /* (too wide a span, or out of memory: the column stays as it is) */
+        return;
+    for (size_t i = 0; i < r->n; i++) {
+        int64_t d = (int64_t)r->line[i] - (int64_t)i - lo;
+        if (width == 1)
+            ((uint8_t *)p)[i] = (uint8_t)d;
+        else
+            ((uint16_t *)p)[i] = (uint16_t)d;
+    }
+    free(r->line);
+    r->line = NULL;
+    r->line_n = (struct narrow_ids){p, width};
+    r->line_base = lo;
+}
+
 /* Type, route and drug in one byte (kind). */
 static void narrow_kind(struct rows *r)
 {
@@ -287,19 +357,47 @@ static void narrow_conflicts(struct rows *r)
     r->conflict = NULL;
 }
 
-void rows_narrow(struct rows *r)
+/* The patient column as row ranges (prow, pid; the store is sorted by patient). 0, or -1 when
+ * out of memory (the column stays then). */
+static int patient_ranges(struct rows *r)
+{
+    size_t np = 0;
+    for (size_t i = 0; i < r->n; i++)
+        np += i == 0 || r->patient[i] != r->patient[i - 1];
+    uint32_t *prow = malloc((np + 1) * sizeof *prow), *pid = malloc((np ? np : 1) * sizeof *pid);
+    if (!prow || !pid) {
+        free(prow);
+        free(pid);
+        return -1;
+    }
+    np = 0;
+    for (size_t i = 0; i < r->n; i++)
+        if (i == 0 || r->patient[i] != r->patient[i - 1]) {
+            pid[np] = r->patient[i];
+            prow[np++] = (uint32_t)i; /* (the store holds fewer than 2^32 rows: store.c) */
+        }
+    prow[np] = (uint32_t)r->n;
+    free(r->patient);
+    r->patient = NULL;
+    r->prow = prow;
+    r->pid = pid;
+    r->npatients = np;
+    return 0;
+}
+
+int rows_narrow(struct rows *r)
 {
     if (r->borrowed)
-        return;
-    r->dec_read = 0; /* (its dose_dec, weight_dec are the narrow form) */
+        return 0;
+    if (r->patient && patient_ranges(r) != 0)
+        return -1;
+    r->narrow_read = r->narrow_text = 0; /* (dose_dec, weight_dec, kind are the narrow form) */
     for (int k = 0; k < N_INT_COLS; k++)
         if (r->score[k] || r->score8[k])
             narrow_int(r, k);
-    uint32_t **text[TEXT_COLS] = {&r->site, &r->clinician, &r->therapy, &r->adverse};
     for (int c = 0; c < TEXT_COLS; c++)
-        if (*text[c] && !r->ids[c].p)
-            narrow_text(r, c, text[c]);
-    if (r->type && r->route && r->drug)
+        narrow_text(r, c);
+    if (!r->kind && r->type && r->route && r->drug)
         narrow_kind(r);
     if (r->date)
         narrow_dates(r);
@@ -309,14 +407,23 @@ void rows_narrow(struct rows *r)
         narrow_decimal(r, &r->dose_mg, &r->dose_dec);
     if (r->weight_kg)
         narrow_decimal(r, &r->weight_kg, &r->weight_dec);
+    if (r->line)
+        narrow_lines(r);
+    if (r->dose_dec)
+        narrow_decimal16(r, &r->dose_dec, &r->dose16);
+    if (r->weight_dec)
+        narrow_decimal16(r, &r->weight_dec, &r->weight16);
+    return 0;
 }
 
 void rows_release_provenance(struct rows *rows)
 {
     free(rows->line);
     free(rows->file);
+    free(rows->line_n.p);
     rows->line = NULL;
     rows->file = NULL;
+    rows->line_n.p = NULL;
 }
 
 #define GROW(FIELD, T)                                                                             \
@@ -345,7 +452,9 @@ int rows_reserve(struct rows *rows, size_t cap)
 void rows_borrow(struct rows *window, const struct rows *store, size_t from, size_t cap)
 {
 #define WINDOW(FIELD, T) window->FIELD = store->FIELD + from
-    window->dec_read = store->dec_read;
+    window->narrow_read = store->narrow_read;
+    window->narrow_text = store->narrow_text;
+    window->date_base = store->date_base;
     FOR_EACH_READ_COLUMN(WINDOW, store);
 #undef WINDOW
     window->int_unread = store->int_unread;
@@ -364,25 +473,35 @@ int rows_push(struct rows *rows, const struct row_stage *st)
     if (intern_cached(rows->patients, cache[CACHE_PATIENT], st->patient, st->npatient,
                       &rows->patient[i]) != 0)
         return -1;
-    rows->date[i] = st->date;
-    rows->type[i] = (uint8_t)st->type;
-    rows->route[i] = (uint8_t)st->route;
-    rows->drug[i] = (uint8_t)st->drug;
-    if (intern_cached(rows->text, cache[CACHE_SITE], st->site, st->nsite, &rows->site[i]) != 0 ||
-        intern_cached(rows->text, cache[CACHE_CLINICIAN], st->clinician, st->nclinician,
-                      &rows->clinician[i]) != 0 ||
-        intern_cached(rows->text, cache[CACHE_THERAPY], st->therapy, st->ntherapy,
-                      &rows->therapy[i]) != 0 ||
-        intern_cached(rows->text, cache[CACHE_ADVERSE], st->adverse, st->nadverse,
-                      &rows->adverse[i]) != 0)
-        return -1;
-    if (rows->dec_read) {
+    if (rows->narrow_read) {
+        int64_t day = (int64_t)st->date - rows->date_base;
+        rows->narrow_failed |= day < 0 || day > UINT16_MAX || st->type < 0 || st->type > 1 ||
+                               st->route < 0 || st->route > 7 || st->drug < 0 || st->drug > 15 ||
+                               st->dose_q == ROWS_DEC_NOPACK || st->weight_q == ROWS_DEC_NOPACK;
+        rows->date16[i] = (uint16_t)day;
+        rows->kind[i] = (uint8_t)((st->type & 1) | (st->route & 7) << 1 | (st->drug & 15) << 4);
         rows->dose_dec[i] = st->dose_q;
         rows->weight_dec[i] = st->weight_q;
-        rows->dec_failed |= st->dose_q == ROWS_DEC_NOPACK || st->weight_q == ROWS_DEC_NOPACK;
     } else {
+        rows->date[i] = st->date;
+        rows->type[i] = (uint8_t)st->type;
+        rows->route[i] = (uint8_t)st->route;
+        rows->drug[i] = (uint8_t)st->drug;
         rows->dose_mg[i] = st->dose_mg;
         rows->weight_kg[i] = st->weight_kg;
+    }
+    const char *text[TEXT_COLS] = {st->site, st->clinician, st->therapy, st->adverse};
+    const size_t ntext[TEXT_COLS] = {st->nsite, st->nclinician, st->ntherapy, st->nadverse};
+    for (int c = 0; c < TEXT_COLS; c++) {
+        uint32_t id;
+        if (intern_cached(rows->text, cache[CACHE_SITE + c], text[c], ntext[c], &id) != 0)
+            return -1;
+        if (!rows->narrow_text) {
+            (*rows_text_wide(rows, c))[i] = id;
+            continue;
+        }
+        rows->narrow_failed |= id > UINT16_MAX; /* (the chunk is read again, wide) */
+        rows->text16[c][i] = (uint16_t)id;
     }
     for (int k = 0; k < N_INT_COLS; k++)
         if (rows->int_unread >> k & 1)

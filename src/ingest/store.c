@@ -39,14 +39,12 @@ static int cmp_double(double a, double b)
 /* Orders two rows of one patient by every canonical column (ids are byte ranks by now). */
 static int row_content_cmp(const struct rows *r, size_t a, size_t b)
 {
-    CMP_FIELD(r->date[a], r->date[b]);
-    CMP_FIELD(r->type[a], r->type[b]);
-    CMP_FIELD(r->route[a], r->route[b]);
-    CMP_FIELD(r->drug[a], r->drug[b]);
-    CMP_FIELD(r->site[a], r->site[b]);
-    CMP_FIELD(r->clinician[a], r->clinician[b]);
-    CMP_FIELD(r->therapy[a], r->therapy[b]);
-    CMP_FIELD(r->adverse[a], r->adverse[b]);
+    CMP_FIELD(rows_date(r, a), rows_date(r, b));
+    CMP_FIELD(rows_type(r, a), rows_type(r, b));
+    CMP_FIELD(rows_route(r, a), rows_route(r, b));
+    CMP_FIELD(rows_drug(r, a), rows_drug(r, b));
+    for (int c = 0; c < TEXT_COLS; c++)
+        CMP_FIELD(rows_text(r, c, a), rows_text(r, c, b));
     int c = cmp_double(rows_dose(r, a), rows_dose(r, b));
     if (c)
         return c;
@@ -227,6 +225,7 @@ struct remap_job {
     size_t nseg;
     uint32_t *const *pmaps, *const *tmaps;
     size_t first, step;
+    int text_done; /* the text ids are global already (widen_text) */
 };
 
 static void *remap_run(void *arg)
@@ -235,8 +234,17 @@ static void *remap_run(void *arg)
     for (size_t s = j->first; s < j->nseg; s += j->step) {
         struct rows *r = &j->segs[s]->rows;
         const uint32_t *pm = j->pmaps[s], *tm = j->tmaps[s];
-        for (size_t i = 0; i < r->n; i++) {
+        for (size_t i = 0; i < r->n; i++)
             r->patient[i] = pm[r->patient[i]];
+        if (j->text_done)
+            continue;
+        if (r->narrow_text) {
+            for (int c = 0; c < TEXT_COLS; c++)
+                for (size_t i = 0; i < r->n; i++)
+                    r->text16[c][i] = (uint16_t)tm[r->text16[c][i]];
+            continue;
+        }
+        for (size_t i = 0; i < r->n; i++) {
             r->site[i] = tm[r->site[i]];
             r->clinician[i] = tm[r->clinician[i]];
             r->therapy[i] = tm[r->therapy[i]];
@@ -244,6 +252,34 @@ static void *remap_run(void *arg)
         }
     }
     return NULL;
+}
+
+/* The merged string table has more ids than two bytes hold: the text columns read into two
+ * bytes (every chunk a window of the store, ingest.c) are rewritten as global ids in four,
+ * one column at a time. 0, or -1 when out of memory. */
+static int widen_text(struct rows *rows, struct segment **segs, size_t nseg, uint32_t *const *tmaps)
+{
+    for (int c = 0; c < TEXT_COLS; c++) {
+        uint32_t *wide = malloc((rows->cap ? rows->cap : 1) * sizeof *wide);
+        if (!wide)
+            return -1;
+        for (size_t s = 0; s < nseg; s++) {
+            struct rows *w = &segs[s]->rows;
+            if (!w->narrow_text)
+                continue;
+            for (size_t i = 0; i < w->n; i++)
+                wide[segs[s]->base + i] = tmaps[s][w->text16[c][i]];
+            w->text16[c] = NULL;
+            *rows_text_wide(w, c) = wide + segs[s]->base;
+        }
+        free(rows->text16[c]);
+        rows->text16[c] = NULL;
+        *rows_text_wide(rows, c) = wide;
+    }
+    for (size_t s = 0; s < nseg; s++)
+        segs[s]->rows.narrow_text = 0;
+    rows->narrow_text = 0;
+    return 0;
 }
 
 static int rank_all_strings(struct rows *rows, struct segment **segs, size_t nseg)
@@ -254,7 +290,11 @@ static int rank_all_strings(struct rows *rows, struct segment **segs, size_t nse
     if (!pmaps || !tmaps || rank_strings(&rows->patients, segs, nseg, 0, pmaps) != 0 ||
         rank_strings(&rows->text, segs, nseg, 1, tmaps) != 0)
         goto out;
-    struct remap_job jobs[2] = {{segs, nseg, pmaps, tmaps, 0, 2}, {segs, nseg, pmaps, tmaps, 1, 2}};
+    int text_done = rows->narrow_text && strtab_count(rows->text) > UINT16_MAX + 1u;
+    if (text_done && widen_text(rows, segs, nseg, tmaps) != 0)
+        goto out;
+    struct remap_job jobs[2] = {{segs, nseg, pmaps, tmaps, 0, 2, text_done},
+                                {segs, nseg, pmaps, tmaps, 1, 2, text_done}};
     pthread_t tid;
     if (nseg > 1 && pthread_create(&tid, NULL, remap_run, &jobs[1]) == 0) {
         remap_run(&jobs[0]);
@@ -531,7 +571,7 @@ static int order_groups(struct rows *r)
     uint32_t order[64], scratch[64];
     for (size_t i = 0, j; i < r->n; i = j) {
         j = i + 1;
-        while (j < r->n && r->patient[j] == r->patient[i] && r->date[j] == r->date[i])
+        while (j < r->n && r->patient[j] == r->patient[i] && rows_date(r, j) == rows_date(r, i))
             j++;
         size_t k = j - i;
         if (k < 2)
@@ -567,9 +607,9 @@ static int compact(struct ingest_result *res, const int *date_field)
     struct rows *r = &res->rows;
     size_t kept = 0;
     for (size_t i = 0; i < r->n; i++) {
-        if (res->have_as_of && r->date[i] > res->as_of) {
+        if (res->have_as_of && rows_date(r, i) > res->as_of) {
             char msg[160], d1[11], d2[11];
-            date_format(r->date[i], d1);
+            date_format(rows_date(r, i), d1);
             date_format(res->as_of, d2);
             snprintf(msg, sizeof msg,
                      "column 'session_date': %s is after the as-of date %s (set aside)", d1, d2);
@@ -604,7 +644,7 @@ static int mark_conflicts(struct ingest_result *res)
     struct rows *r = &res->rows;
     for (size_t i = 0, j; i < r->n; i = j) {
         j = i + 1;
-        while (j < r->n && r->patient[j] == r->patient[i] && r->date[j] == r->date[i])
+        while (j < r->n && r->patient[j] == r->patient[i] && rows_date(r, j) == rows_date(r, i))
             j++;
         if (j - i < 2)
             continue;
@@ -630,7 +670,7 @@ static int mark_conflicts(struct ingest_result *res)
             res->conflicts[res->nconflicts].other_file = rows_file(r, other);
             res->conflicts[res->nconflicts].other_line = r->line[other];
             res->conflicts[res->nconflicts].col = COL_PHQ9 + k;
-            res->conflicts[res->nconflicts].date = r->date[i];
+            res->conflicts[res->nconflicts].date = rows_date(r, i);
             res->nconflicts++;
             res->conflicting_same_day_scores++;
             res->conflicts_by_col[k]++;
@@ -674,8 +714,8 @@ int store_build(struct ingest_result *res, struct segment **segs, size_t nseg,
         res->as_of = INT32_MIN;
         for (size_t s = 0; s < nseg; s++)
             for (size_t i = 0; i < segs[s]->rows.n; i++)
-                if (segs[s]->rows.date[i] > res->as_of)
-                    res->as_of = segs[s]->rows.date[i];
+                if (rows_date(&segs[s]->rows, i) > res->as_of)
+                    res->as_of = rows_date(&segs[s]->rows, i);
     }
 
     /* (3) sort by patient, then date (stable: ties stay in file and line order). Exports often
@@ -686,12 +726,13 @@ int store_build(struct ingest_result *res, struct segment **segs, size_t nseg,
     for (size_t s = 0; s < nseg && in_order; s++) {
         const struct rows *r = &segs[s]->rows;
         for (size_t i = 0; i < r->n; i++) {
-            if (r->patient[i] < prev_pat || (r->patient[i] == prev_pat && r->date[i] < prev_date)) {
+            if (r->patient[i] < prev_pat ||
+                (r->patient[i] == prev_pat && rows_date(r, i) < prev_date)) {
                 in_order = 0;
                 break;
             }
             prev_pat = r->patient[i];
-            prev_date = r->date[i];
+            prev_date = rows_date(r, i);
         }
     }
     uint32_t npat = strtab_count(rows->patients);
@@ -706,7 +747,7 @@ int store_build(struct ingest_result *res, struct segment **segs, size_t nseg,
             const struct rows *r = &segs[s]->rows;
             for (size_t i = 0; i < r->n; i++) {
                 start[r->patient[i] + 1]++;
-                date[off[s] + i] = r->date[i];
+                date[off[s] + i] = rows_date(r, i);
             }
         }
         for (uint32_t p = 0; p < npat; p++)

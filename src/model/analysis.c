@@ -249,13 +249,14 @@ static void data_quality(const struct rows *r, const struct model_opts *o, struc
 {
     memset(q, 0, sizeof *q);
     q->missing_n = (long)r->n;
-    for (size_t i = 0; i < r->n;) {
+    for (size_t p = 0, i = 0; i < r->n;) {
         /* one patient's rows of one date (the store is sorted so): a treatment has a score when
          * any of them carries one, so that a score from a long score file counts (SPEC 16) */
-        size_t j = i;
+        while (r->prow[p + 1] <= i)
+            p++;
+        size_t j = i, end = r->prow[p + 1];
         int scored = 0;
-        for (; j < r->n && r->patient[j] == r->patient[i] && rows_date(r, j) == rows_date(r, i);
-             j++)
+        for (; j < end && rows_date(r, j) == rows_date(r, i); j++)
             scored |= rows_int(r, o->instrument, j) >= 0;
         for (; i < j; i++) {
             for (int k = 0; k < N_INT_COLS; k++)
@@ -291,8 +292,8 @@ static void *episodes_run(void *arg)
     if (ps.tdate && ps.trow && ps.scores) {
         j->rc = 0;
         for (size_t p = j->p0; p < j->p1 && !j->rc; p++)
-            j->rc = model_patient_episodes(j->r, j->pstart[p], j->pstart[p + 1], j->opts, j->as_of,
-                                           &ps, &j->eps, &j->neps);
+            j->rc = model_patient_episodes(j->r, p, j->pstart[p], j->pstart[p + 1], j->opts,
+                                           j->as_of, &ps, &j->eps, &j->neps);
     }
     free(ps.tdate);
     free(ps.trow);
@@ -438,13 +439,8 @@ int model_run(const struct ingest_result *in, const struct model_opts *opts, str
     clock_gettime(CLOCK_MONOTONIC, &t_start);
     /* patients' row ranges */
     size_t npat = 0, maxrows = 0;
-    pstart = malloc((r->n + 1) * sizeof *pstart);
-    if (!pstart)
+    if (!(pstart = model_patient_starts(r, &npat)))
         goto oom;
-    for (size_t i = 0; i < r->n; i++)
-        if (i == 0 || r->patient[i] != r->patient[i - 1])
-            pstart[npat++] = i;
-    pstart[npat] = r->n;
     for (size_t p = 0; p < npat; p++)
         if (pstart[p + 1] - pstart[p] > maxrows)
             maxrows = pstart[p + 1] - pstart[p];
@@ -463,14 +459,24 @@ int model_run(const struct ingest_result *in, const struct model_opts *opts, str
         struct episode *all = realloc(ej[0].eps, (ej[0].neps + ej[1].neps) * sizeof *all);
         if (!all)
             goto oom;
-        memcpy(all + ej[0].neps, ej[1].eps, ej[1].neps * sizeof *all);
         ej[0].eps = all;
+        /* the second half copied from its end in pieces, its array shrunk after each (its
+         * pages given back as the first's are filled: never both halves' memory twice) */
+        for (size_t n1 = ej[1].neps, k; n1 > 0; n1 -= k) {
+            k = n1 < 65536 ? n1 : 65536;
+            memcpy(all + ej[0].neps + n1 - k, ej[1].eps + n1 - k, k * sizeof *all);
+            struct episode *rest = n1 > k ? realloc(ej[1].eps, (n1 - k) * sizeof *rest) : NULL;
+            if (rest)
+                ej[1].eps = rest; /* (NULL: none left, or kept whole: it is freed below) */
+        }
         free(ej[1].eps);
         ej[1].eps = NULL;
     }
     a->episodes = ej[0].eps;
     a->nepisodes = ej[0].neps + ej[1].neps;
     ej[0].eps = NULL;
+    if (opts->episodes_done)
+        opts->episodes_done(opts->episodes_done_arg);
     /* the period */
     if (opts->period_all) {
         int32_t first = rows_date(r, 0);
@@ -527,15 +533,15 @@ void model_fini(struct analysis *a)
     memset(a, 0, sizeof *a);
 }
 
-size_t *model_patient_starts(const struct rows *r)
+size_t *model_patient_starts(const struct rows *r, size_t *npatients)
 {
-    size_t *pstart = malloc((r->n + 1) * sizeof *pstart), npat = 0;
+    size_t *pstart = malloc((r->npatients + 1) * sizeof *pstart);
     if (!pstart)
         return NULL;
-    for (size_t i = 0; i < r->n; i++)
-        if (i == 0 || r->patient[i] != r->patient[i - 1])
-            pstart[npat++] = i;
-    pstart[npat] = r->n;
+    for (size_t p = 0; p <= r->npatients; p++)
+        pstart[p] = r->prow[p];
+    if (npatients)
+        *npatients = r->npatients;
     return pstart;
 }
 
@@ -564,7 +570,7 @@ int model_subset_of(const struct ingest_result *in, const struct analysis *net,
     for (size_t i = 0; i < net->nepisodes; i++)
         n += (var == SV_SITE ? net->episodes[i].site : net->episodes[i].clinician) == value;
     a->episodes = malloc((n ? n : 1) * sizeof *a->episodes);
-    size_t *own = starts ? NULL : model_patient_starts(&in->rows);
+    size_t *own = starts ? NULL : model_patient_starts(&in->rows, NULL);
     const size_t *pstart = starts ? starts : own;
     if (!a->episodes || !pstart) {
         free(own);

@@ -116,7 +116,7 @@ static int review_cmp(uint32_t x, uint32_t y, const void *ctx)
     uint32_t fa = rows_file(o->r, a->row), fb = rows_file(o->r, b->row);
     if (fa != fb)
         return fa < fb ? -1 : 1;
-    uint32_t la = o->r->line ? o->r->line[a->row] : 0, lb = o->r->line ? o->r->line[b->row] : 0;
+    uint32_t la = rows_line(o->r, a->row), lb = rows_line(o->r, b->row);
     if (la != lb)
         return la < lb ? -1 : 1;
     return 0;
@@ -392,11 +392,12 @@ int model_checks(const struct rows *r, const size_t *pstart, const struct analys
         c->item9_without_total = a->net->checks.item9_without_total;
     }
     /* every treatment row by month; item 9 without a total that patient and date */
-    for (size_t i = 0; i < r->n && !a->net;) {
-        size_t j = i;
+    for (size_t p = 0, i = 0; i < r->n && !a->net;) {
+        while (r->prow[p + 1] <= i)
+            p++;
+        size_t j = i, end = r->prow[p + 1];
         int total = 0;
-        for (; j < r->n && r->patient[j] == r->patient[i] && rows_date(r, j) == rows_date(r, i);
-             j++)
+        for (; j < end && rows_date(r, j) == rows_date(r, i); j++)
             total |= rows_int(r, COL_PHQ9, j) >= 0;
         for (size_t k = i; k < j; k++) {
             c->item9_without_total += !total && rows_int(r, COL_PHQ9_ITEM9, k) >= 0;
@@ -414,7 +415,7 @@ int model_checks(const struct rows *r, const size_t *pstart, const struct analys
         const struct episode *e = &a->episodes[ei];
         if (!e->in_cohort)
             continue;
-        while (r->patient[pstart[p]] != e->patient)
+        while (rows_pid(r, p) != e->patient)
             p++;
         episode_checks(&b, e, pstart[p], pstart[p + 1], a, by_clin, scores);
     }

@@ -194,7 +194,7 @@ static int maintenance(const struct rows *r, const size_t *pstart, const struct 
         u->maint_with_sessions++;
         if (e->dur.maintenance_sessions < 2)
             continue;
-        while (r->patient[pstart[p]] != e->patient)
+        while (rows_pid(r, p) != e->patient)
             p++;
         if (maintenance_gaps(r, pstart[p], pstart[p + 1], e, &a->opts, &gaps, &ngaps) != 0)
             goto out;

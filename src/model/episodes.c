@@ -74,9 +74,9 @@ int model_count_before(const int32_t *tdates, size_t nt, int32_t d)
     return (int)lo;
 }
 
-int model_patient_episodes(const struct rows *r, size_t a, size_t b, const struct model_opts *o,
-                           int32_t as_of, struct patient_scratch *ps, struct episode **eps,
-                           size_t *neps)
+int model_patient_episodes(const struct rows *r, size_t p, size_t a, size_t b,
+                           const struct model_opts *o, int32_t as_of, struct patient_scratch *ps,
+                           struct episode **eps, size_t *neps)
 {
     /* treatment dates, and the first treatment row of each */
     size_t nt = 0;
@@ -104,7 +104,7 @@ int model_patient_episodes(const struct rows *r, size_t a, size_t b, const struc
         const int32_t next = t1 < nt ? ps->tdate[t1] : INT32_MAX;
         const int32_t *tdates = ps->tdate + t0;
         const size_t ntd = t1 - t0;
-        e->patient = r->patient[a];
+        e->patient = rows_pid(r, p);
         e->number =
             *neps > 1 && (*eps)[*neps - 2].patient == e->patient ? (*eps)[*neps - 2].number + 1 : 1;
         e->index_date = I;

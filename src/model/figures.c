@@ -170,7 +170,7 @@ int model_figures(const struct rows *r, const size_t *pstart, struct analysis *a
         const struct episode *e = &a->episodes[ei];
         if (!e->in_cohort || !e->eligible)
             continue;
-        while (r->patient[pstart[p]] != e->patient)
+        while (rows_pid(r, p) != e->patient)
             p++;
         size_t ra = pstart[p], rb = pstart[p + 1];
         int sampled = seen++ % every == 0;

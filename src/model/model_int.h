@@ -22,10 +22,11 @@ size_t model_usable_scores(const struct rows *r, size_t a, size_t b, int col,
 int model_count_before(const int32_t *t, size_t n, int32_t d);
 /* 2 (baseline - score) >= baseline. */
 int model_responds(int baseline, int score);
-/* Appends the episodes of the patient whose rows are [a, b) to *eps (a vec_reserve array). */
-int model_patient_episodes(const struct rows *r, size_t a, size_t b, const struct model_opts *o,
-                           int32_t as_of, struct patient_scratch *ps, struct episode **eps,
-                           size_t *neps);
+/* Appends the episodes of the store's patient p, whose rows are [a, b), to *eps (a vec_reserve
+ * array). */
+int model_patient_episodes(const struct rows *r, size_t p, size_t a, size_t b,
+                           const struct model_opts *o, int32_t as_of, struct patient_scratch *ps,
+                           struct episode **eps, size_t *neps);
 /* The durability fields of episode e (SPEC 12) from its treatment dates tdates[0..ntd) and the
  * patient's usable scores sc[0..ns); follow-up scores are those before fu_end. */
 void model_episode_durability(struct episode *e, const int32_t *tdates, size_t ntd,

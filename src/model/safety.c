@@ -216,7 +216,7 @@ static int split_text(struct ae_pass *p, uint32_t t)
             const struct episode *e_ = &(a)->episodes[EI];                                         \
             if (!e_->in_cohort)                                                                    \
                 continue;                                                                          \
-            while ((r)->patient[(pstart)[p_]] != e_->patient)                                      \
+            while (rows_pid((r), p_) != e_->patient)                                               \
                 p_++;                                                                              \
             for (size_t I = (pstart)[p_]; I < (pstart)[p_ + 1]; I++) {                             \
                 if (rows_type((r), I) != SESSION_TREATMENT ||                                      \
@@ -652,7 +652,7 @@ int model_safety(const struct rows *r, const size_t *pstart, const struct analys
         if (!e->in_cohort)
             continue;
         s->episodes++;
-        while (r->patient[pstart[p]] != e->patient)
+        while (rows_pid(r, p) != e->patient)
             p++;
         episode_sessions(r, pstart[p], pstart[p + 1], e, o, s, &acc);
         /* item 9 over the baseline window and follow-up */

@@ -559,7 +559,7 @@ static void review_rows(struct out *o, const struct report_input *in, const stru
         date_format(rows_date(in->prov, q->row), day);
         field(o, day, 0);
         field(o, file < in->nfiles ? in->files[file].path : "", 0);
-        field_long(o, (long)in->prov->line[q->row], 1, 0);
+        field_long(o, (long)rows_line(in->prov, q->row), 1, 0);
         field(o, model_review_flag_name(q->flag), 0);
         model_review_value(q, v, sizeof v);
         field(o, v, 1);

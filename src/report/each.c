@@ -324,7 +324,7 @@ int each_analyse(struct each *e, const struct ingest_result *in, const struct an
     atomic_init(&e->failed, 0);
     if (find_values(e, d) != 0)
         return d->code;
-    if (e->nsubs && !(e->starts = model_patient_starts(&in->rows)))
+    if (e->nsubs && !(e->starts = model_patient_starts(&in->rows, NULL)))
         return oom(d);
     start(e, 0, e->nsubs);
     int rc = join(e, d);

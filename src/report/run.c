@@ -292,11 +292,32 @@ static int read_inputs(struct run *r)
     return 0;
 }
 
+/* The columns only the episodes read (model_opts.episodes_done), freed once they are derived
+ * (4 bytes a row: 42 MB of a 10 M-row export, at the peak; README "Performance"). */
+static void release_episode_columns(void *arg)
+{
+    struct rows *rows = arg;
+    free(rows->weight_kg);
+    free(rows->weight_dec);
+    free(rows->weight16);
+    rows->weight_kg = NULL;
+    rows->weight_dec = NULL;
+    rows->weight16 = NULL;
+    free(rows->site);
+    free(rows->therapy);
+    free(rows->ids[TEXT_SITE].p);
+    free(rows->ids[TEXT_THERAPY].p);
+    rows->site = rows->therapy = NULL;
+    rows->ids[TEXT_SITE].p = rows->ids[TEXT_THERAPY].p = NULL;
+}
+
 static int analyse(struct run *r)
 {
     struct model_opts mo = r->rq->model;
     mo.threads = r->rq->threads;
     mo.benchmarks = &r->benchmarks;
+    mo.episodes_done = release_episode_columns;
+    mo.episodes_done_arg = &r->out->in.rows;
     r->out->stage = REPORT_MODEL;
     r->t1 = now();
     if (model_run(&r->out->in, &mo, &r->a, r->d) != 0)
@@ -324,23 +345,28 @@ static int analyse(struct run *r)
 static void keep_provenance(struct run *r, struct rows *rows)
 {
     r->prov = (struct rows){.line = rows->line,
+                            .line_n = rows->line_n,
+                            .line_base = rows->line_base,
                             .file = rows->file,
                             .date = rows->date,
                             .date16 = rows->date16,
                             .date_base = rows->date_base};
     r->ri.prov = &r->prov;
     rows->line = rows->file = NULL;
+    rows->line_n.p = NULL;
     rows->date = NULL;
     rows->date16 = NULL;
 }
 
 /* A dose or weight column, in whichever width it is kept, as a buffer of its bytes. */
-static void take_buffer(double **wide, uint32_t **dec, size_t n, char **buf, size_t *len)
+static void take_buffer(double **wide, uint32_t **dec, uint16_t **dec16, size_t n, char **buf,
+                        size_t *len)
 {
-    *buf = *wide ? (char *)*wide : (char *)*dec;
-    *len = *wide ? n * sizeof **wide : *dec ? n * sizeof **dec : 0;
+    *buf = *wide ? (char *)*wide : *dec ? (char *)*dec : (char *)*dec16;
+    *len = *wide ? n * sizeof **wide : *dec ? n * sizeof **dec : *dec16 ? n * sizeof **dec16 : 0;
     *wide = NULL;
     *dec = NULL;
+    *dec16 = NULL;
 }
 
 /* episodes.csv, formatted into row memory, then written first and hashed on a thread of its
@@ -362,8 +388,10 @@ static int episodes(struct run *r)
      * is formatted, on a thread of their own (freeing 500 MB takes a tenth of a second), so
      * that the growing buffers take the place of the freed columns */
     if (r->row_level) {
-        take_buffer(&rows->dose_mg, &rows->dose_dec, rows->n, &r->eparts[0], &r->elens[0]);
-        take_buffer(&rows->weight_kg, &rows->weight_dec, rows->n, &r->eparts[1], &r->elens[1]);
+        take_buffer(&rows->dose_mg, &rows->dose_dec, &rows->dose16, rows->n, &r->eparts[0],
+                    &r->elens[0]);
+        take_buffer(&rows->weight_kg, &rows->weight_dec, &rows->weight16, rows->n, &r->eparts[1],
+                    &r->elens[1]);
     }
     r->releasing =
         r->rq->threads > 1 && pthread_create(&r->releaser, NULL, release_rows, rows) == 0;

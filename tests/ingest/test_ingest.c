@@ -640,9 +640,99 @@ static void test_ingest_narrow_text(void **state)
         assert_string_equal(strtab_get(r->text, rows_text(r, TEXT_ADVERSE, i), 0), want);
         assert_int_equal(rows_text(r, TEXT_THERAPY, i), 0);
     }
+    /* read in one chunk, the 70,301 strings overflow the two-byte ids read: the file is read
+     * again wide. In 64 chunks each holds fewer than 65,536 and reads in two bytes; the merged
+     * table does not, and the build widens them. The same rows either way. */
+    char *one = rows_dump(r, 1);
+    ingest_result_fini(&res);
+    o.threads = 64;
+    o.min_chunk = 4096;
+    assert_int_equal(run(files, 1, &o, &res, &d), 0);
+    char *many = rows_dump(&res.rows, 1);
+    assert_string_equal(one, many);
+    assert_null(res.rows.ids[TEXT_ADVERSE].p);
+    assert_int_equal(res.rows.ids[TEXT_CLINICIAN].width, 2);
+    free(one);
+    free(many);
     ingest_result_fini(&res);
     unlink(p);
     free(p);
+}
+
+/* Once built, the store keeps its patients as row ranges (prow, pid), the lines as offsets from
+ * the row number (one byte in patient order; two with a few hundred rejected rows between or
+ * in reverse order; four when, reversed, they span more than 65,535), and dose and weight in
+ * two bytes when every value is v / 10^k with v < 4095. */
+static void test_ingest_narrow_store(void **state)
+{
+    (void)state;
+    for (int shape = 0; shape < 4; shape++) { /* in order; rejected rows between; reversed */
+        struct sbuf b = {0};
+        sbuf_printf(&b, "%s", "patient_id,session_date,session_type,dose_mg,weight_kg,phq9\n");
+        const int N = shape == 3 ? 33000 : 600, rev = shape >= 2;
+        for (int k = 0; k < N; k++) {
+            int i = rev ? N - 1 - k : k;
+            sbuf_printf(&b, "P%05d,2026-01-%02d,treatment,%s,%s,%d\n", i / 3, 1 + i % 3,
+                        i % 5 ? "40.9" : "409.4", i % 7 ? "80.5" : "", i % 27);
+            if (shape == 1 && k < 300)
+                sbuf_printf(&b, "%s", "bad id!,2026-01-01,treatment,,,\n");
+        }
+        char *p = write_temp(b.s, b.n);
+        free(b.s);
+        char *ref = NULL;
+        for (int pass = 0; pass < 2; pass++) {
+            struct ingest_opts o = default_opts();
+            o.threads = pass ? 64 : 1;
+            o.min_chunk = pass ? 512 : 0;
+            struct ingest_result res;
+            struct diag d;
+            const char *files[] = {p};
+            assert_int_equal(run(files, 1, &o, &res, &d), 0);
+            const struct rows *r = &res.rows;
+            assert_int_equal(r->n, N);
+            assert_int_equal(res.rows_rejected, shape == 1 ? 300 : 0);
+            assert_null(r->patient);
+            assert_int_equal(r->npatients, N / 3);
+            assert_int_equal(r->prow[N / 3], N);
+            for (size_t q = 0; q < r->npatients; q++) {
+                char want[32];
+                snprintf(want, sizeof want, "P%05zu", q);
+                assert_string_equal(strtab_get(r->patients, rows_pid(r, q), 0), want);
+                assert_int_equal(r->prow[q], 3 * q);
+                for (size_t i = r->prow[q]; i < r->prow[q + 1]; i++)
+                    assert_int_equal(rows_patient(r, i), rows_pid(r, q));
+            }
+            assert_non_null(r->dose16);
+            assert_non_null(r->weight16);
+            assert_null(r->dose_dec);
+            assert_null(r->dose_mg);
+            if (shape == 3) {
+                assert_non_null(r->line); /* line - row spans 65,998 */
+            } else {
+                assert_null(r->line); /* (reversed: 1,198) */
+                assert_int_equal(r->line_n.width, shape == 0 ? 1 : 2);
+            }
+            for (size_t i = 0; i < r->n; i++) {
+                size_t k = rev ? (size_t)N - 1 - i : i; /* the record's place in the file */
+                long line = 2 + (long)k + (shape == 1 ? (long)(k < 300 ? k : 300) : 0);
+                assert_int_equal(rows_line(r, i), line);
+                assert_true(rows_dose(r, i) == (i % 5 ? 40.9 : 409.4));
+                if (i % 7)
+                    assert_true(rows_weight(r, i) == 80.5);
+                else
+                    assert_true(isnan(rows_weight(r, i)));
+            }
+            char *dump = rows_dump(r, 1);
+            if (pass)
+                assert_string_equal(dump, ref);
+            free(pass ? dump : ref);
+            ref = pass ? ref : dump;
+            ingest_result_fini(&res);
+        }
+        free(ref);
+        unlink(p);
+        free(p);
+    }
 }
 
 /* Found by fuzz_report: with CR-only line ends the whole file is one physical line, read by the
@@ -814,6 +904,7 @@ int main(void)
         cmocka_unit_test(test_ingest_file_column),
         cmocka_unit_test(test_ingest_absent_int_columns),
         cmocka_unit_test(test_ingest_narrow_text),
+        cmocka_unit_test(test_ingest_narrow_store),
         cmocka_unit_test(test_ingest_narrow_kind_date),
         cmocka_unit_test(test_ingest_narrow_decimals),
         cmocka_unit_test(test_ingest_cr_only_line_ends),
