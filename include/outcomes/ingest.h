@@ -83,6 +83,9 @@ _Static_assert(N_INT_COLS <= 32, "rows.int_unread holds a bit per integer column
 /* The four text columns of a row (ids in rows.text): rows_text(r, TEXT_SITE, i). */
 enum text_col { TEXT_SITE, TEXT_CLINICIAN, TEXT_THERAPY, TEXT_ADVERSE, TEXT_COLS };
 
+/* rows.narrow_failed's bits: what is read again wide. */
+enum { NARROW_FAILED_VALUE = 1, NARROW_FAILED_TEXT = 2 };
+
 /* A text column narrowed once the store is built: ids in width (1 or 2) bytes. */
 struct narrow_ids {
     void *p;
@@ -134,9 +137,10 @@ struct rows {
                           (one input file; ingest.c reads it again wide when narrow_failed) */
     int narrow_text;   /* text16 holds the text ids (from narrow_read until the build widens
                           them, when the merged string table has more than 65,536) */
-    int narrow_failed; /* a reader's chunk in narrow_read: a date outside 1900-01-01..2079-06-06,
-                          a value with no 28-bit decimal form, or more than 65,535 distinct
-                          strings in the chunk */
+    int narrow_failed; /* a reader's chunk in narrow_read (and the store, all its chunks'): bit
+                          NARROW_FAILED_VALUE, a date outside 1900-01-01..2079-06-06 or a value
+                          with no 28-bit decimal form; NARROW_FAILED_TEXT, more than 65,535
+                          distinct strings in the chunk */
     struct narrow_ids ids[TEXT_COLS]; /* once the store is built, a text column whose ids fit in
                                          one or two bytes (its uint32_t column NULL then) */
     uint8_t *conflict;   /* bit i set: instrument COL_PHQ9+i conflicts on this date; NULL once built

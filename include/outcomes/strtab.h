@@ -40,6 +40,8 @@ uint32_t strtab_count(const struct strtab *t);
 /* Fills rank[id] (caller-allocated, strtab_count entries) with the position of each string in
  * byte order; "" gets rank 0. Returns 0, or -1 when out of memory. */
 int strtab_rank(const struct strtab *t, uint32_t *rank);
+/* The inverse: order[r] (strtab_count entries) is the id of the r-th string in byte order. */
+int strtab_order(const struct strtab *t, uint32_t *order);
 
 /* Returns a new table holding t's strings re-numbered in byte order (rank from strtab_rank),
  * or NULL when out of memory. */

@@ -270,10 +270,11 @@ static int next_line_start(int fd, uint64_t off, uint64_t size, uint64_t *out)
 
 /* What the chunks' reads came to: 0, a diag code (d set), -2 when a chunk read into the store
  * met a value with no narrow form (a date outside the two-byte range, a dose or weight with no
- * decimal form, more than 65,535 strings in a chunk: read it again wide; that chunk's read
- * stopped there, so this comes before its boundary is looked at), -1 when a split was not at a
- * record boundary. Sets each segment's line_base. */
-static int chunks_status(struct chunk_job *jobs, int nchunks, int store, long line_base,
+ * decimal form, more than 65,535 strings in a chunk: store->narrow_failed says which, and the
+ * file is read again with those wide; that chunk's read stopped there, so this comes before its
+ * boundary is looked at), -1 when a split was not at a record boundary. Sets each segment's
+ * line_base. */
+static int chunks_status(struct chunk_job *jobs, int nchunks, struct rows *store, long line_base,
                          struct diag *d)
 {
     int rc = 0;
@@ -285,6 +286,8 @@ static int chunks_status(struct chunk_job *jobs, int nchunks, int store, long li
         }
         if (!rc && store && jobs[k].seg->rows.narrow_failed)
             rc = -2;
+        if (store)
+            store->narrow_failed |= jobs[k].seg->rows.narrow_failed;
         if (!rc && k < nchunks - 1 && !jobs[k].at_boundary)
             rc = -1;
         jobs[k].seg->line_base = base;
@@ -376,7 +379,7 @@ static int read_chunks(struct ingest_result *res, struct segments *segs,
         pthread_mutex_destroy(&pl.mu);
         pthread_cond_destroy(&pl.cv);
     }
-    rc = chunks_status(jobs, nchunks, store != NULL, line_base, d);
+    rc = chunks_status(jobs, nchunks, store, line_base, d);
     if (rc) {
         segments_pop(segs, (size_t)nchunks);
         return rc;
@@ -536,37 +539,42 @@ static uint32_t unread_ints(const struct schema *schema)
     return m;
 }
 
-/* The store's columns in their wide form (a value had no narrow one: rows.narrow_failed): dates
- * in four bytes, dose and weight in doubles, type/route/drug in a byte each, text ids in four bytes, room for cap
- * rows; the narrow columns freed. 0, or -1 when out of memory. */
+/* The store's columns that store->narrow_failed names in their wide form, room for cap rows
+ * (the narrow ones freed): for NARROW_FAILED_VALUE dates in four bytes, dose and weight in
+ * doubles, type/route/drug in a byte each; for NARROW_FAILED_TEXT, text ids in four bytes. 0,
+ * or -1 when out of memory. */
 static int store_wide(struct rows *store)
 {
-    free(store->dose_dec);
-    free(store->weight_dec);
-    free(store->kind);
-    free(store->date16);
-    store->dose_dec = store->weight_dec = NULL;
-    store->kind = NULL;
-    store->date16 = NULL;
-    store->date_base = 0;
-    for (int c = 0; c < TEXT_COLS; c++) {
-        free(store->text16[c]);
-        store->text16[c] = NULL;
-    }
-    store->narrow_read = store->narrow_text = 0;
     size_t cap = store->cap ? store->cap : 1;
-    store->dose_mg = malloc(cap * sizeof *store->dose_mg);
-    store->weight_kg = malloc(cap * sizeof *store->weight_kg);
-    store->date = malloc(cap * sizeof *store->date);
-    store->type = malloc(cap);
-    store->route = malloc(cap);
-    store->drug = malloc(cap);
-    uint32_t **text[TEXT_COLS] = {&store->site, &store->clinician, &store->therapy,
-                                  &store->adverse};
-    int ok = store->dose_mg && store->weight_kg && store->date && store->type && store->route &&
+    int ok = 1;
+    if (store->narrow_failed & NARROW_FAILED_VALUE && store->narrow_read) {
+        free(store->dose_dec);
+        free(store->weight_dec);
+        free(store->kind);
+        free(store->date16);
+        store->dose_dec = store->weight_dec = NULL;
+        store->kind = NULL;
+        store->date16 = NULL;
+        store->date_base = 0;
+        store->narrow_read = 0;
+        store->dose_mg = malloc(cap * sizeof *store->dose_mg);
+        store->weight_kg = malloc(cap * sizeof *store->weight_kg);
+        store->date = malloc(cap * sizeof *store->date);
+        store->type = malloc(cap);
+        store->route = malloc(cap);
+        store->drug = malloc(cap);
+        ok = store->dose_mg && store->weight_kg && store->date && store->type && store->route &&
              store->drug;
-    for (int c = 0; c < TEXT_COLS; c++)
-        ok &= (*text[c] = malloc(cap * sizeof **text[c])) != NULL;
+    }
+    if (store->narrow_failed & NARROW_FAILED_TEXT && store->narrow_text) {
+        store->narrow_text = 0;
+        for (int c = 0; c < TEXT_COLS; c++) {
+            free(store->text16[c]);
+            store->text16[c] = NULL;
+            ok &= (*rows_text_wide(store, c) = malloc(cap * sizeof(uint32_t))) != NULL;
+        }
+    }
+    store->narrow_failed = 0;
     return ok ? 0 : -1;
 }
 
@@ -701,6 +709,8 @@ static int read_file(struct ingest_result *res, struct segments *segs,
         if (rc == -1 && nchunks > 1) { /* a guessed split fell inside a quoted field: read the
                                           file in one piece */
             nchunks = 1;
+            if (store)
+                store->narrow_failed = 0; /* (what one piece meets, it meets again) */
             continue;
         }
         if (rc == -2 && store_wide(store) == 0)

@@ -475,9 +475,10 @@ int rows_push(struct rows *rows, const struct row_stage *st)
         return -1;
     if (rows->narrow_read) {
         int64_t day = (int64_t)st->date - rows->date_base;
-        rows->narrow_failed |= day < 0 || day > UINT16_MAX || st->type < 0 || st->type > 1 ||
-                               st->route < 0 || st->route > 7 || st->drug < 0 || st->drug > 15 ||
-                               st->dose_q == ROWS_DEC_NOPACK || st->weight_q == ROWS_DEC_NOPACK;
+        if (day < 0 || day > UINT16_MAX || st->type < 0 || st->type > 1 || st->route < 0 ||
+            st->route > 7 || st->drug < 0 || st->drug > 15 || st->dose_q == ROWS_DEC_NOPACK ||
+            st->weight_q == ROWS_DEC_NOPACK)
+            rows->narrow_failed |= NARROW_FAILED_VALUE;
         rows->date16[i] = (uint16_t)day;
         rows->kind[i] = (uint8_t)((st->type & 1) | (st->route & 7) << 1 | (st->drug & 15) << 4);
         rows->dose_dec[i] = st->dose_q;
@@ -500,7 +501,8 @@ int rows_push(struct rows *rows, const struct row_stage *st)
             (*rows_text_wide(rows, c))[i] = id;
             continue;
         }
-        rows->narrow_failed |= id > UINT16_MAX; /* (the chunk is read again, wide) */
+        if (id > UINT16_MAX) /* (the chunk is read again, its text wide) */
+            rows->narrow_failed |= NARROW_FAILED_TEXT;
         rows->text16[c][i] = (uint16_t)id;
     }
     for (int k = 0; k < N_INT_COLS; k++)

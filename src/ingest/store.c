@@ -86,15 +86,9 @@ int segment_order(struct segment *seg)
         if (seg->order[w])
             continue;
         uint32_t n = strtab_count(tabs[w]);
-        uint32_t *rank = malloc(n * sizeof *rank);
-        seg->order[w] = malloc(n * sizeof *seg->order[w]);
-        if (!rank || !seg->order[w] || strtab_rank(tabs[w], rank) != 0) {
-            free(rank);
+        seg->order[w] = malloc((n ? n : 1) * sizeof *seg->order[w]);
+        if (!seg->order[w] || strtab_order(tabs[w], seg->order[w]) != 0)
             return -1;
-        }
-        for (uint32_t id = 0; id < n; id++)
-            seg->order[w][rank[id]] = id;
-        free(rank);
     }
     return 0;
 }

@@ -140,7 +140,16 @@ int strtab_adopt_bytes(struct strtab *dst, struct strtab *const *srcs, size_t n)
     for (size_t k = 0; k < n; k++) {
         if (k == big)
             continue;
-        memcpy(buf + off, srcs[k]->bytes, srcs[k]->nbytes);
+        /* copied from its end in pieces, the source shrunk after each (a large block gives
+         * its pages back as it shrinks): the bytes are never held twice, but for a piece */
+        char *src = srcs[k]->bytes;
+        for (size_t left = srcs[k]->nbytes, piece; left > 0; left -= piece) {
+            piece = left < ((size_t)16 << 20) ? left : ((size_t)16 << 20);
+            memcpy(buf + off + left - piece, src + left - piece, piece);
+            char *rest = left > piece ? realloc(src, left - piece) : NULL;
+            src = rest ? rest : src; /* (NULL: none left, or kept whole: it is freed below) */
+        }
+        srcs[k]->bytes = src;
         free(srcs[k]->bytes);
         srcs[k]->bytes = buf + off;
         srcs[k]->capbytes = srcs[k]->nbytes;
@@ -226,44 +235,129 @@ uint32_t strtab_count(const struct strtab *t)
     return t->count;
 }
 
-/* qsort has no context argument in C11: sort (offset, length) pairs carrying the bytes base. */
+/* A string to order: its first 8 bytes (big-endian, zero-padded) decide most comparisons; the
+ * rest is read through the table. 16 bytes, sorted in place: ordering a chunk's million
+ * strings costs 16 MB, not the 48 of an array of pointers and its merge-sort copy. */
 struct rank_item {
-    uint64_t prefix; /* the first 8 bytes, big-endian, zero-padded: decides most comparisons */
-    const char *s;
+    uint64_t prefix;
     uint32_t len;
     uint32_t id;
 };
 
-static int rank_cmp(const void *a, const void *b)
+static int rank_cmp(const struct strtab *t, const struct rank_item *x, const struct rank_item *y)
 {
-    const struct rank_item *x = a, *y = b;
     if (x->prefix != y->prefix)
         return x->prefix < y->prefix ? -1 : 1;
     uint32_t n = x->len < y->len ? x->len : y->len;
-    int c = memcmp(x->s, y->s, n);
+    int c = memcmp(t->bytes + t->offs[x->id], t->bytes + t->offs[y->id], n);
     if (c)
         return c;
     return (x->len > y->len) - (x->len < y->len);
 }
 
-int strtab_rank(const struct strtab *t, uint32_t *rank)
+static void item_swap(struct rank_item *a, struct rank_item *b)
 {
-    struct rank_item *items = malloc((size_t)t->count * sizeof *items);
+    struct rank_item x = *a;
+    *a = *b;
+    *b = x;
+}
+
+static void sift_down(const struct strtab *t, struct rank_item *a, size_t n, size_t i)
+{
+    for (;;) {
+        size_t m = i, l = 2 * i + 1, r = l + 1;
+        if (l < n && rank_cmp(t, &a[l], &a[m]) > 0)
+            m = l;
+        if (r < n && rank_cmp(t, &a[r], &a[m]) > 0)
+            m = r;
+        if (m == i)
+            return;
+        item_swap(&a[i], &a[m]);
+        i = m;
+    }
+}
+
+/* Sorts a[0..n) in place (the strings are distinct, so any sort gives the one order):
+ * quicksort on a median of three, heapsort past depth levels, insertion sort for short runs. */
+static void sort_items(const struct strtab *t, struct rank_item *a, size_t n, int depth)
+{
+    while (n > 16) {
+        if (depth-- == 0) {
+            for (size_t i = n / 2; i-- > 0;)
+                sift_down(t, a, n, i);
+            for (size_t e = n; e-- > 1;) {
+                item_swap(&a[0], &a[e]);
+                sift_down(t, a, e, 0);
+            }
+            return;
+        }
+        size_t m = n / 2;
+        if (rank_cmp(t, &a[m], &a[0]) < 0)
+            item_swap(&a[m], &a[0]);
+        if (rank_cmp(t, &a[n - 1], &a[0]) < 0)
+            item_swap(&a[n - 1], &a[0]);
+        if (rank_cmp(t, &a[n - 1], &a[m]) < 0)
+            item_swap(&a[n - 1], &a[m]);
+        const struct rank_item p = a[m];
+        size_t i = 0, j = n - 1; /* Hoare: a[0] <= p <= a[n - 1] stop the scans */
+        for (;;) {
+            while (rank_cmp(t, &a[i], &p) < 0)
+                i++;
+            while (rank_cmp(t, &a[j], &p) > 0)
+                j--;
+            if (i >= j)
+                break;
+            item_swap(&a[i++], &a[j--]);
+        }
+        size_t left = j + 1; /* a[0..left) <= p <= a[left..n) */
+        if (left < n - left) {
+            sort_items(t, a, left, depth);
+            a += left;
+            n -= left;
+        } else {
+            sort_items(t, a + left, n - left, depth);
+            n = left;
+        }
+    }
+    for (size_t i = 1; i < n; i++)
+        for (size_t k = i; k > 0 && rank_cmp(t, &a[k], &a[k - 1]) < 0; k--)
+            item_swap(&a[k], &a[k - 1]);
+}
+
+int strtab_order(const struct strtab *t, uint32_t *order)
+{
+    struct rank_item *items = malloc(((size_t)t->count ? t->count : 1) * sizeof *items);
     if (!items)
         return -1;
     for (uint32_t id = 0; id < t->count; id++) {
-        items[id].s = t->bytes + t->offs[id];
+        const char *s = t->bytes + t->offs[id];
         items[id].len = t->lens[id];
         items[id].id = id;
         uint64_t p = 0;
         for (uint32_t k = 0; k < 8; k++)
-            p = (p << 8) | (k < items[id].len ? (unsigned char)items[id].s[k] : 0);
+            p = (p << 8) | (k < items[id].len ? (unsigned char)s[k] : 0);
         items[id].prefix = p;
     }
-    qsort(items, t->count, sizeof *items, rank_cmp);
+    int depth = 2;
+    for (size_t n = t->count; n > 1; n >>= 1)
+        depth += 2;
+    sort_items(t, items, t->count, depth);
     for (uint32_t r = 0; r < t->count; r++)
-        rank[items[r].id] = r;
+        order[r] = items[r].id;
     free(items);
+    return 0;
+}
+
+int strtab_rank(const struct strtab *t, uint32_t *rank)
+{
+    uint32_t *order = malloc(((size_t)t->count ? t->count : 1) * sizeof *order);
+    if (!order || strtab_order(t, order) != 0) {
+        free(order);
+        return -1;
+    }
+    for (uint32_t r = 0; r < t->count; r++)
+        rank[order[r]] = r;
+    free(order);
     return 0;
 }
 

@@ -657,6 +657,34 @@ static void test_ingest_narrow_text(void **state)
     ingest_result_fini(&res);
     unlink(p);
     free(p);
+    /* and with a date past 2079-06-06 last: in one chunk the text overflows first (read again
+     * with the text wide), then the date (again with the dates wide too); in 64 only the last
+     * chunk's date does. The same rows, the date kept. */
+    b = (struct sbuf){0};
+    sbuf_printf(&b, "%s", "patient_id,session_date,phq9,site,clinician,adverse_events\n");
+    for (int i = 0; i < N; i++)
+        sbuf_printf(&b, "P%05d,2026-01-01,3,s,c%03d,e%05d\n", i, i % 300, i);
+    sbuf_printf(&b, "%s", "Z,2150-01-01,4,s,c000,e00000\n");
+    p = write_temp(b.s, b.n);
+    free(b.s);
+    files[0] = p;
+    char *dumps[2];
+    for (int pass = 0; pass < 2; pass++) {
+        o.threads = pass ? 64 : 1;
+        o.min_chunk = pass ? 4096 : 0;
+        assert_int_equal(run(files, 1, &o, &res, &d), 0);
+        assert_int_equal(res.rows_accepted, N + 1);
+        char day[11];
+        date_format(rows_date(&res.rows, N), day);
+        assert_string_equal(day, "2150-01-01");
+        dumps[pass] = rows_dump(&res.rows, 1);
+        ingest_result_fini(&res);
+    }
+    assert_string_equal(dumps[0], dumps[1]);
+    free(dumps[0]);
+    free(dumps[1]);
+    unlink(p);
+    free(p);
 }
 
 /* Once built, the store keeps its patients as row ranges (prow, pid), the lines as offsets from
