@@ -19,6 +19,19 @@ static int run(const char *const *paths, size_t n, const struct ingest_opts *o,
     return ingest_run(paths, n, o, res, d);
 }
 
+/* Reads the one file path into res in one chunk (pass 0) or in up to 64 of at least min_chunk
+ * bytes (pass 1); the read succeeds. */
+static void read_in_chunks(const char *path, int pass, uint64_t min_chunk,
+                           struct ingest_result *res)
+{
+    struct ingest_opts o = default_opts();
+    o.threads = pass ? 64 : 1;
+    o.min_chunk = pass ? min_chunk : 0;
+    struct diag d;
+    const char *files[] = {path};
+    assert_int_equal(run(files, 1, &o, res, &d), 0);
+}
+
 /* Issue 13: the fingerprint of the bytes the readers consumed is the whole file's (what the
  * input hasher computes), whatever the chunks. */
 static void assert_fingerprint(const struct ingest_result *res, uint32_t f, const char *data,
@@ -510,13 +523,8 @@ static void test_ingest_narrow_decimals(void **state)
         free(b.s);
         char *ref = NULL;
         for (int pass = 0; pass < 2; pass++) {
-            struct ingest_opts o = default_opts();
-            o.threads = pass ? 64 : 1;
-            o.min_chunk = pass ? 16 : 0;
             struct ingest_result res;
-            struct diag d;
-            const char *files[] = {p};
-            assert_int_equal(run(files, 1, &o, &res, &d), 0);
+            read_in_chunks(p, pass, 16, &res);
             assert_int_equal(res.rows_accepted, REPEAT * (N - 1 + tail) + 1);
             const struct rows *r = &res.rows;
             assert_null(r->dose_mg);
@@ -670,9 +678,7 @@ static void test_ingest_narrow_text(void **state)
     files[0] = p;
     char *dumps[2];
     for (int pass = 0; pass < 2; pass++) {
-        o.threads = pass ? 64 : 1;
-        o.min_chunk = pass ? 4096 : 0;
-        assert_int_equal(run(files, 1, &o, &res, &d), 0);
+        read_in_chunks(p, pass, 4096, &res);
         assert_int_equal(res.rows_accepted, N + 1);
         char day[11];
         date_format(rows_date(&res.rows, N), day);
@@ -709,13 +715,8 @@ static void test_ingest_narrow_store(void **state)
         free(b.s);
         char *ref = NULL;
         for (int pass = 0; pass < 2; pass++) {
-            struct ingest_opts o = default_opts();
-            o.threads = pass ? 64 : 1;
-            o.min_chunk = pass ? 512 : 0;
             struct ingest_result res;
-            struct diag d;
-            const char *files[] = {p};
-            assert_int_equal(run(files, 1, &o, &res, &d), 0);
+            read_in_chunks(p, pass, 512, &res);
             const struct rows *r = &res.rows;
             assert_int_equal(r->n, N);
             assert_int_equal(res.rows_rejected, shape == 1 ? 300 : 0);
