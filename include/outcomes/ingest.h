@@ -281,6 +281,19 @@ static inline unsigned rows_conflict(const struct rows *r, size_t i)
     return r->conflict ? r->conflict[i] : 0; /* (no column when no row has a conflict) */
 }
 
+/* The end of row i's run of rows of one patient and one date in the built store (sorted so):
+ * the first row after it. *p is a cursor over the patients, at or before row i's, moved to it
+ * (start it at 0 and pass the rows in order). */
+static inline size_t rows_day_end(const struct rows *r, size_t *p, size_t i)
+{
+    while (r->prow[*p + 1] <= i)
+        (*p)++;
+    size_t j = i + 1, end = r->prow[*p + 1];
+    while (j < end && rows_date(r, j) == rows_date(r, i))
+        j++;
+    return j;
+}
+
 /* 1 when integer column col has a value in some row (it is stored). */
 static inline int rows_has_int(const struct rows *r, int col)
 {

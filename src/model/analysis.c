@@ -252,12 +252,10 @@ static void data_quality(const struct rows *r, const struct model_opts *o, struc
     for (size_t p = 0, i = 0; i < r->n;) {
         /* one patient's rows of one date (the store is sorted so): a treatment has a score when
          * any of them carries one, so that a score from a long score file counts (SPEC 16) */
-        while (r->prow[p + 1] <= i)
-            p++;
-        size_t j = i, end = r->prow[p + 1];
+        size_t j = rows_day_end(r, &p, i);
         int scored = 0;
-        for (; j < end && rows_date(r, j) == rows_date(r, i); j++)
-            scored |= rows_int(r, o->instrument, j) >= 0;
+        for (size_t k = i; k < j; k++)
+            scored |= rows_int(r, o->instrument, k) >= 0;
         for (; i < j; i++) {
             for (int k = 0; k < N_INT_COLS; k++)
                 q->missing[k] += rows_int(r, COL_FIRST_INT + k, i) < 0;

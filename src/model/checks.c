@@ -393,12 +393,10 @@ int model_checks(const struct rows *r, const size_t *pstart, const struct analys
     }
     /* every treatment row by month; item 9 without a total that patient and date */
     for (size_t p = 0, i = 0; i < r->n && !a->net;) {
-        while (r->prow[p + 1] <= i)
-            p++;
-        size_t j = i, end = r->prow[p + 1];
+        size_t j = rows_day_end(r, &p, i);
         int total = 0;
-        for (; j < end && rows_date(r, j) == rows_date(r, i); j++)
-            total |= rows_int(r, COL_PHQ9, j) >= 0;
+        for (size_t k = i; k < j; k++)
+            total |= rows_int(r, COL_PHQ9, k) >= 0;
         for (size_t k = i; k < j; k++) {
             c->item9_without_total += !total && rows_int(r, COL_PHQ9_ITEM9, k) >= 0;
             int m = date_month_index(rows_date(r, k)) - c->month0;
